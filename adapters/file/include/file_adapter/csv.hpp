@@ -1,0 +1,40 @@
+// file_adapter/csv.hpp — an RFC 4180 CSV reader that keeps the row numbers a
+// person sees in a spreadsheet.
+//
+//   CsvText csv = parse_csv(text);   // csv.records[0] is the header, row 1
+//
+// Quoted fields may hold the delimiter, doubled quotes ("") and line breaks;
+// records end with CRLF, LF or CR; a leading UTF-8 byte order mark is skipped.
+// Bytes are passed through unchanged (UTF-8 is checked by the caller).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mentoring::adapters::file {
+
+struct CsvRecord {
+  std::size_t row = 0;     // 1-based; a record spanning several lines is one row
+  std::size_t offset = 0;  // byte offset of its first byte in the text
+  std::vector<std::string> fields;
+  std::vector<std::size_t> field_offsets;  // byte offset where each field starts
+  // True for an empty line: a spreadsheet shows it as an empty row.
+  bool blank() const { return fields.size() == 1 && fields[0].empty(); }
+};
+
+struct CsvSyntaxError {
+  std::size_t row = 0;
+  std::size_t offset = 0;
+  std::string message;  // eg "unterminated quoted field"
+};
+
+struct CsvText {
+  std::vector<CsvRecord> records;  // blank lines included, so row numbers match
+  std::vector<CsvSyntaxError> errors;
+};
+
+CsvText parse_csv(std::string_view text, char delimiter = ',');
+
+}  // namespace mentoring::adapters::file

@@ -1,0 +1,44 @@
+// file_adapter/file_adapter.hpp — the file adapter's commands (check, pull,
+// push) over one organisation's settings; the loadable module is a thin shell
+// around this class. The protocol is described in adapters/README.md.
+#pragma once
+
+#include "file_adapter/outbox.hpp"
+#include "file_adapter/settings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mentoring::adapters::file {
+
+class FileAdapter {
+ public:
+  using Warn = std::function<void(std::string_view)>;
+
+  // config_json: {"organisation","name","base_dir","settings"}. Throws
+  // mentoring::Error(MENTORING_ERR_INVALID_INPUT) naming every bad setting.
+  explicit FileAdapter(std::string_view config_json, Warn warn = {});
+
+  // Dispatches a command; JSON in, JSON out. Unknown commands throw
+  // mentoring::Error(MENTORING_ERR_UNKNOWN_COMMAND).
+  std::string call(std::string_view command, std::string_view input);
+
+  nlohmann::json check() const;
+  nlohmann::json pull(const nlohmann::json& input) const;
+  nlohmann::json push(const nlohmann::json& input);
+
+  const Settings& settings() const { return settings_; }
+
+ private:
+  std::string organisation_;
+  std::string name_;
+  Settings settings_;
+  Warn warn_;
+  std::optional<Outbox> outbox_;  // opened on first push
+};
+
+}  // namespace mentoring::adapters::file

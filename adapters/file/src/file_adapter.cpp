@@ -1,0 +1,275 @@
+#include "file_adapter/file_adapter.hpp"
+
+#include "file_adapter/content_hash.hpp"
+#include "file_adapter/record_mapping.hpp"
+#include "file_adapter/source_table.hpp"
+
+#include <mentoring/module.hpp>
+#include <mentoring/schema.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace mentoring::adapters::file {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxProblems = 100;
+constexpr Stream kStreams[] = {Stream::people, Stream::leave, Stream::course_completions};
+
+[[noreturn]] void invalid_input(const std::string& message) {
+  throw Error(MENTORING_ERR_INVALID_INPUT, message);
+}
+
+json parse_input(std::string_view text, const std::string& source) {
+  try {
+    return schema::parse(text.empty() ? std::string_view("{}") : text, source);
+  } catch (const schema::ValidationError& e) {
+    invalid_input(e.what());
+  }
+}
+
+// The file's bytes, or nullopt with `why` set when it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    why = "no such file";
+    return std::nullopt;
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    why = "a folder, not a file";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = "a file that cannot be read (permissions?)";
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+SourceTable read_table(std::string_view bytes, const StreamSettings& stream) {
+  if (stream.format == Format::json) {
+    return read_json_table(bytes, stream.source_name(), stream.records_pointer);
+  }
+  return read_csv_table(bytes, stream.source_name(), stream.delimiter, mapped_columns(stream));
+}
+
+// The nearest folder that exists on the way up to `path` (where creating would start).
+std::filesystem::path nearest_existing_folder(std::filesystem::path path) {
+  std::error_code ec;
+  while (!path.empty() && !std::filesystem::exists(path, ec)) {
+    if (path == path.parent_path()) break;
+    path = path.parent_path();
+  }
+  return path;
+}
+
+json check_stream(Stream which, const std::optional<StreamSettings>& stream) {
+  json c = {{"name", capability_of(which)}, {"configured", stream.has_value()},
+            {"reachable", false},           {"authenticated", true},
+            {"permitted", false}};
+  if (!stream) {
+    c["message"] = "not configured (no \"" + std::string(name_of(which)) + "\" in settings)";
+    return c;
+  }
+  std::error_code ec;
+  const std::string name = stream->source_name();
+  c["reachable"] = std::filesystem::is_regular_file(stream->path, ec);
+  if (!c["reachable"]) {
+    c["message"] = name + " not found at " + stream->path.string();
+    return c;
+  }
+  std::string why;
+  auto bytes = read_file(stream->path, why);
+  c["permitted"] = bytes.has_value();
+  if (!bytes) {
+    c["message"] = name + ": " + why;
+    return c;
+  }
+  SourceTable table = read_table(*bytes, *stream);
+  std::string message = name + " readable, " + std::to_string(table.rows.size()) +
+                        (table.json_source ? " records" : " rows");
+  if (!table.problems.empty()) {
+    message += "; " + std::to_string(table.problems.size()) + " problem" +
+               (table.problems.size() == 1 ? "" : "s") + " reading it (pull lists them)";
+  }
+  c["message"] = message;
+  return c;
+}
+
+json check_outbox(const std::optional<std::filesystem::path>& outbox) {
+  json c = {{"name", "write_actions"}, {"configured", outbox.has_value()}, {"reachable", false},
+            {"authenticated", true},   {"permitted", false}};
+  if (!outbox) {
+    c["message"] = "not configured (no \"outbox\" in settings)";
+    return c;
+  }
+  std::error_code ec;
+  const std::string name = outbox->filename().string();
+  if (std::filesystem::is_regular_file(*outbox, ec)) {
+    c["reachable"] = true;
+    c["permitted"] = ::access(outbox->c_str(), W_OK) == 0;
+    c["message"] = name + (c["permitted"] ? " exists and is writable" : " exists but is not writable");
+    return c;
+  }
+  // Nothing is created by a check: look at the folder the first push would create it in.
+  std::filesystem::path folder = nearest_existing_folder(outbox->parent_path());
+  c["reachable"] = std::filesystem::is_directory(folder, ec);
+  if (!c["reachable"]) {
+    c["message"] = "cannot create " + outbox->string() + ": " + folder.string() + " is not a folder";
+    return c;
+  }
+  c["permitted"] = ::access(folder.c_str(), W_OK | X_OK) == 0;
+  c["message"] = c["permitted"] ? name + " will be created in " + outbox->parent_path().string()
+                                : "cannot create " + name + ": " + folder.string() + " is not writable";
+  return c;
+}
+
+json empty_pull(const json& cursor) {
+  return {{"records", json::array()}, {"next_cursor", cursor}, {"more", false},
+          {"unchanged", true},        {"skipped", 0},          {"problems", json::array()}};
+}
+
+}  // namespace
+
+FileAdapter::FileAdapter(std::string_view config_json, Warn warn) : warn_(std::move(warn)) {
+  json config = parse_input(config_json, "file adapter config");
+  if (!config.is_object()) invalid_input("file adapter config: expected a JSON object");
+  auto text_or = [&](const char* key, const std::string& fallback) {
+    if (!config.contains(key)) return fallback;
+    if (!config[key].is_string()) {
+      invalid_input(std::string("file adapter config: /") + key + ": found " +
+                    schema::describe(config[key]) + "; expected a string");
+    }
+    return config[key].get<std::string>();
+  };
+  organisation_ = text_or("organisation", "");
+  name_ = text_or("name", "file");
+  std::filesystem::path base_dir = text_or("base_dir", "");
+  if (base_dir.empty()) base_dir = std::filesystem::current_path();
+  if (base_dir.is_relative()) base_dir = std::filesystem::absolute(base_dir);
+
+  json settings = config.contains("settings") ? config["settings"] : json::object();
+  settings_ = parse_settings(settings, base_dir,
+                             "adapter \"" + name_ + "\"" +
+                                 (organisation_.empty() ? "" : " of " + organisation_) + " settings");
+}
+
+std::string FileAdapter::call(std::string_view command, std::string_view input) {
+  if (command == "check") return check().dump();
+  if (command == "pull") return pull(parse_input(input, "pull input")).dump();
+  if (command == "push") return push(parse_input(input, "push input")).dump();
+  throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "file adapter: unknown command \"" +
+                                                 std::string(command) +
+                                                 "\"; expected one of: check, pull, push");
+}
+
+json FileAdapter::check() const {
+  json capabilities = json::array();
+  bool ok = true;
+  auto add = [&](json capability) {
+    if (capability["configured"]) {
+      ok = ok && capability["reachable"] && capability["authenticated"] && capability["permitted"];
+    }
+    capabilities.push_back(std::move(capability));
+  };
+  for (Stream which : kStreams) add(check_stream(which, settings_.stream(which)));
+  add(check_outbox(settings_.outbox));
+  return {{"ok", ok}, {"capabilities", std::move(capabilities)}};
+}
+
+json FileAdapter::pull(const json& input) const {
+  if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
+    invalid_input("pull input: expected {\"stream\": \"people\" | \"leave\" | "
+                  "\"course_completions\", \"cursor\": string or null}");
+  }
+  const std::string stream_name = input["stream"].get<std::string>();
+  auto which = stream_from_name(stream_name);
+  if (!which) {
+    invalid_input("pull input: /stream: found \"" + stream_name +
+                  "\"; expected one of: people, leave, course_completions");
+  }
+  json cursor = input.value("cursor", json(nullptr));
+  if (!cursor.is_null() && !cursor.is_string()) {
+    invalid_input("pull input: /cursor: found " + schema::describe(cursor) +
+                  "; expected a string or null");
+  }
+  const auto& stream = settings_.stream(*which);
+  if (!stream) return empty_pull(nullptr);
+
+  json answer = {{"records", json::array()}, {"next_cursor", cursor}, {"more", false},
+                 {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
+  std::vector<SourceProblem> problems;
+  std::string why;
+  auto bytes = read_file(stream->path, why);
+  if (!bytes) {
+    problems.push_back({stream->source_name(), std::nullopt, std::nullopt, "", why,
+                        "a readable file at " + stream->path.string(),
+                        stream->format == Format::json});
+  } else {
+    // The mapping is part of the cursor: changed settings must re-read an unchanged file.
+    const std::string hash =
+        "fnv1a64:" + to_hex(fnv1a64(*bytes, fnv1a64(stream->canonical + '\n')));
+    if (cursor == hash) return empty_pull(cursor);
+
+    SourceTable table = read_table(*bytes, *stream);
+    problems = table.problems;
+    if (!table.columns.empty()) {
+      MappedRecords mapped = map_records(table, *stream);
+      problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
+      if (problems.empty()) {
+        answer["records"] = std::move(mapped.records);
+        answer["next_cursor"] = hash;
+        answer["skipped"] = mapped.skipped;
+        return answer;
+      }
+    } else if (problems.empty()) {
+      // A JSON export with no records at all: a valid, empty page.
+      answer["next_cursor"] = hash;
+      return answer;
+    }
+  }
+
+  // A file is one atomic page: with any problem nothing is ingested and the cursor stays.
+  for (std::size_t i = 0; i < problems.size() && i < kMaxProblems; ++i) {
+    answer["problems"].push_back(problems[i].to_json());
+  }
+  if (problems.size() > kMaxProblems) {
+    const std::size_t omitted = problems.size() - kMaxProblems;
+    answer["problems_omitted"] = omitted;
+    answer["problems"].push_back(
+        {{"source", stream->source_name()}, {"row", nullptr}, {"field", nullptr},
+         {"pointer", ""}, {"found", std::to_string(omitted) + " more problems"},
+         {"expected", "a file without problems"},
+         {"message", stream->source_name() + ": " + std::to_string(omitted) +
+                         " more problems not listed (only the first " +
+                         std::to_string(kMaxProblems) + " are)"}});
+  }
+  return answer;
+}
+
+json FileAdapter::push(const json& input) {
+  if (!input.is_object() || !input.contains("actions") || !input["actions"].is_array()) {
+    invalid_input("push input: expected {\"actions\": [action, ...]}");
+  }
+  if (!settings_.outbox) {
+    throw Error(MENTORING_ERR_UNAVAILABLE, "file adapter \"" + name_ +
+                                               "\": cannot push, no outbox configured (add "
+                                               "settings.outbox.path)");
+  }
+  if (!outbox_) outbox_.emplace(*settings_.outbox, organisation_, warn_);
+  json results = json::array();
+  for (const auto& result : outbox_->push(input["actions"].get<std::vector<json>>())) {
+    results.push_back(result.to_json());
+  }
+  return {{"results", std::move(results)}};
+}
+
+}  // namespace mentoring::adapters::file

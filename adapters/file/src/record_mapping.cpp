@@ -1,0 +1,363 @@
+#include "file_adapter/record_mapping.hpp"
+
+#include <mentoring/schema.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+
+namespace mentoring::adapters::file {
+
+namespace {
+
+using nlohmann::json;
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  auto last = text.find_last_not_of(kSpace);
+  return std::string(text.substr(first, last - first + 1));
+}
+
+std::string join_quoted(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) out += ", ";
+    out += "\"" + names[i] + "\"";
+  }
+  return out;
+}
+
+std::string_view record_schema(Stream stream) {
+  switch (stream) {
+    case Stream::people:
+      return "person";
+    case Stream::leave:
+      return "leave";
+    case Stream::course_completions:
+      return "course-completion";
+  }
+  return "person";
+}
+
+// Looks a host value up exactly, then ignoring case (exports are not consistent about case).
+template <class Value>
+const Value* find_host_value(const std::map<std::string, Value>& table, const std::string& key) {
+  if (auto it = table.find(key); it != table.end()) return &it->second;
+  const std::string wanted = lowercase(key);
+  for (const auto& [name, value] : table) {
+    if (lowercase(name) == wanted) return &value;
+  }
+  return nullptr;
+}
+
+const std::map<std::string, std::string>& default_statuses() {
+  static const std::map<std::string, std::string> kDefaults = {
+      {"approved", "approved"},   {"requested", "requested"}, {"cancelled", "cancelled"},
+      {"canceled", "cancelled"},  {"denied", "denied"},       {"rejected", "denied"},
+  };
+  return kDefaults;
+}
+
+// Reads the cells of one row through the settings' field mapping and records
+// what does not fit as problems of that row.
+class RowReader {
+ public:
+  RowReader(const SourceTable& table, const StreamSettings& settings,
+            const std::map<std::string, std::size_t>& column_of_field, const SourceRow& row,
+            std::vector<SourceProblem>& problems)
+      : table_(table),
+        settings_(settings),
+        column_of_field_(column_of_field),
+        row_(row),
+        problems_(problems),
+        problems_before_(problems.size()) {}
+
+  bool mapped(const std::string& field) const { return column_of_field_.count(field) > 0; }
+  bool has_problems() const { return problems_.size() > problems_before_; }
+  std::size_t row_number() const { return row_.number; }
+
+  void report(const std::string& field, std::string found, std::string expected) {
+    std::optional<std::string> column;
+    if (auto it = settings_.fields.find(field); it != settings_.fields.end()) column = it->second;
+    problems_.push_back({table_.source, row_.number, column, "/" + field, std::move(found),
+                         std::move(expected), table_.json_source});
+  }
+
+  // The cell's text; nullopt when empty. Numbers are written as exported.
+  std::optional<std::string> text(const std::string& field) {
+    const json& cell = row_.cells[column_of_field_.at(field)];
+    if (cell.is_null()) return std::nullopt;
+    if (cell.is_string()) return cell.get<std::string>();
+    if (cell.is_number()) return cell.dump();
+    report(field, schema::describe(cell), "text or a number");
+    return std::nullopt;
+  }
+
+  std::optional<std::string> required_text(const std::string& field) {
+    auto value = text(field);
+    if (!value && !has_problem_for(field)) {
+      report(field, table_.json_source ? "no value" : "an empty cell",
+             "a value (" + field + " is required)");
+    }
+    return value;
+  }
+
+  // Null when the field is not mapped or the cell is empty.
+  json optional_text(const std::string& field) {
+    if (!mapped(field)) return nullptr;
+    auto value = text(field);
+    return value ? json(*value) : json(nullptr);
+  }
+
+  std::optional<std::string> date(const std::string& field, bool required) {
+    auto value = required ? required_text(field) : mapped(field) ? text(field) : std::nullopt;
+    if (!value) return std::nullopt;
+    ParsedDate parsed = parse_date(*value, settings_.date_format);
+    if (!parsed.iso) report(field, json(*value).dump(), parsed.expected);
+    return parsed.iso;
+  }
+
+  // The field as a list: split on the list separator, or a JSON array of strings.
+  json list(const std::string& field) {
+    const json& cell = row_.cells[column_of_field_.at(field)];
+    json items = json::array();
+    if (cell.is_array()) {
+      for (const auto& item : cell) {
+        if (!item.is_string()) {
+          report(field, schema::describe(cell), "a list of texts");
+          return items;
+        }
+        if (auto t = trim(item.get<std::string>()); !t.empty()) items.push_back(t);
+      }
+      return items;
+    }
+    auto value = text(field);
+    if (!value) return items;
+    std::string_view rest = *value;
+    for (;;) {
+      auto cut = rest.find(settings_.list_separator);
+      if (auto t = trim(rest.substr(0, cut)); !t.empty()) items.push_back(t);
+      if (cut == std::string_view::npos) break;
+      rest.remove_prefix(cut + settings_.list_separator.size());
+    }
+    return items;
+  }
+
+  const json& raw_cell(std::size_t column) const { return row_.cells[column]; }
+
+ private:
+  bool has_problem_for(const std::string& field) const {
+    for (std::size_t i = problems_before_; i < problems_.size(); ++i) {
+      if (problems_[i].pointer == "/" + field) return true;
+    }
+    return false;
+  }
+
+  const SourceTable& table_;
+  const StreamSettings& settings_;
+  const std::map<std::string, std::size_t>& column_of_field_;
+  const SourceRow& row_;
+  std::vector<SourceProblem>& problems_;
+  std::size_t problems_before_;
+};
+
+json map_person(RowReader& r, const StreamSettings& settings, const SourceTable& table) {
+  json person = json::object();
+  if (auto id = r.required_text("id")) person["id"] = *id;
+  if (auto name = r.required_text("name")) person["name"] = *name;
+  for (const char* field : {"email", "manager_id", "department", "location"}) {
+    if (r.mapped(field)) person[field] = r.optional_text(field);
+  }
+  for (const char* field : {"start_date", "end_date"}) {
+    if (!r.mapped(field)) continue;
+    auto date = r.date(field, false);
+    person[field] = date ? json(*date) : json(nullptr);
+  }
+  if (r.mapped("languages")) person["languages"] = r.list("languages");
+  if (!settings.attributes.empty()) {
+    json attributes = json::object();
+    for (const auto& column : settings.attributes) {
+      attributes[column] = r.raw_cell(*table.column_index(column));
+    }
+    person["attributes"] = std::move(attributes);
+  }
+  return person;
+}
+
+// nullopt: a row of a leave type the settings ignore.
+std::optional<json> map_leave(RowReader& r, const StreamSettings& settings) {
+  json leave = json::object();
+  if (auto type = r.required_text("type")) {
+    if (const auto* ours = find_host_value(settings.leave_types, *type)) {
+      if (!*ours) return std::nullopt;
+      leave["type"] = **ours;
+    } else {
+      std::vector<std::string> known;
+      for (const auto& [name, _] : settings.leave_types) known.push_back(name);
+      r.report("type", json(*type).dump(),
+               "a leave type listed in settings.leave.leave_types: " + join_quoted(known));
+    }
+  }
+  if (auto id = r.required_text("id")) leave["id"] = *id;
+  if (auto person = r.required_text("person_id")) leave["person_id"] = *person;
+  if (auto status = r.required_text("status")) {
+    const auto& statuses = settings.statuses.empty() ? default_statuses() : settings.statuses;
+    if (const auto* ours = find_host_value(statuses, *status)) {
+      leave["status"] = *ours;
+    } else {
+      std::vector<std::string> known;
+      for (const auto& [name, _] : statuses) known.push_back(name);
+      r.report("status", json(*status).dump(),
+               "a status listed in settings.leave.statuses: " + join_quoted(known) +
+                   (settings.statuses.empty() ? " (any case; set \"statuses\" to map others)" : ""));
+    }
+  }
+  auto start = r.date("start", true);
+  auto expected_end = r.date("expected_end", true);
+  if (start) leave["start"] = *start;
+  if (expected_end) leave["expected_end"] = *expected_end;
+  if (start && expected_end && *expected_end < *start) {
+    r.report("expected_end", "expected_end " + *expected_end + " before start " + *start,
+             "an expected end on or after the start date");
+  }
+  if (r.mapped("actual_end")) {
+    auto actual_end = r.date("actual_end", false);
+    leave["actual_end"] = actual_end ? json(*actual_end) : json(nullptr);
+    if (start && actual_end && *actual_end < *start) {
+      r.report("actual_end", "actual_end " + *actual_end + " before start " + *start,
+               "an actual end on or after the start date");
+    }
+  }
+  if (r.mapped("last_changed")) leave["last_changed"] = r.optional_text("last_changed");
+  return leave;
+}
+
+json map_completion(RowReader& r) {
+  json completion = json::object();
+  if (auto person = r.required_text("person_id")) completion["person_id"] = *person;
+  if (auto course = r.required_text("course_id")) completion["course_id"] = *course;
+  auto completed = r.date("completed_at", true);
+  if (completed) completion["completed_at"] = *completed;
+  if (r.mapped("expires_at")) {
+    auto expires = r.date("expires_at", false);
+    completion["expires_at"] = expires ? json(*expires) : json(nullptr);
+    if (completed && expires && *expires < *completed) {
+      r.report("expires_at", "expires_at " + *expires + " before completed_at " + *completed,
+               "an expiry on or after the completion date");
+    }
+  }
+  return completion;
+}
+
+// The first token of a JSON pointer, eg "start_date" of "/start_date".
+std::string first_token(const std::string& pointer) {
+  if (pointer.size() < 2) return {};
+  return pointer.substr(1, pointer.find('/', 1) - 1);
+}
+
+}  // namespace
+
+std::vector<std::string> mapped_columns(const StreamSettings& settings) {
+  std::vector<std::string> columns;
+  auto add = [&](const std::string& column) {
+    if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+  };
+  for (const auto& [_, column] : settings.fields) add(column);
+  for (const auto& column : settings.attributes) add(column);
+  return columns;
+}
+
+MappedRecords map_records(const SourceTable& table, const StreamSettings& settings) {
+  MappedRecords out;
+
+  // Every mapped column must exist; otherwise each row would repeat the same complaint.
+  std::map<std::string, std::size_t> column_of_field;
+  const bool header_known = !table.json_source || !table.rows.empty();
+  auto missing_column = [&](const std::string& column, const std::string& pointer,
+                            const std::string& setting) {
+    out.problems.push_back(
+        {table.source, table.json_source ? std::nullopt : std::optional<std::size_t>(1), column,
+         pointer,
+         (table.json_source ? "no key \"" : "no column \"") + column + "\" (" +
+             (table.json_source ? "keys: " : "the header has: ") + join_quoted(table.columns) + ")",
+         (table.json_source ? "a key \"" : "a column \"") + column + "\", as " + setting + " says",
+         table.json_source});
+  };
+  for (const auto& [field, column] : settings.fields) {
+    if (auto index = table.column_index(column)) {
+      column_of_field[field] = *index;
+    } else if (header_known) {
+      missing_column(column, "/" + field,
+                     "settings." + std::string(name_of(settings.stream)) + ".fields." + field);
+    }
+  }
+  for (const auto& column : settings.attributes) {
+    if (!table.column_index(column) && header_known) {
+      missing_column(column, "/attributes/" + column,
+                     "settings." + std::string(name_of(settings.stream)) + ".attributes");
+    }
+  }
+  if (!out.problems.empty()) return out;
+
+  std::map<std::string, std::size_t> row_of_id;
+  for (const auto& row : table.rows) {
+    RowReader reader(table, settings, column_of_field, row, out.problems);
+    json record;
+    switch (settings.stream) {
+      case Stream::people:
+        record = map_person(reader, settings, table);
+        break;
+      case Stream::leave:
+        if (auto leave = map_leave(reader, settings)) {
+          record = std::move(*leave);
+        } else {
+          ++out.skipped;
+          continue;
+        }
+        break;
+      case Stream::course_completions:
+        record = map_completion(reader);
+        break;
+    }
+    if (reader.has_problems()) continue;
+
+    if (record.contains("id")) {
+      const std::string id = record["id"].get<std::string>();
+      auto [it, inserted] = row_of_id.emplace(id, row.number);
+      if (!inserted) {
+        reader.report("id", json(id).dump(),
+                      "a unique id (" + id + " is already used in " +
+                          (table.json_source ? "record " : "row ") + std::to_string(it->second) +
+                          ")");
+        continue;
+      }
+    }
+
+    // The published schema is the contract with the plugin: never emit a record it refuses.
+    const std::string where =
+        table.source + (table.json_source ? " record " : " row ") + std::to_string(row.number);
+    auto schema_problems = schema::validate(record_schema(settings.stream), record, where);
+    for (const auto& p : schema_problems) {
+      std::optional<std::string> column;
+      if (auto it = settings.fields.find(first_token(p.pointer)); it != settings.fields.end()) {
+        column = it->second;
+      }
+      out.problems.push_back(
+          {table.source, row.number, column, p.pointer, p.found, p.expected, table.json_source});
+    }
+    if (schema_problems.empty()) out.records.push_back(std::move(record));
+  }
+  return out;
+}
+
+}  // namespace mentoring::adapters::file

@@ -1,0 +1,102 @@
+// mentoring/domain/records.hpp — the plain records the domain works on.
+// No JSON, no SQL: the sync edge and the store translate to and from these.
+#pragma once
+
+#include <mentoring/domain/date.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mentoring::domain {
+
+enum class LeaveType {
+  maternity,
+  paternity,
+  adoption,
+  shared_parental,
+  carers,
+  fostering,
+  secondment,
+  overseas_assignment,
+  long_term_sickness,
+  other,
+};
+enum class LeaveStatus { requested, approved, cancelled, denied };
+
+std::string_view to_string(LeaveType type);
+std::string_view to_string(LeaveStatus status);
+std::optional<LeaveType> parse_leave_type(std::string_view text);
+std::optional<LeaveStatus> parse_leave_status(std::string_view text);
+
+struct Person {
+  std::string id;
+  std::string name;
+  std::optional<std::string> email;
+  std::optional<std::string> manager_id;
+  std::optional<std::string> department;
+  std::optional<std::string> location;
+  std::optional<Date> start_date;
+  std::optional<Date> end_date;  // set once the person has left
+  std::vector<std::string> languages;
+
+  bool has_left_by(Date day) const { return end_date && *end_date <= day; }
+};
+
+struct Leave {
+  std::string id;
+  std::string person_id;
+  LeaveType type = LeaveType::other;
+  Date start{};
+  Date expected_end{};
+  std::optional<Date> actual_end;
+  LeaveStatus status = LeaveStatus::requested;
+  std::optional<std::string> last_changed;
+
+  // Inclusive length: a leave from 1 March to 29 May lasts 90 days.
+  int length_days() const { return days_between(start, expected_end) + 1; }
+};
+
+struct CourseCompletion {
+  std::string person_id;
+  std::string course_id;
+  Date completed_at{};
+  std::optional<Date> expires_at;
+};
+
+enum class Role { mentee, mentor };
+std::string_view to_string(Role role);
+
+// Where an enrolment is in its lifecycle. This first slice uses invited and
+// withdrawn; the rest are named now so stored states never need renaming.
+enum class EnrolmentState {
+  eligible,
+  invited,
+  consented,
+  declined,
+  expired,
+  awaiting_training,
+  awaiting_pair,
+  paired,
+  active,
+  completed,
+  withdrawn,
+  extended,
+};
+std::string_view to_string(EnrolmentState state);
+std::optional<EnrolmentState> parse_enrolment_state(std::string_view text);
+// Open: still part of a programme (not declined, expired, completed or withdrawn).
+bool is_open(EnrolmentState state);
+
+struct Enrolment {
+  std::int64_t id = 0;
+  std::string person_id;
+  std::string programme_id;
+  Role role = Role::mentee;
+  EnrolmentState state = EnrolmentState::eligible;
+  std::optional<std::string> leave_id;  // the leave that made the person eligible
+};
+
+}  // namespace mentoring::domain

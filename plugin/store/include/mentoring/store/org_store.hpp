@@ -1,0 +1,84 @@
+// mentoring/store/org_store.hpp — one organisation's state in its own SQLite file.
+//
+//   mentoring::store::OrgStore store(storage_dir, "northwind");   // opens + migrates
+//   SQLite::Transaction txn(store.database());
+//   store.upsert(person);
+//   store.set_cursor("hr-export", "people", next_cursor);          // same transaction
+//   txn.commit();
+//
+// The file is <directory>/<organisation>.sqlite, in WAL mode with foreign keys
+// on; migrations (migrations.hpp) run on open, each in its own transaction.
+// This is the only folder with SQL in it. Not thread-safe: one OrgStore per
+// thread (SQLite allows several connections to one file).
+#pragma once
+
+#include <mentoring/domain/records.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace mentoring::store {
+
+struct Counts {
+  std::int64_t people = 0, leave = 0, course_completions = 0, open_invitations = 0,
+               pending_actions = 0;
+};
+
+struct Transition {
+  std::string programme_id;
+  std::string role;
+  std::string from_state;  // "" for the first state
+  std::string to_state;
+  std::string at;     // ISO 8601
+  std::string cause;  // which record change or command
+};
+
+class OrgStore {
+ public:
+  OrgStore(const std::filesystem::path& directory, const std::string& organisation);
+  OrgStore(const OrgStore&) = delete;
+  OrgStore& operator=(const OrgStore&) = delete;
+
+  SQLite::Database& database() noexcept { return db_; }
+  const std::filesystem::path& path() const noexcept { return path_; }
+  int schema_version();
+
+  // Records from the host. Upserts: the same record twice changes nothing.
+  void upsert(const domain::Person& person);
+  void upsert(const domain::Leave& leave);
+  void upsert(const domain::CourseCompletion& completion);
+  bool has_person(const std::string& id);
+
+  // Sync cursors, per adapter and stream ("people", "leave", ...).
+  std::optional<std::string> cursor(const std::string& adapter, const std::string& stream);
+  void set_cursor(const std::string& adapter, const std::string& stream,
+                  const std::string& cursor);
+
+  // Leaves starting on or after `from`, plus those any open enrolment points to.
+  std::vector<domain::Leave> leaves_for_planning(domain::Date from);
+  std::map<std::string, domain::Person> people(const std::set<std::string>& ids);
+  std::vector<domain::Enrolment> enrolments(const std::string& programme_id);
+
+  // A new enrolment with its first transition; answers its id.
+  std::int64_t insert_enrolment(const domain::Enrolment& enrolment, const std::string& at,
+                                const std::string& cause);
+  // Moves an enrolment to a new state and records why.
+  void transition(std::int64_t enrolment_id, domain::EnrolmentState to, const std::string& at,
+                  const std::string& cause);
+  std::vector<Transition> history(const std::string& person_id);
+
+  Counts counts();
+
+ private:
+  std::filesystem::path path_;
+  SQLite::Database db_;
+};
+
+}  // namespace mentoring::store

@@ -1,0 +1,118 @@
+#include <mentoring/store/migrations.hpp>
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace mentoring::store {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
+CREATE TABLE person (
+  id          TEXT PRIMARY KEY,
+  name        TEXT NOT NULL,
+  email       TEXT,
+  manager_id  TEXT,
+  department  TEXT,
+  location    TEXT,
+  start_date  TEXT,
+  end_date    TEXT,
+  languages   TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE leave (
+  id            TEXT PRIMARY KEY,
+  person_id     TEXT NOT NULL REFERENCES person(id),
+  type          TEXT NOT NULL,
+  start_date    TEXT NOT NULL,
+  expected_end  TEXT NOT NULL,
+  actual_end    TEXT,
+  status        TEXT NOT NULL,
+  last_changed  TEXT
+);
+CREATE INDEX leave_by_start ON leave(start_date);
+CREATE INDEX leave_by_person ON leave(person_id);
+CREATE TABLE course_completion (
+  person_id     TEXT NOT NULL REFERENCES person(id),
+  course_id     TEXT NOT NULL,
+  completed_at  TEXT NOT NULL,
+  expires_at    TEXT,
+  PRIMARY KEY (person_id, course_id, completed_at)
+);
+CREATE TABLE sync_cursor (
+  adapter     TEXT NOT NULL,
+  stream      TEXT NOT NULL,
+  cursor      TEXT NOT NULL,
+  PRIMARY KEY (adapter, stream)
+);
+CREATE TABLE enrolment (
+  id            INTEGER PRIMARY KEY,
+  person_id     TEXT NOT NULL REFERENCES person(id),
+  programme_id  TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('mentee', 'mentor')),
+  state         TEXT NOT NULL,
+  leave_id      TEXT REFERENCES leave(id),
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+CREATE INDEX enrolment_by_programme ON enrolment(programme_id, role, state);
+CREATE TABLE enrolment_transition (
+  id            INTEGER PRIMARY KEY,
+  enrolment_id  INTEGER NOT NULL REFERENCES enrolment(id),
+  from_state    TEXT,
+  to_state      TEXT NOT NULL,
+  at            TEXT NOT NULL,
+  cause         TEXT NOT NULL CHECK (cause <> '')
+);
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  idempotency_key  TEXT NOT NULL UNIQUE,
+  type             TEXT NOT NULL,
+  payload          TEXT NOT NULL,
+  created_at       TEXT NOT NULL,
+  delivered_at     TEXT,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT
+);
+CREATE INDEX outbox_pending ON outbox(delivered_at);
+)sql"},
+  };
+  return kMigrations;
+}
+
+int current_version(SQLite::Database& db) {
+  if (!db.tableExists("schema_version")) return 0;
+  SQLite::Statement query(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  query.executeStep();
+  return query.getColumn(0).getInt();
+}
+
+int migrate(SQLite::Database& db) {
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_version ("
+      " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
+  int version = current_version(db);
+  int newest = migrations().empty() ? 0 : migrations().back().version;
+  if (version > newest) {
+    throw std::runtime_error(db.getFilename() + ": database schema version " +
+                             std::to_string(version) + " is newer than this plugin knows (" +
+                             std::to_string(newest) + "); upgrade the plugin");
+  }
+  for (const auto& m : migrations()) {
+    if (m.version <= version) continue;
+    SQLite::Transaction txn(db);
+    db.exec(std::string(m.sql));
+    SQLite::Statement record(db, "INSERT INTO schema_version(version, description) VALUES (?, ?)");
+    record.bind(1, m.version);
+    record.bind(2, std::string(m.description));
+    record.exec();
+    txn.commit();
+    version = m.version;
+  }
+  return version;
+}
+
+}  // namespace mentoring::store

@@ -1,0 +1,316 @@
+#include <mentoring/store/org_store.hpp>
+
+#include <mentoring/store/migrations.hpp>
+#include <mentoring/store/outbox.hpp>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <stdexcept>
+
+namespace mentoring::store {
+
+using namespace mentoring::domain;
+
+namespace {
+
+void bind_optional(SQLite::Statement& s, int index, const std::optional<std::string>& value) {
+  if (value) {
+    s.bind(index, *value);
+  } else {
+    s.bind(index);
+  }
+}
+
+void bind_optional(SQLite::Statement& s, int index, const std::optional<Date>& value) {
+  if (value) {
+    s.bind(index, format_date(*value));
+  } else {
+    s.bind(index);
+  }
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
+
+std::optional<Date> optional_date(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return parse_date(column.getString());
+}
+
+Date required_date(const SQLite::Column& column) {
+  auto date = parse_date(column.getString());
+  if (!date) throw std::runtime_error("store: malformed date \"" + column.getString() + "\"");
+  return *date;
+}
+
+// Languages are few and short: stored as one '\n'-separated text.
+std::string join_lines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::filesystem::path database_path(const std::filesystem::path& directory,
+                                    const std::string& organisation) {
+  if (organisation.empty() || organisation.find('/') != std::string::npos ||
+      organisation.find("..") != std::string::npos) {
+    throw std::invalid_argument("store: invalid organisation id \"" + organisation + "\"");
+  }
+  std::filesystem::create_directories(directory);
+  return directory / (organisation + ".sqlite");
+}
+
+}  // namespace
+
+OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& organisation)
+    : path_(database_path(directory, organisation)),
+      db_(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+  db_.setBusyTimeout(5000);
+  db_.exec("PRAGMA journal_mode = WAL");
+  db_.exec("PRAGMA foreign_keys = ON");
+  db_.exec("PRAGMA synchronous = NORMAL");
+  migrate(db_);
+}
+
+int OrgStore::schema_version() { return current_version(db_); }
+
+void OrgStore::upsert(const Person& p) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO person(id, name, email, manager_id, department, location, "
+                      "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
+                      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
+                      "manager_id=excluded.manager_id, department=excluded.department, "
+                      "location=excluded.location, start_date=excluded.start_date, "
+                      "end_date=excluded.end_date, languages=excluded.languages");
+  s.bind(1, p.id);
+  s.bind(2, p.name);
+  bind_optional(s, 3, p.email);
+  bind_optional(s, 4, p.manager_id);
+  bind_optional(s, 5, p.department);
+  bind_optional(s, 6, p.location);
+  bind_optional(s, 7, p.start_date);
+  bind_optional(s, 8, p.end_date);
+  s.bind(9, join_lines(p.languages));
+  s.exec();
+}
+
+void OrgStore::upsert(const Leave& l) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
+                      "actual_end, status, last_changed) VALUES (?,?,?,?,?,?,?,?) "
+                      "ON CONFLICT(id) DO UPDATE SET person_id=excluded.person_id, "
+                      "type=excluded.type, start_date=excluded.start_date, "
+                      "expected_end=excluded.expected_end, actual_end=excluded.actual_end, "
+                      "status=excluded.status, last_changed=excluded.last_changed");
+  s.bind(1, l.id);
+  s.bind(2, l.person_id);
+  s.bind(3, std::string(to_string(l.type)));
+  s.bind(4, format_date(l.start));
+  s.bind(5, format_date(l.expected_end));
+  bind_optional(s, 6, l.actual_end);
+  s.bind(7, std::string(to_string(l.status)));
+  bind_optional(s, 8, l.last_changed);
+  s.exec();
+}
+
+void OrgStore::upsert(const CourseCompletion& c) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO course_completion(person_id, course_id, completed_at, "
+                      "expires_at) VALUES (?,?,?,?) ON CONFLICT(person_id, course_id, "
+                      "completed_at) DO UPDATE SET expires_at=excluded.expires_at");
+  s.bind(1, c.person_id);
+  s.bind(2, c.course_id);
+  s.bind(3, format_date(c.completed_at));
+  bind_optional(s, 4, c.expires_at);
+  s.exec();
+}
+
+bool OrgStore::has_person(const std::string& id) {
+  SQLite::Statement s(db_, "SELECT 1 FROM person WHERE id = ?");
+  s.bind(1, id);
+  return s.executeStep();
+}
+
+std::optional<std::string> OrgStore::cursor(const std::string& adapter, const std::string& stream) {
+  SQLite::Statement s(db_, "SELECT cursor FROM sync_cursor WHERE adapter = ? AND stream = ?");
+  s.bind(1, adapter);
+  s.bind(2, stream);
+  if (!s.executeStep()) return std::nullopt;
+  return s.getColumn(0).getString();
+}
+
+void OrgStore::set_cursor(const std::string& adapter, const std::string& stream,
+                          const std::string& cursor) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO sync_cursor(adapter, stream, cursor) VALUES (?,?,?) "
+                      "ON CONFLICT(adapter, stream) DO UPDATE SET cursor=excluded.cursor");
+  s.bind(1, adapter);
+  s.bind(2, stream);
+  s.bind(3, cursor);
+  s.exec();
+}
+
+std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
+  SQLite::Statement s(db_,
+                      "SELECT id, person_id, type, start_date, expected_end, actual_end, status, "
+                      "last_changed FROM leave WHERE start_date >= ?1 OR id IN (SELECT leave_id "
+                      "FROM enrolment WHERE state NOT IN ('declined','expired','completed',"
+                      "'withdrawn') AND leave_id IS NOT NULL) ORDER BY start_date, id");
+  s.bind(1, format_date(from));
+  std::vector<Leave> out;
+  while (s.executeStep()) {
+    Leave l;
+    l.id = s.getColumn(0).getString();
+    l.person_id = s.getColumn(1).getString();
+    auto type = parse_leave_type(s.getColumn(2).getString());
+    auto status = parse_leave_status(s.getColumn(6).getString());
+    if (!type || !status) throw std::runtime_error("store: leave " + l.id + " has a corrupt type or status");
+    l.type = *type;
+    l.start = required_date(s.getColumn(3));
+    l.expected_end = required_date(s.getColumn(4));
+    l.actual_end = optional_date(s.getColumn(5));
+    l.status = *status;
+    l.last_changed = optional_text(s.getColumn(7));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids) {
+  SQLite::Statement s(db_,
+                      "SELECT id, name, email, manager_id, department, location, start_date, "
+                      "end_date, languages FROM person WHERE id = ?");
+  std::map<std::string, Person> out;
+  for (const auto& id : ids) {
+    s.reset();
+    s.bind(1, id);
+    if (!s.executeStep()) continue;
+    Person p;
+    p.id = s.getColumn(0).getString();
+    p.name = s.getColumn(1).getString();
+    p.email = optional_text(s.getColumn(2));
+    p.manager_id = optional_text(s.getColumn(3));
+    p.department = optional_text(s.getColumn(4));
+    p.location = optional_text(s.getColumn(5));
+    p.start_date = optional_date(s.getColumn(6));
+    p.end_date = optional_date(s.getColumn(7));
+    p.languages = split_lines(s.getColumn(8).getString());
+    out.emplace(p.id, std::move(p));
+  }
+  return out;
+}
+
+std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
+  SQLite::Statement s(db_,
+                      "SELECT id, person_id, programme_id, role, state, leave_id FROM enrolment "
+                      "WHERE programme_id = ? ORDER BY id");
+  s.bind(1, programme_id);
+  std::vector<Enrolment> out;
+  while (s.executeStep()) {
+    Enrolment e;
+    e.id = s.getColumn(0).getInt64();
+    e.person_id = s.getColumn(1).getString();
+    e.programme_id = s.getColumn(2).getString();
+    e.role = s.getColumn(3).getString() == "mentor" ? Role::mentor : Role::mentee;
+    auto state = parse_enrolment_state(s.getColumn(4).getString());
+    if (!state) throw std::runtime_error("store: enrolment " + std::to_string(e.id) + " has a corrupt state");
+    e.state = *state;
+    e.leave_id = optional_text(s.getColumn(5));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& at,
+                                        const std::string& cause) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO enrolment(person_id, programme_id, role, state, leave_id, "
+                      "created_at, updated_at) VALUES (?,?,?,?,?,?,?)");
+  s.bind(1, e.person_id);
+  s.bind(2, e.programme_id);
+  s.bind(3, std::string(to_string(e.role)));
+  s.bind(4, std::string(to_string(e.state)));
+  bind_optional(s, 5, e.leave_id);
+  s.bind(6, at);
+  s.bind(7, at);
+  s.exec();
+  std::int64_t id = db_.getLastInsertRowid();
+  SQLite::Statement t(db_,
+                      "INSERT INTO enrolment_transition(enrolment_id, from_state, to_state, at, "
+                      "cause) VALUES (?, NULL, ?, ?, ?)");
+  t.bind(1, id);
+  t.bind(2, std::string(to_string(e.state)));
+  t.bind(3, at);
+  t.bind(4, cause);
+  t.exec();
+  return id;
+}
+
+void OrgStore::transition(std::int64_t enrolment_id, EnrolmentState to, const std::string& at,
+                          const std::string& cause) {
+  if (cause.empty()) throw std::invalid_argument("store: a transition needs a cause");
+  SQLite::Statement t(db_,
+                      "INSERT INTO enrolment_transition(enrolment_id, from_state, to_state, at, "
+                      "cause) SELECT id, state, ?, ?, ? FROM enrolment WHERE id = ?");
+  t.bind(1, std::string(to_string(to)));
+  t.bind(2, at);
+  t.bind(3, cause);
+  t.bind(4, enrolment_id);
+  if (t.exec() != 1) {
+    throw std::runtime_error("store: no enrolment " + std::to_string(enrolment_id));
+  }
+  SQLite::Statement u(db_, "UPDATE enrolment SET state = ?, updated_at = ? WHERE id = ?");
+  u.bind(1, std::string(to_string(to)));
+  u.bind(2, at);
+  u.bind(3, enrolment_id);
+  u.exec();
+}
+
+std::vector<Transition> OrgStore::history(const std::string& person_id) {
+  SQLite::Statement s(db_,
+                      "SELECT e.programme_id, e.role, COALESCE(t.from_state, ''), t.to_state, "
+                      "t.at, t.cause FROM enrolment_transition t JOIN enrolment e ON "
+                      "e.id = t.enrolment_id WHERE e.person_id = ? ORDER BY t.id");
+  s.bind(1, person_id);
+  std::vector<Transition> out;
+  while (s.executeStep()) {
+    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
+                   s.getColumn(2).getString(), s.getColumn(3).getString(),
+                   s.getColumn(4).getString(), s.getColumn(5).getString()});
+  }
+  return out;
+}
+
+Counts OrgStore::counts() {
+  auto count = [&](const char* sql) {
+    SQLite::Statement s(db_, sql);
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+  };
+  Counts c;
+  c.people = count("SELECT COUNT(*) FROM person");
+  c.leave = count("SELECT COUNT(*) FROM leave");
+  c.course_completions = count("SELECT COUNT(*) FROM course_completion");
+  c.open_invitations = count("SELECT COUNT(*) FROM enrolment WHERE state = 'invited'");
+  c.pending_actions = Outbox(db_).count_pending();
+  return c;
+}
+
+}  // namespace mentoring::store

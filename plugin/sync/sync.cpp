@@ -1,0 +1,217 @@
+#include <mentoring/sync/sync.hpp>
+
+#include <mentoring/schema.hpp>
+#include <mentoring/store/outbox.hpp>
+#include <mentoring/sync/codec.hpp>
+
+#include <SQLiteCpp/Transaction.h>
+
+namespace mentoring::sync {
+
+using json = nlohmann::json;
+
+namespace {
+
+struct StreamKind {
+  const char* stream;      // the adapter's stream name
+  const char* capability;  // what the adapter must declare
+  const char* schema;      // the record schema
+};
+constexpr StreamKind kStreams[] = {
+    {"people", "read_people", "person"},
+    {"leave", "read_leave", "leave"},
+    {"course_completions", "read_course_completions", "course-completion"},
+};
+
+// Guards against an adapter that always answers "more": a host with more pages
+// than this in one run is synced over several runs.
+constexpr int kMaxPagesPerRun = 100000;
+
+bool has_capability(const json& adapter, const char* capability) {
+  for (const auto& c : adapter.value("capabilities", json::array())) {
+    if (c == capability) return true;
+  }
+  return false;
+}
+
+std::string record_label(const json& record) {
+  if (record.is_object() && record.contains("id") && record["id"].is_string()) {
+    return record["id"].get<std::string>();
+  }
+  if (record.is_object() && record.contains("person_id") && record.contains("course_id")) {
+    return record["person_id"].dump() + "/" + record["course_id"].dump();
+  }
+  return "?";
+}
+
+// Stores one record; answers a problem message, or "" when stored.
+std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& record,
+                   const std::string& source) {
+  auto problems = schema::validate(kind.schema, record, source);
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "; ") + p.message();
+    return message;
+  }
+  try {
+    std::string stream = kind.stream;
+    if (stream == "people") {
+      store.upsert(person_from_json(record));
+    } else if (stream == "leave") {
+      auto leave = leave_from_json(record);
+      if (leave.expected_end < leave.start) {
+        return source + ": /expected_end: found \"" + domain::format_date(leave.expected_end) +
+               "\"; expected a date on or after start " + domain::format_date(leave.start);
+      }
+      if (!store.has_person(leave.person_id)) {
+        return source + ": /person_id: found \"" + leave.person_id +
+               "\"; expected the id of a known person";
+      }
+      store.upsert(leave);
+    } else {
+      auto completion = completion_from_json(record);
+      if (!store.has_person(completion.person_id)) {
+        return source + ": /person_id: found \"" + completion.person_id +
+               "\"; expected the id of a known person";
+      }
+      store.upsert(completion);
+    }
+  } catch (const std::exception& e) {
+    return source + ": " + e.what();
+  }
+  return {};
+}
+
+void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
+                 const StreamKind& kind, SyncReport& report) {
+  StreamReport r;
+  r.adapter = adapter;
+  r.stream = kind.stream;
+  r.status = "unchanged";
+  std::optional<std::string> cursor = store.cursor(adapter, kind.stream);
+  for (int page = 0; page < kMaxPagesPerRun; ++page) {
+    json request = {{"stream", kind.stream}, {"cursor", cursor ? json(*cursor) : json(nullptr)}};
+    json answer;
+    try {
+      answer = schema::parse(host.call_adapter(adapter, "pull", request.dump()),
+                             adapter + " pull " + kind.stream);
+    } catch (const std::exception& e) {
+      r.status = "failed";
+      r.error = e.what();
+      ++report.adapter_failures;
+      break;
+    }
+    const json problems = answer.value("problems", json::array());
+    if (!problems.empty()) {
+      // The adapter itself says the page is malformed: store nothing from it.
+      r.status = "rejected";
+      for (const auto& p : problems) {
+        r.problems.push_back({{"message", p.value("message", p.dump())}});
+      }
+      ++report.rejected_pages;
+      break;
+    }
+    const json records = answer.value("records", json::array());
+    r.skipped += answer.value("skipped", 0);
+    bool page_clean = true;
+    {
+      SQLite::Transaction txn(store.database());
+      for (const auto& record : records) {
+        ++r.read;
+        std::string source = adapter + " " + kind.stream + " record " + record_label(record);
+        std::string problem = ingest(store, kind, record, source);
+        if (problem.empty()) {
+          ++r.stored;
+        } else {
+          page_clean = false;
+          ++r.rejected_records;
+          ++report.rejected_records;
+          r.problems.push_back({{"message", problem}});
+        }
+      }
+      // The cursor moves only past a page that was stored whole.
+      if (page_clean && answer.contains("next_cursor") && answer["next_cursor"].is_string()) {
+        store.set_cursor(adapter, kind.stream, answer["next_cursor"].get<std::string>());
+      }
+      txn.commit();
+    }
+    if (!answer.value("unchanged", false) || !records.empty()) r.status = "stored";
+    if (!page_clean || !answer.value("more", false)) break;
+    cursor = answer.value("next_cursor", json(nullptr)).is_string()
+                 ? std::optional(answer["next_cursor"].get<std::string>())
+                 : std::nullopt;
+  }
+  if (r.status == "unchanged" && !store.cursor(adapter, kind.stream)) r.status = "nothing to read";
+  report.streams.push_back(std::move(r));
+}
+
+}  // namespace
+
+SyncReport pull_all(const Host& host, store::OrgStore& store) {
+  SyncReport report;
+  json adapters = schema::parse(host.list_adapters(), "adapters list");
+  // All people first, from every adapter, so leave can refer to them.
+  for (const auto& kind : kStreams) {
+    for (const auto& adapter : adapters) {
+      if (!has_capability(adapter, kind.capability)) continue;
+      pull_stream(host, store, adapter["name"].get<std::string>(), kind, report);
+    }
+  }
+  return report;
+}
+
+DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso) {
+  DeliveryReport report;
+  store::Outbox outbox(store.database());
+  json adapters = schema::parse(host.list_adapters(), "adapters list");
+  std::vector<std::string> writers;
+  for (const auto& adapter : adapters) {
+    if (has_capability(adapter, "write_actions")) writers.push_back(adapter["name"]);
+  }
+  auto pending = outbox.pending();
+  if (!pending.empty() && writers.empty()) {
+    report.errors.push_back({{"message", "no adapter of this organisation declares write_actions; " +
+                                             std::to_string(pending.size()) + " action(s) wait in the outbox"}});
+  }
+  if (!pending.empty() && !writers.empty()) {
+    json batch = json::array();
+    for (const auto& entry : pending) batch.push_back(json::parse(entry.payload));
+    for (const auto& writer : writers) {
+      json answer;
+      try {
+        answer = schema::parse(host.call_adapter(writer, "push", json{{"actions", batch}}.dump()),
+                               writer + " push");
+      } catch (const std::exception& e) {
+        report.errors.push_back({{"message", writer + ": " + e.what()}});
+        continue;
+      }
+      SQLite::Transaction txn(store.database());
+      for (const auto& result : answer.value("results", json::array())) {
+        std::string key = result.value("idempotency_key", "");
+        std::string status = result.value("status", "");
+        if (status == "done" || status == "duplicate") {
+          outbox.mark_delivered(key, now_iso);
+          ++(status == "done" ? report.delivered : report.duplicates);
+        } else {
+          outbox.mark_failed(key, result.value("message", status));
+          ++report.failed;
+          report.errors.push_back({{"message", writer + ": action " + key + ": " +
+                                                   result.value("message", status)}});
+        }
+      }
+      txn.commit();
+    }
+  }
+  report.pending = outbox.count_pending();
+  return report;
+}
+
+json to_json(const StreamReport& r) {
+  json out = {{"adapter", r.adapter}, {"stream", r.stream},  {"status", r.status},
+              {"read", r.read},       {"stored", r.stored},  {"rejected_records", r.rejected_records},
+              {"skipped", r.skipped}, {"problems", r.problems}};
+  if (!r.error.empty()) out["error"] = r.error;
+  return out;
+}
+
+}  // namespace mentoring::sync

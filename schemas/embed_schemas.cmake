@@ -1,0 +1,15 @@
+# Writes OUTPUT: a C++ file defining mentoring::schema::detail::embedded(name),
+# with each of INPUTS (".../<name>.schema.json") as a raw string literal.
+set(body "// Generated from schemas/*.schema.json by embed_schemas.cmake. Do not edit.\n")
+string(APPEND body "#include <string_view>\n#include <utility>\n\nnamespace mentoring::schema::detail {\n")
+string(APPEND body "extern const std::pair<std::string_view, std::string_view> kEmbeddedSchemas[];\n")
+string(APPEND body "const std::pair<std::string_view, std::string_view> kEmbeddedSchemas[] = {\n")
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
+foreach(input IN LISTS INPUTS)
+  get_filename_component(file_name ${input} NAME)
+  string(REPLACE ".schema.json" "" name ${file_name})
+  file(READ ${input} text)
+  string(APPEND body "  {\"${name}\", R\"mentoring_schema(${text})mentoring_schema\"},\n")
+endforeach()
+string(APPEND body "  {{}, {}},\n};\n}  // namespace mentoring::schema::detail\n")
+file(WRITE ${OUTPUT} "${body}")

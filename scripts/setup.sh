@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project builds with. Idempotent: does nothing
+# when everything is already there, so every entry-point script can call it first.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config git
+  libboost-dev libboost-filesystem-dev libboost-system-dev
+  nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libsqlitecpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libical-dev
+  sqlite3 ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

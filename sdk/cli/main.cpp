@@ -1,0 +1,263 @@
+// mentoring-host: the reference host's command line. See the README for the
+// exit codes (mentoring::host::ExitCode).
+#include <mentoring/host/config.hpp>
+#include <mentoring/host/runtime.hpp>
+#include <mentoring/loader.hpp>
+#include <mentoring/schema.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace mentoring::host;
+
+namespace {
+
+// bin/mentoring-host -> lib/mentoring/modules: the build tree and an installed tree alike.
+fs::path default_modules_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "lib/mentoring/modules";
+  return exe.parent_path().parent_path() / "lib" / "mentoring" / "modules";
+}
+
+// Pads to a width in characters (UTF-8 continuation bytes do not count).
+std::string pad(std::string text, std::size_t width) {
+  std::size_t characters = 0;
+  for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
+  if (characters < width) text.append(width - characters, ' ');
+  return text;
+}
+
+void print_check(const std::vector<CheckRow>& rows) {
+  std::size_t w_org = 12, w_component = 9, w_check = 5;
+  for (const auto& r : rows) {
+    w_org = std::max(w_org, r.organisation.size());
+    w_component = std::max(w_component, r.component.size());
+    w_check = std::max(w_check, r.check.size());
+  }
+  std::cout << pad("organisation", w_org) << "  " << pad("component", w_component) << "  "
+            << pad("check", w_check) << "  result  detail\n";
+  for (const auto& r : rows) {
+    std::cout << pad(r.organisation.empty() ? "-" : r.organisation, w_org) << "  "
+              << pad(r.component, w_component) << "  " << pad(r.check, w_check) << "  "
+              << (r.ok ? "ok    " : "FAIL  ") << "  " << r.detail << "\n";
+  }
+}
+
+void print_problems(const json& problems, const char* indent) {
+  for (const auto& p : problems) {
+    std::cout << indent << (p.contains("message") ? p["message"].get<std::string>() : p.dump())
+              << "\n";
+  }
+}
+
+void print_summary(const json& org) {
+  std::cout << org.value("name", "?") << " (" << org.value("organisation", "?") << ")";
+  if (org.contains("today")) std::cout << ", today " << org["today"].get<std::string>();
+  std::cout << "\n";
+  if (org.contains("error")) {
+    std::cout << "  ERROR: " << org["error"].get<std::string>() << "\n";
+  }
+  for (const auto& e : org.value("adapter_errors", json::array())) {
+    std::cout << "  adapter " << e.value("adapter", "?") << " FAILED: " << e.value("error", "")
+              << "\n";
+  }
+  for (const auto& s : org.value("sync", json::array())) {
+    std::string label = s.value("adapter", "?") + "/" + s.value("stream", "?");
+    std::string status = s.value("status", "?");
+    std::cout << "  sync        " << pad(label, 32);
+    if (status == "stored") {
+      std::cout << s.value("read", 0) << " read, " << s.value("stored", 0) << " stored";
+      if (s.value("rejected_records", 0) > 0) {
+        std::cout << ", " << s.value("rejected_records", 0) << " rejected";
+      }
+      if (s.value("skipped", 0) > 0) std::cout << ", " << s.value("skipped", 0) << " skipped by mapping";
+    } else if (status == "unchanged") {
+      std::cout << "unchanged since last run";
+    } else if (status == "rejected") {
+      std::cout << "REJECTED (nothing stored, cursor kept):";
+    } else if (status == "failed") {
+      std::cout << "FAILED: " << s.value("error", "");
+    } else {
+      std::cout << status;
+    }
+    std::cout << "\n";
+    print_problems(s.value("problems", json::array()), "              ");
+  }
+  const json modules = org.value("modules", json::object());
+  for (const char* name : {"enrolment", "training", "pairing", "supervision", "evaluation"}) {
+    if (!modules.contains(name)) continue;
+    const json& m = modules[name];
+    if (!m.value("enabled", false)) {
+      std::cout << "  " << pad(name, 12) << "off\n";
+      continue;
+    }
+    if (m.value("status", "") != "ran") {
+      std::cout << "  " << pad(name, 12) << "on, " << m.value("status", "") << "\n";
+      continue;
+    }
+    if (std::string(name) == "enrolment") {
+      const auto created = m.value("invited", json::array());
+      const auto withdrawn = m.value("withdrawn", json::array());
+      std::cout << "  enrolment   " << created.size() << " invitation(s) created, "
+                << withdrawn.size() << " withdrawn, " << m.value("open_invitations", 0)
+                << " open in total\n";
+      for (const auto& i : created) {
+        std::cout << "              invited   " << pad(i.value("person_id", ""), 8) << " "
+                  << pad(i.value("name", ""), 26) << " " << pad(i.value("leave_type", ""), 10)
+                  << " leave from " << i.value("leave_start", "") << "  ("
+                  << i.value("programme", "") << ")\n";
+      }
+      for (const auto& i : withdrawn) {
+        std::cout << "              withdrawn " << pad(i.value("person_id", ""), 8) << " "
+                  << pad(i.value("name", ""), 26) << " " << i.value("reason", "") << "\n";
+      }
+    } else {
+      std::cout << "  " << pad(name, 12) << m.dump() << "\n";
+    }
+  }
+  if (org.contains("actions")) {
+    const auto& a = org["actions"];
+    std::cout << "  actions     " << a.value("delivered", 0) << " written back, "
+              << a.value("duplicates", 0) << " already there, " << a.value("failed", 0)
+              << " failed, " << a.value("pending", 0) << " pending\n";
+    print_problems(a.value("errors", json::array()), "              ");
+  }
+}
+
+int fail(int code, const std::string& message) {
+  std::cerr << "mentoring-host: " << message << "\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mentoring-host: runs the mentoring plugin and its adapters for each organisation"};
+  app.require_subcommand(1);
+  std::string config_file;
+  std::string modules_dir;
+  bool as_json = false;
+  std::string only_org;
+  std::vector<std::string> module_files;
+  std::string command_name, command_input = "{}";
+
+  auto* check = app.add_subcommand("check", "validate config, load every module, check every adapter");
+  check->add_option("--config,-c", config_file, "host config file")->required();
+  check->add_option("--modules-dir", modules_dir, "where modules are found");
+
+  auto* run = app.add_subcommand("run", "one cycle for every organisation; prints what it did");
+  run->add_option("--config,-c", config_file, "host config file")->required();
+  run->add_option("--modules-dir", modules_dir, "where modules are found");
+  run->add_option("--org", only_org, "run only this organisation");
+  run->add_flag("--json", as_json, "print the summary as JSON");
+
+  auto* modules = app.add_subcommand("modules", "list modules with versions and capabilities");
+  modules->add_option("--config,-c", config_file, "list the modules this config uses");
+  modules->add_option("--modules-dir", modules_dir, "where modules are found");
+  modules->add_option("--module", module_files, "load this module file (repeatable)");
+  modules->add_flag("--json", as_json, "print as JSON");
+
+  auto* command = app.add_subcommand("command", "send one JSON command to an organisation's plugin");
+  command->add_option("--config,-c", config_file, "host config file")->required();
+  command->add_option("--modules-dir", modules_dir, "where modules are found");
+  command->add_option("--org", only_org, "organisation id")->required();
+  command->add_option("name", command_name, "command name")->required();
+  command->add_option("--input", command_input, "command input as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  fs::path default_dir = modules_dir.empty() ? default_modules_dir() : fs::path(modules_dir);
+  try {
+    if (*modules && config_file.empty()) {
+      std::vector<fs::path> files(module_files.begin(), module_files.end());
+      if (files.empty() && fs::is_directory(default_dir)) {
+        for (const auto& entry : fs::directory_iterator(default_dir)) {
+          if (entry.path().extension() == ".so") files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+      }
+      json list = json::array();
+      for (const auto& f : files) {
+        auto lib = ModuleLibrary::load(f);
+        list.push_back({{"name", lib->name()}, {"kind", to_string(lib->kind())},
+                        {"version", lib->version()}, {"abi", lib->abi_version()},
+                        {"path", lib->path().string()}, {"capabilities", lib->capabilities()}});
+      }
+      if (as_json) {
+        std::cout << list.dump(2) << "\n";
+      } else {
+        for (const auto& m : list) {
+          std::cout << pad(m["name"], 12) << pad(m["kind"], 9) << pad(m["version"], 8) << "ABI "
+                    << pad(m["abi"], 7) << m["capabilities"].dump() << "  " << m["path"].get<std::string>() << "\n";
+        }
+      }
+      return kExitOk;
+    }
+
+    HostConfig config = load_config(config_file);
+    if (!modules_dir.empty()) config.modules_dir = fs::absolute(modules_dir);  // beats the config
+    Runtime runtime(std::move(config), default_dir);
+
+    if (*modules) {
+      for (const auto& m : runtime.load_modules()) {
+        std::cout << pad(m.name, 12) << pad(m.kind, 9) << pad(m.version, 8) << "ABI " << pad(m.abi, 7)
+                  << json(m.capabilities).dump() << "  " << m.path << "\n";
+      }
+      return kExitOk;
+    }
+    if (*check) {
+      auto rows = runtime.check();
+      print_check(rows);
+      bool module_failed = false, any_failed = false;
+      for (const auto& r : rows) {
+        if (!r.ok) {
+          any_failed = true;
+          if (r.component.rfind("module", 0) == 0) module_failed = true;
+        }
+      }
+      if (module_failed) return kExitModuleLoad;
+      return any_failed ? kExitAdapter : kExitOk;
+    }
+    if (*run) {
+      json result = runtime.run(only_org.empty() ? std::nullopt : std::optional(only_org));
+      if (as_json) {
+        std::cout << result.dump(2) << "\n";
+      } else {
+        if (result.contains("error")) std::cerr << "mentoring-host: " << result["error"].get<std::string>() << "\n";
+        for (const auto& org : result["organisations"]) print_summary(org);
+      }
+      return result["exit_code"].get<int>();
+    }
+    if (*command) {
+      json input = mentoring::schema::parse(command_input, "--input");
+      json answer = runtime.command(only_org, command_name, input);
+      std::cout << answer.dump(2) << "\n";
+      return kExitOk;
+    }
+  } catch (const mentoring::schema::ValidationError& e) {
+    return fail(kExitConfig, std::string("invalid configuration:\n") + e.what());
+  } catch (const LoadError& e) {
+    return fail(kExitModuleLoad, e.what());
+  } catch (const CallError& e) {
+    return fail(e.status() == MENTORING_ERR_INVALID_INPUT ? kExitConfig : kExitInternal, e.what());
+  } catch (const std::invalid_argument& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const std::exception& e) {
+    return fail(kExitInternal, e.what());
+  }
+  return kExitUsage;
+}

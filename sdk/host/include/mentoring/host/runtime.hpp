@@ -1,0 +1,90 @@
+// mentoring/host/runtime.hpp — the reference host: loads modules, gives each
+// organisation its own services, runs the main job.
+//
+//   mentoring::host::Runtime runtime(mentoring::host::load_config("host.json"), modules_dir);
+//   nlohmann::json summary = runtime.run();   // one cycle for every organisation
+//
+// Isolation: every organisation gets its own host-services table; its storage
+// folder, its adapters and its secrets are the only ones it can reach.
+#pragma once
+
+#include <mentoring/host/config.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mentoring::host {
+
+struct Organisation;
+
+// Documented in the README; distinct so scripts can tell failures apart.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitInternal = 1,      // a bug or an unexpected failure
+  kExitUsage = 2,         // bad command line
+  kExitConfig = 3,        // a config or programme file is missing or invalid
+  kExitModuleLoad = 4,    // a module could not be loaded (not a module, ABI mismatch, ...)
+  kExitAdapter = 5,       // an adapter could not be created, reached or called
+  kExitDataRejected = 6,  // the run completed but some host records were rejected
+};
+
+struct ModuleInfo {
+  std::string name, kind, version, abi, path;
+  std::vector<std::string> capabilities;
+};
+
+struct CheckRow {
+  std::string organisation;  // "" for host-wide rows
+  std::string component;     // eg "config", "module file", "adapter hr-export"
+  std::string check;         // eg "read_people"
+  bool ok = false;
+  std::string detail;
+};
+
+class Runtime {
+ public:
+  // modules_dir: where bare module names are looked up, unless the config names one.
+  Runtime(HostConfig config, std::filesystem::path default_modules_dir);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // Loads every module the config names; throws LoadError on the first failure.
+  std::vector<ModuleInfo> load_modules();
+
+  // Loads, creates and checks everything; never throws for a failed check.
+  std::vector<CheckRow> check();
+
+  // One cycle (sync, modules, write-back) for every organisation, or one.
+  // Answers {"organisations":[<plugin run summary> | {"organisation":..,"error":..}],
+  //          "exit_code": n}.
+  nlohmann::json run(const std::optional<std::string>& only_organisation = std::nullopt);
+
+  // Sends one JSON command to the plugin of one organisation (eg "status").
+  nlohmann::json command(const std::string& organisation, const std::string& command,
+                         const nlohmann::json& input);
+
+  const HostConfig& config() const noexcept { return config_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Organisation> open(const OrganisationConfig& org,
+                                            nlohmann::json& adapter_errors);
+  void create_plugin(Organisation& organisation);
+
+  HostConfig config_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Where the host finds a module: a path (contains '/' or ends in .so) as is,
+// relative to base_dir; a bare name as <modules_dir>/<name>.so.
+std::filesystem::path module_path(const std::string& name_or_path,
+                                  const std::filesystem::path& modules_dir,
+                                  const std::filesystem::path& base_dir);
+
+}  // namespace mentoring::host

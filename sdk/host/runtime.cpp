@@ -1,0 +1,384 @@
+#include <mentoring/host/runtime.hpp>
+
+#include <mentoring/abi.h>
+#include <mentoring/loader.hpp>
+
+#include "http_client.hpp"
+#include "secrets.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <set>
+
+namespace mentoring::host {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+char* copy_out(const std::string& text, size_t* length) {
+  char* buffer = new char[text.size() + 1];
+  std::memcpy(buffer, text.data(), text.size());
+  buffer[text.size()] = '\0';
+  if (length) *length = text.size();
+  return buffer;
+}
+void free_copy(void*, char* buffer) { delete[] buffer; }
+
+std::shared_ptr<spdlog::logger> make_logger(const std::string& level) {
+  auto logger = spdlog::get("mentoring");
+  if (!logger) {
+    logger = spdlog::stderr_color_mt("mentoring");
+    logger->set_pattern("%^[%l]%$ %v");
+  }
+  logger->set_level(spdlog::level::from_str(level));
+  return logger;
+}
+
+std::int64_t clock_now_ms(const std::optional<std::string>& today) {
+  using namespace std::chrono;
+  if (today) {
+    int y = 0;
+    unsigned m = 0, d = 0;
+    std::sscanf(today->c_str(), "%d-%u-%u", &y, &m, &d);
+    sys_days day = year{y} / month{m} / std::chrono::day{d};
+    // Noon UTC: a pinned day is the same calendar day in every European zone.
+    return duration_cast<milliseconds>(day.time_since_epoch()).count() + 12 * 3600 * 1000;
+  }
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+fs::path module_path(const std::string& name_or_path, const fs::path& modules_dir,
+                     const fs::path& base_dir) {
+  bool is_path = name_or_path.find('/') != std::string::npos ||
+                 (name_or_path.size() > 3 && name_or_path.ends_with(".so"));
+  if (is_path) return fs::weakly_canonical(base_dir / name_or_path);
+  return modules_dir / (name_or_path + ".so");
+}
+
+// One organisation's world: its services table, its adapters, its plugin.
+struct Organisation {
+  const OrganisationConfig* config = nullptr;
+  std::string storage_dir;
+  std::int64_t now_ms = 0;
+  Secrets* secrets = nullptr;
+  HttpClient* http = nullptr;
+  std::shared_ptr<spdlog::logger> logger;
+
+  mentoring_host table{};
+  mentoring_log_v1 log{};
+  mentoring_clock_v1 clock{};
+  mentoring_secrets_v1 secrets_service{};
+  mentoring_storage_v1 storage{};
+  mentoring_http_v1 http_service{};
+  mentoring_adapters_v1 adapters_service{};
+
+  struct Adapter {
+    std::string module;
+    std::unique_ptr<ModuleInstance> instance;
+    std::vector<std::string> capabilities;
+  };
+  std::map<std::string, Adapter> adapters;
+  std::unique_ptr<ModuleInstance> plugin;
+
+  explicit Organisation(const OrganisationConfig& org) : config(&org) { wire(); }
+
+  static Organisation& self(void* context) { return *static_cast<Organisation*>(context); }
+
+  void wire() {
+    table = {sizeof(mentoring_host), MENTORING_ABI_MAJOR, MENTORING_ABI_MINOR, MENTORING_ABI_PATCH,
+             "mentoring-host", "0.1.0", this,
+             [](const mentoring_host* host, const char* name) -> const void* {
+               auto& o = self(host->context);
+               std::string n = name ? name : "";
+               if (n == MENTORING_SERVICE_LOG) return &o.log;
+               if (n == MENTORING_SERVICE_CLOCK) return &o.clock;
+               if (n == MENTORING_SERVICE_SECRETS) return &o.secrets_service;
+               if (n == MENTORING_SERVICE_STORAGE) return &o.storage;
+               if (n == MENTORING_SERVICE_HTTP) return &o.http_service;
+               if (n == MENTORING_SERVICE_ADAPTERS) return &o.adapters_service;
+               return nullptr;
+             }};
+    log = {sizeof(log), this, [](void* c, mentoring_log_level level, const char* m, size_t n) {
+             auto& o = self(c);
+             std::string line = o.secrets->redact(std::string(m, n));
+             auto spd = level == MENTORING_LOG_DEBUG  ? spdlog::level::debug
+                        : level == MENTORING_LOG_INFO ? spdlog::level::info
+                        : level == MENTORING_LOG_WARN ? spdlog::level::warn
+                                                      : spdlog::level::err;
+             o.logger->log(spd, "[{}] {}", o.config->id, line);
+           }};
+    clock = {sizeof(clock), this, [](void* c) { return self(c).now_ms; }};
+    secrets_service = {sizeof(secrets_service), this,
+                       [](void* c, const char* name, char** value, size_t* length) {
+                         auto found = self(c).secrets->get(name ? name : "");
+                         if (!found) {
+                           *value = copy_out(std::string("no secret named ") + (name ? name : ""),
+                                             length);
+                           return MENTORING_ERR_UNAVAILABLE;
+                         }
+                         *value = copy_out(*found, length);
+                         return MENTORING_OK;
+                       },
+                       &free_copy};
+    storage = {sizeof(storage), this, [](void* c) { return self(c).storage_dir.c_str(); },
+               [](void* c) { return self(c).config->id.c_str(); }};
+    http_service = {sizeof(http_service), this,
+                    [](void* c, const char* request, size_t n, char** out, size_t* out_n) {
+                      auto& o = self(c);
+                      try {
+                        *out = copy_out(o.http->perform(std::string(request, n)), out_n);
+                        return MENTORING_OK;
+                      } catch (const HttpError& e) {
+                        *out = copy_out(o.secrets->redact(e.what()), out_n);
+                        return MENTORING_ERR_UNAVAILABLE;
+                      } catch (const std::exception& e) {
+                        *out = copy_out(o.secrets->redact(e.what()), out_n);
+                        return MENTORING_ERR_INVALID_INPUT;
+                      }
+                    },
+                    &free_copy};
+    adapters_service = {
+        sizeof(adapters_service), this,
+        [](void* c, char** out, size_t* out_n) {
+          json list = json::array();
+          for (const auto& [name, adapter] : self(c).adapters) {
+            list.push_back(
+                {{"name", name}, {"module", adapter.module}, {"capabilities", adapter.capabilities}});
+          }
+          *out = copy_out(list.dump(), out_n);
+          return MENTORING_OK;
+        },
+        [](void* c, const char* name, const char* command, const char* in, size_t in_n,
+           char** out, size_t* out_n) {
+          auto& o = self(c);
+          auto it = o.adapters.find(name ? name : "");
+          if (it == o.adapters.end() || !it->second.instance) {
+            *out = copy_out("organisation " + o.config->id + " has no adapter named \"" +
+                                std::string(name ? name : "") + "\"",
+                            out_n);
+            return MENTORING_ERR_UNAVAILABLE;
+          }
+          try {
+            *out = copy_out(it->second.instance->call(command ? command : "",
+                                                      std::string_view(in ? in : "", in_n)),
+                            out_n);
+            return MENTORING_OK;
+          } catch (const CallError& e) {
+            *out = copy_out(o.secrets->redact(e.what()), out_n);
+            return e.status();
+          }
+        },
+        &free_copy};
+  }
+};
+
+struct Runtime::Impl {
+  fs::path modules_dir;
+  std::shared_ptr<spdlog::logger> logger;
+  std::unique_ptr<Secrets> secrets;
+  std::unique_ptr<HttpClient> http;
+  std::map<fs::path, std::shared_ptr<ModuleLibrary>> libraries;
+
+  std::shared_ptr<ModuleLibrary> library(const fs::path& path, mentoring_module_kind expected) {
+    auto it = libraries.find(path);
+    if (it != libraries.end()) return it->second;
+    auto lib = ModuleLibrary::load(path);
+    if (lib->kind() != expected) {
+      throw LoadError(LoadError::Kind::bad_descriptor,
+                      path.string() + ": is a " + to_string(lib->kind()) + " module; expected a " +
+                          to_string(expected));
+    }
+    libraries.emplace(path, lib);
+    return lib;
+  }
+};
+
+Runtime::Runtime(HostConfig config, fs::path default_modules_dir)
+    : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
+  impl_->modules_dir = config_.modules_dir.value_or(std::move(default_modules_dir));
+  impl_->logger = make_logger(config_.log_level);
+  impl_->secrets = std::make_unique<Secrets>(config_.secrets_file);
+  impl_->http = std::make_unique<HttpClient>(*impl_->secrets, impl_->logger);
+}
+
+Runtime::~Runtime() = default;
+
+std::vector<ModuleInfo> Runtime::load_modules() {
+  std::vector<ModuleInfo> out;
+  auto describe = [&](const std::shared_ptr<ModuleLibrary>& lib) {
+    for (const auto& m : out) {
+      if (m.path == lib->path().string()) return;
+    }
+    out.push_back({lib->name(), to_string(lib->kind()), lib->version(), lib->abi_version(),
+                   lib->path().string(), lib->capabilities()});
+  };
+  describe(impl_->library(module_path(config_.plugin, impl_->modules_dir, config_.file.parent_path()),
+                          MENTORING_KIND_PLUGIN));
+  for (const auto& org : config_.organisations) {
+    for (const auto& adapter : org.adapters) {
+      describe(impl_->library(module_path(adapter.module, impl_->modules_dir, org.base_dir),
+                              MENTORING_KIND_ADAPTER));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+json plugin_config(const OrganisationConfig& org, const Organisation& o) {
+  json adapters = json::array();
+  for (const auto& [name, adapter] : o.adapters) {
+    adapters.push_back({{"name", name}, {"module", adapter.module}, {"capabilities", adapter.capabilities}});
+  }
+  return {{"id", org.id},         {"name", org.name},        {"modules", org.modules},
+          {"policy", org.policy}, {"programmes", org.programmes}, {"adapters", adapters}};
+}
+
+}  // namespace
+
+// Builds one organisation's services and adapter instances. An adapter that
+// cannot be created is reported in `adapter_errors` and left out.
+std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json& adapter_errors) {
+  auto o = std::make_unique<Organisation>(org);
+  o->secrets = impl_->secrets.get();
+  o->http = impl_->http.get();
+  o->logger = impl_->logger;
+  o->now_ms = clock_now_ms(config_.today);
+  fs::path storage = config_.state_dir / org.id;
+  fs::create_directories(storage);
+  o->storage_dir = storage.string();
+  for (const auto& adapter : org.adapters) {
+    auto lib = impl_->library(module_path(adapter.module, impl_->modules_dir, org.base_dir),
+                              MENTORING_KIND_ADAPTER);
+    json adapter_config = {{"organisation", org.id},
+                           {"name", adapter.name},
+                           {"base_dir", org.base_dir.string()},
+                           {"settings", adapter.settings}};
+    auto& slot = o->adapters[adapter.name];
+    slot.module = adapter.module;
+    slot.capabilities = lib->capabilities();
+    try {
+      slot.instance = std::make_unique<ModuleInstance>(lib, &o->table, adapter_config.dump());
+    } catch (const CallError& e) {
+      adapter_errors.push_back({{"adapter", adapter.name}, {"error", impl_->secrets->redact(e.what())}});
+    }
+  }
+  return o;
+}
+
+void Runtime::create_plugin(Organisation& o) {
+  auto lib = impl_->library(
+      module_path(config_.plugin, impl_->modules_dir, config_.file.parent_path()),
+      MENTORING_KIND_PLUGIN);
+  o.plugin = std::make_unique<ModuleInstance>(lib, &o.table, plugin_config(*o.config, o).dump());
+}
+
+nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation) {
+  load_modules();
+  json results = json::array();
+  int exit_code = kExitOk;
+  // Severity order: config > adapter failure > internal > rejected records > ok.
+  auto worsen = [&](int code) {
+    static const int kRank[] = {0, 2, 0, 4, 0, 3, 1};
+    if (kRank[code] > kRank[exit_code]) exit_code = code;
+  };
+  bool matched = false;
+  for (const auto& org : config_.organisations) {
+    if (only_organisation && org.id != *only_organisation) continue;
+    matched = true;
+    json adapter_errors = json::array();
+    auto o = open(org, adapter_errors);
+    if (!adapter_errors.empty()) worsen(kExitAdapter);
+    try {
+      create_plugin(*o);
+      json summary = json::parse(o->plugin->call("run", "{}"));
+      if (!adapter_errors.empty()) summary["adapter_errors"] = adapter_errors;
+      if (summary.value("adapter_failures", 0) > 0) worsen(kExitAdapter);
+      if (summary.value("rejected_pages", 0) > 0 || summary.value("rejected_records", 0) > 0) {
+        worsen(kExitDataRejected);
+      }
+      results.push_back(summary);
+    } catch (const CallError& e) {
+      results.push_back({{"organisation", org.id},
+                         {"name", org.name},
+                         {"error", impl_->secrets->redact(e.what())},
+                         {"adapter_errors", adapter_errors}});
+      worsen(e.status() == MENTORING_ERR_INVALID_INPUT ? kExitConfig : kExitInternal);
+    }
+  }
+  if (only_organisation && !matched) {
+    return {{"organisations", json::array()},
+            {"error", "no organisation with id \"" + *only_organisation + "\""},
+            {"exit_code", kExitUsage}};
+  }
+  return {{"organisations", results}, {"exit_code", exit_code}};
+}
+
+std::vector<CheckRow> Runtime::check() {
+  std::vector<CheckRow> rows;
+  rows.push_back({"", "config", "schema", true, config_.file.string()});
+  try {
+    for (const auto& m : load_modules()) {
+      rows.push_back({"", "module " + m.name, "load", true,
+                      m.kind + " " + m.version + ", ABI " + m.abi + ", " + m.path});
+    }
+  } catch (const LoadError& e) {
+    rows.push_back({"", "module", "load", false, e.what()});
+    return rows;
+  }
+  for (const auto& org : config_.organisations) {
+    json adapter_errors = json::array();
+    auto o = open(org, adapter_errors);
+    for (const auto& e : adapter_errors) {
+      rows.push_back({org.id, "adapter " + e["adapter"].get<std::string>(), "settings", false,
+                      e["error"].get<std::string>()});
+    }
+    for (const auto& [name, adapter] : o->adapters) {
+      if (!adapter.instance) continue;
+      std::string component = "adapter " + name;
+      rows.push_back({org.id, component, "settings", true, "valid"});
+      try {
+        json answer = json::parse(adapter.instance->call("check", "{}"));
+        for (const auto& c : answer.value("capabilities", json::array())) {
+          bool ok = c.value("reachable", false) && c.value("authenticated", false) &&
+                    c.value("permitted", false);
+          rows.push_back({org.id, component, c.value("name", "?"), ok,
+                          impl_->secrets->redact(c.value("message", ""))});
+        }
+      } catch (const std::exception& e) {
+        rows.push_back({org.id, component, "check", false, impl_->secrets->redact(e.what())});
+      }
+    }
+    try {
+      create_plugin(*o);
+      json answer = json::parse(o->plugin->call("check", "{}"));
+      rows.push_back({org.id, "plugin", "store", true, answer.value("message", "ok")});
+    } catch (const std::exception& e) {
+      rows.push_back({org.id, "plugin", "create/check", false, e.what()});
+    }
+  }
+  return rows;
+}
+
+nlohmann::json Runtime::command(const std::string& organisation, const std::string& command,
+                                const nlohmann::json& input) {
+  load_modules();
+  for (const auto& org : config_.organisations) {
+    if (org.id != organisation) continue;
+    json adapter_errors = json::array();
+    auto o = open(org, adapter_errors);
+    create_plugin(*o);
+    return json::parse(o->plugin->call(command, input.dump()));
+  }
+  throw std::invalid_argument("no organisation with id \"" + organisation + "\"");
+}
+
+}  // namespace mentoring::host

@@ -1,0 +1,41 @@
+#include <mentoring/fake_host.hpp>
+#include <mentoring/loader.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace mentoring::host;
+
+namespace {
+std::shared_ptr<ModuleLibrary> echo_library() {
+  return ModuleLibrary::load(std::filesystem::path(TEST_MODULES_DIR) / "echo_module.so");
+}
+}  // namespace
+
+TEST(FakeHost, OffersClockSecretsLogAndStorageToAModule) {
+  mentoring::testing::FakeHost host;
+  host.set_today("2026-12-01");
+  host.set_secret("API_KEY", "s3cret-value");
+  ModuleInstance echo(echo_library(), host.host(), "{}");
+  EXPECT_EQ(echo.call("now", ""), std::to_string(host.now_unix_ms()));
+  EXPECT_EQ(host.now_unix_ms(), 1796083200000);  // 2026-12-01T00:00:00Z
+  EXPECT_EQ(echo.call("secret", "API_KEY"), "s3cret-value");
+  EXPECT_EQ(echo.call("secret", "OTHER"), "<none>");
+  echo.call("log", "hello");
+  ASSERT_EQ(host.log_lines().size(), 1u);
+  EXPECT_EQ(host.log_lines()[0], "INFO hello");
+  EXPECT_EQ(echo.call("storage", ""), host.storage_directory());
+  EXPECT_TRUE(std::filesystem::is_directory(host.storage_directory()));
+}
+
+TEST(FakeHost, AWithheldServiceIsReportedAsUnavailable) {
+  mentoring::testing::FakeHost host;
+  host.withhold_service(MENTORING_SERVICE_CLOCK);
+  ModuleInstance echo(echo_library(), host.host(), "{}");
+  try {
+    echo.call("now", "");
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE);
+    EXPECT_NE(std::string(e.what()).find("mentoring.clock/1"), std::string::npos);
+  }
+}

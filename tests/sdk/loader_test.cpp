@@ -1,0 +1,149 @@
+#include <mentoring/fake_host.hpp>
+#include <mentoring/loader.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+using namespace mentoring::host;
+
+namespace {
+
+std::filesystem::path module(const std::string& name) {
+  return std::filesystem::path(TEST_MODULES_DIR) / (name + ".so");
+}
+
+LoadError::Kind load_error_kind(const std::string& name, std::string* message = nullptr) {
+  try {
+    ModuleLibrary::load(module(name));
+  } catch (const LoadError& e) {
+    if (message) *message = e.what();
+    return e.kind();
+  }
+  ADD_FAILURE() << name << " loaded but should not have";
+  return LoadError::Kind::not_found;
+}
+
+bool one_line(const std::string& text) { return text.find('\n') == std::string::npos && !text.empty(); }
+
+}  // namespace
+
+TEST(AbiNegotiation, SameMajorAndOlderOrEqualMinorIsAccepted) {
+  EXPECT_TRUE(is_compatible({1, 0, 0}, {1, 0, 0}));
+  EXPECT_TRUE(is_compatible({1, 3, 0}, {1, 2, 9}));  // older module minor, newer patch
+  EXPECT_FALSE(is_compatible({1, 0, 0}, {1, 1, 0}));  // module needs a newer host
+  EXPECT_FALSE(is_compatible({1, 0, 0}, {2, 0, 0}));
+  EXPECT_FALSE(is_compatible({2, 0, 0}, {1, 0, 0}));
+}
+
+TEST(Loader, LoadsAWellFormedModuleAndReadsItsDescriptor) {
+  auto library = ModuleLibrary::load(module("echo_module"));
+  EXPECT_EQ(library->name(), "echo");
+  EXPECT_EQ(library->version(), "1.2.3");
+  EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
+  EXPECT_EQ(library->abi_version(), "1.0.0");
+  EXPECT_EQ(library->capabilities(), std::vector<std::string>{"echo"});
+}
+
+TEST(Loader, AcceptsAModuleBuiltForAnOlderMinorThanTheHost) {
+  auto library = ModuleLibrary::load(module("echo_module"), AbiVersion{1, MENTORING_ABI_MINOR + 4, 0});
+  EXPECT_EQ(library->name(), "echo");
+}
+
+TEST(Loader, RefusesAModuleWithTheNextAbiMajor) {
+  std::string message;
+  EXPECT_EQ(load_error_kind("abi_next_major_module", &message), LoadError::Kind::abi_mismatch);
+  EXPECT_TRUE(one_line(message)) << message;
+  EXPECT_NE(message.find("module ABI 2.0.0"), std::string::npos) << message;
+}
+
+TEST(Loader, RefusesAModuleNeedingANewerMinor) {
+  EXPECT_EQ(load_error_kind("abi_newer_minor_module"), LoadError::Kind::abi_mismatch);
+}
+
+TEST(Loader, RefusesAPlainSharedObjectThatIsNotAModule) {
+  std::string message;
+  EXPECT_EQ(load_error_kind("not_a_module", &message), LoadError::Kind::not_a_module);
+  EXPECT_TRUE(one_line(message)) << message;
+  EXPECT_NE(message.find("not a mentoring module"), std::string::npos);
+}
+
+TEST(Loader, RefusesALibraryWithAnUnresolvedSymbol) {
+  std::string message;
+  EXPECT_EQ(load_error_kind("missing_symbol_module", &message), LoadError::Kind::not_loadable);
+  EXPECT_TRUE(one_line(message)) << message;
+  EXPECT_NE(message.find("mentoring_test_function_that_does_not_exist"), std::string::npos) << message;
+}
+
+TEST(Loader, RefusesBadMagicAndMissingFunctions) {
+  EXPECT_EQ(load_error_kind("bad_magic_module"), LoadError::Kind::bad_descriptor);
+  std::string message;
+  EXPECT_EQ(load_error_kind("null_function_module", &message), LoadError::Kind::bad_descriptor);
+  EXPECT_NE(message.find("no call"), std::string::npos) << message;
+}
+
+TEST(Loader, ReportsAMissingFile) {
+  EXPECT_EQ(load_error_kind("no_such_module"), LoadError::Kind::not_found);
+}
+
+TEST(Loader, RefusesATextFilePretendingToBeALibrary) {
+  auto path = std::filesystem::temp_directory_path() / "mentoring-not-elf.so";
+  { std::ofstream(path) << "hello"; }
+  try {
+    ModuleLibrary::load(path);
+    FAIL() << "loaded a text file";
+  } catch (const LoadError& e) {
+    EXPECT_EQ(e.kind(), LoadError::Kind::not_loadable);
+    EXPECT_TRUE(one_line(e.what())) << e.what();
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(ModuleCall, AnExceptionInsideTheModuleBecomesAStatusAndMessage) {
+  mentoring::testing::FakeHost host;
+  ModuleInstance echo(ModuleLibrary::load(module("echo_module")), host.host(), "{}");
+  EXPECT_EQ(echo.call("echo", R"({"a":1})"), R"({"a":1})");
+  try {
+    echo.call("throw", "{}");
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_FAILED);
+    EXPECT_STREQ(e.what(), "boom inside the module");
+  }
+  try {
+    echo.call("throw_other", "{}");
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_INTERNAL);
+  }
+  try {
+    echo.call("nope", "{}");
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNKNOWN_COMMAND);
+  }
+  // The instance still works after failures.
+  EXPECT_EQ(echo.call("echo", "x"), "x");
+}
+
+TEST(ModuleCall, ARefusedConfigIsACallErrorWithTheModulesMessage) {
+  mentoring::testing::FakeHost host;
+  try {
+    ModuleInstance echo(ModuleLibrary::load(module("echo_module")), host.host(), "refuse");
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
+    EXPECT_NE(std::string(e.what()).find("config refused: /x"), std::string::npos);
+  }
+}
+
+TEST(ModuleCall, TheLibraryOutlivesItsInstances) {
+  mentoring::testing::FakeHost host;
+  std::unique_ptr<ModuleInstance> instance;
+  {
+    auto library = ModuleLibrary::load(module("echo_module"));
+    instance = std::make_unique<ModuleInstance>(library, host.host(), "{}");
+  }  // our handle to the library is gone; the instance keeps it loaded
+  EXPECT_EQ(instance->call("echo", "still here"), "still here");
+}

@@ -1,0 +1,32 @@
+// Descriptors a host must refuse (or, for an older minor, accept), written by hand.
+#include <mentoring/abi.h>
+
+namespace {
+mentoring_status create(const mentoring_host*, const char*, size_t, mentoring_instance** out) {
+  *out = nullptr;
+  return MENTORING_ERR_FAILED;
+}
+void destroy(mentoring_instance*) {}
+mentoring_status call(mentoring_instance*, const char*, const char*, size_t, char**, size_t*) {
+  return MENTORING_ERR_FAILED;
+}
+void free_buffer(char*) {}
+const char* last_error(const mentoring_instance*) { return "variant"; }
+}  // namespace
+
+extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_entry(void) {
+  static mentoring_module_descriptor d = {
+      sizeof(mentoring_module_descriptor), MENTORING_MAGIC, MENTORING_ABI_MAJOR, MENTORING_ABI_MINOR,
+      MENTORING_ABI_PATCH, MENTORING_KIND_ADAPTER, "variant", "0.0.1", "test", "[]",
+      &create, &destroy, &call, &free_buffer, &last_error};
+#if defined(VARIANT_NEXT_MAJOR)
+  d.abi_major = MENTORING_ABI_MAJOR + 1;
+#elif defined(VARIANT_NEWER_MINOR)
+  d.abi_minor = MENTORING_ABI_MINOR + 1;
+#elif defined(VARIANT_BAD_MAGIC)
+  d.magic = 0xDEADBEEF;
+#elif defined(VARIANT_NULL_FUNCTION)
+  d.call = nullptr;
+#endif
+  return &d;
+}
