@@ -348,8 +348,10 @@ std::vector<CheckRow> Runtime::check() {
       try {
         json answer = json::parse(adapter.instance->call("check", "{}"));
         for (const auto& c : answer.value("capabilities", json::array())) {
-          bool ok = c.value("reachable", false) && c.value("authenticated", false) &&
-                    c.value("permitted", false);
+          // A capability the integrator did not configure is not a failure.
+          bool ok = !c.value("configured", true) ||
+                    (c.value("reachable", false) && c.value("authenticated", false) &&
+                     c.value("permitted", false));
           rows.push_back({org.id, component, c.value("name", "?"), ok,
                           impl_->secrets->redact(c.value("message", ""))});
         }

@@ -1,0 +1,179 @@
+// mentoring-host driven as a user drives it, on a copy of the demo organisations.
+#include <mentoring/host/config.hpp>
+#include <mentoring/host/runtime.hpp>
+#include <mentoring/schema.hpp>
+#include <mentoring/store/org_store.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+
+CommandResult run_host(const std::string& arguments) {
+  std::string command = std::string(HOST_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::size_t count_lines(const fs::path& path) {
+  if (!fs::exists(path)) return 0;
+  std::ifstream in(path);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) n += !line.empty();
+  return n;
+}
+
+// A private copy of examples/ so tests never write into the source tree.
+class Demo : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root = fs::temp_directory_path() /
+           ("mentoring-host-test-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(root);
+    fs::create_directories(root);
+    fs::copy(EXAMPLES_DIR, root / "examples", fs::copy_options::recursive);
+    fs::remove_all(root / "examples" / "demo" / "state");
+    config = root / "examples" / "demo" / "host.json";
+    state = root / "examples" / "demo" / "state";
+  }
+  void TearDown() override { fs::remove_all(root); }
+
+  CommandResult host(const std::string& arguments) {
+    return run_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR);
+  }
+  std::int64_t people_in(const std::string& org) {
+    mentoring::store::OrgStore store(state / org, org);
+    return store.counts().people;
+  }
+
+  fs::path root, config, state;
+};
+
+}  // namespace
+
+TEST_F(Demo, RunInvitesTheEligibleLeaveOfBothOrganisationsAndWritesOutboxes) {
+  auto result = host("run --json");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  json summary = json::parse(result.output);
+  ASSERT_EQ(summary["organisations"].size(), 2u);
+  for (const auto& org : summary["organisations"]) {
+    EXPECT_GT(org["modules"]["enrolment"]["invited"].size(), 0u) << org["organisation"];
+    EXPECT_EQ(org["actions"]["delivered"], org["modules"]["enrolment"]["invited"].size());
+  }
+  EXPECT_EQ(count_lines(state / "northwind" / "outbox.jsonl"),
+            summary["organisations"][0]["modules"]["enrolment"]["invited"].size());
+}
+
+TEST_F(Demo, ASecondRunCreatesAndWritesNothingNew) {
+  ASSERT_EQ(host("run").exit_code, 0);
+  auto lines = count_lines(state / "northwind" / "outbox.jsonl");
+  auto second = host("run --json");
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  json summary = json::parse(second.output);
+  for (const auto& org : summary["organisations"]) {
+    EXPECT_EQ(org["modules"]["enrolment"]["invited"].size(), 0u);
+    EXPECT_EQ(org["actions"]["delivered"], 0);
+  }
+  EXPECT_EQ(count_lines(state / "northwind" / "outbox.jsonl"), lines);
+}
+
+TEST_F(Demo, ARunForOneOrganisationNeverOpensAnothersDatabase) {
+  auto result = host("run --org riverside");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(fs::exists(state / "riverside" / "riverside.sqlite"));
+  EXPECT_FALSE(fs::exists(state / "northwind"));
+  EXPECT_EQ(result.output.find("Northwind"), std::string::npos);
+}
+
+TEST_F(Demo, CheckPassesOnTheDemo) {
+  auto result = host("check");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("read_people"), std::string::npos) << result.output;
+}
+
+TEST_F(Demo, AMisspeltFieldFailsCheckWithItsJsonPointer) {
+  fs::path org = root / "examples" / "demo" / "orgs" / "northwind.json";
+  std::string text = read_file(org);
+  auto at = text.find("\"policy\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 8, "\"polcy\"");
+  write_file(org, text);
+  auto result = host("check");
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+  EXPECT_NE(result.output.find("northwind.json: /polcy"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("did you mean \"policy\"?"), std::string::npos) << result.output;
+}
+
+TEST_F(Demo, AnAdapterThatIsNotAModuleIsAOneLineLoadErrorWithItsOwnExitCode) {
+  for (const char* module : {"not_a_module.so", "abi_next_major_module.so"}) {
+    fs::path org = root / "examples" / "demo" / "orgs" / "riverside.json";
+    json doc = json::parse(read_file(org));
+    doc["adapters"][0]["module"] = std::string(TEST_MODULES_DIR) + "/" + module;
+    write_file(org, doc.dump(2));
+    auto result = host("run");
+    EXPECT_EQ(result.exit_code, 4) << result.output;
+    EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+    EXPECT_NE(result.output.find(module), std::string::npos) << result.output;
+  }
+}
+
+TEST_F(Demo, ABrokenExportIsReportedAndLeavesTheStoreAsItWas) {
+  ASSERT_EQ(host("run --org northwind").exit_code, 0);
+  auto people_before = people_in("northwind");
+  auto lines_before = count_lines(state / "northwind" / "outbox.jsonl");
+
+  fs::path csv = root / "examples" / "demo" / "data" / "northwind" / "people.csv";
+  std::string text = read_file(csv);
+  text.replace(text.find("Hire Date"), 9, "Hired On");  // a mapped column goes missing
+  text += "E9999,New Person,new@example.org,,IT,Leeds,01/01/2020,,,English\n";
+  write_file(csv, text);
+
+  auto result = host("run --org northwind");
+  EXPECT_EQ(result.exit_code, 6) << result.output;
+  EXPECT_NE(result.output.find("people.csv"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("Hire Date"), std::string::npos) << result.output;
+  EXPECT_EQ(people_in("northwind"), people_before);
+  EXPECT_EQ(count_lines(state / "northwind" / "outbox.jsonl"), lines_before);
+}
+
+TEST_F(Demo, ModulesListsThePluginAndTheFileAdapter) {
+  auto result = host("modules");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("mentoring"), std::string::npos);
+  EXPECT_NE(result.output.find("write_actions"), std::string::npos);
+}
+
+TEST(HostCli, AMissingConfigIsAConfigError) {
+  auto result = run_host("run --config /nonexistent/host.json");
+  EXPECT_EQ(result.exit_code, 3) << result.output;
+}
+
+TEST(HostCli, AnUnknownCommandIsAUsageError) {
+  EXPECT_EQ(run_host("frobnicate").exit_code, 2);
+}

@@ -1,0 +1,176 @@
+// The plugin loaded as the host loads it, with a fake host and a scripted adapter.
+#include <mentoring/fake_host.hpp>
+#include <mentoring/loader.hpp>
+#include <mentoring/schema.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+using json = nlohmann::json;
+using namespace mentoring::host;
+
+namespace {
+
+json programme_a() {
+  return mentoring::schema::parse_file(std::string(PROGRAMMES_DIR) + "/return-to-work.json");
+}
+
+// An in-memory HR system: pages of records, a cursor that is the page's version.
+struct ScriptedHr {
+  json people = json::array();
+  json leave = json::array();
+  json leave_problems = json::array();
+  int version = 1;
+  std::vector<json> pushed;
+
+  std::string handle(const std::string& command, const std::string& input) {
+    json in = json::parse(input);
+    if (command == "pull") {
+      std::string stream = in["stream"];
+      std::string cursor = "v" + std::to_string(version);
+      if (in["cursor"] == cursor) {
+        return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
+      }
+      json records = stream == "people" ? people : stream == "leave" ? leave : json::array();
+      json problems = stream == "leave" ? leave_problems : json::array();
+      if (!problems.empty()) {
+        return json{{"records", json::array()}, {"next_cursor", in["cursor"]}, {"problems", problems}}.dump();
+      }
+      return json{{"records", records}, {"next_cursor", cursor}, {"more", false}}.dump();
+    }
+    if (command == "push") {
+      json results = json::array();
+      for (const auto& action : in["actions"]) {
+        pushed.push_back(action);
+        results.push_back({{"idempotency_key", action["idempotency_key"]}, {"status", "done"}});
+      }
+      return json{{"results", results}}.dump();
+    }
+    throw std::runtime_error("unknown command " + command);
+  }
+};
+
+json person(const std::string& id) { return {{"id", id}, {"name", "Person " + id}}; }
+json leave(const std::string& id, const std::string& person, const std::string& start,
+           const std::string& end, const std::string& status = "approved") {
+  return {{"id", id}, {"person_id", person}, {"type", "maternity"}, {"start", start},
+          {"expected_end", end}, {"status", status}};
+}
+
+class PluginModule : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    host.set_today("2026-12-01");
+    host.set_organisation("acme");
+    hr.people = json::array({person("P1"), person("P2"), person("P3")});
+    hr.leave = json::array({leave("L1", "P1", "2027-03-15", "2027-09-14"),
+                            leave("L2", "P2", "2027-01-15", "2027-07-14"),    // too soon
+                            leave("L3", "P3", "2027-04-01", "2027-05-15")});  // too short
+    host.add_adapter("hr", {"read_people", "read_leave", "write_actions"},
+                     [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
+  }
+  json config() {
+    return {{"id", "acme"},
+            {"name", "Acme"},
+            {"modules", {{"enrolment", true}, {"pairing", true}}},
+            {"policy", json::object()},
+            {"programmes", json::array({programme_a()})},
+            {"adapters", json::array()}};
+  }
+  json run() {
+    ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
+    return json::parse(plugin.call("run", "{}"));
+  }
+
+  mentoring::testing::FakeHost host;
+  ScriptedHr hr;
+};
+
+}  // namespace
+
+TEST(PluginLoad, TheModuleLoadsAndDescribesItself) {
+  auto library = ModuleLibrary::load(MENTORING_PLUGIN_PATH);
+  EXPECT_EQ(library->name(), "mentoring");
+  EXPECT_EQ(library->kind(), MENTORING_KIND_PLUGIN);
+}
+
+TEST_F(PluginModule, InvitesOnlyTheEligibleLeaveAndWritesItBack) {
+  json summary = run();
+  const json& invited = summary["modules"]["enrolment"]["invited"];
+  ASSERT_EQ(invited.size(), 1u) << summary.dump(2);
+  EXPECT_EQ(invited[0]["person_id"], "P1");
+  ASSERT_EQ(hr.pushed.size(), 1u);
+  EXPECT_EQ(hr.pushed[0]["type"], "invite");
+  EXPECT_EQ(hr.pushed[0]["idempotency_key"], "invite/acme/return-to-work/P1/L1");
+  EXPECT_TRUE(mentoring::schema::validate("action", hr.pushed[0], "pushed").empty());
+  EXPECT_EQ(summary["actions"]["delivered"], 1);
+  EXPECT_NE(summary["modules"]["pairing"]["status"].get<std::string>().find("not available"),
+            std::string::npos);
+}
+
+TEST_F(PluginModule, RunningTwiceCreatesNothingTwice) {
+  run();
+  hr.version = 2;  // the host sends everything again
+  json second = run();
+  EXPECT_EQ(second["modules"]["enrolment"]["invited"].size(), 0u);
+  EXPECT_EQ(second["totals"]["open_invitations"], 1);
+  EXPECT_EQ(hr.pushed.size(), 1u);
+}
+
+TEST_F(PluginModule, CancelledLeaveWithdrawsThePendingInvitationWithACause) {
+  run();
+  hr.leave[0]["status"] = "cancelled";
+  hr.version = 2;
+  json second = run();
+  ASSERT_EQ(second["modules"]["enrolment"]["withdrawn"].size(), 1u);
+  EXPECT_EQ(second["totals"]["open_invitations"], 0);
+  ASSERT_EQ(hr.pushed.size(), 2u);
+  EXPECT_EQ(hr.pushed[1]["type"], "withdraw_invitation");
+
+  ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
+  json history = json::parse(plugin.call("history", R"({"person_id":"P1"})"));
+  ASSERT_EQ(history["transitions"].size(), 2u);
+  for (const auto& t : history["transitions"]) EXPECT_FALSE(t["cause"].get<std::string>().empty());
+  EXPECT_NE(history["transitions"][1]["cause"].get<std::string>().find("cancelled"), std::string::npos);
+}
+
+TEST_F(PluginModule, AMalformedPageStoresNothingAndKeepsTheCursor) {
+  run();
+  hr.leave.push_back(leave("L9", "P2", "2027-04-01", "2027-09-01"));
+  hr.leave_problems = json::array({{{"message", "leave.csv row 7: unparseable date"}}});
+  hr.version = 2;
+  json second = run();
+  EXPECT_EQ(second["rejected_pages"], 1);
+  EXPECT_EQ(second["totals"]["leave"], 3);  // L9 not stored
+  // Fixed on the host: the page is read again from the old cursor and stored.
+  hr.leave_problems = json::array();
+  json third = run();
+  EXPECT_EQ(third["totals"]["leave"], 4);
+  EXPECT_EQ(third["modules"]["enrolment"]["invited"].size(), 1u);
+}
+
+TEST_F(PluginModule, ARecordForAnUnknownPersonIsRejectedByIdAndTheRestIsStored) {
+  hr.leave.push_back(leave("L7", "GHOST", "2027-04-01", "2027-09-01"));
+  hr.leave.push_back(leave("L8", "P2", "2027-04-01", "2027-03-01"));  // ends before it starts
+  json summary = run();
+  EXPECT_EQ(summary["rejected_records"], 2);
+  std::string problems = summary["sync"][1]["problems"].dump();
+  EXPECT_NE(problems.find("record L7: /person_id"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("record L8: /expected_end"), std::string::npos) << problems;
+  EXPECT_EQ(summary["totals"]["leave"], 3);
+  EXPECT_EQ(summary["modules"]["enrolment"]["invited"].size(), 1u);
+}
+
+TEST_F(PluginModule, AnInvalidProgrammeIsAConfigErrorNamingThePointer) {
+  json bad = config();
+  bad["programmes"][0]["mentee"]["min_leave_dayz"] = 90;
+  try {
+    ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), bad.dump());
+    FAIL();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
+    EXPECT_NE(std::string(e.what()).find("/mentee/min_leave_dayz"), std::string::npos) << e.what();
+  }
+}

@@ -39,7 +39,12 @@ Leave leave(const std::string& id, const std::string& person, const std::string&
 
 std::map<std::string, Person> people(std::initializer_list<const char*> ids) {
   std::map<std::string, Person> out;
-  for (const char* id : ids) out[id] = Person{id, std::string("Name ") + id};
+  for (const char* id : ids) {
+    Person p;
+    p.id = id;
+    p.name = std::string("Name ") + id;
+    out[id] = p;
+  }
   return out;
 }
 
