@@ -37,6 +37,12 @@ std::string iso_time(std::int64_t unix_ms) {
   return buffer;
 }
 
+// The key of the invitation for one leave; its withdrawal refers to it.
+std::string invitation_key(const std::string& organisation, const std::string& programme,
+                           const std::string& person, const std::string& leave) {
+  return "invite/" + organisation + "/" + programme + "/" + person + "/" + leave;
+}
+
 class MentoringPlugin : public Module {
  public:
   MentoringPlugin(const Host& host, std::string_view config_text) : host_(host) {
@@ -144,8 +150,7 @@ class MentoringPlugin : public Module {
         const Person& person = people.at(inv.person_id);
         Enrolment e{0, inv.person_id, programme.id, Role::mentee, EnrolmentState::invited, inv.leave_id};
         store_->insert_enrolment(e, now, inv.cause);
-        std::string key = "invite/" + organisation_ + "/" + programme.id + "/" + inv.person_id +
-                          "/" + inv.leave_id;
+        std::string key = invitation_key(organisation_, programme.id, inv.person_id, inv.leave_id);
         json action = {
             {"idempotency_key", key},
             {"type", "invite"},
@@ -188,8 +193,8 @@ class MentoringPlugin : public Module {
                        {"payload",
                         {{"reason", w.cause},
                          {"programme", {{"id", programme.id}, {"name", programme.name}}},
-                         {"invitation_key", "invite/" + organisation_ + "/" + programme.id + "/" +
-                                                w.person_id + "/" + w.leave_id}}}};
+                         {"invitation_key",
+                          invitation_key(organisation_, programme.id, w.person_id, w.leave_id)}}}};
         outbox.enqueue(key, "withdraw_invitation", action.dump(), now);
         withdrawn.push_back({{"person_id", w.person_id},
                              {"name", person != people.end() ? person->second.name : ""},

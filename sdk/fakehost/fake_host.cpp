@@ -1,5 +1,7 @@
 #include <mentoring/fake_host.hpp>
 
+#include <mentoring/module.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -13,15 +15,9 @@ namespace mentoring::testing {
 
 namespace {
 
-char* copy_out(const std::string& text, size_t* length) {
-  char* buffer = new char[text.size() + 1];
-  std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-  if (length) *length = text.size();
-  return buffer;
-}
+using mentoring::detail::copy_out;
+using mentoring::detail::free_copy;
 
-void free_copy(void*, char* buffer) { delete[] buffer; }
 
 FakeHost& self(void* context) { return *static_cast<FakeHost*>(context); }
 

@@ -2,6 +2,7 @@
 
 #include <mentoring/abi.h>
 #include <mentoring/loader.hpp>
+#include <mentoring/module.hpp>
 
 #include "http_client.hpp"
 #include "secrets.hpp"
@@ -21,14 +22,9 @@ using json = nlohmann::json;
 
 namespace {
 
-char* copy_out(const std::string& text, size_t* length) {
-  char* buffer = new char[text.size() + 1];
-  std::memcpy(buffer, text.data(), text.size());
-  buffer[text.size()] = '\0';
-  if (length) *length = text.size();
-  return buffer;
-}
-void free_copy(void*, char* buffer) { delete[] buffer; }
+using mentoring::detail::copy_out;
+using mentoring::detail::free_copy;
+
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& level) {
   auto logger = spdlog::get("mentoring");

@@ -6,13 +6,16 @@ namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-bool ends_record(char c) { return c == '\n' || c == '\r'; }
+bool ends_record(char c) {
+  return c == '\n' || c == '\r';
+}
 
 }  // namespace
 
 CsvText parse_csv(std::string_view text, char delimiter) {
   CsvText out;
-  std::size_t pos = text.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
+  std::size_t pos =
+      text.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
   const std::size_t end = text.size();
   std::size_t row = 1;
 
@@ -43,15 +46,18 @@ CsvText parse_csv(std::string_view text, char delimiter) {
         }
         if (!closed) {
           // Everything after the opening quote was swallowed; nothing later can be trusted.
-          out.errors.push_back({row, opening, "a quoted field that is never closed (a \" is missing)"});
+          out.errors.push_back(
+              {row, opening, "a quoted field that is never closed (a \" is missing)"});
           record.fields.push_back(std::move(field));
           out.records.push_back(std::move(record));
           return out;
         }
         if (pos < end && text[pos] != delimiter && !ends_record(text[pos])) {
-          out.errors.push_back(
-              {row, pos, "text after the closing quote of a field (a \" inside a quoted field must be doubled)"});
-          while (pos < end && text[pos] != delimiter && !ends_record(text[pos])) field += text[pos++];
+          out.errors.push_back({row, pos,
+                                "text after the closing quote of a field (a \" inside a quoted "
+                                "field must be doubled)"});
+          while (pos < end && text[pos] != delimiter && !ends_record(text[pos]))
+            field += text[pos++];
         }
       } else {
         // Unquoted: a stray quote inside is kept as it is, as spreadsheets do.

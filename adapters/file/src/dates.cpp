@@ -7,7 +7,9 @@ namespace mentoring::adapters::file {
 
 namespace {
 
-bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
   static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -46,9 +48,8 @@ std::optional<std::array<std::string_view, 3>> split3(std::string_view text, cha
   auto second = text.find(separator, first + 1);
   if (second == std::string_view::npos) return std::nullopt;
   if (text.find(separator, second + 1) != std::string_view::npos) return std::nullopt;
-  return std::array<std::string_view, 3>{text.substr(0, first),
-                                         text.substr(first + 1, second - first - 1),
-                                         text.substr(second + 1)};
+  return std::array<std::string_view, 3>{
+      text.substr(0, first), text.substr(first + 1, second - first - 1), text.substr(second + 1)};
 }
 
 }  // namespace

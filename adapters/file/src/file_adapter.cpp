@@ -72,8 +72,10 @@ std::filesystem::path nearest_existing_folder(std::filesystem::path path) {
 }
 
 json check_stream(Stream which, const std::optional<StreamSettings>& stream) {
-  json c = {{"name", capability_of(which)}, {"configured", stream.has_value()},
-            {"reachable", false},           {"authenticated", true},
+  json c = {{"name", capability_of(which)},
+            {"configured", stream.has_value()},
+            {"reachable", false},
+            {"authenticated", true},
             {"permitted", false}};
   if (!stream) {
     c["message"] = "not configured (no \"" + std::string(name_of(which)) + "\" in settings)";
@@ -105,8 +107,11 @@ json check_stream(Stream which, const std::optional<StreamSettings>& stream) {
 }
 
 json check_outbox(const std::optional<std::filesystem::path>& outbox) {
-  json c = {{"name", "write_actions"}, {"configured", outbox.has_value()}, {"reachable", false},
-            {"authenticated", true},   {"permitted", false}};
+  json c = {{"name", "write_actions"},
+            {"configured", outbox.has_value()},
+            {"reachable", false},
+            {"authenticated", true},
+            {"permitted", false}};
   if (!outbox) {
     c["message"] = "not configured (no \"outbox\" in settings)";
     return c;
@@ -116,19 +121,22 @@ json check_outbox(const std::optional<std::filesystem::path>& outbox) {
   if (std::filesystem::is_regular_file(*outbox, ec)) {
     c["reachable"] = true;
     c["permitted"] = ::access(outbox->c_str(), W_OK) == 0;
-    c["message"] = name + (c["permitted"] ? " exists and is writable" : " exists but is not writable");
+    c["message"] =
+        name + (c["permitted"] ? " exists and is writable" : " exists but is not writable");
     return c;
   }
   // Nothing is created by a check: look at the folder the first push would create it in.
   std::filesystem::path folder = nearest_existing_folder(outbox->parent_path());
   c["reachable"] = std::filesystem::is_directory(folder, ec);
   if (!c["reachable"]) {
-    c["message"] = "cannot create " + outbox->string() + ": " + folder.string() + " is not a folder";
+    c["message"] =
+        "cannot create " + outbox->string() + ": " + folder.string() + " is not a folder";
     return c;
   }
   c["permitted"] = ::access(folder.c_str(), W_OK | X_OK) == 0;
-  c["message"] = c["permitted"] ? name + " will be created in " + outbox->parent_path().string()
-                                : "cannot create " + name + ": " + folder.string() + " is not writable";
+  c["message"] = c["permitted"]
+                     ? name + " will be created in " + outbox->parent_path().string()
+                     : "cannot create " + name + ": " + folder.string() + " is not writable";
   return c;
 }
 
@@ -157,9 +165,10 @@ FileAdapter::FileAdapter(std::string_view config_json, Warn warn) : warn_(std::m
   if (base_dir.is_relative()) base_dir = std::filesystem::absolute(base_dir);
 
   json settings = config.contains("settings") ? config["settings"] : json::object();
-  settings_ = parse_settings(settings, base_dir,
-                             "adapter \"" + name_ + "\"" +
-                                 (organisation_.empty() ? "" : " of " + organisation_) + " settings");
+  settings_ =
+      parse_settings(settings, base_dir,
+                     "adapter \"" + name_ + "\"" +
+                         (organisation_.empty() ? "" : " of " + organisation_) + " settings");
 }
 
 std::string FileAdapter::call(std::string_view command, std::string_view input) {
@@ -187,8 +196,9 @@ json FileAdapter::check() const {
 
 json FileAdapter::pull(const json& input) const {
   if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
-    invalid_input("pull input: expected {\"stream\": \"people\" | \"leave\" | "
-                  "\"course_completions\", \"cursor\": string or null}");
+    invalid_input(
+        "pull input: expected {\"stream\": \"people\" | \"leave\" | "
+        "\"course_completions\", \"cursor\": string or null}");
   }
   const std::string stream_name = input["stream"].get<std::string>();
   auto which = stream_from_name(stream_name);
@@ -221,7 +231,7 @@ json FileAdapter::pull(const json& input) const {
 
     SourceTable table = read_table(*bytes, *stream);
     problems = table.problems;
-    if (!table.columns.empty()) {
+    if (!table.columns.empty() || !table.rows.empty()) {
       MappedRecords mapped = map_records(table, *stream);
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
       if (problems.empty()) {
@@ -245,8 +255,11 @@ json FileAdapter::pull(const json& input) const {
     const std::size_t omitted = problems.size() - kMaxProblems;
     answer["problems_omitted"] = omitted;
     answer["problems"].push_back(
-        {{"source", stream->source_name()}, {"row", nullptr}, {"field", nullptr},
-         {"pointer", ""}, {"found", std::to_string(omitted) + " more problems"},
+        {{"source", stream->source_name()},
+         {"row", nullptr},
+         {"field", nullptr},
+         {"pointer", ""},
+         {"found", std::to_string(omitted) + " more problems"},
          {"expected", "a file without problems"},
          {"message", stream->source_name() + ": " + std::to_string(omitted) +
                          " more problems not listed (only the first " +

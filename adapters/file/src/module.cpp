@@ -10,7 +10,8 @@ namespace {
 class FileAdapterModule : public mentoring::Module {
  public:
   FileAdapterModule(const mentoring::Host& host, std::string_view config_json)
-      : host_(host), adapter_(config_json, [this](std::string_view message) { host_.warn(message); }) {}
+      : host_(host),
+        adapter_(config_json, [this](std::string_view message) { host_.warn(message); }) {}
 
   std::string call(std::string_view command, std::string_view input) override {
     return adapter_.call(command, input);
@@ -23,7 +24,7 @@ class FileAdapterModule : public mentoring::Module {
 
 }  // namespace
 
-MENTORING_MODULE(MENTORING_KIND_ADAPTER, "file", "0.1.0",
-                 "Reads CSV/JSON exports of an HR system; writes actions to a JSON-lines outbox file",
-                 R"(["read_people","read_leave","read_course_completions","write_actions"])",
-                 FileAdapterModule)
+MENTORING_MODULE(
+    MENTORING_KIND_ADAPTER, "file", "0.1.0",
+    "Reads CSV/JSON exports of an HR system; writes actions to a JSON-lines outbox file",
+    R"(["read_people","read_leave","read_course_completions","write_actions"])", FileAdapterModule)

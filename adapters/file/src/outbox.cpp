@@ -93,7 +93,8 @@ void Outbox::load_delivered_keys() {
       // cut the torn line off rather than keep half an action.
       if (warn_) {
         warn_("file adapter: " + path_.string() + " ends with an incomplete line (" +
-              std::to_string(text.size() - start) + " bytes, from an interrupted write); removed it");
+              std::to_string(text.size() - start) +
+              " bytes, from an interrupted write); removed it");
       }
       std::filesystem::resize_file(path_, start);
       break;

@@ -62,8 +62,8 @@ const Value* find_host_value(const std::map<std::string, Value>& table, const st
 
 const std::map<std::string, std::string>& default_statuses() {
   static const std::map<std::string, std::string> kDefaults = {
-      {"approved", "approved"},   {"requested", "requested"}, {"cancelled", "cancelled"},
-      {"canceled", "cancelled"},  {"denied", "denied"},       {"rejected", "denied"},
+      {"approved", "approved"},  {"requested", "requested"}, {"cancelled", "cancelled"},
+      {"canceled", "cancelled"}, {"denied", "denied"},       {"rejected", "denied"},
   };
   return kDefaults;
 }
@@ -217,9 +217,10 @@ std::optional<json> map_leave(RowReader& r, const StreamSettings& settings) {
     } else {
       std::vector<std::string> known;
       for (const auto& [name, _] : statuses) known.push_back(name);
-      r.report("status", json(*status).dump(),
-               "a status listed in settings.leave.statuses: " + join_quoted(known) +
-                   (settings.statuses.empty() ? " (any case; set \"statuses\" to map others)" : ""));
+      r.report(
+          "status", json(*status).dump(),
+          "a status listed in settings.leave.statuses: " + join_quoted(known) +
+              (settings.statuses.empty() ? " (any case; set \"statuses\" to map others)" : ""));
     }
   }
   auto start = r.date("start", true);
@@ -270,7 +271,8 @@ std::string first_token(const std::string& pointer) {
 std::vector<std::string> mapped_columns(const StreamSettings& settings) {
   std::vector<std::string> columns;
   auto add = [&](const std::string& column) {
-    if (std::find(columns.begin(), columns.end(), column) == columns.end()) columns.push_back(column);
+    if (std::find(columns.begin(), columns.end(), column) == columns.end())
+      columns.push_back(column);
   };
   for (const auto& [_, column] : settings.fields) add(column);
   for (const auto& column : settings.attributes) add(column);
@@ -289,7 +291,10 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
         {table.source, table.json_source ? std::nullopt : std::optional<std::size_t>(1), column,
          pointer,
          (table.json_source ? "no key \"" : "no column \"") + column + "\" (" +
-             (table.json_source ? "keys: " : "the header has: ") + join_quoted(table.columns) + ")",
+             (table.columns.empty() ? std::string("the records have no keys")
+                                    : (table.json_source ? "keys: " : "the header has: ") +
+                                          join_quoted(table.columns)) +
+             ")",
          (table.json_source ? "a key \"" : "a column \"") + column + "\", as " + setting + " says",
          table.json_source});
   };

@@ -27,8 +27,8 @@ StreamSettings parse_stream(Stream stream, const json& section,
   s.path = resolve(section.at("path").get<std::string>(), base_dir);
   s.format = section.value("format", "csv") == "json" ? Format::json : Format::csv;
   // The schema has already limited date_format to the known names.
-  s.date_format =
-      date_format_from_name(section.value("date_format", "YYYY-MM-DD")).value_or(DateFormat::year_month_day);
+  s.date_format = date_format_from_name(section.value("date_format", "YYYY-MM-DD"))
+                      .value_or(DateFormat::year_month_day);
   s.delimiter = section.value("delimiter", ",").front();
   s.records_pointer = section.value("records_pointer", "");
   s.list_separator = section.value("list_separator", ";");
@@ -36,12 +36,14 @@ StreamSettings parse_stream(Stream stream, const json& section,
     s.fields.emplace(ours, theirs.get<std::string>());
   }
   if (section.contains("attributes")) {
-    for (const auto& column : section["attributes"]) s.attributes.push_back(column.get<std::string>());
+    for (const auto& column : section["attributes"])
+      s.attributes.push_back(column.get<std::string>());
   }
   if (section.contains("leave_types")) {
     for (const auto& [theirs, ours] : section["leave_types"].items()) {
-      s.leave_types.emplace(theirs, ours.is_null() ? std::nullopt
-                                                   : std::optional<std::string>(ours.get<std::string>()));
+      s.leave_types.emplace(theirs, ours.is_null()
+                                        ? std::nullopt
+                                        : std::optional<std::string>(ours.get<std::string>()));
     }
   }
   if (section.contains("statuses")) {
@@ -97,7 +99,9 @@ const std::optional<StreamSettings>& Settings::stream(Stream which) const {
   return people;
 }
 
-std::string_view settings_schema_text() { return detail::kSettingsSchemaText; }
+std::string_view settings_schema_text() {
+  return detail::kSettingsSchemaText;
+}
 
 Settings parse_settings(const json& settings, const std::filesystem::path& base_dir,
                         const std::string& source) {
@@ -110,9 +114,10 @@ Settings parse_settings(const json& settings, const std::filesystem::path& base_
       if (!settings.contains(stream) || !settings[stream].contains("delimiter")) continue;
       const auto& delimiter = settings[stream]["delimiter"].get_ref<const std::string&>();
       if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
-        problems.push_back({source, "/" + std::string(stream) + "/delimiter",
-                            schema::describe(settings[stream]["delimiter"]),
-                            "one ASCII character other than a quote or a line break, eg \",\" or \";\""});
+        problems.push_back(
+            {source, "/" + std::string(stream) + "/delimiter",
+             schema::describe(settings[stream]["delimiter"]),
+             "one ASCII character other than a quote or a line break, eg \",\" or \";\""});
       }
     }
   }
@@ -123,8 +128,10 @@ Settings parse_settings(const json& settings, const std::filesystem::path& base_
   }
 
   Settings out;
-  if (settings.contains("people")) out.people = parse_stream(Stream::people, settings["people"], base_dir);
-  if (settings.contains("leave")) out.leave = parse_stream(Stream::leave, settings["leave"], base_dir);
+  if (settings.contains("people"))
+    out.people = parse_stream(Stream::people, settings["people"], base_dir);
+  if (settings.contains("leave"))
+    out.leave = parse_stream(Stream::leave, settings["leave"], base_dir);
   if (settings.contains("course_completions")) {
     out.course_completions =
         parse_stream(Stream::course_completions, settings["course_completions"], base_dir);

@@ -5,7 +5,8 @@ namespace mentoring::adapters::file {
 std::string SourceProblem::message() const {
   std::string out = source;
   if (row) out += (json_source ? " record " : " row ") + std::to_string(*row);
-  if (field) out += std::string(row ? ", " : " ") + (json_source ? "key \"" : "column \"") + *field + "\"";
+  if (field)
+    out += std::string(row ? ", " : " ") + (json_source ? "key \"" : "column \"") + *field + "\"";
   out += ": found " + found + "; expected " + expected;
   return out;
 }

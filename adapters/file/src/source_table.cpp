@@ -69,8 +69,8 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
   SourceTable table;
   table.source = source;
   auto file_problem = [&](std::string found, std::string expected) {
-    table.problems.push_back({source, std::nullopt, std::nullopt, "", std::move(found),
-                              std::move(expected), false});
+    table.problems.push_back(
+        {source, std::nullopt, std::nullopt, "", std::move(found), std::move(expected), false});
   };
   if (is_blank(bytes)) {
     file_problem("an empty file", "a header row with columns " + join_quoted(expected_columns));
@@ -95,7 +95,8 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
     SourceProblem p{source, std::nullopt, std::nullopt, "", "", "", false};
     if (record) {
       p.row = record->row;
-      auto field = std::upper_bound(record->field_offsets.begin(), record->field_offsets.end(), offset);
+      auto field =
+          std::upper_bound(record->field_offsets.begin(), record->field_offsets.end(), offset);
       auto index = static_cast<std::size_t>(field - record->field_offsets.begin()) - 1;
       if (record->row > 1 && index < header.size() && schema::is_valid_utf8(header[index])) {
         p.field = header[index];
@@ -110,8 +111,10 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
 
   for (const auto& error : csv.errors) {
     table.problems.push_back({source, error.row, std::nullopt, "",
-                              "malformed CSV at byte offset " + std::to_string(error.offset),
-                              error.message, false});
+                              error.message + " at byte offset " + std::to_string(error.offset),
+                              "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a "
+                              "quote inside it is doubled)",
+                              false});
   }
 
   table.columns = header;
@@ -121,7 +124,8 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
     if (record.fields.size() != header.size()) {
       table.problems.push_back(
           {source, record.row, std::nullopt, "",
-           std::to_string(record.fields.size()) + (record.fields.size() == 1 ? " field" : " fields"),
+           std::to_string(record.fields.size()) +
+               (record.fields.size() == 1 ? " field" : " fields"),
            std::to_string(header.size()) +
                " fields, one per header column (a value holding the delimiter must be quoted)",
            false});
@@ -141,8 +145,8 @@ SourceTable read_json_table(std::string_view bytes, const std::string& source,
   table.source = source;
   table.json_source = true;
   auto file_problem = [&](std::string found, std::string expected) {
-    table.problems.push_back({source, std::nullopt, std::nullopt, "", std::move(found),
-                              std::move(expected), true});
+    table.problems.push_back(
+        {source, std::nullopt, std::nullopt, "", std::move(found), std::move(expected), true});
   };
 
   json document;
@@ -169,11 +173,12 @@ SourceTable read_json_table(std::string_view bytes, const std::string& source,
     }
   }
   if (!records->is_array()) {
-    file_problem(schema::describe(*records) +
-                     (records_pointer.empty() ? "" : " at \"" + records_pointer + "\""),
-                 records_pointer.empty()
-                     ? "an array of records (set records_pointer when the array is inside an object)"
-                     : "an array of records");
+    file_problem(
+        schema::describe(*records) +
+            (records_pointer.empty() ? "" : " at \"" + records_pointer + "\""),
+        records_pointer.empty()
+            ? "an array of records (set records_pointer when the array is inside an object)"
+            : "an array of records");
     return table;
   }
 

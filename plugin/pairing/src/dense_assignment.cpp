@@ -18,7 +18,13 @@ template <class Cost>
 class SquareJv {
  public:
   SquareJv(std::size_t n, const Cost* cost)
-      : n_(n), cost_(cost), row_sol_(n, -1), col_sol_(n, -1), price_(n), dist_(n), pred_(n),
+      : n_(n),
+        cost_(cost),
+        row_sol_(n, -1),
+        col_sol_(n, -1),
+        price_(n),
+        dist_(n),
+        pred_(n),
         col_list_(n) {}
 
   // Returns the column of every row in a minimum-cost perfect assignment.
@@ -27,7 +33,8 @@ class SquareJv {
     if (n_ == 1) return {0};
     std::vector<std::int32_t> free_rows = reduce_columns();
     // JV run the augmenting row reduction twice; later passes rarely pay for themselves.
-    for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass) free_rows = augment_row_reduction(free_rows);
+    for (int pass = 0; pass < 2 && !free_rows.empty(); ++pass)
+      free_rows = augment_row_reduction(free_rows);
     for (std::int32_t row : free_rows) augment_from(row);
     return row_sol_;
   }
@@ -97,7 +104,8 @@ class SquareJv {
     std::size_t k = 0;
     while (k < todo.size()) {
       if (budget-- == 0) {
-        still_free.insert(still_free.end(), todo.begin() + static_cast<std::ptrdiff_t>(k), todo.end());
+        still_free.insert(still_free.end(), todo.begin() + static_cast<std::ptrdiff_t>(k),
+                          todo.end());
         break;
       }
       const std::int32_t i = todo[k++];

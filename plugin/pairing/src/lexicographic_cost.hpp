@@ -12,9 +12,15 @@ struct LexCost {
   std::int64_t missing = 0;
   double value = 0;
 
-  friend LexCost operator+(LexCost a, LexCost b) { return {a.missing + b.missing, a.value + b.value}; }
-  friend LexCost operator-(LexCost a, LexCost b) { return {a.missing - b.missing, a.value - b.value}; }
-  friend bool operator==(LexCost a, LexCost b) { return a.missing == b.missing && a.value == b.value; }
+  friend LexCost operator+(LexCost a, LexCost b) {
+    return {a.missing + b.missing, a.value + b.value};
+  }
+  friend LexCost operator-(LexCost a, LexCost b) {
+    return {a.missing - b.missing, a.value - b.value};
+  }
+  friend bool operator==(LexCost a, LexCost b) {
+    return a.missing == b.missing && a.value == b.value;
+  }
   friend bool operator<(LexCost a, LexCost b) {
     return a.missing < b.missing || (a.missing == b.missing && a.value < b.value);
   }
@@ -25,7 +31,9 @@ struct LexCost {
 template <class Cost>
 Cost unreachable();
 template <>
-inline double unreachable<double>() { return std::numeric_limits<double>::infinity(); }
+inline double unreachable<double>() {
+  return std::numeric_limits<double>::infinity();
+}
 template <>
 inline LexCost unreachable<LexCost>() {
   return {std::numeric_limits<std::int64_t>::max() / 4, std::numeric_limits<double>::infinity()};

@@ -35,16 +35,19 @@ std::unordered_map<std::string, std::size_t> index_by_id(const People& people) {
   return out;
 }
 
-std::pair<std::size_t, std::size_t> resolve(const PairRef& ref, const char* what,
-                                             const std::unordered_map<std::string, std::size_t>& mentees,
-                                             const std::unordered_map<std::string, std::size_t>& mentors) {
+std::pair<std::size_t, std::size_t> resolve(
+    const PairRef& ref, const char* what,
+    const std::unordered_map<std::string, std::size_t>& mentees,
+    const std::unordered_map<std::string, std::size_t>& mentors) {
   const auto e = mentees.find(ref.mentee_id);
   const auto m = mentors.find(ref.mentor_id);
   if (e == mentees.end()) {
-    throw PairingInputError(std::string(what) + " pair names unknown mentee '" + ref.mentee_id + "'");
+    throw PairingInputError(std::string(what) + " pair names unknown mentee '" + ref.mentee_id +
+                            "'");
   }
   if (m == mentors.end()) {
-    throw PairingInputError(std::string(what) + " pair names unknown mentor '" + ref.mentor_id + "'");
+    throw PairingInputError(std::string(what) + " pair names unknown mentor '" + ref.mentor_id +
+                            "'");
   }
   return {e->second, m->second};
 }
@@ -55,7 +58,8 @@ std::string explain_no_eligible(const MenteeView& view, std::size_t mentor_count
   for (std::size_t r = 0; r < kIneligibilityCount; ++r) {
     if (view.rejected[r] == 0) continue;
     text += sep;
-    text += std::string(describe(static_cast<Ineligibility>(r))) + " x" + std::to_string(view.rejected[r]);
+    text += std::string(describe(static_cast<Ineligibility>(r))) + " x" +
+            std::to_string(view.rejected[r]);
     sep = ", ";
   }
   return text;
@@ -69,8 +73,9 @@ std::vector<std::int32_t> solve_free_part(const std::vector<MenteeView>& views,
   std::size_t slots = 0;
   for (int r : room) slots += static_cast<std::size_t>(r);
   if (views.empty() || slots == 0) return mentor_of_view;
-  const bool dense = choice == SolverChoice::kDense ||
-                     (choice == SolverChoice::kAutomatic && std::max(views.size(), slots) <= kDenseLimit);
+  const bool dense =
+      choice == SolverChoice::kDense ||
+      (choice == SolverChoice::kAutomatic && std::max(views.size(), slots) <= kDenseLimit);
   if (dense) {
     // One column per unit of capacity: slot s belongs to mentor slot_owner[s].
     std::vector<std::size_t> first_slot(mentor_count + 1, 0);
@@ -89,7 +94,8 @@ std::vector<std::int32_t> solve_free_part(const std::vector<MenteeView>& views,
     }
     const Assignment a = solve_dense(costs);
     for (std::size_t r = 0; r < views.size(); ++r) {
-      if (a.column_of_row[r] != kUnassigned) mentor_of_view[r] = slot_owner[static_cast<std::size_t>(a.column_of_row[r])];
+      if (a.column_of_row[r] != kUnassigned)
+        mentor_of_view[r] = slot_owner[static_cast<std::size_t>(a.column_of_row[r])];
     }
     return mentor_of_view;
   }
@@ -116,7 +122,8 @@ std::vector<std::int32_t> solve_free_part(const std::vector<MenteeView>& views,
   const Assignment a = solve_sparse(costs);
   for (std::size_t r = 0; r < views.size(); ++r) {
     if (a.column_of_row[r] != kUnassigned) {
-      mentor_of_view[r] = static_cast<std::int32_t>(mentor_of_column[static_cast<std::size_t>(a.column_of_row[r])]);
+      mentor_of_view[r] =
+          static_cast<std::int32_t>(mentor_of_column[static_cast<std::size_t>(a.column_of_row[r])]);
     }
   }
   return mentor_of_view;
@@ -127,13 +134,15 @@ Proposal run(const Cohort& cohort, const MatchingRules& rules, const HrControls&
   PairScorer scorer(cohort, rules);  // validates first
   Proposal out;
   for (const std::string& id : scorer.management_cycles()) {
-    out.warnings.push_back("management chain of '" + id + "' loops back on itself (bad manager data)");
+    out.warnings.push_back("management chain of '" + id +
+                           "' loops back on itself (bad manager data)");
   }
   const auto mentee_index = index_by_id(cohort.mentees);
   const auto mentor_index = index_by_id(cohort.mentors);
 
   std::set<std::pair<std::size_t, std::size_t>> forbidden;
-  for (const PairRef& ref : controls.forbidden) forbidden.insert(resolve(ref, "forbidden", mentee_index, mentor_index));
+  for (const PairRef& ref : controls.forbidden)
+    forbidden.insert(resolve(ref, "forbidden", mentee_index, mentor_index));
 
   std::vector<int> room(cohort.mentors.size());
   for (std::size_t m = 0; m < cohort.mentors.size(); ++m) room[m] = cohort.mentors[m].capacity;
@@ -143,14 +152,19 @@ Proposal run(const Cohort& cohort, const MatchingRules& rules, const HrControls&
   auto keep = [&](const PairRef& ref, const char* what, bool must_be_eligible) {
     const auto [e, m] = resolve(ref, what, mentee_index, mentor_index);
     const std::string pair_name = "(" + ref.mentee_id + ", " + ref.mentor_id + ")";
-    if (placed[e]) throw PairingInputError(std::string(what) + " pairs give mentee '" + ref.mentee_id + "' twice");
-    if (forbidden.count({e, m})) throw PairingInputError(std::string(what) + " pair " + pair_name + " is also forbidden");
+    if (placed[e])
+      throw PairingInputError(std::string(what) + " pairs give mentee '" + ref.mentee_id +
+                              "' twice");
+    if (forbidden.count({e, m}))
+      throw PairingInputError(std::string(what) + " pair " + pair_name + " is also forbidden");
     if (room[m] == 0) {
-      throw PairingInputError(std::string(what) + " pairs exceed the capacity of mentor '" + ref.mentor_id + "'");
+      throw PairingInputError(std::string(what) + " pairs exceed the capacity of mentor '" +
+                              ref.mentor_id + "'");
     }
     const Ineligibility rule = scorer.check(e, m);
     if (rule != Ineligibility::kEligible) {
-      const std::string text = std::string(what) + " pair " + pair_name + " breaks a hard rule: " + std::string(describe(rule));
+      const std::string text = std::string(what) + " pair " + pair_name +
+                               " breaks a hard rule: " + std::string(describe(rule));
       if (must_be_eligible) throw PairingInputError(text);
       out.warnings.push_back(text);
     }
@@ -168,7 +182,8 @@ Proposal run(const Cohort& cohort, const MatchingRules& rules, const HrControls&
     MenteeView view{e, {}, 0, {}};
     for (std::size_t m = 0; m < cohort.mentors.size(); ++m) {
       Ineligibility rule = scorer.check(e, m);
-      if (rule == Ineligibility::kEligible && forbidden.count({e, m})) rule = Ineligibility::kForbiddenByHr;
+      if (rule == Ineligibility::kEligible && forbidden.count({e, m}))
+        rule = Ineligibility::kForbiddenByHr;
       if (rule != Ineligibility::kEligible) {
         ++view.rejected[static_cast<std::size_t>(rule)];
         continue;
@@ -184,7 +199,8 @@ Proposal run(const Cohort& cohort, const MatchingRules& rules, const HrControls&
     views.push_back(std::move(view));
   }
 
-  const std::vector<std::int32_t> chosen = solve_free_part(views, room, cohort.mentors.size(), options.solver);
+  const std::vector<std::int32_t> chosen =
+      solve_free_part(views, room, cohort.mentors.size(), options.solver);
   std::vector<int> room_after = room;
   for (std::size_t v = 0; v < views.size(); ++v) {
     if (chosen[v] < 0) continue;
@@ -213,15 +229,20 @@ Proposal run(const Cohort& cohort, const MatchingRules& rules, const HrControls&
       }
       if (with_room > 0) {
         u.reason = UnmatchedReason::kOutsideShortlist;
-        u.explanation = std::to_string(with_room) + " eligible mentor(s) still have room but were not on the shortlist";
+        u.explanation = std::to_string(with_room) +
+                        " eligible mentor(s) still have room but were not on the shortlist";
       } else {
         u.reason = UnmatchedReason::kEligibleMentorsFull;
         std::size_t locked_full = 0;
         for (std::size_t m = 0; m < cohort.mentors.size(); ++m) {
-          if (room[m] == 0 && locked_on[m] > 0 && scorer.check(view.mentee, m) == Ineligibility::kEligible) ++locked_full;
+          if (room[m] == 0 && locked_on[m] > 0 &&
+              scorer.check(view.mentee, m) == Ineligibility::kEligible)
+            ++locked_full;
         }
         u.explanation = std::to_string(view.eligible) + " eligible mentor(s), all at capacity";
-        if (locked_full > 0) u.explanation += " (" + std::to_string(locked_full) + " filled by locked or existing pairs)";
+        if (locked_full > 0)
+          u.explanation +=
+              " (" + std::to_string(locked_full) + " filled by locked or existing pairs)";
       }
     }
     out.unmatched.push_back(std::move(u));

@@ -32,63 +32,94 @@ double rank_value(const std::vector<std::string>& ranking, const std::string& id
 // Whether a participant records the attribute a criterion reads.
 bool carries(const Participant& p, Criterion c) {
   switch (c) {
-    case Criterion::kSameLeaveKind: return !p.leave_kind.empty();
-    case Criterion::kOrgProximity: return !p.org_path.empty();
-    case Criterion::kLocation: return !p.location.empty() || p.utc_offset_hours.has_value();
-    case Criterion::kSeniorityGap: return p.seniority.has_value();
-    case Criterion::kThemeOverlap: return !p.themes.empty();
+    case Criterion::kSameLeaveKind:
+      return !p.leave_kind.empty();
+    case Criterion::kOrgProximity:
+      return !p.org_path.empty();
+    case Criterion::kLocation:
+      return !p.location.empty() || p.utc_offset_hours.has_value();
+    case Criterion::kSeniorityGap:
+      return p.seniority.has_value();
+    case Criterion::kThemeOverlap:
+      return !p.themes.empty();
     case Criterion::kMenteeWish:
-    case Criterion::kMentorWish: return !p.ranked_ids.empty();
+    case Criterion::kMentorWish:
+      return !p.ranked_ids.empty();
   }
   return false;
 }
 
 std::string_view attribute_name(Criterion c) {
   switch (c) {
-    case Criterion::kSameLeaveKind: return "leave_kind";
-    case Criterion::kOrgProximity: return "org_path";
-    case Criterion::kLocation: return "location or utc_offset_hours";
-    case Criterion::kSeniorityGap: return "seniority";
-    case Criterion::kThemeOverlap: return "themes";
+    case Criterion::kSameLeaveKind:
+      return "leave_kind";
+    case Criterion::kOrgProximity:
+      return "org_path";
+    case Criterion::kLocation:
+      return "location or utc_offset_hours";
+    case Criterion::kSeniorityGap:
+      return "seniority";
+    case Criterion::kThemeOverlap:
+      return "themes";
     case Criterion::kMenteeWish:
-    case Criterion::kMentorWish: return "ranked_ids";
+    case Criterion::kMentorWish:
+      return "ranked_ids";
   }
   return "?";
 }
 
 template <class People>
 bool anyone_carries(const People& people, Criterion c) {
-  return std::any_of(people.begin(), people.end(), [c](const Participant& p) { return carries(p, c); });
+  return std::any_of(people.begin(), people.end(),
+                     [c](const Participant& p) { return carries(p, c); });
 }
 
 }  // namespace
 
 std::string_view criterion_name(Criterion c) {
   switch (c) {
-    case Criterion::kSameLeaveKind: return "same_leave_kind";
-    case Criterion::kOrgProximity: return "org_proximity";
-    case Criterion::kLocation: return "location";
-    case Criterion::kSeniorityGap: return "seniority_gap";
-    case Criterion::kThemeOverlap: return "theme_overlap";
-    case Criterion::kMenteeWish: return "mentee_wish";
-    case Criterion::kMentorWish: return "mentor_wish";
+    case Criterion::kSameLeaveKind:
+      return "same_leave_kind";
+    case Criterion::kOrgProximity:
+      return "org_proximity";
+    case Criterion::kLocation:
+      return "location";
+    case Criterion::kSeniorityGap:
+      return "seniority_gap";
+    case Criterion::kThemeOverlap:
+      return "theme_overlap";
+    case Criterion::kMenteeWish:
+      return "mentee_wish";
+    case Criterion::kMentorWish:
+      return "mentor_wish";
   }
   return "?";
 }
 
 std::string_view describe(Ineligibility reason) {
   switch (reason) {
-    case Ineligibility::kEligible: return "eligible";
-    case Ineligibility::kSamePerson: return "same person";
-    case Ineligibility::kManagementChain: return "in the same management chain";
-    case Ineligibility::kTrainingIncomplete: return "mentor training not complete";
-    case Ineligibility::kNoSharedLanguage: return "no shared language";
-    case Ineligibility::kExcludedByMentee: return "excluded by the mentee";
-    case Ineligibility::kExcludedByMentor: return "excluded by the mentor";
-    case Ineligibility::kVetoedByMentee: return "vetoed by the mentee";
-    case Ineligibility::kVetoedByMentor: return "vetoed by the mentor";
-    case Ineligibility::kSameOrgUnit: return "same organisational unit";
-    case Ineligibility::kForbiddenByHr: return "forbidden by HR";
+    case Ineligibility::kEligible:
+      return "eligible";
+    case Ineligibility::kSamePerson:
+      return "same person";
+    case Ineligibility::kManagementChain:
+      return "in the same management chain";
+    case Ineligibility::kTrainingIncomplete:
+      return "mentor training not complete";
+    case Ineligibility::kNoSharedLanguage:
+      return "no shared language";
+    case Ineligibility::kExcludedByMentee:
+      return "excluded by the mentee";
+    case Ineligibility::kExcludedByMentor:
+      return "excluded by the mentor";
+    case Ineligibility::kVetoedByMentee:
+      return "vetoed by the mentee";
+    case Ineligibility::kVetoedByMentor:
+      return "vetoed by the mentor";
+    case Ineligibility::kSameOrgUnit:
+      return "same organisational unit";
+    case Ineligibility::kForbiddenByHr:
+      return "forbidden by HR";
   }
   return "?";
 }
@@ -136,7 +167,8 @@ void validate(const Cohort& cohort, const MatchingRules& rules) {
     for (const auto& p : people) ids.push_back(p.id);
     std::sort(ids.begin(), ids.end());
     const auto dup = std::adjacent_find(ids.begin(), ids.end());
-    if (dup != ids.end()) throw PairingInputError(std::string(role) + " '" + *dup + "' appears twice");
+    if (dup != ids.end())
+      throw PairingInputError(std::string(role) + " '" + *dup + "' appears twice");
   };
   unique_ids(cohort.mentees, "mentee");
   unique_ids(cohort.mentors, "mentor");
@@ -151,7 +183,8 @@ void validate(const Cohort& cohort, const MatchingRules& rules) {
     } else if (criterion == Criterion::kMentorWish) {
       carried = anyone_carries(cohort.mentors, criterion);
     } else {
-      carried = anyone_carries(cohort.mentees, criterion) && anyone_carries(cohort.mentors, criterion);
+      carried =
+          anyone_carries(cohort.mentees, criterion) && anyone_carries(cohort.mentors, criterion);
     }
     if (!carried) {
       throw PairingInputError("criterion '" + std::string(criterion_name(criterion)) +
@@ -165,7 +198,8 @@ void validate(const Cohort& cohort, const MatchingRules& rules) {
                           std::any_of(cohort.mentors.begin(), cohort.mentors.end(),
                                       [](const Mentor& m) { return !m.languages.empty(); });
     if (!recorded) {
-      throw PairingInputError("rule 'require_shared_language' is on but no participant records 'languages'");
+      throw PairingInputError(
+          "rule 'require_shared_language' is on but no participant records 'languages'");
     }
   }
 }
@@ -223,9 +257,11 @@ ScoreBreakdown PairScorer::score(std::size_t mentee_index, std::size_t mentor_in
         gap >= rules_.seniority_gap_min && gap <= rules_.seniority_gap_max ? 1.0 : 0.0);
   }
   if (!mentee.themes.empty()) {
-    const auto shared = std::count_if(mentee.themes.begin(), mentee.themes.end(),
-                                      [&](const std::string& t) { return contains(mentor.themes, t); });
-    set(Criterion::kThemeOverlap, static_cast<double>(shared) / static_cast<double>(mentee.themes.size()));
+    const auto shared =
+        std::count_if(mentee.themes.begin(), mentee.themes.end(),
+                      [&](const std::string& t) { return contains(mentor.themes, t); });
+    set(Criterion::kThemeOverlap,
+        static_cast<double>(shared) / static_cast<double>(mentee.themes.size()));
   }
   set(Criterion::kMenteeWish, rank_value(mentee.ranked_ids, mentor.id));
   set(Criterion::kMentorWish, rank_value(mentor.ranked_ids, mentee.id));

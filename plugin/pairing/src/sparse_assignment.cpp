@@ -51,10 +51,19 @@ void check_input(const SparseCosts& in) {
 class SparseSap {
  public:
   explicit SparseSap(const SparseCosts& in)
-      : in_(in), rows_(in.rows), cols_(in.capacity.size()), total_cols_(cols_ + rows_),
-        price_(total_cols_), dist_(total_cols_, unreachable<LexCost>()), pred_(total_cols_, -1),
-        pred_cost_(total_cols_), settled_(total_cols_, 0), used_(total_cols_, 0),
-        slot_start_(total_cols_ + 1, 0), column_of_row_(rows_, kUnassigned), row_cost_(rows_) {
+      : in_(in),
+        rows_(in.rows),
+        cols_(in.capacity.size()),
+        total_cols_(cols_ + rows_),
+        price_(total_cols_),
+        dist_(total_cols_, unreachable<LexCost>()),
+        pred_(total_cols_, -1),
+        pred_cost_(total_cols_),
+        settled_(total_cols_, 0),
+        used_(total_cols_, 0),
+        slot_start_(total_cols_ + 1, 0),
+        column_of_row_(rows_, kUnassigned),
+        row_cost_(rows_) {
     for (std::size_t c = 0; c < total_cols_; ++c) {
       slot_start_[c + 1] = slot_start_[c] + capacity(c);
     }
@@ -100,7 +109,7 @@ class SparseSap {
       dual = dual + row_price[r];
     }
     for (std::size_t c = 0; c < total_cols_; ++c) {
-      if (LexCost{} < price_[c]) note(price_[c]);                      // prices must be <= 0
+      if (LexCost{} < price_[c]) note(price_[c]);  // prices must be <= 0
       if (used_[c] < capacity(c) && !(price_[c] == LexCost{})) note(price_[c]);  // room => price 0
       for (std::int32_t k = 0; k < capacity(c); ++k) dual = dual + price_[c];
     }

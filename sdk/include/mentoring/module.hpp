@@ -183,12 +183,16 @@ mentoring_status guarded(std::string& error, F&& f) noexcept {
   }
 }
 
-inline char* copy_out(const std::string& text) {
+// A NUL-terminated copy for the other side of the ABI; freed with free_copy /
+// delete[]. Used by module shells and by hosts for their services' buffers.
+inline char* copy_out(const std::string& text, std::size_t* length = nullptr) {
   char* buffer = new char[text.size() + 1];
   std::memcpy(buffer, text.data(), text.size());
   buffer[text.size()] = '\0';
+  if (length) *length = text.size();
   return buffer;
 }
+inline void free_copy(void* /*service context*/, char* buffer) { delete[] buffer; }
 
 template <class T>
 struct Shell {

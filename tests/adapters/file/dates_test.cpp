@@ -8,7 +8,9 @@ namespace {
 std::string iso(std::string_view text, DateFormat format) {
   return parse_date(text, format).iso.value_or("(refused)");
 }
-std::string why(std::string_view text, DateFormat format) { return parse_date(text, format).expected; }
+std::string why(std::string_view text, DateFormat format) {
+  return parse_date(text, format).expected;
+}
 
 TEST(Dates, YearMonthDay) {
   EXPECT_EQ(iso("2024-03-07", DateFormat::year_month_day), "2024-03-07");
@@ -29,7 +31,8 @@ TEST(Dates, DayMonthYear) {
 TEST(Dates, MonthDayYear) {
   EXPECT_EQ(iso("03/07/2024", DateFormat::month_day_year), "2024-03-07");
   EXPECT_EQ(iso("12/31/2024", DateFormat::month_day_year), "2024-12-31");
-  EXPECT_EQ(why("12/31/2024", DateFormat::day_month_year), "a date DD/MM/YYYY (there is no month 31)");
+  EXPECT_EQ(why("12/31/2024", DateFormat::day_month_year),
+            "a date DD/MM/YYYY (there is no month 31)");
 }
 
 TEST(Dates, RefusesDaysThatDoNotExist) {
@@ -39,7 +42,8 @@ TEST(Dates, RefusesDaysThatDoNotExist) {
             "a date DD/MM/YYYY (February 2023 has 28 days)");
   EXPECT_EQ(why("04/31/2024", DateFormat::month_day_year),
             "a date MM/DD/YYYY (April 2024 has 30 days)");
-  EXPECT_EQ(why("2024-13-01", DateFormat::year_month_day), "a date YYYY-MM-DD (there is no month 13)");
+  EXPECT_EQ(why("2024-13-01", DateFormat::year_month_day),
+            "a date YYYY-MM-DD (there is no month 13)");
   EXPECT_EQ(iso("2024-00-10", DateFormat::year_month_day), "(refused)");
   EXPECT_EQ(iso("2024-01-00", DateFormat::year_month_day), "(refused)");
   EXPECT_EQ(iso("0000-01-01", DateFormat::year_month_day), "(refused)");

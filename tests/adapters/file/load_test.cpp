@@ -33,7 +33,8 @@ class FileModule : public ::testing::Test {
   void SetUp() override {
     base = fs::path(host.storage_directory()) / "config";
     write_file(base / "data/people.csv",
-               "\xEF\xBB\xBF" "Employee ID,Full Name,Hire Date\r\nE1,Ann Lee,07/03/2019\r\nE2,\"Lee, Bo\",\r\n");
+               "\xEF\xBB\xBF"
+               "Employee ID,Full Name,Hire Date\r\nE1,Ann Lee,07/03/2019\r\nE2,\"Lee, Bo\",\r\n");
     settings = json::parse(R"({
       "people": {"path": "data/people.csv", "date_format": "DD/MM/YYYY",
                  "fields": {"id": "Employee ID", "name": "Full Name", "start_date": "Hire Date"}},
@@ -41,8 +42,10 @@ class FileModule : public ::testing::Test {
     library = mentoring::host::ModuleLibrary::load(FILE_ADAPTER_PATH);
   }
   std::string config() const {
-    return json{{"organisation", "northwind"}, {"name", "hr-export"},
-                {"base_dir", base.string()},   {"settings", settings}}
+    return json{{"organisation", "northwind"},
+                {"name", "hr-export"},
+                {"base_dir", base.string()},
+                {"settings", settings}}
         .dump();
   }
 
@@ -78,8 +81,8 @@ TEST_F(FileModule, ChecksPullsAndPushes) {
   EXPECT_EQ(again["unchanged"], true);
 
   json action = {{"idempotency_key", "invite/rtw/E1/L1"}, {"type", "invite"},
-                 {"organisation", "northwind"},         {"person_id", "E1"},
-                 {"created_at", "2026-01-01T00:00:00Z"}, {"payload", {{"subject", "Welcome"}}}};
+                 {"organisation", "northwind"},           {"person_id", "E1"},
+                 {"created_at", "2026-01-01T00:00:00Z"},  {"payload", {{"subject", "Welcome"}}}};
   std::string push_input = json{{"actions", json::array({action})}}.dump();
   EXPECT_EQ(json::parse(adapter.call("push", push_input))["results"][0]["status"], "done");
   EXPECT_EQ(json::parse(adapter.call("push", push_input))["results"][0]["status"], "duplicate");

@@ -39,9 +39,12 @@ class Pull : public ::testing::Test {
  protected:
   json pull(const json& settings, const std::string& stream, json cursor = nullptr) {
     FileAdapter adapter(config_for(settings, dir.path()));
-    json answer = json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
+    json answer =
+        json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
     for (const auto& record : answer["records"]) {
-      const char* schema = stream == "people" ? "person" : stream == "leave" ? "leave" : "course-completion";
+      const char* schema = stream == "people"  ? "person"
+                           : stream == "leave" ? "leave"
+                                               : "course-completion";
       EXPECT_TRUE(schema::validate(schema, record, "test").empty()) << record.dump();
     }
     return answer;
@@ -65,12 +68,14 @@ class Pull : public ::testing::Test {
 };
 
 TEST_F(Pull, MapsPeopleFromCsv) {
-  json answer = pull_people(std::string(kPeopleHeader) +
-                            "E1,Ann Lee,ann@nw.example,,Sales,Leeds,07/03/2019,,English; Welsh ;,Rep\n"
-                            "E2,\"Bo, Jr\",,E1,Sales,,1/2/2020,31/12/2024,,\n");
+  json answer =
+      pull_people(std::string(kPeopleHeader) +
+                  "E1,Ann Lee,ann@nw.example,,Sales,Leeds,07/03/2019,,English; Welsh ;,Rep\n"
+                  "E2,\"Bo, Jr\",,E1,Sales,,1/2/2020,31/12/2024,,\n");
   ASSERT_TRUE(answer["problems"].empty()) << answer.dump(2);
   ASSERT_EQ(answer["records"].size(), 2u);
-  EXPECT_EQ(answer["records"][0], json::parse(R"({"id":"E1","name":"Ann Lee","email":"ann@nw.example",
+  EXPECT_EQ(answer["records"][0],
+            json::parse(R"({"id":"E1","name":"Ann Lee","email":"ann@nw.example",
     "manager_id":null,"department":"Sales","location":"Leeds","start_date":"2019-03-07",
     "end_date":null,"languages":["English","Welsh"]})"));
   EXPECT_EQ(answer["records"][1]["name"], "Bo, Jr");
@@ -87,10 +92,12 @@ TEST_F(Pull, UnmappedOptionalFieldsAreLeftOutAndAttributesCopied) {
   json settings = people_settings();
   settings["fields"] = {{"id", "Employee ID"}, {"name", "Full Name"}};
   settings["attributes"] = {"Job Title"};
-  write_file(dir / "data/people.csv", std::string(kPeopleHeader) + "E1,Ann,,,,,,,,Rep\nE2,Bo,,,,,,,,\n");
+  write_file(dir / "data/people.csv",
+             std::string(kPeopleHeader) + "E1,Ann,,,,,,,,Rep\nE2,Bo,,,,,,,,\n");
   json answer = pull({{"people", settings}}, "people");
   ASSERT_EQ(answer["records"].size(), 2u) << answer.dump(2);
-  EXPECT_EQ(answer["records"][0], json::parse(R"({"id":"E1","name":"Ann","attributes":{"Job Title":"Rep"}})"));
+  EXPECT_EQ(answer["records"][0],
+            json::parse(R"({"id":"E1","name":"Ann","attributes":{"Job Title":"Rep"}})"));
   EXPECT_EQ(answer["records"][1]["attributes"]["Job Title"], nullptr);
 }
 
@@ -132,10 +139,11 @@ TEST_F(Pull, UnknownStreamIsInvalidInput) {
 }
 
 TEST_F(Pull, MapsLeave) {
-  json answer = pull_leave(std::string(kLeaveHeader) +
-                           "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,APPROVED,2025-01-10T09:00:00Z\n"
-                           "L2,E2,Annual Leave,01/08/2025,14/08/2025,,Approved,\n"
-                           "L3,E3,carer's leave,01/04/2025,01/10/2025,15/09/2025,Rejected,2025-02-01\n");
+  json answer =
+      pull_leave(std::string(kLeaveHeader) +
+                 "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,APPROVED,2025-01-10T09:00:00Z\n"
+                 "L2,E2,Annual Leave,01/08/2025,14/08/2025,,Approved,\n"
+                 "L3,E3,carer's leave,01/04/2025,01/10/2025,15/09/2025,Rejected,2025-02-01\n");
   ASSERT_TRUE(answer["problems"].empty()) << answer.dump(2);
   ASSERT_EQ(answer["records"].size(), 2u);
   EXPECT_EQ(answer["skipped"], 1);
@@ -150,8 +158,9 @@ TEST_F(Pull, MapsLeave) {
 TEST_F(Pull, ConfiguredStatusesReplaceTheDefaults) {
   json settings = leave_settings();
   settings["statuses"] = {{"OK", "approved"}};
-  json answer = pull_leave(std::string(kLeaveHeader) + "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,ok,\n"
-                                                       "L2,E1,Maternity Leave,01/03/2025,01/12/2025,,Approved,\n",
+  json answer = pull_leave(std::string(kLeaveHeader) +
+                               "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,ok,\n"
+                               "L2,E1,Maternity Leave,01/03/2025,01/12/2025,,Approved,\n",
                            settings);
   json p = only_problem(answer);
   EXPECT_EQ(p["row"], 3);
@@ -161,10 +170,15 @@ TEST_F(Pull, ConfiguredStatusesReplaceTheDefaults) {
 }
 
 TEST_F(Pull, MapsCourseCompletions) {
-  write_file(dir / "lms.csv", "Person,Course,Done,Expires\nE1,MENTOR-101,2024-05-01,2026-05-01\nE2,MENTOR-101,2024-06-01,\n");
+  write_file(dir / "lms.csv",
+             "Person,Course,Done,Expires\nE1,MENTOR-101,2024-05-01,2026-05-01\nE2,MENTOR-101,2024-"
+             "06-01,\n");
   json settings = {{"path", "lms.csv"},
-                   {"fields", {{"person_id", "Person"}, {"course_id", "Course"},
-                               {"completed_at", "Done"}, {"expires_at", "Expires"}}}};
+                   {"fields",
+                    {{"person_id", "Person"},
+                     {"course_id", "Course"},
+                     {"completed_at", "Done"},
+                     {"expires_at", "Expires"}}}};
   json answer = pull({{"course_completions", settings}}, "course_completions");
   ASSERT_TRUE(answer["problems"].empty()) << answer.dump(2);
   ASSERT_EQ(answer["records"].size(), 2u);
@@ -177,9 +191,15 @@ TEST_F(Pull, ReadsJsonWithRecordsPointer) {
   write_file(dir / "hr.json", R"({"meta":{"exported":"2025-01-01"},"employees":[
     {"empId": 1042, "displayName": " Ann Lee ", "manager": null, "langs": ["English", "Welsh"], "hired": "2019-03-07"},
     {"empId": "E7", "displayName": "Bo", "langs": []}]})");
-  json settings = {{"path", "hr.json"}, {"format", "json"}, {"records_pointer", "/employees"},
-                   {"fields", {{"id", "empId"}, {"name", "displayName"}, {"manager_id", "manager"},
-                               {"languages", "langs"}, {"start_date", "hired"}}}};
+  json settings = {{"path", "hr.json"},
+                   {"format", "json"},
+                   {"records_pointer", "/employees"},
+                   {"fields",
+                    {{"id", "empId"},
+                     {"name", "displayName"},
+                     {"manager_id", "manager"},
+                     {"languages", "langs"},
+                     {"start_date", "hired"}}}};
   json answer = pull({{"people", settings}}, "people");
   ASSERT_TRUE(answer["problems"].empty()) << answer.dump(2);
   ASSERT_EQ(answer["records"].size(), 2u);
@@ -190,7 +210,8 @@ TEST_F(Pull, ReadsJsonWithRecordsPointer) {
 
 TEST_F(Pull, JsonProblemsNameTheRecordAndKey) {
   write_file(dir / "hr.json", R"([{"id":"E1","name":"Ann"},{"id":"E2","name":{"first":"Bo"}},7])");
-  json settings = {{"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
+  json settings = {
+      {"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
   json answer = pull({{"people", settings}}, "people");
   EXPECT_TRUE(answer["records"].empty());
   ASSERT_EQ(answer["problems"].size(), 2u) << answer.dump(2);
@@ -202,24 +223,37 @@ TEST_F(Pull, JsonProblemsNameTheRecordAndKey) {
 
 TEST_F(Pull, JsonObjectWithoutRecordsPointerIsAProblem) {
   write_file(dir / "hr.json", R"({"employees":[]})");
-  json settings = {{"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
+  json settings = {
+      {"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
   json p = only_problem(pull({{"people", settings}}, "people"));
   EXPECT_NE(p["expected"].get<std::string>().find("records_pointer"), std::string::npos);
 }
 
 TEST_F(Pull, JsonSyntaxErrorSaysWhere) {
   write_file(dir / "hr.json", "[\n  {\"id\": \"E1\",}\n]");
-  json settings = {{"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
+  json settings = {
+      {"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
   json p = only_problem(pull({{"people", settings}}, "people"));
   EXPECT_NE(p["found"].get<std::string>().find("line:column 2:"), std::string::npos) << p.dump();
 }
 
 TEST_F(Pull, EmptyJsonArrayIsAnEmptyPage) {
   write_file(dir / "hr.json", "[]");
-  json settings = {{"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
+  json settings = {
+      {"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
   json answer = pull({{"people", settings}}, "people");
   EXPECT_TRUE(answer["problems"].empty());
   EXPECT_TRUE(answer["next_cursor"].is_string());
+}
+
+TEST_F(Pull, JsonRecordsWithoutAnyKeysAreProblems) {
+  write_file(dir / "hr.json", "[{}, {}]");
+  json settings = {
+      {"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
+  json answer = pull({{"people", settings}}, "people");
+  EXPECT_TRUE(answer["records"].empty());
+  ASSERT_EQ(answer["problems"].size(), 2u) << answer.dump(2);
+  EXPECT_EQ(answer["problems"][0]["found"], "no key \"id\" (the records have no keys)");
 }
 
 // ------------------------------------------------------------------ bad input
@@ -237,10 +271,11 @@ TEST_F(Pull, MissingColumnIsOneProblemListingTheHeader) {
   ASSERT_FALSE(hire.is_null()) << answer.dump(2);
   EXPECT_EQ(hire["row"], 1);
   EXPECT_EQ(hire["pointer"], "/start_date");
-  EXPECT_EQ(hire["message"],
-            "people.csv row 1, column \"Hire Date\": found no column \"Hire Date\" (the header has: "
-            "\"Employee ID\", \"Full Name\"); expected a column \"Hire Date\", as "
-            "settings.people.fields.start_date says");
+  EXPECT_EQ(
+      hire["message"],
+      "people.csv row 1, column \"Hire Date\": found no column \"Hire Date\" (the header has: "
+      "\"Employee ID\", \"Full Name\"); expected a column \"Hire Date\", as "
+      "settings.people.fields.start_date says");
 }
 
 TEST_F(Pull, UnparseableDate) {
@@ -253,8 +288,9 @@ TEST_F(Pull, UnparseableDate) {
   EXPECT_EQ(p["pointer"], "/start_date");
   EXPECT_EQ(p["found"], "\"2024-13-40\"");
   EXPECT_EQ(p["expected"], "a date DD/MM/YYYY");
-  EXPECT_EQ(p["message"],
-            "people.csv row 3, column \"Hire Date\": found \"2024-13-40\"; expected a date DD/MM/YYYY");
+  EXPECT_EQ(
+      p["message"],
+      "people.csv row 3, column \"Hire Date\": found \"2024-13-40\"; expected a date DD/MM/YYYY");
 }
 
 TEST_F(Pull, ImpossibleDate) {
@@ -270,9 +306,10 @@ TEST_F(Pull, UnknownLeaveTypeListsTheKnownOnes) {
   EXPECT_EQ(p["field"], "Leave Type");
   EXPECT_EQ(p["pointer"], "/type");
   EXPECT_EQ(p["found"], "\"Sabbatical\"");
-  EXPECT_EQ(p["expected"],
-            "a leave type listed in settings.leave.leave_types: \"Annual Leave\", \"Carer's Leave\", "
-            "\"Maternity Leave\"");
+  EXPECT_EQ(
+      p["expected"],
+      "a leave type listed in settings.leave.leave_types: \"Annual Leave\", \"Carer's Leave\", "
+      "\"Maternity Leave\"");
 }
 
 TEST_F(Pull, UnknownStatus) {
@@ -305,7 +342,8 @@ TEST_F(Pull, EmptyFile) {
   json p = only_problem(pull_people(""));
   EXPECT_EQ(p["row"], nullptr);
   EXPECT_EQ(p["found"], "an empty file");
-  EXPECT_EQ(p["expected"].get<std::string>().rfind("a header row with columns \"", 0), 0u) << p.dump();
+  EXPECT_EQ(p["expected"].get<std::string>().rfind("a header row with columns \"", 0), 0u)
+      << p.dump();
   EXPECT_NE(p["expected"].get<std::string>().find("\"Hire Date\""), std::string::npos);
 }
 
@@ -313,7 +351,8 @@ TEST_F(Pull, MissingFileIsAProblemNotACrash) {
   json answer = pull({{"people", people_settings()}}, "people", "old");
   json p = only_problem(answer);
   EXPECT_EQ(p["found"], "no such file");
-  EXPECT_NE(p["expected"].get<std::string>().find((dir / "data/people.csv").string()), std::string::npos);
+  EXPECT_NE(p["expected"].get<std::string>().find((dir / "data/people.csv").string()),
+            std::string::npos);
   EXPECT_EQ(answer["next_cursor"], "old");
 }
 
@@ -327,7 +366,8 @@ TEST_F(Pull, LeaveEndingBeforeItStarts) {
 }
 
 TEST_F(Pull, RowWithWrongNumberOfFields) {
-  json p = only_problem(pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Smith, Bo,,,,,,,,\n"));
+  json p = only_problem(
+      pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Smith, Bo,,,,,,,,\n"));
   EXPECT_EQ(p["row"], 3);
   EXPECT_EQ(p["found"], "11 fields");
   EXPECT_NE(p["expected"].get<std::string>().find("10 fields"), std::string::npos);
@@ -345,6 +385,10 @@ TEST_F(Pull, UnclosedQuoteIsAProblem) {
   EXPECT_TRUE(answer["records"].empty());
   ASSERT_FALSE(answer["problems"].empty());
   EXPECT_EQ(answer["problems"][0]["row"], 2);
+  EXPECT_EQ(answer["problems"][0]["found"].get<std::string>().rfind(
+                "a quoted field that is never closed", 0),
+            0u)
+      << answer.dump(2);
 }
 
 TEST_F(Pull, ProblemsAreCappedAtOneHundred) {
@@ -361,7 +405,8 @@ TEST_F(Pull, ProblemsAreCappedAtOneHundred) {
 // ---------------------------------------------------------------------- check
 
 TEST_F(Pull, CheckReportsEachCapability) {
-  write_file(dir / "data/people.csv", std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Bo,,,,,,,,\n");
+  write_file(dir / "data/people.csv",
+             std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Bo,,,,,,,,\n");
   json settings = {{"people", people_settings()},
                    {"leave", leave_settings()},
                    {"outbox", {{"path", "state/new/outbox.jsonl"}}}};

@@ -62,9 +62,11 @@ MatchingRules demo_rules() {
 std::vector<double> realistic_costs(std::size_t n, std::mt19937_64& rng) {
   const std::vector<std::string> kinds{"maternity", "paternity", "adoption", "carer", "fostering"};
   const std::vector<std::string> themes{"handover", "staying connected", "transition", "identity",
-                                        "change", "work-life balance", "resilience", "networks"};
+                                        "change",   "work-life balance", "resilience", "networks"};
   const std::vector<std::string> sites{"Leeds", "York", "Hull", "Sheffield", "Bradford", "remote"};
-  auto pick = [&rng](std::size_t k) { return std::uniform_int_distribution<std::size_t>(0, k - 1)(rng); };
+  auto pick = [&rng](std::size_t k) {
+    return std::uniform_int_distribution<std::size_t>(0, k - 1)(rng);
+  };
   auto fill = [&](Participant& p, std::size_t index, const char* prefix) {
     p.id = label(prefix, index);
     p.leave_kind = kinds[pick(kinds.size())];
@@ -72,7 +74,8 @@ std::vector<double> realistic_costs(std::size_t n, std::mt19937_64& rng) {
     p.location = sites[pick(sites.size())];
     p.utc_offset_hours = static_cast<double>(pick(3));
     p.seniority = static_cast<int>(pick(9));
-    for (std::size_t t = 0, k = 1 + pick(3); t < k; ++t) p.themes.push_back(themes[pick(themes.size())]);
+    for (std::size_t t = 0, k = 1 + pick(3); t < k; ++t)
+      p.themes.push_back(themes[pick(themes.size())]);
   };
   Cohort cohort;
   cohort.mentees.resize(n);
@@ -114,14 +117,16 @@ int generate(const std::string& kind, std::size_t n, unsigned long seed, const s
     }
   }
   std::ofstream out(file, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(costs.data()), static_cast<std::streamsize>(costs.size() * sizeof(double)));
+  out.write(reinterpret_cast<const char*>(costs.data()),
+            static_cast<std::streamsize>(costs.size() * sizeof(double)));
   return out ? 0 : 1;
 }
 
 int dense(const std::string& file, std::size_t n) {
   DenseCosts costs{n, n, std::vector<double>(n * n)};
   std::ifstream in(file, std::ios::binary);
-  in.read(reinterpret_cast<char*>(costs.costs.data()), static_cast<std::streamsize>(n * n * sizeof(double)));
+  in.read(reinterpret_cast<char*>(costs.costs.data()),
+          static_cast<std::streamsize>(n * n * sizeof(double)));
   if (!in) {
     std::cerr << "cannot read " << n << "x" << n << " matrix from " << file << "\n";
     return 1;
@@ -135,8 +140,8 @@ int dense(const std::string& file, std::size_t n) {
 
 // Each mentee shortlists `candidates` distinct random mentors; cost = -score, the score being
 // an integer-ish grade plus noise like a weighted sum of criteria.
-SparseCosts sparse_instance(std::size_t mentees, std::size_t mentors, int capacity, std::size_t candidates,
-                            unsigned long seed) {
+SparseCosts sparse_instance(std::size_t mentees, std::size_t mentors, int capacity,
+                            std::size_t candidates, unsigned long seed) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::int32_t> mentor(0, static_cast<std::int32_t>(mentors) - 1);
   std::uniform_real_distribution<double> score(0.0, 10.0);
@@ -165,21 +170,24 @@ SparseCosts sparse_instance(std::size_t mentees, std::size_t mentors, int capaci
   return s;
 }
 
-int sparse(std::size_t mentees, std::size_t mentors, int capacity, std::size_t candidates, unsigned long seed) {
+int sparse(std::size_t mentees, std::size_t mentors, int capacity, std::size_t candidates,
+           unsigned long seed) {
   const SparseCosts s = sparse_instance(mentees, mentors, capacity, candidates, seed);
   const double rss_before = peak_rss_mb();
   const auto start = std::chrono::steady_clock::now();
   SparseCertificate cert;
   const Assignment a = solve_sparse(s, &cert);
   const double elapsed = seconds_since(start);
-  std::printf("sparse mentees=%zu mentors=%zu capacity=%d candidates=%zu seconds=%.3f peak_rss_mb=%.0f "
-              "(instance alone %.0f) assigned=%zu total=%.6f dual=%.6f gap=%.3g max_violation=%.3g\n",
-              mentees, mentors, capacity, candidates, elapsed, peak_rss_mb(), rss_before, a.assigned,
-              a.total_cost, cert.dual, cert.primal - cert.dual, cert.max_violation);
+  std::printf(
+      "sparse mentees=%zu mentors=%zu capacity=%d candidates=%zu seconds=%.3f peak_rss_mb=%.0f "
+      "(instance alone %.0f) assigned=%zu total=%.6f dual=%.6f gap=%.3g max_violation=%.3g\n",
+      mentees, mentors, capacity, candidates, elapsed, peak_rss_mb(), rss_before, a.assigned,
+      a.total_cost, cert.dual, cert.primal - cert.dual, cert.max_violation);
   return 0;
 }
 
-int sparse_check(std::size_t mentees, std::size_t mentors, int capacity, std::size_t candidates, unsigned long seed) {
+int sparse_check(std::size_t mentees, std::size_t mentors, int capacity, std::size_t candidates,
+                 unsigned long seed) {
   const SparseCosts s = sparse_instance(mentees, mentors, capacity, candidates, seed);
   SparseCertificate cert;
   const Assignment a = solve_sparse(s, &cert);
@@ -188,16 +196,21 @@ int sparse_check(std::size_t mentees, std::size_t mentors, int capacity, std::si
   for (std::size_t r = 0; r < mentees; ++r) {
     for (std::size_t e = s.row_start[r]; e < s.row_start[r + 1]; ++e) {
       for (int k = 0; k < capacity; ++k) {
-        d.costs[r * slots + static_cast<std::size_t>(s.col[e]) * static_cast<std::size_t>(capacity) + static_cast<std::size_t>(k)] = s.cost[e];
+        d.costs[r * slots +
+                static_cast<std::size_t>(s.col[e]) * static_cast<std::size_t>(capacity) +
+                static_cast<std::size_t>(k)] = s.cost[e];
       }
     }
   }
   const Assignment b = solve_dense(d);
-  const bool same = a.assigned == b.assigned && std::abs(a.total_cost - b.total_cost) <= 1e-9 * (1 + std::abs(b.total_cost));
-  std::printf("sparse-check mentees=%zu mentors=%zu sparse_assigned=%zu dense_assigned=%zu sparse_total=%.9f "
-              "dense_total=%.9f same_optimum=%s gap=%.3g max_violation=%.3g\n",
-              mentees, mentors, a.assigned, b.assigned, a.total_cost, b.total_cost, same ? "yes" : "no",
-              cert.primal - cert.dual, cert.max_violation);
+  const bool same = a.assigned == b.assigned &&
+                    std::abs(a.total_cost - b.total_cost) <= 1e-9 * (1 + std::abs(b.total_cost));
+  std::printf(
+      "sparse-check mentees=%zu mentors=%zu sparse_assigned=%zu dense_assigned=%zu "
+      "sparse_total=%.9f "
+      "dense_total=%.9f same_optimum=%s gap=%.3g max_violation=%.3g\n",
+      mentees, mentors, a.assigned, b.assigned, a.total_cost, b.total_cost, same ? "yes" : "no",
+      cert.primal - cert.dual, cert.max_violation);
   return same ? 0 : 1;
 }
 
@@ -206,11 +219,13 @@ int sparse_check(std::size_t mentees, std::size_t mentors, int capacity, std::si
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    if (args.size() == 5 && args[0] == "generate") return generate(args[1], std::stoul(args[2]), std::stoul(args[3]), args[4]);
+    if (args.size() == 5 && args[0] == "generate")
+      return generate(args[1], std::stoul(args[2]), std::stoul(args[3]), args[4]);
     if (args.size() == 3 && args[0] == "dense") return dense(args[1], std::stoul(args[2]));
     if (args.size() == 6 && (args[0] == "sparse" || args[0] == "sparse-check")) {
       const auto run = args[0] == "sparse" ? sparse : sparse_check;
-      return run(std::stoul(args[1]), std::stoul(args[2]), std::stoi(args[3]), std::stoul(args[4]), std::stoul(args[5]));
+      return run(std::stoul(args[1]), std::stoul(args[2]), std::stoi(args[3]), std::stoul(args[4]),
+                 std::stoul(args[5]));
     }
   } catch (const std::exception& e) {
     std::cerr << "pairing_bench: " << e.what() << "\n";

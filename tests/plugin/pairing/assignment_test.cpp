@@ -100,7 +100,8 @@ TEST(AssignmentTest, MatchesBruteForceOnAllSmallShapesWithCapacities) {
         std::vector<std::int32_t> dense_mentor(rows, kUnassigned);
         for (std::size_t r = 0; r < rows; ++r) {
           if (dense.column_of_row[r] != kUnassigned) {
-            dense_mentor[r] = static_cast<std::int32_t>(owner[static_cast<std::size_t>(dense.column_of_row[r])]);
+            dense_mentor[r] =
+                static_cast<std::int32_t>(owner[static_cast<std::size_t>(dense.column_of_row[r])]);
           }
         }
         expect_valid(in, dense_mentor, dense.assigned, dense.total_cost);

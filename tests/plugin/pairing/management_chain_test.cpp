@@ -7,7 +7,9 @@
 namespace mentoring::pairing {
 namespace {
 
-std::string person(int i) { return "p" + std::to_string(i); }
+std::string person(int i) {
+  return "p" + std::to_string(i);
+}
 
 TEST(ManagementChainTest, BothDirectionsAndSiblings) {
   // boss <- mid <- a, mid <- b ; other <- c

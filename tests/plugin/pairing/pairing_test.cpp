@@ -49,7 +49,8 @@ const ProposedPair* pair_of(const Proposal& p, std::size_t mentee_index) {
 TEST(PairingTest, HardRulesKeepPeopleApart) {
   Cohort cohort;
   cohort.mentees = {mentee("e1"), mentee("e2"), mentee("e3"), mentee("e4")};
-  cohort.mentors = {mentor("boss", 3), mentor("untrained", 3), mentor("french", 3), mentor("teammate", 3)};
+  cohort.mentors = {mentor("boss", 3), mentor("untrained", 3), mentor("french", 3),
+                    mentor("teammate", 3)};
   cohort.mentors[1].training_complete = false;
   cohort.mentors[2].languages = {"fr"};
   cohort.mentors[3].org_path = {"Clinical", "Nursing"};
@@ -64,8 +65,10 @@ TEST(PairingTest, HardRulesKeepPeopleApart) {
   ASSERT_EQ(p.unmatched.size(), 4u);
   for (const auto& u : p.unmatched) {
     EXPECT_EQ(u.reason, UnmatchedReason::kNoEligibleMentor);
-    EXPECT_NE(u.explanation.find("mentor training not complete x1"), std::string::npos) << u.explanation;
-    EXPECT_NE(u.explanation.find("same organisational unit x1"), std::string::npos) << u.explanation;
+    EXPECT_NE(u.explanation.find("mentor training not complete x1"), std::string::npos)
+        << u.explanation;
+    EXPECT_NE(u.explanation.find("same organisational unit x1"), std::string::npos)
+        << u.explanation;
   }
   EXPECT_NE(p.unmatched[1].explanation.find("management chain x1"), std::string::npos);
   EXPECT_NE(p.unmatched[2].explanation.find("management chain x1"), std::string::npos);
@@ -75,7 +78,8 @@ TEST(PairingTest, HardRulesKeepPeopleApart) {
 TEST(PairingTest, ExplanationsAddUpToTheScore) {
   Cohort cohort;
   MatchingRules rules;
-  for (std::size_t c = 0; c < kCriterionCount; ++c) rules.weights.weight[c] = 0.5 + static_cast<double>(c);
+  for (std::size_t c = 0; c < kCriterionCount; ++c)
+    rules.weights.weight[c] = 0.5 + static_cast<double>(c);
   std::mt19937_64 rng(5);
   std::uniform_int_distribution<int> pick(0, 3);
   const char* themes[] = {"handover", "identity", "resilience", "networks"};
@@ -149,7 +153,8 @@ TEST(PairingTest, OptimalAgainstBruteForceOnRandomCohorts) {
             scorer.check(e, m) == Ineligibility::kEligible ? -scorer.score(e, m).total : kForbidden;
       }
     }
-    const auto truth = testing::BruteForce(static_cast<std::size_t>(mentees), capacity, costs).solve();
+    const auto truth =
+        testing::BruteForce(static_cast<std::size_t>(mentees), capacity, costs).solve();
     EXPECT_EQ(p.pairs.size(), truth.assigned) << "round " << round;
     EXPECT_NEAR(p.total_score, -truth.cost, 1e-9) << "round " << round;
     EXPECT_EQ(p.pairs.size() + p.unmatched.size(), static_cast<std::size_t>(mentees));
@@ -182,7 +187,8 @@ TEST(PairingTest, LocksAndForbidsAreHonoured) {
   ASSERT_EQ(p.unmatched.size(), 1u);
   EXPECT_EQ(p.unmatched[0].mentee, 0u);
   EXPECT_EQ(p.unmatched[0].reason, UnmatchedReason::kEligibleMentorsFull);
-  EXPECT_NE(p.unmatched[0].explanation.find("locked"), std::string::npos) << p.unmatched[0].explanation;
+  EXPECT_NE(p.unmatched[0].explanation.find("locked"), std::string::npos)
+      << p.unmatched[0].explanation;
 }
 
 TEST(PairingTest, BadLocksAreRejectedByName) {
@@ -290,7 +296,8 @@ TEST(PairingTest, BadInputGivesNamedErrors) {
 
   Cohort duplicate = cohort;
   duplicate.mentees.push_back(mentee("e1"));
-  EXPECT_NE(error_of(duplicate, simple_rules()).find("mentee 'e1' appears twice"), std::string::npos);
+  EXPECT_NE(error_of(duplicate, simple_rules()).find("mentee 'e1' appears twice"),
+            std::string::npos);
 }
 
 TEST(PairingTest, CohortWithoutMentorsIsAnExplainedEmptyResult) {

@@ -31,7 +31,7 @@ struct StreamSettings {
   Format format = Format::csv;
   DateFormat date_format = DateFormat::year_month_day;
   char delimiter = ',';
-  std::string records_pointer;              // JSON only; "" = the document is the array
+  std::string records_pointer;                // JSON only; "" = the document is the array
   std::map<std::string, std::string> fields;  // our field -> their column / key
   std::string list_separator = ";";
   std::vector<std::string> attributes;  // people: source columns copied to "attributes"

@@ -11,8 +11,9 @@
 namespace mentoring::adapters::file {
 
 struct SourceProblem {
-  std::string source;                // eg "people.csv"
-  std::optional<std::size_t> row;    // spreadsheet row (CSV, header = 1) or record number (JSON, from 1)
+  std::string source;  // eg "people.csv"
+  std::optional<std::size_t>
+      row;  // spreadsheet row (CSV, header = 1) or record number (JSON, from 1)
   std::optional<std::string> field;  // their column (CSV) or key (JSON)
   std::string pointer;               // our record's JSON pointer, eg "/start_date"; "" when none
   std::string found;                 // eg "\"2024-13-40\""

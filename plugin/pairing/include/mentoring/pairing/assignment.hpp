@@ -29,7 +29,8 @@ struct DenseCosts {
 };
 
 // Candidate lists per row (compressed rows): row r may take columns
-// col[row_start[r] .. row_start[r+1]) at the matching cost; column c holds at most capacity[c] rows.
+// col[row_start[r] .. row_start[r+1]) at the matching cost; column c holds at most capacity[c]
+// rows.
 struct SparseCosts {
   std::size_t rows = 0;
   std::vector<std::int32_t> capacity;  // one entry per column, each >= 1

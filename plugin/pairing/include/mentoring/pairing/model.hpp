@@ -20,17 +20,17 @@ class PairingInputError : public std::invalid_argument {
 
 // What both sides of a pair carry. Empty strings / lists / nullopt mean "not recorded".
 struct Participant {
-  std::string id;                         // person id in the host system
-  std::vector<std::string> languages;     // languages the person works in
-  std::vector<std::string> org_path;      // e.g. {"Clinical", "Nursing", "Ward 3"}, top first
-  std::string leave_kind;                 // "maternity", "carer", ... (lived or upcoming)
-  std::string location;                   // site or city
+  std::string id;                          // person id in the host system
+  std::vector<std::string> languages;      // languages the person works in
+  std::vector<std::string> org_path;       // e.g. {"Clinical", "Nursing", "Ward 3"}, top first
+  std::string leave_kind;                  // "maternity", "carer", ... (lived or upcoming)
+  std::string location;                    // site or city
   std::optional<double> utc_offset_hours;  // time zone
-  std::optional<int> seniority;           // grade / band, higher = more senior
-  std::vector<std::string> themes;        // themes the person brings or can mentor on
-  std::vector<std::string> excluded_ids;  // declared exclusions: never pair with these people
-  std::vector<std::string> vetoed_ids;    // stated wish: "not this person" (hard, like exclusion)
-  std::vector<std::string> ranked_ids;    // stated wish: preferred people, best first
+  std::optional<int> seniority;            // grade / band, higher = more senior
+  std::vector<std::string> themes;         // themes the person brings or can mentor on
+  std::vector<std::string> excluded_ids;   // declared exclusions: never pair with these people
+  std::vector<std::string> vetoed_ids;     // stated wish: "not this person" (hard, like exclusion)
+  std::vector<std::string> ranked_ids;     // stated wish: preferred people, best first
 };
 
 struct Mentee : Participant {};

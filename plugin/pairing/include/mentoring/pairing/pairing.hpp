@@ -40,9 +40,9 @@ struct ProposedPair {
 
 enum class UnmatchedReason {
   kNoMentorsInCohort,
-  kNoEligibleMentor,      // every mentor breaks a hard rule (see the explanation)
-  kEligibleMentorsFull,   // eligible mentors exist, their capacity went to other mentees
-  kOutsideShortlist,      // an eligible mentor had room but was not on the shortlist
+  kNoEligibleMentor,     // every mentor breaks a hard rule (see the explanation)
+  kEligibleMentorsFull,  // eligible mentors exist, their capacity went to other mentees
+  kOutsideShortlist,     // an eligible mentor had room but was not on the shortlist
 };
 
 struct UnmatchedMentee {
@@ -52,10 +52,10 @@ struct UnmatchedMentee {
 };
 
 struct Proposal {
-  std::vector<ProposedPair> pairs;  // ordered by mentee index
+  std::vector<ProposedPair> pairs;         // ordered by mentee index
   std::vector<UnmatchedMentee> unmatched;  // ordered by mentee index
-  double total_score = 0;            // sum of the pairs' totals
-  std::vector<std::string> warnings;  // bad data noticed on the way (e.g. management cycles)
+  double total_score = 0;                  // sum of the pairs' totals
+  std::vector<std::string> warnings;       // bad data noticed on the way (e.g. management cycles)
 };
 
 // Maximises first the number of pairs, then the total score, over all assignments that respect
