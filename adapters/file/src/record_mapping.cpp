@@ -1,4 +1,5 @@
 #include "file_adapter/record_mapping.hpp"
+#include "file_adapter/text.hpp"
 
 #include <mentoring/schema.hpp>
 
@@ -17,23 +18,6 @@ std::string lowercase(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(kSpace);
-  return std::string(text.substr(first, last - first + 1));
-}
-
-std::string join_quoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i) out += ", ";
-    out += "\"" + names[i] + "\"";
-  }
   return out;
 }
 
@@ -137,7 +121,7 @@ class RowReader {
           report(field, schema::describe(cell), "a list of texts");
           return items;
         }
-        if (auto t = trim(item.get<std::string>()); !t.empty()) items.push_back(t);
+        if (auto t = trim(item.get<std::string>()); !t.empty()) items.emplace_back(t);
       }
       return items;
     }
@@ -146,7 +130,7 @@ class RowReader {
     std::string_view rest = *value;
     for (;;) {
       auto cut = rest.find(settings_.list_separator);
-      if (auto t = trim(rest.substr(0, cut)); !t.empty()) items.push_back(t);
+      if (auto t = trim(rest.substr(0, cut)); !t.empty()) items.emplace_back(t);
       if (cut == std::string_view::npos) break;
       rest.remove_prefix(cut + settings_.list_separator.size());
     }

@@ -1,4 +1,5 @@
 #include "file_adapter/source_table.hpp"
+#include "file_adapter/text.hpp"
 
 #include "file_adapter/csv.hpp"
 
@@ -12,26 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
-}
-
 json cell_from_text(std::string_view text) {
   auto trimmed = trim(text);
   return trimmed.empty() ? json(nullptr) : json(std::string(trimmed));
-}
-
-std::string join_quoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i) out += ", ";
-    out += "\"" + names[i] + "\"";
-  }
-  return out;
 }
 
 std::string hex_byte(unsigned char byte) {
