@@ -121,7 +121,8 @@ class RowReader {
           report(field, schema::describe(cell), "a list of texts");
           return items;
         }
-        if (auto t = trim(item.get<std::string>()); !t.empty()) items.emplace_back(t);
+        const std::string text = item.get<std::string>();
+        if (auto t = trim(text); !t.empty()) items.emplace_back(t);
       }
       return items;
     }
