@@ -8,6 +8,8 @@
 
 namespace mentoring::store {
 
+// Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
+// supervision and pair sessions (issue 5); add new ones at the end.
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -77,6 +79,42 @@ CREATE TABLE outbox (
   last_error       TEXT
 );
 CREATE INDEX outbox_pending ON outbox(delivered_at);
+)sql"},
+      {2, "enrolment lifecycle: consent, goal, phases, schedule, pairs, decisions", R"sql(
+ALTER TABLE enrolment ADD COLUMN phase TEXT;
+ALTER TABLE enrolment ADD COLUMN respond_by TEXT;
+ALTER TABLE enrolment ADD COLUMN consent_at TEXT;
+ALTER TABLE enrolment ADD COLUMN consent_recorded_by TEXT;
+ALTER TABLE enrolment ADD COLUMN goal TEXT;
+ALTER TABLE enrolment ADD COLUMN wishes TEXT;
+ALTER TABLE enrolment ADD COLUMN started_at TEXT;
+ALTER TABLE enrolment ADD COLUMN ends_on TEXT;
+ALTER TABLE enrolment ADD COLUMN needs_decision TEXT;
+ALTER TABLE enrolment ADD COLUMN leave_fingerprint TEXT;
+ALTER TABLE enrolment_transition ADD COLUMN phase TEXT;
+CREATE INDEX enrolment_by_person ON enrolment(person_id);
+CREATE TABLE pair (
+  id                   INTEGER PRIMARY KEY,
+  programme_id         TEXT NOT NULL,
+  mentee_enrolment_id  INTEGER NOT NULL REFERENCES enrolment(id),
+  mentor_enrolment_id  INTEGER NOT NULL REFERENCES enrolment(id),
+  state                TEXT NOT NULL CHECK (state IN ('proposed', 'accepted', 'ended')),
+  created_at           TEXT NOT NULL,
+  accepted_at          TEXT,
+  ended_at             TEXT,
+  end_cause            TEXT,
+  leave_dates_changed  TEXT
+);
+CREATE UNIQUE INDEX one_open_pair_per_mentee ON pair(mentee_enrolment_id) WHERE state <> 'ended';
+CREATE TABLE touchpoint (
+  id             INTEGER PRIMARY KEY,
+  enrolment_id   INTEGER NOT NULL REFERENCES enrolment(id),
+  name           TEXT NOT NULL,
+  due_on         TEXT NOT NULL,
+  sequence       INTEGER NOT NULL DEFAULT 0,
+  state          TEXT NOT NULL DEFAULT 'scheduled' CHECK (state IN ('scheduled', 'cancelled', 'held')),
+  UNIQUE (enrolment_id, name)
+);
 )sql"},
   };
   return kMigrations;

@@ -298,6 +298,68 @@ std::vector<Transition> OrgStore::history(const std::string& person_id) {
   return out;
 }
 
+std::int64_t OrgStore::insert_pair(const std::string& programme_id,
+                                   std::int64_t mentee_enrolment_id,
+                                   std::int64_t mentor_enrolment_id, PairState state,
+                                   const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, "
+                      "state, created_at, accepted_at) VALUES (?,?,?,?,?,?)");
+  s.bind(1, programme_id);
+  s.bind(2, mentee_enrolment_id);
+  s.bind(3, mentor_enrolment_id);
+  s.bind(4, std::string(to_string(state)));
+  s.bind(5, at);
+  if (state == PairState::accepted) {
+    s.bind(6, at.substr(0, 10));
+  } else {
+    s.bind(6);
+  }
+  s.exec();
+  return db_.getLastInsertRowid();
+}
+
+void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::string& at,
+                              const std::string& cause) {
+  SQLite::Statement s(db_,
+                      "UPDATE pair SET state = ?1, "
+                      "accepted_at = CASE WHEN ?1 = 'accepted' THEN substr(?2, 1, 10) ELSE accepted_at END, "
+                      "ended_at = CASE WHEN ?1 = 'ended' THEN ?2 ELSE ended_at END, "
+                      "end_cause = CASE WHEN ?1 = 'ended' THEN ?3 ELSE end_cause END WHERE id = ?4");
+  s.bind(1, std::string(to_string(state)));
+  s.bind(2, at);
+  s.bind(3, cause);
+  s.bind(4, pair_id);
+  if (s.exec() != 1) throw std::runtime_error("store: no pair " + std::to_string(pair_id));
+}
+
+std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
+  SQLite::Statement s(db_,
+                      "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
+                      "me.person_id, mo.person_id, p.state, p.accepted_at FROM pair p "
+                      "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
+                      "JOIN enrolment mo ON mo.id = p.mentor_enrolment_id "
+                      "WHERE ?1 = '' OR p.programme_id = ?1 ORDER BY p.id");
+  s.bind(1, programme_id);
+  std::vector<Pair> out;
+  while (s.executeStep()) {
+    Pair p;
+    p.id = s.getColumn(0).getInt64();
+    p.programme_id = s.getColumn(1).getString();
+    p.mentee_enrolment_id = s.getColumn(2).getInt64();
+    p.mentor_enrolment_id = s.getColumn(3).getInt64();
+    p.mentee_id = s.getColumn(4).getString();
+    p.mentor_id = s.getColumn(5).getString();
+    std::string state = s.getColumn(6).getString();
+    p.state = state == "accepted" ? PairState::accepted
+              : state == "ended"  ? PairState::ended
+                                  : PairState::proposed;
+    p.accepted_on = optional_date(s.getColumn(7));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 Counts OrgStore::counts() {
   auto count = [&](const char* sql) {
     SQLite::Statement s(db_, sql);

@@ -99,4 +99,19 @@ struct Enrolment {
   std::optional<std::string> leave_id;  // the leave that made the person eligible
 };
 
+enum class PairState { proposed, accepted, ended };
+std::string_view to_string(PairState state);
+
+// A mentee and a mentor in one programme. Only an accepted pair meets.
+struct Pair {
+  std::int64_t id = 0;
+  std::string programme_id;
+  std::int64_t mentee_enrolment_id = 0;
+  std::int64_t mentor_enrolment_id = 0;
+  std::string mentee_id;  // person ids, for convenience
+  std::string mentor_id;
+  PairState state = PairState::proposed;
+  std::optional<Date> accepted_on;
+};
+
 }  // namespace mentoring::domain

@@ -74,6 +74,15 @@ class OrgStore {
                   const std::string& cause);
   std::vector<Transition> history(const std::string& person_id);
 
+  // Pairs: a proposal, accepted by HR (or the pair), ended with a cause.
+  std::int64_t insert_pair(const std::string& programme_id, std::int64_t mentee_enrolment_id,
+                           std::int64_t mentor_enrolment_id, domain::PairState state,
+                           const std::string& at);
+  void set_pair_state(std::int64_t pair_id, domain::PairState state, const std::string& at,
+                      const std::string& cause);
+  // Pairs of one programme ("" for every programme), any state.
+  std::vector<domain::Pair> pairs(const std::string& programme_id = "");
+
   Counts counts();
 
  private:
