@@ -6,8 +6,9 @@ string(APPEND body "extern const std::pair<std::string_view, std::string_view> k
 string(APPEND body "const std::pair<std::string_view, std::string_view> kEmbeddedSchemas[] = {\n")
 string(REPLACE "|" ";" INPUTS "${INPUTS}")
 foreach(input IN LISTS INPUTS)
-  get_filename_component(file_name ${input} NAME)
-  string(REPLACE ".schema.json" "" name ${file_name})
+  # The name is the path below schemas/ without ".schema.json": "leave", "commands/accept".
+  file(RELATIVE_PATH relative ${SCHEMA_DIR} ${input})
+  string(REPLACE ".schema.json" "" name ${relative})
   file(READ ${input} text)
   string(APPEND body "  {\"${name}\", R\"mentoring_schema(${text})mentoring_schema\"},\n")
 endforeach()

@@ -75,6 +75,15 @@ std::string_view to_string(PairState state) {
   return "?";
 }
 
+std::string_view to_string(Phase phase) {
+  switch (phase) {
+    case Phase::before_leave: return "before_leave";
+    case Phase::on_leave: return "on_leave";
+    case Phase::returned: return "returned";
+  }
+  return "?";
+}
+
 std::string_view to_string(Role role) { return role == Role::mentee ? "mentee" : "mentor"; }
 
 std::optional<LeaveType> parse_leave_type(std::string_view text) {

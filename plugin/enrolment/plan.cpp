@@ -48,30 +48,37 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
   Plan result;
   std::map<std::string, const Leave*> leave_by_id;
   for (const auto& leave : leaves) leave_by_id[leave.id] = &leave;
+  const Date respond_by = today + std::chrono::days{programme.invitation_expiry_days};
 
   std::set<std::string> has_open_enrolment;
+  int taking_part = 0;  // open mentee enrolments that hold a place in the cohort
+  std::vector<const Enrolment*> waiting;
   for (const auto& e : enrolments) {
-    if (e.programme_id != programme.id || e.role != Role::mentee) continue;
-    if (!is_open(e.state)) continue;
-    if (e.state == EnrolmentState::invited) {
-      auto person = people.find(e.person_id);
-      auto leave = e.leave_id ? leave_by_id.find(*e.leave_id) : leave_by_id.end();
-      std::string cause;
-      if (person != people.end() && person->second.has_left_by(today)) {
-        cause = "person " + e.person_id + " left the organisation on " +
-                format_date(*person->second.end_date);
-      } else if (leave != leave_by_id.end() && (leave->second->status == LeaveStatus::cancelled ||
-                                                leave->second->status == LeaveStatus::denied)) {
-        cause = describe(*leave->second) + " was " +
-                std::string(to_string(leave->second->status));
-      }
-      if (!cause.empty()) {
-        result.withdrawals.push_back(
-            {e.id, e.person_id, e.programme_id, e.leave_id.value_or(""), cause});
-        continue;  // withdrawn: the person may be invited again for another leave
-      }
-    }
+    if (e.programme_id != programme.id || e.role != Role::mentee || !is_open(e.state)) continue;
     has_open_enrolment.insert(e.person_id);
+    if (e.state == EnrolmentState::eligible) {
+      waiting.push_back(&e);
+    } else {
+      ++taking_part;
+    }
+  }
+  auto room = [&] {
+    return !programme.cohort_capacity || taking_part < *programme.cohort_capacity;
+  };
+
+  // The waiting list first, in the order of their leave.
+  std::sort(waiting.begin(), waiting.end(), [&](const Enrolment* a, const Enrolment* b) {
+    auto la = a->leave_id ? leave_by_id.find(*a->leave_id) : leave_by_id.end();
+    auto lb = b->leave_id ? leave_by_id.find(*b->leave_id) : leave_by_id.end();
+    Date da = la != leave_by_id.end() ? la->second->start : Date::max();
+    Date db = lb != leave_by_id.end() ? lb->second->start : Date::max();
+    return da != db ? da < db : a->id < b->id;
+  });
+  for (const Enrolment* e : waiting) {
+    if (!room()) break;
+    result.promotions.push_back({e->id, e->person_id, e->leave_id.value_or(""), respond_by,
+                                 "a place in the cohort became free"});
+    ++taking_part;
   }
 
   // Earliest eligible leave first, so a person with two is invited for the first.
@@ -86,10 +93,17 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
     if (person == people.end() || person->second.has_left_by(today)) continue;
     if (!ineligibility(programme, *leave, today).empty()) continue;
     int days_ahead = days_between(today, leave->start);
-    result.invitations.push_back(
-        {leave->person_id, programme.id, leave->id, leave->type, leave->start,
-         today + std::chrono::days{programme.invitation_expiry_days},
-         describe(*leave) + " starts in " + std::to_string(days_ahead) + " days"});
+    Invitation invitation{leave->person_id, programme.id, leave->id, leave->type, leave->start,
+                          respond_by, false,
+                          describe(*leave) + " starts in " + std::to_string(days_ahead) + " days"};
+    if (room()) {
+      ++taking_part;
+    } else {
+      invitation.waitlisted = true;
+      invitation.cause += "; the cohort is full (" + std::to_string(*programme.cohort_capacity) +
+                          " places), so the person waits to be invited";
+    }
+    result.invitations.push_back(std::move(invitation));
     has_open_enrolment.insert(leave->person_id);
   }
   return result;

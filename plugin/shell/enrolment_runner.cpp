@@ -1,127 +1,772 @@
-// Enrolment's part of the plugin shell: leave-linked invitations and the
-// commands HR staff use to follow them.
+// Enrolment's part of the plugin shell: the daily run (lifecycle steps, leave
+// changes, invitations, reminders, pay it forward) and the commands HR staff
+// use to follow and steer it. Every state change is stored with its cause and
+// the actions it produces, in one transaction per programme or command.
 #include "run_context.hpp"
 
+#include <mentoring/enrolment/lifecycle.hpp>
 #include <mentoring/enrolment/plan.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <set>
 
 namespace mentoring::shell {
 
 using json = nlohmann::json;
 using namespace mentoring::domain;
+using enrolment::Situation;
 
 std::string invitation_key(const std::string& organisation, const std::string& programme,
                            const std::string& person, const std::string& leave) {
   return "invite/" + organisation + "/" + programme + "/" + person + "/" + leave;
 }
 
-// Invitations and withdrawals for every programme, each with its history row
-// and its write-back action, in one transaction per programme.
-json run_enrolment(RunContext& c) {
-const Date today = c.today;
-const std::string& now = c.now;
-const std::string& organisation_ = c.organisation;
-store::OrgStore* store_ = &c.store;
-  json invited = json::array(), withdrawn = json::array();
-  store::Outbox outbox(store_->database());
-  std::vector<Leave> leaves = store_->leaves_for_planning(today);
-  for (const auto& programme : c.programmes) {
-    auto enrolments = store_->enrolments(programme.id);
+namespace {
+
+constexpr int kMaxStepsPerRun = 12;  // more would mean a rule cycle: a bug, not data
+
+// The context of one programme inside a run or a command.
+struct ProgrammeRun {
+  RunContext& c;
+  const Programme& programme;
+  store::Outbox outbox;
+  std::vector<Pair> pairs;
+  json invited = json::array(), withdrawn = json::array(), moved = json::array(),
+       questions = json::array(), steps = json::array();
+
+  ProgrammeRun(RunContext& context, const Programme& p)
+      : c(context), programme(p), outbox(context.store.database()), pairs(context.store.pairs(p.id)) {}
+
+  std::optional<Person> person(const std::string& id) {
+    auto found = c.store.people({id});
+    if (found.empty()) return std::nullopt;
+    return found.begin()->second;
+  }
+
+  json contact(const std::string& person_id) {
+    auto p = person(person_id);
+    if (!p) return {{"person_id", person_id}};
+    return {{"person_id", person_id}, {"name", p->name},
+            {"email", p->email ? json(*p->email) : json(nullptr)}};
+  }
+
+  std::string manager_email() const {
+    return c.config.value("policy", json::object()).value("programme_manager_email", "");
+  }
+
+  void enqueue(const std::string& key, const std::string& type, const std::string& person_id,
+               json payload) {
+    json action = {{"idempotency_key", key},   {"type", type},
+                   {"organisation", c.organisation}, {"person_id", person_id},
+                   {"programme_id", programme.id}, {"created_at", c.now},
+                   {"payload", std::move(payload)}};
+    outbox.enqueue(key, type, action.dump(), c.now);
+  }
+
+  std::vector<const Pair*> accepted_pairs_of(const Enrolment& e) const {
+    std::vector<const Pair*> out;
+    for (const auto& p : pairs) {
+      if (p.state != PairState::accepted) continue;
+      if (p.mentee_enrolment_id == e.id || p.mentor_enrolment_id == e.id) out.push_back(&p);
+    }
+    return out;
+  }
+
+  // Every course of the list completed and not expired today.
+  bool courses_complete(const std::vector<std::string>& courses, const std::string& person_id) {
+    if (courses.empty()) return true;
+    auto completions = c.store.completions_of(person_id);
+    for (const auto& course : courses) {
+      bool valid = false;
+      for (const auto& done : completions) {
+        if (done.course_id != course || done.completed_at > c.today) continue;
+        std::optional<Date> expires = done.expires_at;
+        if (!expires && programme.training_valid_months) {
+          expires = add_months(done.completed_at, *programme.training_valid_months);
+        }
+        if (!expires || *expires >= c.today) valid = true;
+      }
+      if (!valid) return false;
+    }
+    return true;
+  }
+
+  void invite_action(const std::string& person_id, const std::string& leave_id,
+                     std::optional<Date> leave_start, Date respond_by, Role role) {
+    std::string key = role == Role::mentee
+                          ? invitation_key(c.organisation, programme.id, person_id, leave_id)
+                          : "invite-mentor/" + c.organisation + "/" + programme.id + "/" + person_id;
+    auto who = person(person_id);
+    std::string text =
+        role == Role::mentee
+            ? "You have leave coming up from " + format_date(leave_start.value_or(c.today)) +
+                  ". " + programme.name +
+                  " pairs you with a colleague who has been through the same; taking part is "
+                  "voluntary. Please answer by " + format_date(respond_by) + "."
+            : "You have been through " + programme.name +
+                  " yourself. Would you help a colleague the same way, as a mentor? Taking part "
+                  "is voluntary. Please answer by " + format_date(respond_by) + ".";
+    json payload = {{"to", contact(person_id)},
+                    {"role", to_string(role)},
+                    {"subject", "An invitation to " + programme.name},
+                    {"text", text},
+                    {"programme", {{"id", programme.id}, {"name", programme.name}}},
+                    {"respond_by", format_date(respond_by)}};
+    if (!leave_id.empty()) {
+      auto leave = c.store.leave(leave_id);
+      if (leave) {
+        payload["leave"] = {{"id", leave_id}, {"type", to_string(leave->type)},
+                            {"start", format_date(leave->start)}};
+      }
+    }
+    enqueue(key, "invite", person_id, payload);
+    invited.push_back({{"person_id", person_id},
+                       {"name", who ? who->name : ""},
+                       {"programme", programme.id},
+                       {"role", to_string(role)},
+                       {"leave_id", leave_id},
+                       {"leave_type", payload.contains("leave") ? payload["leave"]["type"] : json("")},
+                       {"leave_start", payload.contains("leave") ? payload["leave"]["start"] : json("")},
+                       {"respond_by", format_date(respond_by)}});
+  }
+
+  // The touchpoints of a paired or active mentee: scheduled, moved (with a
+  // new SEQUENCE for the calendar) and written back.
+  void reschedule(const Enrolment& e, const Leave* leave, std::optional<Date> paired_on,
+                  bool only_future) {
+    auto plan = enrolment::schedule(programme, leave, paired_on);
+    json attendees = json::array({contact(e.person_id)});
+    for (const Pair* p : accepted_pairs_of(e)) attendees.push_back(contact(p->mentor_id));
+    for (const auto& t : plan) {
+      if (only_future && t.due < c.today) continue;
+      auto [sequence, changed] = c.store.schedule_touchpoint(e.id, t.name, t.due);
+      if (!changed) continue;
+      std::string uid = "touchpoint/" + c.organisation + "/" + std::to_string(e.id) + "/" + t.name;
+      enqueue(uid + "/" + std::to_string(sequence), "calendar_event", e.person_id,
+              {{"uid", uid},
+               {"sequence", sequence},
+               {"method", "REQUEST"},
+               {"summary", programme.name + ": " + t.name},
+               {"phase", t.phase},
+               {"date", format_date(t.due)},
+               {"attendees", attendees}});
+      moved.push_back({{"person_id", e.person_id}, {"touchpoint", t.name},
+                       {"due", format_date(t.due)}, {"sequence", sequence}});
+    }
+  }
+
+  void end_pairs(const Enrolment& e, const std::string& cause) {
+    for (auto& p : pairs) {
+      if (p.state != PairState::accepted) continue;
+      if (p.mentee_enrolment_id != e.id && p.mentor_enrolment_id != e.id) continue;
+      c.store.set_pair_state(p.id, PairState::ended, c.now, cause);
+      p.state = PairState::ended;
+      std::string other = p.mentee_enrolment_id == e.id ? p.mentor_id : p.mentee_id;
+      enqueue("pair-ended/" + c.organisation + "/" + std::to_string(p.id), "notify", other,
+              {{"to", contact(other)},
+               {"subject", programme.name + ": your pairing has ended"},
+               {"text", "Your pairing has ended: " + cause +
+                            ". The programme manager will be in touch about what comes next."}});
+    }
+  }
+
+  // One enrolment brought up to date: leave changes noticed, questions asked,
+  // lifecycle steps applied with their side effects.
+  void advance(Enrolment& e) {
+    if (!is_open(e.state)) return;
+    std::optional<Leave> leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
+    std::optional<Person> who = person(e.person_id);
+
+    if (leave) {
+      std::string fingerprint = enrolment::leave_fingerprint(*leave);
+      if (e.leave_fingerprint && *e.leave_fingerprint != fingerprint) {
+        std::string change = enrolment::describe_leave_change(*e.leave_fingerprint, *leave);
+        c.store.transition(e.id, e.state, c.now, change, e.phase);
+        bool cancelled_now = leave->status == LeaveStatus::cancelled ||
+                             leave->status == LeaveStatus::denied;
+        auto pairs_of_e = accepted_pairs_of(e);
+        if (!cancelled_now && !pairs_of_e.empty()) {
+          reschedule(e, &*leave, pairs_of_e.front()->accepted_on, /*only_future=*/true);
+          for (const Pair* p : pairs_of_e) {
+            c.store.mark_pair_leave_changed(p->id, change);
+            for (const auto& member : {p->mentee_id, p->mentor_id}) {
+              enqueue("leave-change/" + c.organisation + "/" + std::to_string(p->id) + "/" +
+                          member + "/" + fingerprint,
+                      "notify", member,
+                      {{"to", contact(member)},
+                       {"subject", programme.name + ": dates moved"},
+                       {"text", change + ". Your planned touchpoints have moved with it."}});
+            }
+          }
+          if (e.state != EnrolmentState::extended && e.started_on) {
+            e.ends_on = enrolment::planned_end(
+                programme, *e.started_on,
+                enrolment::schedule(programme, &*leave, pairs_of_e.front()->accepted_on));
+          }
+        }
+      }
+      e.leave_fingerprint = fingerprint;
+    }
+
+    if (auto question = enrolment::question_for_manager(e, leave ? &*leave : nullptr)) {
+      if (e.needs_decision != *question) {
+        e.needs_decision = *question;
+        enqueue("decide/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
+                    e.leave_fingerprint.value_or(""),
+                "task", e.person_id,
+                {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
+                 {"subject", programme.name + ": a decision is needed for " + e.person_id},
+                 {"text", *question},
+                 {"about", contact(e.person_id)}});
+        questions.push_back({{"person_id", e.person_id}, {"question", *question}});
+      }
+    }
+
+    for (int i = 0; i < kMaxStepsPerRun; ++i) {
+      auto pairs_of_e = accepted_pairs_of(e);
+      Situation situation{e, who ? &*who : nullptr, leave ? &*leave : nullptr,
+                          courses_complete(e.role == Role::mentor ? programme.mentor_courses
+                                                                  : std::vector<std::string>{},
+                                           e.person_id),
+                          e.role == Role::mentor || courses_complete(programme.mentee_courses, e.person_id),
+                          !pairs_of_e.empty()};
+      auto step = enrolment::next_step(programme, situation, c.today);
+      if (!step) break;
+      EnrolmentState from = e.state;
+      c.store.transition(e.id, step->to, c.now, step->cause, step->phase);
+      e.state = step->to;
+      e.phase = step->phase;
+      steps.push_back({{"person_id", e.person_id}, {"from", to_string(from)},
+                       {"to", to_string(step->to)}, {"cause", step->cause}});
+      if (step->to == EnrolmentState::withdrawn) {
+        if (from == EnrolmentState::invited) {
+          enqueue("withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
+                      e.leave_id.value_or(""),
+                  "withdraw_invitation", e.person_id,
+                  {{"reason", step->cause},
+                   {"programme", {{"id", programme.id}, {"name", programme.name}}},
+                   {"invitation_key", invitation_key(c.organisation, programme.id, e.person_id,
+                                                     e.leave_id.value_or(""))}});
+        }
+        end_pairs(e, e.person_id + " withdrawn: " + step->cause);
+        withdrawn.push_back({{"person_id", e.person_id}, {"name", who ? who->name : ""},
+                             {"programme", programme.id}, {"reason", step->cause}});
+      }
+      if (step->to == EnrolmentState::active && from == EnrolmentState::paired) {
+        e.started_on = c.today;
+        std::optional<Date> paired_on = pairs_of_e.front()->accepted_on;
+        if (e.role == Role::mentee) {
+          reschedule(e, leave ? &*leave : nullptr, paired_on, /*only_future=*/false);
+          e.ends_on = enrolment::planned_end(
+              programme, c.today, enrolment::schedule(programme, leave ? &*leave : nullptr, paired_on));
+        }
+      }
+      if (step->to == EnrolmentState::completed) {
+        enqueue("completed/" + c.organisation + "/" + std::to_string(e.id), "notify", e.person_id,
+                {{"to", contact(e.person_id)},
+                 {"subject", programme.name + ": completed"},
+                 {"text", "Your mentoring programme has ended. Thank you for taking part; an "
+                          "anonymous evaluation form follows."}});
+        end_pairs(e, "programme completed");
+      }
+    }
+    c.store.update_details(e, c.now);
+  }
+
+  void reminders() {
+    for (const auto& e : c.store.enrolments(programme.id)) {
+      if (e.state != EnrolmentState::invited || !e.created_on) continue;
+      for (int day : programme.reminder_days) {
+        Date due = *e.created_on + std::chrono::days{day};
+        if (due > c.today || (e.respond_by && due > *e.respond_by)) continue;
+        enqueue("remind/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
+                    std::to_string(e.id) + "/" + std::to_string(day),
+                "reminder", e.person_id,
+                {{"to", contact(e.person_id)},
+                 {"subject", "Reminder: your invitation to " + programme.name},
+                 {"text", "Please answer by " + format_date(e.respond_by.value_or(c.today)) + "."}});
+      }
+    }
+  }
+
+  void pay_it_forward() {
+    if (!programme.pay_it_forward_after_months) return;
+    auto all = c.store.enrolments(programme.id);
+    std::set<std::string> has_mentor_enrolment;
+    for (const auto& e : all) {
+      if (e.role == Role::mentor) has_mentor_enrolment.insert(e.person_id);
+    }
+    for (const auto& e : all) {
+      if (has_mentor_enrolment.count(e.person_id)) continue;
+      auto leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
+      if (!enrolment::pay_it_forward_due(programme, e, leave ? &*leave : nullptr, c.today)) continue;
+      auto who = person(e.person_id);
+      if (!who || who->has_left_by(c.today)) continue;
+      Date respond_by = c.today + std::chrono::days{programme.invitation_expiry_days};
+      Enrolment mentor = Enrolment::make(e.person_id, programme.id, Role::mentor, EnrolmentState::invited);
+      mentor.respond_by = respond_by;
+      c.store.insert_enrolment(mentor, c.now,
+                               "pay it forward: completed the programme as a mentee and back for " +
+                                   std::to_string(*programme.pay_it_forward_after_months) +
+                                   " months");
+      invite_action(e.person_id, "", std::nullopt, respond_by, Role::mentor);
+      has_mentor_enrolment.insert(e.person_id);
+    }
+  }
+
+  // Flags a pair whose mentor is (now) in the mentee's management chain.
+  void management_chain_check(const std::map<std::string, std::string>& managers) {
+    auto chain_contains = [&](const std::string& from, const std::string& target) {
+      std::set<std::string> seen;
+      std::string at = from;
+      while (true) {
+        auto it = managers.find(at);
+        if (it == managers.end() || !seen.insert(at).second) return false;  // top, or a cycle
+        if (it->second == target) return true;
+        at = it->second;
+      }
+    };
+    for (const auto& p : pairs) {
+      if (p.state != PairState::accepted) continue;
+      if (!chain_contains(p.mentee_id, p.mentor_id) && !chain_contains(p.mentor_id, p.mentee_id)) continue;
+      auto e = c.store.enrolment(p.mentee_enrolment_id);
+      if (!e) continue;
+      std::string question = "mentor " + p.mentor_id + " is now in the management chain of " +
+                             p.mentee_id + " (a manager changed): re-pair or end the pairing?";
+      if (e->needs_decision == question) continue;
+      e->needs_decision = question;
+      c.store.update_details(*e, c.now);
+      enqueue("chain/" + c.organisation + "/" + std::to_string(p.id) + "/" + c.now.substr(0, 10), "task",
+              p.mentee_id,
+              {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
+               {"subject", programme.name + ": pairing rule broken"},
+               {"text", question}});
+      questions.push_back({{"person_id", p.mentee_id}, {"question", question}});
+    }
+  }
+
+  void run() {
+    std::map<std::string, std::string> managers = c.store.managers();
+    for (auto& e : c.store.enrolments(programme.id)) advance(e);
+    management_chain_check(managers);
+
+    std::vector<Leave> leaves = c.store.leaves_for_planning(c.today);
+    auto enrolments = c.store.enrolments(programme.id);
     std::set<std::string> ids;
     for (const auto& l : leaves) ids.insert(l.person_id);
     for (const auto& e : enrolments) ids.insert(e.person_id);
-    auto people = store_->people(ids);
-    auto plan = enrolment::plan(programme, people, leaves, enrolments, today);
+    auto people = c.store.people(ids);
+    auto plan = enrolment::plan(programme, people, leaves, enrolments, c.today);
 
-    SQLite::Transaction txn(store_->database());
+    for (const auto& promotion : plan.promotions) {
+      auto e = c.store.enrolment(promotion.enrolment_id);
+      c.store.transition(promotion.enrolment_id, EnrolmentState::invited, c.now, promotion.cause);
+      e->state = EnrolmentState::invited;
+      e->respond_by = promotion.respond_by;
+      c.store.update_details(*e, c.now);
+      auto leave = c.store.leave(promotion.leave_id);
+      invite_action(promotion.person_id, promotion.leave_id,
+                    leave ? std::optional(leave->start) : std::nullopt, promotion.respond_by,
+                    Role::mentee);
+    }
     for (const auto& inv : plan.invitations) {
-      const Person& person = people.at(inv.person_id);
-      Enrolment e{0, inv.person_id, programme.id, Role::mentee, EnrolmentState::invited, inv.leave_id};
-      store_->insert_enrolment(e, now, inv.cause);
-      std::string key = invitation_key(organisation_, programme.id, inv.person_id, inv.leave_id);
-      json action = {
-          {"idempotency_key", key},
-          {"type", "invite"},
-          {"organisation", organisation_},
-          {"person_id", inv.person_id},
-          {"programme_id", programme.id},
-          {"created_at", now},
-          {"payload",
-           {{"to", {{"name", person.name}, {"email", person.email ? json(*person.email) : json(nullptr)}}},
-            {"subject", "An invitation to " + programme.name},
-            {"text", "You have leave coming up from " + format_date(inv.leave_start) +
-                         ". " + programme.name +
-                         " pairs you with a colleague who has been through the same; taking "
-                         "part is voluntary. Please answer by " +
-                         format_date(inv.respond_by) + "."},
-            {"programme", {{"id", programme.id}, {"name", programme.name}}},
-            {"leave", {{"id", inv.leave_id}, {"type", to_string(inv.leave_type)},
-                       {"start", format_date(inv.leave_start)}}},
-            {"respond_by", format_date(inv.respond_by)}}}};
-      outbox.enqueue(key, "invite", action.dump(), now);
-      invited.push_back({{"person_id", inv.person_id},
-                         {"name", person.name},
-                         {"programme", programme.id},
-                         {"leave_id", inv.leave_id},
-                         {"leave_type", to_string(inv.leave_type)},
-                         {"leave_start", format_date(inv.leave_start)},
-                         {"respond_by", format_date(inv.respond_by)}});
+      Enrolment e = Enrolment::make(inv.person_id, programme.id, Role::mentee,
+                                    inv.waitlisted ? EnrolmentState::eligible : EnrolmentState::invited,
+                                    inv.leave_id);
+      if (!inv.waitlisted) e.respond_by = inv.respond_by;
+      auto leave = c.store.leave(inv.leave_id);
+      if (leave) e.leave_fingerprint = enrolment::leave_fingerprint(*leave);
+      c.store.insert_enrolment(e, c.now, inv.cause);
+      if (!inv.waitlisted) {
+        invite_action(inv.person_id, inv.leave_id, inv.leave_start, inv.respond_by, Role::mentee);
+      }
     }
-    for (const auto& w : plan.withdrawals) {
-      store_->transition(w.enrolment_id, EnrolmentState::withdrawn, now, w.cause);
-      std::string key = "withdraw/" + organisation_ + "/" + programme.id + "/" + w.person_id +
-                        "/" + w.leave_id;
-      auto person = people.find(w.person_id);
-      json action = {{"idempotency_key", key},
-                     {"type", "withdraw_invitation"},
-                     {"organisation", organisation_},
-                     {"person_id", w.person_id},
-                     {"programme_id", programme.id},
-                     {"created_at", now},
-                     {"payload",
-                      {{"reason", w.cause},
-                       {"programme", {{"id", programme.id}, {"name", programme.name}}},
-                       {"invitation_key",
-                        invitation_key(organisation_, programme.id, w.person_id, w.leave_id)}}}};
-      outbox.enqueue(key, "withdraw_invitation", action.dump(), now);
-      withdrawn.push_back({{"person_id", w.person_id},
-                           {"name", person != people.end() ? person->second.name : ""},
-                           {"programme", programme.id},
-                           {"reason", w.cause}});
-    }
+    reminders();
+    pay_it_forward();
+  }
+};
+
+json count_states(store::OrgStore& store, const std::string& programme) {
+  json out = json::object();
+  for (const auto& e : store.enrolments(programme)) {
+    std::string key = std::string(to_string(e.role)) + "s_" + std::string(to_string(e.state));
+    out[key] = out.value(key, 0) + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+json run_enrolment(RunContext& c) {
+  json invited = json::array(), withdrawn = json::array(), moved = json::array(),
+       questions = json::array(), steps = json::array(), by_programme = json::object();
+  for (const auto& programme : c.programmes) {
+    SQLite::Transaction txn(c.store.database());
+    ProgrammeRun run(c, programme);
+    run.run();
     txn.commit();
+    for (auto& x : run.invited) invited.push_back(x);
+    for (auto& x : run.withdrawn) withdrawn.push_back(x);
+    for (auto& x : run.moved) moved.push_back(x);
+    for (auto& x : run.questions) questions.push_back(x);
+    for (auto& x : run.steps) steps.push_back(x);
+    by_programme[programme.id] = count_states(c.store, programme.id);
   }
   return {{"enabled", true},
           {"status", "ran"},
           {"invited", invited},
           {"withdrawn", withdrawn},
-          {"open_invitations", store_->counts().open_invitations}};
+          {"steps", steps},
+          {"touchpoints_scheduled", moved},
+          {"questions_for_programme_manager", questions},
+          {"states", by_programme},
+          {"open_invitations", c.store.counts().open_invitations}};
 }
 
-static json history(RunContext& c, const json& in) {
-store::OrgStore* store_ = &c.store;
-  if (!in.contains("person_id") || !in["person_id"].is_string()) {
-    throw Error(MENTORING_ERR_INVALID_INPUT,
-                "history: /person_id: found " +
-                    (in.contains("person_id") ? schema::describe(in["person_id"]) : "(missing)") +
-                    "; expected a person id string");
+// ------------------------------------------------------------------ commands
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) {
+  throw Error(MENTORING_ERR_INVALID_INPUT, message);
+}
+
+const Programme& find_programme(RunContext& c, const json& input) {
+  std::string id = input.value("programme", "");
+  if (id.empty() && c.programmes.size() == 1) return c.programmes.front();
+  for (const auto& p : c.programmes) {
+    if (p.id == id) return p;
   }
+  std::string known;
+  for (const auto& p : c.programmes) known += (known.empty() ? "" : ", ") + p.id;
+  invalid("/programme: found " + (id.empty() ? std::string("(missing)") : "\"" + id + "\"") +
+          "; expected one of: " + known);
+}
+
+Enrolment find_open_enrolment(RunContext& c, const Programme& programme, const json& input) {
+  std::string person = input.at("person_id").get<std::string>();
+  std::string role = input.value("role", "mentee");
+  std::optional<Enrolment> found;
+  for (const auto& e : c.store.enrolments_of(person)) {
+    if (e.programme_id == programme.id && std::string(to_string(e.role)) == role && is_open(e.state)) {
+      found = e;
+    }
+  }
+  if (!found) {
+    invalid("/person_id: found \"" + person + "\"; expected a person with an open " + role +
+            " enrolment in " + programme.id);
+  }
+  return *found;
+}
+
+json enrolment_row(RunContext& c, const Enrolment& e) {
+  auto people = c.store.people({e.person_id});
+  json row = {{"person_id", e.person_id},
+              {"name", people.empty() ? "" : people.begin()->second.name},
+              {"programme", e.programme_id},
+              {"role", to_string(e.role)},
+              {"state", to_string(e.state)}};
+  if (e.phase) row["phase"] = to_string(*e.phase);
+  if (e.leave_id) row["leave_id"] = *e.leave_id;
+  if (e.respond_by) row["respond_by"] = format_date(*e.respond_by);
+  if (e.ends_on) row["ends_on"] = format_date(*e.ends_on);
+  if (e.needs_decision) row["needs_decision"] = *e.needs_decision;
+  return row;  // never the goal or wishes: those belong to the pair
+}
+
+bool in_programme(const json& input, const Enrolment& e) {
+  return !input.contains("programme") || input["programme"] == e.programme_id;
+}
+
+json list_eligible(RunContext& c, const json& input) {
+  json waiting = json::array(), upcoming = json::array();
+  for (const auto& e : c.store.enrolments_in({EnrolmentState::eligible})) {
+    if (in_programme(input, e)) waiting.push_back(enrolment_row(c, e));
+  }
+  for (const auto& programme : c.programmes) {
+    if (input.contains("programme") && input["programme"] != programme.id) continue;
+    std::set<std::string> enrolled;
+    for (const auto& e : c.store.enrolments(programme.id)) {
+      if (is_open(e.state)) enrolled.insert(e.person_id);
+    }
+    for (const auto& leave : c.store.leaves_for_planning(c.today)) {
+      if (enrolled.count(leave.person_id) || !programme.mentee.leave_types.count(leave.type)) continue;
+      std::string why = enrolment::ineligibility(programme, leave, c.today);
+      if (why.find("after the window closing") == std::string::npos &&
+          why.find("not approved") == std::string::npos) {
+        continue;
+      }
+      upcoming.push_back({{"person_id", leave.person_id}, {"programme", programme.id},
+                          {"leave_id", leave.id}, {"leave_type", to_string(leave.type)},
+                          {"leave_start", format_date(leave.start)}, {"not_yet_because", why}});
+    }
+  }
+  return {{"waiting_for_a_place", waiting}, {"upcoming", upcoming}};
+}
+
+json list_invitations(RunContext& c, const json& input) {
+  int within = input.value("expiring_within_days", 7);
   json out = json::array();
-  for (const auto& t : store_->history(in["person_id"].get<std::string>())) {
-    out.push_back({{"programme", t.programme_id}, {"role", t.role}, {"from", t.from_state},
-                   {"to", t.to_state}, {"at", t.at}, {"cause", t.cause}});
+  for (const auto& e : c.store.enrolments_in({EnrolmentState::invited})) {
+    if (!in_programme(input, e)) continue;
+    json row = enrolment_row(c, e);
+    row["about_to_expire"] = e.respond_by && days_between(c.today, *e.respond_by) <= within;
+    out.push_back(row);
+  }
+  return {{"invitations", out}};
+}
+
+json list_waiting(RunContext& c, const json& input) {
+  json out = json::array();
+  for (const auto& e : c.store.enrolments_in({EnrolmentState::consented, EnrolmentState::awaiting_training,
+                                              EnrolmentState::awaiting_pair})) {
+    if (in_programme(input, e)) out.push_back(enrolment_row(c, e));
+  }
+  return {{"waiting", out}};
+}
+
+json list_changed_pairs(RunContext& c, const json& input) {
+  json out = json::array();
+  for (const auto& [pair, change] : c.store.pairs_with_leave_changes()) {
+    if (input.contains("programme") && input["programme"] != pair.programme_id) continue;
+    out.push_back({{"pair_id", pair.id}, {"programme", pair.programme_id},
+                   {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id}, {"change", change}});
+  }
+  return {{"pairs", out}};
+}
+
+json history(RunContext& c, const json& in) {
+  json out = json::array();
+  for (const auto& t : c.store.history(in.at("person_id").get<std::string>())) {
+    json row = {{"programme", t.programme_id}, {"role", t.role}, {"from", t.from_state},
+                {"to", t.to_state}, {"at", t.at}, {"cause", t.cause}};
+    if (!t.phase.empty()) row["phase"] = t.phase;
+    out.push_back(row);
   }
   return {{"person_id", in["person_id"]}, {"transitions", out}};
 }
 
+std::string recorded_by(const json& input) {
+  std::string by = input.at("recorded_by").get<std::string>();
+  std::string person = input.value("person_id", "");
+  return by == person ? "by the person themself" : "by " + by + " on behalf of " + person;
+}
+
+json answer(RunContext& c, const json& input, bool accept) {
+  const Programme& programme = find_programme(c, input);
+  Enrolment e = find_open_enrolment(c, programme, input);
+  if (e.state != EnrolmentState::invited) {
+    invalid("/person_id: " + e.person_id + " is " + std::string(to_string(e.state)) +
+            "; expected an open invitation to answer");
+  }
+  ProgrammeRun run(c, programme);
+  if (accept) {
+    e.consent_on = c.today;
+    c.store.transition(e.id, EnrolmentState::consented, c.now, "consent recorded " + recorded_by(input));
+    e.state = EnrolmentState::consented;
+    if (input.contains("goal") || input.contains("wishes")) {
+      c.store.set_goal(e.id, input.value("goal", ""), input.value("wishes", ""));
+    }
+    c.store.update_details(e, c.now);
+    run.advance(e);
+  } else {
+    std::string reason = input.value("reason", "");
+    c.store.transition(e.id, EnrolmentState::declined, c.now,
+                       "declined " + recorded_by(input) + (reason.empty() ? "" : ": " + reason));
+    e.state = EnrolmentState::declined;
+  }
+  return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
+}
+
+json withdraw(RunContext& c, const json& input) {
+  const Programme& programme = find_programme(c, input);
+  Enrolment e = find_open_enrolment(c, programme, input);
+  ProgrammeRun run(c, programme);
+  std::string cause = "withdrawn " + recorded_by(input) + ": " + input.at("reason").get<std::string>();
+  EnrolmentState from = e.state;
+  c.store.transition(e.id, EnrolmentState::withdrawn, c.now, cause);
+  e.state = EnrolmentState::withdrawn;
+  if (from == EnrolmentState::invited) {
+    run.enqueue("withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
+                    e.leave_id.value_or(""),
+                "withdraw_invitation", e.person_id,
+                {{"reason", cause}, {"programme", {{"id", programme.id}, {"name", programme.name}}}});
+  }
+  run.end_pairs(e, cause);
+  return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
+}
+
+json extend(RunContext& c, const json& input) {
+  const Programme& programme = find_programme(c, input);
+  Enrolment e = find_open_enrolment(c, programme, input);
+  if (e.state != EnrolmentState::active && e.state != EnrolmentState::extended) {
+    invalid("/person_id: " + e.person_id + " is " + std::string(to_string(e.state)) +
+            "; expected an active enrolment to extend");
+  }
+  int months = input.at("months").get<int>();
+  Date started = e.started_on.value_or(c.today);
+  Date ends = add_months(e.ends_on.value_or(c.today), months);
+  Date limit = add_months(started, programme.max_duration_months);
+  if (ends > limit) {
+    invalid("/months: found " + std::to_string(months) + "; expected at most enough to end by " +
+            format_date(limit) + " (" + std::to_string(programme.max_duration_months) +
+            " months from the start, the programme's maximum)");
+  }
+  e.ends_on = ends;
+  c.store.transition(e.id, EnrolmentState::extended, c.now,
+                     "extended by " + std::to_string(months) + " months to " + format_date(ends) +
+                         ", " + recorded_by(input),
+                     e.phase);
+  e.state = EnrolmentState::extended;
+  c.store.update_details(e, c.now);
+  return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
+}
+
+json nominate(RunContext& c, const json& input) {
+  const Programme& programme = find_programme(c, input);
+  std::string person_id = input.at("person_id").get<std::string>();
+  Role role = input.value("role", "mentor") == "mentor" ? Role::mentor : Role::mentee;
+  auto people = c.store.people({person_id});
+  if (people.empty()) invalid("/person_id: found \"" + person_id + "\"; expected a known person");
+  for (const auto& e : c.store.enrolments_of(person_id)) {
+    if (e.programme_id == programme.id && e.role == role && is_open(e.state)) {
+      invalid("/person_id: " + person_id + " already has an open " + std::string(to_string(role)) +
+              " enrolment (" + std::string(to_string(e.state)) + ")");
+    }
+  }
+  if (role == Role::mentor) {
+    if (!programme.mentor.self_nomination) invalid("/role: this programme does not take mentor volunteers");
+    std::string why = enrolment::mentor_ineligibility(programme, people.begin()->second,
+                                                      c.store.leaves_of(person_id), c.today);
+    if (!why.empty()) invalid("/person_id: " + person_id + " cannot mentor in " + programme.id + ": " + why);
+  } else if (!programme.mentee.self_nomination) {
+    invalid("/role: this programme invites mentees from their leave; it takes no mentee volunteers");
+  }
+  Enrolment e = Enrolment::make(person_id, programme.id, role, EnrolmentState::consented);
+  e.consent_on = c.today;
+  e.id = c.store.insert_enrolment(e, c.now, "volunteered as " + std::string(to_string(role)) + ", " +
+                                                recorded_by(input));
+  ProgrammeRun run(c, programme);
+  run.advance(e);
+  return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
+}
+
+json make_pair(RunContext& c, const json& input) {
+  const Programme& programme = find_programme(c, input);
+  json mentee_in = {{"person_id", input.at("mentee_id")}, {"role", "mentee"}};
+  json mentor_in = {{"person_id", input.at("mentor_id")}, {"role", "mentor"}};
+  Enrolment mentee = find_open_enrolment(c, programme, mentee_in);
+  Enrolment mentor = find_open_enrolment(c, programme, mentor_in);
+  if (mentee.state != EnrolmentState::awaiting_pair) {
+    invalid("/mentee_id: " + mentee.person_id + " is " + std::string(to_string(mentee.state)) +
+            "; expected awaiting_pair");
+  }
+  auto mentor_state = mentor.state;
+  if (mentor_state != EnrolmentState::awaiting_pair && mentor_state != EnrolmentState::paired &&
+      mentor_state != EnrolmentState::active) {
+    invalid("/mentor_id: " + mentor.person_id + " is " + std::string(to_string(mentor_state)) +
+            "; expected a trained mentor (awaiting_pair, paired or active)");
+  }
+  ProgrammeRun run(c, programme);
+  if (static_cast<int>(run.accepted_pairs_of(mentor).size()) >= programme.mentor.capacity) {
+    invalid("/mentor_id: " + mentor.person_id + " already mentors " +
+            std::to_string(programme.mentor.capacity) + " (the programme's capacity)");
+  }
+  auto managers = c.store.managers();
+  auto chain_contains = [&](const std::string& from, const std::string& target) {
+    std::set<std::string> seen;
+    for (std::string at = from;;) {
+      auto it = managers.find(at);
+      if (it == managers.end() || !seen.insert(at).second) return false;
+      if (it->second == target) return true;
+      at = it->second;
+    }
+  };
+  if (chain_contains(mentee.person_id, mentor.person_id) || chain_contains(mentor.person_id, mentee.person_id)) {
+    invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " + mentee.person_id +
+            "; a mentor never is");
+  }
+  auto id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::accepted, c.now);
+  c.store.transition(mentee.id, mentee.state, c.now,
+                     "paired with mentor " + mentor.person_id + ", " + recorded_by(input));
+  ProgrammeRun after(c, programme);  // sees the new pair
+  after.advance(mentee);
+  after.advance(mentor);
+  for (const auto& member : {mentee.person_id, mentor.person_id}) {
+    after.enqueue("paired/" + c.organisation + "/" + std::to_string(id) + "/" + member, "notify", member,
+                  {{"to", after.contact(member)},
+                   {"subject", programme.name + ": you have been paired"},
+                   {"text", "Mentee " + mentee.person_id + " and mentor " + mentor.person_id +
+                                " are paired. The mentee makes first contact."},
+                   {"mentee", after.contact(mentee.person_id)},
+                   {"mentor", after.contact(mentor.person_id)}});
+  }
+  return {{"pair_id", id},
+          {"mentee", enrolment_row(c, *c.store.enrolment(mentee.id))},
+          {"mentor", enrolment_row(c, *c.store.enrolment(mentor.id))}};
+}
+
+json decide(RunContext& c, const json& input) {
+  const Programme& programme = find_programme(c, input);
+  Enrolment e = find_open_enrolment(c, programme, input);
+  if (!e.needs_decision) invalid("/person_id: " + e.person_id + " has no open question");
+  std::string decision = input.at("decision").get<std::string>();
+  std::string question = *e.needs_decision;
+  e.needs_decision.reset();
+  c.store.update_details(e, c.now);
+  if (decision == "withdraw") {
+    json w = input;
+    w["reason"] = "programme manager decided: " + question;
+    return withdraw(c, w);
+  }
+  c.store.transition(e.id, e.state, c.now,
+                     "programme manager decided to continue (" + question + "), " + recorded_by(input),
+                     e.phase);
+  return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
+}
+
+json acknowledge_change(RunContext& c, const json& input) {
+  c.store.clear_pair_leave_changed(input.at("pair_id").get<std::int64_t>());
+  return {{"ok", true}};
+}
+
+}  // namespace
+
 std::optional<json> enrolment_command(RunContext& c, std::string_view command, const json& input) {
-  if (command == "history") return history(c, input);
-  return std::nullopt;
+  static const std::map<std::string, json (*)(RunContext&, const json&), std::less<>> kCommands = {
+      {"eligible", &list_eligible},
+      {"invitations", &list_invitations},
+      {"waiting", &list_waiting},
+      {"changed_pairs", &list_changed_pairs},
+      {"acknowledge_change", &acknowledge_change},
+      {"history", &history},
+      {"accept", [](RunContext& c, const json& in) { return answer(c, in, true); }},
+      {"decline", [](RunContext& c, const json& in) { return answer(c, in, false); }},
+      {"withdraw", &withdraw},
+      {"extend", &extend},
+      {"nominate", &nominate},
+      {"pair", &make_pair},
+      {"decide", &decide},
+  };
+  auto it = kCommands.find(command);
+  if (it == kCommands.end()) return std::nullopt;
+  std::string schema_name = "commands/" + std::string(command) + ".input";
+  auto problems = schema::validate(schema_name, input, std::string(command) + " input");
+  if (!problems.empty()) invalid(schema::ValidationError(std::move(problems)).what());
+  SQLite::Transaction txn(c.store.database());
+  json out = it->second(c, input);
+  txn.commit();
+  return out;
+}
+
+std::vector<std::string> enrolment_command_names() {
+  return {"eligible", "invitations", "waiting", "changed_pairs", "acknowledge_change", "history",
+          "accept",   "decline",     "withdraw", "extend",       "nominate",           "pair",
+          "decide"};
 }
 
 }  // namespace mentoring::shell

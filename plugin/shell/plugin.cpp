@@ -64,9 +64,10 @@ class MentoringPlugin : public Module {
     auto context = make_context();
     if (command == "run") return run(context).dump();
     if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
-    throw Error(MENTORING_ERR_UNKNOWN_COMMAND,
-                "mentoring plugin: unknown command \"" + std::string(command) +
-                    "\"; expected one of: check, run, history");
+    std::string known = "check, run";
+    for (const auto& name : shell::enrolment_command_names()) known += ", " + name;
+    throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
+                                                   std::string(command) + "\"; expected one of: " + known);
   }
 
  private:

@@ -35,6 +35,9 @@ nlohmann::json run_enrolment(RunContext& context);
 std::optional<nlohmann::json> enrolment_command(RunContext& context, std::string_view command,
                                                 const nlohmann::json& input);
 
+// The names of enrolment's commands, for "unknown command" messages.
+std::vector<std::string> enrolment_command_names();
+
 // The key of the invitation for one leave; its withdrawal refers to it.
 std::string invitation_key(const std::string& organisation, const std::string& programme,
                            const std::string& person, const std::string& leave);

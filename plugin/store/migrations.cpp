@@ -92,6 +92,7 @@ ALTER TABLE enrolment ADD COLUMN ends_on TEXT;
 ALTER TABLE enrolment ADD COLUMN needs_decision TEXT;
 ALTER TABLE enrolment ADD COLUMN leave_fingerprint TEXT;
 ALTER TABLE enrolment_transition ADD COLUMN phase TEXT;
+ALTER TABLE leave ADD COLUMN version_key TEXT NOT NULL DEFAULT '';
 CREATE INDEX enrolment_by_person ON enrolment(person_id);
 CREATE TABLE pair (
   id                   INTEGER PRIMARY KEY,

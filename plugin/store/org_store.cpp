@@ -111,14 +111,24 @@ void OrgStore::upsert(const Person& p) {
   s.exec();
 }
 
+// Records may arrive out of order and more than once: a leave row only ever
+// moves forward to a version with a later last_changed (ties broken by the
+// record's content, so every order of the same updates ends the same way).
 void OrgStore::upsert(const Leave& l) {
+  std::string version = l.last_changed.value_or("") + "|" + format_date(l.start) + "|" +
+                        format_date(l.expected_end) + "|" +
+                        (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
+                        std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
+                        "|" + l.person_id;
   SQLite::Statement s(db_,
                       "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
-                      "actual_end, status, last_changed) VALUES (?,?,?,?,?,?,?,?) "
+                      "actual_end, status, last_changed, version_key) VALUES (?,?,?,?,?,?,?,?,?) "
                       "ON CONFLICT(id) DO UPDATE SET person_id=excluded.person_id, "
                       "type=excluded.type, start_date=excluded.start_date, "
                       "expected_end=excluded.expected_end, actual_end=excluded.actual_end, "
-                      "status=excluded.status, last_changed=excluded.last_changed");
+                      "status=excluded.status, last_changed=excluded.last_changed, "
+                      "version_key=excluded.version_key "
+                      "WHERE excluded.version_key > leave.version_key");
   s.bind(1, l.id);
   s.bind(2, l.person_id);
   s.bind(3, std::string(to_string(l.type)));
@@ -127,6 +137,7 @@ void OrgStore::upsert(const Leave& l) {
   bind_optional(s, 6, l.actual_end);
   s.bind(7, std::string(to_string(l.status)));
   bind_optional(s, 8, l.last_changed);
+  s.bind(9, version);
   s.exec();
 }
 
@@ -167,29 +178,116 @@ void OrgStore::set_cursor(const std::string& adapter, const std::string& stream,
   s.exec();
 }
 
+namespace {
+
+constexpr const char* kLeaveColumns =
+    "SELECT id, person_id, type, start_date, expected_end, actual_end, status, last_changed "
+    "FROM leave ";
+
+Leave read_leave(SQLite::Statement& s) {
+  Leave l;
+  l.id = s.getColumn(0).getString();
+  l.person_id = s.getColumn(1).getString();
+  auto type = parse_leave_type(s.getColumn(2).getString());
+  auto status = parse_leave_status(s.getColumn(6).getString());
+  if (!type || !status) throw std::runtime_error("store: leave " + l.id + " has a corrupt type or status");
+  l.type = *type;
+  l.start = required_date(s.getColumn(3));
+  l.expected_end = required_date(s.getColumn(4));
+  l.actual_end = optional_date(s.getColumn(5));
+  l.status = *status;
+  l.last_changed = optional_text(s.getColumn(7));
+  return l;
+}
+
+constexpr const char* kEnrolmentColumns =
+    "SELECT id, person_id, programme_id, role, state, leave_id, phase, created_at, respond_by, "
+    "consent_at, started_at, ends_on, needs_decision, leave_fingerprint FROM enrolment ";
+
+Enrolment read_enrolment(SQLite::Statement& s) {
+  Enrolment e;
+  e.id = s.getColumn(0).getInt64();
+  e.person_id = s.getColumn(1).getString();
+  e.programme_id = s.getColumn(2).getString();
+  e.role = s.getColumn(3).getString() == "mentor" ? Role::mentor : Role::mentee;
+  auto state = parse_enrolment_state(s.getColumn(4).getString());
+  if (!state) throw std::runtime_error("store: enrolment " + std::to_string(e.id) + " has a corrupt state");
+  e.state = *state;
+  e.leave_id = optional_text(s.getColumn(5));
+  if (auto phase = optional_text(s.getColumn(6))) {
+    if (*phase == "before_leave") e.phase = Phase::before_leave;
+    if (*phase == "on_leave") e.phase = Phase::on_leave;
+    if (*phase == "returned") e.phase = Phase::returned;
+  }
+  if (auto created = optional_text(s.getColumn(7))) e.created_on = parse_date(created->substr(0, 10));
+  e.respond_by = optional_date(s.getColumn(8));
+  if (auto consent = optional_text(s.getColumn(9))) e.consent_on = parse_date(consent->substr(0, 10));
+  e.started_on = optional_date(s.getColumn(10));
+  e.ends_on = optional_date(s.getColumn(11));
+  e.needs_decision = optional_text(s.getColumn(12));
+  e.leave_fingerprint = optional_text(s.getColumn(13));
+  return e;
+}
+
+}  // namespace
+
 std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
-  SQLite::Statement s(db_,
-                      "SELECT id, person_id, type, start_date, expected_end, actual_end, status, "
-                      "last_changed FROM leave WHERE start_date >= ?1 OR id IN (SELECT leave_id "
-                      "FROM enrolment WHERE state NOT IN ('declined','expired','completed',"
-                      "'withdrawn') AND leave_id IS NOT NULL) ORDER BY start_date, id");
+  SQLite::Statement s(db_, std::string(kLeaveColumns) +
+                               "WHERE start_date >= ?1 OR id IN (SELECT leave_id FROM enrolment "
+                               "WHERE state NOT IN ('declined','expired','completed','withdrawn') "
+                               "AND leave_id IS NOT NULL) ORDER BY start_date, id");
   s.bind(1, format_date(from));
   std::vector<Leave> out;
+  while (s.executeStep()) out.push_back(read_leave(s));
+  return out;
+}
+
+std::optional<Leave> OrgStore::leave(const std::string& id) {
+  SQLite::Statement s(db_, std::string(kLeaveColumns) + "WHERE id = ?");
+  s.bind(1, id);
+  if (!s.executeStep()) return std::nullopt;
+  return read_leave(s);
+}
+
+std::vector<Leave> OrgStore::leaves_of(const std::string& person_id) {
+  SQLite::Statement s(db_, std::string(kLeaveColumns) + "WHERE person_id = ? ORDER BY start_date, id");
+  s.bind(1, person_id);
+  std::vector<Leave> out;
+  while (s.executeStep()) out.push_back(read_leave(s));
+  return out;
+}
+
+std::optional<std::string> OrgStore::overlapping_leave(const Leave& l) {
+  if (l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied) return std::nullopt;
+  SQLite::Statement s(db_,
+                      "SELECT id FROM leave WHERE person_id = ?1 AND id <> ?2 AND "
+                      "status IN ('approved', 'requested') AND start_date <= ?4 AND "
+                      "COALESCE(actual_end, expected_end) >= ?3 ORDER BY start_date LIMIT 1");
+  s.bind(1, l.person_id);
+  s.bind(2, l.id);
+  s.bind(3, format_date(l.start));
+  s.bind(4, format_date(l.actual_end.value_or(l.expected_end)));
+  if (!s.executeStep()) return std::nullopt;
+  return s.getColumn(0).getString();
+}
+
+std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person_id) {
+  SQLite::Statement s(db_,
+                      "SELECT person_id, course_id, completed_at, expires_at FROM "
+                      "course_completion WHERE person_id = ? ORDER BY completed_at");
+  s.bind(1, person_id);
+  std::vector<CourseCompletion> out;
   while (s.executeStep()) {
-    Leave l;
-    l.id = s.getColumn(0).getString();
-    l.person_id = s.getColumn(1).getString();
-    auto type = parse_leave_type(s.getColumn(2).getString());
-    auto status = parse_leave_status(s.getColumn(6).getString());
-    if (!type || !status) throw std::runtime_error("store: leave " + l.id + " has a corrupt type or status");
-    l.type = *type;
-    l.start = required_date(s.getColumn(3));
-    l.expected_end = required_date(s.getColumn(4));
-    l.actual_end = optional_date(s.getColumn(5));
-    l.status = *status;
-    l.last_changed = optional_text(s.getColumn(7));
-    out.push_back(std::move(l));
+    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
+                   required_date(s.getColumn(2)), optional_date(s.getColumn(3))});
   }
+  return out;
+}
+
+std::map<std::string, std::string> OrgStore::managers() {
+  SQLite::Statement s(db_, "SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL");
+  std::map<std::string, std::string> out;
+  while (s.executeStep()) out[s.getColumn(0).getString()] = s.getColumn(1).getString();
   return out;
 }
 
@@ -218,31 +316,72 @@ std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids)
 }
 
 std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
-  SQLite::Statement s(db_,
-                      "SELECT id, person_id, programme_id, role, state, leave_id FROM enrolment "
-                      "WHERE programme_id = ? ORDER BY id");
+  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id");
   s.bind(1, programme_id);
   std::vector<Enrolment> out;
-  while (s.executeStep()) {
-    Enrolment e;
-    e.id = s.getColumn(0).getInt64();
-    e.person_id = s.getColumn(1).getString();
-    e.programme_id = s.getColumn(2).getString();
-    e.role = s.getColumn(3).getString() == "mentor" ? Role::mentor : Role::mentee;
-    auto state = parse_enrolment_state(s.getColumn(4).getString());
-    if (!state) throw std::runtime_error("store: enrolment " + std::to_string(e.id) + " has a corrupt state");
-    e.state = *state;
-    e.leave_id = optional_text(s.getColumn(5));
-    out.push_back(std::move(e));
-  }
+  while (s.executeStep()) out.push_back(read_enrolment(s));
   return out;
+}
+
+std::vector<Enrolment> OrgStore::enrolments_of(const std::string& person_id) {
+  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE person_id = ? ORDER BY id");
+  s.bind(1, person_id);
+  std::vector<Enrolment> out;
+  while (s.executeStep()) out.push_back(read_enrolment(s));
+  return out;
+}
+
+std::optional<Enrolment> OrgStore::enrolment(std::int64_t id) {
+  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE id = ?");
+  s.bind(1, id);
+  if (!s.executeStep()) return std::nullopt;
+  return read_enrolment(s);
+}
+
+std::vector<Enrolment> OrgStore::enrolments_in(const std::vector<EnrolmentState>& states) {
+  std::string list;
+  for (auto state : states) list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
+  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE state IN (" + list + ") ORDER BY id");
+  std::vector<Enrolment> out;
+  while (s.executeStep()) out.push_back(read_enrolment(s));
+  return out;
+}
+
+void OrgStore::update_details(const Enrolment& e, const std::string& at) {
+  SQLite::Statement s(db_,
+                      "UPDATE enrolment SET phase = ?, respond_by = ?, consent_at = COALESCE(?, consent_at), "
+                      "started_at = ?, ends_on = ?, needs_decision = ?, leave_fingerprint = ?, "
+                      "updated_at = ? WHERE id = ?");
+  if (e.phase) {
+    s.bind(1, std::string(to_string(*e.phase)));
+  } else {
+    s.bind(1);
+  }
+  bind_optional(s, 2, e.respond_by);
+  bind_optional(s, 3, e.consent_on);
+  bind_optional(s, 4, e.started_on);
+  bind_optional(s, 5, e.ends_on);
+  bind_optional(s, 6, e.needs_decision);
+  bind_optional(s, 7, e.leave_fingerprint);
+  s.bind(8, at);
+  s.bind(9, e.id);
+  s.exec();
+}
+
+void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal, const std::string& wishes) {
+  SQLite::Statement s(db_, "UPDATE enrolment SET goal = ?, wishes = ? WHERE id = ?");
+  s.bind(1, goal);
+  s.bind(2, wishes);
+  s.bind(3, enrolment_id);
+  s.exec();
 }
 
 std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& at,
                                         const std::string& cause) {
   SQLite::Statement s(db_,
                       "INSERT INTO enrolment(person_id, programme_id, role, state, leave_id, "
-                      "created_at, updated_at) VALUES (?,?,?,?,?,?,?)");
+                      "created_at, updated_at, respond_by, consent_at, leave_fingerprint) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, e.person_id);
   s.bind(2, e.programme_id);
   s.bind(3, std::string(to_string(e.role)));
@@ -250,6 +389,9 @@ std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& a
   bind_optional(s, 5, e.leave_id);
   s.bind(6, at);
   s.bind(7, at);
+  bind_optional(s, 8, e.respond_by);
+  bind_optional(s, 9, e.consent_on);
+  bind_optional(s, 10, e.leave_fingerprint);
   s.exec();
   std::int64_t id = db_.getLastInsertRowid();
   SQLite::Statement t(db_,
@@ -264,36 +406,47 @@ std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& a
 }
 
 void OrgStore::transition(std::int64_t enrolment_id, EnrolmentState to, const std::string& at,
-                          const std::string& cause) {
+                          const std::string& cause, std::optional<Phase> phase) {
   if (cause.empty()) throw std::invalid_argument("store: a transition needs a cause");
   SQLite::Statement t(db_,
                       "INSERT INTO enrolment_transition(enrolment_id, from_state, to_state, at, "
-                      "cause) SELECT id, state, ?, ?, ? FROM enrolment WHERE id = ?");
+                      "cause, phase) SELECT id, state, ?, ?, ?, ? FROM enrolment WHERE id = ?");
   t.bind(1, std::string(to_string(to)));
   t.bind(2, at);
   t.bind(3, cause);
-  t.bind(4, enrolment_id);
+  if (phase) {
+    t.bind(4, std::string(to_string(*phase)));
+  } else {
+    t.bind(4);
+  }
+  t.bind(5, enrolment_id);
   if (t.exec() != 1) {
     throw std::runtime_error("store: no enrolment " + std::to_string(enrolment_id));
   }
-  SQLite::Statement u(db_, "UPDATE enrolment SET state = ?, updated_at = ? WHERE id = ?");
+  SQLite::Statement u(db_, "UPDATE enrolment SET state = ?, updated_at = ?, phase = ? WHERE id = ?");
   u.bind(1, std::string(to_string(to)));
   u.bind(2, at);
-  u.bind(3, enrolment_id);
+  if (phase) {
+    u.bind(3, std::string(to_string(*phase)));
+  } else {
+    u.bind(3);
+  }
+  u.bind(4, enrolment_id);
   u.exec();
 }
 
 std::vector<Transition> OrgStore::history(const std::string& person_id) {
   SQLite::Statement s(db_,
                       "SELECT e.programme_id, e.role, COALESCE(t.from_state, ''), t.to_state, "
-                      "t.at, t.cause FROM enrolment_transition t JOIN enrolment e ON "
+                      "t.at, t.cause, COALESCE(t.phase, '') FROM enrolment_transition t JOIN enrolment e ON "
                       "e.id = t.enrolment_id WHERE e.person_id = ? ORDER BY t.id");
   s.bind(1, person_id);
   std::vector<Transition> out;
   while (s.executeStep()) {
     out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
                    s.getColumn(2).getString(), s.getColumn(3).getString(),
-                   s.getColumn(4).getString(), s.getColumn(5).getString()});
+                   s.getColumn(4).getString(), s.getColumn(5).getString(),
+                   s.getColumn(6).getString()});
   }
   return out;
 }
@@ -356,6 +509,85 @@ std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
                                   : PairState::proposed;
     p.accepted_on = optional_date(s.getColumn(7));
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<OrgStore::Touchpoint> OrgStore::touchpoints(std::int64_t enrolment_id) {
+  SQLite::Statement s(db_,
+                      "SELECT name, due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
+                      "ORDER BY due_on, name");
+  s.bind(1, enrolment_id);
+  std::vector<Touchpoint> out;
+  while (s.executeStep()) {
+    out.push_back({s.getColumn(0).getString(), required_date(s.getColumn(1)),
+                   s.getColumn(2).getInt(), s.getColumn(3).getString()});
+  }
+  return out;
+}
+
+std::pair<int, bool> OrgStore::schedule_touchpoint(std::int64_t enrolment_id,
+                                                   const std::string& name, Date due) {
+  SQLite::Statement find(db_,
+                         "SELECT due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
+                         "AND name = ?");
+  find.bind(1, enrolment_id);
+  find.bind(2, name);
+  if (!find.executeStep()) {
+    SQLite::Statement insert(db_,
+                             "INSERT INTO touchpoint(enrolment_id, name, due_on) VALUES (?,?,?)");
+    insert.bind(1, enrolment_id);
+    insert.bind(2, name);
+    insert.bind(3, format_date(due));
+    insert.exec();
+    return {0, true};
+  }
+  int sequence = find.getColumn(1).getInt();
+  bool same = find.getColumn(0).getString() == format_date(due) &&
+              find.getColumn(2).getString() == "scheduled";
+  find.reset();
+  if (same) return {sequence, false};
+  SQLite::Statement move(db_,
+                         "UPDATE touchpoint SET due_on = ?, sequence = sequence + 1, "
+                         "state = 'scheduled' WHERE enrolment_id = ? AND name = ?");
+  move.bind(1, format_date(due));
+  move.bind(2, enrolment_id);
+  move.bind(3, name);
+  move.exec();
+  return {sequence + 1, true};
+}
+
+void OrgStore::cancel_touchpoint(std::int64_t enrolment_id, const std::string& name) {
+  SQLite::Statement s(db_,
+                      "UPDATE touchpoint SET state = 'cancelled', sequence = sequence + 1 "
+                      "WHERE enrolment_id = ? AND name = ? AND state = 'scheduled'");
+  s.bind(1, enrolment_id);
+  s.bind(2, name);
+  s.exec();
+}
+
+void OrgStore::mark_pair_leave_changed(std::int64_t pair_id, const std::string& what) {
+  SQLite::Statement s(db_, "UPDATE pair SET leave_dates_changed = ? WHERE id = ?");
+  s.bind(1, what);
+  s.bind(2, pair_id);
+  s.exec();
+}
+
+void OrgStore::clear_pair_leave_changed(std::int64_t pair_id) {
+  SQLite::Statement s(db_, "UPDATE pair SET leave_dates_changed = NULL WHERE id = ?");
+  s.bind(1, pair_id);
+  s.exec();
+}
+
+std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
+  SQLite::Statement s(db_, "SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
+                           "AND state <> 'ended' ORDER BY id");
+  std::map<std::int64_t, std::string> changed;
+  while (s.executeStep()) changed[s.getColumn(0).getInt64()] = s.getColumn(1).getString();
+  std::vector<std::pair<Pair, std::string>> out;
+  for (auto& p : pairs()) {
+    auto it = changed.find(p.id);
+    if (it != changed.end()) out.emplace_back(p, it->second);
   }
   return out;
 }

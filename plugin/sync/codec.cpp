@@ -1,5 +1,8 @@
 #include <mentoring/sync/codec.hpp>
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace mentoring::sync {
@@ -70,19 +73,43 @@ CourseCompletion completion_from_json(const json& r) {
   return c;
 }
 
+namespace {
+
+std::set<LeaveType> leave_types(const json& list, const std::string& pointer) {
+  std::set<LeaveType> out;
+  for (const auto& t : list) {
+    auto type = parse_leave_type(t.get<std::string>());
+    if (!type) throw std::invalid_argument(pointer + ": unknown leave type " + t.dump());
+    out.insert(*type);
+  }
+  return out;
+}
+
+std::optional<double> optional_number(const json& object, const char* key) {
+  if (!object.contains(key)) return std::nullopt;
+  return object[key].get<double>();
+}
+
+Anchor anchor_from(const std::string& text) {
+  if (text == "leave_start") return Anchor::leave_start;
+  if (text == "leave_end") return Anchor::leave_end;
+  if (text == "return") return Anchor::return_to_work;
+  return Anchor::pairing;
+}
+
+}  // namespace
+
 Programme programme_from_json(const json& d) {
   Programme p;
   p.id = d.at("id").get<std::string>();
   p.name = d.at("name").get<std::string>();
   const json& mentee = d.at("mentee");
-  for (const auto& t : mentee.at("leave_types")) {
-    auto type = parse_leave_type(t.get<std::string>());
-    if (!type) throw std::invalid_argument("/mentee/leave_types: unknown leave type " + t.dump());
-    p.mentee.leave_types.insert(*type);
-  }
+  p.mentee.leave_types = leave_types(mentee.at("leave_types"), "/mentee/leave_types");
   p.mentee.invite_from_months_before = mentee.value("invite_from_months_before", 6);
   p.mentee.invite_until_months_before = mentee.value("invite_until_months_before", 0);
   p.mentee.min_leave_days = mentee.value("min_leave_days", 0);
+  p.mentee.self_nomination = mentee.value("self_nomination", false);
+  p.mentee.min_experience_years = optional_number(mentee, "min_experience_years");
   if (p.mentee.invite_until_months_before > p.mentee.invite_from_months_before) {
     throw std::invalid_argument(
         "/mentee/invite_until_months_before: found " +
@@ -90,8 +117,44 @@ Programme programme_from_json(const json& d) {
         "; expected at most invite_from_months_before (" +
         std::to_string(p.mentee.invite_from_months_before) + ")");
   }
-  if (d.contains("invitation")) {
-    p.invitation_expiry_days = d["invitation"].value("expiry_days", 21);
+  const json mentor = d.value("mentor", json::object());
+  p.mentor.leave_types = leave_types(mentor.value("leave_types", json::array()), "/mentor/leave_types");
+  p.mentor.leave_within_years = optional_number(mentor, "leave_within_years");
+  p.mentor.min_experience_years = optional_number(mentor, "min_experience_years");
+  p.mentor.self_nomination = mentor.value("self_nomination", true);
+  p.mentor.capacity = mentor.value("capacity", 1);
+
+  const json training = d.value("training", json::object());
+  p.mentor_courses = training.value("mentor_courses", std::vector<std::string>{});
+  p.mentee_courses = training.value("mentee_courses", std::vector<std::string>{});
+  if (training.contains("valid_for_months")) p.training_valid_months = training["valid_for_months"].get<int>();
+
+  // A name used twice ("Keep-in-touch check-in") gets its occurrence number, so
+  // every touchpoint keeps a stable key across reschedules.
+  std::map<std::string, int> seen;
+  for (const auto& phase : d.value("phases", json::array())) {
+    for (const auto& t : phase.value("touchpoints", json::array())) {
+      std::string name = t.at("name").get<std::string>();
+      int occurrence = ++seen[name];
+      if (occurrence > 1) name += " (" + std::to_string(occurrence) + ")";
+      p.touchpoints.push_back({phase.at("name").get<std::string>(), name,
+                               anchor_from(t.at("anchor").get<std::string>()),
+                               t.at("offset_days").get<int>()});
+    }
+  }
+  p.duration_months = d.value("duration_months", 12);
+  p.max_duration_months = d.value("max_duration_months", std::max(12, p.duration_months));
+  if (p.max_duration_months < p.duration_months) {
+    throw std::invalid_argument("/max_duration_months: found " + std::to_string(p.max_duration_months) +
+                                "; expected at least duration_months (" +
+                                std::to_string(p.duration_months) + ")");
+  }
+  if (d.contains("cohort_capacity")) p.cohort_capacity = d["cohort_capacity"].get<int>();
+  const json invitation = d.value("invitation", json::object());
+  p.invitation_expiry_days = invitation.value("expiry_days", 21);
+  p.reminder_days = invitation.value("reminder_days", std::vector<int>{});
+  if (d.contains("pay_it_forward_after_months")) {
+    p.pay_it_forward_after_months = d["pay_it_forward_after_months"].get<int>();
   }
   return p;
 }

@@ -67,6 +67,11 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
         return source + ": /person_id: found \"" + leave.person_id +
                "\"; expected the id of a known person";
       }
+      if (auto other = store.overlapping_leave(leave)) {
+        return source + ": /start: found " + domain::format_date(leave.start) + " to " +
+               domain::format_date(leave.expected_end) +
+               "; expected no overlap with the same person's leave " + *other;
+      }
       store.upsert(leave);
     } else {
       auto completion = completion_from_json(record);

@@ -116,6 +116,21 @@ void print_summary(const json& org) {
                   << " leave from " << i.value("leave_start", "") << "  ("
                   << i.value("programme", "") << ")\n";
       }
+      const json by_programme = m.value("states", json::object());
+      for (const auto& [programme, states] : by_programme.items()) {
+        std::string line;
+        for (const auto& [state, count] : states.items()) {
+          std::string words = state;
+          std::replace(words.begin(), words.end(), '_', ' ');
+          line += (line.empty() ? "" : ", ") + std::to_string(count.get<int>()) + " " + words;
+        }
+        if (line.empty()) line = "no enrolments yet";
+        std::cout << "              " << programme << ": " << line << "\n";
+      }
+      for (const auto& q : m.value("questions_for_programme_manager", json::array())) {
+        std::cout << "              question  " << q.value("person_id", "") << ": "
+                  << q.value("question", "") << "\n";
+      }
       for (const auto& i : withdrawn) {
         std::cout << "              withdrawn " << pad(i.value("person_id", ""), 8) << " "
                   << pad(i.value("name", ""), 26) << " " << i.value("reason", "") << "\n";

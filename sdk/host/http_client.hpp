@@ -1,12 +1,36 @@
-// The host's HTTP service (mentoring.http/1) on libcurl. This is the first
-// slice: one request at a time, timeouts, TLS verification on, secrets
-// redacted from errors. Retries, rate budgets and pagination helpers belong
-// to the REST-adapter issue.
+// The host's HTTP service (mentoring.http/1) on libcurl.
+//
+//   HttpClient http(secrets, logger);
+//   std::string response = http.perform(R"({"method":"GET","url":"https://..."})");
+//   // -> {"status":200,"headers":{"content-type":"..."},"body":"...","attempts":1,"request_id":"http#7"}
+//
+// What it does for every adapter, so adapters need not:
+//  - keeps connections alive between requests (a pool of curl handles, one per
+//    concurrent caller);
+//  - connect, per-attempt and total timeouts; TLS verification always on, with
+//    an optional CA bundle per request ("ca_bundle");
+//  - retries connection failures and 5xx with exponential backoff and full
+//    jitter, and 429/503 after the server's Retry-After (capped); POST/PATCH
+//    only when the server certainly did nothing, unless marked idempotent;
+//  - a per-adapter rate budget ("rate_limit": {"key", "per_second", "burst"});
+//  - cancel(): aborts transfers and waits in progress, fails new requests
+//    until resume();
+//  - a request id ("http#7") in every log line, and credentials (Authorization
+//    headers, basic-auth userinfo, token query parameters, known secrets)
+//    redacted from every log line and error.
+// The request JSON is described in http_request.hpp. [thread-safe]
 #pragma once
 
+#include "rate_budget.hpp"
+
+#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -16,7 +40,8 @@ namespace mentoring::host {
 
 class Secrets;
 
-// A transport failure: DNS, connect, TLS, timeout.
+// A transport failure after every allowed attempt: DNS, connect, TLS, timeout,
+// cancellation. The message names the request id, method and redacted URL.
 class HttpError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -29,14 +54,33 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Request and response JSON as documented in abi.h. Throws HttpError on a
-  // transport failure, std::invalid_argument on a malformed request.
+  // Request and response JSON as documented above. Throws HttpError on a
+  // transport failure, std::invalid_argument on a malformed request. An HTTP
+  // error status (4xx, 5xx after retries) is an answer, not an exception.
   std::string perform(const std::string& request_json);
 
+  // Aborts every transfer and wait in progress; requests fail with HttpError
+  // ("cancelled") until resume().
+  void cancel();
+  void resume();
+
  private:
+  struct Attempt;
+  void* acquire_handle();
+  void release_handle(void* handle);
+  Attempt attempt_once(void* handle, const struct HttpRequest& request, long timeout_ms);
+  // Sleeps unless cancelled first; false when cancelled.
+  bool wait(std::chrono::milliseconds duration);
+
   Secrets& secrets_;
   std::shared_ptr<spdlog::logger> logger_;
-  void* curl_ = nullptr;  // reused: keeps connections alive between requests
+  RateBudget budget_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<unsigned> next_id_{1};
+  std::mutex mutex_;  // guards idle_handles_, random_ and the cancel wake-up
+  std::condition_variable wake_;
+  std::vector<void*> idle_handles_;  // reused: each keeps its connections alive
+  std::mt19937 random_;
 };
 
 }  // namespace mentoring::host

@@ -131,9 +131,12 @@ TEST_F(PluginModule, CancelledLeaveWithdrawsThePendingInvitationWithACause) {
 
   ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
   json history = json::parse(plugin.call("history", R"({"person_id":"P1"})"));
-  ASSERT_EQ(history["transitions"].size(), 2u);
+  // invited; the leave change, noticed; withdrawn because of it.
+  ASSERT_EQ(history["transitions"].size(), 3u) << history.dump(2);
   for (const auto& t : history["transitions"]) EXPECT_FALSE(t["cause"].get<std::string>().empty());
-  EXPECT_NE(history["transitions"][1]["cause"].get<std::string>().find("cancelled"), std::string::npos);
+  EXPECT_EQ(history["transitions"][1]["cause"], "leave L1 changed: status approved -> cancelled");
+  EXPECT_EQ(history["transitions"][2]["to"], "withdrawn");
+  EXPECT_NE(history["transitions"][2]["cause"].get<std::string>().find("cancelled"), std::string::npos);
 }
 
 TEST_F(PluginModule, AMalformedPageStoresNothingAndKeepsTheCursor) {

@@ -87,44 +87,56 @@ TEST(Plan, InvitesEachEligiblePersonOnceForTheirEarliestLeave) {
 }
 
 TEST(Plan, AnOpenEnrolmentMeansNoSecondInvitation) {
-  Enrolment open{7, "P1", "return-to-work", Role::mentee, EnrolmentState::invited, "L1"};
+  Enrolment open = Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::invited, "L1", 7);
   auto result = plan(programme_a(), people({"P1"}), {leave("L1", "P1", "2027-03-10", 120)}, {open}, kToday);
-  EXPECT_TRUE(result.invitations.empty());
-  EXPECT_TRUE(result.withdrawals.empty());
-}
-
-TEST(Plan, CancelledLeaveWithdrawsPendingInvitation) {
-  Enrolment open{7, "P1", "return-to-work", Role::mentee, EnrolmentState::invited, "L1"};
-  auto result = plan(programme_a(), people({"P1"}),
-                     {leave("L1", "P1", "2027-03-10", 120, LeaveStatus::cancelled)}, {open}, kToday);
-  ASSERT_EQ(result.withdrawals.size(), 1u);
-  EXPECT_EQ(result.withdrawals[0].enrolment_id, 7);
-  EXPECT_NE(result.withdrawals[0].cause.find("cancelled"), std::string::npos);
   EXPECT_TRUE(result.invitations.empty());
 }
 
 TEST(Plan, AfterAWithdrawalANewApprovedLeaveIsInvitedAgain) {
-  Enrolment open{7, "P1", "return-to-work", Role::mentee, EnrolmentState::invited, "L1"};
+  Enrolment closed = Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::withdrawn, "L1", 7);
   auto result = plan(programme_a(), people({"P1"}),
                      {leave("L1", "P1", "2027-03-10", 120, LeaveStatus::cancelled),
                       leave("L9", "P1", "2027-04-20", 120)},
-                     {open}, kToday);
-  ASSERT_EQ(result.withdrawals.size(), 1u);
+                     {closed}, kToday);
   ASSERT_EQ(result.invitations.size(), 1u);
   EXPECT_EQ(result.invitations[0].leave_id, "L9");
 }
 
-TEST(Plan, APersonWhoLeftIsNotInvitedAndTheirInvitationIsWithdrawn) {
-  auto staff = people({"P1", "P2"});
+TEST(Plan, APersonWhoLeftIsNotInvited) {
+  auto staff = people({"P1"});
   staff["P1"].end_date = *parse_date("2026-11-30");
-  staff["P2"].end_date = *parse_date("2026-11-30");
-  Enrolment open{3, "P2", "return-to-work", Role::mentee, EnrolmentState::invited, "L2"};
-  auto result = plan(programme_a(), staff,
-                     {leave("L1", "P1", "2027-03-10", 120), leave("L2", "P2", "2027-03-10", 120)},
-                     {open}, kToday);
+  auto result = plan(programme_a(), staff, {leave("L1", "P1", "2027-03-10", 120)}, {}, kToday);
   EXPECT_TRUE(result.invitations.empty());
-  ASSERT_EQ(result.withdrawals.size(), 1u);
-  EXPECT_NE(result.withdrawals[0].cause.find("left the organisation"), std::string::npos);
+}
+
+TEST(Plan, AFullCohortPutsTheRestOnTheWaitingListInLeaveOrder) {
+  Programme a = programme_a();
+  a.cohort_capacity = 2;
+  auto result = plan(a, people({"P1", "P2", "P3"}),
+                     {leave("L3", "P3", "2027-05-01", 120), leave("L1", "P1", "2027-03-10", 120),
+                      leave("L2", "P2", "2027-04-01", 120)},
+                     {}, kToday);
+  ASSERT_EQ(result.invitations.size(), 3u);
+  EXPECT_FALSE(result.invitations[0].waitlisted);
+  EXPECT_FALSE(result.invitations[1].waitlisted);
+  EXPECT_TRUE(result.invitations[2].waitlisted);
+  EXPECT_EQ(result.invitations[2].person_id, "P3");
+  EXPECT_NE(result.invitations[2].cause.find("cohort is full"), std::string::npos);
+}
+
+TEST(Plan, AFreedPlaceInvitesTheFirstOnTheWaitingList) {
+  Programme a = programme_a();
+  a.cohort_capacity = 1;
+  std::vector<Enrolment> enrolments = {
+      Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::declined, "L1", 1),
+      Enrolment::make("P2", "return-to-work", Role::mentee, EnrolmentState::eligible, "L2", 2),
+      Enrolment::make("P3", "return-to-work", Role::mentee, EnrolmentState::eligible, "L3", 3)};
+  auto result = plan(a, people({"P1", "P2", "P3"}),
+                     {leave("L2", "P2", "2027-04-01", 120), leave("L3", "P3", "2027-03-20", 120)},
+                     enrolments, kToday);
+  ASSERT_EQ(result.promotions.size(), 1u);
+  EXPECT_EQ(result.promotions[0].person_id, "P3");  // the earlier leave
+  EXPECT_TRUE(result.invitations.empty());
 }
 
 TEST(Plan, NotLeaveLinkedProgrammeInvitesNobody) {

@@ -105,7 +105,7 @@ TEST(OrgStore, EveryTransitionKeepsItsCause) {
   OrgStore store(dir.path, "acme");
   store.upsert(person("P1"));
   store.upsert(leave("L1", "P1"));
-  Enrolment e{0, "P1", "rtw", Role::mentee, EnrolmentState::invited, "L1"};
+  Enrolment e = Enrolment::make("P1", "rtw", Role::mentee, EnrolmentState::invited, "L1", 0);
   auto id = store.insert_enrolment(e, "2026-12-01T12:00:00Z", "leave L1 approved");
   store.transition(id, EnrolmentState::withdrawn, "2026-12-02T12:00:00Z", "leave L1 cancelled");
   EXPECT_THROW(store.transition(id, EnrolmentState::invited, "x", ""), std::invalid_argument);

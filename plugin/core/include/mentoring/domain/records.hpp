@@ -90,13 +90,39 @@ std::optional<EnrolmentState> parse_enrolment_state(std::string_view text);
 // Open: still part of a programme (not declined, expired, completed or withdrawn).
 bool is_open(EnrolmentState state);
 
+// Where an active mentee is on their journey.
+enum class Phase { before_leave, on_leave, returned };
+std::string_view to_string(Phase phase);
+
 struct Enrolment {
+  // A new enrolment (id 0 until stored); the optional details start empty.
+  static Enrolment make(std::string person_id, std::string programme_id, Role role,
+                        EnrolmentState state, std::optional<std::string> leave_id = std::nullopt,
+                        std::int64_t id = 0) {
+    Enrolment e;
+    e.id = id;
+    e.person_id = std::move(person_id);
+    e.programme_id = std::move(programme_id);
+    e.role = role;
+    e.state = state;
+    e.leave_id = std::move(leave_id);
+    return e;
+  }
+
   std::int64_t id = 0;
   std::string person_id;
   std::string programme_id;
   Role role = Role::mentee;
   EnrolmentState state = EnrolmentState::eligible;
   std::optional<std::string> leave_id;  // the leave that made the person eligible
+  std::optional<Phase> phase;           // while active
+  std::optional<Date> created_on;
+  std::optional<Date> respond_by;       // while invited
+  std::optional<Date> consent_on;       // nobody takes part without it
+  std::optional<Date> started_on;       // the day mentoring began (active)
+  std::optional<Date> ends_on;          // planned end; moved by "extend"
+  std::optional<std::string> needs_decision;     // a question for the programme manager
+  std::optional<std::string> leave_fingerprint;  // the leave as last seen, to notice changes
 };
 
 enum class PairState { proposed, accepted, ended };

@@ -38,6 +38,7 @@ struct Transition {
   std::string to_state;
   std::string at;     // ISO 8601
   std::string cause;  // which record change or command
+  std::string phase;  // "" or before_leave | on_leave | returned
 };
 
 class OrgStore {
@@ -66,12 +67,50 @@ class OrgStore {
   std::map<std::string, domain::Person> people(const std::set<std::string>& ids);
   std::vector<domain::Enrolment> enrolments(const std::string& programme_id);
 
+  std::vector<domain::Enrolment> enrolments_of(const std::string& person_id);
+  std::optional<domain::Enrolment> enrolment(std::int64_t id);
+  // Every enrolment in one of these states, any programme.
+  std::vector<domain::Enrolment> enrolments_in(const std::vector<domain::EnrolmentState>& states);
+
   // A new enrolment with its first transition; answers its id.
   std::int64_t insert_enrolment(const domain::Enrolment& enrolment, const std::string& at,
                                 const std::string& cause);
-  // Moves an enrolment to a new state and records why.
+  // Moves an enrolment to a new state (and phase) and records why; the cause
+  // is required.
   void transition(std::int64_t enrolment_id, domain::EnrolmentState to, const std::string& at,
-                  const std::string& cause);
+                  const std::string& cause,
+                  std::optional<domain::Phase> phase = std::nullopt);
+  // Saves the enrolment's dates, phase, consent, question and leave fingerprint
+  // (never its state: that only moves through transition()).
+  void update_details(const domain::Enrolment& enrolment, const std::string& at);
+  void set_goal(std::int64_t enrolment_id, const std::string& goal, const std::string& wishes);
+
+  std::optional<domain::Leave> leave(const std::string& id);
+  std::vector<domain::Leave> leaves_of(const std::string& person_id);
+  // Another approved or requested leave of the same person overlapping this one.
+  std::optional<std::string> overlapping_leave(const domain::Leave& leave);
+  std::vector<domain::CourseCompletion> completions_of(const std::string& person_id);
+  // Everyone's manager id, for management-chain checks.
+  std::map<std::string, std::string> managers();
+
+  // Scheduled touchpoints of an enrolment, by name.
+  struct Touchpoint {
+    std::string name;
+    domain::Date due{};
+    int sequence = 0;
+    std::string state;  // scheduled | cancelled | held
+  };
+  std::vector<Touchpoint> touchpoints(std::int64_t enrolment_id);
+  // Inserts or moves a touchpoint; answers its sequence, incremented on a move,
+  // and whether anything changed.
+  std::pair<int, bool> schedule_touchpoint(std::int64_t enrolment_id, const std::string& name,
+                                           domain::Date due);
+  void cancel_touchpoint(std::int64_t enrolment_id, const std::string& name);
+
+  // Pairs whose mentee's leave dates changed since HR last looked.
+  void mark_pair_leave_changed(std::int64_t pair_id, const std::string& what);
+  std::vector<std::pair<domain::Pair, std::string>> pairs_with_leave_changes();
+  void clear_pair_leave_changed(std::int64_t pair_id);
   std::vector<Transition> history(const std::string& person_id);
 
   // Pairs: a proposal, accepted by HR (or the pair), ended with a cause.

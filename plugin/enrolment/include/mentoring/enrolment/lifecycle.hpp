@@ -1,0 +1,85 @@
+// mentoring/enrolment/lifecycle.hpp — how an enrolment moves, one step at a time.
+//
+//   eligible -> invited -> consented | declined | expired
+//   consented -> awaiting_training -> awaiting_pair -> paired -> active -> completed
+//   (any open state) -> withdrawn;  active -> extended -> completed (by command)
+//
+//   while (auto step = next_step(programme, situation, today)) { apply(*step); ... }
+//
+// Pure: everything the rules need is in Situation; every step carries its
+// cause in words, which the store keeps as the enrolment's history.
+#pragma once
+
+#include <mentoring/domain/programme.hpp>
+#include <mentoring/domain/records.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mentoring::enrolment {
+
+using domain::Date;
+
+struct Situation {
+  const domain::Enrolment& enrolment;
+  const domain::Person* person = nullptr;  // null when the HR system no longer has them
+  const domain::Leave* leave = nullptr;    // the leave the enrolment is linked to
+  bool training_complete = true;       // this role's courses required before pairing
+  bool pair_training_complete = true;  // the mentee's courses once matched
+  bool has_accepted_pair = false;
+};
+
+struct Step {
+  domain::EnrolmentState to;
+  std::optional<domain::Phase> phase;  // set when entering or moving within active
+  std::string cause;
+};
+
+// The next transition today, or nullopt when the enrolment is where it should be.
+std::optional<Step> next_step(const domain::Programme& programme, const Situation& situation,
+                              Date today);
+
+// Where a mentee is relative to their leave today.
+domain::Phase phase_on(const domain::Leave& leave, Date today);
+
+// The first day back: the actual end if known, else the expected end, plus one.
+Date return_date(const domain::Leave& leave);
+
+// A text that changes whenever the leave's dates or status change.
+std::string leave_fingerprint(const domain::Leave& leave);
+
+// "start 2027-03-01 -> 2027-03-15; status approved -> cancelled", from an old fingerprint.
+std::string describe_leave_change(const std::string& old_fingerprint, const domain::Leave& now);
+
+// A question for the programme manager instead of a silent change, or nullopt:
+// eg the leave of a paired mentee was cancelled.
+std::optional<std::string> question_for_manager(const domain::Enrolment& enrolment,
+                                                const domain::Leave* leave);
+
+struct ScheduledTouchpoint {
+  std::string name;
+  std::string phase;
+  Date due;
+};
+
+// The programme's touchpoints for one mentee, from their leave and the day they
+// were paired; touchpoints whose anchor is unknown yet are left out.
+std::vector<ScheduledTouchpoint> schedule(const domain::Programme& programme,
+                                          const domain::Leave* leave,
+                                          std::optional<Date> paired_on);
+
+// The planned end: the programme's length from the start, and never before the
+// last touchpoint.
+Date planned_end(const domain::Programme& programme, Date started_on,
+                 const std::vector<ScheduledTouchpoint>& touchpoints);
+
+// Whether someone may mentor in this programme today; "" when yes, else why not.
+std::string mentor_ineligibility(const domain::Programme& programme, const domain::Person& person,
+                                 const std::vector<domain::Leave>& their_leave, Date today);
+
+// A completed mentee who has been back long enough to be invited as a mentor.
+bool pay_it_forward_due(const domain::Programme& programme, const domain::Enrolment& mentee,
+                        const domain::Leave* leave, Date today);
+
+}  // namespace mentoring::enrolment
