@@ -435,9 +435,20 @@ namespace {
   throw Error(MENTORING_ERR_INVALID_INPUT, message);
 }
 
+// The programme a command is about: named, the only one, or the only one in
+// which the person has an open enrolment of the role.
 const Programme& find_programme(RunContext& c, const json& input) {
   std::string id = input.value("programme", "");
   if (id.empty() && c.programmes.size() == 1) return c.programmes.front();
+  if (id.empty() && input.contains("person_id")) {
+    std::set<std::string> open_in;
+    for (const auto& e : c.store.enrolments_of(input["person_id"].get<std::string>())) {
+      if (is_open(e.state) && std::string(to_string(e.role)) == input.value("role", "mentee")) {
+        open_in.insert(e.programme_id);
+      }
+    }
+    if (open_in.size() == 1) id = *open_in.begin();
+  }
   for (const auto& p : c.programmes) {
     if (p.id == id) return p;
   }
