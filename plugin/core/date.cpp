@@ -23,11 +23,25 @@ std::optional<Date> parse_date(std::string_view text) {
 }
 
 std::string format_date(Date date) {
+  // By hand rather than snprintf: the sync path formats millions of dates.
   year_month_day ymd{date};
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buffer;
+  int y = static_cast<int>(ymd.year());
+  unsigned m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
+  if (y < 0 || y > 9999) {
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "%d-%02u-%02u", y, m, d);
+    return buffer;
+  }
+  std::string out = "0000-00-00";
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
 }
 
 Date add_months(Date date, int months) {

@@ -350,9 +350,10 @@ struct ProgrammeRun {
   }
 
   void run() {
-    std::map<std::string, std::string> managers = c.store.managers();
     for (auto& e : c.store.enrolments(programme.id)) advance(e);
-    management_chain_check(managers);
+    bool any_pair = std::any_of(pairs.begin(), pairs.end(),
+                                [](const Pair& p) { return p.state == PairState::accepted; });
+    if (any_pair) management_chain_check(c.store.managers());  // the whole org's managers: only when needed
 
     std::vector<Leave> leaves = c.store.leaves_for_planning(c.today);
     auto enrolments = c.store.enrolments(programme.id);

@@ -4,6 +4,7 @@
 //   run                   sync, then every switched-on module, then write-back; a summary
 //   ...                   each module's own commands (see its runner), eg history
 #include "run_context.hpp"
+#include "session_runners.hpp"
 
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
@@ -64,6 +65,8 @@ class MentoringPlugin : public Module {
     auto context = make_context();
     if (command == "run") return run(context).dump();
     if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
+    if (auto answer = shell::training_command(context, command, in)) return answer->dump();
+    if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
     std::string known = "check, run";
     for (const auto& name : shell::enrolment_command_names()) known += ", " + name;
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
@@ -105,6 +108,10 @@ class MentoringPlugin : public Module {
       if (!enabled(module)) continue;
       if (std::string_view(module) == "enrolment") {
         summary["modules"][module] = shell::run_enrolment(context);
+      } else if (std::string_view(module) == "training") {
+        summary["modules"][module] = shell::run_training(context);
+      } else if (std::string_view(module) == "supervision") {
+        summary["modules"][module] = shell::run_supervision(context);
       } else {
         summary["modules"][module]["status"] =
             "not available in this version (switched on, nothing done)";

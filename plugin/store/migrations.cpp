@@ -117,6 +117,88 @@ CREATE TABLE touchpoint (
   UNIQUE (enrolment_id, name)
 );
 )sql"},
+      {3, "training, kick-off, supervision and pair sessions", R"sql(
+CREATE TABLE kickoff (
+  programme_id      TEXT PRIMARY KEY,
+  held_on           TEXT NOT NULL,
+  start_minutes     INTEGER NOT NULL CHECK (start_minutes BETWEEN 0 AND 1439),
+  duration_minutes  INTEGER NOT NULL CHECK (duration_minutes > 0),
+  location          TEXT,
+  cancelled         INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+  updated_at        TEXT NOT NULL
+);
+CREATE TABLE kickoff_attendance (
+  programme_id  TEXT NOT NULL REFERENCES kickoff(programme_id),
+  person_id     TEXT NOT NULL REFERENCES person(id),
+  status        TEXT NOT NULL CHECK (status IN ('attending', 'not_attending', 'attended', 'missed')),
+  recorded_at   TEXT NOT NULL,
+  PRIMARY KEY (programme_id, person_id)
+);
+CREATE TABLE kickoff_note (
+  programme_id  TEXT NOT NULL,
+  mentor_id     TEXT NOT NULL REFERENCES person(id),
+  note          TEXT NOT NULL,
+  written_at    TEXT NOT NULL,
+  PRIMARY KEY (programme_id, mentor_id)
+);
+CREATE TABLE supervision_group (
+  id            INTEGER PRIMARY KEY,
+  programme_id  TEXT NOT NULL,
+  number        INTEGER NOT NULL,
+  starts_on     TEXT NOT NULL,
+  UNIQUE (programme_id, number)
+);
+CREATE TABLE supervision_member (
+  group_id         INTEGER NOT NULL REFERENCES supervision_group(id),
+  programme_id     TEXT NOT NULL,
+  person_id        TEXT NOT NULL REFERENCES person(id),
+  first_paired_on  TEXT NOT NULL,
+  PRIMARY KEY (group_id, person_id),
+  UNIQUE (programme_id, person_id)
+);
+CREATE TABLE supervision_session (
+  id        INTEGER PRIMARY KEY,
+  group_id  INTEGER NOT NULL REFERENCES supervision_group(id),
+  number    INTEGER NOT NULL,
+  held_on   TEXT NOT NULL,
+  UNIQUE (group_id, number)
+);
+CREATE TABLE supervision_attendance (
+  session_id   INTEGER NOT NULL REFERENCES supervision_session(id),
+  person_id    TEXT NOT NULL REFERENCES person(id),
+  attended     INTEGER NOT NULL CHECK (attended IN (0, 1)),
+  recorded_at  TEXT NOT NULL,
+  PRIMARY KEY (session_id, person_id)
+);
+CREATE TABLE pair_cadence (
+  pair_id      INTEGER PRIMARY KEY REFERENCES pair(id),
+  every_weeks  INTEGER NOT NULL CHECK (every_weeks >= 1),
+  set_at       TEXT NOT NULL
+);
+CREATE TABLE pair_session (
+  id                INTEGER PRIMARY KEY,
+  pair_id           INTEGER NOT NULL REFERENCES pair(id),
+  held_on           TEXT NOT NULL,
+  notes             TEXT,
+  recorded_by_role  TEXT NOT NULL CHECK (recorded_by_role IN ('mentee', 'mentor')),
+  recorded_at       TEXT NOT NULL
+);
+CREATE INDEX pair_session_by_pair ON pair_session(pair_id, held_on);
+CREATE TABLE pair_session_escalation (
+  pair_id      INTEGER NOT NULL REFERENCES pair(id),
+  due_on       TEXT NOT NULL,
+  reminded_on  TEXT,
+  flagged_on   TEXT,
+  PRIMARY KEY (pair_id, due_on)
+);
+CREATE TABLE calendar_event (
+  uid          TEXT PRIMARY KEY,
+  sequence     INTEGER NOT NULL DEFAULT 0,
+  fingerprint  TEXT NOT NULL,
+  cancelled    INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+  updated_at   TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

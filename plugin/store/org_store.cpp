@@ -79,6 +79,28 @@ std::filesystem::path database_path(const std::filesystem::path& directory,
 
 }  // namespace
 
+SQLite::Statement& OrgStore::prepared(const char* sql) {
+  auto& known = by_address_[sql];
+  if (known == nullptr) {
+    known = &prepared_dynamic(sql);
+  } else {
+    known->reset();
+    known->clearBindings();
+  }
+  return *known;
+}
+
+SQLite::Statement& OrgStore::prepared_dynamic(const std::string& sql) {
+  auto& slot = statements_[sql];
+  if (!slot) {
+    slot = std::make_unique<SQLite::Statement>(db_, sql);
+  } else {
+    slot->reset();
+    slot->clearBindings();
+  }
+  return *slot;
+}
+
 OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& organisation)
     : path_(database_path(directory, organisation)),
       db_(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
@@ -86,13 +108,16 @@ OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& or
   db_.exec("PRAGMA journal_mode = WAL");
   db_.exec("PRAGMA foreign_keys = ON");
   db_.exec("PRAGMA synchronous = NORMAL");
+  // 64 MiB of page cache: an organisation's people and leave indexes stay in
+  // memory during a large sync instead of being re-read page by page.
+  db_.exec("PRAGMA cache_size = -65536");
   migrate(db_);
 }
 
 int OrgStore::schema_version() { return current_version(db_); }
 
 void OrgStore::upsert(const Person& p) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "INSERT INTO person(id, name, email, manager_id, department, location, "
                       "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
                       "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
@@ -120,7 +145,7 @@ void OrgStore::upsert(const Leave& l) {
                         (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
                         std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
                         "|" + l.person_id;
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
                       "actual_end, status, last_changed, version_key) VALUES (?,?,?,?,?,?,?,?,?) "
                       "ON CONFLICT(id) DO UPDATE SET person_id=excluded.person_id, "
@@ -142,7 +167,7 @@ void OrgStore::upsert(const Leave& l) {
 }
 
 void OrgStore::upsert(const CourseCompletion& c) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "INSERT INTO course_completion(person_id, course_id, completed_at, "
                       "expires_at) VALUES (?,?,?,?) ON CONFLICT(person_id, course_id, "
                       "completed_at) DO UPDATE SET expires_at=excluded.expires_at");
@@ -154,13 +179,13 @@ void OrgStore::upsert(const CourseCompletion& c) {
 }
 
 bool OrgStore::has_person(const std::string& id) {
-  SQLite::Statement s(db_, "SELECT 1 FROM person WHERE id = ?");
+  SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ?");
   s.bind(1, id);
   return s.executeStep();
 }
 
 std::optional<std::string> OrgStore::cursor(const std::string& adapter, const std::string& stream) {
-  SQLite::Statement s(db_, "SELECT cursor FROM sync_cursor WHERE adapter = ? AND stream = ?");
+  SQLite::Statement& s = prepared("SELECT cursor FROM sync_cursor WHERE adapter = ? AND stream = ?");
   s.bind(1, adapter);
   s.bind(2, stream);
   if (!s.executeStep()) return std::nullopt;
@@ -169,7 +194,7 @@ std::optional<std::string> OrgStore::cursor(const std::string& adapter, const st
 
 void OrgStore::set_cursor(const std::string& adapter, const std::string& stream,
                           const std::string& cursor) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "INSERT INTO sync_cursor(adapter, stream, cursor) VALUES (?,?,?) "
                       "ON CONFLICT(adapter, stream) DO UPDATE SET cursor=excluded.cursor");
   s.bind(1, adapter);
@@ -232,10 +257,11 @@ Enrolment read_enrolment(SQLite::Statement& s) {
 }  // namespace
 
 std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
-  SQLite::Statement s(db_, std::string(kLeaveColumns) +
+  static const std::string sql = std::string(kLeaveColumns) +
                                "WHERE start_date >= ?1 OR id IN (SELECT leave_id FROM enrolment "
                                "WHERE state NOT IN ('declined','expired','completed','withdrawn') "
-                               "AND leave_id IS NOT NULL) ORDER BY start_date, id");
+                               "AND leave_id IS NOT NULL) ORDER BY start_date, id";
+  SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, format_date(from));
   std::vector<Leave> out;
   while (s.executeStep()) out.push_back(read_leave(s));
@@ -243,14 +269,16 @@ std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
 }
 
 std::optional<Leave> OrgStore::leave(const std::string& id) {
-  SQLite::Statement s(db_, std::string(kLeaveColumns) + "WHERE id = ?");
+  static const std::string sql = std::string(kLeaveColumns) + "WHERE id = ?";
+  SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, id);
   if (!s.executeStep()) return std::nullopt;
   return read_leave(s);
 }
 
 std::vector<Leave> OrgStore::leaves_of(const std::string& person_id) {
-  SQLite::Statement s(db_, std::string(kLeaveColumns) + "WHERE person_id = ? ORDER BY start_date, id");
+  static const std::string sql = std::string(kLeaveColumns) + "WHERE person_id = ? ORDER BY start_date, id";
+  SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, person_id);
   std::vector<Leave> out;
   while (s.executeStep()) out.push_back(read_leave(s));
@@ -259,7 +287,7 @@ std::vector<Leave> OrgStore::leaves_of(const std::string& person_id) {
 
 std::optional<std::string> OrgStore::overlapping_leave(const Leave& l) {
   if (l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied) return std::nullopt;
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "SELECT id FROM leave WHERE person_id = ?1 AND id <> ?2 AND "
                       "status IN ('approved', 'requested') AND start_date <= ?4 AND "
                       "COALESCE(actual_end, expected_end) >= ?3 ORDER BY start_date LIMIT 1");
@@ -272,7 +300,7 @@ std::optional<std::string> OrgStore::overlapping_leave(const Leave& l) {
 }
 
 std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person_id) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "SELECT person_id, course_id, completed_at, expires_at FROM "
                       "course_completion WHERE person_id = ? ORDER BY completed_at");
   s.bind(1, person_id);
@@ -285,14 +313,14 @@ std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person
 }
 
 std::map<std::string, std::string> OrgStore::managers() {
-  SQLite::Statement s(db_, "SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL");
+  SQLite::Statement& s = prepared("SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL");
   std::map<std::string, std::string> out;
   while (s.executeStep()) out[s.getColumn(0).getString()] = s.getColumn(1).getString();
   return out;
 }
 
 std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "SELECT id, name, email, manager_id, department, location, start_date, "
                       "end_date, languages FROM person WHERE id = ?");
   std::map<std::string, Person> out;
@@ -316,7 +344,8 @@ std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids)
 }
 
 std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
-  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id");
+  static const std::string sql = std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id";
+  SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, programme_id);
   std::vector<Enrolment> out;
   while (s.executeStep()) out.push_back(read_enrolment(s));
@@ -324,7 +353,8 @@ std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
 }
 
 std::vector<Enrolment> OrgStore::enrolments_of(const std::string& person_id) {
-  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE person_id = ? ORDER BY id");
+  static const std::string sql = std::string(kEnrolmentColumns) + "WHERE person_id = ? ORDER BY id";
+  SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, person_id);
   std::vector<Enrolment> out;
   while (s.executeStep()) out.push_back(read_enrolment(s));
@@ -332,7 +362,8 @@ std::vector<Enrolment> OrgStore::enrolments_of(const std::string& person_id) {
 }
 
 std::optional<Enrolment> OrgStore::enrolment(std::int64_t id) {
-  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE id = ?");
+  static const std::string sql = std::string(kEnrolmentColumns) + "WHERE id = ?";
+  SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, id);
   if (!s.executeStep()) return std::nullopt;
   return read_enrolment(s);
@@ -341,14 +372,15 @@ std::optional<Enrolment> OrgStore::enrolment(std::int64_t id) {
 std::vector<Enrolment> OrgStore::enrolments_in(const std::vector<EnrolmentState>& states) {
   std::string list;
   for (auto state : states) list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
-  SQLite::Statement s(db_, std::string(kEnrolmentColumns) + "WHERE state IN (" + list + ") ORDER BY id");
+  SQLite::Statement& s =
+      prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE state IN (" + list + ") ORDER BY id");
   std::vector<Enrolment> out;
   while (s.executeStep()) out.push_back(read_enrolment(s));
   return out;
 }
 
 void OrgStore::update_details(const Enrolment& e, const std::string& at) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "UPDATE enrolment SET phase = ?, respond_by = ?, consent_at = COALESCE(?, consent_at), "
                       "started_at = ?, ends_on = ?, needs_decision = ?, leave_fingerprint = ?, "
                       "updated_at = ? WHERE id = ?");
@@ -369,7 +401,7 @@ void OrgStore::update_details(const Enrolment& e, const std::string& at) {
 }
 
 void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal, const std::string& wishes) {
-  SQLite::Statement s(db_, "UPDATE enrolment SET goal = ?, wishes = ? WHERE id = ?");
+  SQLite::Statement& s = prepared("UPDATE enrolment SET goal = ?, wishes = ? WHERE id = ?");
   s.bind(1, goal);
   s.bind(2, wishes);
   s.bind(3, enrolment_id);
@@ -378,7 +410,7 @@ void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal, cons
 
 std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& at,
                                         const std::string& cause) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "INSERT INTO enrolment(person_id, programme_id, role, state, leave_id, "
                       "created_at, updated_at, respond_by, consent_at, leave_fingerprint) "
                       "VALUES (?,?,?,?,?,?,?,?,?,?)");
@@ -436,7 +468,7 @@ void OrgStore::transition(std::int64_t enrolment_id, EnrolmentState to, const st
 }
 
 std::vector<Transition> OrgStore::history(const std::string& person_id) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "SELECT e.programme_id, e.role, COALESCE(t.from_state, ''), t.to_state, "
                       "t.at, t.cause, COALESCE(t.phase, '') FROM enrolment_transition t JOIN enrolment e ON "
                       "e.id = t.enrolment_id WHERE e.person_id = ? ORDER BY t.id");
@@ -455,7 +487,7 @@ std::int64_t OrgStore::insert_pair(const std::string& programme_id,
                                    std::int64_t mentee_enrolment_id,
                                    std::int64_t mentor_enrolment_id, PairState state,
                                    const std::string& at) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "INSERT INTO pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, "
                       "state, created_at, accepted_at) VALUES (?,?,?,?,?,?)");
   s.bind(1, programme_id);
@@ -474,7 +506,7 @@ std::int64_t OrgStore::insert_pair(const std::string& programme_id,
 
 void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::string& at,
                               const std::string& cause) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "UPDATE pair SET state = ?1, "
                       "accepted_at = CASE WHEN ?1 = 'accepted' THEN substr(?2, 1, 10) ELSE accepted_at END, "
                       "ended_at = CASE WHEN ?1 = 'ended' THEN ?2 ELSE ended_at END, "
@@ -487,7 +519,7 @@ void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::
 }
 
 std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
                       "me.person_id, mo.person_id, p.state, p.accepted_at FROM pair p "
                       "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
@@ -514,7 +546,7 @@ std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
 }
 
 std::vector<OrgStore::Touchpoint> OrgStore::touchpoints(std::int64_t enrolment_id) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "SELECT name, due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
                       "ORDER BY due_on, name");
   s.bind(1, enrolment_id);
@@ -558,7 +590,7 @@ std::pair<int, bool> OrgStore::schedule_touchpoint(std::int64_t enrolment_id,
 }
 
 void OrgStore::cancel_touchpoint(std::int64_t enrolment_id, const std::string& name) {
-  SQLite::Statement s(db_,
+  SQLite::Statement& s = prepared(
                       "UPDATE touchpoint SET state = 'cancelled', sequence = sequence + 1 "
                       "WHERE enrolment_id = ? AND name = ? AND state = 'scheduled'");
   s.bind(1, enrolment_id);
@@ -567,20 +599,20 @@ void OrgStore::cancel_touchpoint(std::int64_t enrolment_id, const std::string& n
 }
 
 void OrgStore::mark_pair_leave_changed(std::int64_t pair_id, const std::string& what) {
-  SQLite::Statement s(db_, "UPDATE pair SET leave_dates_changed = ? WHERE id = ?");
+  SQLite::Statement& s = prepared("UPDATE pair SET leave_dates_changed = ? WHERE id = ?");
   s.bind(1, what);
   s.bind(2, pair_id);
   s.exec();
 }
 
 void OrgStore::clear_pair_leave_changed(std::int64_t pair_id) {
-  SQLite::Statement s(db_, "UPDATE pair SET leave_dates_changed = NULL WHERE id = ?");
+  SQLite::Statement& s = prepared("UPDATE pair SET leave_dates_changed = NULL WHERE id = ?");
   s.bind(1, pair_id);
   s.exec();
 }
 
 std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
-  SQLite::Statement s(db_, "SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
+  SQLite::Statement& s = prepared("SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
                            "AND state <> 'ended' ORDER BY id");
   std::map<std::int64_t, std::string> changed;
   while (s.executeStep()) changed[s.getColumn(0).getInt64()] = s.getColumn(1).getString();
@@ -594,7 +626,7 @@ std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
 
 Counts OrgStore::counts() {
   auto count = [&](const char* sql) {
-    SQLite::Statement s(db_, sql);
+    SQLite::Statement& s = prepared(sql);
     s.executeStep();
     return s.getColumn(0).getInt64();
   };

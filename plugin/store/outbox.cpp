@@ -16,11 +16,14 @@ bool Outbox::enqueue(const std::string& idempotency_key, const std::string& type
   return insert.exec() == 1;
 }
 
-std::vector<OutboxEntry> Outbox::pending(int limit) {
+std::vector<OutboxEntry> Outbox::pending(int limit) { return pending_after(0, limit); }
+
+std::vector<OutboxEntry> Outbox::pending_after(std::int64_t after_id, int limit) {
   SQLite::Statement query(db_,
                           "SELECT id, idempotency_key, type, payload, attempts FROM outbox "
-                          "WHERE delivered_at IS NULL ORDER BY id LIMIT ?");
-  query.bind(1, limit);
+                          "WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?");
+  query.bind(1, after_id);
+  query.bind(2, limit);
   std::vector<OutboxEntry> out;
   while (query.executeStep()) {
     out.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(),

@@ -13,8 +13,9 @@ using namespace mentoring::domain;
 namespace {
 
 std::optional<std::string> optional_string(const json& record, const char* key) {
-  if (!record.contains(key) || record[key].is_null()) return std::nullopt;
-  return record[key].get<std::string>();
+  auto it = record.find(key);
+  if (it == record.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
 }
 
 std::optional<Date> optional_date(const json& record, const char* key) {
@@ -43,7 +44,7 @@ Person person_from_json(const json& r) {
   p.location = optional_string(r, "location");
   p.start_date = optional_date(r, "start_date");
   p.end_date = optional_date(r, "end_date");
-  if (r.contains("languages")) p.languages = r["languages"].get<std::vector<std::string>>();
+  if (auto it = r.find("languages"); it != r.end()) p.languages = it->get<std::vector<std::string>>();
   return p;
 }
 

@@ -3,8 +3,11 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/sync/codec.hpp>
+#include <mentoring/sync/record_check.hpp>
 
 #include <SQLiteCpp/Transaction.h>
+
+#include <optional>
 
 namespace mentoring::sync {
 
@@ -27,6 +30,13 @@ constexpr StreamKind kStreams[] = {
 // than this in one run is synced over several runs.
 constexpr int kMaxPagesPerRun = 100000;
 
+// Actions per push call: large enough to amortise the call, small enough for
+// a host's request size limits.
+constexpr int kDeliveryBatch = 500;
+
+// Records per sync transaction: fewer commits on large syncs, bounded WAL growth.
+constexpr std::size_t kRecordsPerTransaction = 50000;
+
 bool has_capability(const json& adapter, const char* capability) {
   for (const auto& c : adapter.value("capabilities", json::array())) {
     if (c == capability) return true;
@@ -47,7 +57,7 @@ std::string record_label(const json& record) {
 // Stores one record; answers a problem message, or "" when stored.
 std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& record,
                    const std::string& source) {
-  auto problems = schema::validate(kind.schema, record, source);
+  auto problems = check_record(kind.schema, record, source);
   if (!problems.empty()) {
     std::string message;
     for (const auto& p : problems) message += (message.empty() ? "" : "; ") + p.message();
@@ -94,6 +104,16 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   r.stream = kind.stream;
   r.status = "unchanged";
   std::optional<std::string> cursor = store.cursor(adapter, kind.stream);
+  // Consecutive pages share a transaction (up to kRecordsPerTransaction
+  // records): each page's cursor is written with its records, so a crash loses
+  // whole pages only, and they are read again from the stored cursor.
+  std::optional<SQLite::Transaction> txn;
+  std::size_t in_transaction = 0;
+  auto commit = [&] {
+    if (txn) txn->commit();
+    txn.reset();
+    in_transaction = 0;
+  };
   for (int page = 0; page < kMaxPagesPerRun; ++page) {
     json request = {{"stream", kind.stream}, {"cursor", cursor ? json(*cursor) : json(nullptr)}};
     json answer;
@@ -116,36 +136,38 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       ++report.rejected_pages;
       break;
     }
-    const json records = answer.value("records", json::array());
+    static const json kNoRecords = json::array();
+    auto found = answer.find("records");
+    const json& records = found != answer.end() && found->is_array() ? *found : kNoRecords;
     r.skipped += answer.value("skipped", 0);
     bool page_clean = true;
-    {
-      SQLite::Transaction txn(store.database());
-      for (const auto& record : records) {
-        ++r.read;
-        std::string source = adapter + " " + kind.stream + " record " + record_label(record);
-        std::string problem = ingest(store, kind, record, source);
-        if (problem.empty()) {
-          ++r.stored;
-        } else {
-          page_clean = false;
-          ++r.rejected_records;
-          ++report.rejected_records;
-          r.problems.push_back({{"message", problem}});
-        }
+    if (!txn) txn.emplace(store.database());
+    for (const auto& record : records) {
+      ++r.read;
+      std::string source = adapter + " " + kind.stream + " record " + record_label(record);
+      std::string problem = ingest(store, kind, record, source);
+      if (problem.empty()) {
+        ++r.stored;
+      } else {
+        page_clean = false;
+        ++r.rejected_records;
+        ++report.rejected_records;
+        r.problems.push_back({{"message", problem}});
       }
-      // The cursor moves only past a page that was stored whole.
-      if (page_clean && answer.contains("next_cursor") && answer["next_cursor"].is_string()) {
-        store.set_cursor(adapter, kind.stream, answer["next_cursor"].get<std::string>());
-      }
-      txn.commit();
     }
+    // The cursor moves only past a page that was stored whole.
+    auto next = answer.find("next_cursor");
+    if (page_clean && next != answer.end() && next->is_string()) {
+      store.set_cursor(adapter, kind.stream, next->get<std::string>());
+    }
+    in_transaction += records.size();
     if (!answer.value("unchanged", false) || !records.empty()) r.status = "stored";
     if (!page_clean || !answer.value("more", false)) break;
-    cursor = answer.value("next_cursor", json(nullptr)).is_string()
-                 ? std::optional(answer["next_cursor"].get<std::string>())
-                 : std::nullopt;
+    if (in_transaction >= kRecordsPerTransaction) commit();
+    cursor = next != answer.end() && next->is_string() ? std::optional(next->get<std::string>())
+                                                       : std::nullopt;
   }
+  commit();
   if (r.status == "unchanged" && !store.cursor(adapter, kind.stream)) r.status = "nothing to read";
   report.streams.push_back(std::move(r));
 }
@@ -173,14 +195,25 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
   for (const auto& adapter : adapters) {
     if (has_capability(adapter, "write_actions")) writers.push_back(adapter["name"]);
   }
-  auto pending = outbox.pending();
-  if (!pending.empty() && writers.empty()) {
-    report.errors.push_back({{"message", "no adapter of this organisation declares write_actions; " +
-                                             std::to_string(pending.size()) + " action(s) wait in the outbox"}});
+  if (writers.empty()) {
+    auto waiting = outbox.count_pending();
+    if (waiting > 0) {
+      report.errors.push_back({{"message", "no adapter of this organisation declares write_actions; " +
+                                               std::to_string(waiting) + " action(s) wait in the outbox"}});
+    }
+    report.pending = waiting;
+    return report;
   }
-  if (!pending.empty() && !writers.empty()) {
+  // In batches, oldest first; a batch that delivers nothing ends the run (the
+  // rest waits for the next run rather than being retried in a loop).
+  std::int64_t last_id = 0;
+  while (true) {
+    auto pending = outbox.pending_after(last_id, kDeliveryBatch);
+    if (pending.empty()) break;
+    last_id = pending.back().id;
     json batch = json::array();
     for (const auto& entry : pending) batch.push_back(json::parse(entry.payload));
+    int delivered_before = report.delivered + report.duplicates;
     for (const auto& writer : writers) {
       json answer;
       try {
@@ -206,6 +239,7 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
       }
       txn.commit();
     }
+    if (report.delivered + report.duplicates == delivered_before) break;
   }
   report.pending = outbox.count_pending();
   return report;

@@ -5,6 +5,7 @@
 namespace mentoring::training {
 
 using namespace mentoring::domain;
+using std::chrono::days;
 
 TrainingRules rules_for(const Programme& programme, Role role) {
   TrainingRules rules;

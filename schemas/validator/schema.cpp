@@ -296,17 +296,20 @@ ValidationError::ValidationError(std::vector<Problem> problems)
     : std::runtime_error(join_messages(problems)), problems_(std::move(problems)) {}
 
 nlohmann::json parse(std::string_view text, const std::string& source) {
-  std::size_t bad = 0;
-  if (!is_valid_utf8(text, &bad)) {
-    throw ValidationError({{source, "", "invalid UTF-8 at byte " + std::to_string(bad),
-                            "UTF-8 encoded JSON"}});
-  }
-  bool blank = std::all_of(text.begin(), text.end(),
-                           [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; });
-  if (blank) throw ValidationError({{source, "", "an empty file", "a JSON document"}});
   try {
+    // nlohmann rejects invalid UTF-8 itself; the byte offset is looked up
+    // below only when parsing fails, so large pages are scanned once.
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
+    std::size_t bad = 0;
+    if (!is_valid_utf8(text, &bad)) {
+      throw ValidationError({{source, "", "invalid UTF-8 at byte " + std::to_string(bad),
+                              "UTF-8 encoded JSON"}});
+    }
+    bool blank = std::all_of(text.begin(), text.end(), [](char c) {
+      return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    });
+    if (blank) throw ValidationError({{source, "", "an empty file", "a JSON document"}});
     // Turn nlohmann's byte offset into line:column for people.
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {

@@ -15,10 +15,13 @@
 #include <mentoring/domain/records.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <optional>
 #include <set>
 #include <string>
@@ -125,8 +128,16 @@ class OrgStore {
   Counts counts();
 
  private:
+  // The statement for this SQL, compiled once per store and reset for reuse:
+  // the sync path runs the same few statements a million times. `sql` must
+  // outlive the store (a literal or a static): it is looked up by address.
+  SQLite::Statement& prepared(const char* sql);
+  SQLite::Statement& prepared_dynamic(const std::string& sql);
+
   std::filesystem::path path_;
   SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_
+  std::unordered_map<const char*, SQLite::Statement*> by_address_;
 };
 
 }  // namespace mentoring::store

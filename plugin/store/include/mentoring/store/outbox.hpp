@@ -30,6 +30,8 @@ class Outbox {
   bool enqueue(const std::string& idempotency_key, const std::string& type,
                const std::string& payload, const std::string& created_at);
   std::vector<OutboxEntry> pending(int limit = 1000);
+  // Pending entries with an id above after_id, oldest first.
+  std::vector<OutboxEntry> pending_after(std::int64_t after_id, int limit);
   void mark_delivered(const std::string& idempotency_key, const std::string& at);
   void mark_failed(const std::string& idempotency_key, const std::string& error);
   std::int64_t count_pending();

@@ -1,0 +1,50 @@
+// bamboohr_adapter/bamboohr_adapter.hpp — BambooHR as a host system: people
+// with their supervisor (GET /api/v1/employees, cursor-paged; increments from
+// /api/v1/employees/changed), time-off requests as leave records
+// (GET /api/v1/time_off/requests, read in date windows), and the HMAC check
+// of BambooHR webhooks. Write-back is not offered (see README.md).
+//
+//   BambooHrAdapter adapter(config_json, services);
+//   adapter.call("pull", R"({"stream":"people","cursor":null})");
+#pragma once
+
+#include <rest_common/rest_client.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mentoring::adapters::bamboohr {
+
+// What the adapter needs from its host; in a module, mentoring::Host.
+struct Services {
+  rest::Transport http;
+  std::function<std::optional<std::string>(const std::string& name)> secret;
+  std::function<std::int64_t()> now_unix_ms;
+  std::function<void(std::string_view)> warn;
+};
+
+class BambooHrAdapter {
+ public:
+  // config_json: {"organisation", "name", "base_dir", "settings"} (adapters/README.md).
+  // Throws mentoring::Error(MENTORING_ERR_INVALID_INPUT) listing every settings problem.
+  BambooHrAdapter(std::string_view config_json, Services services);
+  ~BambooHrAdapter();
+
+  // check | pull | push | verify_webhook
+  std::string call(std::string_view command, std::string_view input);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// The embedded settings.schema.json.
+std::string_view settings_schema_text();
+
+}  // namespace mentoring::adapters::bamboohr

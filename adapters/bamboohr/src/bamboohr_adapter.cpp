@@ -1,0 +1,493 @@
+#include "bamboohr_adapter/bamboohr_adapter.hpp"
+
+#include <mentoring/schema.hpp>
+#include <rest_common/check.hpp>
+#include <rest_common/crypto.hpp>
+#include <rest_common/mapping.hpp>
+#include <rest_common/pagination.hpp>
+#include <rest_common/pull_page.hpp>
+
+#include <algorithm>
+
+namespace mentoring::adapters::bamboohr {
+
+namespace detail {
+extern const std::string_view kSettingsSchemaText;
+}
+
+std::string_view settings_schema_text() { return detail::kSettingsSchemaText; }
+
+using nlohmann::json;
+using rest::PullPage;
+using rest::RecordProblem;
+
+namespace {
+
+constexpr const char* kAdapter = "bamboohr";
+
+// Our person field -> BambooHR field name (GET /employees ?fields=).
+const std::vector<std::pair<std::string, std::string>> kDefaultPersonFields = {
+    {"first_name", "firstName"},     {"last_name", "lastName"},
+    {"email", "workEmail"},          {"manager_id", "reportsToId"},
+    {"department", "departmentName"}, {"location", "locationName"},
+    {"start_date", "hireDate"},      {"end_date", "terminationDate"}};
+
+// BambooHR's time-off statuses -> ours. "superceded" is how part of the API
+// spells it; a superseded request was replaced by an edited one, which
+// carries on, so this one no longer stands.
+std::optional<std::string> leave_status(const std::string& theirs) {
+  std::string s = rest::lower_trimmed(theirs);
+  if (s == "approved") return "approved";
+  if (s == "requested") return "requested";
+  if (s == "denied" || s == "declined") return "denied";
+  if (s == "canceled" || s == "cancelled" || s == "superseded" || s == "superceded") return "cancelled";
+  return std::nullopt;
+}
+
+// A scalar BambooHR value as text: ids arrive as strings or numbers.
+std::optional<std::string> as_text(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct BambooHrAdapter::State {
+  Services services;
+  std::string organisation, name, system;
+  json settings;
+  std::unique_ptr<rest::RestClient> api;
+  std::string api_key_secret = "BAMBOOHR_API_KEY";
+  std::string webhook_key_secret = "BAMBOOHR_WEBHOOK_KEY";
+  std::optional<std::string> missing_key_message;  // set when the API key secret is missing
+  std::map<std::string, std::string> person_fields;
+  rest::LeaveTypeMap leave_types;
+
+  std::string today() const { return rest::date_from_unix(services.now_unix_ms() / 1000); }
+
+  void require_key() const {
+    if (missing_key_message) throw rest::RestError(rest::Failure::unauthenticated, *missing_key_message);
+  }
+
+  // ------------------------------------------------------------------ people
+  std::string people_query(const json& people) const {
+    std::string fields;
+    for (const auto& [ours, theirs] : person_fields) fields += (fields.empty() ? "" : ",") + theirs;
+    for (const auto& attribute : people.value("attributes", json::array())) {
+      fields += "," + attribute.get<std::string>();
+    }
+    std::string query = "?fields=" + rest::url_encode(fields);
+    if (!people.value("include_former", false)) query += "&filter%5Bstatus%5D=active";
+    return query;
+  }
+
+  void map_person(const json& item, long long row, const std::string& source, const json& people,
+                  PullPage& page) const {
+    auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
+                       const std::string& expected) {
+      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+    };
+    if (!item.is_object()) {
+      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "an employee object"});
+      return;
+    }
+    auto id = as_text(item.value("employeeId", json()));
+    if (!id || id->empty()) {
+      problem("employeeId", "/id", item.value("employeeId", json("(missing)")), "the employee id (string or number)");
+      return;
+    }
+    json person = {{"id", *id}};
+    auto text_field = [&](const std::string& ours, bool is_id) -> json {
+      const std::string& theirs = person_fields.at(ours);
+      if (!item.contains(theirs) || item[theirs].is_null()) return nullptr;
+      const json& value = item[theirs];
+      if (is_id) {
+        if (auto text = as_text(value)) return text->empty() ? json(nullptr) : json(*text);
+      } else if (value.is_string()) {
+        return value.get<std::string>().empty() ? json(nullptr) : value;
+      }
+      problem(theirs, "/" + ours, value, is_id ? "an employee id or null" : "a string or null");
+      return nullptr;
+    };
+    auto date_field = [&](const std::string& ours) -> json {
+      const std::string& theirs = person_fields.at(ours);
+      if (!item.contains(theirs) || item[theirs].is_null()) return nullptr;
+      const json& value = item[theirs];
+      // BambooHR writes an empty date as "0000-00-00".
+      if (value.is_string() && (value == "" || value == "0000-00-00")) return nullptr;
+      if (value.is_string() && rest::is_date(value.get<std::string>())) return value;
+      problem(theirs, "/" + ours, value, "a date YYYY-MM-DD or null");
+      return nullptr;
+    };
+    json first = text_field("first_name", false), last = text_field("last_name", false);
+    std::string full = (first.is_string() ? first.get<std::string>() : "") +
+                       (first.is_string() && last.is_string() ? " " : "") +
+                       (last.is_string() ? last.get<std::string>() : "");
+    if (full.empty()) {
+      problem(person_fields.at("first_name"), "/name", item.value(person_fields.at("first_name"), json("(missing)")),
+              "a first or last name");
+    }
+    person["name"] = full.empty() ? json("?") : json(full);
+    person["email"] = text_field("email", false);
+    person["manager_id"] = text_field("manager_id", true);
+    person["department"] = text_field("department", false);
+    person["location"] = text_field("location", false);
+    person["start_date"] = date_field("start_date");
+    person["end_date"] = date_field("end_date");
+    json attributes = json::object();
+    for (const auto& attribute : people.value("attributes", json::array())) {
+      std::string key = attribute.get<std::string>();
+      if (item.contains(key) && !item[key].is_null()) attributes[key] = item[key];
+    }
+    if (!attributes.empty()) person["attributes"] = attributes;
+    if (page.has_problems()) return;
+    page.add_record(std::move(person), "person", source, row, source + " record " + std::to_string(row));
+  }
+
+  json pull_people(const json& cursor_in) {
+    if (!settings.contains("people")) return PullPage::unconfigured();
+    require_key();
+    const json& people = settings["people"];
+    json cursor = rest::decode_cursor(cursor_in, kAdapter);
+    long long page_size = people.value("page_size", 250);
+    long long now = services.now_unix_ms();
+    long long full_every_ms = people.value("full_sync_every_hours", 24) * 3600LL * 1000;
+    PullPage page(cursor_in);
+
+    std::string mode = cursor.value("mode", std::string("full"));
+    // A periodic full read catches what increments cannot (eg missed deletions).
+    if (mode == "since" && now - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
+
+    if (mode == "full") {
+      long long started = cursor.value("mode", std::string()) == "full" ? cursor.value("started_ms", now) : now;
+      std::string path = "/api/v1/employees" + people_query(people) +
+                         "&page%5Blimit%5D=" + std::to_string(page_size);
+      if (cursor.value("mode", std::string()) == "full" && cursor.contains("after")) {
+        path += "&page%5Bafter%5D=" + rest::url_encode(cursor["after"].get<std::string>());
+      }
+      std::string source = system + " GET /api/v1/employees";
+      json body = api->get_json(path, "people page");
+      if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
+        page.add_problem({source, std::nullopt, "data", "", schema::describe(body),
+                          "an object with a \"data\" array of employees"});
+        return page.answer("", false);
+      }
+      long long row = 0;
+      for (const auto& item : body["data"]) map_person(item, ++row, source, people, page);
+      json next = body.contains("meta") && body["meta"].is_object() ? body["meta"].value("page", json::object())
+                                                                    : json::object();
+      json next_cursor = next.is_object() ? next.value("nextCursor", json()) : json();
+      if (next_cursor.is_string() && !next_cursor.get<std::string>().empty()) {
+        return page.answer(rest::encode_cursor({{"mode", "full"}, {"after", next_cursor}, {"started_ms", started}}),
+                           true);
+      }
+      return page.answer(rest::encode_cursor({{"mode", "since"},
+                                              {"since", rest::iso_from_unix_ms(started)},
+                                              {"full_at_ms", started}}),
+                         false);
+    }
+
+    // Increments: what changed since the last read, fetched by id, a page at a time.
+    std::string since = cursor.value("since", std::string());
+    std::string source = system + " GET /api/v1/employees/changed";
+    json changed = api->get_json("/api/v1/employees/changed?since=" + rest::url_encode(since), "people changed since " + since);
+    if (!changed.is_object() || !changed.contains("employees") ||
+        !(changed["employees"].is_object() || changed["employees"].is_array())) {
+      page.add_problem({source, std::nullopt, "employees", "", schema::describe(changed),
+                        "an object with an \"employees\" object keyed by id"});
+      return page.answer("", false);
+    }
+    std::vector<std::string> ids;
+    for (const auto& [key, entry] : changed["employees"].items()) {
+      std::string action = entry.is_object() ? rest::lower_trimmed(entry.value("action", std::string())) : "";
+      if (action == "deleted") {
+        page.skip();  // gone from BambooHR; the next full read no longer lists them
+        continue;
+      }
+      auto id = entry.is_object() ? as_text(entry.value("id", json(key))) : std::optional(key);
+      if (id) ids.push_back(*id);
+    }
+    std::sort(ids.begin(), ids.end());
+    std::string latest = changed.value("latest", since);
+    long long offset = cursor.value("offset", 0LL);
+    if (ids.empty()) {
+      return page.answer(cursor_in.is_string() ? cursor_in.get<std::string>() : "", false, true);
+    }
+    std::string filter;
+    long long end = std::min<long long>(offset + page_size, static_cast<long long>(ids.size()));
+    for (long long i = offset; i < end; ++i) filter += "&filter%5Bids%5D%5B%5D=" + rest::url_encode(ids[i]);
+    json body = api->get_json("/api/v1/employees" + people_query(json{{"include_former", true}}) + filter +
+                                  "&page%5Blimit%5D=" + std::to_string(page_size),
+                              "changed people");
+    std::string by_id_source = system + " GET /api/v1/employees (changed since " + since + ")";
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
+      page.add_problem({by_id_source, std::nullopt, "data", "", schema::describe(body), "an object with a \"data\" array"});
+      return page.answer("", false);
+    }
+    long long row = 0;
+    for (const auto& item : body["data"]) map_person(item, ++row, by_id_source, people, page);
+    bool more = end < static_cast<long long>(ids.size());
+    json next = more ? json{{"mode", "since"}, {"since", since}, {"offset", end}, {"full_at_ms", cursor.value("full_at_ms", 0LL)}}
+                     : json{{"mode", "since"}, {"since", latest}, {"full_at_ms", cursor.value("full_at_ms", 0LL)}};
+    return page.answer(rest::encode_cursor(next), more);
+  }
+
+  // ------------------------------------------------------------------- leave
+  void map_leave(const json& item, long long row, const std::string& source, const std::string& window_start,
+                 bool first_window, PullPage& page) const {
+    auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
+                       const std::string& expected) {
+      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+    };
+    if (!item.is_object()) {
+      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "a time-off request object"});
+      return;
+    }
+    auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
+    auto id = as_text(item.value("id", json()));
+    auto person = as_text(item.value("employeeId", json()));
+    std::size_t before = 0;
+    (void)before;
+    bool bad = false;
+    if (!id) { problem("id", "/id", get("id"), "the request id"); bad = true; }
+    if (!person) { problem("employeeId", "/person_id", get("employeeId"), "the employee id"); bad = true; }
+    json start = item.value("start", json()), end = item.value("end", json());
+    if (!start.is_string() || !rest::is_date(start.get<std::string>())) {
+      problem("start", "/start", get("start"), "a date YYYY-MM-DD");
+      bad = true;
+    }
+    if (!end.is_string() || !rest::is_date(end.get<std::string>())) {
+      problem("end", "/expected_end", get("end"), "a date YYYY-MM-DD");
+      bad = true;
+    }
+    if (bad) return;
+    // A request spanning several windows is listed in each; it belongs to the
+    // window it starts in (the first window also takes those starting before it).
+    if (start.get<std::string>() < window_start && !first_window) return;
+    const json& type = item.value("type", json());
+    json type_name = type.is_object() ? type.value("name", json()) : json();
+    if (!type_name.is_string()) {
+      problem("type.name", "/type", get("type"), "an object with the time-off type's \"name\"");
+      return;
+    }
+    std::string ours_type;
+    switch (leave_types.map(type_name.get<std::string>(), ours_type)) {
+      case rest::LeaveTypeMap::Outcome::ignored:
+        page.skip();
+        return;
+      case rest::LeaveTypeMap::Outcome::unknown:
+        problem("type.name", "/type", type_name, leave_types.known_names());
+        return;
+      case rest::LeaveTypeMap::Outcome::mapped:
+        break;
+    }
+    const json& status = item.value("status", json());
+    json status_name = status.is_object() ? status.value("status", json()) : json();
+    std::optional<std::string> ours_status =
+        status_name.is_string() ? leave_status(status_name.get<std::string>()) : std::nullopt;
+    if (!ours_status) {
+      problem("status.status", "/status", status_name.is_null() ? get("status") : status_name,
+              "one of approved, requested, denied, canceled, superseded");
+      return;
+    }
+    json last_changed = status.is_object() ? status.value("lastChanged", json()) : json();
+    json leave = {{"id", *id},
+                  {"person_id", *person},
+                  {"type", ours_type},
+                  {"start", start},
+                  {"expected_end", end},
+                  {"actual_end", nullptr},
+                  {"status", *ours_status},
+                  {"last_changed", last_changed.is_string() ? last_changed : json(nullptr)}};
+    page.add_record(std::move(leave), "leave", source, row, source + " record " + std::to_string(row));
+  }
+
+  json pull_leave(const json& cursor_in) {
+    if (!settings.contains("leave")) return PullPage::unconfigured();
+    require_key();
+    const json& leave = settings["leave"];
+    json cursor = rest::decode_cursor(cursor_in, kAdapter);
+    int window_days = leave.value("window_days", 90);
+    std::string today = this->today();
+    std::string horizon = rest::add_days(today, leave.value("horizon_days", 365));
+    std::string first = leave.value("from", rest::add_days(today, -730));
+    // After a full pass, later syncs re-read from lookback_days ago: BambooHR
+    // has no changed-since for time off, and requests change until they end.
+    std::string window = cursor.value("window", first);
+    bool first_window = !cursor.contains("window") || cursor.value("first", false);
+    std::string window_end = rest::add_days(window, window_days - 1);
+    std::string source = system + " GET /api/v1/time_off/requests (" + window + " to " + window_end + ")";
+    PullPage page(cursor_in);
+    json body = api->get_json("/api/v1/time_off/requests?start=" + window + "&end=" + window_end,
+                              "time-off requests " + window + " to " + window_end);
+    if (!body.is_array()) {
+      page.add_problem({source, std::nullopt, std::nullopt, "", schema::describe(body), "an array of time-off requests"});
+      return page.answer("", false);
+    }
+    long long row = 0;
+    for (const auto& item : body) map_leave(item, ++row, source, window, first_window, page);
+    std::string next_window = rest::add_days(window, window_days);
+    if (next_window <= horizon) {
+      return page.answer(rest::encode_cursor({{"window", next_window}}), true);
+    }
+    std::string again = std::max(first, rest::add_days(today, -leave.value("lookback_days", 120)));
+    return page.answer(rest::encode_cursor({{"window", again}, {"first", again == first}}), false);
+  }
+
+  // --------------------------------------------------------------- commands
+  json check() {
+    std::vector<rest::CapabilityCheck> checks;
+    auto probe = [&](const std::string& capability, bool configured, const std::string& path,
+                     const std::string& ok_message) {
+      if (!configured) {
+        checks.push_back(rest::CapabilityCheck::not_configured(
+            capability, "not configured (no \"" + std::string(capability == "read_people" ? "people" : "leave") +
+                            "\" in settings)"));
+        return;
+      }
+      if (missing_key_message) {
+        checks.push_back({capability, true, false, false, false, *missing_key_message});
+        return;
+      }
+      try {
+        api->get_json(path, "check " + capability);
+        checks.push_back(rest::CapabilityCheck::passed(capability, ok_message));
+      } catch (const rest::RestError& e) {
+        checks.push_back(rest::CapabilityCheck::failed(capability, e));
+      }
+    };
+    std::string today = this->today();
+    probe("read_people", settings.contains("people"), "/api/v1/employees?page%5Blimit%5D=1",
+          system + ": employees readable");
+    probe("read_leave", settings.contains("leave"),
+          "/api/v1/time_off/requests?start=" + today + "&end=" + today, system + ": time-off requests readable");
+    if (services.secret(webhook_key_secret)) {
+      checks.push_back(rest::CapabilityCheck::passed("verify_webhook", "webhook key found in secret " + webhook_key_secret));
+    } else {
+      checks.push_back(rest::CapabilityCheck::not_configured(
+          "verify_webhook", "not configured (no host secret " + webhook_key_secret + ")"));
+    }
+    return rest::check_answer(checks);
+  }
+
+  // BambooHR signs each webhook: X-BambooHR-Signature = hex HMAC-SHA256 of
+  // (raw body + X-BambooHR-Timestamp) under the webhook's private key.
+  json verify_webhook(const json& input) {
+    auto key = services.secret(webhook_key_secret);
+    if (!key) {
+      throw Error(MENTORING_ERR_UNAVAILABLE,
+                  name + ": verify_webhook: no host secret " + webhook_key_secret +
+                      " (the privateKey BambooHR returned when the webhook was created)");
+    }
+    if (!input.is_object() || !input.contains("body") || !input["body"].is_string()) {
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  name + ": verify_webhook: expected {\"headers\": {...}, \"body\": \"<raw body>\"}");
+    }
+    std::map<std::string, std::string> headers;
+    const json given = input.value("headers", json::object());  // named: items() refers to it
+    for (const auto& [header, value] : given.items()) {
+      if (value.is_string()) headers[rest::lower_trimmed(header)] = value.get<std::string>();
+    }
+    auto reject = [](const std::string& why) { return json{{"valid", false}, {"message", why}, {"event", nullptr}}; };
+    if (!headers.contains("x-bamboohr-signature")) return reject("no X-BambooHR-Signature header");
+    if (!headers.contains("x-bamboohr-timestamp")) return reject("no X-BambooHR-Timestamp header");
+    const std::string& timestamp = headers["x-bamboohr-timestamp"];
+    const std::string body = input["body"];
+    std::string expected = rest::hmac_sha256_hex(*key, body + timestamp);
+    if (!rest::constant_time_equal(rest::lower_trimmed(headers["x-bamboohr-signature"]), expected)) {
+      return reject("signature does not match (wrong key in " + webhook_key_secret + ", or the body was altered)");
+    }
+    long long tolerance_s = settings.value("webhook_tolerance_s", 300);
+    if (!timestamp.empty() && std::all_of(timestamp.begin(), timestamp.end(), ::isdigit)) {
+      long long age = services.now_unix_ms() / 1000 - std::stoll(timestamp);
+      if (age > tolerance_s || age < -tolerance_s) {
+        return reject("timestamp " + timestamp + " is " + std::to_string(age) + " s away from now (replayed?)");
+      }
+    }
+    json event = json::parse(body, nullptr, false);
+    return {{"valid", true}, {"message", "signature valid"}, {"event", event.is_discarded() ? json(nullptr) : event}};
+  }
+};
+
+BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.services = std::move(services);
+  json config = schema::parse(config_json, "bamboohr adapter config");
+  s.organisation = config.value("organisation", std::string());
+  s.name = config.value("name", std::string("bamboohr"));
+  s.settings = config.value("settings", json::object());
+  std::string where = "adapter \"" + s.name + "\" of " + s.organisation + " settings";
+  static const json schema_doc = json::parse(settings_schema_text());
+  auto problems = schema::validate_against(schema_doc, s.settings, where);
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
+    throw Error(MENTORING_ERR_INVALID_INPUT, message);
+  }
+  std::string domain = s.settings["company_domain"];
+  s.system = "BambooHR (" + domain + ")";
+  s.api_key_secret = s.settings.value("api_key_secret", s.api_key_secret);
+  s.webhook_key_secret = s.settings.value("webhook_key_secret", s.webhook_key_secret);
+  for (const auto& [ours, theirs] : kDefaultPersonFields) s.person_fields[ours] = theirs;
+  if (s.settings.contains("people")) {
+    const json fields = s.settings["people"].value("fields", json::object());  // named: items() refers to it
+    for (const auto& [ours, theirs] : fields.items()) {
+      s.person_fields[ours] = theirs.get<std::string>();
+    }
+  }
+  if (s.settings.contains("leave")) s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
+
+  rest::Endpoint endpoint;
+  endpoint.system = s.system;
+  endpoint.base_url = s.settings.value("base_url", "https://" + domain + ".bamboohr.com");
+  endpoint.headers["Accept"] = "application/json";
+  endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  if (s.settings.contains("ca_bundle")) endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
+  // BambooHR does not publish its limits; it throttles with 503 + Retry-After.
+  json rate = s.settings.value("rate_limit", json{{"per_second", 10}, {"burst", 20}});
+  endpoint.rate_limit = {{"key", s.organisation + "/" + s.name},
+                         {"per_second", rate["per_second"]},
+                         {"burst", rate.value("burst", 1.0)}};
+  auto key = s.services.secret(s.api_key_secret);
+  if (key) {
+    // HTTP Basic: the API key as user name, any password.
+    endpoint.headers["Authorization"] = "Basic " + rest::base64_encode(*key + ":x");
+  } else {
+    s.missing_key_message = s.system + ": no API key: the host has no secret named " + s.api_key_secret +
+                            " (set MENTORING_SECRET_" + s.api_key_secret + " or add it to the secrets file)";
+  }
+  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
+}
+
+BambooHrAdapter::~BambooHrAdapter() = default;
+
+std::string BambooHrAdapter::call(std::string_view command, std::string_view input_text) {
+  State& s = *state_;
+  json input = input_text.empty() ? json::object() : schema::parse(input_text, s.name + " " + std::string(command));
+  if (command == "check") return s.check().dump();
+  if (command == "pull") {
+    if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
+      throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
+    }
+    std::string stream = input["stream"];
+    json cursor = input.value("cursor", json());
+    if (stream == "people") return s.pull_people(cursor).dump();
+    if (stream == "leave") return s.pull_leave(cursor).dump();
+    if (stream == "course_completions") return PullPage::unconfigured().dump();
+    throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: found \"" + stream +
+                                                 "\"; expected one of: people, leave, course_completions");
+  }
+  if (command == "verify_webhook") return s.verify_webhook(input).dump();
+  if (command == "push") {
+    throw Error(MENTORING_ERR_UNAVAILABLE,
+                s.name + ": push: this adapter writes nothing back to BambooHR in this version "
+                         "(capabilities: read_people, read_leave, verify_webhook)");
+  }
+  throw Error(MENTORING_ERR_UNKNOWN_COMMAND, std::string(kAdapter) + " adapter: unknown command \"" +
+                                                 std::string(command) +
+                                                 "\"; expected one of: check, pull, push, verify_webhook");
+}
+
+}  // namespace mentoring::adapters::bamboohr

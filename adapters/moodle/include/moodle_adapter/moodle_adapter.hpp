@@ -1,0 +1,44 @@
+// moodle_adapter/moodle_adapter.hpp — Moodle as the LMS, through its web
+// services (REST protocol, moodlewsrestformat=json, token auth):
+//   course completions  core_enrol_get_enrolled_users (paged with limitfrom /
+//                       limitnumber) + core_completion_get_course_completion_status
+//   enrol_in_course     core_user_get_users_by_field + enrol_manual_enrol_users
+//   calendar_event      core_calendar_create_calendar_events
+// Moodle answers errors as HTTP 200 with {"exception","errorcode","message"};
+// they become named adapter errors (invalid token, missing capability,
+// function not enabled for the service).
+#pragma once
+
+#include <rest_common/rest_client.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mentoring::adapters::moodle {
+
+struct Services {
+  rest::Transport http;
+  std::function<std::optional<std::string>(const std::string& name)> secret;
+  std::function<std::int64_t()> now_unix_ms;
+  std::function<void(std::string_view)> warn;
+};
+
+class MoodleAdapter {
+ public:
+  MoodleAdapter(std::string_view config_json, Services services);
+  ~MoodleAdapter();
+  // check | pull | push
+  std::string call(std::string_view command, std::string_view input);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+std::string_view settings_schema_text();
+
+}  // namespace mentoring::adapters::moodle

@@ -1,0 +1,50 @@
+// The plugin shell's training and supervision runners (training_runner.cpp,
+// supervision_runner.cpp): they read the organisation's state, call the pure
+// domain (mentoring/training, mentoring/supervision), write state and the
+// actions it causes in one transaction, and answer HR's commands.
+#pragma once
+
+#include "run_context.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mentoring::shell {
+
+// Training gaps -> enrol_in_course and reminder actions, for every programme;
+// answers the module's part of the run summary.
+nlohmann::json run_training(RunContext& context);
+// training_blocked, training_rates; nullopt when the command is not one of them.
+std::optional<nlohmann::json> training_command(RunContext& context, std::string_view command,
+                                               const nlohmann::json& input);
+
+// Supervision groups and their schedule (with calendar invites), missed-twice
+// flags, kick-off notes handed to mentees, the pairs' own sessions (first
+// contact, overdue reminders then flags).
+nlohmann::json run_supervision(RunContext& context);
+// kickoff_schedule, kickoff_attendance, kickoff_note, supervision_attendance,
+// session_cadence, session_record, session_list.
+std::optional<nlohmann::json> supervision_command(RunContext& context, std::string_view command,
+                                                  const nlohmann::json& input);
+
+// --- shared by both runners ------------------------------------------------------
+
+// Throws Error(MENTORING_ERR_INVALID_INPUT) listing every problem (JSON pointer
+// first) when `input` does not match schemas/commands/<schema>.input.schema.json.
+void require_valid_input(std::string_view command, std::string_view schema,
+                         const nlohmann::json& input);
+// The programme a command names in /programme, or the only one; throws naming /programme.
+const domain::Programme& programme_for(RunContext& context, std::string_view command,
+                                       const nlohmann::json& input);
+// The programme's section of its definition ("training", "supervision", ...); {} when absent.
+nlohmann::json programme_section(const RunContext& context, const std::string& programme_id,
+                                 const std::string& section);
+// A write-back action as schemas/action.schema.json describes it.
+nlohmann::json make_action(const RunContext& context, const std::string& key,
+                           const std::string& type, const std::optional<std::string>& person_id,
+                           const std::string& programme_id, nlohmann::json payload);
+
+}  // namespace mentoring::shell

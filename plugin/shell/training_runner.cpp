@@ -1,0 +1,271 @@
+// Training's part of the plugin shell: required courses per role, gaps turned
+// into LMS enrolments and reminders, and HR's view of who is blocked.
+#include "session_runners.hpp"
+
+#include <mentoring/schema.hpp>
+#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/sessions_store.hpp>
+#include <mentoring/training/training.hpp>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <map>
+#include <set>
+
+namespace mentoring::shell {
+
+using json = nlohmann::json;
+using namespace mentoring::domain;
+
+// --- shared helpers (declared in session_runners.hpp) --------------------------------
+
+void require_valid_input(std::string_view command, std::string_view schema_name,
+                         const json& input) {
+  auto problems = schema::validate("commands/" + std::string(schema_name) + ".input", input,
+                                   std::string(command));
+  if (problems.empty()) return;
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
+  throw Error(MENTORING_ERR_INVALID_INPUT, message);
+}
+
+const Programme& programme_for(RunContext& c, std::string_view command, const json& input) {
+  std::string known;
+  for (const auto& p : c.programmes) known += (known.empty() ? "" : ", ") + p.id;
+  if (!input.contains("programme")) {
+    if (c.programmes.size() == 1) return c.programmes.front();
+    throw Error(MENTORING_ERR_INVALID_INPUT, std::string(command) +
+                                                 ": /programme: found (missing); expected one of: " +
+                                                 known);
+  }
+  std::string id = input["programme"].get<std::string>();
+  for (const auto& p : c.programmes) {
+    if (p.id == id) return p;
+  }
+  throw Error(MENTORING_ERR_INVALID_INPUT, std::string(command) + ": /programme: found \"" + id +
+                                               "\"; expected one of: " + known);
+}
+
+json programme_section(const RunContext& c, const std::string& programme_id,
+                       const std::string& section) {
+  for (const auto& d : c.programme_definitions) {
+    if (d.value("id", "") == programme_id) return d.value(section, json::object());
+  }
+  return json::object();
+}
+
+json make_action(const RunContext& c, const std::string& key, const std::string& type,
+                 const std::optional<std::string>& person_id, const std::string& programme_id,
+                 json payload) {
+  return {{"idempotency_key", key},
+          {"type", type},
+          {"organisation", c.organisation},
+          {"person_id", person_id ? json(*person_id) : json(nullptr)},
+          {"programme_id", programme_id},
+          {"created_at", c.now},
+          {"payload", std::move(payload)}};
+}
+
+namespace {
+
+// Who is expected to be trained: enrolments from consent until the mentoring ends.
+bool needs_training(EnrolmentState state) {
+  switch (state) {
+    case EnrolmentState::consented:
+    case EnrolmentState::awaiting_training:
+    case EnrolmentState::awaiting_pair:
+    case EnrolmentState::paired:
+    case EnrolmentState::active:
+      return true;
+    default:
+      return false;
+  }
+}
+
+training::TrainingRules rules_for(const RunContext& c, const Programme& programme, Role role) {
+  auto rules = training::rules_for(programme, role);
+  json section = programme_section(c, programme.id, "training");
+  if (section.contains("deadline_days")) rules.deadline_days = section["deadline_days"].get<int>();
+  rules.renew_before_days = section.value("renew_before_days", 30);
+  rules.reminder_days_before = section.value("reminder_days_before", std::vector<int>{7});
+  return rules;
+}
+
+struct Trainee {
+  Enrolment enrolment;
+  training::TrainingStatus status;
+  training::TrainingRules rules;
+};
+
+// Everyone of one programme who needs training, with their status today.
+std::vector<Trainee> trainees(RunContext& c, const Programme& programme,
+                              const std::map<std::string, std::vector<CourseCompletion>>& completions) {
+  std::vector<Trainee> out;
+  for (const auto& e : c.store.enrolments(programme.id)) {
+    if (!needs_training(e.state)) continue;
+    auto rules = rules_for(c, programme, e.role);
+    if (rules.required_courses.empty()) continue;
+    auto found = completions.find(e.person_id);
+    static const std::vector<CourseCompletion> none;
+    auto status = training::training_status(rules, found == completions.end() ? none : found->second,
+                                            c.today);
+    out.push_back({e, std::move(status), std::move(rules)});
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<CourseCompletion>> completions_by_person(RunContext& c) {
+  std::map<std::string, std::vector<CourseCompletion>> out;
+  for (auto& completion : store::SessionsStore(c.store.database()).all_completions()) {
+    out[completion.person_id].push_back(std::move(completion));
+  }
+  return out;
+}
+
+json gaps_json(const training::TrainingStatus& status) {
+  json missing = json::array(), expired = json::array(), expiring = json::array();
+  for (const auto& course : status.courses) {
+    if (course.state == training::CourseState::missing) missing.push_back(course.course_id);
+    if (course.state == training::CourseState::expired) {
+      expired.push_back({{"course_id", course.course_id}, {"lapsed_on", format_date(*course.valid_until)}});
+    }
+    if (course.state == training::CourseState::expiring) {
+      expiring.push_back({{"course_id", course.course_id}, {"lapses_on", format_date(*course.valid_until)}});
+    }
+  }
+  return {{"missing", missing}, {"expired", expired}, {"expiring", expiring}};
+}
+
+std::vector<const Programme*> programmes_asked(RunContext& c, std::string_view command,
+                                               const json& input) {
+  if (input.contains("programme")) return {&programme_for(c, command, input)};
+  std::vector<const Programme*> out;
+  for (const auto& p : c.programmes) out.push_back(&p);
+  return out;
+}
+
+json training_blocked(RunContext& c, const json& input) {
+  require_valid_input("training_blocked", "training-blocked", input);
+  auto completions = completions_by_person(c);
+  json blocked = json::array();
+  for (const Programme* programme : programmes_asked(c, "training_blocked", input)) {
+    auto list = trainees(c, *programme, completions);
+    std::set<std::string> ids;
+    for (const auto& t : list) ids.insert(t.enrolment.person_id);
+    auto people = c.store.people(ids);
+    for (const auto& t : list) {
+      if (t.status.complete()) continue;
+      auto person = people.find(t.enrolment.person_id);
+      json entry = gaps_json(t.status);
+      entry["person_id"] = t.enrolment.person_id;
+      entry["name"] = person != people.end() ? person->second.name : "";
+      entry["programme"] = programme->id;
+      entry["role"] = to_string(t.enrolment.role);
+      entry["state"] = to_string(t.enrolment.state);
+      blocked.push_back(std::move(entry));
+    }
+  }
+  return {{"today", format_date(c.today)}, {"blocked", blocked}};
+}
+
+// Counts only: completion rates are about training records, not evaluation
+// answers, but a percentage of a handful of people says little; HR divides.
+json training_rates(RunContext& c, const json& input) {
+  require_valid_input("training_rates", "training-rates", input);
+  auto completions = completions_by_person(c);
+  json rows = json::array();
+  for (const Programme* programme : programmes_asked(c, "training_rates", input)) {
+    std::map<Role, std::array<int, 4>> counts;  // people, complete, expiring, blocked
+    for (const auto& t : trainees(c, *programme, completions)) {
+      auto& row = counts[t.enrolment.role];
+      row[0]++;
+      bool any_expiring = false;
+      for (const auto& course : t.status.courses) {
+        any_expiring |= course.state == training::CourseState::expiring;
+      }
+      if (!t.status.complete()) {
+        row[3]++;
+      } else {
+        row[1]++;
+        if (any_expiring) row[2]++;
+      }
+    }
+    for (const auto& [role, row] : counts) {
+      rows.push_back({{"programme", programme->id}, {"role", to_string(role)}, {"people", row[0]},
+                      {"complete", row[1]}, {"expiring", row[2]}, {"blocked", row[3]}});
+    }
+  }
+  return {{"today", format_date(c.today)}, {"rates", rows}};
+}
+
+}  // namespace
+
+json run_training(RunContext& c) {
+  store::Outbox outbox(c.store.database());
+  auto completions = completions_by_person(c);
+  int enrolments_sent = 0, reminders_sent = 0, blocked = 0, complete = 0;
+  json ready = json::array();
+  for (const auto& programme : c.programmes) {
+    auto list = trainees(c, programme, completions);
+    if (list.empty()) continue;
+    std::set<std::string> ids;
+    for (const auto& t : list) ids.insert(t.enrolment.person_id);
+    auto people = c.store.people(ids);
+    SQLite::Transaction txn(c.store.database());
+    for (const auto& t : list) {
+      const std::string& person_id = t.enrolment.person_id;
+      if (t.status.complete()) {
+        ++complete;
+        // The enrolment lifecycle moves these on (awaiting_training -> awaiting_pair).
+        if (t.enrolment.state == EnrolmentState::awaiting_training) {
+          ready.push_back({{"enrolment_id", t.enrolment.id}, {"person_id", person_id},
+                           {"programme", programme.id}});
+        }
+      } else {
+        ++blocked;
+      }
+      auto since = t.enrolment.consent_on ? t.enrolment.consent_on : t.enrolment.created_on;
+      auto person = people.find(person_id);
+      json to = {{"name", person != people.end() ? person->second.name : person_id},
+                 {"email", person != people.end() && person->second.email
+                               ? json(*person->second.email) : json(nullptr)}};
+      for (const auto& step : training::plan_training(t.rules, {person_id, since}, t.status, c.today)) {
+        std::string key = "training/" + c.organisation + "/" + programme.id + "/" + person_id + "/" +
+                          std::string(to_string(t.enrolment.role)) + "/" + step.key;
+        bool enrol = step.kind == training::TrainingStep::Kind::enrol_in_course;
+        std::string type = enrol ? "enrol_in_course" : "reminder";
+        json payload = {{"to", to},
+                        {"reason", step.reason},
+                        {"role", to_string(t.enrolment.role)},
+                        {"programme", {{"id", programme.id}, {"name", programme.name}}},
+                        {"subject", enrol ? "Training for " + programme.name
+                                          : "Reminder: training for " + programme.name},
+                        {"text", step.text},
+                        {"due_by", step.due_by ? json(format_date(*step.due_by)) : json(nullptr)}};
+        if (!step.course_id.empty()) payload["course_id"] = step.course_id;
+        if (outbox.enqueue(key, type, make_action(c, key, type, person_id, programme.id, payload).dump(),
+                           c.now)) {
+          ++(enrol ? enrolments_sent : reminders_sent);
+        }
+      }
+    }
+    txn.commit();
+  }
+  json problems = json::array();
+  for (const auto& future : store::SessionsStore(c.store.database()).completions_after(c.today)) {
+    problems.push_back(*training::check_completion(future, true, {}, c.today));
+  }
+  return {{"enabled", true},   {"status", "ran"},
+          {"complete", complete}, {"blocked", blocked},
+          {"enrol_in_course", enrolments_sent}, {"reminders", reminders_sent},
+          {"ready_for_pairing", ready}, {"problems", problems}};
+}
+
+std::optional<json> training_command(RunContext& c, std::string_view command, const json& input) {
+  if (command == "training_blocked") return training_blocked(c, input);
+  if (command == "training_rates") return training_rates(c, input);
+  return std::nullopt;
+}
+
+}  // namespace mentoring::shell

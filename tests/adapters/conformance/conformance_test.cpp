@@ -1,0 +1,241 @@
+// The conformance suite: one set of expectations every REST adapter meets
+// against the loopback fake of its host system (adapters/README.md, "pull").
+#include "subject.hpp"
+
+#include <mentoring/module.hpp>
+#include <mentoring/schema.hpp>
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using mentoring::conformance::Subject;
+using mentoring::conformance::SubjectFactory;
+using mentoring::conformance::TestHost;
+using nlohmann::json;
+
+namespace {
+
+struct Named {
+  std::string name;
+  SubjectFactory make;
+};
+
+struct Pulled {
+  std::vector<json> records;
+  int pages = 0;
+  long long skipped = 0;
+  json last;
+};
+
+class Conformance : public ::testing::TestWithParam<Named> {
+ protected:
+  void SetUp() override { subject_ = GetParam().make(host_); }
+
+  // Pulls a stream from the beginning until the adapter says there is no more.
+  Pulled pull_all(const std::string& stream) {
+    Pulled out;
+    json cursor = nullptr;
+    for (int guard = 0; guard < 10000; ++guard) {
+      json answer = json::parse(subject_->call("pull", {{"stream", stream}, {"cursor", cursor}}));
+      ++out.pages;
+      EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+      for (auto& r : answer["records"]) out.records.push_back(r);
+      out.skipped += answer.value("skipped", 0LL);
+      out.last = answer;
+      cursor = answer["next_cursor"];
+      if (!answer.value("more", false)) break;
+    }
+    return out;
+  }
+
+  // The subject (fake server + adapter) is destroyed after the host, so the
+  // HTTP client's kept-alive connections are closed before the server stops.
+  std::unique_ptr<Subject> subject_;
+  TestHost host_;
+};
+
+std::string describe(const testing::TestParamInfo<Named>& info) { return info.param.name; }
+
+}  // namespace
+
+// For adapters of HR systems (people and leave); an LMS adapter is not run
+// through these at all, rather than being skipped.
+class HrConformance : public Conformance {};
+
+TEST_P(HrConformance, PeoplePullDeliversEveryCurrentPersonValidAndPaged) {
+  ASSERT_TRUE(subject_->reads_people());
+  subject_->create(40);
+  Pulled pulled = pull_all("people");
+  EXPECT_EQ(pulled.records.size(), subject_->expected_people());
+  EXPECT_GT(pulled.pages, 2) << "a small page size must give several pages";
+  std::set<std::string> ids;
+  std::size_t with_manager = 0;
+  for (const auto& person : pulled.records) {
+    EXPECT_TRUE(mentoring::schema::validate("person", person, "person").empty()) << person.dump();
+    ids.insert(person["id"].get<std::string>());
+    with_manager += person["manager_id"].is_string();
+  }
+  EXPECT_EQ(ids.size(), pulled.records.size()) << "no person twice";
+  EXPECT_GT(with_manager, pulled.records.size() / 2) << "supervisors are read";
+}
+
+TEST_P(HrConformance, LeavePullMapsTypesAndSkipsIgnoredOnes) {
+  ASSERT_TRUE(subject_->reads_leave());
+  subject_->create(40);
+  Pulled pulled = pull_all("leave");
+  EXPECT_EQ(pulled.records.size(), subject_->expected_leave());
+  EXPECT_EQ(static_cast<std::size_t>(pulled.skipped), subject_->expected_skipped_leave());
+  std::set<std::string> statuses;
+  for (const auto& leave : pulled.records) {
+    EXPECT_TRUE(mentoring::schema::validate("leave", leave, "leave").empty()) << leave.dump();
+    statuses.insert(leave["status"].get<std::string>());
+  }
+  EXPECT_TRUE(statuses.contains("approved") && statuses.contains("cancelled")) << "statuses are mapped";
+}
+
+TEST_P(Conformance, WrongCredentialsAreNamedAndCheckSaysAuthenticatedFalse) {
+  subject_->create(40, /*wrong_credentials=*/true);
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  try {
+    subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}});
+    FAIL() << "pull with wrong credentials must fail";
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_FAILED);
+    std::string message = e.what();
+    EXPECT_NE(message.find("credentials"), std::string::npos) << message;
+    EXPECT_EQ(message.find("wrong-key-456"), std::string::npos) << "the key is never shown: " << message;
+  }
+  json check = json::parse(subject_->call("check", json::object()));
+  EXPECT_FALSE(check["ok"].get<bool>());
+  bool some_unauthenticated = false;
+  for (const auto& c : check["capabilities"]) {
+    if (c["configured"] == true && c["reachable"] == true && c["authenticated"] == false) some_unauthenticated = true;
+  }
+  EXPECT_TRUE(some_unauthenticated) << check.dump(1);
+}
+
+TEST_P(Conformance, CheckPassesWithGoodSettings) {
+  subject_->create(40);
+  json check = json::parse(subject_->call("check", json::object()));
+  for (const auto& c : check["capabilities"]) {
+    if (c["configured"] == true) {
+      EXPECT_TRUE(c["reachable"] == true && c["authenticated"] == true && c["permitted"] == true) << c.dump();
+    }
+  }
+}
+
+TEST_P(Conformance, UnreachableHostIsUnavailableAndCheckSaysNotReachable) {
+  subject_->create_unreachable();
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  try {
+    subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}});
+    FAIL() << "pull from an unreachable host must fail";
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE);
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:1"), std::string::npos) << e.what();
+  }
+  json check = json::parse(subject_->call("check", json::object()));
+  EXPECT_FALSE(check["ok"].get<bool>());
+  for (const auto& c : check["capabilities"]) {
+    if (c["configured"] == true) {
+      EXPECT_FALSE(c["reachable"].get<bool>()) << c.dump();
+    }
+  }
+}
+
+TEST_P(Conformance, ThrottledRequestsAreRetriedAfterRetryAfter) {
+  subject_->create(40);
+  subject_->throttle_next(2, 1);
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  json answer = json::parse(subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}}));
+  EXPECT_TRUE(answer["problems"].empty());
+  EXPECT_FALSE(answer["records"].empty());
+}
+
+TEST_P(Conformance, PersistentThrottlingIsUnavailableNamingTheRateLimit) {
+  subject_->create(40);
+  subject_->throttle_next(100, 1);
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  try {
+    subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}});
+    FAIL();
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE);
+    EXPECT_NE(std::string(e.what()).find("rate limited"), std::string::npos) << e.what();
+  }
+  subject_->throttle_next(0, 1);
+}
+
+TEST_P(Conformance, HtmlWhereJsonWasExpectedIsNamed) {
+  subject_->create(40);
+  subject_->html_next(1);
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  try {
+    subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}});
+    FAIL();
+  } catch (const mentoring::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("HTML"), std::string::npos) << e.what();
+  }
+}
+
+TEST_P(Conformance, MalformedRecordIsAProblemAndTheCursorDoesNotMove) {
+  subject_->create(40);
+  std::string field = subject_->corrupt_a_person();
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  json input_cursor = nullptr;
+  json answer = json::parse(subject_->call("pull", {{"stream", stream}, {"cursor", input_cursor}}));
+  ASSERT_FALSE(answer["problems"].empty());
+  EXPECT_TRUE(answer["records"].empty()) << "a page with problems is atomic";
+  EXPECT_EQ(answer["next_cursor"], input_cursor);
+  EXPECT_FALSE(answer["more"].get<bool>());
+  const json& problem = answer["problems"][0];
+  EXPECT_EQ(problem["field"], field) << problem.dump();
+  EXPECT_TRUE(problem["row"].is_number()) << problem.dump();
+  EXPECT_NE(problem["message"].get<std::string>().find(field), std::string::npos);
+}
+
+TEST_P(HrConformance, UnknownLeaveTypeIsAProblemNamingTheField) {
+  ASSERT_TRUE(subject_->reads_leave());
+  subject_->create(40);
+  std::string field = subject_->unknown_leave_type();
+  bool found = false;
+  json cursor = nullptr;
+  for (int page = 0; page < 100 && !found; ++page) {
+    json answer = json::parse(subject_->call("pull", {{"stream", "leave"}, {"cursor", cursor}}));
+    for (const auto& problem : answer["problems"]) {
+      if (problem["field"] == field) {
+        found = true;
+        EXPECT_NE(problem["expected"].get<std::string>().find("Maternity Leave"), std::string::npos) << problem.dump();
+        EXPECT_EQ(answer["next_cursor"], cursor);
+      }
+    }
+    if (found || !answer["more"].get<bool>()) break;
+    cursor = answer["next_cursor"];
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_P(Conformance, UnknownStreamAndCommandAreRefused) {
+  subject_->create(40);
+  try {
+    subject_->call("pull", {{"stream", "payroll"}, {"cursor", nullptr}});
+    FAIL();
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
+  }
+  try {
+    subject_->call("dance", json::object());
+    FAIL();
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNKNOWN_COMMAND);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(HrAdapters, HrConformance,
+                         ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject}),
+                         describe);
+INSTANTIATE_TEST_SUITE_P(RestAdapters, Conformance,
+                         ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
+                                           Named{"moodle", mentoring::conformance::make_moodle_subject}),
+                         describe);
