@@ -8,6 +8,7 @@
 #include <mentoring/enrolment/plan.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
+#include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -76,23 +77,11 @@ struct ProgrammeRun {
     return out;
   }
 
-  // Every course of the list completed and not expired today.
-  bool courses_complete(const std::vector<std::string>& courses, const std::string& person_id) {
-    if (courses.empty()) return true;
-    auto completions = c.store.completions_of(person_id);
-    for (const auto& course : courses) {
-      bool valid = false;
-      for (const auto& done : completions) {
-        if (done.course_id != course || done.completed_at > c.today) continue;
-        std::optional<Date> expires = done.expires_at;
-        if (!expires && programme.training_valid_months) {
-          expires = add_months(done.completed_at, *programme.training_valid_months);
-        }
-        if (!expires || *expires >= c.today) valid = true;
-      }
-      if (!valid) return false;
-    }
-    return true;
+  // This role's required courses complete and valid today (training/).
+  bool training_complete(Role role, const std::string& person_id) {
+    auto rules = training::rules_for(programme, role);
+    if (rules.required_courses.empty()) return true;
+    return training::training_complete(rules, c.store.completions_of(person_id), c.today);
   }
 
   void invite_action(const std::string& person_id, const std::string& leave_id,
@@ -228,11 +217,10 @@ struct ProgrammeRun {
 
     for (int i = 0; i < kMaxStepsPerRun; ++i) {
       auto pairs_of_e = accepted_pairs_of(e);
+      // Mentors train before they are assignable; mentees once they are matched.
       Situation situation{e, who ? &*who : nullptr, leave ? &*leave : nullptr,
-                          courses_complete(e.role == Role::mentor ? programme.mentor_courses
-                                                                  : std::vector<std::string>{},
-                                           e.person_id),
-                          e.role == Role::mentor || courses_complete(programme.mentee_courses, e.person_id),
+                          e.role == Role::mentee || training_complete(Role::mentor, e.person_id),
+                          e.role == Role::mentor || training_complete(Role::mentee, e.person_id),
                           !pairs_of_e.empty()};
       auto step = enrolment::next_step(programme, situation, c.today);
       if (!step) break;

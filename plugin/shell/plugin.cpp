@@ -6,6 +6,7 @@
 #include "run_context.hpp"
 #include "session_runners.hpp"
 
+#include <mentoring/calendar/ics.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
@@ -14,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace {
@@ -55,6 +57,15 @@ class MentoringPlugin : public Module {
         throw Error(MENTORING_ERR_INVALID_INPUT, source + ": " + e.what());
       }
     }
+    std::string zone = config_.value("policy", json::object()).value("timezone", "Europe/London");
+    const auto& zones = calendar::supported_timezones();
+    if (std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+      std::string known;
+      for (const auto& z : zones) known += (known.empty() ? "" : ", ") + z;
+      throw Error(MENTORING_ERR_INVALID_INPUT, "organisation " + organisation_ +
+                                                   ": /policy/timezone: found \"" + zone +
+                                                   "\"; expected one of: " + known);
+    }
     store_ = std::make_unique<store::OrgStore>(host_.storage_directory(), organisation_);
   }
 
@@ -68,7 +79,10 @@ class MentoringPlugin : public Module {
     if (auto answer = shell::training_command(context, command, in)) return answer->dump();
     if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
     std::string known = "check, run";
-    for (const auto& name : shell::enrolment_command_names()) known += ", " + name;
+    for (const auto& names : {shell::enrolment_command_names(), shell::training_command_names(),
+                              shell::supervision_command_names()}) {
+      for (const auto& name : names) known += ", " + name;
+    }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
                                                    std::string(command) + "\"; expected one of: " + known);
   }
@@ -92,7 +106,7 @@ class MentoringPlugin : public Module {
   }
 
   json run(shell::RunContext& context) {
-    auto sync_report = sync::pull_all(host_, *store_);
+    auto sync_report = sync::pull_all(host_, *store_, context.today);
     json summary = {{"organisation", organisation_},
                     {"name", config_.value("name", organisation_)},
                     {"today", format_date(context.today)},
@@ -143,5 +157,5 @@ class MentoringPlugin : public Module {
 }  // namespace
 
 MENTORING_MODULE(MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
-                 "Return-to-work mentoring: leave-linked enrolment (more modules to come)",
-                 R"(["enrolment"])", MentoringPlugin)
+                 "Return-to-work mentoring: enrolment, training, supervision (pairing and evaluation to come)",
+                 R"(["enrolment","training","supervision"])", MentoringPlugin)

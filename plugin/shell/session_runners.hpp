@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mentoring::shell {
 
@@ -46,5 +47,9 @@ nlohmann::json programme_section(const RunContext& context, const std::string& p
 nlohmann::json make_action(const RunContext& context, const std::string& key,
                            const std::string& type, const std::optional<std::string>& person_id,
                            const std::string& programme_id, nlohmann::json payload);
+
+// The names of those commands, for "unknown command" messages.
+std::vector<std::string> training_command_names();
+std::vector<std::string> supervision_command_names();
 
 }  // namespace mentoring::shell

@@ -610,4 +610,9 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
   return std::nullopt;
 }
 
+std::vector<std::string> supervision_command_names() {
+  return {"kickoff_schedule", "kickoff_attendance", "kickoff_note", "supervision_attendance",
+          "session_cadence",  "session_record",     "session_list"};
+}
+
 }  // namespace mentoring::shell

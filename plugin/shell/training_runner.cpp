@@ -268,4 +268,6 @@ std::optional<json> training_command(RunContext& c, std::string_view command, co
   return std::nullopt;
 }
 
+std::vector<std::string> training_command_names() { return {"training_blocked", "training_rates"}; }
+
 }  // namespace mentoring::shell

@@ -4,6 +4,7 @@
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/record_check.hpp>
+#include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -56,7 +57,7 @@ std::string record_label(const json& record) {
 
 // Stores one record; answers a problem message, or "" when stored.
 std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& record,
-                   const std::string& source) {
+                   const std::string& source, domain::Date today) {
   auto problems = check_record(kind.schema, record, source);
   if (!problems.empty()) {
     std::string message;
@@ -85,9 +86,10 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
       store.upsert(leave);
     } else {
       auto completion = completion_from_json(record);
-      if (!store.has_person(completion.person_id)) {
-        return source + ": /person_id: found \"" + completion.person_id +
-               "\"; expected the id of a known person";
+      // Every course is kept (a programme may require it later); known_courses stays empty.
+      if (auto problem = training::check_completion(completion, store.has_person(completion.person_id),
+                                                    {}, today)) {
+        return source + ": " + *problem;
       }
       store.upsert(completion);
     }
@@ -98,7 +100,7 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
 }
 
 void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
-                 const StreamKind& kind, SyncReport& report) {
+                 const StreamKind& kind, domain::Date today, SyncReport& report) {
   StreamReport r;
   r.adapter = adapter;
   r.stream = kind.stream;
@@ -145,7 +147,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     for (const auto& record : records) {
       ++r.read;
       std::string source = adapter + " " + kind.stream + " record " + record_label(record);
-      std::string problem = ingest(store, kind, record, source);
+      std::string problem = ingest(store, kind, record, source, today);
       if (problem.empty()) {
         ++r.stored;
       } else {
@@ -174,14 +176,14 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
 
 }  // namespace
 
-SyncReport pull_all(const Host& host, store::OrgStore& store) {
+SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today) {
   SyncReport report;
   json adapters = schema::parse(host.list_adapters(), "adapters list");
   // All people first, from every adapter, so leave can refer to them.
   for (const auto& kind : kStreams) {
     for (const auto& adapter : adapters) {
       if (!has_capability(adapter, kind.capability)) continue;
-      pull_stream(host, store, adapter["name"].get<std::string>(), kind, report);
+      pull_stream(host, store, adapter["name"].get<std::string>(), kind, today, report);
     }
   }
   return report;

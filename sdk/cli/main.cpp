@@ -135,6 +135,24 @@ void print_summary(const json& org) {
         std::cout << "              withdrawn " << pad(i.value("person_id", ""), 8) << " "
                   << pad(i.value("name", ""), 26) << " " << i.value("reason", "") << "\n";
       }
+    } else if (std::string(name) == "training") {
+      std::cout << "  training    " << m.value("complete", 0) << " trained, " << m.value("blocked", 0)
+                << " blocked on training, " << m.value("enrol_in_course", 0) << " course enrolment(s) asked, "
+                << m.value("reminders", 0) << " reminder(s)";
+      std::size_t ready = m.value("ready_for_pairing", json::array()).size();
+      if (ready > 0) std::cout << ", " << ready << " ready for pairing";
+      std::cout << "\n";
+      print_problems(m.value("problems", json::array()), "              ");
+    } else if (std::string(name) == "supervision") {
+      const json programmes = m.value("programmes", json::object());
+      for (const auto& [programme, p] : programmes.items()) {
+        const json pairs = p.value("pair_sessions", json::object());
+        std::cout << "  supervision " << programme << ": " << p.value("groups", 0) << " group(s), "
+                  << p.value("sessions", 0) << " session(s), " << p.value("invites", 0)
+                  << " invite(s), " << p.value("missed_flags", 0) << " missed-twice flag(s); pairs: "
+                  << pairs.value("invites", 0) << " invite(s), " << pairs.value("reminders", 0)
+                  << " reminder(s), " << pairs.value("manager_flags", 0) << " flag(s) to the manager\n";
+      }
     } else {
       std::cout << "  " << pad(name, 12) << m.dump() << "\n";
     }

@@ -44,7 +44,8 @@ struct DeliveryReport {
   nlohmann::json errors = nlohmann::json::array();
 };
 
-SyncReport pull_all(const Host& host, store::OrgStore& store);
+// today: completions dated after it are refused (an LMS cannot know the future).
+SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today);
 DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso);
 
 nlohmann::json to_json(const StreamReport& report);
