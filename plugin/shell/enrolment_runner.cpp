@@ -28,7 +28,26 @@ std::string invitation_key(const std::string& organisation, const std::string& p
 
 namespace {
 
-constexpr int kMaxStepsPerRun = 12;  // more would mean a rule cycle: a bug, not data
+constexpr int kMaxStepsPerRun = 12;
+
+// Whether `above` manages `person`, directly or up the chain; stops at the top
+// and on cycles (bad data).
+bool manages(const std::map<std::string, std::string>& managers, const std::string& above,
+             const std::string& person) {
+  std::set<std::string> seen;
+  for (std::string at = person;;) {
+    auto it = managers.find(at);
+    if (it == managers.end() || !seen.insert(at).second) return false;
+    if (it->second == above) return true;
+    at = it->second;
+  }
+}
+
+// A mentor is never in the mentee's management chain, in either direction.
+bool in_management_chain(const std::map<std::string, std::string>& managers, const std::string& a,
+                         const std::string& b) {
+  return manages(managers, a, b) || manages(managers, b, a);
+}  // more would mean a rule cycle: a bug, not data
 
 // The context of one programme inside a run or a command.
 struct ProgrammeRun {
@@ -61,11 +80,8 @@ struct ProgrammeRun {
 
   void enqueue(const std::string& key, const std::string& type, const std::string& person_id,
                json payload) {
-    json action = {{"idempotency_key", key},   {"type", type},
-                   {"organisation", c.organisation}, {"person_id", person_id},
-                   {"programme_id", programme.id}, {"created_at", c.now},
-                   {"payload", std::move(payload)}};
-    outbox.enqueue(key, type, action.dump(), c.now);
+    outbox.enqueue(key, type, make_action(c, key, type, person_id, programme.id, std::move(payload)).dump(),
+                   c.now);
   }
 
   std::vector<const Pair*> accepted_pairs_of(const Enrolment& e) const {
@@ -308,19 +324,9 @@ struct ProgrammeRun {
 
   // Flags a pair whose mentor is (now) in the mentee's management chain.
   void management_chain_check(const std::map<std::string, std::string>& managers) {
-    auto chain_contains = [&](const std::string& from, const std::string& target) {
-      std::set<std::string> seen;
-      std::string at = from;
-      while (true) {
-        auto it = managers.find(at);
-        if (it == managers.end() || !seen.insert(at).second) return false;  // top, or a cycle
-        if (it->second == target) return true;
-        at = it->second;
-      }
-    };
     for (const auto& p : pairs) {
       if (p.state != PairState::accepted) continue;
-      if (!chain_contains(p.mentee_id, p.mentor_id) && !chain_contains(p.mentor_id, p.mentee_id)) continue;
+      if (!in_management_chain(managers, p.mentee_id, p.mentor_id)) continue;
       auto e = c.store.enrolment(p.mentee_enrolment_id);
       if (!e) continue;
       std::string question = "mentor " + p.mentor_id + " is now in the management chain of " +
@@ -427,24 +433,20 @@ namespace {
 // The programme a command is about: named, the only one, or the only one in
 // which the person has an open enrolment of the role.
 const Programme& find_programme(RunContext& c, const json& input) {
-  std::string id = input.value("programme", "");
-  if (id.empty() && c.programmes.size() == 1) return c.programmes.front();
-  if (id.empty() && input.contains("person_id")) {
+  if (!input.contains("programme") && input.contains("person_id") && c.programmes.size() > 1) {
     std::set<std::string> open_in;
     for (const auto& e : c.store.enrolments_of(input["person_id"].get<std::string>())) {
       if (is_open(e.state) && std::string(to_string(e.role)) == input.value("role", "mentee")) {
         open_in.insert(e.programme_id);
       }
     }
-    if (open_in.size() == 1) id = *open_in.begin();
+    if (open_in.size() == 1) {
+      json named = input;
+      named["programme"] = *open_in.begin();
+      return programme_for(c, "", named);
+    }
   }
-  for (const auto& p : c.programmes) {
-    if (p.id == id) return p;
-  }
-  std::string known;
-  for (const auto& p : c.programmes) known += (known.empty() ? "" : ", ") + p.id;
-  invalid("/programme: found " + (id.empty() ? std::string("(missing)") : "\"" + id + "\"") +
-          "; expected one of: " + known);
+  return programme_for(c, "", input);
 }
 
 Enrolment find_open_enrolment(RunContext& c, const Programme& programme, const json& input) {
@@ -676,17 +678,7 @@ json make_pair(RunContext& c, const json& input) {
     invalid("/mentor_id: " + mentor.person_id + " already mentors " +
             std::to_string(programme.mentor.capacity) + " (the programme's capacity)");
   }
-  auto managers = c.store.managers();
-  auto chain_contains = [&](const std::string& from, const std::string& target) {
-    std::set<std::string> seen;
-    for (std::string at = from;;) {
-      auto it = managers.find(at);
-      if (it == managers.end() || !seen.insert(at).second) return false;
-      if (it->second == target) return true;
-      at = it->second;
-    }
-  };
-  if (chain_contains(mentee.person_id, mentor.person_id) || chain_contains(mentor.person_id, mentee.person_id)) {
+  if (in_management_chain(c.store.managers(), mentee.person_id, mentor.person_id)) {
     invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " + mentee.person_id +
             "; a mentor never is");
   }
@@ -754,9 +746,7 @@ std::optional<json> enrolment_command(RunContext& c, std::string_view command, c
   };
   auto it = kCommands.find(command);
   if (it == kCommands.end()) return std::nullopt;
-  std::string schema_name = "commands/" + std::string(command) + ".input";
-  auto problems = schema::validate(schema_name, input, std::string(command) + " input");
-  if (!problems.empty()) invalid(schema::ValidationError(std::move(problems)).what());
+  require_valid_input(command, command, input);
   SQLite::Transaction txn(c.store.database());
   json out = it->second(c, input);
   txn.commit();

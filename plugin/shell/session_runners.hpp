@@ -31,23 +31,6 @@ nlohmann::json run_supervision(RunContext& context);
 std::optional<nlohmann::json> supervision_command(RunContext& context, std::string_view command,
                                                   const nlohmann::json& input);
 
-// --- shared by both runners ------------------------------------------------------
-
-// Throws Error(MENTORING_ERR_INVALID_INPUT) listing every problem (JSON pointer
-// first) when `input` does not match schemas/commands/<schema>.input.schema.json.
-void require_valid_input(std::string_view command, std::string_view schema,
-                         const nlohmann::json& input);
-// The programme a command names in /programme, or the only one; throws naming /programme.
-const domain::Programme& programme_for(RunContext& context, std::string_view command,
-                                       const nlohmann::json& input);
-// The programme's section of its definition ("training", "supervision", ...); {} when absent.
-nlohmann::json programme_section(const RunContext& context, const std::string& programme_id,
-                                 const std::string& section);
-// A write-back action as schemas/action.schema.json describes it.
-nlohmann::json make_action(const RunContext& context, const std::string& key,
-                           const std::string& type, const std::optional<std::string>& person_id,
-                           const std::string& programme_id, nlohmann::json payload);
-
 // The names of those commands, for "unknown command" messages.
 std::vector<std::string> training_command_names();
 std::vector<std::string> supervision_command_names();

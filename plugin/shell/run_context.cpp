@@ -1,0 +1,59 @@
+// Helpers every module runner of the shell shares: command input checks, the
+// programme a command is about, programme sections, write-back actions.
+#include "run_context.hpp"
+
+#include <mentoring/schema.hpp>
+
+namespace mentoring::shell {
+
+using json = nlohmann::json;
+using domain::Programme;
+
+void require_valid_input(std::string_view command, std::string_view schema_name,
+                         const json& input) {
+  auto problems = schema::validate("commands/" + std::string(schema_name) + ".input", input,
+                                   std::string(command));
+  if (problems.empty()) return;
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
+  throw Error(MENTORING_ERR_INVALID_INPUT, message);
+}
+
+const Programme& programme_for(RunContext& c, std::string_view command, const json& input) {
+  const std::string prefix = command.empty() ? "" : std::string(command) + ": ";
+  std::string known;
+  for (const auto& p : c.programmes) known += (known.empty() ? "" : ", ") + p.id;
+  if (!input.contains("programme")) {
+    if (c.programmes.size() == 1) return c.programmes.front();
+    throw Error(MENTORING_ERR_INVALID_INPUT,
+                prefix + "/programme: found (missing); expected one of: " + known);
+  }
+  std::string id = input["programme"].get<std::string>();
+  for (const auto& p : c.programmes) {
+    if (p.id == id) return p;
+  }
+  throw Error(MENTORING_ERR_INVALID_INPUT,
+              prefix + "/programme: found \"" + id + "\"; expected one of: " + known);
+}
+
+json programme_section(const RunContext& c, const std::string& programme_id,
+                       const std::string& section) {
+  for (const auto& d : c.programme_definitions) {
+    if (d.value("id", "") == programme_id) return d.value(section, json::object());
+  }
+  return json::object();
+}
+
+json make_action(const RunContext& c, const std::string& key, const std::string& type,
+                 const std::optional<std::string>& person_id, const std::string& programme_id,
+                 json payload) {
+  return {{"idempotency_key", key},
+          {"type", type},
+          {"organisation", c.organisation},
+          {"person_id", person_id ? json(*person_id) : json(nullptr)},
+          {"programme_id", programme_id},
+          {"created_at", c.now},
+          {"payload", std::move(payload)}};
+}
+
+}  // namespace mentoring::shell
