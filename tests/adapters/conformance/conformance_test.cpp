@@ -233,9 +233,11 @@ TEST_P(Conformance, UnknownStreamAndCommandAreRefused) {
 }
 
 INSTANTIATE_TEST_SUITE_P(HrAdapters, HrConformance,
-                         ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject}),
+                         ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
+                                           Named{"orangehrm", mentoring::conformance::make_orangehrm_subject}),
                          describe);
 INSTANTIATE_TEST_SUITE_P(RestAdapters, Conformance,
                          ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
-                                           Named{"moodle", mentoring::conformance::make_moodle_subject}),
+                                           Named{"moodle", mentoring::conformance::make_moodle_subject},
+                                           Named{"orangehrm", mentoring::conformance::make_orangehrm_subject}),
                          describe);

@@ -60,5 +60,6 @@ class Subject {
 using SubjectFactory = std::function<std::unique_ptr<Subject>(TestHost&)>;
 std::unique_ptr<Subject> make_bamboohr_subject(TestHost& host);
 std::unique_ptr<Subject> make_moodle_subject(TestHost& host);
+std::unique_ptr<Subject> make_orangehrm_subject(TestHost& host);
 
 }  // namespace mentoring::conformance

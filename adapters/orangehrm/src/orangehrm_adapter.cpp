@@ -1,0 +1,480 @@
+#include "orangehrm_adapter/orangehrm_adapter.hpp"
+
+#include "token_source.hpp"
+
+#include <mentoring/schema.hpp>
+#include <rest_common/check.hpp>
+#include <rest_common/mapping.hpp>
+#include <rest_common/pagination.hpp>
+#include <rest_common/pull_page.hpp>
+
+#include <algorithm>
+
+namespace mentoring::adapters::orangehrm {
+
+namespace detail {
+extern const std::string_view kSettingsSchemaText;
+}
+
+std::string_view settings_schema_text() { return detail::kSettingsSchemaText; }
+
+using nlohmann::json;
+using rest::Failure;
+using rest::PullPage;
+using rest::RestError;
+
+namespace {
+
+constexpr const char* kAdapter = "orangehrm";
+constexpr const char* kEmployeesPath = "/api/v2/pim/employees";
+constexpr const char* kLeaveRequestsPath = "/api/v2/leave/employees/leave-requests";
+
+// OrangeHRM's leave statuses (entity Leave): a request is a run of days, each
+// with its own status, summed up per status in "leaveBreakdown".
+enum LeaveStatus { rejected = -1, cancelled = 0, pending_approval = 1, scheduled = 2, taken = 3, weekend = 4, holiday = 5 };
+
+std::optional<int> status_from_name(const std::string& name) {
+  std::string s = rest::lower_trimmed(name);
+  if (s == "rejected") return rejected;
+  if (s == "cancelled" || s == "canceled") return cancelled;
+  if (s == "pending approval") return pending_approval;
+  if (s == "scheduled") return scheduled;
+  if (s == "taken") return taken;
+  if (s == "weekend") return weekend;
+  if (s == "holiday") return holiday;
+  return std::nullopt;
+}
+
+// One status for the whole request. Days still scheduled or taken mean the
+// leave stands even when some days were cancelled; weekends and holidays say
+// nothing about the request.
+std::optional<std::string> request_status(const std::vector<int>& day_statuses) {
+  auto has = [&](int s) { return std::find(day_statuses.begin(), day_statuses.end(), s) != day_statuses.end(); };
+  if (has(scheduled) || has(taken)) return "approved";
+  if (has(pending_approval)) return "requested";
+  if (has(cancelled)) return "cancelled";
+  if (has(rejected)) return "denied";
+  return std::nullopt;
+}
+
+// Ids arrive as numbers (empNumber, leave request id) or numeric strings.
+std::optional<std::string> as_id(const json& value) {
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_string() && !value.get<std::string>().empty()) return value.get<std::string>();
+  return std::nullopt;
+}
+
+json text_or_null(const json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) return nullptr;
+  const json& value = object[key];
+  return value.is_string() && !value.get<std::string>().empty() ? value : json(nullptr);
+}
+
+// OrangeHRM's own error body: {"error": {"status": "422", "message": "Invalid Parameter", ...}},
+// or league/oauth2-server's {"error": "access_denied", "message": "..."} on the API's bearer check.
+std::string their_message(const rest::Response& response) {
+  json body = json::parse(response.body, nullptr, false);
+  if (!body.is_object()) return "";
+  if (body.contains("error") && body["error"].is_object()) return body["error"].value("message", std::string());
+  if (body.contains("message") && body["message"].is_string()) return body["message"].get<std::string>();
+  return "";
+}
+
+}  // namespace
+
+struct OrangeHrmAdapter::State {
+  Services services;
+  std::string organisation, name, system;
+  json settings;
+  std::unique_ptr<rest::RestClient> api;
+  std::unique_ptr<TokenSource> tokens;
+  rest::LeaveTypeMap leave_types;
+
+  std::string today() const { return rest::date_from_unix(services.now_unix_ms() / 1000); }
+
+  // GET with a bearer token; a 401 means the token was revoked or expired
+  // early, so one fresh token is tried before giving up.
+  json get(const std::string& path, const std::string& what) {
+    for (int attempt = 0;; ++attempt) {
+      api->set_header("Authorization", "Bearer " + tokens->access_token());
+      rest::Response response = api->send("GET", path, "", {}, what);
+      if (response.status == 401 && attempt == 0) {
+        tokens->invalidate();
+        continue;
+      }
+      if (response.status >= 200 && response.status <= 299) return api->parse_body(response, what);
+      throw error_for(response, what);
+    }
+  }
+
+  RestError error_for(const rest::Response& response, const std::string& what) const {
+    std::string said = their_message(response);
+    std::string where = system + ": " + what + ": HTTP " + std::to_string(response.status);
+    if (!said.empty()) said = " (OrangeHRM: \"" + said + "\")";
+    if (response.status == 401) {
+      return RestError(Failure::unauthenticated,
+                       where + ", a fresh access token was refused too" + said +
+                           " — the credentials work for the token endpoint but not the API: check that the "
+                           "OAuth client is enabled in Admin > Configuration > OAuth Clients");
+    }
+    if (response.status == 403) {
+      return RestError(Failure::forbidden, where + ", this API user may not do this" + said +
+                                               " — give the user behind the OAuth client the Admin role, or a "
+                                               "role that sees PIM and Leave for everyone");
+    }
+    if (response.status == 404) {
+      return RestError(Failure::not_found, where + ", not found" + said +
+                                               " — check base_url: it ends in OrangeHRM's front controller, eg "
+                                               "https://hr.example.com/web/index.php");
+    }
+    if (response.status == 422 || response.status == 400) {
+      return RestError(Failure::bad_request, where + ", the request was refused" + said);
+    }
+    return api->error_for(response, what);
+  }
+
+  // Checks the {"data": [...], "meta": {"total": N}} envelope of a list.
+  bool list_envelope(const json& body, const std::string& source, PullPage& page,
+                     std::optional<long long>& total) const {
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
+      page.add_problem({source, std::nullopt, "data", "", schema::describe(body),
+                        "an object with a \"data\" array (OrangeHRM API v2 list)"});
+      return false;
+    }
+    const json meta = body.value("meta", json::object());
+    if (meta.is_object() && meta.contains("total") && meta["total"].is_number_integer()) {
+      total = meta["total"].get<long long>();
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ people
+  void map_person(const json& item, long long row, const std::string& source, bool work_emails,
+                  PullPage& page) {
+    auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
+                       const std::string& expected) {
+      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+    };
+    if (!item.is_object()) {
+      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "an employee object"});
+      return;
+    }
+    auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
+    auto id = as_id(item.value("empNumber", json()));
+    if (!id) {
+      problem("empNumber", "/id", get("empNumber"), "the employee number");
+      return;
+    }
+    std::string full;
+    bool bad = false;
+    for (const char* key : {"firstName", "lastName"}) {
+      const json value = item.value(key, json());
+      if (value.is_null()) continue;
+      if (!value.is_string()) {
+        problem(key, "/name", value, "a string or null");
+        bad = true;
+        continue;
+      }
+      std::string part = value.get<std::string>();
+      if (!part.empty()) full += (full.empty() ? "" : " ") + part;
+    }
+    if (!bad && full.empty()) problem("firstName", "/name", get("firstName"), "a first or last name");
+    json manager = nullptr;
+    json supervisor_ids = json::array();
+    const json supervisors = item.value("supervisors", json::array());
+    if (!supervisors.is_array()) {
+      problem("supervisors", "/manager_id", supervisors, "an array of supervisors");
+    } else {
+      for (std::size_t i = 0; i < supervisors.size(); ++i) {
+        auto supervisor = supervisors[i].is_object() ? as_id(supervisors[i].value("empNumber", json())) : std::nullopt;
+        if (!supervisor) {
+          problem("supervisors[" + std::to_string(i) + "].empNumber", "/manager_id", supervisors[i],
+                  "a supervisor with an empNumber");
+          continue;
+        }
+        supervisor_ids.push_back(*supervisor);
+      }
+      // OrangeHRM allows several supervisors; the first listed is the line manager.
+      if (!supervisor_ids.empty()) manager = supervisor_ids[0];
+    }
+    if (page.has_problems()) return;
+    json attributes = json::object();
+    if (auto employee_id = text_or_null(item, "employeeId"); !employee_id.is_null()) attributes["employee_id"] = employee_id;
+    if (auto job = text_or_null(item.value("jobTitle", json()), "title"); !job.is_null()) attributes["job_title"] = job;
+    if (auto status = text_or_null(item.value("empStatus", json()), "name"); !status.is_null()) {
+      attributes["employment_status"] = status;
+    }
+    if (supervisor_ids.size() > 1) attributes["supervisors"] = supervisor_ids;
+    if (!item.value("terminationId", json()).is_null()) attributes["terminated"] = true;
+    json person = {{"id", *id},
+                   {"name", full},
+                   {"email", work_emails ? work_email(*id) : json(nullptr)},
+                   {"manager_id", manager},
+                   {"department", text_or_null(item.value("subunit", json()), "name")},
+                   {"location", nullptr},
+                   {"start_date", nullptr},
+                   {"end_date", nullptr}};
+    if (!attributes.empty()) person["attributes"] = attributes;
+    page.add_record(std::move(person), "person", source, row, source + " record " + std::to_string(row));
+  }
+
+  // The list model has no email; the contact details do (one request each).
+  json work_email(const std::string& emp_number) {
+    json body = get(std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/contact-details",
+                    "contact details of employee " + emp_number);
+    json data = body.is_object() ? body.value("data", json()) : json();
+    return text_or_null(data, "workEmail");
+  }
+
+  json pull_people(const json& cursor_in) {
+    if (!settings.contains("people")) return PullPage::unconfigured();
+    const json& people = settings["people"];
+    json cursor = rest::decode_cursor(cursor_in, kAdapter);
+    long long limit = people.value("page_size", 100);
+    long long offset = cursor.value("offset", 0LL);
+    std::string include = people.value("include_former", false) ? "currentAndPast" : "onlyCurrent";
+    std::string path = std::string(kEmployeesPath) + "?model=detailed&includeEmployees=" + include +
+                       "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset);
+    std::string source = system + " GET " + kEmployeesPath + " (offset " + std::to_string(offset) + ")";
+    PullPage page(cursor_in);
+    json body = get(path, "employees from offset " + std::to_string(offset));
+    std::optional<long long> total;
+    if (!list_envelope(body, source, page, total)) return page.answer("", false);
+    long long row = 0;
+    bool work_emails = people.value("work_emails", false);
+    for (const auto& item : body["data"]) map_person(item, ++row, source, work_emails, page);
+    long long received = static_cast<long long>(body["data"].size());
+    if (rest::offset_page_is_last(offset, received, limit, total)) {
+      // No changed-since in OrangeHRM: every sync reads everyone again.
+      return page.answer(rest::encode_cursor({{"offset", 0}}), false);
+    }
+    return page.answer(rest::encode_cursor({{"offset", offset + received}}), true);
+  }
+
+  // ------------------------------------------------------------------- leave
+  void map_leave(const json& item, long long row, const std::string& source, PullPage& page) const {
+    auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
+                       const std::string& expected) {
+      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+    };
+    if (!item.is_object()) {
+      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "a leave request object"});
+      return;
+    }
+    auto get = [&](const json& object, const char* key) {
+      return object.is_object() && object.contains(key) ? object[key] : json("(missing)");
+    };
+    bool bad = false;
+    auto id = as_id(item.value("id", json()));
+    if (!id) { problem("id", "/id", get(item, "id"), "the leave request id"); bad = true; }
+    const json employee = item.value("employee", json());
+    auto person = employee.is_object() ? as_id(employee.value("empNumber", json())) : std::nullopt;
+    if (!person) { problem("employee.empNumber", "/person_id", get(employee, "empNumber"), "the employee number"); bad = true; }
+    const json dates = item.value("dates", json());
+    json from = dates.is_object() ? dates.value("fromDate", json()) : json();
+    json to = dates.is_object() ? dates.value("toDate", json()) : json();
+    if (!from.is_string() || !rest::is_date(from.get<std::string>())) {
+      problem("dates.fromDate", "/start", get(dates, "fromDate"), "a date YYYY-MM-DD");
+      bad = true;
+    }
+    if (to.is_null()) to = from;  // a one-day request may carry no toDate
+    if (!to.is_string() || !rest::is_date(to.get<std::string>())) {
+      problem("dates.toDate", "/expected_end", get(dates, "toDate"), "a date YYYY-MM-DD or null");
+      bad = true;
+    }
+    if (bad) return;
+    const json type = item.value("leaveType", json());
+    json type_name = type.is_object() ? type.value("name", json()) : json();
+    if (!type_name.is_string()) {
+      problem("leaveType.name", "/type", get(item, "leaveType"), "an object with the leave type's \"name\"");
+      return;
+    }
+    std::string ours_type;
+    switch (leave_types.map(type_name.get<std::string>(), ours_type)) {
+      case rest::LeaveTypeMap::Outcome::ignored:
+        page.skip();
+        return;
+      case rest::LeaveTypeMap::Outcome::unknown:
+        problem("leaveType.name", "/type", type_name, leave_types.known_names());
+        return;
+      case rest::LeaveTypeMap::Outcome::mapped:
+        break;
+    }
+    std::vector<int> day_statuses;
+    const json breakdown = item.value("leaveBreakdown", json());
+    if (breakdown.is_array()) {
+      for (const auto& part : breakdown) {
+        if (!part.is_object()) continue;
+        if (part.contains("id") && part["id"].is_number_integer()) {
+          day_statuses.push_back(part["id"].get<int>());
+        } else if (part.contains("name") && part["name"].is_string()) {
+          if (auto s = status_from_name(part["name"].get<std::string>())) day_statuses.push_back(*s);
+        }
+      }
+    }
+    auto status = request_status(day_statuses);
+    if (!status) {
+      problem("leaveBreakdown", "/status", get(item, "leaveBreakdown"),
+              "statuses Pending Approval, Scheduled, Taken, Cancelled or Rejected");
+      return;
+    }
+    json leave = {{"id", *id},          {"person_id", *person}, {"type", ours_type},
+                  {"start", from},      {"expected_end", to},   {"actual_end", nullptr},
+                  {"status", *status},  {"last_changed", nullptr}};
+    page.add_record(std::move(leave), "leave", source, row, source + " record " + std::to_string(row));
+  }
+
+  json pull_leave(const json& cursor_in) {
+    if (!settings.contains("leave")) return PullPage::unconfigured();
+    const json& leave = settings["leave"];
+    json cursor = rest::decode_cursor(cursor_in, kAdapter);
+    long long limit = leave.value("page_size", 100);
+    long long offset = cursor.value("offset", 0LL);
+    std::string today = this->today();
+    // No changed-since for leave either: every sync reads the whole window,
+    // and requests keep changing until they end.
+    std::string from = leave.value("from", rest::add_days(today, -730));
+    std::string to = rest::add_days(today, leave.value("horizon_days", 365));
+    std::string path = std::string(kLeaveRequestsPath) + "?fromDate=" + from + "&toDate=" + to +
+                       // Every status: the default is Pending Approval only.
+                       "&statuses%5B%5D=-1&statuses%5B%5D=0&statuses%5B%5D=1&statuses%5B%5D=2&statuses%5B%5D=3"
+                       "&includeEmployees=currentAndPast&limit=" + std::to_string(limit) +
+                       "&offset=" + std::to_string(offset);
+    std::string source = system + " GET " + kLeaveRequestsPath + " (" + from + " to " + to + ", offset " +
+                         std::to_string(offset) + ")";
+    PullPage page(cursor_in);
+    json body = get(path, "leave requests from offset " + std::to_string(offset));
+    std::optional<long long> total;
+    if (!list_envelope(body, source, page, total)) return page.answer("", false);
+    long long row = 0;
+    for (const auto& item : body["data"]) map_leave(item, ++row, source, page);
+    long long received = static_cast<long long>(body["data"].size());
+    if (rest::offset_page_is_last(offset, received, limit, total)) {
+      return page.answer(rest::encode_cursor({{"offset", 0}}), false);
+    }
+    return page.answer(rest::encode_cursor({{"offset", offset + received}}), true);
+  }
+
+  // --------------------------------------------------------------- commands
+  json check() {
+    std::vector<rest::CapabilityCheck> checks;
+    auto missing = tokens->missing_credentials();
+    auto probe = [&](const std::string& capability, const char* section, const std::string& path) {
+      if (!settings.contains(section)) {
+        checks.push_back(rest::CapabilityCheck::not_configured(
+            capability, "not configured (no \"" + std::string(section) + "\" in settings)"));
+        return;
+      }
+      if (missing) {
+        checks.push_back({capability, true, false, false, false, *missing});
+        return;
+      }
+      try {
+        json body = get(path, "check " + capability);
+        std::string count;
+        if (body.is_object() && body.contains("meta") && body["meta"].is_object() &&
+            body["meta"].contains("total") && body["meta"]["total"].is_number_integer()) {
+          count = ", " + std::to_string(body["meta"]["total"].get<long long>()) + " visible to this API user";
+        }
+        checks.push_back(rest::CapabilityCheck::passed(capability, system + ": " + section + " readable" + count));
+      } catch (const RestError& e) {
+        checks.push_back(rest::CapabilityCheck::failed(capability, e));
+      }
+    };
+    std::string today = this->today();
+    probe("read_people", "people", std::string(kEmployeesPath) + "?limit=1&offset=0");
+    probe("read_leave", "leave",
+          std::string(kLeaveRequestsPath) + "?fromDate=" + today + "&toDate=" + today + "&limit=1&offset=0");
+    return rest::check_answer(checks);
+  }
+};
+
+OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services services)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.services = std::move(services);
+  json config = schema::parse(config_json, "orangehrm adapter config");
+  s.organisation = config.value("organisation", std::string());
+  s.name = config.value("name", std::string("orangehrm"));
+  s.settings = config.value("settings", json::object());
+  std::string where = "adapter \"" + s.name + "\" of " + s.organisation + " settings";
+  static const json schema_doc = json::parse(settings_schema_text());
+  auto problems = schema::validate_against(schema_doc, s.settings, where);
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
+    throw Error(MENTORING_ERR_INVALID_INPUT, message);
+  }
+  std::string base_url = s.settings["base_url"];
+  std::string host = base_url.substr(base_url.find("//") + 2);
+  s.system = "OrangeHRM (" + host.substr(0, host.find('/')) + ")";
+  if (s.settings.contains("leave")) s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
+
+  rest::Endpoint endpoint;
+  endpoint.system = s.system;
+  endpoint.base_url = base_url;
+  endpoint.headers["Accept"] = "application/json";
+  endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  if (s.settings.contains("ca_bundle")) endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
+  // OrangeHRM itself does not throttle; a proxy in front of it may (429/503 + Retry-After).
+  json rate = s.settings.value("rate_limit", json{{"per_second", 10}, {"burst", 20}});
+  endpoint.rate_limit = {{"key", s.organisation + "/" + s.name},
+                         {"per_second", rate["per_second"]},
+                         {"burst", rate.value("burst", 1.0)}};
+
+  TokenSettings auth;
+  auth.grant = s.settings.value("grant", std::string("refresh_token"));
+  auth.client_id = s.settings["client_id"];
+  auth.client_secret_name = s.settings.value("client_secret_secret", std::string("ORANGEHRM_CLIENT_SECRET"));
+  auth.refresh_token_name = s.settings.value("refresh_token_secret", std::string("ORANGEHRM_REFRESH_TOKEN"));
+  auth.password_name = s.settings.value("password_secret", std::string("ORANGEHRM_PASSWORD"));
+  auth.client_secret = s.services.secret(auth.client_secret_name);
+  if (auth.grant == "refresh_token") auth.refresh_token = s.services.secret(auth.refresh_token_name);
+  if (auth.grant == "password") {
+    auth.password = s.services.secret(auth.password_name);
+    if (s.settings.contains("username")) auth.username = s.settings["username"].get<std::string>();
+  }
+  std::string storage = s.services.storage_directory ? s.services.storage_directory() : "";
+  if (!storage.empty()) auth.rotated_token_file = storage + "/orangehrm-" + s.name + ".refresh-token.json";
+  if (auth.grant == "refresh_token" && storage.empty() && s.services.warn) {
+    s.services.warn(s.system + ": no storage folder: a rotated refresh token lives only until the host stops, "
+                               "after which the one in " + auth.refresh_token_name + " is no longer valid");
+  }
+  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
+  rest::Endpoint token_endpoint = endpoint;
+  token_endpoint.headers.clear();
+  s.tokens = std::make_unique<TokenSource>(rest::RestClient(s.services.http, token_endpoint), std::move(auth),
+                                           s.services.now_unix_ms);
+}
+
+OrangeHrmAdapter::~OrangeHrmAdapter() = default;
+
+int OrangeHrmAdapter::tokens_requested() const { return state_->tokens->tokens_requested(); }
+
+std::string OrangeHrmAdapter::call(std::string_view command, std::string_view input_text) {
+  State& s = *state_;
+  json input = input_text.empty() ? json::object() : schema::parse(input_text, s.name + " " + std::string(command));
+  if (command == "check") return s.check().dump();
+  if (command == "pull") {
+    if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
+    }
+    std::string stream = input["stream"];
+    json cursor = input.value("cursor", json());
+    if (stream == "people") return s.pull_people(cursor).dump();
+    if (stream == "leave") return s.pull_leave(cursor).dump();
+    if (stream == "course_completions") return PullPage::unconfigured().dump();
+    throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: found \"" + stream +
+                                                 "\"; expected one of: people, leave, course_completions");
+  }
+  if (command == "push") {
+    throw Error(MENTORING_ERR_UNAVAILABLE,
+                s.name + ": push: this adapter writes nothing back to OrangeHRM in this version "
+                         "(capabilities: read_people, read_leave)");
+  }
+  throw Error(MENTORING_ERR_UNKNOWN_COMMAND, std::string(kAdapter) + " adapter: unknown command \"" +
+                                                 std::string(command) + "\"; expected one of: check, pull, push");
+}
+
+}  // namespace mentoring::adapters::orangehrm
