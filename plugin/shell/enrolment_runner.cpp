@@ -57,6 +57,7 @@ struct ProgrammeRun {
   std::vector<Pair> pairs;
   json invited = json::array(), withdrawn = json::array(), moved = json::array(),
        questions = json::array(), steps = json::array();
+  std::set<std::int64_t> partner_of_ended_pair;  // to be advanced again in the same run
 
   ProgrammeRun(RunContext& context, const Programme& p)
       : c(context), programme(p), outbox(context.store.database()), pairs(context.store.pairs(p.id)) {}
@@ -170,6 +171,8 @@ struct ProgrammeRun {
       if (p.mentee_enrolment_id != e.id && p.mentor_enrolment_id != e.id) continue;
       c.store.set_pair_state(p.id, PairState::ended, c.now, cause);
       p.state = PairState::ended;
+      partner_of_ended_pair.insert(p.mentee_enrolment_id == e.id ? p.mentor_enrolment_id
+                                                                 : p.mentee_enrolment_id);
       std::string other = p.mentee_enrolment_id == e.id ? p.mentor_id : p.mentee_id;
       enqueue("pair-ended/" + c.organisation + "/" + std::to_string(p.id), "notify", other,
               {{"to", contact(other)},
@@ -345,6 +348,12 @@ struct ProgrammeRun {
 
   void run() {
     for (auto& e : c.store.enrolments(programme.id)) advance(e);
+    // A pair that ended during this pass moves its other member today, not tomorrow.
+    while (!partner_of_ended_pair.empty()) {
+      auto id = *partner_of_ended_pair.begin();
+      partner_of_ended_pair.erase(partner_of_ended_pair.begin());
+      if (auto e = c.store.enrolment(id)) advance(*e);
+    }
     bool any_pair = std::any_of(pairs.begin(), pairs.end(),
                                 [](const Pair& p) { return p.state == PairState::accepted; });
     if (any_pair) management_chain_check(c.store.managers());  // the whole org's managers: only when needed

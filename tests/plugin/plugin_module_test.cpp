@@ -21,6 +21,7 @@ json programme_a() {
 struct ScriptedHr {
   json people = json::array();
   json leave = json::array();
+  json completions = json::array();
   json leave_problems = json::array();
   int version = 1;
   std::vector<json> pushed;
@@ -33,7 +34,7 @@ struct ScriptedHr {
       if (in["cursor"] == cursor) {
         return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
       }
-      json records = stream == "people" ? people : stream == "leave" ? leave : json::array();
+      json records = stream == "people" ? people : stream == "leave" ? leave : completions;
       json problems = stream == "leave" ? leave_problems : json::array();
       if (!problems.empty()) {
         return json{{"records", json::array()}, {"next_cursor", in["cursor"]}, {"problems", problems}}.dump();
@@ -68,7 +69,7 @@ class PluginModule : public ::testing::Test {
     hr.leave = json::array({leave("L1", "P1", "2027-03-15", "2027-09-14"),
                             leave("L2", "P2", "2027-01-15", "2027-07-14"),    // too soon
                             leave("L3", "P3", "2027-04-01", "2027-05-15")});  // too short
-    host.add_adapter("hr", {"read_people", "read_leave", "write_actions"},
+    host.add_adapter("hr", {"read_people", "read_leave", "read_course_completions", "write_actions"},
                      [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
   }
   json config() {
@@ -79,9 +80,18 @@ class PluginModule : public ::testing::Test {
             {"programmes", json::array({programme_a()})},
             {"adapters", json::array()}};
   }
-  json run() {
+  json run() { return command("run", json::object()); }
+  json command(const std::string& name, const json& input) {
     ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
-    return json::parse(plugin.call("run", "{}"));
+    return json::parse(plugin.call(name, input.dump()));
+  }
+  std::string state_of(const std::string& person, const std::string& role = "mentee") {
+    std::string state = "(none)";
+    const json history = command("history", {{"person_id", person}});
+    for (const auto& t : history["transitions"]) {
+      if (t["role"] == role) state = t["to"];
+    }
+    return state;
   }
 
   mentoring::testing::FakeHost host;
@@ -177,4 +187,52 @@ TEST_F(PluginModule, AnInvalidProgrammeIsAConfigErrorNamingThePointer) {
     EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
     EXPECT_NE(std::string(e.what()).find("/mentee/min_leave_dayz"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(PluginModule, OverlappingLeaveAndAForeignDateFormatAreRejectedByRecordAndField) {
+  hr.leave.push_back(leave("L5", "P1", "2027-05-01", "2027-10-01"));  // overlaps L1
+  hr.leave.push_back(leave("L6", "P2", "2027-10-01T00:00:00+02:00", "2028-01-01"));
+  json summary = run();
+  std::string problems = summary["sync"][1]["problems"].dump();
+  EXPECT_NE(problems.find("record L5: /start"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("overlap"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("record L6: /start"), std::string::npos) << problems;
+  EXPECT_EQ(summary["rejected_records"], 2);
+  EXPECT_EQ(summary["totals"]["leave"], 3);  // the rest of the batch went in
+}
+
+// A mentor with lived experience and valid training, paired with P1; then the
+// mentee's manager changes to the mentor, and later the mentor leaves.
+TEST_F(PluginModule, AManagerChangeIsQuestionedAndALeaverFreesTheirMentee) {
+  json mentor = person("M1");
+  mentor["start_date"] = "2015-01-01";
+  hr.people.push_back(mentor);
+  hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
+  hr.completions.push_back({{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}});
+  run();
+  command("accept", {{"person_id", "P1"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(state_of("P1"), "awaiting_pair");
+  json nominated = command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
+  EXPECT_EQ(nominated["enrolment"]["state"], "awaiting_pair");
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(state_of("P1"), "paired");
+
+  // The mentee now reports to the mentor: the rule is broken; HR is asked, nothing silently ends.
+  hr.people[0]["manager_id"] = "M1";
+  hr.version = 2;
+  json asked = run();
+  ASSERT_EQ(asked["modules"]["enrolment"]["questions_for_programme_manager"].size(), 1u) << asked.dump(2);
+  EXPECT_NE(asked["modules"]["enrolment"]["questions_for_programme_manager"][0]["question"].get<std::string>().find("management chain"),
+            std::string::npos);
+  EXPECT_EQ(state_of("P1"), "paired");
+
+  // The mentor leaves the organisation: withdrawn, the pair ends, the mentee waits for a new mentor.
+  hr.people.back()["end_date"] = "2026-11-30";
+  hr.version = 3;
+  run();
+  EXPECT_EQ(state_of("M1", "mentor"), "withdrawn");
+  EXPECT_EQ(state_of("P1"), "awaiting_pair");
+  bool told = false;
+  for (const auto& a : hr.pushed) told |= a["type"] == "notify" && a["person_id"] == "P1";
+  EXPECT_TRUE(told);
 }
