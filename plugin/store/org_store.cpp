@@ -124,8 +124,8 @@ void OrgStore::upsert(const Person& p) {
                       "manager_id=excluded.manager_id, department=excluded.department, "
                       "location=excluded.location, start_date=excluded.start_date, "
                       "end_date=excluded.end_date, languages=excluded.languages");
-  s.bind(1, p.id);
-  s.bind(2, p.name);
+  s.bindNoCopy(1, p.id);  // the record outlives exec(): no copy
+  s.bindNoCopy(2, p.name);
   bind_optional(s, 3, p.email);
   bind_optional(s, 4, p.manager_id);
   bind_optional(s, 5, p.department);
@@ -154,15 +154,15 @@ void OrgStore::upsert(const Leave& l) {
                       "status=excluded.status, last_changed=excluded.last_changed, "
                       "version_key=excluded.version_key "
                       "WHERE excluded.version_key > leave.version_key");
-  s.bind(1, l.id);
-  s.bind(2, l.person_id);
+  s.bindNoCopy(1, l.id);
+  s.bindNoCopy(2, l.person_id);
   s.bind(3, std::string(to_string(l.type)));
   s.bind(4, format_date(l.start));
   s.bind(5, format_date(l.expected_end));
   bind_optional(s, 6, l.actual_end);
   s.bind(7, std::string(to_string(l.status)));
   bind_optional(s, 8, l.last_changed);
-  s.bind(9, version);
+  s.bindNoCopy(9, version);
   s.exec();
 }
 

@@ -57,9 +57,13 @@ std::string record_label(const json& record) {
 
 // Stores one record; answers a problem message, or "" when stored.
 std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& record,
-                   const std::string& source, domain::Date today) {
-  auto problems = check_record(kind.schema, record, source);
+                   const std::string& adapter, domain::Date today) {
+  // Named only when something is wrong: building it for every record costs.
+  auto source_of = [&] { return adapter + " " + kind.stream + " record " + record_label(record); };
+  auto problems = check_record(kind.schema, record, "");
   if (!problems.empty()) {
+    const std::string source = source_of();
+    for (auto& p : problems) p.source = source;
     std::string message;
     for (const auto& p : problems) message += (message.empty() ? "" : "; ") + p.message();
     return message;
@@ -71,15 +75,15 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
     } else if (stream == "leave") {
       auto leave = leave_from_json(record);
       if (leave.expected_end < leave.start) {
-        return source + ": /expected_end: found \"" + domain::format_date(leave.expected_end) +
+        return source_of() + ": /expected_end: found \"" + domain::format_date(leave.expected_end) +
                "\"; expected a date on or after start " + domain::format_date(leave.start);
       }
       if (!store.has_person(leave.person_id)) {
-        return source + ": /person_id: found \"" + leave.person_id +
+        return source_of() + ": /person_id: found \"" + leave.person_id +
                "\"; expected the id of a known person";
       }
       if (auto other = store.overlapping_leave(leave)) {
-        return source + ": /start: found " + domain::format_date(leave.start) + " to " +
+        return source_of() + ": /start: found " + domain::format_date(leave.start) + " to " +
                domain::format_date(leave.expected_end) +
                "; expected no overlap with the same person's leave " + *other;
       }
@@ -89,12 +93,12 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
       // Every course is kept (a programme may require it later); known_courses stays empty.
       if (auto problem = training::check_completion(completion, store.has_person(completion.person_id),
                                                     {}, today)) {
-        return source + ": " + *problem;
+        return source_of() + ": " + *problem;
       }
       store.upsert(completion);
     }
   } catch (const std::exception& e) {
-    return source + ": " + e.what();
+    return source_of() + ": " + e.what();
   }
   return {};
 }
@@ -146,8 +150,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     if (!txn) txn.emplace(store.database());
     for (const auto& record : records) {
       ++r.read;
-      std::string source = adapter + " " + kind.stream + " record " + record_label(record);
-      std::string problem = ingest(store, kind, record, source, today);
+      std::string problem = ingest(store, kind, record, adapter, today);
       if (problem.empty()) {
         ++r.stored;
       } else {
