@@ -254,6 +254,14 @@ Enrolment read_enrolment(SQLite::Statement& s) {
   return e;
 }
 
+// Every row of a bound statement, read by `read`.
+template <class Row>
+std::vector<Row> all_rows(SQLite::Statement& s, Row (*read)(SQLite::Statement&)) {
+  std::vector<Row> out;
+  while (s.executeStep()) out.push_back(read(s));
+  return out;
+}
+
 }  // namespace
 
 std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
@@ -263,9 +271,7 @@ std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
                                "AND leave_id IS NOT NULL) ORDER BY start_date, id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, format_date(from));
-  std::vector<Leave> out;
-  while (s.executeStep()) out.push_back(read_leave(s));
-  return out;
+  return all_rows(s, &read_leave);
 }
 
 std::optional<Leave> OrgStore::leave(const std::string& id) {
@@ -280,9 +286,7 @@ std::vector<Leave> OrgStore::leaves_of(const std::string& person_id) {
   static const std::string sql = std::string(kLeaveColumns) + "WHERE person_id = ? ORDER BY start_date, id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, person_id);
-  std::vector<Leave> out;
-  while (s.executeStep()) out.push_back(read_leave(s));
-  return out;
+  return all_rows(s, &read_leave);
 }
 
 std::optional<std::string> OrgStore::overlapping_leave(const Leave& l) {
@@ -347,18 +351,14 @@ std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
   static const std::string sql = std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, programme_id);
-  std::vector<Enrolment> out;
-  while (s.executeStep()) out.push_back(read_enrolment(s));
-  return out;
+  return all_rows(s, &read_enrolment);
 }
 
 std::vector<Enrolment> OrgStore::enrolments_of(const std::string& person_id) {
   static const std::string sql = std::string(kEnrolmentColumns) + "WHERE person_id = ? ORDER BY id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, person_id);
-  std::vector<Enrolment> out;
-  while (s.executeStep()) out.push_back(read_enrolment(s));
-  return out;
+  return all_rows(s, &read_enrolment);
 }
 
 std::optional<Enrolment> OrgStore::enrolment(std::int64_t id) {
@@ -374,9 +374,7 @@ std::vector<Enrolment> OrgStore::enrolments_in(const std::vector<EnrolmentState>
   for (auto state : states) list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
   SQLite::Statement& s =
       prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE state IN (" + list + ") ORDER BY id");
-  std::vector<Enrolment> out;
-  while (s.executeStep()) out.push_back(read_enrolment(s));
-  return out;
+  return all_rows(s, &read_enrolment);
 }
 
 void OrgStore::update_details(const Enrolment& e, const std::string& at) {
