@@ -3,6 +3,8 @@
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
 
+#include "scripted_host_system.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -17,41 +19,7 @@ json programme_a() {
   return mentoring::schema::parse_file(std::string(PROGRAMMES_DIR) + "/return-to-work.json");
 }
 
-// An in-memory HR system: pages of records, a cursor that is the page's version.
-struct ScriptedHr {
-  json people = json::array();
-  json leave = json::array();
-  json completions = json::array();
-  json leave_problems = json::array();
-  int version = 1;
-  std::vector<json> pushed;
-
-  std::string handle(const std::string& command, const std::string& input) {
-    json in = json::parse(input);
-    if (command == "pull") {
-      std::string stream = in["stream"];
-      std::string cursor = "v" + std::to_string(version);
-      if (in["cursor"] == cursor) {
-        return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
-      }
-      json records = stream == "people" ? people : stream == "leave" ? leave : completions;
-      json problems = stream == "leave" ? leave_problems : json::array();
-      if (!problems.empty()) {
-        return json{{"records", json::array()}, {"next_cursor", in["cursor"]}, {"problems", problems}}.dump();
-      }
-      return json{{"records", records}, {"next_cursor", cursor}, {"more", false}}.dump();
-    }
-    if (command == "push") {
-      json results = json::array();
-      for (const auto& action : in["actions"]) {
-        pushed.push_back(action);
-        results.push_back({{"idempotency_key", action["idempotency_key"]}, {"status", "done"}});
-      }
-      return json{{"results", results}}.dump();
-    }
-    throw std::runtime_error("unknown command " + command);
-  }
-};
+using ScriptedHr = mentoring::testing::ScriptedHostSystem;
 
 json person(const std::string& id) { return {{"id", id}, {"name", "Person " + id}}; }
 json leave(const std::string& id, const std::string& person, const std::string& start,

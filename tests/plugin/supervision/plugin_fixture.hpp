@@ -11,38 +11,13 @@
 
 #include <functional>
 
+#include "scripted_host_system.hpp"
+
 namespace sessions_test {
 
 using json = nlohmann::json;
 
-struct ScriptedLms {
-  json people = json::array();
-  json completions = json::array();
-  int version = 1;
-  std::vector<json> pushed;
-
-  std::string handle(const std::string& command, const std::string& input) {
-    json in = json::parse(input);
-    if (command == "pull") {
-      std::string cursor = "v" + std::to_string(version);
-      if (in["cursor"] == cursor) {
-        return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
-      }
-      std::string stream = in["stream"];
-      json records = stream == "people" ? people : stream == "course_completions" ? completions : json::array();
-      return json{{"records", records}, {"next_cursor", cursor}, {"more", false}}.dump();
-    }
-    if (command == "push") {
-      json results = json::array();
-      for (const auto& action : in["actions"]) {
-        pushed.push_back(action);
-        results.push_back({{"idempotency_key", action["idempotency_key"]}, {"status", "done"}});
-      }
-      return json{{"results", results}}.dump();
-    }
-    throw std::runtime_error("unknown command " + command);
-  }
-};
+using ScriptedLms = mentoring::testing::ScriptedHostSystem;
 
 class SessionsPlugin : public ::testing::Test {
  protected:
