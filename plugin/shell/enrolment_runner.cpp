@@ -286,9 +286,11 @@ struct ProgrammeRun {
 
   void reminders() {
     for (const auto& e : c.store.enrolments(programme.id)) {
-      if (e.state != EnrolmentState::invited || !e.created_on) continue;
+      if (e.state != EnrolmentState::invited || !e.respond_by) continue;
+      // Counted from the invitation, which may come long after a wait for a place.
+      Date invited_on = *e.respond_by - std::chrono::days{programme.invitation_expiry_days};
       for (int day : programme.reminder_days) {
-        Date due = *e.created_on + std::chrono::days{day};
+        Date due = invited_on + std::chrono::days{day};
         if (due > c.today || (e.respond_by && due > *e.respond_by)) continue;
         enqueue("remind/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
                     std::to_string(e.id) + "/" + std::to_string(day),
