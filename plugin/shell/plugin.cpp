@@ -3,6 +3,7 @@
 //   check                 open the store, report its schema version and counts
 //   run                   sync, then every switched-on module, then write-back; a summary
 //   ...                   each module's own commands (see its runner), eg history
+#include "pairing_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
 
@@ -78,9 +79,10 @@ class MentoringPlugin : public Module {
     if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
     if (auto answer = shell::training_command(context, command, in)) return answer->dump();
     if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
+    if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
     std::string known = "check, run";
     for (const auto& names : {shell::enrolment_command_names(), shell::training_command_names(),
-                              shell::supervision_command_names()}) {
+                              shell::supervision_command_names(), shell::pairing_command_names()}) {
       for (const auto& name : names) known += ", " + name;
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
@@ -126,6 +128,8 @@ class MentoringPlugin : public Module {
         summary["modules"][module] = shell::run_training(context);
       } else if (std::string_view(module) == "supervision") {
         summary["modules"][module] = shell::run_supervision(context);
+      } else if (std::string_view(module) == "pairing") {
+        summary["modules"][module] = shell::run_pairing(context);
       } else {
         summary["modules"][module]["status"] =
             "not available in this version (switched on, nothing done)";

@@ -199,6 +199,39 @@ CREATE TABLE calendar_event (
   updated_at   TEXT NOT NULL
 );
 )sql"},
+      {4, "pairing proposals: scores and explanations", R"sql(
+CREATE TABLE pair_proposal (
+  pair_id             INTEGER PRIMARY KEY REFERENCES pair(id),
+  score               REAL NOT NULL,
+  locked              INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+  proposed_at         TEXT NOT NULL,
+  mentee_accepted_by  TEXT,
+  mentor_accepted_by  TEXT
+);
+CREATE TABLE pair_score (
+  pair_id       INTEGER NOT NULL REFERENCES pair(id),
+  position      INTEGER NOT NULL,
+  criterion     TEXT NOT NULL,
+  contribution  REAL NOT NULL,
+  PRIMARY KEY (pair_id, position)
+);
+CREATE TABLE pair_forbidden (
+  programme_id  TEXT NOT NULL,
+  mentee_id     TEXT NOT NULL,
+  mentor_id     TEXT NOT NULL,
+  recorded_by   TEXT NOT NULL,
+  recorded_at   TEXT NOT NULL,
+  PRIMARY KEY (programme_id, mentee_id, mentor_id)
+);
+CREATE TABLE pairing_unmatched (
+  programme_id  TEXT NOT NULL,
+  enrolment_id  INTEGER NOT NULL REFERENCES enrolment(id),
+  reason        TEXT NOT NULL,
+  explanation   TEXT NOT NULL,
+  noted_at      TEXT NOT NULL,
+  PRIMARY KEY (programme_id, enrolment_id)
+);
+)sql"},
   };
   return kMigrations;
 }

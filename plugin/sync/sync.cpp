@@ -3,12 +3,13 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/sync/codec.hpp>
-#include <mentoring/sync/record_check.hpp>
 #include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <optional>
+#include <set>
 
 namespace mentoring::sync {
 
@@ -60,7 +61,7 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
                    const std::string& adapter, domain::Date today) {
   // Named only when something is wrong: building it for every record costs.
   auto source_of = [&] { return adapter + " " + kind.stream + " record " + record_label(record); };
-  auto problems = check_record(kind.schema, record, "");
+  auto problems = schema::validate_record(kind.schema, record, "");
   if (!problems.empty()) {
     const std::string source = source_of();
     for (auto& p : problems) p.source = source;
@@ -192,40 +193,65 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
   return report;
 }
 
+namespace {
+
+// What a writing adapter can carry out. One that declares only write_actions
+// takes every action (an outbox file, a message queue); one that also declares
+// specific capabilities takes only the action types those name.
+struct Writer {
+  std::string name;
+  std::set<std::string> types;  // empty: every type
+  bool takes(const std::string& type) const { return types.empty() || types.count(type) > 0; }
+};
+
+std::vector<Writer> writers_of(const json& adapters) {
+  static const std::pair<const char*, std::vector<std::string>> kTypesByCapability[] = {
+      {"enrol_in_course", {"enrol_in_course"}},
+      {"create_calendar_event", {"calendar_event"}},
+      {"create_task", {"task", "invite", "withdraw_invitation", "reminder", "notify"}},
+  };
+  std::vector<Writer> out;
+  for (const auto& adapter : adapters) {
+    if (!has_capability(adapter, "write_actions")) continue;
+    Writer w{adapter["name"].get<std::string>(), {}};
+    for (const auto& [capability, types] : kTypesByCapability) {
+      if (has_capability(adapter, capability)) w.types.insert(types.begin(), types.end());
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace
+
 DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso) {
   DeliveryReport report;
   store::Outbox outbox(store.database());
-  json adapters = schema::parse(host.list_adapters(), "adapters list");
-  std::vector<std::string> writers;
-  for (const auto& adapter : adapters) {
-    if (has_capability(adapter, "write_actions")) writers.push_back(adapter["name"]);
-  }
-  if (writers.empty()) {
-    auto waiting = outbox.count_pending();
-    if (waiting > 0) {
-      report.errors.push_back({{"message", "no adapter of this organisation declares write_actions; " +
-                                               std::to_string(waiting) + " action(s) wait in the outbox"}});
-    }
-    report.pending = waiting;
-    return report;
-  }
+  const std::vector<Writer> writers = writers_of(schema::parse(host.list_adapters(), "adapters list"));
   // In batches, oldest first; a batch that delivers nothing ends the run (the
   // rest waits for the next run rather than being retried in a loop).
+  std::set<std::string> no_writer_for;
   std::int64_t last_id = 0;
   while (true) {
     auto pending = outbox.pending_after(last_id, kDeliveryBatch);
     if (pending.empty()) break;
     last_id = pending.back().id;
-    json batch = json::array();
-    for (const auto& entry : pending) batch.push_back(json::parse(entry.payload));
     int delivered_before = report.delivered + report.duplicates;
+    std::set<std::string> done;  // delivered by some writer: marked once
     for (const auto& writer : writers) {
+      json batch = json::array();
+      for (const auto& entry : pending) {
+        if (writer.takes(entry.type) && !done.count(entry.idempotency_key)) {
+          batch.push_back(json::parse(entry.payload));
+        }
+      }
+      if (batch.empty()) continue;
       json answer;
       try {
-        answer = schema::parse(host.call_adapter(writer, "push", json{{"actions", batch}}.dump()),
-                               writer + " push");
+        answer = schema::parse(host.call_adapter(writer.name, "push", json{{"actions", batch}}.dump()),
+                               writer.name + " push");
       } catch (const std::exception& e) {
-        report.errors.push_back({{"message", writer + ": " + e.what()}});
+        report.errors.push_back({{"message", writer.name + ": " + e.what()}});
         continue;
       }
       SQLite::Transaction txn(store.database());
@@ -234,17 +260,29 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
         std::string status = result.value("status", "");
         if (status == "done" || status == "duplicate") {
           outbox.mark_delivered(key, now_iso);
+          done.insert(key);
           ++(status == "done" ? report.delivered : report.duplicates);
         } else {
           outbox.mark_failed(key, result.value("message", status));
           ++report.failed;
-          report.errors.push_back({{"message", writer + ": action " + key + ": " +
+          report.errors.push_back({{"message", writer.name + ": action " + key + ": " +
                                                    result.value("message", status)}});
         }
       }
       txn.commit();
     }
+    for (const auto& entry : pending) {
+      bool someone = std::any_of(writers.begin(), writers.end(),
+                                 [&](const Writer& w) { return w.takes(entry.type); });
+      if (!someone) no_writer_for.insert(entry.type);
+    }
     if (report.delivered + report.duplicates == delivered_before) break;
+  }
+  for (const auto& type : no_writer_for) {
+    report.errors.push_back({{"message", "no adapter of this organisation can carry out \"" + type +
+                                             "\" actions (declare write_actions, with " +
+                                             "enrol_in_course, create_calendar_event or create_task); " +
+                                             "they wait in the outbox"}});
   }
   report.pending = outbox.count_pending();
   return report;

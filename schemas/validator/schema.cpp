@@ -228,6 +228,10 @@ Problem to_problem(const json& schema_doc, const json& document, const std::stri
 struct Compiled {
   json document;
   valijson::Schema schema;
+  // One validator per schema: it keeps the compiled regular expressions of the
+  // schema's patterns, which would otherwise be rebuilt on every validation.
+  std::mutex mutex;
+  valijson::Validator validator{valijson::Validator::kStrongTypes};
 };
 
 std::unique_ptr<Compiled> compile(const json& schema_doc) {
@@ -239,12 +243,13 @@ std::unique_ptr<Compiled> compile(const json& schema_doc) {
   return compiled;
 }
 
-std::vector<Problem> run(const Compiled& compiled, const json& document,
-                         const std::string& source) {
-  valijson::Validator validator(valijson::Validator::kStrongTypes);
+std::vector<Problem> run(Compiled& compiled, const json& document, const std::string& source) {
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(document);
-  if (validator.validate(compiled.schema, target, &results)) return {};
+  {
+    std::lock_guard lock(compiled.mutex);
+    if (compiled.validator.validate(compiled.schema, target, &results)) return {};
+  }
 
   std::vector<valijson::ValidationResults::Error> errors;
   valijson::ValidationResults::Error error;
@@ -263,7 +268,7 @@ std::vector<Problem> run(const Compiled& compiled, const json& document,
   return problems;
 }
 
-const Compiled& embedded(std::string_view name) {
+Compiled& embedded(std::string_view name) {
   static std::mutex mutex;
   static std::map<std::string, std::unique_ptr<Compiled>, std::less<>> cache;
   std::lock_guard lock(mutex);

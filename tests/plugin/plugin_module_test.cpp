@@ -43,7 +43,7 @@ class PluginModule : public ::testing::Test {
   json config() {
     return {{"id", "acme"},
             {"name", "Acme"},
-            {"modules", {{"enrolment", true}, {"pairing", true}}},
+            {"modules", {{"enrolment", true}, {"evaluation", true}}},
             {"policy", json::object()},
             {"programmes", json::array({programme_a()})},
             {"adapters", json::array()}};
@@ -84,7 +84,7 @@ TEST_F(PluginModule, InvitesOnlyTheEligibleLeaveAndWritesItBack) {
   EXPECT_EQ(hr.pushed[0]["idempotency_key"], "invite/acme/return-to-work/P1/L1");
   EXPECT_TRUE(mentoring::schema::validate("action", hr.pushed[0], "pushed").empty());
   EXPECT_EQ(summary["actions"]["delivered"], 1);
-  EXPECT_NE(summary["modules"]["pairing"]["status"].get<std::string>().find("not available"),
+  EXPECT_NE(summary["modules"]["evaluation"]["status"].get<std::string>().find("not available"),
             std::string::npos);
 }
 
@@ -203,4 +203,15 @@ TEST_F(PluginModule, AManagerChangeIsQuestionedAndALeaverFreesTheirMentee) {
   bool told = false;
   for (const auto& a : hr.pushed) told |= a["type"] == "notify" && a["person_id"] == "P1";
   EXPECT_TRUE(told);
+}
+
+TEST_F(PluginModule, ActionsGoOnlyToAdaptersThatCanCarryThemOut) {
+  mentoring::testing::ScriptedHostSystem lms;
+  host.add_adapter("lms", {"write_actions", "enrol_in_course"},
+                   [&](const std::string& c, const std::string& i) { return lms.handle(c, i); });
+  json summary = run();
+  EXPECT_EQ(summary["actions"]["delivered"], 1);  // the invitation, once
+  EXPECT_EQ(hr.pushed.size(), 1u);
+  EXPECT_TRUE(lms.pushed.empty()) << "an LMS that only enrols in courses gets no invitations";
+  EXPECT_EQ(summary["actions"]["failed"], 0);
 }

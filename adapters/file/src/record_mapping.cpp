@@ -336,7 +336,7 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
     // The published schema is the contract with the plugin: never emit a record it refuses.
     const std::string where =
         table.source + (table.json_source ? " record " : " row ") + std::to_string(row.number);
-    auto schema_problems = schema::validate(record_schema(settings.stream), record, where);
+    auto schema_problems = schema::validate_record(record_schema(settings.stream), record, where);
     for (const auto& p : schema_problems) {
       std::optional<std::string> column;
       if (auto it = settings.fields.find(first_token(p.pointer)); it != settings.fields.end()) {

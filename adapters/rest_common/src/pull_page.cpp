@@ -29,7 +29,7 @@ json RecordProblem::to_json() const {
 
 void PullPage::add_record(json record, std::string_view schema_name, const std::string& source,
                           long long row, const std::string& record_label) {
-  auto problems = schema::validate(schema_name, record, record_label);
+  auto problems = schema::validate_record(schema_name, record, record_label);
   if (problems.empty()) {
     records_.push_back(std::move(record));
     return;

@@ -124,6 +124,12 @@ std::string_view describe(Ineligibility reason) {
   return "?";
 }
 
+bool criterion_recorded(const Cohort& cohort, Criterion criterion) {
+  if (criterion == Criterion::kMenteeWish) return anyone_carries(cohort.mentees, criterion);
+  if (criterion == Criterion::kMentorWish) return anyone_carries(cohort.mentors, criterion);
+  return anyone_carries(cohort.mentees, criterion) && anyone_carries(cohort.mentors, criterion);
+}
+
 void validate(const MatchingRules& rules) {
   for (std::size_t c = 0; c < kCriterionCount; ++c) {
     if (!std::isfinite(rules.weights.weight[c])) {
@@ -177,16 +183,7 @@ void validate(const Cohort& cohort, const MatchingRules& rules) {
   for (std::size_t c = 0; c < kCriterionCount; ++c) {
     const auto criterion = static_cast<Criterion>(c);
     if (rules.weights.weight[c] == 0.0) continue;
-    bool carried = false;
-    if (criterion == Criterion::kMenteeWish) {
-      carried = anyone_carries(cohort.mentees, criterion);
-    } else if (criterion == Criterion::kMentorWish) {
-      carried = anyone_carries(cohort.mentors, criterion);
-    } else {
-      carried =
-          anyone_carries(cohort.mentees, criterion) && anyone_carries(cohort.mentors, criterion);
-    }
-    if (!carried) {
+    if (!criterion_recorded(cohort, criterion)) {
       throw PairingInputError("criterion '" + std::string(criterion_name(criterion)) +
                               "' has a weight but no participant records '" +
                               std::string(attribute_name(criterion)) + "'");
@@ -217,7 +214,10 @@ Ineligibility PairScorer::check(std::size_t mentee_index, std::size_t mentor_ind
   if (rules_.hard.require_training && !mentor.training_complete) {
     return Ineligibility::kTrainingIncomplete;
   }
-  if (rules_.hard.require_shared_language && !share_any(mentee.languages, mentor.languages)) {
+  const bool language_undeclared = mentee.languages.empty() || mentor.languages.empty();
+  if (rules_.hard.require_shared_language &&
+      !(rules_.hard.language_rule_needs_both_declared && language_undeclared) &&
+      !share_any(mentee.languages, mentor.languages)) {
     return Ineligibility::kNoSharedLanguage;
   }
   if (contains(mentee.excluded_ids, mentor.id)) return Ineligibility::kExcludedByMentee;

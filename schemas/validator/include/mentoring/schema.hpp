@@ -54,6 +54,12 @@ std::string_view text(std::string_view name);
 std::vector<Problem> validate(std::string_view schema_name, const nlohmann::json& document,
                               const std::string& source);
 
+// Same verdicts and pointers as validate(), for the record schemas ("person",
+// "leave", "course-completion") checked by hand: a sync checks millions of
+// records. Other names go to validate().
+std::vector<Problem> validate_record(std::string_view schema_name, const nlohmann::json& record,
+                                     const std::string& source);
+
 // Validates against a schema given as a document (eg an adapter's own settings schema).
 std::vector<Problem> validate_against(const nlohmann::json& schema,
                                       const nlohmann::json& document, const std::string& source);

@@ -79,6 +79,9 @@ struct HardRules {
   // The management-chain rule is not configurable: the product forbids it everywhere.
   bool require_training = true;
   bool require_shared_language = true;
+  // Host records often leave languages out: when set, a side that declares no language does not
+  // break the shared-language rule (only two declared, disjoint lists do).
+  bool language_rule_needs_both_declared = false;
   // When > 0, mentor and mentee may not share the first N levels of org_path
   // (with paths {department, team}: 1 = "not the same department", 2 = "not the same team").
   std::size_t separate_org_levels = 0;
@@ -91,6 +94,10 @@ struct MatchingRules {
   int seniority_gap_max = 4;  // and at most this many
   double max_utc_offset_difference = 12.0;
 };
+
+// Whether the cohort carries what a criterion reads (for the wish criteria: the ranking side).
+// A caller with default weights drops a criterion nobody records instead of failing.
+bool criterion_recorded(const Cohort& cohort, Criterion criterion);
 
 // Rejects NaN/inf weights, inverted ranges and impossible capacities, naming the item.
 void validate(const MatchingRules& rules);

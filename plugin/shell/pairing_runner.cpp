@@ -1,0 +1,560 @@
+// Pairing's part of the plugin shell: cohort from the store, proposals from the engine, and the
+// commands HR uses to review, accept, lock, forbid and re-run. Every change to proposals happens
+// in one transaction per programme or command.
+#include "pairing_runner.hpp"
+
+#include <mentoring/pairing/pairing.hpp>
+#include <mentoring/store/pairing_store.hpp>
+#include <mentoring/training/training.hpp>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <set>
+
+namespace mentoring::shell {
+
+using json = nlohmann::json;
+using namespace mentoring::domain;
+namespace pairing = mentoring::pairing;
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& message) {
+  throw Error(MENTORING_ERR_INVALID_INPUT, message);
+}
+
+// ------------------------------------------------------------------ settings
+
+// The demo programme's weights; a criterion whose data nobody records is dropped from them.
+constexpr std::array<double, pairing::kCriterionCount> kDefaultWeights = {3.0, 1.0, 1.5, 0.0,
+                                                                         0.0, 1.0, 0.5};
+
+struct MatchingSettings {
+  pairing::MatchingRules rules;
+  std::array<bool, pairing::kCriterionCount> configured{};  // set in the programme definition
+  bool require_shared_language = true;
+  bool accepted_by_pair = false;
+};
+
+MatchingSettings settings_for(const RunContext& c, const std::string& programme_id) {
+  const json section = programme_section(c, programme_id, "matching");
+  MatchingSettings s;
+  s.rules.weights.weight = kDefaultWeights;
+  const json weights = section.value("weights", json::object());
+  for (std::size_t i = 0; i < pairing::kCriterionCount; ++i) {
+    const std::string name(pairing::criterion_name(static_cast<pairing::Criterion>(i)));
+    if (!weights.contains(name)) continue;
+    s.rules.weights.weight[i] = weights[name].get<double>();  // the schema made it a number
+    s.configured[i] = true;
+  }
+  const json gap = section.value("seniority_gap", json::object());
+  s.rules.seniority_gap_min = gap.value("min", s.rules.seniority_gap_min);
+  s.rules.seniority_gap_max = gap.value("max", s.rules.seniority_gap_max);
+  for (const auto& item : section.value("not_the_same", json::array())) {
+    if (item == "department") s.rules.hard.separate_org_levels = 1;  // org_path = {department}
+  }
+  s.require_shared_language = section.value("require_shared_language", true);
+  s.accepted_by_pair = section.value("accepted_by", "hr") == "pair";
+  // Mentors only reach awaiting_pair once trained; the cohort re-checks validity today.
+  s.rules.hard.require_training = true;
+  s.rules.hard.language_rule_needs_both_declared = true;
+  return s;
+}
+
+// ------------------------------------------------------------------ cohort
+
+// Wishes as recorded at consent: person ids separated by commas, semicolons or lines, best
+// first; "not <id>", "!<id>" or "-<id>" vetoes. Only ids of the other side count.
+void read_wishes(const std::string& text, const std::set<std::string>& other_side,
+                 pairing::Participant& into) {
+  std::string token;
+  auto flush = [&] {
+    auto first = token.find_first_not_of(" \t\r");
+    auto last = token.find_last_not_of(" \t\r");
+    std::string item = first == std::string::npos ? "" : token.substr(first, last - first + 1);
+    token.clear();
+    bool veto = false;
+    if (item.rfind("not ", 0) == 0) {
+      veto = true;
+      item = item.substr(4);
+    } else if (!item.empty() && (item[0] == '!' || item[0] == '-')) {
+      veto = true;
+      item = item.substr(1);
+    }
+    if (!other_side.count(item)) return;
+    auto& list = veto ? into.vetoed_ids : into.ranked_ids;
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+  };
+  for (char ch : text) {
+    if (ch == ',' || ch == ';' || ch == '\n') {
+      flush();
+    } else {
+      token += ch;
+    }
+  }
+  flush();
+}
+
+bool mentor_can_take_mentees(EnrolmentState state) {
+  return state == EnrolmentState::awaiting_pair || state == EnrolmentState::paired ||
+         state == EnrolmentState::active;
+}
+
+// One programme's cohort as the engine sees it, with the store ids behind each participant.
+struct CohortView {
+  pairing::Cohort cohort;
+  std::vector<Enrolment> mentee_enrolments;  // parallel to cohort.mentees
+  std::vector<Enrolment> mentor_enrolments;  // parallel to cohort.mentors
+  std::vector<pairing::PairRef> accepted;    // kept exactly as they are
+  std::vector<Pair> proposals;               // stored proposals (state proposed)
+  std::set<std::string> waiting_mentees;     // person ids in awaiting_pair without an accepted pair
+  std::vector<std::string> notes;
+};
+
+// The kind of leave a mentor lived through: the latest approved one the programme counts.
+std::string lived_leave_kind(RunContext& c, const Programme& programme, const std::string& person) {
+  std::string kind;
+  for (const auto& leave : c.store.leaves_of(person)) {  // ordered by start date
+    if (leave.status != LeaveStatus::approved || leave.start > c.today) continue;
+    if (!programme.mentor.leave_types.empty() && !programme.mentor.leave_types.count(leave.type)) continue;
+    kind = std::string(to_string(leave.type));
+  }
+  return kind;
+}
+
+void fill_person(pairing::Participant& p, const std::map<std::string, Person>& people) {
+  auto it = people.find(p.id);
+  if (it == people.end()) return;
+  const Person& person = it->second;
+  p.languages = person.languages;
+  if (person.department && !person.department->empty()) p.org_path = {*person.department};
+  if (person.location) p.location = *person.location;
+}
+
+CohortView build_cohort(RunContext& c, const Programme& programme, store::PairingStore& ps) {
+  CohortView view;
+  const auto enrolments = c.store.enrolments(programme.id);
+  std::map<std::int64_t, const Enrolment*> by_id;
+  for (const auto& e : enrolments) by_id[e.id] = &e;
+
+  std::map<std::int64_t, int> accepted_count;  // mentor enrolment -> accepted pairs
+  std::set<std::int64_t> mentees_of_accepted;
+  std::vector<Pair> accepted_pairs;
+  for (const auto& p : c.store.pairs(programme.id)) {
+    if (p.state == PairState::accepted) {
+      accepted_pairs.push_back(p);
+      ++accepted_count[p.mentor_enrolment_id];
+      mentees_of_accepted.insert(p.mentee_enrolment_id);
+    } else if (p.state == PairState::proposed) {
+      view.proposals.push_back(p);
+    }
+  }
+
+  std::set<std::int64_t> in_cohort_mentor;
+  const auto training_rules = training::rules_for(programme, Role::mentor);
+  for (const auto& e : enrolments) {
+    if (e.role != Role::mentor || !mentor_can_take_mentees(e.state)) continue;
+    const int taken = accepted_count[e.id];
+    if (taken > pairing::kMaxMentorCapacity) {
+      view.notes.push_back("mentor " + e.person_id + " has " + std::to_string(taken) +
+                           " accepted pairs, more than any capacity allows: left out of matching");
+      continue;
+    }
+    pairing::Mentor m;
+    m.id = e.person_id;
+    // Accepted pairs are never undone: a capacity lowered since only stops new proposals.
+    m.capacity = std::clamp(std::max(programme.mentor.capacity, taken), 1, pairing::kMaxMentorCapacity);
+    m.training_complete = training_rules.required_courses.empty() ||
+                          training::training_complete(training_rules, c.store.completions_of(e.person_id),
+                                                      c.today);
+    m.leave_kind = lived_leave_kind(c, programme, e.person_id);
+    view.cohort.mentors.push_back(std::move(m));
+    view.mentor_enrolments.push_back(e);
+    in_cohort_mentor.insert(e.id);
+  }
+  for (const auto& e : enrolments) {
+    if (e.role != Role::mentee || !is_open(e.state)) continue;
+    const bool waiting = e.state == EnrolmentState::awaiting_pair && !mentees_of_accepted.count(e.id);
+    if (!waiting && !mentees_of_accepted.count(e.id)) continue;
+    pairing::Mentee m;
+    m.id = e.person_id;
+    if (e.leave_id) {
+      if (auto leave = c.store.leave(*e.leave_id)) m.leave_kind = std::string(to_string(leave->type));
+    }
+    view.cohort.mentees.push_back(std::move(m));
+    view.mentee_enrolments.push_back(e);
+    if (waiting) view.waiting_mentees.insert(e.person_id);
+  }
+  for (const auto& p : accepted_pairs) {
+    if (in_cohort_mentor.count(p.mentor_enrolment_id) && by_id.count(p.mentee_enrolment_id) &&
+        is_open(by_id[p.mentee_enrolment_id]->state)) {
+      view.accepted.push_back({p.mentee_id, p.mentor_id});
+    }
+  }
+
+  std::set<std::string> ids, mentee_ids, mentor_ids;
+  for (const auto& m : view.cohort.mentees) mentee_ids.insert(m.id);
+  for (const auto& m : view.cohort.mentors) mentor_ids.insert(m.id);
+  ids.insert(mentee_ids.begin(), mentee_ids.end());
+  ids.insert(mentor_ids.begin(), mentor_ids.end());
+  const auto people = c.store.people(ids);
+  for (std::size_t i = 0; i < view.cohort.mentees.size(); ++i) {
+    fill_person(view.cohort.mentees[i], people);
+    read_wishes(ps.wishes(view.mentee_enrolments[i].id), mentor_ids, view.cohort.mentees[i]);
+  }
+  for (std::size_t i = 0; i < view.cohort.mentors.size(); ++i) {
+    fill_person(view.cohort.mentors[i], people);
+    read_wishes(ps.wishes(view.mentor_enrolments[i].id), mentee_ids, view.cohort.mentors[i]);
+  }
+  // The whole organisation's manager links: chains pass through people outside the cohort.
+  for (const auto& [person, manager] : c.store.managers()) {
+    view.cohort.managers.push_back({person, manager});
+  }
+  return view;
+}
+
+// Default weights whose data nobody records are dropped (with a note); configured ones stay and
+// make the engine report the missing data.
+void drop_unrecorded_defaults(MatchingSettings& s, const pairing::Cohort& cohort,
+                              std::vector<std::string>& notes) {
+  for (std::size_t i = 0; i < pairing::kCriterionCount; ++i) {
+    const auto criterion = static_cast<pairing::Criterion>(i);
+    if (s.configured[i] || s.rules.weights.weight[i] == 0.0) continue;
+    if (cohort.mentees.empty() || cohort.mentors.empty()) continue;
+    if (pairing::criterion_recorded(cohort, criterion)) continue;
+    s.rules.weights.weight[i] = 0.0;
+    notes.push_back("criterion " + std::string(pairing::criterion_name(criterion)) +
+                    " not used: nobody in the cohort records its data");
+  }
+  const auto declares = [](const auto& people) {
+    return std::any_of(people.begin(), people.end(),
+                       [](const pairing::Participant& p) { return !p.languages.empty(); });
+  };
+  // The rule only bites when both sides declare languages: without any, there is nothing to check.
+  s.rules.hard.require_shared_language =
+      s.require_shared_language && (declares(cohort.mentees) || declares(cohort.mentors));
+}
+
+std::string_view reason_name(pairing::UnmatchedReason reason) {
+  switch (reason) {
+    case pairing::UnmatchedReason::kNoMentorsInCohort:
+      return "no_mentors_in_cohort";
+    case pairing::UnmatchedReason::kNoEligibleMentor:
+      return "no_eligible_mentor";
+    case pairing::UnmatchedReason::kEligibleMentorsFull:
+      return "eligible_mentors_full";
+    case pairing::UnmatchedReason::kOutsideShortlist:
+      return "outside_shortlist";
+  }
+  return "unknown";
+}
+
+// ------------------------------------------------------------------ one programme's pass
+
+enum class Mode {
+  kIncremental,  // standing proposals are kept; only waiting mentees without one are placed
+  kRerun,        // un-accepted, unlocked proposals are discarded and everyone waiting re-placed
+};
+
+json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
+  store::PairingStore ps(c.store.database());
+  json summary = {{"proposed", json::array()}, {"kept", 0}, {"discarded", json::array()},
+                  {"unmatched", 0}, {"notes", json::array()}};
+  CohortView view = build_cohort(c, programme, ps);
+  MatchingSettings settings = settings_for(c, programme.id);
+  drop_unrecorded_defaults(settings, view.cohort, view.notes);
+
+  std::map<std::string, std::size_t> mentee_at, mentor_at;
+  for (std::size_t i = 0; i < view.cohort.mentees.size(); ++i) mentee_at[view.cohort.mentees[i].id] = i;
+  for (std::size_t i = 0; i < view.cohort.mentors.size(); ++i) mentor_at[view.cohort.mentors[i].id] = i;
+
+  pairing::HrControls controls;
+  std::set<std::pair<std::string, std::string>> forbidden;
+  for (const auto& f : ps.forbidden(programme.id)) {
+    if (mentee_at.count(f.mentee_id) && mentor_at.count(f.mentor_id)) {
+      controls.forbidden.push_back({f.mentee_id, f.mentor_id});
+      forbidden.insert({f.mentee_id, f.mentor_id});
+    }
+  }
+
+  try {
+    // The scorer validates the cohort and rules first: bad input is reported, nothing changes.
+    pairing::PairScorer scorer(view.cohort, settings.rules);
+    const auto details = ps.proposals(programme.id);
+    std::map<std::string, int> room;
+    for (const auto& m : view.cohort.mentors) room[m.id] = m.capacity;
+    for (const auto& a : view.accepted) --room[a.mentor_id];
+
+    std::vector<pairing::PairRef> kept = view.accepted;
+    auto discard = [&](const Pair& p, const std::string& why) {
+      ps.discard(p.id);
+      summary["discarded"].push_back(
+          {{"pair_id", p.id}, {"mentee_id", p.mentee_id}, {"mentor_id", p.mentor_id}, {"why", why}});
+    };
+    for (const auto& p : view.proposals) {
+      const auto d = details.find(p.id);
+      const bool locked = d != details.end() && d->second.locked;
+      if (!view.waiting_mentees.count(p.mentee_id) || !mentor_at.count(p.mentor_id)) {
+        discard(p, "the mentee or the mentor no longer waits for a pair");
+        continue;
+      }
+      const auto rule = scorer.check(mentee_at[p.mentee_id], mentor_at[p.mentor_id]);
+      if (rule != pairing::Ineligibility::kEligible) {
+        discard(p, "breaks a hard rule now: " + std::string(pairing::describe(rule)));
+        continue;
+      }
+      if (forbidden.count({p.mentee_id, p.mentor_id})) {
+        discard(p, "forbidden by HR");
+        continue;
+      }
+      if (!locked && mode == Mode::kRerun) {
+        discard(p, "re-run");
+        continue;
+      }
+      if (room[p.mentor_id] <= 0) {
+        discard(p, "the mentor has no free capacity left");
+        continue;
+      }
+      --room[p.mentor_id];
+      if (locked) {
+        controls.locked.push_back({p.mentee_id, p.mentor_id});
+      } else {
+        kept.push_back({p.mentee_id, p.mentor_id});
+      }
+      summary["kept"] = summary["kept"].get<int>() + 1;
+    }
+
+    const pairing::Proposal result = pairing::place_newcomers(view.cohort, settings.rules, kept, controls);
+    for (const auto& w : result.warnings) view.notes.push_back(w);
+    for (const auto& pair : result.pairs) {
+      if (pair.locked) continue;  // accepted, locked or kept: already stored
+      const Enrolment& mentee = view.mentee_enrolments[pair.mentee];
+      const Enrolment& mentor = view.mentor_enrolments[pair.mentor];
+      const auto id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::proposed, c.now);
+      std::vector<store::CriterionScore> breakdown;
+      for (std::size_t i = 0; i < pairing::kCriterionCount; ++i) {
+        breakdown.push_back({std::string(pairing::criterion_name(static_cast<pairing::Criterion>(i))),
+                             pair.score.contribution[i]});
+      }
+      ps.save_proposal(id, breakdown, c.now);
+      summary["proposed"].push_back({{"pair_id", id}, {"mentee_id", mentee.person_id},
+                                     {"mentor_id", mentor.person_id}, {"score", pair.score.total}});
+    }
+    std::vector<store::UnmatchedNote> notes;
+    for (const auto& u : result.unmatched) {
+      const Enrolment& e = view.mentee_enrolments[u.mentee];
+      notes.push_back({e.id, e.person_id, std::string(reason_name(u.reason)), u.explanation});
+    }
+    ps.replace_unmatched(programme.id, notes, c.now);
+    summary["unmatched"] = notes.size();
+  } catch (const pairing::PairingInputError& e) {
+    summary["error"] = std::string("cannot pair ") + programme.id + ": " + e.what();
+  }
+  for (const auto& n : view.notes) summary["notes"].push_back(n);
+  return summary;
+}
+
+// ------------------------------------------------------------------ commands
+
+std::string person_name(RunContext& c, const std::string& id) {
+  auto people = c.store.people({id});
+  return people.empty() ? "" : people.begin()->second.name;
+}
+
+Pair find_pair(RunContext& c, const json& input) {
+  const auto id = input.at("pair_id").get<std::int64_t>();
+  for (const auto& p : c.store.pairs()) {
+    if (p.id == id) return p;
+  }
+  invalid("/pair_id: found " + std::to_string(id) + "; expected the id of a stored pair proposal");
+}
+
+Pair find_proposal(RunContext& c, const json& input) {
+  Pair p = find_pair(c, input);
+  if (p.state != PairState::proposed) {
+    invalid("/pair_id: pair " + std::to_string(p.id) + " is " + std::string(to_string(p.state)) +
+            "; expected a proposal");
+  }
+  return p;
+}
+
+std::vector<const Programme*> programmes_asked(RunContext& c, std::string_view command, const json& input) {
+  std::vector<const Programme*> out;
+  if (input.contains("programme")) {
+    out.push_back(&programme_for(c, command, input));
+  } else {
+    for (const auto& p : c.programmes) out.push_back(&p);
+  }
+  return out;
+}
+
+// HR's view: scores and reasons, never the goal or the wishes themselves.
+json list_proposals(RunContext& c, const json& input) {
+  json out = json::array();
+  for (const Programme* programme : programmes_asked(c, "pairing_proposals", input)) {
+    store::PairingStore ps(c.store.database());
+    const auto details = ps.proposals(programme->id);
+    json proposals = json::array();
+    for (const auto& p : c.store.pairs(programme->id)) {
+      if (p.state == PairState::ended) continue;
+      json row = {{"pair_id", p.id},
+                  {"state", to_string(p.state)},
+                  {"mentee_id", p.mentee_id},
+                  {"mentee_name", person_name(c, p.mentee_id)},
+                  {"mentor_id", p.mentor_id},
+                  {"mentor_name", person_name(c, p.mentor_id)}};
+      auto d = details.find(p.id);
+      if (d == details.end()) {
+        row["recorded_without_proposal"] = true;  // paired by hand with the `pair` command
+        proposals.push_back(row);
+        continue;
+      }
+      row["locked"] = d->second.locked;
+      row["score"] = d->second.score;
+      json breakdown = json::object();
+      for (const auto& s : d->second.breakdown) breakdown[s.criterion] = s.contribution;
+      row["breakdown"] = breakdown;
+      if (d->second.mentee_accepted_by) row["accepted_by_mentee"] = *d->second.mentee_accepted_by;
+      if (d->second.mentor_accepted_by) row["accepted_by_mentor"] = *d->second.mentor_accepted_by;
+      proposals.push_back(row);
+    }
+    json unmatched = json::array();
+    for (const auto& u : ps.unmatched(programme->id)) {
+      unmatched.push_back({{"person_id", u.person_id}, {"name", person_name(c, u.person_id)},
+                           {"reason", u.reason}, {"explanation", u.explanation}});
+    }
+    out.push_back({{"programme", programme->id},
+                   {"accepted_by", settings_for(c, programme->id).accepted_by_pair ? "pair" : "hr"},
+                   {"proposals", proposals},
+                   {"unmatched", unmatched}});
+  }
+  return {{"programmes", out}};
+}
+
+json lock(RunContext& c, const json& input) {
+  Pair p = find_proposal(c, input);
+  store::PairingStore ps(c.store.database());
+  if (!ps.proposal(p.id)) invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+  const bool locked = !input.value("unlock", false);
+  ps.set_locked(p.id, locked);
+  return {{"pair_id", p.id}, {"locked", locked}};
+}
+
+json forbid(RunContext& c, const json& input) {
+  const Programme& programme = programme_for(c, "pairing_forbid", input);
+  const std::string mentee = input.at("mentee_id").get<std::string>();
+  const std::string mentor = input.at("mentor_id").get<std::string>();
+  store::PairingStore ps(c.store.database());
+  ps.forbid(programme.id, {mentee, mentor, input.at("recorded_by").get<std::string>(), c.now});
+  json out = {{"programme", programme.id}, {"mentee_id", mentee}, {"mentor_id", mentor}};
+  for (const auto& p : c.store.pairs(programme.id)) {
+    if (p.mentee_id == mentee && p.mentor_id == mentor && p.state == PairState::accepted) {
+      out["accepted_pair_id"] = p.id;  // HR decides about a pair already running; not undone here
+    }
+  }
+  // The incremental pass discards the forbidden proposal and places the mentee again at once.
+  json pass = plan_programme(c, programme, Mode::kIncremental);
+  out["discarded"] = pass["discarded"];
+  out["proposed"] = pass["proposed"];
+  if (pass.contains("error")) out["error"] = pass["error"];
+  return out;
+}
+
+json rerun(RunContext& c, const json& input) {
+  json out = json::object();
+  for (const Programme* programme : programmes_asked(c, "pairing_rerun", input)) {
+    out[programme->id] = plan_programme(c, *programme, Mode::kRerun);
+  }
+  return {{"programmes", out}};
+}
+
+// Turns a proposal into an accepted pair through the `pair` command, so that the checks, the
+// enrolment steps and the notifications are the enrolment runner's own. That command inserts
+// its own pair row and runs its own transaction, so the proposal is set aside first (one open
+// pair per mentee) and restored if the command refuses.
+json accept(RunContext& c, const json& input) {
+  const std::string by = input.at("recorded_by").get<std::string>();
+  Pair p;
+  json waiting = json::array();
+  {
+    SQLite::Transaction txn(c.store.database());
+    p = find_proposal(c, input);
+    store::PairingStore ps(c.store.database());
+    if (!ps.proposal(p.id)) invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+    if (settings_for(c, p.programme_id).accepted_by_pair) {
+      if (by != p.mentee_id && by != p.mentor_id) {
+        invalid("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
+                " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" + p.mentor_id + "\"");
+      }
+      ps.record_acceptance(p.id, by == p.mentee_id ? Role::mentee : Role::mentor, by);
+      const auto d = ps.proposal(p.id);
+      if (!d->mentee_accepted_by) waiting.push_back(p.mentee_id);
+      if (!d->mentor_accepted_by) waiting.push_back(p.mentor_id);
+    }
+    if (waiting.empty()) ps.set_aside(p.id, c.now, "proposal accepted by " + by);
+    txn.commit();
+  }
+  if (!waiting.empty()) return {{"proposal_id", p.id}, {"state", "proposed"}, {"waiting_for", waiting}};
+
+  json paired;
+  try {
+    paired = *enrolment_command(c, "pair",
+                                {{"programme", p.programme_id}, {"mentee_id", p.mentee_id},
+                                 {"mentor_id", p.mentor_id}, {"recorded_by", by}});
+  } catch (...) {
+    SQLite::Transaction txn(c.store.database());
+    store::PairingStore(c.store.database()).restore(p.id);
+    txn.commit();
+    throw;
+  }
+  SQLite::Transaction txn(c.store.database());
+  const auto pair_id = paired.at("pair_id").get<std::int64_t>();
+  store::PairingStore(c.store.database()).move_details(p.id, pair_id);
+  txn.commit();
+  return {{"proposal_id", p.id}, {"state", "accepted"}, {"pair_id", pair_id},
+          {"mentee", paired.at("mentee")}, {"mentor", paired.at("mentor")}};
+}
+
+}  // namespace
+
+json run_pairing(RunContext& c) {
+  json by_programme = json::object();
+  for (const auto& programme : c.programmes) {
+    SQLite::Transaction txn(c.store.database());
+    by_programme[programme.id] = plan_programme(c, programme, Mode::kIncremental);
+    txn.commit();
+  }
+  return {{"enabled", true}, {"status", "ran"}, {"programmes", by_programme}};
+}
+
+std::optional<json> pairing_command(RunContext& c, std::string_view command, const json& input) {
+  struct Entry {
+    const char* schema;
+    json (*handler)(RunContext&, const json&);
+    bool own_transactions;  // accept runs the `pair` command, which has its own
+  };
+  static const std::map<std::string, Entry, std::less<>> kCommands = {
+      {"pairing_proposals", {"pairing-proposals", &list_proposals, false}},
+      {"pairing_accept", {"pairing-accept", &accept, true}},
+      {"pairing_lock", {"pairing-lock", &lock, false}},
+      {"pairing_forbid", {"pairing-forbid", &forbid, false}},
+      {"pairing_rerun", {"pairing-rerun", &rerun, false}},
+  };
+  auto it = kCommands.find(command);
+  if (it == kCommands.end()) return std::nullopt;
+  require_valid_input(command, it->second.schema, input);
+  if (it->second.own_transactions) return it->second.handler(c, input);
+  SQLite::Transaction txn(c.store.database());
+  json out = it->second.handler(c, input);
+  txn.commit();
+  return out;
+}
+
+std::vector<std::string> pairing_command_names() {
+  return {"pairing_proposals", "pairing_accept", "pairing_lock", "pairing_forbid", "pairing_rerun"};
+}
+
+}  // namespace mentoring::shell

@@ -1,0 +1,91 @@
+// mentoring/store/pairing_store.hpp — what the pairing module keeps beside the pair table:
+// each proposal's score broken down by criterion, HR's locks and forbids, who accepted, and
+// why a mentee was left unmatched at the last run (migration 4).
+//
+//   PairingStore pairing(store.database());
+//   auto id = store.insert_pair(programme, mentee_enrolment, mentor_enrolment, proposed, now);
+//   pairing.save_proposal(id, {{"same_leave_kind", 3.0}, ...}, now);
+//
+// Proposals live in `pair` with state 'proposed'; only those may be discarded.
+#pragma once
+
+#include <mentoring/domain/records.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mentoring::store {
+
+struct CriterionScore {
+  std::string criterion;
+  double contribution = 0;  // weight x value
+};
+
+struct ProposalDetails {
+  std::int64_t pair_id = 0;
+  double score = 0;                       // the contributions added in order
+  std::vector<CriterionScore> breakdown;  // in criterion order
+  bool locked = false;
+  std::string proposed_at;
+  std::optional<std::string> mentee_accepted_by;  // when the pair itself accepts
+  std::optional<std::string> mentor_accepted_by;
+};
+
+struct ForbiddenPair {
+  std::string mentee_id;
+  std::string mentor_id;
+  std::string recorded_by;
+  std::string at;
+};
+
+struct UnmatchedNote {
+  std::int64_t enrolment_id = 0;
+  std::string person_id;
+  std::string reason;       // no_mentors_in_cohort | no_eligible_mentor | eligible_mentors_full ...
+  std::string explanation;  // for HR
+};
+
+class PairingStore {
+ public:
+  explicit PairingStore(SQLite::Database& db) : db_(db) {}
+
+  // Details of a pair just inserted; the score is the sum of the breakdown in its order.
+  void save_proposal(std::int64_t pair_id, const std::vector<CriterionScore>& breakdown,
+                     const std::string& at);
+  std::optional<ProposalDetails> proposal(std::int64_t pair_id);
+  // Every stored proposal's details of one programme, by pair id.
+  std::map<std::int64_t, ProposalDetails> proposals(const std::string& programme_id);
+
+  void set_locked(std::int64_t pair_id, bool locked);
+  void record_acceptance(std::int64_t pair_id, domain::Role side, const std::string& by);
+
+  // Deletes a pair that is still a proposal, with its details; throws for any other state.
+  void discard(std::int64_t pair_id);
+  // Takes a proposal out of the way (state 'ended', cause given) so that the same mentee can be
+  // recorded as an accepted pair; `restore` undoes it if that fails.
+  void set_aside(std::int64_t pair_id, const std::string& at, const std::string& cause);
+  void restore(std::int64_t pair_id);
+  // The details follow a proposal that became another pair row; the old row goes.
+  void move_details(std::int64_t from_pair_id, std::int64_t to_pair_id);
+
+  void forbid(const std::string& programme_id, const ForbiddenPair& pair);
+  std::vector<ForbiddenPair> forbidden(const std::string& programme_id);
+
+  // The unmatched mentees of a programme's last pairing run, replacing the previous list.
+  void replace_unmatched(const std::string& programme_id, const std::vector<UnmatchedNote>& notes,
+                         const std::string& at);
+  std::vector<UnmatchedNote> unmatched(const std::string& programme_id);
+
+  // The wishes an enrolment recorded at consent ("" when none): read by the matching only.
+  std::string wishes(std::int64_t enrolment_id);
+
+ private:
+  SQLite::Database& db_;
+};
+
+}  // namespace mentoring::store

@@ -1,0 +1,214 @@
+#include <mentoring/store/pairing_store.hpp>
+
+#include <SQLiteCpp/Statement.h>
+
+#include <stdexcept>
+
+namespace mentoring::store {
+
+namespace {
+
+std::optional<std::string> optional_text(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getString();
+}
+
+ProposalDetails details_from(SQLite::Statement& row) {
+  ProposalDetails d;
+  d.pair_id = row.getColumn(0).getInt64();
+  d.score = row.getColumn(1).getDouble();
+  d.locked = row.getColumn(2).getInt() != 0;
+  d.proposed_at = row.getColumn(3).getString();
+  d.mentee_accepted_by = optional_text(row.getColumn(4));
+  d.mentor_accepted_by = optional_text(row.getColumn(5));
+  return d;
+}
+
+constexpr const char* kDetailsColumns =
+    "SELECT pp.pair_id, pp.score, pp.locked, pp.proposed_at, pp.mentee_accepted_by, "
+    "pp.mentor_accepted_by FROM pair_proposal pp ";
+
+}  // namespace
+
+void PairingStore::save_proposal(std::int64_t pair_id, const std::vector<CriterionScore>& breakdown,
+                                 const std::string& at) {
+  double total = 0;
+  SQLite::Statement score(db_,
+                          "INSERT INTO pair_score(pair_id, position, criterion, contribution) "
+                          "VALUES (?, ?, ?, ?)");
+  for (std::size_t i = 0; i < breakdown.size(); ++i) {
+    total += breakdown[i].contribution;
+    score.bind(1, pair_id);
+    score.bind(2, static_cast<std::int64_t>(i));
+    score.bind(3, breakdown[i].criterion);
+    score.bind(4, breakdown[i].contribution);
+    score.exec();
+    score.reset();
+  }
+  SQLite::Statement s(db_, "INSERT INTO pair_proposal(pair_id, score, proposed_at) VALUES (?, ?, ?)");
+  s.bind(1, pair_id);
+  s.bind(2, total);
+  s.bind(3, at);
+  s.exec();
+}
+
+std::optional<ProposalDetails> PairingStore::proposal(std::int64_t pair_id) {
+  SQLite::Statement s(db_, std::string(kDetailsColumns) + "WHERE pp.pair_id = ?");
+  s.bind(1, pair_id);
+  if (!s.executeStep()) return std::nullopt;
+  ProposalDetails d = details_from(s);
+  SQLite::Statement scores(db_,
+                           "SELECT criterion, contribution FROM pair_score WHERE pair_id = ? "
+                           "ORDER BY position");
+  scores.bind(1, pair_id);
+  while (scores.executeStep()) {
+    d.breakdown.push_back({scores.getColumn(0).getString(), scores.getColumn(1).getDouble()});
+  }
+  return d;
+}
+
+std::map<std::int64_t, ProposalDetails> PairingStore::proposals(const std::string& programme_id) {
+  std::map<std::int64_t, ProposalDetails> out;
+  SQLite::Statement s(db_, std::string(kDetailsColumns) +
+                               "JOIN pair p ON p.id = pp.pair_id WHERE p.programme_id = ?");
+  s.bind(1, programme_id);
+  while (s.executeStep()) {
+    ProposalDetails d = details_from(s);
+    out.emplace(d.pair_id, std::move(d));
+  }
+  SQLite::Statement scores(db_,
+                           "SELECT ps.pair_id, ps.criterion, ps.contribution FROM pair_score ps "
+                           "JOIN pair p ON p.id = ps.pair_id WHERE p.programme_id = ? "
+                           "ORDER BY ps.pair_id, ps.position");
+  scores.bind(1, programme_id);
+  while (scores.executeStep()) {
+    auto it = out.find(scores.getColumn(0).getInt64());
+    if (it == out.end()) continue;
+    it->second.breakdown.push_back({scores.getColumn(1).getString(), scores.getColumn(2).getDouble()});
+  }
+  return out;
+}
+
+void PairingStore::set_locked(std::int64_t pair_id, bool locked) {
+  SQLite::Statement s(db_, "UPDATE pair_proposal SET locked = ? WHERE pair_id = ?");
+  s.bind(1, locked ? 1 : 0);
+  s.bind(2, pair_id);
+  if (s.exec() != 1) throw std::runtime_error("store: no proposal " + std::to_string(pair_id));
+}
+
+void PairingStore::record_acceptance(std::int64_t pair_id, domain::Role side, const std::string& by) {
+  SQLite::Statement s(db_, side == domain::Role::mentee
+                               ? "UPDATE pair_proposal SET mentee_accepted_by = ? WHERE pair_id = ?"
+                               : "UPDATE pair_proposal SET mentor_accepted_by = ? WHERE pair_id = ?");
+  s.bind(1, by);
+  s.bind(2, pair_id);
+  if (s.exec() != 1) throw std::runtime_error("store: no proposal " + std::to_string(pair_id));
+}
+
+void PairingStore::discard(std::int64_t pair_id) {
+  SQLite::Statement state(db_, "SELECT state FROM pair WHERE id = ?");
+  state.bind(1, pair_id);
+  if (!state.executeStep() || state.getColumn(0).getString() != "proposed") {
+    throw std::runtime_error("store: pair " + std::to_string(pair_id) + " is not a proposal");
+  }
+  for (const char* sql : {"DELETE FROM pair_score WHERE pair_id = ?",
+                          "DELETE FROM pair_proposal WHERE pair_id = ?", "DELETE FROM pair WHERE id = ?"}) {
+    SQLite::Statement s(db_, sql);
+    s.bind(1, pair_id);
+    s.exec();
+  }
+}
+
+void PairingStore::set_aside(std::int64_t pair_id, const std::string& at, const std::string& cause) {
+  SQLite::Statement s(db_,
+                      "UPDATE pair SET state = 'ended', ended_at = ?, end_cause = ? "
+                      "WHERE id = ? AND state = 'proposed'");
+  s.bind(1, at);
+  s.bind(2, cause);
+  s.bind(3, pair_id);
+  if (s.exec() != 1) throw std::runtime_error("store: pair " + std::to_string(pair_id) + " is not a proposal");
+}
+
+void PairingStore::restore(std::int64_t pair_id) {
+  SQLite::Statement s(db_,
+                      "UPDATE pair SET state = 'proposed', ended_at = NULL, end_cause = NULL WHERE id = ?");
+  s.bind(1, pair_id);
+  s.exec();
+}
+
+void PairingStore::move_details(std::int64_t from_pair_id, std::int64_t to_pair_id) {
+  for (const char* sql : {"UPDATE pair_score SET pair_id = ?2 WHERE pair_id = ?1",
+                          "UPDATE pair_proposal SET pair_id = ?2 WHERE pair_id = ?1",
+                          "DELETE FROM pair WHERE id = ?1"}) {
+    SQLite::Statement s(db_, sql);
+    s.bind(1, from_pair_id);
+    if (std::string_view(sql).find("?2") != std::string_view::npos) s.bind(2, to_pair_id);
+    s.exec();
+  }
+}
+
+void PairingStore::forbid(const std::string& programme_id, const ForbiddenPair& pair) {
+  SQLite::Statement s(db_,
+                      "INSERT OR IGNORE INTO pair_forbidden(programme_id, mentee_id, mentor_id, "
+                      "recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)");
+  s.bind(1, programme_id);
+  s.bind(2, pair.mentee_id);
+  s.bind(3, pair.mentor_id);
+  s.bind(4, pair.recorded_by);
+  s.bind(5, pair.at);
+  s.exec();
+}
+
+std::vector<ForbiddenPair> PairingStore::forbidden(const std::string& programme_id) {
+  SQLite::Statement s(db_,
+                      "SELECT mentee_id, mentor_id, recorded_by, recorded_at FROM pair_forbidden "
+                      "WHERE programme_id = ? ORDER BY mentee_id, mentor_id");
+  s.bind(1, programme_id);
+  std::vector<ForbiddenPair> out;
+  while (s.executeStep()) {
+    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                   s.getColumn(3).getString()});
+  }
+  return out;
+}
+
+void PairingStore::replace_unmatched(const std::string& programme_id,
+                                     const std::vector<UnmatchedNote>& notes, const std::string& at) {
+  SQLite::Statement clear(db_, "DELETE FROM pairing_unmatched WHERE programme_id = ?");
+  clear.bind(1, programme_id);
+  clear.exec();
+  SQLite::Statement s(db_,
+                      "INSERT INTO pairing_unmatched(programme_id, enrolment_id, reason, explanation, "
+                      "noted_at) VALUES (?, ?, ?, ?, ?)");
+  for (const auto& note : notes) {
+    s.bind(1, programme_id);
+    s.bind(2, note.enrolment_id);
+    s.bind(3, note.reason);
+    s.bind(4, note.explanation);
+    s.bind(5, at);
+    s.exec();
+    s.reset();
+  }
+}
+
+std::vector<UnmatchedNote> PairingStore::unmatched(const std::string& programme_id) {
+  SQLite::Statement s(db_,
+                      "SELECT u.enrolment_id, e.person_id, u.reason, u.explanation FROM pairing_unmatched u "
+                      "JOIN enrolment e ON e.id = u.enrolment_id WHERE u.programme_id = ? "
+                      "ORDER BY u.enrolment_id");
+  s.bind(1, programme_id);
+  std::vector<UnmatchedNote> out;
+  while (s.executeStep()) {
+    out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
+                   s.getColumn(3).getString()});
+  }
+  return out;
+}
+
+std::string PairingStore::wishes(std::int64_t enrolment_id) {
+  SQLite::Statement s(db_, "SELECT COALESCE(wishes, '') FROM enrolment WHERE id = ?");
+  s.bind(1, enrolment_id);
+  return s.executeStep() ? s.getColumn(0).getString() : std::string();
+}
+
+}  // namespace mentoring::store

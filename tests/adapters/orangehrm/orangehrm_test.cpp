@@ -1,0 +1,270 @@
+// OrangeHRM-specific behaviour beyond the conformance suite: the OAuth grants,
+// access tokens renewed on expiry and on 401, rotated refresh tokens kept
+// across restarts, leave statuses, supervisors, and check per capability.
+#include "fake_orangehrm.hpp"
+#include "subject.hpp"
+
+#include <orangehrm_adapter/orangehrm_adapter.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+using mentoring::conformance::TestHost;
+using mentoring::fakes::DemoData;
+using mentoring::fakes::DemoLeave;
+using mentoring::fakes::FakeOrangeHrm;
+using nlohmann::json;
+namespace orangehrm = mentoring::adapters::orangehrm;
+
+namespace {
+
+class OrangeHrmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage_ = std::filesystem::temp_directory_path() /
+               ("orangehrm-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(storage_);
+    std::filesystem::create_directories(storage_);
+    secrets_["ORANGEHRM_CLIENT_SECRET"] = "client-secret-789";
+  }
+  void TearDown() override { std::filesystem::remove_all(storage_); }
+
+  std::unique_ptr<orangehrm::OrangeHrmAdapter> make(json extra_settings = json::object()) {
+    json settings = {{"base_url", fake_.base_url()},
+                     {"client_id", "mentoring"},
+                     {"grant", "client_credentials"},
+                     {"people", {{"page_size", 100}}},
+                     {"leave", {{"from", "2018-01-01"}, {"page_size", 100},
+                                {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}};
+    settings.update(extra_settings);
+    json config = {{"organisation", "northwind"}, {"name", "hr"}, {"base_dir", "/tmp"}, {"settings", settings}};
+    return std::make_unique<orangehrm::OrangeHrmAdapter>(
+        config.dump(),
+        orangehrm::Services{[this](const std::string& r) { return host_.http(r); },
+                            [this](const std::string& name) -> std::optional<std::string> {
+                              auto it = secrets_.find(name);
+                              if (it == secrets_.end()) return std::nullopt;
+                              return it->second;
+                            },
+                            [this] { return now_ms_; }, [](std::string_view) {},
+                            [this] { return storage_.string(); }});
+  }
+
+  std::vector<json> pull_all(orangehrm::OrangeHrmAdapter& adapter, const std::string& stream) {
+    std::vector<json> records;
+    json cursor = nullptr;
+    for (int page = 0; page < 1000; ++page) {
+      json answer = json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
+      EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+      for (auto& r : answer["records"]) records.push_back(r);
+      cursor = answer["next_cursor"];
+      if (!answer["more"].get<bool>()) break;
+    }
+    return records;
+  }
+
+  static std::string message_of(const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const mentoring::Error& e) {
+      return e.what();
+    }
+    return "(no error)";
+  }
+
+  FakeOrangeHrm fake_{DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring", "client-secret-789"};
+  std::map<std::string, std::string> secrets_;
+  std::int64_t now_ms_ = TestHost::kNowMs;
+  std::filesystem::path storage_;
+  TestHost host_;  // destroyed first: its connections close before the fake stops
+};
+
+json pull(orangehrm::OrangeHrmAdapter& adapter, const std::string& stream) {
+  return json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", nullptr}}.dump()));
+}
+
+}  // namespace
+
+TEST_F(OrangeHrmTest, SupervisorIsTheManagerAndEmployeeIdAnAttribute) {
+  auto adapter = make();
+  std::map<std::string, json> by_employee_id;
+  for (auto& person : pull_all(*adapter, "people")) by_employee_id[person["attributes"]["employee_id"]] = person;
+  ASSERT_TRUE(by_employee_id.contains("E1002"));
+  const json& oliver = by_employee_id["E1002"];
+  EXPECT_EQ(oliver["name"], "Oliver Cooper");
+  EXPECT_EQ(oliver["manager_id"], by_employee_id["E1001"]["id"]) << "supervisor's empNumber";
+  EXPECT_EQ(oliver["department"], "Nursing and Midwifery");
+  EXPECT_TRUE(oliver["email"].is_null()) << "the list model carries no email";
+  EXPECT_TRUE(by_employee_id["E1001"]["manager_id"].is_null());
+}
+
+TEST_F(OrangeHrmTest, WorkEmailsComeFromContactDetailsWhenAsked) {
+  auto adapter = make({{"people", {{"page_size", 5}, {"work_emails", true}}}});
+  json answer = pull(*adapter, "people");
+  ASSERT_EQ(answer["records"].size(), 5u) << answer.dump(1);
+  EXPECT_EQ(answer["records"][0]["email"], "emily.brown@northwind-health.example");
+}
+
+TEST_F(OrangeHrmTest, LeaveStatusesMapFromTheLeaveBreakdown) {
+  auto adapter = make();
+  std::map<std::string, std::string> status_by_id;
+  for (auto& leave : pull_all(*adapter, "leave")) status_by_id[leave["id"]] = leave["status"];
+  const auto& demo = fake_.data().leave;
+  std::map<int, std::string> expected = {{-1, "denied"}, {0, "cancelled"}, {1, "requested"}, {2, "approved"}, {3, "approved"}};
+  std::set<int> seen;
+  for (std::size_t i = 0; i < demo.size(); ++i) {
+    if (demo[i].type == "Annual Leave") continue;
+    int theirs = FakeOrangeHrm::status_of(demo[i]);
+    seen.insert(theirs);
+    EXPECT_EQ(status_by_id[std::to_string(i + 1)], expected[theirs]) << "request " << i + 1;
+  }
+  EXPECT_TRUE(seen.contains(0) && seen.contains(2) && seen.contains(3)) << "the demo covers the main statuses";
+}
+
+TEST_F(OrangeHrmTest, PartlyCancelledLeaveStillStands) {
+  fake_.corrupt_leave(2, "leaveBreakdown", json::array({{{"id", 0}, {"name", "Cancelled"}, {"lengthDays", 2}},
+                                                        {{"id", 3}, {"name", "Taken"}, {"lengthDays", 5}}}));
+  fake_.corrupt_leave(2, "hasMultipleStatus", true);
+  fake_.corrupt_leave(3, "leaveBreakdown", json::array({{{"name", "Pending Approval"}, {"lengthDays", 5}}}));
+  auto adapter = make();
+  std::map<std::string, std::string> status_by_id;
+  for (auto& leave : pull_all(*adapter, "leave")) status_by_id[leave["id"]] = leave["status"];
+  EXPECT_EQ(status_by_id["2"], "approved");
+  EXPECT_EQ(status_by_id["3"], "requested") << "a status given by name only";
+}
+
+TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsAProblemNamingTheField) {
+  fake_.corrupt_leave(2, "leaveBreakdown", json::array({{{"id", 4}, {"name", "Weekend"}, {"lengthDays", 2}}}));
+  auto adapter = make({{"leave", {{"from", "2018-01-01"}, {"page_size", 500},
+                                  {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}});
+  json answer = pull(*adapter, "leave");
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["problems"][0]["field"], "leaveBreakdown");
+  EXPECT_EQ(answer["problems"][0]["row"], 2);
+  EXPECT_TRUE(answer["records"].empty());
+}
+
+TEST_F(OrangeHrmTest, ExpiredAccessTokenIsRenewedBeforeUse) {
+  fake_.set_token_lifetime_s(60);
+  auto adapter = make();
+  pull(*adapter, "people");
+  pull(*adapter, "people");
+  EXPECT_EQ(adapter->tokens_requested(), 1) << "a live token is reused";
+  now_ms_ += 61'000;
+  json answer = pull(*adapter, "people");
+  EXPECT_FALSE(answer["records"].empty());
+  EXPECT_EQ(adapter->tokens_requested(), 2);
+}
+
+TEST_F(OrangeHrmTest, RevokedAccessTokenIsReplacedOnceOn401) {
+  auto adapter = make();
+  pull(*adapter, "people");
+  fake_.revoke_access_tokens();
+  json answer = pull(*adapter, "people");
+  EXPECT_FALSE(answer["records"].empty());
+  EXPECT_EQ(adapter->tokens_requested(), 2);
+}
+
+TEST_F(OrangeHrmTest, RotatedRefreshTokenSurvivesARestart) {
+  secrets_["ORANGEHRM_REFRESH_TOKEN"] = fake_.issue_refresh_token();
+  {
+    auto first = make({{"grant", "refresh_token"}});
+    EXPECT_FALSE(pull(*first, "people")["records"].empty());
+  }
+  // The secret's token was used and revoked; the rotated one was kept.
+  auto after_restart = make({{"grant", "refresh_token"}});
+  EXPECT_FALSE(pull(*after_restart, "people")["records"].empty());
+  for (const auto& entry : std::filesystem::directory_iterator(storage_)) {
+    EXPECT_EQ(std::filesystem::status(entry).permissions() & std::filesystem::perms::others_all,
+              std::filesystem::perms::none);
+  }
+  // A new token put into the secret by the integrator wins over the kept one.
+  secrets_["ORANGEHRM_REFRESH_TOKEN"] = fake_.issue_refresh_token();
+  auto reauthorised = make({{"grant", "refresh_token"}});
+  EXPECT_FALSE(pull(*reauthorised, "people")["records"].empty());
+}
+
+TEST_F(OrangeHrmTest, RefusedRefreshTokenSaysToSignInAgain) {
+  secrets_["ORANGEHRM_REFRESH_TOKEN"] = "rt-never-issued";
+  auto adapter = make({{"grant", "refresh_token"}});
+  std::string message = message_of([&] { pull(*adapter, "people"); });
+  EXPECT_NE(message.find("invalid_grant"), std::string::npos) << message;
+  EXPECT_NE(message.find("ORANGEHRM_REFRESH_TOKEN"), std::string::npos) << message;
+  EXPECT_EQ(message.find("rt-never-issued"), std::string::npos) << "never the token itself: " << message;
+  json check = json::parse(adapter->call("check", "{}"));
+  EXPECT_TRUE(check["capabilities"][0]["reachable"].get<bool>());
+  EXPECT_FALSE(check["capabilities"][0]["authenticated"].get<bool>());
+}
+
+TEST_F(OrangeHrmTest, PasswordGrantUsesTheApiUser) {
+  secrets_["ORANGEHRM_PASSWORD"] = "api-password";
+  auto adapter = make({{"grant", "password"}, {"username", "api"}});
+  EXPECT_FALSE(pull(*adapter, "people")["records"].empty());
+  secrets_["ORANGEHRM_PASSWORD"] = "wrong";
+  auto refused = make({{"grant", "password"}, {"username", "api"}});
+  std::string message = message_of([&] { pull(*refused, "people"); });
+  EXPECT_NE(message.find("user credentials were refused"), std::string::npos) << message;
+}
+
+TEST_F(OrangeHrmTest, GrantTheServerDoesNotAllowIsNamed) {
+  fake_.allow_grants({"refresh_token"});
+  auto adapter = make();
+  std::string message = message_of([&] { pull(*adapter, "people"); });
+  EXPECT_NE(message.find("unsupported_grant_type"), std::string::npos) << message;
+  EXPECT_NE(message.find("\"grant\""), std::string::npos) << "says which setting to change: " << message;
+}
+
+TEST_F(OrangeHrmTest, MissingSecretIsNamedByCheckAndPull) {
+  secrets_.clear();
+  auto adapter = make();
+  json check = json::parse(adapter->call("check", "{}"));
+  EXPECT_FALSE(check["ok"].get<bool>());
+  EXPECT_NE(check["capabilities"][0]["message"].get<std::string>().find("MENTORING_SECRET_ORANGEHRM_CLIENT_SECRET"),
+            std::string::npos)
+      << check.dump(1);
+  std::string message = message_of([&] { pull(*adapter, "people"); });
+  EXPECT_NE(message.find("ORANGEHRM_CLIENT_SECRET"), std::string::npos) << message;
+  EXPECT_EQ(fake_.token_requests(), 0) << "nothing is sent without credentials";
+}
+
+TEST_F(OrangeHrmTest, CheckTellsPerCapabilityWhatThisUserMayNotRead) {
+  fake_.forbid_leave();
+  auto adapter = make();
+  json check = json::parse(adapter->call("check", "{}"));
+  EXPECT_FALSE(check["ok"].get<bool>());
+  json people = check["capabilities"][0], leave = check["capabilities"][1];
+  EXPECT_EQ(people["name"], "read_people");
+  EXPECT_TRUE(people["permitted"].get<bool>()) << people.dump();
+  EXPECT_NE(people["message"].get<std::string>().find("visible to this API user"), std::string::npos);
+  EXPECT_EQ(leave["name"], "read_leave");
+  EXPECT_TRUE(leave["authenticated"].get<bool>());
+  EXPECT_FALSE(leave["permitted"].get<bool>());
+  EXPECT_NE(leave["message"].get<std::string>().find("Admin role"), std::string::npos) << leave.dump();
+  EXPECT_NE(leave["message"].get<std::string>().find("OrangeHRM: \"Unauthorized\""), std::string::npos) << leave.dump();
+}
+
+TEST_F(OrangeHrmTest, CursorOfAnotherAdapterIsRefused) {
+  auto adapter = make();
+  try {
+    adapter->call("pull", R"({"stream":"people","cursor":"not-json"})");
+    FAIL();
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
+  }
+}
+
+TEST_F(OrangeHrmTest, BadSettingsAndPushAreRefusedClearly) {
+  std::string message = message_of([&] { make({{"grant", "implicit"}}); });
+  EXPECT_NE(message.find("/grant"), std::string::npos) << message;
+  auto adapter = make();
+  try {
+    adapter->call("push", R"({"actions":[]})");
+    FAIL();
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE);
+  }
+}
