@@ -30,7 +30,7 @@ namespace {
 
 // The demo programme's weights; a criterion whose data nobody records is dropped from them.
 constexpr std::array<double, pairing::kCriterionCount> kDefaultWeights = {3.0, 1.0, 1.5, 0.0,
-                                                                         0.0, 1.0, 0.5};
+                                                                          0.0, 1.0, 0.5};
 
 struct MatchingSettings {
   pairing::MatchingRules rules;
@@ -119,7 +119,8 @@ std::string lived_leave_kind(RunContext& c, const Programme& programme, const st
   std::string kind;
   for (const auto& leave : c.store.leaves_of(person)) {  // ordered by start date
     if (leave.status != LeaveStatus::approved || leave.start > c.today) continue;
-    if (!programme.mentor.leave_types.empty() && !programme.mentor.leave_types.count(leave.type)) continue;
+    if (!programme.mentor.leave_types.empty() && !programme.mentor.leave_types.count(leave.type))
+      continue;
     kind = std::string(to_string(leave.type));
   }
   return kind;
@@ -166,10 +167,11 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
     pairing::Mentor m;
     m.id = e.person_id;
     // Accepted pairs are never undone: a capacity lowered since only stops new proposals.
-    m.capacity = std::clamp(std::max(programme.mentor.capacity, taken), 1, pairing::kMaxMentorCapacity);
-    m.training_complete = training_rules.required_courses.empty() ||
-                          training::training_complete(training_rules, c.store.completions_of(e.person_id),
-                                                      c.today);
+    m.capacity =
+        std::clamp(std::max(programme.mentor.capacity, taken), 1, pairing::kMaxMentorCapacity);
+    m.training_complete =
+        training_rules.required_courses.empty() ||
+        training::training_complete(training_rules, c.store.completions_of(e.person_id), c.today);
     m.leave_kind = lived_leave_kind(c, programme, e.person_id);
     view.cohort.mentors.push_back(std::move(m));
     view.mentor_enrolments.push_back(e);
@@ -177,12 +179,14 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
   }
   for (const auto& e : enrolments) {
     if (e.role != Role::mentee || !is_open(e.state)) continue;
-    const bool waiting = e.state == EnrolmentState::awaiting_pair && !mentees_of_accepted.count(e.id);
+    const bool waiting =
+        e.state == EnrolmentState::awaiting_pair && !mentees_of_accepted.count(e.id);
     if (!waiting && !mentees_of_accepted.count(e.id)) continue;
     pairing::Mentee m;
     m.id = e.person_id;
     if (e.leave_id) {
-      if (auto leave = c.store.leave(*e.leave_id)) m.leave_kind = std::string(to_string(leave->type));
+      if (auto leave = c.store.leave(*e.leave_id))
+        m.leave_kind = std::string(to_string(leave->type));
     }
     view.cohort.mentees.push_back(std::move(m));
     view.mentee_enrolments.push_back(e);
@@ -261,15 +265,20 @@ enum class Mode {
 
 json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
   store::PairingStore ps(c.store.database());
-  json summary = {{"proposed", json::array()}, {"kept", 0}, {"discarded", json::array()},
-                  {"unmatched", 0}, {"notes", json::array()}};
+  json summary = {{"proposed", json::array()},
+                  {"kept", 0},
+                  {"discarded", json::array()},
+                  {"unmatched", 0},
+                  {"notes", json::array()}};
   CohortView view = build_cohort(c, programme, ps);
   MatchingSettings settings = settings_for(c, programme.id);
   drop_unrecorded_defaults(settings, view.cohort, view.notes);
 
   std::map<std::string, std::size_t> mentee_at, mentor_at;
-  for (std::size_t i = 0; i < view.cohort.mentees.size(); ++i) mentee_at[view.cohort.mentees[i].id] = i;
-  for (std::size_t i = 0; i < view.cohort.mentors.size(); ++i) mentor_at[view.cohort.mentors[i].id] = i;
+  for (std::size_t i = 0; i < view.cohort.mentees.size(); ++i)
+    mentee_at[view.cohort.mentees[i].id] = i;
+  for (std::size_t i = 0; i < view.cohort.mentors.size(); ++i)
+    mentor_at[view.cohort.mentors[i].id] = i;
 
   pairing::HrControls controls;
   std::set<std::pair<std::string, std::string>> forbidden;
@@ -291,8 +300,10 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
     std::vector<pairing::PairRef> kept = view.accepted;
     auto discard = [&](const Pair& p, const std::string& why) {
       ps.discard(p.id);
-      summary["discarded"].push_back(
-          {{"pair_id", p.id}, {"mentee_id", p.mentee_id}, {"mentor_id", p.mentor_id}, {"why", why}});
+      summary["discarded"].push_back({{"pair_id", p.id},
+                                      {"mentee_id", p.mentee_id},
+                                      {"mentor_id", p.mentor_id},
+                                      {"why", why}});
     };
     for (const auto& p : view.proposals) {
       const auto d = details.find(p.id);
@@ -327,21 +338,26 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
       summary["kept"] = summary["kept"].get<int>() + 1;
     }
 
-    const pairing::Proposal result = pairing::place_newcomers(view.cohort, settings.rules, kept, controls);
+    const pairing::Proposal result =
+        pairing::place_newcomers(view.cohort, settings.rules, kept, controls);
     for (const auto& w : result.warnings) view.notes.push_back(w);
     for (const auto& pair : result.pairs) {
       if (pair.locked) continue;  // accepted, locked or kept: already stored
       const Enrolment& mentee = view.mentee_enrolments[pair.mentee];
       const Enrolment& mentor = view.mentor_enrolments[pair.mentor];
-      const auto id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::proposed, c.now);
+      const auto id =
+          c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::proposed, c.now);
       std::vector<store::CriterionScore> breakdown;
       for (std::size_t i = 0; i < pairing::kCriterionCount; ++i) {
-        breakdown.push_back({std::string(pairing::criterion_name(static_cast<pairing::Criterion>(i))),
-                             pair.score.contribution[i]});
+        breakdown.push_back(
+            {std::string(pairing::criterion_name(static_cast<pairing::Criterion>(i))),
+             pair.score.contribution[i]});
       }
       ps.save_proposal(id, breakdown, c.now);
-      summary["proposed"].push_back({{"pair_id", id}, {"mentee_id", mentee.person_id},
-                                     {"mentor_id", mentor.person_id}, {"score", pair.score.total}});
+      summary["proposed"].push_back({{"pair_id", id},
+                                     {"mentee_id", mentee.person_id},
+                                     {"mentor_id", mentor.person_id},
+                                     {"score", pair.score.total}});
     }
     std::vector<store::UnmatchedNote> notes;
     for (const auto& u : result.unmatched) {
@@ -381,7 +397,8 @@ Pair find_proposal(RunContext& c, const json& input) {
   return p;
 }
 
-std::vector<const Programme*> programmes_asked(RunContext& c, std::string_view command, const json& input) {
+std::vector<const Programme*> programmes_asked(RunContext& c, std::string_view command,
+                                               const json& input) {
   std::vector<const Programme*> out;
   if (input.contains("programme")) {
     out.push_back(&programme_for(c, command, input));
@@ -400,12 +417,9 @@ json list_proposals(RunContext& c, const json& input) {
     json proposals = json::array();
     for (const auto& p : c.store.pairs(programme->id)) {
       if (p.state == PairState::ended) continue;
-      json row = {{"pair_id", p.id},
-                  {"state", to_string(p.state)},
-                  {"mentee_id", p.mentee_id},
-                  {"mentee_name", person_name(c, p.mentee_id)},
-                  {"mentor_id", p.mentor_id},
-                  {"mentor_name", person_name(c, p.mentor_id)}};
+      json row = {{"pair_id", p.id},          {"state", to_string(p.state)},
+                  {"mentee_id", p.mentee_id}, {"mentee_name", person_name(c, p.mentee_id)},
+                  {"mentor_id", p.mentor_id}, {"mentor_name", person_name(c, p.mentor_id)}};
       auto d = details.find(p.id);
       if (d == details.end()) {
         row["recorded_without_proposal"] = true;  // paired by hand with the `pair` command
@@ -423,8 +437,10 @@ json list_proposals(RunContext& c, const json& input) {
     }
     json unmatched = json::array();
     for (const auto& u : ps.unmatched(programme->id)) {
-      unmatched.push_back({{"person_id", u.person_id}, {"name", person_name(c, u.person_id)},
-                           {"reason", u.reason}, {"explanation", u.explanation}});
+      unmatched.push_back({{"person_id", u.person_id},
+                           {"name", person_name(c, u.person_id)},
+                           {"reason", u.reason},
+                           {"explanation", u.explanation}});
     }
     out.push_back({{"programme", programme->id},
                    {"accepted_by", settings_for(c, programme->id).accepted_by_pair ? "pair" : "hr"},
@@ -437,7 +453,8 @@ json list_proposals(RunContext& c, const json& input) {
 json lock(RunContext& c, const json& input) {
   Pair p = find_proposal(c, input);
   store::PairingStore ps(c.store.database());
-  if (!ps.proposal(p.id)) invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+  if (!ps.proposal(p.id))
+    invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
   const bool locked = !input.value("unlock", false);
   ps.set_locked(p.id, locked);
   return {{"pair_id", p.id}, {"locked", locked}};
@@ -483,11 +500,13 @@ json accept(RunContext& c, const json& input) {
     SQLite::Transaction txn(c.store.database());
     p = find_proposal(c, input);
     store::PairingStore ps(c.store.database());
-    if (!ps.proposal(p.id)) invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+    if (!ps.proposal(p.id))
+      invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
     if (settings_for(c, p.programme_id).accepted_by_pair) {
       if (by != p.mentee_id && by != p.mentor_id) {
         invalid("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
-                " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" + p.mentor_id + "\"");
+                " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" +
+                p.mentor_id + "\"");
       }
       ps.record_acceptance(p.id, by == p.mentee_id ? Role::mentee : Role::mentor, by);
       const auto d = ps.proposal(p.id);
@@ -497,13 +516,16 @@ json accept(RunContext& c, const json& input) {
     if (waiting.empty()) ps.set_aside(p.id, c.now, "proposal accepted by " + by);
     txn.commit();
   }
-  if (!waiting.empty()) return {{"proposal_id", p.id}, {"state", "proposed"}, {"waiting_for", waiting}};
+  if (!waiting.empty())
+    return {{"proposal_id", p.id}, {"state", "proposed"}, {"waiting_for", waiting}};
 
   json paired;
   try {
     paired = *enrolment_command(c, "pair",
-                                {{"programme", p.programme_id}, {"mentee_id", p.mentee_id},
-                                 {"mentor_id", p.mentor_id}, {"recorded_by", by}});
+                                {{"programme", p.programme_id},
+                                 {"mentee_id", p.mentee_id},
+                                 {"mentor_id", p.mentor_id},
+                                 {"recorded_by", by}});
   } catch (...) {
     SQLite::Transaction txn(c.store.database());
     store::PairingStore(c.store.database()).restore(p.id);
@@ -514,8 +536,11 @@ json accept(RunContext& c, const json& input) {
   const auto pair_id = paired.at("pair_id").get<std::int64_t>();
   store::PairingStore(c.store.database()).move_details(p.id, pair_id);
   txn.commit();
-  return {{"proposal_id", p.id}, {"state", "accepted"}, {"pair_id", pair_id},
-          {"mentee", paired.at("mentee")}, {"mentor", paired.at("mentor")}};
+  return {{"proposal_id", p.id},
+          {"state", "accepted"},
+          {"pair_id", pair_id},
+          {"mentee", paired.at("mentee")},
+          {"mentor", paired.at("mentor")}};
 }
 
 }  // namespace

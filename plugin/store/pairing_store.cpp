@@ -45,7 +45,8 @@ void PairingStore::save_proposal(std::int64_t pair_id, const std::vector<Criteri
     score.exec();
     score.reset();
   }
-  SQLite::Statement s(db_, "INSERT INTO pair_proposal(pair_id, score, proposed_at) VALUES (?, ?, ?)");
+  SQLite::Statement s(db_,
+                      "INSERT INTO pair_proposal(pair_id, score, proposed_at) VALUES (?, ?, ?)");
   s.bind(1, pair_id);
   s.bind(2, total);
   s.bind(3, at);
@@ -84,7 +85,8 @@ std::map<std::int64_t, ProposalDetails> PairingStore::proposals(const std::strin
   while (scores.executeStep()) {
     auto it = out.find(scores.getColumn(0).getInt64());
     if (it == out.end()) continue;
-    it->second.breakdown.push_back({scores.getColumn(1).getString(), scores.getColumn(2).getDouble()});
+    it->second.breakdown.push_back(
+        {scores.getColumn(1).getString(), scores.getColumn(2).getDouble()});
   }
   return out;
 }
@@ -96,10 +98,12 @@ void PairingStore::set_locked(std::int64_t pair_id, bool locked) {
   if (s.exec() != 1) throw std::runtime_error("store: no proposal " + std::to_string(pair_id));
 }
 
-void PairingStore::record_acceptance(std::int64_t pair_id, domain::Role side, const std::string& by) {
-  SQLite::Statement s(db_, side == domain::Role::mentee
-                               ? "UPDATE pair_proposal SET mentee_accepted_by = ? WHERE pair_id = ?"
-                               : "UPDATE pair_proposal SET mentor_accepted_by = ? WHERE pair_id = ?");
+void PairingStore::record_acceptance(std::int64_t pair_id, domain::Role side,
+                                     const std::string& by) {
+  SQLite::Statement s(db_,
+                      side == domain::Role::mentee
+                          ? "UPDATE pair_proposal SET mentee_accepted_by = ? WHERE pair_id = ?"
+                          : "UPDATE pair_proposal SET mentor_accepted_by = ? WHERE pair_id = ?");
   s.bind(1, by);
   s.bind(2, pair_id);
   if (s.exec() != 1) throw std::runtime_error("store: no proposal " + std::to_string(pair_id));
@@ -111,27 +115,30 @@ void PairingStore::discard(std::int64_t pair_id) {
   if (!state.executeStep() || state.getColumn(0).getString() != "proposed") {
     throw std::runtime_error("store: pair " + std::to_string(pair_id) + " is not a proposal");
   }
-  for (const char* sql : {"DELETE FROM pair_score WHERE pair_id = ?",
-                          "DELETE FROM pair_proposal WHERE pair_id = ?", "DELETE FROM pair WHERE id = ?"}) {
+  for (const char* sql :
+       {"DELETE FROM pair_score WHERE pair_id = ?", "DELETE FROM pair_proposal WHERE pair_id = ?",
+        "DELETE FROM pair WHERE id = ?"}) {
     SQLite::Statement s(db_, sql);
     s.bind(1, pair_id);
     s.exec();
   }
 }
 
-void PairingStore::set_aside(std::int64_t pair_id, const std::string& at, const std::string& cause) {
+void PairingStore::set_aside(std::int64_t pair_id, const std::string& at,
+                             const std::string& cause) {
   SQLite::Statement s(db_,
                       "UPDATE pair SET state = 'ended', ended_at = ?, end_cause = ? "
                       "WHERE id = ? AND state = 'proposed'");
   s.bind(1, at);
   s.bind(2, cause);
   s.bind(3, pair_id);
-  if (s.exec() != 1) throw std::runtime_error("store: pair " + std::to_string(pair_id) + " is not a proposal");
+  if (s.exec() != 1)
+    throw std::runtime_error("store: pair " + std::to_string(pair_id) + " is not a proposal");
 }
 
 void PairingStore::restore(std::int64_t pair_id) {
-  SQLite::Statement s(db_,
-                      "UPDATE pair SET state = 'proposed', ended_at = NULL, end_cause = NULL WHERE id = ?");
+  SQLite::Statement s(
+      db_, "UPDATE pair SET state = 'proposed', ended_at = NULL, end_cause = NULL WHERE id = ?");
   s.bind(1, pair_id);
   s.exec();
 }
@@ -166,20 +173,22 @@ std::vector<ForbiddenPair> PairingStore::forbidden(const std::string& programme_
   s.bind(1, programme_id);
   std::vector<ForbiddenPair> out;
   while (s.executeStep()) {
-    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString(),
-                   s.getColumn(3).getString()});
+    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
+                   s.getColumn(2).getString(), s.getColumn(3).getString()});
   }
   return out;
 }
 
 void PairingStore::replace_unmatched(const std::string& programme_id,
-                                     const std::vector<UnmatchedNote>& notes, const std::string& at) {
+                                     const std::vector<UnmatchedNote>& notes,
+                                     const std::string& at) {
   SQLite::Statement clear(db_, "DELETE FROM pairing_unmatched WHERE programme_id = ?");
   clear.bind(1, programme_id);
   clear.exec();
-  SQLite::Statement s(db_,
-                      "INSERT INTO pairing_unmatched(programme_id, enrolment_id, reason, explanation, "
-                      "noted_at) VALUES (?, ?, ?, ?, ?)");
+  SQLite::Statement s(
+      db_,
+      "INSERT INTO pairing_unmatched(programme_id, enrolment_id, reason, explanation, "
+      "noted_at) VALUES (?, ?, ?, ?, ?)");
   for (const auto& note : notes) {
     s.bind(1, programme_id);
     s.bind(2, note.enrolment_id);
@@ -192,15 +201,16 @@ void PairingStore::replace_unmatched(const std::string& programme_id,
 }
 
 std::vector<UnmatchedNote> PairingStore::unmatched(const std::string& programme_id) {
-  SQLite::Statement s(db_,
-                      "SELECT u.enrolment_id, e.person_id, u.reason, u.explanation FROM pairing_unmatched u "
-                      "JOIN enrolment e ON e.id = u.enrolment_id WHERE u.programme_id = ? "
-                      "ORDER BY u.enrolment_id");
+  SQLite::Statement s(
+      db_,
+      "SELECT u.enrolment_id, e.person_id, u.reason, u.explanation FROM pairing_unmatched u "
+      "JOIN enrolment e ON e.id = u.enrolment_id WHERE u.programme_id = ? "
+      "ORDER BY u.enrolment_id");
   s.bind(1, programme_id);
   std::vector<UnmatchedNote> out;
   while (s.executeStep()) {
-    out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(), s.getColumn(2).getString(),
-                   s.getColumn(3).getString()});
+    out.push_back({s.getColumn(0).getInt64(), s.getColumn(1).getString(),
+                   s.getColumn(2).getString(), s.getColumn(3).getString()});
   }
   return out;
 }

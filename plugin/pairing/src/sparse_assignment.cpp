@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "lexicographic_cost.hpp"
 #include "mentoring/pairing/assignment.hpp"
@@ -19,6 +20,26 @@ using detail::LexCost;
 using detail::unreachable;
 
 constexpr LexCost kStayUnassigned{1, 0.0};
+
+// Costs of candidate edges in either arithmetic.
+inline double edge_cost(double cost, double) {
+  return cost;
+}
+inline LexCost edge_cost(double cost, LexCost) {
+  return {0, cost};
+}
+inline double value_of(double cost) {
+  return cost;
+}
+inline double value_of(LexCost cost) {
+  return cost.value;
+}
+inline bool rank_error(double) {
+  return false;
+}
+inline bool rank_error(LexCost cost) {
+  return cost.missing != 0;
+}
 
 void check_input(const SparseCosts& in) {
   if (in.row_start.size() != in.rows + 1 || in.row_start.front() != 0 ||
@@ -48,15 +69,21 @@ void check_input(const SparseCosts& in) {
   }
 }
 
+// Cost = LexCost: every row owns a "stay unassigned" column, so every search ends and the number
+// of pairs is maximised first. Cost = double: no such columns and plain arithmetic; a search
+// that finds no room makes solve() answer false, and the caller falls back to LexCost.
+template <class Cost>
 class SparseSap {
+  static constexpr bool kStayColumns = std::is_same_v<Cost, LexCost>;
+
  public:
   explicit SparseSap(const SparseCosts& in)
       : in_(in),
         rows_(in.rows),
         cols_(in.capacity.size()),
-        total_cols_(cols_ + rows_),
+        total_cols_(cols_ + (kStayColumns ? rows_ : 0)),
         price_(total_cols_),
-        dist_(total_cols_, unreachable<LexCost>()),
+        dist_(total_cols_, unreachable<Cost>()),
         pred_(total_cols_, -1),
         pred_cost_(total_cols_),
         settled_(total_cols_, 0),
@@ -73,8 +100,11 @@ class SparseSap {
   // Rows are placed in index order, which makes ties resolve the same way on every run.
   // (A Jonker-Volgenant row reduction was tried here and made the 100k-row benchmark slower:
   // on sparse lists with capacities its price moves rarely fire; see docs/pairing.md.)
-  void solve() {
-    for (std::size_t r = 0; r < rows_; ++r) augment_from(static_cast<std::int32_t>(r));
+  bool solve() {
+    for (std::size_t r = 0; r < rows_; ++r) {
+      if (!augment_from(static_cast<std::int32_t>(r))) return false;
+    }
+    return true;
   }
 
   Assignment result() const {
@@ -85,7 +115,7 @@ class SparseSap {
       if (static_cast<std::size_t>(c) < cols_) {
         out.column_of_row[r] = c;
         ++out.assigned;
-        out.total_cost += row_cost_[r].value;
+        out.total_cost += value_of(row_cost_[r]);
       }
     }
     return out;
@@ -95,42 +125,44 @@ class SparseSap {
   SparseCertificate certificate() const {
     SparseCertificate cert;
     double worst = 0;
-    auto note = [&](LexCost violation) {
-      if (violation.missing != 0) {
-        worst = std::max(worst, std::abs(violation.value) + 1.0);  // any rank error is fatal
+    auto note = [&](Cost violation) {
+      if (rank_error(violation)) {
+        worst = std::max(worst, std::abs(value_of(violation)) + 1.0);  // any rank error is fatal
       } else {
-        worst = std::max(worst, std::abs(violation.value));
+        worst = std::max(worst, std::abs(value_of(violation)));
       }
     };
-    std::vector<LexCost> row_price(rows_);
-    LexCost dual{};
+    std::vector<Cost> row_price(rows_);
+    Cost dual{};
     for (std::size_t r = 0; r < rows_; ++r) {
       row_price[r] = row_cost_[r] - price_[static_cast<std::size_t>(column_of_row_[r])];
       dual = dual + row_price[r];
     }
     for (std::size_t c = 0; c < total_cols_; ++c) {
-      if (LexCost{} < price_[c]) note(price_[c]);  // prices must be <= 0
-      if (used_[c] < capacity(c) && !(price_[c] == LexCost{})) note(price_[c]);  // room => price 0
+      if (Cost{} < price_[c]) note(price_[c]);                                // prices must be <= 0
+      if (used_[c] < capacity(c) && !(price_[c] == Cost{})) note(price_[c]);  // room => price 0
       for (std::int32_t k = 0; k < capacity(c); ++k) dual = dual + price_[c];
     }
     for (std::size_t r = 0; r < rows_; ++r) {
       for (std::size_t e = in_.row_start[r]; e < in_.row_start[r + 1]; ++e) {
-        const LexCost reduced =
-            LexCost{0, in_.cost[e]} - row_price[r] - price_[static_cast<std::size_t>(in_.col[e])];
-        if (reduced < LexCost{}) note(reduced);
+        const Cost reduced = edge_cost(in_.cost[e], Cost{}) - row_price[r] -
+                             price_[static_cast<std::size_t>(in_.col[e])];
+        if (reduced < Cost{}) note(reduced);
       }
-      const LexCost to_own = kStayUnassigned - row_price[r] - price_[cols_ + r];
-      if (to_own < LexCost{}) note(to_own);
+      if constexpr (kStayColumns) {
+        const Cost to_own = kStayUnassigned - row_price[r] - price_[cols_ + r];
+        if (to_own < Cost{}) note(to_own);
+      }
     }
     cert.max_violation = worst;
-    cert.dual = dual.value;
-    for (std::size_t r = 0; r < rows_; ++r) cert.primal += row_cost_[r].value;
+    cert.dual = value_of(dual);
+    for (std::size_t r = 0; r < rows_; ++r) cert.primal += value_of(row_cost_[r]);
     return cert;
   }
 
  private:
   struct HeapEntry {
-    LexCost dist;
+    Cost dist;
     std::int32_t col;
   };
   // Min-heap on (distance, column): ties go to the lower column index, for determinism.
@@ -140,31 +172,36 @@ class SparseSap {
 
   std::int32_t capacity(std::size_t c) const { return c < cols_ ? in_.capacity[c] : 1; }
 
-  void relax(std::size_t c, LexCost candidate, std::int32_t row, LexCost edge_cost) {
-    if (settled_[c] || !(candidate < dist_[c])) return;
-    if (dist_[c] == unreachable<LexCost>()) touched_.push_back(static_cast<std::int32_t>(c));
+  void relax(std::size_t c, Cost candidate, std::int32_t row, Cost edge) {
+    // Nothing at or beyond a known path to room can be on the shortest path: skip the push.
+    if (!(candidate < bound_) || settled_[c] || !(candidate < dist_[c])) return;
+    if (used_[c] < capacity(c)) bound_ = candidate;
+    if (dist_[c] == unreachable<Cost>()) touched_.push_back(static_cast<std::int32_t>(c));
     dist_[c] = candidate;
     pred_[c] = row;
-    pred_cost_[c] = edge_cost;
+    pred_cost_[c] = edge;
     heap_.push_back({candidate, static_cast<std::int32_t>(c)});
     std::push_heap(heap_.begin(), heap_.end(), later);
   }
 
   // All edges of `row`, whose reduced price is such that reaching it costs `offset`.
-  void relax_row(std::int32_t row, LexCost offset) {
+  void relax_row(std::int32_t row, Cost offset) {
     const auto r = static_cast<std::size_t>(row);
     for (std::size_t e = in_.row_start[r]; e < in_.row_start[r + 1]; ++e) {
       const auto c = static_cast<std::size_t>(in_.col[e]);
-      const LexCost edge{0, in_.cost[e]};
+      const Cost edge = edge_cost(in_.cost[e], Cost{});
       relax(c, offset + edge - price_[c], row, edge);
     }
-    relax(cols_ + r, offset + kStayUnassigned - price_[cols_ + r], row, kStayUnassigned);
+    if constexpr (kStayColumns) {
+      relax(cols_ + r, offset + kStayUnassigned - price_[cols_ + r], row, kStayUnassigned);
+    }
   }
 
-  void augment_from(std::int32_t free_row) {
-    relax_row(free_row, LexCost{});
+  // False when no column with room is reachable (only possible without stay columns).
+  bool augment_from(std::int32_t free_row) {
+    relax_row(free_row, Cost{});
     std::int32_t sink = -1;
-    LexCost sink_dist{};
+    Cost sink_dist{};
     while (!heap_.empty()) {
       std::pop_heap(heap_.begin(), heap_.end(), later);
       const HeapEntry top = heap_.back();
@@ -184,7 +221,10 @@ class SparseSap {
         relax_row(row, top.dist - (row_cost_[static_cast<std::size_t>(row)] - price_[c]));
       }
     }
-    // The private unassigned column always has room, so a path always exists.
+    if (sink < 0) {  // the private unassigned column always has room: plain costs only
+      reset_search();
+      return false;
+    }
     for (std::int32_t c : settled_list_) {
       price_[c] = price_[c] + dist_[c] - sink_dist;
     }
@@ -200,13 +240,19 @@ class SparseSap {
       leaving = row;
       c = previous;
     }
+    reset_search();
+    return true;
+  }
+
+  void reset_search() {
     for (std::int32_t t : touched_) {
-      dist_[t] = unreachable<LexCost>();
+      dist_[t] = unreachable<Cost>();
       settled_[t] = 0;
     }
     touched_.clear();
     settled_list_.clear();
     heap_.clear();
+    bound_ = unreachable<Cost>();
   }
 
   // Column c takes `row`, in place of `leaving` (or in a free slot when leaving < 0).
@@ -225,17 +271,18 @@ class SparseSap {
 
   const SparseCosts& in_;
   std::size_t rows_, cols_, total_cols_;
-  std::vector<LexCost> price_, dist_;
+  std::vector<Cost> price_, dist_;
   std::vector<std::int32_t> pred_;
-  std::vector<LexCost> pred_cost_;
+  std::vector<Cost> pred_cost_;
   std::vector<char> settled_;
   std::vector<std::int32_t> used_;
   std::vector<std::size_t> slot_start_;
   std::vector<std::int32_t> slot_row_;
   std::vector<std::int32_t> column_of_row_;
-  std::vector<LexCost> row_cost_;
+  std::vector<Cost> row_cost_;
   std::vector<std::int32_t> touched_, settled_list_;
   std::vector<HeapEntry> heap_;
+  Cost bound_ = unreachable<Cost>();  // shortest distance seen so far to a column with room
 };
 
 }  // namespace
@@ -244,7 +291,19 @@ Assignment solve_sparse(const SparseCosts& in, SparseCertificate* certificate) {
   check_input(in);
   // Capacities stay native: replicating slots would double the edges and, because a mentor's
   // slots tie, the row reduction would not help anyway.
-  SparseSap solver(in);
+  //
+  // First in plain doubles without the private "unassigned" columns. If every row finds room,
+  // all rows are assigned, which is the most any assignment can do, so the cost optimum of this
+  // run is the lexicographic optimum too (its certificate proves it). Otherwise some row cannot
+  // be placed and the two-rank run decides who stays out.
+  {
+    SparseSap<double> plain(in);
+    if (plain.solve()) {
+      if (certificate != nullptr) *certificate = plain.certificate();
+      return plain.result();
+    }
+  }
+  SparseSap<LexCost> solver(in);
   solver.solve();
   if (certificate != nullptr) *certificate = solver.certificate();
   return solver.result();

@@ -22,14 +22,17 @@ json programme_a() {
 }
 
 json person(const std::string& id, const std::string& department, json languages = json::array()) {
-  json p = {{"id", id}, {"name", "Person " + id}, {"start_date", "2012-01-01"}, {"department", department}};
+  json p = {{"id", id},
+            {"name", "Person " + id},
+            {"start_date", "2012-01-01"},
+            {"department", department}};
   if (!languages.empty()) p["languages"] = languages;
   return p;
 }
 
 json leave(const std::string& id, const std::string& person, const std::string& type,
            const std::string& start, const std::string& end) {
-  return {{"id", id},       {"person_id", person},  {"type", type},
+  return {{"id", id},       {"person_id", person}, {"type", type},
           {"start", start}, {"expected_end", end}, {"status", "approved"}};
 }
 
@@ -51,10 +54,12 @@ class PairingModule : public ::testing::Test {
                             leave("LM2", "M2", "carers", "2023-02-01", "2023-09-30"),
                             leave("LM3", "M3", "maternity", "2022-03-01", "2022-11-30")});
     for (const char* m : {"M1", "M2", "M3"}) {
-      hr.completions.push_back({{"person_id", m}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}});
+      hr.completions.push_back(
+          {{"person_id", m}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}});
     }
-    host.add_adapter("hr", {"read_people", "read_leave", "read_course_completions", "write_actions"},
-                     [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
+    host.add_adapter(
+        "hr", {"read_people", "read_leave", "read_course_completions", "write_actions"},
+        [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
   }
 
   json config() {
@@ -93,7 +98,8 @@ class PairingModule : public ::testing::Test {
   void everyone_waits_for_a_pair() {
     json first = run();
     ASSERT_EQ(first["rejected_records"], 0) << first["sync"].dump(2);
-    for (const char* p : {"P1", "P2"}) command("accept", {{"person_id", p}, {"recorded_by", "hr-anna"}});
+    for (const char* p : {"P1", "P2"})
+      command("accept", {{"person_id", p}, {"recorded_by", "hr-anna"}});
     for (const char* m : {"M1", "M2", "M3"}) {
       command("nominate", {{"person_id", m}, {"role", "mentor"}, {"recorded_by", m}});
     }
@@ -148,7 +154,8 @@ TEST_F(PairingModule, AcceptingAProposalPairsBothEnrolmentsLikeThePairCommand) {
   everyone_waits_for_a_pair();
   run();
   const json p1 = proposal_by_mentee()["P1"];
-  json accepted = command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "hr-anna"}});
+  json accepted =
+      command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "hr-anna"}});
   EXPECT_EQ(accepted["state"], "accepted");
   EXPECT_EQ(accepted["mentee"]["state"], "paired");
   EXPECT_EQ(state_of("P1"), "paired");
@@ -175,7 +182,8 @@ TEST_F(PairingModule, LockForbidAndRerunAroundTheLockedPair) {
   auto by_mentee = proposal_by_mentee();
   command("pairing_lock", {{"pair_id", by_mentee["P1"]["pair_id"]}, {"recorded_by", "hr-anna"}});
   // HR forbids P2 with M1: P2's only eligible mentor. P2 is left unmatched, with the reason.
-  json forbidden = command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  json forbidden = command("pairing_forbid",
+                           {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
   EXPECT_EQ(forbidden["discarded"].size(), 1u) << forbidden.dump(2);
   json listing = proposals();
   ASSERT_EQ(listing["unmatched"].size(), 1u) << listing.dump(2);
@@ -197,8 +205,10 @@ TEST_F(PairingModule, ANewcomerGetsTheBestFreeMentorWithoutReshufflingAcceptedPa
   everyone_waits_for_a_pair();
   run();
   auto first = proposal_by_mentee();
-  json a1 = command("pairing_accept", {{"pair_id", first["P1"]["pair_id"]}, {"recorded_by", "hr-anna"}});
-  json a2 = command("pairing_accept", {{"pair_id", first["P2"]["pair_id"]}, {"recorded_by", "hr-anna"}});
+  json a1 =
+      command("pairing_accept", {{"pair_id", first["P1"]["pair_id"]}, {"recorded_by", "hr-anna"}});
+  json a2 =
+      command("pairing_accept", {{"pair_id", first["P2"]["pair_id"]}, {"recorded_by", "hr-anna"}});
   // M1 is now full (capacity 2). A newcomer with a maternity leave from Nursing would prefer M1.
   hr.people.push_back(person("P4", "Nursing"));
   hr.leave.push_back(leave("L4", "P4", "maternity", "2027-04-01", "2027-10-01"));
@@ -220,7 +230,8 @@ TEST_F(PairingModule, WhereThePairAcceptsBothMembersMust) {
   everyone_waits_for_a_pair();
   run();
   const json p1 = proposal_by_mentee()["P1"];
-  EXPECT_THROW(command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "hr-anna"}}), CallError);
+  EXPECT_THROW(command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "hr-anna"}}),
+               CallError);
   json half = command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "P1"}});
   EXPECT_EQ(half["state"], "proposed");
   EXPECT_EQ(half["waiting_for"], json::array({"M1"}));
@@ -231,7 +242,8 @@ TEST_F(PairingModule, WhereThePairAcceptsBothMembersMust) {
 }
 
 TEST_F(PairingModule, NotTheSameDepartmentAndWeightsFromTheProgramme) {
-  matching = {{"not_the_same", {"department"}}, {"weights", {{"org_proximity", 0}, {"same_leave_kind", 5}}}};
+  matching = {{"not_the_same", {"department"}},
+              {"weights", {{"org_proximity", 0}, {"same_leave_kind", 5}}}};
   everyone_waits_for_a_pair();
   run();
   auto by_mentee = proposal_by_mentee();
@@ -265,13 +277,15 @@ TEST_F(PairingModule, BadMatchingInputIsExplainedNeverACrash) {
     FAIL();
   } catch (const CallError& e) {
     EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
-    EXPECT_NE(std::string(e.what()).find("/matching/weights/location"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/matching/weights/location"), std::string::npos)
+        << e.what();
   }
 }
 
 TEST_F(PairingModule, NoMentorsIsAnExplainedEmptyResult) {
   run();
-  for (const char* p : {"P1", "P2"}) command("accept", {{"person_id", p}, {"recorded_by", "hr-anna"}});
+  for (const char* p : {"P1", "P2"})
+    command("accept", {{"person_id", p}, {"recorded_by", "hr-anna"}});
   json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
   EXPECT_EQ(pass["proposed"].size(), 0u);
   json listing = proposals();
