@@ -668,7 +668,9 @@ json nominate(RunContext& c, const json& input) {
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
 }
 
-json make_pair(RunContext& c, const json& input) {
+}  // namespace
+
+json record_accepted_pair(RunContext& c, const json& input, std::optional<std::int64_t> proposal_id) {
   const Programme& programme = find_programme(c, input);
   json mentee_in = {{"person_id", input.at("mentee_id")}, {"role", "mentee"}};
   json mentor_in = {{"person_id", input.at("mentor_id")}, {"role", "mentor"}};
@@ -693,7 +695,13 @@ json make_pair(RunContext& c, const json& input) {
     invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " + mentee.person_id +
             "; a mentor never is");
   }
-  auto id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::accepted, c.now);
+  std::int64_t id = 0;
+  if (proposal_id) {
+    id = *proposal_id;  // the proposal row becomes the pair: its scores stay with it
+    c.store.set_pair_state(id, PairState::accepted, c.now, "");
+  } else {
+    id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::accepted, c.now);
+  }
   c.store.transition(mentee.id, mentee.state, c.now,
                      "paired with mentor " + mentor.person_id + ", " + recorded_by(input));
   ProgrammeRun after(c, programme);  // sees the new pair
@@ -712,6 +720,10 @@ json make_pair(RunContext& c, const json& input) {
           {"mentee", enrolment_row(c, *c.store.enrolment(mentee.id))},
           {"mentor", enrolment_row(c, *c.store.enrolment(mentor.id))}};
 }
+
+namespace {
+
+json make_pair(RunContext& c, const json& input) { return record_accepted_pair(c, input); }
 
 json decide(RunContext& c, const json& input) {
   const Programme& programme = find_programme(c, input);

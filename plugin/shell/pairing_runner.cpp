@@ -488,57 +488,41 @@ json rerun(RunContext& c, const json& input) {
   return {{"programmes", out}};
 }
 
-// Turns a proposal into an accepted pair through the `pair` command, so that the checks, the
-// enrolment steps and the notifications are the enrolment runner's own. That command inserts
-// its own pair row and runs its own transaction, so the proposal is set aside first (one open
-// pair per mentee) and restored if the command refuses.
+// Turns a proposal into an accepted pair with the enrolment runner's own
+// checks, enrolment steps and notifications, in one transaction: the proposal
+// row becomes the pair.
 json accept(RunContext& c, const json& input) {
   const std::string by = input.at("recorded_by").get<std::string>();
-  Pair p;
-  json waiting = json::array();
-  {
-    SQLite::Transaction txn(c.store.database());
-    p = find_proposal(c, input);
-    store::PairingStore ps(c.store.database());
-    if (!ps.proposal(p.id))
-      invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
-    if (settings_for(c, p.programme_id).accepted_by_pair) {
-      if (by != p.mentee_id && by != p.mentor_id) {
-        invalid("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
-                " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" +
-                p.mentor_id + "\"");
-      }
-      ps.record_acceptance(p.id, by == p.mentee_id ? Role::mentee : Role::mentor, by);
-      const auto d = ps.proposal(p.id);
-      if (!d->mentee_accepted_by) waiting.push_back(p.mentee_id);
-      if (!d->mentor_accepted_by) waiting.push_back(p.mentor_id);
-    }
-    if (waiting.empty()) ps.set_aside(p.id, c.now, "proposal accepted by " + by);
-    txn.commit();
-  }
-  if (!waiting.empty())
-    return {{"proposal_id", p.id}, {"state", "proposed"}, {"waiting_for", waiting}};
-
-  json paired;
-  try {
-    paired = *enrolment_command(c, "pair",
-                                {{"programme", p.programme_id},
-                                 {"mentee_id", p.mentee_id},
-                                 {"mentor_id", p.mentor_id},
-                                 {"recorded_by", by}});
-  } catch (...) {
-    SQLite::Transaction txn(c.store.database());
-    store::PairingStore(c.store.database()).restore(p.id);
-    txn.commit();
-    throw;
-  }
   SQLite::Transaction txn(c.store.database());
-  const auto pair_id = paired.at("pair_id").get<std::int64_t>();
-  store::PairingStore(c.store.database()).move_details(p.id, pair_id);
+  Pair p = find_proposal(c, input);
+  store::PairingStore ps(c.store.database());
+  if (!ps.proposal(p.id)) invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+  json waiting = json::array();
+  if (settings_for(c, p.programme_id).accepted_by_pair) {
+    if (by != p.mentee_id && by != p.mentor_id) {
+      invalid("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
+              " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" +
+              p.mentor_id + "\"");
+    }
+    ps.record_acceptance(p.id, by == p.mentee_id ? Role::mentee : Role::mentor, by);
+    const auto d = ps.proposal(p.id);
+    if (!d->mentee_accepted_by) waiting.push_back(p.mentee_id);
+    if (!d->mentor_accepted_by) waiting.push_back(p.mentor_id);
+  }
+  if (!waiting.empty()) {
+    txn.commit();
+    return {{"proposal_id", p.id}, {"state", "proposed"}, {"waiting_for", waiting}};
+  }
+  json paired = record_accepted_pair(c,
+                                     {{"programme", p.programme_id},
+                                      {"mentee_id", p.mentee_id},
+                                      {"mentor_id", p.mentor_id},
+                                      {"recorded_by", by}},
+                                     p.id);
   txn.commit();
   return {{"proposal_id", p.id},
           {"state", "accepted"},
-          {"pair_id", pair_id},
+          {"pair_id", paired.at("pair_id")},
           {"mentee", paired.at("mentee")},
           {"mentor", paired.at("mentor")}};
 }

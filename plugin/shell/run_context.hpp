@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,13 @@ nlohmann::json run_enrolment(RunContext& context);
 // Enrolment's commands; nullopt when the command is not one of them.
 std::optional<nlohmann::json> enrolment_command(RunContext& context, std::string_view command,
                                                 const nlohmann::json& input);
+
+// Records an accepted pair exactly as the `pair` command does (checks, pair row,
+// both enrolments advanced, notifications), inside the caller's transaction.
+// With proposal_id, that proposed row becomes the accepted pair.
+// input: {"programme"?, "mentee_id", "mentor_id", "recorded_by"}.
+nlohmann::json record_accepted_pair(RunContext& context, const nlohmann::json& input,
+                                    std::optional<std::int64_t> proposal_id = std::nullopt);
 
 // The names of enrolment's commands, for "unknown command" messages.
 std::vector<std::string> enrolment_command_names();

@@ -124,36 +124,6 @@ void PairingStore::discard(std::int64_t pair_id) {
   }
 }
 
-void PairingStore::set_aside(std::int64_t pair_id, const std::string& at,
-                             const std::string& cause) {
-  SQLite::Statement s(db_,
-                      "UPDATE pair SET state = 'ended', ended_at = ?, end_cause = ? "
-                      "WHERE id = ? AND state = 'proposed'");
-  s.bind(1, at);
-  s.bind(2, cause);
-  s.bind(3, pair_id);
-  if (s.exec() != 1)
-    throw std::runtime_error("store: pair " + std::to_string(pair_id) + " is not a proposal");
-}
-
-void PairingStore::restore(std::int64_t pair_id) {
-  SQLite::Statement s(
-      db_, "UPDATE pair SET state = 'proposed', ended_at = NULL, end_cause = NULL WHERE id = ?");
-  s.bind(1, pair_id);
-  s.exec();
-}
-
-void PairingStore::move_details(std::int64_t from_pair_id, std::int64_t to_pair_id) {
-  for (const char* sql : {"UPDATE pair_score SET pair_id = ?2 WHERE pair_id = ?1",
-                          "UPDATE pair_proposal SET pair_id = ?2 WHERE pair_id = ?1",
-                          "DELETE FROM pair WHERE id = ?1"}) {
-    SQLite::Statement s(db_, sql);
-    s.bind(1, from_pair_id);
-    if (std::string_view(sql).find("?2") != std::string_view::npos) s.bind(2, to_pair_id);
-    s.exec();
-  }
-}
-
 void PairingStore::forbid(const std::string& programme_id, const ForbiddenPair& pair) {
   SQLite::Statement s(db_,
                       "INSERT OR IGNORE INTO pair_forbidden(programme_id, mentee_id, mentor_id, "

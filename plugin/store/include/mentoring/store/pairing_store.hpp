@@ -66,12 +66,6 @@ class PairingStore {
 
   // Deletes a pair that is still a proposal, with its details; throws for any other state.
   void discard(std::int64_t pair_id);
-  // Takes a proposal out of the way (state 'ended', cause given) so that the same mentee can be
-  // recorded as an accepted pair; `restore` undoes it if that fails.
-  void set_aside(std::int64_t pair_id, const std::string& at, const std::string& cause);
-  void restore(std::int64_t pair_id);
-  // The details follow a proposal that became another pair row; the old row goes.
-  void move_details(std::int64_t from_pair_id, std::int64_t to_pair_id);
 
   void forbid(const std::string& programme_id, const ForbiddenPair& pair);
   std::vector<ForbiddenPair> forbidden(const std::string& programme_id);
