@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <mutex>
+#include <unistd.h>
+#include <fcntl.h>
+#include <fstream>
 #include <set>
 
 namespace mentoring::adapters::moodle {
@@ -58,7 +61,35 @@ struct MoodleAdapter::State {
   std::optional<std::string> token;
   std::string person_id_field = "idnumber";
   std::mutex pushed_mutex;
-  std::set<std::string> pushed_keys;  // calendar events created by this instance
+  // Calendar events already created, by idempotency key. Moodle has no
+  // idempotency keys of its own, so they are kept in the organisation's
+  // storage folder: a restart does not create the same event twice.
+  std::set<std::string> pushed_keys;
+  std::string pushed_keys_file;  // "" without a storage folder: memory only
+
+  void load_pushed_keys() {
+    if (pushed_keys_file.empty()) return;
+    std::ifstream in(pushed_keys_file);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) pushed_keys.insert(line);
+    }
+  }
+
+  // Appends and flushes to disk before the push is answered "done".
+  void remember_pushed(const std::string& key) {
+    pushed_keys.insert(key);
+    if (pushed_keys_file.empty()) return;
+    int fd = ::open(pushed_keys_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      if (services.warn) services.warn(system + ": cannot record delivered key in " + pushed_keys_file);
+      return;
+    }
+    std::string line = key + "\n";
+    bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ::fsync(fd);
+    ::close(fd);
+    if (!written && services.warn) services.warn(system + ": short write to " + pushed_keys_file);
+  }
 
   // One web service function; Moodle's own error format becomes a RestError.
   json ws(const std::string& function, const Params& params, const std::string& what) {
@@ -254,7 +285,7 @@ struct MoodleAdapter::State {
                            {"events[0][timeduration]", std::to_string(minutes * 60)}},
                           "calendar event " + key);
         std::lock_guard lock(pushed_mutex);
-        pushed_keys.insert(key);
+        remember_pushed(key);
         return result("done", "calendar event created (" + std::to_string(created.value("events", json::array()).size()) + ")");
       }
     } catch (const RestError& e) {
@@ -343,6 +374,9 @@ MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services) : 
   // Moodle's read functions are posted but change nothing: safe to retry.
   endpoint.retry = {{"idempotent", true}};
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
+  std::string storage = s.services.storage_directory ? s.services.storage_directory() : "";
+  if (!storage.empty()) s.pushed_keys_file = storage + "/moodle-" + s.name + ".calendar-keys";
+  s.load_pushed_keys();
 }
 
 MoodleAdapter::~MoodleAdapter() = default;

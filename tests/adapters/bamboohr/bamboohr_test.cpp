@@ -30,7 +30,7 @@ class BambooHrTest : public ::testing::Test {
                                             if (name == "BAMBOOHR_WEBHOOK_KEY") return "whsec-5678";
                                             return std::nullopt;
                                           },
-                                          [] { return TestHost::kNowMs; }, [](std::string_view) {}});
+                                          [] { return TestHost::kNowMs; }, [](std::string_view) {}, {}});
   }
 
   FakeBambooHr fake_{DemoData::load(DEMO_DATA_DIR "/northwind"), "key-1234"};

@@ -63,7 +63,7 @@ class BambooHrSubject : public Subject {
                                        if (name == "BAMBOOHR_API_KEY") return key;
                                        return std::nullopt;
                                      },
-                                     [] { return TestHost::kNowMs; }, [](std::string_view) {}});
+                                     [] { return TestHost::kNowMs; }, [](std::string_view) {}, {}});
   }
 
   TestHost& host_;

@@ -52,7 +52,7 @@ class MoodleSubject : public Subject {
                                      if (name == "MOODLE_TOKEN") return token;
                                      return std::nullopt;
                                    },
-                                   [] { return TestHost::kNowMs; }, [](std::string_view) {}});
+                                   [] { return TestHost::kNowMs; }, [](std::string_view) {}, {}});
   }
 
   TestHost& host_;

@@ -8,7 +8,7 @@
 //   adapter.call("pull", R"({"stream":"people","cursor":null})");
 #pragma once
 
-#include <rest_common/rest_client.hpp>
+#include <rest_common/services.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -21,13 +21,8 @@
 
 namespace mentoring::adapters::bamboohr {
 
-// What the adapter needs from its host; in a module, mentoring::Host.
-struct Services {
-  rest::Transport http;
-  std::function<std::optional<std::string>(const std::string& name)> secret;
-  std::function<std::int64_t()> now_unix_ms;
-  std::function<void(std::string_view)> warn;
-};
+// What the adapter needs from its host (rest_common/services.hpp).
+using Services = rest::Services;
 
 class BambooHrAdapter {
  public:

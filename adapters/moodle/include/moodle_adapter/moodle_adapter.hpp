@@ -9,7 +9,7 @@
 // function not enabled for the service).
 #pragma once
 
-#include <rest_common/rest_client.hpp>
+#include <rest_common/services.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -20,12 +20,8 @@
 
 namespace mentoring::adapters::moodle {
 
-struct Services {
-  rest::Transport http;
-  std::function<std::optional<std::string>(const std::string& name)> secret;
-  std::function<std::int64_t()> now_unix_ms;
-  std::function<void(std::string_view)> warn;
-};
+// What the adapter needs from its host (rest_common/services.hpp).
+using Services = rest::Services;
 
 class MoodleAdapter {
  public:

@@ -8,7 +8,7 @@
 //   adapter.call("pull", R"({"stream":"people","cursor":null})");
 #pragma once
 
-#include <rest_common/rest_client.hpp>
+#include <rest_common/services.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -19,16 +19,8 @@
 
 namespace mentoring::adapters::orangehrm {
 
-// What the adapter needs from its host; in a module, mentoring::Host.
-struct Services {
-  rest::Transport http;
-  std::function<std::optional<std::string>(const std::string& name)> secret;
-  std::function<std::int64_t()> now_unix_ms;
-  std::function<void(std::string_view)> warn;
-  // A folder private to this organisation, where a rotated refresh token is
-  // kept across restarts; "" keeps it in memory only.
-  std::function<std::string()> storage_directory;
-};
+// What the adapter needs from its host (rest_common/services.hpp).
+using Services = rest::Services;
 
 class OrangeHrmAdapter {
  public:
