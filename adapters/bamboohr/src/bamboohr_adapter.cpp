@@ -1,6 +1,7 @@
 #include "bamboohr_adapter/bamboohr_adapter.hpp"
 
 #include <mentoring/schema.hpp>
+#include <rest_common/adapter_config.hpp>
 #include <rest_common/check.hpp>
 #include <rest_common/crypto.hpp>
 #include <rest_common/mapping.hpp>
@@ -414,18 +415,11 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.services = std::move(services);
-  json config = schema::parse(config_json, "bamboohr adapter config");
-  s.organisation = config.value("organisation", std::string());
-  s.name = config.value("name", std::string("bamboohr"));
-  s.settings = config.value("settings", json::object());
-  std::string where = "adapter \"" + s.name + "\" of " + s.organisation + " settings";
   static const json schema_doc = json::parse(settings_schema_text());
-  auto problems = schema::validate_against(schema_doc, s.settings, where);
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
-    throw Error(MENTORING_ERR_INVALID_INPUT, message);
-  }
+  rest::AdapterConfig config = rest::parse_adapter_config(config_json, "bamboohr", schema_doc);
+  s.organisation = config.organisation;
+  s.name = config.name;
+  s.settings = std::move(config.settings);
   std::string domain = s.settings["company_domain"];
   s.system = "BambooHR (" + domain + ")";
   s.api_key_secret = s.settings.value("api_key_secret", s.api_key_secret);

@@ -1,6 +1,7 @@
 #include "moodle_adapter/moodle_adapter.hpp"
 
 #include <mentoring/schema.hpp>
+#include <rest_common/adapter_config.hpp>
 #include <rest_common/check.hpp>
 #include <rest_common/mapping.hpp>
 #include <rest_common/pagination.hpp>
@@ -346,17 +347,11 @@ struct MoodleAdapter::State {
 MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services) : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.services = std::move(services);
-  json config = schema::parse(config_json, "moodle adapter config");
-  s.organisation = config.value("organisation", std::string());
-  s.name = config.value("name", std::string("moodle"));
-  s.settings = config.value("settings", json::object());
   static const json schema_doc = json::parse(settings_schema_text());
-  auto problems = schema::validate_against(schema_doc, s.settings, "adapter \"" + s.name + "\" of " + s.organisation + " settings");
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
-    throw Error(MENTORING_ERR_INVALID_INPUT, message);
-  }
+  rest::AdapterConfig config = rest::parse_adapter_config(config_json, "moodle", schema_doc);
+  s.organisation = config.organisation;
+  s.name = config.name;
+  s.settings = std::move(config.settings);
   std::string base = s.settings["base_url"];
   s.system = "Moodle (" + base + ")";
   s.token_secret = s.settings.value("token_secret", s.token_secret);

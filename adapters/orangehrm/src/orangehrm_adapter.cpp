@@ -3,6 +3,7 @@
 #include "token_source.hpp"
 
 #include <mentoring/schema.hpp>
+#include <rest_common/adapter_config.hpp>
 #include <rest_common/check.hpp>
 #include <rest_common/mapping.hpp>
 #include <rest_common/pagination.hpp>
@@ -393,18 +394,11 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
     : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.services = std::move(services);
-  json config = schema::parse(config_json, "orangehrm adapter config");
-  s.organisation = config.value("organisation", std::string());
-  s.name = config.value("name", std::string("orangehrm"));
-  s.settings = config.value("settings", json::object());
-  std::string where = "adapter \"" + s.name + "\" of " + s.organisation + " settings";
   static const json schema_doc = json::parse(settings_schema_text());
-  auto problems = schema::validate_against(schema_doc, s.settings, where);
-  if (!problems.empty()) {
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p.message();
-    throw Error(MENTORING_ERR_INVALID_INPUT, message);
-  }
+  rest::AdapterConfig config = rest::parse_adapter_config(config_json, "orangehrm", schema_doc);
+  s.organisation = config.organisation;
+  s.name = config.name;
+  s.settings = std::move(config.settings);
   std::string base_url = s.settings["base_url"];
   std::string host = base_url.substr(base_url.find("//") + 2);
   s.system = "OrangeHRM (" + host.substr(0, host.find('/')) + ")";
