@@ -207,7 +207,8 @@ std::string to_ics(const CalendarEvent& event, std::string_view dtstamp_utc) {
   icalcomponent_add_property(vevent, icalproperty_new_dtstamp(dtstamp));
   LocalDateTime end = plus_minutes(event.start, event.duration_minutes);
   if (zone.summer_name) {
-    icalcomponent_add_property(vevent, zoned(icalproperty_new_dtstart(local_time(event.start)), zone));
+    icalcomponent_add_property(vevent,
+                               zoned(icalproperty_new_dtstart(local_time(event.start)), zone));
     icalcomponent_add_property(vevent, zoned(icalproperty_new_dtend(local_time(end)), zone));
   } else {
     icalcomponent_add_property(vevent,
@@ -222,17 +223,19 @@ std::string to_ics(const CalendarEvent& event, std::string_view dtstamp_utc) {
     icalcomponent_add_property(vevent, icalproperty_new_location(event.location->c_str()));
   }
   if (event.organizer_email) {
-    icalcomponent_add_property(vevent,
-                               icalproperty_new_organizer(("mailto:" + *event.organizer_email).c_str()));
+    icalcomponent_add_property(
+        vevent, icalproperty_new_organizer(("mailto:" + *event.organizer_email).c_str()));
   }
   for (const auto& a : event.attendees) {
-    std::string address = a.email ? "mailto:" + *a.email : "urn:x-mentoring:person:" + sanitize(a.person_id);
+    std::string address =
+        a.email ? "mailto:" + *a.email : "urn:x-mentoring:person:" + sanitize(a.person_id);
     icalproperty* attendee = icalproperty_new_attendee(address.c_str());
     if (!a.name.empty()) icalproperty_add_parameter(attendee, icalparameter_new_cn(a.name.c_str()));
     icalcomponent_add_property(vevent, attendee);
   }
-  icalcomponent_add_property(vevent, icalproperty_new_status(event.cancelled ? ICAL_STATUS_CANCELLED
-                                                                             : ICAL_STATUS_CONFIRMED));
+  icalcomponent_add_property(
+      vevent,
+      icalproperty_new_status(event.cancelled ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
   icalcomponent_add_component(calendar.get(), vevent);
 
   char* raw = icalcomponent_as_ical_string_r(calendar.get());
@@ -285,7 +288,8 @@ ParsedInvite parse_ics(std::string_view text) {
   icaltimezone* own_zone = nullptr;
   if (icalparameter* tzid = icalproperty_get_first_parameter(dtstart, ICAL_TZID_PARAMETER)) {
     out.tzid = icalparameter_get_tzid(tzid);
-    for (icalcomponent* tz = icalcomponent_get_first_component(root.get(), ICAL_VTIMEZONE_COMPONENT);
+    for (icalcomponent* tz =
+             icalcomponent_get_first_component(root.get(), ICAL_VTIMEZONE_COMPONENT);
          tz; tz = icalcomponent_get_next_component(root.get(), ICAL_VTIMEZONE_COMPONENT)) {
       icalproperty* id = icalcomponent_get_first_property(tz, ICAL_TZID_PROPERTY);
       if (id && out.tzid == icalproperty_get_tzid(id)) {

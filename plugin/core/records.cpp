@@ -63,28 +63,42 @@ std::optional<Enum> value_of(const Names<Enum, N>& names, std::string_view text)
 
 }  // namespace
 
-std::string_view to_string(LeaveType type) { return name_of(kLeaveTypes, type); }
-std::string_view to_string(LeaveStatus status) { return name_of(kLeaveStatuses, status); }
-std::string_view to_string(EnrolmentState state) { return name_of(kStates, state); }
+std::string_view to_string(LeaveType type) {
+  return name_of(kLeaveTypes, type);
+}
+std::string_view to_string(LeaveStatus status) {
+  return name_of(kLeaveStatuses, status);
+}
+std::string_view to_string(EnrolmentState state) {
+  return name_of(kStates, state);
+}
 std::string_view to_string(PairState state) {
   switch (state) {
-    case PairState::proposed: return "proposed";
-    case PairState::accepted: return "accepted";
-    case PairState::ended: return "ended";
+    case PairState::proposed:
+      return "proposed";
+    case PairState::accepted:
+      return "accepted";
+    case PairState::ended:
+      return "ended";
   }
   return "?";
 }
 
 std::string_view to_string(Phase phase) {
   switch (phase) {
-    case Phase::before_leave: return "before_leave";
-    case Phase::on_leave: return "on_leave";
-    case Phase::returned: return "returned";
+    case Phase::before_leave:
+      return "before_leave";
+    case Phase::on_leave:
+      return "on_leave";
+    case Phase::returned:
+      return "returned";
   }
   return "?";
 }
 
-std::string_view to_string(Role role) { return role == Role::mentee ? "mentee" : "mentor"; }
+std::string_view to_string(Role role) {
+  return role == Role::mentee ? "mentee" : "mentor";
+}
 
 std::optional<LeaveType> parse_leave_type(std::string_view text) {
   return value_of(kLeaveTypes, text);

@@ -100,9 +100,9 @@ std::optional<Step> next_step(const Programme& programme, const Situation& s, Da
                 "person " + e.person_id + " is no longer in the HR records"};
   }
   if (s.person->has_left_by(today)) {
-    return Step{EnrolmentState::withdrawn, std::nullopt,
-                "person " + e.person_id + " left the organisation on " +
-                    format_date(*s.person->end_date)};
+    return Step{
+        EnrolmentState::withdrawn, std::nullopt,
+        "person " + e.person_id + " left the organisation on " + format_date(*s.person->end_date)};
   }
 
   switch (e.state) {
@@ -127,9 +127,9 @@ std::optional<Step> next_step(const Programme& programme, const Situation& s, Da
     case EnrolmentState::consented:
       if (!s.training_complete) {
         return Step{EnrolmentState::awaiting_training, std::nullopt,
-                    "required training not complete: " +
-                        (e.role == Role::mentor ? std::string("mentor courses")
-                                                : std::string("mentee courses"))};
+                    "required training not complete: " + (e.role == Role::mentor
+                                                              ? std::string("mentor courses")
+                                                              : std::string("mentee courses"))};
       }
       return Step{EnrolmentState::awaiting_pair, std::nullopt,
                   programme.mentor_courses.empty() || e.role == Role::mentee
@@ -238,14 +238,14 @@ std::string mentor_ineligibility(const Programme& programme, const Person& perso
   bool experience_ok = true;
   if (rules.min_experience_years) {
     // The HR record's start date is the evidence we have: years at this organisation.
-    experience_ok = person.start_date &&
-                    *person.start_date < years_before(today, *rules.min_experience_years);
+    experience_ok =
+        person.start_date && *person.start_date < years_before(today, *rules.min_experience_years);
   }
   if (!leave_ok) {
     return "no covered leave ending within the last " +
-           (rules.leave_within_years ? std::to_string(static_cast<int>(*rules.leave_within_years)) +
-                                           " years"
-                                     : std::string("years"));
+           (rules.leave_within_years
+                ? std::to_string(static_cast<int>(*rules.leave_within_years)) + " years"
+                : std::string("years"));
   }
   if (!experience_ok) {
     return "fewer than " + std::to_string(static_cast<int>(*rules.min_experience_years)) +

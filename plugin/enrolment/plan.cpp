@@ -43,8 +43,7 @@ std::string ineligibility(const Programme& programme, const Leave& leave, Date t
 }
 
 Plan plan(const Programme& programme, const std::map<std::string, Person>& people,
-          const std::vector<Leave>& leaves, const std::vector<Enrolment>& enrolments,
-          Date today) {
+          const std::vector<Leave>& leaves, const std::vector<Enrolment>& enrolments, Date today) {
   Plan result;
   std::map<std::string, const Leave*> leave_by_id;
   for (const auto& leave : leaves) leave_by_id[leave.id] = &leave;
@@ -93,8 +92,13 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
     if (person == people.end() || person->second.has_left_by(today)) continue;
     if (!ineligibility(programme, *leave, today).empty()) continue;
     int days_ahead = days_between(today, leave->start);
-    Invitation invitation{leave->person_id, programme.id, leave->id, leave->type, leave->start,
-                          respond_by, false,
+    Invitation invitation{leave->person_id,
+                          programme.id,
+                          leave->id,
+                          leave->type,
+                          leave->start,
+                          respond_by,
+                          false,
                           describe(*leave) + " starts in " + std::to_string(days_ahead) + " days"};
     if (room()) {
       ++taking_part;

@@ -60,7 +60,10 @@ struct ProgrammeRun {
   std::set<std::int64_t> partner_of_ended_pair;  // to be advanced again in the same run
 
   ProgrammeRun(RunContext& context, const Programme& p)
-      : c(context), programme(p), outbox(context.store.database()), pairs(context.store.pairs(p.id)) {}
+      : c(context),
+        programme(p),
+        outbox(context.store.database()),
+        pairs(context.store.pairs(p.id)) {}
 
   std::optional<Person> person(const std::string& id) {
     auto found = c.store.people({id});
@@ -71,7 +74,8 @@ struct ProgrammeRun {
   json contact(const std::string& person_id) {
     auto p = person(person_id);
     if (!p) return {{"person_id", person_id}};
-    return {{"person_id", person_id}, {"name", p->name},
+    return {{"person_id", person_id},
+            {"name", p->name},
             {"email", p->email ? json(*p->email) : json(nullptr)}};
   }
 
@@ -81,7 +85,8 @@ struct ProgrammeRun {
 
   void enqueue(const std::string& key, const std::string& type, const std::string& person_id,
                json payload) {
-    outbox.enqueue(key, type, make_action(c, key, type, person_id, programme.id, std::move(payload)).dump(),
+    outbox.enqueue(key, type,
+                   make_action(c, key, type, person_id, programme.id, std::move(payload)).dump(),
                    c.now);
   }
 
@@ -103,19 +108,22 @@ struct ProgrammeRun {
 
   void invite_action(const std::string& person_id, const std::string& leave_id,
                      std::optional<Date> leave_start, Date respond_by, Role role) {
-    std::string key = role == Role::mentee
-                          ? invitation_key(c.organisation, programme.id, person_id, leave_id)
-                          : "invite-mentor/" + c.organisation + "/" + programme.id + "/" + person_id;
+    std::string key =
+        role == Role::mentee
+            ? invitation_key(c.organisation, programme.id, person_id, leave_id)
+            : "invite-mentor/" + c.organisation + "/" + programme.id + "/" + person_id;
     auto who = person(person_id);
     std::string text =
         role == Role::mentee
-            ? "You have leave coming up from " + format_date(leave_start.value_or(c.today)) +
-                  ". " + programme.name +
+            ? "You have leave coming up from " + format_date(leave_start.value_or(c.today)) + ". " +
+                  programme.name +
                   " pairs you with a colleague who has been through the same; taking part is "
-                  "voluntary. Please answer by " + format_date(respond_by) + "."
+                  "voluntary. Please answer by " +
+                  format_date(respond_by) + "."
             : "You have been through " + programme.name +
                   " yourself. Would you help a colleague the same way, as a mentor? Taking part "
-                  "is voluntary. Please answer by " + format_date(respond_by) + ".";
+                  "is voluntary. Please answer by " +
+                  format_date(respond_by) + ".";
     json payload = {{"to", contact(person_id)},
                     {"role", to_string(role)},
                     {"subject", "An invitation to " + programme.name},
@@ -125,19 +133,21 @@ struct ProgrammeRun {
     if (!leave_id.empty()) {
       auto leave = c.store.leave(leave_id);
       if (leave) {
-        payload["leave"] = {{"id", leave_id}, {"type", to_string(leave->type)},
+        payload["leave"] = {{"id", leave_id},
+                            {"type", to_string(leave->type)},
                             {"start", format_date(leave->start)}};
       }
     }
     enqueue(key, "invite", person_id, payload);
-    invited.push_back({{"person_id", person_id},
-                       {"name", who ? who->name : ""},
-                       {"programme", programme.id},
-                       {"role", to_string(role)},
-                       {"leave_id", leave_id},
-                       {"leave_type", payload.contains("leave") ? payload["leave"]["type"] : json("")},
-                       {"leave_start", payload.contains("leave") ? payload["leave"]["start"] : json("")},
-                       {"respond_by", format_date(respond_by)}});
+    invited.push_back(
+        {{"person_id", person_id},
+         {"name", who ? who->name : ""},
+         {"programme", programme.id},
+         {"role", to_string(role)},
+         {"leave_id", leave_id},
+         {"leave_type", payload.contains("leave") ? payload["leave"]["type"] : json("")},
+         {"leave_start", payload.contains("leave") ? payload["leave"]["start"] : json("")},
+         {"respond_by", format_date(respond_by)}});
   }
 
   // The touchpoints of a paired or active mentee: scheduled, moved (with a
@@ -160,8 +170,10 @@ struct ProgrammeRun {
                {"phase", t.phase},
                {"date", format_date(t.due)},
                {"attendees", attendees}});
-      moved.push_back({{"person_id", e.person_id}, {"touchpoint", t.name},
-                       {"due", format_date(t.due)}, {"sequence", sequence}});
+      moved.push_back({{"person_id", e.person_id},
+                       {"touchpoint", t.name},
+                       {"due", format_date(t.due)},
+                       {"sequence", sequence}});
     }
   }
 
@@ -194,8 +206,8 @@ struct ProgrammeRun {
       if (e.leave_fingerprint && *e.leave_fingerprint != fingerprint) {
         std::string change = enrolment::describe_leave_change(*e.leave_fingerprint, *leave);
         c.store.transition(e.id, e.state, c.now, change, e.phase);
-        bool cancelled_now = leave->status == LeaveStatus::cancelled ||
-                             leave->status == LeaveStatus::denied;
+        bool cancelled_now =
+            leave->status == LeaveStatus::cancelled || leave->status == LeaveStatus::denied;
         auto pairs_of_e = accepted_pairs_of(e);
         if (!cancelled_now && !pairs_of_e.empty()) {
           reschedule(e, &*leave, pairs_of_e.front()->accepted_on, /*only_future=*/true);
@@ -237,7 +249,9 @@ struct ProgrammeRun {
     for (int i = 0; i < kMaxStepsPerRun; ++i) {
       auto pairs_of_e = accepted_pairs_of(e);
       // Mentors train before they are assignable; mentees once they are matched.
-      Situation situation{e, who ? &*who : nullptr, leave ? &*leave : nullptr,
+      Situation situation{e,
+                          who ? &*who : nullptr,
+                          leave ? &*leave : nullptr,
                           e.role == Role::mentee || training_complete(Role::mentor, e.person_id),
                           e.role == Role::mentor || training_complete(Role::mentee, e.person_id),
                           !pairs_of_e.empty()};
@@ -247,8 +261,10 @@ struct ProgrammeRun {
       c.store.transition(e.id, step->to, c.now, step->cause, step->phase);
       e.state = step->to;
       e.phase = step->phase;
-      steps.push_back({{"person_id", e.person_id}, {"from", to_string(from)},
-                       {"to", to_string(step->to)}, {"cause", step->cause}});
+      steps.push_back({{"person_id", e.person_id},
+                       {"from", to_string(from)},
+                       {"to", to_string(step->to)},
+                       {"cause", step->cause}});
       if (step->to == EnrolmentState::withdrawn) {
         if (from == EnrolmentState::invited) {
           enqueue("withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
@@ -260,8 +276,10 @@ struct ProgrammeRun {
                                                      e.leave_id.value_or(""))}});
         }
         end_pairs(e, e.person_id + " withdrawn: " + step->cause);
-        withdrawn.push_back({{"person_id", e.person_id}, {"name", who ? who->name : ""},
-                             {"programme", programme.id}, {"reason", step->cause}});
+        withdrawn.push_back({{"person_id", e.person_id},
+                             {"name", who ? who->name : ""},
+                             {"programme", programme.id},
+                             {"reason", step->cause}});
       }
       if (step->to == EnrolmentState::active && from == EnrolmentState::paired) {
         e.started_on = c.today;
@@ -269,15 +287,17 @@ struct ProgrammeRun {
         if (e.role == Role::mentee) {
           reschedule(e, leave ? &*leave : nullptr, paired_on, /*only_future=*/false);
           e.ends_on = enrolment::planned_end(
-              programme, c.today, enrolment::schedule(programme, leave ? &*leave : nullptr, paired_on));
+              programme, c.today,
+              enrolment::schedule(programme, leave ? &*leave : nullptr, paired_on));
         }
       }
       if (step->to == EnrolmentState::completed) {
         enqueue("completed/" + c.organisation + "/" + std::to_string(e.id), "notify", e.person_id,
                 {{"to", contact(e.person_id)},
                  {"subject", programme.name + ": completed"},
-                 {"text", "Your mentoring programme has ended. Thank you for taking part; an "
-                          "anonymous evaluation form follows."}});
+                 {"text",
+                  "Your mentoring programme has ended. Thank you for taking part; an "
+                  "anonymous evaluation form follows."}});
         end_pairs(e, "programme completed");
       }
     }
@@ -292,12 +312,13 @@ struct ProgrammeRun {
       for (int day : programme.reminder_days) {
         Date due = invited_on + std::chrono::days{day};
         if (due > c.today || (e.respond_by && due > *e.respond_by)) continue;
-        enqueue("remind/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
-                    std::to_string(e.id) + "/" + std::to_string(day),
-                "reminder", e.person_id,
-                {{"to", contact(e.person_id)},
-                 {"subject", "Reminder: your invitation to " + programme.name},
-                 {"text", "Please answer by " + format_date(e.respond_by.value_or(c.today)) + "."}});
+        enqueue(
+            "remind/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
+                std::to_string(e.id) + "/" + std::to_string(day),
+            "reminder", e.person_id,
+            {{"to", contact(e.person_id)},
+             {"subject", "Reminder: your invitation to " + programme.name},
+             {"text", "Please answer by " + format_date(e.respond_by.value_or(c.today)) + "."}});
       }
     }
   }
@@ -312,11 +333,13 @@ struct ProgrammeRun {
     for (const auto& e : all) {
       if (has_mentor_enrolment.count(e.person_id)) continue;
       auto leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
-      if (!enrolment::pay_it_forward_due(programme, e, leave ? &*leave : nullptr, c.today)) continue;
+      if (!enrolment::pay_it_forward_due(programme, e, leave ? &*leave : nullptr, c.today))
+        continue;
       auto who = person(e.person_id);
       if (!who || who->has_left_by(c.today)) continue;
       Date respond_by = c.today + std::chrono::days{programme.invitation_expiry_days};
-      Enrolment mentor = Enrolment::make(e.person_id, programme.id, Role::mentor, EnrolmentState::invited);
+      Enrolment mentor =
+          Enrolment::make(e.person_id, programme.id, Role::mentor, EnrolmentState::invited);
       mentor.respond_by = respond_by;
       c.store.insert_enrolment(mentor, c.now,
                                "pay it forward: completed the programme as a mentee and back for " +
@@ -339,8 +362,8 @@ struct ProgrammeRun {
       if (e->needs_decision == question) continue;
       e->needs_decision = question;
       c.store.update_details(*e, c.now);
-      enqueue("chain/" + c.organisation + "/" + std::to_string(p.id) + "/" + c.now.substr(0, 10), "task",
-              p.mentee_id,
+      enqueue("chain/" + c.organisation + "/" + std::to_string(p.id) + "/" + c.now.substr(0, 10),
+              "task", p.mentee_id,
               {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
                {"subject", programme.name + ": pairing rule broken"},
                {"text", question}});
@@ -358,7 +381,8 @@ struct ProgrammeRun {
     }
     bool any_pair = std::any_of(pairs.begin(), pairs.end(),
                                 [](const Pair& p) { return p.state == PairState::accepted; });
-    if (any_pair) management_chain_check(c.store.managers());  // the whole org's managers: only when needed
+    if (any_pair)
+      management_chain_check(c.store.managers());  // the whole org's managers: only when needed
 
     std::vector<Leave> leaves = c.store.leaves_for_planning(c.today);
     auto enrolments = c.store.enrolments(programme.id);
@@ -380,9 +404,9 @@ struct ProgrammeRun {
                     Role::mentee);
     }
     for (const auto& inv : plan.invitations) {
-      Enrolment e = Enrolment::make(inv.person_id, programme.id, Role::mentee,
-                                    inv.waitlisted ? EnrolmentState::eligible : EnrolmentState::invited,
-                                    inv.leave_id);
+      Enrolment e = Enrolment::make(
+          inv.person_id, programme.id, Role::mentee,
+          inv.waitlisted ? EnrolmentState::eligible : EnrolmentState::invited, inv.leave_id);
       if (!inv.waitlisted) e.respond_by = inv.respond_by;
       auto leave = c.store.leave(inv.leave_id);
       if (leave) e.leave_fingerprint = enrolment::leave_fingerprint(*leave);
@@ -465,7 +489,8 @@ Enrolment find_open_enrolment(RunContext& c, const Programme& programme, const j
   std::string role = input.value("role", "mentee");
   std::optional<Enrolment> found;
   for (const auto& e : c.store.enrolments_of(person)) {
-    if (e.programme_id == programme.id && std::string(to_string(e.role)) == role && is_open(e.state)) {
+    if (e.programme_id == programme.id && std::string(to_string(e.role)) == role &&
+        is_open(e.state)) {
       found = e;
     }
   }
@@ -507,15 +532,19 @@ json list_eligible(RunContext& c, const json& input) {
       if (is_open(e.state)) enrolled.insert(e.person_id);
     }
     for (const auto& leave : c.store.leaves_for_planning(c.today)) {
-      if (enrolled.count(leave.person_id) || !programme.mentee.leave_types.count(leave.type)) continue;
+      if (enrolled.count(leave.person_id) || !programme.mentee.leave_types.count(leave.type))
+        continue;
       std::string why = enrolment::ineligibility(programme, leave, c.today);
       if (why.find("after the window closing") == std::string::npos &&
           why.find("not approved") == std::string::npos) {
         continue;
       }
-      upcoming.push_back({{"person_id", leave.person_id}, {"programme", programme.id},
-                          {"leave_id", leave.id}, {"leave_type", to_string(leave.type)},
-                          {"leave_start", format_date(leave.start)}, {"not_yet_because", why}});
+      upcoming.push_back({{"person_id", leave.person_id},
+                          {"programme", programme.id},
+                          {"leave_id", leave.id},
+                          {"leave_type", to_string(leave.type)},
+                          {"leave_start", format_date(leave.start)},
+                          {"not_yet_because", why}});
     }
   }
   return {{"waiting_for_a_place", waiting}, {"upcoming", upcoming}};
@@ -535,8 +564,9 @@ json list_invitations(RunContext& c, const json& input) {
 
 json list_waiting(RunContext& c, const json& input) {
   json out = json::array();
-  for (const auto& e : c.store.enrolments_in({EnrolmentState::consented, EnrolmentState::awaiting_training,
-                                              EnrolmentState::awaiting_pair})) {
+  for (const auto& e :
+       c.store.enrolments_in({EnrolmentState::consented, EnrolmentState::awaiting_training,
+                              EnrolmentState::awaiting_pair})) {
     if (in_programme(input, e)) out.push_back(enrolment_row(c, e));
   }
   return {{"waiting", out}};
@@ -546,8 +576,11 @@ json list_changed_pairs(RunContext& c, const json& input) {
   json out = json::array();
   for (const auto& [pair, change] : c.store.pairs_with_leave_changes()) {
     if (input.contains("programme") && input["programme"] != pair.programme_id) continue;
-    out.push_back({{"pair_id", pair.id}, {"programme", pair.programme_id},
-                   {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id}, {"change", change}});
+    out.push_back({{"pair_id", pair.id},
+                   {"programme", pair.programme_id},
+                   {"mentee_id", pair.mentee_id},
+                   {"mentor_id", pair.mentor_id},
+                   {"change", change}});
   }
   return {{"pairs", out}};
 }
@@ -555,8 +588,12 @@ json list_changed_pairs(RunContext& c, const json& input) {
 json history(RunContext& c, const json& in) {
   json out = json::array();
   for (const auto& t : c.store.history(in.at("person_id").get<std::string>())) {
-    json row = {{"programme", t.programme_id}, {"role", t.role}, {"from", t.from_state},
-                {"to", t.to_state}, {"at", t.at}, {"cause", t.cause}};
+    json row = {{"programme", t.programme_id},
+                {"role", t.role},
+                {"from", t.from_state},
+                {"to", t.to_state},
+                {"at", t.at},
+                {"cause", t.cause}};
     if (!t.phase.empty()) row["phase"] = t.phase;
     out.push_back(row);
   }
@@ -579,7 +616,8 @@ json answer(RunContext& c, const json& input, bool accept) {
   ProgrammeRun run(c, programme);
   if (accept) {
     e.consent_on = c.today;
-    c.store.transition(e.id, EnrolmentState::consented, c.now, "consent recorded " + recorded_by(input));
+    c.store.transition(e.id, EnrolmentState::consented, c.now,
+                       "consent recorded " + recorded_by(input));
     e.state = EnrolmentState::consented;
     if (input.contains("goal") || input.contains("wishes")) {
       c.store.set_goal(e.id, input.value("goal", ""), input.value("wishes", ""));
@@ -599,15 +637,17 @@ json withdraw(RunContext& c, const json& input) {
   const Programme& programme = find_programme(c, input);
   Enrolment e = find_open_enrolment(c, programme, input);
   ProgrammeRun run(c, programme);
-  std::string cause = "withdrawn " + recorded_by(input) + ": " + input.at("reason").get<std::string>();
+  std::string cause =
+      "withdrawn " + recorded_by(input) + ": " + input.at("reason").get<std::string>();
   EnrolmentState from = e.state;
   c.store.transition(e.id, EnrolmentState::withdrawn, c.now, cause);
   e.state = EnrolmentState::withdrawn;
   if (from == EnrolmentState::invited) {
-    run.enqueue("withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
-                    e.leave_id.value_or(""),
-                "withdraw_invitation", e.person_id,
-                {{"reason", cause}, {"programme", {{"id", programme.id}, {"name", programme.name}}}});
+    run.enqueue(
+        "withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
+            e.leave_id.value_or(""),
+        "withdraw_invitation", e.person_id,
+        {{"reason", cause}, {"programme", {{"id", programme.id}, {"name", programme.name}}}});
   }
   run.end_pairs(e, cause);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -652,17 +692,20 @@ json nominate(RunContext& c, const json& input) {
     }
   }
   if (role == Role::mentor) {
-    if (!programme.mentor.self_nomination) invalid("/role: this programme does not take mentor volunteers");
+    if (!programme.mentor.self_nomination)
+      invalid("/role: this programme does not take mentor volunteers");
     std::string why = enrolment::mentor_ineligibility(programme, people.begin()->second,
                                                       c.store.leaves_of(person_id), c.today);
-    if (!why.empty()) invalid("/person_id: " + person_id + " cannot mentor in " + programme.id + ": " + why);
+    if (!why.empty())
+      invalid("/person_id: " + person_id + " cannot mentor in " + programme.id + ": " + why);
   } else if (!programme.mentee.self_nomination) {
-    invalid("/role: this programme invites mentees from their leave; it takes no mentee volunteers");
+    invalid(
+        "/role: this programme invites mentees from their leave; it takes no mentee volunteers");
   }
   Enrolment e = Enrolment::make(person_id, programme.id, role, EnrolmentState::consented);
   e.consent_on = c.today;
-  e.id = c.store.insert_enrolment(e, c.now, "volunteered as " + std::string(to_string(role)) + ", " +
-                                                recorded_by(input));
+  e.id = c.store.insert_enrolment(
+      e, c.now, "volunteered as " + std::string(to_string(role)) + ", " + recorded_by(input));
   ProgrammeRun run(c, programme);
   run.advance(e);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -670,7 +713,8 @@ json nominate(RunContext& c, const json& input) {
 
 }  // namespace
 
-json record_accepted_pair(RunContext& c, const json& input, std::optional<std::int64_t> proposal_id) {
+json record_accepted_pair(RunContext& c, const json& input,
+                          std::optional<std::int64_t> proposal_id) {
   const Programme& programme = find_programme(c, input);
   json mentee_in = {{"person_id", input.at("mentee_id")}, {"role", "mentee"}};
   json mentor_in = {{"person_id", input.at("mentor_id")}, {"role", "mentor"}};
@@ -692,8 +736,8 @@ json record_accepted_pair(RunContext& c, const json& input, std::optional<std::i
             std::to_string(programme.mentor.capacity) + " (the programme's capacity)");
   }
   if (in_management_chain(c.store.managers(), mentee.person_id, mentor.person_id)) {
-    invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " + mentee.person_id +
-            "; a mentor never is");
+    invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " +
+            mentee.person_id + "; a mentor never is");
   }
   std::int64_t id = 0;
   if (proposal_id) {
@@ -708,7 +752,8 @@ json record_accepted_pair(RunContext& c, const json& input, std::optional<std::i
   after.advance(mentee);
   after.advance(mentor);
   for (const auto& member : {mentee.person_id, mentor.person_id}) {
-    after.enqueue("paired/" + c.organisation + "/" + std::to_string(id) + "/" + member, "notify", member,
+    after.enqueue("paired/" + c.organisation + "/" + std::to_string(id) + "/" + member, "notify",
+                  member,
                   {{"to", after.contact(member)},
                    {"subject", programme.name + ": you have been paired"},
                    {"text", "Mentee " + mentee.person_id + " and mentor " + mentor.person_id +
@@ -723,7 +768,9 @@ json record_accepted_pair(RunContext& c, const json& input, std::optional<std::i
 
 namespace {
 
-json make_pair(RunContext& c, const json& input) { return record_accepted_pair(c, input); }
+json make_pair(RunContext& c, const json& input) {
+  return record_accepted_pair(c, input);
+}
 
 json decide(RunContext& c, const json& input) {
   const Programme& programme = find_programme(c, input);
@@ -738,9 +785,9 @@ json decide(RunContext& c, const json& input) {
     w["reason"] = "programme manager decided: " + question;
     return withdraw(c, w);
   }
-  c.store.transition(e.id, e.state, c.now,
-                     "programme manager decided to continue (" + question + "), " + recorded_by(input),
-                     e.phase);
+  c.store.transition(
+      e.id, e.state, c.now,
+      "programme manager decided to continue (" + question + "), " + recorded_by(input), e.phase);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
 }
 
@@ -777,9 +824,9 @@ std::optional<json> enrolment_command(RunContext& c, std::string_view command, c
 }
 
 std::vector<std::string> enrolment_command_names() {
-  return {"eligible", "invitations", "waiting", "changed_pairs", "acknowledge_change", "history",
-          "accept",   "decline",     "withdraw", "extend",       "nominate",           "pair",
-          "decide"};
+  return {"eligible", "invitations", "waiting", "changed_pairs", "acknowledge_change",
+          "history",  "accept",      "decline", "withdraw",      "extend",
+          "nominate", "pair",        "decide"};
 }
 
 }  // namespace mentoring::shell

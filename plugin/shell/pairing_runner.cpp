@@ -496,7 +496,8 @@ json accept(RunContext& c, const json& input) {
   SQLite::Transaction txn(c.store.database());
   Pair p = find_proposal(c, input);
   store::PairingStore ps(c.store.database());
-  if (!ps.proposal(p.id)) invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+  if (!ps.proposal(p.id))
+    invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
   json waiting = json::array();
   if (settings_for(c, p.programme_id).accepted_by_pair) {
     if (by != p.mentee_id && by != p.mentor_id) {

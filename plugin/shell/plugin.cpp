@@ -25,7 +25,8 @@ using json = nlohmann::json;
 using namespace mentoring;
 using namespace mentoring::domain;
 
-constexpr const char* kModules[] = {"enrolment", "training", "pairing", "supervision", "evaluation"};
+constexpr const char* kModules[] = {"enrolment", "training", "pairing", "supervision",
+                                    "evaluation"};
 
 std::string iso_time(std::int64_t unix_ms) {
   using namespace std::chrono;
@@ -50,7 +51,8 @@ class MentoringPlugin : public Module {
       std::string source = "organisation " + organisation_ + " programme #" + std::to_string(i);
       auto problems = schema::validate("programme", definition, source);
       if (!problems.empty()) {
-        throw Error(MENTORING_ERR_INVALID_INPUT, schema::ValidationError(std::move(problems)).what());
+        throw Error(MENTORING_ERR_INVALID_INPUT,
+                    schema::ValidationError(std::move(problems)).what());
       }
       try {
         programmes_.push_back(sync::programme_from_json(definition));
@@ -86,7 +88,8 @@ class MentoringPlugin : public Module {
       for (const auto& name : names) known += ", " + name;
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
-                                                   std::string(command) + "\"; expected one of: " + known);
+                                                   std::string(command) +
+                                                   "\"; expected one of: " + known);
   }
 
  private:
@@ -94,8 +97,14 @@ class MentoringPlugin : public Module {
 
   shell::RunContext make_context() {
     std::int64_t now_ms = host_.now_unix_ms();
-    return {host_,       *store_,          config_, definitions_, programmes_,
-            organisation_, date_from_unix_ms(now_ms), iso_time(now_ms)};
+    return {host_,
+            *store_,
+            config_,
+            definitions_,
+            programmes_,
+            organisation_,
+            date_from_unix_ms(now_ms),
+            iso_time(now_ms)};
   }
 
   json check() {
@@ -160,6 +169,7 @@ class MentoringPlugin : public Module {
 
 }  // namespace
 
-MENTORING_MODULE(MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
-                 "Return-to-work mentoring: enrolment, training, supervision (pairing and evaluation to come)",
-                 R"(["enrolment","training","supervision"])", MentoringPlugin)
+MENTORING_MODULE(
+    MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
+    "Return-to-work mentoring: enrolment, training, supervision (pairing and evaluation to come)",
+    R"(["enrolment","training","supervision"])", MentoringPlugin)

@@ -47,13 +47,11 @@ json programme_section(const RunContext& c, const std::string& programme_id,
 json make_action(const RunContext& c, const std::string& key, const std::string& type,
                  const std::optional<std::string>& person_id, const std::string& programme_id,
                  json payload) {
-  return {{"idempotency_key", key},
-          {"type", type},
-          {"organisation", c.organisation},
-          {"person_id", person_id ? json(*person_id) : json(nullptr)},
-          {"programme_id", programme_id},
-          {"created_at", c.now},
-          {"payload", std::move(payload)}};
+  return {
+      {"idempotency_key", key},         {"type", type},
+      {"organisation", c.organisation}, {"person_id", person_id ? json(*person_id) : json(nullptr)},
+      {"programme_id", programme_id},   {"created_at", c.now},
+      {"payload", std::move(payload)}};
 }
 
 }  // namespace mentoring::shell

@@ -27,8 +27,8 @@ constexpr const char* kDefaultTimezone = "Europe/London";
 
 Error invalid(std::string_view command, const std::string& pointer, const std::string& found,
               const std::string& expected) {
-  return Error(MENTORING_ERR_INVALID_INPUT,
-               std::string(command) + ": " + pointer + ": found " + found + "; expected " + expected);
+  return Error(MENTORING_ERR_INVALID_INPUT, std::string(command) + ": " + pointer + ": found " +
+                                                found + "; expected " + expected);
 }
 
 // "HH:MM" -> minutes since midnight (the schemas check the pattern).
@@ -49,7 +49,8 @@ std::string timezone_of(const RunContext& c) {
 
 std::optional<std::string> manager_email(const RunContext& c) {
   auto policy = c.config.value("policy", json::object());
-  if (policy.contains("programme_manager_email")) return policy["programme_manager_email"].get<std::string>();
+  if (policy.contains("programme_manager_email"))
+    return policy["programme_manager_email"].get<std::string>();
   return std::nullopt;
 }
 
@@ -71,7 +72,8 @@ supervision::PairSessionRules pair_rules(const RunContext& c, const std::string&
   rules.every_weeks = s.value("every_weeks", rules.every_weeks);
   rules.min_meetings = s.value("min_meetings", rules.min_meetings);
   rules.first_contact_by = s.value("first_contact_by", rules.first_contact_by);
-  rules.first_contact_within_days = s.value("first_contact_within_days", rules.first_contact_within_days);
+  rules.first_contact_within_days =
+      s.value("first_contact_within_days", rules.first_contact_within_days);
   rules.remind_after_days = s.value("remind_after_days", rules.remind_after_days);
   rules.escalate_after_days = s.value("escalate_after_days", rules.escalate_after_days);
   rules.start_minutes = minutes_of(s.value("start_time", hh_mm(rules.start_minutes)));
@@ -118,7 +120,8 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
   std::string key = "calendar/" + event.uid + "/" + std::to_string(event.sequence);
   json attendees = json::array();
   for (const auto& a : event.attendees) {
-    attendees.push_back({{"person_id", a.person_id}, {"name", a.name},
+    attendees.push_back({{"person_id", a.person_id},
+                         {"name", a.name},
                          {"email", a.email ? json(*a.email) : json(nullptr)}});
   }
   json payload = {{"uid", event.uid},
@@ -133,7 +136,8 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
                   {"attendees", attendees},
                   {"ics", ics}};
   outbox.enqueue(key, "calendar_event",
-                 make_action(c, key, "calendar_event", std::nullopt, programme_id, payload).dump(), c.now);
+                 make_action(c, key, "calendar_event", std::nullopt, programme_id, payload).dump(),
+                 c.now);
   return true;
 }
 
@@ -176,11 +180,14 @@ int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions, store::Ou
       std::string key = "supervision-missed/" + c.organisation + "/" + programme_id + "/" + person +
                         "/s" + std::to_string(number);
       json payload = manager_task(
-          c, "A mentor has missed supervision " + std::to_string(rules.missed_in_a_row) + " times in a row",
+          c,
+          "A mentor has missed supervision " + std::to_string(rules.missed_in_a_row) +
+              " times in a row",
           "Mentor " + person + " missed " + std::to_string(rules.missed_in_a_row) +
               " supervision sessions in a row (the last: session " + std::to_string(number) + ").",
           {{"person_id", person}, {"session_number", number}});
-      if (outbox.enqueue(key, "task", make_action(c, key, "task", person, programme_id, payload).dump(),
+      if (outbox.enqueue(key, "task",
+                         make_action(c, key, "task", person, programme_id, payload).dump(),
                          c.now)) {
         ++flagged;
       }
@@ -240,8 +247,9 @@ json run_groups(RunContext& c, store::SessionsStore& sessions, store::Outbox& ou
         if (supervision::expected_at(m, s.on, rules)) expected.push_back(m.person_id);
       }
       calendar::CalendarEvent event;
-      event.uid = calendar::event_uid(c.organisation, programme.id, "supervision",
-                                      "g" + std::to_string(g.number) + "-s" + std::to_string(s.number));
+      event.uid =
+          calendar::event_uid(c.organisation, programme.id, "supervision",
+                              "g" + std::to_string(g.number) + "-s" + std::to_string(s.number));
       event.summary = programme.name + ": mentor supervision, group " + std::to_string(g.number) +
                       ", session " + std::to_string(s.number);
       event.description = "Group supervision and support for mentors.";
@@ -256,9 +264,13 @@ json run_groups(RunContext& c, store::SessionsStore& sessions, store::Outbox& ou
   }
   int flagged = flag_missed_streaks(c, sessions, outbox, programme.id);
   json placed_json = json::array();
-  for (const auto& [number, person] : placed) placed_json.push_back({{"group", number}, {"person_id", person}});
-  return {{"groups", groups.size()}, {"placed", placed_json}, {"sessions", sessions_total},
-          {"invites", invites}, {"missed_flags", flagged}};
+  for (const auto& [number, person] : placed)
+    placed_json.push_back({{"group", number}, {"person_id", person}});
+  return {{"groups", groups.size()},
+          {"placed", placed_json},
+          {"sessions", sessions_total},
+          {"invites", invites},
+          {"missed_flags", flagged}};
 }
 
 // --- kick-off notes and the pairs' own sessions ---------------------------------------
@@ -276,7 +288,8 @@ int hand_over_kickoff_notes(RunContext& c, store::SessionsStore& sessions, store
                       {"subject", "A note from your mentor"},
                       {"text", note.note}};
       handed += outbox.enqueue(
-          key, "notify", make_action(c, key, "notify", p.mentee_id, programme.id, payload).dump(), c.now);
+          key, "notify", make_action(c, key, "notify", p.mentee_id, programme.id, payload).dump(),
+          c.now);
     }
   }
   return handed;
@@ -322,10 +335,12 @@ json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& out
               rules.first_contact_by + " was to make first contact.",
           {{"pair_id", pair.id}, {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id}});
       first_contact_flags += outbox.enqueue(
-          key, "task", make_action(c, key, "task", pair.mentee_id, programme.id, payload).dump(), c.now);
+          key, "task", make_action(c, key, "task", pair.mentee_id, programme.id, payload).dump(),
+          c.now);
     }
     auto state = sessions.pair_escalation(pair.id, report.next_due);
-    auto step = supervision::next_escalation(rules, report, {state.reminded_on, state.flagged_on}, c.today);
+    auto step =
+        supervision::next_escalation(rules, report, {state.reminded_on, state.flagged_on}, c.today);
     const std::string due = format_date(report.next_due);
     if (step == supervision::Escalation::remind_pair) {
       for (const auto& person : {pair.mentee_id, pair.mentor_id}) {
@@ -337,20 +352,26 @@ json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& out
                         {"pair_id", pair.id},
                         {"due_on", due}};
         reminders += outbox.enqueue(
-            key, "reminder", make_action(c, key, "reminder", person, programme.id, payload).dump(), c.now);
+            key, "reminder", make_action(c, key, "reminder", person, programme.id, payload).dump(),
+            c.now);
       }
       sessions.mark_pair_reminded(pair.id, report.next_due, c.today);
     } else if (step == supervision::Escalation::flag_manager) {
       std::string key = "pair-overdue/" + base + pair_key + "/" + due + "/flag";
-      json payload = manager_task(
-          c, "A mentoring pair's session is overdue",
-          "The session due on " + due + " is " + std::to_string(report.days_overdue) +
-              " days overdue, and the pair was reminded on " + format_date(*state.reminded_on) + ".",
-          {{"pair_id", pair.id}, {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id},
-           {"due_on", due}, {"held", report.held}, {"missed", report.missed}});
-      flags += outbox.enqueue(key, "task",
-                              make_action(c, key, "task", pair.mentee_id, programme.id, payload).dump(),
-                              c.now);
+      json payload =
+          manager_task(c, "A mentoring pair's session is overdue",
+                       "The session due on " + due + " is " + std::to_string(report.days_overdue) +
+                           " days overdue, and the pair was reminded on " +
+                           format_date(*state.reminded_on) + ".",
+                       {{"pair_id", pair.id},
+                        {"mentee_id", pair.mentee_id},
+                        {"mentor_id", pair.mentor_id},
+                        {"due_on", due},
+                        {"held", report.held},
+                        {"missed", report.missed}});
+      flags += outbox.enqueue(
+          key, "task", make_action(c, key, "task", pair.mentee_id, programme.id, payload).dump(),
+          c.now);
       sessions.mark_pair_flagged(pair.id, report.next_due, c.today);
     }
     // A placeholder for the next session; moves (same UID, SEQUENCE + 1) when
@@ -369,8 +390,10 @@ json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& out
       invites += publish(c, sessions, outbox, event, programme.id, "pair_session");
     }
   }
-  return {{"reminders", reminders}, {"manager_flags", flags},
-          {"first_contact_flags", first_contact_flags}, {"invites", invites}};
+  return {{"reminders", reminders},
+          {"manager_flags", flags},
+          {"first_contact_flags", first_contact_flags},
+          {"invites", invites}};
 }
 
 // --- commands ----------------------------------------------------------------------------
@@ -394,7 +417,8 @@ Pair accepted_pair(RunContext& c, std::string_view command, const json& input) {
   auto pair = find_pair(c, id);
   if (!pair) throw invalid(command, "/pair_id", std::to_string(id), "the id of a pair");
   if (pair->state != PairState::accepted || !pair->accepted_on) {
-    throw invalid(command, "/pair_id", std::to_string(id) + " (" + std::string(to_string(pair->state)) + ")",
+    throw invalid(command, "/pair_id",
+                  std::to_string(id) + " (" + std::string(to_string(pair->state)) + ")",
                   "an accepted pair");
   }
   return *pair;
@@ -411,7 +435,9 @@ json kickoff_schedule(RunContext& c, const json& in) {
   k.programme_id = programme.id;
   bool cancel = in.value("cancelled", false);
   if (cancel) {
-    if (!previous) throw invalid(cmd, "/cancelled", "true", "a kick-off to cancel; none is scheduled for " + programme.id);
+    if (!previous)
+      throw invalid(cmd, "/cancelled", "true",
+                    "a kick-off to cancel; none is scheduled for " + programme.id);
     k = *previous;
     k.cancelled = true;
   } else {
@@ -419,14 +445,16 @@ json kickoff_schedule(RunContext& c, const json& in) {
     auto on = parse_date(in["date"].get<std::string>());
     if (!on) throw invalid(cmd, "/date", schema::describe(in["date"]), "a date (YYYY-MM-DD)");
     k.on = *on;
-    k.start_minutes = minutes_of(in.value("start_time", section.value("start_time", std::string("10:00"))));
+    k.start_minutes =
+        minutes_of(in.value("start_time", section.value("start_time", std::string("10:00"))));
     k.duration_minutes = in.value("duration_minutes", section.value("duration_minutes", 120));
     if (in.contains("location")) k.location = in["location"].get<std::string>();
   }
   // Everyone who said yes to the programme is invited.
   std::vector<std::string> invited;
   for (const auto& e : c.store.enrolments(programme.id)) {
-    if (is_open(e.state) && e.state != EnrolmentState::invited && e.state != EnrolmentState::eligible) {
+    if (is_open(e.state) && e.state != EnrolmentState::invited &&
+        e.state != EnrolmentState::eligible) {
       invited.push_back(e.person_id);
     }
   }
@@ -449,9 +477,14 @@ json kickoff_schedule(RunContext& c, const json& in) {
   bool sent = publish(c, sessions, outbox, event, programme.id, "kickoff");
   txn.commit();
   auto saved = sessions.calendar_event(event.uid);
-  return {{"programme", programme.id}, {"date", format_date(k.on)}, {"start_time", hh_mm(k.start_minutes)},
-          {"cancelled", k.cancelled}, {"uid", event.uid}, {"sequence", saved ? saved->sequence : 0},
-          {"invite_sent", sent}, {"invited", invited.size()}};
+  return {{"programme", programme.id},
+          {"date", format_date(k.on)},
+          {"start_time", hh_mm(k.start_minutes)},
+          {"cancelled", k.cancelled},
+          {"uid", event.uid},
+          {"sequence", saved ? saved->sequence : 0},
+          {"invite_sent", sent},
+          {"invited", invited.size()}};
 }
 
 json kickoff_attendance(RunContext& c, const json& in) {
@@ -460,10 +493,12 @@ json kickoff_attendance(RunContext& c, const json& in) {
   const Programme& programme = programme_for(c, cmd, in);
   store::SessionsStore sessions(c.store.database());
   if (!sessions.kickoff(programme.id)) {
-    throw invalid(cmd, "/programme", "\"" + programme.id + "\"", "a programme with a kick-off scheduled (kickoff_schedule)");
+    throw invalid(cmd, "/programme", "\"" + programme.id + "\"",
+                  "a programme with a kick-off scheduled (kickoff_schedule)");
   }
   std::string person = in.at("person_id").get<std::string>();
-  if (!c.store.has_person(person)) throw invalid(cmd, "/person_id", "\"" + person + "\"", "the id of a known person");
+  if (!c.store.has_person(person))
+    throw invalid(cmd, "/person_id", "\"" + person + "\"", "the id of a known person");
   std::string status = in.at("status").get<std::string>();
   sessions.set_kickoff_attendance(programme.id, person, status, c.now);
   return {{"programme", programme.id}, {"person_id", person}, {"status", status}};
@@ -486,7 +521,8 @@ json kickoff_note(RunContext& c, const json& in) {
   SQLite::Transaction txn(c.store.database());
   sessions.save_kickoff_note({programme.id, mentor, in.at("note").get<std::string>()}, c.now);
   // A mentor who cannot attend usually says so too.
-  if (sessions.kickoff(programme.id)) sessions.set_kickoff_attendance(programme.id, mentor, "not_attending", c.now);
+  if (sessions.kickoff(programme.id))
+    sessions.set_kickoff_attendance(programme.id, mentor, "not_attending", c.now);
   int handed = hand_over_kickoff_notes(c, sessions, outbox, programme, c.store.pairs(programme.id));
   txn.commit();
   return {{"programme", programme.id}, {"mentor_id", mentor}, {"handed_to_mentee", handed > 0}};
@@ -498,7 +534,8 @@ json supervision_attendance(RunContext& c, const json& in) {
   store::SessionsStore sessions(c.store.database());
   auto id = in.at("session_id").get<std::int64_t>();
   auto session = sessions.supervision_session(id);
-  if (!session) throw invalid(cmd, "/session_id", std::to_string(id), "the id of a supervision session");
+  if (!session)
+    throw invalid(cmd, "/session_id", std::to_string(id), "the id of a supervision session");
   std::string person = in.at("person_id").get<std::string>();
   if (!sessions.is_supervision_member(session->group_id, person)) {
     throw invalid(cmd, "/person_id", "\"" + person + "\"",
@@ -514,7 +551,8 @@ json supervision_attendance(RunContext& c, const json& in) {
   sessions.record_supervision_attendance(id, person, attended, c.now);
   int flagged = flag_missed_streaks(c, sessions, outbox, session->programme_id);
   txn.commit();
-  return {{"session_id", id}, {"person_id", person}, {"attended", attended}, {"flagged", flagged > 0}};
+  return {
+      {"session_id", id}, {"person_id", person}, {"attended", attended}, {"flagged", flagged > 0}};
 }
 
 json session_cadence(RunContext& c, const json& in) {
@@ -525,7 +563,9 @@ json session_cadence(RunContext& c, const json& in) {
   store::SessionsStore sessions(c.store.database());
   sessions.set_pair_cadence(pair.id, weeks, c.now);
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
-  return {{"pair_id", pair.id}, {"every_weeks", weeks}, {"next_due", format_date(view.report.next_due)}};
+  return {{"pair_id", pair.id},
+          {"every_weeks", weeks},
+          {"next_due", format_date(view.report.next_due)}};
 }
 
 json session_record(RunContext& c, const json& in) {
@@ -533,9 +573,11 @@ json session_record(RunContext& c, const json& in) {
   require_valid_input(cmd, "supervision-session_record", in);
   Pair pair = accepted_pair(c, cmd, in);
   auto held_on = parse_date(in.at("held_on").get<std::string>());
-  if (!held_on) throw invalid(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
+  if (!held_on)
+    throw invalid(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
   if (*held_on > c.today) {
-    throw invalid(cmd, "/held_on", format_date(*held_on), "a date on or before today (" + format_date(c.today) + ")");
+    throw invalid(cmd, "/held_on", format_date(*held_on),
+                  "a date on or before today (" + format_date(c.today) + ")");
   }
   if (*held_on < *pair.accepted_on) {
     throw invalid(cmd, "/held_on", format_date(*held_on),
@@ -544,9 +586,12 @@ json session_record(RunContext& c, const json& in) {
   std::optional<std::string> notes;
   if (in.contains("notes")) notes = in["notes"].get<std::string>();
   store::SessionsStore sessions(c.store.database());
-  auto id = sessions.record_pair_session(pair.id, *held_on, notes, in.at("recorded_by_role").get<std::string>(), c.now);
+  auto id = sessions.record_pair_session(pair.id, *held_on, notes,
+                                         in.at("recorded_by_role").get<std::string>(), c.now);
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
-  return {{"pair_id", pair.id}, {"session_id", id}, {"held", view.report.held},
+  return {{"pair_id", pair.id},
+          {"session_id", id},
+          {"held", view.report.held},
           {"next_due", format_date(view.report.next_due)}};
 }
 
@@ -562,7 +607,8 @@ json session_list(RunContext& c, const json& in) {
   store::SessionsStore sessions(c.store.database());
   json list = json::array();
   for (const auto& s : sessions.pair_sessions(id)) {
-    json entry = {{"session_id", s.id}, {"held_on", format_date(s.held_on)},
+    json entry = {{"session_id", s.id},
+                  {"held_on", format_date(s.held_on)},
                   {"recorded_by_role", s.recorded_by_role}};
     if (pair_member && s.notes) entry["notes"] = *s.notes;
     list.push_back(std::move(entry));
@@ -591,7 +637,8 @@ json run_supervision(RunContext& c) {
     SQLite::Transaction txn(c.store.database());
     auto pairs = c.store.pairs(programme.id);
     json summary = run_groups(c, sessions, outbox, programme);
-    summary["kickoff_notes_handed"] = hand_over_kickoff_notes(c, sessions, outbox, programme, pairs);
+    summary["kickoff_notes_handed"] =
+        hand_over_kickoff_notes(c, sessions, outbox, programme, pairs);
     summary["pair_sessions"] = run_pairs(c, sessions, outbox, programme, pairs);
     txn.commit();
     programmes[programme.id] = std::move(summary);
@@ -599,7 +646,8 @@ json run_supervision(RunContext& c) {
   return {{"enabled", true}, {"status", "ran"}, {"programmes", programmes}};
 }
 
-std::optional<json> supervision_command(RunContext& c, std::string_view command, const json& input) {
+std::optional<json> supervision_command(RunContext& c, std::string_view command,
+                                        const json& input) {
   if (command == "kickoff_schedule") return kickoff_schedule(c, input);
   if (command == "kickoff_attendance") return kickoff_attendance(c, input);
   if (command == "kickoff_note") return kickoff_note(c, input);

@@ -52,8 +52,9 @@ struct Trainee {
 };
 
 // Everyone of one programme who needs training, with their status today.
-std::vector<Trainee> trainees(RunContext& c, const Programme& programme,
-                              const std::map<std::string, std::vector<CourseCompletion>>& completions) {
+std::vector<Trainee> trainees(
+    RunContext& c, const Programme& programme,
+    const std::map<std::string, std::vector<CourseCompletion>>& completions) {
   std::vector<Trainee> out;
   for (const auto& e : c.store.enrolments(programme.id)) {
     if (!needs_training(e.state)) continue;
@@ -61,8 +62,8 @@ std::vector<Trainee> trainees(RunContext& c, const Programme& programme,
     if (rules.required_courses.empty()) continue;
     auto found = completions.find(e.person_id);
     static const std::vector<CourseCompletion> none;
-    auto status = training::training_status(rules, found == completions.end() ? none : found->second,
-                                            c.today);
+    auto status = training::training_status(
+        rules, found == completions.end() ? none : found->second, c.today);
     out.push_back({e, std::move(status), std::move(rules)});
   }
   return out;
@@ -81,10 +82,12 @@ json gaps_json(const training::TrainingStatus& status) {
   for (const auto& course : status.courses) {
     if (course.state == training::CourseState::missing) missing.push_back(course.course_id);
     if (course.state == training::CourseState::expired) {
-      expired.push_back({{"course_id", course.course_id}, {"lapsed_on", format_date(*course.valid_until)}});
+      expired.push_back(
+          {{"course_id", course.course_id}, {"lapsed_on", format_date(*course.valid_until)}});
     }
     if (course.state == training::CourseState::expiring) {
-      expiring.push_back({{"course_id", course.course_id}, {"lapses_on", format_date(*course.valid_until)}});
+      expiring.push_back(
+          {{"course_id", course.course_id}, {"lapses_on", format_date(*course.valid_until)}});
     }
   }
   return {{"missing", missing}, {"expired", expired}, {"expiring", expiring}};
@@ -145,8 +148,12 @@ json training_rates(RunContext& c, const json& input) {
       }
     }
     for (const auto& [role, row] : counts) {
-      rows.push_back({{"programme", programme->id}, {"role", to_string(role)}, {"people", row[0]},
-                      {"complete", row[1]}, {"expiring", row[2]}, {"blocked", row[3]}});
+      rows.push_back({{"programme", programme->id},
+                      {"role", to_string(role)},
+                      {"people", row[0]},
+                      {"complete", row[1]},
+                      {"expiring", row[2]},
+                      {"blocked", row[3]}});
     }
   }
   return {{"today", format_date(c.today)}, {"rates", rows}};
@@ -172,7 +179,8 @@ json run_training(RunContext& c) {
         ++complete;
         // The enrolment lifecycle moves these on (awaiting_training -> awaiting_pair).
         if (t.enrolment.state == EnrolmentState::awaiting_training) {
-          ready.push_back({{"enrolment_id", t.enrolment.id}, {"person_id", person_id},
+          ready.push_back({{"enrolment_id", t.enrolment.id},
+                           {"person_id", person_id},
                            {"programme", programme.id}});
         }
       } else {
@@ -180,12 +188,14 @@ json run_training(RunContext& c) {
       }
       auto since = t.enrolment.consent_on ? t.enrolment.consent_on : t.enrolment.created_on;
       auto person = people.find(person_id);
-      json to = {{"name", person != people.end() ? person->second.name : person_id},
-                 {"email", person != people.end() && person->second.email
-                               ? json(*person->second.email) : json(nullptr)}};
-      for (const auto& step : training::plan_training(t.rules, {person_id, since}, t.status, c.today)) {
-        std::string key = "training/" + c.organisation + "/" + programme.id + "/" + person_id + "/" +
-                          std::string(to_string(t.enrolment.role)) + "/" + step.key;
+      json to = {
+          {"name", person != people.end() ? person->second.name : person_id},
+          {"email", person != people.end() && person->second.email ? json(*person->second.email)
+                                                                   : json(nullptr)}};
+      for (const auto& step :
+           training::plan_training(t.rules, {person_id, since}, t.status, c.today)) {
+        std::string key = "training/" + c.organisation + "/" + programme.id + "/" + person_id +
+                          "/" + std::string(to_string(t.enrolment.role)) + "/" + step.key;
         bool enrol = step.kind == training::TrainingStep::Kind::enrol_in_course;
         std::string type = enrol ? "enrol_in_course" : "reminder";
         json payload = {{"to", to},
@@ -197,7 +207,8 @@ json run_training(RunContext& c) {
                         {"text", step.text},
                         {"due_by", step.due_by ? json(format_date(*step.due_by)) : json(nullptr)}};
         if (!step.course_id.empty()) payload["course_id"] = step.course_id;
-        if (outbox.enqueue(key, type, make_action(c, key, type, person_id, programme.id, payload).dump(),
+        if (outbox.enqueue(key, type,
+                           make_action(c, key, type, person_id, programme.id, payload).dump(),
                            c.now)) {
           ++(enrol ? enrolments_sent : reminders_sent);
         }
@@ -209,10 +220,14 @@ json run_training(RunContext& c) {
   for (const auto& future : store::SessionsStore(c.store.database()).completions_after(c.today)) {
     problems.push_back(*training::check_completion(future, true, {}, c.today));
   }
-  return {{"enabled", true},   {"status", "ran"},
-          {"complete", complete}, {"blocked", blocked},
-          {"enrol_in_course", enrolments_sent}, {"reminders", reminders_sent},
-          {"ready_for_pairing", ready}, {"problems", problems}};
+  return {{"enabled", true},
+          {"status", "ran"},
+          {"complete", complete},
+          {"blocked", blocked},
+          {"enrol_in_course", enrolments_sent},
+          {"reminders", reminders_sent},
+          {"ready_for_pairing", ready},
+          {"problems", problems}};
 }
 
 std::optional<json> training_command(RunContext& c, std::string_view command, const json& input) {
@@ -221,6 +236,8 @@ std::optional<json> training_command(RunContext& c, std::string_view command, co
   return std::nullopt;
 }
 
-std::vector<std::string> training_command_names() { return {"training_blocked", "training_rates"}; }
+std::vector<std::string> training_command_names() {
+  return {"training_blocked", "training_rates"};
+}
 
 }  // namespace mentoring::shell

@@ -114,16 +114,18 @@ OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& or
   migrate(db_);
 }
 
-int OrgStore::schema_version() { return current_version(db_); }
+int OrgStore::schema_version() {
+  return current_version(db_);
+}
 
 void OrgStore::upsert(const Person& p) {
   SQLite::Statement& s = prepared(
-                      "INSERT INTO person(id, name, email, manager_id, department, location, "
-                      "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
-                      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
-                      "manager_id=excluded.manager_id, department=excluded.department, "
-                      "location=excluded.location, start_date=excluded.start_date, "
-                      "end_date=excluded.end_date, languages=excluded.languages");
+      "INSERT INTO person(id, name, email, manager_id, department, location, "
+      "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
+      "manager_id=excluded.manager_id, department=excluded.department, "
+      "location=excluded.location, start_date=excluded.start_date, "
+      "end_date=excluded.end_date, languages=excluded.languages");
   s.bindNoCopy(1, p.id);  // the record outlives exec(): no copy
   s.bindNoCopy(2, p.name);
   bind_optional(s, 3, p.email);
@@ -140,20 +142,19 @@ void OrgStore::upsert(const Person& p) {
 // moves forward to a version with a later last_changed (ties broken by the
 // record's content, so every order of the same updates ends the same way).
 void OrgStore::upsert(const Leave& l) {
-  std::string version = l.last_changed.value_or("") + "|" + format_date(l.start) + "|" +
-                        format_date(l.expected_end) + "|" +
-                        (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
-                        std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
-                        "|" + l.person_id;
+  std::string version =
+      l.last_changed.value_or("") + "|" + format_date(l.start) + "|" + format_date(l.expected_end) +
+      "|" + (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
+      std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) + "|" + l.person_id;
   SQLite::Statement& s = prepared(
-                      "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
-                      "actual_end, status, last_changed, version_key) VALUES (?,?,?,?,?,?,?,?,?) "
-                      "ON CONFLICT(id) DO UPDATE SET person_id=excluded.person_id, "
-                      "type=excluded.type, start_date=excluded.start_date, "
-                      "expected_end=excluded.expected_end, actual_end=excluded.actual_end, "
-                      "status=excluded.status, last_changed=excluded.last_changed, "
-                      "version_key=excluded.version_key "
-                      "WHERE excluded.version_key > leave.version_key");
+      "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
+      "actual_end, status, last_changed, version_key) VALUES (?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(id) DO UPDATE SET person_id=excluded.person_id, "
+      "type=excluded.type, start_date=excluded.start_date, "
+      "expected_end=excluded.expected_end, actual_end=excluded.actual_end, "
+      "status=excluded.status, last_changed=excluded.last_changed, "
+      "version_key=excluded.version_key "
+      "WHERE excluded.version_key > leave.version_key");
   s.bindNoCopy(1, l.id);
   s.bindNoCopy(2, l.person_id);
   s.bind(3, std::string(to_string(l.type)));
@@ -168,9 +169,9 @@ void OrgStore::upsert(const Leave& l) {
 
 void OrgStore::upsert(const CourseCompletion& c) {
   SQLite::Statement& s = prepared(
-                      "INSERT INTO course_completion(person_id, course_id, completed_at, "
-                      "expires_at) VALUES (?,?,?,?) ON CONFLICT(person_id, course_id, "
-                      "completed_at) DO UPDATE SET expires_at=excluded.expires_at");
+      "INSERT INTO course_completion(person_id, course_id, completed_at, "
+      "expires_at) VALUES (?,?,?,?) ON CONFLICT(person_id, course_id, "
+      "completed_at) DO UPDATE SET expires_at=excluded.expires_at");
   s.bind(1, c.person_id);
   s.bind(2, c.course_id);
   s.bind(3, format_date(c.completed_at));
@@ -185,7 +186,8 @@ bool OrgStore::has_person(const std::string& id) {
 }
 
 std::optional<std::string> OrgStore::cursor(const std::string& adapter, const std::string& stream) {
-  SQLite::Statement& s = prepared("SELECT cursor FROM sync_cursor WHERE adapter = ? AND stream = ?");
+  SQLite::Statement& s =
+      prepared("SELECT cursor FROM sync_cursor WHERE adapter = ? AND stream = ?");
   s.bind(1, adapter);
   s.bind(2, stream);
   if (!s.executeStep()) return std::nullopt;
@@ -195,8 +197,8 @@ std::optional<std::string> OrgStore::cursor(const std::string& adapter, const st
 void OrgStore::set_cursor(const std::string& adapter, const std::string& stream,
                           const std::string& cursor) {
   SQLite::Statement& s = prepared(
-                      "INSERT INTO sync_cursor(adapter, stream, cursor) VALUES (?,?,?) "
-                      "ON CONFLICT(adapter, stream) DO UPDATE SET cursor=excluded.cursor");
+      "INSERT INTO sync_cursor(adapter, stream, cursor) VALUES (?,?,?) "
+      "ON CONFLICT(adapter, stream) DO UPDATE SET cursor=excluded.cursor");
   s.bind(1, adapter);
   s.bind(2, stream);
   s.bind(3, cursor);
@@ -215,7 +217,8 @@ Leave read_leave(SQLite::Statement& s) {
   l.person_id = s.getColumn(1).getString();
   auto type = parse_leave_type(s.getColumn(2).getString());
   auto status = parse_leave_status(s.getColumn(6).getString());
-  if (!type || !status) throw std::runtime_error("store: leave " + l.id + " has a corrupt type or status");
+  if (!type || !status)
+    throw std::runtime_error("store: leave " + l.id + " has a corrupt type or status");
   l.type = *type;
   l.start = required_date(s.getColumn(3));
   l.expected_end = required_date(s.getColumn(4));
@@ -236,7 +239,8 @@ Enrolment read_enrolment(SQLite::Statement& s) {
   e.programme_id = s.getColumn(2).getString();
   e.role = s.getColumn(3).getString() == "mentor" ? Role::mentor : Role::mentee;
   auto state = parse_enrolment_state(s.getColumn(4).getString());
-  if (!state) throw std::runtime_error("store: enrolment " + std::to_string(e.id) + " has a corrupt state");
+  if (!state)
+    throw std::runtime_error("store: enrolment " + std::to_string(e.id) + " has a corrupt state");
   e.state = *state;
   e.leave_id = optional_text(s.getColumn(5));
   if (auto phase = optional_text(s.getColumn(6))) {
@@ -244,9 +248,11 @@ Enrolment read_enrolment(SQLite::Statement& s) {
     if (*phase == "on_leave") e.phase = Phase::on_leave;
     if (*phase == "returned") e.phase = Phase::returned;
   }
-  if (auto created = optional_text(s.getColumn(7))) e.created_on = parse_date(created->substr(0, 10));
+  if (auto created = optional_text(s.getColumn(7)))
+    e.created_on = parse_date(created->substr(0, 10));
   e.respond_by = optional_date(s.getColumn(8));
-  if (auto consent = optional_text(s.getColumn(9))) e.consent_on = parse_date(consent->substr(0, 10));
+  if (auto consent = optional_text(s.getColumn(9)))
+    e.consent_on = parse_date(consent->substr(0, 10));
   e.started_on = optional_date(s.getColumn(10));
   e.ends_on = optional_date(s.getColumn(11));
   e.needs_decision = optional_text(s.getColumn(12));
@@ -265,10 +271,11 @@ std::vector<Row> all_rows(SQLite::Statement& s, Row (*read)(SQLite::Statement&))
 }  // namespace
 
 std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
-  static const std::string sql = std::string(kLeaveColumns) +
-                               "WHERE start_date >= ?1 OR id IN (SELECT leave_id FROM enrolment "
-                               "WHERE state NOT IN ('declined','expired','completed','withdrawn') "
-                               "AND leave_id IS NOT NULL) ORDER BY start_date, id";
+  static const std::string sql =
+      std::string(kLeaveColumns) +
+      "WHERE start_date >= ?1 OR id IN (SELECT leave_id FROM enrolment "
+      "WHERE state NOT IN ('declined','expired','completed','withdrawn') "
+      "AND leave_id IS NOT NULL) ORDER BY start_date, id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, format_date(from));
   return all_rows(s, &read_leave);
@@ -283,7 +290,8 @@ std::optional<Leave> OrgStore::leave(const std::string& id) {
 }
 
 std::vector<Leave> OrgStore::leaves_of(const std::string& person_id) {
-  static const std::string sql = std::string(kLeaveColumns) + "WHERE person_id = ? ORDER BY start_date, id";
+  static const std::string sql =
+      std::string(kLeaveColumns) + "WHERE person_id = ? ORDER BY start_date, id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, person_id);
   return all_rows(s, &read_leave);
@@ -292,9 +300,9 @@ std::vector<Leave> OrgStore::leaves_of(const std::string& person_id) {
 std::optional<std::string> OrgStore::overlapping_leave(const Leave& l) {
   if (l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied) return std::nullopt;
   SQLite::Statement& s = prepared(
-                      "SELECT id FROM leave WHERE person_id = ?1 AND id <> ?2 AND "
-                      "status IN ('approved', 'requested') AND start_date <= ?4 AND "
-                      "COALESCE(actual_end, expected_end) >= ?3 ORDER BY start_date LIMIT 1");
+      "SELECT id FROM leave WHERE person_id = ?1 AND id <> ?2 AND "
+      "status IN ('approved', 'requested') AND start_date <= ?4 AND "
+      "COALESCE(actual_end, expected_end) >= ?3 ORDER BY start_date LIMIT 1");
   s.bind(1, l.person_id);
   s.bind(2, l.id);
   s.bind(3, format_date(l.start));
@@ -305,8 +313,8 @@ std::optional<std::string> OrgStore::overlapping_leave(const Leave& l) {
 
 std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person_id) {
   SQLite::Statement& s = prepared(
-                      "SELECT person_id, course_id, completed_at, expires_at FROM "
-                      "course_completion WHERE person_id = ? ORDER BY completed_at");
+      "SELECT person_id, course_id, completed_at, expires_at FROM "
+      "course_completion WHERE person_id = ? ORDER BY completed_at");
   s.bind(1, person_id);
   std::vector<CourseCompletion> out;
   while (s.executeStep()) {
@@ -325,8 +333,8 @@ std::map<std::string, std::string> OrgStore::managers() {
 
 std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids) {
   SQLite::Statement& s = prepared(
-                      "SELECT id, name, email, manager_id, department, location, start_date, "
-                      "end_date, languages FROM person WHERE id = ?");
+      "SELECT id, name, email, manager_id, department, location, start_date, "
+      "end_date, languages FROM person WHERE id = ?");
   std::map<std::string, Person> out;
   for (const auto& id : ids) {
     s.reset();
@@ -348,7 +356,8 @@ std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids)
 }
 
 std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
-  static const std::string sql = std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id";
+  static const std::string sql =
+      std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id";
   SQLite::Statement& s = prepared(sql.c_str());
   s.bind(1, programme_id);
   return all_rows(s, &read_enrolment);
@@ -371,17 +380,18 @@ std::optional<Enrolment> OrgStore::enrolment(std::int64_t id) {
 
 std::vector<Enrolment> OrgStore::enrolments_in(const std::vector<EnrolmentState>& states) {
   std::string list;
-  for (auto state : states) list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
-  SQLite::Statement& s =
-      prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE state IN (" + list + ") ORDER BY id");
+  for (auto state : states)
+    list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
+  SQLite::Statement& s = prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE state IN (" +
+                                          list + ") ORDER BY id");
   return all_rows(s, &read_enrolment);
 }
 
 void OrgStore::update_details(const Enrolment& e, const std::string& at) {
   SQLite::Statement& s = prepared(
-                      "UPDATE enrolment SET phase = ?, respond_by = ?, consent_at = COALESCE(?, consent_at), "
-                      "started_at = ?, ends_on = ?, needs_decision = ?, leave_fingerprint = ?, "
-                      "updated_at = ? WHERE id = ?");
+      "UPDATE enrolment SET phase = ?, respond_by = ?, consent_at = COALESCE(?, consent_at), "
+      "started_at = ?, ends_on = ?, needs_decision = ?, leave_fingerprint = ?, "
+      "updated_at = ? WHERE id = ?");
   if (e.phase) {
     s.bind(1, std::string(to_string(*e.phase)));
   } else {
@@ -398,7 +408,8 @@ void OrgStore::update_details(const Enrolment& e, const std::string& at) {
   s.exec();
 }
 
-void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal, const std::string& wishes) {
+void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal,
+                        const std::string& wishes) {
   SQLite::Statement& s = prepared("UPDATE enrolment SET goal = ?, wishes = ? WHERE id = ?");
   s.bind(1, goal);
   s.bind(2, wishes);
@@ -409,9 +420,9 @@ void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal, cons
 std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& at,
                                         const std::string& cause) {
   SQLite::Statement& s = prepared(
-                      "INSERT INTO enrolment(person_id, programme_id, role, state, leave_id, "
-                      "created_at, updated_at, respond_by, consent_at, leave_fingerprint) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO enrolment(person_id, programme_id, role, state, leave_id, "
+      "created_at, updated_at, respond_by, consent_at, leave_fingerprint) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?)");
   s.bind(1, e.person_id);
   s.bind(2, e.programme_id);
   s.bind(3, std::string(to_string(e.role)));
@@ -453,7 +464,8 @@ void OrgStore::transition(std::int64_t enrolment_id, EnrolmentState to, const st
   if (t.exec() != 1) {
     throw std::runtime_error("store: no enrolment " + std::to_string(enrolment_id));
   }
-  SQLite::Statement u(db_, "UPDATE enrolment SET state = ?, updated_at = ?, phase = ? WHERE id = ?");
+  SQLite::Statement u(db_,
+                      "UPDATE enrolment SET state = ?, updated_at = ?, phase = ? WHERE id = ?");
   u.bind(1, std::string(to_string(to)));
   u.bind(2, at);
   if (phase) {
@@ -467,9 +479,9 @@ void OrgStore::transition(std::int64_t enrolment_id, EnrolmentState to, const st
 
 std::vector<Transition> OrgStore::history(const std::string& person_id) {
   SQLite::Statement& s = prepared(
-                      "SELECT e.programme_id, e.role, COALESCE(t.from_state, ''), t.to_state, "
-                      "t.at, t.cause, COALESCE(t.phase, '') FROM enrolment_transition t JOIN enrolment e ON "
-                      "e.id = t.enrolment_id WHERE e.person_id = ? ORDER BY t.id");
+      "SELECT e.programme_id, e.role, COALESCE(t.from_state, ''), t.to_state, "
+      "t.at, t.cause, COALESCE(t.phase, '') FROM enrolment_transition t JOIN enrolment e ON "
+      "e.id = t.enrolment_id WHERE e.person_id = ? ORDER BY t.id");
   s.bind(1, person_id);
   std::vector<Transition> out;
   while (s.executeStep()) {
@@ -486,8 +498,8 @@ std::int64_t OrgStore::insert_pair(const std::string& programme_id,
                                    std::int64_t mentor_enrolment_id, PairState state,
                                    const std::string& at) {
   SQLite::Statement& s = prepared(
-                      "INSERT INTO pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, "
-                      "state, created_at, accepted_at) VALUES (?,?,?,?,?,?)");
+      "INSERT INTO pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, "
+      "state, created_at, accepted_at) VALUES (?,?,?,?,?,?)");
   s.bind(1, programme_id);
   s.bind(2, mentee_enrolment_id);
   s.bind(3, mentor_enrolment_id);
@@ -505,10 +517,10 @@ std::int64_t OrgStore::insert_pair(const std::string& programme_id,
 void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::string& at,
                               const std::string& cause) {
   SQLite::Statement& s = prepared(
-                      "UPDATE pair SET state = ?1, "
-                      "accepted_at = CASE WHEN ?1 = 'accepted' THEN substr(?2, 1, 10) ELSE accepted_at END, "
-                      "ended_at = CASE WHEN ?1 = 'ended' THEN ?2 ELSE ended_at END, "
-                      "end_cause = CASE WHEN ?1 = 'ended' THEN ?3 ELSE end_cause END WHERE id = ?4");
+      "UPDATE pair SET state = ?1, "
+      "accepted_at = CASE WHEN ?1 = 'accepted' THEN substr(?2, 1, 10) ELSE accepted_at END, "
+      "ended_at = CASE WHEN ?1 = 'ended' THEN ?2 ELSE ended_at END, "
+      "end_cause = CASE WHEN ?1 = 'ended' THEN ?3 ELSE end_cause END WHERE id = ?4");
   s.bind(1, std::string(to_string(state)));
   s.bind(2, at);
   s.bind(3, cause);
@@ -518,11 +530,11 @@ void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::
 
 std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
   SQLite::Statement& s = prepared(
-                      "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
-                      "me.person_id, mo.person_id, p.state, p.accepted_at FROM pair p "
-                      "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
-                      "JOIN enrolment mo ON mo.id = p.mentor_enrolment_id "
-                      "WHERE ?1 = '' OR p.programme_id = ?1 ORDER BY p.id");
+      "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
+      "me.person_id, mo.person_id, p.state, p.accepted_at FROM pair p "
+      "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
+      "JOIN enrolment mo ON mo.id = p.mentor_enrolment_id "
+      "WHERE ?1 = '' OR p.programme_id = ?1 ORDER BY p.id");
   s.bind(1, programme_id);
   std::vector<Pair> out;
   while (s.executeStep()) {
@@ -545,8 +557,8 @@ std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
 
 std::vector<OrgStore::Touchpoint> OrgStore::touchpoints(std::int64_t enrolment_id) {
   SQLite::Statement& s = prepared(
-                      "SELECT name, due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
-                      "ORDER BY due_on, name");
+      "SELECT name, due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
+      "ORDER BY due_on, name");
   s.bind(1, enrolment_id);
   std::vector<Touchpoint> out;
   while (s.executeStep()) {
@@ -589,8 +601,8 @@ std::pair<int, bool> OrgStore::schedule_touchpoint(std::int64_t enrolment_id,
 
 void OrgStore::cancel_touchpoint(std::int64_t enrolment_id, const std::string& name) {
   SQLite::Statement& s = prepared(
-                      "UPDATE touchpoint SET state = 'cancelled', sequence = sequence + 1 "
-                      "WHERE enrolment_id = ? AND name = ? AND state = 'scheduled'");
+      "UPDATE touchpoint SET state = 'cancelled', sequence = sequence + 1 "
+      "WHERE enrolment_id = ? AND name = ? AND state = 'scheduled'");
   s.bind(1, enrolment_id);
   s.bind(2, name);
   s.exec();
@@ -610,8 +622,9 @@ void OrgStore::clear_pair_leave_changed(std::int64_t pair_id) {
 }
 
 std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
-  SQLite::Statement& s = prepared("SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
-                           "AND state <> 'ended' ORDER BY id");
+  SQLite::Statement& s = prepared(
+      "SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
+      "AND state <> 'ended' ORDER BY id");
   std::map<std::int64_t, std::string> changed;
   while (s.executeStep()) changed[s.getColumn(0).getInt64()] = s.getColumn(1).getString();
   std::vector<std::pair<Pair, std::string>> out;

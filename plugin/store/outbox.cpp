@@ -16,7 +16,9 @@ bool Outbox::enqueue(const std::string& idempotency_key, const std::string& type
   return insert.exec() == 1;
 }
 
-std::vector<OutboxEntry> Outbox::pending(int limit) { return pending_after(0, limit); }
+std::vector<OutboxEntry> Outbox::pending(int limit) {
+  return pending_after(0, limit);
+}
 
 std::vector<OutboxEntry> Outbox::pending_after(std::int64_t after_id, int limit) {
   SQLite::Statement query(db_,

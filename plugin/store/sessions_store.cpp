@@ -55,16 +55,18 @@ SessionsStore::SupervisionSession read_session(SQLite::Statement& q) {
 }  // namespace
 
 std::vector<CourseCompletion> SessionsStore::all_completions() {
-  SQLite::Statement q(db_,
-                      "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
-                      "ORDER BY person_id, course_id, completed_at");
+  SQLite::Statement q(
+      db_,
+      "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
+      "ORDER BY person_id, course_id, completed_at");
   return read_completions(q);
 }
 
 std::vector<CourseCompletion> SessionsStore::completions_after(Date today) {
-  SQLite::Statement q(db_,
-                      "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
-                      "WHERE completed_at > ? ORDER BY person_id, course_id");
+  SQLite::Statement q(
+      db_,
+      "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
+      "WHERE completed_at > ? ORDER BY person_id, course_id");
   q.bind(1, format_date(today));
   return read_completions(q);
 }
@@ -75,8 +77,11 @@ std::optional<SessionsStore::Kickoff> SessionsStore::kickoff(const std::string& 
                       "FROM kickoff WHERE programme_id = ?");
   q.bind(1, programme_id);
   if (!q.executeStep()) return std::nullopt;
-  return Kickoff{programme_id, date_of(q.getColumn(0)), q.getColumn(1).getInt(),
-                 q.getColumn(2).getInt(), optional_text_of(q.getColumn(3)),
+  return Kickoff{programme_id,
+                 date_of(q.getColumn(0)),
+                 q.getColumn(1).getInt(),
+                 q.getColumn(2).getInt(),
+                 optional_text_of(q.getColumn(3)),
                  q.getColumn(4).getInt() != 0};
 }
 
@@ -101,10 +106,11 @@ void SessionsStore::save_kickoff(const Kickoff& k, const std::string& at) {
 void SessionsStore::set_kickoff_attendance(const std::string& programme_id,
                                            const std::string& person_id, const std::string& status,
                                            const std::string& at) {
-  SQLite::Statement s(db_,
-                      "INSERT INTO kickoff_attendance(programme_id, person_id, status, recorded_at) "
-                      "VALUES (?,?,?,?) ON CONFLICT(programme_id, person_id) DO UPDATE SET "
-                      "status=excluded.status, recorded_at=excluded.recorded_at");
+  SQLite::Statement s(
+      db_,
+      "INSERT INTO kickoff_attendance(programme_id, person_id, status, recorded_at) "
+      "VALUES (?,?,?,?) ON CONFLICT(programme_id, person_id) DO UPDATE SET "
+      "status=excluded.status, recorded_at=excluded.recorded_at");
   s.bind(1, programme_id);
   s.bind(2, person_id);
   s.bind(3, status);
@@ -135,7 +141,8 @@ void SessionsStore::save_kickoff_note(const KickoffNote& note, const std::string
   s.exec();
 }
 
-std::vector<SessionsStore::KickoffNote> SessionsStore::kickoff_notes(const std::string& programme_id) {
+std::vector<SessionsStore::KickoffNote> SessionsStore::kickoff_notes(
+    const std::string& programme_id) {
   SQLite::Statement q(db_,
                       "SELECT mentor_id, note FROM kickoff_note WHERE programme_id = ? "
                       "ORDER BY mentor_id");
@@ -147,14 +154,16 @@ std::vector<SessionsStore::KickoffNote> SessionsStore::kickoff_notes(const std::
   return out;
 }
 
-std::vector<SessionsStore::Group> SessionsStore::supervision_groups(const std::string& programme_id) {
+std::vector<SessionsStore::Group> SessionsStore::supervision_groups(
+    const std::string& programme_id) {
   SQLite::Statement q(db_,
                       "SELECT id, number, starts_on FROM supervision_group WHERE programme_id = ? "
                       "ORDER BY number");
   q.bind(1, programme_id);
   std::vector<Group> out;
   while (q.executeStep()) {
-    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt(), date_of(q.getColumn(2)), {}});
+    out.push_back(
+        {q.getColumn(0).getInt64(), q.getColumn(1).getInt(), date_of(q.getColumn(2)), {}});
   }
   SQLite::Statement members(db_,
                             "SELECT person_id, first_paired_on FROM supervision_member "
@@ -171,8 +180,8 @@ std::vector<SessionsStore::Group> SessionsStore::supervision_groups(const std::s
 
 std::int64_t SessionsStore::add_supervision_group(const std::string& programme_id, int number,
                                                   Date starts_on) {
-  SQLite::Statement s(db_,
-                      "INSERT INTO supervision_group(programme_id, number, starts_on) VALUES (?,?,?)");
+  SQLite::Statement s(
+      db_, "INSERT INTO supervision_group(programme_id, number, starts_on) VALUES (?,?,?)");
   s.bind(1, programme_id);
   s.bind(2, number);
   s.bind(3, format_date(starts_on));
@@ -209,15 +218,16 @@ std::int64_t SessionsStore::upsert_supervision_session(std::int64_t group_id, in
 
 std::vector<SessionsStore::SupervisionSession> SessionsStore::supervision_sessions(
     const std::string& programme_id) {
-  SQLite::Statement q(db_, std::string(kSessionColumns) +
-                               "WHERE g.programme_id = ? ORDER BY g.number, s.number");
+  SQLite::Statement q(
+      db_, std::string(kSessionColumns) + "WHERE g.programme_id = ? ORDER BY g.number, s.number");
   q.bind(1, programme_id);
   std::vector<SupervisionSession> out;
   while (q.executeStep()) out.push_back(read_session(q));
   return out;
 }
 
-std::optional<SessionsStore::SupervisionSession> SessionsStore::supervision_session(std::int64_t id) {
+std::optional<SessionsStore::SupervisionSession> SessionsStore::supervision_session(
+    std::int64_t id) {
   SQLite::Statement q(db_, std::string(kSessionColumns) + "WHERE s.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
@@ -225,8 +235,7 @@ std::optional<SessionsStore::SupervisionSession> SessionsStore::supervision_sess
 }
 
 bool SessionsStore::is_supervision_member(std::int64_t group_id, const std::string& person_id) {
-  SQLite::Statement q(db_,
-                      "SELECT 1 FROM supervision_member WHERE group_id = ? AND person_id = ?");
+  SQLite::Statement q(db_, "SELECT 1 FROM supervision_member WHERE group_id = ? AND person_id = ?");
   q.bind(1, group_id);
   q.bind(2, person_id);
   return q.executeStep();
@@ -256,7 +265,8 @@ std::vector<SessionsStore::Attendance> SessionsStore::supervision_attendance(
   q.bind(1, programme_id);
   std::vector<Attendance> out;
   while (q.executeStep()) {
-    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt() != 0});
+    out.push_back(
+        {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt() != 0});
   }
   return out;
 }
@@ -359,11 +369,12 @@ std::optional<SessionsStore::CalendarEvent> SessionsStore::calendar_event(const 
 }
 
 void SessionsStore::save_calendar_event(const CalendarEvent& e, const std::string& at) {
-  SQLite::Statement s(db_,
-                      "INSERT INTO calendar_event(uid, sequence, fingerprint, cancelled, updated_at) "
-                      "VALUES (?,?,?,?,?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence, "
-                      "fingerprint=excluded.fingerprint, cancelled=excluded.cancelled, "
-                      "updated_at=excluded.updated_at");
+  SQLite::Statement s(
+      db_,
+      "INSERT INTO calendar_event(uid, sequence, fingerprint, cancelled, updated_at) "
+      "VALUES (?,?,?,?,?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence, "
+      "fingerprint=excluded.fingerprint, cancelled=excluded.cancelled, "
+      "updated_at=excluded.updated_at");
   s.bind(1, e.uid);
   s.bind(2, e.sequence);
   s.bind(3, e.fingerprint);

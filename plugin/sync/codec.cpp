@@ -22,7 +22,8 @@ std::optional<Date> optional_date(const json& record, const char* key) {
   auto text = optional_string(record, key);
   if (!text) return std::nullopt;
   auto date = parse_date(*text);
-  if (!date) throw std::invalid_argument(std::string("/") + key + ": not a calendar date: " + *text);
+  if (!date)
+    throw std::invalid_argument(std::string("/") + key + ": not a calendar date: " + *text);
   return date;
 }
 
@@ -44,7 +45,8 @@ Person person_from_json(const json& r) {
   p.location = optional_string(r, "location");
   p.start_date = optional_date(r, "start_date");
   p.end_date = optional_date(r, "end_date");
-  if (auto it = r.find("languages"); it != r.end()) p.languages = it->get<std::vector<std::string>>();
+  if (auto it = r.find("languages"); it != r.end())
+    p.languages = it->get<std::vector<std::string>>();
   return p;
 }
 
@@ -112,14 +114,14 @@ Programme programme_from_json(const json& d) {
   p.mentee.self_nomination = mentee.value("self_nomination", false);
   p.mentee.min_experience_years = optional_number(mentee, "min_experience_years");
   if (p.mentee.invite_until_months_before > p.mentee.invite_from_months_before) {
-    throw std::invalid_argument(
-        "/mentee/invite_until_months_before: found " +
-        std::to_string(p.mentee.invite_until_months_before) +
-        "; expected at most invite_from_months_before (" +
-        std::to_string(p.mentee.invite_from_months_before) + ")");
+    throw std::invalid_argument("/mentee/invite_until_months_before: found " +
+                                std::to_string(p.mentee.invite_until_months_before) +
+                                "; expected at most invite_from_months_before (" +
+                                std::to_string(p.mentee.invite_from_months_before) + ")");
   }
   const json mentor = d.value("mentor", json::object());
-  p.mentor.leave_types = leave_types(mentor.value("leave_types", json::array()), "/mentor/leave_types");
+  p.mentor.leave_types =
+      leave_types(mentor.value("leave_types", json::array()), "/mentor/leave_types");
   p.mentor.leave_within_years = optional_number(mentor, "leave_within_years");
   p.mentor.min_experience_years = optional_number(mentor, "min_experience_years");
   p.mentor.self_nomination = mentor.value("self_nomination", true);
@@ -128,7 +130,8 @@ Programme programme_from_json(const json& d) {
   const json training = d.value("training", json::object());
   p.mentor_courses = training.value("mentor_courses", std::vector<std::string>{});
   p.mentee_courses = training.value("mentee_courses", std::vector<std::string>{});
-  if (training.contains("valid_for_months")) p.training_valid_months = training["valid_for_months"].get<int>();
+  if (training.contains("valid_for_months"))
+    p.training_valid_months = training["valid_for_months"].get<int>();
 
   // A name used twice ("Keep-in-touch check-in") gets its occurrence number, so
   // every touchpoint keeps a stable key across reschedules.
@@ -146,9 +149,9 @@ Programme programme_from_json(const json& d) {
   p.duration_months = d.value("duration_months", 12);
   p.max_duration_months = d.value("max_duration_months", std::max(12, p.duration_months));
   if (p.max_duration_months < p.duration_months) {
-    throw std::invalid_argument("/max_duration_months: found " + std::to_string(p.max_duration_months) +
-                                "; expected at least duration_months (" +
-                                std::to_string(p.duration_months) + ")");
+    throw std::invalid_argument(
+        "/max_duration_months: found " + std::to_string(p.max_duration_months) +
+        "; expected at least duration_months (" + std::to_string(p.duration_months) + ")");
   }
   if (d.contains("cohort_capacity")) p.cohort_capacity = d["cohort_capacity"].get<int>();
   const json invitation = d.value("invitation", json::object());

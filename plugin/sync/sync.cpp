@@ -92,8 +92,8 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
     } else {
       auto completion = completion_from_json(record);
       // Every course is kept (a programme may require it later); known_courses stays empty.
-      if (auto problem = training::check_completion(completion, store.has_person(completion.person_id),
-                                                    {}, today)) {
+      if (auto problem = training::check_completion(
+              completion, store.has_person(completion.person_id), {}, today)) {
         return source_of() + ": " + *problem;
       }
       store.upsert(completion);
@@ -227,7 +227,8 @@ std::vector<Writer> writers_of(const json& adapters) {
 DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso) {
   DeliveryReport report;
   store::Outbox outbox(store.database());
-  const std::vector<Writer> writers = writers_of(schema::parse(host.list_adapters(), "adapters list"));
+  const std::vector<Writer> writers =
+      writers_of(schema::parse(host.list_adapters(), "adapters list"));
   // In batches, oldest first; a batch that delivers nothing ends the run (the
   // rest waits for the next run rather than being retried in a loop).
   std::set<std::string> no_writer_for;
@@ -248,8 +249,9 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
       if (batch.empty()) continue;
       json answer;
       try {
-        answer = schema::parse(host.call_adapter(writer.name, "push", json{{"actions", batch}}.dump()),
-                               writer.name + " push");
+        answer =
+            schema::parse(host.call_adapter(writer.name, "push", json{{"actions", batch}}.dump()),
+                          writer.name + " push");
       } catch (const std::exception& e) {
         report.errors.push_back({{"message", writer.name + ": " + e.what()}});
         continue;
@@ -279,18 +281,20 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
     if (report.delivered + report.duplicates == delivered_before) break;
   }
   for (const auto& type : no_writer_for) {
-    report.errors.push_back({{"message", "no adapter of this organisation can carry out \"" + type +
-                                             "\" actions (declare write_actions, with " +
-                                             "enrol_in_course, create_calendar_event or create_task); " +
-                                             "they wait in the outbox"}});
+    report.errors.push_back(
+        {{"message", "no adapter of this organisation can carry out \"" + type +
+                         "\" actions (declare write_actions, with " +
+                         "enrol_in_course, create_calendar_event or create_task); " +
+                         "they wait in the outbox"}});
   }
   report.pending = outbox.count_pending();
   return report;
 }
 
 json to_json(const StreamReport& r) {
-  json out = {{"adapter", r.adapter}, {"stream", r.stream},  {"status", r.status},
-              {"read", r.read},       {"stored", r.stored},  {"rejected_records", r.rejected_records},
+  json out = {{"adapter", r.adapter}, {"stream", r.stream},
+              {"status", r.status},   {"read", r.read},
+              {"stored", r.stored},   {"rejected_records", r.rejected_records},
               {"skipped", r.skipped}, {"problems", r.problems}};
   if (!r.error.empty()) out["error"] = r.error;
   return out;

@@ -9,17 +9,22 @@ using std::chrono::days;
 
 TrainingRules rules_for(const Programme& programme, Role role) {
   TrainingRules rules;
-  rules.required_courses = role == Role::mentor ? programme.mentor_courses : programme.mentee_courses;
+  rules.required_courses =
+      role == Role::mentor ? programme.mentor_courses : programme.mentee_courses;
   rules.valid_for_months = programme.training_valid_months;
   return rules;
 }
 
 std::string_view to_string(CourseState state) {
   switch (state) {
-    case CourseState::complete: return "complete";
-    case CourseState::expiring: return "expiring";
-    case CourseState::expired: return "expired";
-    case CourseState::missing: return "missing";
+    case CourseState::complete:
+      return "complete";
+    case CourseState::expiring:
+      return "expiring";
+    case CourseState::expired:
+      return "expired";
+    case CourseState::missing:
+      return "missing";
   }
   return "?";
 }
@@ -55,8 +60,7 @@ TrainingStatus training_status(const TrainingRules& rules,
     for (const auto& c : completions) {
       if (c.course_id != course || c.completed_at > today) continue;
       auto until = valid_until(c, rules.valid_for_months);
-      bool better = !cs.completed_at ||
-                    (cs.valid_until && (!until || *until > *cs.valid_until)) ||
+      bool better = !cs.completed_at || (cs.valid_until && (!until || *until > *cs.valid_until)) ||
                     (until == cs.valid_until && c.completed_at > *cs.completed_at);
       if (better) {
         cs.completed_at = c.completed_at;
@@ -66,7 +70,8 @@ TrainingStatus training_status(const TrainingRules& rules,
     if (cs.completed_at) {
       if (cs.valid_until && *cs.valid_until <= today) {
         cs.state = CourseState::expired;
-      } else if (cs.valid_until && days_between(today, *cs.valid_until) <= rules.renew_before_days) {
+      } else if (cs.valid_until &&
+                 days_between(today, *cs.valid_until) <= rules.renew_before_days) {
         cs.state = CourseState::expiring;
       } else {
         cs.state = CourseState::complete;
@@ -110,8 +115,12 @@ namespace {
 
 TrainingStep enrol(const CourseStatus& course, std::string reason, std::string key,
                    std::optional<Date> due_by, std::string text) {
-  return {TrainingStep::Kind::enrol_in_course, course.course_id, std::move(reason), std::move(key),
-          due_by, std::move(text)};
+  return {TrainingStep::Kind::enrol_in_course,
+          course.course_id,
+          std::move(reason),
+          std::move(key),
+          due_by,
+          std::move(text)};
 }
 
 std::string course_list(const std::vector<const CourseStatus*>& courses) {
@@ -131,7 +140,8 @@ std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Traine
   }
   for (const auto& c : status.courses) {
     switch (c.state) {
-      case CourseState::complete: break;
+      case CourseState::complete:
+        break;
       case CourseState::missing:
         steps.push_back(enrol(c, "missing", "enrol/" + c.course_id + "/missing", deadline,
                               "Please complete " + c.course_id + "."));
@@ -139,17 +149,16 @@ std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Traine
       case CourseState::expired: {
         // Keyed by the lapsed date: a later completion that lapses again is a new enrolment.
         std::string lapsed = format_date(*c.valid_until);
-        steps.push_back(enrol(c, "expired", "enrol/" + c.course_id + "/expired/" + lapsed, deadline,
-                              "Your " + c.course_id + " lapsed on " + lapsed +
-                                  "; please take it again."));
+        steps.push_back(
+            enrol(c, "expired", "enrol/" + c.course_id + "/expired/" + lapsed, deadline,
+                  "Your " + c.course_id + " lapsed on " + lapsed + "; please take it again."));
         break;
       }
       case CourseState::expiring: {
         std::string lapses = format_date(*c.valid_until);
-        steps.push_back(enrol(c, "renewal", "enrol/" + c.course_id + "/renew/" + lapses,
-                              *c.valid_until - days{1},
-                              "Your " + c.course_id + " lapses on " + lapses +
-                                  "; please renew it before then."));
+        steps.push_back(enrol(
+            c, "renewal", "enrol/" + c.course_id + "/renew/" + lapses, *c.valid_until - days{1},
+            "Your " + c.course_id + " lapses on " + lapses + "; please renew it before then."));
         steps.push_back({TrainingStep::Kind::reminder, c.course_id, "renewal",
                          "remind/" + c.course_id + "/renew/" + lapses, *c.valid_until - days{1},
                          "Reminder: renew " + c.course_id + " before " + lapses + "."});
@@ -163,8 +172,8 @@ std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Traine
     if (today > *deadline) {
       steps.push_back({TrainingStep::Kind::reminder, "", "overdue",
                        "remind/" + deadline_text + "/overdue", deadline,
-                       "Your training was due on " + deadline_text + "; still to do: " +
-                           course_list(gaps) + "."});
+                       "Your training was due on " + deadline_text +
+                           "; still to do: " + course_list(gaps) + "."});
     } else {
       // Only the nearest reminder that is due: a run after a pause must not send
       // every earlier reminder at once.
@@ -177,8 +186,8 @@ std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Traine
       if (nearest) {
         steps.push_back({TrainingStep::Kind::reminder, "", "deadline",
                          "remind/" + deadline_text + "/" + std::to_string(*nearest), deadline,
-                         "Your training is due by " + deadline_text + "; still to do: " +
-                             course_list(gaps) + "."});
+                         "Your training is due by " + deadline_text +
+                             "; still to do: " + course_list(gaps) + "."});
       }
     }
   }

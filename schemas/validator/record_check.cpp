@@ -16,7 +16,17 @@ using json = nlohmann::json;
 
 namespace {
 
-enum class Kind { text, nonempty_text, text_or_null, date, date_or_null, text_list, object, leave_type, leave_status };
+enum class Kind {
+  text,
+  nonempty_text,
+  text_or_null,
+  date,
+  date_or_null,
+  text_list,
+  object,
+  leave_type,
+  leave_status
+};
 
 struct Field {
   std::string_view name;
@@ -55,10 +65,18 @@ constexpr std::array<Field, 4> kCompletion{{
     {"expires_at", Kind::date_or_null, false},
 }};
 
-constexpr std::array<std::string_view, 10> kLeaveTypes{
-    "maternity", "paternity",  "adoption",           "shared_parental",    "carers",
-    "fostering", "secondment", "overseas_assignment", "long_term_sickness", "other"};
-constexpr std::array<std::string_view, 4> kLeaveStatuses{"requested", "approved", "cancelled", "denied"};
+constexpr std::array<std::string_view, 10> kLeaveTypes{"maternity",
+                                                       "paternity",
+                                                       "adoption",
+                                                       "shared_parental",
+                                                       "carers",
+                                                       "fostering",
+                                                       "secondment",
+                                                       "overseas_assignment",
+                                                       "long_term_sickness",
+                                                       "other"};
+constexpr std::array<std::string_view, 4> kLeaveStatuses{"requested", "approved", "cancelled",
+                                                         "denied"};
 
 // The schemas' date pattern: ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ (calendar validity is the codec's).
 bool looks_like_date(const std::string& s) {
@@ -91,8 +109,9 @@ std::string expectation_failed(Kind kind, const json& v) {
     case Kind::text_or_null:
       return v.is_string() || v.is_null() ? "" : "string or null";
     case Kind::date:
-      return v.is_string() && looks_like_date(v.get_ref<const std::string&>()) ? ""
-                                                                              : "a calendar date, YYYY-MM-DD";
+      return v.is_string() && looks_like_date(v.get_ref<const std::string&>())
+                 ? ""
+                 : "a calendar date, YYYY-MM-DD";
     case Kind::date_or_null:
       return v.is_null() || (v.is_string() && looks_like_date(v.get_ref<const std::string&>()))
                  ? ""
@@ -102,10 +121,13 @@ std::string expectation_failed(Kind kind, const json& v) {
     case Kind::object:
       return v.is_object() ? "" : "object";
     case Kind::leave_type:
-      return v.is_string() && contains(kLeaveTypes, v.get_ref<const std::string&>()) ? "" : one_of(kLeaveTypes);
+      return v.is_string() && contains(kLeaveTypes, v.get_ref<const std::string&>())
+                 ? ""
+                 : one_of(kLeaveTypes);
     case Kind::leave_status:
-      return v.is_string() && contains(kLeaveStatuses, v.get_ref<const std::string&>()) ? ""
-                                                                                         : one_of(kLeaveStatuses);
+      return v.is_string() && contains(kLeaveStatuses, v.get_ref<const std::string&>())
+                 ? ""
+                 : one_of(kLeaveStatuses);
   }
   return "";
 }
@@ -167,7 +189,7 @@ std::vector<schema::Problem> check(const std::array<Field, N>& fields, const jso
 }  // namespace
 
 std::vector<Problem> validate_record(std::string_view schema_name, const json& record,
-                                          const std::string& source) {
+                                     const std::string& source) {
   if (schema_name == "person") return check(kPerson, record, source);
   if (schema_name == "leave") return check(kLeave, record, source);
   if (schema_name == "course-completion") return check(kCompletion, record, source);

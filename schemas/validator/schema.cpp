@@ -214,8 +214,7 @@ Problem to_problem(const json& schema_doc, const json& document, const std::stri
   p.found = value ? describe(*value) : "(missing)";
   if (d.find("'type' constraint") != std::string::npos ||
       d.find("enum values") != std::string::npos ||
-      d.find("'pattern' constraint") != std::string::npos ||
-      d.find("anyOf") != std::string::npos) {
+      d.find("'pattern' constraint") != std::string::npos || d.find("anyOf") != std::string::npos) {
     p.expected = expectation(node);
   } else {
     // Bounds and lengths: valijson's own words are precise ("Expected number greater than ...").
@@ -308,8 +307,8 @@ nlohmann::json parse(std::string_view text, const std::string& source) {
   } catch (const json::parse_error& e) {
     std::size_t bad = 0;
     if (!is_valid_utf8(text, &bad)) {
-      throw ValidationError({{source, "", "invalid UTF-8 at byte " + std::to_string(bad),
-                              "UTF-8 encoded JSON"}});
+      throw ValidationError(
+          {{source, "", "invalid UTF-8 at byte " + std::to_string(bad), "UTF-8 encoded JSON"}});
     }
     bool blank = std::all_of(text.begin(), text.end(), [](char c) {
       return c == ' ' || c == '\n' || c == '\r' || c == '\t';
@@ -327,15 +326,16 @@ nlohmann::json parse(std::string_view text, const std::string& source) {
     }
     std::string what = e.what();
     auto detail = what.find("syntax error");
-    throw ValidationError({{source + ":" + std::to_string(line) + ":" + std::to_string(column), "",
-                            detail == std::string::npos ? what : what.substr(detail),
-                            "valid JSON"}});
+    throw ValidationError(
+        {{source + ":" + std::to_string(line) + ":" + std::to_string(column), "",
+          detail == std::string::npos ? what : what.substr(detail), "valid JSON"}});
   }
 }
 
 nlohmann::json parse_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ValidationError({{path, "", "a file that cannot be read", "a readable JSON file"}});
+  if (!in)
+    throw ValidationError({{path, "", "a file that cannot be read", "a readable JSON file"}});
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse(buffer.str(), path);
@@ -361,8 +361,8 @@ std::vector<Problem> validate(std::string_view schema_name, const nlohmann::json
   return run(embedded(schema_name), document, source);
 }
 
-std::vector<Problem> validate_against(const nlohmann::json& schema,
-                                      const nlohmann::json& document, const std::string& source) {
+std::vector<Problem> validate_against(const nlohmann::json& schema, const nlohmann::json& document,
+                                      const std::string& source) {
   return run(*compile(schema), document, source);
 }
 

@@ -8,11 +8,11 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <string>
-#include <unistd.h>
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -79,7 +79,8 @@ void print_summary(const json& org) {
       if (s.value("rejected_records", 0) > 0) {
         std::cout << ", " << s.value("rejected_records", 0) << " rejected";
       }
-      if (s.value("skipped", 0) > 0) std::cout << ", " << s.value("skipped", 0) << " skipped by mapping";
+      if (s.value("skipped", 0) > 0)
+        std::cout << ", " << s.value("skipped", 0) << " skipped by mapping";
     } else if (status == "unchanged") {
       std::cout << "unchanged since last run";
     } else if (status == "rejected") {
@@ -136,8 +137,9 @@ void print_summary(const json& org) {
                   << pad(i.value("name", ""), 26) << " " << i.value("reason", "") << "\n";
       }
     } else if (std::string(name) == "training") {
-      std::cout << "  training    " << m.value("complete", 0) << " trained, " << m.value("blocked", 0)
-                << " blocked on training, " << m.value("enrol_in_course", 0) << " course enrolment(s) asked, "
+      std::cout << "  training    " << m.value("complete", 0) << " trained, "
+                << m.value("blocked", 0) << " blocked on training, "
+                << m.value("enrol_in_course", 0) << " course enrolment(s) asked, "
                 << m.value("reminders", 0) << " reminder(s)";
       std::size_t ready = m.value("ready_for_pairing", json::array()).size();
       if (ready > 0) std::cout << ", " << ready << " ready for pairing";
@@ -149,9 +151,10 @@ void print_summary(const json& org) {
         const json pairs = p.value("pair_sessions", json::object());
         std::cout << "  supervision " << programme << ": " << p.value("groups", 0) << " group(s), "
                   << p.value("sessions", 0) << " session(s), " << p.value("invites", 0)
-                  << " invite(s), " << p.value("missed_flags", 0) << " missed-twice flag(s); pairs: "
-                  << pairs.value("invites", 0) << " invite(s), " << pairs.value("reminders", 0)
-                  << " reminder(s), " << pairs.value("manager_flags", 0) << " flag(s) to the manager\n";
+                  << " invite(s), " << p.value("missed_flags", 0)
+                  << " missed-twice flag(s); pairs: " << pairs.value("invites", 0) << " invite(s), "
+                  << pairs.value("reminders", 0) << " reminder(s), "
+                  << pairs.value("manager_flags", 0) << " flag(s) to the manager\n";
       }
     } else {
       std::cout << "  " << pad(name, 12) << m.dump() << "\n";
@@ -183,7 +186,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> module_files;
   std::string command_name, command_input = "{}";
 
-  auto* check = app.add_subcommand("check", "validate config, load every module, check every adapter");
+  auto* check =
+      app.add_subcommand("check", "validate config, load every module, check every adapter");
   check->add_option("--config,-c", config_file, "host config file")->required();
   check->add_option("--modules-dir", modules_dir, "where modules are found");
 
@@ -199,7 +203,8 @@ int main(int argc, char** argv) {
   modules->add_option("--module", module_files, "load this module file (repeatable)");
   modules->add_flag("--json", as_json, "print as JSON");
 
-  auto* command = app.add_subcommand("command", "send one JSON command to an organisation's plugin");
+  auto* command =
+      app.add_subcommand("command", "send one JSON command to an organisation's plugin");
   command->add_option("--config,-c", config_file, "host config file")->required();
   command->add_option("--modules-dir", modules_dir, "where modules are found");
   command->add_option("--org", only_org, "organisation id")->required();
@@ -226,16 +231,20 @@ int main(int argc, char** argv) {
       json list = json::array();
       for (const auto& f : files) {
         auto lib = ModuleLibrary::load(f);
-        list.push_back({{"name", lib->name()}, {"kind", to_string(lib->kind())},
-                        {"version", lib->version()}, {"abi", lib->abi_version()},
-                        {"path", lib->path().string()}, {"capabilities", lib->capabilities()}});
+        list.push_back({{"name", lib->name()},
+                        {"kind", to_string(lib->kind())},
+                        {"version", lib->version()},
+                        {"abi", lib->abi_version()},
+                        {"path", lib->path().string()},
+                        {"capabilities", lib->capabilities()}});
       }
       if (as_json) {
         std::cout << list.dump(2) << "\n";
       } else {
         for (const auto& m : list) {
           std::cout << pad(m["name"], 12) << pad(m["kind"], 9) << pad(m["version"], 8) << "ABI "
-                    << pad(m["abi"], 7) << m["capabilities"].dump() << "  " << m["path"].get<std::string>() << "\n";
+                    << pad(m["abi"], 7) << m["capabilities"].dump() << "  "
+                    << m["path"].get<std::string>() << "\n";
         }
       }
       return kExitOk;
@@ -247,8 +256,8 @@ int main(int argc, char** argv) {
 
     if (*modules) {
       for (const auto& m : runtime.load_modules()) {
-        std::cout << pad(m.name, 12) << pad(m.kind, 9) << pad(m.version, 8) << "ABI " << pad(m.abi, 7)
-                  << json(m.capabilities).dump() << "  " << m.path << "\n";
+        std::cout << pad(m.name, 12) << pad(m.kind, 9) << pad(m.version, 8) << "ABI "
+                  << pad(m.abi, 7) << json(m.capabilities).dump() << "  " << m.path << "\n";
       }
       return kExitOk;
     }
@@ -270,7 +279,8 @@ int main(int argc, char** argv) {
       if (as_json) {
         std::cout << result.dump(2) << "\n";
       } else {
-        if (result.contains("error")) std::cerr << "mentoring-host: " << result["error"].get<std::string>() << "\n";
+        if (result.contains("error"))
+          std::cerr << "mentoring-host: " << result["error"].get<std::string>() << "\n";
         for (const auto& org : result["organisations"]) print_summary(org);
       }
       return result["exit_code"].get<int>();

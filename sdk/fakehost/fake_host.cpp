@@ -18,15 +18,20 @@ namespace {
 using mentoring::detail::copy_out;
 using mentoring::detail::free_copy;
 
-
-FakeHost& self(void* context) { return *static_cast<FakeHost*>(context); }
+FakeHost& self(void* context) {
+  return *static_cast<FakeHost*>(context);
+}
 
 const char* level_name(mentoring_log_level level) {
   switch (level) {
-    case MENTORING_LOG_DEBUG: return "DEBUG";
-    case MENTORING_LOG_INFO: return "INFO";
-    case MENTORING_LOG_WARN: return "WARN";
-    case MENTORING_LOG_ERROR: return "ERROR";
+    case MENTORING_LOG_DEBUG:
+      return "DEBUG";
+    case MENTORING_LOG_INFO:
+      return "INFO";
+    case MENTORING_LOG_WARN:
+      return "WARN";
+    case MENTORING_LOG_ERROR:
+      return "ERROR";
   }
   return "?";
 }
@@ -45,8 +50,14 @@ FakeHost::FakeHost() {
     }
   }
 
-  host_ = {sizeof(mentoring_host), MENTORING_ABI_MAJOR, MENTORING_ABI_MINOR, MENTORING_ABI_PATCH,
-           "fake-host", "0.0.0", this, &FakeHost::get_service};
+  host_ = {sizeof(mentoring_host),
+           MENTORING_ABI_MAJOR,
+           MENTORING_ABI_MINOR,
+           MENTORING_ABI_PATCH,
+           "fake-host",
+           "0.0.0",
+           this,
+           &FakeHost::get_service};
 
   log_ = {sizeof(log_), this, [](void* c, mentoring_log_level level, const char* m, size_t n) {
             self(c).logs_.push_back(std::string(level_name(level)) + " " + std::string(m, n));
@@ -88,7 +99,8 @@ FakeHost::FakeHost() {
       [](void* c, char** out, size_t* out_n) {
         nlohmann::json list = nlohmann::json::array();
         for (const auto& [name, adapter] : self(c).adapters_) {
-          list.push_back({{"name", name}, {"module", "fake"}, {"capabilities", adapter.capabilities}});
+          list.push_back(
+              {{"name", name}, {"module", "fake"}, {"capabilities", adapter.capabilities}});
         }
         *out = copy_out(list.dump(), out_n);
         return MENTORING_OK;

@@ -75,10 +75,12 @@ HostConfig load_config(const fs::path& host_config_file) {
   config.file = file;
   fs::path base = file.parent_path();
   config.state_dir = resolve(base, doc.value("state_dir", std::string("state")));
-  if (doc.contains("modules_dir")) config.modules_dir = resolve(base, doc["modules_dir"].get<std::string>());
+  if (doc.contains("modules_dir"))
+    config.modules_dir = resolve(base, doc["modules_dir"].get<std::string>());
   config.plugin = doc.value("plugin", std::string("mentoring"));
   if (doc.contains("today")) config.today = doc["today"].get<std::string>();
-  if (doc.contains("secrets_file")) config.secrets_file = resolve(base, doc["secrets_file"].get<std::string>());
+  if (doc.contains("secrets_file"))
+    config.secrets_file = resolve(base, doc["secrets_file"].get<std::string>());
   config.log_level = doc.value("log_level", std::string("info"));
 
   std::set<std::string> ids;

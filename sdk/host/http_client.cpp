@@ -5,12 +5,12 @@
 #include "secrets.hpp"
 
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
+#include <strings.h>
 #include <chrono>
 #include <mutex>
-#include <strings.h>
 
 namespace mentoring::host {
 
@@ -155,7 +155,9 @@ void HttpClient::cancel() {
   wake_.notify_all();
 }
 
-void HttpClient::resume() { cancelled_ = false; }
+void HttpClient::resume() {
+  cancelled_ = false;
+}
 
 void* HttpClient::acquire_handle() {
   {
@@ -167,7 +169,8 @@ void* HttpClient::acquire_handle() {
     }
   }
   CURL* handle = curl_easy_init();
-  if (handle == nullptr) throw HttpError("http: libcurl could not create a handle (out of memory?)");
+  if (handle == nullptr)
+    throw HttpError("http: libcurl could not create a handle (out of memory?)");
   return handle;
 }
 
@@ -186,7 +189,8 @@ bool HttpClient::wait(std::chrono::milliseconds duration) {
   return !wake_.wait_for(lock, duration, [this] { return cancelled_.load(); });
 }
 
-HttpClient::Attempt HttpClient::attempt_once(void* raw, const HttpRequest& request, long timeout_ms) {
+HttpClient::Attempt HttpClient::attempt_once(void* raw, const HttpRequest& request,
+                                             long timeout_ms) {
   CURL* curl = static_cast<CURL*>(raw);
   // Reset keeps the handle's live connections, so the next request reuses them.
   curl_easy_reset(curl);
@@ -205,10 +209,12 @@ HttpClient::Attempt HttpClient::attempt_once(void* raw, const HttpRequest& reque
   if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
       request.method == "PATCH") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
   }
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, std::min(request.connect_timeout_ms, timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   std::min(request.connect_timeout_ms, timeout_ms));
   // TLS verification is not negotiable: a host with a private CA gives its bundle.
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -263,7 +269,8 @@ std::string HttpClient::perform(const std::string& request_json) {
   const auto deadline = started + std::chrono::milliseconds(request.total_timeout_ms);
   auto remaining_ms = [&] {
     return static_cast<long>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count());
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now())
+            .count());
   };
 
   void* handle = acquire_handle();
@@ -283,14 +290,16 @@ std::string HttpClient::perform(const std::string& request_json) {
         logger_->debug("{}: rate budget \"{}\": waiting {} ms", what, request.rate_limit->key,
                        budget_wait.count());
         if (budget_wait.count() > remaining_ms()) {
-          throw fail("the rate budget \"" + request.rate_limit->key + "\" allows no request within the total timeout of " +
+          throw fail("the rate budget \"" + request.rate_limit->key +
+                     "\" allows no request within the total timeout of " +
                      std::to_string(request.total_timeout_ms) + " ms");
         }
         if (!wait(budget_wait)) throw fail("cancelled");
       }
     }
     long timeout = std::min(request.timeout_ms, remaining_ms());
-    if (timeout <= 0) throw fail("total timeout of " + std::to_string(request.total_timeout_ms) + " ms spent");
+    if (timeout <= 0)
+      throw fail("total timeout of " + std::to_string(request.total_timeout_ms) + " ms spent");
     attempt = attempt_once(handle, request, timeout);
 
     bool last = attempt_number >= request.retry.max_attempts;
@@ -298,7 +307,8 @@ std::string HttpClient::perform(const std::string& request_json) {
     std::string reason;
     if (attempt.code != CURLE_OK) {
       if (attempt.code == CURLE_ABORTED_BY_CALLBACK) throw fail("cancelled");
-      bool retry = is_transient(attempt.code) && (request.retry.idempotent || nothing_was_sent(attempt.code));
+      bool retry = is_transient(attempt.code) &&
+                   (request.retry.idempotent || nothing_was_sent(attempt.code));
       std::string failure = failure_kind(attempt.code) + ": " + attempt.error;
       if (!retry || last) {
         throw fail(failure + " (attempt " + std::to_string(attempt_number) + " of " +
@@ -313,8 +323,9 @@ std::string HttpClient::perform(const std::string& request_json) {
       }
       delay = asked ? std::min(*asked, std::chrono::milliseconds(request.retry.max_retry_after_ms))
                     : backoff_delay(request.retry, attempt_number, random_);
-      reason = "HTTP " + std::to_string(attempt.status) +
-               (asked ? " with Retry-After " + attempt.headers["retry-after"].get<std::string>() : "");
+      reason =
+          "HTTP " + std::to_string(attempt.status) +
+          (asked ? " with Retry-After " + attempt.headers["retry-after"].get<std::string>() : "");
     } else if (is_server_failure(attempt.status) && request.retry.idempotent && !last) {
       delay = backoff_delay(request.retry, attempt_number, random_);
       reason = "HTTP " + std::to_string(attempt.status);
@@ -322,18 +333,21 @@ std::string HttpClient::perform(const std::string& request_json) {
       break;  // an answer to hand back (success or a final error status)
     }
     if (delay.count() >= remaining_ms()) {
-      if (attempt.code != CURLE_OK) throw fail(reason + "; no time left to retry within the total timeout");
+      if (attempt.code != CURLE_OK)
+        throw fail(reason + "; no time left to retry within the total timeout");
       break;  // hand back the throttled / failed answer; the adapter reports it
     }
-    logger_->info("{}: {}; attempt {} of {} in {} ms", what, secrets_.redact(reason), attempt_number + 1,
-                  request.retry.max_attempts, delay.count());
+    logger_->info("{}: {}; attempt {} of {} in {} ms", what, secrets_.redact(reason),
+                  attempt_number + 1, request.retry.max_attempts, delay.count());
     if (!wait(delay)) throw fail("cancelled");
   }
 
   logger_->debug("{} -> {} in {} ms ({} attempt{})", what, attempt.status, elapsed_ms(started),
                  attempt_number, attempt_number == 1 ? "" : "s");
-  json response = {{"status", attempt.status},   {"headers", std::move(attempt.headers)},
-                   {"body", std::move(attempt.body)}, {"attempts", attempt_number},
+  json response = {{"status", attempt.status},
+                   {"headers", std::move(attempt.headers)},
+                   {"body", std::move(attempt.body)},
+                   {"attempts", attempt_number},
                    {"request_id", id}};
   return response.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -2,7 +2,8 @@
 //
 //   HttpClient http(secrets, logger);
 //   std::string response = http.perform(R"({"method":"GET","url":"https://..."})");
-//   // -> {"status":200,"headers":{"content-type":"..."},"body":"...","attempts":1,"request_id":"http#7"}
+//   // ->
+//   {"status":200,"headers":{"content-type":"..."},"body":"...","attempts":1,"request_id":"http#7"}
 //
 // What it does for every adapter, so adapters need not:
 //  - keeps connections alive between requests (a pool of curl handles, one per

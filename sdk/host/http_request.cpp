@@ -35,9 +35,9 @@ long positive_ms(const json& object, const std::string& field, long fallback,
 // Query parameter names whose values are credentials, compared in lower case.
 bool is_credential_name(std::string_view name) {
   static constexpr std::array<std::string_view, 14> names = {
-      "token",         "wstoken",       "access_token", "refresh_token", "api_key",
-      "apikey",        "key",           "password",     "client_secret", "secret",
-      "id_token",      "private_token", "auth",         "signature"};
+      "token",    "wstoken",       "access_token", "refresh_token", "api_key",
+      "apikey",   "key",           "password",     "client_secret", "secret",
+      "id_token", "private_token", "auth",         "signature"};
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
@@ -70,7 +70,8 @@ std::string base64_decode(std::string_view text) {
 std::string percent_decode(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
       out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
       i += 2;
@@ -128,13 +129,15 @@ HttpRequest parse_http_request(const std::string& request_json) {
   }
   request.url = doc["url"];
   std::string scheme = lower(request.url.substr(0, request.url.find("://")));
-  if (scheme != "http" && scheme != "https") bad("url", "an http:// or https:// URL", redact_url(request.url));
+  if (scheme != "http" && scheme != "https")
+    bad("url", "an http:// or https:// URL", redact_url(request.url));
   if (doc.contains("method")) {
     if (!doc["method"].is_string() || doc["method"].get<std::string>().empty()) {
       bad("method", "a method name such as \"GET\"", doc["method"]);
     }
     request.method = doc["method"];
-    for (auto& c : request.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : request.method)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   if (doc.contains("headers")) {
     if (!doc["headers"].is_object()) bad("headers", "an object of strings", doc["headers"]);
@@ -143,12 +146,13 @@ HttpRequest parse_http_request(const std::string& request_json) {
     }
   }
   if (doc.contains("body")) {
-    if (!doc["body"].is_string()) bad("body", "a string", json("(" + std::string(doc["body"].type_name()) + ")"));
+    if (!doc["body"].is_string())
+      bad("body", "a string", json("(" + std::string(doc["body"].type_name()) + ")"));
     request.body = doc["body"];
   }
   request.timeout_ms = positive_ms(doc, "timeout_ms", request.timeout_ms);
-  request.connect_timeout_ms =
-      positive_ms(doc, "connect_timeout_ms", std::min(request.connect_timeout_ms, request.timeout_ms));
+  request.connect_timeout_ms = positive_ms(
+      doc, "connect_timeout_ms", std::min(request.connect_timeout_ms, request.timeout_ms));
   request.total_timeout_ms =
       positive_ms(doc, "total_timeout_ms", std::max(request.total_timeout_ms, request.timeout_ms));
   if (doc.contains("ca_bundle")) {
@@ -166,12 +170,15 @@ HttpRequest parse_http_request(const std::string& request_json) {
       }
       request.retry.max_attempts = retry["max_attempts"];
     }
-    request.retry.base_delay_ms = positive_ms(retry, "base_delay_ms", request.retry.base_delay_ms, "retry/");
-    request.retry.max_delay_ms = positive_ms(retry, "max_delay_ms", request.retry.max_delay_ms, "retry/");
+    request.retry.base_delay_ms =
+        positive_ms(retry, "base_delay_ms", request.retry.base_delay_ms, "retry/");
+    request.retry.max_delay_ms =
+        positive_ms(retry, "max_delay_ms", request.retry.max_delay_ms, "retry/");
     request.retry.max_retry_after_ms =
         positive_ms(retry, "max_retry_after_ms", request.retry.max_retry_after_ms, "retry/");
     if (retry.contains("idempotent")) {
-      if (!retry["idempotent"].is_boolean()) bad("retry/idempotent", "true or false", retry["idempotent"]);
+      if (!retry["idempotent"].is_boolean())
+        bad("retry/idempotent", "true or false", retry["idempotent"]);
       request.retry.idempotent = retry["idempotent"];
     }
   }
@@ -182,7 +189,8 @@ HttpRequest parse_http_request(const std::string& request_json) {
     }
     RateLimit limit;
     limit.key = rate["key"];
-    if (!rate.contains("per_second") || !rate["per_second"].is_number() || rate["per_second"].get<double>() <= 0) {
+    if (!rate.contains("per_second") || !rate["per_second"].is_number() ||
+        rate["per_second"].get<double>() <= 0) {
       bad("rate_limit/per_second", "a number above 0", rate.value("per_second", json("(missing)")));
     }
     limit.per_second = rate["per_second"];
@@ -202,10 +210,13 @@ std::string redact_url(const std::string& url) {
   std::string out = url;
   // Query values first (positions are from the original URL, replaced from the back).
   std::vector<std::pair<std::size_t, std::size_t>> spans;
-  for_each_query_parameter(url, [&](const std::string& name, std::size_t begin, std::size_t length) {
-    if (is_credential_name(name) && length > 0) spans.emplace_back(begin, length);
-  });
-  for (auto it = spans.rbegin(); it != spans.rend(); ++it) out.replace(it->first, it->second, "***");
+  for_each_query_parameter(url,
+                           [&](const std::string& name, std::size_t begin, std::size_t length) {
+                             if (is_credential_name(name) && length > 0)
+                               spans.emplace_back(begin, length);
+                           });
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it)
+    out.replace(it->first, it->second, "***");
   if (auto span = userinfo_span(out)) out.replace(span->first, span->second - span->first, "***");
   return out;
 }
@@ -225,23 +236,26 @@ std::vector<std::string> credentials_in(const HttpRequest& request) {
         found.push_back(decoded.substr(0, colon));
         if (colon != std::string::npos) found.push_back(decoded.substr(colon + 1));
       }
-    } else if (key.find("api-key") != std::string::npos || key.find("apikey") != std::string::npos ||
-               key.find("token") != std::string::npos || key == "cookie") {
+    } else if (key.find("api-key") != std::string::npos ||
+               key.find("apikey") != std::string::npos || key.find("token") != std::string::npos ||
+               key == "cookie") {
       found.push_back(value);
     }
   }
   if (auto span = userinfo_span(request.url)) {
-    std::string userinfo = percent_decode(request.url.substr(span->first, span->second - span->first));
+    std::string userinfo =
+        percent_decode(request.url.substr(span->first, span->second - span->first));
     auto colon = userinfo.find(':');
     found.push_back(userinfo.substr(0, colon));
     if (colon != std::string::npos) found.push_back(userinfo.substr(colon + 1));
   }
-  for_each_query_parameter(request.url, [&](const std::string& name, std::size_t begin, std::size_t length) {
-    if (is_credential_name(name) && length > 0) {
-      found.push_back(request.url.substr(begin, length));
-      found.push_back(percent_decode(request.url.substr(begin, length)));
-    }
-  });
+  for_each_query_parameter(request.url,
+                           [&](const std::string& name, std::size_t begin, std::size_t length) {
+                             if (is_credential_name(name) && length > 0) {
+                               found.push_back(request.url.substr(begin, length));
+                               found.push_back(percent_decode(request.url.substr(begin, length)));
+                             }
+                           });
   std::erase_if(found, [](const std::string& value) { return value.empty(); });
   return found;
 }

@@ -26,7 +26,7 @@ struct RetryPolicy {
   long base_delay_ms = 200;
   long max_delay_ms = 5000;
   long max_retry_after_ms = 60000;  // a longer Retry-After is cut to this
-  bool idempotent = true;  // false: retried only when the server certainly did nothing
+  bool idempotent = true;           // false: retried only when the server certainly did nothing
 };
 
 struct RateLimit {

@@ -6,11 +6,16 @@
 
 namespace mentoring::host {
 
-bool is_throttled(long status) { return status == 429 || status == 503; }
+bool is_throttled(long status) {
+  return status == 429 || status == 503;
+}
 
-bool is_server_failure(long status) { return status >= 500 && status <= 599 && status != 503 && status != 501; }
+bool is_server_failure(long status) {
+  return status >= 500 && status <= 599 && status != 503 && status != 501;
+}
 
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937& random) {
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
+                                        std::mt19937& random) {
   long ceiling = policy.base_delay_ms;
   for (int i = 1; i < attempt && ceiling < policy.max_delay_ms; ++i) ceiling *= 2;
   ceiling = std::min(ceiling, policy.max_delay_ms);
@@ -25,7 +30,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
   text.erase(0, text.find_first_not_of(" \t"));
   text.erase(text.find_last_not_of(" \t\r\n") + 1);
   if (text.empty()) return std::nullopt;
-  if (std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  if (std::all_of(text.begin(), text.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     if (text.size() > 9) return std::chrono::hours(24 * 365);  // absurd; the cap applies
     return std::chrono::seconds(std::stoll(text));
   }

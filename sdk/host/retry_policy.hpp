@@ -17,7 +17,8 @@ bool is_server_failure(long status);
 
 // Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))].
 // attempt counts from 1 (the wait before the second try).
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt, std::mt19937& random);
+std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
+                                        std::mt19937& random);
 
 // A Retry-After header value: delta seconds ("120") or an HTTP date
 // ("Wed, 21 Oct 2015 07:28:00 GMT"), relative to now_unix_s. nullopt when

@@ -25,7 +25,6 @@ namespace {
 using mentoring::detail::copy_out;
 using mentoring::detail::free_copy;
 
-
 std::shared_ptr<spdlog::logger> make_logger(const std::string& level) {
   auto logger = spdlog::get("mentoring");
   if (!logger) {
@@ -89,8 +88,13 @@ struct Organisation {
   static Organisation& self(void* context) { return *static_cast<Organisation*>(context); }
 
   void wire() {
-    table = {sizeof(mentoring_host), MENTORING_ABI_MAJOR, MENTORING_ABI_MINOR, MENTORING_ABI_PATCH,
-             "mentoring-host", "0.1.0", this,
+    table = {sizeof(mentoring_host),
+             MENTORING_ABI_MAJOR,
+             MENTORING_ABI_MINOR,
+             MENTORING_ABI_PATCH,
+             "mentoring-host",
+             "0.1.0",
+             this,
              [](const mentoring_host* host, const char* name) -> const void* {
                auto& o = self(host->context);
                std::string n = name ? name : "";
@@ -146,14 +150,15 @@ struct Organisation {
         [](void* c, char** out, size_t* out_n) {
           json list = json::array();
           for (const auto& [name, adapter] : self(c).adapters) {
-            list.push_back(
-                {{"name", name}, {"module", adapter.module}, {"capabilities", adapter.capabilities}});
+            list.push_back({{"name", name},
+                            {"module", adapter.module},
+                            {"capabilities", adapter.capabilities}});
           }
           *out = copy_out(list.dump(), out_n);
           return MENTORING_OK;
         },
-        [](void* c, const char* name, const char* command, const char* in, size_t in_n,
-           char** out, size_t* out_n) {
+        [](void* c, const char* name, const char* command, const char* in, size_t in_n, char** out,
+           size_t* out_n) {
           auto& o = self(c);
           auto it = o.adapters.find(name ? name : "");
           if (it == o.adapters.end() || !it->second.instance) {
@@ -216,8 +221,9 @@ std::vector<ModuleInfo> Runtime::load_modules() {
     out.push_back({lib->name(), to_string(lib->kind()), lib->version(), lib->abi_version(),
                    lib->path().string(), lib->capabilities()});
   };
-  describe(impl_->library(module_path(config_.plugin, impl_->modules_dir, config_.file.parent_path()),
-                          MENTORING_KIND_PLUGIN));
+  describe(
+      impl_->library(module_path(config_.plugin, impl_->modules_dir, config_.file.parent_path()),
+                     MENTORING_KIND_PLUGIN));
   for (const auto& org : config_.organisations) {
     for (const auto& adapter : org.adapters) {
       describe(impl_->library(module_path(adapter.module, impl_->modules_dir, org.base_dir),
@@ -232,10 +238,15 @@ namespace {
 json plugin_config(const OrganisationConfig& org, const Organisation& o) {
   json adapters = json::array();
   for (const auto& [name, adapter] : o.adapters) {
-    adapters.push_back({{"name", name}, {"module", adapter.module}, {"capabilities", adapter.capabilities}});
+    adapters.push_back(
+        {{"name", name}, {"module", adapter.module}, {"capabilities", adapter.capabilities}});
   }
-  return {{"id", org.id},         {"name", org.name},        {"modules", org.modules},
-          {"policy", org.policy}, {"programmes", org.programmes}, {"adapters", adapters}};
+  return {{"id", org.id},
+          {"name", org.name},
+          {"modules", org.modules},
+          {"policy", org.policy},
+          {"programmes", org.programmes},
+          {"adapters", adapters}};
 }
 
 }  // namespace
@@ -264,16 +275,17 @@ std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json&
     try {
       slot.instance = std::make_unique<ModuleInstance>(lib, &o->table, adapter_config.dump());
     } catch (const CallError& e) {
-      adapter_errors.push_back({{"adapter", adapter.name}, {"error", impl_->secrets->redact(e.what())}});
+      adapter_errors.push_back(
+          {{"adapter", adapter.name}, {"error", impl_->secrets->redact(e.what())}});
     }
   }
   return o;
 }
 
 void Runtime::create_plugin(Organisation& o) {
-  auto lib = impl_->library(
-      module_path(config_.plugin, impl_->modules_dir, config_.file.parent_path()),
-      MENTORING_KIND_PLUGIN);
+  auto lib =
+      impl_->library(module_path(config_.plugin, impl_->modules_dir, config_.file.parent_path()),
+                     MENTORING_KIND_PLUGIN);
   o.plugin = std::make_unique<ModuleInstance>(lib, &o.table, plugin_config(*o.config, o).dump());
 }
 

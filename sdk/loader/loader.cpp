@@ -86,13 +86,14 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::filesystem::path& 
                     where + ": cannot load: " + clean_dl_message(e.what()));
   }
   if (!impl->library.has(MENTORING_ENTRY_SYMBOL)) {
-    throw LoadError(LoadError::Kind::not_a_module, where + ": not a mentoring module (no " +
-                                                       MENTORING_ENTRY_SYMBOL + " symbol)");
+    throw LoadError(LoadError::Kind::not_a_module,
+                    where + ": not a mentoring module (no " + MENTORING_ENTRY_SYMBOL + " symbol)");
   }
   auto entry = impl->library.get<const mentoring_module_descriptor*()>(MENTORING_ENTRY_SYMBOL);
   const mentoring_module_descriptor* d = entry();
   if (d == nullptr) {
-    throw LoadError(LoadError::Kind::bad_descriptor, where + ": the entry point returned no descriptor");
+    throw LoadError(LoadError::Kind::bad_descriptor,
+                    where + ": the entry point returned no descriptor");
   }
   if (d->struct_size < kVersionedPrefix || d->magic != MENTORING_MAGIC) {
     throw LoadError(LoadError::Kind::bad_descriptor,
@@ -104,8 +105,9 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::filesystem::path& 
                     where + ": module ABI " + std::to_string(module_abi.major) + "." +
                         std::to_string(module_abi.minor) + "." + std::to_string(module_abi.patch) +
                         " is not supported by this host (ABI " + std::to_string(host_abi.major) +
-                        "." + std::to_string(host_abi.minor) + "; needs the same major and a minor <= " +
-                        std::to_string(host_abi.minor) + ")");
+                        "." + std::to_string(host_abi.minor) +
+                        "; needs the same major and a minor <= " + std::to_string(host_abi.minor) +
+                        ")");
   }
   // A v1.x descriptor is at least as large as the v1.0 one.
   if (d->struct_size < sizeof(mentoring_module_descriptor)) {
@@ -115,14 +117,22 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::filesystem::path& 
                         std::to_string(sizeof(mentoring_module_descriptor)));
   }
   const char* missing = nullptr;
-  if (d->name == nullptr || d->name[0] == '\0') missing = "name";
-  else if (d->version == nullptr) missing = "version";
-  else if (d->capabilities_json == nullptr) missing = "capabilities_json";
-  else if (d->create == nullptr) missing = "create";
-  else if (d->destroy == nullptr) missing = "destroy";
-  else if (d->call == nullptr) missing = "call";
-  else if (d->free_buffer == nullptr) missing = "free_buffer";
-  else if (d->last_error == nullptr) missing = "last_error";
+  if (d->name == nullptr || d->name[0] == '\0')
+    missing = "name";
+  else if (d->version == nullptr)
+    missing = "version";
+  else if (d->capabilities_json == nullptr)
+    missing = "capabilities_json";
+  else if (d->create == nullptr)
+    missing = "create";
+  else if (d->destroy == nullptr)
+    missing = "destroy";
+  else if (d->call == nullptr)
+    missing = "call";
+  else if (d->free_buffer == nullptr)
+    missing = "free_buffer";
+  else if (d->last_error == nullptr)
+    missing = "last_error";
   if (missing != nullptr) {
     throw LoadError(LoadError::Kind::bad_descriptor,
                     where + ": descriptor has no " + std::string(missing));

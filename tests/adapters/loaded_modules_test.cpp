@@ -41,7 +41,10 @@ class LoadedModules : public ::testing::Test {
   }
 
   static std::string config(const std::string& name, json settings) {
-    return json{{"organisation", "northwind"}, {"name", name}, {"base_dir", "/tmp"}, {"settings", std::move(settings)}}
+    return json{{"organisation", "northwind"},
+                {"name", name},
+                {"base_dir", "/tmp"},
+                {"settings", std::move(settings)}}
         .dump();
   }
 
@@ -49,7 +52,8 @@ class LoadedModules : public ::testing::Test {
     Pulled out;
     json cursor = nullptr;
     for (; out.pages < 10000;) {
-      json answer = json::parse(module.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
+      json answer =
+          json::parse(module.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
       ++out.pages;
       EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
       out.records += answer["records"].size();
@@ -67,12 +71,14 @@ class LoadedModules : public ::testing::Test {
 
   // No secret value may reach a log line the module wrote through the host.
   void expect_logs_free_of(const std::string& secret) {
-    for (const auto& line : host_.log_lines()) EXPECT_EQ(line.find(secret), std::string::npos) << line;
+    for (const auto& line : host_.log_lines())
+      EXPECT_EQ(line.find(secret), std::string::npos) << line;
   }
 
   static std::size_t skipped_annual(const mentoring::fakes::DemoData& data) {
     return static_cast<std::size_t>(
-        std::count_if(data.leave.begin(), data.leave.end(), [](const auto& l) { return l.type == "Annual Leave"; }));
+        std::count_if(data.leave.begin(), data.leave.end(),
+                      [](const auto& l) { return l.type == "Annual Leave"; }));
   }
 
   // Starts a fake host system that lives until the end of the test, after the
@@ -94,13 +100,15 @@ class LoadedModules : public ::testing::Test {
 const json kFast = {{"per_second", 1000}, {"burst", 1000}};
 
 json leave_settings() {
-  return {{"from", "2018-01-01"}, {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}};
+  return {{"from", "2018-01-01"},
+          {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}};
 }
 
 }  // namespace
 
 TEST_F(LoadedModules, BambooHrModuleChecksAndPullsPeopleAndLeave) {
-  auto& fake = start<mentoring::fakes::FakeBambooHr>(mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "bamboo-key-1");
+  auto& fake = start<mentoring::fakes::FakeBambooHr>(
+      mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "bamboo-key-1");
   auto library = ModuleLibrary::load(BAMBOOHR_MODULE);
   EXPECT_EQ(library->name(), "bamboohr");
   EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
@@ -111,8 +119,11 @@ TEST_F(LoadedModules, BambooHrModuleChecksAndPullsPeopleAndLeave) {
   json leave = leave_settings();
   leave["window_days"] = 365;
   ModuleInstance module(library, host_.host(),
-                        config("hr", {{"company_domain", "northwind"}, {"base_url", fake.base_url()},
-                                      {"people", {{"page_size", 100}}}, {"leave", leave}, {"rate_limit", kFast}}));
+                        config("hr", {{"company_domain", "northwind"},
+                                      {"base_url", fake.base_url()},
+                                      {"people", {{"page_size", 100}}},
+                                      {"leave", leave},
+                                      {"rate_limit", kFast}}));
   expect_check_ok(module);
   Pulled people = pull_all(module, "people");
   EXPECT_EQ(people.records, fake.active_people());
@@ -123,11 +134,13 @@ TEST_F(LoadedModules, BambooHrModuleChecksAndPullsPeopleAndLeave) {
 }
 
 TEST_F(LoadedModules, BambooHrModuleRefusalsCrossTheAbiWithTheirStatus) {
-  auto& fake = start<mentoring::fakes::FakeBambooHr>(mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "bamboo-key-1");
+  auto& fake = start<mentoring::fakes::FakeBambooHr>(
+      mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "bamboo-key-1");
   auto library = ModuleLibrary::load(BAMBOOHR_MODULE);
   host_.set_secret("BAMBOOHR_API_KEY", "not-the-key");
   ModuleInstance module(library, host_.host(),
-                        config("hr", {{"company_domain", "northwind"}, {"base_url", fake.base_url()},
+                        config("hr", {{"company_domain", "northwind"},
+                                      {"base_url", fake.base_url()},
                                       {"people", json::object()}}));
   try {
     module.call("pull", R"({"stream":"people","cursor":null})");
@@ -143,7 +156,8 @@ TEST_F(LoadedModules, BambooHrModuleRefusalsCrossTheAbiWithTheirStatus) {
   } catch (const CallError& e) {
     EXPECT_EQ(e.status(), MENTORING_ERR_UNKNOWN_COMMAND);
   }
-  EXPECT_THROW(ModuleInstance(library, host_.host(), config("hr", {{"company_domian", "x"}})), CallError);
+  EXPECT_THROW(ModuleInstance(library, host_.host(), config("hr", {{"company_domian", "x"}})),
+               CallError);
 }
 
 TEST_F(LoadedModules, MoodleModuleChecksAndPullsCourseCompletions) {
@@ -154,15 +168,18 @@ TEST_F(LoadedModules, MoodleModuleChecksAndPullsCourseCompletions) {
   // One page of 25 users: Moodle needs a request per user and course, and the
   // whole organisation is the conformance suite's business.
   ModuleInstance module(library, host_.host(),
-                        config("lms", {{"base_url", fake.base_url()}, {"rate_limit", kFast},
-                                       {"course_completions", {{"courses", {{"MENTOR-101", 12}}}, {"page_size", 25}}}}));
+                        config("lms", {{"base_url", fake.base_url()},
+                                       {"rate_limit", kFast},
+                                       {"course_completions",
+                                        {{"courses", {{"MENTOR-101", 12}}}, {"page_size", 25}}}}));
   expect_check_ok(module);
   json page = json::parse(module.call("pull", R"({"stream":"course_completions","cursor":null})"));
   EXPECT_TRUE(page["problems"].empty()) << page["problems"].dump(1);
   EXPECT_FALSE(page["records"].empty());
   EXPECT_LE(page["records"].size(), 25u);
   EXPECT_TRUE(page["more"].get<bool>());
-  json next = json::parse(module.call("pull", json{{"stream", "course_completions"}, {"cursor", page["next_cursor"]}}.dump()));
+  json next = json::parse(module.call(
+      "pull", json{{"stream", "course_completions"}, {"cursor", page["next_cursor"]}}.dump()));
   EXPECT_TRUE(next["problems"].empty());
   json people = json::parse(module.call("pull", R"({"stream":"people","cursor":null})"));
   EXPECT_TRUE(people["unchanged"].get<bool>()) << "an LMS reads no people";
@@ -173,24 +190,28 @@ TEST_F(LoadedModules, MoodleModuleNamesAnInvalidToken) {
   auto& fake = start<mentoring::fakes::FakeMoodle>(DEMO_DATA_DIR "/northwind", "moodle-token-1");
   auto library = ModuleLibrary::load(MOODLE_MODULE);
   host_.set_secret("MOODLE_TOKEN", "stale-token");
-  ModuleInstance module(library, host_.host(),
-                        config("lms", {{"base_url", fake.base_url()},
-                                       {"course_completions", {{"courses", {{"MENTOR-101", 12}}}}}}));
+  ModuleInstance module(
+      library, host_.host(),
+      config("lms", {{"base_url", fake.base_url()},
+                     {"course_completions", {{"courses", {{"MENTOR-101", 12}}}}}}));
   json check = json::parse(module.call("check", "{}"));
   EXPECT_FALSE(check["ok"].get<bool>()) << check.dump(1);
   EXPECT_THROW(module.call("pull", R"({"stream":"course_completions","cursor":null})"), CallError);
 }
 
 TEST_F(LoadedModules, OrangeHrmModuleChecksAndPullsWithARotatingRefreshToken) {
-  auto& fake = start<mentoring::fakes::FakeOrangeHrm>(mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring",
-                                       "orange-secret-1");
+  auto& fake = start<mentoring::fakes::FakeOrangeHrm>(
+      mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring", "orange-secret-1");
   auto library = ModuleLibrary::load(ORANGEHRM_MODULE);
   EXPECT_EQ(library->name(), "orangehrm");
   host_.set_secret("ORANGEHRM_CLIENT_SECRET", "orange-secret-1");
   std::string first_refresh_token = fake.issue_refresh_token();
   host_.set_secret("ORANGEHRM_REFRESH_TOKEN", first_refresh_token);
-  json settings = {{"base_url", fake.base_url()}, {"client_id", "mentoring"}, {"rate_limit", kFast},
-                   {"people", {{"page_size", 50}}}, {"leave", leave_settings()}};
+  json settings = {{"base_url", fake.base_url()},
+                   {"client_id", "mentoring"},
+                   {"rate_limit", kFast},
+                   {"people", {{"page_size", 50}}},
+                   {"leave", leave_settings()}};
   {
     ModuleInstance module(library, host_.host(), config("hr", settings));
     expect_check_ok(module);
@@ -211,11 +232,12 @@ TEST_F(LoadedModules, OrangeHrmModuleChecksAndPullsWithARotatingRefreshToken) {
 }
 
 TEST_F(LoadedModules, OrangeHrmModuleWithoutSecretsSaysWhichToSet) {
-  auto& fake = start<mentoring::fakes::FakeOrangeHrm>(mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring",
-                                       "orange-secret-1");
+  auto& fake = start<mentoring::fakes::FakeOrangeHrm>(
+      mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring", "orange-secret-1");
   auto library = ModuleLibrary::load(ORANGEHRM_MODULE);
   ModuleInstance module(library, host_.host(),
-                        config("hr", {{"base_url", fake.base_url()}, {"client_id", "mentoring"},
+                        config("hr", {{"base_url", fake.base_url()},
+                                      {"client_id", "mentoring"},
                                       {"people", json::object()}}));
   json check = json::parse(module.call("check", "{}"));
   EXPECT_FALSE(check["ok"].get<bool>());

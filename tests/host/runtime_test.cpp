@@ -39,7 +39,9 @@ std::string read_file(const fs::path& path) {
   return s.str();
 }
 
-void write_file(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 std::size_t count_lines(const fs::path& path) {
   if (!fs::exists(path)) return 0;
@@ -54,7 +56,8 @@ class Demo : public ::testing::Test {
  protected:
   void SetUp() override {
     root = fs::temp_directory_path() /
-           ("mentoring-host-test-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("mentoring-host-test-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root);
     fs::create_directories(root);
     fs::copy(EXAMPLES_DIR, root / "examples", fs::copy_options::recursive);

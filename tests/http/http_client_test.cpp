@@ -5,9 +5,9 @@
 #include "secrets.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -46,7 +46,8 @@ class HttpClientTest : public ::testing::Test {
   HttpClient client_{secrets_, logger_};
 };
 
-const json kFastRetry = {{"retry", {{"base_delay_ms", 1}, {"max_delay_ms", 5}, {"max_retry_after_ms", 20}}}};
+const json kFastRetry = {
+    {"retry", {{"base_delay_ms", 1}, {"max_delay_ms", 5}, {"max_retry_after_ms", 20}}}};
 
 }  // namespace
 
@@ -134,7 +135,9 @@ TEST_F(HttpClientTest, UnreachableHostIsAnErrorNamingTheRequest) {
   } catch (const HttpError& e) {
     std::string message = e.what();
     EXPECT_NE(message.find("connection refused"), std::string::npos) << message;
-    EXPECT_NE(message.find("GET http://127.0.0.1:" + std::to_string(port) + "/x"), std::string::npos) << message;
+    EXPECT_NE(message.find("GET http://127.0.0.1:" + std::to_string(port) + "/x"),
+              std::string::npos)
+        << message;
     EXPECT_NE(message.find("attempt 4 of 4"), std::string::npos) << message;
   }
 }
@@ -168,7 +171,8 @@ TEST_F(HttpClientTest, TlsFailureIsNamedAsSuch) {
 }
 
 TEST_F(HttpClientTest, RateBudgetSpacesRequests) {
-  server_.http().Get("/r", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
+  server_.http().Get("/r",
+                     [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
   server_.start();
   json extra = {{"rate_limit", {{"key", "org/hr"}, {"per_second", 20}, {"burst", 1}}}};
   auto started = std::chrono::steady_clock::now();
@@ -196,14 +200,16 @@ TEST_F(HttpClientTest, CancelAbortsAWaitingRequest) {
 }
 
 TEST_F(HttpClientTest, CredentialsNeverReachLogsOrErrors) {
-  server_.http().Get("/auth", [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
+  server_.http().Get("/auth",
+                     [](const httplib::Request&, httplib::Response& res) { res.status = 500; });
   server_.start();
   json extra = kFastRetry;
   extra["headers"] = {{"Authorization", "Bearer sekr1t-bearer-token"}};
   extra["retry"]["max_attempts"] = 2;
   get("/auth?wstoken=moodle-token-999", extra);
   // The same bearer token, echoed in a later error, is redacted too.
-  json bad = {{"url", "http://127.0.0.1:1/sekr1t-bearer-token?x=1"}, {"retry", {{"max_attempts", 1}}}};
+  json bad = {{"url", "http://127.0.0.1:1/sekr1t-bearer-token?x=1"},
+              {"retry", {{"max_attempts", 1}}}};
   std::string error;
   try {
     client_.perform(bad.dump());
@@ -212,7 +218,8 @@ TEST_F(HttpClientTest, CredentialsNeverReachLogsOrErrors) {
   }
   std::string userinfo_error;
   try {
-    client_.perform(json{{"url", "http://apikey-777:x@127.0.0.1:1/"}, {"retry", {{"max_attempts", 1}}}}.dump());
+    client_.perform(
+        json{{"url", "http://apikey-777:x@127.0.0.1:1/"}, {"retry", {{"max_attempts", 1}}}}.dump());
   } catch (const HttpError& e) {
     userinfo_error = e.what();
   }

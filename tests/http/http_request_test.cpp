@@ -53,7 +53,8 @@ TEST(HttpRequest, CredentialsIncludeDecodedBasicAuth) {
 TEST(RetryPolicy, RetryAfterAcceptsSecondsAndHttpDates) {
   EXPECT_EQ(parse_retry_after("7", 0), std::chrono::milliseconds(7000));
   // Sun, 06 Nov 1994 08:49:37 GMT = 784111777
-  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111770), std::chrono::milliseconds(7000));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111770),
+            std::chrono::milliseconds(7000));
   EXPECT_FALSE(parse_retry_after("soon", 0).has_value());
 }
 

@@ -37,7 +37,9 @@ struct PagedHr {
     std::string prefix = "v" + std::to_string(version) + ":";
     std::string cursor = in["cursor"].is_string() ? in["cursor"].get<std::string>() : "";
     if (stream == "people") {
-      if (cursor == prefix + "done") return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
+      if (cursor == prefix + "done")
+        return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}
+            .dump();
       return json{{"records", people}, {"next_cursor", prefix + "done"}, {"more", false}}.dump();
     }
     if (stream != "leave") return json{{"records", json::array()}, {"next_cursor", nullptr}}.dump();
@@ -58,13 +60,16 @@ json programme() {
 }
 
 json plugin_config() {
-  return {{"id", "acme"}, {"name", "Acme"}, {"modules", {{"enrolment", true}}},
-          {"policy", json::object()}, {"programmes", json::array({programme()})},
+  return {{"id", "acme"},
+          {"name", "Acme"},
+          {"modules", {{"enrolment", true}}},
+          {"policy", json::object()},
+          {"programmes", json::array({programme()})},
           {"adapters", json::array()}};
 }
 
-const char* kDates[] = {"2027-01-10", "2027-03-01", "2027-03-15", "2027-04-20", "2027-06-01",
-                        "2027-06-02", "2027-08-01"};
+const char* kDates[] = {"2027-01-10", "2027-03-01", "2027-03-15", "2027-04-20",
+                        "2027-06-01", "2027-06-02", "2027-08-01"};
 const char* kStatuses[] = {"approved", "approved", "approved", "requested", "cancelled", "denied"};
 
 json random_version(std::mt19937& rng, int sequence) {
@@ -82,8 +87,12 @@ json random_version(std::mt19937& rng, int sequence) {
                 unsigned(end.day()));
   char changed[32];
   std::snprintf(changed, sizeof changed, "2026-11-%02dT10:00:00Z", 1 + sequence);
-  return {{"id", "L1"}, {"person_id", "P1"}, {"type", "maternity"}, {"start", start},
-          {"expected_end", buffer}, {"status", kStatuses[rng() % std::size(kStatuses)]},
+  return {{"id", "L1"},
+          {"person_id", "P1"},
+          {"type", "maternity"},
+          {"start", start},
+          {"expected_end", buffer},
+          {"status", kStatuses[rng() % std::size(kStatuses)]},
           {"last_changed", changed}};
 }
 
@@ -102,7 +111,8 @@ Outcome run_with(const std::vector<json>& pages) {
   hr.leave_pages = pages;
   host.add_adapter("hr", {"read_people", "read_leave", "write_actions"},
                    [&](const std::string& c, const std::string& i) { return hr.handle(c, i); });
-  ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), plugin_config().dump());
+  ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(),
+                        plugin_config().dump());
   plugin.call("run", "{}");
 
   Outcome out;
@@ -114,15 +124,18 @@ Outcome run_with(const std::vector<json>& pages) {
                      {"status", mentoring::domain::to_string(leave->status)}};
   }
   for (const auto& e : store.enrolments_of("P1")) {
-    out.enrolments.emplace_back(std::string(mentoring::domain::to_string(e.state)), e.leave_id.value_or(""));
+    out.enrolments.emplace_back(std::string(mentoring::domain::to_string(e.state)),
+                                e.leave_id.value_or(""));
   }
   // Every enrolment's state is the target of its last stored transition, and every cause is there.
-  SQLite::Statement check(store.database(),
-                          "SELECT COUNT(*) FROM enrolment e WHERE e.state <> (SELECT to_state FROM "
-                          "enrolment_transition t WHERE t.enrolment_id = e.id ORDER BY t.id DESC LIMIT 1)");
+  SQLite::Statement check(
+      store.database(),
+      "SELECT COUNT(*) FROM enrolment e WHERE e.state <> (SELECT to_state FROM "
+      "enrolment_transition t WHERE t.enrolment_id = e.id ORDER BY t.id DESC LIMIT 1)");
   check.executeStep();
   EXPECT_EQ(check.getColumn(0).getInt(), 0);
-  SQLite::Statement causes(store.database(), "SELECT COUNT(*) FROM enrolment_transition WHERE cause = ''");
+  SQLite::Statement causes(store.database(),
+                           "SELECT COUNT(*) FROM enrolment_transition WHERE cause = ''");
   causes.executeStep();
   EXPECT_EQ(causes.getColumn(0).getInt(), 0);
   return out;

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 using json = nlohmann::json;
 using namespace mentoring::host;
@@ -27,14 +27,18 @@ struct DemoHr {
   std::vector<json> pushed;
 
   void load(const mentoring_host* host) {
-    json org = mentoring::schema::parse_file(std::string(EXAMPLES_DIR) + "/demo/orgs/northwind.json");
+    json org =
+        mentoring::schema::parse_file(std::string(EXAMPLES_DIR) + "/demo/orgs/northwind.json");
     json settings = org["adapters"][0]["settings"];
     settings.erase("outbox");
-    json config = {{"organisation", "northwind"}, {"name", "hr-export"},
-                   {"base_dir", std::string(EXAMPLES_DIR) + "/demo/orgs"}, {"settings", settings}};
+    json config = {{"organisation", "northwind"},
+                   {"name", "hr-export"},
+                   {"base_dir", std::string(EXAMPLES_DIR) + "/demo/orgs"},
+                   {"settings", settings}};
     ModuleInstance file(ModuleLibrary::load(FILE_ADAPTER_PATH), host, config.dump());
     auto pull = [&](const char* stream) {
-      return json::parse(file.call("pull", json{{"stream", stream}, {"cursor", nullptr}}.dump()))["records"];
+      return json::parse(
+          file.call("pull", json{{"stream", stream}, {"cursor", nullptr}}.dump()))["records"];
     };
     people = pull("people");
     leave = pull("leave");
@@ -52,7 +56,8 @@ struct DemoHr {
       return json{{"results", results}}.dump();
     }
     std::string cursor = "v" + std::to_string(version);
-    if (in["cursor"] == cursor) return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
+    if (in["cursor"] == cursor)
+      return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
     std::string stream = in["stream"];
     const json& records = stream == "people" ? people : stream == "leave" ? leave : completions;
     return json{{"records", records}, {"next_cursor", cursor}, {"more", false}}.dump();
@@ -60,7 +65,8 @@ struct DemoHr {
 
   json& leave_of(const std::string& person) {
     for (auto& l : leave) {
-      if (l["person_id"] == person && l["status"] == "approved" && l["start"] >= "2027-01-01") return l;
+      if (l["person_id"] == person && l["status"] == "approved" && l["start"] >= "2027-01-01")
+        return l;
     }
     throw std::runtime_error("no planned leave for " + person);
   }
@@ -71,20 +77,25 @@ class YearOfNorthwind : public ::testing::Test {
   void SetUp() override {
     host.set_organisation("northwind");
     hr.load(host.host());
-    host.add_adapter("hr-export", {"read_people", "read_leave", "read_course_completions", "write_actions"},
-                     [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
-    json org = mentoring::schema::parse_file(std::string(EXAMPLES_DIR) + "/demo/orgs/northwind.json");
+    host.add_adapter(
+        "hr-export", {"read_people", "read_leave", "read_course_completions", "write_actions"},
+        [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
+    json org =
+        mentoring::schema::parse_file(std::string(EXAMPLES_DIR) + "/demo/orgs/northwind.json");
     json programmes = json::array();
     for (const auto& path : org["programmes"]) {
       programmes.push_back(mentoring::schema::parse_file(std::string(EXAMPLES_DIR) + "/demo/orgs/" +
                                                          path.get<std::string>()));
     }
-    json config = {{"id", "northwind"}, {"name", "Northwind"}, {"modules", {{"enrolment", true}}},
+    json config = {{"id", "northwind"},
+                   {"name", "Northwind"},
+                   {"modules", {{"enrolment", true}}},
                    {"policy", {{"programme_manager_email", "pm@northwind.example"}}},
-                   {"programmes", programmes}, {"adapters", json::array()}};
+                   {"programmes", programmes},
+                   {"adapters", json::array()}};
     host.set_today("2026-12-01");
-    plugin = std::make_unique<ModuleInstance>(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(),
-                                              config.dump());
+    plugin = std::make_unique<ModuleInstance>(ModuleLibrary::load(MENTORING_PLUGIN_PATH),
+                                              host.host(), config.dump());
   }
 
   json run_on(const std::string& day) {
@@ -94,7 +105,8 @@ class YearOfNorthwind : public ::testing::Test {
   json command(const std::string& name, const json& input) {
     json out = json::parse(plugin->call(name, input.dump()));
     auto problems = mentoring::schema::validate("commands/" + name + ".output", out, name);
-    EXPECT_TRUE(problems.empty()) << name << ": " << (problems.empty() ? "" : problems[0].message());
+    EXPECT_TRUE(problems.empty()) << name << ": "
+                                  << (problems.empty() ? "" : problems[0].message());
     return out;
   }
   std::string state_of(const std::string& person, const std::string& role = "mentee") {
@@ -140,7 +152,8 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
 
   // Day 8: the first answer, recorded by HR on the mentee's behalf; reminders went out.
   run_on("2026-12-08");
-  command("accept", {{"person_id", mentee}, {"recorded_by", "hr-anna"}, {"goal", "keep my projects warm"}});
+  command("accept",
+          {{"person_id", mentee}, {"recorded_by", "hr-anna"}, {"goal", "keep my projects warm"}});
   EXPECT_EQ(state_of(mentee), "awaiting_pair");  // mentees need no training before pairing
   command("accept", {{"person_id", rethinks}, {"recorded_by", rethinks}});
   int reminders = 0;
@@ -152,13 +165,21 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   for (const auto& p : hr.people) {
     std::string id = p["id"];
     try {
-      json out = command("nominate", {{"programme", "return-to-work"}, {"person_id", id}, {"role", "mentor"}, {"recorded_by", id}});
+      json out = command("nominate", {{"programme", "return-to-work"},
+                                      {"person_id", id},
+                                      {"role", "mentor"},
+                                      {"recorded_by", id}});
       if (out["enrolment"]["state"] != "awaiting_pair") {
-        command("withdraw", {{"person_id", id}, {"role", "mentor"}, {"recorded_by", "hr-anna"},
+        command("withdraw", {{"person_id", id},
+                             {"role", "mentor"},
+                             {"recorded_by", "hr-anna"},
                              {"reason", "test: looking for a trained mentor"}});
         continue;
       }
-      json paired = command("pair", {{"programme", "return-to-work"}, {"mentee_id", mentee}, {"mentor_id", id}, {"recorded_by", "hr-anna"}});
+      json paired = command("pair", {{"programme", "return-to-work"},
+                                     {"mentee_id", mentee},
+                                     {"mentor_id", id},
+                                     {"recorded_by", "hr-anna"}});
       mentor = id;
       break;
     } catch (const CallError&) {
@@ -169,7 +190,8 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   EXPECT_EQ(state_of(mentee), "paired");  // waits for the pair's own training (RTW-PAIR-01)
 
   // The mentee completes the pairing induction: active, before leave, with a schedule.
-  hr.completions.push_back({{"person_id", mentee}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-12-14"}});
+  hr.completions.push_back(
+      {{"person_id", mentee}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-12-14"}});
   ++hr.version;
   json week3 = run_on("2026-12-15");
   EXPECT_EQ(state_of(mentee), "active/before_leave");
@@ -185,7 +207,8 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   }
   std::string cancels = week5["modules"]["enrolment"]["invited"][0]["person_id"];
 
-  // January: one leave is cancelled (its invitation withdrawn), the mentee's leave moves by two weeks.
+  // January: one leave is cancelled (its invitation withdrawn), the mentee's leave moves by two
+  // weeks.
   json& cancelled_leave = hr.leave_of(cancels);
   cancelled_leave["status"] = "cancelled";
   cancelled_leave["last_changed"] = "2027-01-04T09:00:00Z";
@@ -205,19 +228,24 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   ++hr.version;
   json asked = run_on("2027-01-12");
   EXPECT_EQ(state_of(rethinks), "awaiting_pair");  // not silently ended ...
-  ASSERT_EQ(asked["modules"]["enrolment"]["questions_for_programme_manager"].size(), 1u);  // ... asked
+  ASSERT_EQ(asked["modules"]["enrolment"]["questions_for_programme_manager"].size(),
+            1u);  // ... asked
   command("decide", {{"person_id", rethinks}, {"decision", "withdraw"}, {"recorded_by", "pm"}});
   EXPECT_EQ(state_of(rethinks), "withdrawn");
   json changed = command("changed_pairs", {{"programme", "return-to-work"}});
   ASSERT_EQ(changed["pairs"].size(), 1u);
-  EXPECT_NE(changed["pairs"][0]["change"].get<std::string>().find("start " + old_start), std::string::npos);
+  EXPECT_NE(changed["pairs"][0]["change"].get<std::string>().find("start " + old_start),
+            std::string::npos);
   bool told_mentor = false;
-  for (const auto& a : hr.pushed) told_mentor |= a["type"] == "notify" && a["person_id"] == mentor &&
-                                                 a["payload"]["subject"].get<std::string>().find("dates moved") != std::string::npos;
+  for (const auto& a : hr.pushed)
+    told_mentor |=
+        a["type"] == "notify" && a["person_id"] == mentor &&
+        a["payload"]["subject"].get<std::string>().find("dates moved") != std::string::npos;
   EXPECT_TRUE(told_mentor);
   bool handover_moved = false;
   for (const auto& a : hr.pushed) {
-    if (a["type"] == "calendar_event" && a["payload"]["summary"].get<std::string>().find("Handover") != std::string::npos &&
+    if (a["type"] == "calendar_event" &&
+        a["payload"]["summary"].get<std::string>().find("Handover") != std::string::npos &&
         a["payload"]["sequence"] == 1) {
       handover_moved = a["payload"]["date"] == format_date(new_start - std::chrono::days{28});
     }
@@ -232,7 +260,8 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   std::string on_leave_day = format_date(new_start + std::chrono::days{3});
   std::string back_day = format_date(new_end + std::chrono::days{10});
   std::string seen_on_leave, seen_back;
-  for (auto day = *parse_date("2027-01-19"); day <= *parse_date("2029-01-01"); day += std::chrono::days{7}) {
+  for (auto day = *parse_date("2027-01-19"); day <= *parse_date("2029-01-01");
+       day += std::chrono::days{7}) {
     run_on(format_date(day));
     if (state_of(mentee).rfind("completed", 0) == 0) break;
     if (seen_on_leave.empty() && format_date(day) >= on_leave_day) seen_on_leave = state_of(mentee);

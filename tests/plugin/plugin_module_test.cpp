@@ -21,11 +21,13 @@ json programme_a() {
 
 using ScriptedHr = mentoring::testing::ScriptedHostSystem;
 
-json person(const std::string& id) { return {{"id", id}, {"name", "Person " + id}}; }
+json person(const std::string& id) {
+  return {{"id", id}, {"name", "Person " + id}};
+}
 json leave(const std::string& id, const std::string& person, const std::string& start,
            const std::string& end, const std::string& status = "approved") {
-  return {{"id", id}, {"person_id", person}, {"type", "maternity"}, {"start", start},
-          {"expected_end", end}, {"status", status}};
+  return {{"id", id},       {"person_id", person}, {"type", "maternity"},
+          {"start", start}, {"expected_end", end}, {"status", status}};
 }
 
 class PluginModule : public ::testing::Test {
@@ -37,8 +39,9 @@ class PluginModule : public ::testing::Test {
     hr.leave = json::array({leave("L1", "P1", "2027-03-15", "2027-09-14"),
                             leave("L2", "P2", "2027-01-15", "2027-07-14"),    // too soon
                             leave("L3", "P3", "2027-04-01", "2027-05-15")});  // too short
-    host.add_adapter("hr", {"read_people", "read_leave", "read_course_completions", "write_actions"},
-                     [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
+    host.add_adapter(
+        "hr", {"read_people", "read_leave", "read_course_completions", "write_actions"},
+        [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
   }
   json config() {
     return {{"id", "acme"},
@@ -114,7 +117,8 @@ TEST_F(PluginModule, CancelledLeaveWithdrawsThePendingInvitationWithACause) {
   for (const auto& t : history["transitions"]) EXPECT_FALSE(t["cause"].get<std::string>().empty());
   EXPECT_EQ(history["transitions"][1]["cause"], "leave L1 changed: status approved -> cancelled");
   EXPECT_EQ(history["transitions"][2]["to"], "withdrawn");
-  EXPECT_NE(history["transitions"][2]["cause"].get<std::string>().find("cancelled"), std::string::npos);
+  EXPECT_NE(history["transitions"][2]["cause"].get<std::string>().find("cancelled"),
+            std::string::npos);
 }
 
 TEST_F(PluginModule, AMalformedPageStoresNothingAndKeepsTheCursor) {
@@ -176,11 +180,13 @@ TEST_F(PluginModule, AManagerChangeIsQuestionedAndALeaverFreesTheirMentee) {
   mentor["start_date"] = "2015-01-01";
   hr.people.push_back(mentor);
   hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
-  hr.completions.push_back({{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}});
+  hr.completions.push_back(
+      {{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}});
   run();
   command("accept", {{"person_id", "P1"}, {"recorded_by", "hr-anna"}});
   EXPECT_EQ(state_of("P1"), "awaiting_pair");
-  json nominated = command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
+  json nominated =
+      command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
   EXPECT_EQ(nominated["enrolment"]["state"], "awaiting_pair");
   command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
   EXPECT_EQ(state_of("P1"), "paired");
@@ -189,12 +195,16 @@ TEST_F(PluginModule, AManagerChangeIsQuestionedAndALeaverFreesTheirMentee) {
   hr.people[0]["manager_id"] = "M1";
   hr.version = 2;
   json asked = run();
-  ASSERT_EQ(asked["modules"]["enrolment"]["questions_for_programme_manager"].size(), 1u) << asked.dump(2);
-  EXPECT_NE(asked["modules"]["enrolment"]["questions_for_programme_manager"][0]["question"].get<std::string>().find("management chain"),
+  ASSERT_EQ(asked["modules"]["enrolment"]["questions_for_programme_manager"].size(), 1u)
+      << asked.dump(2);
+  EXPECT_NE(asked["modules"]["enrolment"]["questions_for_programme_manager"][0]["question"]
+                .get<std::string>()
+                .find("management chain"),
             std::string::npos);
   EXPECT_EQ(state_of("P1"), "paired");
 
-  // The mentor leaves the organisation: withdrawn, the pair ends, the mentee waits for a new mentor.
+  // The mentor leaves the organisation: withdrawn, the pair ends, the mentee waits for a new
+  // mentor.
   hr.people.back()["end_date"] = "2026-11-30";
   hr.version = 3;
   run();

@@ -17,9 +17,9 @@ std::set<std::string> pointers(const std::vector<mentoring::schema::Problem>& pr
 }
 
 void expect_same_verdicts(const std::string& schema, const json& valid) {
-  const std::vector<json> wrong_values = {json(nullptr), json(7), json(""), json("01/02/2027"),
-                                          json("2027-13-01x"), json::array({1}), json::object(),
-                                          json("maternity"), json("approved"), json(true)};
+  const std::vector<json> wrong_values = {
+      json(nullptr),    json(7),        json(""),          json("01/02/2027"), json("2027-13-01x"),
+      json::array({1}), json::object(), json("maternity"), json("approved"),   json(true)};
   std::vector<json> cases = {valid};
   for (const auto& [key, value] : valid.items()) {
     json without = valid;
@@ -46,18 +46,32 @@ void expect_same_verdicts(const std::string& schema, const json& valid) {
 }  // namespace
 
 TEST(RecordCheck, PersonAgreesWithTheSchema) {
-  expect_same_verdicts("person", {{"id", "E1"}, {"name", "Ann"}, {"email", "a@x.org"}, {"manager_id", "E0"},
-                                  {"department", "IT"}, {"location", "Leeds"}, {"start_date", "2020-01-01"},
-                                  {"end_date", nullptr}, {"languages", {"English"}}, {"attributes", json::object()}});
+  expect_same_verdicts("person", {{"id", "E1"},
+                                  {"name", "Ann"},
+                                  {"email", "a@x.org"},
+                                  {"manager_id", "E0"},
+                                  {"department", "IT"},
+                                  {"location", "Leeds"},
+                                  {"start_date", "2020-01-01"},
+                                  {"end_date", nullptr},
+                                  {"languages", {"English"}},
+                                  {"attributes", json::object()}});
 }
 
 TEST(RecordCheck, LeaveAgreesWithTheSchema) {
-  expect_same_verdicts("leave", {{"id", "L1"}, {"person_id", "E1"}, {"type", "maternity"}, {"start", "2027-03-01"},
-                                 {"expected_end", "2027-09-01"}, {"actual_end", nullptr}, {"status", "approved"},
+  expect_same_verdicts("leave", {{"id", "L1"},
+                                 {"person_id", "E1"},
+                                 {"type", "maternity"},
+                                 {"start", "2027-03-01"},
+                                 {"expected_end", "2027-09-01"},
+                                 {"actual_end", nullptr},
+                                 {"status", "approved"},
                                  {"last_changed", "2026-11-01T10:00:00Z"}});
 }
 
 TEST(RecordCheck, CourseCompletionAgreesWithTheSchema) {
-  expect_same_verdicts("course-completion", {{"person_id", "E1"}, {"course_id", "MENTOR-101"},
-                                             {"completed_at", "2026-01-01"}, {"expires_at", "2029-01-01"}});
+  expect_same_verdicts("course-completion", {{"person_id", "E1"},
+                                             {"course_id", "MENTOR-101"},
+                                             {"completed_at", "2026-01-01"},
+                                             {"expires_at", "2029-01-01"}});
 }

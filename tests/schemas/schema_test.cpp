@@ -63,8 +63,12 @@ TEST(Schemas, AWrongTypeDeepInAnArrayNamesTheIndex) {
 }
 
 TEST(Schemas, AnUnknownLeaveTypeListsTheKnownOnes) {
-  json leave = {{"id", "L1"}, {"person_id", "P1"}, {"type", "sabbatical"}, {"start", "2027-01-01"},
-                {"expected_end", "2027-05-01"}, {"status", "approved"}};
+  json leave = {{"id", "L1"},
+                {"person_id", "P1"},
+                {"type", "sabbatical"},
+                {"start", "2027-01-01"},
+                {"expected_end", "2027-05-01"},
+                {"status", "approved"}};
   auto problems = validate("leave", leave, "leave L1");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].pointer, "/type");
@@ -73,8 +77,12 @@ TEST(Schemas, AnUnknownLeaveTypeListsTheKnownOnes) {
 }
 
 TEST(Schemas, ABadDateNamesItsField) {
-  json leave = {{"id", "L1"}, {"person_id", "P1"}, {"type", "maternity"}, {"start", "01/02/2027"},
-                {"expected_end", "2027-05-01"}, {"status", "approved"}};
+  json leave = {{"id", "L1"},
+                {"person_id", "P1"},
+                {"type", "maternity"},
+                {"start", "01/02/2027"},
+                {"expected_end", "2027-05-01"},
+                {"status", "approved"}};
   auto problems = validate("leave", leave, "leave L1");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].pointer, "/start");
@@ -87,7 +95,8 @@ TEST(Parse, InvalidUtf8IsRefusedWithItsOffset) {
     parse(text, "bad.json");
     FAIL();
   } catch (const mentoring::schema::ValidationError& e) {
-    EXPECT_NE(std::string(e.what()).find("invalid UTF-8 at byte 12"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("invalid UTF-8 at byte 12"), std::string::npos)
+        << e.what();
   }
 }
 

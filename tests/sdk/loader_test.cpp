@@ -25,13 +25,15 @@ LoadError::Kind load_error_kind(const std::string& name, std::string* message = 
   return LoadError::Kind::not_found;
 }
 
-bool one_line(const std::string& text) { return text.find('\n') == std::string::npos && !text.empty(); }
+bool one_line(const std::string& text) {
+  return text.find('\n') == std::string::npos && !text.empty();
+}
 
 }  // namespace
 
 TEST(AbiNegotiation, SameMajorAndOlderOrEqualMinorIsAccepted) {
   EXPECT_TRUE(is_compatible({1, 0, 0}, {1, 0, 0}));
-  EXPECT_TRUE(is_compatible({1, 3, 0}, {1, 2, 9}));  // older module minor, newer patch
+  EXPECT_TRUE(is_compatible({1, 3, 0}, {1, 2, 9}));   // older module minor, newer patch
   EXPECT_FALSE(is_compatible({1, 0, 0}, {1, 1, 0}));  // module needs a newer host
   EXPECT_FALSE(is_compatible({1, 0, 0}, {2, 0, 0}));
   EXPECT_FALSE(is_compatible({2, 0, 0}, {1, 0, 0}));
@@ -47,7 +49,8 @@ TEST(Loader, LoadsAWellFormedModuleAndReadsItsDescriptor) {
 }
 
 TEST(Loader, AcceptsAModuleBuiltForAnOlderMinorThanTheHost) {
-  auto library = ModuleLibrary::load(module("echo_module"), AbiVersion{1, MENTORING_ABI_MINOR + 4, 0});
+  auto library =
+      ModuleLibrary::load(module("echo_module"), AbiVersion{1, MENTORING_ABI_MINOR + 4, 0});
   EXPECT_EQ(library->name(), "echo");
 }
 
@@ -73,7 +76,8 @@ TEST(Loader, RefusesALibraryWithAnUnresolvedSymbol) {
   std::string message;
   EXPECT_EQ(load_error_kind("missing_symbol_module", &message), LoadError::Kind::not_loadable);
   EXPECT_TRUE(one_line(message)) << message;
-  EXPECT_NE(message.find("mentoring_test_function_that_does_not_exist"), std::string::npos) << message;
+  EXPECT_NE(message.find("mentoring_test_function_that_does_not_exist"), std::string::npos)
+      << message;
 }
 
 TEST(Loader, RefusesBadMagicAndMissingFunctions) {

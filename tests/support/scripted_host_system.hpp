@@ -33,10 +33,12 @@ struct ScriptedHostSystem {
       std::string stream = in["stream"];
       std::string cursor = "v" + std::to_string(version);
       if (in["cursor"] == cursor) {
-        return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}.dump();
+        return json{{"records", json::array()}, {"next_cursor", cursor}, {"unchanged", true}}
+            .dump();
       }
       if (stream == "leave" && !leave_problems.empty()) {
-        return json{{"records", json::array()}, {"next_cursor", in["cursor"]}, {"problems", leave_problems}}
+        return json{
+            {"records", json::array()}, {"next_cursor", in["cursor"]}, {"problems", leave_problems}}
             .dump();
       }
       const json& records = stream == "people" ? people : stream == "leave" ? leave : completions;

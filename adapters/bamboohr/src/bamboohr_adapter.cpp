@@ -16,7 +16,9 @@ namespace detail {
 extern const std::string_view kSettingsSchemaText;
 }
 
-std::string_view settings_schema_text() { return detail::kSettingsSchemaText; }
+std::string_view settings_schema_text() {
+  return detail::kSettingsSchemaText;
+}
 
 using nlohmann::json;
 using rest::PullPage;
@@ -28,10 +30,9 @@ constexpr const char* kAdapter = "bamboohr";
 
 // Our person field -> BambooHR field name (GET /employees ?fields=).
 const std::vector<std::pair<std::string, std::string>> kDefaultPersonFields = {
-    {"first_name", "firstName"},     {"last_name", "lastName"},
-    {"email", "workEmail"},          {"manager_id", "reportsToId"},
-    {"department", "departmentName"}, {"location", "locationName"},
-    {"start_date", "hireDate"},      {"end_date", "terminationDate"}};
+    {"first_name", "firstName"},   {"last_name", "lastName"},        {"email", "workEmail"},
+    {"manager_id", "reportsToId"}, {"department", "departmentName"}, {"location", "locationName"},
+    {"start_date", "hireDate"},    {"end_date", "terminationDate"}};
 
 // BambooHR's time-off statuses -> ours. "superceded" is how part of the API
 // spells it; a superseded request was replaced by an edited one, which
@@ -41,7 +42,8 @@ std::optional<std::string> leave_status(const std::string& theirs) {
   if (s == "approved") return "approved";
   if (s == "requested") return "requested";
   if (s == "denied" || s == "declined") return "denied";
-  if (s == "canceled" || s == "cancelled" || s == "superseded" || s == "superceded") return "cancelled";
+  if (s == "canceled" || s == "cancelled" || s == "superseded" || s == "superceded")
+    return "cancelled";
   return std::nullopt;
 }
 
@@ -68,7 +70,8 @@ struct BambooHrAdapter::State {
   std::string today() const { return rest::date_from_unix(services.now_unix_ms() / 1000); }
 
   void require_key() const {
-    if (missing_key_message) throw rest::RestError(rest::Failure::unauthenticated, *missing_key_message);
+    if (missing_key_message)
+      throw rest::RestError(rest::Failure::unauthenticated, *missing_key_message);
   }
 
   // ------------------------------------------------------------------ people
@@ -90,12 +93,14 @@ struct BambooHrAdapter::State {
       page.add_problem({source, row, field, pointer, schema::describe(found), expected});
     };
     if (!item.is_object()) {
-      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "an employee object"});
+      page.add_problem(
+          {source, row, std::nullopt, "", schema::describe(item), "an employee object"});
       return;
     }
     auto id = as_text(item.value("employeeId", json()));
     if (!id || id->empty()) {
-      problem("employeeId", "/id", item.value("employeeId", json("(missing)")), "the employee id (string or number)");
+      problem("employeeId", "/id", item.value("employeeId", json("(missing)")),
+              "the employee id (string or number)");
       return;
     }
     json person = {{"id", *id}};
@@ -126,7 +131,8 @@ struct BambooHrAdapter::State {
                        (first.is_string() && last.is_string() ? " " : "") +
                        (last.is_string() ? last.get<std::string>() : "");
     if (full.empty()) {
-      problem(person_fields.at("first_name"), "/name", item.value(person_fields.at("first_name"), json("(missing)")),
+      problem(person_fields.at("first_name"), "/name",
+              item.value(person_fields.at("first_name"), json("(missing)")),
               "a first or last name");
     }
     person["name"] = full.empty() ? json("?") : json(full);
@@ -143,7 +149,8 @@ struct BambooHrAdapter::State {
     }
     if (!attributes.empty()) person["attributes"] = attributes;
     if (page.has_problems()) return;
-    page.add_record(std::move(person), "person", source, row, source + " record " + std::to_string(row));
+    page.add_record(std::move(person), "person", source, row,
+                    source + " record " + std::to_string(row));
   }
 
   json pull_people(const json& cursor_in) {
@@ -161,7 +168,8 @@ struct BambooHrAdapter::State {
     if (mode == "since" && now - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
 
     if (mode == "full") {
-      long long started = cursor.value("mode", std::string()) == "full" ? cursor.value("started_ms", now) : now;
+      long long started =
+          cursor.value("mode", std::string()) == "full" ? cursor.value("started_ms", now) : now;
       std::string path = "/api/v1/employees" + people_query(people) +
                          "&page%5Blimit%5D=" + std::to_string(page_size);
       if (cursor.value("mode", std::string()) == "full" && cursor.contains("after")) {
@@ -176,11 +184,13 @@ struct BambooHrAdapter::State {
       }
       long long row = 0;
       for (const auto& item : body["data"]) map_person(item, ++row, source, people, page);
-      json next = body.contains("meta") && body["meta"].is_object() ? body["meta"].value("page", json::object())
-                                                                    : json::object();
+      json next = body.contains("meta") && body["meta"].is_object()
+                      ? body["meta"].value("page", json::object())
+                      : json::object();
       json next_cursor = next.is_object() ? next.value("nextCursor", json()) : json();
       if (next_cursor.is_string() && !next_cursor.get<std::string>().empty()) {
-        return page.answer(rest::encode_cursor({{"mode", "full"}, {"after", next_cursor}, {"started_ms", started}}),
+        return page.answer(rest::encode_cursor(
+                               {{"mode", "full"}, {"after", next_cursor}, {"started_ms", started}}),
                            true);
       }
       return page.answer(rest::encode_cursor({{"mode", "since"},
@@ -192,7 +202,8 @@ struct BambooHrAdapter::State {
     // Increments: what changed since the last read, fetched by id, a page at a time.
     std::string since = cursor.value("since", std::string());
     std::string source = system + " GET /api/v1/employees/changed";
-    json changed = api->get_json("/api/v1/employees/changed?since=" + rest::url_encode(since), "people changed since " + since);
+    json changed = api->get_json("/api/v1/employees/changed?since=" + rest::url_encode(since),
+                                 "people changed since " + since);
     if (!changed.is_object() || !changed.contains("employees") ||
         !(changed["employees"].is_object() || changed["employees"].is_array())) {
       page.add_problem({source, std::nullopt, "employees", "", schema::describe(changed),
@@ -201,7 +212,8 @@ struct BambooHrAdapter::State {
     }
     std::vector<std::string> ids;
     for (const auto& [key, entry] : changed["employees"].items()) {
-      std::string action = entry.is_object() ? rest::lower_trimmed(entry.value("action", std::string())) : "";
+      std::string action =
+          entry.is_object() ? rest::lower_trimmed(entry.value("action", std::string())) : "";
       if (action == "deleted") {
         page.skip();  // gone from BambooHR; the next full read no longer lists them
         continue;
@@ -217,32 +229,40 @@ struct BambooHrAdapter::State {
     }
     std::string filter;
     long long end = std::min<long long>(offset + page_size, static_cast<long long>(ids.size()));
-    for (long long i = offset; i < end; ++i) filter += "&filter%5Bids%5D%5B%5D=" + rest::url_encode(ids[i]);
-    json body = api->get_json("/api/v1/employees" + people_query(json{{"include_former", true}}) + filter +
-                                  "&page%5Blimit%5D=" + std::to_string(page_size),
+    for (long long i = offset; i < end; ++i)
+      filter += "&filter%5Bids%5D%5B%5D=" + rest::url_encode(ids[i]);
+    json body = api->get_json("/api/v1/employees" + people_query(json{{"include_former", true}}) +
+                                  filter + "&page%5Blimit%5D=" + std::to_string(page_size),
                               "changed people");
     std::string by_id_source = system + " GET /api/v1/employees (changed since " + since + ")";
     if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
-      page.add_problem({by_id_source, std::nullopt, "data", "", schema::describe(body), "an object with a \"data\" array"});
+      page.add_problem({by_id_source, std::nullopt, "data", "", schema::describe(body),
+                        "an object with a \"data\" array"});
       return page.answer("", false);
     }
     long long row = 0;
     for (const auto& item : body["data"]) map_person(item, ++row, by_id_source, people, page);
     bool more = end < static_cast<long long>(ids.size());
-    json next = more ? json{{"mode", "since"}, {"since", since}, {"offset", end}, {"full_at_ms", cursor.value("full_at_ms", 0LL)}}
-                     : json{{"mode", "since"}, {"since", latest}, {"full_at_ms", cursor.value("full_at_ms", 0LL)}};
+    json next = more ? json{{"mode", "since"},
+                            {"since", since},
+                            {"offset", end},
+                            {"full_at_ms", cursor.value("full_at_ms", 0LL)}}
+                     : json{{"mode", "since"},
+                            {"since", latest},
+                            {"full_at_ms", cursor.value("full_at_ms", 0LL)}};
     return page.answer(rest::encode_cursor(next), more);
   }
 
   // ------------------------------------------------------------------- leave
-  void map_leave(const json& item, long long row, const std::string& source, const std::string& window_start,
-                 bool first_window, PullPage& page) const {
+  void map_leave(const json& item, long long row, const std::string& source,
+                 const std::string& window_start, bool first_window, PullPage& page) const {
     auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
                        const std::string& expected) {
       page.add_problem({source, row, field, pointer, schema::describe(found), expected});
     };
     if (!item.is_object()) {
-      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "a time-off request object"});
+      page.add_problem(
+          {source, row, std::nullopt, "", schema::describe(item), "a time-off request object"});
       return;
     }
     auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
@@ -251,8 +271,14 @@ struct BambooHrAdapter::State {
     std::size_t before = 0;
     (void)before;
     bool bad = false;
-    if (!id) { problem("id", "/id", get("id"), "the request id"); bad = true; }
-    if (!person) { problem("employeeId", "/person_id", get("employeeId"), "the employee id"); bad = true; }
+    if (!id) {
+      problem("id", "/id", get("id"), "the request id");
+      bad = true;
+    }
+    if (!person) {
+      problem("employeeId", "/person_id", get("employeeId"), "the employee id");
+      bad = true;
+    }
     json start = item.value("start", json()), end = item.value("end", json());
     if (!start.is_string() || !rest::is_date(start.get<std::string>())) {
       problem("start", "/start", get("start"), "a date YYYY-MM-DD");
@@ -301,7 +327,8 @@ struct BambooHrAdapter::State {
                   {"actual_end", nullptr},
                   {"status", *ours_status},
                   {"last_changed", last_changed.is_string() ? last_changed : json(nullptr)}};
-    page.add_record(std::move(leave), "leave", source, row, source + " record " + std::to_string(row));
+    page.add_record(std::move(leave), "leave", source, row,
+                    source + " record " + std::to_string(row));
   }
 
   json pull_leave(const json& cursor_in) {
@@ -318,12 +345,14 @@ struct BambooHrAdapter::State {
     std::string window = cursor.value("window", first);
     bool first_window = !cursor.contains("window") || cursor.value("first", false);
     std::string window_end = rest::add_days(window, window_days - 1);
-    std::string source = system + " GET /api/v1/time_off/requests (" + window + " to " + window_end + ")";
+    std::string source =
+        system + " GET /api/v1/time_off/requests (" + window + " to " + window_end + ")";
     PullPage page(cursor_in);
     json body = api->get_json("/api/v1/time_off/requests?start=" + window + "&end=" + window_end,
                               "time-off requests " + window + " to " + window_end);
     if (!body.is_array()) {
-      page.add_problem({source, std::nullopt, std::nullopt, "", schema::describe(body), "an array of time-off requests"});
+      page.add_problem({source, std::nullopt, std::nullopt, "", schema::describe(body),
+                        "an array of time-off requests"});
       return page.answer("", false);
     }
     long long row = 0;
@@ -343,7 +372,8 @@ struct BambooHrAdapter::State {
                      const std::string& ok_message) {
       if (!configured) {
         checks.push_back(rest::CapabilityCheck::not_configured(
-            capability, "not configured (no \"" + std::string(capability == "read_people" ? "people" : "leave") +
+            capability, "not configured (no \"" +
+                            std::string(capability == "read_people" ? "people" : "leave") +
                             "\" in settings)"));
         return;
       }
@@ -362,9 +392,11 @@ struct BambooHrAdapter::State {
     probe("read_people", settings.contains("people"), "/api/v1/employees?page%5Blimit%5D=1",
           system + ": employees readable");
     probe("read_leave", settings.contains("leave"),
-          "/api/v1/time_off/requests?start=" + today + "&end=" + today, system + ": time-off requests readable");
+          "/api/v1/time_off/requests?start=" + today + "&end=" + today,
+          system + ": time-off requests readable");
     if (services.secret(webhook_key_secret)) {
-      checks.push_back(rest::CapabilityCheck::passed("verify_webhook", "webhook key found in secret " + webhook_key_secret));
+      checks.push_back(rest::CapabilityCheck::passed(
+          "verify_webhook", "webhook key found in secret " + webhook_key_secret));
     } else {
       checks.push_back(rest::CapabilityCheck::not_configured(
           "verify_webhook", "not configured (no host secret " + webhook_key_secret + ")"));
@@ -382,32 +414,40 @@ struct BambooHrAdapter::State {
                       " (the privateKey BambooHR returned when the webhook was created)");
     }
     if (!input.is_object() || !input.contains("body") || !input["body"].is_string()) {
-      throw Error(MENTORING_ERR_INVALID_INPUT,
-                  name + ": verify_webhook: expected {\"headers\": {...}, \"body\": \"<raw body>\"}");
+      throw Error(
+          MENTORING_ERR_INVALID_INPUT,
+          name + ": verify_webhook: expected {\"headers\": {...}, \"body\": \"<raw body>\"}");
     }
     std::map<std::string, std::string> headers;
     const json given = input.value("headers", json::object());  // named: items() refers to it
     for (const auto& [header, value] : given.items()) {
       if (value.is_string()) headers[rest::lower_trimmed(header)] = value.get<std::string>();
     }
-    auto reject = [](const std::string& why) { return json{{"valid", false}, {"message", why}, {"event", nullptr}}; };
+    auto reject = [](const std::string& why) {
+      return json{{"valid", false}, {"message", why}, {"event", nullptr}};
+    };
     if (!headers.contains("x-bamboohr-signature")) return reject("no X-BambooHR-Signature header");
     if (!headers.contains("x-bamboohr-timestamp")) return reject("no X-BambooHR-Timestamp header");
     const std::string& timestamp = headers["x-bamboohr-timestamp"];
     const std::string body = input["body"];
     std::string expected = rest::hmac_sha256_hex(*key, body + timestamp);
-    if (!rest::constant_time_equal(rest::lower_trimmed(headers["x-bamboohr-signature"]), expected)) {
-      return reject("signature does not match (wrong key in " + webhook_key_secret + ", or the body was altered)");
+    if (!rest::constant_time_equal(rest::lower_trimmed(headers["x-bamboohr-signature"]),
+                                   expected)) {
+      return reject("signature does not match (wrong key in " + webhook_key_secret +
+                    ", or the body was altered)");
     }
     long long tolerance_s = settings.value("webhook_tolerance_s", 300);
     if (!timestamp.empty() && std::all_of(timestamp.begin(), timestamp.end(), ::isdigit)) {
       long long age = services.now_unix_ms() / 1000 - std::stoll(timestamp);
       if (age > tolerance_s || age < -tolerance_s) {
-        return reject("timestamp " + timestamp + " is " + std::to_string(age) + " s away from now (replayed?)");
+        return reject("timestamp " + timestamp + " is " + std::to_string(age) +
+                      " s away from now (replayed?)");
       }
     }
     json event = json::parse(body, nullptr, false);
-    return {{"valid", true}, {"message", "signature valid"}, {"event", event.is_discarded() ? json(nullptr) : event}};
+    return {{"valid", true},
+            {"message", "signature valid"},
+            {"event", event.is_discarded() ? json(nullptr) : event}};
   }
 };
 
@@ -426,19 +466,22 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
   s.webhook_key_secret = s.settings.value("webhook_key_secret", s.webhook_key_secret);
   for (const auto& [ours, theirs] : kDefaultPersonFields) s.person_fields[ours] = theirs;
   if (s.settings.contains("people")) {
-    const json fields = s.settings["people"].value("fields", json::object());  // named: items() refers to it
+    const json fields =
+        s.settings["people"].value("fields", json::object());  // named: items() refers to it
     for (const auto& [ours, theirs] : fields.items()) {
       s.person_fields[ours] = theirs.get<std::string>();
     }
   }
-  if (s.settings.contains("leave")) s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
+  if (s.settings.contains("leave"))
+    s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
 
   rest::Endpoint endpoint;
   endpoint.system = s.system;
   endpoint.base_url = s.settings.value("base_url", "https://" + domain + ".bamboohr.com");
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
-  if (s.settings.contains("ca_bundle")) endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
+  if (s.settings.contains("ca_bundle"))
+    endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   // BambooHR does not publish its limits; it throttles with 503 + Retry-After.
   json rate = s.settings.value("rate_limit", json{{"per_second", 10}, {"burst", 20}});
   endpoint.rate_limit = {{"key", s.organisation + "/" + s.name},
@@ -449,8 +492,9 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
     // HTTP Basic: the API key as user name, any password.
     endpoint.headers["Authorization"] = "Basic " + rest::base64_encode(*key + ":x");
   } else {
-    s.missing_key_message = s.system + ": no API key: the host has no secret named " + s.api_key_secret +
-                            " (set MENTORING_SECRET_" + s.api_key_secret + " or add it to the secrets file)";
+    s.missing_key_message = s.system + ": no API key: the host has no secret named " +
+                            s.api_key_secret + " (set MENTORING_SECRET_" + s.api_key_secret +
+                            " or add it to the secrets file)";
   }
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
 }
@@ -459,29 +503,34 @@ BambooHrAdapter::~BambooHrAdapter() = default;
 
 std::string BambooHrAdapter::call(std::string_view command, std::string_view input_text) {
   State& s = *state_;
-  json input = input_text.empty() ? json::object() : schema::parse(input_text, s.name + " " + std::string(command));
+  json input = input_text.empty() ? json::object()
+                                  : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
     if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
-      throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
+      throw Error(
+          MENTORING_ERR_INVALID_INPUT,
+          s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
     }
     std::string stream = input["stream"];
     json cursor = input.value("cursor", json());
     if (stream == "people") return s.pull_people(cursor).dump();
     if (stream == "leave") return s.pull_leave(cursor).dump();
     if (stream == "course_completions") return PullPage::unconfigured().dump();
-    throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: found \"" + stream +
-                                                 "\"; expected one of: people, leave, course_completions");
+    throw Error(MENTORING_ERR_INVALID_INPUT,
+                s.name + " pull: /stream: found \"" + stream +
+                    "\"; expected one of: people, leave, course_completions");
   }
   if (command == "verify_webhook") return s.verify_webhook(input).dump();
   if (command == "push") {
     throw Error(MENTORING_ERR_UNAVAILABLE,
-                s.name + ": push: this adapter writes nothing back to BambooHR in this version "
-                         "(capabilities: read_people, read_leave, verify_webhook)");
+                s.name +
+                    ": push: this adapter writes nothing back to BambooHR in this version "
+                    "(capabilities: read_people, read_leave, verify_webhook)");
   }
-  throw Error(MENTORING_ERR_UNKNOWN_COMMAND, std::string(kAdapter) + " adapter: unknown command \"" +
-                                                 std::string(command) +
-                                                 "\"; expected one of: check, pull, push, verify_webhook");
+  throw Error(MENTORING_ERR_UNKNOWN_COMMAND,
+              std::string(kAdapter) + " adapter: unknown command \"" + std::string(command) +
+                  "\"; expected one of: check, pull, push, verify_webhook");
 }
 
 }  // namespace mentoring::adapters::bamboohr

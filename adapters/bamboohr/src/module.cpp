@@ -6,7 +6,8 @@
 #include "rest_common/services.hpp"
 
 namespace {
-using BambooHrModule = mentoring::adapters::rest::RestModule<mentoring::adapters::bamboohr::BambooHrAdapter>;
+using BambooHrModule =
+    mentoring::adapters::rest::RestModule<mentoring::adapters::bamboohr::BambooHrAdapter>;
 }  // namespace
 
 MENTORING_MODULE(MENTORING_KIND_ADAPTER, "bamboohr", "0.1.0",

@@ -6,10 +6,12 @@
 #include "rest_common/services.hpp"
 
 namespace {
-using MoodleModule = mentoring::adapters::rest::RestModule<mentoring::adapters::moodle::MoodleAdapter>;
+using MoodleModule =
+    mentoring::adapters::rest::RestModule<mentoring::adapters::moodle::MoodleAdapter>;
 }  // namespace
 
-MENTORING_MODULE(MENTORING_KIND_ADAPTER, "moodle", "0.1.0",
-                 "Moodle web services: course completions, manual enrolment, calendar events",
-                 R"(["read_course_completions","write_actions","enrol_in_course","create_calendar_event"])",
-                 MoodleModule)
+MENTORING_MODULE(
+    MENTORING_KIND_ADAPTER, "moodle", "0.1.0",
+    "Moodle web services: course completions, manual enrolment, calendar events",
+    R"(["read_course_completions","write_actions","enrol_in_course","create_calendar_event"])",
+    MoodleModule)

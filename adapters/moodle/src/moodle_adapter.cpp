@@ -7,11 +7,11 @@
 #include <rest_common/pagination.hpp>
 #include <rest_common/pull_page.hpp>
 
-#include <chrono>
-#include <mutex>
-#include <unistd.h>
 #include <fcntl.h>
+#include <unistd.h>
+#include <chrono>
 #include <fstream>
+#include <mutex>
 #include <set>
 
 namespace mentoring::adapters::moodle {
@@ -19,7 +19,9 @@ namespace mentoring::adapters::moodle {
 namespace detail {
 extern const std::string_view kSettingsSchemaText;
 }
-std::string_view settings_schema_text() { return detail::kSettingsSchemaText; }
+std::string_view settings_schema_text() {
+  return detail::kSettingsSchemaText;
+}
 
 using nlohmann::json;
 using rest::Failure;
@@ -46,9 +48,11 @@ std::optional<long long> unix_of(const std::string& text) {
     minute = std::stoi(text.substr(14, 2));
   }
   using namespace std::chrono;
-  year_month_day ymd{year{std::stoi(text.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
+  year_month_day ymd{year{std::stoi(text.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
                      day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
-  return duration_cast<seconds>(sys_days{ymd}.time_since_epoch()).count() + hour * 3600LL + minute * 60LL;
+  return duration_cast<seconds>(sys_days{ymd}.time_since_epoch()).count() + hour * 3600LL +
+         minute * 60LL;
 }
 
 }  // namespace
@@ -82,7 +86,8 @@ struct MoodleAdapter::State {
     if (pushed_keys_file.empty()) return;
     int fd = ::open(pushed_keys_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) {
-      if (services.warn) services.warn(system + ": cannot record delivered key in " + pushed_keys_file);
+      if (services.warn)
+        services.warn(system + ": cannot record delivered key in " + pushed_keys_file);
       return;
     }
     std::string line = key + "\n";
@@ -96,14 +101,16 @@ struct MoodleAdapter::State {
   json ws(const std::string& function, const Params& params, const std::string& what) {
     if (!token) {
       throw RestError(Failure::unauthenticated,
-                      system + ": no web service token: the host has no secret named " + token_secret +
-                          " (set MENTORING_SECRET_" + token_secret + " or add it to the secrets file)");
+                      system + ": no web service token: the host has no secret named " +
+                          token_secret + " (set MENTORING_SECRET_" + token_secret +
+                          " or add it to the secrets file)");
     }
     Params all = {{"wstoken", *token}, {"wsfunction", function}, {"moodlewsrestformat", "json"}};
     all.insert(all.end(), params.begin(), params.end());
     std::string label = function + " (" + what + ")";
-    rest::Response response = api->send("POST", "/webservice/rest/server.php", rest::form_encode(all),
-                                         {{"Content-Type", "application/x-www-form-urlencoded"}}, label);
+    rest::Response response =
+        api->send("POST", "/webservice/rest/server.php", rest::form_encode(all),
+                  {{"Content-Type", "application/x-www-form-urlencoded"}}, label);
     if (response.status < 200 || response.status > 299) throw api->error_for(response, label);
     json body = api->parse_body(response, label);
     if (body.is_object() && body.contains("exception")) throw moodle_error(body, function);
@@ -113,18 +120,26 @@ struct MoodleAdapter::State {
   RestError moodle_error(const json& body, const std::string& function) const {
     std::string code = body.value("errorcode", std::string());
     std::string message = body.value("message", std::string());
-    std::string where = system + ": " + function + ": Moodle error \"" + code + "\" (" + message + ")";
+    std::string where =
+        system + ": " + function + ": Moodle error \"" + code + "\" (" + message + ")";
     if (code == "invalidtoken" || code == "invalidlogin") {
-      return RestError(Failure::unauthenticated,
-                       where + " — the web service token (the credentials) was refused (wrong, expired or its user suspended): "
-                               "create a token under Site administration > Server > Web services > Manage tokens "
-                               "and store it in the host secret " + token_secret);
+      return RestError(
+          Failure::unauthenticated,
+          where +
+              " — the web service token (the credentials) was refused (wrong, expired or its user "
+              "suspended): "
+              "create a token under Site administration > Server > Web services > Manage tokens "
+              "and store it in the host secret " +
+              token_secret);
     }
-    if (code == "accessexception" || code == "servicenotavailable" || code == "webservicesnotenabled") {
-      return RestError(Failure::forbidden,
-                       where + " — the function " + function +
-                           " is not enabled for this token's service (or web services / the REST protocol are off): "
-                           "add it under Site administration > Server > Web services > External services");
+    if (code == "accessexception" || code == "servicenotavailable" ||
+        code == "webservicesnotenabled") {
+      return RestError(
+          Failure::forbidden,
+          where + " — the function " + function +
+              " is not enabled for this token's service (or web services / the REST protocol are "
+              "off): "
+              "add it under Site administration > Server > Web services > External services");
     }
     if (code == "nopermissions" || code == "requireloginerror" ||
         body.value("exception", std::string()).find("required_capability") != std::string::npos) {
@@ -141,22 +156,27 @@ struct MoodleAdapter::State {
     const json& cc = settings["course_completions"];
     json cursor = rest::decode_cursor(cursor_in, kAdapter);
     std::vector<std::pair<std::string, long long>> courses;
-    for (const auto& [ours, theirs] : cc["courses"].items()) courses.emplace_back(ours, theirs.get<long long>());
+    for (const auto& [ours, theirs] : cc["courses"].items())
+      courses.emplace_back(ours, theirs.get<long long>());
     std::size_t course_index = cursor.value("course", 0);
     long long offset = cursor.value("offset", 0LL);
     long long page_size = cc.value("page_size", 100);
     PullPage page(cursor_in);
-    if (course_index >= courses.size()) return page.answer(rest::encode_cursor(json::object()), false);
+    if (course_index >= courses.size())
+      return page.answer(rest::encode_cursor(json::object()), false);
     const auto& [our_course, moodle_course] = courses[course_index];
     std::string course_text = std::to_string(moodle_course);
     std::string source = system + " core_enrol_get_enrolled_users course " + course_text;
     json users = ws("core_enrol_get_enrolled_users",
                     {{"courseid", course_text},
-                     {"options[0][name]", "limitfrom"}, {"options[0][value]", std::to_string(offset)},
-                     {"options[1][name]", "limitnumber"}, {"options[1][value]", std::to_string(page_size)}},
+                     {"options[0][name]", "limitfrom"},
+                     {"options[0][value]", std::to_string(offset)},
+                     {"options[1][name]", "limitnumber"},
+                     {"options[1][value]", std::to_string(page_size)}},
                     "course " + course_text + " from " + std::to_string(offset));
     if (!users.is_array()) {
-      page.add_problem({source, std::nullopt, std::nullopt, "", schema::describe(users), "an array of users"});
+      page.add_problem(
+          {source, std::nullopt, std::nullopt, "", schema::describe(users), "an array of users"});
       return page.answer("", false);
     }
     json valid_days = cc.value("valid_for_days", json::object());
@@ -165,8 +185,10 @@ struct MoodleAdapter::State {
       ++row;
       auto user_id = user.is_object() ? as_text(user.value("id", json())) : std::nullopt;
       if (!user_id) {
-        page.add_problem({source, row, "id", "/person_id", schema::describe(user.is_object() ? user.value("id", json("(missing)")) : user),
-                          "a Moodle user id"});
+        page.add_problem(
+            {source, row, "id", "/person_id",
+             schema::describe(user.is_object() ? user.value("id", json("(missing)")) : user),
+             "a Moodle user id"});
         continue;
       }
       auto person = as_text(user.value(person_id_field, json()));
@@ -174,24 +196,29 @@ struct MoodleAdapter::State {
         page.skip();  // not one of the organisation's people (eg an admin or guest)
         continue;
       }
-      std::string status_source = system + " core_completion_get_course_completion_status course " + course_text +
-                                  " user " + *user_id;
+      std::string status_source = system + " core_completion_get_course_completion_status course " +
+                                  course_text + " user " + *user_id;
       json status;
       try {
-        status = ws("core_completion_get_course_completion_status", {{"courseid", course_text}, {"userid", *user_id}},
+        status = ws("core_completion_get_course_completion_status",
+                    {{"courseid", course_text}, {"userid", *user_id}},
                     "course " + course_text + " user " + *user_id);
       } catch (const RestError& e) {
         if (std::string(e.what()).find("\"nocriteriaset\"") != std::string::npos) {
           page.add_problem({status_source, std::nullopt, std::nullopt, "", "no completion criteria",
-                            "course " + course_text + " (" + our_course + ") to have course completion enabled with criteria"});
+                            "course " + course_text + " (" + our_course +
+                                ") to have course completion enabled with criteria"});
           break;
         }
         throw;
       }
-      const json& completion = status.is_object() ? status.value("completionstatus", json()) : json();
-      if (!completion.is_object() || !completion.contains("completed") || !completion["completed"].is_boolean()) {
+      const json& completion =
+          status.is_object() ? status.value("completionstatus", json()) : json();
+      if (!completion.is_object() || !completion.contains("completed") ||
+          !completion["completed"].is_boolean()) {
         page.add_problem({status_source, row, "completionstatus.completed", "/completed_at",
-                          schema::describe(status), "{\"completionstatus\": {\"completed\": true|false, ...}}"});
+                          schema::describe(status),
+                          "{\"completionstatus\": {\"completed\": true|false, ...}}"});
         continue;
       }
       if (!completion["completed"].get<bool>()) continue;
@@ -202,14 +229,18 @@ struct MoodleAdapter::State {
         }
       }
       if (completed_at <= 0) {
-        page.add_problem({status_source, row, "completions[].timecompleted", "/completed_at", "no completion time",
+        page.add_problem({status_source, row, "completions[].timecompleted", "/completed_at",
+                          "no completion time",
                           "a timecompleted (unix seconds) on a completed criterion"});
         continue;
       }
-      json record = {{"person_id", *person}, {"course_id", our_course},
-                     {"completed_at", rest::date_from_unix(completed_at)}, {"expires_at", nullptr}};
+      json record = {{"person_id", *person},
+                     {"course_id", our_course},
+                     {"completed_at", rest::date_from_unix(completed_at)},
+                     {"expires_at", nullptr}};
       if (valid_days.contains(our_course)) {
-        record["expires_at"] = rest::add_days(record["completed_at"], valid_days[our_course].get<int>());
+        record["expires_at"] =
+            rest::add_days(record["completed_at"], valid_days[our_course].get<int>());
       }
       page.add_record(std::move(record), "course-completion", source, row, status_source);
     }
@@ -223,14 +254,19 @@ struct MoodleAdapter::State {
 
   // -------------------------------------------------------------------- push
   std::string moodle_user_id(const std::string& person_id) {
-    json users = ws("core_user_get_users_by_field", {{"field", person_id_field}, {"values[0]", person_id}},
-                    "user with " + person_id_field + " " + person_id);
+    json users =
+        ws("core_user_get_users_by_field", {{"field", person_id_field}, {"values[0]", person_id}},
+           "user with " + person_id_field + " " + person_id);
     if (!users.is_array() || users.empty() || !users[0].is_object()) {
-      throw RestError(Failure::not_found, system + ": no Moodle user has " + person_id_field + " \"" + person_id +
-                                              "\" — set it on the user's profile (or change person_id_field in settings)");
+      throw RestError(
+          Failure::not_found,
+          system + ": no Moodle user has " + person_id_field + " \"" + person_id +
+              "\" — set it on the user's profile (or change person_id_field in settings)");
     }
     auto id = as_text(users[0].value("id", json()));
-    if (!id) throw RestError(Failure::bad_response, system + ": core_user_get_users_by_field: a user without \"id\"");
+    if (!id)
+      throw RestError(Failure::bad_response,
+                      system + ": core_user_get_users_by_field: a user without \"id\"");
     return *id;
   }
 
@@ -242,25 +278,32 @@ struct MoodleAdapter::State {
     auto problems = schema::validate("action", action, "action " + key);
     if (!problems.empty()) return result("failed", problems.front().message());
     if (action["organisation"] != organisation) {
-      return result("failed", "action is for organisation \"" + action["organisation"].get<std::string>() +
+      return result("failed", "action is for organisation \"" +
+                                  action["organisation"].get<std::string>() +
                                   "\"; this adapter serves \"" + organisation + "\"");
     }
     std::string type = action["type"];
     const json& payload = action["payload"];
-    std::string person = action.value("person_id", json()).is_string() ? action["person_id"].get<std::string>() : "";
+    std::string person =
+        action.value("person_id", json()).is_string() ? action["person_id"].get<std::string>() : "";
     try {
       if (type == "enrol_in_course") {
         std::string course = payload.value("course_id", std::string());
-        json courses = settings.value("course_completions", json::object()).value("courses", json::object());
+        json courses =
+            settings.value("course_completions", json::object()).value("courses", json::object());
         if (!courses.contains(course)) {
-          return result("failed", "/payload/course_id: found \"" + course +
-                                      "\"; expected a course listed in settings (course_completions.courses)");
+          return result(
+              "failed",
+              "/payload/course_id: found \"" + course +
+                  "\"; expected a course listed in settings (course_completions.courses)");
         }
         std::string user = moodle_user_id(person);
-        std::string role = std::to_string(settings.value("enrolment", json::object()).value("role_id", 5));
+        std::string role =
+            std::to_string(settings.value("enrolment", json::object()).value("role_id", 5));
         // Enrolling someone already enrolled changes nothing, so a repeat is harmless.
         ws("enrol_manual_enrol_users",
-           {{"enrolments[0][roleid]", role}, {"enrolments[0][userid]", user},
+           {{"enrolments[0][roleid]", role},
+            {"enrolments[0][userid]", user},
             {"enrolments[0][courseid]", std::to_string(courses[course].get<long long>())}},
            "enrol " + person + " in " + course);
         return result("done", "enrolled Moodle user " + user + " in course " + course);
@@ -268,14 +311,19 @@ struct MoodleAdapter::State {
       if (type == "calendar_event") {
         {
           std::lock_guard lock(pushed_mutex);
-          if (pushed_keys.contains(key)) return result("duplicate", "calendar event already created");
+          if (pushed_keys.contains(key))
+            return result("duplicate", "calendar event already created");
         }
         std::string when = payload.value("date", payload.value("start", std::string()));
         auto start = unix_of(when);
-        if (!start) return result("failed", "/payload/date: found \"" + when + "\"; expected a date YYYY-MM-DD");
+        if (!start)
+          return result("failed",
+                        "/payload/date: found \"" + when + "\"; expected a date YYYY-MM-DD");
         std::string user = moodle_user_id(person);
-        (void)user;  // user events belong to the token's user; the attendee is named in the description
-        std::string title = payload.value("summary", payload.value("subject", std::string("Mentoring session")));
+        (void)user;  // user events belong to the token's user; the attendee is named in the
+                     // description
+        std::string title =
+            payload.value("summary", payload.value("subject", std::string("Mentoring session")));
         int minutes = settings.value("calendar", json::object()).value("duration_minutes", 60);
         json created = ws("core_calendar_create_calendar_events",
                           {{"events[0][name]", title},
@@ -287,12 +335,15 @@ struct MoodleAdapter::State {
                           "calendar event " + key);
         std::lock_guard lock(pushed_mutex);
         remember_pushed(key);
-        return result("done", "calendar event created (" + std::to_string(created.value("events", json::array()).size()) + ")");
+        return result("done", "calendar event created (" +
+                                  std::to_string(created.value("events", json::array()).size()) +
+                                  ")");
       }
     } catch (const RestError& e) {
       return result("failed", e.what());
     }
-    return result("failed", "/type: found \"" + type + "\"; this adapter carries out enrol_in_course and calendar_event");
+    return result("failed", "/type: found \"" + type +
+                                "\"; this adapter carries out enrol_in_course and calendar_event");
   }
 
   // -------------------------------------------------------------------- check
@@ -314,7 +365,8 @@ struct MoodleAdapter::State {
     auto capability = [&](const std::string& name, bool configured, const std::string& section,
                           std::vector<std::string> needed) {
       if (!configured) {
-        checks.push_back(rest::CapabilityCheck::not_configured(name, "not configured (no \"" + section + "\" in settings)"));
+        checks.push_back(rest::CapabilityCheck::not_configured(
+            name, "not configured (no \"" + section + "\" in settings)"));
         return;
       }
       if (failure) {
@@ -328,10 +380,15 @@ struct MoodleAdapter::State {
       if (!missing.empty()) {
         checks.push_back({name, true, true, true, false,
                           system + ": the token's service lacks " + missing +
-                              " — add them under Site administration > Server > Web services > External services"});
+                              " — add them under Site administration > Server > Web services > "
+                              "External services"});
         return;
       }
-      checks.push_back(rest::CapabilityCheck::passed(name, system + ": " + (info.is_object() ? info.value("sitename", std::string("site")) : std::string("site")) + " answers; functions enabled"));
+      checks.push_back(rest::CapabilityCheck::passed(
+          name, system + ": " +
+                    (info.is_object() ? info.value("sitename", std::string("site"))
+                                      : std::string("site")) +
+                    " answers; functions enabled"));
     };
     bool completions = settings.contains("course_completions");
     capability("read_course_completions", completions, "course_completions",
@@ -344,7 +401,8 @@ struct MoodleAdapter::State {
   }
 };
 
-MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services) : state_(std::make_unique<State>()) {
+MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services)
+    : state_(std::make_unique<State>()) {
   State& s = *state_;
   s.services = std::move(services);
   static const json schema_doc = json::parse(settings_schema_text());
@@ -362,9 +420,11 @@ MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services) : 
   endpoint.base_url = base;
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
-  if (s.settings.contains("ca_bundle")) endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
+  if (s.settings.contains("ca_bundle"))
+    endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   json rate = s.settings.value("rate_limit", json{{"per_second", 50}, {"burst", 100}});
-  endpoint.rate_limit = {{"key", s.organisation + "/" + s.name}, {"per_second", rate["per_second"]},
+  endpoint.rate_limit = {{"key", s.organisation + "/" + s.name},
+                         {"per_second", rate["per_second"]},
                          {"burst", rate.value("burst", 1.0)}};
   // Moodle's read functions are posted but change nothing: safe to retry.
   endpoint.retry = {{"idempotent", true}};
@@ -378,26 +438,30 @@ MoodleAdapter::~MoodleAdapter() = default;
 
 std::string MoodleAdapter::call(std::string_view command, std::string_view input_text) {
   State& s = *state_;
-  json input = input_text.empty() ? json::object() : schema::parse(input_text, s.name + " " + std::string(command));
+  json input = input_text.empty() ? json::object()
+                                  : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
     std::string stream = input.is_object() ? input.value("stream", std::string()) : "";
     json cursor = input.is_object() ? input.value("cursor", json()) : json();
     if (stream == "course_completions") return s.pull_completions(cursor).dump();
     if (stream == "people" || stream == "leave") return PullPage::unconfigured().dump();
-    throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: found \"" + stream +
-                                                 "\"; expected one of: people, leave, course_completions");
+    throw Error(MENTORING_ERR_INVALID_INPUT,
+                s.name + " pull: /stream: found \"" + stream +
+                    "\"; expected one of: people, leave, course_completions");
   }
   if (command == "push") {
     if (!input.is_object() || !input.contains("actions") || !input["actions"].is_array()) {
-      throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " push: /actions: expected an array of actions");
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  s.name + " push: /actions: expected an array of actions");
     }
     json results = json::array();
     for (const auto& action : input["actions"]) results.push_back(s.push_one(action));
     return json{{"results", results}}.dump();
   }
-  throw Error(MENTORING_ERR_UNKNOWN_COMMAND, std::string(kAdapter) + " adapter: unknown command \"" +
-                                                 std::string(command) + "\"; expected one of: check, pull, push");
+  throw Error(MENTORING_ERR_UNKNOWN_COMMAND,
+              std::string(kAdapter) + " adapter: unknown command \"" + std::string(command) +
+                  "\"; expected one of: check, pull, push");
 }
 
 }  // namespace mentoring::adapters::moodle

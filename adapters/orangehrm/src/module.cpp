@@ -6,7 +6,8 @@
 #include "rest_common/services.hpp"
 
 namespace {
-using OrangeHrmModule = mentoring::adapters::rest::RestModule<mentoring::adapters::orangehrm::OrangeHrmAdapter>;
+using OrangeHrmModule =
+    mentoring::adapters::rest::RestModule<mentoring::adapters::orangehrm::OrangeHrmAdapter>;
 }  // namespace
 
 MENTORING_MODULE(MENTORING_KIND_ADAPTER, "orangehrm", "0.1.0",

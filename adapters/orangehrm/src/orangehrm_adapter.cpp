@@ -17,7 +17,9 @@ namespace detail {
 extern const std::string_view kSettingsSchemaText;
 }
 
-std::string_view settings_schema_text() { return detail::kSettingsSchemaText; }
+std::string_view settings_schema_text() {
+  return detail::kSettingsSchemaText;
+}
 
 using nlohmann::json;
 using rest::Failure;
@@ -32,7 +34,15 @@ constexpr const char* kLeaveRequestsPath = "/api/v2/leave/employees/leave-reques
 
 // OrangeHRM's leave statuses (entity Leave): a request is a run of days, each
 // with its own status, summed up per status in "leaveBreakdown".
-enum LeaveStatus { rejected = -1, cancelled = 0, pending_approval = 1, scheduled = 2, taken = 3, weekend = 4, holiday = 5 };
+enum LeaveStatus {
+  rejected = -1,
+  cancelled = 0,
+  pending_approval = 1,
+  scheduled = 2,
+  taken = 3,
+  weekend = 4,
+  holiday = 5
+};
 
 std::optional<int> status_from_name(const std::string& name) {
   std::string s = rest::lower_trimmed(name);
@@ -50,7 +60,9 @@ std::optional<int> status_from_name(const std::string& name) {
 // leave stands even when some days were cancelled; weekends and holidays say
 // nothing about the request.
 std::optional<std::string> request_status(const std::vector<int>& day_statuses) {
-  auto has = [&](int s) { return std::find(day_statuses.begin(), day_statuses.end(), s) != day_statuses.end(); };
+  auto has = [&](int s) {
+    return std::find(day_statuses.begin(), day_statuses.end(), s) != day_statuses.end();
+  };
   if (has(scheduled) || has(taken)) return "approved";
   if (has(pending_approval)) return "requested";
   if (has(cancelled)) return "cancelled";
@@ -76,8 +88,10 @@ json text_or_null(const json& object, const char* key) {
 std::string their_message(const rest::Response& response) {
   json body = json::parse(response.body, nullptr, false);
   if (!body.is_object()) return "";
-  if (body.contains("error") && body["error"].is_object()) return body["error"].value("message", std::string());
-  if (body.contains("message") && body["message"].is_string()) return body["message"].get<std::string>();
+  if (body.contains("error") && body["error"].is_object())
+    return body["error"].value("message", std::string());
+  if (body.contains("message") && body["message"].is_string())
+    return body["message"].get<std::string>();
   return "";
 }
 
@@ -113,20 +127,23 @@ struct OrangeHrmAdapter::State {
     std::string where = system + ": " + what + ": HTTP " + std::to_string(response.status);
     if (!said.empty()) said = " (OrangeHRM: \"" + said + "\")";
     if (response.status == 401) {
-      return RestError(Failure::unauthenticated,
-                       where + ", a fresh access token was refused too" + said +
-                           " — the credentials work for the token endpoint but not the API: check that the "
-                           "OAuth client is enabled in Admin > Configuration > OAuth Clients");
+      return RestError(
+          Failure::unauthenticated,
+          where + ", a fresh access token was refused too" + said +
+              " — the credentials work for the token endpoint but not the API: check that the "
+              "OAuth client is enabled in Admin > Configuration > OAuth Clients");
     }
     if (response.status == 403) {
-      return RestError(Failure::forbidden, where + ", this API user may not do this" + said +
-                                               " — give the user behind the OAuth client the Admin role, or a "
-                                               "role that sees PIM and Leave for everyone");
+      return RestError(Failure::forbidden,
+                       where + ", this API user may not do this" + said +
+                           " — give the user behind the OAuth client the Admin role, or a "
+                           "role that sees PIM and Leave for everyone");
     }
     if (response.status == 404) {
-      return RestError(Failure::not_found, where + ", not found" + said +
-                                               " — check base_url: it ends in OrangeHRM's front controller, eg "
-                                               "https://hr.example.com/web/index.php");
+      return RestError(Failure::not_found,
+                       where + ", not found" + said +
+                           " — check base_url: it ends in OrangeHRM's front controller, eg "
+                           "https://hr.example.com/web/index.php");
     }
     if (response.status == 422 || response.status == 400) {
       return RestError(Failure::bad_request, where + ", the request was refused" + said);
@@ -157,7 +174,8 @@ struct OrangeHrmAdapter::State {
       page.add_problem({source, row, field, pointer, schema::describe(found), expected});
     };
     if (!item.is_object()) {
-      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "an employee object"});
+      page.add_problem(
+          {source, row, std::nullopt, "", schema::describe(item), "an employee object"});
       return;
     }
     auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
@@ -179,7 +197,8 @@ struct OrangeHrmAdapter::State {
       std::string part = value.get<std::string>();
       if (!part.empty()) full += (full.empty() ? "" : " ") + part;
     }
-    if (!bad && full.empty()) problem("firstName", "/name", get("firstName"), "a first or last name");
+    if (!bad && full.empty())
+      problem("firstName", "/name", get("firstName"), "a first or last name");
     json manager = nullptr;
     json supervisor_ids = json::array();
     const json supervisors = item.value("supervisors", json::array());
@@ -187,7 +206,9 @@ struct OrangeHrmAdapter::State {
       problem("supervisors", "/manager_id", supervisors, "an array of supervisors");
     } else {
       for (std::size_t i = 0; i < supervisors.size(); ++i) {
-        auto supervisor = supervisors[i].is_object() ? as_id(supervisors[i].value("empNumber", json())) : std::nullopt;
+        auto supervisor = supervisors[i].is_object()
+                              ? as_id(supervisors[i].value("empNumber", json()))
+                              : std::nullopt;
         if (!supervisor) {
           problem("supervisors[" + std::to_string(i) + "].empNumber", "/manager_id", supervisors[i],
                   "a supervisor with an empNumber");
@@ -200,8 +221,10 @@ struct OrangeHrmAdapter::State {
     }
     if (page.has_problems()) return;
     json attributes = json::object();
-    if (auto employee_id = text_or_null(item, "employeeId"); !employee_id.is_null()) attributes["employee_id"] = employee_id;
-    if (auto job = text_or_null(item.value("jobTitle", json()), "title"); !job.is_null()) attributes["job_title"] = job;
+    if (auto employee_id = text_or_null(item, "employeeId"); !employee_id.is_null())
+      attributes["employee_id"] = employee_id;
+    if (auto job = text_or_null(item.value("jobTitle", json()), "title"); !job.is_null())
+      attributes["job_title"] = job;
     if (auto status = text_or_null(item.value("empStatus", json()), "name"); !status.is_null()) {
       attributes["employment_status"] = status;
     }
@@ -216,13 +239,15 @@ struct OrangeHrmAdapter::State {
                    {"start_date", nullptr},
                    {"end_date", nullptr}};
     if (!attributes.empty()) person["attributes"] = attributes;
-    page.add_record(std::move(person), "person", source, row, source + " record " + std::to_string(row));
+    page.add_record(std::move(person), "person", source, row,
+                    source + " record " + std::to_string(row));
   }
 
   // The list model has no email; the contact details do (one request each).
   json work_email(const std::string& emp_number) {
-    json body = get(std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/contact-details",
-                    "contact details of employee " + emp_number);
+    json body =
+        get(std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/contact-details",
+            "contact details of employee " + emp_number);
     json data = body.is_object() ? body.value("data", json()) : json();
     return text_or_null(data, "workEmail");
   }
@@ -236,7 +261,8 @@ struct OrangeHrmAdapter::State {
     std::string include = people.value("include_former", false) ? "currentAndPast" : "onlyCurrent";
     std::string path = std::string(kEmployeesPath) + "?model=detailed&includeEmployees=" + include +
                        "&limit=" + std::to_string(limit) + "&offset=" + std::to_string(offset);
-    std::string source = system + " GET " + kEmployeesPath + " (offset " + std::to_string(offset) + ")";
+    std::string source =
+        system + " GET " + kEmployeesPath + " (offset " + std::to_string(offset) + ")";
     PullPage page(cursor_in);
     json body = get(path, "employees from offset " + std::to_string(offset));
     std::optional<long long> total;
@@ -259,7 +285,8 @@ struct OrangeHrmAdapter::State {
       page.add_problem({source, row, field, pointer, schema::describe(found), expected});
     };
     if (!item.is_object()) {
-      page.add_problem({source, row, std::nullopt, "", schema::describe(item), "a leave request object"});
+      page.add_problem(
+          {source, row, std::nullopt, "", schema::describe(item), "a leave request object"});
       return;
     }
     auto get = [&](const json& object, const char* key) {
@@ -267,10 +294,17 @@ struct OrangeHrmAdapter::State {
     };
     bool bad = false;
     auto id = as_id(item.value("id", json()));
-    if (!id) { problem("id", "/id", get(item, "id"), "the leave request id"); bad = true; }
+    if (!id) {
+      problem("id", "/id", get(item, "id"), "the leave request id");
+      bad = true;
+    }
     const json employee = item.value("employee", json());
     auto person = employee.is_object() ? as_id(employee.value("empNumber", json())) : std::nullopt;
-    if (!person) { problem("employee.empNumber", "/person_id", get(employee, "empNumber"), "the employee number"); bad = true; }
+    if (!person) {
+      problem("employee.empNumber", "/person_id", get(employee, "empNumber"),
+              "the employee number");
+      bad = true;
+    }
     const json dates = item.value("dates", json());
     json from = dates.is_object() ? dates.value("fromDate", json()) : json();
     json to = dates.is_object() ? dates.value("toDate", json()) : json();
@@ -287,7 +321,8 @@ struct OrangeHrmAdapter::State {
     const json type = item.value("leaveType", json());
     json type_name = type.is_object() ? type.value("name", json()) : json();
     if (!type_name.is_string()) {
-      problem("leaveType.name", "/type", get(item, "leaveType"), "an object with the leave type's \"name\"");
+      problem("leaveType.name", "/type", get(item, "leaveType"),
+              "an object with the leave type's \"name\"");
       return;
     }
     std::string ours_type;
@@ -309,7 +344,8 @@ struct OrangeHrmAdapter::State {
         if (part.contains("id") && part["id"].is_number_integer()) {
           day_statuses.push_back(part["id"].get<int>());
         } else if (part.contains("name") && part["name"].is_string()) {
-          if (auto s = status_from_name(part["name"].get<std::string>())) day_statuses.push_back(*s);
+          if (auto s = status_from_name(part["name"].get<std::string>()))
+            day_statuses.push_back(*s);
         }
       }
     }
@@ -319,10 +355,11 @@ struct OrangeHrmAdapter::State {
               "statuses Pending Approval, Scheduled, Taken, Cancelled or Rejected");
       return;
     }
-    json leave = {{"id", *id},          {"person_id", *person}, {"type", ours_type},
-                  {"start", from},      {"expected_end", to},   {"actual_end", nullptr},
-                  {"status", *status},  {"last_changed", nullptr}};
-    page.add_record(std::move(leave), "leave", source, row, source + " record " + std::to_string(row));
+    json leave = {{"id", *id},         {"person_id", *person},   {"type", ours_type},
+                  {"start", from},     {"expected_end", to},     {"actual_end", nullptr},
+                  {"status", *status}, {"last_changed", nullptr}};
+    page.add_record(std::move(leave), "leave", source, row,
+                    source + " record " + std::to_string(row));
   }
 
   json pull_leave(const json& cursor_in) {
@@ -336,13 +373,14 @@ struct OrangeHrmAdapter::State {
     // and requests keep changing until they end.
     std::string from = leave.value("from", rest::add_days(today, -730));
     std::string to = rest::add_days(today, leave.value("horizon_days", 365));
-    std::string path = std::string(kLeaveRequestsPath) + "?fromDate=" + from + "&toDate=" + to +
-                       // Every status: the default is Pending Approval only.
-                       "&statuses%5B%5D=-1&statuses%5B%5D=0&statuses%5B%5D=1&statuses%5B%5D=2&statuses%5B%5D=3"
-                       "&includeEmployees=currentAndPast&limit=" + std::to_string(limit) +
-                       "&offset=" + std::to_string(offset);
-    std::string source = system + " GET " + kLeaveRequestsPath + " (" + from + " to " + to + ", offset " +
-                         std::to_string(offset) + ")";
+    std::string path =
+        std::string(kLeaveRequestsPath) + "?fromDate=" + from + "&toDate=" + to +
+        // Every status: the default is Pending Approval only.
+        "&statuses%5B%5D=-1&statuses%5B%5D=0&statuses%5B%5D=1&statuses%5B%5D=2&statuses%5B%5D=3"
+        "&includeEmployees=currentAndPast&limit=" +
+        std::to_string(limit) + "&offset=" + std::to_string(offset);
+    std::string source = system + " GET " + kLeaveRequestsPath + " (" + from + " to " + to +
+                         ", offset " + std::to_string(offset) + ")";
     PullPage page(cursor_in);
     json body = get(path, "leave requests from offset " + std::to_string(offset));
     std::optional<long long> total;
@@ -375,9 +413,11 @@ struct OrangeHrmAdapter::State {
         std::string count;
         if (body.is_object() && body.contains("meta") && body["meta"].is_object() &&
             body["meta"].contains("total") && body["meta"]["total"].is_number_integer()) {
-          count = ", " + std::to_string(body["meta"]["total"].get<long long>()) + " visible to this API user";
+          count = ", " + std::to_string(body["meta"]["total"].get<long long>()) +
+                  " visible to this API user";
         }
-        checks.push_back(rest::CapabilityCheck::passed(capability, system + ": " + section + " readable" + count));
+        checks.push_back(rest::CapabilityCheck::passed(
+            capability, system + ": " + section + " readable" + count));
       } catch (const RestError& e) {
         checks.push_back(rest::CapabilityCheck::failed(capability, e));
       }
@@ -385,7 +425,8 @@ struct OrangeHrmAdapter::State {
     std::string today = this->today();
     probe("read_people", "people", std::string(kEmployeesPath) + "?limit=1&offset=0");
     probe("read_leave", "leave",
-          std::string(kLeaveRequestsPath) + "?fromDate=" + today + "&toDate=" + today + "&limit=1&offset=0");
+          std::string(kLeaveRequestsPath) + "?fromDate=" + today + "&toDate=" + today +
+              "&limit=1&offset=0");
     return rest::check_answer(checks);
   }
 };
@@ -402,14 +443,16 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
   std::string base_url = s.settings["base_url"];
   std::string host = base_url.substr(base_url.find("//") + 2);
   s.system = "OrangeHRM (" + host.substr(0, host.find('/')) + ")";
-  if (s.settings.contains("leave")) s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
+  if (s.settings.contains("leave"))
+    s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
 
   rest::Endpoint endpoint;
   endpoint.system = s.system;
   endpoint.base_url = base_url;
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
-  if (s.settings.contains("ca_bundle")) endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
+  if (s.settings.contains("ca_bundle"))
+    endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   // OrangeHRM itself does not throttle; a proxy in front of it may (429/503 + Retry-After).
   json rate = s.settings.value("rate_limit", json{{"per_second", 10}, {"burst", 20}});
   endpoint.rate_limit = {{"key", s.organisation + "/" + s.name},
@@ -419,56 +462,69 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
   TokenSettings auth;
   auth.grant = s.settings.value("grant", std::string("refresh_token"));
   auth.client_id = s.settings["client_id"];
-  auth.client_secret_name = s.settings.value("client_secret_secret", std::string("ORANGEHRM_CLIENT_SECRET"));
-  auth.refresh_token_name = s.settings.value("refresh_token_secret", std::string("ORANGEHRM_REFRESH_TOKEN"));
+  auth.client_secret_name =
+      s.settings.value("client_secret_secret", std::string("ORANGEHRM_CLIENT_SECRET"));
+  auth.refresh_token_name =
+      s.settings.value("refresh_token_secret", std::string("ORANGEHRM_REFRESH_TOKEN"));
   auth.password_name = s.settings.value("password_secret", std::string("ORANGEHRM_PASSWORD"));
   auth.client_secret = s.services.secret(auth.client_secret_name);
-  if (auth.grant == "refresh_token") auth.refresh_token = s.services.secret(auth.refresh_token_name);
+  if (auth.grant == "refresh_token")
+    auth.refresh_token = s.services.secret(auth.refresh_token_name);
   if (auth.grant == "password") {
     auth.password = s.services.secret(auth.password_name);
     if (s.settings.contains("username")) auth.username = s.settings["username"].get<std::string>();
   }
   std::string storage = s.services.storage_directory ? s.services.storage_directory() : "";
-  if (!storage.empty()) auth.rotated_token_file = storage + "/orangehrm-" + s.name + ".refresh-token.json";
+  if (!storage.empty())
+    auth.rotated_token_file = storage + "/orangehrm-" + s.name + ".refresh-token.json";
   if (auth.grant == "refresh_token" && storage.empty() && s.services.warn) {
-    s.services.warn(s.system + ": no storage folder: a rotated refresh token lives only until the host stops, "
-                               "after which the one in " + auth.refresh_token_name + " is no longer valid");
+    s.services.warn(s.system +
+                    ": no storage folder: a rotated refresh token lives only until the host stops, "
+                    "after which the one in " +
+                    auth.refresh_token_name + " is no longer valid");
   }
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
   rest::Endpoint token_endpoint = endpoint;
   token_endpoint.headers.clear();
-  s.tokens = std::make_unique<TokenSource>(rest::RestClient(s.services.http, token_endpoint), std::move(auth),
-                                           s.services.now_unix_ms);
+  s.tokens = std::make_unique<TokenSource>(rest::RestClient(s.services.http, token_endpoint),
+                                           std::move(auth), s.services.now_unix_ms);
 }
 
 OrangeHrmAdapter::~OrangeHrmAdapter() = default;
 
-int OrangeHrmAdapter::tokens_requested() const { return state_->tokens->tokens_requested(); }
+int OrangeHrmAdapter::tokens_requested() const {
+  return state_->tokens->tokens_requested();
+}
 
 std::string OrangeHrmAdapter::call(std::string_view command, std::string_view input_text) {
   State& s = *state_;
-  json input = input_text.empty() ? json::object() : schema::parse(input_text, s.name + " " + std::string(command));
+  json input = input_text.empty() ? json::object()
+                                  : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
     if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
-      throw Error(MENTORING_ERR_INVALID_INPUT,
-                  s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
+      throw Error(
+          MENTORING_ERR_INVALID_INPUT,
+          s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
     }
     std::string stream = input["stream"];
     json cursor = input.value("cursor", json());
     if (stream == "people") return s.pull_people(cursor).dump();
     if (stream == "leave") return s.pull_leave(cursor).dump();
     if (stream == "course_completions") return PullPage::unconfigured().dump();
-    throw Error(MENTORING_ERR_INVALID_INPUT, s.name + " pull: /stream: found \"" + stream +
-                                                 "\"; expected one of: people, leave, course_completions");
+    throw Error(MENTORING_ERR_INVALID_INPUT,
+                s.name + " pull: /stream: found \"" + stream +
+                    "\"; expected one of: people, leave, course_completions");
   }
   if (command == "push") {
     throw Error(MENTORING_ERR_UNAVAILABLE,
-                s.name + ": push: this adapter writes nothing back to OrangeHRM in this version "
-                         "(capabilities: read_people, read_leave)");
+                s.name +
+                    ": push: this adapter writes nothing back to OrangeHRM in this version "
+                    "(capabilities: read_people, read_leave)");
   }
-  throw Error(MENTORING_ERR_UNKNOWN_COMMAND, std::string(kAdapter) + " adapter: unknown command \"" +
-                                                 std::string(command) + "\"; expected one of: check, pull, push");
+  throw Error(MENTORING_ERR_UNKNOWN_COMMAND,
+              std::string(kAdapter) + " adapter: unknown command \"" + std::string(command) +
+                  "\"; expected one of: check, pull, push");
 }
 
 }  // namespace mentoring::adapters::orangehrm

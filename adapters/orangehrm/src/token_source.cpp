@@ -27,7 +27,9 @@ std::string seed_of(const std::string& secret_value) {
 
 TokenSource::TokenSource(rest::RestClient token_endpoint, TokenSettings settings,
                          std::function<std::int64_t()> now_unix_ms)
-    : endpoint_(std::move(token_endpoint)), settings_(std::move(settings)), now_(std::move(now_unix_ms)) {
+    : endpoint_(std::move(token_endpoint)),
+      settings_(std::move(settings)),
+      now_(std::move(now_unix_ms)) {
   if (settings_.grant == "refresh_token") {
     current_refresh_token_ = load_rotated_refresh_token();
     if (!current_refresh_token_) current_refresh_token_ = settings_.refresh_token;
@@ -37,15 +39,17 @@ TokenSource::TokenSource(rest::RestClient token_endpoint, TokenSettings settings
 std::optional<std::string> TokenSource::missing_credentials() const {
   const std::string& system = endpoint_.endpoint().system;
   auto missing = [&](const std::string& name, const std::string& what) {
-    return system + ": no " + what + ": the host has no secret named " + name + " (set MENTORING_SECRET_" +
-           name + " or add it to the secrets file)";
+    return system + ": no " + what + ": the host has no secret named " + name +
+           " (set MENTORING_SECRET_" + name + " or add it to the secrets file)";
   };
   if (!settings_.client_secret) return missing(settings_.client_secret_name, "OAuth client secret");
   if (settings_.grant == "refresh_token" && !current_refresh_token_) {
     return missing(settings_.refresh_token_name, "refresh token") +
-           "; sign in once through OrangeHRM's /oauth2/authorize and store the refresh token it gives";
+           "; sign in once through OrangeHRM's /oauth2/authorize and store the refresh token it "
+           "gives";
   }
-  if (settings_.grant == "password" && !settings_.password) return missing(settings_.password_name, "password");
+  if (settings_.grant == "password" && !settings_.password)
+    return missing(settings_.password_name, "password");
   if (settings_.grant == "password" && !settings_.username) {
     return system + ": grant \"password\" needs \"username\" in settings";
   }
@@ -53,10 +57,12 @@ std::optional<std::string> TokenSource::missing_credentials() const {
 }
 
 std::string TokenSource::request_body() const {
-  std::vector<std::pair<std::string, std::string>> form = {{"grant_type", settings_.grant},
-                                                          {"client_id", settings_.client_id},
-                                                          {"client_secret", *settings_.client_secret}};
-  if (settings_.grant == "refresh_token") form.emplace_back("refresh_token", *current_refresh_token_);
+  std::vector<std::pair<std::string, std::string>> form = {
+      {"grant_type", settings_.grant},
+      {"client_id", settings_.client_id},
+      {"client_secret", *settings_.client_secret}};
+  if (settings_.grant == "refresh_token")
+    form.emplace_back("refresh_token", *current_refresh_token_);
   if (settings_.grant == "password") {
     form.emplace_back("username", *settings_.username);
     form.emplace_back("password", *settings_.password);
@@ -68,10 +74,10 @@ std::string TokenSource::access_token() {
   if (!access_token_.empty() && now_() < expires_at_ms_ - kExpiryMarginMs) return access_token_;
   if (auto missing = missing_credentials()) throw RestError(Failure::unauthenticated, *missing);
   ++requested_;
-  rest::Response response =
-      endpoint_.send("POST", "/oauth2/token", request_body(),
-                     {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
-                     "access token request");
+  rest::Response response = endpoint_.send(
+      "POST", "/oauth2/token", request_body(),
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}},
+      "access token request");
   if (response.status < 200 || response.status > 299) refused(response);
   json body = endpoint_.parse_body(response, "access token request");
   const std::string where = endpoint_.endpoint().system + ": access token request";
@@ -83,7 +89,8 @@ std::string TokenSource::access_token() {
                              ? body["expires_in"].get<long long>()
                              : 3600;
   expires_at_ms_ = now_() + lifetime_s * 1000;
-  if (settings_.grant == "refresh_token" && body.contains("refresh_token") && body["refresh_token"].is_string()) {
+  if (settings_.grant == "refresh_token" && body.contains("refresh_token") &&
+      body["refresh_token"].is_string()) {
     keep_rotated_refresh_token(body["refresh_token"].get<std::string>());
   }
   return access_token_;
@@ -99,27 +106,33 @@ void TokenSource::refused(const rest::Response& response) {
                          ? body["error"].get<std::string>()
                          : "";
   if (code == "invalid_client" || (code.empty() && response.status == 401)) {
-    throw RestError(Failure::unauthenticated,
-                    where + ", the client credentials were refused (invalid_client) — check \"client_id\" (\"" +
-                        settings_.client_id + "\") in settings and the client secret in host secret " +
-                        settings_.client_secret_name);
+    throw RestError(
+        Failure::unauthenticated,
+        where + ", the client credentials were refused (invalid_client) — check \"client_id\" (\"" +
+            settings_.client_id + "\") in settings and the client secret in host secret " +
+            settings_.client_secret_name);
   }
   if (code == "invalid_grant" && settings_.grant == "refresh_token") {
-    throw RestError(Failure::unauthenticated,
-                    where + ", the refresh token was refused (invalid_grant: expired, revoked or already used) — "
-                            "sign in through OrangeHRM's /oauth2/authorize again and put the new refresh token "
-                            "into host secret " + settings_.refresh_token_name);
+    throw RestError(
+        Failure::unauthenticated,
+        where +
+            ", the refresh token was refused (invalid_grant: expired, revoked or already used) — "
+            "sign in through OrangeHRM's /oauth2/authorize again and put the new refresh token "
+            "into host secret " +
+            settings_.refresh_token_name);
   }
   if (code == "invalid_grant" || code == "invalid_credentials") {
-    throw RestError(Failure::unauthenticated, where + ", the user credentials were refused (" + code +
-                                                  ") — check \"username\" in settings and host secret " +
-                                                  settings_.password_name);
+    throw RestError(Failure::unauthenticated,
+                    where + ", the user credentials were refused (" + code +
+                        ") — check \"username\" in settings and host secret " +
+                        settings_.password_name);
   }
   if (code == "unsupported_grant_type") {
-    throw RestError(Failure::unauthenticated,
-                    where + ", this OrangeHRM does not allow grant \"" + settings_.grant +
-                        "\" (unsupported_grant_type) — OrangeHRM 5 allows \"refresh_token\" after one "
-                        "authorization-code sign-in; set \"grant\" in settings accordingly");
+    throw RestError(
+        Failure::unauthenticated,
+        where + ", this OrangeHRM does not allow grant \"" + settings_.grant +
+            "\" (unsupported_grant_type) — OrangeHRM 5 allows \"refresh_token\" after one "
+            "authorization-code sign-in; set \"grant\" in settings accordingly");
   }
   throw endpoint_.error_for(response, "access token request");
 }
@@ -133,7 +146,8 @@ void TokenSource::keep_rotated_refresh_token(const std::string& token) {
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
-    out << json{{"seed", seed_of(settings_.refresh_token.value_or(""))}, {"refresh_token", token}}.dump();
+    out << json{{"seed", seed_of(settings_.refresh_token.value_or(""))}, {"refresh_token", token}}
+               .dump();
   }
   std::error_code ignored;
   fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write, ignored);
@@ -146,7 +160,8 @@ std::optional<std::string> TokenSource::load_rotated_refresh_token() const {
   std::ifstream in(settings_.rotated_token_file);
   if (!in) return std::nullopt;
   json stored = json::parse(in, nullptr, false);
-  if (!stored.is_object() || stored.value("seed", std::string()) != seed_of(*settings_.refresh_token) ||
+  if (!stored.is_object() ||
+      stored.value("seed", std::string()) != seed_of(*settings_.refresh_token) ||
       !stored.contains("refresh_token") || !stored["refresh_token"].is_string()) {
     return std::nullopt;
   }

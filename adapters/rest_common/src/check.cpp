@@ -3,12 +3,9 @@
 namespace mentoring::adapters::rest {
 
 nlohmann::json CapabilityCheck::to_json() const {
-  return {{"name", name},
-          {"configured", configured},
-          {"reachable", reachable},
-          {"authenticated", authenticated},
-          {"permitted", permitted},
-          {"message", message}};
+  return {{"name", name},           {"configured", configured},
+          {"reachable", reachable}, {"authenticated", authenticated},
+          {"permitted", permitted}, {"message", message}};
 }
 
 CapabilityCheck CapabilityCheck::passed(std::string name, std::string message) {

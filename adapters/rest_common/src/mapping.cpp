@@ -16,7 +16,8 @@ std::string lower_trimmed(std::string text) {
 LeaveTypeMap::LeaveTypeMap(const nlohmann::json& settings_object) {
   if (!settings_object.is_object()) return;
   for (const auto& [theirs, ours] : settings_object.items()) {
-    types_[lower_trimmed(theirs)] = ours.is_string() ? std::optional(ours.get<std::string>()) : std::nullopt;
+    types_[lower_trimmed(theirs)] =
+        ours.is_string() ? std::optional(ours.get<std::string>()) : std::nullopt;
     display_names_.push_back(theirs);
   }
 }
@@ -71,7 +72,8 @@ std::string iso_from_unix_ms(long long milliseconds) {
 
 std::string add_days(const std::string& date, int days_to_add) {
   using namespace std::chrono;
-  year_month_day ymd{year{std::stoi(date.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(date.substr(5, 2)))},
+  year_month_day ymd{year{std::stoi(date.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(date.substr(5, 2)))},
                      day{static_cast<unsigned>(std::stoi(date.substr(8, 2)))}};
   sys_days shifted = sys_days{ymd} + days{days_to_add};
   return date_from_unix(duration_cast<seconds>(shifted.time_since_epoch()).count());

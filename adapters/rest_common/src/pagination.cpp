@@ -12,9 +12,11 @@ std::optional<std::string> next_link(const std::string& link_header) {
     auto close = link_header.find('>', open);
     if (close == std::string::npos) break;
     auto end = link_header.find('<', close);  // parameters run to the next link
-    std::string params = link_header.substr(close + 1, end == std::string::npos ? std::string::npos : end - close - 1);
+    std::string params = link_header.substr(
+        close + 1, end == std::string::npos ? std::string::npos : end - close - 1);
     for (const char* rel : {"rel=\"next\"", "rel=next", "rel=\"next "}) {
-      if (params.find(rel) != std::string::npos) return link_header.substr(open + 1, close - open - 1);
+      if (params.find(rel) != std::string::npos)
+        return link_header.substr(open + 1, close - open - 1);
     }
     at = close + 1;
   }
@@ -33,7 +35,9 @@ bool numbered_page_is_last(long long page, long long received, long long per_pag
   return received < per_page;
 }
 
-std::string encode_cursor(const nlohmann::json& state) { return state.dump(); }
+std::string encode_cursor(const nlohmann::json& state) {
+  return state.dump();
+}
 
 nlohmann::json decode_cursor(const nlohmann::json& cursor, const std::string& adapter) {
   if (cursor.is_null()) return nlohmann::json::object();

@@ -40,7 +40,8 @@ void PullPage::add_record(json record, std::string_view schema_name, const std::
 }
 
 json PullPage::answer(const std::string& next_cursor, bool more, bool unchanged) const {
-  json answer = {{"skipped", skipped_}, {"unchanged", unchanged && records_.empty() && problems_.empty()}};
+  json answer = {{"skipped", skipped_},
+                 {"unchanged", unchanged && records_.empty() && problems_.empty()}};
   if (problems_.empty()) {
     answer["records"] = records_;
     answer["next_cursor"] = next_cursor;

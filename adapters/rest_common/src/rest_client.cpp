@@ -8,15 +8,24 @@ using nlohmann::json;
 
 std::string_view name_of(Failure failure) {
   switch (failure) {
-    case Failure::unreachable: return "unreachable";
-    case Failure::tls: return "tls";
-    case Failure::unauthenticated: return "unauthenticated";
-    case Failure::forbidden: return "forbidden";
-    case Failure::not_found: return "not_found";
-    case Failure::rate_limited: return "rate_limited";
-    case Failure::server_error: return "server_error";
-    case Failure::bad_request: return "bad_request";
-    case Failure::bad_response: return "bad_response";
+    case Failure::unreachable:
+      return "unreachable";
+    case Failure::tls:
+      return "tls";
+    case Failure::unauthenticated:
+      return "unauthenticated";
+    case Failure::forbidden:
+      return "forbidden";
+    case Failure::not_found:
+      return "not_found";
+    case Failure::rate_limited:
+      return "rate_limited";
+    case Failure::server_error:
+      return "server_error";
+    case Failure::bad_request:
+      return "bad_request";
+    case Failure::bad_response:
+      return "bad_response";
   }
   return "unknown";
 }
@@ -38,7 +47,8 @@ mentoring_status status_of(Failure failure) {
 // The first characters of a body, on one line, for messages.
 std::string excerpt(const std::string& body, std::size_t length = 80) {
   std::string out;
-  for (char c : body.substr(0, length)) out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  for (char c : body.substr(0, length))
+    out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
   if (body.size() > length) out += "...";
   return out;
 }
@@ -61,7 +71,8 @@ RestError::RestError(Failure failure, const std::string& message)
     : mentoring::Error(status_of(failure), message), failure_(failure) {}
 
 std::string Response::header(const std::string& lower_case_name) const {
-  if (headers.is_object() && headers.contains(lower_case_name) && headers[lower_case_name].is_string()) {
+  if (headers.is_object() && headers.contains(lower_case_name) &&
+      headers[lower_case_name].is_string()) {
     return headers[lower_case_name].get<std::string>();
   }
   return {};
@@ -69,14 +80,19 @@ std::string Response::header(const std::string& lower_case_name) const {
 
 RestClient::RestClient(Transport transport, Endpoint endpoint)
     : transport_(std::move(transport)), endpoint_(std::move(endpoint)) {
-  while (!endpoint_.base_url.empty() && endpoint_.base_url.back() == '/') endpoint_.base_url.pop_back();
+  while (!endpoint_.base_url.empty() && endpoint_.base_url.back() == '/')
+    endpoint_.base_url.pop_back();
 }
 
 Response RestClient::send(const std::string& method, const std::string& path_or_url,
-                          const std::string& body, const std::map<std::string, std::string>& headers,
+                          const std::string& body,
+                          const std::map<std::string, std::string>& headers,
                           const std::string& what) {
-  std::string url = path_or_url.rfind("http", 0) == 0 ? path_or_url : endpoint_.base_url + path_or_url;
-  json request = {{"method", method}, {"url", url}, {"timeout_ms", endpoint_.timeout_ms},
+  std::string url =
+      path_or_url.rfind("http", 0) == 0 ? path_or_url : endpoint_.base_url + path_or_url;
+  json request = {{"method", method},
+                  {"url", url},
+                  {"timeout_ms", endpoint_.timeout_ms},
                   {"label", endpoint_.system + " " + what}};
   json all_headers = json::object();
   for (const auto& [name, value] : endpoint_.headers) all_headers[name] = value;
@@ -92,18 +108,22 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
     answer = transport_(request.dump());
   } catch (const mentoring::Error& e) {
     std::string message = e.what();
-    bool tls = message.find("TLS") != std::string::npos || message.find("SSL") != std::string::npos ||
+    bool tls = message.find("TLS") != std::string::npos ||
+               message.find("SSL") != std::string::npos ||
                message.find("certificate") != std::string::npos;
-    throw RestError(tls ? Failure::tls : Failure::unreachable,
-                    endpoint_.system + ": " + what + " (" + method + " " + path_only(path_or_url) +
-                        ") could not be sent: " + message +
-                        (tls ? " — check the server certificate, or give the CA bundle in settings (\"ca_bundle\")"
-                             : " — check base_url / the domain in settings and that the system is up"));
+    throw RestError(
+        tls ? Failure::tls : Failure::unreachable,
+        endpoint_.system + ": " + what + " (" + method + " " + path_only(path_or_url) +
+            ") could not be sent: " + message +
+            (tls ? " — check the server certificate, or give the CA bundle in settings "
+                   "(\"ca_bundle\")"
+                 : " — check base_url / the domain in settings and that the system is up"));
   }
   json parsed = json::parse(answer, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("status")) {
-    throw RestError(Failure::bad_response, endpoint_.system + ": " + what +
-                                               ": the host's HTTP service answered something that is not a response");
+    throw RestError(Failure::bad_response,
+                    endpoint_.system + ": " + what +
+                        ": the host's HTTP service answered something that is not a response");
   }
   Response response;
   response.status = parsed["status"].get<long>();
@@ -128,15 +148,17 @@ RestError RestClient::error_for(const Response& response, const std::string& wha
                                                ", this account is not allowed to do this" + detail +
                                                " — grant the API user the needed access");
     case 404:
-      return RestError(Failure::not_found, where + ": " + status + ", not found" + detail +
-                                               " — check base_url and the company domain in settings");
+      return RestError(Failure::not_found,
+                       where + ": " + status + ", not found" + detail +
+                           " — check base_url and the company domain in settings");
     case 429:
     case 503: {
       std::string after = response.header("retry-after");
-      return RestError(Failure::rate_limited,
-                       where + ": " + status + ", rate limited" +
-                           (after.empty() ? "" : " (Retry-After " + after + ")") +
-                           " even after the host's retries — try later, or lower rate_limit in settings");
+      return RestError(
+          Failure::rate_limited,
+          where + ": " + status + ", rate limited" +
+              (after.empty() ? "" : " (Retry-After " + after + ")") +
+              " even after the host's retries — try later, or lower rate_limit in settings");
     }
     default:
       break;
@@ -150,9 +172,9 @@ RestError RestClient::error_for(const Response& response, const std::string& wha
 json RestClient::parse_body(const Response& response, const std::string& what) const {
   std::string where = endpoint_.system + ": " + what;
   if (looks_like_html(response)) {
-    throw RestError(Failure::bad_response, where + ": expected JSON, found an HTML page (\"" +
-                                               excerpt(response.body, 60) +
-                                               "\") — is base_url the API's address, not the web UI's?");
+    throw RestError(Failure::bad_response,
+                    where + ": expected JSON, found an HTML page (\"" + excerpt(response.body, 60) +
+                        "\") — is base_url the API's address, not the web UI's?");
   }
   json body = json::parse(response.body, nullptr, false);
   if (body.is_discarded()) {

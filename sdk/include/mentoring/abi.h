@@ -54,8 +54,8 @@ typedef enum mentoring_status {
 } mentoring_status;
 
 typedef enum mentoring_module_kind {
-  MENTORING_KIND_PLUGIN = 1,  /* the mentoring domain (plugin/) */
-  MENTORING_KIND_ADAPTER = 2  /* talks to one host system (adapters/) */
+  MENTORING_KIND_PLUGIN = 1, /* the mentoring domain (plugin/) */
+  MENTORING_KIND_ADAPTER = 2 /* talks to one host system (adapters/) */
 } mentoring_module_kind;
 
 typedef enum mentoring_log_level {

@@ -29,7 +29,7 @@ class FakeHost {
   // Answers one HTTP request JSON with a response JSON (see abi.h).
   using HttpHandler = std::function<std::string(const std::string&)>;
 
-  FakeHost();  // creates a fresh temporary storage folder
+  FakeHost();   // creates a fresh temporary storage folder
   ~FakeHost();  // removes it
   FakeHost(const FakeHost&) = delete;
   FakeHost& operator=(const FakeHost&) = delete;
@@ -40,7 +40,9 @@ class FakeHost {
   void set_today(const std::string& yyyy_mm_dd);  // midnight UTC of that day
   std::int64_t now_unix_ms() const noexcept { return now_ms_; }
 
-  void set_secret(std::string name, std::string value) { secrets_[std::move(name)] = std::move(value); }
+  void set_secret(std::string name, std::string value) {
+    secrets_[std::move(name)] = std::move(value);
+  }
   void set_organisation(std::string id) { organisation_ = std::move(id); }
   const std::string& storage_directory() const noexcept { return storage_; }
 

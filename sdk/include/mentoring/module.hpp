@@ -192,12 +192,14 @@ inline char* copy_out(const std::string& text, std::size_t* length = nullptr) {
   if (length) *length = text.size();
   return buffer;
 }
-inline void free_copy(void* /*service context*/, char* buffer) { delete[] buffer; }
+inline void free_copy(void* /*service context*/, char* buffer) {
+  delete[] buffer;
+}
 
 template <class T>
 struct Shell {
-  static mentoring_status create(const mentoring_host* host, const char* config,
-                                 std::size_t length, mentoring_instance** instance) noexcept {
+  static mentoring_status create(const mentoring_host* host, const char* config, std::size_t length,
+                                 mentoring_instance** instance) noexcept {
     if (instance == nullptr) return MENTORING_ERR_INVALID_INPUT;
     *instance = nullptr;
     return guarded(create_error(), [&] {
@@ -209,8 +211,8 @@ struct Shell {
   static void destroy(mentoring_instance* instance) noexcept {
     delete reinterpret_cast<InstanceBox*>(instance);
   }
-  static mentoring_status call(mentoring_instance* instance, const char* command,
-                               const char* input, std::size_t length, char** output,
+  static mentoring_status call(mentoring_instance* instance, const char* command, const char* input,
+                               std::size_t length, char** output,
                                std::size_t* output_length) noexcept {
     if (instance == nullptr || command == nullptr || output == nullptr) {
       return MENTORING_ERR_INVALID_INPUT;
@@ -235,25 +237,24 @@ struct Shell {
 }  // namespace mentoring
 
 // Generates the module's exported entry point for class CLASS.
-#define MENTORING_MODULE(KIND, NAME, VERSION, DESCRIPTION, CAPABILITIES_JSON, CLASS)      \
-  extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_entry( \
-      void) {                                                                            \
-    static const mentoring_module_descriptor descriptor = {                              \
-        sizeof(mentoring_module_descriptor),                                             \
-        MENTORING_MAGIC,                                                                 \
-        MENTORING_ABI_MAJOR,                                                             \
-        MENTORING_ABI_MINOR,                                                             \
-        MENTORING_ABI_PATCH,                                                             \
-        KIND,                                                                            \
-        NAME,                                                                            \
-        VERSION,                                                                         \
-        DESCRIPTION,                                                                     \
-        CAPABILITIES_JSON,                                                               \
-        &::mentoring::detail::Shell<CLASS>::create,                                      \
-        &::mentoring::detail::Shell<CLASS>::destroy,                                     \
-        &::mentoring::detail::Shell<CLASS>::call,                                        \
-        &::mentoring::detail::Shell<CLASS>::free_buffer,                                 \
-        &::mentoring::detail::Shell<CLASS>::last_error,                                  \
-    };                                                                                   \
-    return &descriptor;                                                                  \
+#define MENTORING_MODULE(KIND, NAME, VERSION, DESCRIPTION, CAPABILITIES_JSON, CLASS)            \
+  extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_entry(void) { \
+    static const mentoring_module_descriptor descriptor = {                                     \
+        sizeof(mentoring_module_descriptor),                                                    \
+        MENTORING_MAGIC,                                                                        \
+        MENTORING_ABI_MAJOR,                                                                    \
+        MENTORING_ABI_MINOR,                                                                    \
+        MENTORING_ABI_PATCH,                                                                    \
+        KIND,                                                                                   \
+        NAME,                                                                                   \
+        VERSION,                                                                                \
+        DESCRIPTION,                                                                            \
+        CAPABILITIES_JSON,                                                                      \
+        &::mentoring::detail::Shell<CLASS>::create,                                             \
+        &::mentoring::detail::Shell<CLASS>::destroy,                                            \
+        &::mentoring::detail::Shell<CLASS>::call,                                               \
+        &::mentoring::detail::Shell<CLASS>::free_buffer,                                        \
+        &::mentoring::detail::Shell<CLASS>::last_error,                                         \
+    };                                                                                          \
+    return &descriptor;                                                                         \
   }

@@ -28,21 +28,26 @@ class BambooHrSubject : public Subject {
   bool reads_people() const override { return true; }
   bool reads_leave() const override { return true; }
   std::size_t expected_people() const override { return fake_.active_people(); }
-  std::size_t expected_leave() const override { return fake_.data().leave.size() - expected_skipped_leave(); }
+  std::size_t expected_leave() const override {
+    return fake_.data().leave.size() - expected_skipped_leave();
+  }
   std::size_t expected_skipped_leave() const override {
     std::size_t annual = 0;
     for (const auto& l : fake_.data().leave) annual += l.type == "Annual Leave";
     return annual;
   }
 
-  void throttle_next(int count, int retry_after_s) override { fake_.faults().throttle_next(count, retry_after_s); }
+  void throttle_next(int count, int retry_after_s) override {
+    fake_.faults().throttle_next(count, retry_after_s);
+  }
   void html_next(int count) override { fake_.faults().html_next(count); }
   std::string corrupt_a_person() override {
     fake_.corrupt_employee(fake_.data().people.front().id, "hireDate", 20050101);
     return "hireDate";
   }
   std::string unknown_leave_type() override {
-    fake_.corrupt_leave(fake_.data().leave.front().id, "type", {{"id", "99"}, {"name", "Sabbatical"}});
+    fake_.corrupt_leave(fake_.data().leave.front().id, "type",
+                        {{"id", "99"}, {"name", "Sabbatical"}});
     return "type.name";
   }
 
@@ -55,7 +60,10 @@ class BambooHrSubject : public Subject {
                     {{"company_domain", "northwind"},
                      {"base_url", base_url},
                      {"people", {{"page_size", page_size}}},
-                     {"leave", {{"from", "2018-01-01"}, {"window_days", 365}, {"leave_types", json::parse(fakes::demo_leave_types_json())}}}}}};
+                     {"leave",
+                      {{"from", "2018-01-01"},
+                       {"window_days", 365},
+                       {"leave_types", json::parse(fakes::demo_leave_types_json())}}}}}};
     adapter_ = std::make_unique<adapters::bamboohr::BambooHrAdapter>(
         config.dump(),
         adapters::bamboohr::Services{[this](const std::string& r) { return host_.http(r); },
@@ -63,7 +71,9 @@ class BambooHrSubject : public Subject {
                                        if (name == "BAMBOOHR_API_KEY") return key;
                                        return std::nullopt;
                                      },
-                                     [] { return TestHost::kNowMs; }, [](std::string_view) {}, {}});
+                                     [] { return TestHost::kNowMs; },
+                                     [](std::string_view) {},
+                                     {}});
   }
 
   TestHost& host_;
@@ -73,6 +83,8 @@ class BambooHrSubject : public Subject {
 
 }  // namespace
 
-std::unique_ptr<Subject> make_bamboohr_subject(TestHost& host) { return std::make_unique<BambooHrSubject>(host); }
+std::unique_ptr<Subject> make_bamboohr_subject(TestHost& host) {
+  return std::make_unique<BambooHrSubject>(host);
+}
 
 }  // namespace mentoring::conformance

@@ -55,7 +55,9 @@ class Conformance : public ::testing::TestWithParam<Named> {
   TestHost host_;
 };
 
-std::string describe(const testing::TestParamInfo<Named>& info) { return info.param.name; }
+std::string describe(const testing::TestParamInfo<Named>& info) {
+  return info.param.name;
+}
 
 }  // namespace
 
@@ -91,7 +93,8 @@ TEST_P(HrConformance, LeavePullMapsTypesAndSkipsIgnoredOnes) {
     EXPECT_TRUE(mentoring::schema::validate("leave", leave, "leave").empty()) << leave.dump();
     statuses.insert(leave["status"].get<std::string>());
   }
-  EXPECT_TRUE(statuses.contains("approved") && statuses.contains("cancelled")) << "statuses are mapped";
+  EXPECT_TRUE(statuses.contains("approved") && statuses.contains("cancelled"))
+      << "statuses are mapped";
 }
 
 TEST_P(Conformance, WrongCredentialsAreNamedAndCheckSaysAuthenticatedFalse) {
@@ -104,13 +107,15 @@ TEST_P(Conformance, WrongCredentialsAreNamedAndCheckSaysAuthenticatedFalse) {
     EXPECT_EQ(e.status(), MENTORING_ERR_FAILED);
     std::string message = e.what();
     EXPECT_NE(message.find("credentials"), std::string::npos) << message;
-    EXPECT_EQ(message.find("wrong-key-456"), std::string::npos) << "the key is never shown: " << message;
+    EXPECT_EQ(message.find("wrong-key-456"), std::string::npos)
+        << "the key is never shown: " << message;
   }
   json check = json::parse(subject_->call("check", json::object()));
   EXPECT_FALSE(check["ok"].get<bool>());
   bool some_unauthenticated = false;
   for (const auto& c : check["capabilities"]) {
-    if (c["configured"] == true && c["reachable"] == true && c["authenticated"] == false) some_unauthenticated = true;
+    if (c["configured"] == true && c["reachable"] == true && c["authenticated"] == false)
+      some_unauthenticated = true;
   }
   EXPECT_TRUE(some_unauthenticated) << check.dump(1);
 }
@@ -120,7 +125,8 @@ TEST_P(Conformance, CheckPassesWithGoodSettings) {
   json check = json::parse(subject_->call("check", json::object()));
   for (const auto& c : check["capabilities"]) {
     if (c["configured"] == true) {
-      EXPECT_TRUE(c["reachable"] == true && c["authenticated"] == true && c["permitted"] == true) << c.dump();
+      EXPECT_TRUE(c["reachable"] == true && c["authenticated"] == true && c["permitted"] == true)
+          << c.dump();
     }
   }
 }
@@ -206,7 +212,8 @@ TEST_P(HrConformance, UnknownLeaveTypeIsAProblemNamingTheField) {
     for (const auto& problem : answer["problems"]) {
       if (problem["field"] == field) {
         found = true;
-        EXPECT_NE(problem["expected"].get<std::string>().find("Maternity Leave"), std::string::npos) << problem.dump();
+        EXPECT_NE(problem["expected"].get<std::string>().find("Maternity Leave"), std::string::npos)
+            << problem.dump();
         EXPECT_EQ(answer["next_cursor"], cursor);
       }
     }
@@ -232,12 +239,14 @@ TEST_P(Conformance, UnknownStreamAndCommandAreRefused) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(HrAdapters, HrConformance,
-                         ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
-                                           Named{"orangehrm", mentoring::conformance::make_orangehrm_subject}),
-                         describe);
-INSTANTIATE_TEST_SUITE_P(RestAdapters, Conformance,
-                         ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
-                                           Named{"moodle", mentoring::conformance::make_moodle_subject},
-                                           Named{"orangehrm", mentoring::conformance::make_orangehrm_subject}),
-                         describe);
+INSTANTIATE_TEST_SUITE_P(
+    HrAdapters, HrConformance,
+    ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
+                      Named{"orangehrm", mentoring::conformance::make_orangehrm_subject}),
+    describe);
+INSTANTIATE_TEST_SUITE_P(
+    RestAdapters, Conformance,
+    ::testing::Values(Named{"bamboohr", mentoring::conformance::make_bamboohr_subject},
+                      Named{"moodle", mentoring::conformance::make_moodle_subject},
+                      Named{"orangehrm", mentoring::conformance::make_orangehrm_subject}),
+    describe);

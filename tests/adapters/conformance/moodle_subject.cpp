@@ -11,7 +11,8 @@ using nlohmann::json;
 
 class MoodleSubject : public Subject {
  public:
-  explicit MoodleSubject(TestHost& host) : host_(host), fake_(DEMO_DATA_DIR "/northwind", "moodle-token-abc") {}
+  explicit MoodleSubject(TestHost& host)
+      : host_(host), fake_(DEMO_DATA_DIR "/northwind", "moodle-token-abc") {}
 
   std::string name() const override { return "moodle"; }
   void create(int page_size, bool wrong_credentials) override {
@@ -26,7 +27,9 @@ class MoodleSubject : public Subject {
   std::size_t expected_people() const override { return 0; }
   std::size_t expected_leave() const override { return 0; }
   std::size_t expected_skipped_leave() const override { return 0; }
-  void throttle_next(int count, int retry_after_s) override { fake_.faults().throttle_next(count, retry_after_s); }
+  void throttle_next(int count, int retry_after_s) override {
+    fake_.faults().throttle_next(count, retry_after_s);
+  }
   void html_next(int count) override { fake_.faults().html_next(count); }
   std::string corrupt_a_person() override {
     fake_.corrupt_completion(3);  // the second user of the first page
@@ -52,7 +55,9 @@ class MoodleSubject : public Subject {
                                      if (name == "MOODLE_TOKEN") return token;
                                      return std::nullopt;
                                    },
-                                   [] { return TestHost::kNowMs; }, [](std::string_view) {}, {}});
+                                   [] { return TestHost::kNowMs; },
+                                   [](std::string_view) {},
+                                   {}});
   }
 
   TestHost& host_;
@@ -62,6 +67,8 @@ class MoodleSubject : public Subject {
 
 }  // namespace
 
-std::unique_ptr<Subject> make_moodle_subject(TestHost& host) { return std::make_unique<MoodleSubject>(host); }
+std::unique_ptr<Subject> make_moodle_subject(TestHost& host) {
+  return std::make_unique<MoodleSubject>(host);
+}
 
 }  // namespace mentoring::conformance

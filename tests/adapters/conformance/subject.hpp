@@ -6,9 +6,9 @@
 #include "http_client.hpp"
 #include "secrets.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>

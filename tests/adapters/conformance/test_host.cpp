@@ -5,15 +5,17 @@
 namespace mentoring::conformance {
 
 TestHost::TestHost()
-    : client_(secrets_, std::make_shared<spdlog::logger>("conformance",
-                                                         std::make_shared<spdlog::sinks::null_sink_mt>())) {}
+    : client_(secrets_, std::make_shared<spdlog::logger>(
+                            "conformance", std::make_shared<spdlog::sinks::null_sink_mt>())) {}
 
 std::string TestHost::http(const std::string& request_json) {
   auto request = nlohmann::json::parse(request_json);
   // Every URL a test sends must be loopback: tests never leave the machine.
   std::string url = request.value("url", std::string());
-  if (url.rfind("http://127.0.0.1:", 0) != 0) throw std::logic_error("test sent traffic off loopback: " + url);
-  request["retry"] = {{"max_attempts", 4}, {"base_delay_ms", 1}, {"max_delay_ms", 5}, {"max_retry_after_ms", 30}};
+  if (url.rfind("http://127.0.0.1:", 0) != 0)
+    throw std::logic_error("test sent traffic off loopback: " + url);
+  request["retry"] = {
+      {"max_attempts", 4}, {"base_delay_ms", 1}, {"max_delay_ms", 5}, {"max_retry_after_ms", 30}};
   try {
     return client_.perform(request.dump());
   } catch (const host::HttpError& e) {

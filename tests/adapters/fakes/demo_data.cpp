@@ -71,23 +71,27 @@ DemoData DemoData::load(const std::string& folder) {
     std::string full = row["Full Name"];
     auto space = full.find(' ');
     data.people.push_back({row["Employee ID"], full.substr(0, space),
-                           space == std::string::npos ? "" : full.substr(space + 1), row["Work Email"],
-                           row["Supervisor ID"], row["Department"], row["Location"],
-                           iso_date(row["Hire Date"]), iso_date(row["Termination Date"])});
+                           space == std::string::npos ? "" : full.substr(space + 1),
+                           row["Work Email"], row["Supervisor ID"], row["Department"],
+                           row["Location"], iso_date(row["Hire Date"]),
+                           iso_date(row["Termination Date"])});
   }
   for (auto& row : read_csv(folder + "/leave.csv")) {
     std::string status = lower(row["Status"]);
     if (status == "cancelled") status = "canceled";  // BambooHR's spelling
-    data.leave.push_back({row["Request ID"], row["Employee ID"], row["Leave Type"], iso_date(row["Start Date"]),
-                          iso_date(row["End Date"]), status, row["Last Changed"]});
+    data.leave.push_back({row["Request ID"], row["Employee ID"], row["Leave Type"],
+                          iso_date(row["Start Date"]), iso_date(row["End Date"]), status,
+                          row["Last Changed"]});
   }
   return data;
 }
 
 DemoData DemoData::generate(std::size_t people_count, std::size_t leave_count) {
-  static const char* types[] = {"Maternity Leave", "Paternity Leave", "Annual Leave", "Carer's Leave",
-                                "Adoption Leave",  "Secondment",      "Annual Leave", "Long-term Sickness"};
-  static const char* statuses[] = {"approved", "approved", "approved", "requested", "canceled", "denied"};
+  static const char* types[] = {"Maternity Leave", "Paternity Leave",   "Annual Leave",
+                                "Carer's Leave",   "Adoption Leave",    "Secondment",
+                                "Annual Leave",    "Long-term Sickness"};
+  static const char* statuses[] = {"approved",  "approved", "approved",
+                                   "requested", "canceled", "denied"};
   static const char* departments[] = {"Nursing", "Pharmacy", "Estates", "Finance", "Radiology"};
   DemoData data;
   data.people.reserve(people_count);
@@ -98,8 +102,8 @@ DemoData DemoData::generate(std::size_t people_count, std::size_t leave_count) {
     char hire[11];
     std::snprintf(hire, sizeof hire, "%04zu-%02zu-%02zu", 2000 + i % 25, 1 + i % 12, 1 + i % 28);
     data.people.push_back({id, "First" + std::to_string(i), "Last" + std::to_string(i),
-                           "person" + std::to_string(i) + "@example.org", manager, departments[i % 5],
-                           "Site " + std::to_string(i % 7), hire, ""});
+                           "person" + std::to_string(i) + "@example.org", manager,
+                           departments[i % 5], "Site " + std::to_string(i % 7), hire, ""});
   }
   data.leave.reserve(leave_count);
   for (std::size_t i = 0; i < leave_count; ++i) {
@@ -112,10 +116,15 @@ DemoData DemoData::generate(std::size_t people_count, std::size_t leave_count) {
     std::snprintf(start, sizeof start, "%04d-%02d-%02d", year, month, dom);
     int length_months = 1 + static_cast<int>(i % 6);
     int end_month = month + length_months, end_year = year;
-    if (end_month > 12) { end_month -= 12; ++end_year; }
+    if (end_month > 12) {
+      end_month -= 12;
+      ++end_year;
+    }
     std::snprintf(end, sizeof end, "%04d-%02d-%02d", end_year, end_month, dom);
-    data.leave.push_back({std::to_string(1 + i), std::to_string(10000 + (i * 13) % std::max<std::size_t>(people_count, 1)),
-                          types[i % 8], start, end, statuses[i % 6], std::string(start) + "T09:00:00Z"});
+    data.leave.push_back({std::to_string(1 + i),
+                          std::to_string(10000 + (i * 13) % std::max<std::size_t>(people_count, 1)),
+                          types[i % 8], start, end, statuses[i % 6],
+                          std::string(start) + "T09:00:00Z"});
   }
   return data;
 }

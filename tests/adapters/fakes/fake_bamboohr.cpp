@@ -27,7 +27,9 @@ void answer_json(httplib::Response& response, const json& body, int status = 200
 }  // namespace
 
 FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
-    : data_(std::move(data)), expected_authorization_("Basic " + base64(api_key + ":x")), server_(port) {
+    : data_(std::move(data)),
+      expected_authorization_("Basic " + base64(api_key + ":x")),
+      server_(port) {
   for (std::size_t i = 0; i < data_.people.size(); ++i) {
     index_of_[data_.people[i].id] = i;
     if (data_.people[i].termination_date.empty()) active_.push_back(i);
@@ -43,7 +45,8 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
     std::size_t limit = 250;
     if (req.has_param("page[limit]")) limit = std::stoul(req.get_param_value("page[limit]"));
     if (limit < 1 || limit > 2500) {
-      answer_json(res, {{"error", {{"code", "BadPage"}, {"message", "page[limit] must be 1..2500"}}}}, 400);
+      answer_json(
+          res, {{"error", {{"code", "BadPage"}, {"message", "page[limit] must be 1..2500"}}}}, 400);
       return;
     }
     std::vector<std::string> fields = split(req.get_param_value("fields"), ',');
@@ -83,49 +86,55 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
       items.push_back(std::move(item));
     }
     json next = to < selection.size() ? json("pos-" + std::to_string(to)) : json(nullptr);
-    answer_json(res, {{"data", std::move(items)},
-                      {"meta", {{"total", selection.size()}, {"page", {{"limit", limit}, {"nextCursor", next}, {"prevCursor", nullptr}}}}},
-                      {"_links", {{"self", {{"href", "/api/v1/employees"}}}}}});
+    answer_json(res,
+                {{"data", std::move(items)},
+                 {"meta",
+                  {{"total", selection.size()},
+                   {"page", {{"limit", limit}, {"nextCursor", next}, {"prevCursor", nullptr}}}}},
+                 {"_links", {{"self", {{"href", "/api/v1/employees"}}}}}});
   });
 
-  http.Get("/api/v1/employees/changed", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("since")) {
-      answer_json(res, {{"error", {{"code", 400}, {"message", "since is required"}}}}, 400);
-      return;
-    }
-    std::string since = req.get_param_value("since");
-    json employees = json::object();
-    std::string latest = since;
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, when] : changed_at_) {
-      if (when > since) {
-        employees[id] = {{"id", id}, {"action", "Updated"}, {"lastChanged", when}};
-        latest = std::max(latest, when);
-      }
-    }
-    answer_json(res, {{"latest", latest}, {"employees", employees}});
-  });
+  http.Get(
+      "/api/v1/employees/changed", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!req.has_param("since")) {
+          answer_json(res, {{"error", {{"code", 400}, {"message", "since is required"}}}}, 400);
+          return;
+        }
+        std::string since = req.get_param_value("since");
+        json employees = json::object();
+        std::string latest = since;
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, when] : changed_at_) {
+          if (when > since) {
+            employees[id] = {{"id", id}, {"action", "Updated"}, {"lastChanged", when}};
+            latest = std::max(latest, when);
+          }
+        }
+        answer_json(res, {{"latest", latest}, {"employees", employees}});
+      });
 
-  http.Get("/api/v1/time_off/requests", [this](const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_param("start") || !req.has_param("end")) {
-      answer_json(res, {{"error", {{"code", 400}, {"message", "start and end are required"}}}}, 400);
-      res.set_header("X-BambooHR-Error-Message", "start and end are required");
-      return;
-    }
-    std::string start = req.get_param_value("start"), end = req.get_param_value("end");
-    // Overlap: a request is listed when any of its days falls in [start, end].
-    std::string body = "[";
-    bool first = true;
-    for (std::size_t i = 0; i < data_.leave.size(); ++i) {
-      const auto& leave = data_.leave[i];
-      if (leave.start > end || leave.end < start) continue;
-      if (!first) body.push_back(',');
-      first = false;
-      body += leave_json(i).dump();
-    }
-    body.push_back(']');
-    res.set_content(body, "application/json");
-  });
+  http.Get(
+      "/api/v1/time_off/requests", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!req.has_param("start") || !req.has_param("end")) {
+          answer_json(res, {{"error", {{"code", 400}, {"message", "start and end are required"}}}},
+                      400);
+          res.set_header("X-BambooHR-Error-Message", "start and end are required");
+          return;
+        }
+        std::string start = req.get_param_value("start"), end = req.get_param_value("end");
+        // Overlap: a request is listed when any of its days falls in [start, end].
+        std::string body = "[";
+        bool first = true;
+        for (std::size_t i = 0; i < data_.leave.size(); ++i) {
+          const auto& leave = data_.leave[i];
+          if (leave.start > end || leave.end < start) continue;
+          if (!first) body.push_back(',');
+          first = false;
+          body += leave_json(i).dump();
+        }
+        body.push_back(']');
+        res.set_content(body, "application/json");
+      });
   server_.start();
 }
 
@@ -160,17 +169,25 @@ json FakeBambooHr::employee_json(std::size_t index) const {
 
 json FakeBambooHr::leave_json(std::size_t index) const {
   const DemoLeave& l = data_.leave[index];
-  json item = {{"id", l.id},
-               {"employeeId", l.person_id},
-               {"name", "Employee " + l.person_id},
-               {"start", l.start},
-               {"end", l.end},
-               {"created", l.last_changed.substr(0, 10)},
-               {"status", {{"lastChanged", l.last_changed}, {"lastChangedByUserId", "1"}, {"status", l.status}}},
-               {"type", {{"id", "1"}, {"name", l.type}, {"icon", "time-off-calendar"}}},
-               {"amount", {{"unit", "days"}, {"amount", "10"}}},
-               {"actions", {{"view", true}, {"edit", false}, {"cancel", false}, {"approve", false}, {"deny", false}, {"bypass", false}}},
-               {"notes", json::object()}};
+  json item = {
+      {"id", l.id},
+      {"employeeId", l.person_id},
+      {"name", "Employee " + l.person_id},
+      {"start", l.start},
+      {"end", l.end},
+      {"created", l.last_changed.substr(0, 10)},
+      {"status",
+       {{"lastChanged", l.last_changed}, {"lastChangedByUserId", "1"}, {"status", l.status}}},
+      {"type", {{"id", "1"}, {"name", l.type}, {"icon", "time-off-calendar"}}},
+      {"amount", {{"unit", "days"}, {"amount", "10"}}},
+      {"actions",
+       {{"view", true},
+        {"edit", false},
+        {"cancel", false},
+        {"approve", false},
+        {"deny", false},
+        {"bypass", false}}},
+      {"notes", json::object()}};
   std::lock_guard lock(mutex_);
   auto it = leave_overrides_.find(l.id);
   if (it != leave_overrides_.end()) item.update(it->second);
@@ -182,12 +199,14 @@ void FakeBambooHr::touch(const std::string& employee_id, const std::string& when
   changed_at_[employee_id] = when;
 }
 
-void FakeBambooHr::corrupt_employee(const std::string& employee_id, const std::string& field, json value) {
+void FakeBambooHr::corrupt_employee(const std::string& employee_id, const std::string& field,
+                                    json value) {
   std::lock_guard lock(mutex_);
   employee_overrides_[employee_id][field] = std::move(value);
 }
 
-void FakeBambooHr::corrupt_leave(const std::string& request_id, const std::string& field, json value) {
+void FakeBambooHr::corrupt_leave(const std::string& request_id, const std::string& field,
+                                 json value) {
   std::lock_guard lock(mutex_);
   leave_overrides_[request_id][field] = std::move(value);
 }

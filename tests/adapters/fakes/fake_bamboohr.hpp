@@ -1,9 +1,13 @@
 // A loopback fake of the BambooHR API, as the adapter uses it:
-//   GET /api/v1/employees?fields=..&filter[status]=active&filter[ids][]=..&page[limit]=..&page[after]=..
-//       -> {"data":[{employeeId,...}], "meta":{"total", "page":{"limit","nextCursor"}}, "_links":{...}}
-//   GET /api/v1/employees/changed?since=ISO -> {"latest", "employees":{"<id>":{"id","action","lastChanged"}}}
-//   GET /api/v1/time_off/requests?start=&end= -> [{id, employeeId, name, start, end, created,
-//       status:{lastChanged, lastChangedByUserId, status}, type:{id,name,icon}, amount:{unit,amount}}]
+//   GET
+//   /api/v1/employees?fields=..&filter[status]=active&filter[ids][]=..&page[limit]=..&page[after]=..
+//       -> {"data":[{employeeId,...}], "meta":{"total", "page":{"limit","nextCursor"}},
+//       "_links":{...}}
+//   GET /api/v1/employees/changed?since=ISO -> {"latest",
+//   "employees":{"<id>":{"id","action","lastChanged"}}} GET /api/v1/time_off/requests?start=&end=
+//   -> [{id, employeeId, name, start, end, created,
+//       status:{lastChanged, lastChangedByUserId, status}, type:{id,name,icon},
+//       amount:{unit,amount}}]
 // HTTP Basic with the API key as user name; 401 otherwise. Faults via faults().
 #pragma once
 
@@ -30,7 +34,8 @@ class FakeBambooHr {
   // Marks an employee changed at `when` (ISO 8601), as /employees/changed reports it.
   void touch(const std::string& employee_id, const std::string& when);
   // Replaces one key of one employee's JSON (eg {"hireDate": 42}) to make a malformed page.
-  void corrupt_employee(const std::string& employee_id, const std::string& field, nlohmann::json value);
+  void corrupt_employee(const std::string& employee_id, const std::string& field,
+                        nlohmann::json value);
   // Replaces one key of one time-off request's JSON.
   void corrupt_leave(const std::string& request_id, const std::string& field, nlohmann::json value);
 

@@ -32,10 +32,14 @@ int main(int argc, char** argv) {
   int bamboohr_port = 18081, moodle_port = 18082, orangehrm_port = 18083;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--data") data = argv[i + 1];
-    else if (flag == "--bamboohr-port") bamboohr_port = std::atoi(argv[i + 1]);
-    else if (flag == "--moodle-port") moodle_port = std::atoi(argv[i + 1]);
-    else if (flag == "--orangehrm-port") orangehrm_port = std::atoi(argv[i + 1]);
+    if (flag == "--data")
+      data = argv[i + 1];
+    else if (flag == "--bamboohr-port")
+      bamboohr_port = std::atoi(argv[i + 1]);
+    else if (flag == "--moodle-port")
+      moodle_port = std::atoi(argv[i + 1]);
+    else if (flag == "--orangehrm-port")
+      orangehrm_port = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "mentoring-fake-hosts: unknown option %s\n", flag.c_str());
       return 2;
@@ -45,15 +49,20 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, [](int) { stop_requested = 1; });
   try {
     using namespace mentoring::fakes;
-    FakeBambooHr bamboohr(DemoData::load(data), secret_or("MENTORING_SECRET_BAMBOOHR_API_KEY", "demo-bamboohr-key"),
+    FakeBambooHr bamboohr(DemoData::load(data),
+                          secret_or("MENTORING_SECRET_BAMBOOHR_API_KEY", "demo-bamboohr-key"),
                           bamboohr_port);
-    FakeMoodle moodle(data, secret_or("MENTORING_SECRET_MOODLE_TOKEN", "demo-moodle-token"), moodle_port);
-    FakeOrangeHrm orangehrm(DemoData::load(data), "mentoring",
-                            secret_or("MENTORING_SECRET_ORANGEHRM_CLIENT_SECRET", "demo-orangehrm-secret"),
-                            orangehrm_port);
-    std::printf("BambooHR  %s  (company domain: any; API key as HTTP Basic user)\n", bamboohr.base_url().c_str());
+    FakeMoodle moodle(data, secret_or("MENTORING_SECRET_MOODLE_TOKEN", "demo-moodle-token"),
+                      moodle_port);
+    FakeOrangeHrm orangehrm(
+        DemoData::load(data), "mentoring",
+        secret_or("MENTORING_SECRET_ORANGEHRM_CLIENT_SECRET", "demo-orangehrm-secret"),
+        orangehrm_port);
+    std::printf("BambooHR  %s  (company domain: any; API key as HTTP Basic user)\n",
+                bamboohr.base_url().c_str());
     std::printf("Moodle    %s  (wstoken)\n", moodle.base_url().c_str());
-    std::printf("OrangeHRM %s  (OAuth client \"mentoring\", grant client_credentials)\n", orangehrm.base_url().c_str());
+    std::printf("OrangeHRM %s  (OAuth client \"mentoring\", grant client_credentials)\n",
+                orangehrm.base_url().c_str());
     std::printf("serving %s until Ctrl-C\n", data.c_str());
     std::fflush(stdout);
     while (!stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(200));

@@ -11,13 +11,15 @@ using nlohmann::json;
 
 namespace {
 
-json moodle_exception(const std::string& exception, const std::string& code, const std::string& message) {
+json moodle_exception(const std::string& exception, const std::string& code,
+                      const std::string& message) {
   return {{"exception", exception}, {"errorcode", code}, {"message", message}};
 }
 
 long long unix_of_date(const std::string& ymd) {
   using namespace std::chrono;
-  year_month_day day{year{std::stoi(ymd.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(ymd.substr(5, 2)))},
+  year_month_day day{year{std::stoi(ymd.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(ymd.substr(5, 2)))},
                      std::chrono::day{static_cast<unsigned>(std::stoi(ymd.substr(8, 2)))}};
   return duration_cast<seconds>(sys_days{day}.time_since_epoch()).count() + 10 * 3600;
 }
@@ -25,8 +27,11 @@ long long unix_of_date(const std::string& ymd) {
 }  // namespace
 
 const std::map<std::string, long long>& FakeMoodle::course_ids() {
-  static const std::map<std::string, long long> ids = {
-      {"MENTOR-101", 12}, {"RTW-PAIR-01", 13}, {"FIRE-SAFETY", 20}, {"GDPR-2026", 21}, {"MANUAL-HANDLING", 22}};
+  static const std::map<std::string, long long> ids = {{"MENTOR-101", 12},
+                                                       {"RTW-PAIR-01", 13},
+                                                       {"FIRE-SAFETY", 20},
+                                                       {"GDPR-2026", 21},
+                                                       {"MANUAL-HANDLING", 22}};
   return ids;
 }
 
@@ -46,9 +51,13 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
     std::string cell;
     bool quoted = false;
     for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) { cells.push_back(cell); cell.clear(); }
-      else if (c != '\r') cell.push_back(c);
+      if (c == '"')
+        quoted = !quoted;
+      else if (c == ',' && !quoted) {
+        cells.push_back(cell);
+        cell.clear();
+      } else if (c != '\r')
+        cell.push_back(c);
     }
     cells.push_back(cell);
     if (cells.size() < 4 || !course_ids().contains(cells[1])) continue;
@@ -56,10 +65,11 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
     completed_[key] = std::max(completed_[key], unix_of_date(cells[3]));
   }
 
-  server_.http().set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  server_.http().set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     json answer;
     if (req.get_param_value("moodlewsrestformat") != "json") {
@@ -67,7 +77,8 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
       return;
     }
     if (req.get_param_value("wstoken") != token_) {
-      answer = moodle_exception("moodle_exception", "invalidtoken", "Invalid token - token not found");
+      answer =
+          moodle_exception("moodle_exception", "invalidtoken", "Invalid token - token not found");
     } else {
       answer = call(req.get_param_value("wsfunction"), req);
     }
@@ -79,13 +90,18 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
 }
 
 json FakeMoodle::call(const std::string& function, const httplib::Request& req) {
-  static const std::vector<std::string> functions = {
-      "core_webservice_get_site_info", "core_enrol_get_enrolled_users", "core_completion_get_course_completion_status",
-      "core_user_get_users_by_field",  "enrol_manual_enrol_users",      "core_calendar_create_calendar_events"};
+  static const std::vector<std::string> functions = {"core_webservice_get_site_info",
+                                                     "core_enrol_get_enrolled_users",
+                                                     "core_completion_get_course_completion_status",
+                                                     "core_user_get_users_by_field",
+                                                     "enrol_manual_enrol_users",
+                                                     "core_calendar_create_calendar_events"};
   {
     std::lock_guard lock(mutex_);
-    if (disabled_.contains(function) || std::find(functions.begin(), functions.end(), function) == functions.end()) {
-      return moodle_exception("webservice_access_exception", "accessexception", "Access control exception");
+    if (disabled_.contains(function) ||
+        std::find(functions.begin(), functions.end(), function) == functions.end()) {
+      return moodle_exception("webservice_access_exception", "accessexception",
+                              "Access control exception");
     }
   }
   auto param = [&](const std::string& name) { return req.get_param_value(name); };
@@ -95,13 +111,18 @@ json FakeMoodle::call(const std::string& function, const httplib::Request& req) 
     for (const auto& f : functions) {
       if (!disabled_.contains(f)) list.push_back({{"name", f}, {"version", "2024042200"}});
     }
-    return {{"sitename", "Northwind Learning"}, {"username", "wsuser"}, {"userid", 2}, {"functions", list}};
+    return {{"sitename", "Northwind Learning"},
+            {"username", "wsuser"},
+            {"userid", 2},
+            {"functions", list}};
   }
   if (function == "core_enrol_get_enrolled_users") {
     long long course = std::stoll(param("courseid").empty() ? "0" : param("courseid"));
     bool known = false;
     for (const auto& [code, id] : course_ids()) known = known || id == course;
-    if (!known) return moodle_exception("dml_missing_record_exception", "invalidrecord", "Can't find data record in database table course.");
+    if (!known)
+      return moodle_exception("dml_missing_record_exception", "invalidrecord",
+                              "Can't find data record in database table course.");
     long long from = 0, number = 0;
     for (int i = 0; i < 2; ++i) {
       std::string name = param("options[" + std::to_string(i) + "][name]");
@@ -110,11 +131,18 @@ json FakeMoodle::call(const std::string& function, const httplib::Request& req) 
       if (name == "limitnumber") number = std::stoll(value);
     }
     json out = json::array();
-    for (long long i = from; i < static_cast<long long>(users_.size()) && (number == 0 || i < from + number); ++i) {
+    for (long long i = from;
+         i < static_cast<long long>(users_.size()) && (number == 0 || i < from + number); ++i) {
       const User& u = users_[i];
-      out.push_back({{"id", u.id}, {"username", u.username}, {"firstname", u.firstname}, {"lastname", u.lastname},
-                     {"fullname", u.firstname + " " + u.lastname}, {"email", u.email}, {"idnumber", u.idnumber},
-                     {"roles", json::array({{{"roleid", 5}, {"name", ""}, {"shortname", "student"}}})}});
+      out.push_back(
+          {{"id", u.id},
+           {"username", u.username},
+           {"firstname", u.firstname},
+           {"lastname", u.lastname},
+           {"fullname", u.firstname + " " + u.lastname},
+           {"email", u.email},
+           {"idnumber", u.idnumber},
+           {"roles", json::array({{{"roleid", 5}, {"name", ""}, {"shortname", "student"}}})}});
     }
     return out;
   }
@@ -126,38 +154,56 @@ json FakeMoodle::call(const std::string& function, const httplib::Request& req) 
     const User& u = users_[user_id - 2];
     {
       std::lock_guard lock(mutex_);
-      if (corrupt_.contains(user_id)) return {{"completionstatus", {{"completed", "yes"}}}, {"warnings", json::array()}};
+      if (corrupt_.contains(user_id))
+        return {{"completionstatus", {{"completed", "yes"}}}, {"warnings", json::array()}};
     }
     auto it = completed_.find({u.idnumber, course});
     bool done = it != completed_.end();
-    json criterion = {{"type", 4}, {"title", "Activity completion"}, {"status", done ? "Yes" : "No"},
-                      {"complete", done}, {"timecompleted", done ? json(it->second) : json(nullptr)},
-                      {"details", {{"type", "Activity completion"}, {"criteria", "Mentor training day"}, {"requirement", "Marking yourself complete"}, {"status", ""}}}};
-    return {{"completionstatus", {{"completed", done}, {"aggregation", 1}, {"completions", json::array({criterion})}}},
+    json criterion = {{"type", 4},
+                      {"title", "Activity completion"},
+                      {"status", done ? "Yes" : "No"},
+                      {"complete", done},
+                      {"timecompleted", done ? json(it->second) : json(nullptr)},
+                      {"details",
+                       {{"type", "Activity completion"},
+                        {"criteria", "Mentor training day"},
+                        {"requirement", "Marking yourself complete"},
+                        {"status", ""}}}};
+    return {{"completionstatus",
+             {{"completed", done}, {"aggregation", 1}, {"completions", json::array({criterion})}}},
             {"warnings", json::array()}};
   }
   if (function == "core_user_get_users_by_field") {
     std::string field = param("field"), value = param("values[0]");
     json out = json::array();
     for (const auto& u : users_) {
-      bool match = (field == "idnumber" && u.idnumber == value) || (field == "email" && u.email == value) ||
-                   (field == "username" && u.username == value) || (field == "id" && std::to_string(u.id) == value);
-      if (match) out.push_back({{"id", u.id}, {"idnumber", u.idnumber}, {"email", u.email}, {"username", u.username}});
+      bool match = (field == "idnumber" && u.idnumber == value) ||
+                   (field == "email" && u.email == value) ||
+                   (field == "username" && u.username == value) ||
+                   (field == "id" && std::to_string(u.id) == value);
+      if (match)
+        out.push_back(
+            {{"id", u.id}, {"idnumber", u.idnumber}, {"email", u.email}, {"username", u.username}});
     }
     return out;
   }
   if (function == "enrol_manual_enrol_users") {
     std::lock_guard lock(mutex_);
-    enrolments_.push_back({{"roleid", param("enrolments[0][roleid]")}, {"userid", param("enrolments[0][userid]")},
+    enrolments_.push_back({{"roleid", param("enrolments[0][roleid]")},
+                           {"userid", param("enrolments[0][userid]")},
                            {"courseid", param("enrolments[0][courseid]")}});
     return nullptr;  // Moodle answers null on success
   }
   // core_calendar_create_calendar_events
   std::lock_guard lock(mutex_);
-  json event = {{"id", 100 + events_.size()}, {"name", param("events[0][name]")},
-                {"description", param("events[0][description]")}, {"eventtype", param("events[0][eventtype]")},
+  json event = {{"id", 100 + events_.size()},
+                {"name", param("events[0][name]")},
+                {"description", param("events[0][description]")},
+                {"eventtype", param("events[0][eventtype]")},
                 {"timestart", std::stoll(param("events[0][timestart]"))},
-                {"timeduration", std::stoll(param("events[0][timeduration]").empty() ? "0" : param("events[0][timeduration]"))}};
+                {"timeduration", std::stoll(param("events[0][timeduration]").empty()
+                                                ? "0"
+                                                : param("events[0][timeduration]"))}};
   events_.push_back(event);
   return {{"events", json::array({event})}, {"warnings", json::array()}};
 }

@@ -53,7 +53,8 @@ class FakeMoodle {
   };
   std::string token_;
   std::vector<User> users_;
-  std::map<std::pair<std::string, long long>, long long> completed_;  // (idnumber, course id) -> unix time
+  std::map<std::pair<std::string, long long>, long long>
+      completed_;  // (idnumber, course id) -> unix time
   mutable std::mutex mutex_;
   std::set<std::string> disabled_;
   std::set<long long> corrupt_;

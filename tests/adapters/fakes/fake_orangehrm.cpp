@@ -15,16 +15,19 @@ void answer_json(httplib::Response& response, const json& body, int status = 200
   response.set_content(body.dump(), "application/json");
 }
 
-void oauth_error(httplib::Response& response, int status, const std::string& code, const std::string& text) {
+void oauth_error(httplib::Response& response, int status, const std::string& code,
+                 const std::string& text) {
   answer_json(response, {{"error", code}, {"error_description", text}, {"message", text}}, status);
 }
 
 void api_error(httplib::Response& response, int status, const std::string& message) {
-  answer_json(response, {{"error", {{"status", std::to_string(status)}, {"message", message}}}}, status);
+  answer_json(response, {{"error", {{"status", std::to_string(status)}, {"message", message}}}},
+              status);
 }
 
 // limit and offset as OrangeHRM validates them: non-negative integers.
-bool paging(const httplib::Request& request, httplib::Response& response, std::size_t& limit, std::size_t& offset) {
+bool paging(const httplib::Request& request, httplib::Response& response, std::size_t& limit,
+            std::size_t& offset) {
   try {
     limit = request.has_param("limit") ? std::stoul(request.get_param_value("limit")) : 50;
     offset = request.has_param("offset") ? std::stoul(request.get_param_value("offset")) : 0;
@@ -44,7 +47,8 @@ int FakeOrangeHrm::status_of(const DemoLeave& leave) {
   return leave.end < "2026-01-01" ? 3 : 2;  // approved: taken once over, else scheduled
 }
 
-FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string client_secret, int port)
+FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string client_secret,
+                             int port)
     : data_(std::move(data)),
       client_id_(std::move(client_id)),
       client_secret_(std::move(client_secret)),
@@ -63,11 +67,13 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
   http.Post(std::string(kPrefix) + "/oauth2/token",
             [this](const httplib::Request& req, httplib::Response& res) { token(req, res); });
 
-  http.Get(std::string(kPrefix) + "/api/v2/pim/employees", [this](const httplib::Request& req, httplib::Response& res) {
+  http.Get(std::string(kPrefix) + "/api/v2/pim/employees", [this](const httplib::Request& req,
+                                                                  httplib::Response& res) {
     if (!bearer_ok(req, res)) return;
     std::size_t limit = 0, offset = 0;
     if (!paging(req, res, limit, offset)) return;
-    std::string include = req.has_param("includeEmployees") ? req.get_param_value("includeEmployees") : "onlyCurrent";
+    std::string include =
+        req.has_param("includeEmployees") ? req.get_param_value("includeEmployees") : "onlyCurrent";
     std::vector<std::size_t> selection;
     if (include == "onlyCurrent") {
       selection = current_;
@@ -81,7 +87,9 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
     std::size_t to = limit == 0 ? selection.size() : std::min(selection.size(), offset + limit);
     json items = json::array();
     for (std::size_t i = offset; i < to; ++i) items.push_back(employee_json(selection[i]));
-    answer_json(res, {{"data", std::move(items)}, {"meta", {{"total", selection.size()}}}, {"rels", json::array()}});
+    answer_json(res, {{"data", std::move(items)},
+                      {"meta", {{"total", selection.size()}}},
+                      {"rels", json::array()}});
   });
 
   http.Get(std::string(kPrefix) + R"(/api/v2/pim/employees/(\d+)/contact-details)",
@@ -93,9 +101,13 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
                return;
              }
              const DemoPerson& p = data_.people[number - 1];
-             answer_json(res, {{"data", {{"empNumber", number}, {"workEmail", p.email.empty() ? json(nullptr) : json(p.email)},
-                                         {"otherEmail", nullptr}, {"workTelephone", nullptr}}},
-                               {"meta", {{"empNumber", number}}}, {"rels", json::array()}});
+             answer_json(res, {{"data",
+                                {{"empNumber", number},
+                                 {"workEmail", p.email.empty() ? json(nullptr) : json(p.email)},
+                                 {"otherEmail", nullptr},
+                                 {"workTelephone", nullptr}}},
+                               {"meta", {{"empNumber", number}}},
+                               {"rels", json::array()}});
            });
 
   http.Get(std::string(kPrefix) + "/api/v2/leave/employees/leave-requests",
@@ -118,9 +130,11 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
              for (std::size_t i = 0; i < req.get_param_value_count("statuses[]"); ++i) {
                statuses.insert(std::stoi(req.get_param_value("statuses[]", i)));
              }
-             if (statuses.empty()) statuses.insert(1);  // OrangeHRM's default: Pending Approval only
-             std::string include = req.has_param("includeEmployees") ? req.get_param_value("includeEmployees")
-                                                                     : "onlyCurrent";
+             if (statuses.empty())
+               statuses.insert(1);  // OrangeHRM's default: Pending Approval only
+             std::string include = req.has_param("includeEmployees")
+                                       ? req.get_param_value("includeEmployees")
+                                       : "onlyCurrent";
              std::vector<std::size_t> selection;
              for (std::size_t i = 0; i < data_.leave.size(); ++i) {
                const DemoLeave& l = data_.leave[i];
@@ -132,10 +146,13 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
                if (include == "onlyPast" && current) continue;
                selection.push_back(i);
              }
-             std::size_t end = limit == 0 ? selection.size() : std::min(selection.size(), offset + limit);
+             std::size_t end =
+                 limit == 0 ? selection.size() : std::min(selection.size(), offset + limit);
              json items = json::array();
              for (std::size_t i = offset; i < end; ++i) items.push_back(leave_json(selection[i]));
-             answer_json(res, {{"data", std::move(items)}, {"meta", {{"total", selection.size()}}}, {"rels", json::array()}});
+             answer_json(res, {{"data", std::move(items)},
+                               {"meta", {{"total", selection.size()}}},
+                               {"rels", json::array()}});
            });
   server_.start();
 }
@@ -145,10 +162,12 @@ void FakeOrangeHrm::token(const httplib::Request& req, httplib::Response& res) {
   ++token_requests_;
   std::string grant = req.get_param_value("grant_type");
   if (!grants_.contains(grant)) {
-    oauth_error(res, 400, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+    oauth_error(res, 400, "unsupported_grant_type",
+                "The authorization grant type is not supported by the authorization server.");
     return;
   }
-  if (req.get_param_value("client_id") != client_id_ || req.get_param_value("client_secret") != client_secret_) {
+  if (req.get_param_value("client_id") != client_id_ ||
+      req.get_param_value("client_secret") != client_secret_) {
     oauth_error(res, 401, "invalid_client", "Client authentication failed");
     return;
   }
@@ -164,7 +183,8 @@ void FakeOrangeHrm::token(const httplib::Request& req, httplib::Response& res) {
     refresh_tokens_.insert(rotated);
     answer["refresh_token"] = rotated;
   } else if (grant == "password") {
-    if (req.get_param_value("username") != api_user_ || req.get_param_value("password") != api_password_) {
+    if (req.get_param_value("username") != api_user_ ||
+        req.get_param_value("password") != api_password_) {
       oauth_error(res, 400, "invalid_grant", "The user credentials were incorrect.");
       return;
     }
@@ -179,7 +199,8 @@ bool FakeOrangeHrm::bearer_ok(const httplib::Request& request, httplib::Response
   std::string header = request.get_header_value("Authorization");
   std::lock_guard lock(mutex_);
   if (header.rfind("Bearer ", 0) == 0 && access_tokens_.contains(header.substr(7))) return true;
-  oauth_error(response, 401, "access_denied", "The resource owner or authorization server denied the request.");
+  oauth_error(response, 401, "access_denied",
+              "The resource owner or authorization server denied the request.");
   return false;
 }
 
@@ -227,7 +248,9 @@ json FakeOrangeHrm::employee_json(std::size_t index) const {
   auto manager = emp_number_of_.find(p.manager_id);
   if (manager != emp_number_of_.end()) {
     const DemoPerson& m = data_.people[manager->second - 1];
-    supervisors.push_back({{"empNumber", manager->second}, {"lastName", m.last_name}, {"firstName", m.first_name},
+    supervisors.push_back({{"empNumber", manager->second},
+                           {"lastName", m.last_name},
+                           {"firstName", m.first_name},
                            {"middleName", ""}});
   }
   int number = static_cast<int>(index + 1);
@@ -255,20 +278,29 @@ json FakeOrangeHrm::leave_json(std::size_t index) const {
   int number = emp_number_of_.at(l.person_id);
   const DemoPerson& p = data_.people[number - 1];
   int id = static_cast<int>(index + 1);
-  json item = {{"id", id},
-               {"dates", {{"fromDate", l.start}, {"toDate", l.end}, {"durationType", {{"id", 1}, {"type", "full_day"}}},
-                          {"startTime", nullptr}, {"endTime", nullptr}}},
-               {"noOfDays", 10},
-               {"leaveBalances", json::array()},
-               {"multiPeriod", false},
-               {"leaveBreakdown", {{{"id", status}, {"name", names.at(status)}, {"lengthDays", 10}}}},
-               {"allowedActions", json::array()},
-               {"hasMultipleStatus", false},
-               {"employee", {{"empNumber", number}, {"lastName", p.last_name}, {"firstName", p.first_name},
-                             {"middleName", ""}, {"employeeId", p.id},
-                             {"terminationId", p.termination_date.empty() ? json(nullptr) : json(number)}}},
-               {"leaveType", {{"id", 1}, {"name", l.type}, {"deleted", false}}},
-               {"lastComment", nullptr}};
+  json item = {
+      {"id", id},
+      {"dates",
+       {{"fromDate", l.start},
+        {"toDate", l.end},
+        {"durationType", {{"id", 1}, {"type", "full_day"}}},
+        {"startTime", nullptr},
+        {"endTime", nullptr}}},
+      {"noOfDays", 10},
+      {"leaveBalances", json::array()},
+      {"multiPeriod", false},
+      {"leaveBreakdown", {{{"id", status}, {"name", names.at(status)}, {"lengthDays", 10}}}},
+      {"allowedActions", json::array()},
+      {"hasMultipleStatus", false},
+      {"employee",
+       {{"empNumber", number},
+        {"lastName", p.last_name},
+        {"firstName", p.first_name},
+        {"middleName", ""},
+        {"employeeId", p.id},
+        {"terminationId", p.termination_date.empty() ? json(nullptr) : json(number)}}},
+      {"leaveType", {{"id", 1}, {"name", l.type}, {"deleted", false}}},
+      {"lastComment", nullptr}};
   std::lock_guard lock(mutex_);
   auto it = leave_overrides_.find(id);
   if (it != leave_overrides_.end()) item.update(it->second);

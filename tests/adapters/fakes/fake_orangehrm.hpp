@@ -4,10 +4,12 @@
 //        client_secret[, refresh_token | username, password]
 //        -> {"token_type":"Bearer","expires_in":N,"access_token":"..","refresh_token":".."}
 //        refresh tokens rotate: each use revokes the old one. OAuth errors as
-//        league/oauth2-server writes them: {"error":"invalid_client","error_description","message"}.
+//        league/oauth2-server writes them:
+//        {"error":"invalid_client","error_description","message"}.
 //   GET /api/v2/pim/employees?model=detailed&includeEmployees=&limit=&offset=
 //   GET /api/v2/pim/employees/{empNumber}/contact-details
-//   GET /api/v2/leave/employees/leave-requests?fromDate=&toDate=&statuses[]=&includeEmployees=&limit=&offset=
+//   GET
+//   /api/v2/leave/employees/leave-requests?fromDate=&toDate=&statuses[]=&includeEmployees=&limit=&offset=
 //        -> {"data":[...], "meta":{"total":N}, "rels":[]}
 // API errors: {"error":{"status":"422","message":"Invalid Parameter"}}; a bad
 // bearer token: 401 {"error":"access_denied",...}. Faults via faults().
@@ -68,9 +70,9 @@ class FakeOrangeHrm {
 
   DemoData data_;
   std::string client_id_, client_secret_;
-  std::vector<std::size_t> current_;               // indexes of current employees
-  std::map<std::string, int> emp_number_of_;       // demo id -> empNumber
-  mutable std::mutex mutex_;                        // guards everything below
+  std::vector<std::size_t> current_;          // indexes of current employees
+  std::map<std::string, int> emp_number_of_;  // demo id -> empNumber
+  mutable std::mutex mutex_;                  // guards everything below
   std::set<std::string> access_tokens_, refresh_tokens_, grants_;
   int token_lifetime_s_ = 3600;
   int next_token_ = 1;

@@ -26,21 +26,25 @@ bool FaultPlan::apply(const httplib::Request&, httplib::Response& response) {
     --throttle_;
     response.status = 429;
     response.set_header("Retry-After", std::to_string(retry_after_s_));
-    response.set_content(R"({"error":{"code":429,"message":"Over rate limit, please try again later"}})",
-                         "application/json");
+    response.set_content(
+        R"({"error":{"code":429,"message":"Over rate limit, please try again later"}})",
+        "application/json");
     return true;
   }
   if (html_ > 0) {
     --html_;
     response.status = html_status_;
-    response.set_content("<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>",
-                         "text/html");
+    response.set_content(
+        "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign "
+        "in</body></html>",
+        "text/html");
     return true;
   }
   if (fail_ > 0) {
     --fail_;
     response.status = 500;
-    response.set_content(R"({"error":{"code":500,"message":"Internal error"}})", "application/json");
+    response.set_content(R"({"error":{"code":500,"message":"Internal error"}})",
+                         "application/json");
     return true;
   }
   return false;
@@ -51,7 +55,8 @@ std::string base64(const std::string& bytes) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+    unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
                  static_cast<unsigned char>(bytes[i + 2]);
     for (int shift : {18, 12, 6, 0}) out.push_back(alphabet[(n >> shift) & 63]);
   }

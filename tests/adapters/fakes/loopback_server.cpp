@@ -14,7 +14,9 @@ LoopbackServer::LoopbackServer(int port) : requested_port_(port) {
   server_.set_tcp_nodelay(true);
 }
 
-LoopbackServer::~LoopbackServer() { stop(); }
+LoopbackServer::~LoopbackServer() {
+  stop();
+}
 
 void LoopbackServer::start() {
   if (requested_port_ == 0) {

@@ -20,7 +20,8 @@ class MoodleTest : public ::testing::Test {
  protected:
   void SetUp() override {
     storage_ = std::filesystem::temp_directory_path() /
-               ("moodle-test-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+               ("moodle-test-" +
+                std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     std::filesystem::remove_all(storage_);
     std::filesystem::create_directories(storage_);
   }
@@ -34,18 +35,18 @@ class MoodleTest : public ::testing::Test {
                     {{"base_url", fake_.base_url()},
                      {"course_completions", {{"courses", {{"MENTOR-101", 12}}}}}}}};
     return std::make_unique<moodle::MoodleAdapter>(
-        config.dump(),
-        moodle::Services{[this](const std::string& r) { return host_.http(r); },
-                         [](const std::string& name) -> std::optional<std::string> {
-                           if (name == "MOODLE_TOKEN") return "token-1";
-                           return std::nullopt;
-                         },
-                         [] { return TestHost::kNowMs; }, [](std::string_view) {},
-                         [this] { return storage_.string(); }});
+        config.dump(), moodle::Services{[this](const std::string& r) { return host_.http(r); },
+                                        [](const std::string& name) -> std::optional<std::string> {
+                                          if (name == "MOODLE_TOKEN") return "token-1";
+                                          return std::nullopt;
+                                        },
+                                        [] { return TestHost::kNowMs; }, [](std::string_view) {},
+                                        [this] { return storage_.string(); }});
   }
 
   json push(moodle::MoodleAdapter& adapter, const json& action) {
-    return json::parse(adapter.call("push", json{{"actions", json::array({action})}}.dump()))["results"][0];
+    return json::parse(
+        adapter.call("push", json{{"actions", json::array({action})}}.dump()))["results"][0];
   }
 
   static json calendar_event() {

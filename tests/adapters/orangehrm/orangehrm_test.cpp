@@ -24,9 +24,10 @@ namespace {
 class OrangeHrmTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage_ = std::filesystem::temp_directory_path() /
-               ("orangehrm-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    storage_ =
+        std::filesystem::temp_directory_path() /
+        ("orangehrm-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(storage_);
     std::filesystem::create_directories(storage_);
     secrets_["ORANGEHRM_CLIENT_SECRET"] = "client-secret-789";
@@ -38,10 +39,15 @@ class OrangeHrmTest : public ::testing::Test {
                      {"client_id", "mentoring"},
                      {"grant", "client_credentials"},
                      {"people", {{"page_size", 100}}},
-                     {"leave", {{"from", "2018-01-01"}, {"page_size", 100},
-                                {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}};
+                     {"leave",
+                      {{"from", "2018-01-01"},
+                       {"page_size", 100},
+                       {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}};
     settings.update(extra_settings);
-    json config = {{"organisation", "northwind"}, {"name", "hr"}, {"base_dir", "/tmp"}, {"settings", settings}};
+    json config = {{"organisation", "northwind"},
+                   {"name", "hr"},
+                   {"base_dir", "/tmp"},
+                   {"settings", settings}};
     return std::make_unique<orangehrm::OrangeHrmAdapter>(
         config.dump(),
         orangehrm::Services{[this](const std::string& r) { return host_.http(r); },
@@ -58,7 +64,8 @@ class OrangeHrmTest : public ::testing::Test {
     std::vector<json> records;
     json cursor = nullptr;
     for (int page = 0; page < 1000; ++page) {
-      json answer = json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
+      json answer =
+          json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
       EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
       for (auto& r : answer["records"]) records.push_back(r);
       cursor = answer["next_cursor"];
@@ -92,7 +99,8 @@ json pull(orangehrm::OrangeHrmAdapter& adapter, const std::string& stream) {
 TEST_F(OrangeHrmTest, SupervisorIsTheManagerAndEmployeeIdAnAttribute) {
   auto adapter = make();
   std::map<std::string, json> by_employee_id;
-  for (auto& person : pull_all(*adapter, "people")) by_employee_id[person["attributes"]["employee_id"]] = person;
+  for (auto& person : pull_all(*adapter, "people"))
+    by_employee_id[person["attributes"]["employee_id"]] = person;
   ASSERT_TRUE(by_employee_id.contains("E1002"));
   const json& oliver = by_employee_id["E1002"];
   EXPECT_EQ(oliver["name"], "Oliver Cooper");
@@ -114,7 +122,8 @@ TEST_F(OrangeHrmTest, LeaveStatusesMapFromTheLeaveBreakdown) {
   std::map<std::string, std::string> status_by_id;
   for (auto& leave : pull_all(*adapter, "leave")) status_by_id[leave["id"]] = leave["status"];
   const auto& demo = fake_.data().leave;
-  std::map<int, std::string> expected = {{-1, "denied"}, {0, "cancelled"}, {1, "requested"}, {2, "approved"}, {3, "approved"}};
+  std::map<int, std::string> expected = {
+      {-1, "denied"}, {0, "cancelled"}, {1, "requested"}, {2, "approved"}, {3, "approved"}};
   std::set<int> seen;
   for (std::size_t i = 0; i < demo.size(); ++i) {
     if (demo[i].type == "Annual Leave") continue;
@@ -122,14 +131,17 @@ TEST_F(OrangeHrmTest, LeaveStatusesMapFromTheLeaveBreakdown) {
     seen.insert(theirs);
     EXPECT_EQ(status_by_id[std::to_string(i + 1)], expected[theirs]) << "request " << i + 1;
   }
-  EXPECT_TRUE(seen.contains(0) && seen.contains(2) && seen.contains(3)) << "the demo covers the main statuses";
+  EXPECT_TRUE(seen.contains(0) && seen.contains(2) && seen.contains(3))
+      << "the demo covers the main statuses";
 }
 
 TEST_F(OrangeHrmTest, PartlyCancelledLeaveStillStands) {
-  fake_.corrupt_leave(2, "leaveBreakdown", json::array({{{"id", 0}, {"name", "Cancelled"}, {"lengthDays", 2}},
-                                                        {{"id", 3}, {"name", "Taken"}, {"lengthDays", 5}}}));
+  fake_.corrupt_leave(2, "leaveBreakdown",
+                      json::array({{{"id", 0}, {"name", "Cancelled"}, {"lengthDays", 2}},
+                                   {{"id", 3}, {"name", "Taken"}, {"lengthDays", 5}}}));
   fake_.corrupt_leave(2, "hasMultipleStatus", true);
-  fake_.corrupt_leave(3, "leaveBreakdown", json::array({{{"name", "Pending Approval"}, {"lengthDays", 5}}}));
+  fake_.corrupt_leave(3, "leaveBreakdown",
+                      json::array({{{"name", "Pending Approval"}, {"lengthDays", 5}}}));
   auto adapter = make();
   std::map<std::string, std::string> status_by_id;
   for (auto& leave : pull_all(*adapter, "leave")) status_by_id[leave["id"]] = leave["status"];
@@ -138,9 +150,13 @@ TEST_F(OrangeHrmTest, PartlyCancelledLeaveStillStands) {
 }
 
 TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsAProblemNamingTheField) {
-  fake_.corrupt_leave(2, "leaveBreakdown", json::array({{{"id", 4}, {"name", "Weekend"}, {"lengthDays", 2}}}));
-  auto adapter = make({{"leave", {{"from", "2018-01-01"}, {"page_size", 500},
-                                  {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}});
+  fake_.corrupt_leave(2, "leaveBreakdown",
+                      json::array({{{"id", 4}, {"name", "Weekend"}, {"lengthDays", 2}}}));
+  auto adapter =
+      make({{"leave",
+             {{"from", "2018-01-01"},
+              {"page_size", 500},
+              {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}});
   json answer = pull(*adapter, "leave");
   ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
   EXPECT_EQ(answer["problems"][0]["field"], "leaveBreakdown");
@@ -194,7 +210,8 @@ TEST_F(OrangeHrmTest, RefusedRefreshTokenSaysToSignInAgain) {
   std::string message = message_of([&] { pull(*adapter, "people"); });
   EXPECT_NE(message.find("invalid_grant"), std::string::npos) << message;
   EXPECT_NE(message.find("ORANGEHRM_REFRESH_TOKEN"), std::string::npos) << message;
-  EXPECT_EQ(message.find("rt-never-issued"), std::string::npos) << "never the token itself: " << message;
+  EXPECT_EQ(message.find("rt-never-issued"), std::string::npos)
+      << "never the token itself: " << message;
   json check = json::parse(adapter->call("check", "{}"));
   EXPECT_TRUE(check["capabilities"][0]["reachable"].get<bool>());
   EXPECT_FALSE(check["capabilities"][0]["authenticated"].get<bool>());
@@ -215,7 +232,8 @@ TEST_F(OrangeHrmTest, GrantTheServerDoesNotAllowIsNamed) {
   auto adapter = make();
   std::string message = message_of([&] { pull(*adapter, "people"); });
   EXPECT_NE(message.find("unsupported_grant_type"), std::string::npos) << message;
-  EXPECT_NE(message.find("\"grant\""), std::string::npos) << "says which setting to change: " << message;
+  EXPECT_NE(message.find("\"grant\""), std::string::npos)
+      << "says which setting to change: " << message;
 }
 
 TEST_F(OrangeHrmTest, MissingSecretIsNamedByCheckAndPull) {
@@ -223,7 +241,8 @@ TEST_F(OrangeHrmTest, MissingSecretIsNamedByCheckAndPull) {
   auto adapter = make();
   json check = json::parse(adapter->call("check", "{}"));
   EXPECT_FALSE(check["ok"].get<bool>());
-  EXPECT_NE(check["capabilities"][0]["message"].get<std::string>().find("MENTORING_SECRET_ORANGEHRM_CLIENT_SECRET"),
+  EXPECT_NE(check["capabilities"][0]["message"].get<std::string>().find(
+                "MENTORING_SECRET_ORANGEHRM_CLIENT_SECRET"),
             std::string::npos)
       << check.dump(1);
   std::string message = message_of([&] { pull(*adapter, "people"); });
@@ -239,12 +258,16 @@ TEST_F(OrangeHrmTest, CheckTellsPerCapabilityWhatThisUserMayNotRead) {
   json people = check["capabilities"][0], leave = check["capabilities"][1];
   EXPECT_EQ(people["name"], "read_people");
   EXPECT_TRUE(people["permitted"].get<bool>()) << people.dump();
-  EXPECT_NE(people["message"].get<std::string>().find("visible to this API user"), std::string::npos);
+  EXPECT_NE(people["message"].get<std::string>().find("visible to this API user"),
+            std::string::npos);
   EXPECT_EQ(leave["name"], "read_leave");
   EXPECT_TRUE(leave["authenticated"].get<bool>());
   EXPECT_FALSE(leave["permitted"].get<bool>());
-  EXPECT_NE(leave["message"].get<std::string>().find("Admin role"), std::string::npos) << leave.dump();
-  EXPECT_NE(leave["message"].get<std::string>().find("OrangeHRM: \"Unauthorized\""), std::string::npos) << leave.dump();
+  EXPECT_NE(leave["message"].get<std::string>().find("Admin role"), std::string::npos)
+      << leave.dump();
+  EXPECT_NE(leave["message"].get<std::string>().find("OrangeHRM: \"Unauthorized\""),
+            std::string::npos)
+      << leave.dump();
 }
 
 TEST_F(OrangeHrmTest, CursorOfAnotherAdapterIsRefused) {

@@ -26,8 +26,10 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int kPageSize = 10000;
-const char* const kTypes[] = {"maternity", "paternity", "adoption", "carers", "fostering", "secondment"};
-const char* const kDepartments[] = {"Midwifery", "Radiology", "Pharmacy", "Finance", "IT", "Estates"};
+const char* const kTypes[] = {"maternity", "paternity", "adoption",
+                              "carers",    "fostering", "secondment"};
+const char* const kDepartments[] = {"Midwifery", "Radiology", "Pharmacy",
+                                    "Finance",   "IT",        "Estates"};
 
 // Deterministic record fields, shared by both modes.
 struct PersonRow {
@@ -75,7 +77,8 @@ std::string people_page(long from, long to) {
     out += r.name;
     out += R"(","email":")";
     out += r.email;
-    out += i == 0 ? std::string(R"(","manager_id":null)") : std::string(R"(","manager_id":")") + r.manager + '"';
+    out += i == 0 ? std::string(R"(","manager_id":null)")
+                  : std::string(R"(","manager_id":")") + r.manager + '"';
     out += R"(,"department":")";
     out += r.department;
     out += R"(","start_date":")";
@@ -91,9 +94,10 @@ std::string leave_page(long from, long to, long people) {
   for (long j = from; j < to; ++j) {
     LeaveRow r = leave_row(j, people);
     if (j != from) out += ',';
-    for (const char* part : std::initializer_list<const char*>{R"({"id":")", r.id, R"(","person_id":")", r.person, R"(","type":")", r.type,
-                             R"(","start":")", r.start, R"(","expected_end":")", r.end, R"(","status":")",
-                             r.status, R"(","last_changed":")", r.changed, R"("})"}) {
+    for (const char* part : std::initializer_list<const char*>{
+             R"({"id":")", r.id, R"(","person_id":")", r.person, R"(","type":")", r.type,
+             R"(","start":")", r.start, R"(","expected_end":")", r.end, R"(","status":")", r.status,
+             R"(","last_changed":")", r.changed, R"("})"}) {
       out += part;
     }
   }
@@ -118,7 +122,8 @@ double run_plugin(long people, long leave, const std::filesystem::path& dir) {
     json in = json::parse(input);
     if (command == "push") {
       json results = json::array();
-      for (const auto& a : in["actions"]) results.push_back({{"idempotency_key", a["idempotency_key"]}, {"status", "done"}});
+      for (const auto& a : in["actions"])
+        results.push_back({{"idempotency_key", a["idempotency_key"]}, {"status", "done"}});
       return json{{"results", results}}.dump();
     }
     std::string stream = in["stream"];
@@ -126,26 +131,33 @@ double run_plugin(long people, long leave, const std::filesystem::path& dir) {
     long from = in["cursor"].is_string() ? std::stol(in["cursor"].get<std::string>()) : 0;
     long to = std::min(total, from + kPageSize);
     std::string page = stream == "people" ? people_page(from, to) : leave_page(from, to, people);
-    page += R"(],"next_cursor":")" + std::to_string(to) + R"(","more":)" + (to < total ? "true" : "false") + "}";
+    page += R"(],"next_cursor":")" + std::to_string(to) + R"(","more":)" +
+            (to < total ? "true" : "false") + "}";
     return page;
   };
   host.add_adapter("hr", {"read_people", "read_leave", "write_actions"}, handler);
-  json programme = mentoring::schema::parse_file(std::string(PROGRAMMES_DIR) + "/return-to-work.json");
+  json programme =
+      mentoring::schema::parse_file(std::string(PROGRAMMES_DIR) + "/return-to-work.json");
   programme.erase("cohort_capacity");  // every eligible leave is invited: the heaviest case
-  json config = {{"id", "bench"}, {"name", "Bench"}, {"modules", {{"enrolment", true}}},
-                 {"policy", json::object()}, {"programmes", json::array({programme})},
+  json config = {{"id", "bench"},
+                 {"name", "Bench"},
+                 {"modules", {{"enrolment", true}}},
+                 {"policy", json::object()},
+                 {"programmes", json::array({programme})},
                  {"adapters", json::array()}};
   (void)dir;
   auto start = std::chrono::steady_clock::now();
-  mentoring::host::ModuleInstance plugin(mentoring::host::ModuleLibrary::load(MENTORING_PLUGIN_PATH),
-                                         host.host(), config.dump());
+  mentoring::host::ModuleInstance plugin(
+      mentoring::host::ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config.dump());
   json summary = json::parse(plugin.call("run", "{}"));
   double elapsed = seconds_since(start);
   std::filesystem::copy_file(std::filesystem::path(host.storage_directory()) / "bench.sqlite",
-                             dir / "plugin.sqlite", std::filesystem::copy_options::overwrite_existing);
-  std::fprintf(stderr, "plugin: people=%lld leave=%lld invited=%zu rejected=%d\n",
-               summary["totals"]["people"].get<long long>(), summary["totals"]["leave"].get<long long>(),
-               summary["modules"]["enrolment"]["invited"].size(), summary["rejected_records"].get<int>());
+                             dir / "plugin.sqlite",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::fprintf(
+      stderr, "plugin: people=%lld leave=%lld invited=%zu rejected=%d\n",
+      summary["totals"]["people"].get<long long>(), summary["totals"]["leave"].get<long long>(),
+      summary["modules"]["enrolment"]["invited"].size(), summary["rejected_records"].get<int>());
   return elapsed;
 }
 
@@ -154,9 +166,10 @@ double run_baseline(long people, long leave, const std::filesystem::path& dir) {
   mentoring::store::OrgStore store(dir, "baseline");  // the same schema and indexes
   auto start = std::chrono::steady_clock::now();
   SQLite::Transaction txn(store.database());
-  SQLite::Statement person(store.database(),
-                           "INSERT INTO person(id, name, email, manager_id, department, start_date, "
-                           "languages) VALUES (?,?,?,?,?,?,?)");
+  SQLite::Statement person(
+      store.database(),
+      "INSERT INTO person(id, name, email, manager_id, department, start_date, "
+      "languages) VALUES (?,?,?,?,?,?,?)");
   for (long i = 0; i < people; ++i) {
     PersonRow r = person_row(i);
     person.bind(1, r.id);
@@ -173,9 +186,10 @@ double run_baseline(long people, long leave, const std::filesystem::path& dir) {
     person.exec();
     person.reset();
   }
-  SQLite::Statement insert(store.database(),
-                           "INSERT INTO leave(id, person_id, type, start_date, expected_end, status, "
-                           "last_changed) VALUES (?,?,?,?,?,?,?)");
+  SQLite::Statement insert(
+      store.database(),
+      "INSERT INTO leave(id, person_id, type, start_date, expected_end, status, "
+      "last_changed) VALUES (?,?,?,?,?,?,?)");
   for (long j = 0; j < leave; ++j) {
     LeaveRow r = leave_row(j, people);
     insert.bind(1, r.id);
@@ -206,8 +220,9 @@ int main(int argc, char** argv) {
     if (key == "--dir") dir = argv[i + 1];
   }
   std::filesystem::create_directories(dir);
-  double seconds = mode == "baseline" ? run_baseline(people, leave, dir) : run_plugin(people, leave, dir);
-  std::printf("mode=%s people=%ld leave=%ld seconds=%.3f peak_mb=%ld\n", mode.c_str(), people, leave,
-              seconds, peak_mb());
+  double seconds =
+      mode == "baseline" ? run_baseline(people, leave, dir) : run_plugin(people, leave, dir);
+  std::printf("mode=%s people=%ld leave=%ld seconds=%.3f peak_mb=%ld\n", mode.c_str(), people,
+              leave, seconds, peak_mb());
   return 0;
 }

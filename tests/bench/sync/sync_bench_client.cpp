@@ -15,9 +15,9 @@
 #include <mentoring/loader.hpp>
 
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -32,12 +32,15 @@ constexpr std::int64_t kNowMs = 1796083200000;  // 2026-12-01
 constexpr const char* kFrom = "2019-01-01";
 constexpr int kWindowDays = 365;
 constexpr const char* kPeopleQuery =
-    "/api/v1/employees?fields=departmentName%2CworkEmail%2CterminationDate%2CfirstName%2ClastName%2ClocationName"
+    "/api/v1/"
+    "employees?fields=departmentName%2CworkEmail%2CterminationDate%2CfirstName%2ClastName%"
+    "2ClocationName"
     "%2CreportsToId%2ChireDate&filter%5Bstatus%5D=active&page%5Blimit%5D=";
 
 std::string add_days(const std::string& date, int days) {
   using namespace std::chrono;
-  year_month_day ymd{year{std::stoi(date.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(date.substr(5, 2)))},
+  year_month_day ymd{year{std::stoi(date.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(date.substr(5, 2)))},
                      day{static_cast<unsigned>(std::stoi(date.substr(8, 2)))}};
   year_month_day shifted{sys_days{ymd} + std::chrono::days{days}};
   char out[16];
@@ -60,13 +63,15 @@ void baseline(const std::string& url, int page_size, long long& pages, long long
   auto fetch = [&](const std::string& path) {
     body.clear();
     curl_easy_setopt(curl, CURLOPT_URL, (url + path).c_str());
-    if (curl_easy_perform(curl) != CURLE_OK) throw std::runtime_error("baseline: request failed: " + path);
+    if (curl_easy_perform(curl) != CURLE_OK)
+      throw std::runtime_error("baseline: request failed: " + path);
     ++pages;
     return json::parse(body);
   };
   std::string after;
   for (;;) {
-    json page = fetch(kPeopleQuery + std::to_string(page_size) + (after.empty() ? "" : "&page%5Bafter%5D=" + after));
+    json page = fetch(kPeopleQuery + std::to_string(page_size) +
+                      (after.empty() ? "" : "&page%5Bafter%5D=" + after));
     records += static_cast<long long>(page["data"].size());
     const json& next = page["meta"]["page"]["nextCursor"];
     if (!next.is_string()) break;
@@ -74,7 +79,8 @@ void baseline(const std::string& url, int page_size, long long& pages, long long
   }
   std::string horizon = add_days("2026-12-01", 365);
   for (std::string window = kFrom; window <= horizon; window = add_days(window, kWindowDays)) {
-    json page = fetch("/api/v1/time_off/requests?start=" + window + "&end=" + add_days(window, kWindowDays - 1));
+    json page = fetch("/api/v1/time_off/requests?start=" + window +
+                      "&end=" + add_days(window, kWindowDays - 1));
     records += static_cast<long long>(page.size());
   }
   curl_easy_cleanup(curl);
@@ -82,32 +88,42 @@ void baseline(const std::string& url, int page_size, long long& pages, long long
 
 void adapter(const std::string& url, int page_size, long long& pages, long long& records) {
   mentoring::host::Secrets secrets(std::nullopt);
-  mentoring::host::HttpClient http(secrets,
-                                   std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>()));
+  mentoring::host::HttpClient http(
+      secrets,
+      std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>()));
   mentoring::testing::FakeHost host;
   host.set_now_unix_ms(kNowMs);
   host.set_secret("BAMBOOHR_API_KEY", "bench-key");
   host.on_http([&](const std::string& request) { return http.perform(request); });
   auto library = mentoring::host::ModuleLibrary::load(BAMBOOHR_MODULE);
-  json settings = {
-      {"company_domain", "bench"},
-      {"base_url", url},
-      // The default budget (10 requests/s) protects a real BambooHR; here it would only measure itself.
-      {"rate_limit", {{"per_second", 100000}, {"burst", 100000}}},
-      {"people", {{"page_size", page_size}}},
-      {"leave", {{"from", kFrom}, {"window_days", kWindowDays},
-                 {"leave_types", {{"Maternity Leave", "maternity"}, {"Paternity Leave", "paternity"},
-                                  {"Annual Leave", nullptr}, {"Carer's Leave", "carers"},
-                                  {"Adoption Leave", "adoption"}, {"Secondment", "secondment"},
-                                  {"Long-term Sickness", "long_term_sickness"}}}}}};
-  json config = {{"organisation", "bench"}, {"name", "hr"}, {"base_dir", "/tmp"}, {"settings", settings}};
+  json settings = {{"company_domain", "bench"},
+                   {"base_url", url},
+                   // The default budget (10 requests/s) protects a real BambooHR; here it would
+                   // only measure itself.
+                   {"rate_limit", {{"per_second", 100000}, {"burst", 100000}}},
+                   {"people", {{"page_size", page_size}}},
+                   {"leave",
+                    {{"from", kFrom},
+                     {"window_days", kWindowDays},
+                     {"leave_types",
+                      {{"Maternity Leave", "maternity"},
+                       {"Paternity Leave", "paternity"},
+                       {"Annual Leave", nullptr},
+                       {"Carer's Leave", "carers"},
+                       {"Adoption Leave", "adoption"},
+                       {"Secondment", "secondment"},
+                       {"Long-term Sickness", "long_term_sickness"}}}}}};
+  json config = {
+      {"organisation", "bench"}, {"name", "hr"}, {"base_dir", "/tmp"}, {"settings", settings}};
   mentoring::host::ModuleInstance module(library, host.host(), config.dump());
   for (const char* stream : {"people", "leave"}) {
     json cursor = nullptr;
     for (;;) {
-      json answer = json::parse(module.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
+      json answer =
+          json::parse(module.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
       ++pages;
-      if (!answer["problems"].empty()) throw std::runtime_error("adapter: problems: " + answer["problems"][0].dump());
+      if (!answer["problems"].empty())
+        throw std::runtime_error("adapter: problems: " + answer["problems"][0].dump());
       records += static_cast<long long>(answer["records"].size()) + answer.value("skipped", 0LL);
       cursor = answer["next_cursor"];
       if (!answer["more"].get<bool>()) break;
@@ -127,7 +143,9 @@ int main(int argc, char** argv) {
     if (flag == "--page-size") page_size = std::stoi(argv[i + 1]);
   }
   if ((mode != "baseline" && mode != "adapter") || url.rfind("http://127.0.0.1:", 0) != 0) {
-    std::fprintf(stderr, "usage: sync_bench_client --mode baseline|adapter --url http://127.0.0.1:P [--page-size N]\n");
+    std::fprintf(stderr,
+                 "usage: sync_bench_client --mode baseline|adapter --url http://127.0.0.1:P "
+                 "[--page-size N]\n");
     return 2;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -143,7 +161,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sync_bench_client: %s\n", e.what());
     return 1;
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("mode=%s seconds=%.3f pages=%lld records=%lld\n", mode.c_str(), seconds, pages, records);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("mode=%s seconds=%.3f pages=%lld records=%lld\n", mode.c_str(), seconds, pages,
+              records);
   return 0;
 }

@@ -21,7 +21,8 @@ void append_string(std::string& out, const std::string& text) {
   out.push_back('"');
 }
 
-void append_field(std::string& out, const char* key, const std::string& value, bool null_when_empty = true) {
+void append_field(std::string& out, const char* key, const std::string& value,
+                  bool null_when_empty = true) {
   out.push_back('"');
   out += key;
   out += "\":";
@@ -50,9 +51,11 @@ int main(int argc, char** argv) {
   server.set_keep_alive_max_count(1000000);
 
   server.Get("/api/v1/employees", [&](const httplib::Request& req, httplib::Response& res) {
-    std::size_t limit = req.has_param("page[limit]") ? std::stoul(req.get_param_value("page[limit]")) : 250;
+    std::size_t limit =
+        req.has_param("page[limit]") ? std::stoul(req.get_param_value("page[limit]")) : 250;
     std::size_t from = 0;
-    if (req.has_param("page[after]")) from = std::stoul(req.get_param_value("page[after]").substr(4));
+    if (req.has_param("page[after]"))
+      from = std::stoul(req.get_param_value("page[after]").substr(4));
     std::size_t to = std::min(data.people.size(), from + limit);
     std::string body = "{\"data\":[";
     body.reserve(limit * 330);
@@ -71,8 +74,8 @@ int main(int argc, char** argv) {
       append_field(body, "terminationDate", p.termination_date);
       body += "\"status\":\"Active\"}";
     }
-    body += "],\"meta\":{\"total\":" + std::to_string(data.people.size()) + ",\"page\":{\"limit\":" +
-            std::to_string(limit) + ",\"nextCursor\":";
+    body += "],\"meta\":{\"total\":" + std::to_string(data.people.size()) +
+            ",\"page\":{\"limit\":" + std::to_string(limit) + ",\"nextCursor\":";
     body += to < data.people.size() ? "\"pos-" + std::to_string(to) + "\"" : std::string("null");
     body += "}},\"_links\":{}}";
     res.set_content(std::move(body), "application/json");
@@ -86,21 +89,24 @@ int main(int argc, char** argv) {
       if (l.start > end || l.end < start) continue;
       if (!first) body.push_back(',');
       first = false;
-      body += "{\"id\":\"" + l.id + "\",\"employeeId\":\"" + l.person_id + "\",\"start\":\"" + l.start +
-              "\",\"end\":\"" + l.end + "\",\"created\":\"" + l.start + "\",\"status\":{\"lastChanged\":\"" +
-              l.last_changed + "\",\"status\":\"" + l.status + "\"},\"type\":{\"id\":\"1\",\"name\":\"" + l.type +
+      body += "{\"id\":\"" + l.id + "\",\"employeeId\":\"" + l.person_id + "\",\"start\":\"" +
+              l.start + "\",\"end\":\"" + l.end + "\",\"created\":\"" + l.start +
+              "\",\"status\":{\"lastChanged\":\"" + l.last_changed + "\",\"status\":\"" + l.status +
+              "\"},\"type\":{\"id\":\"1\",\"name\":\"" + l.type +
               "\"},\"amount\":{\"unit\":\"days\",\"amount\":\"10\"}}";
     }
     body.push_back(']');
     res.set_content(std::move(body), "application/json");
   });
 
-  int bound = port == 0 ? server.bind_to_any_port("127.0.0.1") : (server.bind_to_port("127.0.0.1", port) ? port : -1);
+  int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
+                        : (server.bind_to_port("127.0.0.1", port) ? port : -1);
   if (bound <= 0) {
     std::fprintf(stderr, "sync_bench_server: cannot bind 127.0.0.1:%d\n", port);
     return 1;
   }
-  std::printf("listening port=%d people=%zu leave=%zu\n", bound, data.people.size(), data.leave.size());
+  std::printf("listening port=%d people=%zu leave=%zu\n", bound, data.people.size(),
+              data.leave.size());
   std::fflush(stdout);
   server.listen_after_bind();
   return 0;

@@ -12,7 +12,9 @@ using mentoring::domain::parse_date;
 
 namespace {
 
-Date day(const char* text) { return parse_date(text).value(); }
+Date day(const char* text) {
+  return parse_date(text).value();
+}
 
 std::int64_t utc(const char* date, int hour, int minute = 0) {
   using namespace std::chrono;
@@ -50,7 +52,8 @@ TEST(EventUid, IsStableAndSafe) {
 }
 
 TEST(Ics, ParsesBackWithLibicalAndCarriesWhatWasAsked) {
-  std::string ics = to_ics(supervision_event("2027-03-01", "Europe/London"), "2026-12-01T08:00:00Z");
+  std::string ics =
+      to_ics(supervision_event("2027-03-01", "Europe/London"), "2026-12-01T08:00:00Z");
   expect_libical_reads(ics);
   auto parsed = parse_ics(ics);
   EXPECT_EQ(parsed.method, "REQUEST");
@@ -66,10 +69,14 @@ TEST(Ics, ParsesBackWithLibicalAndCarriesWhatWasAsked) {
 
 TEST(Ics, LondonSessionsStayAtTenLocalAcrossBothChanges) {
   // 2027: summer time from 28 March to 31 October.
-  struct Case { const char* on; int utc_hour; };
+  struct Case {
+    const char* on;
+    int utc_hour;
+  };
   for (Case c : {Case{"2027-03-22", 10}, Case{"2027-04-05", 9}, Case{"2027-10-25", 9},
                  Case{"2027-11-08", 10}}) {
-    auto parsed = parse_ics(to_ics(supervision_event(c.on, "Europe/London"), "2026-12-01T08:00:00Z"));
+    auto parsed =
+        parse_ics(to_ics(supervision_event(c.on, "Europe/London"), "2026-12-01T08:00:00Z"));
     EXPECT_EQ(parsed.start.minutes, 10 * 60) << c.on;
     EXPECT_EQ(parsed.start_utc, utc(c.on, c.utc_hour)) << c.on;
     EXPECT_EQ(to_utc({day(c.on), 10 * 60}, "Europe/London"), utc(c.on, c.utc_hour)) << c.on;
@@ -77,10 +84,14 @@ TEST(Ics, LondonSessionsStayAtTenLocalAcrossBothChanges) {
 }
 
 TEST(Ics, AmsterdamSessionsStayAtTenLocalAcrossBothChanges) {
-  struct Case { const char* on; int utc_hour; };
+  struct Case {
+    const char* on;
+    int utc_hour;
+  };
   for (Case c : {Case{"2027-03-27", 9}, Case{"2027-03-29", 8}, Case{"2027-10-30", 8},
                  Case{"2027-11-01", 9}}) {
-    auto parsed = parse_ics(to_ics(supervision_event(c.on, "Europe/Amsterdam"), "2026-12-01T08:00:00Z"));
+    auto parsed =
+        parse_ics(to_ics(supervision_event(c.on, "Europe/Amsterdam"), "2026-12-01T08:00:00Z"));
     EXPECT_EQ(parsed.start_utc, utc(c.on, c.utc_hour)) << c.on;
   }
 }
@@ -89,15 +100,18 @@ TEST(Ics, AgreesWithLibicalsOwnZoneDataAroundTheChangeDays) {
   // The system's tz database, as libical reads it, must agree with our VTIMEZONE.
   for (const char* zone_name : {"Europe/London", "Europe/Amsterdam"}) {
     icaltimezone* system_zone = icaltimezone_get_builtin_timezone(zone_name);
-    ASSERT_NE(system_zone, nullptr) << "no zone data for " << zone_name << " (is tzdata installed?)";
+    ASSERT_NE(system_zone, nullptr)
+        << "no zone data for " << zone_name << " (is tzdata installed?)";
     for (const char* on : {"2027-03-27", "2027-03-28", "2027-03-29", "2027-10-30", "2027-10-31",
                            "2027-11-01", "2028-03-26", "2028-10-29"}) {
       for (int hour : {0, 3, 10, 23}) {
-        icaltimetype t = icaltime_from_string((std::string(on).erase(7, 1).erase(4, 1) + "T" +
-                                               (hour < 10 ? "0" : "") + std::to_string(hour) + "0000")
-                                                  .c_str());
+        icaltimetype t =
+            icaltime_from_string((std::string(on).erase(7, 1).erase(4, 1) + "T" +
+                                  (hour < 10 ? "0" : "") + std::to_string(hour) + "0000")
+                                     .c_str());
         auto expected = static_cast<std::int64_t>(icaltime_as_timet_with_zone(t, system_zone));
-        EXPECT_EQ(to_utc({day(on), hour * 60}, zone_name), expected) << zone_name << " " << on << " " << hour;
+        EXPECT_EQ(to_utc({day(on), hour * 60}, zone_name), expected)
+            << zone_name << " " << on << " " << hour;
       }
     }
   }

@@ -91,7 +91,8 @@ TEST(Lifecycle, CancelledLeaveOfAPairedMenteeAsksTheProgrammeManagerInstead) {
 }
 
 TEST(Lifecycle, ConsentLeadsThroughTrainingToAPair) {
-  auto e = Enrolment::make("P1", "return-to-work", Role::mentor, EnrolmentState::consented, std::nullopt, 1);
+  auto e = Enrolment::make("P1", "return-to-work", Role::mentor, EnrolmentState::consented,
+                           std::nullopt, 1);
   Person p = person();
   auto path = settle(programme_a(), e, {e, &p, nullptr, /*training*/ false}, kToday);
   EXPECT_EQ(path, std::vector<EnrolmentState>{EnrolmentState::awaiting_training});
@@ -118,7 +119,8 @@ TEST(Lifecycle, AnActiveMenteeMovesThroughThePhasesOfTheirLeave) {
 }
 
 TEST(Lifecycle, APersonWhoLeftIsWithdrawnFromAnyOpenState) {
-  for (auto state : {EnrolmentState::invited, EnrolmentState::awaiting_pair, EnrolmentState::active}) {
+  for (auto state :
+       {EnrolmentState::invited, EnrolmentState::awaiting_pair, EnrolmentState::active}) {
     auto e = Enrolment::make("P1", "return-to-work", Role::mentee, state, "L1", 1);
     Person p = person();
     p.end_date = *parse_date("2026-11-30");
@@ -147,8 +149,9 @@ TEST(Schedule, TouchpointsFollowTheLeaveAndThePairing) {
   EXPECT_EQ(format_date(plan[0].due), "2027-01-05");  // introduction: pairing + 21
   EXPECT_EQ(format_date(plan[1].due), "2027-02-10");  // handover: start - 28
   EXPECT_EQ(format_date(plan[2].due), "2027-09-17");  // first week back: return + 7
-  l.expected_end = *parse_date("2027-06-09");          // shortened
-  EXPECT_EQ(format_date(schedule(programme_a(), &l, *parse_date("2026-12-15"))[2].due), "2027-06-17");
+  l.expected_end = *parse_date("2027-06-09");         // shortened
+  EXPECT_EQ(format_date(schedule(programme_a(), &l, *parse_date("2026-12-15"))[2].due),
+            "2027-06-17");
   EXPECT_EQ(schedule(programme_a(), &l, std::nullopt).size(), 2u);  // not paired yet
 }
 

@@ -67,11 +67,14 @@ TEST(Eligibility, NinetyDaysQualifiesEightyNineDoesNot) {
 }
 
 TEST(Eligibility, OnlyApprovedLeaveOfACoveredTypeCounts) {
-  EXPECT_NE(ineligibility(programme_a(), leave("L", "P", "2027-04-01", 120, LeaveStatus::requested), kToday), "");
-  EXPECT_NE(ineligibility(programme_a(),
-                          leave("L", "P", "2027-04-01", 120, LeaveStatus::approved, LeaveType::secondment),
+  EXPECT_NE(ineligibility(programme_a(), leave("L", "P", "2027-04-01", 120, LeaveStatus::requested),
                           kToday),
             "");
+  EXPECT_NE(
+      ineligibility(
+          programme_a(),
+          leave("L", "P", "2027-04-01", 120, LeaveStatus::approved, LeaveType::secondment), kToday),
+      "");
 }
 
 TEST(Plan, InvitesEachEligiblePersonOnceForTheirEarliestLeave) {
@@ -87,13 +90,16 @@ TEST(Plan, InvitesEachEligiblePersonOnceForTheirEarliestLeave) {
 }
 
 TEST(Plan, AnOpenEnrolmentMeansNoSecondInvitation) {
-  Enrolment open = Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::invited, "L1", 7);
-  auto result = plan(programme_a(), people({"P1"}), {leave("L1", "P1", "2027-03-10", 120)}, {open}, kToday);
+  Enrolment open =
+      Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::invited, "L1", 7);
+  auto result =
+      plan(programme_a(), people({"P1"}), {leave("L1", "P1", "2027-03-10", 120)}, {open}, kToday);
   EXPECT_TRUE(result.invitations.empty());
 }
 
 TEST(Plan, AfterAWithdrawalANewApprovedLeaveIsInvitedAgain) {
-  Enrolment closed = Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::withdrawn, "L1", 7);
+  Enrolment closed =
+      Enrolment::make("P1", "return-to-work", Role::mentee, EnrolmentState::withdrawn, "L1", 7);
   auto result = plan(programme_a(), people({"P1"}),
                      {leave("L1", "P1", "2027-03-10", 120, LeaveStatus::cancelled),
                       leave("L9", "P1", "2027-04-20", 120)},

@@ -15,10 +15,14 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("mentoring-store-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                   "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  TempDir() { fs::remove_all(path); fs::create_directories(path); }
+  fs::path path =
+      fs::temp_directory_path() /
+      ("mentoring-store-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+       "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  TempDir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
   ~TempDir() { fs::remove_all(path); }
 };
 
@@ -85,7 +89,8 @@ TEST(OrgStore, UpsertTwiceKeepsOneRowWithTheNewValues) {
   store.upsert(changed);
   EXPECT_EQ(store.counts().people, 1);
   EXPECT_EQ(store.people({"P1"}).at("P1").name, "Renamed");
-  EXPECT_EQ(store.people({"P1"}).at("P1").languages, (std::vector<std::string>{"English", "Welsh"}));
+  EXPECT_EQ(store.people({"P1"}).at("P1").languages,
+            (std::vector<std::string>{"English", "Welsh"}));
 }
 
 TEST(OrgStore, ARolledBackTransactionLeavesNoTrace) {

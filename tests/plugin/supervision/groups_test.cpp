@@ -8,7 +8,9 @@ using mentoring::domain::Date;
 using mentoring::domain::parse_date;
 
 namespace {
-Date day(const char* text) { return parse_date(text).value(); }
+Date day(const char* text) {
+  return parse_date(text).value();
+}
 }  // namespace
 
 TEST(SupervisionGroups, GroupsOfAtMostKInPairingOrderAndTheSameEveryTime) {
@@ -36,7 +38,8 @@ TEST(SupervisionGroups, LaterMentorsJoinWithoutReshufflingAndFarLaterOnesOpenAGr
   SupervisionRules rules;  // every 6 weeks, groups of 8
   std::vector<SupervisionGroup> groups;
   assign_to_groups(groups, {{"M1", day("2027-01-04")}}, rules);
-  auto placed = assign_to_groups(groups, {{"M2", day("2027-02-01")}, {"M3", day("2027-06-01")}}, rules);
+  auto placed =
+      assign_to_groups(groups, {{"M2", day("2027-02-01")}, {"M3", day("2027-06-01")}}, rules);
   ASSERT_EQ(placed.size(), 2u);
   EXPECT_EQ(placed[0], std::make_pair(1, std::string("M2")));
   EXPECT_EQ(placed[1], std::make_pair(2, std::string("M3")));
@@ -58,9 +61,9 @@ TEST(SupervisionSchedule, EveryNWeeksForMMonthsFromTheFirstPairing) {
 }
 
 TEST(MissedStreaks, TwoMissesInARowAreFlaggedOncePerRun) {
-  std::vector<AttendanceMark> marks = {{1, day("2027-03-01"), true},  {2, day("2027-04-12"), false},
-                                       {4, day("2027-07-05"), false}, {3, day("2027-05-24"), false},
-                                       {5, day("2027-08-16"), true},  {6, day("2027-09-27"), false}};
+  std::vector<AttendanceMark> marks = {
+      {1, day("2027-03-01"), true},  {2, day("2027-04-12"), false}, {4, day("2027-07-05"), false},
+      {3, day("2027-05-24"), false}, {5, day("2027-08-16"), true},  {6, day("2027-09-27"), false}};
   // 2, 3, 4 missed: one flag, at 3; 6 alone is not a run of two.
   EXPECT_EQ(missed_streaks(marks, 2), std::vector<int>{3});
   marks.push_back({7, day("2027-11-08"), false});

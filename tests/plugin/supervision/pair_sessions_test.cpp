@@ -8,7 +8,9 @@ using mentoring::domain::Date;
 using mentoring::domain::parse_date;
 
 namespace {
-Date day(const char* text) { return parse_date(text).value(); }
+Date day(const char* text) {
+  return parse_date(text).value();
+}
 }  // namespace
 
 TEST(PairSessionReport, CountsHeldAndMissedAndKnowsWhenTheNextIsDue) {

@@ -25,22 +25,29 @@ class SessionsPlugin : public ::testing::Test {
     host.set_today("2027-01-04");
     host.set_organisation("acme");
     for (const char* id : {"MENTOR1", "MENTEE1", "MENTOR2", "MENTEE2"}) {
-      lms.people.push_back({{"id", id}, {"name", std::string("Person ") + id},
+      lms.people.push_back({{"id", id},
+                            {"name", std::string("Person ") + id},
                             {"email", std::string(id) + "@acme.example"}});
     }
-    host.add_adapter("lms", {"read_people", "read_course_completions", "write_actions"},
-                     [this](const std::string& c, const std::string& i) { return lms.handle(c, i); });
+    host.add_adapter(
+        "lms", {"read_people", "read_course_completions", "write_actions"},
+        [this](const std::string& c, const std::string& i) { return lms.handle(c, i); });
   }
 
   json programme() {
     return {{"id", "rtw"},
             {"name", "Return to work"},
             {"mentee", {{"leave_types", json::array({"maternity"})}}},
-            {"training", {{"mentor_courses", json::array({"MT-1"})}, {"valid_for_months", 12},
-                          {"deadline_days", 30}}},
+            {"training",
+             {{"mentor_courses", json::array({"MT-1"})},
+              {"valid_for_months", 12},
+              {"deadline_days", 30}}},
             {"supervision", {{"every_weeks", 6}, {"for_months", 12}, {"group_size", 8}}},
-            {"pair_sessions", {{"every_weeks", 4}, {"first_contact_within_days", 14},
-                               {"remind_after_days", 1}, {"escalate_after_days", 7}}}};
+            {"pair_sessions",
+             {{"every_weeks", 4},
+              {"first_contact_within_days", 14},
+              {"remind_after_days", 1},
+              {"escalate_after_days", 7}}}};
   }
   json config() {
     return {{"id", "acme"},
@@ -57,9 +64,9 @@ class SessionsPlugin : public ::testing::Test {
     mentoring::store::OrgStore store(host.storage_directory(), "acme");
     write(store);
   }
-  std::int64_t seed_pair(const std::string& mentee, const std::string& mentor, const std::string& at,
-                         mentoring::domain::EnrolmentState mentor_state =
-                             mentoring::domain::EnrolmentState::paired) {
+  std::int64_t seed_pair(
+      const std::string& mentee, const std::string& mentor, const std::string& at,
+      mentoring::domain::EnrolmentState mentor_state = mentoring::domain::EnrolmentState::paired) {
     using namespace mentoring::domain;
     std::int64_t pair = 0;
     seed([&](mentoring::store::OrgStore& s) {

@@ -41,8 +41,10 @@ TEST_F(SessionsPlugin, SupervisionScheduleStaysAtTenLocalAcrossTheMarchChange) {
     EXPECT_EQ(parsed.attendees, 1u);
   }
   // Session 1 on 15 February (GMT), session 2 on 29 March (BST, the day after the change).
-  EXPECT_EQ(parse_ics(invites[0]["payload"]["ics"].get<std::string>()).start_utc, utc("2027-02-15", 10));
-  EXPECT_EQ(parse_ics(invites[1]["payload"]["ics"].get<std::string>()).start_utc, utc("2027-03-29", 9));
+  EXPECT_EQ(parse_ics(invites[0]["payload"]["ics"].get<std::string>()).start_utc,
+            utc("2027-02-15", 10));
+  EXPECT_EQ(parse_ics(invites[1]["payload"]["ics"].get<std::string>()).start_utc,
+            utc("2027-03-29", 9));
   // Running again sends nothing new.
   lms.version = 2;
   run();
@@ -57,8 +59,10 @@ TEST_F(SessionsPlugin, AmsterdamOrganisationGetsItsOwnZone) {
   auto invites = pushed("calendar_event", "calendar/supervision-");
   ASSERT_GE(invites.size(), 2u);
   // 18 October (CEST) and 29 November (CET): 10:00 local both times.
-  EXPECT_EQ(parse_ics(invites[0]["payload"]["ics"].get<std::string>()).start_utc, utc("2027-10-18", 8));
-  EXPECT_EQ(parse_ics(invites[1]["payload"]["ics"].get<std::string>()).start_utc, utc("2027-11-29", 9));
+  EXPECT_EQ(parse_ics(invites[0]["payload"]["ics"].get<std::string>()).start_utc,
+            utc("2027-10-18", 8));
+  EXPECT_EQ(parse_ics(invites[1]["payload"]["ics"].get<std::string>()).start_utc,
+            utc("2027-11-29", 9));
 }
 
 TEST_F(SessionsPlugin, AMentorMissingTwoInARowIsFlaggedOnce) {
@@ -66,13 +70,20 @@ TEST_F(SessionsPlugin, AMentorMissingTwoInARowIsFlaggedOnce) {
   run();
   at("2027-04-01");
   std::vector<mentoring::store::SessionsStore::SupervisionSession> sessions;
-  seed([&](auto& s) { sessions = mentoring::store::SessionsStore(s.database()).supervision_sessions("rtw"); });
+  seed([&](auto& s) {
+    sessions = mentoring::store::SessionsStore(s.database()).supervision_sessions("rtw");
+  });
   ASSERT_GE(sessions.size(), 2u);
-  json first = call("supervision_attendance", {{"session_id", sessions[0].id}, {"person_id", "MENTOR1"}, {"attended", false}});
+  json first =
+      call("supervision_attendance",
+           {{"session_id", sessions[0].id}, {"person_id", "MENTOR1"}, {"attended", false}});
   EXPECT_FALSE(first["flagged"]);
-  json second = call("supervision_attendance", {{"session_id", sessions[1].id}, {"person_id", "MENTOR1"}, {"attended", false}});
+  json second =
+      call("supervision_attendance",
+           {{"session_id", sessions[1].id}, {"person_id", "MENTOR1"}, {"attended", false}});
   EXPECT_TRUE(second["flagged"]);
-  call("supervision_attendance", {{"session_id", sessions[1].id}, {"person_id", "MENTOR1"}, {"attended", false}});
+  call("supervision_attendance",
+       {{"session_id", sessions[1].id}, {"person_id", "MENTOR1"}, {"attended", false}});
   lms.version = 2;
   run();
   auto flags = pushed("task", "supervision-missed/");
@@ -85,19 +96,24 @@ TEST_F(SessionsPlugin, AttendanceForASessionThatDoesNotExistNamesItAndChangesNot
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   run();
   std::string message = error_of([&] {
-    call("supervision_attendance", {{"session_id", 9999}, {"person_id", "MENTOR1"}, {"attended", false}});
+    call("supervision_attendance",
+         {{"session_id", 9999}, {"person_id", "MENTOR1"}, {"attended", false}});
   });
   EXPECT_NE(message.find("/session_id: found 9999"), std::string::npos) << message;
-  std::string missing_field = error_of([&] { call("supervision_attendance", {{"session_id", 1}}); });
+  std::string missing_field = error_of([&] {
+    call("supervision_attendance", {{"session_id", 1}});
+  });
   EXPECT_NE(missing_field.find("person_id"), std::string::npos) << missing_field;
   seed([&](auto& s) {
-    EXPECT_TRUE(mentoring::store::SessionsStore(s.database()).supervision_attendance("rtw").empty());
+    EXPECT_TRUE(
+        mentoring::store::SessionsStore(s.database()).supervision_attendance("rtw").empty());
   });
 }
 
 TEST_F(SessionsPlugin, AnOverduePairSessionRemindsThePairFirstThenFlagsTheManagerOnce) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
-  call("session_record", {{"pair_id", 1}, {"held_on", "2027-01-04"}, {"recorded_by_role", "mentee"}});
+  call("session_record",
+       {{"pair_id", 1}, {"held_on", "2027-01-04"}, {"recorded_by_role", "mentee"}});
   // Next session due 2027-02-01; remind after 1 day overdue; flag 7 days after the reminder.
   for (const char* day : {"2027-01-20", "2027-02-01"}) {
     at(day);
@@ -131,7 +147,9 @@ TEST_F(SessionsPlugin, NoFirstContactWithinTheWindowIsFlagged) {
 TEST_F(SessionsPlugin, NotesAreNeverReturnedToAnHrCaller) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   at("2027-01-10");
-  call("session_record", {{"pair_id", 1}, {"held_on", "2027-01-08"}, {"recorded_by_role", "mentee"},
+  call("session_record", {{"pair_id", 1},
+                          {"held_on", "2027-01-08"},
+                          {"recorded_by_role", "mentee"},
                           {"notes", "private: worried about the return"}});
   json hr = call("session_list", {{"pair_id", 1}, {"caller_role", "hr"}});
   EXPECT_EQ(hr["held"], 1);
@@ -145,15 +163,18 @@ TEST_F(SessionsPlugin, NotesAreNeverReturnedToAnHrCaller) {
 TEST_F(SessionsPlugin, BadSessionRecordsAreRefusedByField) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   EXPECT_NE(error_of([&] {
-              call("session_record", {{"pair_id", 1}, {"held_on", "2027-02-01"}, {"recorded_by_role", "mentee"}});
+              call("session_record",
+                   {{"pair_id", 1}, {"held_on", "2027-02-01"}, {"recorded_by_role", "mentee"}});
             }).find("/held_on: found 2027-02-01"),
             std::string::npos);
   EXPECT_NE(error_of([&] {
-              call("session_record", {{"pair_id", 77}, {"held_on", "2027-01-04"}, {"recorded_by_role", "mentee"}});
+              call("session_record",
+                   {{"pair_id", 77}, {"held_on", "2027-01-04"}, {"recorded_by_role", "mentee"}});
             }).find("/pair_id: found 77"),
             std::string::npos);
   EXPECT_NE(error_of([&] {
-              call("session_record", {{"pair_id", 1}, {"held_on", "2027-01-04"}, {"recorded_by_role", "hr"}});
+              call("session_record",
+                   {{"pair_id", 1}, {"held_on", "2027-01-04"}, {"recorded_by_role", "hr"}});
             }).find("/recorded_by_role"),
             std::string::npos);
 }
@@ -169,7 +190,8 @@ TEST_F(SessionsPlugin, ANewCadenceMovesTheNextSessionInviteUnderTheSameUid) {
   run();
   auto after = pushed("calendar_event", "calendar/pair-session-");
   ASSERT_EQ(after.size(), 2u);
-  auto first = parse_ics(after[0]["payload"]["ics"].get<std::string>()), moved = parse_ics(after[1]["payload"]["ics"].get<std::string>());
+  auto first = parse_ics(after[0]["payload"]["ics"].get<std::string>()),
+       moved = parse_ics(after[1]["payload"]["ics"].get<std::string>());
   EXPECT_EQ(moved.uid, first.uid);
   EXPECT_EQ(moved.sequence, first.sequence + 1);
   EXPECT_EQ(moved.start.date, parse_date("2027-01-18").value());
@@ -186,9 +208,12 @@ TEST_F(SessionsPlugin, KickoffRescheduleAndCancelKeepTheUidAndTheMentorsNoteReac
   EXPECT_EQ(cancelled["sequence"], 2);
   call("kickoff_schedule", {{"date", "2027-04-10"}});
   call("kickoff_attendance", {{"person_id", "MENTEE1"}, {"status", "attending"}});
-  json note = call("kickoff_note", {{"mentor_id", "MENTOR1"}, {"note", "Sorry to miss it - write to me any time."}});
+  json note = call("kickoff_note", {{"mentor_id", "MENTOR1"},
+                                    {"note", "Sorry to miss it - write to me any time."}});
   EXPECT_TRUE(note["handed_to_mentee"]);
-  EXPECT_NE(error_of([&] { call("kickoff_note", {{"mentor_id", "MENTEE1"}, {"note", "x"}}); }).find("/mentor_id"),
+  EXPECT_NE(error_of([&] {
+              call("kickoff_note", {{"mentor_id", "MENTEE1"}, {"note", "x"}});
+            }).find("/mentor_id"),
             std::string::npos);
   run();
   auto kickoff = pushed("calendar_event", "calendar/kickoff-");

@@ -37,7 +37,8 @@ TEST_F(SessionsPlugin, AMentorIsBlockedUntilTrainedThenLapsesAndIsRenewed) {
   // 30 days before it lapses (12 months): re-enrolment, before it lapses.
   at("2027-12-20");
   run();
-  EXPECT_EQ(pushed("enrol_in_course", "training/acme/rtw/MENTOR1/mentor/enrol/MT-1/renew/").size(), 1u);
+  EXPECT_EQ(pushed("enrol_in_course", "training/acme/rtw/MENTOR1/mentor/enrol/MT-1/renew/").size(),
+            1u);
 
   // Lapsed: blocked again, with the lapse date.
   at("2028-01-19");
@@ -67,6 +68,7 @@ TEST_F(SessionsPlugin, AnUnknownProgrammeIsNamedByPointer) {
     call("training_rates", {{"programme", "nope"}});
     FAIL();
   } catch (const std::exception& e) {
-    EXPECT_NE(std::string(e.what()).find("/programme: found \"nope\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/programme: found \"nope\""), std::string::npos)
+        << e.what();
   }
 }

@@ -10,7 +10,9 @@ using mentoring::domain::parse_date;
 
 namespace {
 
-Date day(const char* text) { return parse_date(text).value(); }
+Date day(const char* text) {
+  return parse_date(text).value();
+}
 
 TrainingRules mentor_rules() {
   TrainingRules rules;
@@ -37,8 +39,9 @@ bool has_step(const std::vector<TrainingStep>& steps, const std::string& key) {
 }  // namespace
 
 TEST(TrainingStatus, CompleteWhenEveryRequiredCourseIsDoneAndValid) {
-  auto status = training_status(mentor_rules(), {done("MT-1", "2026-05-01"), done("SAFE-2", "2026-06-01")},
-                                day("2026-12-01"));
+  auto status =
+      training_status(mentor_rules(), {done("MT-1", "2026-05-01"), done("SAFE-2", "2026-06-01")},
+                      day("2026-12-01"));
   EXPECT_TRUE(status.complete());
   EXPECT_TRUE(status.gaps().empty());
   EXPECT_EQ(status.courses[0].valid_until, day("2028-05-01"));
@@ -70,8 +73,8 @@ TEST(TrainingStatus, ExpiresByValidityMonthsOrByTheLmsExpiryDate) {
 
 TEST(TrainingStatus, ARenewalRestoresAssignabilityWhateverOrderTheLmsSentThemIn) {
   auto rules = mentor_rules();
-  std::vector<CourseCompletion> completions = {done("MT-1", "2026-11-20"), done("MT-1", "2024-01-01"),
-                                               done("SAFE-2", "2026-01-01")};
+  std::vector<CourseCompletion> completions = {
+      done("MT-1", "2026-11-20"), done("MT-1", "2024-01-01"), done("SAFE-2", "2026-01-01")};
   auto status = training_status(rules, completions, day("2026-12-01"));
   EXPECT_EQ(status.courses[0].state, CourseState::complete);
   EXPECT_EQ(status.courses[0].completed_at, day("2026-11-20"));
@@ -91,11 +94,13 @@ TEST(TrainingStatus, ACompletionDatedInTheFutureDoesNotCount) {
 }
 
 TEST(CheckCompletion, NamesTheRecordAndTheField) {
-  auto unknown_person = check_completion(done("MT-1", "2026-01-01"), false, {"MT-1"}, day("2026-12-01"));
+  auto unknown_person =
+      check_completion(done("MT-1", "2026-01-01"), false, {"MT-1"}, day("2026-12-01"));
   ASSERT_TRUE(unknown_person);
   EXPECT_NE(unknown_person->find("course completion E7/MT-1: /person_id"), std::string::npos);
 
-  auto unknown_course = check_completion(done("XX-9", "2026-01-01"), true, {"MT-1"}, day("2026-12-01"));
+  auto unknown_course =
+      check_completion(done("XX-9", "2026-01-01"), true, {"MT-1"}, day("2026-12-01"));
   ASSERT_TRUE(unknown_course);
   EXPECT_NE(unknown_course->find("/course_id: found \"XX-9\""), std::string::npos);
 
@@ -116,8 +121,8 @@ TEST(PlanTraining, GapsGiveEnrolmentsWithStableKeys) {
   EXPECT_EQ(steps.size(), 2u);  // the deadline (2026-12-31) is not near yet
   EXPECT_EQ(steps[0].due_by, day("2026-12-31"));
   // Planning again the next day gives the same keys.
-  auto again = plan_training(rules, {"E7", day("2026-11-01")}, training_status(rules, {}, day("2026-12-02")),
-                             day("2026-12-02"));
+  auto again = plan_training(rules, {"E7", day("2026-11-01")},
+                             training_status(rules, {}, day("2026-12-02")), day("2026-12-02"));
   EXPECT_TRUE(has_step(again, "enrol/MT-1/missing"));
 }
 
@@ -125,30 +130,37 @@ TEST(PlanTraining, RemindsBeforeTheDeadlineThenWhenOverdue) {
   auto rules = mentor_rules();
   rules.reminder_days_before = {14, 3};
   Trainee trainee{"E7", day("2026-11-01")};  // due 2026-12-31
-  auto near = plan_training(rules, trainee, training_status(rules, {}, day("2026-12-20")), day("2026-12-20"));
+  auto near = plan_training(rules, trainee, training_status(rules, {}, day("2026-12-20")),
+                            day("2026-12-20"));
   EXPECT_TRUE(has_step(near, "remind/2026-12-31/14"));
   // A run after a pause sends only the nearest reminder.
-  auto late = plan_training(rules, trainee, training_status(rules, {}, day("2026-12-30")), day("2026-12-30"));
+  auto late = plan_training(rules, trainee, training_status(rules, {}, day("2026-12-30")),
+                            day("2026-12-30"));
   EXPECT_TRUE(has_step(late, "remind/2026-12-31/3"));
   EXPECT_FALSE(has_step(late, "remind/2026-12-31/14"));
-  auto overdue = plan_training(rules, trainee, training_status(rules, {}, day("2027-01-05")), day("2027-01-05"));
+  auto overdue = plan_training(rules, trainee, training_status(rules, {}, day("2027-01-05")),
+                               day("2027-01-05"));
   EXPECT_TRUE(has_step(overdue, "remind/2026-12-31/overdue"));
 }
 
 TEST(PlanTraining, ExpiringCompletionIsRenewedBeforeItLapsesAndExpiredIsReEnrolled) {
   auto rules = mentor_rules();
-  std::vector<CourseCompletion> completions = {done("MT-1", "2024-12-20"), done("SAFE-2", "2026-01-01")};
-  auto expiring = plan_training(rules, {"E7", std::nullopt}, training_status(rules, completions, day("2026-12-01")),
-                                day("2026-12-01"));
+  std::vector<CourseCompletion> completions = {done("MT-1", "2024-12-20"),
+                                               done("SAFE-2", "2026-01-01")};
+  auto expiring =
+      plan_training(rules, {"E7", std::nullopt},
+                    training_status(rules, completions, day("2026-12-01")), day("2026-12-01"));
   EXPECT_TRUE(has_step(expiring, "enrol/MT-1/renew/2026-12-20"));
   EXPECT_TRUE(has_step(expiring, "remind/MT-1/renew/2026-12-20"));
 
-  auto expired = plan_training(rules, {"E7", std::nullopt}, training_status(rules, completions, day("2026-12-21")),
-                               day("2026-12-21"));
+  auto expired =
+      plan_training(rules, {"E7", std::nullopt},
+                    training_status(rules, completions, day("2026-12-21")), day("2026-12-21"));
   EXPECT_TRUE(has_step(expired, "enrol/MT-1/expired/2026-12-20"));
 
   completions.push_back(done("MT-1", "2026-12-22"));
-  auto renewed = plan_training(rules, {"E7", std::nullopt}, training_status(rules, completions, day("2026-12-23")),
-                               day("2026-12-23"));
+  auto renewed =
+      plan_training(rules, {"E7", std::nullopt},
+                    training_status(rules, completions, day("2026-12-23")), day("2026-12-23"));
   EXPECT_TRUE(renewed.empty());
 }

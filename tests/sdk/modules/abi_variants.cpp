@@ -11,14 +11,27 @@ mentoring_status call(mentoring_instance*, const char*, const char*, size_t, cha
   return MENTORING_ERR_FAILED;
 }
 void free_buffer(char*) {}
-const char* last_error(const mentoring_instance*) { return "variant"; }
+const char* last_error(const mentoring_instance*) {
+  return "variant";
+}
 }  // namespace
 
 extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_entry(void) {
-  static mentoring_module_descriptor d = {
-      sizeof(mentoring_module_descriptor), MENTORING_MAGIC, MENTORING_ABI_MAJOR, MENTORING_ABI_MINOR,
-      MENTORING_ABI_PATCH, MENTORING_KIND_ADAPTER, "variant", "0.0.1", "test", "[]",
-      &create, &destroy, &call, &free_buffer, &last_error};
+  static mentoring_module_descriptor d = {sizeof(mentoring_module_descriptor),
+                                          MENTORING_MAGIC,
+                                          MENTORING_ABI_MAJOR,
+                                          MENTORING_ABI_MINOR,
+                                          MENTORING_ABI_PATCH,
+                                          MENTORING_KIND_ADAPTER,
+                                          "variant",
+                                          "0.0.1",
+                                          "test",
+                                          "[]",
+                                          &create,
+                                          &destroy,
+                                          &call,
+                                          &free_buffer,
+                                          &last_error};
 #if defined(VARIANT_NEXT_MAJOR)
   d.abi_major = MENTORING_ABI_MAJOR + 1;
 #elif defined(VARIANT_NEWER_MINOR)

@@ -7,7 +7,8 @@
 class EchoModule : public mentoring::Module {
  public:
   EchoModule(const mentoring::Host& host, std::string_view config) : host_(host) {
-    if (config == "refuse") throw mentoring::Error(MENTORING_ERR_INVALID_INPUT, "config refused: /x");
+    if (config == "refuse")
+      throw mentoring::Error(MENTORING_ERR_INVALID_INPUT, "config refused: /x");
   }
   std::string call(std::string_view command, std::string_view input) override {
     if (command == "echo") return std::string(input);
@@ -20,7 +21,8 @@ class EchoModule : public mentoring::Module {
       return "{}";
     }
     if (command == "storage") return host_.storage_directory();
-    throw mentoring::Error(MENTORING_ERR_UNKNOWN_COMMAND, "echo: unknown command " + std::string(command));
+    throw mentoring::Error(MENTORING_ERR_UNKNOWN_COMMAND,
+                           "echo: unknown command " + std::string(command));
   }
 
  private:

@@ -15,7 +15,8 @@ namespace mentoring::adapters::rest {
 class LeaveTypeMap {
  public:
   LeaveTypeMap() = default;
-  explicit LeaveTypeMap(const nlohmann::json& settings_object);  // {"Maternity Leave": "maternity", "Annual": null}
+  explicit LeaveTypeMap(
+      const nlohmann::json& settings_object);  // {"Maternity Leave": "maternity", "Annual": null}
 
   enum class Outcome { mapped, ignored, unknown };
   Outcome map(const std::string& theirs, std::string& ours) const;

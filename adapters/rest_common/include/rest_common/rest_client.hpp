@@ -2,7 +2,8 @@
 // the host's HTTP service, with the failures named the way an integrator
 // needs them: which system, which request, what went wrong, what to fix.
 //
-//   rest::RestClient api(transport, {.system = "BambooHR (acme)", .base_url = "https://acme.bamboohr.com",
+//   rest::RestClient api(transport, {.system = "BambooHR (acme)", .base_url =
+//   "https://acme.bamboohr.com",
 //                                    .headers = {{"Accept", "application/json"}}});
 //   nlohmann::json page = api.get_json("/api/v1/employees?page[limit]=250", "people page 1");
 //
@@ -57,8 +58,8 @@ struct Response {
 };
 
 struct Endpoint {
-  std::string system;    // for messages, eg "BambooHR (acme)"
-  std::string base_url;  // without a trailing slash
+  std::string system;                          // for messages, eg "BambooHR (acme)"
+  std::string base_url;                        // without a trailing slash
   std::map<std::string, std::string> headers;  // sent with every request (eg Authorization)
   long timeout_ms = 30000;
   std::optional<std::string> ca_bundle;
@@ -71,7 +72,9 @@ class RestClient {
   RestClient(Transport transport, Endpoint endpoint);
 
   const Endpoint& endpoint() const noexcept { return endpoint_; }
-  void set_header(const std::string& name, const std::string& value) { endpoint_.headers[name] = value; }
+  void set_header(const std::string& name, const std::string& value) {
+    endpoint_.headers[name] = value;
+  }
 
   // One request; path_or_url is appended to base_url unless it starts with
   // "http". Throws RestError(unreachable|tls) on a transport failure only.

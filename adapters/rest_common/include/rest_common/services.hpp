@@ -3,7 +3,8 @@
 // it without a host; a module is one line:
 //
 //   using BambooHrModule = mentoring::adapters::rest::RestModule<BambooHrAdapter>;
-//   MENTORING_MODULE(MENTORING_KIND_ADAPTER, "bamboohr", "0.1.0", "...", R"([...])", BambooHrModule)
+//   MENTORING_MODULE(MENTORING_KIND_ADAPTER, "bamboohr", "0.1.0", "...", R"([...])",
+//   BambooHrModule)
 #pragma once
 
 #include "rest_common/rest_client.hpp"

@@ -61,8 +61,8 @@ std::vector<Problem> validate_record(std::string_view schema_name, const nlohman
                                      const std::string& source);
 
 // Validates against a schema given as a document (eg an adapter's own settings schema).
-std::vector<Problem> validate_against(const nlohmann::json& schema,
-                                      const nlohmann::json& document, const std::string& source);
+std::vector<Problem> validate_against(const nlohmann::json& schema, const nlohmann::json& document,
+                                      const std::string& source);
 
 // Throws ValidationError when validate() finds any problem.
 void require_valid(std::string_view schema_name, const nlohmann::json& document,

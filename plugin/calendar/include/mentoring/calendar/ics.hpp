@@ -35,8 +35,8 @@ struct Attendee {
 };
 
 struct CalendarEvent {
-  std::string uid;       // stable across reschedules: see event_uid()
-  int sequence = 0;      // RFC 5545: incremented on each significant change
+  std::string uid;         // stable across reschedules: see event_uid()
+  int sequence = 0;        // RFC 5545: incremented on each significant change
   bool cancelled = false;  // METHOD:CANCEL, STATUS:CANCELLED
   std::string summary;
   std::string description;
@@ -71,9 +71,9 @@ struct ParsedInvite {
   std::string method;  // REQUEST | CANCEL
   std::string uid;
   int sequence = 0;
-  std::string status;  // CONFIRMED | CANCELLED
-  std::string tzid;    // "" when written in UTC
-  LocalDateTime start;  // as written, local to tzid
+  std::string status;          // CONFIRMED | CANCELLED
+  std::string tzid;            // "" when written in UTC
+  LocalDateTime start;         // as written, local to tzid
   std::int64_t start_utc = 0;  // unix seconds, resolved through the invite's own VTIMEZONE
   std::int64_t end_utc = 0;
   std::string summary;

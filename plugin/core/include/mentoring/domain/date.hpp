@@ -27,6 +27,8 @@ Date add_months(Date date, int months);
 Date date_from_unix_ms(std::int64_t unix_ms);
 
 // Days from a to b (b - a).
-inline int days_between(Date a, Date b) { return static_cast<int>((b - a).count()); }
+inline int days_between(Date a, Date b) {
+  return static_cast<int>((b - a).count());
+}
 
 }  // namespace mentoring::domain

@@ -13,7 +13,7 @@
 namespace mentoring::domain {
 
 struct MenteeEligibility {
-  std::set<LeaveType> leave_types;  // empty: the programme is not leave-linked
+  std::set<LeaveType> leave_types;     // empty: the programme is not leave-linked
   int invite_from_months_before = 6;   // invite when the leave starts at most this far ahead
   int invite_until_months_before = 0;  // ... and at least this far ahead
   int min_leave_days = 0;              // inclusive length of the leave
@@ -22,9 +22,9 @@ struct MenteeEligibility {
 };
 
 struct MentorEligibility {
-  std::set<LeaveType> leave_types;            // lived through one of these ...
-  std::optional<double> leave_within_years;   // ... ending within this many years
-  std::optional<double> min_experience_years; // and/or more than this many years of work
+  std::set<LeaveType> leave_types;             // lived through one of these ...
+  std::optional<double> leave_within_years;    // ... ending within this many years
+  std::optional<double> min_experience_years;  // and/or more than this many years of work
   bool self_nomination = true;
   int capacity = 1;
 };
@@ -52,7 +52,7 @@ struct Programme {
   int max_duration_months = 12;
   std::optional<int> cohort_capacity;  // mentees at once; none: unlimited
   int invitation_expiry_days = 21;
-  std::vector<int> reminder_days;          // days after the invitation
+  std::vector<int> reminder_days;  // days after the invitation
   std::optional<int> pay_it_forward_after_months;
 };
 

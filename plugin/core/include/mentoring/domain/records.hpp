@@ -117,10 +117,10 @@ struct Enrolment {
   std::optional<std::string> leave_id;  // the leave that made the person eligible
   std::optional<Phase> phase;           // while active
   std::optional<Date> created_on;
-  std::optional<Date> respond_by;       // while invited
-  std::optional<Date> consent_on;       // nobody takes part without it
-  std::optional<Date> started_on;       // the day mentoring began (active)
-  std::optional<Date> ends_on;          // planned end; moved by "extend"
+  std::optional<Date> respond_by;                // while invited
+  std::optional<Date> consent_on;                // nobody takes part without it
+  std::optional<Date> started_on;                // the day mentoring began (active)
+  std::optional<Date> ends_on;                   // planned end; moved by "extend"
   std::optional<std::string> needs_decision;     // a question for the programme manager
   std::optional<std::string> leave_fingerprint;  // the leave as last seen, to notice changes
 };

@@ -25,8 +25,8 @@ struct Situation {
   const domain::Enrolment& enrolment;
   const domain::Person* person = nullptr;  // null when the HR system no longer has them
   const domain::Leave* leave = nullptr;    // the leave the enrolment is linked to
-  bool training_complete = true;       // this role's courses required before pairing
-  bool pair_training_complete = true;  // the mentee's courses once matched
+  bool training_complete = true;           // this role's courses required before pairing
+  bool pair_training_complete = true;      // the mentee's courses once matched
   bool has_accepted_pair = false;
 };
 

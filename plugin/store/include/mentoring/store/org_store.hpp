@@ -21,10 +21,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mentoring::store {
@@ -62,8 +62,7 @@ class OrgStore {
 
   // Sync cursors, per adapter and stream ("people", "leave", ...).
   std::optional<std::string> cursor(const std::string& adapter, const std::string& stream);
-  void set_cursor(const std::string& adapter, const std::string& stream,
-                  const std::string& cursor);
+  void set_cursor(const std::string& adapter, const std::string& stream, const std::string& cursor);
 
   // Leaves starting on or after `from`, plus those any open enrolment points to.
   std::vector<domain::Leave> leaves_for_planning(domain::Date from);
@@ -81,8 +80,7 @@ class OrgStore {
   // Moves an enrolment to a new state (and phase) and records why; the cause
   // is required.
   void transition(std::int64_t enrolment_id, domain::EnrolmentState to, const std::string& at,
-                  const std::string& cause,
-                  std::optional<domain::Phase> phase = std::nullopt);
+                  const std::string& cause, std::optional<domain::Phase> phase = std::nullopt);
   // Saves the enrolment's dates, phase, consent, question and leave fingerprint
   // (never its state: that only moves through transition()).
   void update_details(const domain::Enrolment& enrolment, const std::string& at);

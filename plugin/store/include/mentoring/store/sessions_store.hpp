@@ -47,7 +47,8 @@ class SessionsStore {
   // status: attending | not_attending | attended | missed
   void set_kickoff_attendance(const std::string& programme_id, const std::string& person_id,
                               const std::string& status, const std::string& at);
-  std::vector<std::pair<std::string, std::string>> kickoff_attendance(const std::string& programme_id);
+  std::vector<std::pair<std::string, std::string>> kickoff_attendance(
+      const std::string& programme_id);
   struct KickoffNote {
     std::string programme_id;
     std::string mentor_id;

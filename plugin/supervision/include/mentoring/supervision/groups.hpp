@@ -20,9 +20,9 @@ using domain::Date;
 // Defaults are the schema's (programme.schema.json "supervision").
 struct SupervisionRules {
   int every_weeks = 6;
-  int for_months = 12;       // from a mentor's first pairing
-  int group_size = 8;        // at most this many mentors per group
-  int missed_in_a_row = 2;   // flag a mentor who misses this many recorded sessions in a row
+  int for_months = 12;          // from a mentor's first pairing
+  int group_size = 8;           // at most this many mentors per group
+  int missed_in_a_row = 2;      // flag a mentor who misses this many recorded sessions in a row
   int start_minutes = 10 * 60;  // local time of day sessions start
   int duration_minutes = 90;
 };

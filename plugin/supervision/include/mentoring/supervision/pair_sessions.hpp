@@ -20,27 +20,27 @@ using domain::Date;
 
 // Defaults are the schema's (programme.schema.json "pair_sessions").
 struct PairSessionRules {
-  int every_weeks = 4;                // the default cadence; a pair may agree its own
-  int min_meetings = 2;               // over the whole mentorship
+  int every_weeks = 4;   // the default cadence; a pair may agree its own
+  int min_meetings = 2;  // over the whole mentorship
   std::string first_contact_by = "mentee";
-  int first_contact_within_days = 14; // of pairing
-  int remind_after_days = 0;          // remind the pair once a session is this many days overdue
-  int escalate_after_days = 14;       // flag the programme manager this long after the reminder
-  int start_minutes = 12 * 60;        // local time the calendar placeholder starts
+  int first_contact_within_days = 14;  // of pairing
+  int remind_after_days = 0;           // remind the pair once a session is this many days overdue
+  int escalate_after_days = 14;        // flag the programme manager this long after the reminder
+  int start_minutes = 12 * 60;         // local time the calendar placeholder starts
   int duration_minutes = 60;
 };
 
 struct PairFacts {
   Date paired_on{};
   int every_weeks = 4;
-  std::vector<Date> held;          // days sessions were held, any order
-  std::optional<Date> ends_on;     // the planned end of the mentorship
+  std::vector<Date> held;       // days sessions were held, any order
+  std::optional<Date> ends_on;  // the planned end of the mentorship
 };
 
 // What HR may see: metadata only.
 struct PairSessionReport {
   int held = 0;
-  int missed = 0;                // cadence intervals that passed without a session
+  int missed = 0;  // cadence intervals that passed without a session
   bool overdue = false;
   int days_overdue = 0;
   Date next_due{};
@@ -48,7 +48,7 @@ struct PairSessionReport {
   bool min_meetings_met = false;
   bool first_contact_missing = false;  // nothing held within first_contact_within_days
   Date first_contact_due{};
-  bool ended = false;                  // past ends_on: nothing is due any more
+  bool ended = false;  // past ends_on: nothing is due any more
 };
 
 PairSessionReport pair_session_report(const PairSessionRules& rules, const PairFacts& facts,

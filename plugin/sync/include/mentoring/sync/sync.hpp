@@ -24,11 +24,11 @@ namespace mentoring::sync {
 
 struct StreamReport {
   std::string adapter;
-  std::string stream;         // "people", "leave", "course_completions"
-  std::string status;         // stored | unchanged | rejected | failed
+  std::string stream;  // "people", "leave", "course_completions"
+  std::string status;  // stored | unchanged | rejected | failed
   int read = 0, stored = 0, rejected_records = 0, skipped = 0;
   nlohmann::json problems = nlohmann::json::array();  // [{"message": ...}, ...]
-  std::string error;          // when failed
+  std::string error;                                  // when failed
 };
 
 struct SyncReport {

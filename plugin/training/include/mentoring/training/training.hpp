@@ -25,7 +25,8 @@ struct TrainingRules {
   std::optional<int> valid_for_months;
   // Re-enrol this many days before a completion lapses (schema: training.renew_before_days).
   int renew_before_days = 30;
-  // Training is due this many days after consent (schema: training.deadline_days); none: no deadline.
+  // Training is due this many days after consent (schema: training.deadline_days); none: no
+  // deadline.
   std::optional<int> deadline_days;
   // Remind this many days before the deadline (schema: training.reminder_days_before).
   std::vector<int> reminder_days_before = {7};
@@ -79,8 +80,7 @@ std::optional<Date> valid_until(const domain::CourseCompletion& completion,
 // known_courses empty: every course is accepted.
 std::optional<std::string> check_completion(const domain::CourseCompletion& completion,
                                             bool person_known,
-                                            const std::set<std::string>& known_courses,
-                                            Date today);
+                                            const std::set<std::string>& known_courses, Date today);
 
 // What to do for one person's training today. Every step has a stable key
 // suffix, so planning again the next day yields the same steps (the outbox
@@ -92,7 +92,7 @@ struct TrainingStep {
   std::string reason;     // missing | expired | renewal | deadline | overdue
   std::string key;        // stable within person + programme, eg "enrol/MT-1/missing"
   std::optional<Date> due_by;
-  std::string text;       // a sentence for the person
+  std::string text;  // a sentence for the person
 };
 
 struct Trainee {

@@ -36,7 +36,7 @@ struct OrganisationConfig {
 
 struct HostConfig {
   std::filesystem::path file;
-  std::filesystem::path state_dir;                 // absolute
+  std::filesystem::path state_dir;                   // absolute
   std::optional<std::filesystem::path> modules_dir;  // absolute, when set
   std::string plugin = "mentoring";
   std::optional<std::string> today;  // pinned clock, YYYY-MM-DD

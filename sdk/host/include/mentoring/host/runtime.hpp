@@ -73,8 +73,7 @@ class Runtime {
 
  private:
   struct Impl;
-  std::unique_ptr<Organisation> open(const OrganisationConfig& org,
-                                            nlohmann::json& adapter_errors);
+  std::unique_ptr<Organisation> open(const OrganisationConfig& org, nlohmann::json& adapter_errors);
   void create_plugin(Organisation& organisation);
 
   HostConfig config_;
