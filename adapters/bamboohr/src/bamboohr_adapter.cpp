@@ -507,19 +507,11 @@ std::string BambooHrAdapter::call(std::string_view command, std::string_view inp
                                   : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
-    if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
-      throw Error(
-          MENTORING_ERR_INVALID_INPUT,
-          s.name + " pull: /stream: expected \"people\", \"leave\" or \"course_completions\"");
-    }
-    std::string stream = input["stream"];
-    json cursor = input.value("cursor", json());
-    if (stream == "people") return s.pull_people(cursor).dump();
-    if (stream == "leave") return s.pull_leave(cursor).dump();
-    if (stream == "course_completions") return PullPage::unconfigured().dump();
-    throw Error(MENTORING_ERR_INVALID_INPUT,
-                s.name + " pull: /stream: found \"" + stream +
-                    "\"; expected one of: people, leave, course_completions");
+    return rest::pull_stream(s.name, input,
+                             {[&](const json& c) { return s.pull_people(c); },
+                              [&](const json& c) { return s.pull_leave(c); },
+                              {}})
+        .dump();
   }
   if (command == "verify_webhook") return s.verify_webhook(input).dump();
   if (command == "push") {

@@ -442,13 +442,9 @@ std::string MoodleAdapter::call(std::string_view command, std::string_view input
                                   : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
-    std::string stream = input.is_object() ? input.value("stream", std::string()) : "";
-    json cursor = input.is_object() ? input.value("cursor", json()) : json();
-    if (stream == "course_completions") return s.pull_completions(cursor).dump();
-    if (stream == "people" || stream == "leave") return PullPage::unconfigured().dump();
-    throw Error(MENTORING_ERR_INVALID_INPUT,
-                s.name + " pull: /stream: found \"" + stream +
-                    "\"; expected one of: people, leave, course_completions");
+    return rest::pull_stream(s.name, input,
+                             {{}, {}, [&](const json& c) { return s.pull_completions(c); }})
+        .dump();
   }
   if (command == "push") {
     if (!input.is_object() || !input.contains("actions") || !input["actions"].is_array()) {

@@ -1,5 +1,7 @@
 #include "rest_common/pull_page.hpp"
 
+#include <mentoring/module.hpp>
+
 #include <mentoring/schema.hpp>
 
 namespace mentoring::adapters::rest {
@@ -72,6 +74,25 @@ json PullPage::answer(const std::string& next_cursor, bool more, bool unchanged)
 json PullPage::unconfigured() {
   return {{"records", json::array()}, {"next_cursor", nullptr}, {"more", false},
           {"unchanged", true},        {"skipped", 0},           {"problems", json::array()}};
+}
+
+json pull_stream(const std::string& adapter_name, const json& input, const StreamReaders& readers) {
+  std::string stream = input.is_object() && input.contains("stream") && input["stream"].is_string()
+                           ? input["stream"].get<std::string>()
+                           : "";
+  json cursor = input.is_object() ? input.value("cursor", json()) : json();
+  const std::function<json(const json&)>* reader = stream == "people"  ? &readers.people
+                                                   : stream == "leave" ? &readers.leave
+                                                   : stream == "course_completions"
+                                                       ? &readers.course_completions
+                                                       : nullptr;
+  if (reader == nullptr) {
+    throw Error(MENTORING_ERR_INVALID_INPUT,
+                adapter_name + " pull: /stream: found " +
+                    (stream.empty() ? std::string("(missing)") : "\"" + stream + "\"") +
+                    "; expected one of: people, leave, course_completions");
+  }
+  return *reader ? (*reader)(cursor) : PullPage::unconfigured();
 }
 
 }  // namespace mentoring::adapters::rest

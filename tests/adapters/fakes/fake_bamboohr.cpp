@@ -1,5 +1,7 @@
 #include "fake_bamboohr.hpp"
 
+#include <rest_common/crypto.hpp>
+
 #include <algorithm>
 #include <sstream>
 
@@ -28,7 +30,7 @@ void answer_json(httplib::Response& response, const json& body, int status = 200
 
 FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
     : data_(std::move(data)),
-      expected_authorization_("Basic " + base64(api_key + ":x")),
+      expected_authorization_("Basic " + adapters::rest::base64_encode(api_key + ":x")),
       server_(port) {
   for (std::size_t i = 0; i < data_.people.size(); ++i) {
     index_of_[data_.people[i].id] = i;

@@ -30,7 +30,4 @@ class FaultPlan {
   std::atomic<int> seen_{0};
 };
 
-// Standard base64 (the fakes check HTTP Basic credentials).
-std::string base64(const std::string& bytes);
-
 }  // namespace mentoring::fakes

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,5 +49,17 @@ class PullPage {
   std::vector<RecordProblem> problems_;
   long long skipped_ = 0;
 };
+
+// The adapter's readers, by stream; an empty one means "this adapter does not
+// read that stream" (answered with PullPage::unconfigured()).
+struct StreamReaders {
+  std::function<nlohmann::json(const nlohmann::json&cursor)> people, leave, course_completions;
+};
+
+// Answers a "pull" command ({"stream", "cursor"}) with the reader for its
+// stream; throws mentoring::Error(MENTORING_ERR_INVALID_INPUT) naming /stream
+// for anything else.
+nlohmann::json pull_stream(const std::string& adapter_name, const nlohmann::json& input,
+                           const StreamReaders& readers);
 
 }  // namespace mentoring::adapters::rest
