@@ -94,6 +94,42 @@ FakeHost::FakeHost() {
                      }
                    },
                    &free_copy};
+  // mentoring.http/2 over the same handler: its JSON answer split into head and body.
+  http2_service_ = {sizeof(http2_service_), this,
+                    [](void* c, const char* request, size_t n, char** head, size_t* head_n,
+                       char** body, size_t* body_n) {
+                      auto& h = self(c);
+                      *body = nullptr;
+                      if (body_n) *body_n = 0;
+                      if (h.http_split_) {
+                        try {
+                          auto [head_json, body_text] = h.http_split_(std::string(request, n));
+                          *head = copy_out(head_json, head_n);
+                          *body = copy_out(body_text, body_n);
+                          return MENTORING_OK;
+                        } catch (const std::exception& e) {
+                          *head = copy_out(e.what(), head_n);
+                          return MENTORING_ERR_UNAVAILABLE;
+                        }
+                      }
+                      if (!h.http_) {
+                        *head = copy_out("fake host: no HTTP handler set", head_n);
+                        return MENTORING_ERR_UNAVAILABLE;
+                      }
+                      try {
+                        nlohmann::json answer =
+                            nlohmann::json::parse(h.http_(std::string(request, n)));
+                        std::string text = answer.value("body", std::string());
+                        answer.erase("body");
+                        *head = copy_out(answer.dump(), head_n);
+                        *body = copy_out(text, body_n);
+                        return MENTORING_OK;
+                      } catch (const std::exception& e) {
+                        *head = copy_out(e.what(), head_n);
+                        return MENTORING_ERR_UNAVAILABLE;
+                      }
+                    },
+                    &free_copy};
   adapters_service_ = {
       sizeof(adapters_service_), this,
       [](void* c, char** out, size_t* out_n) {
@@ -156,6 +192,7 @@ const void* FakeHost::get_service(const mentoring_host* host, const char* name) 
   if (n == MENTORING_SERVICE_SECRETS) return &h.secrets_service_;
   if (n == MENTORING_SERVICE_STORAGE) return &h.storage_service_;
   if (n == MENTORING_SERVICE_HTTP) return &h.http_service_;
+  if (n == MENTORING_SERVICE_HTTP_V2) return &h.http2_service_;
   if (n == MENTORING_SERVICE_ADAPTERS) return &h.adapters_service_;
   return nullptr;
 }

@@ -251,6 +251,13 @@ HttpClient::Attempt HttpClient::attempt_once(void* raw, const HttpRequest& reque
 }
 
 std::string HttpClient::perform(const std::string& request_json) {
+  SplitAnswer answer = perform_split(request_json);
+  json response = json::parse(answer.head_json);
+  response["body"] = std::move(answer.body);
+  return response.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+HttpClient::SplitAnswer HttpClient::perform_split(const std::string& request_json) {
   HttpRequest request = parse_http_request(request_json);
   // Credentials this request carries are redacted from now on, wherever they appear.
   for (const auto& credential : credentials_in(request)) secrets_.remember(credential);
@@ -344,12 +351,11 @@ std::string HttpClient::perform(const std::string& request_json) {
 
   logger_->debug("{} -> {} in {} ms ({} attempt{})", what, attempt.status, elapsed_ms(started),
                  attempt_number, attempt_number == 1 ? "" : "s");
-  json response = {{"status", attempt.status},
-                   {"headers", std::move(attempt.headers)},
-                   {"body", std::move(attempt.body)},
-                   {"attempts", attempt_number},
-                   {"request_id", id}};
-  return response.dump(-1, ' ', false, json::error_handler_t::replace);
+  json head = {{"status", attempt.status},
+               {"headers", std::move(attempt.headers)},
+               {"attempts", attempt_number},
+               {"request_id", id}};
+  return {head.dump(-1, ' ', false, json::error_handler_t::replace), std::move(attempt.body)};
 }
 
 }  // namespace mentoring::host

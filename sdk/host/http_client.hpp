@@ -60,6 +60,15 @@ class HttpClient {
   // error status (4xx, 5xx after retries) is an answer, not an exception.
   std::string perform(const std::string& request_json);
 
+  // The same, with the body apart from the JSON head ({"status", "headers",
+  // "attempts", "request_id"}): mentoring.http/2 hands it over as raw bytes,
+  // so a large page is never escaped into a JSON string and back.
+  struct SplitAnswer {
+    std::string head_json;
+    std::string body;
+  };
+  SplitAnswer perform_split(const std::string& request_json);
+
   // Aborts every transfer and wait in progress; requests fail with HttpError
   // ("cancelled") until resume().
   void cancel();

@@ -73,6 +73,7 @@ struct Organisation {
   mentoring_secrets_v1 secrets_service{};
   mentoring_storage_v1 storage{};
   mentoring_http_v1 http_service{};
+  mentoring_http_v2 http2_service{};
   mentoring_adapters_v1 adapters_service{};
 
   struct Adapter {
@@ -103,6 +104,7 @@ struct Organisation {
                if (n == MENTORING_SERVICE_SECRETS) return &o.secrets_service;
                if (n == MENTORING_SERVICE_STORAGE) return &o.storage;
                if (n == MENTORING_SERVICE_HTTP) return &o.http_service;
+               if (n == MENTORING_SERVICE_HTTP_V2) return &o.http2_service;
                if (n == MENTORING_SERVICE_ADAPTERS) return &o.adapters_service;
                return nullptr;
              }};
@@ -145,6 +147,26 @@ struct Organisation {
                       }
                     },
                     &free_copy};
+    http2_service = {sizeof(http2_service), this,
+                     [](void* c, const char* request, size_t n, char** head, size_t* head_n,
+                        char** body, size_t* body_n) {
+                       auto& o = self(c);
+                       *body = nullptr;
+                       if (body_n) *body_n = 0;
+                       try {
+                         auto answer = o.http->perform_split(std::string(request, n));
+                         *head = copy_out(answer.head_json, head_n);
+                         *body = copy_out(answer.body, body_n);
+                         return MENTORING_OK;
+                       } catch (const HttpError& e) {
+                         *head = copy_out(o.secrets->redact(e.what()), head_n);
+                         return MENTORING_ERR_UNAVAILABLE;
+                       } catch (const std::exception& e) {
+                         *head = copy_out(o.secrets->redact(e.what()), head_n);
+                         return MENTORING_ERR_INVALID_INPUT;
+                       }
+                     },
+                     &free_copy};
     adapters_service = {
         sizeof(adapters_service), this,
         [](void* c, char** out, size_t* out_n) {

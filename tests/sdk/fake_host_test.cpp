@@ -39,3 +39,18 @@ TEST(FakeHost, AWithheldServiceIsReportedAsUnavailable) {
     EXPECT_NE(std::string(e.what()).find("mentoring.clock/1"), std::string::npos);
   }
 }
+
+TEST(FakeHost, HttpV2HandsTheBodyOverApartFromTheHead) {
+  mentoring::testing::FakeHost host;
+  host.on_http([](const std::string&) {
+    return R"({"status":200,"headers":{"content-type":"application/json"},"body":"{\"a\":\"x\\\"y\"}"})";
+  });
+  ModuleInstance echo(echo_library(), host.host(), "{}");
+  std::string answer = echo.call("http2", R"({"method":"GET","url":"http://127.0.0.1/"})");
+  auto bar = answer.find('|');
+  ASSERT_NE(bar, std::string::npos) << answer;
+  EXPECT_EQ(answer.substr(bar + 1), R"({"a":"x\"y"})");  // raw bytes, unescaped
+  EXPECT_EQ(answer.find("body"), std::string::npos);   // the head carries no body
+  host.withhold_service(MENTORING_SERVICE_HTTP_V2);
+  EXPECT_EQ(echo.call("http2", "{}"), "<no http/2>");
+}

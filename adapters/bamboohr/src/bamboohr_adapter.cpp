@@ -496,7 +496,7 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
                             s.api_key_secret + " (set MENTORING_SECRET_" + s.api_key_secret +
                             " or add it to the secrets file)";
   }
-  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
+  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
 }
 
 BambooHrAdapter::~BambooHrAdapter() = default;

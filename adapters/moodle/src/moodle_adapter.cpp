@@ -428,7 +428,7 @@ MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services)
                          {"burst", rate.value("burst", 1.0)}};
   // Moodle's read functions are posted but change nothing: safe to retry.
   endpoint.retry = {{"idempotent", true}};
-  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
+  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
   std::string storage = s.services.storage_directory ? s.services.storage_directory() : "";
   if (!storage.empty()) s.pushed_keys_file = storage + "/moodle-" + s.name + ".calendar-keys";
   s.load_pushed_keys();

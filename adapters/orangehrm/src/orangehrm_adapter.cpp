@@ -483,7 +483,7 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
                     "after which the one in " +
                     auth.refresh_token_name + " is no longer valid");
   }
-  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint);
+  s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
   rest::Endpoint token_endpoint = endpoint;
   token_endpoint.headers.clear();
   s.tokens = std::make_unique<TokenSource>(rest::RestClient(s.services.http, token_endpoint),

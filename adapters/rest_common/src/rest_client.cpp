@@ -78,8 +78,8 @@ std::string Response::header(const std::string& lower_case_name) const {
   return {};
 }
 
-RestClient::RestClient(Transport transport, Endpoint endpoint)
-    : transport_(std::move(transport)), endpoint_(std::move(endpoint)) {
+RestClient::RestClient(Transport transport, Endpoint endpoint, SplitTransport split)
+    : transport_(std::move(transport)), split_(std::move(split)), endpoint_(std::move(endpoint)) {
   while (!endpoint_.base_url.empty() && endpoint_.base_url.back() == '/')
     endpoint_.base_url.pop_back();
 }
@@ -104,8 +104,10 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
   if (!endpoint_.retry.is_null()) request["retry"] = endpoint_.retry;
 
   std::string answer;
+  std::optional<SplitAnswer> split;
   try {
-    answer = transport_(request.dump());
+    if (split_) split = split_(request.dump());
+    if (!split) answer = transport_(request.dump());
   } catch (const mentoring::Error& e) {
     std::string message = e.what();
     bool tls = message.find("TLS") != std::string::npos ||
@@ -119,7 +121,7 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
                    "(\"ca_bundle\")"
                  : " — check base_url / the domain in settings and that the system is up"));
   }
-  json parsed = json::parse(answer, nullptr, false);
+  json parsed = json::parse(split ? split->head_json : answer, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("status")) {
     throw RestError(Failure::bad_response,
                     endpoint_.system + ": " + what +
@@ -128,7 +130,7 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
   Response response;
   response.status = parsed["status"].get<long>();
   response.headers = parsed.value("headers", json::object());
-  response.body = parsed.value("body", std::string());
+  response.body = split ? std::move(split->body) : parsed.value("body", std::string());
   response.request_id = parsed.value("request_id", std::string());
   return response;
 }

@@ -141,6 +141,22 @@ typedef struct mentoring_http_v1 {
   void (*free_buffer)(void* context, char* buffer);
 } mentoring_http_v1;
 
+#define MENTORING_SERVICE_HTTP_V2 "mentoring.http/2"
+typedef struct mentoring_http_v2 {
+  uint32_t struct_size;
+  void* context;
+  /* As mentoring.http/1, but the answer comes in two buffers: *response_json
+   * holds {"status":200,"headers":{...},"request_id":"http#3"} without the
+   * body, and *body the body's bytes as received (not escaped into JSON).
+   * Both are freed with free_buffer; on failure only *response_json is set
+   * and holds the message. Optional: a module looks it up and falls back to
+   * mentoring.http/1 when the host does not offer it. */
+  mentoring_status (*request)(void* context, const char* request_json, size_t request_length,
+                              char** response_json, size_t* response_length, char** body,
+                              size_t* body_length);
+  void (*free_buffer)(void* context, char* buffer);
+} mentoring_http_v2;
+
 #define MENTORING_SERVICE_ADAPTERS "mentoring.adapters/1"
 typedef struct mentoring_adapters_v1 {
   uint32_t struct_size;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mentoring::testing {
@@ -47,6 +48,10 @@ class FakeHost {
   const std::string& storage_directory() const noexcept { return storage_; }
 
   void on_http(HttpHandler handler) { http_ = std::move(handler); }
+  // Answers mentoring.http/2 with (head JSON, raw body); without it, /2 splits
+  // the on_http handler's answer.
+  using HttpSplitHandler = std::function<std::pair<std::string, std::string>(const std::string&)>;
+  void on_http_split(HttpSplitHandler handler) { http_split_ = std::move(handler); }
   void add_adapter(std::string name, std::vector<std::string> capabilities, AdapterHandler handler);
 
   // Log lines as "LEVEL message".
@@ -67,6 +72,7 @@ class FakeHost {
   mentoring_secrets_v1 secrets_service_{};
   mentoring_storage_v1 storage_service_{};
   mentoring_http_v1 http_service_{};
+  mentoring_http_v2 http2_service_{};
   mentoring_adapters_v1 adapters_service_{};
 
   std::int64_t now_ms_ = 1767225600000;  // 2026-01-01T00:00:00Z
@@ -74,6 +80,7 @@ class FakeHost {
   std::string storage_;
   std::string organisation_ = "test-org";
   HttpHandler http_;
+  HttpSplitHandler http_split_;
   std::map<std::string, Adapter> adapters_;
   std::vector<std::string> logs_;
   std::vector<std::string> withheld_;

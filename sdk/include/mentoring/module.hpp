@@ -101,6 +101,26 @@ class Host {
     return text;
   }
 
+  // One HTTP request through mentoring.http/2: the JSON head and the raw body
+  // apart. nullopt when the host does not offer /2 (use http() then).
+  struct HttpAnswer {
+    std::string head_json;  // {"status", "headers", "request_id", ...}
+    std::string body;
+  };
+  std::optional<HttpAnswer> http_split(std::string_view request_json) const {
+    auto* s = service<mentoring_http_v2>(MENTORING_SERVICE_HTTP_V2);
+    if (s == nullptr) return std::nullopt;
+    char* head = nullptr;
+    char* body = nullptr;
+    std::size_t head_length = 0, body_length = 0;
+    mentoring_status status = s->request(s->context, request_json.data(), request_json.size(),
+                                         &head, &head_length, &body, &body_length);
+    HttpAnswer answer{take(head, head_length, s->free_buffer, s->context),
+                      take(body, body_length, s->free_buffer, s->context)};
+    if (status != MENTORING_OK) throw Error(status, answer.head_json);
+    return answer;
+  }
+
   // The organisation's adapters as JSON (see abi.h).
   std::string list_adapters() const {
     const auto& s = require<mentoring_adapters_v1>(MENTORING_SERVICE_ADAPTERS);

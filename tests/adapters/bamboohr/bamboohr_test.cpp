@@ -37,7 +37,7 @@ class BambooHrTest : public ::testing::Test {
                            },
                            [] { return TestHost::kNowMs; },
                            [](std::string_view) {},
-                           {}});
+                           {}, {}});
   }
 
   FakeBambooHr fake_{DemoData::load(DEMO_DATA_DIR "/northwind"), "key-1234"};

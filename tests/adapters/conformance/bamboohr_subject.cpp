@@ -73,7 +73,7 @@ class BambooHrSubject : public Subject {
                                      },
                                      [] { return TestHost::kNowMs; },
                                      [](std::string_view) {},
-                                     {}});
+                                     {}, {}});
   }
 
   TestHost& host_;

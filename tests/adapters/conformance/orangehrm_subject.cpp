@@ -75,7 +75,7 @@ class OrangeHrmSubject : public Subject {
                              return std::nullopt;
                            },
                            [] { return TestHost::kNowMs; }, [](std::string_view) {},
-                           [] { return std::string(); }});
+                           [] { return std::string(); }, {}});
   }
 
   TestHost& host_;

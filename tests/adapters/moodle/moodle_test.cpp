@@ -41,7 +41,7 @@ class MoodleTest : public ::testing::Test {
                                           return std::nullopt;
                                         },
                                         [] { return TestHost::kNowMs; }, [](std::string_view) {},
-                                        [this] { return storage_.string(); }});
+                                        [this] { return storage_.string(); }, {}});
   }
 
   json push(moodle::MoodleAdapter& adapter, const json& action) {

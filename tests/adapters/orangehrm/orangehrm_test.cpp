@@ -57,7 +57,7 @@ class OrangeHrmTest : public ::testing::Test {
                               return it->second;
                             },
                             [this] { return now_ms_; }, [](std::string_view) {},
-                            [this] { return storage_.string(); }});
+                            [this] { return storage_.string(); }, {}});
   }
 
   std::vector<json> pull_all(orangehrm::OrangeHrmAdapter& adapter, const std::string& stream) {

@@ -95,6 +95,11 @@ void adapter(const std::string& url, int page_size, long long& pages, long long&
   host.set_now_unix_ms(kNowMs);
   host.set_secret("BAMBOOHR_API_KEY", "bench-key");
   host.on_http([&](const std::string& request) { return http.perform(request); });
+  // mentoring.http/2, as mentoring-host offers it: pages cross as raw bytes.
+  host.on_http_split([&](const std::string& request) {
+    auto answer = http.perform_split(request);
+    return std::make_pair(std::move(answer.head_json), std::move(answer.body));
+  });
   auto library = mentoring::host::ModuleLibrary::load(BAMBOOHR_MODULE);
   json settings = {{"company_domain", "bench"},
                    {"base_url", url},

@@ -21,6 +21,10 @@ class EchoModule : public mentoring::Module {
       return "{}";
     }
     if (command == "storage") return host_.storage_directory();
+    if (command == "http2") {
+      auto answer = host_.http_split(input);
+      return answer ? answer->head_json + "|" + answer->body : std::string("<no http/2>");
+    }
     throw mentoring::Error(MENTORING_ERR_UNKNOWN_COMMAND,
                            "echo: unknown command " + std::string(command));
   }

@@ -24,6 +24,13 @@ namespace mentoring::adapters::rest {
 // Sends one request JSON (abi.h) and returns the response JSON; throws
 // mentoring::Error on a transport failure. In a module: Host::http.
 using Transport = std::function<std::string(const std::string& request_json)>;
+// The host's mentoring.http/2: the JSON head and the raw body apart; nullopt
+// when the host does not offer it (the Transport is used then).
+struct SplitAnswer {
+  std::string head_json;
+  std::string body;
+};
+using SplitTransport = std::function<std::optional<SplitAnswer>(const std::string& request_json)>;
 
 enum class Failure {
   unreachable,      // DNS, connection refused, timeout
@@ -69,7 +76,9 @@ struct Endpoint {
 
 class RestClient {
  public:
-  RestClient(Transport transport, Endpoint endpoint);
+  // split: the host's mentoring.http/2 when it offers it (a large page then
+  // crosses the ABI as raw bytes); empty: transport only.
+  RestClient(Transport transport, Endpoint endpoint, SplitTransport split = {});
 
   const Endpoint& endpoint() const noexcept { return endpoint_; }
   void set_header(const std::string& name, const std::string& value) {
@@ -96,6 +105,7 @@ class RestClient {
 
  private:
   Transport transport_;
+  SplitTransport split_;
   Endpoint endpoint_;
 };
 

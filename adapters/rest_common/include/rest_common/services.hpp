@@ -27,6 +27,8 @@ struct Services {
   // A folder private to this organisation (tokens, delivered keys) kept across
   // restarts; empty function or "" keeps such state in memory only.
   std::function<std::string()> storage_directory;
+  // The host's mentoring.http/2, when offered: pages cross as raw bytes.
+  SplitTransport http_split;
 };
 
 // The loadable shell of an adapter core constructed as Adapter(config_json, Services).
@@ -35,12 +37,18 @@ class RestModule : public mentoring::Module {
  public:
   RestModule(const mentoring::Host& host, std::string_view config_json)
       : host_(host),
-        adapter_(config_json,
-                 Services{[this](const std::string& request) { return host_.http(request); },
-                          [this](const std::string& name) { return host_.secret(name); },
-                          [this] { return host_.now_unix_ms(); },
-                          [this](std::string_view message) { host_.warn(message); },
-                          [this] { return host_.storage_directory(); }}) {}
+        adapter_(
+            config_json,
+            Services{[this](const std::string& request) { return host_.http(request); },
+                     [this](const std::string& name) { return host_.secret(name); },
+                     [this] { return host_.now_unix_ms(); },
+                     [this](std::string_view message) { host_.warn(message); },
+                     [this] { return host_.storage_directory(); },
+                     [this](const std::string& request) -> std::optional<SplitAnswer> {
+                       auto answer = host_.http_split(request);
+                       if (!answer) return std::nullopt;
+                       return SplitAnswer{std::move(answer->head_json), std::move(answer->body)};
+                     }}) {}
 
   std::string call(std::string_view command, std::string_view input) override {
     return adapter_.call(command, input);
