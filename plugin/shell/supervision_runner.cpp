@@ -595,6 +595,41 @@ json session_record(RunContext& c, const json& in) {
           {"next_due", format_date(view.report.next_due)}};
 }
 
+// HR's view of the group supervision schedule: every session with its group,
+// date, members and who attended (supervision_attendance needs the ids).
+json supervision_sessions(RunContext& c, const json& in) {
+  const char* cmd = "supervision_sessions";
+  require_valid_input(cmd, "supervision-sessions", in);
+  const Programme& programme = programme_for(c, cmd, in);
+  store::SessionsStore sessions(c.store.database());
+  std::map<std::int64_t, std::vector<std::string>> members;
+  for (const auto& g : sessions.supervision_groups(programme.id)) {
+    for (const auto& [person, first_paired] : g.members) members[g.id].push_back(person);
+  }
+  std::map<std::int64_t, std::pair<json, json>> attendance;  // attended, missed
+  for (const auto& a : sessions.supervision_attendance(programme.id)) {
+    auto& [attended, missed] =
+        attendance.try_emplace(a.session_id, json::array(), json::array()).first->second;
+    (a.attended ? attended : missed).push_back(a.person_id);
+  }
+  json list = json::array();
+  for (const auto& session : sessions.supervision_sessions(programme.id)) {
+    json entry = {{"session_id", session.id},
+                  {"group", session.group_number},
+                  {"number", session.number},
+                  {"on", format_date(session.on)},
+                  {"members", members[session.group_id]},
+                  {"attended", json::array()},
+                  {"missed", json::array()}};
+    if (auto it = attendance.find(session.id); it != attendance.end()) {
+      entry["attended"] = it->second.first;
+      entry["missed"] = it->second.second;
+    }
+    list.push_back(std::move(entry));
+  }
+  return {{"programme", programme.id}, {"sessions", list}};
+}
+
 json session_list(RunContext& c, const json& in) {
   const char* cmd = "session_list";
   require_valid_input(cmd, "supervision-session_list", in);
@@ -652,6 +687,7 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
   if (command == "kickoff_attendance") return kickoff_attendance(c, input);
   if (command == "kickoff_note") return kickoff_note(c, input);
   if (command == "supervision_attendance") return supervision_attendance(c, input);
+  if (command == "supervision_sessions") return supervision_sessions(c, input);
   if (command == "session_cadence") return session_cadence(c, input);
   if (command == "session_record") return session_record(c, input);
   if (command == "session_list") return session_list(c, input);
@@ -659,8 +695,8 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
 }
 
 std::vector<std::string> supervision_command_names() {
-  return {"kickoff_schedule", "kickoff_attendance", "kickoff_note", "supervision_attendance",
-          "session_cadence",  "session_record",     "session_list"};
+  return {"kickoff_schedule",       "kickoff_attendance", "kickoff_note",   "supervision_sessions",
+          "supervision_attendance", "session_cadence",    "session_record", "session_list"};
 }
 
 }  // namespace mentoring::shell

@@ -2,6 +2,8 @@
 // driven by the fake host's clock.
 #include "plugin_fixture.hpp"
 
+#include <mentoring/schema.hpp>
+
 #include <mentoring/calendar/ics.hpp>
 #include <mentoring/store/sessions_store.hpp>
 
@@ -69,21 +71,25 @@ TEST_F(SessionsPlugin, AMentorMissingTwoInARowIsFlaggedOnce) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   run();
   at("2027-04-01");
-  std::vector<mentoring::store::SessionsStore::SupervisionSession> sessions;
-  seed([&](auto& s) {
-    sessions = mentoring::store::SessionsStore(s.database()).supervision_sessions("rtw");
-  });
+  // HR finds the session ids the way HR would: with the supervision_sessions command.
+  const json schedule = call("supervision_sessions", json::object());
+  const json& sessions = schedule["sessions"];
   ASSERT_GE(sessions.size(), 2u);
-  json first =
-      call("supervision_attendance",
-           {{"session_id", sessions[0].id}, {"person_id", "MENTOR1"}, {"attended", false}});
+  EXPECT_EQ(sessions[0]["members"], json::array({"MENTOR1"}));
+  json first = call(
+      "supervision_attendance",
+      {{"session_id", sessions[0]["session_id"]}, {"person_id", "MENTOR1"}, {"attended", false}});
   EXPECT_FALSE(first["flagged"]);
-  json second =
-      call("supervision_attendance",
-           {{"session_id", sessions[1].id}, {"person_id", "MENTOR1"}, {"attended", false}});
+  json second = call(
+      "supervision_attendance",
+      {{"session_id", sessions[1]["session_id"]}, {"person_id", "MENTOR1"}, {"attended", false}});
   EXPECT_TRUE(second["flagged"]);
   call("supervision_attendance",
-       {{"session_id", sessions[1].id}, {"person_id", "MENTOR1"}, {"attended", false}});
+       {{"session_id", sessions[1]["session_id"]}, {"person_id", "MENTOR1"}, {"attended", false}});
+  const json after = call("supervision_sessions", json::object());
+  EXPECT_EQ(after["sessions"][0]["missed"], json::array({"MENTOR1"}));
+  EXPECT_TRUE(
+      mentoring::schema::validate("commands/supervision-sessions.output", after, "out").empty());
   lms.version = 2;
   run();
   auto flags = pushed("task", "supervision-missed/");
