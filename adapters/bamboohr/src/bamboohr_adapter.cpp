@@ -12,14 +12,6 @@
 
 namespace mentoring::adapters::bamboohr {
 
-namespace detail {
-extern const std::string_view kSettingsSchemaText;
-}
-
-std::string_view settings_schema_text() {
-  return detail::kSettingsSchemaText;
-}
-
 using nlohmann::json;
 using rest::PullPage;
 using rest::RecordProblem;

@@ -16,13 +16,6 @@
 
 namespace mentoring::adapters::moodle {
 
-namespace detail {
-extern const std::string_view kSettingsSchemaText;
-}
-std::string_view settings_schema_text() {
-  return detail::kSettingsSchemaText;
-}
-
 using nlohmann::json;
 using rest::Failure;
 using rest::PullPage;

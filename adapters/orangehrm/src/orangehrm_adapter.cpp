@@ -13,14 +13,6 @@
 
 namespace mentoring::adapters::orangehrm {
 
-namespace detail {
-extern const std::string_view kSettingsSchemaText;
-}
-
-std::string_view settings_schema_text() {
-  return detail::kSettingsSchemaText;
-}
-
 using nlohmann::json;
 using rest::Failure;
 using rest::PullPage;
