@@ -232,6 +232,11 @@ CREATE TABLE pairing_unmatched (
   PRIMARY KEY (programme_id, enrolment_id)
 );
 )sql"},
+      {5, "people a full read of their HR system no longer lists", R"sql(
+ALTER TABLE person ADD COLUMN listed_by TEXT;
+ALTER TABLE person ADD COLUMN full_read TEXT;
+ALTER TABLE person ADD COLUMN absent_since TEXT;
+)sql"},
   };
   return kMigrations;
 }

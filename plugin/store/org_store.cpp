@@ -125,7 +125,7 @@ void OrgStore::upsert(const Person& p) {
       "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
       "manager_id=excluded.manager_id, department=excluded.department, "
       "location=excluded.location, start_date=excluded.start_date, "
-      "end_date=excluded.end_date, languages=excluded.languages");
+      "end_date=excluded.end_date, languages=excluded.languages, absent_since=NULL");
   s.bindNoCopy(1, p.id);  // the record outlives exec(): no copy
   s.bindNoCopy(2, p.name);
   bind_optional(s, 3, p.email);
@@ -180,9 +180,48 @@ void OrgStore::upsert(const CourseCompletion& c) {
 }
 
 bool OrgStore::has_person(const std::string& id) {
-  SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ?");
+  SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ? AND absent_since IS NULL");
   s.bind(1, id);
   return s.executeStep();
+}
+
+void OrgStore::mark_listed(const std::string& person_id, const std::string& adapter,
+                           const std::string& read_id) {
+  SQLite::Statement& s = prepared("UPDATE person SET listed_by = ?, full_read = ? WHERE id = ?");
+  s.bind(1, adapter);
+  s.bind(2, read_id);
+  s.bind(3, person_id);
+  s.exec();
+}
+
+std::vector<std::string> OrgStore::unlisted_after(const std::string& adapter,
+                                                  const std::string& read_id) {
+  SQLite::Statement& s = prepared(
+      "SELECT id FROM person WHERE listed_by = ? AND full_read IS NOT ? "
+      "AND absent_since IS NULL ORDER BY id");
+  s.bind(1, adapter);
+  s.bind(2, read_id);
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
+void OrgStore::mark_absent(const std::vector<std::string>& person_ids, Date since) {
+  SQLite::Statement& s = prepared("UPDATE person SET absent_since = ? WHERE id = ?");
+  for (const auto& id : person_ids) {
+    s.reset();
+    s.bind(1, format_date(since));
+    s.bind(2, id);
+    s.exec();
+  }
+}
+
+std::int64_t OrgStore::listed_count(const std::string& adapter) {
+  SQLite::Statement& s =
+      prepared("SELECT COUNT(*) FROM person WHERE listed_by = ? AND absent_since IS NULL");
+  s.bind(1, adapter);
+  s.executeStep();
+  return s.getColumn(0).getInt64();
 }
 
 std::optional<std::string> OrgStore::cursor(const std::string& adapter, const std::string& stream) {
@@ -325,7 +364,8 @@ std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person
 }
 
 std::map<std::string, std::string> OrgStore::managers() {
-  SQLite::Statement& s = prepared("SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL");
+  SQLite::Statement& s = prepared(
+      "SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL AND absent_since IS NULL");
   std::map<std::string, std::string> out;
   while (s.executeStep()) out[s.getColumn(0).getString()] = s.getColumn(1).getString();
   return out;
@@ -334,7 +374,7 @@ std::map<std::string, std::string> OrgStore::managers() {
 std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids) {
   SQLite::Statement& s = prepared(
       "SELECT id, name, email, manager_id, department, location, start_date, "
-      "end_date, languages FROM person WHERE id = ?");
+      "end_date, languages FROM person WHERE id = ? AND absent_since IS NULL");
   std::map<std::string, Person> out;
   for (const auto& id : ids) {
     s.reset();
@@ -642,7 +682,8 @@ Counts OrgStore::counts() {
     return s.getColumn(0).getInt64();
   };
   Counts c;
-  c.people = count("SELECT COUNT(*) FROM person");
+  c.people = count("SELECT COUNT(*) FROM person WHERE absent_since IS NULL");
+  c.absent_people = count("SELECT COUNT(*) FROM person WHERE absent_since IS NOT NULL");
   c.leave = count("SELECT COUNT(*) FROM leave");
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
   c.open_invitations = count("SELECT COUNT(*) FROM enrolment WHERE state = 'invited'");

@@ -1,5 +1,7 @@
 #include <mentoring/sync/codec.hpp>
 
+#include <mentoring/schema.hpp>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -12,22 +14,32 @@ using namespace mentoring::domain;
 
 namespace {
 
-std::optional<std::string> optional_string(const json& record, const char* key) {
-  auto it = record.find(key);
-  if (it == record.end() || it->is_null()) return std::nullopt;
-  return it->get<std::string>();
+using schema::JsonValue;
+
+std::string text(const JsonValue& record, const char* key) {
+  JsonValue value = record[key];
+  if (!value.is_string()) throw std::invalid_argument(std::string("/") + key + ": not a string");
+  return std::string(value.string());
 }
 
-std::optional<Date> optional_date(const json& record, const char* key) {
-  auto text = optional_string(record, key);
-  if (!text) return std::nullopt;
-  auto date = parse_date(*text);
-  if (!date)
-    throw std::invalid_argument(std::string("/") + key + ": not a calendar date: " + *text);
+std::optional<std::string> optional_string(const JsonValue& record, const char* key) {
+  JsonValue value = record[key];
+  if (value.is_missing() || value.is_null()) return std::nullopt;
+  return text(record, key);
+}
+
+std::optional<Date> optional_date(const JsonValue& record, const char* key) {
+  JsonValue value = record[key];
+  if (value.is_missing() || value.is_null()) return std::nullopt;
+  auto date = value.is_string() ? parse_date(value.string()) : std::nullopt;
+  if (!date) {
+    throw std::invalid_argument(std::string("/") + key +
+                                ": not a calendar date: " + schema::describe(value.to_json()));
+  }
   return date;
 }
 
-Date required_date(const json& record, const char* key) {
+Date required_date(const JsonValue& record, const char* key) {
   auto date = optional_date(record, key);
   if (!date) throw std::invalid_argument(std::string("/") + key + ": missing");
   return *date;
@@ -35,27 +47,26 @@ Date required_date(const json& record, const char* key) {
 
 }  // namespace
 
-Person person_from_json(const json& r) {
+Person person_from(const JsonValue& r) {
   Person p;
-  p.id = r.at("id").get<std::string>();
-  p.name = r.at("name").get<std::string>();
+  p.id = text(r, "id");
+  p.name = text(r, "name");
   p.email = optional_string(r, "email");
   p.manager_id = optional_string(r, "manager_id");
   p.department = optional_string(r, "department");
   p.location = optional_string(r, "location");
   p.start_date = optional_date(r, "start_date");
   p.end_date = optional_date(r, "end_date");
-  if (auto it = r.find("languages"); it != r.end())
-    p.languages = it->get<std::vector<std::string>>();
+  for (JsonValue language : r["languages"].elements()) p.languages.emplace_back(language.string());
   return p;
 }
 
-Leave leave_from_json(const json& r) {
+Leave leave_from(const JsonValue& r) {
   Leave l;
-  l.id = r.at("id").get<std::string>();
-  l.person_id = r.at("person_id").get<std::string>();
-  auto type = parse_leave_type(r.at("type").get<std::string>());
-  auto status = parse_leave_status(r.at("status").get<std::string>());
+  l.id = text(r, "id");
+  l.person_id = text(r, "person_id");
+  auto type = parse_leave_type(r["type"].string());
+  auto status = parse_leave_status(r["status"].string());
   if (!type) throw std::invalid_argument("/type: unknown leave type");
   if (!status) throw std::invalid_argument("/status: unknown leave status");
   l.type = *type;
@@ -67,10 +78,10 @@ Leave leave_from_json(const json& r) {
   return l;
 }
 
-CourseCompletion completion_from_json(const json& r) {
+CourseCompletion completion_from(const JsonValue& r) {
   CourseCompletion c;
-  c.person_id = r.at("person_id").get<std::string>();
-  c.course_id = r.at("course_id").get<std::string>();
+  c.person_id = text(r, "person_id");
+  c.course_id = text(r, "course_id");
   c.completed_at = required_date(r, "completed_at");
   c.expires_at = optional_date(r, "expires_at");
   return c;

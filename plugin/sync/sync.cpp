@@ -39,6 +39,13 @@ constexpr int kDeliveryBatch = 500;
 // Records per sync transaction: fewer commits on large syncs, bounded WAL growth.
 constexpr std::size_t kRecordsPerTransaction = 50000;
 
+// A full read that no longer lists more than this share of the people the
+// adapter listed before (and more than kAbsentAlwaysAllowed of them) is more
+// likely a misconfigured filter or a partial export than a wave of leavers:
+// nobody is marked absent, and the report says why.
+constexpr double kAbsentShareLimit = 0.2;
+constexpr std::size_t kAbsentAlwaysAllowed = 10;
+
 bool has_capability(const json& adapter, const char* capability) {
   for (const auto& c : adapter.value("capabilities", json::array())) {
     if (c == capability) return true;
@@ -46,22 +53,22 @@ bool has_capability(const json& adapter, const char* capability) {
   return false;
 }
 
-std::string record_label(const json& record) {
-  if (record.is_object() && record.contains("id") && record["id"].is_string()) {
-    return record["id"].get<std::string>();
-  }
-  if (record.is_object() && record.contains("person_id") && record.contains("course_id")) {
-    return record["person_id"].dump() + "/" + record["course_id"].dump();
+using schema::JsonValue;
+
+std::string record_label(const JsonValue& record) {
+  if (record["id"].is_string()) return std::string(record["id"].string());
+  if (!record["person_id"].is_missing() && !record["course_id"].is_missing()) {
+    return record["person_id"].to_json().dump() + "/" + record["course_id"].to_json().dump();
   }
   return "?";
 }
 
 // Stores one record; answers a problem message, or "" when stored.
-std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& record,
+std::string ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
                    const std::string& adapter, domain::Date today) {
   // Named only when something is wrong: building it for every record costs.
   auto source_of = [&] { return adapter + " " + kind.stream + " record " + record_label(record); };
-  auto problems = schema::validate_record(kind.schema, record, "");
+  auto problems = schema::validate_page_record(kind.schema, record, "");
   if (!problems.empty()) {
     const std::string source = source_of();
     for (auto& p : problems) p.source = source;
@@ -72,9 +79,9 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
   try {
     std::string stream = kind.stream;
     if (stream == "people") {
-      store.upsert(person_from_json(record));
+      store.upsert(person_from(record));
     } else if (stream == "leave") {
-      auto leave = leave_from_json(record);
+      auto leave = leave_from(record);
       if (leave.expected_end < leave.start) {
         return source_of() + ": /expected_end: found \"" + domain::format_date(leave.expected_end) +
                "\"; expected a date on or after start " + domain::format_date(leave.start);
@@ -90,7 +97,7 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
       }
       store.upsert(leave);
     } else {
-      auto completion = completion_from_json(record);
+      auto completion = completion_from(record);
       // Every course is kept (a programme may require it later); known_courses stays empty.
       if (auto problem = training::check_completion(
               completion, store.has_person(completion.person_id), {}, today)) {
@@ -102,6 +109,29 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const json& r
     return source_of() + ": " + e.what();
   }
   return {};
+}
+
+// After a complete full read: who the adapter listed before and not this time
+// is no longer in the host's records (deleted rather than given an end date).
+void reconcile(store::OrgStore& store, const std::string& adapter, const std::string& read_id,
+               domain::Date today, StreamReport& r) {
+  std::vector<std::string> unlisted = store.unlisted_after(adapter, read_id);
+  if (unlisted.empty()) return;
+  auto listed = static_cast<double>(store.listed_count(adapter));
+  if (unlisted.size() > kAbsentAlwaysAllowed &&
+      static_cast<double>(unlisted.size()) > kAbsentShareLimit * listed) {
+    r.problems.push_back(
+        {{"message", adapter + " people: a full read no longer lists " +
+                         std::to_string(unlisted.size()) + " of the " +
+                         std::to_string(static_cast<long long>(listed)) +
+                         " people it listed before; expected at most " +
+                         std::to_string(static_cast<int>(kAbsentShareLimit * 100)) +
+                         "% gone at once. Nobody was marked absent: check the adapter's "
+                         "filters and the export, then sync again"}});
+    return;
+  }
+  store.mark_absent(unlisted, today);
+  r.absent = unlisted;
 }
 
 void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
@@ -123,37 +153,51 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   };
   for (int page = 0; page < kMaxPagesPerRun; ++page) {
     json request = {{"stream", kind.stream}, {"cursor", cursor ? json(*cursor) : json(nullptr)}};
-    json answer;
+    // Read without a DOM: a large sync's pages hold millions of records.
+    std::optional<schema::JsonPage> text;
     try {
-      answer = schema::parse(host.call_adapter(adapter, "pull", request.dump()),
-                             adapter + " pull " + kind.stream);
+      text.emplace(host.call_adapter(adapter, "pull", request.dump()));
+      if (!text->root().is_object()) {
+        throw std::runtime_error("found " + schema::describe(text->root().to_json()) +
+                                 "; expected a pull answer object");
+      }
     } catch (const std::exception& e) {
       r.status = "failed";
-      r.error = e.what();
+      r.error = adapter + " pull " + kind.stream + ": " + e.what();
       ++report.adapter_failures;
       break;
     }
-    const json problems = answer.value("problems", json::array());
-    if (!problems.empty()) {
+    const JsonValue answer = text->root();
+    if (answer["problems"].size() > 0) {
       // The adapter itself says the page is malformed: store nothing from it.
       r.status = "rejected";
-      for (const auto& p : problems) {
-        r.problems.push_back({{"message", p.value("message", p.dump())}});
+      for (JsonValue p : answer["problems"].elements()) {
+        r.problems.push_back({{"message", p["message"].is_string()
+                                              ? std::string(p["message"].string())
+                                              : p.to_json().dump()}});
       }
       ++report.rejected_pages;
       break;
     }
-    static const json kNoRecords = json::array();
-    auto found = answer.find("records");
-    const json& records = found != answer.end() && found->is_array() ? *found : kNoRecords;
-    r.skipped += answer.value("skipped", 0);
+    // {"id", "last_page"}: this page belongs to a full read of everyone the
+    // host lists (adapters/README.md); only people are reconciled this way.
+    std::string full_read;
+    bool full_read_ends = false;
+    if (std::string_view(kind.stream) == "people" && answer["full_read"]["id"].is_string()) {
+      full_read = std::string(answer["full_read"]["id"].string());
+      full_read_ends = answer["full_read"]["last_page"].boolean();
+    }
+    const JsonValue records = answer["records"];
+    r.skipped += static_cast<int>(answer["skipped"].integer().value_or(0));
     bool page_clean = true;
     if (!txn) txn.emplace(store.database());
-    for (const auto& record : records) {
+    for (JsonValue record : records.elements()) {
       ++r.read;
       std::string problem = ingest(store, kind, record, adapter, today);
       if (problem.empty()) {
         ++r.stored;
+        if (!full_read.empty())
+          store.mark_listed(std::string(record["id"].string()), adapter, full_read);
       } else {
         page_clean = false;
         ++r.rejected_records;
@@ -162,16 +206,18 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       }
     }
     // The cursor moves only past a page that was stored whole.
-    auto next = answer.find("next_cursor");
-    if (page_clean && next != answer.end() && next->is_string()) {
-      store.set_cursor(adapter, kind.stream, next->get<std::string>());
+    const JsonValue next = answer["next_cursor"];
+    if (page_clean && next.is_string()) {
+      store.set_cursor(adapter, kind.stream, std::string(next.string()));
+      // The last page of a full read, stored whole: every earlier page of the
+      // read was too (the cursor only moved past whole pages).
+      if (full_read_ends) reconcile(store, adapter, full_read, today, r);
     }
     in_transaction += records.size();
-    if (!answer.value("unchanged", false) || !records.empty()) r.status = "stored";
-    if (!page_clean || !answer.value("more", false)) break;
+    if (!answer["unchanged"].boolean() || records.size() > 0) r.status = "stored";
+    if (!page_clean || !answer["more"].boolean()) break;
     if (in_transaction >= kRecordsPerTransaction) commit();
-    cursor = next != answer.end() && next->is_string() ? std::optional(next->get<std::string>())
-                                                       : std::nullopt;
+    cursor = next.is_string() ? std::optional(std::string(next.string())) : std::nullopt;
   }
   commit();
   if (r.status == "unchanged" && !store.cursor(adapter, kind.stream)) r.status = "nothing to read";
@@ -232,13 +278,15 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
   // In batches, oldest first; a batch that delivers nothing ends the run (the
   // rest waits for the next run rather than being retried in a loop).
   std::set<std::string> no_writer_for;
+  std::set<std::string> unhandled_types;  // every writer answered not_handled
   std::int64_t last_id = 0;
   while (true) {
     auto pending = outbox.pending_after(last_id, kDeliveryBatch);
     if (pending.empty()) break;
     last_id = pending.back().id;
     int delivered_before = report.delivered + report.duplicates;
-    std::set<std::string> done;  // delivered by some writer: marked once
+    std::set<std::string> done;      // delivered by some writer: marked once
+    std::set<std::string> answered;  // done, duplicate or failed: not just "not_handled"
     for (const auto& writer : writers) {
       json batch = json::array();
       for (const auto& entry : pending) {
@@ -260,6 +308,10 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
       for (const auto& result : answer.value("results", json::array())) {
         std::string key = result.value("idempotency_key", "");
         std::string status = result.value("status", "");
+        // not_handled: this instance is not set up for that kind of action (eg
+        // BambooHR without a write-back table); another writer may be. Not a failure.
+        if (status == "not_handled") continue;
+        answered.insert(key);
         if (status == "done" || status == "duplicate") {
           outbox.mark_delivered(key, now_iso);
           done.insert(key);
@@ -278,7 +330,17 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
                                  [&](const Writer& w) { return w.takes(entry.type); });
       if (!someone) no_writer_for.insert(entry.type);
     }
+    for (const auto& entry : pending) {
+      if (!answered.count(entry.idempotency_key) && !no_writer_for.count(entry.type))
+        unhandled_types.insert(entry.type);
+    }
     if (report.delivered + report.duplicates == delivered_before) break;
+  }
+  for (const auto& type : unhandled_types) {
+    report.errors.push_back(
+        {{"message", "\"" + type + "\" actions wait in the outbox: the adapters that take them "
+                     "answered that they are not set up to carry them out (not_handled; see "
+                     "their settings)"}});
   }
   for (const auto& type : no_writer_for) {
     report.errors.push_back(
@@ -297,6 +359,7 @@ json to_json(const StreamReport& r) {
               {"stored", r.stored},   {"rejected_records", r.rejected_records},
               {"skipped", r.skipped}, {"problems", r.problems}};
   if (!r.error.empty()) out["error"] = r.error;
+  if (!r.absent.empty()) out["absent"] = r.absent;
   return out;
 }
 

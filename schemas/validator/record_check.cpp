@@ -5,6 +5,8 @@
 // rules of schemas/{person,leave,course-completion}.schema.json, and
 // tests/schemas/record_check_test.cpp holds them to the same verdicts and
 // pointers as validate().
+#include <mentoring/json_page.hpp>
+#include <mentoring/record_writer.hpp>
 #include <mentoring/schema.hpp>
 
 #include <algorithm>
@@ -79,7 +81,7 @@ constexpr std::array<std::string_view, 4> kLeaveStatuses{"requested", "approved"
                                                          "denied"};
 
 // The schemas' date pattern: ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ (calendar validity is the codec's).
-bool looks_like_date(const std::string& s) {
+bool looks_like_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
     if (s[i] < '0' || s[i] > '9') return false;
@@ -95,25 +97,52 @@ std::string one_of(const std::array<std::string_view, N>& values) {
 }
 
 template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& values, const std::string& value) {
+bool contains(const std::array<std::string_view, N>& values, std::string_view value) {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
+// The checks below run over a DOM (nlohmann::json) or a page (JsonValue);
+// these are the only places that tell them apart.
+std::string_view text_of(const json& v) { return v.get_ref<const std::string&>(); }
+std::string_view text_of(const JsonValue& v) { return v.string(); }
+std::string describe_value(const json& v) { return schema::describe(v); }
+std::string describe_value(const JsonValue& v) { return schema::describe(v.to_json()); }
+
+// A member found in a record: a pointer into the DOM, or the page's handle.
+const json* hold(const json& v) { return &v; }
+JsonValue hold(const JsonValue& v) { return v; }
+bool is_held(const json* v) { return v != nullptr; }
+bool is_held(const JsonValue& v) { return !v.is_missing(); }
+const json& held(const json* v) { return *v; }
+const JsonValue& held(const JsonValue& v) { return v; }
+const json& elements_of(const json& v) { return v; }
+JsonValue::Range elements_of(const JsonValue& v) { return v.elements(); }
+
+template <class F>
+void for_each_member(const json& object, F&& visit) {
+  for (const auto& [key, value] : object.items()) visit(std::string_view(key), value);
+}
+template <class F>
+void for_each_member(const JsonValue& object, F&& visit) {
+  object.for_each_member(visit);
+}
+
 // What is wrong with the value, or "" when it fits the kind.
-std::string expectation_failed(Kind kind, const json& v) {
+template <class Value>
+std::string expectation_failed(Kind kind, const Value& v) {
   switch (kind) {
     case Kind::text:
       return v.is_string() ? "" : "string";
     case Kind::nonempty_text:
-      return v.is_string() && !v.get_ref<const std::string&>().empty() ? "" : "a non-empty string";
+      return v.is_string() && !text_of(v).empty() ? "" : "a non-empty string";
     case Kind::text_or_null:
       return v.is_string() || v.is_null() ? "" : "string or null";
     case Kind::date:
-      return v.is_string() && looks_like_date(v.get_ref<const std::string&>())
+      return v.is_string() && looks_like_date(text_of(v))
                  ? ""
                  : "a calendar date, YYYY-MM-DD";
     case Kind::date_or_null:
-      return v.is_null() || (v.is_string() && looks_like_date(v.get_ref<const std::string&>()))
+      return v.is_null() || (v.is_string() && looks_like_date(text_of(v)))
                  ? ""
                  : "a calendar date, YYYY-MM-DD, or null";
     case Kind::text_list:
@@ -121,11 +150,11 @@ std::string expectation_failed(Kind kind, const json& v) {
     case Kind::object:
       return v.is_object() ? "" : "object";
     case Kind::leave_type:
-      return v.is_string() && contains(kLeaveTypes, v.get_ref<const std::string&>())
+      return v.is_string() && contains(kLeaveTypes, text_of(v))
                  ? ""
                  : one_of(kLeaveTypes);
     case Kind::leave_status:
-      return v.is_string() && contains(kLeaveStatuses, v.get_ref<const std::string&>())
+      return v.is_string() && contains(kLeaveStatuses, text_of(v))
                  ? ""
                  : one_of(kLeaveStatuses);
   }
@@ -133,7 +162,7 @@ std::string expectation_failed(Kind kind, const json& v) {
 }
 
 template <std::size_t N>
-int index_of(const std::array<Field, N>& fields, const std::string& key) {
+int index_of(const std::array<Field, N>& fields, std::string_view key) {
   for (std::size_t i = 0; i < N; ++i) {
     if (fields[i].name.size() == key.size() && fields[i].name == key) return static_cast<int>(i);
   }
@@ -142,51 +171,267 @@ int index_of(const std::array<Field, N>& fields, const std::string& key) {
 
 // One pass over the record's members, then one over the fields: this runs for
 // every record of every sync.
-template <std::size_t N>
-std::vector<schema::Problem> check(const std::array<Field, N>& fields, const json& record,
+template <std::size_t N, class Value>
+std::vector<schema::Problem> check(const std::array<Field, N>& fields, const Value& record,
                                    const std::string& source) {
   std::vector<schema::Problem> problems;
   if (!record.is_object()) {
-    problems.push_back({source, "", schema::describe(record), "object"});
+    problems.push_back({source, "", describe_value(record), "object"});
     return problems;
   }
-  std::array<const json*, N> present{};
-  for (const auto& [key, value] : record.items()) {
+  std::array<decltype(hold(record)), N> present{};
+  for_each_member(record, [&](std::string_view key, const Value& value) {
     int i = index_of(fields, key);
     if (i >= 0) {
-      present[static_cast<std::size_t>(i)] = &value;
-      continue;
+      present[static_cast<std::size_t>(i)] = hold(value);  // the last one, as a DOM keeps
+      return;
     }
     std::string allowed;
     for (const auto& f : fields) allowed += (allowed.empty() ? "" : ", ") + std::string(f.name);
-    problems.push_back({source, "/" + key, "unknown field \"" + key + "\"", "one of: " + allowed});
-  }
+    std::string name(key);
+    problems.push_back({source, "/" + name, "unknown field \"" + name + "\"", "one of: " + allowed});
+  });
   for (std::size_t i = 0; i < N; ++i) {
     const Field& f = fields[i];
-    const json* value = present[i];
-    if (value == nullptr) {
+    if (!is_held(present[i])) {
       if (f.required) {
         problems.push_back({source, "/" + std::string(f.name), "(missing)",
                             "required field \"" + std::string(f.name) + "\""});
       }
       continue;
     }
-    std::string expected = expectation_failed(f.kind, *value);
+    const Value& value = held(present[i]);
+    std::string expected = expectation_failed(f.kind, value);
     if (!expected.empty()) {
-      problems.push_back({source, "/" + std::string(f.name), schema::describe(*value), expected});
+      problems.push_back({source, "/" + std::string(f.name), describe_value(value), expected});
     } else if (f.kind == Kind::text_list) {
-      for (std::size_t k = 0; k < value->size(); ++k) {
-        if (!(*value)[k].is_string()) {
+      std::size_t k = 0;
+      for (const auto& item : elements_of(value)) {
+        if (!item.is_string()) {
           problems.push_back({source, "/" + std::string(f.name) + "/" + std::to_string(k),
-                              schema::describe((*value)[k]), "string"});
+                              describe_value(item), "string"});
         }
+        ++k;
       }
     }
   }
   return problems;
 }
 
+// ------------------------------------------------------ typed records
+
+// expectation_failed()'s verdict for a string (or null: value == nullptr),
+// without making a json of it: this runs for every field of a large sync.
+bool text_fits(Kind kind, const std::string* value) {
+  switch (kind) {
+    case Kind::text:
+      return value != nullptr;
+    case Kind::nonempty_text:
+      return value != nullptr && !value->empty();
+    case Kind::text_or_null:
+      return true;
+    case Kind::date:
+      return value != nullptr && looks_like_date(*value);
+    case Kind::date_or_null:
+      return value == nullptr || looks_like_date(*value);
+    case Kind::leave_type:
+      return value != nullptr && contains(kLeaveTypes, *value);
+    case Kind::leave_status:
+      return value != nullptr && contains(kLeaveStatuses, *value);
+    case Kind::text_list:
+    case Kind::object:
+      return false;  // not text fields
+  }
+  return false;
+}
+
+const std::string* or_null(const std::optional<std::string>& value) {
+  return value ? &*value : nullptr;
+}
+
+template <std::size_t N>
+void check_text_fields(const std::array<Field, N>& fields,
+                       const std::array<const std::string*, N>& values, std::size_t count,
+                       const std::string& source, std::vector<Problem>& problems) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::string* value = values[i];
+    std::string pointer = "/" + std::string(fields[i].name);
+    if (!text_fits(fields[i].kind, value)) {
+      json as_json = value ? json(*value) : json(nullptr);
+      problems.push_back(
+          {source, pointer, schema::describe(as_json), expectation_failed(fields[i].kind, as_json)});
+    } else if (value && !is_valid_utf8(*value)) {
+      problems.push_back({source, pointer, "text that is not UTF-8", "UTF-8 text"});
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<Problem> check(const PersonRecord& r, const std::string& source) {
+  std::vector<Problem> problems;
+  check_text_fields(kPerson,
+                    {&r.id, &r.name, or_null(r.email), or_null(r.manager_id),
+                     or_null(r.department), or_null(r.location), or_null(r.start_date),
+                     or_null(r.end_date), nullptr, nullptr},
+                    8, source, problems);
+  for (std::size_t k = 0; k < r.languages.size(); ++k) {
+    if (!is_valid_utf8(r.languages[k]))
+      problems.push_back(
+          {source, "/languages/" + std::to_string(k), "text that is not UTF-8", "UTF-8 text"});
+  }
+  if (!r.attributes.is_null() && !r.attributes.is_object())
+    problems.push_back({source, "/attributes", schema::describe(r.attributes), "object"});
+  return problems;
+}
+
+std::vector<Problem> check(const LeaveRecord& r, const std::string& source) {
+  std::vector<Problem> problems;
+  check_text_fields(kLeave,
+                    {&r.id, &r.person_id, &r.type, &r.start, &r.expected_end, or_null(r.actual_end),
+                     &r.status, or_null(r.last_changed)},
+                    8, source, problems);
+  return problems;
+}
+
+json to_json(const PersonRecord& r) {
+  auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  json out = {{"id", r.id},
+              {"name", r.name},
+              {"email", text(r.email)},
+              {"manager_id", text(r.manager_id)},
+              {"department", text(r.department)},
+              {"location", text(r.location)},
+              {"start_date", text(r.start_date)},
+              {"end_date", text(r.end_date)}};
+  if (!r.languages.empty()) out["languages"] = r.languages;
+  if (!r.attributes.is_null()) out["attributes"] = r.attributes;
+  return out;
+}
+
+json to_json(const LeaveRecord& r) {
+  auto text = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
+  return {{"id", r.id},
+          {"person_id", r.person_id},
+          {"type", r.type},
+          {"start", r.start},
+          {"expected_end", r.expected_end},
+          {"actual_end", text(r.actual_end)},
+          {"status", r.status},
+          {"last_changed", text(r.last_changed)}};
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out.push_back('"');
+}
+
+namespace {
+
+void append_member(std::string& out, std::string_view name, const std::string& value) {
+  out.push_back('"');
+  out.append(name);
+  out += "\":";
+  append_json_string(out, value);
+}
+
+void append_member(std::string& out, std::string_view name,
+                   const std::optional<std::string>& value) {
+  if (value) return append_member(out, name, *value);
+  out.push_back('"');
+  out.append(name);
+  out += "\":null";
+}
+
+}  // namespace
+
+void append_json(std::string& out, const PersonRecord& r) {
+  out.push_back('{');
+  append_member(out, "id", r.id);
+  out.push_back(',');
+  append_member(out, "name", r.name);
+  out.push_back(',');
+  append_member(out, "email", r.email);
+  out.push_back(',');
+  append_member(out, "manager_id", r.manager_id);
+  out.push_back(',');
+  append_member(out, "department", r.department);
+  out.push_back(',');
+  append_member(out, "location", r.location);
+  out.push_back(',');
+  append_member(out, "start_date", r.start_date);
+  out.push_back(',');
+  append_member(out, "end_date", r.end_date);
+  if (!r.languages.empty()) {
+    out += ",\"languages\":[";
+    for (std::size_t k = 0; k < r.languages.size(); ++k) {
+      if (k) out.push_back(',');
+      append_json_string(out, r.languages[k]);
+    }
+    out.push_back(']');
+  }
+  if (!r.attributes.is_null()) {
+    out += ",\"attributes\":";
+    out += r.attributes.dump();
+  }
+  out.push_back('}');
+}
+
+void append_json(std::string& out, const LeaveRecord& r) {
+  out.push_back('{');
+  append_member(out, "id", r.id);
+  out.push_back(',');
+  append_member(out, "person_id", r.person_id);
+  out.push_back(',');
+  append_member(out, "type", r.type);
+  out.push_back(',');
+  append_member(out, "start", r.start);
+  out.push_back(',');
+  append_member(out, "expected_end", r.expected_end);
+  out.push_back(',');
+  append_member(out, "actual_end", r.actual_end);
+  out.push_back(',');
+  append_member(out, "status", r.status);
+  out.push_back(',');
+  append_member(out, "last_changed", r.last_changed);
+  out.push_back('}');
+}
 
 std::vector<Problem> validate_record(std::string_view schema_name, const json& record,
                                      const std::string& source) {
@@ -194,6 +439,14 @@ std::vector<Problem> validate_record(std::string_view schema_name, const json& r
   if (schema_name == "leave") return check(kLeave, record, source);
   if (schema_name == "course-completion") return check(kCompletion, record, source);
   return validate(schema_name, record, source);
+}
+
+std::vector<Problem> validate_page_record(std::string_view schema_name, const JsonValue& record,
+                                     const std::string& source) {
+  if (schema_name == "person") return check(kPerson, record, source);
+  if (schema_name == "leave") return check(kLeave, record, source);
+  if (schema_name == "course-completion") return check(kCompletion, record, source);
+  return validate(schema_name, record.to_json(), source);
 }
 
 }  // namespace mentoring::schema

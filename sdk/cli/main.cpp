@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <utility>
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -81,6 +82,11 @@ void print_summary(const json& org) {
       }
       if (s.value("skipped", 0) > 0)
         std::cout << ", " << s.value("skipped", 0) << " skipped by mapping";
+      if (s.contains("absent")) {
+        std::cout << "; no longer in the HR records (a full read no longer lists them): ";
+        std::string separator;
+        for (const auto& id : s["absent"]) std::cout << std::exchange(separator, ", ") << id.get<std::string>();
+      }
     } else if (status == "unchanged") {
       std::cout << "unchanged since last run";
     } else if (status == "rejected") {

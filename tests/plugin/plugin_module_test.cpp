@@ -225,3 +225,83 @@ TEST_F(PluginModule, ActionsGoOnlyToAdaptersThatCanCarryThemOut) {
   EXPECT_TRUE(lms.pushed.empty()) << "an LMS that only enrols in courses gets no invitations";
   EXPECT_EQ(summary["actions"]["failed"], 0);
 }
+
+TEST_F(PluginModule, APersonAFullReadNoLongerListsIsAbsentAndTheirInvitationWithdrawn) {
+  hr.people_full_read = true;
+  run();
+  ASSERT_EQ(state_of("P1"), "invited");
+  // P1 deleted in the HR system (no end date: simply gone from the next full read).
+  hr.people.erase(0);
+  hr.version = 2;
+  json second = run();
+  const json& people_sync = second["sync"][0];
+  ASSERT_EQ(people_sync["stream"], "people");
+  EXPECT_EQ(people_sync["absent"], json::array({"P1"})) << people_sync.dump(2);
+  EXPECT_EQ(state_of("P1"), "withdrawn");
+  EXPECT_EQ(second["totals"]["people"], 2);
+  ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
+  json history = json::parse(plugin.call("history", R"({"person_id":"P1"})"));
+  EXPECT_NE(history["transitions"].back()["cause"].get<std::string>().find(
+                "no longer in the HR records"),
+            std::string::npos)
+      << history.dump(2);
+
+  // Back in a later read (restored by HR): present again, nothing re-invited by itself.
+  hr.people.push_back(person("P1"));
+  hr.version = 3;
+  json third = run();
+  EXPECT_EQ(third["totals"]["people"], 3);
+  EXPECT_FALSE(third["sync"][0].contains("absent"));
+}
+
+TEST_F(PluginModule, PagesThatAreNotAFullReadNeverMakeAnyoneAbsent) {
+  run();  // no full_read marker: increments or a partial export
+  hr.people.erase(0);
+  hr.version = 2;
+  json second = run();
+  EXPECT_FALSE(second["sync"][0].contains("absent"));
+  EXPECT_EQ(second["totals"]["people"], 3);
+  EXPECT_EQ(state_of("P1"), "invited");
+}
+
+TEST_F(PluginModule, AFullReadMissingTooManyPeopleMarksNobodyAndSaysWhy) {
+  hr.people_full_read = true;
+  for (int i = 10; i < 40; ++i) hr.people.push_back(person("P" + std::to_string(i)));
+  run();
+  // A broken filter: only the first 3 people come back.
+  json everyone = hr.people;
+  hr.people = json::array({everyone[0], everyone[1], everyone[2]});
+  hr.version = 2;
+  json second = run();
+  const json& people_sync = second["sync"][0];
+  EXPECT_FALSE(people_sync.contains("absent"));
+  ASSERT_FALSE(people_sync["problems"].empty());
+  EXPECT_NE(people_sync["problems"][0]["message"].get<std::string>().find(
+                "no longer lists 30 of the 33"),
+            std::string::npos)
+      << people_sync.dump(2);
+  EXPECT_EQ(second["totals"]["people"], 33);
+  EXPECT_EQ(state_of("P1"), "invited");
+}
+
+TEST_F(PluginModule, AnActionNoAdapterIsSetUpToCarryOutWaitsWithoutCountingAsAFailure) {
+  hr.push_not_handled = true;
+  json first = run();
+  EXPECT_EQ(first["actions"]["delivered"], 0);
+  EXPECT_EQ(first["actions"]["failed"], 0);
+  EXPECT_EQ(first["actions"]["pending"], 1);
+  ASSERT_EQ(first["actions"]["errors"].size(), 1u) << first["actions"].dump(2);
+  EXPECT_NE(first["actions"]["errors"][0]["message"].get<std::string>().find(
+                "\"invite\" actions wait in the outbox"),
+            std::string::npos);
+
+  // Another adapter that is set up for it carries it out on the next run.
+  mentoring::testing::ScriptedHostSystem outbox;
+  host.add_adapter("outbox", {"write_actions", "create_task"},
+                   [&](const std::string& c, const std::string& i) { return outbox.handle(c, i); });
+  json second = run();
+  EXPECT_EQ(second["actions"]["delivered"], 1);
+  EXPECT_TRUE(second["actions"]["errors"].empty()) << second["actions"].dump(2);
+  ASSERT_EQ(outbox.pushed.size(), 1u);
+  EXPECT_EQ(outbox.pushed[0]["type"], "invite");
+}

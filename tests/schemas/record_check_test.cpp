@@ -1,5 +1,6 @@
 // The sync path's hand-written record checks give the same verdicts and
 // pointers as the published schemas, mutation by mutation.
+#include <mentoring/json_page.hpp>
 #include <mentoring/schema.hpp>
 
 #include <gtest/gtest.h>
@@ -40,6 +41,15 @@ void expect_same_verdicts(const std::string& schema, const json& valid) {
     auto fast = mentoring::schema::validate_record(schema, record, "r");
     EXPECT_EQ(reference.empty(), fast.empty()) << schema << " " << record.dump();
     EXPECT_EQ(pointers(reference), pointers(fast)) << schema << " " << record.dump();
+    // The same record read from text without a DOM (the plugin's sync path).
+    mentoring::schema::JsonPage page(record.dump());
+    auto from_page = mentoring::schema::validate_page_record(schema, page.root(), "r");
+    ASSERT_EQ(fast.size(), from_page.size()) << schema << " " << record.dump();
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].pointer, from_page[i].pointer);
+      EXPECT_EQ(fast[i].found, from_page[i].found);
+      EXPECT_EQ(fast[i].expected, from_page[i].expected);
+    }
   }
 }
 

@@ -25,6 +25,10 @@ struct ScriptedHostSystem {
   json completions = json::array();
   json leave_problems = json::array();
   int version = 1;
+  // People pages say they are a full read (one read per version).
+  bool people_full_read = false;
+  // push answers "not_handled" for every action (an instance not set up to write).
+  bool push_not_handled = false;
   std::vector<json> pushed;
 
   std::string handle(const std::string& command, const std::string& input) {
@@ -42,11 +46,19 @@ struct ScriptedHostSystem {
             .dump();
       }
       const json& records = stream == "people" ? people : stream == "leave" ? leave : completions;
-      return json{{"records", records}, {"next_cursor", cursor}, {"more", false}}.dump();
+      json answer = {{"records", records}, {"next_cursor", cursor}, {"more", false}};
+      if (stream == "people" && people_full_read)
+        answer["full_read"] = {{"id", cursor}, {"last_page", true}};
+      return answer.dump();
     }
     if (command == "push") {
       json results = json::array();
       for (const auto& action : in["actions"]) {
+        if (push_not_handled) {
+          results.push_back(
+              {{"idempotency_key", action["idempotency_key"]}, {"status", "not_handled"}});
+          continue;
+        }
         pushed.push_back(action);
         results.push_back({{"idempotency_key", action["idempotency_key"]}, {"status", "done"}});
       }

@@ -1,5 +1,8 @@
 #include "bamboohr_adapter/bamboohr_adapter.hpp"
 
+#include "training.hpp"
+#include "write_back.hpp"
+
 #include <mentoring/schema.hpp>
 #include <rest_common/adapter_config.hpp>
 #include <rest_common/check.hpp>
@@ -46,6 +49,12 @@ std::optional<std::string> as_text(const json& value) {
   return std::nullopt;
 }
 
+std::optional<std::string> as_text(rest::JsonValue value) {
+  if (value.is_string()) return std::string(value.string());
+  if (auto number = value.integer()) return std::to_string(*number);
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct BambooHrAdapter::State {
@@ -58,6 +67,8 @@ struct BambooHrAdapter::State {
   std::optional<std::string> missing_key_message;  // set when the API key secret is missing
   std::map<std::string, std::string> person_fields;
   rest::LeaveTypeMap leave_types;
+  std::unique_ptr<TrainingStream> training;    // set when settings have "training"
+  std::unique_ptr<TableWriteBack> write_back;  // set when settings have "write_back"
 
   std::string today() const { return rest::date_from_unix(services.now_unix_ms() / 1000); }
 
@@ -78,74 +89,80 @@ struct BambooHrAdapter::State {
     return query;
   }
 
-  void map_person(const json& item, long long row, const std::string& source, const json& people,
-                  PullPage& page) const {
-    auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
-                       const std::string& expected) {
-      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+  // One employee of a page. Problems name the page, the record and BambooHR's
+  // field; a record with any problem is left out (and the page with it).
+  void map_person(rest::JsonValue item, long long row, const std::string& source,
+                  const json& people, PullPage& page) const {
+    std::size_t problems_before = page.problem_count();
+    auto problem = [&](const std::string& field, const std::string& pointer,
+                       rest::JsonValue found, const std::string& expected) {
+      page.add_problem(
+          {source, row, field, pointer, schema::describe(found.to_json()), expected});
     };
     if (!item.is_object()) {
-      page.add_problem(
-          {source, row, std::nullopt, "", schema::describe(item), "an employee object"});
+      page.add_problem({source, row, std::nullopt, "", schema::describe(item.to_json()),
+                        "an employee object"});
       return;
     }
-    auto id = as_text(item.value("employeeId", json()));
+    auto id = as_text(item["employeeId"]);
     if (!id || id->empty()) {
-      problem("employeeId", "/id", item.value("employeeId", json("(missing)")),
-              "the employee id (string or number)");
+      problem("employeeId", "/id", item["employeeId"], "the employee id (string or number)");
       return;
     }
-    json person = {{"id", *id}};
-    auto text_field = [&](const std::string& ours, bool is_id) -> json {
+    schema::PersonRecord person;
+    person.id = std::move(*id);
+    auto text_field = [&](const std::string& ours, bool is_id) -> std::optional<std::string> {
       const std::string& theirs = person_fields.at(ours);
-      if (!item.contains(theirs) || item[theirs].is_null()) return nullptr;
-      const json& value = item[theirs];
+      rest::JsonValue value = item[theirs];
+      if (value.is_missing() || value.is_null()) return std::nullopt;
       if (is_id) {
-        if (auto text = as_text(value)) return text->empty() ? json(nullptr) : json(*text);
+        if (auto text = as_text(value)) return text->empty() ? std::nullopt : text;
       } else if (value.is_string()) {
-        return value.get<std::string>().empty() ? json(nullptr) : value;
+        if (value.string().empty()) return std::nullopt;
+        return std::string(value.string());
       }
       problem(theirs, "/" + ours, value, is_id ? "an employee id or null" : "a string or null");
-      return nullptr;
+      return std::nullopt;
     };
-    auto date_field = [&](const std::string& ours) -> json {
+    auto date_field = [&](const std::string& ours) -> std::optional<std::string> {
       const std::string& theirs = person_fields.at(ours);
-      if (!item.contains(theirs) || item[theirs].is_null()) return nullptr;
-      const json& value = item[theirs];
+      rest::JsonValue value = item[theirs];
+      if (value.is_missing() || value.is_null()) return std::nullopt;
       // BambooHR writes an empty date as "0000-00-00".
-      if (value.is_string() && (value == "" || value == "0000-00-00")) return nullptr;
-      if (value.is_string() && rest::is_date(value.get<std::string>())) return value;
+      if (value.is_string() && (value.string().empty() || value.string() == "0000-00-00"))
+        return std::nullopt;
+      if (value.is_string() && rest::is_date(std::string(value.string())))
+        return std::string(value.string());
       problem(theirs, "/" + ours, value, "a date YYYY-MM-DD or null");
-      return nullptr;
+      return std::nullopt;
     };
-    json first = text_field("first_name", false), last = text_field("last_name", false);
-    std::string full = (first.is_string() ? first.get<std::string>() : "") +
-                       (first.is_string() && last.is_string() ? " " : "") +
-                       (last.is_string() ? last.get<std::string>() : "");
+    auto first = text_field("first_name", false), last = text_field("last_name", false);
+    std::string full = first.value_or("") + (first && last ? " " : "") + last.value_or("");
     if (full.empty()) {
-      problem(person_fields.at("first_name"), "/name",
-              item.value(person_fields.at("first_name"), json("(missing)")),
+      problem(person_fields.at("first_name"), "/name", item[person_fields.at("first_name")],
               "a first or last name");
     }
-    person["name"] = full.empty() ? json("?") : json(full);
-    person["email"] = text_field("email", false);
-    person["manager_id"] = text_field("manager_id", true);
-    person["department"] = text_field("department", false);
-    person["location"] = text_field("location", false);
-    person["start_date"] = date_field("start_date");
-    person["end_date"] = date_field("end_date");
-    json attributes = json::object();
-    for (const auto& attribute : people.value("attributes", json::array())) {
-      std::string key = attribute.get<std::string>();
-      if (item.contains(key) && !item[key].is_null()) attributes[key] = item[key];
+    person.name = full.empty() ? "?" : std::move(full);
+    person.email = text_field("email", false);
+    person.manager_id = text_field("manager_id", true);
+    person.department = text_field("department", false);
+    person.location = text_field("location", false);
+    person.start_date = date_field("start_date");
+    person.end_date = date_field("end_date");
+    if (people.contains("attributes")) {
+      json attributes = json::object();
+      for (const auto& attribute : people["attributes"]) {
+        const std::string& key = attribute.get_ref<const std::string&>();
+        rest::JsonValue value = item[key];
+        if (!value.is_missing() && !value.is_null()) attributes[key] = value.to_json();
+      }
+      if (!attributes.empty()) person.attributes = std::move(attributes);
     }
-    if (!attributes.empty()) person["attributes"] = attributes;
-    if (page.has_problems()) return;
-    page.add_record(std::move(person), "person", source, row,
-                    source + " record " + std::to_string(row));
+    if (page.problem_count() != problems_before) return;
+    page.add_record(person, source, row);
   }
 
-  json pull_people(const json& cursor_in) {
+  rest::PullAnswer pull_people(const json& cursor_in) {
     if (!settings.contains("people")) return PullPage::unconfigured();
     require_key();
     const json& people = settings["people"];
@@ -168,19 +185,20 @@ struct BambooHrAdapter::State {
         path += "&page%5Bafter%5D=" + rest::url_encode(cursor["after"].get<std::string>());
       }
       std::string source = system + " GET /api/v1/employees";
-      json body = api->get_json(path, "people page");
-      if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
-        page.add_problem({source, std::nullopt, "data", "", schema::describe(body),
+      rest::JsonPage body = api->get_page(path, "people page");
+      rest::JsonValue data = body.root()["data"];
+      if (!data.is_array()) {
+        page.add_problem({source, std::nullopt, "data", "", schema::describe(body.root().to_json()),
                           "an object with a \"data\" array of employees"});
         return page.answer("", false);
       }
       long long row = 0;
-      for (const auto& item : body["data"]) map_person(item, ++row, source, people, page);
-      json next = body.contains("meta") && body["meta"].is_object()
-                      ? body["meta"].value("page", json::object())
-                      : json::object();
-      json next_cursor = next.is_object() ? next.value("nextCursor", json()) : json();
-      if (next_cursor.is_string() && !next_cursor.get<std::string>().empty()) {
+      for (rest::JsonValue item : data.elements()) map_person(item, ++row, source, people, page);
+      rest::JsonValue next_after = body.root()["meta"]["page"]["nextCursor"];
+      json next_cursor = next_after.is_string() ? json(std::string(next_after.string())) : json();
+      bool last_page = !next_cursor.is_string() || next_cursor.get<std::string>().empty();
+      page.mark_full_read(std::to_string(started), last_page);
+      if (!last_page) {
         return page.answer(rest::encode_cursor(
                                {{"mode", "full"}, {"after", next_cursor}, {"started_ms", started}}),
                            true);
@@ -223,17 +241,20 @@ struct BambooHrAdapter::State {
     long long end = std::min<long long>(offset + page_size, static_cast<long long>(ids.size()));
     for (long long i = offset; i < end; ++i)
       filter += "&filter%5Bids%5D%5B%5D=" + rest::url_encode(ids[i]);
-    json body = api->get_json("/api/v1/employees" + people_query(json{{"include_former", true}}) +
-                                  filter + "&page%5Blimit%5D=" + std::to_string(page_size),
-                              "changed people");
+    rest::JsonPage body =
+        api->get_page("/api/v1/employees" + people_query(json{{"include_former", true}}) + filter +
+                          "&page%5Blimit%5D=" + std::to_string(page_size),
+                      "changed people");
     std::string by_id_source = system + " GET /api/v1/employees (changed since " + since + ")";
-    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
-      page.add_problem({by_id_source, std::nullopt, "data", "", schema::describe(body),
-                        "an object with a \"data\" array"});
+    rest::JsonValue data = body.root()["data"];
+    if (!data.is_array()) {
+      page.add_problem({by_id_source, std::nullopt, "data", "",
+                        schema::describe(body.root().to_json()), "an object with a \"data\" array"});
       return page.answer("", false);
     }
     long long row = 0;
-    for (const auto& item : body["data"]) map_person(item, ++row, by_id_source, people, page);
+    for (rest::JsonValue item : data.elements())
+      map_person(item, ++row, by_id_source, people, page);
     bool more = end < static_cast<long long>(ids.size());
     json next = more ? json{{"mode", "since"},
                             {"since", since},
@@ -246,52 +267,49 @@ struct BambooHrAdapter::State {
   }
 
   // ------------------------------------------------------------------- leave
-  void map_leave(const json& item, long long row, const std::string& source,
+  void map_leave(rest::JsonValue item, long long row, const std::string& source,
                  const std::string& window_start, bool first_window, PullPage& page) const {
-    auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
-                       const std::string& expected) {
-      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+    auto problem = [&](const std::string& field, const std::string& pointer,
+                       rest::JsonValue found, const std::string& expected) {
+      page.add_problem(
+          {source, row, field, pointer, schema::describe(found.to_json()), expected});
     };
     if (!item.is_object()) {
-      page.add_problem(
-          {source, row, std::nullopt, "", schema::describe(item), "a time-off request object"});
+      page.add_problem({source, row, std::nullopt, "", schema::describe(item.to_json()),
+                        "a time-off request object"});
       return;
     }
-    auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
-    auto id = as_text(item.value("id", json()));
-    auto person = as_text(item.value("employeeId", json()));
-    std::size_t before = 0;
-    (void)before;
+    auto id = as_text(item["id"]);
+    auto person = as_text(item["employeeId"]);
     bool bad = false;
     if (!id) {
-      problem("id", "/id", get("id"), "the request id");
+      problem("id", "/id", item["id"], "the request id");
       bad = true;
     }
     if (!person) {
-      problem("employeeId", "/person_id", get("employeeId"), "the employee id");
+      problem("employeeId", "/person_id", item["employeeId"], "the employee id");
       bad = true;
     }
-    json start = item.value("start", json()), end = item.value("end", json());
-    if (!start.is_string() || !rest::is_date(start.get<std::string>())) {
-      problem("start", "/start", get("start"), "a date YYYY-MM-DD");
+    rest::JsonValue start = item["start"], end = item["end"];
+    if (!start.is_string() || !rest::is_date(std::string(start.string()))) {
+      problem("start", "/start", start, "a date YYYY-MM-DD");
       bad = true;
     }
-    if (!end.is_string() || !rest::is_date(end.get<std::string>())) {
-      problem("end", "/expected_end", get("end"), "a date YYYY-MM-DD");
+    if (!end.is_string() || !rest::is_date(std::string(end.string()))) {
+      problem("end", "/expected_end", end, "a date YYYY-MM-DD");
       bad = true;
     }
     if (bad) return;
     // A request spanning several windows is listed in each; it belongs to the
     // window it starts in (the first window also takes those starting before it).
-    if (start.get<std::string>() < window_start && !first_window) return;
-    const json& type = item.value("type", json());
-    json type_name = type.is_object() ? type.value("name", json()) : json();
+    if (start.string() < window_start && !first_window) return;
+    rest::JsonValue type_name = item["type"]["name"];
     if (!type_name.is_string()) {
-      problem("type.name", "/type", get("type"), "an object with the time-off type's \"name\"");
+      problem("type.name", "/type", item["type"], "an object with the time-off type's \"name\"");
       return;
     }
-    std::string ours_type;
-    switch (leave_types.map(type_name.get<std::string>(), ours_type)) {
+    schema::LeaveRecord leave;
+    switch (leave_types.map(std::string(type_name.string()), leave.type)) {
       case rest::LeaveTypeMap::Outcome::ignored:
         page.skip();
         return;
@@ -301,29 +319,27 @@ struct BambooHrAdapter::State {
       case rest::LeaveTypeMap::Outcome::mapped:
         break;
     }
-    const json& status = item.value("status", json());
-    json status_name = status.is_object() ? status.value("status", json()) : json();
+    rest::JsonValue status = item["status"];
+    rest::JsonValue status_name = status["status"];
     std::optional<std::string> ours_status =
-        status_name.is_string() ? leave_status(status_name.get<std::string>()) : std::nullopt;
+        status_name.is_string() ? leave_status(std::string(status_name.string())) : std::nullopt;
     if (!ours_status) {
-      problem("status.status", "/status", status_name.is_null() ? get("status") : status_name,
+      problem("status.status", "/status",
+              status_name.is_missing() || status_name.is_null() ? status : status_name,
               "one of approved, requested, denied, canceled, superseded");
       return;
     }
-    json last_changed = status.is_object() ? status.value("lastChanged", json()) : json();
-    json leave = {{"id", *id},
-                  {"person_id", *person},
-                  {"type", ours_type},
-                  {"start", start},
-                  {"expected_end", end},
-                  {"actual_end", nullptr},
-                  {"status", *ours_status},
-                  {"last_changed", last_changed.is_string() ? last_changed : json(nullptr)}};
-    page.add_record(std::move(leave), "leave", source, row,
-                    source + " record " + std::to_string(row));
+    rest::JsonValue last_changed = status["lastChanged"];
+    leave.id = std::move(*id);
+    leave.person_id = std::move(*person);
+    leave.start = std::string(start.string());
+    leave.expected_end = std::string(end.string());
+    leave.status = std::move(*ours_status);
+    if (last_changed.is_string()) leave.last_changed = std::string(last_changed.string());
+    page.add_record(leave, source, row);
   }
 
-  json pull_leave(const json& cursor_in) {
+  rest::PullAnswer pull_leave(const json& cursor_in) {
     if (!settings.contains("leave")) return PullPage::unconfigured();
     require_key();
     const json& leave = settings["leave"];
@@ -340,15 +356,17 @@ struct BambooHrAdapter::State {
     std::string source =
         system + " GET /api/v1/time_off/requests (" + window + " to " + window_end + ")";
     PullPage page(cursor_in);
-    json body = api->get_json("/api/v1/time_off/requests?start=" + window + "&end=" + window_end,
-                              "time-off requests " + window + " to " + window_end);
-    if (!body.is_array()) {
-      page.add_problem({source, std::nullopt, std::nullopt, "", schema::describe(body),
-                        "an array of time-off requests"});
+    rest::JsonPage body =
+        api->get_page("/api/v1/time_off/requests?start=" + window + "&end=" + window_end,
+                      "time-off requests " + window + " to " + window_end);
+    if (!body.root().is_array()) {
+      page.add_problem({source, std::nullopt, std::nullopt, "",
+                        schema::describe(body.root().to_json()), "an array of time-off requests"});
       return page.answer("", false);
     }
     long long row = 0;
-    for (const auto& item : body) map_leave(item, ++row, source, window, first_window, page);
+    for (rest::JsonValue item : body.root().elements())
+      map_leave(item, ++row, source, window, first_window, page);
     std::string next_window = rest::add_days(window, window_days);
     if (next_window <= horizon) {
       return page.answer(rest::encode_cursor({{"window", next_window}}), true);
@@ -386,6 +404,15 @@ struct BambooHrAdapter::State {
     probe("read_leave", settings.contains("leave"),
           "/api/v1/time_off/requests?start=" + today + "&end=" + today,
           system + ": time-off requests readable");
+    checks.push_back(
+        training ? training->check()
+                 : rest::CapabilityCheck::not_configured(
+                       "read_course_completions", "not configured (no \"training\" in settings)"));
+    checks.push_back(write_back ? write_back->check()
+                                : rest::CapabilityCheck::not_configured(
+                                      "create_task",
+                                      "not configured (no \"write_back\" in "
+                                      "settings): nothing is written to BambooHR"));
     if (services.secret(webhook_key_secret)) {
       checks.push_back(rest::CapabilityCheck::passed(
           "verify_webhook", "webhook key found in secret " + webhook_key_secret));
@@ -489,6 +516,12 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
                             " or add it to the secrets file)";
   }
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
+  Connection connection{
+      s.api.get(), s.system, s.organisation, s.name, s.missing_key_message, s.services.now_unix_ms};
+  if (s.settings.contains("training"))
+    s.training = std::make_unique<TrainingStream>(connection, s.settings["training"]);
+  if (s.settings.contains("write_back"))
+    s.write_back = std::make_unique<TableWriteBack>(connection, s.settings["write_back"]);
 }
 
 BambooHrAdapter::~BambooHrAdapter() = default;
@@ -502,15 +535,31 @@ std::string BambooHrAdapter::call(std::string_view command, std::string_view inp
     return rest::pull_stream(s.name, input,
                              {[&](const json& c) { return s.pull_people(c); },
                               [&](const json& c) { return s.pull_leave(c); },
-                              {}})
-        .dump();
+                              [&](const json& c) {
+                                return s.training ? s.training->pull(c)
+                                                  : rest::PullPage::unconfigured();
+                              }})
+        .text;
   }
   if (command == "verify_webhook") return s.verify_webhook(input).dump();
   if (command == "push") {
-    throw Error(MENTORING_ERR_UNAVAILABLE,
-                s.name +
-                    ": push: this adapter writes nothing back to BambooHR in this version "
-                    "(capabilities: read_people, read_leave, verify_webhook)");
+    if (s.write_back) return s.write_back->push(input).dump();
+    // Capabilities are per module, settings per instance: without a table to
+    // write to, every action is someone else's (adapters/README.md, push).
+    if (!input.contains("actions") || !input["actions"].is_array()) {
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  s.name + " push: /actions: expected an array of actions");
+    }
+    json results = json::array();
+    for (const auto& action : input["actions"]) {
+      results.push_back({{"idempotency_key", action.is_object()
+                                                 ? action.value("idempotency_key", json(""))
+                                                 : json("")},
+                         {"status", "not_handled"},
+                         {"message", "nothing is written back to BambooHR: no \"write_back\" "
+                                     "in settings (see adapters/bamboohr/README.md)"}});
+    }
+    return json{{"results", results}}.dump();
   }
   throw Error(MENTORING_ERR_UNKNOWN_COMMAND,
               std::string(kAdapter) + " adapter: unknown command \"" + std::string(command) +

@@ -237,6 +237,9 @@ json FileAdapter::pull(const json& input) const {
       if (problems.empty()) {
         answer["records"] = std::move(mapped.records);
         answer["next_cursor"] = hash;
+        // A whole export in one page: a full read, named by its content.
+        if (*which == Stream::people && stream->complete)
+          answer["full_read"] = {{"id", hash}, {"last_page", true}};
         answer["skipped"] = mapped.skipped;
         return answer;
       }

@@ -32,6 +32,7 @@ StreamSettings parse_stream(Stream stream, const json& section,
   s.delimiter = section.value("delimiter", ",").front();
   s.records_pointer = section.value("records_pointer", "");
   s.list_separator = section.value("list_separator", ";");
+  s.complete = section.value("complete", true);
   for (const auto& [ours, theirs] : section.at("fields").items()) {
     s.fields.emplace(ours, theirs.get<std::string>());
   }

@@ -144,7 +144,7 @@ struct MoodleAdapter::State {
   }
 
   // ------------------------------------------------------------- completions
-  json pull_completions(const json& cursor_in) {
+  rest::PullAnswer pull_completions(const json& cursor_in) {
     if (!settings.contains("course_completions")) return PullPage::unconfigured();
     const json& cc = settings["course_completions"];
     json cursor = rest::decode_cursor(cursor_in, kAdapter);
@@ -437,7 +437,7 @@ std::string MoodleAdapter::call(std::string_view command, std::string_view input
   if (command == "pull") {
     return rest::pull_stream(s.name, input,
                              {{}, {}, [&](const json& c) { return s.pull_completions(c); }})
-        .dump();
+        .text;
   }
   if (command == "push") {
     if (!input.is_object() || !input.contains("actions") || !input["actions"].is_array()) {

@@ -244,7 +244,7 @@ struct OrangeHrmAdapter::State {
     return text_or_null(data, "workEmail");
   }
 
-  json pull_people(const json& cursor_in) {
+  rest::PullAnswer pull_people(const json& cursor_in) {
     if (!settings.contains("people")) return PullPage::unconfigured();
     const json& people = settings["people"];
     json cursor = rest::decode_cursor(cursor_in, kAdapter);
@@ -263,11 +263,23 @@ struct OrangeHrmAdapter::State {
     bool work_emails = people.value("work_emails", false);
     for (const auto& item : body["data"]) map_person(item, ++row, source, work_emails, page);
     long long received = static_cast<long long>(body["data"].size());
+    // No changed-since in OrangeHRM: every sync reads everyone again, which is
+    // also a full read for the plugin's reconciliation. Offset paging shifts
+    // when someone is added or removed mid-read (a person could be skipped),
+    // so the read only counts as complete when the total held still throughout.
+    std::string read_id = offset == 0 ? std::to_string(services.now_unix_ms())
+                                      : cursor.value("read", std::string("0"));
+    json first_total = offset == 0 ? (total ? json(*total) : json(nullptr))
+                                   : cursor.value("total", json(nullptr));
     if (rest::offset_page_is_last(offset, received, limit, total)) {
-      // No changed-since in OrangeHRM: every sync reads everyone again.
+      bool steady = total && first_total == json(*total) && offset + received == *total;
+      page.mark_full_read(read_id, steady);
       return page.answer(rest::encode_cursor({{"offset", 0}}), false);
     }
-    return page.answer(rest::encode_cursor({{"offset", offset + received}}), true);
+    page.mark_full_read(read_id, false);
+    return page.answer(
+        rest::encode_cursor({{"offset", offset + received}, {"read", read_id}, {"total", first_total}}),
+        true);
   }
 
   // ------------------------------------------------------------------- leave
@@ -354,7 +366,7 @@ struct OrangeHrmAdapter::State {
                     source + " record " + std::to_string(row));
   }
 
-  json pull_leave(const json& cursor_in) {
+  rest::PullAnswer pull_leave(const json& cursor_in) {
     if (!settings.contains("leave")) return PullPage::unconfigured();
     const json& leave = settings["leave"];
     json cursor = rest::decode_cursor(cursor_in, kAdapter);
@@ -498,7 +510,7 @@ std::string OrangeHrmAdapter::call(std::string_view command, std::string_view in
                              {[&](const json& c) { return s.pull_people(c); },
                               [&](const json& c) { return s.pull_leave(c); },
                               {}})
-        .dump();
+        .text;
   }
   if (command == "push") {
     throw Error(MENTORING_ERR_UNAVAILABLE,

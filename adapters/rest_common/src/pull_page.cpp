@@ -29,29 +29,63 @@ json RecordProblem::to_json() const {
           {"message", message()}};
 }
 
-void PullPage::add_record(json record, std::string_view schema_name, const std::string& source,
-                          long long row, const std::string& record_label) {
-  auto problems = schema::validate_record(schema_name, record, record_label);
-  if (problems.empty()) {
-    records_.push_back(std::move(record));
-    return;
-  }
+void PullPage::add_problems(const std::vector<schema::Problem>& problems,
+                            const std::string& source, long long row) {
   for (const auto& p : problems) {
     add_problem({source, row, std::nullopt, p.pointer, p.found, p.expected});
   }
 }
 
-json PullPage::answer(const std::string& next_cursor, bool more, bool unchanged) const {
-  json answer = {{"skipped", skipped_},
-                 {"unchanged", unchanged && records_.empty() && problems_.empty()}};
+void PullPage::add_record(const json& record, std::string_view schema_name,
+                          const std::string& source, long long row,
+                          const std::string& record_label) {
+  auto problems = schema::validate_record(schema_name, record, record_label);
+  if (!problems.empty()) return add_problems(problems, source, row);
+  if (record_count_++) records_.push_back(',');
+  records_ += record.dump();
+}
+
+template <class Record>
+void PullPage::add_typed(const Record& record, const std::string& source, long long row) {
+  auto problems = schema::check(record, source + " record " + std::to_string(row));
+  if (!problems.empty()) return add_problems(problems, source, row);
+  if (record_count_++) records_.push_back(',');
+  schema::append_json(records_, record);
+}
+
+void PullPage::add_record(const schema::PersonRecord& record, const std::string& source,
+                          long long row) {
+  add_typed(record, source, row);
+}
+
+void PullPage::add_record(const schema::LeaveRecord& record, const std::string& source,
+                          long long row) {
+  add_typed(record, source, row);
+}
+
+PullAnswer PullPage::answer(const std::string& next_cursor, bool more, bool unchanged) const {
+  bool is_unchanged = unchanged && record_count_ == 0 && problems_.empty();
+  std::string head = "{\"skipped\":" + std::to_string(skipped_) +
+                     ",\"unchanged\":" + (is_unchanged ? "true" : "false");
   if (problems_.empty()) {
-    answer["records"] = records_;
-    answer["next_cursor"] = next_cursor;
-    answer["more"] = more;
-    answer["problems"] = json::array();
-    return answer;
+    PullAnswer out;
+    out.text.reserve(head.size() + records_.size() + next_cursor.size() + 64);
+    out.text += head;
+    out.text += ",\"records\":[";
+    out.text += records_;
+    out.text += "],\"next_cursor\":";
+    schema::append_json_string(out.text, next_cursor);
+    out.text += more ? ",\"more\":true" : ",\"more\":false";
+    if (!full_read_.empty()) {
+      out.text += ",\"full_read\":{\"id\":";
+      schema::append_json_string(out.text, full_read_);
+      out.text += full_read_ends_ ? ",\"last_page\":true}" : ",\"last_page\":false}";
+    }
+    out.text += ",\"problems\":[]}";
+    return out;
   }
   // Atomic page: nothing from it is stored, and the plugin keeps its cursor.
+  json answer = {{"skipped", skipped_}, {"unchanged", false}};
   answer["records"] = json::array();
   answer["next_cursor"] = input_cursor_;
   answer["more"] = false;
@@ -68,20 +102,20 @@ json PullPage::answer(const std::string& next_cursor, bool more, bool unchanged)
                            .to_json());
   }
   answer["problems"] = problems;
-  return answer;
+  return {answer.dump(-1, ' ', false, json::error_handler_t::replace)};
 }
 
-json PullPage::unconfigured() {
-  return {{"records", json::array()}, {"next_cursor", nullptr}, {"more", false},
-          {"unchanged", true},        {"skipped", 0},           {"problems", json::array()}};
+PullAnswer PullPage::unconfigured() {
+  return {R"({"records":[],"next_cursor":null,"more":false,"unchanged":true,"skipped":0,"problems":[]})"};
 }
 
-json pull_stream(const std::string& adapter_name, const json& input, const StreamReaders& readers) {
+PullAnswer pull_stream(const std::string& adapter_name, const json& input,
+                       const StreamReaders& readers) {
   std::string stream = input.is_object() && input.contains("stream") && input["stream"].is_string()
                            ? input["stream"].get<std::string>()
                            : "";
   json cursor = input.is_object() ? input.value("cursor", json()) : json();
-  const std::function<json(const json&)>* reader = stream == "people"  ? &readers.people
+  const std::function<PullAnswer(const json&)>* reader = stream == "people"  ? &readers.people
                                                    : stream == "leave" ? &readers.leave
                                                    : stream == "course_completions"
                                                        ? &readers.course_completions

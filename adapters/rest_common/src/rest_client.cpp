@@ -171,19 +171,38 @@ RestError RestClient::error_for(const Response& response, const std::string& wha
   return RestError(Failure::bad_request, where + ": " + status + detail);
 }
 
-json RestClient::parse_body(const Response& response, const std::string& what) const {
-  std::string where = endpoint_.system + ": " + what;
+void RestClient::refuse_html(const Response& response, const std::string& what) const {
   if (looks_like_html(response)) {
     throw RestError(Failure::bad_response,
-                    where + ": expected JSON, found an HTML page (\"" + excerpt(response.body, 60) +
+                    endpoint_.system + ": " + what + ": expected JSON, found an HTML page (\"" +
+                        excerpt(response.body, 60) +
                         "\") — is base_url the API's address, not the web UI's?");
   }
+}
+
+json RestClient::parse_body(const Response& response, const std::string& what) const {
+  refuse_html(response, what);
   json body = json::parse(response.body, nullptr, false);
   if (body.is_discarded()) {
-    throw RestError(Failure::bad_response,
-                    where + ": expected JSON, found \"" + excerpt(response.body, 60) + "\"");
+    throw RestError(Failure::bad_response, endpoint_.system + ": " + what +
+                                               ": expected JSON, found \"" +
+                                               excerpt(response.body, 60) + "\"");
   }
   return body;
+}
+
+JsonPage RestClient::get_page(const std::string& path_or_url, const std::string& what) {
+  Response response = send("GET", path_or_url, "", {}, what);
+  if (response.status < 200 || response.status > 299) throw error_for(response, what);
+  refuse_html(response, what);
+  std::string shown = excerpt(response.body, 60);
+  try {
+    return JsonPage(std::move(response.body));
+  } catch (const JsonSyntaxError& e) {
+    throw RestError(Failure::bad_response, endpoint_.system + ": " + what +
+                                               ": expected JSON, found \"" + shown + "\" (" +
+                                               e.what() + ")");
+  }
 }
 
 json RestClient::get_json(const std::string& path_or_url, const std::string& what) {

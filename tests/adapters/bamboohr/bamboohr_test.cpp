@@ -1,50 +1,11 @@
 // BambooHR-specific behaviour beyond the conformance suite: increments from
-// /employees/changed, statuses, webhook signatures, push declared honestly.
-#include "fake_bamboohr.hpp"
-#include "subject.hpp"
+// /employees/changed, statuses, webhook signatures. Training records:
+// training_test.cpp; write-back: write_back_test.cpp.
+#include "fixture.hpp"
 
-#include <bamboohr_adapter/bamboohr_adapter.hpp>
 #include <rest_common/crypto.hpp>
 
-#include <gtest/gtest.h>
-
-using mentoring::conformance::TestHost;
-using mentoring::fakes::DemoData;
-using mentoring::fakes::FakeBambooHr;
-using nlohmann::json;
-namespace bamboohr = mentoring::adapters::bamboohr;
-
-namespace {
-
-class BambooHrTest : public ::testing::Test {
- protected:
-  std::unique_ptr<bamboohr::BambooHrAdapter> make(json extra_settings = json::object()) {
-    json settings = {{"company_domain", "northwind"},
-                     {"base_url", fake_.base_url()},
-                     {"people", {{"page_size", 500}}}};
-    settings.update(extra_settings);
-    json config = {{"organisation", "northwind"},
-                   {"name", "hr"},
-                   {"base_dir", "/tmp"},
-                   {"settings", settings}};
-    return std::make_unique<bamboohr::BambooHrAdapter>(
-        config.dump(),
-        bamboohr::Services{[this](const std::string& r) { return host_.http(r); },
-                           [](const std::string& name) -> std::optional<std::string> {
-                             if (name == "BAMBOOHR_API_KEY") return "key-1234";
-                             if (name == "BAMBOOHR_WEBHOOK_KEY") return "whsec-5678";
-                             return std::nullopt;
-                           },
-                           [] { return TestHost::kNowMs; },
-                           [](std::string_view) {},
-                           {}, {}});
-  }
-
-  FakeBambooHr fake_{DemoData::load(DEMO_DATA_DIR "/northwind"), "key-1234"};
-  TestHost host_;  // destroyed first: its connections close before the fake stops
-};
-
-}  // namespace
+using namespace bamboohr_test;
 
 TEST_F(BambooHrTest, AfterAFullReadOnlyChangedPeopleAreFetched) {
   auto adapter = make();
@@ -107,13 +68,23 @@ TEST_F(BambooHrTest, WebhookSignatureIsVerifiedWithTheSharedKey) {
   EXPECT_NE(replay["message"].get<std::string>().find("replayed"), std::string::npos);
 }
 
-TEST_F(BambooHrTest, PushIsDeclaredUnavailable) {
+// Capabilities are the module's, settings the instance's: without a table to
+// write to, every action is left to the organisation's other adapters.
+TEST_F(BambooHrTest, PushWithoutWriteBackSettingsLeavesEveryActionToOthers) {
   auto adapter = make();
+  json answer = json::parse(adapter->call(
+      "push", R"({"actions":[{"idempotency_key":"invite/rtw/E1/L1","type":"invite"}]})"));
+  ASSERT_EQ(answer["results"].size(), 1u);
+  EXPECT_EQ(answer["results"][0]["idempotency_key"], "invite/rtw/E1/L1");
+  EXPECT_EQ(answer["results"][0]["status"], "not_handled");
+  EXPECT_NE(answer["results"][0]["message"].get<std::string>().find("write_back"),
+            std::string::npos);
+  EXPECT_EQ(fake_.table_posts(), 0);
   try {
-    adapter->call("push", R"({"actions":[]})");
-    FAIL();
+    adapter->call("push", R"({"actions":{}})");
+    FAIL() << "a push without an actions array was accepted";
   } catch (const mentoring::Error& e) {
-    EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE);
+    EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
   }
 }
 

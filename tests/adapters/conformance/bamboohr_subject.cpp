@@ -12,7 +12,11 @@ using nlohmann::json;
 class BambooHrSubject : public Subject {
  public:
   explicit BambooHrSubject(TestHost& host)
-      : host_(host), fake_(fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "test-api-key-123") {}
+      : host_(host), fake_(fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "test-api-key-123") {
+    // The Training module and a custom table, so check probes them too.
+    fake_.load_training(DEMO_DATA_DIR "/northwind/training.csv");
+    fake_.define_table("customMentoring", {"customMentoringKey", "customMentoringDate"});
+  }
 
   std::string name() const override { return "bamboohr"; }
 
@@ -53,17 +57,23 @@ class BambooHrSubject : public Subject {
 
  private:
   void make(const std::string& base_url, int page_size, const std::string& key) {
-    json config = {{"organisation", "northwind"},
-                   {"name", "hr"},
-                   {"base_dir", "/tmp"},
-                   {"settings",
-                    {{"company_domain", "northwind"},
-                     {"base_url", base_url},
-                     {"people", {{"page_size", page_size}}},
-                     {"leave",
-                      {{"from", "2018-01-01"},
-                       {"window_days", 365},
-                       {"leave_types", json::parse(fakes::demo_leave_types_json())}}}}}};
+    json config = {
+        {"organisation", "northwind"},
+        {"name", "hr"},
+        {"base_dir", "/tmp"},
+        {"settings",
+         {{"company_domain", "northwind"},
+          {"base_url", base_url},
+          {"people", {{"page_size", page_size}}},
+          {"leave",
+           {{"from", "2018-01-01"},
+            {"window_days", 365},
+            {"leave_types", json::parse(fakes::demo_leave_types_json())}}},
+          {"training", {{"types", {{fake_.training_type_id("MENTOR-101"), "MENTOR-101"}}}}},
+          {"write_back",
+           {{"table", "customMentoring"},
+            {"key_column", "customMentoringKey"},
+            {"columns", {{"customMentoringDate", {{"from", "/created_at"}, {"as", "date"}}}}}}}}}};
     adapter_ = std::make_unique<adapters::bamboohr::BambooHrAdapter>(
         config.dump(),
         adapters::bamboohr::Services{[this](const std::string& r) { return host_.http(r); },
@@ -73,7 +83,8 @@ class BambooHrSubject : public Subject {
                                      },
                                      [] { return TestHost::kNowMs; },
                                      [](std::string_view) {},
-                                     {}, {}});
+                                     {},
+                                     {}});
   }
 
   TestHost& host_;

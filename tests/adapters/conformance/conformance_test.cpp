@@ -82,6 +82,29 @@ TEST_P(HrConformance, PeoplePullDeliversEveryCurrentPersonValidAndPaged) {
   EXPECT_GT(with_manager, pulled.records.size() / 2) << "supervisors are read";
 }
 
+// adapters/README.md, "full_read": every page of a read of everyone carries the
+// same read id, and only the last says so; the plugin reconciles absences on it.
+TEST_P(HrConformance, AReadOfEveryoneIsMarkedAsAFullReadOnEveryPage) {
+  subject_->create(40);
+  json cursor = nullptr;
+  std::set<std::string> read_ids;
+  int pages = 0, last_pages = 0;
+  for (int guard = 0; guard < 1000; ++guard) {
+    json answer = json::parse(subject_->call("pull", {{"stream", "people"}, {"cursor", cursor}}));
+    ++pages;
+    ASSERT_TRUE(answer.contains("full_read")) << "page " << pages << ": " << answer.dump();
+    read_ids.insert(answer["full_read"]["id"].get<std::string>());
+    bool more = answer.value("more", false);
+    EXPECT_EQ(answer["full_read"]["last_page"].get<bool>(), !more) << "page " << pages;
+    last_pages += answer["full_read"]["last_page"].get<bool>();
+    cursor = answer["next_cursor"];
+    if (!more) break;
+  }
+  EXPECT_GT(pages, 2);
+  EXPECT_EQ(read_ids.size(), 1u) << "one read, one id";
+  EXPECT_EQ(last_pages, 1);
+}
+
 TEST_P(HrConformance, LeavePullMapsTypesAndSkipsIgnoredOnes) {
   ASSERT_TRUE(subject_->reads_leave());
   subject_->create(40);

@@ -3,6 +3,8 @@
 #include <rest_common/crypto.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <set>
 #include <sstream>
 
 namespace mentoring::fakes {
@@ -26,6 +28,32 @@ void answer_json(httplib::Response& response, const json& body, int status = 200
   response.set_content(body.dump(), "application/json");
 }
 
+// An error as BambooHR gives it: the status, X-BambooHR-Error-Message, a JSON body.
+void answer_error(httplib::Response& response, int status, const std::string& message) {
+  response.set_header("X-BambooHR-Error-Message", message);
+  answer_json(response, {{"error", {{"code", status}, {"message", message}}}}, status);
+}
+
+// One CSV line, RFC 4180 quoting (no line breaks inside values).
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      out.back().push_back('"');
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back().push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
@@ -40,6 +68,7 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (!authorised(req, res)) return httplib::Server::HandlerResponse::Handled;
+    if (forbidden(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
@@ -137,7 +166,223 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
         body.push_back(']');
         res.set_content(body, "application/json");
       });
+  add_routes();
   server_.start();
+}
+
+void FakeBambooHr::add_routes() {
+  auto& http = server_.http();
+  http.Get("/api/v1/training/type", [this](const httplib::Request&, httplib::Response& res) {
+    json types = json::object();
+    std::lock_guard lock(mutex_);
+    for (const auto& t : training_types_) {
+      types[t.id] = {{"id", std::stoi(t.id)},
+                     {"name", t.name},
+                     {"renewable", t.frequency_months > 0},
+                     {"frequency", t.frequency_months > 0 ? json(t.frequency_months) : json()},
+                     {"dueFromHireDate", nullptr},
+                     {"required", false},
+                     {"category", {{"id", 1}, {"name", "Workforce"}}},
+                     {"linkUrl", nullptr},
+                     {"description", ""},
+                     {"allowEmployeesToMarkComplete", false}};
+    }
+    answer_json(res, types);
+  });
+
+  http.Get(R"(/api/v1/training/record/employee/([^/]+))", [this](const httplib::Request& req,
+                                                                 httplib::Response& res) {
+    std::string employee = req.matches[1];
+    if (!index_of_.contains(employee)) {
+      answer_error(res, 404, "Employee not found");
+      return;
+    }
+    std::string type = req.get_param_value("type");
+    std::vector<std::pair<std::size_t, std::string>> picked;  // index, record id
+    {
+      std::lock_guard lock(mutex_);
+      for (std::size_t i = 0; i < training_.size(); ++i) {
+        if (training_[i].employee_id == employee && (type.empty() || training_[i].type_id == type))
+          picked.emplace_back(i, training_[i].id);
+      }
+    }
+    json records = json::object();
+    for (const auto& [i, id] : picked) records[id] = training_json(i);
+    answer_json(res, records);
+  });
+
+  http.Get("/api/v1/meta/tables", [this](const httplib::Request&, httplib::Response& res) {
+    json tables = json::array();
+    std::lock_guard lock(mutex_);
+    int field_id = 5000;
+    for (const auto& [alias, table] : tables_) {
+      json fields = json::array();
+      for (const auto& f : table.fields) {
+        fields.push_back({{"id", ++field_id}, {"name", f}, {"alias", f}, {"type", "text"}});
+      }
+      tables.push_back({{"alias", alias}, {"fields", fields}});
+    }
+    answer_json(res, tables);
+  });
+
+  const char* rows_path = R"(/api/v1/employees/([^/]+)/tables/([^/]+))";
+  http.Get(rows_path, [this](const httplib::Request& req, httplib::Response& res) {
+    std::string employee = req.matches[1], table = req.matches[2];
+    if (!index_of_.contains(employee)) return answer_error(res, 404, "Employee not found");
+    std::lock_guard lock(mutex_);
+    auto t = tables_.find(table);
+    if (t == tables_.end()) return answer_error(res, 404, "Table not found: " + table);
+    auto rows = t->second.rows.find(employee);
+    answer_json(res, rows == t->second.rows.end() ? json::array() : json(rows->second));
+  });
+
+  http.Post(rows_path, [this](const httplib::Request& req, httplib::Response& res) {
+    std::string employee = req.matches[1], table = req.matches[2];
+    if (!index_of_.contains(employee)) return answer_error(res, 404, "Employee not found");
+    std::lock_guard lock(mutex_);
+    auto t = tables_.find(table);
+    if (t == tables_.end()) return answer_error(res, 404, "Table not found: " + table);
+    if (refusals_ > 0) {
+      --refusals_;
+      return answer_error(res, refusal_status_, refusal_message_);
+    }
+    if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      return answer_error(res, 400, "Content-Type must be application/json");
+    }
+    json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return answer_error(res, 400, "The body must be a JSON object");
+    const auto& fields = t->second.fields;
+    for (const auto& [field, value] : body.items()) {
+      if (std::find(fields.begin(), fields.end(), field) == fields.end())
+        return answer_error(res, 400, "Unknown field: " + field);
+      if (!value.is_string() && !value.is_null())
+        return answer_error(res, 400, "Field " + field + " must be a string");
+    }
+    json row = body;
+    row["id"] = std::to_string(next_row_id_++);
+    row["employeeId"] = employee;
+    t->second.rows[employee].push_back(std::move(row));
+    ++table_posts_;
+    res.status = 200;
+  });
+}
+
+bool FakeBambooHr::forbidden(const httplib::Request& request, httplib::Response& response) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& prefix : forbidden_) {
+    if (request.path.rfind(prefix, 0) == 0) {
+      answer_error(response, 403, "You do not have access to this resource");
+      return true;
+    }
+  }
+  return false;
+}
+
+void FakeBambooHr::load_training(const std::string& training_csv) {
+  std::ifstream in(training_csv);
+  if (!in) throw std::runtime_error("fake BambooHR: cannot read " + training_csv);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<std::vector<std::string>> rows;
+  std::map<std::string, std::pair<std::string, int>> courses;  // code -> (title, months)
+  while (std::getline(in, line)) {
+    auto cells = csv_cells(line);
+    if (cells.size() < 4 || cells[0].empty()) continue;
+    cells.resize(5);
+    auto& course = courses[cells[1]];
+    course.first = cells[2];
+    const std::string &completed = cells[3], &expires = cells[4];
+    if (course.second == 0 && expires.size() == 10 && completed.size() == 10) {
+      course.second = (std::stoi(expires.substr(0, 4)) - std::stoi(completed.substr(0, 4))) * 12 +
+                      std::stoi(expires.substr(5, 2)) - std::stoi(completed.substr(5, 2));
+    }
+    rows.push_back(std::move(cells));
+  }
+  std::lock_guard lock(mutex_);
+  training_types_.clear();
+  training_.clear();
+  int id = 100;
+  for (const auto& [code, course] : courses) {
+    training_types_.push_back({std::to_string(++id), code, course.first, course.second});
+  }
+  for (const auto& cells : rows) {
+    std::string type_id;
+    for (const auto& t : training_types_) {
+      if (t.code == cells[1]) type_id = t.id;
+    }
+    training_.push_back(
+        {std::to_string(training_.size() + 1), cells[0], cells[1], type_id, cells[3]});
+  }
+}
+
+std::string FakeBambooHr::training_type_id(const std::string& course_code) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& t : training_types_) {
+    if (t.code == course_code) return t.id;
+  }
+  return "";
+}
+
+std::string FakeBambooHr::training_type_name(const std::string& course_code) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& t : training_types_) {
+    if (t.code == course_code) return t.name;
+  }
+  return "";
+}
+
+json FakeBambooHr::training_json(std::size_t index) const {
+  std::lock_guard lock(mutex_);
+  const TrainingRecord& r = training_[index];
+  json item = {{"id", std::stoll(r.id)},
+               {"employeeId", r.employee_id},
+               {"completed", r.completed},
+               {"type", std::stoll(r.type_id)},
+               {"notes", ""},
+               {"instructor", nullptr},
+               {"credits", nullptr},
+               {"hours", nullptr},
+               {"cost", nullptr}};
+  auto it = training_overrides_.find(r.id);
+  if (it != training_overrides_.end()) item.update(it->second);
+  return item;
+}
+
+void FakeBambooHr::corrupt_training(const std::string& record_id, const std::string& field,
+                                    json value) {
+  std::lock_guard lock(mutex_);
+  training_overrides_[record_id][field] = std::move(value);
+}
+
+void FakeBambooHr::define_table(const std::string& alias, std::vector<std::string> fields) {
+  std::lock_guard lock(mutex_);
+  tables_[alias].fields = std::move(fields);
+}
+
+std::vector<json> FakeBambooHr::table_rows(const std::string& employee_id,
+                                           const std::string& table) const {
+  std::lock_guard lock(mutex_);
+  auto t = tables_.find(table);
+  if (t == tables_.end()) return {};
+  auto rows = t->second.rows.find(employee_id);
+  return rows == t->second.rows.end() ? std::vector<json>{} : rows->second;
+}
+
+int FakeBambooHr::table_posts() const {
+  std::lock_guard lock(mutex_);
+  return table_posts_;
+}
+
+void FakeBambooHr::refuse_table_writes(int count, int status, std::string message) {
+  std::lock_guard lock(mutex_);
+  refusals_ = count;
+  refusal_status_ = status;
+  refusal_message_ = std::move(message);
+}
+
+void FakeBambooHr::forbid(const std::string& path_prefix) {
+  std::lock_guard lock(mutex_);
+  forbidden_.push_back(path_prefix);
 }
 
 bool FakeBambooHr::authorised(const httplib::Request& request, httplib::Response& response) const {

@@ -307,6 +307,11 @@ json FakeOrangeHrm::leave_json(std::size_t index) const {
   return item;
 }
 
+void FakeOrangeHrm::remove_first_employee() {
+  std::lock_guard lock(mutex_);
+  if (!current_.empty()) current_.erase(current_.begin());
+}
+
 void FakeOrangeHrm::corrupt_employee(int emp_number, const std::string& field, json value) {
   std::lock_guard lock(mutex_);
   employee_overrides_[emp_number][field] = std::move(value);

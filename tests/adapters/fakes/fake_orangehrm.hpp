@@ -57,6 +57,8 @@ class FakeOrangeHrm {
   void corrupt_employee(int emp_number, const std::string& field, nlohmann::json value);
   void corrupt_leave(int request_id, const std::string& field, nlohmann::json value);
 
+  // Removes the first current employee, as if deleted in OrangeHRM.
+  void remove_first_employee();
   std::size_t current_employees() const { return current_.size(); }
   const DemoData& data() const { return data_; }
   // The OrangeHRM leave status a demo request is served with (-1..3).

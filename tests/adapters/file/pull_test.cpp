@@ -432,5 +432,23 @@ TEST_F(Pull, CheckReportsEachCapability) {
   EXPECT_EQ(json::parse(adapter.call("check", ""))["ok"], true);
 }
 
+
+// A people export lists everyone: each new export is a full read named by its
+// content, so the plugin can notice people deleted from the HR system.
+TEST_F(Pull, APeopleExportIsAFullReadUnlessSaidOtherwise) {
+  std::string csv = std::string(kPeopleHeader) + "E1,Ann Lee,,,,,,,,\n";
+  json answer = pull_people(csv);
+  ASSERT_TRUE(answer.contains("full_read")) << answer.dump(2);
+  EXPECT_EQ(answer["full_read"]["id"], answer["next_cursor"]);
+  EXPECT_TRUE(answer["full_read"]["last_page"].get<bool>());
+
+  json partial = people_settings();
+  partial["complete"] = false;  // an export of changes only
+  write_file(dir / "data/people.csv", csv);
+  EXPECT_FALSE(pull({{"people", partial}}, "people").contains("full_read"));
+  write_file(dir / "data/leave.csv", std::string(kLeaveHeader));
+  EXPECT_FALSE(pull({{"leave", leave_settings()}}, "leave").contains("full_read"));
+}
+
 }  // namespace
 }  // namespace mentoring::adapters::file

@@ -291,3 +291,27 @@ TEST_F(OrangeHrmTest, BadSettingsAndPushAreRefusedClearly) {
     EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE);
   }
 }
+
+// Offset paging shifts when someone is removed mid-read: a person may be
+// skipped, so that read must not count as complete (nobody is marked absent).
+TEST_F(OrangeHrmTest, AReadDuringWhichTheTotalChangedIsNotACompleteFullRead) {
+  auto adapter = make();
+  json first = pull(*adapter, "people");
+  ASSERT_TRUE(first["more"].get<bool>());
+  EXPECT_FALSE(first["full_read"]["last_page"].get<bool>());
+  fake_.remove_first_employee();
+  json cursor = first["next_cursor"];
+  json answer;
+  for (int page = 0; page < 100; ++page) {
+    answer = json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
+    EXPECT_EQ(answer["full_read"]["id"], first["full_read"]["id"]);
+    cursor = answer["next_cursor"];
+    if (!answer["more"].get<bool>()) break;
+  }
+  EXPECT_FALSE(answer["more"].get<bool>());
+  EXPECT_FALSE(answer["full_read"]["last_page"].get<bool>()) << "the total moved during the read";
+  // The next read, undisturbed, is complete.
+  now_ms_ += 60000;
+  auto records = pull_all(*adapter, "people");
+  EXPECT_EQ(records.size(), fake_.current_employees());
+}

@@ -1,8 +1,10 @@
 // bamboohr_adapter/bamboohr_adapter.hpp — BambooHR as a host system: people
 // with their supervisor (GET /api/v1/employees, cursor-paged; increments from
 // /api/v1/employees/changed), time-off requests as leave records
-// (GET /api/v1/time_off/requests, read in date windows), and the HMAC check
-// of BambooHR webhooks. Write-back is not offered (see README.md).
+// (GET /api/v1/time_off/requests, read in date windows), the Training
+// module's records as course completions (src/training.hpp), actions recorded
+// as rows of an employee table (src/write_back.hpp), and the HMAC check of
+// BambooHR webhooks (see README.md).
 //
 //   BambooHrAdapter adapter(config_json, services);
 //   adapter.call("pull", R"({"stream":"people","cursor":null})");

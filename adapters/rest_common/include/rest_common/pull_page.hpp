@@ -3,6 +3,7 @@
 // gives back the input cursor, so the plugin keeps its own.
 #pragma once
 
+#include <mentoring/record_writer.hpp>
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -23,29 +24,55 @@ struct RecordProblem {
   nlohmann::json to_json() const;
 };
 
+// The text of a pull answer (a JSON object), ready to return from "pull".
+// A type of its own, so it is never mistaken for a JSON string value.
+struct PullAnswer {
+  std::string text;
+};
+
 class PullPage {
  public:
   explicit PullPage(nlohmann::json input_cursor) : input_cursor_(std::move(input_cursor)) {}
 
   // Validates a mapped record against its schema ("person", "leave",
   // "course-completion"); on failure records problems instead of it.
-  void add_record(nlohmann::json record, std::string_view schema, const std::string& source,
+  void add_record(const nlohmann::json& record, std::string_view schema, const std::string& source,
                   long long row, const std::string& record_label);
+  // The same for records built field by field: checked and written without a
+  // DOM (mentoring/record_writer.hpp); the label is made only on a problem.
+  void add_record(const schema::PersonRecord& record, const std::string& source, long long row);
+  void add_record(const schema::LeaveRecord& record, const std::string& source, long long row);
   void add_problem(RecordProblem problem) { problems_.push_back(std::move(problem)); }
   void skip() { ++skipped_; }
+  // This page belongs to a full read of everyone the host lists: once its last
+  // page is stored, the plugin treats people listed before and not in this
+  // read as no longer in the host's records. read_id: the same on every page
+  // of one read (a resumed read included), new for the next read.
+  void mark_full_read(const std::string& read_id, bool last_page) {
+    full_read_ = read_id;
+    full_read_ends_ = last_page;
+  }
   bool has_problems() const { return !problems_.empty(); }
-  std::size_t record_count() const { return records_.size(); }
+  std::size_t problem_count() const { return problems_.size(); }
+  std::size_t record_count() const { return record_count_; }
 
   // The answer: records and next_cursor, or [] and the input cursor when any
   // problem was found. unchanged: nothing changed since the input cursor.
-  nlohmann::json answer(const std::string& next_cursor, bool more, bool unchanged = false) const;
+  PullAnswer answer(const std::string& next_cursor, bool more, bool unchanged = false) const;
 
   // The answer for a stream the settings do not configure.
-  static nlohmann::json unconfigured();
+  static PullAnswer unconfigured();
 
  private:
   nlohmann::json input_cursor_;
-  std::vector<nlohmann::json> records_;
+  void add_problems(const std::vector<schema::Problem>& problems, const std::string& source,
+                    long long row);
+  template <class Record>
+  void add_typed(const Record& record, const std::string& source, long long row);
+  std::string records_;  // the records' JSON texts, comma-separated
+  std::size_t record_count_ = 0;
+  std::string full_read_;  // "" when not part of a full read
+  bool full_read_ends_ = false;
   std::vector<RecordProblem> problems_;
   long long skipped_ = 0;
 };
@@ -53,13 +80,13 @@ class PullPage {
 // The adapter's readers, by stream; an empty one means "this adapter does not
 // read that stream" (answered with PullPage::unconfigured()).
 struct StreamReaders {
-  std::function<nlohmann::json(const nlohmann::json&cursor)> people, leave, course_completions;
+  std::function<PullAnswer(const nlohmann::json& cursor)> people, leave, course_completions;
 };
 
 // Answers a "pull" command ({"stream", "cursor"}) with the reader for its
 // stream; throws mentoring::Error(MENTORING_ERR_INVALID_INPUT) naming /stream
 // for anything else.
-nlohmann::json pull_stream(const std::string& adapter_name, const nlohmann::json& input,
-                           const StreamReaders& readers);
+PullAnswer pull_stream(const std::string& adapter_name, const nlohmann::json& input,
+                       const StreamReaders& readers);
 
 }  // namespace mentoring::adapters::rest

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <mentoring/module.hpp>
+#include <mentoring/json_page.hpp>
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -20,6 +21,10 @@
 #include <string>
 
 namespace mentoring::adapters::rest {
+
+using schema::JsonPage;
+using schema::JsonSyntaxError;
+using schema::JsonValue;
 
 // Sends one request JSON (abi.h) and returns the response JSON; throws
 // mentoring::Error on a transport failure. In a module: Host::http.
@@ -93,6 +98,9 @@ class RestClient {
   // Sends and returns the parsed JSON body of a 2xx answer; any other status,
   // or a body that is not JSON, is a RestError naming the request.
   nlohmann::json get_json(const std::string& path_or_url, const std::string& what);
+  // get_json for a large page of records: read into a JsonPage, without a
+  // DOM. The same failures as get_json.
+  JsonPage get_page(const std::string& path_or_url, const std::string& what);
   nlohmann::json send_json(const std::string& method, const std::string& path_or_url,
                            const std::string& body, const std::string& content_type,
                            const std::string& what);
@@ -104,6 +112,8 @@ class RestClient {
   nlohmann::json parse_body(const Response& response, const std::string& what) const;
 
  private:
+  // Throws RestError(bad_response) when a 2xx answer is an HTML page.
+  void refuse_html(const Response& response, const std::string& what) const;
   Transport transport_;
   SplitTransport split_;
   Endpoint endpoint_;

@@ -19,6 +19,8 @@
 
 namespace mentoring::schema {
 
+class JsonValue;
+
 struct Problem {
   std::string source;    // eg "examples/demo/orgs/northwind.json" or "people.csv row 7"
   std::string pointer;   // JSON pointer, eg "/adapters/0/settings"; "" for the whole document
@@ -58,6 +60,9 @@ std::vector<Problem> validate(std::string_view schema_name, const nlohmann::json
 // "leave", "course-completion") checked by hand: a sync checks millions of
 // records. Other names go to validate().
 std::vector<Problem> validate_record(std::string_view schema_name, const nlohmann::json& record,
+                                     const std::string& source);
+// The same for a record read without a DOM (mentoring/json_page.hpp).
+std::vector<Problem> validate_page_record(std::string_view schema_name, const JsonValue& record,
                                      const std::string& source);
 
 // Validates against a schema given as a document (eg an adapter's own settings schema).

@@ -30,7 +30,7 @@
 namespace mentoring::store {
 
 struct Counts {
-  std::int64_t people = 0, leave = 0, course_completions = 0, open_invitations = 0,
+  std::int64_t people = 0, absent_people = 0, leave = 0, course_completions = 0, open_invitations = 0,
                pending_actions = 0;
 };
 
@@ -59,6 +59,19 @@ class OrgStore {
   void upsert(const domain::Leave& leave);
   void upsert(const domain::CourseCompletion& completion);
   bool has_person(const std::string& id);
+
+  // Full reads: an adapter that reads everyone its HR system lists marks each
+  // person it stored as listed by this read; once the read is complete, people
+  // it listed before and not this time are absent from that day on (as if no
+  // longer in the records: has_person, people and managers leave them out)
+  // until a record of theirs arrives again.
+  void mark_listed(const std::string& person_id, const std::string& adapter,
+                   const std::string& read_id);
+  // How many people this adapter listed in reads before this one and not in it
+  // (absent ones aside), and who they are.
+  std::vector<std::string> unlisted_after(const std::string& adapter, const std::string& read_id);
+  void mark_absent(const std::vector<std::string>& person_ids, domain::Date since);
+  std::int64_t listed_count(const std::string& adapter);
 
   // Sync cursors, per adapter and stream ("people", "leave", ...).
   std::optional<std::string> cursor(const std::string& adapter, const std::string& stream);

@@ -5,13 +5,15 @@
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/domain/records.hpp>
 
+#include <mentoring/json_page.hpp>
 #include <nlohmann/json.hpp>
 
 namespace mentoring::sync {
 
-domain::Person person_from_json(const nlohmann::json& record);
-domain::Leave leave_from_json(const nlohmann::json& record);
-domain::CourseCompletion completion_from_json(const nlohmann::json& record);
+// Records as the sync reads them from a pull answer (schema::JsonPage).
+domain::Person person_from(const schema::JsonValue& record);
+domain::Leave leave_from(const schema::JsonValue& record);
+domain::CourseCompletion completion_from(const schema::JsonValue& record);
 domain::Programme programme_from_json(const nlohmann::json& definition);
 
 }  // namespace mentoring::sync

@@ -29,6 +29,8 @@ struct StreamReport {
   int read = 0, stored = 0, rejected_records = 0, skipped = 0;
   nlohmann::json problems = nlohmann::json::array();  // [{"message": ...}, ...]
   std::string error;                                  // when failed
+  // People a complete full read no longer lists: absent from today.
+  std::vector<std::string> absent;
 };
 
 struct SyncReport {
