@@ -42,13 +42,6 @@ std::optional<std::string> leave_status(const std::string& theirs) {
   return std::nullopt;
 }
 
-// A scalar BambooHR value as text: ids arrive as strings or numbers.
-std::optional<std::string> as_text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  return std::nullopt;
-}
-
 std::optional<std::string> as_text(rest::JsonValue value) {
   if (value.is_string()) return std::string(value.string());
   if (auto number = value.integer()) return std::to_string(*number);
@@ -211,28 +204,12 @@ struct BambooHrAdapter::State {
 
     // Increments: what changed since the last read, fetched by id, a page at a time.
     std::string since = cursor.value("since", std::string());
-    std::string source = system + " GET /api/v1/employees/changed";
-    json changed = api->get_json("/api/v1/employees/changed?since=" + rest::url_encode(since),
-                                 "people changed since " + since);
-    if (!changed.is_object() || !changed.contains("employees") ||
-        !(changed["employees"].is_object() || changed["employees"].is_array())) {
-      page.add_problem({source, std::nullopt, "employees", "", schema::describe(changed),
-                        "an object with an \"employees\" object keyed by id"});
-      return page.answer("", false);
-    }
-    std::vector<std::string> ids;
-    for (const auto& [key, entry] : changed["employees"].items()) {
-      std::string action =
-          entry.is_object() ? rest::lower_trimmed(entry.value("action", std::string())) : "";
-      if (action == "deleted") {
-        page.skip();  // gone from BambooHR; the next full read no longer lists them
-        continue;
-      }
-      auto id = entry.is_object() ? as_text(entry.value("id", json(key))) : std::optional(key);
-      if (id) ids.push_back(*id);
-    }
-    std::sort(ids.begin(), ids.end());
-    std::string latest = changed.value("latest", since);
+    auto changed = read_changed_employees(*api, system, since, "people changed since " + since, page);
+    if (!changed) return page.answer("", false);
+    // The deleted are gone from BambooHR; the next full read no longer lists them.
+    for (long long k = 0; k < changed->deleted; ++k) page.skip();
+    const std::vector<std::string>& ids = changed->ids;
+    const std::string& latest = changed->latest;
     long long offset = cursor.value("offset", 0LL);
     if (ids.empty()) {
       return page.answer(cursor_in.is_string() ? cursor_in.get<std::string>() : "", false, true);

@@ -3,12 +3,14 @@
 // clock, and whether the API key is missing.
 #pragma once
 
+#include <rest_common/pull_page.hpp>
 #include <rest_common/rest_client.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mentoring::adapters::bamboohr {
 
@@ -37,5 +39,18 @@ inline std::optional<std::string> id_text(const nlohmann::json& value) {
   if (value.is_number_integer()) return std::to_string(value.get<long long>());
   return std::nullopt;
 }
+
+// GET /api/v1/employees/changed?since=...: who was inserted or updated since
+// then. nullopt, with a problem on the page, when the answer has the wrong shape.
+struct ChangedEmployees {
+  std::vector<std::string> ids;  // sorted, without repeats
+  long long deleted = 0;         // listed as deleted: nothing left to read of them
+  std::string latest;            // the system's "latest", the next "since"
+};
+std::optional<ChangedEmployees> read_changed_employees(rest::RestClient& api,
+                                                       const std::string& system,
+                                                       const std::string& since,
+                                                       const std::string& what,
+                                                       rest::PullPage& page);
 
 }  // namespace mentoring::adapters::bamboohr

@@ -317,29 +317,15 @@ PullResult TrainingStream::pull(const json& cursor_in) {
   } else {
     // Increments: the employees changed since the last read, a page at a time.
     std::string since = cursor.value("since", std::string());
-    std::string source = connection_.system + " GET /api/v1/employees/changed";
-    json changed =
-        connection_.api->get_json("/api/v1/employees/changed?since=" + rest::url_encode(since),
-                                  "employees changed since " + since + " (for training records)");
-    if (!changed.is_object() || !changed.contains("employees") ||
-        !(changed["employees"].is_object() || changed["employees"].is_array())) {
-      page.add_problem({source, std::nullopt, "employees", "", schema::describe(changed),
-                        "an object with an \"employees\" object keyed by id"});
-      return page.answer("", false);
-    }
-    std::vector<std::string> all;
-    for (const auto& [key, entry] : changed["employees"].items()) {
-      std::string action =
-          entry.is_object() ? rest::lower_trimmed(entry.value("action", std::string())) : "";
-      if (action == "deleted") continue;  // gone: no training to read
-      auto id = entry.is_object() ? id_text(entry.value("id", json(key))) : std::optional(key);
-      if (id) all.push_back(*id);
-    }
+    auto changed = read_changed_employees(*connection_.api, connection_.system, since,
+                                          "employees changed since " + since +
+                                              " (for training records)",
+                                          page);
+    if (!changed) return page.answer("", false);
+    const std::vector<std::string>& all = changed->ids;  // the deleted have no training to read
     if (all.empty()) {
       return page.answer(cursor_in.is_string() ? cursor_in.get<std::string>() : "", false, true);
     }
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
     long long offset = std::min<long long>(cursor.value("offset", 0LL), all.size());
     long long end = std::min<long long>(offset + page_size, static_cast<long long>(all.size()));
     ids.assign(all.begin() + offset, all.begin() + end);
@@ -348,7 +334,7 @@ PullResult TrainingStream::pull(const json& cursor_in) {
     next = more
                ? json{{"mode", "since"}, {"since", since}, {"offset", end}, {"full_at_ms", full_at}}
                : json{{"mode", "since"},
-                      {"since", changed.value("latest", since)},
+                      {"since", changed->latest},
                       {"full_at_ms", full_at}};
   }
   for (const auto& id : ids) read_employee(id, page);
