@@ -118,14 +118,10 @@ int OrgStore::schema_version() {
   return current_version(db_);
 }
 
-void OrgStore::upsert(const Person& p) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO person(id, name, email, manager_id, department, location, "
-      "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
-      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
-      "manager_id=excluded.manager_id, department=excluded.department, "
-      "location=excluded.location, start_date=excluded.start_date, "
-      "end_date=excluded.end_date, languages=excluded.languages, absent_since=NULL");
+namespace {
+
+// The person's columns, in the order both upserts below bind them (1-9).
+void bind_person(SQLite::Statement& s, const Person& p) {
   s.bindNoCopy(1, p.id);  // the record outlives exec(): no copy
   s.bindNoCopy(2, p.name);
   bind_optional(s, 3, p.email);
@@ -135,6 +131,35 @@ void OrgStore::upsert(const Person& p) {
   bind_optional(s, 7, p.start_date);
   bind_optional(s, 8, p.end_date);
   s.bind(9, join_lines(p.languages));
+}
+
+}  // namespace
+
+void OrgStore::upsert(const Person& p) {
+  SQLite::Statement& s = prepared(
+      "INSERT INTO person(id, name, email, manager_id, department, location, "
+      "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
+      "manager_id=excluded.manager_id, department=excluded.department, "
+      "location=excluded.location, start_date=excluded.start_date, "
+      "end_date=excluded.end_date, languages=excluded.languages, absent_since=NULL");
+  bind_person(s, p);
+  s.exec();
+}
+
+void OrgStore::upsert_listed(const Person& p, const std::string& adapter,
+                             const std::string& read_id) {
+  SQLite::Statement& s = prepared(
+      "INSERT INTO person(id, name, email, manager_id, department, location, "
+      "start_date, end_date, languages, listed_by, full_read) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
+      "manager_id=excluded.manager_id, department=excluded.department, "
+      "location=excluded.location, start_date=excluded.start_date, "
+      "end_date=excluded.end_date, languages=excluded.languages, absent_since=NULL, "
+      "listed_by=excluded.listed_by, full_read=excluded.full_read");
+  bind_person(s, p);
+  s.bindNoCopy(10, adapter);
+  s.bindNoCopy(11, read_id);
   s.exec();
 }
 
@@ -183,15 +208,6 @@ bool OrgStore::has_person(const std::string& id) {
   SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ? AND absent_since IS NULL");
   s.bind(1, id);
   return s.executeStep();
-}
-
-void OrgStore::mark_listed(const std::string& person_id, const std::string& adapter,
-                           const std::string& read_id) {
-  SQLite::Statement& s = prepared("UPDATE person SET listed_by = ?, full_read = ? WHERE id = ?");
-  s.bind(1, adapter);
-  s.bind(2, read_id);
-  s.bind(3, person_id);
-  s.exec();
 }
 
 std::vector<std::string> OrgStore::unlisted_after(const std::string& adapter,

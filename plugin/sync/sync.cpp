@@ -64,8 +64,9 @@ std::string record_label(const JsonValue& record) {
 }
 
 // Stores one record; answers a problem message, or "" when stored.
+// full_read: the id of the full read this record's page belongs to, or "".
 std::string ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
-                   const std::string& adapter, domain::Date today) {
+                   const std::string& adapter, domain::Date today, const std::string& full_read) {
   // Named only when something is wrong: building it for every record costs.
   auto source_of = [&] { return adapter + " " + kind.stream + " record " + record_label(record); };
   auto problems = schema::validate_page_record(kind.schema, record, "");
@@ -79,7 +80,11 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const JsonVal
   try {
     std::string stream = kind.stream;
     if (stream == "people") {
-      store.upsert(person_from(record));
+      if (full_read.empty()) {
+        store.upsert(person_from(record));
+      } else {
+        store.upsert_listed(person_from(record), adapter, full_read);
+      }
     } else if (stream == "leave") {
       auto leave = leave_from(record);
       if (leave.expected_end < leave.start) {
@@ -193,11 +198,9 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     if (!txn) txn.emplace(store.database());
     for (JsonValue record : records.elements()) {
       ++r.read;
-      std::string problem = ingest(store, kind, record, adapter, today);
+      std::string problem = ingest(store, kind, record, adapter, today, full_read);
       if (problem.empty()) {
         ++r.stored;
-        if (!full_read.empty())
-          store.mark_listed(std::string(record["id"].string()), adapter, full_read);
       } else {
         page_clean = false;
         ++r.rejected_records;

@@ -60,13 +60,13 @@ class OrgStore {
   void upsert(const domain::CourseCompletion& completion);
   bool has_person(const std::string& id);
 
-  // Full reads: an adapter that reads everyone its HR system lists marks each
-  // person it stored as listed by this read; once the read is complete, people
-  // it listed before and not this time are absent from that day on (as if no
-  // longer in the records: has_person, people and managers leave them out)
-  // until a record of theirs arrives again.
-  void mark_listed(const std::string& person_id, const std::string& adapter,
-                   const std::string& read_id);
+  // Full reads: an adapter that reads everyone its HR system lists stores each
+  // person as listed by this read (one statement with the upsert); once the
+  // read is complete, people it listed before and not this time are absent
+  // from that day on (as if no longer in the records: has_person, people and
+  // managers leave them out) until a record of theirs arrives again.
+  void upsert_listed(const domain::Person& person, const std::string& adapter,
+                     const std::string& read_id);
   // How many people this adapter listed in reads before this one and not in it
   // (absent ones aside), and who they are.
   std::vector<std::string> unlisted_after(const std::string& adapter, const std::string& read_id);
