@@ -54,6 +54,7 @@ class MentoringPlugin : public Module {
         throw Error(MENTORING_ERR_INVALID_INPUT,
                     schema::ValidationError(std::move(problems)).what());
       }
+      shell::check_evaluation_section(definition, source);
       try {
         programmes_.push_back(sync::programme_from_json(definition));
       } catch (const std::exception& e) {
@@ -82,9 +83,11 @@ class MentoringPlugin : public Module {
     if (auto answer = shell::training_command(context, command, in)) return answer->dump();
     if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
     if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
+    if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
     std::string known = "check, run";
     for (const auto& names : {shell::enrolment_command_names(), shell::training_command_names(),
-                              shell::supervision_command_names(), shell::pairing_command_names()}) {
+                              shell::supervision_command_names(), shell::pairing_command_names(),
+                              shell::evaluation_command_names()}) {
       for (const auto& name : names) known += ", " + name;
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
@@ -139,6 +142,8 @@ class MentoringPlugin : public Module {
         summary["modules"][module] = shell::run_supervision(context);
       } else if (std::string_view(module) == "pairing") {
         summary["modules"][module] = shell::run_pairing(context);
+      } else if (std::string_view(module) == "evaluation") {
+        summary["modules"][module] = shell::run_evaluation(context);
       } else {
         summary["modules"][module]["status"] =
             "not available in this version (switched on, nothing done)";
@@ -146,6 +151,8 @@ class MentoringPlugin : public Module {
     }
 
     auto delivery = sync::deliver(host_, *store_, context.now);
+    // Survey tokens live in the outbox only until the host has them.
+    if (enabled("evaluation")) shell::forget_delivered_survey_tokens(context);
     summary["actions"] = {{"delivered", delivery.delivered},
                           {"duplicates", delivery.duplicates},
                           {"failed", delivery.failed},
@@ -169,7 +176,7 @@ class MentoringPlugin : public Module {
 
 }  // namespace
 
-MENTORING_MODULE(
-    MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
-    "Return-to-work mentoring: enrolment, training, supervision (pairing and evaluation to come)",
-    R"(["enrolment","training","supervision"])", MentoringPlugin)
+MENTORING_MODULE(MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
+                 "Return-to-work mentoring: enrolment, training, supervision, pairing, evaluation",
+                 R"(["enrolment","training","supervision","pairing","evaluation"])",
+                 MentoringPlugin)

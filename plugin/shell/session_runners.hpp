@@ -1,7 +1,7 @@
-// The plugin shell's training and supervision runners (training_runner.cpp,
-// supervision_runner.cpp): they read the organisation's state, call the pure
-// domain (mentoring/training, mentoring/supervision), write state and the
-// actions it causes in one transaction, and answer HR's commands.
+// The plugin shell's training, supervision and evaluation runners
+// (training_runner.cpp, supervision_runner.cpp, evaluation_runner.cpp): they read the
+// organisation's state, call the pure domain (mentoring/training, mentoring/supervision), write
+// state and the actions it causes in one transaction, and answer HR's commands.
 #pragma once
 
 #include "run_context.hpp"
@@ -31,8 +31,25 @@ nlohmann::json run_supervision(RunContext& context);
 std::optional<nlohmann::json> supervision_command(RunContext& context, std::string_view command,
                                                   const nlohmann::json& input);
 
+// Survey invitations due today (a one-time token each, only its hash kept,
+// and one notify action per person and survey); answers the module's part of
+// the run summary: surveys issued per programme.
+nlohmann::json run_evaluation(RunContext& context);
+// evaluation_answer (anonymous, once per token), evaluation_report (HR; every
+// figure under the organisation's minimum group size replaced by a reason).
+std::optional<nlohmann::json> evaluation_command(RunContext& context, std::string_view command,
+                                                 const nlohmann::json& input);
+// After delivery: drop the tokens from delivered invitations kept in the
+// outbox, so the database holds none. Answers how many were dropped.
+int forget_delivered_survey_tokens(RunContext& context);
+// What the programme schema cannot say about /evaluation (options only on
+// choice questions, measures only on numbers, unique ids); throws
+// Error(MENTORING_ERR_INVALID_INPUT) naming each JSON pointer, prefixed by source.
+void check_evaluation_section(const nlohmann::json& definition, const std::string& source);
+
 // The names of those commands, for "unknown command" messages.
 std::vector<std::string> training_command_names();
 std::vector<std::string> supervision_command_names();
+std::vector<std::string> evaluation_command_names();
 
 }  // namespace mentoring::shell

@@ -9,7 +9,8 @@
 namespace mentoring::store {
 
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
-// supervision and pair sessions (issue 5); add new ones at the end.
+// supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
+// add new ones at the end.
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -236,6 +237,40 @@ CREATE TABLE pairing_unmatched (
 ALTER TABLE person ADD COLUMN listed_by TEXT;
 ALTER TABLE person ADD COLUMN full_read TEXT;
 ALTER TABLE person ADD COLUMN absent_since TEXT;
+)sql"},
+      // Invitations know the person (through the enrolment) but never the
+      // answers; answers know nothing about a person, a token or a time finer
+      // than the month. They are counts per distinct value in tables without
+      // rowid, so not even the order of arrival is kept.
+      {6, "evaluation: survey invitations (token hashes) and anonymous answers", R"sql(
+CREATE TABLE evaluation_invitation (
+  token_hash    TEXT PRIMARY KEY,
+  programme_id  TEXT NOT NULL,
+  survey_id     TEXT NOT NULL,
+  enrolment_id  INTEGER NOT NULL REFERENCES enrolment(id),
+  role          TEXT NOT NULL CHECK (role IN ('mentee', 'mentor')),
+  issued_on     TEXT NOT NULL,
+  used          INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
+  UNIQUE (programme_id, survey_id, enrolment_id)
+);
+CREATE TABLE evaluation_response (
+  programme_id  TEXT NOT NULL,
+  survey_id     TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('mentee', 'mentor')),
+  month         TEXT NOT NULL CHECK (length(month) = 7),
+  count         INTEGER NOT NULL CHECK (count > 0),
+  PRIMARY KEY (programme_id, survey_id, role, month)
+) WITHOUT ROWID;
+CREATE TABLE evaluation_answer (
+  programme_id  TEXT NOT NULL,
+  survey_id     TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('mentee', 'mentor')),
+  question_id   TEXT NOT NULL,
+  month         TEXT NOT NULL CHECK (length(month) = 7),
+  value         TEXT NOT NULL,
+  count         INTEGER NOT NULL CHECK (count > 0),
+  PRIMARY KEY (programme_id, survey_id, role, question_id, month, value)
+) WITHOUT ROWID;
 )sql"},
   };
   return kMigrations;

@@ -177,9 +177,9 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       // The adapter itself says the page is malformed: store nothing from it.
       r.status = "rejected";
       for (JsonValue p : answer["problems"].elements()) {
-        r.problems.push_back({{"message", p["message"].is_string()
-                                              ? std::string(p["message"].string())
-                                              : p.to_json().dump()}});
+        r.problems.push_back(
+            {{"message",
+              p["message"].is_string() ? std::string(p["message"].string()) : p.to_json().dump()}});
       }
       ++report.rejected_pages;
       break;
@@ -341,9 +341,10 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
   }
   for (const auto& type : unhandled_types) {
     report.errors.push_back(
-        {{"message", "\"" + type + "\" actions wait in the outbox: the adapters that take them "
-                     "answered that they are not set up to carry them out (not_handled; see "
-                     "their settings)"}});
+        {{"message", "\"" + type +
+                         "\" actions wait in the outbox: the adapters that take them "
+                         "answered that they are not set up to carry them out (not_handled; see "
+                         "their settings)"}});
   }
   for (const auto& type : no_writer_for) {
     report.errors.push_back(

@@ -51,15 +51,15 @@ class PageParser {
   bool digit_at(std::size_t at) const { return at < n_ && s_[at] >= '0' && s_[at] <= '9'; }
 
   void skip_whitespace() {
-    while (pos_ < n_ && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' ||
-                         s_[pos_] == '\t'))
+    while (pos_ < n_ &&
+           (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t'))
       ++pos_;
   }
 
   std::uint32_t add(Type type, std::size_t begin, std::size_t length) {
     auto index = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(length),
-                      index + 1, type});
+    nodes_.push_back(
+        {static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(length), index + 1, type});
     return index;
   }
 
@@ -318,8 +318,12 @@ JsonValue::Range JsonValue::elements() const noexcept {
   return {page_, index_ + 1, page_->nodes_[index_].subtree_end};
 }
 
-JsonValue::Iterator JsonValue::Range::begin() const noexcept { return Iterator(page, first); }
-JsonValue::Iterator JsonValue::Range::end() const noexcept { return Iterator(page, last); }
+JsonValue::Iterator JsonValue::Range::begin() const noexcept {
+  return Iterator(page, first);
+}
+JsonValue::Iterator JsonValue::Range::end() const noexcept {
+  return Iterator(page, last);
+}
 
 JsonValue::Iterator& JsonValue::Iterator::operator++() noexcept {
   index_ = page_->nodes_[index_].subtree_end;

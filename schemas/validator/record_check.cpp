@@ -103,20 +103,44 @@ bool contains(const std::array<std::string_view, N>& values, std::string_view va
 
 // The checks below run over a DOM (nlohmann::json) or a page (JsonValue);
 // these are the only places that tell them apart.
-std::string_view text_of(const json& v) { return v.get_ref<const std::string&>(); }
-std::string_view text_of(const JsonValue& v) { return v.string(); }
-std::string describe_value(const json& v) { return schema::describe(v); }
-std::string describe_value(const JsonValue& v) { return schema::describe(v.to_json()); }
+std::string_view text_of(const json& v) {
+  return v.get_ref<const std::string&>();
+}
+std::string_view text_of(const JsonValue& v) {
+  return v.string();
+}
+std::string describe_value(const json& v) {
+  return schema::describe(v);
+}
+std::string describe_value(const JsonValue& v) {
+  return schema::describe(v.to_json());
+}
 
 // A member found in a record: a pointer into the DOM, or the page's handle.
-const json* hold(const json& v) { return &v; }
-JsonValue hold(const JsonValue& v) { return v; }
-bool is_held(const json* v) { return v != nullptr; }
-bool is_held(const JsonValue& v) { return !v.is_missing(); }
-const json& held(const json* v) { return *v; }
-const JsonValue& held(const JsonValue& v) { return v; }
-const json& elements_of(const json& v) { return v; }
-JsonValue::Range elements_of(const JsonValue& v) { return v.elements(); }
+const json* hold(const json& v) {
+  return &v;
+}
+JsonValue hold(const JsonValue& v) {
+  return v;
+}
+bool is_held(const json* v) {
+  return v != nullptr;
+}
+bool is_held(const JsonValue& v) {
+  return !v.is_missing();
+}
+const json& held(const json* v) {
+  return *v;
+}
+const JsonValue& held(const JsonValue& v) {
+  return v;
+}
+const json& elements_of(const json& v) {
+  return v;
+}
+JsonValue::Range elements_of(const JsonValue& v) {
+  return v.elements();
+}
 
 template <class F>
 void for_each_member(const json& object, F&& visit) {
@@ -138,9 +162,7 @@ std::string expectation_failed(Kind kind, const Value& v) {
     case Kind::text_or_null:
       return v.is_string() || v.is_null() ? "" : "string or null";
     case Kind::date:
-      return v.is_string() && looks_like_date(text_of(v))
-                 ? ""
-                 : "a calendar date, YYYY-MM-DD";
+      return v.is_string() && looks_like_date(text_of(v)) ? "" : "a calendar date, YYYY-MM-DD";
     case Kind::date_or_null:
       return v.is_null() || (v.is_string() && looks_like_date(text_of(v)))
                  ? ""
@@ -150,13 +172,9 @@ std::string expectation_failed(Kind kind, const Value& v) {
     case Kind::object:
       return v.is_object() ? "" : "object";
     case Kind::leave_type:
-      return v.is_string() && contains(kLeaveTypes, text_of(v))
-                 ? ""
-                 : one_of(kLeaveTypes);
+      return v.is_string() && contains(kLeaveTypes, text_of(v)) ? "" : one_of(kLeaveTypes);
     case Kind::leave_status:
-      return v.is_string() && contains(kLeaveStatuses, text_of(v))
-                 ? ""
-                 : one_of(kLeaveStatuses);
+      return v.is_string() && contains(kLeaveStatuses, text_of(v)) ? "" : one_of(kLeaveStatuses);
   }
   return "";
 }
@@ -189,7 +207,8 @@ std::vector<schema::Problem> check(const std::array<Field, N>& fields, const Val
     std::string allowed;
     for (const auto& f : fields) allowed += (allowed.empty() ? "" : ", ") + std::string(f.name);
     std::string name(key);
-    problems.push_back({source, "/" + name, "unknown field \"" + name + "\"", "one of: " + allowed});
+    problems.push_back(
+        {source, "/" + name, "unknown field \"" + name + "\"", "one of: " + allowed});
   });
   for (std::size_t i = 0; i < N; ++i) {
     const Field& f = fields[i];
@@ -258,8 +277,8 @@ void check_text_fields(const std::array<Field, N>& fields,
     std::string pointer = "/" + std::string(fields[i].name);
     if (!text_fits(fields[i].kind, value)) {
       json as_json = value ? json(*value) : json(nullptr);
-      problems.push_back(
-          {source, pointer, schema::describe(as_json), expectation_failed(fields[i].kind, as_json)});
+      problems.push_back({source, pointer, schema::describe(as_json),
+                          expectation_failed(fields[i].kind, as_json)});
     } else if (value && !is_valid_utf8(*value)) {
       problems.push_back({source, pointer, "text that is not UTF-8", "UTF-8 text"});
     }
@@ -270,11 +289,11 @@ void check_text_fields(const std::array<Field, N>& fields,
 
 std::vector<Problem> check(const PersonRecord& r, const std::string& source) {
   std::vector<Problem> problems;
-  check_text_fields(kPerson,
-                    {&r.id, &r.name, or_null(r.email), or_null(r.manager_id),
-                     or_null(r.department), or_null(r.location), or_null(r.start_date),
-                     or_null(r.end_date), nullptr, nullptr},
-                    8, source, problems);
+  check_text_fields(
+      kPerson,
+      {&r.id, &r.name, or_null(r.email), or_null(r.manager_id), or_null(r.department),
+       or_null(r.location), or_null(r.start_date), or_null(r.end_date), nullptr, nullptr},
+      8, source, problems);
   for (std::size_t k = 0; k < r.languages.size(); ++k) {
     if (!is_valid_utf8(r.languages[k]))
       problems.push_back(
@@ -442,7 +461,7 @@ std::vector<Problem> validate_record(std::string_view schema_name, const json& r
 }
 
 std::vector<Problem> validate_page_record(std::string_view schema_name, const JsonValue& record,
-                                     const std::string& source) {
+                                          const std::string& source) {
   if (schema_name == "person") return check(kPerson, record, source);
   if (schema_name == "leave") return check(kLeave, record, source);
   if (schema_name == "course-completion") return check(kCompletion, record, source);

@@ -85,7 +85,8 @@ void print_summary(const json& org) {
       if (s.contains("absent")) {
         std::cout << "; no longer in the HR records (a full read no longer lists them): ";
         std::string separator;
-        for (const auto& id : s["absent"]) std::cout << std::exchange(separator, ", ") << id.get<std::string>();
+        for (const auto& id : s["absent"])
+          std::cout << std::exchange(separator, ", ") << id.get<std::string>();
       }
     } else if (status == "unchanged") {
       std::cout << "unchanged since last run";
@@ -161,6 +162,13 @@ void print_summary(const json& org) {
                   << " missed-twice flag(s); pairs: " << pairs.value("invites", 0) << " invite(s), "
                   << pairs.value("reminders", 0) << " reminder(s), "
                   << pairs.value("manager_flags", 0) << " flag(s) to the manager\n";
+      }
+    } else if (std::string(name) == "evaluation") {
+      const json programmes = m.value("programmes", json::object());
+      for (const auto& [programme, p] : programmes.items()) {
+        std::cout << "  evaluation  " << programme << ": " << p.value("issued", 0)
+                  << " survey invitation(s) sent, " << p.value("surveys", 0)
+                  << " survey(s) defined\n";
       }
     } else {
       std::cout << "  " << pad(name, 12) << m.dump() << "\n";

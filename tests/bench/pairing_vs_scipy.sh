@@ -60,7 +60,9 @@ print(f"{ours_s:.4f} {scipy_s:.4f} {ours_s / scipy_s:.3f} {'yes' if same else 'n
 PY
 )
     read -r o s ratio same <<<"$line"
-    echo "n=$n ours_s=$o scipy_s=$s ratio=$ratio same_optimum=$same kind=$kind"
+    echo "n=$n ours_s=$o scipy_s=$s ratio=$ratio same_optimum=$same kind=$kind" \
+      "path=$(field path "$ours") searches=$(field searches "$ours")" \
+      "gap_bound=$(field gap_bound "$ours") deterministic=$(field deterministic "$ours")"
     worst=$("$py" -c "print(max($worst, $ratio))")
   done
 done

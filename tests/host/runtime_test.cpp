@@ -180,3 +180,23 @@ TEST(HostCli, AMissingConfigIsAConfigError) {
 TEST(HostCli, AnUnknownCommandIsAUsageError) {
   EXPECT_EQ(run_host("frobnicate").exit_code, 2);
 }
+
+TEST_F(Demo, NorthwindRunsEvaluationAndItsReportShowsNoSmallGroup) {
+  auto result = host("run --json");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  json summary = json::parse(result.output);
+  const json& northwind = summary["organisations"][0];
+  ASSERT_EQ(northwind["organisation"], "northwind");
+  EXPECT_EQ(northwind["modules"]["evaluation"]["status"], "ran");
+  EXPECT_TRUE(northwind["modules"]["evaluation"]["programmes"].contains("return-to-work"));
+  auto report = host(
+      "command --org northwind evaluation_report --input '{\"programme\":\"return-to-work\"}'");
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  json figures = json::parse(report.output);
+  EXPECT_EQ(figures["min_group_size"], 5);
+  const json& programme = figures["programmes"][0];
+  EXPECT_EQ(programme["surveys"].size(), 5u);  // one row per survey and role asked
+  for (const auto& entry : programme["surveys"]) {
+    EXPECT_FALSE(entry.contains("answered")) << entry;  // nobody has answered yet
+  }
+}

@@ -87,8 +87,9 @@ TEST_F(PluginModule, InvitesOnlyTheEligibleLeaveAndWritesItBack) {
   EXPECT_EQ(hr.pushed[0]["idempotency_key"], "invite/acme/return-to-work/P1/L1");
   EXPECT_TRUE(mentoring::schema::validate("action", hr.pushed[0], "pushed").empty());
   EXPECT_EQ(summary["actions"]["delivered"], 1);
-  EXPECT_NE(summary["modules"]["evaluation"]["status"].get<std::string>().find("not available"),
-            std::string::npos);
+  // Evaluation ran, with nobody paired yet: no survey is due.
+  EXPECT_EQ(summary["modules"]["evaluation"]["status"], "ran");
+  EXPECT_EQ(summary["modules"]["evaluation"]["issued"], 0);
 }
 
 TEST_F(PluginModule, RunningTwiceCreatesNothingTwice) {
@@ -241,9 +242,9 @@ TEST_F(PluginModule, APersonAFullReadNoLongerListsIsAbsentAndTheirInvitationWith
   EXPECT_EQ(second["totals"]["people"], 2);
   ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
   json history = json::parse(plugin.call("history", R"({"person_id":"P1"})"));
-  EXPECT_NE(history["transitions"].back()["cause"].get<std::string>().find(
-                "no longer in the HR records"),
-            std::string::npos)
+  EXPECT_NE(
+      history["transitions"].back()["cause"].get<std::string>().find("no longer in the HR records"),
+      std::string::npos)
       << history.dump(2);
 
   // Back in a later read (restored by HR): present again, nothing re-invited by itself.
@@ -276,9 +277,9 @@ TEST_F(PluginModule, AFullReadMissingTooManyPeopleMarksNobodyAndSaysWhy) {
   const json& people_sync = second["sync"][0];
   EXPECT_FALSE(people_sync.contains("absent"));
   ASSERT_FALSE(people_sync["problems"].empty());
-  EXPECT_NE(people_sync["problems"][0]["message"].get<std::string>().find(
-                "no longer lists 30 of the 33"),
-            std::string::npos)
+  EXPECT_NE(
+      people_sync["problems"][0]["message"].get<std::string>().find("no longer lists 30 of the 33"),
+      std::string::npos)
       << people_sync.dump(2);
   EXPECT_EQ(second["totals"]["people"], 33);
   EXPECT_EQ(state_of("P1"), "invited");

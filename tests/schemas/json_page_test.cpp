@@ -18,8 +18,8 @@ namespace {
 // backslashes, control characters, two-, three- and four-byte UTF-8.
 std::string random_text(std::mt19937& random) {
   static const std::vector<std::string> pieces = {
-      "a", "Z", " ", "\"", "\\", "/", "\n", "\t", std::string(1, '\0'), "\x01", "\x1f",
-      "é", "€", "𝄞", "ß", "0", "}", "[", ",", ":", "employeeId", "2024-05-01"};
+      "a", "Z", " ", "\"", "\\", "/", "\n", "\t", std::string(1, '\0'), "\x01",      "\x1f", "é",
+      "€", "𝄞", "ß", "0",  "}",  "[", ",",  ":",  "employeeId",         "2024-05-01"};
   std::string out;
   int length = std::uniform_int_distribution<int>(0, 8)(random);
   for (int i = 0; i < length; ++i) out += pieces[random() % pieces.size()];
@@ -88,9 +88,10 @@ TEST(JsonPage, ReadsRandomDocumentsAsNlohmannDoes) {
 
 TEST(JsonPage, RefusesWhatNlohmannRefusesAfterRandomDamage) {
   std::mt19937 random(7);
-  static const std::string damage[] = {"\"", "\\", "{", "}", "[", "]", ",", ":", "-", "e",
-                                       "0",  ".",  "u", "t", "\x01", "\xC3", "\xFF", "\xED\xA0\x80",
-                                       "\\u", "\\uD800", "\\uDC00", " ", "1e999", "nul"};
+  static const std::string damage[] = {"\"",  "\\",      "{",       "}",    "[",     "]",
+                                       ",",   ":",       "-",       "e",    "0",     ".",
+                                       "u",   "t",       "\x01",    "\xC3", "\xFF",  "\xED\xA0\x80",
+                                       "\\u", "\\uD800", "\\uDC00", " ",    "1e999", "nul"};
   int refused = 0, accepted = 0;
   for (int i = 0; i < 20000; ++i) {
     std::string text = random_value(random, 0).dump(-1, ' ', random() % 2 == 0);
@@ -110,8 +111,8 @@ TEST(JsonPage, RefusesWhatNlohmannRefusesAfterRandomDamage) {
     }
     auto theirs = by_nlohmann(text);
     auto ours = by_page(text);
-    ASSERT_EQ(theirs.has_value(), ours.has_value()) << "text: " << json(text).dump(
-                                                          -1, ' ', true, json::error_handler_t::replace);
+    ASSERT_EQ(theirs.has_value(), ours.has_value())
+        << "text: " << json(text).dump(-1, ' ', true, json::error_handler_t::replace);
     if (theirs) {
       EXPECT_EQ(*theirs, *ours) << text;
       ++accepted;
@@ -125,11 +126,36 @@ TEST(JsonPage, RefusesWhatNlohmannRefusesAfterRandomDamage) {
 }
 
 TEST(JsonPage, FixedCasesBothParsersDecideAlike) {
-  for (const std::string text :
-       {"", " ", "{", "[1,]", "{\"a\":1,}", "01", "-", "1.", "1e", "+1", ".5", "1e400", "-1e400",
-        "1e-400", "18446744073709551616", "-9223372036854775809", "\"\\u00e9\"", "\"\\ud834\\udd1e\"",
-        "\"\\ud834\"", "\"\\udd1e\"", "\"a\tb\"", "tru", "nulll", "[] []", "\xEF\xBB\xBF[1]",
-        "{\"a\":1,\"a\":2}", "\"\xC0\xAF\"", "\"\xF4\x90\x80\x80\"", " [ 1 , 2 ] ", "{\"\":\"\"}"}) {
+  for (const std::string text : {"",
+                                 " ",
+                                 "{",
+                                 "[1,]",
+                                 "{\"a\":1,}",
+                                 "01",
+                                 "-",
+                                 "1.",
+                                 "1e",
+                                 "+1",
+                                 ".5",
+                                 "1e400",
+                                 "-1e400",
+                                 "1e-400",
+                                 "18446744073709551616",
+                                 "-9223372036854775809",
+                                 "\"\\u00e9\"",
+                                 "\"\\ud834\\udd1e\"",
+                                 "\"\\ud834\"",
+                                 "\"\\udd1e\"",
+                                 "\"a\tb\"",
+                                 "tru",
+                                 "nulll",
+                                 "[] []",
+                                 "\xEF\xBB\xBF[1]",
+                                 "{\"a\":1,\"a\":2}",
+                                 "\"\xC0\xAF\"",
+                                 "\"\xF4\x90\x80\x80\"",
+                                 " [ 1 , 2 ] ",
+                                 "{\"\":\"\"}"}) {
     auto theirs = by_nlohmann(text);
     auto ours = by_page(text);
     ASSERT_EQ(theirs.has_value(), ours.has_value()) << text;
@@ -163,7 +189,7 @@ TEST(JsonPage, ValuesByKeyIndexAndKind) {
   EXPECT_TRUE(items[0]["ok"].boolean());
   EXPECT_EQ(items[1]["employeeId"].string(), "E7");
   EXPECT_TRUE(items[2].is_number());
-  EXPECT_TRUE(items[2]["x"].is_missing());  // not an object
+  EXPECT_TRUE(items[2]["x"].is_missing());                            // not an object
   EXPECT_EQ(items[2].elements().begin(), items[2].elements().end());  // not an array
   EXPECT_EQ(JsonValue().to_json(), json("(missing)"));
 }

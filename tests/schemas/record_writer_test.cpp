@@ -20,11 +20,13 @@ std::set<std::string> pointers(const std::vector<schema::Problem>& problems) {
 }
 
 // Values valid for some fields and wrong for others.
-const std::vector<std::string> kTexts = {"",          "E1",        "2024-05-01", "2024-5-1",
-                                         "maternity", "approved",  "cancelled",  "bogus",
-                                         "Zoë \"Jo\"", "a\\b\n\t\x01", "𝄞 €",      "0000-00-00"};
+const std::vector<std::string> kTexts = {"",           "E1",           "2024-05-01", "2024-5-1",
+                                         "maternity",  "approved",     "cancelled",  "bogus",
+                                         "Zoë \"Jo\"", "a\\b\n\t\x01", "𝄞 €",        "0000-00-00"};
 
-std::string pick(std::mt19937& random) { return kTexts[random() % kTexts.size()]; }
+std::string pick(std::mt19937& random) {
+  return kTexts[random() % kTexts.size()];
+}
 std::optional<std::string> pick_or_null(std::mt19937& random) {
   if (random() % 4 == 0) return std::nullopt;
   return pick(random);
@@ -35,9 +37,15 @@ std::optional<std::string> pick_or_null(std::mt19937& random) {
 TEST(RecordWriter, PersonRecordsAgreeWithValidateRecord) {
   std::mt19937 random(11);
   for (int i = 0; i < 4000; ++i) {
-    schema::PersonRecord person{pick(random),         pick(random),         pick_or_null(random),
-                                pick_or_null(random), pick_or_null(random), pick_or_null(random),
-                                pick_or_null(random), pick_or_null(random), {},
+    schema::PersonRecord person{pick(random),
+                                pick(random),
+                                pick_or_null(random),
+                                pick_or_null(random),
+                                pick_or_null(random),
+                                pick_or_null(random),
+                                pick_or_null(random),
+                                pick_or_null(random),
+                                {},
                                 nullptr};
     if (random() % 3 == 0) person.languages = {pick(random), pick(random)};
     if (random() % 3 == 0) person.attributes = {{"grade", pick(random)}};
@@ -61,9 +69,8 @@ TEST(RecordWriter, LeaveRecordsAgreeWithValidateRecord) {
   // Mostly a value the field accepts, so that both verdicts come up often.
   auto or_else = [&](const std::string& fits) { return random() % 4 ? fits : pick(random); };
   for (int i = 0; i < 5000; ++i) {
-    schema::LeaveRecord leave{or_else("L1"),         or_else("E1"),
-                              or_else("maternity"),  or_else("2024-05-01"),
-                              or_else("2024-09-01"), pick_or_null(random),
+    schema::LeaveRecord leave{or_else("L1"),         or_else("E1"),         or_else("maternity"),
+                              or_else("2024-05-01"), or_else("2024-09-01"), pick_or_null(random),
                               or_else("approved"),   pick_or_null(random)};
     std::string text;
     auto problems = schema::check(leave, "r");
@@ -87,8 +94,8 @@ TEST(RecordWriter, LeaveRecordsAgreeWithValidateRecord) {
 }
 
 TEST(RecordWriter, TextThatIsNotUtf8IsAProblemNotBrokenJson) {
-  schema::PersonRecord person{"E1", "Ann \xC3", std::nullopt, std::nullopt, std::nullopt,
-                              std::nullopt, std::nullopt, std::nullopt, {"\xFF"}, nullptr};
+  schema::PersonRecord person{"E1",         "Ann \xC3",   std::nullopt, std::nullopt, std::nullopt,
+                              std::nullopt, std::nullopt, std::nullopt, {"\xFF"},     nullptr};
   auto problems = schema::check(person, "people.csv row 3");
   EXPECT_EQ(pointers(problems), (std::set<std::string>{"/name", "/languages/0"}));
   EXPECT_EQ(problems[0].source, "people.csv row 3");

@@ -87,14 +87,13 @@ struct BambooHrAdapter::State {
   void map_person(rest::JsonValue item, long long row, const std::string& source,
                   const json& people, PullPage& page) const {
     std::size_t problems_before = page.problem_count();
-    auto problem = [&](const std::string& field, const std::string& pointer,
-                       rest::JsonValue found, const std::string& expected) {
-      page.add_problem(
-          {source, row, field, pointer, schema::describe(found.to_json()), expected});
+    auto problem = [&](const std::string& field, const std::string& pointer, rest::JsonValue found,
+                       const std::string& expected) {
+      page.add_problem({source, row, field, pointer, schema::describe(found.to_json()), expected});
     };
     if (!item.is_object()) {
-      page.add_problem({source, row, std::nullopt, "", schema::describe(item.to_json()),
-                        "an employee object"});
+      page.add_problem(
+          {source, row, std::nullopt, "", schema::describe(item.to_json()), "an employee object"});
       return;
     }
     auto id = as_text(item["employeeId"]);
@@ -204,7 +203,8 @@ struct BambooHrAdapter::State {
 
     // Increments: what changed since the last read, fetched by id, a page at a time.
     std::string since = cursor.value("since", std::string());
-    auto changed = read_changed_employees(*api, system, since, "people changed since " + since, page);
+    auto changed =
+        read_changed_employees(*api, system, since, "people changed since " + since, page);
     if (!changed) return page.answer("", false);
     // The deleted are gone from BambooHR; the next full read no longer lists them.
     for (long long k = 0; k < changed->deleted; ++k) page.skip();
@@ -226,7 +226,8 @@ struct BambooHrAdapter::State {
     rest::JsonValue data = body.root()["data"];
     if (!data.is_array()) {
       page.add_problem({by_id_source, std::nullopt, "data", "",
-                        schema::describe(body.root().to_json()), "an object with a \"data\" array"});
+                        schema::describe(body.root().to_json()),
+                        "an object with a \"data\" array"});
       return page.answer("", false);
     }
     long long row = 0;
@@ -246,10 +247,9 @@ struct BambooHrAdapter::State {
   // ------------------------------------------------------------------- leave
   void map_leave(rest::JsonValue item, long long row, const std::string& source,
                  const std::string& window_start, bool first_window, PullPage& page) const {
-    auto problem = [&](const std::string& field, const std::string& pointer,
-                       rest::JsonValue found, const std::string& expected) {
-      page.add_problem(
-          {source, row, field, pointer, schema::describe(found.to_json()), expected});
+    auto problem = [&](const std::string& field, const std::string& pointer, rest::JsonValue found,
+                       const std::string& expected) {
+      page.add_problem({source, row, field, pointer, schema::describe(found.to_json()), expected});
     };
     if (!item.is_object()) {
       page.add_problem({source, row, std::nullopt, "", schema::describe(item.to_json()),
@@ -529,12 +529,13 @@ std::string BambooHrAdapter::call(std::string_view command, std::string_view inp
     }
     json results = json::array();
     for (const auto& action : input["actions"]) {
-      results.push_back({{"idempotency_key", action.is_object()
-                                                 ? action.value("idempotency_key", json(""))
-                                                 : json("")},
-                         {"status", "not_handled"},
-                         {"message", "nothing is written back to BambooHR: no \"write_back\" "
-                                     "in settings (see adapters/bamboohr/README.md)"}});
+      results.push_back(
+          {{"idempotency_key",
+            action.is_object() ? action.value("idempotency_key", json("")) : json("")},
+           {"status", "not_handled"},
+           {"message",
+            "nothing is written back to BambooHR: no \"write_back\" "
+            "in settings (see adapters/bamboohr/README.md)"}});
     }
     return json{{"results", results}}.dump();
   }

@@ -317,10 +317,9 @@ PullResult TrainingStream::pull(const json& cursor_in) {
   } else {
     // Increments: the employees changed since the last read, a page at a time.
     std::string since = cursor.value("since", std::string());
-    auto changed = read_changed_employees(*connection_.api, connection_.system, since,
-                                          "employees changed since " + since +
-                                              " (for training records)",
-                                          page);
+    auto changed = read_changed_employees(
+        *connection_.api, connection_.system, since,
+        "employees changed since " + since + " (for training records)", page);
     if (!changed) return page.answer("", false);
     const std::vector<std::string>& all = changed->ids;  // the deleted have no training to read
     if (all.empty()) {
@@ -333,9 +332,7 @@ PullResult TrainingStream::pull(const json& cursor_in) {
     long long full_at = cursor.value("full_at_ms", 0LL);
     next = more
                ? json{{"mode", "since"}, {"since", since}, {"offset", end}, {"full_at_ms", full_at}}
-               : json{{"mode", "since"},
-                      {"since", changed->latest},
-                      {"full_at_ms", full_at}};
+               : json{{"mode", "since"}, {"since", changed->latest}, {"full_at_ms", full_at}};
   }
   for (const auto& id : ids) read_employee(id, page);
   return page.answer(rest::encode_cursor(next), more);

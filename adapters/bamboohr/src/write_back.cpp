@@ -206,10 +206,10 @@ json TableWriteBack::push_one(const json& action, std::size_t index) {
     bool never = std::find(kTableActionTypes.begin(), kTableActionTypes.end(), type) ==
                  kTableActionTypes.end();
     return result("not_handled", "/type: found \"" + type + "\"; " +
-                                (never ? "BambooHR has no place for it (this adapter records "
-                                       : "this adapter records only ") +
-                                joined(types_) + " as rows of table " + table_ +
-                                (never ? ")" : " (write_back.action_types)"));
+                                     (never ? "BambooHR has no place for it (this adapter records "
+                                            : "this adapter records only ") +
+                                     joined(types_) + " as rows of table " + table_ +
+                                     (never ? ")" : " (write_back.action_types)"));
   }
   const json& person = action.value("person_id", json());
   if (!person.is_string() || person.get<std::string>().empty()) {

@@ -269,8 +269,8 @@ struct OrangeHrmAdapter::State {
     // so the read only counts as complete when the total held still throughout.
     std::string read_id = offset == 0 ? std::to_string(services.now_unix_ms())
                                       : cursor.value("read", std::string("0"));
-    json first_total = offset == 0 ? (total ? json(*total) : json(nullptr))
-                                   : cursor.value("total", json(nullptr));
+    json first_total =
+        offset == 0 ? (total ? json(*total) : json(nullptr)) : cursor.value("total", json(nullptr));
     if (rest::offset_page_is_last(offset, received, limit, total)) {
       bool steady = total && first_total == json(*total) && offset + received == *total;
       page.mark_full_read(read_id, steady);
@@ -278,7 +278,8 @@ struct OrangeHrmAdapter::State {
     }
     page.mark_full_read(read_id, false);
     return page.answer(
-        rest::encode_cursor({{"offset", offset + received}, {"read", read_id}, {"total", first_total}}),
+        rest::encode_cursor(
+            {{"offset", offset + received}, {"read", read_id}, {"total", first_total}}),
         true);
   }
 

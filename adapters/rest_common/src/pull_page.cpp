@@ -29,8 +29,8 @@ json RecordProblem::to_json() const {
           {"message", message()}};
 }
 
-void PullPage::add_problems(const std::vector<schema::Problem>& problems,
-                            const std::string& source, long long row) {
+void PullPage::add_problems(const std::vector<schema::Problem>& problems, const std::string& source,
+                            long long row) {
   for (const auto& p : problems) {
     add_problem({source, row, std::nullopt, p.pointer, p.found, p.expected});
   }
@@ -106,7 +106,8 @@ PullAnswer PullPage::answer(const std::string& next_cursor, bool more, bool unch
 }
 
 PullAnswer PullPage::unconfigured() {
-  return {R"({"records":[],"next_cursor":null,"more":false,"unchanged":true,"skipped":0,"problems":[]})"};
+  return {
+      R"({"records":[],"next_cursor":null,"more":false,"unchanged":true,"skipped":0,"problems":[]})"};
 }
 
 PullAnswer pull_stream(const std::string& adapter_name, const json& input,
@@ -116,10 +117,10 @@ PullAnswer pull_stream(const std::string& adapter_name, const json& input,
                            : "";
   json cursor = input.is_object() ? input.value("cursor", json()) : json();
   const std::function<PullAnswer(const json&)>* reader = stream == "people"  ? &readers.people
-                                                   : stream == "leave" ? &readers.leave
-                                                   : stream == "course_completions"
-                                                       ? &readers.course_completions
-                                                       : nullptr;
+                                                         : stream == "leave" ? &readers.leave
+                                                         : stream == "course_completions"
+                                                             ? &readers.course_completions
+                                                             : nullptr;
   if (reader == nullptr) {
     throw Error(MENTORING_ERR_INVALID_INPUT,
                 adapter_name + " pull: /stream: found " +

@@ -432,7 +432,6 @@ TEST_F(Pull, CheckReportsEachCapability) {
   EXPECT_EQ(json::parse(adapter.call("check", ""))["ok"], true);
 }
 
-
 // A people export lists everyone: each new export is a full read named by its
 // content, so the plugin can notice people deleted from the HR system.
 TEST_F(Pull, APeopleExportIsAFullReadUnlessSaidOtherwise) {

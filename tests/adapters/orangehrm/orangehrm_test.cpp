@@ -56,8 +56,10 @@ class OrangeHrmTest : public ::testing::Test {
                               if (it == secrets_.end()) return std::nullopt;
                               return it->second;
                             },
-                            [this] { return now_ms_; }, [](std::string_view) {},
-                            [this] { return storage_.string(); }, {}});
+                            [this] { return now_ms_; },
+                            [](std::string_view) {},
+                            [this] { return storage_.string(); },
+                            {}});
   }
 
   std::vector<json> pull_all(orangehrm::OrangeHrmAdapter& adapter, const std::string& stream) {
@@ -303,7 +305,8 @@ TEST_F(OrangeHrmTest, AReadDuringWhichTheTotalChangedIsNotACompleteFullRead) {
   json cursor = first["next_cursor"];
   json answer;
   for (int page = 0; page < 100; ++page) {
-    answer = json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
+    answer =
+        json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
     EXPECT_EQ(answer["full_read"]["id"], first["full_read"]["id"]);
     cursor = answer["next_cursor"];
     if (!answer["more"].get<bool>()) break;

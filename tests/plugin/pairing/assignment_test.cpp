@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "brute_force.hpp"
 #include "mentoring/pairing/assignment.hpp"
@@ -96,7 +99,9 @@ TEST(AssignmentTest, MatchesBruteForceOnAllSmallShapesWithCapacities) {
         SCOPED_TRACE(::testing::Message() << rows << "x" << cols << " variant " << variant);
 
         std::vector<std::size_t> owner;
-        const Assignment dense = solve_dense(to_dense_slots(in, owner));
+        DenseReport report;
+        const Assignment dense = solve_dense(to_dense_slots(in, owner), &report);
+        EXPECT_LE(report.gap_bound, 1e-9);  // with forbidden cells: the two-rank certificate
         std::vector<std::int32_t> dense_mentor(rows, kUnassigned);
         for (std::size_t r = 0; r < rows; ++r) {
           if (dense.column_of_row[r] != kUnassigned) {
@@ -186,6 +191,214 @@ TEST(AssignmentTest, RejectsBadInput) {
   EXPECT_THROW(solve_sparse(bad_column), std::invalid_argument);
   SparseCosts nan_cost{1, {1}, {0, 1}, {0}, {std::nan("")}};
   EXPECT_THROW(solve_sparse(nan_cost), std::invalid_argument);
+}
+
+// Costs built like real scores: minus a weighted sum of a few graded criteria, so most values
+// repeat exactly and others differ only by floating-point rounding (2.5 * 1/3 + ... sums).
+// These are the matrices where the dense solver takes prices from an auction first.
+// `coarse` keeps two criteria only, for few distinct values even in tiny matrices.
+std::vector<double> graded_costs(std::mt19937_64& rng, std::size_t rows, std::size_t cols,
+                                 bool coarse = false) {
+  struct Person {
+    int kind, site, seniority, themes;
+  };
+  auto person = [&rng, coarse] {
+    std::uniform_int_distribution<int> kind(0, 4), site(0, 5), seniority(0, 8), themes(1, 7);
+    if (coarse) return Person{kind(rng), site(rng), 0, 0};
+    return Person{kind(rng), site(rng), seniority(rng), themes(rng)};
+  };
+  std::vector<Person> row_people(rows), col_people(cols);
+  for (Person& p : row_people) p = person();
+  for (Person& p : col_people) p = person();
+  std::vector<double> costs(rows * cols);
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j) {
+      const Person& a = row_people[i];
+      const Person& b = col_people[j];
+      const int gap = b.seniority - a.seniority;
+      const int shared = std::popcount(static_cast<unsigned>(a.themes & b.themes));
+      double score = 3.0 * (a.kind == b.kind);
+      score += 1.5 * (a.site == b.site);
+      score += 2.0 * (gap >= 1 && gap <= 3);
+      score += 2.5 * (shared / 3.0);
+      if (!coarse) score += 1.0 * ((i + 2 * j) % 7 == 0 ? 1.0 / 3.0 : 0.0);  // a sparse "wish"
+      costs[i * cols + j] = -score;
+    }
+  }
+  return costs;
+}
+
+TEST(AssignmentTest, TieHeavyScoresMatchBruteForce) {
+  std::mt19937_64 rng(424242);
+  std::size_t auctions = 0;
+  for (std::size_t n = 2; n <= 9; ++n) {
+    for (int variant = 0; variant < 80; ++variant) {
+      const std::vector<double> costs = graded_costs(rng, n, n, variant % 2 == 0);
+      const auto truth = BruteForce(n, std::vector<int>(n, 1), costs).solve();
+      DenseReport report;
+      const Assignment a = solve_dense(DenseCosts{n, n, costs}, &report);
+      SCOPED_TRACE(::testing::Message() << n << "x" << n << " variant " << variant);
+      expect_valid(Instance{n, std::vector<int>(n, 1), costs}, a.column_of_row, a.assigned,
+                   a.total_cost);
+      EXPECT_EQ(a.assigned, n);
+      EXPECT_NEAR(a.total_cost, truth.cost, 1e-9);
+      EXPECT_LE(report.gap_bound, 1e-9);
+      auctions += report.auction_warm_start ? 1 : 0;
+    }
+  }
+  // The point of this test is the auction path: make sure it ran on a good share of cases.
+  EXPECT_GE(auctions, 25u);
+}
+
+// Mentors with capacity become identical slot columns: ties again, now in rectangular matrices
+// padded with zero-cost rows.
+TEST(AssignmentTest, TieHeavyScoresWithCapacitiesMatchBruteForce) {
+  std::mt19937_64 rng(31337);
+  std::uniform_int_distribution<int> cap(1, 3);
+  std::size_t auctions = 0;
+  for (std::size_t rows = 3; rows <= 9; ++rows) {
+    for (std::size_t mentors = 2; mentors <= 5; ++mentors) {
+      for (int variant = 0; variant < 6; ++variant) {
+        Instance in{rows, std::vector<int>(mentors),
+                    graded_costs(rng, rows, mentors, variant % 2 == 1)};
+        for (int& c : in.capacity) c = cap(rng);
+        const auto truth = BruteForce(in.rows, in.capacity, in.costs).solve();
+        std::vector<std::size_t> owner;
+        DenseReport report;
+        const Assignment dense = solve_dense(to_dense_slots(in, owner), &report);
+        SCOPED_TRACE(::testing::Message() << rows << "x" << mentors << " variant " << variant);
+        std::vector<std::int32_t> mentor_of_row(rows, kUnassigned);
+        for (std::size_t r = 0; r < rows; ++r) {
+          const std::int32_t slot = dense.column_of_row[r];
+          if (slot != kUnassigned) {
+            mentor_of_row[r] = static_cast<std::int32_t>(owner[static_cast<std::size_t>(slot)]);
+          }
+        }
+        expect_valid(in, mentor_of_row, dense.assigned, dense.total_cost);
+        EXPECT_EQ(dense.assigned, truth.assigned);
+        EXPECT_NEAR(dense.total_cost, truth.cost, 1e-9);
+        EXPECT_LE(report.gap_bound, 1e-9);
+        auctions += report.auction_warm_start ? 1 : 0;
+      }
+    }
+  }
+  EXPECT_GE(auctions, 50u);  // most of these take the auction path
+}
+
+// An independent exact algorithm (the sparse solver over all edges) on larger tie-heavy
+// matrices, square and both rectangular shapes (zero-cost padding), all on the auction route.
+TEST(AssignmentTest, TieHeavyDenseAgreesWithSparse) {
+  std::mt19937_64 rng(99);
+  const std::pair<std::size_t, std::size_t> shapes[] = {{300, 300}, {240, 300}, {300, 240}};
+  for (const auto& [rows, cols] : shapes) {
+    const Instance in{rows, std::vector<int>(cols, 1), graded_costs(rng, rows, cols)};
+    DenseReport report;
+    const Assignment dense = solve_dense(DenseCosts{rows, cols, in.costs}, &report);
+    SparseCertificate cert;
+    const Assignment sparse = solve_sparse(to_sparse(in), &cert);
+    SCOPED_TRACE(::testing::Message() << rows << "x" << cols);
+    expect_valid(in, dense.column_of_row, dense.assigned, dense.total_cost);
+    EXPECT_EQ(dense.assigned, std::min(rows, cols));
+    EXPECT_EQ(sparse.assigned, dense.assigned);
+    EXPECT_NEAR(dense.total_cost, sparse.total_cost, 1e-9);
+    EXPECT_LE(report.gap_bound, 1e-9);
+    EXPECT_LT(cert.max_violation, 1e-9);
+    EXPECT_TRUE(report.auction_warm_start);
+  }
+}
+
+TEST(AssignmentTest, DegenerateDenseMatrices) {
+  const std::size_t n = 60;
+  {  // all equal: column reduction alone pairs everyone
+    DenseReport report;
+    const Assignment a = solve_dense(DenseCosts{n, n, std::vector<double>(n * n, 2.5)}, &report);
+    EXPECT_EQ(a.assigned, n);
+    EXPECT_DOUBLE_EQ(a.total_cost, 2.5 * n);
+    EXPECT_FALSE(report.auction_warm_start);
+    EXPECT_EQ(report.gap_bound, 0.0);
+    std::vector<std::int32_t> columns = a.column_of_row;
+    std::sort(columns.begin(), columns.end());
+    for (std::size_t j = 0; j < n; ++j) EXPECT_EQ(columns[j], static_cast<std::int32_t>(j));
+  }
+  {  // rank one with few values: every row prefers the same columns, heavy ties
+    std::vector<double> costs(n * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j)
+        costs[i * n + j] = static_cast<double>((1 + i % 4) * (1 + j % 3)) / 8.0;
+    }
+    const Instance in{n, std::vector<int>(n, 1), costs};
+    DenseReport report;
+    const Assignment a = solve_dense(DenseCosts{n, n, costs}, &report);
+    const Assignment sparse = solve_sparse(to_sparse(in));
+    expect_valid(in, a.column_of_row, a.assigned, a.total_cost);
+    EXPECT_EQ(a.assigned, n);
+    EXPECT_NEAR(a.total_cost, sparse.total_cost, 1e-9);
+    EXPECT_LE(report.gap_bound, 1e-9);
+    EXPECT_TRUE(report.auction_warm_start);
+  }
+  {  // a constant per group of rows: few rows sit on column minima, but every row's own
+     // minimum is at columns nobody else needs, so JV's route pairs them without searching
+    std::mt19937_64 rng(8);
+    std::uniform_int_distribution<int> grade(0, 3);
+    std::vector<double> costs(n * n);
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j)
+        costs[i * n + j] = 0.25 * grade(rng) + static_cast<double>(i % 3);
+    }
+    const Instance in{n, std::vector<int>(n, 1), costs};
+    DenseReport report;
+    const Assignment a = solve_dense(DenseCosts{n, n, costs}, &report);
+    const Assignment sparse = solve_sparse(to_sparse(in));
+    expect_valid(in, a.column_of_row, a.assigned, a.total_cost);
+    EXPECT_EQ(a.total_cost, sparse.total_cost);
+    EXPECT_EQ(report.gap_bound, 0.0);
+    EXPECT_FALSE(report.auction_warm_start);
+  }
+  {  // one row: one of its cheapest columns
+    const Assignment a = solve_dense(DenseCosts{1, 5, {3.0, 1.0, 2.0, 1.0, 4.0}});
+    EXPECT_EQ(a.assigned, 1u);
+    EXPECT_TRUE(a.column_of_row[0] == 1 || a.column_of_row[0] == 3);
+    EXPECT_DOUBLE_EQ(a.total_cost, 1.0);
+  }
+  {  // one column, several rows
+    const Assignment a = solve_dense(DenseCosts{3, 1, {3.0, -1.0, 2.0}});
+    EXPECT_EQ(a.assigned, 1u);
+    EXPECT_EQ(a.column_of_row[1], 0);
+  }
+}
+
+// Costs of about 1e16 (doubles 2 apart there) that differ by a few units: late bids of epsilon
+// cannot move a price, so the auction gives up early and JV's searches finish, still exactly.
+TEST(AssignmentTest, HugeCostsWithSmallDifferencesStayExact) {
+  std::mt19937_64 rng(5);
+  const std::size_t n = 200;
+  std::vector<double> small = graded_costs(rng, n, n);
+  std::vector<double> huge(n * n);
+  for (std::size_t k = 0; k < small.size(); ++k) {
+    small[k] = std::round(small[k] * 6.0);  // small integers
+    huge[k] = 1e16 + 2.0 * small[k];        // exact: even offsets from an even 1e16
+  }
+  const Assignment reference = solve_sparse(to_sparse(Instance{n, std::vector<int>(n, 1), small}));
+  DenseReport report;
+  const Assignment a = solve_dense(DenseCosts{n, n, huge}, &report);
+  ASSERT_EQ(a.assigned, n);
+  double small_total = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    small_total += small[i * n + static_cast<std::size_t>(a.column_of_row[i])];
+  EXPECT_EQ(small_total, reference.total_cost);
+  EXPECT_EQ(report.gap_bound, 0.0);
+  EXPECT_TRUE(report.auction_warm_start);
+}
+
+TEST(AssignmentTest, TieHeavyDenseIsDeterministic) {
+  std::mt19937_64 rng(17);
+  const std::size_t n = 150;
+  const DenseCosts costs{n, n, graded_costs(rng, n, n)};
+  DenseReport report;
+  const Assignment first = solve_dense(costs, &report);
+  EXPECT_TRUE(report.auction_warm_start);
+  for (int run = 0; run < 3; ++run)
+    EXPECT_EQ(solve_dense(costs).column_of_row, first.column_of_row);
 }
 
 TEST(AssignmentTest, EmptyShapesGiveEmptyResults) {

@@ -34,7 +34,7 @@ struct StreamSettings {
   std::string records_pointer;                // JSON only; "" = the document is the array
   std::map<std::string, std::string> fields;  // our field -> their column / key
   std::string list_separator = ";";
-  bool complete = true;  // people: the export lists everyone (a full read each time)
+  bool complete = true;                 // people: the export lists everyone (a full read each time)
   std::vector<std::string> attributes;  // people: source columns copied to "attributes"
   // leave: their type -> ours, nullopt = ignore rows of that type.
   std::map<std::string, std::optional<std::string>> leave_types;

@@ -80,7 +80,7 @@ class PullPage {
 // The adapter's readers, by stream; an empty one means "this adapter does not
 // read that stream" (answered with PullPage::unconfigured()).
 struct StreamReaders {
-  std::function<PullAnswer(const nlohmann::json& cursor)> people, leave, course_completions;
+  std::function<PullAnswer(const nlohmann::json&cursor)> people, leave, course_completions;
 };
 
 // Answers a "pull" command ({"stream", "cursor"}) with the reader for its

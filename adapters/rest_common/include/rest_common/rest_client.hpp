@@ -11,8 +11,8 @@
 // (mentoring.http/1); this class only builds requests and reads answers.
 #pragma once
 
-#include <mentoring/module.hpp>
 #include <mentoring/json_page.hpp>
+#include <mentoring/module.hpp>
 #include <nlohmann/json.hpp>
 
 #include <functional>

@@ -63,7 +63,7 @@ std::vector<Problem> validate_record(std::string_view schema_name, const nlohman
                                      const std::string& source);
 // The same for a record read without a DOM (mentoring/json_page.hpp).
 std::vector<Problem> validate_page_record(std::string_view schema_name, const JsonValue& record,
-                                     const std::string& source);
+                                          const std::string& source);
 
 // Validates against a schema given as a document (eg an adapter's own settings schema).
 std::vector<Problem> validate_against(const nlohmann::json& schema, const nlohmann::json& document,

@@ -53,10 +53,24 @@ struct SparseCertificate {
   double dual = 0;           // dual objective restricted to the assigned rows' cost component
 };
 
-// Jonker-Volgenant (column reduction, reduction transfer, augmenting row reduction, then
-// shortest augmenting paths). Rectangular inputs are padded to square. Throws
-// std::invalid_argument on NaN or -inf costs or on a size mismatch.
-Assignment solve_dense(const DenseCosts& costs);
+// What the dense solver did, on request (tests, benchmark). Filling it costs one more pass over
+// the matrix for the bound.
+struct DenseReport {
+  bool auction_warm_start = false;  // tie-heavy plain doubles: auction prices, then JV's searches
+  std::size_t searches = 0;         // shortest augmenting path searches run (probes included)
+  // Sum over the (padded, square) rows of how far each row's column lies above that row's
+  // smallest reduced cost at the final column prices. No assignment costs less than
+  // total_cost - gap_bound, so a gap_bound of 0 (up to rounding) proves the optimum. With
+  // forbidden cells it covers the cost rank and is +inf if the "missing pairs" rank has a gap.
+  double gap_bound = 0;
+};
+
+// Jonker-Volgenant: column reduction, reduction transfer, augmenting row reduction, then
+// shortest augmenting paths; on plain doubles with many tied values, an auction (epsilon-scaling)
+// replaces the reduction steps as a warm start and JV's searches still decide the optimum.
+// Rectangular inputs are padded to square. Throws std::invalid_argument on NaN or -inf costs
+// or on a size mismatch.
+Assignment solve_dense(const DenseCosts& costs, DenseReport* report = nullptr);
 
 // Shortest augmenting paths over candidate lists with column capacities (a successive
 // shortest path min-cost flow with Dijkstra on reduced costs). Exact for the given lists.

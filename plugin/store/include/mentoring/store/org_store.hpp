@@ -30,8 +30,8 @@
 namespace mentoring::store {
 
 struct Counts {
-  std::int64_t people = 0, absent_people = 0, leave = 0, course_completions = 0, open_invitations = 0,
-               pending_actions = 0;
+  std::int64_t people = 0, absent_people = 0, leave = 0, course_completions = 0,
+               open_invitations = 0, pending_actions = 0;
 };
 
 struct Transition {

@@ -1,0 +1,107 @@
+#include <mentoring/evaluation/figures.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace mentoring::evaluation {
+
+bool shown(std::size_t group_size, int threshold) {
+  // A threshold below 2 would let one person's answer through; never go under it.
+  const auto floor = static_cast<std::size_t>(std::max(threshold, 2));
+  return group_size >= floor;
+}
+
+std::string not_shown_reason(int threshold, const std::string& what) {
+  return "fewer than " + std::to_string(std::max(threshold, 2)) + " " + what + ": not shown";
+}
+
+namespace {
+
+double two_decimals(double value) {
+  return std::round(value * 100.0) / 100.0;
+}
+
+std::optional<double> number_of(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<double> median(std::vector<double> values) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  if (values.size() % 2 == 1) return values[mid];
+  return (values[mid - 1] + values[mid]) / 2.0;
+}
+
+QuestionFigures summarise(const Question& q, const std::vector<std::string>& values) {
+  QuestionFigures f;
+  switch (q.kind) {
+    case QuestionKind::scale_1_5: {
+      for (int i = 1; i <= 5; ++i) f.counts[std::to_string(i)] = 0;
+      double sum = 0;
+      for (const auto& v : values) {
+        auto it = f.counts.find(v);
+        if (it == f.counts.end()) continue;
+        ++it->second;
+        sum += std::stoi(v);
+        ++f.answers;
+      }
+      if (f.answers > 0) f.mean = two_decimals(sum / static_cast<double>(f.answers));
+      break;
+    }
+    case QuestionKind::yes_no: {
+      std::size_t yes = 0;
+      for (const auto& v : values) {
+        if (v != "yes" && v != "no") continue;
+        yes += v == "yes";
+        ++f.answers;
+      }
+      if (f.answers > 0) f.share_yes = two_decimals(static_cast<double>(yes) / f.answers);
+      break;
+    }
+    case QuestionKind::number: {
+      std::vector<double> numbers;
+      for (const auto& v : values) {
+        if (auto n = number_of(v); n && *n >= 0) numbers.push_back(*n);
+      }
+      f.answers = numbers.size();
+      f.median = median(std::move(numbers));
+      break;
+    }
+    case QuestionKind::choice:
+      for (const auto& o : q.options) f.counts[o] = 0;
+      for (const auto& v : values) {
+        auto it = f.counts.find(v);
+        if (it == f.counts.end()) continue;
+        ++it->second;
+        ++f.answers;
+      }
+      break;
+    case QuestionKind::text:
+      f.texts = values;
+      std::sort(f.texts.begin(), f.texts.end());
+      f.answers = f.texts.size();
+      break;
+  }
+  return f;
+}
+
+Retention retention(const std::vector<Returner>& returners, int months, Date today) {
+  Retention r;
+  for (const auto& person : returners) {
+    const Date mark = domain::add_months(person.returned_on, months);
+    if (mark > today) continue;  // not back long enough to tell
+    ++r.returners;
+    if (!person.left_on || *person.left_on > mark) ++r.retained;
+  }
+  return r;
+}
+
+}  // namespace mentoring::evaluation

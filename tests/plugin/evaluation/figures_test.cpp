@@ -1,0 +1,62 @@
+// The figures a report may show, and the group-size rule in front of them.
+#include <mentoring/evaluation/figures.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace mentoring::evaluation;
+using mentoring::domain::parse_date;
+
+TEST(Figures, AGroupIsShownFromTheThresholdOn) {
+  EXPECT_FALSE(shown(4, 5));
+  EXPECT_TRUE(shown(5, 5));
+  EXPECT_FALSE(shown(0, 5));
+  // A misconfigured threshold never lets a single answer through.
+  EXPECT_FALSE(shown(1, 1));
+  EXPECT_FALSE(shown(1, 0));
+  EXPECT_EQ(not_shown_reason(5, "answers"), "fewer than 5 answers: not shown");
+}
+
+TEST(Figures, ScaleMeanAndDistribution) {
+  Question q{"q", "?", QuestionKind::scale_1_5, {}, false};
+  auto f = summarise(q, {"5", "4", "4", "3", "5", "2"});
+  EXPECT_EQ(f.answers, 6u);
+  EXPECT_DOUBLE_EQ(*f.mean, 3.83);
+  EXPECT_EQ(f.counts.at("1"), 0u);
+  EXPECT_EQ(f.counts.at("2"), 1u);
+  EXPECT_EQ(f.counts.at("4"), 2u);
+  EXPECT_EQ(f.counts.at("5"), 2u);
+}
+
+TEST(Figures, ShareYesMedianChoiceAndSortedTexts) {
+  EXPECT_DOUBLE_EQ(
+      *summarise({"q", "?", QuestionKind::yes_no, {}, false}, {"yes", "no", "yes"}).share_yes,
+      0.67);
+  EXPECT_DOUBLE_EQ(
+      *summarise({"q", "?", QuestionKind::number, {}, true}, {"4", "8", "6", "10", "12", "2"})
+           .median,
+      7.0);
+  EXPECT_DOUBLE_EQ(*median({3, 1, 2}), 2.0);
+  EXPECT_FALSE(median({}));
+  auto choice =
+      summarise({"q", "?", QuestionKind::choice, {"a", "b", "c"}, false}, {"b", "a", "b"});
+  EXPECT_EQ(choice.counts, (std::map<std::string, std::size_t>{{"a", 1}, {"b", 2}, {"c", 0}}));
+  auto texts = summarise({"q", "?", QuestionKind::text, {}, false}, {"zeta", "alpha", "mid"});
+  EXPECT_EQ(texts.texts, (std::vector<std::string>{"alpha", "mid", "zeta"}));
+}
+
+TEST(Figures, RetentionCountsThoseBackLongEnoughAndStillEmployed) {
+  auto d = [](const char* s) { return parse_date(s).value(); };
+  std::vector<Returner> group = {
+      {d("2028-01-01"), std::nullopt},     // stayed
+      {d("2028-01-01"), d("2028-05-01")},  // left within 6 months
+      {d("2028-01-01"), d("2028-07-01")},  // left on the 6-month mark: not retained
+      {d("2028-01-01"), d("2028-10-01")},  // retained at 6, not at 12
+      {d("2029-03-01"), std::nullopt},     // back only 3 months: not counted
+  };
+  auto six = retention(group, 6, d("2029-06-01"));
+  EXPECT_EQ(six.returners, 4u);
+  EXPECT_EQ(six.retained, 2u);
+  auto twelve = retention(group, 12, d("2029-06-01"));
+  EXPECT_EQ(twelve.returners, 4u);
+  EXPECT_EQ(twelve.retained, 1u);
+}
