@@ -163,6 +163,32 @@ void print_summary(const json& org) {
                   << pairs.value("reminders", 0) << " reminder(s), "
                   << pairs.value("manager_flags", 0) << " flag(s) to the manager\n";
       }
+    } else if (std::string(name) == "pairing") {
+      const json programmes = m.value("programmes", json::object());
+      for (const auto& [programme, p] : programmes.items()) {
+        const json proposed = p.value("proposed", json::array());
+        const json discarded = p.value("discarded", json::array());
+        std::cout << "  pairing     " << programme << ": " << proposed.size()
+                  << " new proposal(s) for HR, " << p.value("kept", 0) << " kept, "
+                  << discarded.size() << " discarded, " << p.value("unmatched", 0)
+                  << " mentee(s) without a proposal\n";
+        for (const auto& pair : proposed) {
+          char score[32];
+          std::snprintf(score, sizeof score, "%.2f", pair.value("score", 0.0));
+          std::cout << "              proposed  " << pad(pair.value("mentee_id", ""), 8)
+                    << " with mentor " << pad(pair.value("mentor_id", ""), 8) << " score " << score
+                    << "\n";
+        }
+        for (const auto& pair : discarded) {
+          std::cout << "              discarded " << pad(pair.value("mentee_id", ""), 8)
+                    << " with mentor " << pad(pair.value("mentor_id", ""), 8) << " "
+                    << pair.value("why", "") << "\n";
+        }
+        for (const auto& note : p.value("notes", json::array())) {
+          std::cout << "              note      "
+                    << (note.is_string() ? note.get<std::string>() : note.dump()) << "\n";
+        }
+      }
     } else if (std::string(name) == "evaluation") {
       const json programmes = m.value("programmes", json::object());
       for (const auto& [programme, p] : programmes.items()) {

@@ -200,3 +200,17 @@ TEST_F(Demo, NorthwindRunsEvaluationAndItsReportShowsNoSmallGroup) {
     EXPECT_FALSE(entry.contains("answered")) << entry;  // nobody has answered yet
   }
 }
+
+// What HR reads: one worded line per module and programme, never a JSON dump.
+TEST_F(Demo, TheTextSummaryWordsEveryModule) {
+  auto result = host("run --org northwind");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::istringstream lines(result.output);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(line.find("{\""), std::string::npos) << "a raw JSON line: " << line;
+  }
+  for (const char* module : {"enrolment", "training", "pairing", "supervision", "evaluation"}) {
+    EXPECT_NE(result.output.find("  " + std::string(module) + " "), std::string::npos) << module;
+  }
+  EXPECT_NE(result.output.find("pairing     return-to-work: "), std::string::npos) << result.output;
+}
