@@ -120,7 +120,11 @@ class MentoringPlugin : public Module {
   }
 
   json run(shell::RunContext& context) {
-    auto sync_report = sync::pull_all(host_, *store_, context.today);
+    sync::SyncPolicy sync_policy;
+    sync_policy.absent_share_limit =
+        config_.value("policy", json::object())
+            .value("absent_share_limit", sync_policy.absent_share_limit);
+    auto sync_report = sync::pull_all(host_, *store_, context.today, sync_policy);
     json summary = {{"organisation", organisation_},
                     {"name", config_.value("name", organisation_)},
                     {"today", format_date(context.today)},

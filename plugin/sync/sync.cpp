@@ -8,6 +8,8 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <optional>
 #include <set>
 
@@ -38,13 +40,6 @@ constexpr int kDeliveryBatch = 500;
 
 // Records per sync transaction: fewer commits on large syncs, bounded WAL growth.
 constexpr std::size_t kRecordsPerTransaction = 50000;
-
-// A full read that no longer lists more than this share of the people the
-// adapter listed before (and more than kAbsentAlwaysAllowed of them) is more
-// likely a misconfigured filter or a partial export than a wave of leavers:
-// nobody is marked absent, and the report says why.
-constexpr double kAbsentShareLimit = 0.2;
-constexpr std::size_t kAbsentAlwaysAllowed = 10;
 
 bool has_capability(const json& adapter, const char* capability) {
   for (const auto& c : adapter.value("capabilities", json::array())) {
@@ -116,23 +111,70 @@ std::string ingest(store::OrgStore& store, const StreamKind& kind, const JsonVal
   return {};
 }
 
+// What is wrong with a pull answer's envelope (adapters/README.md, "pull"), or
+// "". An answer that breaks it is the adapter's failure: nothing of it is
+// stored, rather than a missing "records" read as "nobody is left".
+std::string answer_problem(const JsonValue& answer) {
+  using Type = JsonValue::Type;
+  auto wrong = [](const char* pointer, const JsonValue& found, const char* expected) {
+    return std::string(pointer) + ": found " +
+           (found.is_missing() ? std::string("(missing)") : schema::describe(found.to_json())) +
+           "; expected " + expected;
+  };
+  if (!answer.is_object()) return wrong("", answer, "a pull answer object");
+  if (!answer["records"].is_array()) return wrong("/records", answer["records"], "an array");
+  const JsonValue next = answer["next_cursor"];
+  if (!next.is_missing() && !next.is_string() && !next.is_null())
+    return wrong("/next_cursor", next, "a string or null");
+  for (const char* flag : {"more", "unchanged"}) {
+    const JsonValue value = answer[flag];
+    if (!value.is_missing() && value.type() != Type::boolean)
+      return wrong(flag == std::string("more") ? "/more" : "/unchanged", value, "true or false");
+  }
+  const JsonValue skipped = answer["skipped"];
+  if (!skipped.is_missing() && !(skipped.integer() && *skipped.integer() >= 0))
+    return wrong("/skipped", skipped, "a count (an integer >= 0)");
+  const JsonValue problems = answer["problems"];
+  if (!problems.is_missing() && !problems.is_array())
+    return wrong("/problems", problems, "an array");
+  const JsonValue full_read = answer["full_read"];
+  if (!full_read.is_missing()) {
+    if (!full_read.is_object()) return wrong("/full_read", full_read, "an object");
+    if (!full_read["id"].is_string() || full_read["id"].string().empty())
+      return wrong("/full_read/id", full_read["id"], "a non-empty string");
+    if (full_read["last_page"].type() != Type::boolean)
+      return wrong("/full_read/last_page", full_read["last_page"], "true or false");
+  }
+  return {};
+}
+
+std::string shown_share(const SyncPolicy& policy) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", policy.absent_share_limit);
+  return text;
+}
+
 // After a complete full read: who the adapter listed before and not this time
 // is no longer in the host's records (deleted rather than given an end date).
 void reconcile(store::OrgStore& store, const std::string& adapter, const std::string& read_id,
-               domain::Date today, StreamReport& r) {
+               domain::Date today, const SyncPolicy& policy, StreamReport& r) {
   std::vector<std::string> unlisted = store.unlisted_after(adapter, read_id);
   if (unlisted.empty()) return;
-  auto listed = static_cast<double>(store.listed_count(adapter));
-  if (unlisted.size() > kAbsentAlwaysAllowed &&
-      static_cast<double>(unlisted.size()) > kAbsentShareLimit * listed) {
+  auto before = static_cast<double>(store.listed_count(adapter));  // absent ones aside
+  auto gone = static_cast<double>(unlisted.size());
+  bool nobody_listed = gone >= before;
+  double allowed = std::max(1.0, std::floor(policy.absent_share_limit * before));
+  if ((nobody_listed && policy.absent_share_limit < 1.0) || gone > allowed) {
     r.problems.push_back(
         {{"message", adapter + " people: a full read no longer lists " +
                          std::to_string(unlisted.size()) + " of the " +
-                         std::to_string(static_cast<long long>(listed)) +
+                         std::to_string(static_cast<long long>(before)) +
                          " people it listed before; expected at most " +
-                         std::to_string(static_cast<int>(kAbsentShareLimit * 100)) +
-                         "% gone at once. Nobody was marked absent: check the adapter's "
-                         "filters and the export, then sync again"}});
+                         std::to_string(static_cast<long long>(allowed)) +
+                         " (policy.absent_share_limit " + shown_share(policy) +
+                         ") gone at once. Nobody was marked absent: check the adapter's "
+                         "filters and the export; if the records really were deleted, raise "
+                         "policy.absent_share_limit for one sync"}});
     return;
   }
   store.mark_absent(unlisted, today);
@@ -140,7 +182,8 @@ void reconcile(store::OrgStore& store, const std::string& adapter, const std::st
 }
 
 void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
-                 const StreamKind& kind, domain::Date today, SyncReport& report) {
+                 const StreamKind& kind, domain::Date today, const SyncPolicy& policy,
+                 SyncReport& report) {
   StreamReport r;
   r.adapter = adapter;
   r.stream = kind.stream;
@@ -162,10 +205,8 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     std::optional<schema::JsonPage> text;
     try {
       text.emplace(host.call_adapter(adapter, "pull", request.dump()));
-      if (!text->root().is_object()) {
-        throw std::runtime_error("found " + schema::describe(text->root().to_json()) +
-                                 "; expected a pull answer object");
-      }
+      if (std::string problem = answer_problem(text->root()); !problem.empty())
+        throw std::runtime_error(problem);
     } catch (const std::exception& e) {
       r.status = "failed";
       r.error = adapter + " pull " + kind.stream + ": " + e.what();
@@ -214,7 +255,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       store.set_cursor(adapter, kind.stream, std::string(next.string()));
       // The last page of a full read, stored whole: every earlier page of the
       // read was too (the cursor only moved past whole pages).
-      if (full_read_ends) reconcile(store, adapter, full_read, today, r);
+      if (full_read_ends) reconcile(store, adapter, full_read, today, policy, r);
     }
     in_transaction += records.size();
     if (!answer["unchanged"].boolean() || records.size() > 0) r.status = "stored";
@@ -229,14 +270,15 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
 
 }  // namespace
 
-SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today) {
+SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today,
+                    const SyncPolicy& policy) {
   SyncReport report;
   json adapters = schema::parse(host.list_adapters(), "adapters list");
   // All people first, from every adapter, so leave can refer to them.
   for (const auto& kind : kStreams) {
     for (const auto& adapter : adapters) {
       if (!has_capability(adapter, kind.capability)) continue;
-      pull_stream(host, store, adapter["name"].get<std::string>(), kind, today, report);
+      pull_stream(host, store, adapter["name"].get<std::string>(), kind, today, policy, report);
     }
   }
   return report;

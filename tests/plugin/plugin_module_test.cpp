@@ -47,7 +47,7 @@ class PluginModule : public ::testing::Test {
     return {{"id", "acme"},
             {"name", "Acme"},
             {"modules", {{"enrolment", true}, {"evaluation", true}}},
-            {"policy", json::object()},
+            {"policy", policy},
             {"programmes", json::array({programme_a()})},
             {"adapters", json::array()}};
   }
@@ -67,6 +67,7 @@ class PluginModule : public ::testing::Test {
 
   mentoring::testing::FakeHost host;
   ScriptedHr hr;
+  json policy = json::object();
 };
 
 }  // namespace
@@ -305,4 +306,52 @@ TEST_F(PluginModule, AnActionNoAdapterIsSetUpToCarryOutWaitsWithoutCountingAsAFa
   EXPECT_TRUE(second["actions"]["errors"].empty()) << second["actions"].dump(2);
   ASSERT_EQ(outbox.pushed.size(), 1u);
   EXPECT_EQ(outbox.pushed[0]["type"], "invite");
+}
+
+TEST_F(PluginModule, AFullReadListingNobodyMarksNobodyAndHrCanAllowARealMassDeletion) {
+  hr.people_full_read = true;
+  run();
+  hr.people = json::array();  // an empty export: a broken filter far more often than the truth
+  hr.version = 2;
+  json second = run();
+  EXPECT_FALSE(second["sync"][0].contains("absent"));
+  EXPECT_EQ(second["totals"]["people"], 3);
+  ASSERT_FALSE(second["sync"][0]["problems"].empty());
+  EXPECT_NE(second["sync"][0]["problems"][0]["message"].get<std::string>().find(
+                "policy.absent_share_limit"),
+            std::string::npos);
+
+  // HR knows two of the three really were deleted, and allows it for one sync.
+  hr.people = json::array({person("P3")});
+  hr.version = 3;
+  EXPECT_FALSE(run()["sync"][0].contains("absent")) << "2 of 3 is over the default share";
+  policy["absent_share_limit"] = 1.0;
+  hr.version = 4;
+  json allowed = run();
+  EXPECT_EQ(allowed["sync"][0]["absent"], json::array({"P1", "P2"})) << allowed["sync"][0].dump();
+  EXPECT_EQ(allowed["totals"]["people"], 1);
+}
+
+TEST_F(PluginModule, AnAnswerWithoutRecordsIsTheAdaptersFailureNotAnEmptyOrganisation) {
+  hr.people_full_read = true;
+  run();
+  mentoring::testing::ScriptedHostSystem broken;
+  host.add_adapter("hr2", {"read_people"}, [&](const std::string&, const std::string&) {
+    return json{{"recods", json::array()},
+                {"next_cursor", "x"},
+                {"more", false},
+                {"full_read", {{"id", "r1"}, {"last_page", true}}}}
+        .dump();
+  });
+  json summary = run();
+  const json* hr2 = nullptr;
+  for (const auto& s : summary["sync"]) {
+    if (s["adapter"] == "hr2") hr2 = &s;
+  }
+  ASSERT_NE(hr2, nullptr) << summary["sync"].dump(2);
+  EXPECT_EQ((*hr2)["status"], "failed");
+  EXPECT_NE((*hr2)["error"].get<std::string>().find("/records: found (missing); expected an array"),
+            std::string::npos)
+      << (*hr2)["error"];
+  EXPECT_EQ(summary["totals"]["people"], 3);
 }

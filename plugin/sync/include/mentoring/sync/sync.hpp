@@ -46,8 +46,17 @@ struct DeliveryReport {
   nlohmann::json errors = nlohmann::json::array();
 };
 
+struct SyncPolicy {
+  // A complete full read may mark at most this share of the people it listed
+  // before as absent (at least one always may; one that lists nobody, none).
+  // More looks like a broken filter or a partial export: nobody is marked and
+  // the report says why. The organisation's policy.absent_share_limit.
+  double absent_share_limit = 0.2;
+};
+
 // today: completions dated after it are refused (an LMS cannot know the future).
-SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today);
+SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today,
+                    const SyncPolicy& policy = {});
 DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso);
 
 nlohmann::json to_json(const StreamReport& report);
