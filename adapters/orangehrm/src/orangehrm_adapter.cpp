@@ -10,6 +10,7 @@
 #include <rest_common/pull_page.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 namespace mentoring::adapters::orangehrm {
 
@@ -22,6 +23,8 @@ namespace {
 
 constexpr const char* kAdapter = "orangehrm";
 constexpr const char* kEmployeesPath = "/api/v2/pim/employees";
+// Contact details live under the singular "employee" (orangehrmPimPlugin routes.yaml).
+constexpr const char* kContactDetailsPath = "/api/v2/pim/employee";
 constexpr const char* kLeaveRequestsPath = "/api/v2/leave/employees/leave-requests";
 
 // OrangeHRM's leave statuses (entity Leave): a request is a run of days, each
@@ -69,6 +72,18 @@ std::optional<std::string> as_id(const json& value) {
   return std::nullopt;
 }
 
+// YYYY-MM-DD and a day that exists (2023-02-29 does not).
+bool is_calendar_date(const json& value) {
+  if (!value.is_string()) return false;
+  const std::string& text = value.get_ref<const std::string&>();
+  if (!rest::is_date(text)) return false;
+  using namespace std::chrono;
+  year_month_day day{year{std::stoi(text.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
+                     std::chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
+  return day.ok();
+}
+
 json text_or_null(const json& object, const char* key) {
   if (!object.is_object() || !object.contains(key)) return nullptr;
   const json& value = object[key];
@@ -101,7 +116,7 @@ struct OrangeHrmAdapter::State {
 
   // GET with a bearer token; a 401 means the token was revoked or expired
   // early, so one fresh token is tried before giving up.
-  json get(const std::string& path, const std::string& what) {
+  rest::Response get_response(const std::string& path, const std::string& what) {
     for (int attempt = 0;; ++attempt) {
       api->set_header("Authorization", "Bearer " + tokens->access_token());
       rest::Response response = api->send("GET", path, "", {}, what);
@@ -109,9 +124,14 @@ struct OrangeHrmAdapter::State {
         tokens->invalidate();
         continue;
       }
-      if (response.status >= 200 && response.status <= 299) return api->parse_body(response, what);
-      throw error_for(response, what);
+      return response;
     }
+  }
+
+  json get(const std::string& path, const std::string& what) {
+    rest::Response response = get_response(path, what);
+    if (response.status >= 200 && response.status <= 299) return api->parse_body(response, what);
+    throw error_for(response, what);
   }
 
   RestError error_for(const rest::Response& response, const std::string& what) const {
@@ -160,7 +180,7 @@ struct OrangeHrmAdapter::State {
 
   // ------------------------------------------------------------------ people
   void map_person(const json& item, long long row, const std::string& source, bool work_emails,
-                  PullPage& page) {
+                  bool job_details, PullPage& page) {
     auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
                        const std::string& expected) {
       page.add_problem({source, row, field, pointer, schema::describe(found), expected});
@@ -221,25 +241,118 @@ struct OrangeHrmAdapter::State {
       attributes["employment_status"] = status;
     }
     if (supervisor_ids.size() > 1) attributes["supervisors"] = supervisor_ids;
-    if (!item.value("terminationId", json()).is_null()) attributes["terminated"] = true;
+    const json termination_id = item.value("terminationId", json());
+    std::optional<std::string> termination;
+    if (!termination_id.is_null()) {
+      attributes["terminated"] = true;
+      termination = as_id(termination_id);
+      if (!termination) {
+        problem("terminationId", "/end_date", termination_id,
+                "the id of the employee's termination record, or null");
+        return;
+      }
+    }
+    json start_date = nullptr, end_date = nullptr;
+    if (job_details) {
+      std::string who = "employee " + *id;
+      if (auto employee_id = attributes.value("employee_id", json()); employee_id.is_string())
+        who += " (employeeId \"" + employee_id.get<std::string>() + "\")";
+      // source is "<system> GET /api/v2/pim/employees (offset N)"; the system is named once.
+      who += ", record " + std::to_string(row) + " of " +
+             (source.rfind(system + " ", 0) == 0 ? source.substr(system.size() + 1) : source);
+      if (!employment_dates(*id, termination, who, page, start_date, end_date)) return;
+    }
     json person = {{"id", *id},
                    {"name", full},
                    {"email", work_emails ? work_email(*id) : json(nullptr)},
                    {"manager_id", manager},
                    {"department", text_or_null(item.value("subunit", json()), "name")},
                    {"location", nullptr},
-                   {"start_date", nullptr},
-                   {"end_date", nullptr}};
+                   {"start_date", start_date},
+                   {"end_date", end_date}};
     if (!attributes.empty()) person["attributes"] = attributes;
     page.add_record(std::move(person), "person", source, row,
                     source + " record " + std::to_string(row));
   }
 
+  // One employee's resource (job details, a termination): the body's "data"
+  // object, or nullopt after adding a problem. 404 and 422 are about this
+  // record (OrangeHRM answers 422 for an employee it no longer has or this
+  // user may not see, 404 for a record id it does not know), so they are
+  // problems of the page; anything else (401, 403, 5xx, unreachable) throws.
+  std::optional<json> employee_resource(const std::string& path, const std::string& what,
+                                        const std::string& source, const std::string& field,
+                                        const std::string& pointer, const std::string& expected,
+                                        PullPage& page) {
+    rest::Response response = get_response(path, what);
+    if (response.status == 404 || response.status == 422) {
+      std::string said = their_message(response);
+      page.add_problem({source, std::nullopt, field, pointer,
+                        "HTTP " + std::to_string(response.status) +
+                            (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
+                        expected});
+      return std::nullopt;
+    }
+    if (response.status < 200 || response.status > 299) throw error_for(response, what);
+    json body = api->parse_body(response, what);
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_object()) {
+      page.add_problem({source, std::nullopt, "data", pointer, schema::describe(body),
+                        "an object with a \"data\" object (OrangeHRM API v2 resource)"});
+      return std::nullopt;
+    }
+    return body["data"];
+  }
+
+  // start_date from the job details' joinedDate; end_date, for an employee
+  // with a termination, from the termination record's date. Two requests at
+  // most per employee, only for the employees of the page being read.
+  bool employment_dates(const std::string& emp_number,
+                        const std::optional<std::string>& termination_id, const std::string& who,
+                        PullPage& page, json& start_date, json& end_date) {
+    const std::string employee_path =
+        std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number);
+    const std::string jobs_path = employee_path + "/job-details";
+    const std::string jobs_source = system + " GET " + jobs_path + " (" + who + ")";
+    auto jobs = employee_resource(jobs_path, "job details of employee " + emp_number, jobs_source,
+                                  "empNumber", "/start_date",
+                                  "the employee's job details (deleted since the list was read, "
+                                  "or not visible to this API user?)",
+                                  page);
+    if (!jobs) return false;
+    const json joined = jobs->contains("joinedDate") ? (*jobs)["joinedDate"] : json("(missing)");
+    if (!joined.is_null() && !is_calendar_date(joined)) {
+      page.add_problem({jobs_source, std::nullopt, "joinedDate", "/start_date",
+                        schema::describe(joined), "a date YYYY-MM-DD or null"});
+      return false;
+    }
+    start_date = joined;
+    if (!termination_id) return true;
+    const std::string termination_path =
+        employee_path + "/terminations/" + rest::url_encode(*termination_id);
+    const std::string termination_source = system + " GET " + termination_path + " (" + who + ")";
+    auto termination = employee_resource(
+        termination_path, "termination " + *termination_id + " of employee " + emp_number,
+        termination_source, "terminationId", "/end_date",
+        "the termination record " + *termination_id +
+            " the employee list refers to (terminationId); re-save the employee's termination in "
+            "PIM > Employee > Job, or ask OrangeHRM's administrator why it is missing",
+        page);
+    if (!termination) return false;
+    const json date = termination->contains("date") ? (*termination)["date"] : json("(missing)");
+    if (!is_calendar_date(date)) {
+      page.add_problem({termination_source, std::nullopt, "date", "/end_date",
+                        schema::describe(date), "a date YYYY-MM-DD"});
+      return false;
+    }
+    end_date = date;
+    return true;
+  }
+
   // The list model has no email; the contact details do (one request each).
   json work_email(const std::string& emp_number) {
-    json body =
-        get(std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/contact-details",
-            "contact details of employee " + emp_number);
+    json body = get(
+        std::string(kContactDetailsPath) + "/" + rest::url_encode(emp_number) + "/contact-details",
+        "contact details of employee " + emp_number);
     json data = body.is_object() ? body.value("data", json()) : json();
     return text_or_null(data, "workEmail");
   }
@@ -261,7 +374,13 @@ struct OrangeHrmAdapter::State {
     if (!list_envelope(body, source, page, total)) return page.answer("", false);
     long long row = 0;
     bool work_emails = people.value("work_emails", false);
-    for (const auto& item : body["data"]) map_person(item, ++row, source, work_emails, page);
+    bool job_details = people.value("job_details", true);
+    // Per-employee requests (job details, terminations, contact details) are
+    // made only for this page, and stop at the page's first problem: the page
+    // is atomic, nothing of it is kept then (map_person checks the list's
+    // fields of the remaining rows all the same).
+    for (const auto& item : body["data"])
+      map_person(item, ++row, source, work_emails, job_details, page);
     long long received = static_cast<long long>(body["data"].size());
     // No changed-since in OrangeHRM: every sync reads everyone again, which is
     // also a full read for the plugin's reconciliation. Offset paging shifts

@@ -62,6 +62,9 @@ class OrangeHrmSubject : public Subject {
                     {{"base_url", base_url},
                      {"client_id", "mentoring"},
                      {"grant", "client_credentials"},
+                     // A full read asks for every employee's job details: the
+                     // default budget (10 requests/s) would only time itself here.
+                     {"rate_limit", {{"per_second", 10000}, {"burst", 10000}}},
                      {"people", {{"page_size", page_size}}},
                      {"leave",
                       {{"from", "2018-01-01"},
@@ -74,8 +77,10 @@ class OrangeHrmSubject : public Subject {
                              if (name == "ORANGEHRM_CLIENT_SECRET") return secret;
                              return std::nullopt;
                            },
-                           [] { return TestHost::kNowMs; }, [](std::string_view) {},
-                           [] { return std::string(); }, {}});
+                           [] { return TestHost::kNowMs; },
+                           [](std::string_view) {},
+                           [] { return std::string(); },
+                           {}});
   }
 
   TestHost& host_;

@@ -92,21 +92,81 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
                       {"rels", json::array()}});
   });
 
-  http.Get(std::string(kPrefix) + R"(/api/v2/pim/employees/(\d+)/contact-details)",
+  http.Get(std::string(kPrefix) + R"(/api/v2/pim/employee/(\d+)/contact-details)",
            [this](const httplib::Request& req, httplib::Response& res) {
              if (!bearer_ok(req, res)) return;
-             std::size_t number = std::stoul(req.matches[1]);
-             if (number < 1 || number > data_.people.size()) {
-               api_error(res, 404, "Record Not Found");
-               return;
+             {
+               std::lock_guard lock(mutex_);
+               ++contact_details_requests_;
              }
-             const DemoPerson& p = data_.people[number - 1];
+             const DemoPerson* person = employee_at(req, res);
+             if (!person) return;
+             const DemoPerson& p = *person;
+             std::size_t number = std::stoul(req.matches[1]);
              answer_json(res, {{"data",
                                 {{"empNumber", number},
                                  {"workEmail", p.email.empty() ? json(nullptr) : json(p.email)},
                                  {"otherEmail", nullptr},
                                  {"workTelephone", nullptr}}},
                                {"meta", {{"empNumber", number}}},
+                               {"rels", json::array()}});
+           });
+
+  http.Get(std::string(kPrefix) + R"(/api/v2/pim/employees/(\d+)/job-details)",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             if (!bearer_ok(req, res)) return;
+             {
+               std::lock_guard lock(mutex_);
+               ++job_details_requests_;
+             }
+             const DemoPerson* p = employee_at(req, res);
+             if (!p) return;
+             int number = std::stoi(req.matches[1]);
+             json termination = {{"id", nullptr}, {"date", nullptr}};
+             std::lock_guard lock(mutex_);
+             if (!p->termination_date.empty() && !deleted_terminations_.contains(number))
+               termination = {{"id", termination_id_of(number)}, {"date", p->termination_date}};
+             json data = {{"empNumber", number},
+                          {"joinedDate", p->hire_date.empty() ? json(nullptr) : json(p->hire_date)},
+                          {"jobTitle", {{"id", 1}, {"title", "Staff"}, {"isDeleted", false}}},
+                          {"jobSpecificationAttachment", {{"id", nullptr}, {"filename", nullptr}}},
+                          {"empStatus", {{"id", 1}, {"name", "Full-Time Permanent"}}},
+                          {"jobCategory", {{"id", nullptr}, {"name", nullptr}}},
+                          {"subunit", {{"id", 1}, {"name", p->department}, {"unitId", nullptr}}},
+                          {"location", {{"id", 1}, {"name", p->location}}},
+                          {"employeeTerminationRecord", termination}};
+             if (auto it = job_details_overrides_.find(number); it != job_details_overrides_.end())
+               data.update(it->second);
+             answer_json(res, {{"data", data}, {"meta", json::array()}, {"rels", json::array()}});
+           });
+
+  http.Get(std::string(kPrefix) + R"(/api/v2/pim/employees/(\d+)/terminations/(\d+))",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             if (!bearer_ok(req, res)) return;
+             {
+               std::lock_guard lock(mutex_);
+               ++termination_requests_;
+             }
+             if (!employee_at(req, res)) return;  // 422, as the empNumber rule answers
+             // OrangeHRM looks the record up by its id alone.
+             long id = std::stol(req.matches[2]);
+             long owner = id - termination_id_of(0);
+             std::lock_guard lock(mutex_);
+             if (owner < 1 || owner > static_cast<long>(data_.people.size()) ||
+                 data_.people[owner - 1].termination_date.empty() ||
+                 deleted_terminations_.contains(static_cast<int>(owner))) {
+               api_error(res, 404, "Record Not Found");
+               return;
+             }
+             json data = {{"id", id},
+                          {"note", nullptr},
+                          {"date", data_.people[owner - 1].termination_date},
+                          {"terminationReason", {{"id", 1}, {"name", "Resigned"}}}};
+             if (auto it = termination_overrides_.find(static_cast<int>(owner));
+                 it != termination_overrides_.end())
+               data.update(it->second);
+             answer_json(res, {{"data", data},
+                               {"meta", {{"empNumber", std::stoi(req.matches[1])}}},
                                {"rels", json::array()}});
            });
 
@@ -259,7 +319,8 @@ json FakeOrangeHrm::employee_json(std::size_t index) const {
                {"firstName", p.first_name},
                {"middleName", ""},
                {"employeeId", p.id},
-               {"terminationId", p.termination_date.empty() ? json(nullptr) : json(number)},
+               {"terminationId",
+                p.termination_date.empty() ? json(nullptr) : json(termination_id_of(number))},
                {"jobTitle", {{"id", 1}, {"title", "Staff"}, {"isDeleted", false}}},
                {"subunit", {{"id", 1}, {"name", p.department}}},
                {"empStatus", {{"id", 1}, {"name", "Full-Time Permanent"}}},
@@ -298,13 +359,58 @@ json FakeOrangeHrm::leave_json(std::size_t index) const {
         {"firstName", p.first_name},
         {"middleName", ""},
         {"employeeId", p.id},
-        {"terminationId", p.termination_date.empty() ? json(nullptr) : json(number)}}},
+        {"terminationId",
+         p.termination_date.empty() ? json(nullptr) : json(termination_id_of(number))}}},
       {"leaveType", {{"id", 1}, {"name", l.type}, {"deleted", false}}},
       {"lastComment", nullptr}};
   std::lock_guard lock(mutex_);
   auto it = leave_overrides_.find(id);
   if (it != leave_overrides_.end()) item.update(it->second);
   return item;
+}
+
+const DemoPerson* FakeOrangeHrm::employee_at(const httplib::Request& req,
+                                             httplib::Response& res) const {
+  std::size_t number = 0;
+  try {
+    number = std::stoul(req.matches[1]);
+  } catch (const std::exception&) {
+  }
+  if (number < 1 || number > data_.people.size()) {
+    api_error(res, 422, "Invalid Parameter");  // the empNumber rule (IN_ACCESSIBLE_EMP_NUMBERS)
+    return nullptr;
+  }
+  return &data_.people[number - 1];
+}
+
+void FakeOrangeHrm::corrupt_job_details(int emp_number, const std::string& field, json value) {
+  std::lock_guard lock(mutex_);
+  job_details_overrides_[emp_number][field] = std::move(value);
+}
+
+void FakeOrangeHrm::corrupt_termination(int emp_number, const std::string& field, json value) {
+  std::lock_guard lock(mutex_);
+  termination_overrides_[emp_number][field] = std::move(value);
+}
+
+void FakeOrangeHrm::delete_termination(int emp_number) {
+  std::lock_guard lock(mutex_);
+  deleted_terminations_.insert(emp_number);
+}
+
+int FakeOrangeHrm::job_details_requests() const {
+  std::lock_guard lock(mutex_);
+  return job_details_requests_;
+}
+
+int FakeOrangeHrm::termination_requests() const {
+  std::lock_guard lock(mutex_);
+  return termination_requests_;
+}
+
+int FakeOrangeHrm::contact_details_requests() const {
+  std::lock_guard lock(mutex_);
+  return contact_details_requests_;
 }
 
 void FakeOrangeHrm::remove_first_employee() {

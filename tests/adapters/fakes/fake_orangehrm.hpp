@@ -7,13 +7,21 @@
 //        league/oauth2-server writes them:
 //        {"error":"invalid_client","error_description","message"}.
 //   GET /api/v2/pim/employees?model=detailed&includeEmployees=&limit=&offset=
-//   GET /api/v2/pim/employees/{empNumber}/contact-details
+//   GET /api/v2/pim/employee/{empNumber}/contact-details   (singular "employee", as routed)
+//   GET /api/v2/pim/employees/{empNumber}/job-details
+//        -> {"data":{"empNumber","joinedDate",..,"employeeTerminationRecord":{"id","date"}}}
+//   GET /api/v2/pim/employees/{empNumber}/terminations/{id}
+//        -> {"data":{"id","note","date","terminationReason":{"id","name"}},"meta":{"empNumber"}}
+//        an empNumber it does not have: 422 "Invalid Parameter"; a termination
+//        id it does not have: 404 "Record Not Found" (as OrangeHRM answers).
 //   GET
 //   /api/v2/leave/employees/leave-requests?fromDate=&toDate=&statuses[]=&includeEmployees=&limit=&offset=
 //        -> {"data":[...], "meta":{"total":N}, "rels":[]}
 // API errors: {"error":{"status":"422","message":"Invalid Parameter"}}; a bad
 // bearer token: 401 {"error":"access_denied",...}. Faults via faults().
-// Employee i of the demo data has empNumber i + 1 and employeeId = its demo id.
+// Employee i of the demo data has empNumber i + 1 and employeeId = its demo id;
+// joinedDate = its hire date; a leaver's terminationId = termination_id_of(empNumber),
+// dated with its termination date.
 #pragma once
 
 #include "demo_data.hpp"
@@ -56,6 +64,18 @@ class FakeOrangeHrm {
   // Replaces one key of one employee's / leave request's JSON.
   void corrupt_employee(int emp_number, const std::string& field, nlohmann::json value);
   void corrupt_leave(int request_id, const std::string& field, nlohmann::json value);
+  // Replaces one key of one employee's job details / termination record.
+  void corrupt_job_details(int emp_number, const std::string& field, nlohmann::json value);
+  void corrupt_termination(int emp_number, const std::string& field, nlohmann::json value);
+  // Deletes a leaver's termination record: the list still names it, the
+  // termination endpoint answers 404.
+  void delete_termination(int emp_number);
+  static int termination_id_of(int emp_number) { return 900 + emp_number; }
+
+  // Requests answered so far, per endpoint (per-employee ones are costly).
+  int job_details_requests() const;
+  int termination_requests() const;
+  int contact_details_requests() const;
 
   // Removes the first current employee, as if deleted in OrangeHRM.
   void remove_first_employee();
@@ -69,6 +89,8 @@ class FakeOrangeHrm {
   bool bearer_ok(const httplib::Request& request, httplib::Response& response) const;
   nlohmann::json employee_json(std::size_t index) const;
   nlohmann::json leave_json(std::size_t index) const;
+  // nullptr when the path's empNumber is not an employee (answered 422).
+  const DemoPerson* employee_at(const httplib::Request& request, httplib::Response& response) const;
 
   DemoData data_;
   std::string client_id_, client_secret_;
@@ -82,6 +104,9 @@ class FakeOrangeHrm {
   std::string api_user_ = "api", api_password_ = "api-password";
   bool leave_forbidden_ = false;
   std::map<int, nlohmann::json> employee_overrides_, leave_overrides_;
+  std::map<int, nlohmann::json> job_details_overrides_, termination_overrides_;
+  std::set<int> deleted_terminations_;  // by empNumber
+  int job_details_requests_ = 0, termination_requests_ = 0, contact_details_requests_ = 0;
   FaultPlan faults_;
   LoopbackServer server_;  // last: stops before the data it serves goes away
 };

@@ -1,6 +1,7 @@
 // OrangeHRM-specific behaviour beyond the conformance suite: the OAuth grants,
 // access tokens renewed on expiry and on 401, rotated refresh tokens kept
-// across restarts, leave statuses, supervisors, and check per capability.
+// across restarts, leave statuses, supervisors, start and end dates from the
+// job details and terminations, and check per capability.
 #include "fake_orangehrm.hpp"
 #include "subject.hpp"
 
@@ -38,6 +39,9 @@ class OrangeHrmTest : public ::testing::Test {
     json settings = {{"base_url", fake_.base_url()},
                      {"client_id", "mentoring"},
                      {"grant", "client_credentials"},
+                     // Not about rate budgets: per-employee requests at the
+                     // default 10/s would make every full read take 30 s.
+                     {"rate_limit", {{"per_second", 10000}, {"burst", 10000}}},
                      {"people", {{"page_size", 100}}},
                      {"leave",
                       {{"from", "2018-01-01"},
@@ -317,4 +321,180 @@ TEST_F(OrangeHrmTest, AReadDuringWhichTheTotalChangedIsNotACompleteFullRead) {
   now_ms_ += 60000;
   auto records = pull_all(*adapter, "people");
   EXPECT_EQ(records.size(), fake_.current_employees());
+}
+
+// ------------------------------------------------------ start and end dates
+
+namespace {
+
+const mentoring::fakes::DemoPerson& demo_person(const FakeOrangeHrm& fake, const json& record) {
+  return fake.data().people.at(std::stoul(record["id"].get<std::string>()) - 1);
+}
+
+int first_leaver(const FakeOrangeHrm& fake) {
+  const auto& people = fake.data().people;
+  for (std::size_t i = 0; i < people.size(); ++i)
+    if (!people[i].termination_date.empty()) return static_cast<int>(i + 1);
+  return 0;
+}
+
+// Pulls people pages until one has a problem; that page's answer.
+json first_page_with_a_problem(orangehrm::OrangeHrmAdapter& adapter) {
+  json cursor = nullptr;
+  for (int page = 0; page < 1000; ++page) {
+    json answer =
+        json::parse(adapter.call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
+    if (!answer["problems"].empty()) {
+      EXPECT_TRUE(answer["records"].empty()) << "a page with a problem carries no records";
+      EXPECT_EQ(answer["next_cursor"], cursor) << "and gives the input cursor back";
+      return answer;
+    }
+    cursor = answer["next_cursor"];
+    if (!answer["more"].get<bool>()) break;
+  }
+  ADD_FAILURE() << "no page had a problem";
+  return json::object();
+}
+
+}  // namespace
+
+TEST_F(OrangeHrmTest, StartAndEndDatesComeFromJobDetailsAndTerminations) {
+  auto adapter = make({{"people", {{"page_size", 50}, {"include_former", true}}}});
+  auto records = pull_all(*adapter, "people");
+  ASSERT_EQ(records.size(), fake_.data().people.size());
+  std::size_t leavers = 0;
+  for (const auto& person : records) {
+    const auto& demo = demo_person(fake_, person);
+    ASSERT_EQ(person["attributes"]["employee_id"], demo.id) << person.dump();
+    ASSERT_FALSE(demo.hire_date.empty());
+    EXPECT_EQ(person["start_date"], demo.hire_date) << demo.id;
+    if (demo.termination_date.empty()) {
+      EXPECT_TRUE(person["end_date"].is_null()) << demo.id;
+    } else {
+      ++leavers;
+      EXPECT_EQ(person["end_date"], demo.termination_date) << demo.id;
+      EXPECT_EQ(person["attributes"]["terminated"], true) << demo.id;
+    }
+  }
+  EXPECT_GT(leavers, 0u) << "the demo has leavers";
+  EXPECT_EQ(fake_.job_details_requests(), static_cast<int>(records.size())) << "one per person";
+  EXPECT_EQ(fake_.termination_requests(), static_cast<int>(leavers)) << "one per leaver";
+}
+
+TEST_F(OrangeHrmTest, PerEmployeeRequestsAreMadeOnlyForThePageBeingRead) {
+  auto adapter = make({{"people", {{"page_size", 7}}}});
+  json answer = pull(*adapter, "people");
+  ASSERT_EQ(answer["records"].size(), 7u) << answer.dump(1);
+  EXPECT_TRUE(answer["more"].get<bool>());
+  EXPECT_EQ(fake_.job_details_requests(), 7);
+  EXPECT_EQ(fake_.termination_requests(), 0) << "current employees have no termination";
+  EXPECT_EQ(answer["records"][0]["start_date"], demo_person(fake_, answer["records"][0]).hire_date);
+}
+
+TEST_F(OrangeHrmTest, JobDetailsOffMakesNoPerEmployeeRequests) {
+  auto adapter =
+      make({{"people", {{"page_size", 100}, {"include_former", true}, {"job_details", false}}}});
+  auto records = pull_all(*adapter, "people");
+  ASSERT_EQ(records.size(), fake_.data().people.size());
+  for (const auto& person : records) {
+    EXPECT_TRUE(person["start_date"].is_null()) << person.dump();
+    EXPECT_TRUE(person["end_date"].is_null()) << person.dump();
+  }
+  EXPECT_EQ(fake_.job_details_requests(), 0);
+  EXPECT_EQ(fake_.termination_requests(), 0);
+  EXPECT_EQ(fake_.contact_details_requests(), 0);
+}
+
+TEST_F(OrangeHrmTest, MalformedJoinedDateIsAProblemNamingRequestEmployeeAndField) {
+  fake_.corrupt_job_details(3, "joinedDate", "2014-02-30");
+  auto adapter = make({{"people", {{"page_size", 10}}}});
+  json answer = first_page_with_a_problem(*adapter);
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  const json& problem = answer["problems"][0];
+  EXPECT_EQ(problem["field"], "joinedDate");
+  EXPECT_EQ(problem["pointer"], "/start_date");
+  EXPECT_EQ(problem["found"], "\"2014-02-30\"");
+  EXPECT_EQ(problem["expected"], "a date YYYY-MM-DD or null");
+  std::string message = problem["message"];
+  EXPECT_NE(message.find("GET /api/v2/pim/employees/3/job-details"), std::string::npos) << message;
+  EXPECT_NE(message.find("employee 3 (employeeId \"" + fake_.data().people[2].id + "\")"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("field \"joinedDate\""), std::string::npos) << message;
+  EXPECT_EQ(fake_.job_details_requests(), 3) << "no more requests for a page already lost";
+}
+
+TEST_F(OrangeHrmTest, JoinedDateInAnotherFormatIsAProblemToo) {
+  fake_.corrupt_job_details(1, "joinedDate", "29/11/2005");
+  auto adapter = make();
+  json answer = pull(*adapter, "people");
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["problems"][0]["field"], "joinedDate");
+  EXPECT_TRUE(answer["records"].empty());
+  EXPECT_TRUE(answer["next_cursor"].is_null());
+}
+
+TEST_F(OrangeHrmTest, MissingJoinedDateIsNoStartDate) {
+  fake_.corrupt_job_details(1, "joinedDate", nullptr);
+  auto adapter = make();
+  json answer = pull(*adapter, "people");
+  ASSERT_TRUE(answer["problems"].empty()) << answer.dump(1);
+  EXPECT_TRUE(answer["records"][0]["start_date"].is_null());
+  EXPECT_EQ(answer["records"][1]["start_date"], fake_.data().people[1].hire_date);
+}
+
+TEST_F(OrangeHrmTest, TerminationNotFoundIsReportedClearly) {
+  int leaver = first_leaver(fake_);
+  ASSERT_GT(leaver, 0);
+  fake_.delete_termination(leaver);
+  auto adapter = make({{"people", {{"page_size", 100}, {"include_former", true}}}});
+  json answer = first_page_with_a_problem(*adapter);
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  const json& problem = answer["problems"][0];
+  EXPECT_EQ(problem["field"], "terminationId");
+  EXPECT_EQ(problem["pointer"], "/end_date");
+  EXPECT_EQ(problem["found"], "HTTP 404 (OrangeHRM: \"Record Not Found\")");
+  std::string termination = std::to_string(FakeOrangeHrm::termination_id_of(leaver));
+  EXPECT_NE(problem["expected"].get<std::string>().find("termination record " + termination),
+            std::string::npos)
+      << problem.dump();
+  std::string message = problem["message"];
+  EXPECT_NE(message.find("GET /api/v2/pim/employees/" + std::to_string(leaver) + "/terminations/" +
+                         termination),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find(fake_.data().people[leaver - 1].id), std::string::npos) << message;
+  EXPECT_EQ(message.find("base_url"), std::string::npos)
+      << "the API was found; the record was not: " << message;
+}
+
+TEST_F(OrangeHrmTest, TerminationWithoutADateIsAProblemNamingTheField) {
+  int leaver = first_leaver(fake_);
+  ASSERT_GT(leaver, 0);
+  fake_.corrupt_termination(leaver, "date", nullptr);
+  auto adapter = make({{"people", {{"page_size", 100}, {"include_former", true}}}});
+  json answer = first_page_with_a_problem(*adapter);
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["problems"][0]["field"], "date");
+  EXPECT_EQ(answer["problems"][0]["pointer"], "/end_date");
+  EXPECT_EQ(answer["problems"][0]["found"], "null");
+}
+
+TEST_F(OrangeHrmTest, EmployeeGoneBeforeItsJobDetailsIsAProblemNotAFailure) {
+  // OrangeHRM answers 422 for an empNumber it does not have (or this user may not see).
+  fake_.corrupt_employee(2, "empNumber", 99999);
+  auto adapter = make();
+  json answer = pull(*adapter, "people");
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["problems"][0]["field"], "empNumber");
+  EXPECT_EQ(answer["problems"][0]["found"], "HTTP 422 (OrangeHRM: \"Invalid Parameter\")");
+  EXPECT_NE(answer["problems"][0]["message"].get<std::string>().find(
+                "/api/v2/pim/employees/99999/job-details"),
+            std::string::npos)
+      << answer.dump(1);
+}
+
+TEST_F(OrangeHrmTest, JobDetailsMustBeABoolean) {
+  std::string message = message_of([&] { make({{"people", {{"job_details", "yes"}}}}); });
+  EXPECT_NE(message.find("/people/job_details"), std::string::npos) << message;
 }
