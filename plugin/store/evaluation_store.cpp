@@ -1,25 +1,18 @@
 #include <mentoring/store/evaluation_store.hpp>
 
+#include "columns.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <stdexcept>
 
 namespace mentoring::store {
 
+using namespace columns;
+
 using namespace mentoring::domain;
 
 namespace {
-
-Date date_of(const SQLite::Column& column) {
-  auto date = parse_date(column.getString());
-  if (!date) throw std::runtime_error("store: malformed date \"" + column.getString() + "\"");
-  return *date;
-}
-
-std::optional<Date> optional_date_of(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return date_of(column);
-}
 
 std::vector<EvaluationStore::Count> read_counts(SQLite::Statement& q) {
   std::vector<EvaluationStore::Count> out;
@@ -69,7 +62,7 @@ std::optional<EvaluationStore::Invitation> EvaluationStore::invitation(
                     q.getColumn(1).getString(),
                     q.getColumn(2).getInt64(),
                     q.getColumn(3).getString(),
-                    date_of(q.getColumn(4)),
+                    required_date(q.getColumn(4)),
                     q.getColumn(5).getInt() != 0};
 }
 
@@ -157,11 +150,11 @@ std::vector<EvaluationStore::LeaveOfPerson> EvaluationStore::approved_leave() {
     row.leave.id = q.getColumn(0).getString();
     row.leave.person_id = q.getColumn(1).getString();
     row.leave.type = *type;
-    row.leave.start = date_of(q.getColumn(3));
-    row.leave.expected_end = date_of(q.getColumn(4));
-    row.leave.actual_end = optional_date_of(q.getColumn(5));
+    row.leave.start = required_date(q.getColumn(3));
+    row.leave.expected_end = required_date(q.getColumn(4));
+    row.leave.actual_end = optional_date(q.getColumn(5));
     row.leave.status = LeaveStatus::approved;
-    row.person_end = optional_date_of(q.getColumn(6));
+    row.person_end = optional_date(q.getColumn(6));
     out.push_back(std::move(row));
   }
   return out;

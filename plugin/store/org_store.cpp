@@ -1,5 +1,7 @@
 #include <mentoring/store/org_store.hpp>
 
+#include "columns.hpp"
+
 #include <mentoring/store/migrations.hpp>
 #include <mentoring/store/outbox.hpp>
 
@@ -10,40 +12,9 @@
 namespace mentoring::store {
 
 using namespace mentoring::domain;
+using namespace columns;
 
 namespace {
-
-void bind_optional(SQLite::Statement& s, int index, const std::optional<std::string>& value) {
-  if (value) {
-    s.bind(index, *value);
-  } else {
-    s.bind(index);
-  }
-}
-
-void bind_optional(SQLite::Statement& s, int index, const std::optional<Date>& value) {
-  if (value) {
-    s.bind(index, format_date(*value));
-  } else {
-    s.bind(index);
-  }
-}
-
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-std::optional<Date> optional_date(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return parse_date(column.getString());
-}
-
-Date required_date(const SQLite::Column& column) {
-  auto date = parse_date(column.getString());
-  if (!date) throw std::runtime_error("store: malformed date \"" + column.getString() + "\"");
-  return *date;
-}
 
 // Languages are few and short: stored as one '\n'-separated text.
 std::string join_lines(const std::vector<std::string>& items) {

@@ -1,17 +1,16 @@
 #include <mentoring/store/pairing_store.hpp>
 
+#include "columns.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <stdexcept>
 
 namespace mentoring::store {
 
-namespace {
+using namespace columns;
 
-std::optional<std::string> optional_text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
+namespace {
 
 ProposalDetails details_from(SQLite::Statement& row) {
   ProposalDetails d;

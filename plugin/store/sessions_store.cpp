@@ -1,44 +1,24 @@
 #include <mentoring/store/sessions_store.hpp>
 
+#include "columns.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <stdexcept>
 
 namespace mentoring::store {
 
+using namespace columns;
+
 using namespace mentoring::domain;
 
 namespace {
-
-Date date_of(const SQLite::Column& column) {
-  auto date = parse_date(column.getString());
-  if (!date) throw std::runtime_error("store: malformed date \"" + column.getString() + "\"");
-  return *date;
-}
-
-std::optional<Date> optional_date_of(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return date_of(column);
-}
-
-std::optional<std::string> optional_text_of(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
-}
-
-void bind_text(SQLite::Statement& s, int index, const std::optional<std::string>& value) {
-  if (value) {
-    s.bind(index, *value);
-  } else {
-    s.bind(index);
-  }
-}
 
 std::vector<CourseCompletion> read_completions(SQLite::Statement& query) {
   std::vector<CourseCompletion> out;
   while (query.executeStep()) {
     out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
-                   date_of(query.getColumn(2)), optional_date_of(query.getColumn(3))});
+                   required_date(query.getColumn(2)), optional_date(query.getColumn(3))});
   }
   return out;
 }
@@ -49,7 +29,7 @@ const char* kSessionColumns =
 
 SessionsStore::SupervisionSession read_session(SQLite::Statement& q) {
   return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-          q.getColumn(3).getInt(),   q.getColumn(4).getInt(),   date_of(q.getColumn(5))};
+          q.getColumn(3).getInt(),   q.getColumn(4).getInt(),   required_date(q.getColumn(5))};
 }
 
 }  // namespace
@@ -78,10 +58,10 @@ std::optional<SessionsStore::Kickoff> SessionsStore::kickoff(const std::string& 
   q.bind(1, programme_id);
   if (!q.executeStep()) return std::nullopt;
   return Kickoff{programme_id,
-                 date_of(q.getColumn(0)),
+                 required_date(q.getColumn(0)),
                  q.getColumn(1).getInt(),
                  q.getColumn(2).getInt(),
-                 optional_text_of(q.getColumn(3)),
+                 optional_text(q.getColumn(3)),
                  q.getColumn(4).getInt() != 0};
 }
 
@@ -97,7 +77,7 @@ void SessionsStore::save_kickoff(const Kickoff& k, const std::string& at) {
   s.bind(2, format_date(k.on));
   s.bind(3, k.start_minutes);
   s.bind(4, k.duration_minutes);
-  bind_text(s, 5, k.location);
+  bind_optional(s, 5, k.location);
   s.bind(6, k.cancelled ? 1 : 0);
   s.bind(7, at);
   s.exec();
@@ -163,7 +143,7 @@ std::vector<SessionsStore::Group> SessionsStore::supervision_groups(
   std::vector<Group> out;
   while (q.executeStep()) {
     out.push_back(
-        {q.getColumn(0).getInt64(), q.getColumn(1).getInt(), date_of(q.getColumn(2)), {}});
+        {q.getColumn(0).getInt64(), q.getColumn(1).getInt(), required_date(q.getColumn(2)), {}});
   }
   SQLite::Statement members(db_,
                             "SELECT person_id, first_paired_on FROM supervision_member "
@@ -172,7 +152,7 @@ std::vector<SessionsStore::Group> SessionsStore::supervision_groups(
     members.reset();
     members.bind(1, g.id);
     while (members.executeStep()) {
-      g.members.emplace_back(members.getColumn(0).getString(), date_of(members.getColumn(1)));
+      g.members.emplace_back(members.getColumn(0).getString(), required_date(members.getColumn(1)));
     }
   }
   return out;
@@ -298,7 +278,7 @@ std::int64_t SessionsStore::record_pair_session(std::int64_t pair_id, Date held_
                       "recorded_at) VALUES (?,?,?,?,?)");
   s.bind(1, pair_id);
   s.bind(2, format_date(held_on));
-  bind_text(s, 3, notes);
+  bind_optional(s, 3, notes);
   s.bind(4, recorded_by_role);
   s.bind(5, at);
   s.exec();
@@ -312,8 +292,8 @@ std::vector<SessionsStore::PairSession> SessionsStore::pair_sessions(std::int64_
   q.bind(1, pair_id);
   std::vector<PairSession> out;
   while (q.executeStep()) {
-    out.push_back({q.getColumn(0).getInt64(), pair_id, date_of(q.getColumn(1)),
-                   optional_text_of(q.getColumn(2)), q.getColumn(3).getString(),
+    out.push_back({q.getColumn(0).getInt64(), pair_id, required_date(q.getColumn(1)),
+                   optional_text(q.getColumn(2)), q.getColumn(3).getString(),
                    q.getColumn(4).getString()});
   }
   return out;
@@ -323,7 +303,7 @@ std::vector<Date> SessionsStore::pair_session_dates(std::int64_t pair_id) {
   SQLite::Statement q(db_, "SELECT held_on FROM pair_session WHERE pair_id = ? ORDER BY held_on");
   q.bind(1, pair_id);
   std::vector<Date> out;
-  while (q.executeStep()) out.push_back(date_of(q.getColumn(0)));
+  while (q.executeStep()) out.push_back(required_date(q.getColumn(0)));
   return out;
 }
 
@@ -334,7 +314,7 @@ SessionsStore::Escalation SessionsStore::pair_escalation(std::int64_t pair_id, D
   q.bind(1, pair_id);
   q.bind(2, format_date(due_on));
   if (!q.executeStep()) return {};
-  return {optional_date_of(q.getColumn(0)), optional_date_of(q.getColumn(1))};
+  return {optional_date(q.getColumn(0)), optional_date(q.getColumn(1))};
 }
 
 void SessionsStore::mark_pair_reminded(std::int64_t pair_id, Date due_on, Date on) {
