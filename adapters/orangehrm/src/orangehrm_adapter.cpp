@@ -540,6 +540,20 @@ struct OrangeHrmAdapter::State {
           count = ", " + std::to_string(body["meta"]["total"].get<long long>()) +
                   " visible to this API user";
         }
+        // The people read also asks for each employee's job details (start
+        // dates): a user who may list employees but not read those would only
+        // find out at the first pull.
+        if (capability == "read_people" && settings["people"].value("job_details", true) &&
+            body.is_object() && body.contains("data") && body["data"].is_array() &&
+            !body["data"].empty() && body["data"][0].is_object() &&
+            body["data"][0].contains("empNumber")) {
+          std::string emp_number = body["data"][0]["empNumber"].dump();
+          if (body["data"][0]["empNumber"].is_string())
+            emp_number = body["data"][0]["empNumber"].get<std::string>();
+          get(std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/job-details",
+              "check read_people (job details, for start dates; or set people.job_details false)");
+          count += "; job details readable";
+        }
         checks.push_back(rest::CapabilityCheck::passed(
             capability, system + ": " + section + " readable" + count));
       } catch (const RestError& e) {

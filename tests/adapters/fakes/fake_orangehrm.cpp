@@ -118,6 +118,10 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
              {
                std::lock_guard lock(mutex_);
                ++job_details_requests_;
+               if (job_details_forbidden_) {
+                 api_error(res, 403, "Unauthorized");
+                 return;
+               }
              }
              const DemoPerson* p = employee_at(req, res);
              if (!p) return;
@@ -290,6 +294,11 @@ void FakeOrangeHrm::set_api_user(std::string username, std::string password) {
 void FakeOrangeHrm::forbid_leave() {
   std::lock_guard lock(mutex_);
   leave_forbidden_ = true;
+}
+
+void FakeOrangeHrm::forbid_job_details() {
+  std::lock_guard lock(mutex_);
+  job_details_forbidden_ = true;
 }
 
 void FakeOrangeHrm::allow_grants(std::set<std::string> grants) {

@@ -60,6 +60,8 @@ class FakeOrangeHrm {
   void set_api_user(std::string username, std::string password);
   // Leave requests answer 403, as for an API user whose role may not see them.
   void forbid_leave();
+  // Job details answer 403: a user who may list employees but not their jobs.
+  void forbid_job_details();
 
   // Replaces one key of one employee's / leave request's JSON.
   void corrupt_employee(int emp_number, const std::string& field, nlohmann::json value);
@@ -102,7 +104,7 @@ class FakeOrangeHrm {
   int next_token_ = 1;
   int token_requests_ = 0;
   std::string api_user_ = "api", api_password_ = "api-password";
-  bool leave_forbidden_ = false;
+  bool leave_forbidden_ = false, job_details_forbidden_ = false;
   std::map<int, nlohmann::json> employee_overrides_, leave_overrides_;
   std::map<int, nlohmann::json> job_details_overrides_, termination_overrides_;
   std::set<int> deleted_terminations_;  // by empNumber

@@ -276,6 +276,25 @@ TEST_F(OrangeHrmTest, CheckTellsPerCapabilityWhatThisUserMayNotRead) {
       << leave.dump();
 }
 
+TEST_F(OrangeHrmTest, CheckSaysWhenJobDetailsForStartDatesAreNotReadable) {
+  auto adapter = make();
+  json fine = json::parse(adapter->call("check", "{}"));
+  EXPECT_NE(fine["capabilities"][0]["message"].get<std::string>().find("job details readable"),
+            std::string::npos)
+      << fine.dump();
+  fake_.forbid_job_details();
+  json check = json::parse(adapter->call("check", "{}"));
+  json people = check["capabilities"][0];
+  EXPECT_EQ(people["name"], "read_people");
+  EXPECT_FALSE(people["permitted"].get<bool>()) << people.dump();
+  EXPECT_NE(people["message"].get<std::string>().find("people.job_details false"),
+            std::string::npos)
+      << people.dump();
+  // Without job details asked for, listing employees is all the people read needs.
+  auto without = make({{"people", {{"page_size", 100}, {"job_details", false}}}});
+  EXPECT_TRUE(json::parse(without->call("check", "{}"))["capabilities"][0]["permitted"].get<bool>());
+}
+
 TEST_F(OrangeHrmTest, CursorOfAnotherAdapterIsRefused) {
   auto adapter = make();
   try {
