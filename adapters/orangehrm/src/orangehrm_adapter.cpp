@@ -304,8 +304,9 @@ struct OrangeHrmAdapter::State {
   }
 
   // start_date from the job details' joinedDate; end_date, for an employee
-  // with a termination, from the termination record's date. Two requests at
-  // most per employee, only for the employees of the page being read.
+  // with a termination, from the date the job details carry, else from the
+  // termination record. One request per employee (two at most), only for the
+  // employees of the page being read.
   bool employment_dates(const std::string& emp_number,
                         const std::optional<std::string>& termination_id, const std::string& who,
                         PullPage& page, json& start_date, json& end_date) {
@@ -327,6 +328,20 @@ struct OrangeHrmAdapter::State {
     }
     start_date = joined;
     if (!termination_id) return true;
+    // The job details usually carry the termination's date already
+    // (employeeTerminationRecord): one request less per leaver. The
+    // termination record itself is read only when they do not.
+    const json record = jobs->value("employeeTerminationRecord", json());
+    if (record.is_object() && record.value("date", json()).is_string()) {
+      const json& date = record["date"];
+      if (!is_calendar_date(date)) {
+        page.add_problem({jobs_source, std::nullopt, "employeeTerminationRecord.date", "/end_date",
+                          schema::describe(date), "a date YYYY-MM-DD"});
+        return false;
+      }
+      end_date = date;
+      return true;
+    }
     const std::string termination_path =
         employee_path + "/terminations/" + rest::url_encode(*termination_id);
     const std::string termination_source = system + " GET " + termination_path + " (" + who + ")";

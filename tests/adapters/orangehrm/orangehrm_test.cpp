@@ -292,7 +292,8 @@ TEST_F(OrangeHrmTest, CheckSaysWhenJobDetailsForStartDatesAreNotReadable) {
       << people.dump();
   // Without job details asked for, listing employees is all the people read needs.
   auto without = make({{"people", {{"page_size", 100}, {"job_details", false}}}});
-  EXPECT_TRUE(json::parse(without->call("check", "{}"))["capabilities"][0]["permitted"].get<bool>());
+  EXPECT_TRUE(
+      json::parse(without->call("check", "{}"))["capabilities"][0]["permitted"].get<bool>());
 }
 
 TEST_F(OrangeHrmTest, CursorOfAnotherAdapterIsRefused) {
@@ -397,7 +398,24 @@ TEST_F(OrangeHrmTest, StartAndEndDatesComeFromJobDetailsAndTerminations) {
   }
   EXPECT_GT(leavers, 0u) << "the demo has leavers";
   EXPECT_EQ(fake_.job_details_requests(), static_cast<int>(records.size())) << "one per person";
-  EXPECT_EQ(fake_.termination_requests(), static_cast<int>(leavers)) << "one per leaver";
+  EXPECT_EQ(fake_.termination_requests(), 0) << "the job details carry the termination date";
+}
+
+TEST_F(OrangeHrmTest, ATerminationDateTheJobDetailsLackIsReadFromTheTerminationRecord) {
+  int leaver = first_leaver(fake_);
+  ASSERT_GT(leaver, 0);
+  fake_.corrupt_job_details(leaver, "employeeTerminationRecord",
+                            {{"id", FakeOrangeHrm::termination_id_of(leaver)}, {"date", nullptr}});
+  auto adapter = make({{"people", {{"page_size", 400}, {"include_former", true}}}});
+  auto records = pull_all(*adapter, "people");
+  EXPECT_EQ(fake_.termination_requests(), 1) << "only for the one the job details lack";
+  bool found = false;
+  for (const auto& person : records) {
+    if (person["attributes"]["employee_id"] != fake_.data().people[leaver - 1].id) continue;
+    found = true;
+    EXPECT_EQ(person["end_date"], fake_.data().people[leaver - 1].termination_date);
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(OrangeHrmTest, PerEmployeeRequestsAreMadeOnlyForThePageBeingRead) {
@@ -491,6 +509,8 @@ TEST_F(OrangeHrmTest, TerminationWithoutADateIsAProblemNamingTheField) {
   int leaver = first_leaver(fake_);
   ASSERT_GT(leaver, 0);
   fake_.corrupt_termination(leaver, "date", nullptr);
+  fake_.corrupt_job_details(leaver, "employeeTerminationRecord",
+                            {{"id", FakeOrangeHrm::termination_id_of(leaver)}, {"date", nullptr}});
   auto adapter = make({{"people", {{"page_size", 100}, {"include_former", true}}}});
   json answer = first_page_with_a_problem(*adapter);
   ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
