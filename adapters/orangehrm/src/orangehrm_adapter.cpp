@@ -75,13 +75,7 @@ std::optional<std::string> as_id(const json& value) {
 // YYYY-MM-DD and a day that exists (2023-02-29 does not).
 bool is_calendar_date(const json& value) {
   if (!value.is_string()) return false;
-  const std::string& text = value.get_ref<const std::string&>();
-  if (!rest::is_date(text)) return false;
-  using namespace std::chrono;
-  year_month_day day{year{std::stoi(text.substr(0, 4))},
-                     month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
-                     std::chrono::day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
-  return day.ok();
+  return rest::is_date(value.get_ref<const std::string&>());
 }
 
 json text_or_null(const json& object, const char* key) {

@@ -42,9 +42,11 @@ bool is_date(const std::string& text) {
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
   }
-  int month = std::stoi(text.substr(5, 2));
-  int day = std::stoi(text.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  using namespace std::chrono;
+  year_month_day date{year{std::stoi(text.substr(0, 4))},
+                      month{static_cast<unsigned>(std::stoi(text.substr(5, 2)))},
+                      day{static_cast<unsigned>(std::stoi(text.substr(8, 2)))}};
+  return date.ok();  // a real calendar day: no 2014-02-30
 }
 
 std::string date_from_unix(long long seconds) {

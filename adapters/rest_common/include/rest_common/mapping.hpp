@@ -30,7 +30,7 @@ class LeaveTypeMap {
 
 std::string lower_trimmed(std::string text);
 
-// True when text is YYYY-MM-DD with a plausible month and day.
+// True when text is YYYY-MM-DD and a real calendar day (no 2014-02-30).
 bool is_date(const std::string& text);
 // Seconds since 1970 to YYYY-MM-DD (UTC).
 std::string date_from_unix(long long seconds);
