@@ -196,6 +196,46 @@ int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions, store::Ou
   return flagged;
 }
 
+// Group membership on the host (eg a Moodle group in a "mentor supervision"
+// course): "in" once for each member, "out" once when a member who was
+// announced leaves the programme (every mentor enrolment of theirs withdrawn).
+// The keys are stable, so a re-run enqueues nothing twice. Gap: a mentor who
+// leaves and later re-joins is not added again (the "in" key is spent).
+int publish_group_memberships(RunContext& c, store::Outbox& outbox, const Programme& programme,
+                              const std::vector<supervision::SupervisionGroup>& groups) {
+  std::map<std::string, bool> withdrawn;  // mentor -> every mentor enrolment withdrawn
+  for (const auto& e : c.store.enrolments(programme.id)) {
+    if (e.role != Role::mentor) continue;
+    bool gone = e.state == EnrolmentState::withdrawn;
+    auto [it, inserted] = withdrawn.emplace(e.person_id, gone);
+    if (!inserted) it->second = it->second && gone;
+  }
+  int enqueued = 0;
+  for (const auto& g : groups) {
+    const std::string group_key =
+        c.organisation + "/" + programme.id + "/" + std::to_string(g.number);
+    json group = {
+        {"key", "supervision/" + group_key},
+        {"name", programme.name + ": mentor supervision, group " + std::to_string(g.number)}};
+    for (const auto& m : g.members) {
+      const std::string base = "group/" + group_key + "/" + m.person_id;
+      auto it = withdrawn.find(m.person_id);
+      bool left = it != withdrawn.end() && it->second;
+      if (left && !outbox.contains(base + "/in")) continue;  // never announced: nothing to undo
+      std::string key = base + (left ? "/out" : "/in");
+      json payload = {{"programme_id", programme.id},
+                      {"group", group},
+                      {"person_id", m.person_id},
+                      {"member", !left}};
+      enqueued += outbox.enqueue(
+          key, "group_membership",
+          make_action(c, key, "group_membership", m.person_id, programme.id, payload).dump(),
+          c.now);
+    }
+  }
+  return enqueued;
+}
+
 json run_groups(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
                 const Programme& programme) {
   auto rules = supervision_rules(c, programme.id);
@@ -226,6 +266,7 @@ json run_groups(RunContext& c, store::SessionsStore& sessions, store::Outbox& ou
   for (const auto& [number, person] : placed) {
     sessions.add_supervision_member(group_ids.at(number), programme.id, person, firsts.at(person));
   }
+  int memberships = publish_group_memberships(c, outbox, programme, groups);
 
   std::set<std::string> everyone;
   for (const auto& g : groups) {
@@ -266,11 +307,8 @@ json run_groups(RunContext& c, store::SessionsStore& sessions, store::Outbox& ou
   json placed_json = json::array();
   for (const auto& [number, person] : placed)
     placed_json.push_back({{"group", number}, {"person_id", person}});
-  return {{"groups", groups.size()},
-          {"placed", placed_json},
-          {"sessions", sessions_total},
-          {"invites", invites},
-          {"missed_flags", flagged}};
+  return {{"groups", groups.size()}, {"placed", placed_json},   {"sessions", sessions_total},
+          {"invites", invites},      {"missed_flags", flagged}, {"group_memberships", memberships}};
 }
 
 // --- kick-off notes and the pairs' own sessions ---------------------------------------

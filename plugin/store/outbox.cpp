@@ -16,6 +16,12 @@ bool Outbox::enqueue(const std::string& idempotency_key, const std::string& type
   return insert.exec() == 1;
 }
 
+bool Outbox::contains(const std::string& idempotency_key) {
+  SQLite::Statement query(db_, "SELECT 1 FROM outbox WHERE idempotency_key = ?");
+  query.bind(1, idempotency_key);
+  return query.executeStep();
+}
+
 std::vector<OutboxEntry> Outbox::pending(int limit) {
   return pending_after(0, limit);
 }

@@ -300,6 +300,7 @@ std::vector<Writer> writers_of(const json& adapters) {
       {"enrol_in_course", {"enrol_in_course"}},
       {"create_calendar_event", {"calendar_event"}},
       {"create_task", {"task", "invite", "withdraw_invitation", "reminder", "notify"}},
+      {"manage_groups", {"group_membership"}},
   };
   std::vector<Writer> out;
   for (const auto& adapter : adapters) {
@@ -392,7 +393,7 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
     report.errors.push_back(
         {{"message", "no adapter of this organisation can carry out \"" + type +
                          "\" actions (declare write_actions, with " +
-                         "enrol_in_course, create_calendar_event or create_task); " +
+                         "enrol_in_course, create_calendar_event, create_task or manage_groups); " +
                          "they wait in the outbox"}});
   }
   report.pending = outbox.count_pending();

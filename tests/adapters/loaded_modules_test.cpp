@@ -164,6 +164,9 @@ TEST_F(LoadedModules, MoodleModuleChecksAndPullsCourseCompletions) {
   auto& fake = start<mentoring::fakes::FakeMoodle>(DEMO_DATA_DIR "/northwind", "moodle-token-1");
   auto library = ModuleLibrary::load(MOODLE_MODULE);
   EXPECT_EQ(library->name(), "moodle");
+  auto capabilities = library->capabilities();
+  EXPECT_NE(std::find(capabilities.begin(), capabilities.end(), "manage_groups"),
+            capabilities.end());
   host_.set_secret("MOODLE_TOKEN", "moodle-token-1");
   // One page of 25 users: Moodle needs a request per user and course, and the
   // whole organisation is the conformance suite's business.

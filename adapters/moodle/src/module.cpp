@@ -12,6 +12,7 @@ using MoodleModule =
 
 MENTORING_MODULE(
     MENTORING_KIND_ADAPTER, "moodle", "0.1.0",
-    "Moodle web services: course completions, manual enrolment, calendar events",
-    R"(["read_course_completions","write_actions","enrol_in_course","create_calendar_event"])",
+    "Moodle web services: course completions, manual enrolment, calendar events, supervision "
+    "groups",
+    R"(["read_course_completions","write_actions","enrol_in_course","create_calendar_event","manage_groups"])",
     MoodleModule)

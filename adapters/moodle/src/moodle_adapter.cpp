@@ -263,6 +263,135 @@ struct MoodleAdapter::State {
     return *id;
   }
 
+  // The group whose idnumber is our group key, or nullopt. The idnumber (not
+  // the name) is what a restart finds, so a group is never created twice.
+  std::optional<std::string> find_group(const std::string& course, const std::string& group_key,
+                                        const std::string& group_name) {
+    json groups =
+        ws("core_group_get_course_groups", {{"courseid", course}}, "groups of course " + course);
+    if (!groups.is_array()) {
+      throw RestError(Failure::bad_response, system + ": core_group_get_course_groups: found " +
+                                                 schema::describe(groups) +
+                                                 "; expected an array of groups");
+    }
+    for (const auto& g : groups) {
+      if (!g.is_object()) continue;
+      if (g.value("idnumber", json()) == group_key) {
+        if (auto id = as_text(g.value("id", json()))) return id;
+      }
+      if (g.value("name", json()) == group_name) {
+        throw RestError(Failure::bad_request,
+                        system + ": course " + course + " has a group named \"" + group_name +
+                            "\" with ID number " + schema::describe(g.value("idnumber", json())) +
+                            "; expected ID number \"" + group_key +
+                            "\" — set it on the group (Moodle refuses a second group of that "
+                            "name)");
+      }
+    }
+    return std::nullopt;
+  }
+
+  // group_membership: the person in (member: true) or out of (false) the
+  // group of the supervision course whose idnumber is payload.group.key.
+  json push_group_membership(
+      const json& action, const std::string& person,
+      const std::function<json(const std::string&, const std::string&)>& result) {
+    const std::string key = action["idempotency_key"];
+    if (!settings.contains("supervision_groups")) {
+      return result("not_handled", "not configured (no \"supervision_groups\" in settings)");
+    }
+    const json& payload = action["payload"];
+    // What was found at object[field], for a message.
+    auto found = [](const json& object, const char* field) {
+      return object.is_object() && object.contains(field) ? schema::describe(object[field])
+                                                          : std::string("(missing)");
+    };
+    // A non-empty string of at most `max` bytes, or nullopt.
+    auto text_at = [](const json& value, std::size_t max) -> std::optional<std::string> {
+      if (!value.is_string() || value.get<std::string>().empty() ||
+          value.get<std::string>().size() > max)
+        return std::nullopt;
+      return value.get<std::string>();
+    };
+    json group = payload.value("group", json());
+    auto group_key = text_at(group.is_object() ? group.value("key", json()) : json(), 100);
+    if (!group_key) {
+      return result("failed", "/payload/group/key: found " + found(group, "key") +
+                                  "; expected a group key of 1 to 100 characters (Moodle's "
+                                  "group ID number)");
+    }
+    auto group_name = text_at(group.is_object() ? group.value("name", json()) : json(), 254);
+    if (!group_name) {
+      return result("failed", "/payload/group/name: found " + found(group, "name") +
+                                  "; expected a group name of 1 to 254 characters");
+    }
+    if (!payload.value("member", json()).is_boolean()) {
+      return result("failed", "/payload/member: found " + found(payload, "member") +
+                                  "; expected true (add) or false (remove)");
+    }
+    std::string who = payload.value("person_id", json()).is_string()
+                          ? payload["person_id"].get<std::string>()
+                          : person;
+    if (who.empty()) {
+      return result("failed", "/payload/person_id: found " + found(payload, "person_id") +
+                                  "; expected the person id of the mentor");
+    }
+    bool member = payload["member"].get<bool>();
+    {
+      std::lock_guard lock(pushed_mutex);
+      if (pushed_keys.contains(key))
+        return result("duplicate", "group membership already carried out");
+    }
+    const json& sg = settings["supervision_groups"];
+    std::string course = std::to_string(sg["course"].get<long long>());
+    std::string user = moodle_user_id(who);
+    auto group_id = find_group(course, *group_key, *group_name);
+    std::string message;
+    if (member) {
+      std::string role = std::to_string(
+          sg.value("role_id", settings.value("enrolment", json::object()).value("role_id", 5)));
+      // Only enrolled users may be members of groups; enrolling twice changes nothing.
+      ws("enrol_manual_enrol_users",
+         {{"enrolments[0][roleid]", role},
+          {"enrolments[0][userid]", user},
+          {"enrolments[0][courseid]", course}},
+         "enrol " + who + " in supervision course " + course);
+      if (!group_id) {
+        json created = ws("core_group_create_groups",
+                          {{"groups[0][courseid]", course},
+                           {"groups[0][name]", *group_name},
+                           {"groups[0][description]",
+                            "Mentor supervision group (created by the mentoring plugin)."},
+                           {"groups[0][idnumber]", *group_key}},
+                          "create group " + *group_key);
+        group_id = created.is_array() && !created.empty() && created[0].is_object()
+                       ? as_text(created[0].value("id", json()))
+                       : std::nullopt;
+        if (!group_id) {
+          throw RestError(Failure::bad_response, system + ": core_group_create_groups: found " +
+                                                     schema::describe(created) +
+                                                     "; expected [{\"id\": ...}]");
+        }
+      }
+      ws("core_group_add_group_members",
+         {{"members[0][groupid]", *group_id}, {"members[0][userid]", user}},
+         "add " + who + " to group " + *group_key);
+      message = "added Moodle user " + user + " (" + who + ") to group " + *group_id + " (" +
+                *group_key + ")";
+    } else if (group_id) {
+      ws("core_group_delete_group_members",
+         {{"members[0][groupid]", *group_id}, {"members[0][userid]", user}},
+         "remove " + who + " from group " + *group_key);
+      message = "removed Moodle user " + user + " (" + who + ") from group " + *group_id + " (" +
+                *group_key + ")";
+    } else {
+      message = "no group " + *group_key + " in course " + course + ": nothing to remove";
+    }
+    std::lock_guard lock(pushed_mutex);
+    remember_pushed(key);
+    return result("done", message);
+  }
+
   json push_one(const json& action) {
     std::string key = action.value("idempotency_key", std::string());
     auto result = [&](const std::string& status, const std::string& message) {
@@ -280,6 +409,7 @@ struct MoodleAdapter::State {
     std::string person =
         action.value("person_id", json()).is_string() ? action["person_id"].get<std::string>() : "";
     try {
+      if (type == "group_membership") return push_group_membership(action, person, result);
       if (type == "enrol_in_course") {
         std::string course = payload.value("course_id", std::string());
         json courses =
@@ -336,7 +466,8 @@ struct MoodleAdapter::State {
       return result("failed", e.what());
     }
     return result("failed", "/type: found \"" + type +
-                                "\"; this adapter carries out enrol_in_course and calendar_event");
+                                "\"; this adapter carries out enrol_in_course, calendar_event and "
+                                "group_membership");
   }
 
   // -------------------------------------------------------------------- check
@@ -388,6 +519,10 @@ struct MoodleAdapter::State {
                {"core_enrol_get_enrolled_users", "core_completion_get_course_completion_status"});
     capability("enrol_in_course", completions, "course_completions",
                {"core_user_get_users_by_field", "enrol_manual_enrol_users"});
+    capability("manage_groups", settings.contains("supervision_groups"), "supervision_groups",
+               {"core_user_get_users_by_field", "enrol_manual_enrol_users",
+                "core_group_get_course_groups", "core_group_create_groups",
+                "core_group_add_group_members", "core_group_delete_group_members"});
     capability("create_calendar_event", true, "calendar",
                {"core_user_get_users_by_field", "core_calendar_create_calendar_events"});
     return rest::check_answer(checks);

@@ -27,11 +27,9 @@ long long unix_of_date(const std::string& ymd) {
 }  // namespace
 
 const std::map<std::string, long long>& FakeMoodle::course_ids() {
-  static const std::map<std::string, long long> ids = {{"MENTOR-101", 12},
-                                                       {"RTW-PAIR-01", 13},
-                                                       {"FIRE-SAFETY", 20},
-                                                       {"GDPR-2026", 21},
-                                                       {"MANUAL-HANDLING", 22}};
+  static const std::map<std::string, long long> ids = {
+      {"MENTOR-101", 12}, {"RTW-PAIR-01", 13},     {"FIRE-SAFETY", 20},
+      {"GDPR-2026", 21},  {"MANUAL-HANDLING", 22}, {"MENTOR-SUPERVISION", 30}};
   return ids;
 }
 
@@ -95,7 +93,11 @@ json FakeMoodle::call(const std::string& function, const httplib::Request& req) 
                                                      "core_completion_get_course_completion_status",
                                                      "core_user_get_users_by_field",
                                                      "enrol_manual_enrol_users",
-                                                     "core_calendar_create_calendar_events"};
+                                                     "core_calendar_create_calendar_events",
+                                                     "core_group_get_course_groups",
+                                                     "core_group_create_groups",
+                                                     "core_group_add_group_members",
+                                                     "core_group_delete_group_members"};
   {
     std::lock_guard lock(mutex_);
     if (disabled_.contains(function) ||
@@ -194,6 +196,7 @@ json FakeMoodle::call(const std::string& function, const httplib::Request& req) 
                            {"courseid", param("enrolments[0][courseid]")}});
     return nullptr;  // Moodle answers null on success
   }
+  if (function.rfind("core_group_", 0) == 0) return group_call(function, req);
   // core_calendar_create_calendar_events
   std::lock_guard lock(mutex_);
   json event = {{"id", 100 + events_.size()},
@@ -206,6 +209,117 @@ json FakeMoodle::call(const std::string& function, const httplib::Request& req) 
                                                 : param("events[0][timeduration]"))}};
   events_.push_back(event);
   return {{"events", json::array({event})}, {"warnings", json::array()}};
+}
+
+// Groups, as group/externallib.php answers: course and group looked up with
+// MUST_EXIST (dml_missing_record_exception "invalidrecord"), only enrolled
+// users may be members, a name or idnumber taken in the course is refused.
+json FakeMoodle::group_call(const std::string& function, const httplib::Request& req) {
+  auto param = [&](const std::string& name) { return req.get_param_value(name); };
+  auto number = [&](const std::string& name) {
+    std::string text = param(name);
+    return text.empty() ? 0LL : std::stoll(text);
+  };
+  auto missing = [](const std::string& table) {
+    return moodle_exception("dml_missing_record_exception", "invalidrecord",
+                            "Can't find data record in database table " + table + ".");
+  };
+  auto invalid = [](const std::string& why) {
+    return moodle_exception("invalid_parameter_exception", "invalidparameter",
+                            "Invalid parameter value detected (" + why + ")");
+  };
+  auto known_course = [](long long id) {
+    for (const auto& [code, course] : course_ids())
+      if (course == id) return true;
+    return false;
+  };
+  std::lock_guard lock(mutex_);
+  if (function == "core_group_get_course_groups") {
+    long long course = number("courseid");
+    if (!known_course(course)) return missing("course");
+    json out = json::array();
+    for (const auto& g : groups_) {
+      if (g.courseid != course) continue;
+      out.push_back({{"id", g.id},
+                     {"courseid", g.courseid},
+                     {"name", g.name},
+                     {"description", g.description},
+                     {"descriptionformat", 1},
+                     {"enrolmentkey", ""},
+                     {"idnumber", g.idnumber}});
+    }
+    return out;
+  }
+  if (function == "core_group_create_groups") {
+    Group g{static_cast<long long>(500 + groups_.size()),
+            number("groups[0][courseid]"),
+            param("groups[0][name]"),
+            param("groups[0][description]"),
+            param("groups[0][idnumber]"),
+            {}};
+    if (!known_course(g.courseid)) return missing("course");
+    if (g.name.empty()) return invalid("Invalid group name");
+    for (const auto& other : groups_) {
+      if (other.courseid != g.courseid) continue;
+      if (other.name == g.name)
+        return invalid("Group with the same name already exists in the course");
+      if (!g.idnumber.empty() && other.idnumber == g.idnumber)
+        return moodle_exception("moodle_exception", "idnumbertaken", "ID number is already used");
+    }
+    groups_.push_back(g);
+    ++groups_created_;
+    return json::array({{{"id", g.id},
+                         {"courseid", g.courseid},
+                         {"name", g.name},
+                         {"description", g.description},
+                         {"descriptionformat", 1},
+                         {"enrolmentkey", ""},
+                         {"idnumber", g.idnumber}}});
+  }
+  // core_group_add_group_members / core_group_delete_group_members
+  long long group_id = number("members[0][groupid]"), user_id = number("members[0][userid]");
+  Group* group = nullptr;
+  for (auto& g : groups_)
+    if (g.id == group_id) group = &g;
+  if (!group) return missing("groups");
+  if (user_id < 2 || user_id - 2 >= static_cast<long long>(users_.size())) return missing("user");
+  if (function == "core_group_add_group_members") {
+    bool enrolled = false;
+    for (const auto& e : enrolments_) {
+      enrolled |= e["userid"] == std::to_string(user_id) &&
+                  e["courseid"] == std::to_string(group->courseid);
+    }
+    if (!enrolled) return invalid("Only enrolled users may be members of groups");
+    group->members.insert(user_id);
+  } else {
+    group->members.erase(user_id);  // removing a non-member is not an error
+  }
+  return nullptr;  // both answer null
+}
+
+std::vector<json> FakeMoodle::groups() const {
+  std::lock_guard lock(mutex_);
+  std::vector<json> out;
+  for (const auto& g : groups_) {
+    out.push_back({{"id", g.id},
+                   {"courseid", g.courseid},
+                   {"name", g.name},
+                   {"description", g.description},
+                   {"idnumber", g.idnumber},
+                   {"members", g.members}});
+  }
+  return out;
+}
+
+std::size_t FakeMoodle::groups_created() const {
+  std::lock_guard lock(mutex_);
+  return groups_created_;
+}
+
+long long FakeMoodle::user_id_of(const std::string& idnumber) const {
+  for (const auto& u : users_)
+    if (u.idnumber == idnumber) return u.id;
+  return 0;
 }
 
 std::size_t FakeMoodle::completions_of(const std::string& course_code) const {

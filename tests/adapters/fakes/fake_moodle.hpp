@@ -3,7 +3,9 @@
 // Functions: core_webservice_get_site_info, core_enrol_get_enrolled_users
 // (options limitfrom/limitnumber), core_completion_get_course_completion_status,
 // core_user_get_users_by_field, enrol_manual_enrol_users,
-// core_calendar_create_calendar_events. Errors as Moodle gives them: HTTP 200
+// core_calendar_create_calendar_events, core_group_get_course_groups,
+// core_group_create_groups, core_group_add_group_members,
+// core_group_delete_group_members. Errors as Moodle gives them: HTTP 200
 // with {"exception","errorcode","message"}. Every demo person is a user
 // (idnumber = person id) enrolled in every course; training.csv says who completed.
 #pragma once
@@ -30,7 +32,8 @@ class FakeMoodle {
   int port() const { return server_.port(); }
   FaultPlan& faults() { return faults_; }
 
-  // Moodle course ids of the demo's course codes, eg MENTOR-101 -> 12.
+  // Moodle course ids of the demo's course codes, eg MENTOR-101 -> 12;
+  // MENTOR-SUPERVISION (30) is the mentor supervision course, for groups.
   static const std::map<std::string, long long>& course_ids();
   std::size_t users() const { return users_.size(); }
   // Completions (latest per person and course) the fake reports for a course code.
@@ -43,9 +46,16 @@ class FakeMoodle {
   // Enrolments and events received, for assertions.
   std::vector<nlohmann::json> enrolments() const;
   std::vector<nlohmann::json> events() const;
+  // Groups as Moodle holds them: {id, courseid, name, description, idnumber,
+  // members: [user ids]}; and how many core_group_create_groups calls created one.
+  std::vector<nlohmann::json> groups() const;
+  std::size_t groups_created() const;
+  // A user's Moodle id by idnumber (the demo's person id); 0 when unknown.
+  long long user_id_of(const std::string& idnumber) const;
 
  private:
   nlohmann::json call(const std::string& function, const httplib::Request& request);
+  nlohmann::json group_call(const std::string& function, const httplib::Request& request);
 
   struct User {
     long long id;
@@ -59,6 +69,13 @@ class FakeMoodle {
   std::set<std::string> disabled_;
   std::set<long long> corrupt_;
   std::vector<nlohmann::json> enrolments_, events_;
+  struct Group {
+    long long id, courseid;
+    std::string name, description, idnumber;
+    std::set<long long> members;
+  };
+  std::vector<Group> groups_;
+  std::size_t groups_created_ = 0;
   FaultPlan faults_;
   LoopbackServer server_;
 };

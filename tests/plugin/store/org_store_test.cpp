@@ -134,4 +134,6 @@ TEST(Outbox, TheSameIdempotencyKeyIsEnqueuedOnce) {
   EXPECT_EQ(outbox.pending().at(0).attempts, 1);
   outbox.mark_delivered("invite/acme/rtw/P1/L1", "t2");
   EXPECT_EQ(outbox.count_pending(), 0);
+  EXPECT_TRUE(outbox.contains("invite/acme/rtw/P1/L1")) << "delivered still counts";
+  EXPECT_FALSE(outbox.contains("invite/acme/rtw/P1/L2"));
 }

@@ -231,3 +231,72 @@ TEST_F(SessionsPlugin, KickoffRescheduleAndCancelKeepTheUidAndTheMentorsNoteReac
   EXPECT_EQ(notes[0]["person_id"], "MENTEE1");
   EXPECT_EQ(notes[0]["payload"]["text"], "Sorry to miss it - write to me any time.");
 }
+
+namespace {
+
+std::vector<std::string> keys_of(const std::vector<json>& actions) {
+  std::vector<std::string> out;
+  for (const auto& a : actions) out.push_back(a["idempotency_key"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_F(SessionsPlugin, MentorsJoinTheirSupervisionGroupOnceAndLeaveItWhenWithdrawn) {
+  using mentoring::domain::EnrolmentState;
+  using mentoring::domain::Role;
+  seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
+  seed_pair("MENTEE2", "MENTOR2", "2027-01-05T09:00:00Z");
+  // Withdrawn before any run: grouped (the pair was accepted) but never announced.
+  seed_pair("MENTEE3", "MENTOR3", "2027-01-05T09:00:00Z", EnrolmentState::withdrawn);
+  json first = run();
+  EXPECT_EQ(first["modules"]["supervision"]["programmes"]["rtw"]["group_memberships"], 2)
+      << first.dump();
+  auto joined = pushed("group_membership");
+  ASSERT_EQ(keys_of(joined), (std::vector<std::string>{"group/acme/rtw/1/MENTOR1/in",
+                                                       "group/acme/rtw/1/MENTOR2/in"}));
+  for (const auto& action : joined) {
+    EXPECT_TRUE(mentoring::schema::validate("action", action, "action").empty()) << action.dump();
+    EXPECT_EQ(action["payload"]["member"], true);
+    EXPECT_EQ(action["payload"]["programme_id"], "rtw");
+    EXPECT_EQ(action["payload"]["person_id"], action["person_id"]);
+    EXPECT_EQ(action["payload"]["group"],
+              json({{"key", "supervision/acme/rtw/1"},
+                    {"name", "Return to work: mentor supervision, group 1"}}));
+  }
+  // A re-run announces nobody twice.
+  lms.version = 2;
+  run();
+  EXPECT_EQ(pushed("group_membership").size(), 2u);
+
+  // MENTOR2 withdraws: one "out", once.
+  seed([&](mentoring::store::OrgStore& s) {
+    for (const auto& e : s.enrolments("rtw")) {
+      if (e.person_id == "MENTOR2" && e.role == Role::mentor)
+        s.transition(e.id, EnrolmentState::withdrawn, "2027-01-06T09:00:00Z", "test");
+    }
+  });
+  at("2027-01-06");
+  lms.version = 3;
+  run();
+  auto all = pushed("group_membership");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2]["idempotency_key"], "group/acme/rtw/1/MENTOR2/out");
+  EXPECT_EQ(all[2]["payload"]["member"], false);
+  EXPECT_EQ(all[2]["payload"]["group"]["key"], "supervision/acme/rtw/1");
+  lms.version = 4;
+  run();
+  EXPECT_EQ(pushed("group_membership").size(), 3u);
+}
+
+TEST_F(SessionsPlugin, GroupMembershipGoesToAnAdapterThatManagesGroupsAndOnlyThat) {
+  ScriptedLms groups;
+  lms.push_not_handled = true;  // the LMS adapter here is not set up to write anything
+  host.add_adapter("groups", {"write_actions", "manage_groups"},
+                   [&](const std::string& c, const std::string& i) { return groups.handle(c, i); });
+  seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
+  run();
+  ASSERT_EQ(groups.pushed.size(), 1u);
+  EXPECT_EQ(groups.pushed[0]["type"], "group_membership");
+  EXPECT_EQ(groups.pushed[0]["idempotency_key"], "group/acme/rtw/1/MENTOR1/in");
+}

@@ -4,6 +4,9 @@
 //                       limitnumber) + core_completion_get_course_completion_status
 //   enrol_in_course     core_user_get_users_by_field + enrol_manual_enrol_users
 //   calendar_event      core_calendar_create_calendar_events
+//   group_membership    core_user_get_users_by_field + enrol_manual_enrol_users +
+//                       core_group_get_course_groups / core_group_create_groups +
+//                       core_group_add_group_members / core_group_delete_group_members
 // Moodle answers errors as HTTP 200 with {"exception","errorcode","message"};
 // they become named adapter errors (invalid token, missing capability,
 // function not enabled for the service).

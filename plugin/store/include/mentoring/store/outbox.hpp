@@ -29,6 +29,8 @@ class Outbox {
   // False when an action with this key was already enqueued.
   bool enqueue(const std::string& idempotency_key, const std::string& type,
                const std::string& payload, const std::string& created_at);
+  // Whether an action with this key was ever enqueued (delivered or not).
+  bool contains(const std::string& idempotency_key);
   std::vector<OutboxEntry> pending(int limit = 1000);
   // Pending entries with an id above after_id, oldest first.
   std::vector<OutboxEntry> pending_after(std::int64_t after_id, int limit);
