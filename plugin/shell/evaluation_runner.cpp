@@ -93,6 +93,7 @@ std::vector<ev::Survey> surveys_of(const json& definition) {
       question.options = q.value("options", std::vector<std::string>{});
       question.measures_weeks_to_full_productivity =
           q.value("measures", "") == "weeks_to_full_productivity";
+      question.optional = q.value("optional", false);
       survey.questions.push_back(std::move(question));
     }
     out.push_back(std::move(survey));
@@ -172,6 +173,7 @@ json invitation_payload(const Person& person, const Programme& programme, const 
   for (const auto& q : s.questions) {
     json entry = {{"id", q.id}, {"text", q.text}, {"kind", std::string(ev::to_string(q.kind))}};
     if (!q.options.empty()) entry["options"] = q.options;
+    if (q.optional) entry["optional"] = true;
     questions.push_back(std::move(entry));
   }
   return {{"to",
@@ -272,6 +274,7 @@ json answer(RunContext& c, const json& in) {
   for (const auto& q : survey->questions) {
     const std::string pointer = "/answers/" + pointer_token(q.id);
     if (!answers.contains(q.id)) {
+      if (q.optional) continue;  // left out, as the programme allows
       problems.push_back(std::string(cmd) + ": " + pointer + ": found (missing); expected " +
                          ev::answer_problem(q, {}));
       continue;

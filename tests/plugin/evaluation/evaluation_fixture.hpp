@@ -64,6 +64,7 @@ inline json test_programme() {
 
 class EvaluationPlugin : public ::testing::Test {
  protected:
+  json programme = test_programme();  // a test may change it before its first run
   void SetUp() override {
     host.set_today("2027-01-04");
     host.set_organisation("acme");
@@ -79,7 +80,7 @@ class EvaluationPlugin : public ::testing::Test {
             {"name", "Acme"},
             {"modules", {{"enrolment", false}, {"evaluation", true}}},
             {"policy", policy},
-            {"programmes", json::array({test_programme()})},
+            {"programmes", json::array({programme})},
             {"adapters", json::array()}};
   }
 

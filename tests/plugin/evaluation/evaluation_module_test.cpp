@@ -141,6 +141,22 @@ TEST_F(EvaluationPlugin, InvalidAnswersNameTheirPointerAndLeaveTheTokenUnused) {
   EXPECT_EQ(ok["recorded"], true);
 }
 
+TEST_F(EvaluationPlugin, AnOptionalQuestionMayBeLeftOutAndTheOthersMayNot) {
+  programme["evaluation"]["surveys"][0]["questions"][2]["optional"] = true;  // "improve"
+  seed_pair("MENTEE1", "MENTOR1", "2027-01-04");
+  at("2027-04-04");
+  run();
+  const std::string token = token_of("MENTEE1", "mid");
+  std::string error =
+      error_of("evaluation_answer", {{"token", token}, {"answers", {{"useful", 4}}}});
+  EXPECT_NE(error.find("/answers/enough: found (missing)"), std::string::npos) << error;
+  EXPECT_EQ(error.find("/answers/improve"), std::string::npos) << error;
+  json out =
+      call("evaluation_answer", {{"token", token}, {"answers", {{"useful", 4}, {"enough", true}}}});
+  EXPECT_EQ(out["recorded"], true);
+  EXPECT_EQ(out["questions"], 2);
+}
+
 TEST_F(EvaluationPlugin, AnswersCannotBeJoinedBackToAPerson) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04");
   at("2027-04-04");

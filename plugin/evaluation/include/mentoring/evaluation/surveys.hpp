@@ -34,6 +34,7 @@ struct Question {
   QuestionKind kind = QuestionKind::text;
   std::vector<std::string> options;  // choice only
   bool measures_weeks_to_full_productivity = false;
+  bool optional = false;  // the participant may leave it out
 };
 
 struct Survey {
