@@ -324,7 +324,7 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
   // In batches, oldest first; a batch that delivers nothing ends the run (the
   // rest waits for the next run rather than being retried in a loop).
   std::set<std::string> no_writer_for;
-  std::set<std::string> unhandled_types;  // every writer answered not_handled
+  std::set<std::string> unhandled_types;  // every writer that answered said not_handled
   std::int64_t last_id = 0;
   while (true) {
     auto pending = outbox.pending_after(last_id, kDeliveryBatch);
@@ -333,6 +333,8 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
     int delivered_before = report.delivered + report.duplicates;
     std::set<std::string> done;      // delivered by some writer: marked once
     std::set<std::string> answered;  // done, duplicate or failed: not just "not_handled"
+    std::set<std::string> not_handled;
+    std::set<std::string> unreached;  // in the batch of a writer whose push failed as a whole
     for (const auto& writer : writers) {
       json batch = json::array();
       for (const auto& entry : pending) {
@@ -348,6 +350,8 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
                           writer.name + " push");
       } catch (const std::exception& e) {
         report.errors.push_back({{"message", writer.name + ": " + e.what()}});
+        for (const auto& action : batch)
+          unreached.insert(action["idempotency_key"].get<std::string>());
         continue;
       }
       SQLite::Transaction txn(store.database());
@@ -356,7 +360,10 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
         std::string status = result.value("status", "");
         // not_handled: this instance is not set up for that kind of action (eg
         // BambooHR without a write-back table); another writer may be. Not a failure.
-        if (status == "not_handled") continue;
+        if (status == "not_handled") {
+          not_handled.insert(key);
+          continue;
+        }
         answered.insert(key);
         if (status == "done" || status == "duplicate") {
           outbox.mark_delivered(key, now_iso);
@@ -377,7 +384,10 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
       if (!someone) no_writer_for.insert(entry.type);
     }
     for (const auto& entry : pending) {
-      if (!answered.count(entry.idempotency_key) && !no_writer_for.count(entry.type))
+      // Only what every writer taking it declined: one that could not be
+      // reached has its own error, and may well be set up for the action.
+      const std::string& key = entry.idempotency_key;
+      if (not_handled.count(key) && !answered.count(key) && !unreached.count(key))
         unhandled_types.insert(entry.type);
     }
     if (report.delivered + report.duplicates == delivered_before) break;

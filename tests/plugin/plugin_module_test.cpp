@@ -355,3 +355,21 @@ TEST_F(PluginModule, AnAnswerWithoutRecordsIsTheAdaptersFailureNotAnEmptyOrganis
       << (*hr2)["error"];
   EXPECT_EQ(summary["totals"]["people"], 3);
 }
+
+TEST_F(PluginModule, AWriterThatFailsIsNotReportedAsNotSetUp) {
+  mentoring::testing::ScriptedHostSystem reader;  // people and leave only; writes nothing
+  reader.people = hr.people;
+  reader.leave = hr.leave;
+  host.add_adapter("broken", {"write_actions", "create_task"},
+                   [](const std::string& command, const std::string&) -> std::string {
+                     throw std::runtime_error(command + ": connection refused");
+                   });
+  hr.push_not_handled = true;
+  json summary = run();
+  EXPECT_EQ(summary["actions"]["pending"], 1);
+  std::string errors = summary["actions"]["errors"].dump();
+  EXPECT_NE(errors.find("connection refused"), std::string::npos) << errors;
+  // hr declined, broken failed: the invitation waits, and nobody claims that
+  // "every adapter taking it is not set up" — one of them may be, once it is up.
+  EXPECT_EQ(errors.find("not set up"), std::string::npos) << errors;
+}
