@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libsqlitecpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libical-dev
-  libssl-dev tzdata sqlite3 ca-certificates
+  libssl-dev tzdata sqlite3 ca-certificates ccache
 )
 
 missing=()
