@@ -36,7 +36,7 @@ struct Field {
   bool required;
 };
 
-constexpr std::array<Field, 10> kPerson{{
+constexpr std::array<Field, 12> kPerson{{
     {"id", Kind::nonempty_text, true},
     {"name", Kind::nonempty_text, true},
     {"email", Kind::text_or_null, false},
@@ -45,6 +45,8 @@ constexpr std::array<Field, 10> kPerson{{
     {"location", Kind::text_or_null, false},
     {"start_date", Kind::date_or_null, false},
     {"end_date", Kind::date_or_null, false},
+    {"employee_number", Kind::text_or_null, false},
+    {"indirect_manager_ids", Kind::text_list, false},
     {"languages", Kind::text_list, false},
     {"attributes", Kind::object, false},
 }};
@@ -292,13 +294,18 @@ std::vector<Problem> check(const PersonRecord& r, const std::string& source) {
   check_text_fields(
       kPerson,
       {&r.id, &r.name, or_null(r.email), or_null(r.manager_id), or_null(r.department),
-       or_null(r.location), or_null(r.start_date), or_null(r.end_date), nullptr, nullptr},
-      8, source, problems);
-  for (std::size_t k = 0; k < r.languages.size(); ++k) {
-    if (!is_valid_utf8(r.languages[k]))
-      problems.push_back(
-          {source, "/languages/" + std::to_string(k), "text that is not UTF-8", "UTF-8 text"});
-  }
+       or_null(r.location), or_null(r.start_date), or_null(r.end_date), or_null(r.employee_number),
+       nullptr, nullptr, nullptr},
+      9, source, problems);
+  auto check_list = [&](std::string_view name, const std::vector<std::string>& items) {
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      if (!is_valid_utf8(items[k]))
+        problems.push_back({source, "/" + std::string(name) + "/" + std::to_string(k),
+                            "text that is not UTF-8", "UTF-8 text"});
+    }
+  };
+  check_list("indirect_manager_ids", r.indirect_manager_ids);
+  check_list("languages", r.languages);
   if (!r.attributes.is_null() && !r.attributes.is_object())
     problems.push_back({source, "/attributes", schema::describe(r.attributes), "object"});
   return problems;
@@ -323,6 +330,8 @@ json to_json(const PersonRecord& r) {
               {"location", text(r.location)},
               {"start_date", text(r.start_date)},
               {"end_date", text(r.end_date)}};
+  if (r.employee_number) out["employee_number"] = *r.employee_number;
+  if (!r.indirect_manager_ids.empty()) out["indirect_manager_ids"] = r.indirect_manager_ids;
   if (!r.languages.empty()) out["languages"] = r.languages;
   if (!r.attributes.is_null()) out["attributes"] = r.attributes;
   return out;
@@ -417,14 +426,23 @@ void append_json(std::string& out, const PersonRecord& r) {
   append_member(out, "start_date", r.start_date);
   out.push_back(',');
   append_member(out, "end_date", r.end_date);
-  if (!r.languages.empty()) {
-    out += ",\"languages\":[";
-    for (std::size_t k = 0; k < r.languages.size(); ++k) {
+  if (r.employee_number) {
+    out.push_back(',');
+    append_member(out, "employee_number", r.employee_number);
+  }
+  auto append_list = [&](std::string_view name, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    out += ",\"";
+    out.append(name);
+    out += "\":[";
+    for (std::size_t k = 0; k < items.size(); ++k) {
       if (k) out.push_back(',');
-      append_json_string(out, r.languages[k]);
+      append_json_string(out, items[k]);
     }
     out.push_back(']');
-  }
+  };
+  append_list("indirect_manager_ids", r.indirect_manager_ids);
+  append_list("languages", r.languages);
   if (!r.attributes.is_null()) {
     out += ",\"attributes\":";
     out += r.attributes.dump();

@@ -45,8 +45,11 @@ TEST(RecordWriter, PersonRecordsAgreeWithValidateRecord) {
                                 pick_or_null(random),
                                 pick_or_null(random),
                                 pick_or_null(random),
+                                pick_or_null(random),
+                                {},
                                 {},
                                 nullptr};
+    if (random() % 3 == 0) person.indirect_manager_ids = {pick(random)};
     if (random() % 3 == 0) person.languages = {pick(random), pick(random)};
     if (random() % 3 == 0) person.attributes = {{"grade", pick(random)}};
     if (random() % 10 == 0) person.attributes = json::array();  // not an object
@@ -94,10 +97,15 @@ TEST(RecordWriter, LeaveRecordsAgreeWithValidateRecord) {
 }
 
 TEST(RecordWriter, TextThatIsNotUtf8IsAProblemNotBrokenJson) {
-  schema::PersonRecord person{"E1",         "Ann \xC3",   std::nullopt, std::nullopt, std::nullopt,
-                              std::nullopt, std::nullopt, std::nullopt, {"\xFF"},     nullptr};
+  schema::PersonRecord person;
+  person.id = "E1";
+  person.name = "Ann \xC3";
+  person.employee_number = "E\xFE";
+  person.indirect_manager_ids = {"M1", "M\xC3"};
+  person.languages = {"\xFF"};
   auto problems = schema::check(person, "people.csv row 3");
-  EXPECT_EQ(pointers(problems), (std::set<std::string>{"/name", "/languages/0"}));
+  EXPECT_EQ(pointers(problems), (std::set<std::string>{"/name", "/employee_number",
+                                                       "/indirect_manager_ids/1", "/languages/0"}));
   EXPECT_EQ(problems[0].source, "people.csv row 3");
 }
 

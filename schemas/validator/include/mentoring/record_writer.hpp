@@ -23,7 +23,9 @@ namespace mentoring::schema {
 struct PersonRecord {
   std::string id, name;
   std::optional<std::string> email, manager_id, department, location, start_date, end_date;
-  std::vector<std::string> languages;  // written only when not empty
+  std::optional<std::string> employee_number;  // written only when set
+  std::vector<std::string> indirect_manager_ids;  // written only when not empty
+  std::vector<std::string> languages;             // written only when not empty
   nlohmann::json attributes;           // written only when not null
 };
 
