@@ -146,8 +146,7 @@ UpsertOutcome OrgStore::upsert(const Leave& l) {
                         (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
                         std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
                         "|" + l.person_id;
-  SQLite::Statement& stored =
-      prepared("SELECT last_changed, content_key FROM leave WHERE id = ?");
+  SQLite::Statement& stored = prepared("SELECT last_changed, content_key FROM leave WHERE id = ?");
   stored.bindNoCopy(1, l.id);
   if (!stored.executeStep()) {
     SQLite::Statement& s = prepared(

@@ -49,8 +49,7 @@ void QuarantineStore::hold(const QuarantinedRecord& r, std::string_view full_tex
   s.bind(1, r.adapter);
   s.bind(2, r.stream);
   s.bind(3, key);
-  bind_optional(s, 4,
-                r.record_id ? std::optional(capped(*r.record_id, kMaxField)) : std::nullopt);
+  bind_optional(s, 4, r.record_id ? std::optional(capped(*r.record_id, kMaxField)) : std::nullopt);
   s.bind(5, capped(r.reason, kMaxField));
   s.bind(6, capped(r.pointer, kMaxField));
   s.bind(7, capped(r.found, kMaxField));

@@ -56,12 +56,13 @@ using schema::JsonValue;
 // by `check` and the quarantine command).
 constexpr std::size_t kMaxProblemsListed = 100;
 
-// The record's identity as the host sent it: its id (a number's text when the
-// host sent one where a string belongs), or a completion's person/course.
+// The record's identity as the host sent it: its id, or a completion's
+// person/course. An id that is not a non-empty string identifies nobody (a 7
+// where "P7" belongs could be anyone): such a record is quarantined by its text,
+// and a full read it belongs to marks nobody absent.
 std::optional<std::string> record_id_of(const StreamKind& kind, const JsonValue& record) {
   const JsonValue id = record["id"];
   if (id.is_string() && !id.string().empty()) return std::string(id.string());
-  if (id.is_number()) return std::string(id.number_text());
   if (std::string_view(kind.stream) == "course_completions" && record["person_id"].is_string() &&
       record["course_id"].is_string()) {
     return std::string(record["person_id"].string()) + "/" +
@@ -91,10 +92,14 @@ Ingested refused(QuarantineReason reason, std::string source, std::string pointe
 QuarantineReason reason_of(training::CompletionProblem::Kind kind) {
   using Kind = training::CompletionProblem::Kind;
   switch (kind) {
-    case Kind::unknown_person: return QuarantineReason::unknown_person;
-    case Kind::unknown_course: return QuarantineReason::unknown_course;
-    case Kind::completed_in_future: return QuarantineReason::completed_in_future;
-    case Kind::expires_before_completion: return QuarantineReason::expires_before_completion;
+    case Kind::unknown_person:
+      return QuarantineReason::unknown_person;
+    case Kind::unknown_course:
+      return QuarantineReason::unknown_course;
+    case Kind::completed_in_future:
+      return QuarantineReason::completed_in_future;
+    case Kind::expires_before_completion:
+      return QuarantineReason::expires_before_completion;
   }
   return QuarantineReason::unreadable;
 }
@@ -144,10 +149,10 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
                        "\"" + leave.person_id + "\"", "the id of a known person");
       }
       if (auto other = store.overlapping_leave(leave)) {
-        return refused(QuarantineReason::overlapping_leave, source_of(), "/start",
-                       domain::format_date(leave.start) + " to " +
-                           domain::format_date(leave.expected_end),
-                       "no overlap with the same person's leave " + *other);
+        return refused(
+            QuarantineReason::overlapping_leave, source_of(), "/start",
+            domain::format_date(leave.start) + " to " + domain::format_date(leave.expected_end),
+            "no overlap with the same person's leave " + *other);
       }
       Ingested out;
       out.outcome = store.upsert(leave);
@@ -327,9 +332,15 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       Ingested in = ingest(store, kind, record, adapter, today, full_read);
       if (!in.reason) {
         switch (in.outcome) {
-          case store::UpsertOutcome::stored: ++r.stored; break;
-          case store::UpsertOutcome::unchanged: ++r.unchanged; break;
-          case store::UpsertOutcome::older: ++r.older; break;
+          case store::UpsertOutcome::stored:
+            ++r.stored;
+            break;
+          case store::UpsertOutcome::unchanged:
+            ++r.unchanged;
+            break;
+          case store::UpsertOutcome::older:
+            ++r.older;
+            break;
         }
         if (!held.empty()) {
           auto id = record_id_of(kind, record);
@@ -540,56 +551,63 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
 
 const char* to_string(QuarantineReason reason) {
   switch (reason) {
-    case QuarantineReason::not_valid: return "not_valid";
-    case QuarantineReason::ends_before_start: return "ends_before_start";
-    case QuarantineReason::unknown_person: return "unknown_person";
-    case QuarantineReason::overlapping_leave: return "overlapping_leave";
-    case QuarantineReason::unknown_course: return "unknown_course";
-    case QuarantineReason::completed_in_future: return "completed_in_future";
-    case QuarantineReason::expires_before_completion: return "expires_before_completion";
-    case QuarantineReason::unreadable: return "unreadable";
+    case QuarantineReason::not_valid:
+      return "not_valid";
+    case QuarantineReason::ends_before_start:
+      return "ends_before_start";
+    case QuarantineReason::unknown_person:
+      return "unknown_person";
+    case QuarantineReason::overlapping_leave:
+      return "overlapping_leave";
+    case QuarantineReason::unknown_course:
+      return "unknown_course";
+    case QuarantineReason::completed_in_future:
+      return "completed_in_future";
+    case QuarantineReason::expires_before_completion:
+      return "expires_before_completion";
+    case QuarantineReason::unreadable:
+      return "unreadable";
   }
   return "unreadable";
 }
 
 const char* describe(QuarantineReason reason) {
   switch (reason) {
-    case QuarantineReason::not_valid: return "does not match its schema";
-    case QuarantineReason::ends_before_start: return "leave ends before it starts";
-    case QuarantineReason::unknown_person: return "refers to a person the HR system has not sent";
+    case QuarantineReason::not_valid:
+      return "does not match its schema";
+    case QuarantineReason::ends_before_start:
+      return "leave ends before it starts";
+    case QuarantineReason::unknown_person:
+      return "refers to a person the HR system has not sent";
     case QuarantineReason::overlapping_leave:
       return "overlaps another approved or requested leave of the same person";
-    case QuarantineReason::unknown_course: return "a course no programme requires";
-    case QuarantineReason::completed_in_future: return "completed after today";
-    case QuarantineReason::expires_before_completion: return "expires before it was completed";
-    case QuarantineReason::unreadable: return "could not be converted";
+    case QuarantineReason::unknown_course:
+      return "a course no programme requires";
+    case QuarantineReason::completed_in_future:
+      return "completed after today";
+    case QuarantineReason::expires_before_completion:
+      return "expires before it was completed";
+    case QuarantineReason::unreadable:
+      return "could not be converted";
   }
   return "could not be converted";
 }
 
 std::string describe_reason(std::string_view value) {
-  for (auto reason :
-       {QuarantineReason::not_valid, QuarantineReason::ends_before_start,
-        QuarantineReason::unknown_person, QuarantineReason::overlapping_leave,
-        QuarantineReason::unknown_course, QuarantineReason::completed_in_future,
-        QuarantineReason::expires_before_completion, QuarantineReason::unreadable}) {
+  for (auto reason : {QuarantineReason::not_valid, QuarantineReason::ends_before_start,
+                      QuarantineReason::unknown_person, QuarantineReason::overlapping_leave,
+                      QuarantineReason::unknown_course, QuarantineReason::completed_in_future,
+                      QuarantineReason::expires_before_completion, QuarantineReason::unreadable}) {
     if (value == to_string(reason)) return describe(reason);
   }
   return std::string(value);
 }
 
 json to_json(const StreamReport& r) {
-  json out = {{"adapter", r.adapter},
-              {"stream", r.stream},
-              {"status", r.status},
-              {"read", r.read},
-              {"stored", r.stored},
-              {"unchanged", r.unchanged},
-              {"older", r.older},
-              {"quarantined", r.quarantined},
-              {"released", r.released},
-              {"skipped", r.skipped},
-              {"problems", r.problems}};
+  json out = {{"adapter", r.adapter}, {"stream", r.stream},           {"status", r.status},
+              {"read", r.read},       {"stored", r.stored},           {"unchanged", r.unchanged},
+              {"older", r.older},     {"quarantined", r.quarantined}, {"released", r.released},
+              {"skipped", r.skipped}, {"problems", r.problems}};
   if (!r.error.empty()) out["error"] = r.error;
   if (!r.absent.empty()) out["absent"] = r.absent;
   return out;

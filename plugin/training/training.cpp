@@ -93,13 +93,11 @@ std::optional<CompletionProblem> completion_problem(const CourseCompletion& comp
                                                     Date today) {
   using Kind = CompletionProblem::Kind;
   if (!person_known) {
-    return CompletionProblem{Kind::unknown_person, "/person_id",
-                             "\"" + completion.person_id + "\"",
+    return CompletionProblem{Kind::unknown_person, "/person_id", "\"" + completion.person_id + "\"",
                              "the id of a person the HR system sent"};
   }
   if (!known_courses.empty() && !known_courses.count(completion.course_id)) {
-    return CompletionProblem{Kind::unknown_course, "/course_id",
-                             "\"" + completion.course_id + "\"",
+    return CompletionProblem{Kind::unknown_course, "/course_id", "\"" + completion.course_id + "\"",
                              "a course some programme requires"};
   }
   if (completion.completed_at > today) {
@@ -108,10 +106,9 @@ std::optional<CompletionProblem> completion_problem(const CourseCompletion& comp
                              "a date on or before today (" + format_date(today) + ")"};
   }
   if (completion.expires_at && *completion.expires_at < completion.completed_at) {
-    return CompletionProblem{Kind::expires_before_completion, "/expires_at",
-                             format_date(*completion.expires_at),
-                             "a date on or after completed_at (" +
-                                 format_date(completion.completed_at) + ")"};
+    return CompletionProblem{
+        Kind::expires_before_completion, "/expires_at", format_date(*completion.expires_at),
+        "a date on or after completed_at (" + format_date(completion.completed_at) + ")"};
   }
   return std::nullopt;
 }

@@ -402,13 +402,13 @@ std::vector<CheckRow> Runtime::check() {
         std::string id = q.value("record_id", json()).is_string()
                              ? q["record_id"].get<std::string>()
                              : std::string("(no id)");
-        rows.push_back(
-            {org.id, "plugin", "quarantine", false,
-             q.value("adapter", "?") + " " + q.value("stream", "?") + " record " + id + " (" +
-                 q.value("reason_words", q.value("reason", "")) + "): " + q.value("pointer", "") +
-                 ": found " + q.value("found", "") + "; expected " + q.value("expected", "") +
-                 "; seen " + std::to_string(q.value("times_seen", 1)) + " time(s), last on " +
-                 q.value("last_seen", "")});
+        rows.push_back({org.id, "plugin", "quarantine", false,
+                        q.value("adapter", "?") + " " + q.value("stream", "?") + " record " + id +
+                            " (" + q.value("reason_words", q.value("reason", "")) +
+                            "): " + q.value("pointer", "") + ": found " + q.value("found", "") +
+                            "; expected " + q.value("expected", "") + "; seen " +
+                            std::to_string(q.value("times_seen", 1)) + " time(s), last on " +
+                            q.value("last_seen", "")});
       }
       std::int64_t held = answer.value("quarantine_held", std::int64_t{0});
       if (held > static_cast<std::int64_t>(quarantine.size())) {

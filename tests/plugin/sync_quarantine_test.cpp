@@ -190,8 +190,7 @@ TEST_F(SyncChanges, OneBadRecordIsQuarantinedWhileTheRestIsStoredAndTheCursorMov
   std::sort(people.begin(), people.end());
   EXPECT_EQ(people, (std::vector<std::string>{"P1", "P2"}));
   std::string problems = leave_stream["problems"].dump();
-  EXPECT_NE(problems.find("hr leave record L7: /person_id: found \\\"GHOST\\\""),
-            std::string::npos)
+  EXPECT_NE(problems.find("hr leave record L7: /person_id: found \\\"GHOST\\\""), std::string::npos)
       << problems;
   EXPECT_NE(problems.find("\"reason\":\"unknown_person\""), std::string::npos) << problems;
   EXPECT_NE(problems.find("record L2: /expected_end"), std::string::npos) << problems;
@@ -271,8 +270,8 @@ TEST_F(SyncChanges, ACompletionForAnUnknownPersonIsQuarantinedByPersonAndCourse)
 // never marked absent for it.
 TEST_F(SyncChanges, APersonQuarantinedInAFullReadIsNotMarkedAbsent) {
   hr.people_full_read = true;
-  hr.people = json::array({person("P1"), person("P2"), person("P3"), person("P4"),
-                           person("P5"), person("P6")});
+  hr.people = json::array(
+      {person("P1"), person("P2"), person("P3"), person("P4"), person("P5"), person("P6")});
   ASSERT_EQ(run_on("2026-12-01")["totals"]["people"], 6);
   hr.people[1]["start_date"] = "01/02/2020";  // a date in the wrong format
   ++hr.people_version;
@@ -292,7 +291,8 @@ TEST_F(SyncChanges, APersonQuarantinedInAFullReadIsNotMarkedAbsent) {
 // how many more there are; the quarantine holds them all.
 TEST_F(SyncChanges, TheRunListsAtMostAHundredQuarantinedRecordsAndCountsTheRest) {
   hr.page_size = 1000;
-  for (int i = 0; i < 150; ++i) hr.leave_log.push_back(leave("G" + std::to_string(i), "GHOST", "approved"));
+  for (int i = 0; i < 150; ++i)
+    hr.leave_log.push_back(leave("G" + std::to_string(i), "GHOST", "approved"));
   json summary = run_on("2026-12-01");
   json leave_stream = stream(summary, "leave");
   EXPECT_EQ(leave_stream["quarantined"], 150);

@@ -75,7 +75,12 @@ std::optional<Date> valid_until(const domain::CourseCompletion& completion,
 
 // Why a synced completion is not taken, as values (the sync quarantines it).
 struct CompletionProblem {
-  enum class Kind { unknown_person, unknown_course, completed_in_future, expires_before_completion };
+  enum class Kind {
+    unknown_person,
+    unknown_course,
+    completed_in_future,
+    expires_before_completion
+  };
   Kind kind;
   std::string pointer;   // "/person_id", "/course_id", "/completed_at", "/expires_at"
   std::string found;     // eg "2027-01-02" or "\"E7\""
