@@ -204,6 +204,25 @@ std::string answer_problem(const JsonValue& answer) {
   const JsonValue problems = answer["problems"];
   if (!problems.is_missing() && !problems.is_array())
     return wrong("/problems", problems, "an array");
+  const JsonValue refused = answer["quarantine"];
+  if (!refused.is_missing()) {
+    if (!refused.is_array()) return wrong("/quarantine", refused, "an array");
+    std::size_t i = 0;
+    for (JsonValue entry : refused.elements()) {
+      const std::string at = "/quarantine/" + std::to_string(i++);
+      if (!entry.is_object()) return wrong(at.c_str(), entry, "an object");
+      const JsonValue id = entry["record_id"];
+      if (!id.is_missing() && !id.is_null() && !(id.is_string() && !id.string().empty()))
+        return wrong((at + "/record_id").c_str(), id, "a non-empty string or null");
+      if (!entry["message"].is_string() || entry["message"].string().empty())
+        return wrong((at + "/message").c_str(), entry["message"], "a non-empty string");
+      for (const char* field : {"pointer", "found", "expected", "excerpt"}) {
+        const JsonValue value = entry[field];
+        if (!value.is_missing() && !value.is_string())
+          return wrong((at + "/" + field).c_str(), value, "a string");
+      }
+    }
+  }
   const JsonValue full_read = answer["full_read"];
   if (!full_read.is_missing()) {
     if (!full_read.is_object()) return wrong("/full_read", full_read, "an object");
@@ -376,6 +395,35 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       }
     }
     if (r.quarantined > quarantined_before) dropped += quarantine.trim(adapter, kind.stream);
+    // Records the adapter itself could not map (adapters/README.md, "pull"):
+    // held like the plugin's own, while the rest of the page is stored.
+    for (JsonValue entry : answer["quarantine"].elements()) {
+      store::QuarantinedRecord q;
+      q.adapter = adapter;
+      q.stream = kind.stream;
+      if (entry["record_id"].is_string()) q.record_id = std::string(entry["record_id"].string());
+      q.reason = to_string(QuarantineReason::adapter_refused);
+      q.pointer = std::string(entry["pointer"].string());
+      q.found = std::string(entry["found"].string());
+      q.expected = std::string(entry["expected"].string());
+      q.message = std::string(entry["message"].string());
+      q.excerpt = std::string(entry["excerpt"].string());
+      if (!full_read.empty()) q.full_read = full_read;
+      q.last_seen = today_text;
+      // Without an id, the adapter's words and excerpt are what identifies it.
+      const std::string text = q.message + "\n" + q.excerpt;
+      quarantine.hold(q, text);
+      held.insert(store::QuarantineStore::key_of(q.record_id, text));
+      ++r.quarantined;
+      ++report.quarantined;
+      if (r.problems.size() < kMaxProblemsListed) {
+        r.problems.push_back({{"message", q.message},
+                              {"reason", q.reason},
+                              {"record_id", q.record_id ? json(*q.record_id) : json(nullptr)}});
+      } else {
+        ++problems_omitted;
+      }
+    }
     // The page is stored: its sound records, its quarantined ones held.
     const JsonValue next = answer["next_cursor"];
     if (next.is_string()) {
@@ -567,6 +615,8 @@ const char* to_string(QuarantineReason reason) {
       return "expires_before_completion";
     case QuarantineReason::unreadable:
       return "unreadable";
+    case QuarantineReason::adapter_refused:
+      return "adapter_refused";
   }
   return "unreadable";
 }
@@ -589,6 +639,8 @@ const char* describe(QuarantineReason reason) {
       return "expires before it was completed";
     case QuarantineReason::unreadable:
       return "could not be converted";
+    case QuarantineReason::adapter_refused:
+      return "the adapter could not map it to a normalised record";
   }
   return "could not be converted";
 }
@@ -597,7 +649,8 @@ std::string describe_reason(std::string_view value) {
   for (auto reason : {QuarantineReason::not_valid, QuarantineReason::ends_before_start,
                       QuarantineReason::unknown_person, QuarantineReason::overlapping_leave,
                       QuarantineReason::unknown_course, QuarantineReason::completed_in_future,
-                      QuarantineReason::expires_before_completion, QuarantineReason::unreadable}) {
+                      QuarantineReason::expires_before_completion, QuarantineReason::unreadable,
+                      QuarantineReason::adapter_refused}) {
     if (value == to_string(reason)) return describe(reason);
   }
   return std::string(value);

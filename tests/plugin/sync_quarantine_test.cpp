@@ -24,6 +24,9 @@ struct IncrementalHr {
   bool people_full_read = false;
   std::vector<json> leave_log, completion_log;
   std::size_t page_size = 2;
+  // Records the adapter could not map, sent with the next leave page (the
+  // answer's "quarantine"); then cleared, as the adapter moves on.
+  json leave_refused = json::array();
   std::vector<json> pushed;
 
   std::string handle(const std::string& command, const std::string& input) {
@@ -48,6 +51,17 @@ struct IncrementalHr {
     }
     const auto& log = stream == "leave" ? leave_log : completion_log;
     std::size_t from = cursor.empty() ? 0 : std::stoul(cursor);
+    if (stream == "leave" && !leave_refused.empty()) {
+      std::size_t to = std::min(log.size(), from + page_size);
+      json records = json::array();
+      for (std::size_t i = from; i < to; ++i) records.push_back(log[i]);
+      json answer = {{"records", records},
+                     {"next_cursor", std::to_string(to)},
+                     {"more", to < log.size()},
+                     {"quarantine", leave_refused}};
+      leave_refused = json::array();
+      return answer.dump();
+    }
     if (from >= log.size()) {
       return json{{"records", json::array()},
                   {"next_cursor", std::to_string(log.size())},
@@ -301,4 +315,51 @@ TEST_F(SyncChanges, TheRunListsAtMostAHundredQuarantinedRecordsAndCountsTheRest)
             std::string::npos);
   EXPECT_EQ(quarantine({{"limit", 1000}})["records"].size(), 150u);
   EXPECT_EQ(quarantine({{"limit", 10}})["held"], 150);
+}
+
+// What the adapter itself cannot map (a CSV row whose end precedes its start,
+// a status no mapping knows) it sends as "quarantine" beside the records it
+// could map: held with the adapter's words, the rest stored, the cursor moved;
+// released when the record comes back mapped.
+TEST_F(SyncChanges, RecordsTheAdapterCouldNotMapAreQuarantinedBesideTheStoredOnes) {
+  hr.leave_log = {leave("L1", "P1", "approved")};
+  hr.leave_refused =
+      json::array({{{"record_id", "L2"},
+                    {"pointer", "/status"},
+                    {"found", "\"Awaiting HR\""},
+                    {"expected", "a status the leave mapping names"},
+                    {"message",
+                     "leave.csv row 3, column \"Status\": found \"Awaiting HR\"; expected a status "
+                     "the leave mapping names"},
+                    {"excerpt", "NW-2,P2,Maternity Leave,01/04/2027,30/09/2027,,Awaiting HR"}}});
+  json first = run_on("2026-12-01");
+  json leave_stream = stream(first, "leave");
+  EXPECT_EQ(leave_stream["stored"], 1);
+  EXPECT_EQ(leave_stream["quarantined"], 1);
+  EXPECT_EQ(first["rejected_pages"], 0);
+  EXPECT_EQ(invited(first), std::vector<std::string>{"P1"});
+  json held = quarantine()["records"].at(0);
+  EXPECT_EQ(held["reason"], "adapter_refused");
+  EXPECT_EQ(held["record_id"], "L2");
+  EXPECT_EQ(held["pointer"], "/status");
+  EXPECT_NE(held["excerpt"].get<std::string>().find("Awaiting HR"), std::string::npos);
+
+  hr.leave_log.push_back(leave("L2", "P2", "approved", std::nullopt, "2027-04-01", "2027-09-30"));
+  json fixed = run_on("2026-12-02");
+  EXPECT_EQ(stream(fixed, "leave")["released"], 1);
+  EXPECT_EQ(fixed["quarantine_held"], 0);
+  EXPECT_EQ(invited(fixed), std::vector<std::string>{"P2"});
+}
+
+TEST_F(SyncChanges, AMalformedQuarantineListIsTheAdaptersFailureAndStoresNothing) {
+  hr.leave_log = {leave("L1", "P1", "approved")};
+  hr.leave_refused = json::array({{{"record_id", 7}, {"message", "bad"}}});
+  json summary = run_on("2026-12-01");
+  json leave_stream = stream(summary, "leave");
+  EXPECT_EQ(leave_stream["status"], "failed");
+  EXPECT_NE(leave_stream["error"].get<std::string>().find("/quarantine/0/record_id"),
+            std::string::npos)
+      << leave_stream;
+  EXPECT_EQ(summary["totals"]["leave"], 0);
+  EXPECT_EQ(summary["quarantine_held"], 0);
 }

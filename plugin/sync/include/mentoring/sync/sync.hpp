@@ -36,6 +36,7 @@ enum class QuarantineReason {
   completed_in_future,        // a completion dated after today
   expires_before_completion,  // a completion expiring before it was completed
   unreadable,                 // passed the schema, but could not be converted
+  adapter_refused,            // the adapter could not map it (the answer's "quarantine")
 };
 const char* to_string(QuarantineReason reason);
 const char* describe(QuarantineReason reason);
