@@ -1,16 +1,19 @@
 // The loadable mentoring plugin (mentoring.so): one instance per organisation.
 // Commands (JSON in, JSON out):
-//   check                 open the store, report its schema version and counts
+//   check                 open the store, report its schema version and counts, and
+//                         the records the sync quarantined
 //   run                   sync, then every switched-on module, then write-back; a summary
 //   ...                   each module's own commands (see its runner), eg history
 #include "pairing_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
+#include "sync_runner.hpp"
 
 #include <mentoring/calendar/ics.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
+#include <mentoring/store/quarantine_store.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/sync.hpp>
 
@@ -84,10 +87,11 @@ class MentoringPlugin : public Module {
     if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
     if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
     if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
+    if (auto answer = shell::sync_command(context, command, in)) return answer->dump();
     std::string known = "check, run";
     for (const auto& names : {shell::enrolment_command_names(), shell::training_command_names(),
                               shell::supervision_command_names(), shell::pairing_command_names(),
-                              shell::evaluation_command_names()}) {
+                              shell::evaluation_command_names(), shell::sync_command_names()}) {
       for (const auto& name : names) known += ", " + name;
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
@@ -110,13 +114,18 @@ class MentoringPlugin : public Module {
             iso_time(now_ms)};
   }
 
+  // Listed by `mentoring-host check`, at most this many (the quarantine command lists more).
+  static constexpr int kQuarantineListedByCheck = 50;
+
   json check() {
     auto counts = store_->counts();
     return {{"ok", true},
             {"message", store_->path().string() + ": schema version " +
                             std::to_string(store_->schema_version()) + ", " +
                             std::to_string(counts.people) + " people, " +
-                            std::to_string(counts.leave) + " leave records"}};
+                            std::to_string(counts.leave) + " leave records"},
+            {"quarantine_held", store::QuarantineStore(store_->database()).count()},
+            {"quarantine", shell::quarantined_records(*store_, "", "", kQuarantineListedByCheck)}};
   }
 
   json run(shell::RunContext& context) {
@@ -133,7 +142,10 @@ class MentoringPlugin : public Module {
     for (const auto& s : sync_report.streams) summary["sync"].push_back(sync::to_json(s));
     summary["adapter_failures"] = sync_report.adapter_failures;
     summary["rejected_pages"] = sync_report.rejected_pages;
-    summary["rejected_records"] = sync_report.rejected_records;
+    // This run's, and all the quarantine holds (from earlier runs too): a monitor
+    // hears of a held record until the host sends it again valid.
+    summary["quarantined"] = sync_report.quarantined;
+    summary["quarantine_held"] = store::QuarantineStore(store_->database()).count();
 
     for (const char* module : kModules) {
       summary["modules"][module] = {{"enabled", enabled(module)}};

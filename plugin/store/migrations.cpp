@@ -10,7 +10,7 @@ namespace mentoring::store {
 
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
-// add new ones at the end.
+// 7 sync quarantine and the leave content key (issue 11); add new ones at the end.
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -271,6 +271,34 @@ CREATE TABLE evaluation_answer (
   count         INTEGER NOT NULL CHECK (count > 0),
   PRIMARY KEY (programme_id, survey_id, role, question_id, month, value)
 ) WITHOUT ROWID;
+)sql"},
+      // A record that fails its checks waits here, one row per adapter, stream
+      // and record, instead of holding back its page; it leaves when the host
+      // sends it again and it passes. Rows without a record id are keyed by a
+      // hash of their text. The leave's version key no longer starts with
+      // last_changed (compared as its own column now): only the content.
+      {7, "sync quarantine; leave content key", R"sql(
+CREATE TABLE sync_quarantine (
+  adapter     TEXT NOT NULL,
+  stream      TEXT NOT NULL,
+  record_key  TEXT NOT NULL,
+  record_id   TEXT,
+  reason      TEXT NOT NULL,
+  pointer     TEXT NOT NULL,
+  found       TEXT NOT NULL,
+  expected    TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  excerpt     TEXT NOT NULL,
+  full_read   TEXT,
+  first_seen  TEXT NOT NULL,
+  last_seen   TEXT NOT NULL,
+  times_seen  INTEGER NOT NULL DEFAULT 1 CHECK (times_seen >= 1),
+  PRIMARY KEY (adapter, stream, record_key)
+);
+CREATE INDEX sync_quarantine_by_age ON sync_quarantine(adapter, stream, last_seen);
+ALTER TABLE leave RENAME COLUMN version_key TO content_key;
+UPDATE leave SET content_key = substr(content_key, length(COALESCE(last_changed, '')) + 2)
+  WHERE content_key <> '';
 )sql"},
   };
   return kMigrations;

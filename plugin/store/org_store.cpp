@@ -134,45 +134,81 @@ void OrgStore::upsert_listed(const Person& p, const std::string& adapter,
   s.exec();
 }
 
-// Records may arrive out of order and more than once: a leave row only ever
-// moves forward to a version with a later last_changed (ties broken by the
-// record's content, so every order of the same updates ends the same way).
-void OrgStore::upsert(const Leave& l) {
-  std::string version =
-      l.last_changed.value_or("") + "|" + format_date(l.start) + "|" + format_date(l.expected_end) +
-      "|" + (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
-      std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) + "|" + l.person_id;
+// Records may arrive out of order and more than once. A leave row takes a
+// version whose content differs from the stored one when the host changed it
+// later (last_changed), or when either version has no last_changed (then the
+// newest read wins: a host without change times sends the current record).
+// Equal change times are broken by the content, so every order of the same
+// updates ends the same way. The content's sort order says nothing else: a
+// leave requested then approved is approved, whatever the words sort like.
+UpsertOutcome OrgStore::upsert(const Leave& l) {
+  std::string content = format_date(l.start) + "|" + format_date(l.expected_end) + "|" +
+                        (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
+                        std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
+                        "|" + l.person_id;
+  SQLite::Statement& stored = prepared("SELECT last_changed, content_key FROM leave WHERE id = ?");
+  stored.bindNoCopy(1, l.id);
+  if (!stored.executeStep()) {
+    SQLite::Statement& s = prepared(
+        "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
+        "actual_end, status, last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?)");
+    s.bindNoCopy(1, l.id);
+    s.bindNoCopy(2, l.person_id);
+    s.bind(3, std::string(to_string(l.type)));
+    s.bind(4, format_date(l.start));
+    s.bind(5, format_date(l.expected_end));
+    bind_optional(s, 6, l.actual_end);
+    s.bind(7, std::string(to_string(l.status)));
+    bind_optional(s, 8, l.last_changed);
+    s.bindNoCopy(9, content);
+    s.exec();
+    return UpsertOutcome::stored;
+  }
+  std::optional<std::string> stored_changed = optional_text(stored.getColumn(0));
+  std::string stored_content = stored.getColumn(1).getString();
+  stored.reset();
+  bool later = l.last_changed && stored_changed && *l.last_changed > *stored_changed;
+  if (content == stored_content) {
+    // The same leave; a later change time is still kept, so that an older
+    // version arriving after this one is recognised as older.
+    if (l.last_changed && (!stored_changed || later)) {
+      SQLite::Statement& s = prepared("UPDATE leave SET last_changed = ? WHERE id = ?");
+      bind_optional(s, 1, l.last_changed);
+      s.bindNoCopy(2, l.id);
+      s.exec();
+    }
+    return UpsertOutcome::unchanged;
+  }
+  bool newer = !l.last_changed || !stored_changed || later ||
+               (*l.last_changed == *stored_changed && content > stored_content);
+  if (!newer) return UpsertOutcome::older;
   SQLite::Statement& s = prepared(
-      "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
-      "actual_end, status, last_changed, version_key) VALUES (?,?,?,?,?,?,?,?,?) "
-      "ON CONFLICT(id) DO UPDATE SET person_id=excluded.person_id, "
-      "type=excluded.type, start_date=excluded.start_date, "
-      "expected_end=excluded.expected_end, actual_end=excluded.actual_end, "
-      "status=excluded.status, last_changed=excluded.last_changed, "
-      "version_key=excluded.version_key "
-      "WHERE excluded.version_key > leave.version_key");
-  s.bindNoCopy(1, l.id);
-  s.bindNoCopy(2, l.person_id);
-  s.bind(3, std::string(to_string(l.type)));
-  s.bind(4, format_date(l.start));
-  s.bind(5, format_date(l.expected_end));
-  bind_optional(s, 6, l.actual_end);
-  s.bind(7, std::string(to_string(l.status)));
-  bind_optional(s, 8, l.last_changed);
-  s.bindNoCopy(9, version);
+      "UPDATE leave SET person_id = ?, type = ?, start_date = ?, expected_end = ?, "
+      "actual_end = ?, status = ?, last_changed = ?, content_key = ? WHERE id = ?");
+  s.bindNoCopy(1, l.person_id);
+  s.bind(2, std::string(to_string(l.type)));
+  s.bind(3, format_date(l.start));
+  s.bind(4, format_date(l.expected_end));
+  bind_optional(s, 5, l.actual_end);
+  s.bind(6, std::string(to_string(l.status)));
+  bind_optional(s, 7, l.last_changed);
+  s.bindNoCopy(8, content);
+  s.bindNoCopy(9, l.id);
   s.exec();
+  return UpsertOutcome::stored;
 }
 
-void OrgStore::upsert(const CourseCompletion& c) {
+UpsertOutcome OrgStore::upsert(const CourseCompletion& c) {
   SQLite::Statement& s = prepared(
       "INSERT INTO course_completion(person_id, course_id, completed_at, "
       "expires_at) VALUES (?,?,?,?) ON CONFLICT(person_id, course_id, "
-      "completed_at) DO UPDATE SET expires_at=excluded.expires_at");
+      "completed_at) DO UPDATE SET expires_at=excluded.expires_at "
+      "WHERE expires_at IS NOT excluded.expires_at");
   s.bind(1, c.person_id);
   s.bind(2, c.course_id);
   s.bind(3, format_date(c.completed_at));
   bind_optional(s, 4, c.expires_at);
-  s.exec();
+  return s.exec() > 0 ? UpsertOutcome::stored : UpsertOutcome::unchanged;
 }
 
 bool OrgStore::has_person(const std::string& id) {

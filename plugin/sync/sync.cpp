@@ -2,6 +2,7 @@
 
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
+#include <mentoring/store/quarantine_store.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/training/training.hpp>
 
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 namespace mentoring::sync {
 
@@ -50,65 +52,130 @@ bool has_capability(const json& adapter, const char* capability) {
 
 using schema::JsonValue;
 
-std::string record_label(const JsonValue& record) {
-  if (record["id"].is_string()) return std::string(record["id"].string());
-  if (!record["person_id"].is_missing() && !record["course_id"].is_missing()) {
-    return record["person_id"].to_json().dump() + "/" + record["course_id"].to_json().dump();
+// Records the run report lists by message; the rest are counted (and listed
+// by `check` and the quarantine command).
+constexpr std::size_t kMaxProblemsListed = 100;
+
+// The record's identity as the host sent it: its id, or a completion's
+// person/course. An id that is not a non-empty string identifies nobody (a 7
+// where "P7" belongs could be anyone): such a record is quarantined by its text,
+// and a full read it belongs to marks nobody absent.
+std::optional<std::string> record_id_of(const StreamKind& kind, const JsonValue& record) {
+  const JsonValue id = record["id"];
+  if (id.is_string() && !id.string().empty()) return std::string(id.string());
+  if (std::string_view(kind.stream) == "course_completions" && record["person_id"].is_string() &&
+      record["course_id"].is_string()) {
+    return std::string(record["person_id"].string()) + "/" +
+           std::string(record["course_id"].string());
   }
-  return "?";
+  return std::nullopt;
 }
 
-// Stores one record; answers a problem message, or "" when stored.
+struct Ingested {
+  store::UpsertOutcome outcome = store::UpsertOutcome::stored;
+  // Set when the record failed a check: it is quarantined, not stored.
+  std::optional<QuarantineReason> reason;
+  std::string pointer, found, expected, message;
+};
+
+Ingested refused(QuarantineReason reason, std::string source, std::string pointer,
+                 std::string found, std::string expected) {
+  Ingested out;
+  out.reason = reason;
+  out.message = std::move(source) + ": " + pointer + ": found " + found + "; expected " + expected;
+  out.pointer = std::move(pointer);
+  out.found = std::move(found);
+  out.expected = std::move(expected);
+  return out;
+}
+
+QuarantineReason reason_of(training::CompletionProblem::Kind kind) {
+  using Kind = training::CompletionProblem::Kind;
+  switch (kind) {
+    case Kind::unknown_person:
+      return QuarantineReason::unknown_person;
+    case Kind::unknown_course:
+      return QuarantineReason::unknown_course;
+    case Kind::completed_in_future:
+      return QuarantineReason::completed_in_future;
+    case Kind::expires_before_completion:
+      return QuarantineReason::expires_before_completion;
+  }
+  return QuarantineReason::unreadable;
+}
+
+// Stores one record, or answers why it cannot be stored.
 // full_read: the id of the full read this record's page belongs to, or "".
-std::string ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
-                   const std::string& adapter, domain::Date today, const std::string& full_read) {
+Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
+                const std::string& adapter, domain::Date today, const std::string& full_read) {
   // Named only when something is wrong: building it for every record costs.
-  auto source_of = [&] { return adapter + " " + kind.stream + " record " + record_label(record); };
+  auto source_of = [&] {
+    auto id = record_id_of(kind, record);
+    return adapter + " " + kind.stream + " record " + (id ? *id : std::string("(no id)"));
+  };
   auto problems = schema::validate_page_record(kind.schema, record, "");
   if (!problems.empty()) {
+    Ingested out;
+    out.reason = QuarantineReason::not_valid;
+    out.pointer = problems.front().pointer;
+    out.found = problems.front().found;
+    out.expected = problems.front().expected;
     const std::string source = source_of();
-    for (auto& p : problems) p.source = source;
-    std::string message;
-    for (const auto& p : problems) message += (message.empty() ? "" : "; ") + p.message();
-    return message;
+    for (auto& p : problems) {
+      p.source = source;
+      out.message += (out.message.empty() ? "" : "; ") + p.message();
+    }
+    return out;
   }
   try {
-    std::string stream = kind.stream;
+    std::string_view stream = kind.stream;
     if (stream == "people") {
       if (full_read.empty()) {
         store.upsert(person_from(record));
       } else {
         store.upsert_listed(person_from(record), adapter, full_read);
       }
-    } else if (stream == "leave") {
+      return {};
+    }
+    if (stream == "leave") {
       auto leave = leave_from(record);
       if (leave.expected_end < leave.start) {
-        return source_of() + ": /expected_end: found \"" + domain::format_date(leave.expected_end) +
-               "\"; expected a date on or after start " + domain::format_date(leave.start);
+        return refused(QuarantineReason::ends_before_start, source_of(), "/expected_end",
+                       "\"" + domain::format_date(leave.expected_end) + "\"",
+                       "a date on or after start " + domain::format_date(leave.start));
       }
       if (!store.has_person(leave.person_id)) {
-        return source_of() + ": /person_id: found \"" + leave.person_id +
-               "\"; expected the id of a known person";
+        return refused(QuarantineReason::unknown_person, source_of(), "/person_id",
+                       "\"" + leave.person_id + "\"", "the id of a known person");
       }
       if (auto other = store.overlapping_leave(leave)) {
-        return source_of() + ": /start: found " + domain::format_date(leave.start) + " to " +
-               domain::format_date(leave.expected_end) +
-               "; expected no overlap with the same person's leave " + *other;
+        return refused(
+            QuarantineReason::overlapping_leave, source_of(), "/start",
+            domain::format_date(leave.start) + " to " + domain::format_date(leave.expected_end),
+            "no overlap with the same person's leave " + *other);
       }
-      store.upsert(leave);
-    } else {
-      auto completion = completion_from(record);
-      // Every course is kept (a programme may require it later); known_courses stays empty.
-      if (auto problem = training::check_completion(
-              completion, store.has_person(completion.person_id), {}, today)) {
-        return source_of() + ": " + *problem;
-      }
-      store.upsert(completion);
+      Ingested out;
+      out.outcome = store.upsert(leave);
+      return out;
     }
+    auto completion = completion_from(record);
+    // Every course is kept (a programme may require it later); known_courses stays empty.
+    if (auto problem = training::completion_problem(
+            completion, store.has_person(completion.person_id), {}, today)) {
+      return refused(reason_of(problem->kind), source_of(), problem->pointer, problem->found,
+                     problem->expected);
+    }
+    Ingested out;
+    out.outcome = store.upsert(completion);
+    return out;
   } catch (const std::exception& e) {
-    return source_of() + ": " + e.what();
+    Ingested out;
+    out.reason = QuarantineReason::unreadable;
+    out.found = e.what();
+    out.expected = "a record the plugin can convert";
+    out.message = source_of() + ": " + e.what();
+    return out;
   }
-  return {};
 }
 
 // What is wrong with a pull answer's envelope (adapters/README.md, "pull"), or
@@ -137,6 +204,25 @@ std::string answer_problem(const JsonValue& answer) {
   const JsonValue problems = answer["problems"];
   if (!problems.is_missing() && !problems.is_array())
     return wrong("/problems", problems, "an array");
+  const JsonValue refused = answer["quarantine"];
+  if (!refused.is_missing()) {
+    if (!refused.is_array()) return wrong("/quarantine", refused, "an array");
+    std::size_t i = 0;
+    for (JsonValue entry : refused.elements()) {
+      const std::string at = "/quarantine/" + std::to_string(i++);
+      if (!entry.is_object()) return wrong(at.c_str(), entry, "an object");
+      const JsonValue id = entry["record_id"];
+      if (!id.is_missing() && !id.is_null() && !(id.is_string() && !id.string().empty()))
+        return wrong((at + "/record_id").c_str(), id, "a non-empty string or null");
+      if (!entry["message"].is_string() || entry["message"].string().empty())
+        return wrong((at + "/message").c_str(), entry["message"], "a non-empty string");
+      for (const char* field : {"pointer", "found", "expected", "excerpt"}) {
+        const JsonValue value = entry[field];
+        if (!value.is_missing() && !value.is_string())
+          return wrong((at + "/" + field).c_str(), value, "a string");
+      }
+    }
+  }
   const JsonValue full_read = answer["full_read"];
   if (!full_read.is_missing()) {
     if (!full_read.is_object()) return wrong("/full_read", full_read, "an object");
@@ -156,9 +242,26 @@ std::string shown_share(const SyncPolicy& policy) {
 
 // After a complete full read: who the adapter listed before and not this time
 // is no longer in the host's records (deleted rather than given an end date).
-void reconcile(store::OrgStore& store, const std::string& adapter, const std::string& read_id,
-               domain::Date today, const SyncPolicy& policy, StreamReport& r) {
+void reconcile(store::OrgStore& store, store::QuarantineStore& quarantine,
+               const std::string& adapter, const std::string& read_id, domain::Date today,
+               const SyncPolicy& policy, StreamReport& r) {
+  // Someone whose record this read quarantined is listed, only not readable:
+  // never absent for it. One quarantined without an id could be anyone.
+  auto held = quarantine.held_in_read(adapter, read_id);
+  if (held.without_id > 0) {
+    r.problems.push_back(
+        {{"message", adapter + " people: this full read quarantined " +
+                         std::to_string(held.without_id) +
+                         " record(s) without an id; nobody was marked absent, since any of "
+                         "them could be someone the read would otherwise miss"}});
+    return;
+  }
   std::vector<std::string> unlisted = store.unlisted_after(adapter, read_id);
+  std::erase_if(unlisted, [&](const std::string& id) {
+    return std::find(held.ids.begin(), held.ids.end(), id) != held.ids.end();
+  });
+  // Held from earlier reads and not listed by this one: gone from the host.
+  r.released += static_cast<int>(quarantine.release_unlisted(adapter, read_id));
   if (unlisted.empty()) return;
   auto before = static_cast<double>(store.listed_count(adapter));  // absent ones aside
   auto gone = static_cast<double>(unlisted.size());
@@ -188,10 +291,16 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   r.adapter = adapter;
   r.stream = kind.stream;
   r.status = "unchanged";
+  store::QuarantineStore quarantine(store.database());
+  // Checked for every stored record, in memory: usually empty.
+  std::unordered_set<std::string> held = quarantine.keys(adapter, kind.stream);
+  const std::string today_text = domain::format_date(today);
+  int problems_omitted = 0;
+  std::int64_t dropped = 0;
   std::optional<std::string> cursor = store.cursor(adapter, kind.stream);
   // Consecutive pages share a transaction (up to kRecordsPerTransaction
-  // records): each page's cursor is written with its records, so a crash loses
-  // whole pages only, and they are read again from the stored cursor.
+  // records): each page's cursor is written with its records and quarantine
+  // rows, so a crash loses whole pages only, read again from the stored cursor.
   std::optional<SQLite::Transaction> txn;
   std::size_t in_transaction = 0;
   auto commit = [&] {
@@ -235,35 +344,113 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     }
     const JsonValue records = answer["records"];
     r.skipped += static_cast<int>(answer["skipped"].integer().value_or(0));
-    bool page_clean = true;
     if (!txn) txn.emplace(store.database());
+    const int quarantined_before = r.quarantined;
     for (JsonValue record : records.elements()) {
       ++r.read;
-      std::string problem = ingest(store, kind, record, adapter, today, full_read);
-      if (problem.empty()) {
-        ++r.stored;
+      Ingested in = ingest(store, kind, record, adapter, today, full_read);
+      if (!in.reason) {
+        switch (in.outcome) {
+          case store::UpsertOutcome::stored:
+            ++r.stored;
+            break;
+          case store::UpsertOutcome::unchanged:
+            ++r.unchanged;
+            break;
+          case store::UpsertOutcome::older:
+            ++r.older;
+            break;
+        }
+        if (!held.empty()) {
+          auto id = record_id_of(kind, record);
+          std::string key = store::QuarantineStore::key_of(id, {});
+          if (id && held.erase(key) > 0 && quarantine.release(adapter, kind.stream, key))
+            ++r.released;
+        }
+        continue;
+      }
+      store::QuarantinedRecord q;
+      q.adapter = adapter;
+      q.stream = kind.stream;
+      q.record_id = record_id_of(kind, record);
+      q.reason = to_string(*in.reason);
+      q.pointer = in.pointer;
+      q.found = in.found;
+      q.expected = in.expected;
+      q.message = in.message;
+      const std::string raw = record.to_json().dump();
+      q.excerpt = raw;  // capped by the store
+      if (!full_read.empty()) q.full_read = full_read;
+      q.last_seen = today_text;
+      quarantine.hold(q, raw);
+      held.insert(store::QuarantineStore::key_of(q.record_id, raw));
+      ++r.quarantined;
+      ++report.quarantined;
+      if (r.problems.size() < kMaxProblemsListed) {
+        r.problems.push_back({{"message", in.message},
+                              {"reason", q.reason},
+                              {"record_id", q.record_id ? json(*q.record_id) : json(nullptr)}});
       } else {
-        page_clean = false;
-        ++r.rejected_records;
-        ++report.rejected_records;
-        r.problems.push_back({{"message", problem}});
+        ++problems_omitted;
       }
     }
-    // The cursor moves only past a page that was stored whole.
+    if (r.quarantined > quarantined_before) dropped += quarantine.trim(adapter, kind.stream);
+    // Records the adapter itself could not map (adapters/README.md, "pull"):
+    // held like the plugin's own, while the rest of the page is stored.
+    for (JsonValue entry : answer["quarantine"].elements()) {
+      store::QuarantinedRecord q;
+      q.adapter = adapter;
+      q.stream = kind.stream;
+      if (entry["record_id"].is_string()) q.record_id = std::string(entry["record_id"].string());
+      q.reason = to_string(QuarantineReason::adapter_refused);
+      q.pointer = std::string(entry["pointer"].string());
+      q.found = std::string(entry["found"].string());
+      q.expected = std::string(entry["expected"].string());
+      q.message = std::string(entry["message"].string());
+      q.excerpt = std::string(entry["excerpt"].string());
+      if (!full_read.empty()) q.full_read = full_read;
+      q.last_seen = today_text;
+      // Without an id, the adapter's words and excerpt are what identifies it.
+      const std::string text = q.message + "\n" + q.excerpt;
+      quarantine.hold(q, text);
+      held.insert(store::QuarantineStore::key_of(q.record_id, text));
+      ++r.quarantined;
+      ++report.quarantined;
+      if (r.problems.size() < kMaxProblemsListed) {
+        r.problems.push_back({{"message", q.message},
+                              {"reason", q.reason},
+                              {"record_id", q.record_id ? json(*q.record_id) : json(nullptr)}});
+      } else {
+        ++problems_omitted;
+      }
+    }
+    // The page is stored: its sound records, its quarantined ones held.
     const JsonValue next = answer["next_cursor"];
-    if (page_clean && next.is_string()) {
+    if (next.is_string()) {
       store.set_cursor(adapter, kind.stream, std::string(next.string()));
-      // The last page of a full read, stored whole: every earlier page of the
-      // read was too (the cursor only moved past whole pages).
-      if (full_read_ends) reconcile(store, adapter, full_read, today, policy, r);
+      // The last page of a full read: every earlier page of the read was
+      // stored (the cursor only moves past stored pages).
+      if (full_read_ends) reconcile(store, quarantine, adapter, full_read, today, policy, r);
     }
     in_transaction += records.size();
-    if (!answer["unchanged"].boolean() || records.size() > 0) r.status = "stored";
-    if (!page_clean || !answer["more"].boolean()) break;
+    if (!answer["unchanged"].boolean() || records.size() > 0) r.status = "read";
+    if (!answer["more"].boolean()) break;
     if (in_transaction >= kRecordsPerTransaction) commit();
     cursor = next.is_string() ? std::optional(std::string(next.string())) : std::nullopt;
   }
   commit();
+  if (problems_omitted > 0) {
+    r.problems.push_back({{"message", std::to_string(problems_omitted) +
+                                          " more record(s) quarantined; `mentoring-host check` "
+                                          "and the quarantine command list them"}});
+  }
+  if (dropped > 0) {
+    r.problems.push_back(
+        {{"message", adapter + " " + kind.stream + ": the quarantine keeps at most " +
+                         std::to_string(store::QuarantineStore::kMaxPerStream) +
+                         " records per stream; " + std::to_string(dropped) +
+                         " seen longest ago were dropped from it (the host still holds them)"}});
+  }
   if (r.status == "unchanged" && !store.cursor(adapter, kind.stream)) r.status = "nothing to read";
   report.streams.push_back(std::move(r));
 }
@@ -410,10 +597,69 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::stri
   return report;
 }
 
+const char* to_string(QuarantineReason reason) {
+  switch (reason) {
+    case QuarantineReason::not_valid:
+      return "not_valid";
+    case QuarantineReason::ends_before_start:
+      return "ends_before_start";
+    case QuarantineReason::unknown_person:
+      return "unknown_person";
+    case QuarantineReason::overlapping_leave:
+      return "overlapping_leave";
+    case QuarantineReason::unknown_course:
+      return "unknown_course";
+    case QuarantineReason::completed_in_future:
+      return "completed_in_future";
+    case QuarantineReason::expires_before_completion:
+      return "expires_before_completion";
+    case QuarantineReason::unreadable:
+      return "unreadable";
+    case QuarantineReason::adapter_refused:
+      return "adapter_refused";
+  }
+  return "unreadable";
+}
+
+const char* describe(QuarantineReason reason) {
+  switch (reason) {
+    case QuarantineReason::not_valid:
+      return "does not match its schema";
+    case QuarantineReason::ends_before_start:
+      return "leave ends before it starts";
+    case QuarantineReason::unknown_person:
+      return "refers to a person the HR system has not sent";
+    case QuarantineReason::overlapping_leave:
+      return "overlaps another approved or requested leave of the same person";
+    case QuarantineReason::unknown_course:
+      return "a course no programme requires";
+    case QuarantineReason::completed_in_future:
+      return "completed after today";
+    case QuarantineReason::expires_before_completion:
+      return "expires before it was completed";
+    case QuarantineReason::unreadable:
+      return "could not be converted";
+    case QuarantineReason::adapter_refused:
+      return "the adapter could not map it to a normalised record";
+  }
+  return "could not be converted";
+}
+
+std::string describe_reason(std::string_view value) {
+  for (auto reason : {QuarantineReason::not_valid, QuarantineReason::ends_before_start,
+                      QuarantineReason::unknown_person, QuarantineReason::overlapping_leave,
+                      QuarantineReason::unknown_course, QuarantineReason::completed_in_future,
+                      QuarantineReason::expires_before_completion, QuarantineReason::unreadable,
+                      QuarantineReason::adapter_refused}) {
+    if (value == to_string(reason)) return describe(reason);
+  }
+  return std::string(value);
+}
+
 json to_json(const StreamReport& r) {
-  json out = {{"adapter", r.adapter}, {"stream", r.stream},
-              {"status", r.status},   {"read", r.read},
-              {"stored", r.stored},   {"rejected_records", r.rejected_records},
+  json out = {{"adapter", r.adapter}, {"stream", r.stream},           {"status", r.status},
+              {"read", r.read},       {"stored", r.stored},           {"unchanged", r.unchanged},
+              {"older", r.older},     {"quarantined", r.quarantined}, {"released", r.released},
               {"skipped", r.skipped}, {"problems", r.problems}};
   if (!r.error.empty()) out["error"] = r.error;
   if (!r.absent.empty()) out["absent"] = r.absent;

@@ -87,28 +87,39 @@ bool training_complete(const TrainingRules& rules, const std::vector<CourseCompl
   return training_status(rules, completions, today).complete();
 }
 
+std::optional<CompletionProblem> completion_problem(const CourseCompletion& completion,
+                                                    bool person_known,
+                                                    const std::set<std::string>& known_courses,
+                                                    Date today) {
+  using Kind = CompletionProblem::Kind;
+  if (!person_known) {
+    return CompletionProblem{Kind::unknown_person, "/person_id", "\"" + completion.person_id + "\"",
+                             "the id of a person the HR system sent"};
+  }
+  if (!known_courses.empty() && !known_courses.count(completion.course_id)) {
+    return CompletionProblem{Kind::unknown_course, "/course_id", "\"" + completion.course_id + "\"",
+                             "a course some programme requires"};
+  }
+  if (completion.completed_at > today) {
+    return CompletionProblem{Kind::completed_in_future, "/completed_at",
+                             format_date(completion.completed_at),
+                             "a date on or before today (" + format_date(today) + ")"};
+  }
+  if (completion.expires_at && *completion.expires_at < completion.completed_at) {
+    return CompletionProblem{
+        Kind::expires_before_completion, "/expires_at", format_date(*completion.expires_at),
+        "a date on or after completed_at (" + format_date(completion.completed_at) + ")"};
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> check_completion(const CourseCompletion& completion, bool person_known,
                                             const std::set<std::string>& known_courses,
                                             Date today) {
-  std::string record = "course completion " + completion.person_id + "/" + completion.course_id;
-  if (!person_known) {
-    return record + ": /person_id: found \"" + completion.person_id +
-           "\"; expected the id of a person the HR system sent";
-  }
-  if (!known_courses.empty() && !known_courses.count(completion.course_id)) {
-    return record + ": /course_id: found \"" + completion.course_id +
-           "\"; expected a course some programme requires";
-  }
-  if (completion.completed_at > today) {
-    return record + ": /completed_at: found " + format_date(completion.completed_at) +
-           "; expected a date on or before today (" + format_date(today) + ")";
-  }
-  if (completion.expires_at && *completion.expires_at < completion.completed_at) {
-    return record + ": /expires_at: found " + format_date(*completion.expires_at) +
-           "; expected a date on or after completed_at (" + format_date(completion.completed_at) +
-           ")";
-  }
-  return std::nullopt;
+  auto problem = completion_problem(completion, person_known, known_courses, today);
+  if (!problem) return std::nullopt;
+  return "course completion " + completion.person_id + "/" + completion.course_id + ": " +
+         problem->pointer + ": found " + problem->found + "; expected " + problem->expected;
 }
 
 namespace {

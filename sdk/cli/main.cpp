@@ -75,11 +75,16 @@ void print_summary(const json& org) {
     std::string label = s.value("adapter", "?") + "/" + s.value("stream", "?");
     std::string status = s.value("status", "?");
     std::cout << "  sync        " << pad(label, 32);
-    if (status == "stored") {
-      std::cout << s.value("read", 0) << " read, " << s.value("stored", 0) << " stored";
-      if (s.value("rejected_records", 0) > 0) {
-        std::cout << ", " << s.value("rejected_records", 0) << " rejected";
-      }
+    if (status == "read") {
+      // What became of what was read: only what changed is "stored".
+      std::cout << s.value("read", 0) << " read: " << s.value("stored", 0) << " stored";
+      if (s.value("unchanged", 0) > 0) std::cout << ", " << s.value("unchanged", 0) << " unchanged";
+      if (s.value("older", 0) > 0)
+        std::cout << ", " << s.value("older", 0) << " ignored (older than the stored version)";
+      if (s.value("quarantined", 0) > 0)
+        std::cout << ", " << s.value("quarantined", 0) << " QUARANTINED (the rest stored)";
+      if (s.value("released", 0) > 0)
+        std::cout << ", " << s.value("released", 0) << " out of quarantine";
       if (s.value("skipped", 0) > 0)
         std::cout << ", " << s.value("skipped", 0) << " skipped by mapping";
       if (s.contains("absent")) {
@@ -99,6 +104,12 @@ void print_summary(const json& org) {
     }
     std::cout << "\n";
     print_problems(s.value("problems", json::array()), "              ");
+  }
+  if (org.value("quarantine_held", 0) > 0) {
+    std::cout << "  quarantine  " << org.value("quarantine_held", 0)
+              << " host record(s) held, not stored (" << org.value("quarantined", 0)
+              << " this run): `mentoring-host check` or the quarantine command lists them; each "
+                 "leaves when the host sends it again and it passes\n";
   }
   const json modules = org.value("modules", json::object());
   for (const char* name : {"enrolment", "training", "pairing", "supervision", "evaluation"}) {
@@ -304,15 +315,20 @@ int main(int argc, char** argv) {
     if (*check) {
       auto rows = runtime.check();
       print_check(rows);
-      bool module_failed = false, any_failed = false;
+      bool module_failed = false, any_failed = false, quarantine = false;
       for (const auto& r : rows) {
-        if (!r.ok) {
-          any_failed = true;
-          if (r.component.rfind("module", 0) == 0) module_failed = true;
+        if (r.ok) continue;
+        // Quarantined host records: data to fix in the host, not a broken component.
+        if (r.component == "plugin" && r.check == "quarantine") {
+          quarantine = true;
+          continue;
         }
+        any_failed = true;
+        if (r.component.rfind("module", 0) == 0) module_failed = true;
       }
       if (module_failed) return kExitModuleLoad;
-      return any_failed ? kExitAdapter : kExitOk;
+      if (any_failed) return kExitAdapter;
+      return quarantine ? kExitDataRejected : kExitOk;
     }
     if (*run) {
       json result = runtime.run(only_org.empty() ? std::nullopt : std::optional(only_org));

@@ -315,7 +315,7 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
   load_modules();
   json results = json::array();
   int exit_code = kExitOk;
-  // Severity order: config > adapter failure > internal > rejected records > ok.
+  // Severity order: config > adapter failure > internal > records not stored > ok.
   auto worsen = [&](int code) {
     static const int kRank[] = {0, 2, 0, 4, 0, 3, 1};
     if (kRank[code] > kRank[exit_code]) exit_code = code;
@@ -332,7 +332,10 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
       json summary = json::parse(o->plugin->call("run", "{}"));
       if (!adapter_errors.empty()) summary["adapter_errors"] = adapter_errors;
       if (summary.value("adapter_failures", 0) > 0) worsen(kExitAdapter);
-      if (summary.value("rejected_pages", 0) > 0 || summary.value("rejected_records", 0) > 0) {
+      // Quarantined records count until the host sends them again valid: the
+      // rest was stored, but someone may miss what the record would have given them.
+      if (summary.value("rejected_pages", 0) > 0 || summary.value("quarantined", 0) > 0 ||
+          summary.value("quarantine_held", 0) > 0) {
         worsen(kExitDataRejected);
       }
       results.push_back(summary);
@@ -393,6 +396,27 @@ std::vector<CheckRow> Runtime::check() {
       create_plugin(*o);
       json answer = json::parse(o->plugin->call("check", "{}"));
       rows.push_back({org.id, "plugin", "store", true, answer.value("message", "ok")});
+      // Records the sync could not store wait in quarantine until the host sends them again.
+      const json quarantine = answer.value("quarantine", json::array());
+      for (const auto& q : quarantine) {
+        std::string id = q.value("record_id", json()).is_string()
+                             ? q["record_id"].get<std::string>()
+                             : std::string("(no id)");
+        rows.push_back({org.id, "plugin", "quarantine", false,
+                        q.value("adapter", "?") + " " + q.value("stream", "?") + " record " + id +
+                            " (" + q.value("reason_words", q.value("reason", "")) +
+                            "): " + q.value("pointer", "") + ": found " + q.value("found", "") +
+                            "; expected " + q.value("expected", "") + "; seen " +
+                            std::to_string(q.value("times_seen", 1)) + " time(s), last on " +
+                            q.value("last_seen", "")});
+      }
+      std::int64_t held = answer.value("quarantine_held", std::int64_t{0});
+      if (held > static_cast<std::int64_t>(quarantine.size())) {
+        rows.push_back({org.id, "plugin", "quarantine", false,
+                        std::to_string(held - static_cast<std::int64_t>(quarantine.size())) +
+                            " more quarantined record(s): mentoring-host command --org " + org.id +
+                            " quarantine"});
+      }
     } catch (const std::exception& e) {
       rows.push_back({org.id, "plugin", "create/check", false, e.what()});
     }

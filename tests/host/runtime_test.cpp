@@ -165,6 +165,50 @@ TEST_F(Demo, ABrokenExportIsReportedAndLeavesTheStoreAsItWas) {
   EXPECT_EQ(count_lines(state / "northwind" / "outbox.jsonl"), lines_before);
 }
 
+// A leave for a person the HR export does not hold: the rest of the export is
+// stored, the run exits 6 and check lists the record (exit 6 too) until the
+// host sends it again with its person; then both say nothing is wrong.
+TEST_F(Demo, AQuarantinedRecordIsListedByCheckAndExitsSixUntilTheHostSendsItFixed) {
+  ASSERT_EQ(host("run --org northwind").exit_code, 0);
+  fs::path leave_csv = root / "examples" / "demo" / "data" / "northwind" / "leave.csv";
+  fs::path people_csv = root / "examples" / "demo" / "data" / "northwind" / "people.csv";
+  const std::string leave_text = read_file(leave_csv);
+  write_file(leave_csv, leave_text +
+                            "NW-LR-99999,E9999,Maternity Leave,01/04/2027,30/09/2027,,Approved,"
+                            "2026-11-20T10:00:00Z\n");
+  auto result = host("run --org northwind");
+  EXPECT_EQ(result.exit_code, 6) << result.output;
+  EXPECT_NE(result.output.find("1 QUARANTINED"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("record NW-LR-99999: /person_id"), std::string::npos)
+      << result.output;
+
+  auto check = host("check");
+  EXPECT_EQ(check.exit_code, 6) << check.output;
+  EXPECT_NE(check.output.find("quarantine"), std::string::npos) << check.output;
+  EXPECT_NE(check.output.find("leave record NW-LR-99999"), std::string::npos) << check.output;
+
+  auto listed = host("command --org northwind quarantine");
+  ASSERT_EQ(listed.exit_code, 0) << listed.output;
+  json held = json::parse(listed.output);
+  EXPECT_EQ(held["held"], 1);
+  EXPECT_EQ(held["records"][0]["record_id"], "NW-LR-99999");
+  EXPECT_EQ(held["records"][0]["reason"], "unknown_person");
+
+  // Still held on the next run, which stores nothing new: the monitor still hears of it.
+  EXPECT_EQ(host("run --org northwind").exit_code, 6);
+
+  // The host adds the person and sends the leave again.
+  write_file(people_csv, read_file(people_csv) +
+                             "E9999,New Person,new@example.org,,IT,Leeds,01/01/2020,,,English\n");
+  write_file(leave_csv, leave_text +
+                            "NW-LR-99999,E9999,Maternity Leave,01/04/2027,30/09/2027,,Approved,"
+                            "2026-11-21T10:00:00Z\n");
+  auto fixed = host("run --org northwind");
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_EQ(fixed.output.find("QUARANTINED"), std::string::npos) << fixed.output;
+  EXPECT_EQ(host("check").exit_code, 0);
+}
+
 TEST_F(Demo, ModulesListsThePluginAndTheFileAdapter) {
   auto result = host("modules");
   ASSERT_EQ(result.exit_code, 0) << result.output;

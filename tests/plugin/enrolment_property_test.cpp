@@ -1,6 +1,7 @@
 // Properties of leave-linked enrolment, checked on random histories through the
-// loaded plugin: order and repeats of leave updates do not matter, a cancelled
-// leave never leaves an open invitation, every state has a stored cause.
+// loaded plugin: with change times, order and repeats of leave updates do not
+// matter; without them, the last version read wins whatever its content; a
+// cancelled leave never leaves an open invitation, every state has a stored cause.
 #include <mentoring/fake_host.hpp>
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
@@ -166,4 +167,35 @@ TEST(EnrolmentProperty, AnyOrderAndRepeatsOfLeaveUpdatesEndAsTheFinalRecordAlone
       for (const auto& [state, leave] : from_sequence.enrolments) EXPECT_NE(state, "invited");
     }
   }
+}
+
+// A host without change times sends the current record: read in the order the
+// host changed it (each version perhaps read twice), the leave ends as the last
+// version alone, whatever its status or dates sort like.
+TEST(EnrolmentProperty, WithoutChangeTimesTheLastVersionReadWinsWhateverItsContent) {
+  std::mt19937 rng(20261206);
+  int sorted_lower = 0;  // trials whose last version sorts below an earlier one
+  for (int trial = 0; trial < 25; ++trial) {
+    int versions = 2 + static_cast<int>(rng() % 4);
+    std::vector<json> history;
+    for (int v = 0; v < versions; ++v) {
+      json version = random_version(rng, v);
+      version.erase("last_changed");
+      history.push_back(version);
+    }
+    std::vector<json> reads;
+    for (const auto& version : history) {
+      reads.push_back(version);
+      if (rng() % 3 == 0) reads.push_back(version);  // read again before it changed
+    }
+    const json final_record = history.back();
+    for (const auto& earlier : history) sorted_lower += earlier.dump() > final_record.dump();
+
+    Outcome from_reads = run_with(reads);
+    Outcome from_final = run_with({final_record});
+    EXPECT_EQ(from_reads.leave_row, from_final.leave_row) << "trial " << trial;
+    EXPECT_EQ(from_reads.enrolments, from_final.enrolments)
+        << "trial " << trial << " final " << final_record.dump();
+  }
+  EXPECT_GT(sorted_lower, 0);  // the histories do test content sorting lower
 }

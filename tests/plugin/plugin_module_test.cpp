@@ -139,11 +139,11 @@ TEST_F(PluginModule, AMalformedPageStoresNothingAndKeepsTheCursor) {
   EXPECT_EQ(third["modules"]["enrolment"]["invited"].size(), 1u);
 }
 
-TEST_F(PluginModule, ARecordForAnUnknownPersonIsRejectedByIdAndTheRestIsStored) {
+TEST_F(PluginModule, ARecordForAnUnknownPersonIsQuarantinedByIdAndTheRestIsStored) {
   hr.leave.push_back(leave("L7", "GHOST", "2027-04-01", "2027-09-01"));
   hr.leave.push_back(leave("L8", "P2", "2027-04-01", "2027-03-01"));  // ends before it starts
   json summary = run();
-  EXPECT_EQ(summary["rejected_records"], 2);
+  EXPECT_EQ(summary["quarantined"], 2);
   std::string problems = summary["sync"][1]["problems"].dump();
   EXPECT_NE(problems.find("record L7: /person_id"), std::string::npos) << problems;
   EXPECT_NE(problems.find("record L8: /expected_end"), std::string::npos) << problems;
@@ -163,7 +163,7 @@ TEST_F(PluginModule, AnInvalidProgrammeIsAConfigErrorNamingThePointer) {
   }
 }
 
-TEST_F(PluginModule, OverlappingLeaveAndAForeignDateFormatAreRejectedByRecordAndField) {
+TEST_F(PluginModule, OverlappingLeaveAndAForeignDateFormatAreQuarantinedByRecordAndField) {
   hr.leave.push_back(leave("L5", "P1", "2027-05-01", "2027-10-01"));  // overlaps L1
   hr.leave.push_back(leave("L6", "P2", "2027-10-01T00:00:00+02:00", "2028-01-01"));
   json summary = run();
@@ -171,7 +171,7 @@ TEST_F(PluginModule, OverlappingLeaveAndAForeignDateFormatAreRejectedByRecordAnd
   EXPECT_NE(problems.find("record L5: /start"), std::string::npos) << problems;
   EXPECT_NE(problems.find("overlap"), std::string::npos) << problems;
   EXPECT_NE(problems.find("record L6: /start"), std::string::npos) << problems;
-  EXPECT_EQ(summary["rejected_records"], 2);
+  EXPECT_EQ(summary["quarantined"], 2);
   EXPECT_EQ(summary["totals"]["leave"], 3);  // the rest of the batch went in
 }
 

@@ -155,9 +155,9 @@ double run_plugin(long people, long leave, const std::filesystem::path& dir) {
                              dir / "plugin.sqlite",
                              std::filesystem::copy_options::overwrite_existing);
   std::fprintf(
-      stderr, "plugin: people=%lld leave=%lld invited=%zu rejected=%d\n",
+      stderr, "plugin: people=%lld leave=%lld invited=%zu quarantined=%d\n",
       summary["totals"]["people"].get<long long>(), summary["totals"]["leave"].get<long long>(),
-      summary["modules"]["enrolment"]["invited"].size(), summary["rejected_records"].get<int>());
+      summary["modules"]["enrolment"]["invited"].size(), summary["quarantined"].get<int>());
   return elapsed;
 }
 

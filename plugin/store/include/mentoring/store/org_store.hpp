@@ -44,6 +44,14 @@ struct Transition {
   std::string phase;  // "" or before_leave | on_leave | returned
 };
 
+// What an upsert did with a record from the host.
+enum class UpsertOutcome {
+  stored,     // new, or changed content written
+  unchanged,  // the content stored already
+  older,      // other content, changed on the host before the stored version
+              // (or at the same time and sorting lower): ignored
+};
+
 class OrgStore {
  public:
   OrgStore(const std::filesystem::path& directory, const std::string& organisation);
@@ -56,8 +64,11 @@ class OrgStore {
 
   // Records from the host. Upserts: the same record twice changes nothing.
   void upsert(const domain::Person& person);
-  void upsert(const domain::Leave& leave);
-  void upsert(const domain::CourseCompletion& completion);
+  // A leave whose content differs from the stored one replaces it unless the
+  // host changed it before the stored version (both have last_changed and
+  // its is earlier); without last_changed the newest read wins.
+  UpsertOutcome upsert(const domain::Leave& leave);
+  UpsertOutcome upsert(const domain::CourseCompletion& completion);
   bool has_person(const std::string& id);
 
   // Full reads: an adapter that reads everyone its HR system lists stores each

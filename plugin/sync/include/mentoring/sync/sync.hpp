@@ -6,10 +6,13 @@
 //   auto delivery = mentoring::sync::deliver(host, store, now_iso);
 //
 // Each page an adapter returns is stored in one transaction together with the
-// adapter's next cursor. A page the adapter reports problems with, or with any
-// record that fails validation, moves no cursor: its valid records are stored
-// (upserts, so re-reading is harmless), its invalid ones reported, and the same
-// page is read again next time. An adapter that fails does not stop the others.
+// adapter's next cursor. A record that fails its checks is quarantined with
+// its reason (store::QuarantineStore) in the same transaction, and the rest of
+// the page is stored: one bad record never holds back a stream. It leaves the
+// quarantine when the host sends it again and it passes. A page the adapter
+// itself reports problems with stores nothing and moves no cursor (the
+// adapter could not say which records are sound). An adapter that fails does
+// not stop the others.
 #pragma once
 
 #include <mentoring/module.hpp>
@@ -18,15 +21,43 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mentoring::sync {
 
+// Why a record was quarantined: a value, with words from describe().
+enum class QuarantineReason {
+  not_valid,                  // does not match its schema (schemas/<stream>.schema.json)
+  ends_before_start,          // a leave's expected_end before its start
+  unknown_person,             // refers to a person the HR system has not sent
+  overlapping_leave,          // overlaps another approved or requested leave of the person
+  unknown_course,             // a completion of a course no programme requires
+  completed_in_future,        // a completion dated after today
+  expires_before_completion,  // a completion expiring before it was completed
+  unreadable,                 // passed the schema, but could not be converted
+  adapter_refused,            // the adapter could not map it (the answer's "quarantine")
+};
+const char* to_string(QuarantineReason reason);
+const char* describe(QuarantineReason reason);
+// The words for a stored reason value; the value itself when unknown (a newer plugin's).
+std::string describe_reason(std::string_view value);
+
 struct StreamReport {
   std::string adapter;
   std::string stream;  // "people", "leave", "course_completions"
-  std::string status;  // stored | unchanged | rejected | failed
-  int read = 0, stored = 0, rejected_records = 0, skipped = 0;
+  // read (records came; the counts say what became of them) | unchanged |
+  // rejected (the adapter reported the page malformed) | failed | nothing to read
+  std::string status;
+  int read = 0;
+  int stored = 0;       // new or changed, written
+  int unchanged = 0;    // the same as stored already
+  int older = 0;        // a version older than the stored one: ignored
+  int quarantined = 0;  // failed their checks: held in the quarantine
+  int released = 0;     // left the quarantine (sent again and passed, or no longer listed)
+  int skipped = 0;      // left out by the adapter's mapping
+  // One entry per quarantined record (at most kMaxProblemsListed, then one
+  // saying how many more) and per page or reconciliation problem.
   nlohmann::json problems = nlohmann::json::array();  // [{"message": ...}, ...]
   std::string error;                                  // when failed
   // People a complete full read no longer lists: absent from today.
@@ -37,7 +68,7 @@ struct SyncReport {
   std::vector<StreamReport> streams;
   int adapter_failures = 0;
   int rejected_pages = 0;
-  int rejected_records = 0;
+  int quarantined = 0;  // records quarantined by this run
 };
 
 struct DeliveryReport {

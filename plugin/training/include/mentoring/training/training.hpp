@@ -73,6 +73,24 @@ bool training_complete(const TrainingRules& rules,
 std::optional<Date> valid_until(const domain::CourseCompletion& completion,
                                 std::optional<int> valid_for_months);
 
+// Why a synced completion is not taken, as values (the sync quarantines it).
+struct CompletionProblem {
+  enum class Kind {
+    unknown_person,
+    unknown_course,
+    completed_in_future,
+    expires_before_completion
+  };
+  Kind kind;
+  std::string pointer;   // "/person_id", "/course_id", "/completed_at", "/expires_at"
+  std::string found;     // eg "2027-01-02" or "\"E7\""
+  std::string expected;  // in words
+};
+std::optional<CompletionProblem> completion_problem(const domain::CourseCompletion& completion,
+                                                    bool person_known,
+                                                    const std::set<std::string>& known_courses,
+                                                    Date today);
+
 // A synced completion the store should not take: for an unknown course or
 // person, or dated in the future. Answers the problem naming the record and
 // field (eg "course completion E7/MT-1: /completed_at: found 2027-01-02; expected

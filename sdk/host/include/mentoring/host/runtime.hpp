@@ -30,7 +30,8 @@ enum ExitCode : int {
   kExitConfig = 3,        // a config or programme file is missing or invalid
   kExitModuleLoad = 4,    // a module could not be loaded (not a module, ABI mismatch, ...)
   kExitAdapter = 5,       // an adapter could not be created, reached or called
-  kExitDataRejected = 6,  // the run completed but some host records were rejected
+  kExitDataRejected = 6,  // completed, but some host records are not stored (quarantined,
+                          // or a page the adapter reported malformed)
 };
 
 struct ModuleInfo {
