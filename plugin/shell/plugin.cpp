@@ -79,6 +79,7 @@ class MentoringPlugin : public Module {
     if (command == "check") return check().dump();
     auto context = make_context();
     if (command == "run") return run(context).dump();
+    in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
     if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
     if (auto answer = shell::training_command(context, command, in)) return answer->dump();
     if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
