@@ -559,11 +559,16 @@ json list_changed_pairs(RunContext& c, const json& input) {
   json out = json::array();
   for (const auto& [pair, change] : c.store.pairs_with_leave_changes()) {
     if (input.contains("programme") && input["programme"] != pair.programme_id) continue;
-    out.push_back({{"pair_id", pair.id},
-                   {"programme", pair.programme_id},
-                   {"mentee_id", pair.mentee_id},
-                   {"mentor_id", pair.mentor_id},
-                   {"change", change}});
+    json row = {{"pair_id", pair.id},
+                {"programme", pair.programme_id},
+                {"mentee_id", pair.mentee_id},
+                {"mentor_id", pair.mentor_id},
+                {"change", change}};
+    json mentee_number = employee_number_of(c, pair.mentee_id);
+    json mentor_number = employee_number_of(c, pair.mentor_id);
+    if (!mentee_number.is_null()) row["mentee_employee_number"] = mentee_number;
+    if (!mentor_number.is_null()) row["mentor_employee_number"] = mentor_number;
+    out.push_back(std::move(row));
   }
   return {{"pairs", out}};
 }
