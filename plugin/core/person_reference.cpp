@@ -39,11 +39,15 @@ PersonReference resolve_person_reference(std::string_view value,
   out.problem = PersonReferenceProblem::ambiguous;
   std::string who;
   for (const auto* m : matches) {
-    if (!who.empty()) who += ", ";
+    if (!who.empty()) who += " and ";
     who += (m->id == value ? "the id of person " : "the employee number of person ") + m->id;
+    if (m->id == value)
+      who += m->employee_number ? " (employee number " + *m->employee_number + ")"
+                                : " (no employee number)";
   }
   out.explanation = "found " + quoted + ", which is " + who +
-                    "; expected a value that names one person (give the id)";
+                    "; expected a value that names one person (send that person's other "
+                    "identifier, or correct the employee number in the HR system)";
   return out;
 }
 
