@@ -4,6 +4,7 @@
 // the actions it produces, in one transaction per programme or command.
 #include "run_context.hpp"
 
+#include <mentoring/domain/management_chain.hpp>
 #include <mentoring/enrolment/lifecycle.hpp>
 #include <mentoring/enrolment/plan.hpp>
 #include <mentoring/schema.hpp>
@@ -29,25 +30,6 @@ std::string invitation_key(const std::string& organisation, const std::string& p
 namespace {
 
 constexpr int kMaxStepsPerRun = 12;
-
-// Whether `above` manages `person`, directly or up the chain; stops at the top
-// and on cycles (bad data).
-bool manages(const std::map<std::string, std::string>& managers, const std::string& above,
-             const std::string& person) {
-  std::set<std::string> seen;
-  for (std::string at = person;;) {
-    auto it = managers.find(at);
-    if (it == managers.end() || !seen.insert(at).second) return false;
-    if (it->second == above) return true;
-    at = it->second;
-  }
-}
-
-// A mentor is never in the mentee's management chain, in either direction.
-bool in_management_chain(const std::map<std::string, std::string>& managers, const std::string& a,
-                         const std::string& b) {
-  return manages(managers, a, b) || manages(managers, b, a);
-}  // more would mean a rule cycle: a bug, not data
 
 // The context of one programme inside a run or a command.
 struct ProgrammeRun {
@@ -351,10 +333,10 @@ struct ProgrammeRun {
   }
 
   // Flags a pair whose mentor is (now) in the mentee's management chain.
-  void management_chain_check(const std::map<std::string, std::string>& managers) {
+  void management_chain_check(ManagementChains chains) {
     for (const auto& p : pairs) {
       if (p.state != PairState::accepted) continue;
-      if (!in_management_chain(managers, p.mentee_id, p.mentor_id)) continue;
+      if (!chains.in_same_chain(p.mentee_id, p.mentor_id)) continue;
       auto e = c.store.enrolment(p.mentee_enrolment_id);
       if (!e) continue;
       std::string question = "mentor " + p.mentor_id + " is now in the management chain of " +
@@ -381,8 +363,7 @@ struct ProgrammeRun {
     }
     bool any_pair = std::any_of(pairs.begin(), pairs.end(),
                                 [](const Pair& p) { return p.state == PairState::accepted; });
-    if (any_pair)
-      management_chain_check(c.store.managers());  // the whole org's managers: only when needed
+    if (any_pair) management_chain_check(ManagementChains(c.store.managers()));  // only when needed
 
     std::vector<Leave> leaves = c.store.leaves_for_planning(c.today);
     auto enrolments = c.store.enrolments(programme.id);
@@ -508,6 +489,8 @@ json enrolment_row(RunContext& c, const Enrolment& e) {
               {"programme", e.programme_id},
               {"role", to_string(e.role)},
               {"state", to_string(e.state)}};
+  if (!people.empty() && people.begin()->second.employee_number)
+    row["employee_number"] = *people.begin()->second.employee_number;
   if (e.phase) row["phase"] = to_string(*e.phase);
   if (e.leave_id) row["leave_id"] = *e.leave_id;
   if (e.respond_by) row["respond_by"] = format_date(*e.respond_by);
@@ -576,11 +559,16 @@ json list_changed_pairs(RunContext& c, const json& input) {
   json out = json::array();
   for (const auto& [pair, change] : c.store.pairs_with_leave_changes()) {
     if (input.contains("programme") && input["programme"] != pair.programme_id) continue;
-    out.push_back({{"pair_id", pair.id},
-                   {"programme", pair.programme_id},
-                   {"mentee_id", pair.mentee_id},
-                   {"mentor_id", pair.mentor_id},
-                   {"change", change}});
+    json row = {{"pair_id", pair.id},
+                {"programme", pair.programme_id},
+                {"mentee_id", pair.mentee_id},
+                {"mentor_id", pair.mentor_id},
+                {"change", change}};
+    json mentee_number = employee_number_of(c, pair.mentee_id);
+    json mentor_number = employee_number_of(c, pair.mentor_id);
+    if (!mentee_number.is_null()) row["mentee_employee_number"] = mentee_number;
+    if (!mentor_number.is_null()) row["mentor_employee_number"] = mentor_number;
+    out.push_back(std::move(row));
   }
   return {{"pairs", out}};
 }
@@ -597,7 +585,10 @@ json history(RunContext& c, const json& in) {
     if (!t.phase.empty()) row["phase"] = t.phase;
     out.push_back(row);
   }
-  return {{"person_id", in["person_id"]}, {"transitions", out}};
+  json answer = {{"person_id", in["person_id"]}, {"transitions", out}};
+  json number = employee_number_of(c, in["person_id"].get<std::string>());
+  if (!number.is_null()) answer["employee_number"] = number;
+  return answer;
 }
 
 std::string recorded_by(const json& input) {
@@ -735,7 +726,7 @@ json record_accepted_pair(RunContext& c, const json& input,
     invalid("/mentor_id: " + mentor.person_id + " already mentors " +
             std::to_string(programme.mentor.capacity) + " (the programme's capacity)");
   }
-  if (in_management_chain(c.store.managers(), mentee.person_id, mentor.person_id)) {
+  if (ManagementChains(c.store.managers()).in_same_chain(mentee.person_id, mentor.person_id)) {
     invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " +
             mentee.person_id + "; a mentor never is");
   }

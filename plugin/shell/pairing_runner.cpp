@@ -214,9 +214,7 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
     read_wishes(ps.wishes(view.mentor_enrolments[i].id), mentee_ids, view.cohort.mentors[i]);
   }
   // The whole organisation's manager links: chains pass through people outside the cohort.
-  for (const auto& [person, manager] : c.store.managers()) {
-    view.cohort.managers.push_back({person, manager});
-  }
+  view.cohort.managers = c.store.managers();
   return view;
 }
 
@@ -420,6 +418,10 @@ json list_proposals(RunContext& c, const json& input) {
       json row = {{"pair_id", p.id},          {"state", to_string(p.state)},
                   {"mentee_id", p.mentee_id}, {"mentee_name", person_name(c, p.mentee_id)},
                   {"mentor_id", p.mentor_id}, {"mentor_name", person_name(c, p.mentor_id)}};
+      json mentee_number = employee_number_of(c, p.mentee_id);
+      json mentor_number = employee_number_of(c, p.mentor_id);
+      if (!mentee_number.is_null()) row["mentee_employee_number"] = mentee_number;
+      if (!mentor_number.is_null()) row["mentor_employee_number"] = mentor_number;
       auto d = details.find(p.id);
       if (d == details.end()) {
         row["recorded_without_proposal"] = true;  // paired by hand with the `pair` command
@@ -437,10 +439,13 @@ json list_proposals(RunContext& c, const json& input) {
     }
     json unmatched = json::array();
     for (const auto& u : ps.unmatched(programme->id)) {
-      unmatched.push_back({{"person_id", u.person_id},
-                           {"name", person_name(c, u.person_id)},
-                           {"reason", u.reason},
-                           {"explanation", u.explanation}});
+      json row = {{"person_id", u.person_id},
+                  {"name", person_name(c, u.person_id)},
+                  {"reason", u.reason},
+                  {"explanation", u.explanation}};
+      json number = employee_number_of(c, u.person_id);
+      if (!number.is_null()) row["employee_number"] = number;
+      unmatched.push_back(std::move(row));
     }
     out.push_back({{"programme", programme->id},
                    {"accepted_by", settings_for(c, programme->id).accepted_by_pair ? "pair" : "hr"},

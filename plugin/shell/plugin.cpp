@@ -82,17 +82,25 @@ class MentoringPlugin : public Module {
     if (command == "check") return check().dump();
     auto context = make_context();
     if (command == "run") return run(context).dump();
-    if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
-    if (auto answer = shell::training_command(context, command, in)) return answer->dump();
-    if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
-    if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
-    if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
-    if (auto answer = shell::sync_command(context, command, in)) return answer->dump();
+    const auto command_names = {shell::enrolment_command_names(), shell::training_command_names(),
+                                shell::supervision_command_names(), shell::pairing_command_names(),
+                                shell::evaluation_command_names(), shell::sync_command_names()};
+    bool known_command = false;
     std::string known = "check, run";
-    for (const auto& names : {shell::enrolment_command_names(), shell::training_command_names(),
-                              shell::supervision_command_names(), shell::pairing_command_names(),
-                              shell::evaluation_command_names(), shell::sync_command_names()}) {
-      for (const auto& name : names) known += ", " + name;
+    for (const auto& names : command_names) {
+      for (const auto& name : names) {
+        known += ", " + name;
+        known_command |= name == command;
+      }
+    }
+    if (known_command) {
+      in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
+      if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::training_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::sync_command(context, command, in)) return answer->dump();
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
                                                    std::string(command) +

@@ -19,6 +19,33 @@ void require_valid_input(std::string_view command, std::string_view schema_name,
   throw Error(MENTORING_ERR_INVALID_INPUT, message);
 }
 
+json with_person_ids_resolved(RunContext& c, std::string_view command, const json& input) {
+  static constexpr const char* kPersonFields[] = {"person_id", "mentee_id", "mentor_id"};
+  if (!input.is_object()) return input;  // the command's own schema check names that
+  json out = input;
+  for (const char* field : kPersonFields) {
+    auto it = out.find(field);
+    if (it == out.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+      continue;  // the schema check reports a missing or mistyped field
+    const std::string value = it->get<std::string>();
+    auto reference = domain::resolve_person_reference(value, c.store.people_known_as(value));
+    if (reference.problem) {
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  std::string(command) + ": /" + field + ": " + reference.explanation);
+    }
+    *it = *reference.person_id;
+  }
+  return out;
+}
+
+json employee_number_of(RunContext& c, const std::string& person_id) {
+  auto found = c.store.people_known_as(person_id);
+  for (const auto& candidate : found) {
+    if (candidate.id == person_id && candidate.employee_number) return *candidate.employee_number;
+  }
+  return nullptr;
+}
+
 const Programme& programme_for(RunContext& c, std::string_view command, const json& input) {
   const std::string prefix = command.empty() ? "" : std::string(command) + ": ";
   std::string known;

@@ -56,6 +56,15 @@ std::string invitation_key(const std::string& organisation, const std::string& p
 // first) when `input` does not match schemas/commands/<schema>.input.schema.json.
 void require_valid_input(std::string_view command, std::string_view schema,
                          const nlohmann::json& input);
+// The command's input with every person it names (person_id, mentee_id,
+// mentor_id) given by the HR system's id: each may be sent as the id or as the
+// employee number (exact match). Throws Error(MENTORING_ERR_INVALID_INPUT)
+// naming the field and the value when no person or more than one has it. The
+// one resolver every command goes through (plugin.cpp calls it).
+nlohmann::json with_person_ids_resolved(RunContext& context, std::string_view command,
+                                        const nlohmann::json& input);
+// The employee number to show beside a person id (null when none is known).
+nlohmann::json employee_number_of(RunContext& context, const std::string& person_id);
 // The programme a command names in /programme, or the only one; throws naming /programme.
 const domain::Programme& programme_for(RunContext& context, std::string_view command,
                                        const nlohmann::json& input);

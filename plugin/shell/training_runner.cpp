@@ -116,6 +116,8 @@ json training_blocked(RunContext& c, const json& input) {
       json entry = gaps_json(t.status);
       entry["person_id"] = t.enrolment.person_id;
       entry["name"] = person != people.end() ? person->second.name : "";
+      if (person != people.end() && person->second.employee_number)
+        entry["employee_number"] = *person->second.employee_number;
       entry["programme"] = programme->id;
       entry["role"] = to_string(t.enrolment.role);
       entry["state"] = to_string(t.enrolment.state);

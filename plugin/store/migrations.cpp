@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -10,7 +11,10 @@ namespace mentoring::store {
 
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
-// 7 sync quarantine and the leave content key (issue 11); add new ones at the end.
+// 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
+// indirect managers (issue 11). Add new ones at the end, in ascending order; a
+// number may be missing here while its branch is unmerged (migrate() applies
+// each missing version, not only those above the highest).
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -300,6 +304,35 @@ ALTER TABLE leave RENAME COLUMN version_key TO content_key;
 UPDATE leave SET content_key = substr(content_key, length(COALESCE(last_changed, '')) + 2)
   WHERE content_key <> '';
 )sql"},
+      // Indirect managers are few: a person row keeps them as a JSON array (NULL
+      // when none) and triggers copy them into person_manager, which the
+      // management chain and "who are this person's managers" read through
+      // its primary key. A person whose list did not change costs nothing more
+      // on sync, and neither does one without indirect managers.
+      {8, "employee numbers (the id HR staff know) and indirect managers", R"sql(
+ALTER TABLE person ADD COLUMN employee_number TEXT;
+ALTER TABLE person ADD COLUMN indirect_manager_ids TEXT
+  CHECK (indirect_manager_ids IS NULL OR json_valid(indirect_manager_ids));
+CREATE INDEX person_by_employee_number ON person(employee_number)
+  WHERE employee_number IS NOT NULL;
+CREATE TABLE person_manager (
+  person_id   TEXT NOT NULL REFERENCES person(id),
+  manager_id  TEXT NOT NULL,
+  PRIMARY KEY (person_id, manager_id)
+) WITHOUT ROWID;
+CREATE INDEX person_manager_by_manager ON person_manager(manager_id);
+CREATE TRIGGER person_indirect_managers_inserted AFTER INSERT ON person
+WHEN new.indirect_manager_ids IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO person_manager(person_id, manager_id)
+    SELECT new.id, value FROM json_each(new.indirect_manager_ids);
+END;
+CREATE TRIGGER person_indirect_managers_changed AFTER UPDATE OF indirect_manager_ids ON person
+WHEN old.indirect_manager_ids IS NOT new.indirect_manager_ids BEGIN
+  DELETE FROM person_manager WHERE person_id = new.id;
+  INSERT OR IGNORE INTO person_manager(person_id, manager_id)
+    SELECT new.id, value FROM json_each(new.indirect_manager_ids);
+END;
+)sql"},
   };
   return kMigrations;
 }
@@ -312,19 +345,37 @@ int current_version(SQLite::Database& db) {
 }
 
 int migrate(SQLite::Database& db) {
+  return migrate(db, migrations());
+}
+
+// Each version not yet recorded is applied, in ascending order, even below the
+// highest recorded one: branches add migrations in parallel (7 and 8 of issue
+// 11), so a database may have met 8 before 7 existed. Migrations numbered in
+// parallel must therefore not depend on each other.
+int migrate(SQLite::Database& db, const std::vector<Migration>& list) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_version ("
       " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
       " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
+  for (std::size_t i = 1; i < list.size(); ++i) {
+    if (list[i].version <= list[i - 1].version)
+      throw std::logic_error("store: migrations out of order at version " +
+                             std::to_string(list[i].version));
+  }
   int version = current_version(db);
-  int newest = migrations().empty() ? 0 : migrations().back().version;
+  int newest = list.empty() ? 0 : list.back().version;
   if (version > newest) {
     throw std::runtime_error(db.getFilename() + ": database schema version " +
                              std::to_string(version) + " is newer than this plugin knows (" +
                              std::to_string(newest) + "); upgrade the plugin");
   }
-  for (const auto& m : migrations()) {
-    if (m.version <= version) continue;
+  std::set<int> applied;
+  {
+    SQLite::Statement query(db, "SELECT version FROM schema_version");
+    while (query.executeStep()) applied.insert(query.getColumn(0).getInt());
+  }
+  for (const auto& m : list) {
+    if (applied.count(m.version)) continue;
     SQLite::Transaction txn(db);
     db.exec(std::string(m.sql));
     SQLite::Statement record(db, "INSERT INTO schema_version(version, description) VALUES (?, ?)");
@@ -332,9 +383,8 @@ int migrate(SQLite::Database& db) {
     record.bind(2, std::string(m.description));
     record.exec();
     txn.commit();
-    version = m.version;
   }
-  return version;
+  return current_version(db);
 }
 
 }  // namespace mentoring::store

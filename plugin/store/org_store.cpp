@@ -38,6 +38,33 @@ std::vector<std::string> split_lines(const std::string& text) {
   return out;
 }
 
+// Indirect manager ids as the JSON array the person_manager triggers read
+// (migration 8); NULL when there are none, so most people cost nothing more.
+std::optional<std::string> json_array(const std::vector<std::string>& items) {
+  if (items.empty()) return std::nullopt;
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (unsigned char ch : item) {
+      if (ch == '"' || ch == '\\') {
+        out += '\\';
+        out += static_cast<char>(ch);
+      } else if (ch < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[ch >> 4];
+        out += kHex[ch & 0xF];
+      } else {
+        out += static_cast<char>(ch);
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
 std::filesystem::path database_path(const std::filesystem::path& directory,
                                     const std::string& organisation) {
   if (organisation.empty() || organisation.find('/') != std::string::npos ||
@@ -91,7 +118,7 @@ int OrgStore::schema_version() {
 
 namespace {
 
-// The person's columns, in the order both upserts below bind them (1-9).
+// The person's columns, in the order both upserts below bind them (1-11).
 void bind_person(SQLite::Statement& s, const Person& p) {
   s.bindNoCopy(1, p.id);  // the record outlives exec(): no copy
   s.bindNoCopy(2, p.name);
@@ -102,6 +129,8 @@ void bind_person(SQLite::Statement& s, const Person& p) {
   bind_optional(s, 7, p.start_date);
   bind_optional(s, 8, p.end_date);
   s.bind(9, join_lines(p.languages));
+  bind_optional(s, 10, p.employee_number);
+  bind_optional(s, 11, json_array(p.indirect_manager_ids));
 }
 
 }  // namespace
@@ -109,11 +138,14 @@ void bind_person(SQLite::Statement& s, const Person& p) {
 void OrgStore::upsert(const Person& p) {
   SQLite::Statement& s = prepared(
       "INSERT INTO person(id, name, email, manager_id, department, location, "
-      "start_date, end_date, languages) VALUES (?,?,?,?,?,?,?,?,?) "
+      "start_date, end_date, languages, employee_number, indirect_manager_ids) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
       "manager_id=excluded.manager_id, department=excluded.department, "
       "location=excluded.location, start_date=excluded.start_date, "
-      "end_date=excluded.end_date, languages=excluded.languages, absent_since=NULL");
+      "end_date=excluded.end_date, languages=excluded.languages, "
+      "employee_number=excluded.employee_number, "
+      "indirect_manager_ids=excluded.indirect_manager_ids, absent_since=NULL");
   bind_person(s, p);
   s.exec();
 }
@@ -122,15 +154,18 @@ void OrgStore::upsert_listed(const Person& p, const std::string& adapter,
                              const std::string& read_id) {
   SQLite::Statement& s = prepared(
       "INSERT INTO person(id, name, email, manager_id, department, location, "
-      "start_date, end_date, languages, listed_by, full_read) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+      "start_date, end_date, languages, employee_number, indirect_manager_ids, listed_by, "
+      "full_read) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
       "manager_id=excluded.manager_id, department=excluded.department, "
       "location=excluded.location, start_date=excluded.start_date, "
-      "end_date=excluded.end_date, languages=excluded.languages, absent_since=NULL, "
+      "end_date=excluded.end_date, languages=excluded.languages, "
+      "employee_number=excluded.employee_number, "
+      "indirect_manager_ids=excluded.indirect_manager_ids, absent_since=NULL, "
       "listed_by=excluded.listed_by, full_read=excluded.full_read");
   bind_person(s, p);
-  s.bindNoCopy(10, adapter);
-  s.bindNoCopy(11, read_id);
+  s.bindNoCopy(12, adapter);
+  s.bindNoCopy(13, read_id);
   s.exec();
 }
 
@@ -386,18 +421,41 @@ std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person
   return out;
 }
 
-std::map<std::string, std::string> OrgStore::managers() {
+std::vector<ManagerLink> OrgStore::managers() {
   SQLite::Statement& s = prepared(
-      "SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL AND absent_since IS NULL");
-  std::map<std::string, std::string> out;
-  while (s.executeStep()) out[s.getColumn(0).getString()] = s.getColumn(1).getString();
+      "SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL AND absent_since IS NULL "
+      "UNION ALL SELECT m.person_id, m.manager_id FROM person_manager m "
+      "JOIN person p ON p.id = m.person_id WHERE p.absent_since IS NULL");
+  std::vector<ManagerLink> out;
+  while (s.executeStep()) out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
+  return out;
+}
+
+std::vector<std::string> OrgStore::managers_of(const std::string& person_id) {
+  SQLite::Statement& s = prepared(kManagersOfSql);
+  s.bind(1, person_id);
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
+std::vector<PersonCandidate> OrgStore::people_known_as(const std::string& id_or_number) {
+  SQLite::Statement& s = prepared(
+      "SELECT id, employee_number FROM person WHERE id = ?1 "
+      "UNION SELECT id, employee_number FROM person WHERE employee_number = ?1 ORDER BY 1");
+  s.bind(1, id_or_number);
+  std::vector<PersonCandidate> out;
+  while (s.executeStep())
+    out.push_back({s.getColumn(0).getString(), optional_text(s.getColumn(1))});
   return out;
 }
 
 std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids) {
   SQLite::Statement& s = prepared(
       "SELECT id, name, email, manager_id, department, location, start_date, "
-      "end_date, languages FROM person WHERE id = ? AND absent_since IS NULL");
+      "end_date, languages, employee_number, "
+      "(SELECT group_concat(value, char(10)) FROM json_each(indirect_manager_ids)) "
+      "FROM person WHERE id = ? AND absent_since IS NULL");
   std::map<std::string, Person> out;
   for (const auto& id : ids) {
     s.reset();
@@ -413,6 +471,9 @@ std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids)
     p.start_date = optional_date(s.getColumn(6));
     p.end_date = optional_date(s.getColumn(7));
     p.languages = split_lines(s.getColumn(8).getString());
+    p.employee_number = optional_text(s.getColumn(9));
+    if (!s.getColumn(10).isNull())
+      p.indirect_manager_ids = split_lines(s.getColumn(10).getString());
     out.emplace(p.id, std::move(p));
   }
   return out;
@@ -697,6 +758,14 @@ std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
   }
   return out;
 }
+
+// Who manages this person: the direct manager first, then the indirect ones
+// in id order. Both halves are lookups by primary key.
+const char* const OrgStore::kManagersOfSql =
+    "SELECT manager_id FROM (SELECT manager_id, 0 AS indirect FROM person "
+    "WHERE id = ?1 AND manager_id IS NOT NULL "
+    "UNION ALL SELECT manager_id, 1 FROM person_manager WHERE person_id = ?1) "
+    "ORDER BY indirect, manager_id";
 
 Counts OrgStore::counts() {
   auto count = [&](const char* sql) {

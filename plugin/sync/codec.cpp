@@ -53,6 +53,9 @@ Person person_from(const JsonValue& r) {
   p.name = text(r, "name");
   p.email = optional_string(r, "email");
   p.manager_id = optional_string(r, "manager_id");
+  p.employee_number = optional_string(r, "employee_number");
+  for (JsonValue manager : r["indirect_manager_ids"].elements())
+    p.indirect_manager_ids.emplace_back(manager.string());
   p.department = optional_string(r, "department");
   p.location = optional_string(r, "location");
   p.start_date = optional_date(r, "start_date");

@@ -160,7 +160,7 @@ json map_person(RowReader& r, const StreamSettings& settings, const SourceTable&
   json person = json::object();
   if (auto id = r.required_text("id")) person["id"] = *id;
   if (auto name = r.required_text("name")) person["name"] = *name;
-  for (const char* field : {"email", "manager_id", "department", "location"}) {
+  for (const char* field : {"email", "manager_id", "employee_number", "department", "location"}) {
     if (r.mapped(field)) person[field] = r.optional_text(field);
   }
   for (const char* field : {"start_date", "end_date"}) {
@@ -168,6 +168,8 @@ json map_person(RowReader& r, const StreamSettings& settings, const SourceTable&
     auto date = r.date(field, false);
     person[field] = date ? json(*date) : json(nullptr);
   }
+  if (r.mapped("indirect_manager_ids"))
+    person["indirect_manager_ids"] = r.list("indirect_manager_ids");
   if (r.mapped("languages")) person["languages"] = r.list("languages");
   if (!settings.attributes.empty()) {
     json attributes = json::object();

@@ -101,6 +101,28 @@ TEST_F(Pull, UnmappedOptionalFieldsAreLeftOutAndAttributesCopied) {
   EXPECT_EQ(answer["records"][1]["attributes"]["Job Title"], nullptr);
 }
 
+// Issue 11: exports that carry the number HR staff know people by beside an internal id, and
+// the other (indirect) managers, several in one cell.
+TEST_F(Pull, MapsEmployeeNumberAndIndirectManagers) {
+  json settings = people_settings();
+  settings["fields"] = {{"id", "empNumber"},
+                        {"name", "Full Name"},
+                        {"manager_id", "Supervisor"},
+                        {"employee_number", "Employee Id"},
+                        {"indirect_manager_ids", "Indirect Supervisors"}};
+  write_file(dir / "data/people.csv",
+             "empNumber,Employee Id,Full Name,Supervisor,Indirect Supervisors\n"
+             "42,E0042,Ann Lee,7,9; 12 ;\n"
+             "7,,Bo,,\n");
+  json answer = pull({{"people", settings}}, "people");
+  ASSERT_TRUE(answer["problems"].empty()) << answer.dump(2);
+  ASSERT_EQ(answer["records"].size(), 2u);
+  EXPECT_EQ(answer["records"][0], json::parse(R"({"id":"42","name":"Ann Lee","manager_id":"7",
+    "employee_number":"E0042","indirect_manager_ids":["9","12"]})"));
+  EXPECT_EQ(answer["records"][1]["employee_number"], nullptr);
+  EXPECT_EQ(answer["records"][1]["indirect_manager_ids"], json::array());
+}
+
 TEST_F(Pull, UnchangedFileGivesNoRecords) {
   const std::string csv = std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\n";
   json first = pull_people(csv);

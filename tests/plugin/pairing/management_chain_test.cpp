@@ -2,9 +2,9 @@
 
 #include <string>
 
-#include "mentoring/pairing/management_chain.hpp"
+#include <mentoring/domain/management_chain.hpp>
 
-namespace mentoring::pairing {
+namespace mentoring::domain {
 namespace {
 
 std::string person(int i) {
@@ -62,4 +62,4 @@ TEST(ManagementChainTest, LongCycleDoesNotLoop) {
 }
 
 }  // namespace
-}  // namespace mentoring::pairing
+}  // namespace mentoring::domain

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <functional>
 #include <map>
 
 using json = nlohmann::json;
@@ -308,3 +309,98 @@ TEST_F(PairingModule, RerunsAreDeterministic) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string error_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "expected the command to be refused";
+  return "";
+}
+
+}  // namespace
+
+// Issue 11: OrangeHRM's Indirect supervisors are managers too. P1's line manager is X; M1 is
+// P1's indirect manager and M3 is X's indirect manager, so neither may mentor P1.
+TEST_F(PairingModule, IndirectManagersAreNeverProposedNorAcceptedByHand) {
+  hr.people[0]["manager_id"] = "X";
+  hr.people[0]["indirect_manager_ids"] = {"M1"};
+  hr.people[0]["employee_number"] = "E0001";
+  hr.people[2]["employee_number"] = "E0101";
+  hr.people[3]["employee_number"] = "E0102";
+  json x = person("X", "Nursing");
+  x["indirect_manager_ids"] = {"M3"};
+  hr.people.push_back(x);
+  everyone_waits_for_a_pair();
+  json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
+  ASSERT_FALSE(pass.contains("error")) << pass.dump(2);
+
+  auto by_mentee = proposal_by_mentee();
+  ASSERT_TRUE(by_mentee.count("P1")) << proposals().dump(2);
+  EXPECT_EQ(by_mentee["P1"]["mentor_id"], "M2") << by_mentee["P1"].dump(2);
+  // HR sees both identifiers of the people in a proposal.
+  EXPECT_EQ(by_mentee["P1"]["mentee_employee_number"], "E0001");
+  EXPECT_EQ(by_mentee["P1"]["mentor_employee_number"], "E0102");
+
+  // By hand (and by employee number) the rule holds too.
+  std::string why = error_of([&] {
+    command("pair", {{"mentee_id", "E0001"}, {"mentor_id", "E0101"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(why.find("/mentor_id: M1 is in the management chain of P1"), std::string::npos) << why;
+  why = error_of([&] {
+    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M3"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(why.find("/mentor_id: M3 is in the management chain of P1"), std::string::npos) << why;
+}
+
+// A pair that was fine becomes one the rule forbids when the mentor turns into the indirect
+// manager of the mentee's manager: the run puts it to the programme manager.
+TEST_F(PairingModule, AMentorWhoBecomesAManagersIndirectManagerIsFlaggedByTheRecheck) {
+  everyone_waits_for_a_pair();
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  json quiet = run();
+  EXPECT_EQ(quiet.dump().find("is now in the management chain"), std::string::npos);
+
+  hr.people[4]["indirect_manager_ids"] = {"M2"};  // M3 manages P1; M2 now manages M3 indirectly
+  ++hr.version;
+  json flagged = run();
+  EXPECT_NE(flagged.dump().find("mentor M2 is now in the management chain of P1"),
+            std::string::npos)
+      << flagged["modules"]["enrolment"].dump(2);
+}
+
+// HR commands take the id or the employee number; an unknown or ambiguous value is named.
+TEST_F(PairingModule, CommandsAcceptTheEmployeeNumberAndNameWhatTheyCannotResolve) {
+  hr.people[0]["employee_number"] = "E0001";
+  hr.people[1]["employee_number"] = "M1";  // P2's employee number is M1's id: ambiguous
+  run();
+  json by_number = command("history", {{"person_id", "E0001"}});
+  json by_id = command("history", {{"person_id", "P1"}});
+  EXPECT_EQ(by_number, by_id);
+  EXPECT_EQ(by_number["person_id"], "P1");
+  EXPECT_EQ(by_number["employee_number"], "E0001");
+  EXPECT_FALSE(by_number["transitions"].empty());
+  auto problems = mentoring::schema::validate("commands/history.output", by_number, "history");
+  EXPECT_TRUE(problems.empty()) << problems.front().message();
+
+  json accepted = command("accept", {{"person_id", "E0001"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(accepted["enrolment"]["person_id"], "P1") << accepted.dump(2);
+  EXPECT_EQ(accepted["enrolment"]["employee_number"], "E0001");
+
+  std::string unknown = error_of([&] { command("history", {{"person_id", "E9999"}}); });
+  EXPECT_NE(unknown.find("history: /person_id: found \"E9999\""), std::string::npos) << unknown;
+  std::string ambiguous = error_of([&] {
+    command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(ambiguous.find("/person_id: found \"M1\""), std::string::npos) << ambiguous;
+  EXPECT_NE(ambiguous.find("the employee number of person P2"), std::string::npos) << ambiguous;
+  std::string mentor_field = error_of([&] {
+    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "nobody"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(mentor_field.find("/mentor_id: found \"nobody\""), std::string::npos) << mentor_field;
+}

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace mentoring::store;
@@ -136,4 +137,103 @@ TEST(Outbox, TheSameIdempotencyKeyIsEnqueuedOnce) {
   EXPECT_EQ(outbox.count_pending(), 0);
   EXPECT_TRUE(outbox.contains("invite/acme/rtw/P1/L1")) << "delivered still counts";
   EXPECT_FALSE(outbox.contains("invite/acme/rtw/P1/L2"));
+}
+
+// Issue 11: OrangeHRM's employee id beside its empNumber, and its Indirect supervisors.
+TEST(OrgStore, KeepsEmployeeNumberAndIndirectManagers) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  Person p = person("42");
+  p.manager_id = "7";
+  p.employee_number = "E0042";
+  p.indirect_manager_ids = {"9", "8", "we\"ird\\one"};
+  store.upsert(p);
+  store.upsert(person("7"));
+
+  auto read = store.people({"42"}).at("42");
+  EXPECT_EQ(read.employee_number, std::optional<std::string>("E0042"));
+  EXPECT_EQ(read.indirect_manager_ids, (std::vector<std::string>{"9", "8", "we\"ird\\one"}));
+  EXPECT_EQ(store.managers_of("42"), (std::vector<std::string>{"7", "8", "9", "we\"ird\\one"}));
+  EXPECT_TRUE(store.managers_of("7").empty());
+
+  auto known = store.people_known_as("E0042");
+  ASSERT_EQ(known.size(), 1u);
+  EXPECT_EQ(known[0].id, "42");
+  EXPECT_EQ(store.people_known_as("42").size(), 1u);
+  EXPECT_TRUE(store.people_known_as("e0042").empty());  // exact match only
+
+  // A changed list replaces the old one; an empty list clears it.
+  p.indirect_manager_ids = {"10"};
+  store.upsert(p);
+  EXPECT_EQ(store.managers_of("42"), (std::vector<std::string>{"7", "10"}));
+  p.indirect_manager_ids.clear();
+  p.employee_number.reset();
+  store.upsert_listed(p, "hr", "read-1");
+  EXPECT_EQ(store.managers_of("42"), (std::vector<std::string>{"7"}));
+  EXPECT_TRUE(store.people_known_as("E0042").empty());
+  EXPECT_FALSE(store.people({"42"}).at("42").employee_number.has_value());
+}
+
+TEST(OrgStore, ManagerLinksHoldDirectAndIndirectOfPeopleStillListed) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  Person a = person("A");
+  a.manager_id = "M";
+  a.indirect_manager_ids = {"I"};
+  Person gone = person("G");
+  gone.indirect_manager_ids = {"I"};
+  store.upsert(a);
+  store.upsert(gone);
+  store.mark_absent({"G"}, *parse_date("2027-01-01"));
+  std::vector<std::pair<std::string, std::string>> links;
+  for (const auto& l : store.managers()) links.emplace_back(l.person_id, l.manager_id);
+  std::sort(links.begin(), links.end());
+  EXPECT_EQ(links, (std::vector<std::pair<std::string, std::string>>{{"A", "I"}, {"A", "M"}}));
+}
+
+// "Who are this person's managers" is one query, answered through indexes, not a table scan.
+TEST(OrgStore, ManagersOfAPersonIsOneIndexedQuery) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  SQLite::Statement plan(store.database(),
+                         std::string("EXPLAIN QUERY PLAN ") + OrgStore::kManagersOfSql);
+  plan.bind(1, "42");
+  int searches = 0;
+  while (plan.executeStep()) {
+    std::string detail = plan.getColumn(3).getString();
+    EXPECT_EQ(detail.find("SCAN person"), std::string::npos) << detail;
+    EXPECT_EQ(detail.find("SCAN person_manager"), std::string::npos) << detail;
+    if (detail.find("SEARCH") != std::string::npos) ++searches;
+  }
+  EXPECT_EQ(searches, 2);
+}
+
+// Branches add migrations in parallel (7: quarantine, 8: people): a database
+// that met 8 before 7 existed still gets 7, and every version is applied once.
+TEST(Migrations, AMissingVersionBelowTheHighestIsApplied) {
+  TempDir dir;
+  SQLite::Database db((dir.path / "gap.sqlite").string(),
+                      SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  std::vector<Migration> without_seven = {{1, "one", "CREATE TABLE one(x);"},
+                                          {8, "eight", "CREATE TABLE eight(x);"}};
+  EXPECT_EQ(migrate(db, without_seven), 8);
+  std::vector<Migration> merged = {{1, "one", "CREATE TABLE one(x);"},
+                                   {7, "seven", "CREATE TABLE seven(x);"},
+                                   {8, "eight", "CREATE TABLE eight(x);"}};
+  EXPECT_EQ(migrate(db, merged), 8);
+  EXPECT_TRUE(db.tableExists("seven"));
+  SQLite::Statement versions(db,
+                             "SELECT group_concat(version) FROM (SELECT version FROM "
+                             "schema_version ORDER BY version)");
+  versions.executeStep();
+  EXPECT_EQ(versions.getColumn(0).getString(), "1,7,8");
+  EXPECT_EQ(migrate(db, merged), 8);  // nothing applied twice (CREATE TABLE would throw)
+
+  std::vector<Migration> disordered = {{8, "eight", ""}, {7, "seven", ""}};
+  EXPECT_THROW(migrate(db, disordered), std::logic_error);
+}
+
+TEST(Migrations, VersionsAscend) {
+  const auto& list = migrations();
+  for (std::size_t i = 1; i < list.size(); ++i) EXPECT_LT(list[i - 1].version, list[i].version);
 }

@@ -35,7 +35,13 @@ struct Person {
   std::string id;
   std::string name;
   std::optional<std::string> email;
-  std::optional<std::string> manager_id;
+  std::optional<std::string> manager_id;  // the direct (line) manager
+  // The id HR staff know the person by when it is not `id` (OrangeHRM's
+  // employee id "E0042" beside its internal empNumber "42"); HR commands accept either.
+  std::optional<std::string> employee_number;
+  // Other managers besides manager_id (OrangeHRM's Indirect supervisors): the
+  // management chain follows them too.
+  std::vector<std::string> indirect_manager_ids;
   std::optional<std::string> department;
   std::optional<std::string> location;
   std::optional<Date> start_date;

@@ -2,6 +2,8 @@
 // weighted soft criteria. A programme-definition loader fills these; nothing here parses.
 #pragma once
 
+#include <mentoring/domain/management_chain.hpp>
+
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -42,12 +44,9 @@ struct Mentor : Participant {
 
 inline constexpr int kMaxMentorCapacity = 3;
 
-// Manager links of everyone the host knows, not only the cohort: chains pass through people
-// who are not participants.
-struct ManagerLink {
-  std::string person_id;
-  std::string manager_id;
-};
+// Manager links (direct and indirect) of everyone the host knows, not only the cohort: chains
+// pass through people who are not participants.
+using domain::ManagerLink;
 
 struct Cohort {
   std::vector<Mentee> mentees;

@@ -7,10 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "mentoring/pairing/management_chain.hpp"
 #include "mentoring/pairing/model.hpp"
 
 namespace mentoring::pairing {
+
+using domain::ManagementChains;  // the management-chain rule lives in the domain
 
 // The first hard rule a pair breaks, in the order checked.
 enum class Ineligibility {

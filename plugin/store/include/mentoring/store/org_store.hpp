@@ -12,6 +12,8 @@
 // thread (SQLite allows several connections to one file).
 #pragma once
 
+#include <mentoring/domain/management_chain.hpp>
+#include <mentoring/domain/person_reference.hpp>
 #include <mentoring/domain/records.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -115,8 +117,17 @@ class OrgStore {
   // Another approved or requested leave of the same person overlapping this one.
   std::optional<std::string> overlapping_leave(const domain::Leave& leave);
   std::vector<domain::CourseCompletion> completions_of(const std::string& person_id);
-  // Everyone's manager id, for management-chain checks.
-  std::map<std::string, std::string> managers();
+  // Every manager link, direct (manager_id) and indirect (indirect_manager_ids),
+  // of everyone not absent: what domain::ManagementChains is built from.
+  std::vector<domain::ManagerLink> managers();
+  // Who are this person's managers: the direct one first, then the indirect
+  // ones; one query through primary keys (kManagersOfSql).
+  std::vector<std::string> managers_of(const std::string& person_id);
+  static const char* const kManagersOfSql;
+
+  // Every person (absent ones too) whose id or employee number is exactly
+  // this value, by id: what HR command inputs are resolved against.
+  std::vector<domain::PersonCandidate> people_known_as(const std::string& id_or_number);
 
   // Scheduled touchpoints of an enrolment, by name.
   struct Touchpoint {

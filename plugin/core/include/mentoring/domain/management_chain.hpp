@@ -1,5 +1,13 @@
-// Management chains from manager links, tolerant of bad data: chains may be very deep, may
-// loop (A manages B manages A) and a person may list several managers.
+// mentoring/domain/management_chain.hpp — who is above whom, from manager links.
+//
+//   ManagementChains chains(store.managers());      // every direct and indirect link
+//   if (chains.in_same_chain(mentee_id, mentor_id)) ...   // never pair them
+//
+// The one rule "a mentor is never in the mentee's management chain" (pairing's
+// proposals and enrolment's re-checks both ask here). A person may have several
+// managers (the direct one and indirect ones, eg OrangeHRM's Indirect
+// supervisors); the chain follows every link. Tolerant of bad data: chains may
+// be very deep and may loop (A manages B manages A).
 #pragma once
 
 #include <cstdint>
@@ -8,9 +16,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "mentoring/pairing/model.hpp"
+namespace mentoring::domain {
 
-namespace mentoring::pairing {
+// One "manages" edge: manager_id is a (direct or indirect) manager of person_id.
+struct ManagerLink {
+  std::string person_id;
+  std::string manager_id;
+};
 
 class ManagementChains {
  public:
@@ -33,4 +45,4 @@ class ManagementChains {
   std::unordered_map<std::int32_t, std::vector<std::int32_t>> above_cache_;
 };
 
-}  // namespace mentoring::pairing
+}  // namespace mentoring::domain

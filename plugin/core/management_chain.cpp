@@ -1,9 +1,9 @@
-#include "mentoring/pairing/management_chain.hpp"
+#include <mentoring/domain/management_chain.hpp>
 
 #include <algorithm>
 #include <utility>
 
-namespace mentoring::pairing {
+namespace mentoring::domain {
 
 ManagementChains::ManagementChains(const std::vector<ManagerLink>& links) {
   auto intern = [this](const std::string& id) {
@@ -119,4 +119,4 @@ std::vector<std::string> ManagementChains::people_on_cycles() const {
   return out;
 }
 
-}  // namespace mentoring::pairing
+}  // namespace mentoring::domain
