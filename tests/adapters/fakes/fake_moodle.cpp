@@ -797,6 +797,11 @@ void FakeMoodle::disable_function(const std::string& function) {
   disabled_.insert(function);
 }
 
+void FakeMoodle::enable_function(const std::string& function) {
+  std::lock_guard lock(mutex_);
+  disabled_.erase(function);
+}
+
 void FakeMoodle::corrupt_completion(long long user_id) {
   std::lock_guard lock(mutex_);
   corrupt_.insert(user_id);

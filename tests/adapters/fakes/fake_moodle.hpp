@@ -64,6 +64,7 @@ class FakeMoodle {
 
   // Functions not enabled for the token's service (answered "accessexception").
   void disable_function(const std::string& function);
+  void enable_function(const std::string& function);
   // Makes one user's completion status malformed ("completed": "yes").
   void corrupt_completion(long long user_id);
   // Gives a user the editing teacher role in a course (their completion is not tracked).
