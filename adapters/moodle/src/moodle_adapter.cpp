@@ -206,14 +206,16 @@ struct MoodleAdapter::State {
     std::string exception = body.value("exception", std::string());
     std::string where = system + ": " + function + " (" + what + "): Moodle error \"" + code +
                         "\" (" + message + ")";
-    const std::string services = "Site administration > Server > Web services > External services";
+    const std::string external_services =
+        "Site administration > Server > Web services > External services";
     if (code == "invalidtoken" || code == "invalidlogin") {
-      return RestError(Failure::unauthenticated,
-                       where +
-                           " — the web service token was refused (wrong, expired, or its user "
-                           "suspended): create a token under Site administration > Server > "
-                           "Web services > Manage tokens and store it in the host secret " +
-                           token_secret + " (settings: token_secret)");
+      return RestError(
+          Failure::unauthenticated,
+          where +
+              " — the web service token (the credentials) was refused (wrong, expired, or its "
+              "user suspended): create a token under Site administration > Server > "
+              "Web services > Manage tokens and store it in the host secret " +
+              token_secret + " (settings: token_secret)");
     }
     if (code == "accessexception" || code == "servicenotavailable" ||
         code == "webservicesnotenabled") {
@@ -221,7 +223,7 @@ struct MoodleAdapter::State {
                        where + " — the function " + function +
                            " is not in the token's service (or web services / the REST protocol "
                            "are off): add it to the service's functions under " +
-                           services);
+                           external_services);
     }
     if (code == "invalidrecord" && message.find("table external_functions") != std::string::npos) {
       return RestError(Failure::bad_request, where + " — this Moodle does not know the function " +
@@ -475,8 +477,8 @@ struct MoodleAdapter::State {
   // the name) is what a restart finds, so a group is never created twice.
   std::optional<std::string> find_group(const std::string& course, const std::string& group_key,
                                         const std::string& group_name) {
-    json groups =
-        ws("core_group_get_course_groups", {{"courseid", course}}, "groups of course " + course);
+    json groups = ws("core_group_get_course_groups", {{"courseid", course}},
+                     "groups of course " + course, "supervision_groups.course");
     if (!groups.is_array()) {
       throw RestError(Failure::bad_response, system + ": core_group_get_course_groups: found " +
                                                  schema::describe(groups) +
@@ -563,7 +565,7 @@ struct MoodleAdapter::State {
          {{"enrolments[0][roleid]", role},
           {"enrolments[0][userid]", user},
           {"enrolments[0][courseid]", course}},
-         "enrol " + who + " in supervision course " + course);
+         "enrol " + who + " in supervision course " + course, "supervision_groups.course");
       if (!group_id) {
         json created = ws("core_group_create_groups",
                           {{"groups[0][courseid]", course},
@@ -571,7 +573,7 @@ struct MoodleAdapter::State {
                            {"groups[0][description]",
                             "Mentor supervision group (created by the mentoring plugin)."},
                            {"groups[0][idnumber]", *group_key}},
-                          "create group " + *group_key);
+                          "create group " + *group_key, "supervision_groups.course");
         group_id = created.is_array() && !created.empty() && created[0].is_object()
                        ? as_text(created[0].value("id", json()))
                        : std::nullopt;
@@ -583,13 +585,13 @@ struct MoodleAdapter::State {
       }
       ws("core_group_add_group_members",
          {{"members[0][groupid]", *group_id}, {"members[0][userid]", user}},
-         "add " + who + " to group " + *group_key);
+         "add " + who + " to group " + *group_key, "supervision_groups.course");
       message = "added Moodle user " + user + " (" + who + ") to group " + *group_id + " (" +
                 *group_key + ")";
     } else if (group_id) {
       ws("core_group_delete_group_members",
          {{"members[0][groupid]", *group_id}, {"members[0][userid]", user}},
-         "remove " + who + " from group " + *group_key);
+         "remove " + who + " from group " + *group_key, "supervision_groups.course");
       message = "removed Moodle user " + user + " (" + who + ") from group " + *group_id + " (" +
                 *group_key + ")";
     } else {
@@ -910,7 +912,7 @@ struct MoodleAdapter::State {
            {{"enrolments[0][roleid]", role},
             {"enrolments[0][userid]", user},
             {"enrolments[0][courseid]", std::to_string(courses[course].get<long long>())}},
-           "enrol " + person + " in " + course);
+           "enrol " + person + " in " + course, "course_completions.courses." + course);
         return result("done", "enrolled Moodle user " + user + " in course " + course);
       }
       if (type == "calendar_event") return push_calendar_event(action, person, result);
