@@ -442,6 +442,47 @@ struct MoodleAdapter::State {
     return why;
   }
 
+  // Several people's Moodle users, asked 50 at a time; nullopt for a person
+  // no user has. An empty answer the token's user cannot vouch for fails as
+  // in moodle_user_id.
+  std::vector<std::pair<std::string, std::optional<std::string>>> moodle_user_ids(
+      const std::vector<std::string>& people) {
+    std::vector<std::pair<std::string, std::optional<std::string>>> out;
+    for (std::size_t from = 0; from < people.size(); from += 50) {
+      Params ask = {{"field", person_id_field}};
+      std::size_t to = std::min(people.size(), from + 50);
+      for (std::size_t i = from; i < to; ++i)
+        ask.emplace_back("values[" + std::to_string(i - from) + "]", people[i]);
+      json users = ws("core_user_get_users_by_field", ask,
+                      std::to_string(to - from) + " users by " + person_id_field);
+      if (!users.is_array()) {
+        throw RestError(Failure::bad_response, system + ": core_user_get_users_by_field: found " +
+                                                   schema::describe(users) +
+                                                   "; expected an array of users");
+      }
+      std::map<std::string, std::string> found;
+      for (const auto& u : users) {
+        auto key = u.is_object() ? as_text(u.value(person_id_field, json())) : std::nullopt;
+        auto id = u.is_object() ? as_text(u.value("id", json())) : std::nullopt;
+        if (key && id) found.emplace(*key, *id);
+      }
+      for (std::size_t i = from; i < to; ++i) {
+        auto it = found.find(people[i]);
+        if (it != found.end()) {
+          out.emplace_back(people[i], it->second);
+          continue;
+        }
+        try {  // asked alone: found after all, no such user, or why it cannot be told
+          out.emplace_back(people[i], moodle_user_id(people[i]));
+        } catch (const RestError& e) {
+          if (e.failure() != Failure::not_found) throw;
+          out.emplace_back(people[i], std::nullopt);
+        }
+      }
+    }
+    return out;
+  }
+
   std::string moodle_user_id(const std::string& person_id) {
     json users =
         ws("core_user_get_users_by_field", {{"field", person_id_field}, {"values[0]", person_id}},
@@ -815,13 +856,11 @@ struct MoodleAdapter::State {
                                   "; expected at least one attendee with a person_id");
     }
     std::vector<std::string> users, missing;
-    for (const auto& who : attendees) {
-      try {
-        users.push_back(moodle_user_id(who));
-      } catch (const RestError& e) {
-        if (e.failure() != Failure::not_found) throw;  // eg the token may not see users
+    for (const auto& [who, user] : moodle_user_ids(attendees)) {
+      if (user)
+        users.push_back(*user);
+      else
         missing.push_back(who);
-      }
     }
     std::string not_invited;
     for (const auto& m : missing) not_invited += (not_invited.empty() ? "" : ", ") + m;
