@@ -984,7 +984,8 @@ struct MoodleAdapter::State {
       if (f.is_object()) functions.insert(f.value("name", std::string()));
     }
     auto capability = [&](const std::string& name, bool configured, const std::string& section,
-                          std::vector<std::string> needed) {
+                          std::vector<std::string> needed,
+                          const std::function<void()>& probe = {}) {
       if (!configured) {
         checks.push_back(rest::CapabilityCheck::not_configured(
             name, "not configured (no \"" + section + "\" in settings)"));
@@ -1004,6 +1005,16 @@ struct MoodleAdapter::State {
                               " — add them under Site administration > Server > Web services > "
                               "External services"});
         return;
+      }
+      // The configured courses exist and the token's user may work in them
+      // (the error names the setting holding a wrong course id).
+      if (probe) {
+        try {
+          probe();
+        } catch (const RestError& e) {
+          checks.push_back(rest::CapabilityCheck::failed(name, e));
+          return;
+        }
       }
       bool looks_up_people =
           std::find(needed.begin(), needed.end(), "core_user_get_users_by_field") != needed.end();
@@ -1031,20 +1042,43 @@ struct MoodleAdapter::State {
                     " answers; functions enabled"));
     };
     bool completions = settings.contains("course_completions");
+    auto completion_courses = [&] {
+      for (const auto& [ours, theirs] : settings["course_completions"]["courses"].items()) {
+        std::string course = std::to_string(theirs.get<long long>());
+        ws("core_enrol_get_enrolled_users",
+           {{"courseid", course}, {"options[0][name]", "limitnumber"}, {"options[0][value]", "1"}},
+           "check course " + course, "course_completions.courses." + ours);
+      }
+    };
+    auto groups_of = [&](const std::optional<std::pair<std::string, std::string>>& course) {
+      return [this, course] {
+        if (course)
+          ws("core_group_get_course_groups", {{"courseid", course->first}},
+             "check course " + course->first, course->second);
+      };
+    };
+    std::optional<std::pair<std::string, std::string>> supervision_course;
+    if (settings.contains("supervision_groups"))
+      supervision_course =
+          std::pair{std::to_string(settings["supervision_groups"]["course"].get<long long>()),
+                    std::string("supervision_groups.course")};
     capability("read_course_completions", completions, "course_completions",
-               {"core_enrol_get_enrolled_users", "core_completion_get_course_completion_status"});
+               {"core_enrol_get_enrolled_users", "core_completion_get_course_completion_status"},
+               completion_courses);
     capability("enrol_in_course", completions, "course_completions",
                {"core_user_get_users_by_field", "enrol_manual_enrol_users"});
     capability("manage_groups", settings.contains("supervision_groups"), "supervision_groups",
                {"core_user_get_users_by_field", "enrol_manual_enrol_users",
                 "core_group_get_course_groups", "core_group_create_groups",
-                "core_group_add_group_members", "core_group_delete_group_members"});
+                "core_group_add_group_members", "core_group_delete_group_members"},
+               groups_of(supervision_course));
     capability(
         "create_calendar_event", calendar_course().has_value(),
         "calendar.course\" or \"supervision_groups",
         {"core_user_get_users_by_field", "enrol_manual_enrol_users", "core_group_get_course_groups",
          "core_group_get_group_members", "core_group_create_groups", "core_group_add_group_members",
-         "core_calendar_create_calendar_events", "core_calendar_delete_calendar_events"});
+         "core_calendar_create_calendar_events", "core_calendar_delete_calendar_events"},
+        groups_of(calendar_course()));
     return rest::check_answer(checks);
   }
 };

@@ -465,3 +465,21 @@ TEST_F(MoodleTest, WithoutACourseForEventsACalendarEventIsNotHandled) {
   EXPECT_TRUE(fake_.events().empty());
   EXPECT_EQ(check_line(*adapter, "create_calendar_event")["configured"], false);
 }
+
+TEST_F(MoodleTest, CheckNamesTheSettingHoldingACourseMoodleDoesNotHave) {
+  auto adapter = make(true, {{"calendar", {{"course", 99}}},
+                             {"course_completions", {{"courses", {{"MENTOR-101", 98}}}}}});
+  json calendar = check_line(*adapter, "create_calendar_event");
+  EXPECT_EQ(calendar["permitted"].get<bool>() && calendar["reachable"].get<bool>() &&
+                calendar["authenticated"].get<bool>(),
+            false)
+      << calendar.dump();
+  EXPECT_NE(calendar["message"].get<std::string>().find("calendar.course"), std::string::npos)
+      << calendar.dump();
+  json completions = check_line(*adapter, "read_course_completions");
+  EXPECT_NE(completions["message"].get<std::string>().find("course_completions.courses.MENTOR-101"),
+            std::string::npos)
+      << completions.dump();
+  EXPECT_EQ(check_line(*adapter, "manage_groups")["permitted"], true) << "course 30 exists";
+  EXPECT_EQ(json::parse(adapter->call("check", "{}"))["ok"], false);
+}
