@@ -406,9 +406,10 @@ struct MoodleAdapter::State {
   std::optional<std::string> why_person_ids_are_hidden() {
     if (visibility_probed) return person_ids_hidden_because;
     const json& info = site();
-    std::string who = "the token's user \"" + info.value("username", std::string("?")) + "\"";
+    std::string who =
+        "the token's user \"" + as_text(info.value("username", json())).value_or("?") + "\"";
     std::optional<std::string> why;
-    if (info.value("userissiteadmin", false) != true) {
+    if (info.value("userissiteadmin", json()) != true) {
       auto course = probe_course();
       if (!course) {
         why = who +
@@ -421,17 +422,18 @@ struct MoodleAdapter::State {
                            {"options[0][name]", "limitnumber"},
                            {"options[0][value]", "50"}},
                           "can the token see " + person_id_field + "s", course->second);
-          long long self = info.value("userid", 0LL);
+          auto self = as_text(info.value("userid", json()));
           bool seen = false;
           for (const auto& u : users.is_array() ? users : json::array()) {
-            if (u.is_object() && u.value("id", 0LL) != self && u.contains(person_id_field))
+            if (u.is_object() && as_text(u.value("id", json())) != self &&
+                u.contains(person_id_field))
               seen = true;
           }
           if (!seen) {
             why = who + " is not a site administrator and sees no other user's " + person_id_field +
                   " in course " + course->first + " (" + course->second + ")";
           }
-        } catch (const RestError& e) {
+        } catch (const MoodleError& e) {  // refused by Moodle; a network failure propagates
           why = who + " is not a site administrator and may not list course " + course->first +
                 " (" + course->second + "): " + e.what();
         }
@@ -784,8 +786,11 @@ struct MoodleAdapter::State {
                              ? payload["sequence"].get<long long>()
                              : 0;
     bool cancel = payload.value("method", json()) == "CANCEL";
+    {
+      std::lock_guard lock(pushed_mutex);  // keys of events created by earlier versions
+      if (pushed_keys.contains(key)) return result("duplicate", "calendar event already created");
+    }
     std::lock_guard lock(calendar_mutex);
-    if (pushed_keys.contains(key)) return result("duplicate", "calendar event already created");
     EventState state;
     bool known = calendar_events.contains(uid);
     if (known) state = calendar_events[uid];
