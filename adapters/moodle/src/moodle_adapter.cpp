@@ -285,6 +285,27 @@ struct MoodleAdapter::State {
           {source, std::nullopt, std::nullopt, "", schema::describe(users), "an array of users"});
       return page.answer("", false);
     }
+    // Moodle leaves out the fields the token's user may not see (recording
+    // W21): a page where no other user has person_id_field can mean "hidden",
+    // not "nobody here is one of ours".
+    std::size_t others = 0, with_person_id = 0;
+    auto self = users.empty() ? std::nullopt : as_text(site().value("userid", json()));
+    for (const auto& user : users) {
+      if (!user.is_object() || as_text(user.value("id", json())) == self) continue;
+      ++others;
+      with_person_id += user.contains(person_id_field);
+    }
+    if (others > 0 && with_person_id == 0) {
+      if (auto why = why_person_ids_are_hidden()) {
+        page.add_problem(
+            {source, std::nullopt, person_id_field, "/person_id",
+             "no " + person_id_field + " on any of " + std::to_string(others) + " users: " + *why,
+             "each user's " + person_id_field +
+                 " — give the web service user's role moodle/user:viewalldetails "
+                 "(or a site administrator's token)"});
+        return page.answer("", false);
+      }
+    }
     json valid_days = cc.value("valid_for_days", json::object());
     long long row = 0;
     for (const auto& user : users) {

@@ -483,3 +483,22 @@ TEST_F(MoodleTest, CheckNamesTheSettingHoldingACourseMoodleDoesNotHave) {
   EXPECT_EQ(check_line(*adapter, "manage_groups")["permitted"], true) << "course 30 exists";
   EXPECT_EQ(json::parse(adapter->call("check", "{}"))["ok"], false);
 }
+
+TEST_F(MoodleTest, CompletionsReadWithATokenThatCannotSeeIdNumbersAreAProblemNotNobody) {
+  // The capability-less user is a student of FIRE-SAFETY (20): Moodle lists
+  // its participants without their idnumber (recording W21).
+  auto limited = make(false, {{"course_completions", {{"courses", {{"FIRE-SAFETY", 20}}}}}},
+                      fake_.limited_token());
+  Pulled pulled = pull_completions(*limited);
+  EXPECT_EQ(pulled.records, 0u);
+  ASSERT_EQ(pulled.problems.size(), 1u) << "an unreadable page is not a page of nobody";
+  std::string message = pulled.problems[0]["message"];
+  EXPECT_NE(message.find("no idnumber on any of"), std::string::npos) << message;
+  EXPECT_NE(message.find("moodle/user:viewalldetails"), std::string::npos) << message;
+  // The administrator's token reads the same course.
+  auto admin = make(false, {{"course_completions", {{"courses", {{"FIRE-SAFETY", 20}}}}},
+                            {"rate_limit", {{"per_second", 5000}, {"burst", 5000}}}});
+  Pulled read = pull_completions(*admin);
+  EXPECT_TRUE(read.problems.empty()) << read.problems.dump(1);
+  EXPECT_EQ(read.records, fake_.completions_of("FIRE-SAFETY"));
+}
