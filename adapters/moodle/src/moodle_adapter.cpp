@@ -96,11 +96,24 @@ struct MoodleAdapter::State {
   // replaces it and a cancelled one removes it. Appended (and fsynced) as
   // JSON lines to moodle-<name>.calendar-events; the last line of a uid wins.
   // stale: events replaced or cancelled whose deletion is not yet confirmed.
+  // creating: the sequence being created in group creating_group, written
+  // before core_calendar_create_calendar_events, so a run interrupted before
+  // Moodle's answer was recorded looks for that event instead of making another.
   struct EventState {
     long long sequence = 0;
     std::optional<long long> event_id;
     std::vector<long long> stale;
+    std::optional<long long> creating;
+    std::string creating_group;
   };
+  static EventState recorded(long long sequence, std::optional<long long> event_id,
+                             std::vector<long long> stale) {
+    EventState state;
+    state.sequence = sequence;
+    state.event_id = event_id;
+    state.stale = std::move(stale);
+    return state;
+  }
   std::map<std::string, EventState> calendar_events;
   std::string calendar_events_file;  // "" without a storage folder: memory only
 
@@ -114,6 +127,10 @@ struct MoodleAdapter::State {
       state.sequence = row.value("sequence", 0LL);
       if (row.value("event_id", json()).is_number_integer())
         state.event_id = row["event_id"].get<long long>();
+      if (row.value("creating", json()).is_number_integer()) {
+        state.creating = row["creating"].get<long long>();
+        state.creating_group = as_text(row.value("group", json())).value_or("");
+      }
       for (const auto& id : row.value("stale", json::array()))
         if (id.is_number_integer()) state.stale.push_back(id.get<long long>());
       calendar_events[row["uid"].get<std::string>()] = state;
@@ -126,6 +143,10 @@ struct MoodleAdapter::State {
                 {"sequence", state.sequence},
                 {"event_id", state.event_id ? json(*state.event_id) : json(nullptr)},
                 {"stale", state.stale}};
+    if (state.creating) {
+      row["creating"] = *state.creating;
+      row["group"] = state.creating_group;
+    }
     append_line(calendar_events_file, row.dump());
   }
 
@@ -782,6 +803,46 @@ struct MoodleAdapter::State {
     remember_event(uid, state);
   }
 
+  static std::string event_marker(const std::string& uid, long long sequence) {
+    return "(mentoring plugin event " + uid + ", version " + std::to_string(sequence) + ")";
+  }
+
+  // The event an interrupted run may have created (its description carries
+  // the marker), or nullopt: not there, or Moodle would not say (then a
+  // warning, and the caller creates it).
+  std::optional<long long> find_created(const std::string& uid, long long sequence,
+                                        const std::string& group, const std::string& setting) {
+    std::string marker = event_marker(uid, sequence);
+    try {
+      json found = ws("core_calendar_get_calendar_events",
+                      {{"events[groupids][0]", group},
+                       {"options[userevents]", "0"},
+                       {"options[siteevents]", "0"}},
+                      "events of group " + group + " after an interrupted run", setting);
+      json events = found.is_object() ? found.value("events", json()) : json();
+      for (const auto& e : events.is_array() ? events : json::array()) {
+        if (!e.is_object() || !e.value("description", json()).is_string()) continue;
+        if (e["description"].get<std::string>().find(marker) == std::string::npos) continue;
+        if (e.value("id", json()).is_number_integer()) return e["id"].get<long long>();
+      }
+      json warnings = found.is_object() ? found.value("warnings", json()) : json();
+      if (warnings.is_array() && !warnings.empty() && services.warn) {
+        services.warn(system + ": " + uid +
+                      ": cannot look for an event an interrupted run may "
+                      "have created (Moodle warned " +
+                      warnings.dump() + "); creating it");
+      }
+    } catch (const MoodleError& e) {
+      if (services.warn) {
+        services.warn(system + ": " + uid +
+                      ": cannot look for an event an interrupted run may "
+                      "have created (" +
+                      e.what() + "); creating it");
+      }
+    }
+    return std::nullopt;
+  }
+
   // calendar_event: created, moved (sequence + 1: the old Moodle event is
   // replaced) or cancelled (method CANCEL: deleted), keyed by payload.uid.
   json push_calendar_event(
@@ -815,11 +876,12 @@ struct MoodleAdapter::State {
     EventState state;
     bool known = calendar_events.contains(uid);
     if (known) state = calendar_events[uid];
-    if (known && state.sequence > sequence) {
-      return result("duplicate", "a later version (sequence " + std::to_string(state.sequence) +
-                                     ") of " + uid + " is already in Moodle");
+    long long latest = state.creating ? std::max(state.sequence, *state.creating) : state.sequence;
+    if (known && latest > sequence) {
+      return result("duplicate", "a later version (sequence " + std::to_string(latest) + ") of " +
+                                     uid + " is already in Moodle");
     }
-    if (known && state.sequence == sequence) {
+    if (known && !state.creating && state.sequence == sequence) {
       if (state.stale.empty()) {
         return result("duplicate", state.event_id
                                        ? "calendar event already in Moodle (event " +
@@ -829,8 +891,21 @@ struct MoodleAdapter::State {
       delete_stale(uid, state, course->second);  // finish what a crash interrupted
       return result("done", "removed the Moodle event(s) " + uid + " replaced");
     }
+    // A run interrupted between Moodle's answer and our record: adopt the
+    // event it made (same version) or remove it (superseded).
+    std::optional<long long> adopted;
+    if (state.creating) {
+      if (auto made = find_created(uid, *state.creating, state.creating_group, course->second)) {
+        if (*state.creating == sequence && !cancel)
+          adopted = made;
+        else
+          state.stale.push_back(*made);
+      }
+      state.creating.reset();
+      state.creating_group.clear();
+    }
     if (cancel) {
-      EventState next{sequence, std::nullopt, state.stale};
+      EventState next = recorded(sequence, std::nullopt, state.stale);
       if (state.event_id) next.stale.push_back(*state.event_id);
       remember_event(uid, next);
       delete_stale(uid, next, course->second);
@@ -881,6 +956,14 @@ struct MoodleAdapter::State {
       return result("failed", "/payload/attendees: found " + found(payload, "attendees") +
                                   "; expected at least one attendee with a person_id");
     }
+    if (adopted) {
+      EventState next = recorded(sequence, *adopted, state.stale);
+      if (state.event_id) next.stale.push_back(*state.event_id);
+      remember_event(uid, next);
+      delete_stale(uid, next, course->second);
+      return result("done", "Moodle event " + std::to_string(*adopted) +
+                                " (created by an interrupted run) recorded for " + uid);
+    }
     std::vector<std::string> users, missing;
     for (const auto& [who, user] : moodle_user_ids(attendees)) {
       if (user)
@@ -895,18 +978,21 @@ struct MoodleAdapter::State {
                                   person_id_field + " " + not_invited + ")");
     }
     std::string group = attendee_group(course->first, course->second, users, summary);
-    json created =
-        ws("core_calendar_create_calendar_events",
-           {{"events[0][name]", summary},
-            {"events[0][description]", summary + " (mentoring plugin event " + uid + ")"},
-            {"events[0][format]", "1"},
-            {"events[0][courseid]", course->first},
-            {"events[0][groupid]", group},
-            {"events[0][eventtype]", "group"},
-            {"events[0][timestart]", std::to_string(*start)},
-            {"events[0][timeduration]", std::to_string(duration * 60)},
-            {"events[0][sequence]", std::to_string(sequence + 1)}},
-           "event " + uid, course->second);
+    EventState creating = state;
+    creating.creating = sequence;
+    creating.creating_group = group;
+    remember_event(uid, creating);
+    json created = ws("core_calendar_create_calendar_events",
+                      {{"events[0][name]", summary},
+                       {"events[0][description]", summary + " " + event_marker(uid, sequence)},
+                       {"events[0][format]", "1"},
+                       {"events[0][courseid]", course->first},
+                       {"events[0][groupid]", group},
+                       {"events[0][eventtype]", "group"},
+                       {"events[0][timestart]", std::to_string(*start)},
+                       {"events[0][timeduration]", std::to_string(duration * 60)},
+                       {"events[0][sequence]", std::to_string(sequence + 1)}},
+                      "event " + uid, course->second);
     json events = created.is_object() ? created.value("events", json()) : json();
     auto event_id = events.is_array() && !events.empty() && events[0].is_object()
                         ? events[0].value("id", json())
@@ -926,7 +1012,7 @@ struct MoodleAdapter::State {
                           schema::describe(created) +
                           "; expected {\"events\": [{\"id\": ...}], \"warnings\": []}");
     }
-    EventState next{sequence, event_id.get<long long>(), state.stale};
+    EventState next = recorded(sequence, event_id.get<long long>(), state.stale);
     if (state.event_id) next.stale.push_back(*state.event_id);
     remember_event(uid, next);
     delete_stale(uid, next, course->second);
@@ -1103,7 +1189,8 @@ struct MoodleAdapter::State {
         "calendar.course\" or \"supervision_groups",
         {"core_user_get_users_by_field", "enrol_manual_enrol_users", "core_group_get_course_groups",
          "core_group_get_group_members", "core_group_create_groups", "core_group_add_group_members",
-         "core_calendar_create_calendar_events", "core_calendar_delete_calendar_events"},
+         "core_calendar_create_calendar_events", "core_calendar_get_calendar_events",
+         "core_calendar_delete_calendar_events"},
         groups_of(calendar_course()));
     return rest::check_answer(checks);
   }

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 using mentoring::conformance::TestHost;
@@ -501,4 +502,36 @@ TEST_F(MoodleTest, CompletionsReadWithATokenThatCannotSeeIdNumbersAreAProblemNot
   Pulled read = pull_completions(*admin);
   EXPECT_TRUE(read.problems.empty()) << read.problems.dump(1);
   EXPECT_EQ(read.records, fake_.completions_of("FIRE-SAFETY"));
+}
+
+TEST_F(MoodleTest,
+       ARunInterruptedBeforeMoodlesAnswerWasRecordedFindsTheEventInsteadOfMakingAnother) {
+  std::filesystem::path file = storage_ / "moodle-lms.calendar-events";
+  {
+    auto adapter = make(true);
+    ASSERT_EQ(push(*adapter, session({"E1002", "E1003"}, 0, "2027-01-05"))["status"], "done");
+  }
+  // The crash: the last line (Moodle's answer recorded) never reached the disk.
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  ASSERT_GE(lines.size(), 2u);
+  ASSERT_NE(lines[lines.size() - 2].find("\"creating\""), std::string::npos) << lines[0];
+  lines.pop_back();
+  {
+    std::ofstream out(file, std::ios::trunc);
+    for (const auto& line : lines) out << line << "\n";
+  }
+  auto restarted = make(true);
+  json again = push(*restarted, session({"E1002", "E1003"}, 0, "2027-01-05"));
+  EXPECT_EQ(again["status"], "done") << again.dump();
+  EXPECT_NE(again["message"].get<std::string>().find("interrupted run"), std::string::npos)
+      << again.dump();
+  EXPECT_EQ(fake_.events_created(), 1u) << "no second event";
+  // And it is the event a move replaces.
+  ASSERT_EQ(push(*restarted, session({"E1002", "E1003"}, 1, "2027-01-12"))["status"], "done");
+  ASSERT_EQ(fake_.events().size(), 1u);
+  EXPECT_EQ(fake_.events()[0]["timestart"], 1799748000);
 }
