@@ -57,7 +57,8 @@ class MoodleSubject : public Subject {
                                    },
                                    [] { return TestHost::kNowMs; },
                                    [](std::string_view) {},
-                                   {}, {}});
+                                   {},
+                                   {}});
   }
 
   TestHost& host_;
