@@ -120,11 +120,13 @@ struct MoodleAdapter::State {
   void load_calendar_events() {
     if (calendar_events_file.empty()) return;
     std::ifstream in(calendar_events_file);
-    for (std::string line; std::getline(in, line);) {
+    std::size_t lines = 0;
+    for (std::string line; std::getline(in, line); ++lines) {
       json row = json::parse(line, nullptr, false);
       if (!row.is_object() || !row.value("uid", json()).is_string()) continue;  // a torn last line
       EventState state;
-      state.sequence = row.value("sequence", 0LL);
+      if (row.value("sequence", json()).is_number_integer())
+        state.sequence = row["sequence"].get<long long>();
       if (row.value("event_id", json()).is_number_integer())
         state.event_id = row["event_id"].get<long long>();
       if (row.value("creating", json()).is_number_integer()) {
@@ -135,10 +137,25 @@ struct MoodleAdapter::State {
         if (id.is_number_integer()) state.stale.push_back(id.get<long long>());
       calendar_events[row["uid"].get<std::string>()] = state;
     }
+    in.close();
+    // The file only grows; rewritten (a new file renamed over it, so a crash
+    // leaves the old or the new) once it is mostly superseded lines.
+    if (lines > 2 * calendar_events.size() + 64) {
+      std::string fresh = calendar_events_file + ".new", text;
+      for (const auto& [uid, state] : calendar_events) text += row_of(uid, state).dump() + "\n";
+      int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      bool written = fd >= 0 &&
+                     ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                     ::fsync(fd) == 0;
+      if (fd >= 0) ::close(fd);
+      if (!written || ::rename(fresh.c_str(), calendar_events_file.c_str()) != 0) {
+        ::unlink(fresh.c_str());
+        if (services.warn) services.warn(system + ": cannot compact " + calendar_events_file);
+      }
+    }
   }
 
-  void remember_event(const std::string& uid, const EventState& state) {
-    calendar_events[uid] = state;
+  static json row_of(const std::string& uid, const EventState& state) {
     json row = {{"uid", uid},
                 {"sequence", state.sequence},
                 {"event_id", state.event_id ? json(*state.event_id) : json(nullptr)},
@@ -147,7 +164,12 @@ struct MoodleAdapter::State {
       row["creating"] = *state.creating;
       row["group"] = state.creating_group;
     }
-    append_line(calendar_events_file, row.dump());
+    return row;
+  }
+
+  void remember_event(const std::string& uid, const EventState& state) {
+    calendar_events[uid] = state;
+    append_line(calendar_events_file, row_of(uid, state).dump());
   }
 
   void append_line(const std::string& file, const std::string& text) {

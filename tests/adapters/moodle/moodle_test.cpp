@@ -535,3 +535,27 @@ TEST_F(MoodleTest,
   ASSERT_EQ(fake_.events().size(), 1u);
   EXPECT_EQ(fake_.events()[0]["timestart"], 1799748000);
 }
+
+TEST_F(MoodleTest, TheRecordOfEventsIsCompactedOnStartAndKeepsWhatItKnew) {
+  std::filesystem::path file = storage_ / "moodle-lms.calendar-events";
+  {
+    auto adapter = make(true);
+    for (int sequence = 0; sequence < 40; ++sequence) {
+      std::string date = sequence % 2 ? "2027-01-12" : "2027-01-05";
+      ASSERT_EQ(push(*adapter, session({"E1002", "E1003"}, sequence, date))["status"], "done");
+    }
+  }
+  auto count_lines = [&] {
+    std::ifstream in(file);
+    std::size_t n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  };
+  EXPECT_GT(count_lines(), 100u);
+  auto restarted = make(true);
+  EXPECT_EQ(count_lines(), 1u) << "one line per uid";
+  EXPECT_EQ(push(*restarted, session({"E1002", "E1003"}, 39, "2027-01-12"))["status"], "duplicate");
+  ASSERT_EQ(push(*restarted, session({"E1002", "E1003"}, 40, "2027-01-05", "CANCEL"))["status"],
+            "done");
+  EXPECT_TRUE(fake_.events().empty()) << "the event it knew was deleted";
+}
