@@ -32,7 +32,7 @@ class MoodleSubject : public Subject {
   }
   void html_next(int count) override { fake_.faults().html_next(count); }
   std::string corrupt_a_person() override {
-    fake_.corrupt_completion(3);  // the second user of the first page
+    fake_.corrupt_completion(4);  // the second user of the first page (users start at 3)
     return "completionstatus.completed";
   }
   std::string unknown_leave_type() override { return ""; }
@@ -57,7 +57,8 @@ class MoodleSubject : public Subject {
                                    },
                                    [] { return TestHost::kNowMs; },
                                    [](std::string_view) {},
-                                   {}, {}});
+                                   {},
+                                   {}});
   }
 
   TestHost& host_;

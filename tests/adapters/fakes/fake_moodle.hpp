@@ -1,13 +1,26 @@
 // A loopback fake of Moodle's web services, REST protocol, JSON format:
 //   POST /webservice/rest/server.php  wstoken=..&wsfunction=..&moodlewsrestformat=json&<params>
-// Functions: core_webservice_get_site_info, core_enrol_get_enrolled_users
-// (options limitfrom/limitnumber), core_completion_get_course_completion_status,
-// core_user_get_users_by_field, enrol_manual_enrol_users,
-// core_calendar_create_calendar_events, core_group_get_course_groups,
-// core_group_create_groups, core_group_add_group_members,
-// core_group_delete_group_members. Errors as Moodle gives them: HTTP 200
-// with {"exception","errorcode","message"}. Every demo person is a user
-// (idnumber = person id) enrolled in every course; training.csv says who completed.
+// It answers like the real Moodle 4.5.5 recorded in ../shared/hosts/moodle/recorded/
+// (moodle_recorded_contract_test holds it to those recordings): bodies built
+// from templates taken from the recordings (fake_moodle_templates.cpp), and
+// the real quirks: every error is HTTP 200 with {"exception","errorcode",
+// "message"}; enrol_manual_enrol_users and core_group_add_group_members answer
+// null; core_user_get_users_by_field answers [] both for "no such user" and
+// when the token's user may not see the searched field; a user Moodle does not
+// track in a course (a teacher, or not enrolled) gets "usernotenroled" from
+// core_completion_get_course_completion_status; core_user_get_users with an
+// unknown criteria key answers everyone plus a warning; events are owned by the
+// token's user, and an event the user may not create is a warning, not an
+// error; a function Moodle knows but the service lacks is "accessexception",
+// an unknown one "invalidrecord" (table external_functions).
+//
+// The site: user 2 is the token's user (a site administrator); every demo
+// person is a user from id 3 (idnumber = person id), enrolled as a student in
+// every course but the supervision course (30), where only those enrolled
+// through enrol_manual_enrol_users are; "Maria Mentor" teaches MENTOR-101;
+// training.csv says who completed what. limited_token() opens the same site
+// as a student of FIRE-SAFETY (20) without any capability, as the recordings'
+// "nocap" answers were made.
 #pragma once
 
 #include "fault_plan.hpp"
@@ -17,6 +30,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,17 +49,32 @@ class FakeMoodle {
   // Moodle course ids of the demo's course codes, eg MENTOR-101 -> 12;
   // MENTOR-SUPERVISION (30) is the mentor supervision course, for groups.
   static const std::map<std::string, long long>& course_ids();
-  std::size_t users() const { return users_.size(); }
+  // The answer templates derived from the recordings (fake_moodle_templates.cpp).
+  static const nlohmann::json& templates();
+  // Demo people (Moodle users with an idnumber from HR).
+  std::size_t users() const { return people_; }
   // Completions (latest per person and course) the fake reports for a course code.
   std::size_t completions_of(const std::string& course_code) const;
+  static constexpr long long kTokenUserId = 2;
+  // A token of a web service user without capabilities (see above).
+  std::string limited_token() const { return token_ + "-student"; }
+  long long limited_user_id() const;
+  // The teacher of MENTOR-101 (idnumber "T-MENTOR01"), whose completion Moodle does not track.
+  long long teacher_id() const;
 
   // Functions not enabled for the token's service (answered "accessexception").
   void disable_function(const std::string& function);
+  void enable_function(const std::string& function);
   // Makes one user's completion status malformed ("completed": "yes").
   void corrupt_completion(long long user_id);
-  // Enrolments and events received, for assertions.
+  // Gives a user the editing teacher role in a course (their completion is not tracked).
+  void make_teacher(long long user_id, long long course);
+  // Enrolments received ({roleid, userid, courseid} as sent), for assertions.
   std::vector<nlohmann::json> enrolments() const;
+  // Events as Moodle holds them now (deleted ones gone), in creation order;
+  // and how many were ever created.
   std::vector<nlohmann::json> events() const;
+  std::size_t events_created() const;
   // Groups as Moodle holds them: {id, courseid, name, description, idnumber,
   // members: [user ids]}; and how many core_group_create_groups calls created one.
   std::vector<nlohmann::json> groups() const;
@@ -54,26 +83,54 @@ class FakeMoodle {
   long long user_id_of(const std::string& idnumber) const;
 
  private:
-  nlohmann::json call(const std::string& function, const httplib::Request& request);
-  nlohmann::json group_call(const std::string& function, const httplib::Request& request);
-
   struct User {
     long long id;
-    std::string idnumber, username, email, firstname, lastname;
+    std::string username, firstname, lastname, email, idnumber;
+    bool site_admin = false;
   };
-  std::string token_;
-  std::vector<User> users_;
-  std::map<std::pair<std::string, long long>, long long>
-      completed_;  // (idnumber, course id) -> unix time
-  mutable std::mutex mutex_;
-  std::set<std::string> disabled_;
-  std::set<long long> corrupt_;
-  std::vector<nlohmann::json> enrolments_, events_;
   struct Group {
     long long id, courseid;
     std::string name, description, idnumber;
     std::set<long long> members;
   };
+  struct Caller {
+    const User* user;
+    bool limited;
+  };
+  nlohmann::json call(const std::string& function, const httplib::Request& request,
+                      const Caller& caller);
+  nlohmann::json users_call(const std::string& function, const httplib::Request& request,
+                            const Caller& caller);
+  nlohmann::json course_call(const std::string& function, const httplib::Request& request,
+                             const Caller& caller);
+  nlohmann::json calendar_call(const std::string& function, const httplib::Request& request,
+                               const Caller& caller);
+  nlohmann::json group_call(const std::string& function, const httplib::Request& request,
+                            const Caller& caller);
+
+  const User* user(long long id) const;
+  bool course_exists(long long id) const;
+  // The role shortname of a user in a course, or nullopt when not enrolled.
+  std::optional<std::string> role_in(long long user_id, long long course) const;
+  std::vector<long long> courses_of(long long user_id) const;
+  nlohmann::json full_user(const User& u) const;
+  nlohmann::json reduced_user(const User& u) const;
+  nlohmann::json enrolled_user(const User& u, long long course, const Caller& caller) const;
+  nlohmann::json course_json(long long id) const;
+
+  std::string token_;
+  std::vector<User> users_;
+  std::size_t people_ = 0;
+  std::map<std::pair<std::string, long long>, long long>
+      completed_;  // (idnumber, course id) -> unix time
+  mutable std::mutex mutex_;
+  std::set<std::string> disabled_;
+  std::set<long long> corrupt_;
+  std::vector<nlohmann::json> enrolments_;
+  // (user, course) -> role shortname, beyond the demo people's implicit student role.
+  std::map<std::pair<long long, long long>, std::string> roles_;
+  std::vector<nlohmann::json> events_;
+  std::size_t events_created_ = 0;
   std::vector<Group> groups_;
   std::size_t groups_created_ = 0;
   FaultPlan faults_;

@@ -3,13 +3,17 @@
 //   course completions  core_enrol_get_enrolled_users (paged with limitfrom /
 //                       limitnumber) + core_completion_get_course_completion_status
 //   enrol_in_course     core_user_get_users_by_field + enrol_manual_enrol_users
-//   calendar_event      core_calendar_create_calendar_events
+//   calendar_event      a group event of the calendar course for the group of
+//                       exactly its attendees (found or made: core_group_*,
+//                       enrol_manual_enrol_users), core_calendar_create_calendar_events;
+//                       a new sequence replaces, CANCEL deletes
+//                       (core_calendar_delete_calendar_events), keyed by payload.uid
 //   group_membership    core_user_get_users_by_field + enrol_manual_enrol_users +
 //                       core_group_get_course_groups / core_group_create_groups +
 //                       core_group_add_group_members / core_group_delete_group_members
 // Moodle answers errors as HTTP 200 with {"exception","errorcode","message"};
-// they become named adapter errors (invalid token, missing capability,
-// function not enabled for the service).
+// they become named adapter errors naming what to fix (the token's secret,
+// the service's functions, the capability, the course id's setting).
 #pragma once
 
 #include <rest_common/services.hpp>
