@@ -136,9 +136,12 @@ EmployeeReport request_report(const Connection& connection, const std::vector<st
   });
   EmployeeReport out;
   std::string source = connection.system + " " + endpoint;
+  rest::Response head{response.status, response.headers, response.body.substr(0, 200),
+                      response.request_id};
   try {
     out.page = std::make_unique<rest::JsonPage>(std::move(response.body));
   } catch (const rest::JsonSyntaxError& e) {
+    connection.api->parse_body(head, what);  // names an HTML page (a wrong base_url)
     throw RestError(Failure::bad_response,
                     connection.system + ": " + what + ": expected JSON (" + e.what() + ")");
   }
