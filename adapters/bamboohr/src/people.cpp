@@ -59,6 +59,17 @@ std::optional<std::string> value_text(rest::JsonValue value) {
   return std::nullopt;
 }
 
+// A date field without a DOM (a full read maps millions): none (null, missing,
+// "", BambooHR's "0000-00-00"), a date, or something else.
+enum class DateField { none, date, bad };
+DateField date_field(rest::JsonValue value) {
+  if (value.is_missing() || value.is_null()) return DateField::none;
+  if (!value.is_string()) return DateField::bad;
+  std::string_view text = value.string();
+  if (text.empty() || text == "0000-00-00") return DateField::none;
+  return rest::is_date(std::string(text)) ? DateField::date : DateField::bad;
+}
+
 // BambooHR writes an empty date as "0000-00-00" (or leaves it empty / null).
 bool no_date(const json& value) {
   return value.is_null() || (value.is_string() && (value.get<std::string>().empty() ||
@@ -175,8 +186,12 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
   };
   // Status first: whether this employee is current decides the rest.
   rest::JsonValue status_value = item["status"];
-  std::string status =
-      status_value.is_string() ? rest::lower_trimmed(std::string(status_value.string())) : "";
+  std::string status;
+  if (status_value.string() == "Active") {
+    status = "active";  // as BambooHR writes it: no copy needed
+  } else if (status_value.is_string()) {
+    status = rest::lower_trimmed(std::string(status_value.string()));
+  }
   if (status != "active" && status != "inactive") {
     record_problem("status", "/end_date", status_value.to_json(),
                    "\"Active\" or \"Inactive\" (without it the employee can be stored neither as "
@@ -218,17 +233,21 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
   person.location = text_field("location", false);
   {
     const std::string& theirs = fields_.at("start_date");
-    json value = item[theirs].is_missing() ? json() : item[theirs].to_json();
-    if (is_date(value)) {
-      person.start_date = value.get<std::string>();
-    } else if (!no_date(value)) {
-      record_problem(theirs, "/start_date", value, "a date YYYY-MM-DD or null");
+    switch (date_field(item[theirs])) {
+      case DateField::date:
+        person.start_date = std::string(item[theirs].string());
+        break;
+      case DateField::bad:
+        record_problem(theirs, "/start_date", item[theirs].to_json(), "a date YYYY-MM-DD or null");
+        break;
+      case DateField::none:
+        break;
     }
   }
   const std::string& end_field = fields_.at("end_date");
   json end;
   if (from_report_) {
-    end = item[end_field].is_missing() ? json() : item[end_field].to_json();
+    if (date_field(item[end_field]) != DateField::none) end = item[end_field].to_json();
   } else if (inactive) {
     end = termination_of(*id, record_source, row, page);
   }
