@@ -182,9 +182,7 @@ struct BambooHrAdapter::State {
                      const std::string& ok_message) {
       if (!configured) {
         checks.push_back(rest::CapabilityCheck::not_configured(
-            capability, "not configured (no \"" +
-                            std::string("leave") +
-                            "\" in settings)"));
+            capability, "not configured (no \"" + std::string("leave") + "\" in settings)"));
         return;
       }
       if (missing_key_message) {
@@ -302,7 +300,7 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
                          {"burst", rate.value("burst", 1.0)}};
   const json auth = s.settings.value("auth", json::object());
   AuthScheme scheme = auth.value("scheme", std::string("api_key")) == "oauth" ? AuthScheme::oauth
-                                                                               : AuthScheme::api_key;
+                                                                              : AuthScheme::api_key;
   std::string secret = scheme == AuthScheme::oauth
                            ? auth.value("token_secret", std::string("BAMBOOHR_ACCESS_TOKEN"))
                            : s.api_key_secret;
@@ -319,14 +317,9 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
     endpoint.headers["Authorization"] = "Basic " + rest::base64_encode(*credential + ":x");
   }
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
-  Connection connection{s.api.get(),
-                        s.system,
-                        s.organisation,
-                        s.name,
-                        s.missing_key_message,
-                        s.services.now_unix_ms,
-                        scheme,
-                        secret};
+  Connection connection{
+      s.api.get(), s.system, s.organisation, s.name, s.missing_key_message, s.services.now_unix_ms,
+      scheme,      secret};
   s.connection = std::make_unique<Connection>(connection);
   if (s.settings.contains("people"))
     s.people = std::make_unique<PeopleStream>(connection, s.settings["people"]);
@@ -344,16 +337,15 @@ std::string BambooHrAdapter::call(std::string_view command, std::string_view inp
                                   : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
-    return rest::pull_stream(s.name, input,
-                             {[&](const json& c) {
-                                return s.people ? s.people->pull(c)
-                                                : rest::PullPage::unconfigured();
-                              },
-                              [&](const json& c) { return s.pull_leave(c); },
-                              [&](const json& c) {
-                                return s.training ? s.training->pull(c)
-                                                  : rest::PullPage::unconfigured();
-                              }})
+    return rest::pull_stream(
+               s.name, input,
+               {[&](const json& c) {
+                  return s.people ? s.people->pull(c) : rest::PullPage::unconfigured();
+                },
+                [&](const json& c) { return s.pull_leave(c); },
+                [&](const json& c) {
+                  return s.training ? s.training->pull(c) : rest::PullPage::unconfigured();
+                }})
         .text;
   }
   if (command == "verify_webhook") return s.verify_webhook(input).dump();

@@ -128,9 +128,9 @@ EmployeeReport request_report(const Connection& connection, const std::vector<st
   if (!filters.empty()) body["filters"] = filters;
   rest::Response response = connection.call(endpoint, [&] {
     // Content-Type exactly application/json: anything else is read as XML.
-    rest::Response r = connection.api->send("POST", "/api/v1/reports/custom?format=json",
-                                            body.dump(), {{"Content-Type", "application/json"}},
-                                            what);
+    rest::Response r =
+        connection.api->send("POST", "/api/v1/reports/custom?format=json", body.dump(),
+                             {{"Content-Type", "application/json"}}, what);
     if (r.status < 200 || r.status > 299) throw connection.api->error_for(r, what);
     return r;
   });

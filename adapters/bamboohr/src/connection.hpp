@@ -89,8 +89,8 @@ std::optional<ChangedEmployees> read_changed_employees(const Connection& connect
 // the page's own text (schema::JsonPage), ordered by id_before.
 struct EmployeeReport {
   std::unique_ptr<rest::JsonPage> page;
-  std::vector<rest::JsonValue> rows;  // each has "id"; sorted by id
-  std::vector<std::string> ids;       // rows[i]'s id as text
+  std::vector<rest::JsonValue> rows;          // each has "id"; sorted by id
+  std::vector<std::string> ids;               // rows[i]'s id as text
   std::vector<rest::RecordProblem> problems;  // rows without an id, a body of the wrong shape
 };
 EmployeeReport request_report(const Connection& connection, const std::vector<std::string>& fields,

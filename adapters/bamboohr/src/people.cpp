@@ -27,27 +27,25 @@ constexpr long long kOverlapMs = 5 * 60 * 1000;
 // The custom report takes BambooHR's field names (GET /api/v1/employees/{id}'s
 // GetEmployeeResponse lists these).
 const std::map<std::string, std::string> kReportFields = {
-    {"first_name", "firstName"},   {"last_name", "lastName"},  {"email", "workEmail"},
-    {"manager_id", "reportsToId"}, {"department", "department"}, {"location", "location"},
+    {"first_name", "firstName"},   {"last_name", "lastName"},      {"email", "workEmail"},
+    {"manager_id", "reportsToId"}, {"department", "department"},   {"location", "location"},
     {"start_date", "hireDate"},    {"end_date", "terminationDate"}};
 // GET /api/v1/employees: its default set, and `fields` only from its enum
 // (EmployeeOptionalField). There is no terminationDate among them.
 const std::map<std::string, std::string> kListFields = {
-    {"first_name", "firstName"},   {"last_name", "lastName"},
-    {"email", "workEmail"},        {"manager_id", "reportsToId"},
-    {"department", "departmentName"}, {"location", "locationName"},
+    {"first_name", "firstName"},   {"last_name", "lastName"},        {"email", "workEmail"},
+    {"manager_id", "reportsToId"}, {"department", "departmentName"}, {"location", "locationName"},
     {"start_date", "hireDate"},    {"end_date", "terminationDate"}};
-const std::vector<std::string> kListDefaultSet = {"employeeId",   "firstName", "lastName",
-                                                  "preferredName", "photoUrl", "jobTitleName",
-                                                  "status"};
+const std::vector<std::string> kListDefaultSet = {
+    "employeeId", "firstName", "lastName", "preferredName", "photoUrl", "jobTitleName", "status"};
 const std::vector<std::string> kListOptional = {
-    "workEmail",      "homeEmail",     "bestEmail",         "middleName",
-    "workPhone",      "workPhoneExtension", "mobilePhone",  "homePhone",
-    "skypeUsername",  "linkedinUrl",   "facebookUrl",       "instagramUrl",
-    "twitterUrl",     "pinterestUrl",  "birthDate",         "hireDate",
-    "divisionName",   "divisionId",    "departmentName",    "departmentId",
-    "locationName",   "locationId",    "jobTitleId",        "employmentStatusName",
-    "employmentStatusId", "reportsToName", "reportsToId"};
+    "workEmail",          "homeEmail",          "bestEmail",      "middleName",
+    "workPhone",          "workPhoneExtension", "mobilePhone",    "homePhone",
+    "skypeUsername",      "linkedinUrl",        "facebookUrl",    "instagramUrl",
+    "twitterUrl",         "pinterestUrl",       "birthDate",      "hireDate",
+    "divisionName",       "divisionId",         "departmentName", "departmentId",
+    "locationName",       "locationId",         "jobTitleId",     "employmentStatusName",
+    "employmentStatusId", "reportsToName",      "reportsToId"};
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -180,8 +178,8 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
     return;
   }
   std::string record_source = source + " (employee " + *id + ")";
-  auto record_problem = [&](const std::string& field, const std::string& pointer,
-                            const json& found, const std::string& expected) {
+  auto record_problem = [&](const std::string& field, const std::string& pointer, const json& found,
+                            const std::string& expected) {
     page.add_problem({record_source, row, field, pointer, schema::describe(found), expected});
   };
   // Status first: whether this employee is current decides the rest.
@@ -309,9 +307,9 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
         for (const auto& p : report_.problems) page.add_problem(p);
       }
     }
-    auto begin = after.empty() ? report_.ids.begin()
-                               : std::upper_bound(report_.ids.begin(), report_.ids.end(), after,
-                                                  id_before);
+    auto begin = after.empty()
+                     ? report_.ids.begin()
+                     : std::upper_bound(report_.ids.begin(), report_.ids.end(), after, id_before);
     std::size_t from = static_cast<std::size_t>(begin - report_.ids.begin());
     std::size_t to = std::min(report_.ids.size(), from + static_cast<std::size_t>(page_size));
     for (std::size_t i = from; i < to; ++i)
@@ -320,7 +318,8 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
     page.mark_full_read(std::to_string(started), last_page);
     if (!last_page) {
       return page.answer(
-          rest::encode_cursor({{"mode", "full"}, {"after", report_.ids[to - 1]}, {"started_ms", started}}),
+          rest::encode_cursor(
+              {{"mode", "full"}, {"after", report_.ids[to - 1]}, {"started_ms", started}}),
           true);
     }
     report_ = EmployeeReport{};
@@ -410,8 +409,7 @@ rest::PullAnswer PeopleStream::pull_list(const json& cursor, const json& cursor_
                                          "page%5Blimit%5D=" + std::to_string(page_size),
                                      "changed people");
   });
-  std::string by_id_source =
-      connection_.system + " " + kList + " (changed since " + since + ")";
+  std::string by_id_source = connection_.system + " " + kList + " (changed since " + since + ")";
   rest::JsonValue data = body.root()["data"];
   if (!data.is_array()) {
     page.add_problem({by_id_source, std::nullopt, "data", "",
@@ -440,10 +438,9 @@ rest::CapabilityCheck PeopleStream::check() {
     if (from_report_) {
       // Changed in the last minute only: a small answer that still proves access.
       std::string recent = rest::iso_from_unix_ms(connection_.now_unix_ms() - 60000);
-      EmployeeReport report =
-          request_report(connection_, report_fields(),
-                         {{"lastChanged", {{"value", recent}, {"includeNull", "no"}}}},
-                         "check read_people");
+      EmployeeReport report = request_report(
+          connection_, report_fields(),
+          {{"lastChanged", {{"value", recent}, {"includeNull", "no"}}}}, "check read_people");
       if (!report.problems.empty()) {
         return {capability, true, true, true, false, report.problems.front().message()};
       }

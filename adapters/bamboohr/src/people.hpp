@@ -54,7 +54,7 @@ class PeopleStream {
 
   Connection connection_;
   nlohmann::json settings_;
-  bool from_report_ = true;  // API key: the custom report; OAuth: the list
+  bool from_report_ = true;                    // API key: the custom report; OAuth: the list
   std::map<std::string, std::string> fields_;  // our field -> BambooHR's
   std::string id_key_;                         // "id" (report) / "employeeId" (list)
   std::string today_;

@@ -310,8 +310,7 @@ PullResult TrainingStream::pull(const json& cursor_in) {
     // Increments: the employees changed since the last read, a page at a time.
     std::string since = cursor.value("since", std::string());
     auto changed = read_changed_employees(
-        connection_, since,
-        "employees changed since " + since + " (for training records)", page);
+        connection_, since, "employees changed since " + since + " (for training records)", page);
     if (!changed) return page.answer("", false);
     const std::vector<std::string>& all = changed->ids;  // the deleted have no training to read
     if (all.empty()) {

@@ -315,7 +315,8 @@ rest::CapabilityCheck TableWriteBack::check() {
                   ") — add them in BambooHR or fix write_back.key_column / write_back.columns"};
     }
     // The rows must be readable, or an earlier delivery could not be recognised.
-    auto someone = list_employee_statuses(connection_, "check table " + table_ + " (an employee)", 1);
+    auto someone =
+        list_employee_statuses(connection_, "check table " + table_ + " (an employee)", 1);
     std::optional<std::string> employee;
     if (!someone.empty()) employee = someone.front().id;
     if (employee) {

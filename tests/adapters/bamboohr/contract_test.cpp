@@ -21,8 +21,8 @@ Pulled pull_all(bamboohr::BambooHrAdapter& adapter, const std::string& stream,
                 json cursor = nullptr) {
   Pulled out;
   for (int guard = 0; guard < 1000; ++guard) {
-    json answer = json::parse(
-        adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
+    json answer =
+        json::parse(adapter.call("pull", json{{"stream", stream}, {"cursor", cursor}}.dump()));
     ++out.pages;
     for (auto& r : answer["records"]) out.records.push_back(r);
     for (auto& p : answer["problems"]) out.problems.push_back(p);
@@ -76,7 +76,8 @@ TEST_F(BambooHrTest, AFullReadWithoutFormerEmployeesSendsOnlyCurrentOnes) {
 // lists (Prism refuses any other); an inactive employee's termination date,
 // which it does not offer, comes from GET /api/v1/employees/{id}.
 TEST_F(BambooHrTest, PeopleWithAnOAuthTokenAskTheListOnlyForFieldsItOffers) {
-  auto adapter = make({{"auth", kOAuth}, {"people", {{"page_size", 50}, {"include_former", true}}}});
+  auto adapter =
+      make({{"auth", kOAuth}, {"people", {{"page_size", 50}, {"include_former", true}}}});
   Pulled people = pull_all(*adapter, "people");
   ASSERT_TRUE(people.problems.empty()) << json(people.problems).dump(1);
   ASSERT_EQ(people.records.size(), fake_.data().people.size());
@@ -94,7 +95,8 @@ TEST_F(BambooHrTest, PeopleWithAnOAuthTokenAskTheListOnlyForFieldsItOffers) {
   json cursor = nullptr;
   json answer;
   do {
-    answer = json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
+    answer =
+        json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
     cursor = answer["next_cursor"];
   } while (answer["more"].get<bool>());
   std::string leaver;
@@ -126,7 +128,8 @@ TEST_F(BambooHrTest, AFieldTheListDoesNotOfferIsASettingsErrorWithOAuth) {
 TEST_F(BambooHrTest, AnInactiveEmployeeWithoutAReadableEndDateIsAProblemNotACurrentPerson) {
   fake_.restrict_field("terminationDate");
   for (const json& auth : {json{{"scheme", "api_key"}}, kOAuth}) {
-    auto adapter = make({{"auth", auth}, {"people", {{"page_size", 500}, {"include_former", true}}}});
+    auto adapter =
+        make({{"auth", auth}, {"people", {{"page_size", 500}, {"include_former", true}}}});
     Pulled people = pull_all(*adapter, "people");
     ASSERT_FALSE(people.problems.empty()) << auth.dump();
     for (const auto& r : people.records) {
@@ -262,8 +265,10 @@ TEST_F(BambooHrTest, EveryShapeTheDescriptionAllowsIsStoredOrNamed) {
   fake_.judge_with(PrismServer::bamboohr(), /*serve_dynamic=*/true);
   json settings = {
       {"people", {{"page_size", 50}, {"include_former", true}}},
-      {"leave", {{"from", "2026-01-01"}, {"window_days", 365},
-                 {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}},
+      {"leave",
+       {{"from", "2026-01-01"},
+        {"window_days", 365},
+        {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}},
       {"training", {{"types", {{"1", "MENTOR-101"}}}}},
       {"write_back",
        {{"table", "customMentoring"},

@@ -340,9 +340,9 @@ bool FakeBambooHr::authorised(const httplib::Request& request, httplib::Response
   if (given == expected_bearer_) return true;
   if (given == expected_authorization_ && !oauth_only) return true;
   response.status = 401;
-  response.set_header("X-BambooHR-Error-Message",
-                      given == expected_authorization_ ? "This endpoint requires OAuth"
-                                                       : "Invalid API key");
+  response.set_header("X-BambooHR-Error-Message", given == expected_authorization_
+                                                      ? "This endpoint requires OAuth"
+                                                      : "Invalid API key");
   response.set_content("", "text/plain");
   return false;
 }
@@ -378,8 +378,8 @@ bool FakeBambooHr::judged(const httplib::Request& req, httplib::Response& res) {
       continue;
     res.set_header(name.c_str(), value);
   }
-  res.set_content(verdict.body, verdict.content_type.empty() ? "application/json"
-                                                             : verdict.content_type.c_str());
+  res.set_content(verdict.body,
+                  verdict.content_type.empty() ? "application/json" : verdict.content_type.c_str());
   return true;
 }
 
@@ -441,11 +441,11 @@ void FakeBambooHr::add_employee_routes() {
       }
       from = std::stoul(after.substr(4));
     }
-    static const std::set<std::string> kDefaultSet = {"employeeId",   "firstName", "lastName",
-                                                      "preferredName", "photoUrl", "jobTitleName",
+    static const std::set<std::string> kDefaultSet = {"employeeId",    "firstName", "lastName",
+                                                      "preferredName", "photoUrl",  "jobTitleName",
                                                       "status"};
-    static const std::set<std::string> kOptional = {"workEmail",   "reportsToId", "departmentName",
-                                                    "locationName", "hireDate",   "reportsToName"};
+    static const std::set<std::string> kOptional = {"workEmail",    "reportsToId", "departmentName",
+                                                    "locationName", "hireDate",    "reportsToName"};
     std::set<std::string> restricted;
     {
       std::lock_guard lock(mutex_);
@@ -500,92 +500,96 @@ void FakeBambooHr::add_employee_routes() {
         answer_json(res, {{"latest", latest}, {"employees", employees}});
       });
 
-  http.Get(R"(/api/v1/employees/(\d+))", [this](const httplib::Request& req,
-                                                httplib::Response& res) {
-    auto it = index_of_.find(req.matches[1]);
-    if (it == index_of_.end()) return answer_error(res, 404, "Employee not found");
-    json item = employee_json(it->second);
-    std::string asked = req.has_param("fields") ? req.get_param_value("fields") : "firstName,lastName";
-    json out = {{"id", item["employeeId"]}};
-    std::lock_guard lock(mutex_);
-    for (const auto& field : split(asked, ',')) {
-      if (restricted_.contains(field)) continue;  // omitted, as the description says
-      if (field == "department") out[field] = item["departmentName"];
-      else if (field == "location") out[field] = item["locationName"];
-      else if (item.contains(field)) out[field] = item[field];
-    }
-    answer_json(res, out);
-  });
+  http.Get(R"(/api/v1/employees/(\d+))",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             auto it = index_of_.find(req.matches[1]);
+             if (it == index_of_.end()) return answer_error(res, 404, "Employee not found");
+             json item = employee_json(it->second);
+             std::string asked =
+                 req.has_param("fields") ? req.get_param_value("fields") : "firstName,lastName";
+             json out = {{"id", item["employeeId"]}};
+             std::lock_guard lock(mutex_);
+             for (const auto& field : split(asked, ',')) {
+               if (restricted_.contains(field)) continue;  // omitted, as the description says
+               if (field == "department")
+                 out[field] = item["departmentName"];
+               else if (field == "location")
+                 out[field] = item["locationName"];
+               else if (item.contains(field))
+                 out[field] = item[field];
+             }
+             answer_json(res, out);
+           });
 }
 
 void FakeBambooHr::add_report_route() {
-  server_.http().Post("/api/v1/reports/custom", [this](const httplib::Request& req,
-                                                       httplib::Response& res) {
-    if (judged(req, res)) return;
-    std::string format = req.get_param_value("format");
-    for (auto& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (format != "json") return answer_error(res, 404, "Report format not found");
-    // Anything but exactly application/json is read as XML.
-    if (req.get_header_value("Content-Type") != "application/json")
-      return answer_error(res, 400, "Malformed XML");
-    json body = json::parse(req.body, nullptr, false);
-    if (!body.is_object() || !body.contains("fields") || !body["fields"].is_array())
-      return answer_error(res, 400, "The report needs fields");
-    json filters = body.value("filters", json::object());
-    std::vector<std::size_t> selection;
-    std::set<std::string> wanted_ids;
-    if (filters.contains("employeeIds")) {
-      for (const auto& i : filters["employeeIds"]) wanted_ids.insert(i.dump());
-    }
-    std::string changed_since;
-    bool include_null = true;
-    if (filters.contains("lastChanged")) {
-      changed_since = filters["lastChanged"].value("value", std::string());
-      include_null = filters["lastChanged"].value("includeNull", std::string("yes")) != "no";
-    }
-    std::set<std::string> restricted;
-    std::map<std::string, std::string> changed_at;
-    {
-      std::lock_guard lock(mutex_);
-      restricted = restricted_;
-      changed_at = changed_at_;
-    }
-    for (std::size_t i = 0; i < data_.people.size(); ++i) {
-      const std::string& pid = data_.people[i].id;
-      if (!wanted_ids.empty() && !wanted_ids.contains(pid)) continue;
-      if (filters.contains("lastChanged")) {
-        auto when = changed_at.find(pid);
-        if (when == changed_at.end() ? !include_null : when->second < changed_since) continue;
-      }
-      selection.push_back(i);
-    }
-    json fields = json::array();
-    for (const auto& f : body["fields"]) {
-      if (f.is_string()) fields.push_back({{"id", f}, {"type", "text"}, {"name", f}});
-    }
-    json employees = json::array();
-    for (std::size_t i : selection) {
-      json item = employee_json(i);
-      json row = {{"id", item["employeeId"]}};
-      for (const auto& f : body["fields"]) {
-        if (!f.is_string()) continue;
-        std::string name = f;
-        if (restricted.contains(name)) continue;  // silently left out
-        json value = name == "department" ? item["departmentName"]
-                     : name == "location" ? item["locationName"]
-                                          : item.value(name, json());
-        if (!item.contains(name) && name != "department" && name != "location") continue;
-        // The report's values are text: an empty one is "" ("0000-00-00" for a date).
-        row[name] = value.is_null() ? json(name == "hireDate" ? "0000-00-00" : "")
-                    : value.is_string() ? value
-                                        : json(value.dump());
-      }
-      employees.push_back(std::move(row));
-    }
-    answer_json(res, {{"title", body.value("title", std::string("Report"))},
-                      {"fields", fields},
-                      {"employees", employees}});
-  });
+  server_.http().Post(
+      "/api/v1/reports/custom", [this](const httplib::Request& req, httplib::Response& res) {
+        if (judged(req, res)) return;
+        std::string format = req.get_param_value("format");
+        for (auto& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (format != "json") return answer_error(res, 404, "Report format not found");
+        // Anything but exactly application/json is read as XML.
+        if (req.get_header_value("Content-Type") != "application/json")
+          return answer_error(res, 400, "Malformed XML");
+        json body = json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("fields") || !body["fields"].is_array())
+          return answer_error(res, 400, "The report needs fields");
+        json filters = body.value("filters", json::object());
+        std::vector<std::size_t> selection;
+        std::set<std::string> wanted_ids;
+        if (filters.contains("employeeIds")) {
+          for (const auto& i : filters["employeeIds"]) wanted_ids.insert(i.dump());
+        }
+        std::string changed_since;
+        bool include_null = true;
+        if (filters.contains("lastChanged")) {
+          changed_since = filters["lastChanged"].value("value", std::string());
+          include_null = filters["lastChanged"].value("includeNull", std::string("yes")) != "no";
+        }
+        std::set<std::string> restricted;
+        std::map<std::string, std::string> changed_at;
+        {
+          std::lock_guard lock(mutex_);
+          restricted = restricted_;
+          changed_at = changed_at_;
+        }
+        for (std::size_t i = 0; i < data_.people.size(); ++i) {
+          const std::string& pid = data_.people[i].id;
+          if (!wanted_ids.empty() && !wanted_ids.contains(pid)) continue;
+          if (filters.contains("lastChanged")) {
+            auto when = changed_at.find(pid);
+            if (when == changed_at.end() ? !include_null : when->second < changed_since) continue;
+          }
+          selection.push_back(i);
+        }
+        json fields = json::array();
+        for (const auto& f : body["fields"]) {
+          if (f.is_string()) fields.push_back({{"id", f}, {"type", "text"}, {"name", f}});
+        }
+        json employees = json::array();
+        for (std::size_t i : selection) {
+          json item = employee_json(i);
+          json row = {{"id", item["employeeId"]}};
+          for (const auto& f : body["fields"]) {
+            if (!f.is_string()) continue;
+            std::string name = f;
+            if (restricted.contains(name)) continue;  // silently left out
+            json value = name == "department" ? item["departmentName"]
+                         : name == "location" ? item["locationName"]
+                                              : item.value(name, json());
+            if (!item.contains(name) && name != "department" && name != "location") continue;
+            // The report's values are text: an empty one is "" ("0000-00-00" for a date).
+            row[name] = value.is_null()     ? json(name == "hireDate" ? "0000-00-00" : "")
+                        : value.is_string() ? value
+                                            : json(value.dump());
+          }
+          employees.push_back(std::move(row));
+        }
+        answer_json(res, {{"title", body.value("title", std::string("Report"))},
+                          {"fields", fields},
+                          {"employees", employees}});
+      });
 }
 
 json FakeBambooHr::employee_json(std::size_t index) const {
@@ -614,26 +618,27 @@ json FakeBambooHr::leave_json(std::size_t index) const {
   auto number_or_text = [this](const std::string& text) {
     return id_style_ == IdStyle::numeric ? json(std::stoll(text)) : json(text);
   };
-  json item = {
-      {"id", number_or_text(l.id)},
-      {"employeeId", number_or_text(l.person_id)},
-      {"name", "Employee " + l.person_id},
-      {"start", l.start},
-      {"end", l.end},
-      {"created", l.last_changed.substr(0, 10)},
-      {"status",
-       // A date in the company's time zone, as the description says.
-       {{"lastChanged", l.last_changed.substr(0, 10)}, {"lastChangedByUserId", 1}, {"status", l.status}}},
-      {"type", {{"id", 1}, {"name", l.type}, {"icon", "time-off-calendar"}}},
-      {"amount", {{"unit", "days"}, {"amount", 10}}},
-      {"actions",
-       {{"view", true},
-        {"edit", false},
-        {"cancel", false},
-        {"approve", false},
-        {"deny", false},
-        {"bypass", false}}},
-      {"notes", json::object()}};
+  json item = {{"id", number_or_text(l.id)},
+               {"employeeId", number_or_text(l.person_id)},
+               {"name", "Employee " + l.person_id},
+               {"start", l.start},
+               {"end", l.end},
+               {"created", l.last_changed.substr(0, 10)},
+               {"status",
+                // A date in the company's time zone, as the description says.
+                {{"lastChanged", l.last_changed.substr(0, 10)},
+                 {"lastChangedByUserId", 1},
+                 {"status", l.status}}},
+               {"type", {{"id", 1}, {"name", l.type}, {"icon", "time-off-calendar"}}},
+               {"amount", {{"unit", "days"}, {"amount", 10}}},
+               {"actions",
+                {{"view", true},
+                 {"edit", false},
+                 {"cancel", false},
+                 {"approve", false},
+                 {"deny", false},
+                 {"bypass", false}}},
+               {"notes", json::object()}};
   std::lock_guard lock(mutex_);
   auto it = leave_overrides_.find(l.id);
   if (it != leave_overrides_.end()) item.update(it->second);

@@ -3,15 +3,17 @@
 //   POST /api/v1/reports/custom?format=json {fields, filters:{lastChanged, employeeIds}}
 //       -> {"title", "fields":[{id,type,name}], "employees":[{"id": "12", <field>: "text"}]}
 //       (every employee, active and inactive; fields the API user may not see left out)
-//   GET /api/v1/employees?fields=a&fields=b&filter[status]=&filter[ids][]=&page[limit]=&page[after]=
+//   GET
+//   /api/v1/employees?fields=a&fields=b&filter[status]=&filter[ids][]=&page[limit]=&page[after]=
 //       (OAuth only) -> {"data":[{employeeId, firstName, lastName, preferredName, photoUrl,
 //       jobTitleName, status, _restrictedFields, <asked fields>}], "meta":{...}, "_links":{...}};
 //       restricted fields null and named in _restrictedFields
 //   GET /api/v1/employees/{id}?fields=a,b -> {"id", <field>: value} (restricted ones left out)
-//   GET /api/v1/employees/changed?since=ISO -> {"latest", "employees":{"<id>":{id,action,lastChanged}}}
-//   GET /api/v1/time_off/requests?start=&end= -> [{id (integer), employeeId (integer), name,
-//       start, end, created, status:{lastChanged, lastChangedByUserId, status}, type:{id,name,icon},
-//       amount:{unit,amount}}]
+//   GET /api/v1/employees/changed?since=ISO -> {"latest",
+//   "employees":{"<id>":{id,action,lastChanged}}} GET /api/v1/time_off/requests?start=&end= -> [{id
+//   (integer), employeeId (integer), name,
+//       start, end, created, status:{lastChanged, lastChangedByUserId, status},
+//       type:{id,name,icon}, amount:{unit,amount}}]
 //   GET /api/v1/training/type -> {"<id>":{id,name,renewable,frequency,required,category,...}}
 //   GET /api/v1/training/record/employee/{id}[?type=] -> {"<record id>":{id,employeeId,
 //       completed,type,notes,instructor,credits,hours,cost}}, or [] when there are none;
@@ -43,8 +45,8 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,8 +55,7 @@ namespace mentoring::fakes {
 class FakeBambooHr {
  public:
   enum class IdStyle { numeric, demo };
-  FakeBambooHr(DemoData data, std::string api_key, int port = 0,
-               IdStyle ids = IdStyle::numeric);
+  FakeBambooHr(DemoData data, std::string api_key, int port = 0, IdStyle ids = IdStyle::numeric);
 
   // The id the fake serves for a demo id ("E1042" -> "1042" when numeric).
   std::string id(const std::string& demo_id) const;

@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fcntl.h>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -64,7 +64,8 @@ PrismServer::PrismServer(const std::string& spec) {
                              " (../shared/hosts beside the clone)");
   }
   port_ = free_loopback_port();
-  log_ = "/tmp/mentoring-prism-" + std::to_string(::getpid()) + "-" + std::to_string(port_) + ".log";
+  log_ =
+      "/tmp/mentoring-prism-" + std::to_string(::getpid()) + "-" + std::to_string(port_) + ".log";
   std::string port_text = std::to_string(port_);
   pid_t parent = ::getpid();
   pid_ = ::fork();
@@ -78,9 +79,9 @@ PrismServer::PrismServer(const std::string& spec) {
       ::dup2(log, 1);
       ::dup2(log, 2);
     }
-    std::vector<const char*> argv = {MENTORING_PRISM_BIN, "mock",   "-h",          "127.0.0.1",
-                                     "-p",                port_text.c_str(), "--errors",
-                                     spec.c_str(),        nullptr};
+    std::vector<const char*> argv = {MENTORING_PRISM_BIN, "mock",       "-h",
+                                     "127.0.0.1",         "-p",         port_text.c_str(),
+                                     "--errors",          spec.c_str(), nullptr};
     ::execv(MENTORING_PRISM_BIN, const_cast<char* const*>(argv.data()));
     ::_exit(127);
   }
@@ -138,7 +139,8 @@ PrismVerdict PrismServer::judge(const httplib::Request& request, bool dynamic) {
   PrismVerdict verdict;
   std::string said = request.method + " " + request.target;
   if (!result) {
-    verdict.violation = said + ": Prism did not answer (" + httplib::to_string(result.error()) + ")";
+    verdict.violation =
+        said + ": Prism did not answer (" + httplib::to_string(result.error()) + ")";
     return verdict;
   }
   verdict.status = result->status;

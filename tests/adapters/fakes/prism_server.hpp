@@ -12,10 +12,10 @@
 
 #include <httplib.h>
 
+#include <sys/types.h>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <sys/types.h>
 
 namespace mentoring::fakes {
 
