@@ -318,3 +318,36 @@ TEST_F(BambooHrTest, EveryShapeTheDescriptionAllowsIsStoredOrNamed) {
   EXPECT_GT(problems + records, 0u);
   EXPECT_GT(fake_.requests_judged(), 0u);
 }
+
+// The same for the answers a pass reads many of, next to real ones: the
+// training types and employees come from the fake, each employee's records
+// (a map of records of any allowed shape, or [] for none) and the time-off
+// requests are generated from the description.
+TEST_F(BambooHrTest, GeneratedTrainingRecordsAndTimeOffAreStoredOrNamed) {
+  for (const char* under : {"/api/v1/training/record/", "/api/v1/time_off/"}) {
+    fake_.judge_with(PrismServer::bamboohr(), /*serve_dynamic=*/true, under);
+    auto adapter = make(
+        {{"people", {{"page_size", 20}}},
+         {"leave",
+          {{"from", "2026-01-01"},
+           {"window_days", 365},
+           {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}},
+         {"training",
+          {{"types", {{fake_.training_type_id("MENTOR-101"), "MENTOR-101"}}}, {"page_size", 5}}}});
+    for (const char* stream : {"course_completions", "leave"}) {
+      json answer =
+          json::parse(adapter->call("pull", json{{"stream", stream}, {"cursor", nullptr}}.dump()));
+      for (const auto& p : answer["problems"]) {
+        std::string source = p["source"];
+        EXPECT_EQ(source.rfind("BambooHR (northwind) GET /api/v1/", 0), 0u) << p.dump();
+        EXPECT_FALSE(p["expected"].get<std::string>().empty()) << p.dump();
+      }
+      // Generated records name no type we map and no real request: nothing is stored as true.
+      if (std::string(stream) == "course_completions" &&
+          std::string(under) == "/api/v1/training/record/") {
+        EXPECT_TRUE(answer["records"].empty()) << answer.dump();
+      }
+    }
+  }
+  EXPECT_GT(fake_.requests_judged(), 0u);
+}

@@ -359,18 +359,20 @@ std::string FakeBambooHr::id(const std::string& demo_id) const {
 
 bool FakeBambooHr::judged(const httplib::Request& req, httplib::Response& res) {
   PrismServer* prism = nullptr;
+  bool serve = false;
   {
     std::lock_guard lock(mutex_);
     prism = prism_;
+    serve = serve_dynamic_ && req.path.rfind(dynamic_under_, 0) == 0;
   }
   if (prism == nullptr) return false;
-  PrismVerdict verdict = prism->judge(req, serve_dynamic_);
+  PrismVerdict verdict = prism->judge(req, serve);
   {
     std::lock_guard lock(mutex_);
     ++judged_;
     if (!verdict.violation.empty()) violations_.push_back(verdict.violation);
   }
-  if (!serve_dynamic_) return false;
+  if (!serve) return false;
   res.status = verdict.status;
   for (const auto& [name, value] : verdict.headers) {
     if (name == "Content-Length" || name == "Content-Type" || name == "Connection" ||
@@ -383,10 +385,11 @@ bool FakeBambooHr::judged(const httplib::Request& req, httplib::Response& res) {
   return true;
 }
 
-void FakeBambooHr::judge_with(PrismServer& prism, bool serve_dynamic) {
+void FakeBambooHr::judge_with(PrismServer& prism, bool serve_dynamic, std::string dynamic_under) {
   std::lock_guard lock(mutex_);
   prism_ = &prism;
   serve_dynamic_ = serve_dynamic;
+  dynamic_under_ = std::move(dynamic_under);
 }
 
 std::vector<std::string> FakeBambooHr::violations() const {

@@ -60,8 +60,9 @@ class FakeBambooHr {
   // The id the fake serves for a demo id ("E1042" -> "1042" when numeric).
   std::string id(const std::string& demo_id) const;
   // Sends every request to Prism too; serve_dynamic: answer with Prism's
-  // generated body instead of the fake's.
-  void judge_with(PrismServer& prism, bool serve_dynamic = false);
+  // generated body instead of the fake's (only for paths starting with
+  // `dynamic_under` when it is given).
+  void judge_with(PrismServer& prism, bool serve_dynamic = false, std::string dynamic_under = "");
   // What Prism found wrong with the requests so far ("" lines none).
   std::vector<std::string> violations() const;
   std::size_t requests_judged() const;
@@ -145,6 +146,7 @@ class FakeBambooHr {
   std::set<std::string> restricted_;
   PrismServer* prism_ = nullptr;
   bool serve_dynamic_ = false;
+  std::string dynamic_under_;
   std::vector<std::string> violations_;
   std::size_t judged_ = 0;
   IdStyle id_style_;
