@@ -6,6 +6,8 @@
 // requests Prism finds wrong (fixture.hpp, TearDown).
 #include "fixture.hpp"
 
+#include "connection.hpp"  // the 401 wording, unit-tested below
+
 #include <mentoring/module.hpp>
 
 using namespace bamboohr_test;
@@ -350,4 +352,27 @@ TEST_F(BambooHrTest, GeneratedTrainingRecordsAndTimeOffAreStoredOrNamed) {
     }
   }
   EXPECT_GT(fake_.requests_judged(), 0u);
+}
+
+// The adapter calls only endpoints that take the configured scheme; should a
+// 401 come from one that does not (GET /api/v1/employees lists only OAuth),
+// the message says so instead of blaming the key.
+TEST(BambooHrAuth, A401FromAnEndpointThatDoesNotTakeTheSchemeSaysSo) {
+  bamboohr::Connection connection;
+  connection.system = "BambooHR (northwind)";
+  connection.auth = bamboohr::AuthScheme::api_key;
+  connection.credential_secret = "BAMBOOHR_API_KEY";
+  mentoring::adapters::rest::RestError refused(
+      mentoring::adapters::rest::Failure::unauthenticated,
+      "BambooHR (northwind): people page: HTTP 401, the credentials were refused");
+  EXPECT_FALSE(connection.endpoint_accepts_scheme("GET /api/v1/employees"));
+  std::string message = connection.refused(refused, "GET /api/v1/employees").what();
+  EXPECT_NE(message.find("GET /api/v1/employees"), std::string::npos) << message;
+  EXPECT_NE(message.find("lists only OAuth 2"), std::string::npos) << message;
+  EXPECT_NE(message.find("an API key (HTTP Basic)"), std::string::npos) << message;
+  EXPECT_EQ(message.find("check the API key"), std::string::npos) << message;
+
+  connection.auth = bamboohr::AuthScheme::oauth;
+  EXPECT_TRUE(connection.endpoint_accepts_scheme("GET /api/v1/employees"));
+  EXPECT_TRUE(connection.endpoint_accepts_scheme("POST /api/v1/reports/custom"));
 }
