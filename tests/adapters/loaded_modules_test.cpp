@@ -6,6 +6,7 @@
 #include "fake_bamboohr.hpp"
 #include "fake_moodle.hpp"
 #include "fake_orangehrm.hpp"
+#include "prism_server.hpp"
 #include "subject.hpp"
 
 #include <mentoring/fake_host.hpp>
@@ -109,6 +110,7 @@ json leave_settings() {
 TEST_F(LoadedModules, BambooHrModuleChecksAndPullsPeopleAndLeave) {
   auto& fake = start<mentoring::fakes::FakeBambooHr>(
       mentoring::fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "bamboo-key-1");
+  fake.judge_with(mentoring::fakes::PrismServer::bamboohr());  // BambooHR's own description
   auto library = ModuleLibrary::load(BAMBOOHR_MODULE);
   EXPECT_EQ(library->name(), "bamboohr");
   EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
@@ -131,6 +133,8 @@ TEST_F(LoadedModules, BambooHrModuleChecksAndPullsPeopleAndLeave) {
   Pulled pulled_leave = pull_all(module, "leave");
   EXPECT_EQ(pulled_leave.records, fake.data().leave.size() - skipped_annual(fake.data()));
   expect_logs_free_of("bamboo-key-1");
+  EXPECT_GT(fake.requests_judged(), 0u);
+  for (const auto& violation : fake.violations()) ADD_FAILURE() << "Prism: " << violation;
 }
 
 TEST_F(LoadedModules, BambooHrModuleRefusalsCrossTheAbiWithTheirStatus) {

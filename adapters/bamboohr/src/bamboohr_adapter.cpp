@@ -1,5 +1,6 @@
 #include "bamboohr_adapter/bamboohr_adapter.hpp"
 
+#include "people.hpp"
 #include "training.hpp"
 #include "write_back.hpp"
 
@@ -22,12 +23,6 @@ using rest::RecordProblem;
 namespace {
 
 constexpr const char* kAdapter = "bamboohr";
-
-// Our person field -> BambooHR field name (GET /employees ?fields=).
-const std::vector<std::pair<std::string, std::string>> kDefaultPersonFields = {
-    {"first_name", "firstName"},   {"last_name", "lastName"},        {"email", "workEmail"},
-    {"manager_id", "reportsToId"}, {"department", "departmentName"}, {"location", "locationName"},
-    {"start_date", "hireDate"},    {"end_date", "terminationDate"}};
 
 // BambooHR's time-off statuses -> ours. "superceded" is how part of the API
 // spells it; a superseded request was replaced by an edited one, which
@@ -57,9 +52,10 @@ struct BambooHrAdapter::State {
   std::unique_ptr<rest::RestClient> api;
   std::string api_key_secret = "BAMBOOHR_API_KEY";
   std::string webhook_key_secret = "BAMBOOHR_WEBHOOK_KEY";
-  std::optional<std::string> missing_key_message;  // set when the API key secret is missing
-  std::map<std::string, std::string> person_fields;
+  std::optional<std::string> missing_key_message;  // set when the credential's secret is missing
   rest::LeaveTypeMap leave_types;
+  std::unique_ptr<Connection> connection;
+  std::unique_ptr<PeopleStream> people;        // set when settings have "people"
   std::unique_ptr<TrainingStream> training;    // set when settings have "training"
   std::unique_ptr<TableWriteBack> write_back;  // set when settings have "write_back"
 
@@ -68,180 +64,6 @@ struct BambooHrAdapter::State {
   void require_key() const {
     if (missing_key_message)
       throw rest::RestError(rest::Failure::unauthenticated, *missing_key_message);
-  }
-
-  // ------------------------------------------------------------------ people
-  std::string people_query(const json& people) const {
-    std::string fields;
-    for (const auto& [ours, theirs] : person_fields) fields += (fields.empty() ? "" : ",") + theirs;
-    for (const auto& attribute : people.value("attributes", json::array())) {
-      fields += "," + attribute.get<std::string>();
-    }
-    std::string query = "?fields=" + rest::url_encode(fields);
-    if (!people.value("include_former", false)) query += "&filter%5Bstatus%5D=active";
-    return query;
-  }
-
-  // One employee of a page. Problems name the page, the record and BambooHR's
-  // field; a record with any problem is left out (and the page with it).
-  void map_person(rest::JsonValue item, long long row, const std::string& source,
-                  const json& people, PullPage& page) const {
-    std::size_t problems_before = page.problem_count();
-    auto problem = [&](const std::string& field, const std::string& pointer, rest::JsonValue found,
-                       const std::string& expected) {
-      page.add_problem({source, row, field, pointer, schema::describe(found.to_json()), expected});
-    };
-    if (!item.is_object()) {
-      page.add_problem(
-          {source, row, std::nullopt, "", schema::describe(item.to_json()), "an employee object"});
-      return;
-    }
-    auto id = as_text(item["employeeId"]);
-    if (!id || id->empty()) {
-      problem("employeeId", "/id", item["employeeId"], "the employee id (string or number)");
-      return;
-    }
-    schema::PersonRecord person;
-    person.id = std::move(*id);
-    auto text_field = [&](const std::string& ours, bool is_id) -> std::optional<std::string> {
-      const std::string& theirs = person_fields.at(ours);
-      rest::JsonValue value = item[theirs];
-      if (value.is_missing() || value.is_null()) return std::nullopt;
-      if (is_id) {
-        if (auto text = as_text(value)) return text->empty() ? std::nullopt : text;
-      } else if (value.is_string()) {
-        if (value.string().empty()) return std::nullopt;
-        return std::string(value.string());
-      }
-      problem(theirs, "/" + ours, value, is_id ? "an employee id or null" : "a string or null");
-      return std::nullopt;
-    };
-    auto date_field = [&](const std::string& ours) -> std::optional<std::string> {
-      const std::string& theirs = person_fields.at(ours);
-      rest::JsonValue value = item[theirs];
-      if (value.is_missing() || value.is_null()) return std::nullopt;
-      // BambooHR writes an empty date as "0000-00-00".
-      if (value.is_string() && (value.string().empty() || value.string() == "0000-00-00"))
-        return std::nullopt;
-      if (value.is_string() && rest::is_date(std::string(value.string())))
-        return std::string(value.string());
-      problem(theirs, "/" + ours, value, "a date YYYY-MM-DD or null");
-      return std::nullopt;
-    };
-    auto first = text_field("first_name", false), last = text_field("last_name", false);
-    std::string full = first.value_or("") + (first && last ? " " : "") + last.value_or("");
-    if (full.empty()) {
-      problem(person_fields.at("first_name"), "/name", item[person_fields.at("first_name")],
-              "a first or last name");
-    }
-    person.name = full.empty() ? "?" : std::move(full);
-    person.email = text_field("email", false);
-    person.manager_id = text_field("manager_id", true);
-    person.department = text_field("department", false);
-    person.location = text_field("location", false);
-    person.start_date = date_field("start_date");
-    person.end_date = date_field("end_date");
-    if (people.contains("attributes")) {
-      json attributes = json::object();
-      for (const auto& attribute : people["attributes"]) {
-        const std::string& key = attribute.get_ref<const std::string&>();
-        rest::JsonValue value = item[key];
-        if (!value.is_missing() && !value.is_null()) attributes[key] = value.to_json();
-      }
-      if (!attributes.empty()) person.attributes = std::move(attributes);
-    }
-    if (page.problem_count() != problems_before) return;
-    page.add_record(person, source, row);
-  }
-
-  rest::PullAnswer pull_people(const json& cursor_in) {
-    if (!settings.contains("people")) return PullPage::unconfigured();
-    require_key();
-    const json& people = settings["people"];
-    json cursor = rest::decode_cursor(cursor_in, kAdapter);
-    long long page_size = people.value("page_size", 250);
-    long long now = services.now_unix_ms();
-    long long full_every_ms = people.value("full_sync_every_hours", 24) * 3600LL * 1000;
-    PullPage page(cursor_in);
-
-    std::string mode = cursor.value("mode", std::string("full"));
-    // A periodic full read catches what increments cannot (eg missed deletions).
-    if (mode == "since" && now - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
-
-    if (mode == "full") {
-      long long started =
-          cursor.value("mode", std::string()) == "full" ? cursor.value("started_ms", now) : now;
-      std::string path = "/api/v1/employees" + people_query(people) +
-                         "&page%5Blimit%5D=" + std::to_string(page_size);
-      if (cursor.value("mode", std::string()) == "full" && cursor.contains("after")) {
-        path += "&page%5Bafter%5D=" + rest::url_encode(cursor["after"].get<std::string>());
-      }
-      std::string source = system + " GET /api/v1/employees";
-      rest::JsonPage body = api->get_page(path, "people page");
-      rest::JsonValue data = body.root()["data"];
-      if (!data.is_array()) {
-        page.add_problem({source, std::nullopt, "data", "", schema::describe(body.root().to_json()),
-                          "an object with a \"data\" array of employees"});
-        return page.answer("", false);
-      }
-      long long row = 0;
-      for (rest::JsonValue item : data.elements()) map_person(item, ++row, source, people, page);
-      rest::JsonValue next_after = body.root()["meta"]["page"]["nextCursor"];
-      json next_cursor = next_after.is_string() ? json(std::string(next_after.string())) : json();
-      bool last_page = !next_cursor.is_string() || next_cursor.get<std::string>().empty();
-      page.mark_full_read(std::to_string(started), last_page);
-      if (!last_page) {
-        return page.answer(rest::encode_cursor(
-                               {{"mode", "full"}, {"after", next_cursor}, {"started_ms", started}}),
-                           true);
-      }
-      return page.answer(rest::encode_cursor({{"mode", "since"},
-                                              {"since", rest::iso_from_unix_ms(started)},
-                                              {"full_at_ms", started}}),
-                         false);
-    }
-
-    // Increments: what changed since the last read, fetched by id, a page at a time.
-    std::string since = cursor.value("since", std::string());
-    auto changed =
-        read_changed_employees(*api, system, since, "people changed since " + since, page);
-    if (!changed) return page.answer("", false);
-    // The deleted are gone from BambooHR; the next full read no longer lists them.
-    for (long long k = 0; k < changed->deleted; ++k) page.skip();
-    const std::vector<std::string>& ids = changed->ids;
-    const std::string& latest = changed->latest;
-    long long offset = cursor.value("offset", 0LL);
-    if (ids.empty()) {
-      return page.answer(cursor_in.is_string() ? cursor_in.get<std::string>() : "", false, true);
-    }
-    std::string filter;
-    long long end = std::min<long long>(offset + page_size, static_cast<long long>(ids.size()));
-    for (long long i = offset; i < end; ++i)
-      filter += "&filter%5Bids%5D%5B%5D=" + rest::url_encode(ids[i]);
-    rest::JsonPage body =
-        api->get_page("/api/v1/employees" + people_query(json{{"include_former", true}}) + filter +
-                          "&page%5Blimit%5D=" + std::to_string(page_size),
-                      "changed people");
-    std::string by_id_source = system + " GET /api/v1/employees (changed since " + since + ")";
-    rest::JsonValue data = body.root()["data"];
-    if (!data.is_array()) {
-      page.add_problem({by_id_source, std::nullopt, "data", "",
-                        schema::describe(body.root().to_json()),
-                        "an object with a \"data\" array"});
-      return page.answer("", false);
-    }
-    long long row = 0;
-    for (rest::JsonValue item : data.elements())
-      map_person(item, ++row, by_id_source, people, page);
-    bool more = end < static_cast<long long>(ids.size());
-    json next = more ? json{{"mode", "since"},
-                            {"since", since},
-                            {"offset", end},
-                            {"full_at_ms", cursor.value("full_at_ms", 0LL)}}
-                     : json{{"mode", "since"},
-                            {"since", latest},
-                            {"full_at_ms", cursor.value("full_at_ms", 0LL)}};
-    return page.answer(rest::encode_cursor(next), more);
   }
 
   // ------------------------------------------------------------------- leave
@@ -333,9 +155,10 @@ struct BambooHrAdapter::State {
     std::string source =
         system + " GET /api/v1/time_off/requests (" + window + " to " + window_end + ")";
     PullPage page(cursor_in);
-    rest::JsonPage body =
-        api->get_page("/api/v1/time_off/requests?start=" + window + "&end=" + window_end,
-                      "time-off requests " + window + " to " + window_end);
+    rest::JsonPage body = connection->call("GET /api/v1/time_off/requests", [&] {
+      return api->get_page("/api/v1/time_off/requests?start=" + window + "&end=" + window_end,
+                           "time-off requests " + window + " to " + window_end);
+    });
     if (!body.root().is_array()) {
       page.add_problem({source, std::nullopt, std::nullopt, "",
                         schema::describe(body.root().to_json()), "an array of time-off requests"});
@@ -359,9 +182,7 @@ struct BambooHrAdapter::State {
                      const std::string& ok_message) {
       if (!configured) {
         checks.push_back(rest::CapabilityCheck::not_configured(
-            capability, "not configured (no \"" +
-                            std::string(capability == "read_people" ? "people" : "leave") +
-                            "\" in settings)"));
+            capability, "not configured (no \"" + std::string("leave") + "\" in settings)"));
         return;
       }
       if (missing_key_message) {
@@ -369,15 +190,17 @@ struct BambooHrAdapter::State {
         return;
       }
       try {
-        api->get_json(path, "check " + capability);
+        connection->call("GET /api/v1/time_off/requests",
+                         [&] { return api->get_json(path, "check " + capability); });
         checks.push_back(rest::CapabilityCheck::passed(capability, ok_message));
       } catch (const rest::RestError& e) {
         checks.push_back(rest::CapabilityCheck::failed(capability, e));
       }
     };
     std::string today = this->today();
-    probe("read_people", settings.contains("people"), "/api/v1/employees?page%5Blimit%5D=1",
-          system + ": employees readable");
+    checks.push_back(people ? people->check()
+                            : rest::CapabilityCheck::not_configured(
+                                  "read_people", "not configured (no \"people\" in settings)"));
     probe("read_leave", settings.contains("leave"),
           "/api/v1/time_off/requests?start=" + today + "&end=" + today,
           system + ": time-off requests readable");
@@ -460,14 +283,6 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
   s.system = "BambooHR (" + domain + ")";
   s.api_key_secret = s.settings.value("api_key_secret", s.api_key_secret);
   s.webhook_key_secret = s.settings.value("webhook_key_secret", s.webhook_key_secret);
-  for (const auto& [ours, theirs] : kDefaultPersonFields) s.person_fields[ours] = theirs;
-  if (s.settings.contains("people")) {
-    const json fields =
-        s.settings["people"].value("fields", json::object());  // named: items() refers to it
-    for (const auto& [ours, theirs] : fields.items()) {
-      s.person_fields[ours] = theirs.get<std::string>();
-    }
-  }
   if (s.settings.contains("leave"))
     s.leave_types = rest::LeaveTypeMap(s.settings["leave"]["leave_types"]);
 
@@ -483,18 +298,31 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
   endpoint.rate_limit = {{"key", s.organisation + "/" + s.name},
                          {"per_second", rate["per_second"]},
                          {"burst", rate.value("burst", 1.0)}};
-  auto key = s.services.secret(s.api_key_secret);
-  if (key) {
-    // HTTP Basic: the API key as user name, any password.
-    endpoint.headers["Authorization"] = "Basic " + rest::base64_encode(*key + ":x");
+  const json auth = s.settings.value("auth", json::object());
+  AuthScheme scheme = auth.value("scheme", std::string("api_key")) == "oauth" ? AuthScheme::oauth
+                                                                              : AuthScheme::api_key;
+  std::string secret = scheme == AuthScheme::oauth
+                           ? auth.value("token_secret", std::string("BAMBOOHR_ACCESS_TOKEN"))
+                           : s.api_key_secret;
+  auto credential = s.services.secret(secret);
+  if (!credential) {
+    s.missing_key_message =
+        s.system + (scheme == AuthScheme::oauth ? ": no OAuth access token" : ": no API key") +
+        ": the host has no secret named " + secret + " (set MENTORING_SECRET_" + secret +
+        " or add it to the secrets file)";
+  } else if (scheme == AuthScheme::oauth) {
+    endpoint.headers["Authorization"] = "Bearer " + *credential;
   } else {
-    s.missing_key_message = s.system + ": no API key: the host has no secret named " +
-                            s.api_key_secret + " (set MENTORING_SECRET_" + s.api_key_secret +
-                            " or add it to the secrets file)";
+    // HTTP Basic: the API key as user name, any password.
+    endpoint.headers["Authorization"] = "Basic " + rest::base64_encode(*credential + ":x");
   }
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
   Connection connection{
-      s.api.get(), s.system, s.organisation, s.name, s.missing_key_message, s.services.now_unix_ms};
+      s.api.get(), s.system, s.organisation, s.name, s.missing_key_message, s.services.now_unix_ms,
+      scheme,      secret};
+  s.connection = std::make_unique<Connection>(connection);
+  if (s.settings.contains("people"))
+    s.people = std::make_unique<PeopleStream>(connection, s.settings["people"]);
   if (s.settings.contains("training"))
     s.training = std::make_unique<TrainingStream>(connection, s.settings["training"]);
   if (s.settings.contains("write_back"))
@@ -509,13 +337,15 @@ std::string BambooHrAdapter::call(std::string_view command, std::string_view inp
                                   : schema::parse(input_text, s.name + " " + std::string(command));
   if (command == "check") return s.check().dump();
   if (command == "pull") {
-    return rest::pull_stream(s.name, input,
-                             {[&](const json& c) { return s.pull_people(c); },
-                              [&](const json& c) { return s.pull_leave(c); },
-                              [&](const json& c) {
-                                return s.training ? s.training->pull(c)
-                                                  : rest::PullPage::unconfigured();
-                              }})
+    return rest::pull_stream(
+               s.name, input,
+               {[&](const json& c) {
+                  return s.people ? s.people->pull(c) : rest::PullPage::unconfigured();
+                },
+                [&](const json& c) { return s.pull_leave(c); },
+                [&](const json& c) {
+                  return s.training ? s.training->pull(c) : rest::PullPage::unconfigured();
+                }})
         .text;
   }
   if (command == "verify_webhook") return s.verify_webhook(input).dump();

@@ -75,7 +75,9 @@ TrainingStream::TrainingStream(Connection connection, json settings)
 std::optional<std::vector<TrainingStream::TrainingType>> TrainingStream::fetch_types(
     PullPage& page) {
   std::string source = connection_.system + " GET " + kTypesPath;
-  json body = connection_.api->get_json(kTypesPath, "training types");
+  json body = connection_.call("GET /api/v1/training/type", [&] {
+    return connection_.api->get_json(kTypesPath, "training types");
+  });
   if (!body.is_object() && !body.is_array()) {
     page.add_problem({source, std::nullopt, std::nullopt, "", schema::describe(body),
                       "an object of training types keyed by id"});
@@ -232,7 +234,9 @@ void TrainingStream::read_employee(const std::string& employee_id, PullPage& pag
   std::string request = connection_.system + " GET " + path;
   json body;
   try {
-    body = connection_.api->get_json(path, "training records of employee " + employee_id);
+    body = connection_.call("GET /api/v1/training/record/employee/{employeeId}", [&] {
+      return connection_.api->get_json(path, "training records of employee " + employee_id);
+    });
   } catch (const RestError& e) {
     // One employee the API user may not see, or gone since the listing: a
     // problem with this employee, not with the whole system.
@@ -278,39 +282,27 @@ PullResult TrainingStream::pull(const json& cursor_in) {
   bool more = false;
   if (mode == "full") {
     long long started = continuing_full ? cursor.value("started_ms", now) : now;
-    std::string path = "/api/v1/employees?fields=status";
-    if (!settings_.value("include_former", false)) path += "&filter%5Bstatus%5D=active";
-    path += "&page%5Blimit%5D=" + std::to_string(page_size);
-    if (continuing_full && cursor.contains("after")) {
-      path += "&page%5Bafter%5D=" + rest::url_encode(cursor["after"].get<std::string>());
-    }
-    std::string source = connection_.system + " GET /api/v1/employees (for training records)";
-    json body = connection_.api->get_json(path, "employees for training records");
-    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
-      page.add_problem({source, std::nullopt, "data", "", schema::describe(body),
-                        "an object with a \"data\" array of employees"});
-      return page.answer("", false);
-    }
-    long long row = 0;
-    for (const auto& item : body["data"]) {
-      ++row;
-      auto id = item.is_object() ? id_text(item.value("employeeId", json())) : std::nullopt;
-      if (!id || id->empty()) {
-        page.add_problem(
-            {source, row, "employeeId", "/person_id",
-             schema::describe(item.is_object() ? item.value("employeeId", json("(missing)"))
-                                               : item),
-             "the employee id (string or number)"});
-        continue;
+    std::string after = continuing_full ? cursor.value("after", std::string()) : "";
+    // Who to read: listed once per pass (and per adapter instance), through
+    // the endpoint the configured scheme may call, then walked by id.
+    if (employees_started_ != started) {
+      employees_.clear();
+      for (auto& e : list_employee_statuses(connection_, "employees for training records")) {
+        // Current employees only, unless former ones are asked for; a status
+        // the API user may not see, or free text, counts as not current.
+        std::string status = e.status ? rest::lower_trimmed(*e.status) : "";
+        if (status == "active" || settings_.value("include_former", false))
+          employees_.push_back(std::move(e.id));
       }
-      ids.push_back(*id);
+      employees_started_ = started;
     }
-    json meta_page = body.contains("meta") && body["meta"].is_object()
-                         ? body["meta"].value("page", json::object())
-                         : json::object();
-    json after = meta_page.is_object() ? meta_page.value("nextCursor", json()) : json();
-    more = after.is_string() && !after.get<std::string>().empty();
-    next = more ? json{{"mode", "full"}, {"after", after}, {"started_ms", started}}
+    auto from = after.empty()
+                    ? employees_.begin()
+                    : std::upper_bound(employees_.begin(), employees_.end(), after, id_before);
+    auto to = employees_.end() - from > page_size ? from + page_size : employees_.end();
+    ids.assign(from, to);
+    more = to != employees_.end();
+    next = more ? json{{"mode", "full"}, {"after", ids.back()}, {"started_ms", started}}
                 : json{{"mode", "since"},
                        {"since", rest::iso_from_unix_ms(started)},
                        {"full_at_ms", started}};
@@ -318,8 +310,7 @@ PullResult TrainingStream::pull(const json& cursor_in) {
     // Increments: the employees changed since the last read, a page at a time.
     std::string since = cursor.value("since", std::string());
     auto changed = read_changed_employees(
-        *connection_.api, connection_.system, since,
-        "employees changed since " + since + " (for training records)", page);
+        connection_, since, "employees changed since " + since + " (for training records)", page);
     if (!changed) return page.answer("", false);
     const std::vector<std::string>& all = changed->ids;  // the deleted have no training to read
     if (all.empty()) {

@@ -1,8 +1,9 @@
 // BambooHR's Training module read as course completions (the
 // "course_completions" stream): the training types come from
 // GET /api/v1/training/type, each employee's records from
-// GET /api/v1/training/record/employee/{id}. Employees are read a page at a
-// time, paged like the people stream (cursor-paged /api/v1/employees); after
+// GET /api/v1/training/record/employee/{id}. Employees are listed once per
+// pass (the custom report with an API key, GET /api/v1/employees with OAuth)
+// and read a page at a time; after
 // one full pass only employees in /api/v1/employees/changed are read again,
 // with a full pass every full_sync_every_hours.
 //
@@ -66,6 +67,9 @@ class TrainingStream {
   bool types_loaded_ = false;
   std::map<std::string, TrainingType> types_;                         // by type id
   std::map<std::string, std::optional<std::string>> course_of_type_;  // type id -> our course
+  // The full pass's employees (ids in id_before order), listed once per pass.
+  long long employees_started_ = -1;
+  std::vector<std::string> employees_;
 };
 
 }  // namespace mentoring::adapters::bamboohr

@@ -115,7 +115,10 @@ rest::Response TableWriteBack::request(const std::string& method, const std::str
                         " exists (write_back.table) and that the employee id is BambooHR's");
   }
   RestError error = connection_.api->error_for(response, what);
-  throw RestError(error.failure(), std::string(error.what()) + said);
+  RestError with_said(error.failure(), std::string(error.what()) + said);
+  if (error.failure() == Failure::unauthenticated)
+    throw connection_.refused(with_said, method + " /api/v1/employees/{id}/tables/{table}");
+  throw with_said;
 }
 
 std::string TableWriteBack::rows_path(const std::string& employee_id) const {
@@ -258,7 +261,9 @@ rest::CapabilityCheck TableWriteBack::check() {
     return {capability, true, false, false, false, *connection_.missing_key_message};
   }
   try {
-    json tables = connection_.api->get_json("/api/v1/meta/tables", "check table " + table_);
+    json tables = connection_.call("GET /api/v1/meta/tables", [&] {
+      return connection_.api->get_json("/api/v1/meta/tables", "check table " + table_);
+    });
     if (!tables.is_array()) {
       return {capability,
               true,
@@ -310,12 +315,10 @@ rest::CapabilityCheck TableWriteBack::check() {
                   ") — add them in BambooHR or fix write_back.key_column / write_back.columns"};
     }
     // The rows must be readable, or an earlier delivery could not be recognised.
-    json one = connection_.api->get_json("/api/v1/employees?fields=status&page%5Blimit%5D=1",
-                                         "check table " + table_ + " (an employee)");
-    json first = one.is_object() && one.value("data", json()).is_array() && !one["data"].empty()
-                     ? one["data"][0]
-                     : json();
-    auto employee = first.is_object() ? id_text(first.value("employeeId", json())) : std::nullopt;
+    auto someone =
+        list_employee_statuses(connection_, "check table " + table_ + " (an employee)", 1);
+    std::optional<std::string> employee;
+    if (!someone.empty()) employee = someone.front().id;
     if (employee) {
       request("GET", rows_path(*employee), "",
               "check table " + table_ + " (rows of employee " + *employee + ")");

@@ -16,12 +16,12 @@ TEST_F(BambooHrTest, AfterAFullReadOnlyChangedPeopleAreFetched) {
       json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
   EXPECT_TRUE(quiet["unchanged"].get<bool>());
   EXPECT_EQ(quiet["next_cursor"], cursor);
-  fake_.touch("E1002", "2026-12-01T00:00:05Z");
+  fake_.touch("1002", "2026-12-01T00:00:05Z");
   json changed =
       json::parse(adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
   ASSERT_EQ(changed["records"].size(), 1u) << changed.dump();
-  EXPECT_EQ(changed["records"][0]["id"], "E1002");
-  EXPECT_EQ(changed["records"][0]["manager_id"], "E1001");
+  EXPECT_EQ(changed["records"][0]["id"], "1002");
+  EXPECT_EQ(changed["records"][0]["manager_id"], "1001");
 }
 
 TEST_F(BambooHrTest, UnsetSettingsSectionIsNotAnError) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "fake_bamboohr.hpp"
+#include "prism_server.hpp"
 #include "subject.hpp"
 
 #include <bamboohr_adapter/bamboohr_adapter.hpp>
@@ -19,6 +20,7 @@ namespace bamboohr_test {
 using mentoring::conformance::TestHost;
 using mentoring::fakes::DemoData;
 using mentoring::fakes::FakeBambooHr;
+using mentoring::fakes::PrismServer;
 using nlohmann::json;
 namespace bamboohr = mentoring::adapters::bamboohr;
 
@@ -31,10 +33,18 @@ class BambooHrTest : public ::testing::Test {
   BambooHrTest() {
     fake_.load_training(DEMO_DATA_DIR "/northwind/training.csv");
     fake_.define_table("customMentoring", kMentoringTableFields);
+    // Every request the adapter sends is judged by BambooHR's own description.
+    fake_.judge_with(PrismServer::bamboohr());
+  }
+
+  // No request of the test broke BambooHR's description.
+  void TearDown() override {
+    for (const auto& violation : fake_.violations()) ADD_FAILURE() << "Prism: " << violation;
   }
 
   std::unique_ptr<bamboohr::BambooHrAdapter> make(json extra_settings = json::object(),
-                                                  std::string base_url = "") {
+                                                  std::string base_url = "",
+                                                  std::string credential = "key-1234") {
     json settings = {{"company_domain", "northwind"},
                      {"base_url", base_url.empty() ? fake_.base_url() : base_url},
                      {"people", {{"page_size", 500}}},
@@ -48,8 +58,9 @@ class BambooHrTest : public ::testing::Test {
     return std::make_unique<bamboohr::BambooHrAdapter>(
         config.dump(),
         bamboohr::Services{[this](const std::string& r) { return host_.http(r); },
-                           [](const std::string& name) -> std::optional<std::string> {
-                             if (name == "BAMBOOHR_API_KEY") return "key-1234";
+                           [credential](const std::string& name) -> std::optional<std::string> {
+                             if (name == "BAMBOOHR_API_KEY") return credential;
+                             if (name == "BAMBOOHR_ACCESS_TOKEN") return credential;
                              if (name == "BAMBOOHR_WEBHOOK_KEY") return "whsec-5678";
                              return std::nullopt;
                            },

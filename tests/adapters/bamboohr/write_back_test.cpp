@@ -51,12 +51,12 @@ class WriteBackTest : public BambooHrTest {
 }  // namespace
 
 TEST_F(WriteBackTest, AnActionIsRecordedOnceAndARestartAnswersDuplicate) {
-  json invite = action("invite", "invite/rtw/E1201/NW-LR-00042", "E1201");
+  json invite = action("invite", "invite/rtw/E1201/NW-LR-00042", "1201");
   json results = push(*make(write_back_settings()), {invite});
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0]["status"], "done") << results.dump();
   EXPECT_EQ(results[0]["idempotency_key"], "invite/rtw/E1201/NW-LR-00042");
-  auto rows = fake_.table_rows("E1201", "customMentoring");
+  auto rows = fake_.table_rows("1201", "customMentoring");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["customMentoringKey"], "invite/rtw/E1201/NW-LR-00042");
   EXPECT_EQ(rows[0]["customMentoringDate"], "2026-12-01");
@@ -72,17 +72,17 @@ TEST_F(WriteBackTest, AnActionIsRecordedOnceAndARestartAnswersDuplicate) {
             std::string::npos)
       << again.dump();
   EXPECT_EQ(fake_.table_posts(), 1);
-  EXPECT_EQ(fake_.table_rows("E1201", "customMentoring").size(), 1u);
+  EXPECT_EQ(fake_.table_rows("1201", "customMentoring").size(), 1u);
 }
 
 TEST_F(WriteBackTest, TheSameActionTwiceInOnePushIsWrittenOnce) {
-  json withdraw = action("withdraw_invitation", "withdraw/northwind/rtw/E1201/L9", "E1201",
+  json withdraw = action("withdraw_invitation", "withdraw/northwind/rtw/E1201/L9", "1201",
                          {{"reason", "leave cancelled"}});
   json results = push(*make(write_back_settings()), {withdraw, withdraw});
   EXPECT_EQ(results[0]["status"], "done") << results.dump();
   EXPECT_EQ(results[1]["status"], "duplicate");
   EXPECT_EQ(fake_.table_posts(), 1);
-  auto rows = fake_.table_rows("E1201", "customMentoring");
+  auto rows = fake_.table_rows("1201", "customMentoring");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["customMentoringEvent"], "Invitation withdrawn");
   EXPECT_FALSE(rows[0].contains("customMentoringNote")) << "no subject: the column stays empty";
@@ -92,9 +92,9 @@ TEST_F(WriteBackTest, ActionsBambooHrCannotCarryOrNotConfiguredAreLeftToOthersAn
   auto adapter = make(write_back_settings());
   json results = push(
       *adapter,
-      {action("enrol_in_course", "enrol/MENTOR-101/E1201", "E1201", {{"course_id", "MENTOR-101"}}),
-       action("calendar_event", "kickoff/rtw/2027-01/E1201", "E1201", {{"date", "2027-01-12"}}),
-       action("reminder", "remind/rtw/E1201/1", "E1201", {{"text", "hello"}})});
+      {action("enrol_in_course", "enrol/MENTOR-101/E1201", "1201", {{"course_id", "MENTOR-101"}}),
+       action("calendar_event", "kickoff/rtw/2027-01/E1201", "1201", {{"date", "2027-01-12"}}),
+       action("reminder", "remind/rtw/E1201/1", "1201", {{"text", "hello"}})});
   ASSERT_EQ(results.size(), 3u);
   for (const auto& r : results) EXPECT_EQ(r["status"], "not_handled") << r.dump();
   EXPECT_NE(results[0]["message"].get<std::string>().find("BambooHR has no place for it"),
@@ -129,12 +129,12 @@ TEST_F(WriteBackTest, TheModuleClaimsOnlyWhatBambooHrCanCarry) {
 TEST_F(WriteBackTest, ATableRefusalIsReportedWithTheActionKeyAndTheRestGoesOn) {
   fake_.refuse_table_writes(1, 400, "Field customMentoringNote is read-only");
   auto adapter = make(write_back_settings());
-  json results = push(*adapter, {action("invite", "invite/rtw/E1201/L1", "E1201"),
-                                 action("invite", "invite/rtw/E1179/L2", "E1179")});
+  json results = push(*adapter, {action("invite", "invite/rtw/E1201/L1", "1201"),
+                                 action("invite", "invite/rtw/E1179/L2", "1179")});
   EXPECT_EQ(results[0]["status"], "failed");
   EXPECT_EQ(results[0]["idempotency_key"], "invite/rtw/E1201/L1") << "the plugin reports it by key";
   std::string message = results[0]["message"];
-  EXPECT_NE(message.find("table customMentoring of employee E1201"), std::string::npos) << message;
+  EXPECT_NE(message.find("table customMentoring of employee 1201"), std::string::npos) << message;
   EXPECT_NE(message.find("HTTP 400"), std::string::npos) << message;
   EXPECT_NE(message.find("Field customMentoringNote is read-only"), std::string::npos) << message;
   EXPECT_EQ(message.find("key-1234"), std::string::npos) << "the API key is never shown";
@@ -154,7 +154,7 @@ TEST_F(WriteBackTest, AnUnknownEmployeeOrTableIsReportedWithTheActionKey) {
       << "the key is the result's, not repeated in the message (the run report prefixes it)";
 
   json other = push(*make(write_back_settings({{"table", "customPairs"}})),
-                    {action("invite", "invite/rtw/E1201/L1", "E1201")});
+                    {action("invite", "invite/rtw/E1201/L1", "1201")});
   EXPECT_EQ(other[0]["status"], "failed");
   EXPECT_NE(other[0]["message"].get<std::string>().find("Table not found: customPairs"),
             std::string::npos)
@@ -173,8 +173,8 @@ TEST_F(WriteBackTest, AnActionNamingNoPersonIsRefused) {
 
 TEST_F(WriteBackTest, AnUnreachableBambooHrFailsEveryActionAndIsTriedOnce) {
   auto adapter = make(write_back_settings(), "http://127.0.0.1:1");
-  json results = push(*adapter, {action("invite", "invite/rtw/E1201/L1", "E1201"),
-                                 action("invite", "invite/rtw/E1179/L2", "E1179")});
+  json results = push(*adapter, {action("invite", "invite/rtw/E1201/L1", "1201"),
+                                 action("invite", "invite/rtw/E1179/L2", "1179")});
   EXPECT_EQ(results[0]["status"], "failed");
   EXPECT_NE(results[0]["message"].get<std::string>().find("127.0.0.1:1"), std::string::npos)
       << results.dump();
@@ -184,7 +184,7 @@ TEST_F(WriteBackTest, AnUnreachableBambooHrFailsEveryActionAndIsTriedOnce) {
 }
 
 TEST_F(WriteBackTest, AnInvalidActionIsRefusedNamingThePointer) {
-  json bad = action("invite", "short", "E1201");
+  json bad = action("invite", "short", "1201");
   json results = push(*make(write_back_settings()), {bad});
   EXPECT_EQ(results[0]["status"], "failed");
   EXPECT_NE(results[0]["message"].get<std::string>().find("/idempotency_key"), std::string::npos)
@@ -234,7 +234,7 @@ TEST_F(WriteBackTest, CheckProbesTheTableAndItsColumns) {
   EXPECT_NE(line["message"].get<std::string>().find("customPairs"), std::string::npos);
 
   fake_.define_table("customMentoring", kMentoringTableFields);
-  fake_.forbid("/api/v1/employees/E1001/tables/");
+  fake_.forbid("/api/v1/employees/1001/tables/");
   line = capability(json::parse(adapter->call("check", "{}")), "create_task");
   EXPECT_TRUE(line["authenticated"].get<bool>());
   EXPECT_FALSE(line["permitted"].get<bool>()) << "rows must be readable: " << line.dump();

@@ -1,5 +1,8 @@
 #include "fake_bamboohr.hpp"
+#include "prism_server.hpp"
 #include "subject.hpp"
+
+#include <gtest/gtest.h>
 
 #include <bamboohr_adapter/bamboohr_adapter.hpp>
 
@@ -16,6 +19,11 @@ class BambooHrSubject : public Subject {
     // The Training module and a custom table, so check probes them too.
     fake_.load_training(DEMO_DATA_DIR "/northwind/training.csv");
     fake_.define_table("customMentoring", {"customMentoringKey", "customMentoringDate"});
+    // Every request is judged by BambooHR's own description, served by Prism.
+    fake_.judge_with(fakes::PrismServer::bamboohr());
+  }
+  ~BambooHrSubject() override {
+    for (const auto& violation : fake_.violations()) ADD_FAILURE() << "Prism: " << violation;
   }
 
   std::string name() const override { return "bamboohr"; }

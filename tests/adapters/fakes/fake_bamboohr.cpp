@@ -56,93 +56,35 @@ std::vector<std::string> csv_cells(const std::string& line) {
 
 }  // namespace
 
-FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
+FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port, IdStyle ids)
     : data_(std::move(data)),
       expected_authorization_("Basic " + adapters::rest::base64_encode(api_key + ":x")),
+      expected_bearer_("Bearer " + api_key),
+      id_style_(ids),
       server_(port) {
+  for (auto& p : data_.people) {
+    p.id = id(p.id);
+    if (!p.manager_id.empty()) p.manager_id = id(p.manager_id);
+  }
+  for (auto& l : data_.leave) {
+    l.id = id(l.id);
+    l.person_id = id(l.person_id);
+  }
   for (std::size_t i = 0; i < data_.people.size(); ++i) {
     index_of_[data_.people[i].id] = i;
     if (data_.people[i].termination_date.empty()) active_.push_back(i);
   }
   auto& http = server_.http();
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    // A body is read after this handler: requests with one are judged in their route.
+    if (req.method != "POST" && judged(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (!authorised(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (forbidden(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
-
-  http.Get("/api/v1/employees", [this](const httplib::Request& req, httplib::Response& res) {
-    std::size_t limit = 250;
-    if (req.has_param("page[limit]")) limit = std::stoul(req.get_param_value("page[limit]"));
-    if (limit < 1 || limit > 2500) {
-      answer_json(
-          res, {{"error", {{"code", "BadPage"}, {"message", "page[limit] must be 1..2500"}}}}, 400);
-      return;
-    }
-    std::vector<std::string> fields = split(req.get_param_value("fields"), ',');
-    std::vector<std::size_t> selection;
-    if (req.has_param("filter[ids][]")) {
-      for (std::size_t i = 0; i < req.get_param_value_count("filter[ids][]"); ++i) {
-        auto it = index_of_.find(req.get_param_value("filter[ids][]", i));
-        if (it != index_of_.end()) selection.push_back(it->second);
-      }
-    } else if (req.get_param_value("filter[status]") == "active") {
-      selection = active_;
-    } else {
-      selection.resize(data_.people.size());
-      for (std::size_t i = 0; i < selection.size(); ++i) selection[i] = i;
-    }
-    // The cursor is opaque to clients; here it is the position to resume at.
-    std::size_t from = 0;
-    if (req.has_param("page[after]")) {
-      std::string after = req.get_param_value("page[after]");
-      if (after.rfind("pos-", 0) != 0) {
-        answer_json(res, {{"error", {{"code", "BadPage"}, {"message", "unknown cursor"}}}}, 400);
-        return;
-      }
-      from = std::stoul(after.substr(4));
-    }
-    json items = json::array();
-    std::size_t to = std::min(selection.size(), from + limit);
-    for (std::size_t i = from; i < to; ++i) {
-      json item = employee_json(selection[i]);
-      if (!fields.empty()) {
-        json picked = {{"employeeId", item["employeeId"]}};
-        for (const auto& field : fields) {
-          if (item.contains(field)) picked[field] = item[field];
-        }
-        item = std::move(picked);
-      }
-      items.push_back(std::move(item));
-    }
-    json next = to < selection.size() ? json("pos-" + std::to_string(to)) : json(nullptr);
-    answer_json(res,
-                {{"data", std::move(items)},
-                 {"meta",
-                  {{"total", selection.size()},
-                   {"page", {{"limit", limit}, {"nextCursor", next}, {"prevCursor", nullptr}}}}},
-                 {"_links", {{"self", {{"href", "/api/v1/employees"}}}}}});
-  });
-
-  http.Get(
-      "/api/v1/employees/changed", [this](const httplib::Request& req, httplib::Response& res) {
-        if (!req.has_param("since")) {
-          answer_json(res, {{"error", {{"code", 400}, {"message", "since is required"}}}}, 400);
-          return;
-        }
-        std::string since = req.get_param_value("since");
-        json employees = json::object();
-        std::string latest = since;
-        std::lock_guard lock(mutex_);
-        for (const auto& [id, when] : changed_at_) {
-          if (when > since) {
-            employees[id] = {{"id", id}, {"action", "Updated"}, {"lastChanged", when}};
-            latest = std::max(latest, when);
-          }
-        }
-        answer_json(res, {{"latest", latest}, {"employees", employees}});
-      });
+  add_employee_routes();
+  add_report_route();
 
   http.Get(
       "/api/v1/time_off/requests", [this](const httplib::Request& req, httplib::Response& res) {
@@ -153,6 +95,10 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port)
           return;
         }
         std::string start = req.get_param_value("start"), end = req.get_param_value("end");
+        if (start.size() != 10 || end.size() != 10) {
+          answer_error(res, 400, "start and end must be dates YYYY-MM-DD");
+          return;
+        }
         // Overlap: a request is listed when any of its days falls in [start, end].
         std::string body = "[";
         bool first = true;
@@ -206,7 +152,8 @@ void FakeBambooHr::add_routes() {
           picked.emplace_back(i, training_[i].id);
       }
     }
-    json records = json::object();
+    // No records: BambooHR answers an empty array, not an empty object.
+    json records = picked.empty() ? json::array() : json::object();
     for (const auto& [i, id] : picked) records[id] = training_json(i);
     answer_json(res, records);
   });
@@ -237,6 +184,7 @@ void FakeBambooHr::add_routes() {
   });
 
   http.Post(rows_path, [this](const httplib::Request& req, httplib::Response& res) {
+    if (judged(req, res)) return;
     std::string employee = req.matches[1], table = req.matches[2];
     if (!index_of_.contains(employee)) return answer_error(res, 404, "Employee not found");
     std::lock_guard lock(mutex_);
@@ -301,9 +249,9 @@ void FakeBambooHr::load_training(const std::string& training_csv) {
   std::lock_guard lock(mutex_);
   training_types_.clear();
   training_.clear();
-  int id = 100;
+  int type_id = 100;
   for (const auto& [code, course] : courses) {
-    training_types_.push_back({std::to_string(++id), code, course.first, course.second});
+    training_types_.push_back({std::to_string(++type_id), code, course.first, course.second});
   }
   for (const auto& cells : rows) {
     std::string type_id;
@@ -311,7 +259,7 @@ void FakeBambooHr::load_training(const std::string& training_csv) {
       if (t.code == cells[1]) type_id = t.id;
     }
     training_.push_back(
-        {std::to_string(training_.size() + 1), cells[0], cells[1], type_id, cells[3]});
+        {std::to_string(training_.size() + 1), this->id(cells[0]), cells[1], type_id, cells[3]});
   }
 }
 
@@ -337,7 +285,7 @@ json FakeBambooHr::training_json(std::size_t index) const {
   json item = {{"id", std::stoll(r.id)},
                {"employeeId", r.employee_id},
                {"completed", r.completed},
-               {"type", std::stoll(r.type_id)},
+               {"type", r.type_id},  // a string in list answers
                {"notes", ""},
                {"instructor", nullptr},
                {"credits", nullptr},
@@ -386,11 +334,265 @@ void FakeBambooHr::forbid(const std::string& path_prefix) {
 }
 
 bool FakeBambooHr::authorised(const httplib::Request& request, httplib::Response& response) const {
-  if (request.get_header_value("Authorization") == expected_authorization_) return true;
+  std::string given = request.get_header_value("Authorization");
+  // GET /api/v1/employees lists only OAuth in BambooHR's description.
+  bool oauth_only = request.method == "GET" && request.path == "/api/v1/employees";
+  if (given == expected_bearer_) return true;
+  if (given == expected_authorization_ && !oauth_only) return true;
   response.status = 401;
-  response.set_header("X-BambooHR-Error-Message", "Invalid API key");
+  response.set_header("X-BambooHR-Error-Message", given == expected_authorization_
+                                                      ? "This endpoint requires OAuth"
+                                                      : "Invalid API key");
   response.set_content("", "text/plain");
   return false;
+}
+
+std::string FakeBambooHr::id(const std::string& demo_id) const {
+  if (id_style_ == IdStyle::demo) return demo_id;
+  std::string digits;
+  for (char c : demo_id) {
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  }
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));
+  return digits.empty() ? demo_id : digits;
+}
+
+bool FakeBambooHr::judged(const httplib::Request& req, httplib::Response& res) {
+  PrismServer* prism = nullptr;
+  bool serve = false;
+  {
+    std::lock_guard lock(mutex_);
+    prism = prism_;
+    serve = serve_dynamic_ && req.path.rfind(dynamic_under_, 0) == 0;
+  }
+  if (prism == nullptr) return false;
+  PrismVerdict verdict = prism->judge(req, serve);
+  {
+    std::lock_guard lock(mutex_);
+    ++judged_;
+    if (!verdict.violation.empty()) violations_.push_back(verdict.violation);
+  }
+  if (!serve) return false;
+  res.status = verdict.status;
+  for (const auto& [name, value] : verdict.headers) {
+    if (name == "Content-Length" || name == "Content-Type" || name == "Connection" ||
+        name == "Keep-Alive" || name == "Transfer-Encoding")
+      continue;
+    res.set_header(name.c_str(), value);
+  }
+  res.set_content(verdict.body,
+                  verdict.content_type.empty() ? "application/json" : verdict.content_type.c_str());
+  return true;
+}
+
+void FakeBambooHr::judge_with(PrismServer& prism, bool serve_dynamic, std::string dynamic_under) {
+  std::lock_guard lock(mutex_);
+  prism_ = &prism;
+  serve_dynamic_ = serve_dynamic;
+  dynamic_under_ = std::move(dynamic_under);
+}
+
+std::vector<std::string> FakeBambooHr::violations() const {
+  std::lock_guard lock(mutex_);
+  return violations_;
+}
+
+std::size_t FakeBambooHr::requests_judged() const {
+  std::lock_guard lock(mutex_);
+  return judged_;
+}
+
+void FakeBambooHr::restrict_field(const std::string& field) {
+  std::lock_guard lock(mutex_);
+  restricted_.insert(field);
+}
+
+void FakeBambooHr::add_employee_routes() {
+  auto& http = server_.http();
+  http.Get("/api/v1/employees", [this](const httplib::Request& req, httplib::Response& res) {
+    std::size_t limit = 250;
+    if (req.has_param("page[limit]")) limit = std::stoul(req.get_param_value("page[limit]"));
+    if (limit < 1 || limit > 2500) {
+      answer_json(
+          res, {{"error", {{"code", "BadPage"}, {"message", "page[limit] must be 1..2500"}}}}, 400);
+      return;
+    }
+    // fields: an array in form style (fields=a&fields=b); unknown names are ignored.
+    std::vector<std::string> fields;
+    for (std::size_t i = 0; i < req.get_param_value_count("fields"); ++i) {
+      for (const auto& f : split(req.get_param_value("fields", i), ',')) fields.push_back(f);
+    }
+    std::vector<std::size_t> selection;
+    if (req.has_param("filter[ids][]")) {
+      for (std::size_t i = 0; i < req.get_param_value_count("filter[ids][]"); ++i) {
+        auto it = index_of_.find(req.get_param_value("filter[ids][]", i));
+        if (it != index_of_.end()) selection.push_back(it->second);
+      }
+    } else if (req.get_param_value("filter[status]") == "active") {
+      selection = active_;
+    } else {
+      selection.resize(data_.people.size());
+      for (std::size_t i = 0; i < selection.size(); ++i) selection[i] = i;
+    }
+    // The cursor is opaque to clients; here it is the position to resume at.
+    std::size_t from = 0;
+    if (req.has_param("page[after]")) {
+      std::string after = req.get_param_value("page[after]");
+      if (after.rfind("pos-", 0) != 0) {
+        answer_json(res, {{"error", {{"code", "BadPage"}, {"message", "unknown cursor"}}}}, 400);
+        return;
+      }
+      from = std::stoul(after.substr(4));
+    }
+    static const std::set<std::string> kDefaultSet = {"employeeId",    "firstName", "lastName",
+                                                      "preferredName", "photoUrl",  "jobTitleName",
+                                                      "status"};
+    static const std::set<std::string> kOptional = {"workEmail",    "reportsToId", "departmentName",
+                                                    "locationName", "hireDate",    "reportsToName"};
+    std::set<std::string> restricted;
+    {
+      std::lock_guard lock(mutex_);
+      restricted = restricted_;
+    }
+    json items = json::array();
+    std::size_t to = std::min(selection.size(), from + limit);
+    for (std::size_t i = from; i < to; ++i) {
+      json item = employee_json(selection[i]);
+      json picked = json::object();
+      json hidden = json::array();
+      for (const auto& [key, value] : item.items()) {
+        bool asked = kDefaultSet.contains(key) ||
+                     (kOptional.contains(key) &&
+                      std::find(fields.begin(), fields.end(), key) != fields.end());
+        if (!asked) continue;
+        if (restricted.contains(key)) {
+          picked[key] = nullptr;
+          hidden.push_back(key);
+        } else {
+          picked[key] = value;
+        }
+      }
+      picked["_restrictedFields"] = hidden;
+      items.push_back(std::move(picked));
+    }
+    json next = to < selection.size() ? json("pos-" + std::to_string(to)) : json(nullptr);
+    answer_json(res,
+                {{"data", std::move(items)},
+                 {"meta",
+                  {{"total", selection.size()},
+                   {"page", {{"limit", limit}, {"nextCursor", next}, {"prevCursor", nullptr}}}}},
+                 {"_links", {{"self", {{"href", "/api/v1/employees"}}}}}});
+  });
+
+  http.Get(
+      "/api/v1/employees/changed", [this](const httplib::Request& req, httplib::Response& res) {
+        if (!req.has_param("since")) {
+          answer_json(res, {{"error", {{"code", 400}, {"message", "since is required"}}}}, 400);
+          return;
+        }
+        std::string since = req.get_param_value("since");
+        json employees = json::object();
+        std::string latest = since;
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, when] : changed_at_) {
+          if (when > since) {
+            employees[id] = {{"id", id}, {"action", "Updated"}, {"lastChanged", when}};
+            latest = std::max(latest, when);
+          }
+        }
+        answer_json(res, {{"latest", latest}, {"employees", employees}});
+      });
+
+  http.Get(R"(/api/v1/employees/(\d+))",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             auto it = index_of_.find(req.matches[1]);
+             if (it == index_of_.end()) return answer_error(res, 404, "Employee not found");
+             json item = employee_json(it->second);
+             std::string asked =
+                 req.has_param("fields") ? req.get_param_value("fields") : "firstName,lastName";
+             json out = {{"id", item["employeeId"]}};
+             std::lock_guard lock(mutex_);
+             for (const auto& field : split(asked, ',')) {
+               if (restricted_.contains(field)) continue;  // omitted, as the description says
+               if (field == "department")
+                 out[field] = item["departmentName"];
+               else if (field == "location")
+                 out[field] = item["locationName"];
+               else if (item.contains(field))
+                 out[field] = item[field];
+             }
+             answer_json(res, out);
+           });
+}
+
+void FakeBambooHr::add_report_route() {
+  server_.http().Post(
+      "/api/v1/reports/custom", [this](const httplib::Request& req, httplib::Response& res) {
+        if (judged(req, res)) return;
+        std::string format = req.get_param_value("format");
+        for (auto& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (format != "json") return answer_error(res, 404, "Report format not found");
+        // Anything but exactly application/json is read as XML.
+        if (req.get_header_value("Content-Type") != "application/json")
+          return answer_error(res, 400, "Malformed XML");
+        json body = json::parse(req.body, nullptr, false);
+        if (!body.is_object() || !body.contains("fields") || !body["fields"].is_array())
+          return answer_error(res, 400, "The report needs fields");
+        json filters = body.value("filters", json::object());
+        std::vector<std::size_t> selection;
+        std::set<std::string> wanted_ids;
+        if (filters.contains("employeeIds")) {
+          for (const auto& i : filters["employeeIds"]) wanted_ids.insert(i.dump());
+        }
+        std::string changed_since;
+        bool include_null = true;
+        if (filters.contains("lastChanged")) {
+          changed_since = filters["lastChanged"].value("value", std::string());
+          include_null = filters["lastChanged"].value("includeNull", std::string("yes")) != "no";
+        }
+        std::set<std::string> restricted;
+        std::map<std::string, std::string> changed_at;
+        {
+          std::lock_guard lock(mutex_);
+          restricted = restricted_;
+          changed_at = changed_at_;
+        }
+        for (std::size_t i = 0; i < data_.people.size(); ++i) {
+          const std::string& pid = data_.people[i].id;
+          if (!wanted_ids.empty() && !wanted_ids.contains(pid)) continue;
+          if (filters.contains("lastChanged")) {
+            auto when = changed_at.find(pid);
+            if (when == changed_at.end() ? !include_null : when->second < changed_since) continue;
+          }
+          selection.push_back(i);
+        }
+        json fields = json::array();
+        for (const auto& f : body["fields"]) {
+          if (f.is_string()) fields.push_back({{"id", f}, {"type", "text"}, {"name", f}});
+        }
+        json employees = json::array();
+        for (std::size_t i : selection) {
+          json item = employee_json(i);
+          json row = {{"id", item["employeeId"]}};
+          for (const auto& f : body["fields"]) {
+            if (!f.is_string()) continue;
+            std::string name = f;
+            if (restricted.contains(name)) continue;  // silently left out
+            json value = name == "department" ? item["departmentName"]
+                         : name == "location" ? item["locationName"]
+                                              : item.value(name, json());
+            if (!item.contains(name) && name != "department" && name != "location") continue;
+            // The report's values are text: an empty one is "" ("0000-00-00" for a date).
+            row[name] = value.is_null()     ? json(name == "hireDate" ? "0000-00-00" : "")
+                        : value.is_string() ? value
+                                            : json(value.dump());
+          }
+          employees.push_back(std::move(row));
+        }
+        answer_json(res, {{"title", body.value("title", std::string("Report"))},
+                          {"fields", fields},
+                          {"employees", employees}});
+      });
 }
 
 json FakeBambooHr::employee_json(std::size_t index) const {
@@ -416,25 +618,30 @@ json FakeBambooHr::employee_json(std::size_t index) const {
 
 json FakeBambooHr::leave_json(std::size_t index) const {
   const DemoLeave& l = data_.leave[index];
-  json item = {
-      {"id", l.id},
-      {"employeeId", l.person_id},
-      {"name", "Employee " + l.person_id},
-      {"start", l.start},
-      {"end", l.end},
-      {"created", l.last_changed.substr(0, 10)},
-      {"status",
-       {{"lastChanged", l.last_changed}, {"lastChangedByUserId", "1"}, {"status", l.status}}},
-      {"type", {{"id", "1"}, {"name", l.type}, {"icon", "time-off-calendar"}}},
-      {"amount", {{"unit", "days"}, {"amount", "10"}}},
-      {"actions",
-       {{"view", true},
-        {"edit", false},
-        {"cancel", false},
-        {"approve", false},
-        {"deny", false},
-        {"bypass", false}}},
-      {"notes", json::object()}};
+  auto number_or_text = [this](const std::string& text) {
+    return id_style_ == IdStyle::numeric ? json(std::stoll(text)) : json(text);
+  };
+  json item = {{"id", number_or_text(l.id)},
+               {"employeeId", number_or_text(l.person_id)},
+               {"name", "Employee " + l.person_id},
+               {"start", l.start},
+               {"end", l.end},
+               {"created", l.last_changed.substr(0, 10)},
+               {"status",
+                // A date in the company's time zone, as the description says.
+                {{"lastChanged", l.last_changed.substr(0, 10)},
+                 {"lastChangedByUserId", 1},
+                 {"status", l.status}}},
+               {"type", {{"id", 1}, {"name", l.type}, {"icon", "time-off-calendar"}}},
+               {"amount", {{"unit", "days"}, {"amount", 10}}},
+               {"actions",
+                {{"view", true},
+                 {"edit", false},
+                 {"cancel", false},
+                 {"approve", false},
+                 {"deny", false},
+                 {"bypass", false}}},
+               {"notes", json::object()}};
   std::lock_guard lock(mutex_);
   auto it = leave_overrides_.find(l.id);
   if (it != leave_overrides_.end()) item.update(it->second);

@@ -1,32 +1,52 @@
-// A loopback fake of the BambooHR API, as the adapter uses it:
+// A loopback fake of the BambooHR API, as the adapter uses it, answering in
+// the shapes BambooHR's OpenAPI description (../shared/hosts/bamboohr) gives:
+//   POST /api/v1/reports/custom?format=json {fields, filters:{lastChanged, employeeIds}}
+//       -> {"title", "fields":[{id,type,name}], "employees":[{"id": "12", <field>: "text"}]}
+//       (every employee, active and inactive; fields the API user may not see left out)
 //   GET
-//   /api/v1/employees?fields=..&filter[status]=active&filter[ids][]=..&page[limit]=..&page[after]=..
-//       -> {"data":[{employeeId,...}], "meta":{"total", "page":{"limit","nextCursor"}},
-//       "_links":{...}}
+//   /api/v1/employees?fields=a&fields=b&filter[status]=&filter[ids][]=&page[limit]=&page[after]=
+//       (OAuth only) -> {"data":[{employeeId, firstName, lastName, preferredName, photoUrl,
+//       jobTitleName, status, _restrictedFields, <asked fields>}], "meta":{...}, "_links":{...}};
+//       restricted fields null and named in _restrictedFields
+//   GET /api/v1/employees/{id}?fields=a,b -> {"id", <field>: value} (restricted ones left out)
 //   GET /api/v1/employees/changed?since=ISO -> {"latest",
-//   "employees":{"<id>":{"id","action","lastChanged"}}} GET /api/v1/time_off/requests?start=&end=
-//   -> [{id, employeeId, name, start, end, created,
-//       status:{lastChanged, lastChangedByUserId, status}, type:{id,name,icon},
-//       amount:{unit,amount}}]
+//   "employees":{"<id>":{id,action,lastChanged}}} GET /api/v1/time_off/requests?start=&end= -> [{id
+//   (integer), employeeId (integer), name,
+//       start, end, created, status:{lastChanged, lastChangedByUserId, status},
+//       type:{id,name,icon}, amount:{unit,amount}}]
 //   GET /api/v1/training/type -> {"<id>":{id,name,renewable,frequency,required,category,...}}
 //   GET /api/v1/training/record/employee/{id}[?type=] -> {"<record id>":{id,employeeId,
-//       completed,type,notes,instructor,credits,hours,cost}}; unknown employee 404
+//       completed,type,notes,instructor,credits,hours,cost}}, or [] when there are none;
+//       unknown employee 404
 //   GET /api/v1/meta/tables -> [{alias, fields:[{id,name,alias,type}]}]
 //   GET /api/v1/employees/{id}/tables/{table} -> [{id, employeeId, <field>: value}]
 //   POST /api/v1/employees/{id}/tables/{table} {<field>: value} -> 200, empty body;
 //       400 with X-BambooHR-Error-Message for an unknown field or a body that is not JSON
-// HTTP Basic with the API key as user name; 401 otherwise. Errors carry
+// Auth: HTTP Basic with the API key as user name, or the same key as an OAuth
+// bearer token; GET /api/v1/employees takes only the bearer token (its
+// description lists only OAuth). 401 otherwise. Errors carry
 // X-BambooHR-Error-Message. Faults via faults().
+//
+// Ids: BambooHR numbers employees and requests (the description types them
+// as integers); IdStyle::numeric serves the demo's ids as numbers (E1042 ->
+// 1042, NW-LR-00007 -> 7). IdStyle::demo keeps them, so the demo's hosts agree
+// on who is who (mentoring-fake-hosts).
+//
+// judge_with(prism): every request is also sent to Prism serving BambooHR's
+// description; what Prism finds wrong is kept (violations()). With
+// serve_dynamic, Prism's generated answer is returned instead of the fake's.
 #pragma once
 
 #include "demo_data.hpp"
 #include "fault_plan.hpp"
 #include "loopback_server.hpp"
+#include "prism_server.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,7 +54,21 @@ namespace mentoring::fakes {
 
 class FakeBambooHr {
  public:
-  FakeBambooHr(DemoData data, std::string api_key, int port = 0);
+  enum class IdStyle { numeric, demo };
+  FakeBambooHr(DemoData data, std::string api_key, int port = 0, IdStyle ids = IdStyle::numeric);
+
+  // The id the fake serves for a demo id ("E1042" -> "1042" when numeric).
+  std::string id(const std::string& demo_id) const;
+  // Sends every request to Prism too; serve_dynamic: answer with Prism's
+  // generated body instead of the fake's (only for paths starting with
+  // `dynamic_under` when it is given).
+  void judge_with(PrismServer& prism, bool serve_dynamic = false, std::string dynamic_under = "");
+  // What Prism found wrong with the requests so far ("" lines none).
+  std::vector<std::string> violations() const;
+  std::size_t requests_judged() const;
+  // The API user may not see this field: null in the list (and named in
+  // _restrictedFields), left out of the report and of GET /employees/{id}.
+  void restrict_field(const std::string& field);
 
   std::string base_url() const { return server_.base_url(); }
   int port() const { return server_.port(); }
@@ -82,6 +116,10 @@ class FakeBambooHr {
   nlohmann::json leave_json(std::size_t index) const;
   nlohmann::json training_json(std::size_t index) const;
   bool authorised(const httplib::Request& request, httplib::Response& response) const;
+  void add_employee_routes();
+  // Sends the request to Prism (when judging); true when Prism's answer was served.
+  bool judged(const httplib::Request& req, httplib::Response& res);
+  void add_report_route();
   bool forbidden(const httplib::Request& request, httplib::Response& response) const;
   void add_routes();
 
@@ -95,7 +133,7 @@ class FakeBambooHr {
   };
 
   DemoData data_;
-  std::string expected_authorization_;
+  std::string expected_authorization_, expected_bearer_;
   std::vector<std::size_t> active_;  // indexes of current employees
   std::map<std::string, std::size_t> index_of_;
   mutable std::mutex mutex_;  // guards the maps below
@@ -105,6 +143,13 @@ class FakeBambooHr {
   std::vector<TrainingRecord> training_;
   std::map<std::string, Table> tables_;
   std::vector<std::string> forbidden_;
+  std::set<std::string> restricted_;
+  PrismServer* prism_ = nullptr;
+  bool serve_dynamic_ = false;
+  std::string dynamic_under_;
+  std::vector<std::string> violations_;
+  std::size_t judged_ = 0;
+  IdStyle id_style_;
   int table_posts_ = 0, next_row_id_ = 1, refusals_ = 0, refusal_status_ = 400;
   std::string refusal_message_;
   FaultPlan faults_;

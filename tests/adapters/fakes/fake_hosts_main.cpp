@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     using namespace mentoring::fakes;
     FakeBambooHr bamboohr(DemoData::load(data),
                           secret_or("MENTORING_SECRET_BAMBOOHR_API_KEY", "demo-bamboohr-key"),
-                          bamboohr_port);
+                          bamboohr_port, FakeBambooHr::IdStyle::demo);
     FakeMoodle moodle(data, secret_or("MENTORING_SECRET_MOODLE_TOKEN", "demo-moodle-token"),
                       moodle_port);
     FakeOrangeHrm orangehrm(

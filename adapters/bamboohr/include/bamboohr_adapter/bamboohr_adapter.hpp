@@ -1,6 +1,7 @@
 // bamboohr_adapter/bamboohr_adapter.hpp — BambooHR as a host system: people
-// with their supervisor (GET /api/v1/employees, cursor-paged; increments from
-// /api/v1/employees/changed), time-off requests as leave records
+// with their supervisor and leavers with their end date (the custom report
+// with an API key, GET /api/v1/employees with OAuth: src/people.hpp),
+// time-off requests as leave records
 // (GET /api/v1/time_off/requests, read in date windows), the Training
 // module's records as course completions (src/training.hpp), actions recorded
 // as rows of an employee table (src/write_back.hpp), and the HMAC check of
