@@ -116,7 +116,8 @@ json actions_for(int status, bool own) {
   if (status == 1 && !own)
     return json::array(
         {action("APPROVE", "Approve"), action("CANCEL", "Cancel"), action("REJECT", "Reject")});
-  if (status == 1 || status == 2) return json::array({action("CANCEL", "Cancel")});
+  if (status == 1 || status == 2 || (status == 3 && !own))
+    return json::array({action("CANCEL", "Cancel")});
   return json::array();
 }
 
