@@ -9,6 +9,9 @@
 // same envelope, items where OrangeHRM gave items. So the fake the adapter's
 // tests run against cannot drift from the real system.
 #include "fake_orangehrm.hpp"
+#include "subject.hpp"
+
+#include <orangehrm_adapter/orangehrm_adapter.hpp>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -322,4 +325,67 @@ TEST_F(RecordedContract, ShapeComparisonCatchesADriftedFake) {
   compare(json::parse(R"({"data":[{"a":null,"b":[1]},{"a":{"x":1},"b":[]}]})"),
           json::parse(R"({"data":[{"a":{"x":2},"b":[]}]})"), "", differences);
   EXPECT_TRUE(differences.empty()) << differences.front();
+}
+
+// The adapter on the recorded organisation: Ada Lovelace (E020, empNumber 21)
+// is listed with supervisors [Turing (3), Knuth (6)]; /supervisors says Knuth
+// is Direct and Turing Indirect.
+TEST_F(RecordedContract, AdapterReadsTheRecordedOrganisationsLineManagersAndLeave) {
+  mentoring::conformance::TestHost host;
+  fake_->allow_grants({"authorization_code", "refresh_token"});
+  std::string refresh_token = fake_->issue_refresh_token();
+  json config = {{"organisation", "recorded"},
+                 {"name", "hr"},
+                 {"base_dir", "/tmp"},
+                 {"settings",
+                  {{"base_url", fake_->base_url()},
+                   {"client_id", "mentoring"},
+                   {"rate_limit", {{"per_second", 10000}, {"burst", 10000}}},
+                   {"people", {{"page_size", 50}, {"job_details", false}}},
+                   {"leave",
+                    {{"from", "2026-01-01"},
+                     {"leave_types",
+                      {{"Maternity", "maternity"},
+                       {"Paternity", "paternity"},
+                       {"Adoption", "adoption"},
+                       {"Carer", "carers"},
+                       {"Annual", nullptr},
+                       {"Bereavement", nullptr}}}}}}}};
+  mentoring::adapters::orangehrm::OrangeHrmAdapter adapter(
+      config.dump(), mentoring::adapters::orangehrm::Services{
+                         [&host](const std::string& r) { return host.http(r); },
+                         [&](const std::string& name) -> std::optional<std::string> {
+                           if (name == "ORANGEHRM_CLIENT_SECRET") return "client-secret";
+                           if (name == "ORANGEHRM_REFRESH_TOKEN") return refresh_token;
+                           return std::nullopt;
+                         },
+                         [] { return mentoring::conformance::TestHost::kNowMs; },
+                         [](std::string_view) {},
+                         [] { return std::string(); },
+                         {}});
+  json people = json::parse(adapter.call("pull", R"({"stream":"people","cursor":null})"));
+  ASSERT_TRUE(people["problems"].empty()) << people.dump(1);
+  std::map<std::string, json> by_employee_id;
+  for (const auto& p : people["records"]) by_employee_id[p["employee_number"]] = p;
+  ASSERT_TRUE(by_employee_id.contains("E020")) << people.dump(1);
+  const json& ada = by_employee_id["E020"];
+  EXPECT_EQ(ada["id"], "21");
+  EXPECT_EQ(ada["manager_id"], "6") << ada.dump();
+  EXPECT_EQ(ada["indirect_manager_ids"], json::array({"3"})) << ada.dump();
+  EXPECT_TRUE(by_employee_id["E001"]["manager_id"].is_null()) << "E001 has no supervisor";
+
+  json leave = json::parse(adapter.call("pull", R"({"stream":"leave","cursor":null})"));
+  ASSERT_TRUE(leave["problems"].empty()) << leave.dump(1);
+  std::map<std::string, json> by_id;
+  for (const auto& l : leave["records"]) by_id[l["id"]] = l;
+  // Recorded: 1 Annual pending (skipped), 5 Maternity scheduled, 10 Carer cancelled one day,
+  // 8 Carer rejected, 3 Paternity pending.
+  EXPECT_FALSE(by_id.contains("1")) << "Annual is skipped by mapping";
+  EXPECT_EQ(by_id["5"]["status"], "approved");
+  EXPECT_EQ(by_id["5"]["start"], "2027-01-04");
+  EXPECT_EQ(by_id["5"]["expected_end"], "2027-01-15");
+  EXPECT_EQ(by_id["10"]["status"], "cancelled");
+  EXPECT_EQ(by_id["10"]["expected_end"], "2026-12-29") << "a one-day request has no toDate";
+  EXPECT_EQ(by_id["8"]["status"], "denied");
+  EXPECT_EQ(by_id["3"]["status"], "requested");
 }
