@@ -690,7 +690,7 @@ bool FakeOrangeHrm::bearer_ok(const httplib::Request& request, httplib::Response
   std::string token = header.rfind("Bearer ", 0) == 0 ? header.substr(7) : "";
   if (auto it = access_tokens_.find(token); it != access_tokens_.end() && clock_() < it->second)
     return true;
-  const_cast<FakeOrangeHrm*>(this)->unauthorised_++;
+  ++unauthorised_;
   // As recorded: no token at all reads as an expired session.
   api_error(response, 401,
             token.empty() ? "Session expired"

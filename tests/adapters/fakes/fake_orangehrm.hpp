@@ -151,7 +151,8 @@ class FakeOrangeHrm {
   std::map<int, std::vector<std::pair<int, std::string>>> extra_supervisors_;
   std::map<int, std::set<std::string>> cancelled_days_;
   std::vector<std::string> leave_types_;  // sorted names; id = position + 1
-  int unauthorised_ = 0, supervisor_requests_ = 0, leave_day_requests_ = 0;
+  mutable int unauthorised_ = 0;  // counted by the const bearer check
+  int supervisor_requests_ = 0, leave_day_requests_ = 0;
   std::string last_leave_query_, last_employee_query_;
   int token_lifetime_s_ = 3600;
   int next_token_ = 1;
