@@ -63,6 +63,8 @@ FakeHost::FakeHost() {
             self(c).logs_.push_back(std::string(level_name(level)) + " " + std::string(m, n));
           }};
   clock_ = {sizeof(clock_), this, [](void* c) { return self(c).now_ms_; }};
+  clock2_ = {sizeof(clock2_), this, [](void* c) { return self(c).now_ms_; },
+             [](void* c) { return self(c).monotonic_ms_; }};
   secrets_service_ = {sizeof(secrets_service_), this,
                       [](void* c, const char* name, char** value, size_t* length) {
                         auto& s = self(c).secrets_;
@@ -189,6 +191,7 @@ const void* FakeHost::get_service(const mentoring_host* host, const char* name) 
   std::string n = name;
   if (n == MENTORING_SERVICE_LOG) return &h.log_;
   if (n == MENTORING_SERVICE_CLOCK) return &h.clock_;
+  if (n == MENTORING_SERVICE_CLOCK_V2) return &h.clock2_;
   if (n == MENTORING_SERVICE_SECRETS) return &h.secrets_service_;
   if (n == MENTORING_SERVICE_STORAGE) return &h.storage_service_;
   if (n == MENTORING_SERVICE_HTTP) return &h.http_service_;

@@ -70,6 +70,7 @@ struct Organisation {
   mentoring_host table{};
   mentoring_log_v1 log{};
   mentoring_clock_v1 clock{};
+  mentoring_clock_v2 clock2{};
   mentoring_secrets_v1 secrets_service{};
   mentoring_storage_v1 storage{};
   mentoring_http_v1 http_service{};
@@ -101,6 +102,7 @@ struct Organisation {
                std::string n = name ? name : "";
                if (n == MENTORING_SERVICE_LOG) return &o.log;
                if (n == MENTORING_SERVICE_CLOCK) return &o.clock;
+               if (n == MENTORING_SERVICE_CLOCK_V2) return &o.clock2;
                if (n == MENTORING_SERVICE_SECRETS) return &o.secrets_service;
                if (n == MENTORING_SERVICE_STORAGE) return &o.storage;
                if (n == MENTORING_SERVICE_HTTP) return &o.http_service;
@@ -118,6 +120,13 @@ struct Organisation {
              o.logger->log(spd, "[{}] {}", o.config->id, line);
            }};
     clock = {sizeof(clock), this, [](void* c) { return self(c).now_ms; }};
+    // The calendar clock is read once per run (and may be pinned); elapsed
+    // time comes from the steady clock, so token lifetimes can be measured.
+    clock2 = {sizeof(clock2), this, [](void* c) { return self(c).now_ms; },
+              [](void*) -> std::int64_t {
+                using namespace std::chrono;
+                return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+              }};
     secrets_service = {sizeof(secrets_service), this,
                        [](void* c, const char* name, char** value, size_t* length) {
                          auto found = self(c).secrets->get(name ? name : "");

@@ -40,6 +40,23 @@ TEST(FakeHost, AWithheldServiceIsReportedAsUnavailable) {
   }
 }
 
+TEST(FakeHost, ClockV2ElapsedTimeMovesWhileTheCalendarClockStays) {
+  mentoring::testing::FakeHost host;
+  host.set_today("2026-12-01");
+  ModuleInstance echo(echo_library(), host.host(), "{}");
+  EXPECT_EQ(echo.call("elapsed", ""), "0");
+  host.advance_monotonic_ms(61'000);
+  EXPECT_EQ(echo.call("elapsed", ""), "61000");
+  EXPECT_EQ(echo.call("now", ""), "1796083200000") << "the calendar clock did not move";
+}
+
+TEST(FakeHost, WithoutClockV2AModuleFallsBack) {
+  mentoring::testing::FakeHost host;
+  host.withhold_service(MENTORING_SERVICE_CLOCK_V2);
+  ModuleInstance echo(echo_library(), host.host(), "{}");
+  EXPECT_EQ(echo.call("elapsed", ""), "<no clock/2>");
+}
+
 TEST(FakeHost, HttpV2HandsTheBodyOverApartFromTheHead) {
   mentoring::testing::FakeHost host;
   host.on_http([](const std::string&) {
@@ -50,7 +67,7 @@ TEST(FakeHost, HttpV2HandsTheBodyOverApartFromTheHead) {
   auto bar = answer.find('|');
   ASSERT_NE(bar, std::string::npos) << answer;
   EXPECT_EQ(answer.substr(bar + 1), R"({"a":"x\"y"})");  // raw bytes, unescaped
-  EXPECT_EQ(answer.find("body"), std::string::npos);   // the head carries no body
+  EXPECT_EQ(answer.find("body"), std::string::npos);     // the head carries no body
   host.withhold_service(MENTORING_SERVICE_HTTP_V2);
   EXPECT_EQ(echo.call("http2", "{}"), "<no http/2>");
 }

@@ -26,6 +26,11 @@ constexpr const char* kEmployeesPath = "/api/v2/pim/employees";
 // Contact details live under the singular "employee" (orangehrmPimPlugin routes.yaml).
 constexpr const char* kContactDetailsPath = "/api/v2/pim/employee";
 constexpr const char* kLeaveRequestsPath = "/api/v2/leave/employees/leave-requests";
+// Every leave status by id; the leave-request list's default is Pending Approval only.
+constexpr const char* kEveryLeaveStatus =
+    "&statuses%5B%5D=-1&statuses%5B%5D=0&statuses%5B%5D=1&statuses%5B%5D=2&statuses%5B%5D=3";
+// A request's single days, each with its own status (LeaveAPI, orangehrmLeavePlugin).
+constexpr const char* kLeaveRequestDaysPath = "/api/v2/leave/leave-requests";
 
 // OrangeHRM's leave statuses (entity Leave): a request is a run of days, each
 // with its own status, summed up per status in "leaveBreakdown".
@@ -185,6 +190,8 @@ struct OrangeHrmAdapter::State {
       return;
     }
     auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
+    // Each record is judged on its own: a problem of another row does not stop this one.
+    const std::size_t problems_before = page.problem_count();
     auto id = as_id(item.value("empNumber", json()));
     if (!id) {
       problem("empNumber", "/id", get("empNumber"), "the employee number");
@@ -205,36 +212,31 @@ struct OrangeHrmAdapter::State {
     }
     if (!bad && full.empty())
       problem("firstName", "/name", get("firstName"), "a first or last name");
-    json manager = nullptr;
-    json supervisor_ids = json::array();
+    // supervisors[] of the list is unordered and carries no reporting method:
+    // it only tells whether to ask /supervisors, which does.
+    bool has_supervisors = false;
     const json supervisors = item.value("supervisors", json::array());
     if (!supervisors.is_array()) {
       problem("supervisors", "/manager_id", supervisors, "an array of supervisors");
     } else {
       for (std::size_t i = 0; i < supervisors.size(); ++i) {
-        auto supervisor = supervisors[i].is_object()
-                              ? as_id(supervisors[i].value("empNumber", json()))
-                              : std::nullopt;
-        if (!supervisor) {
+        if (!supervisors[i].is_object() || !as_id(supervisors[i].value("empNumber", json()))) {
           problem("supervisors[" + std::to_string(i) + "].empNumber", "/manager_id", supervisors[i],
                   "a supervisor with an empNumber");
           continue;
         }
-        supervisor_ids.push_back(*supervisor);
+        has_supervisors = true;
       }
-      // OrangeHRM allows several supervisors; the first listed is the line manager.
-      if (!supervisor_ids.empty()) manager = supervisor_ids[0];
     }
-    if (page.has_problems()) return;
+    if (page.problem_count() > problems_before) return;
     json attributes = json::object();
-    if (auto employee_id = text_or_null(item, "employeeId"); !employee_id.is_null())
-      attributes["employee_id"] = employee_id;
+    const json employee_id = text_or_null(item, "employeeId");
+    if (!employee_id.is_null()) attributes["employee_id"] = employee_id;
     if (auto job = text_or_null(item.value("jobTitle", json()), "title"); !job.is_null())
       attributes["job_title"] = job;
     if (auto status = text_or_null(item.value("empStatus", json()), "name"); !status.is_null()) {
       attributes["employment_status"] = status;
     }
-    if (supervisor_ids.size() > 1) attributes["supervisors"] = supervisor_ids;
     const json termination_id = item.value("terminationId", json());
     std::optional<std::string> termination;
     if (!termination_id.is_null()) {
@@ -246,14 +248,16 @@ struct OrangeHrmAdapter::State {
         return;
       }
     }
+    std::string who = "employee " + *id;
+    if (employee_id.is_string()) who += " (employeeId \"" + employee_id.get<std::string>() + "\")";
+    // source is "<system> GET /api/v2/pim/employees (offset N)"; the system is named once.
+    who += ", record " + std::to_string(row) + " of " +
+           (source.rfind(system + " ", 0) == 0 ? source.substr(system.size() + 1) : source);
+    json manager = nullptr;
+    json indirect = json::array();
+    if (has_supervisors && !line_managers(*id, who, page, manager, indirect)) return;
     json start_date = nullptr, end_date = nullptr;
     if (job_details) {
-      std::string who = "employee " + *id;
-      if (auto employee_id = attributes.value("employee_id", json()); employee_id.is_string())
-        who += " (employeeId \"" + employee_id.get<std::string>() + "\")";
-      // source is "<system> GET /api/v2/pim/employees (offset N)"; the system is named once.
-      who += ", record " + std::to_string(row) + " of " +
-             (source.rfind(system + " ", 0) == 0 ? source.substr(system.size() + 1) : source);
       if (!employment_dates(*id, termination, who, page, start_date, end_date)) return;
     }
     json person = {{"id", *id},
@@ -263,7 +267,10 @@ struct OrangeHrmAdapter::State {
                    {"department", text_or_null(item.value("subunit", json()), "name")},
                    {"location", nullptr},
                    {"start_date", start_date},
-                   {"end_date", end_date}};
+                   {"end_date", end_date},
+                   // HR staff know people by their employee id (E0042), not the empNumber.
+                   {"employee_number", employee_id},
+                   {"indirect_manager_ids", indirect}};
     if (!attributes.empty()) person["attributes"] = attributes;
     page.add_record(std::move(person), "person", source, row,
                     source + " record " + std::to_string(row));
@@ -295,6 +302,87 @@ struct OrangeHrmAdapter::State {
       return std::nullopt;
     }
     return body["data"];
+  }
+
+  // The line manager is the supervisor whose reporting method is Direct;
+  // the others (Indirect, or a method the organisation added) are further
+  // managers in the chain. One request per employee who has supervisors.
+  // Several Direct supervisors: the lowest empNumber is the line manager
+  // (a stable choice), the rest go with the indirect ones.
+  bool line_managers(const std::string& emp_number, const std::string& who, PullPage& page,
+                     json& manager, json& indirect) {
+    const std::string path =
+        std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/supervisors";
+    const std::string where = system + " GET " + path + " (" + who + ")";
+    rest::Response response = get_response(path, "supervisors of employee " + emp_number);
+    if (response.status == 404 || response.status == 422) {
+      std::string said = their_message(response);
+      page.add_problem({where, std::nullopt, "empNumber", "/manager_id",
+                        "HTTP " + std::to_string(response.status) +
+                            (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
+                        "the employee's supervisors (deleted since the list was read, or not "
+                        "visible to this API user?)"});
+      return false;
+    }
+    if (response.status < 200 || response.status > 299)
+      throw error_for(response, "supervisors of employee " + emp_number);
+    json body = api->parse_body(response, "supervisors of employee " + emp_number);
+    if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
+      page.add_problem({where, std::nullopt, "data", "/manager_id", schema::describe(body),
+                        "an object with a \"data\" array of supervisors"});
+      return false;
+    }
+    const json meta = body.value("meta", json::object());
+    if (meta.is_object() && meta.value("total", json()).is_number_integer() &&
+        meta["total"].get<long long>() > static_cast<long long>(body["data"].size())) {
+      page.add_problem({where, std::nullopt, "meta.total", "/manager_id",
+                        std::to_string(meta["total"].get<long long>()) + " supervisors, " +
+                            std::to_string(body["data"].size()) + " listed",
+                        "every supervisor in one answer"});
+      return false;
+    }
+    std::vector<std::pair<long long, std::string>> direct;
+    std::vector<std::string> others;
+    const std::size_t problems_before = page.problem_count();
+    for (std::size_t i = 0; i < body["data"].size(); ++i) {
+      const json& entry = body["data"][i];
+      const std::string at = "data[" + std::to_string(i) + "]";
+      const json supervisor = entry.is_object() ? entry.value("supervisor", json()) : json();
+      auto id =
+          supervisor.is_object() ? as_id(supervisor.value("empNumber", json())) : std::nullopt;
+      if (!id) {
+        page.add_problem({where, std::nullopt, at + ".supervisor.empNumber", "/manager_id",
+                          schema::describe(entry), "a supervisor with an empNumber"});
+        continue;
+      }
+      const json method = entry.value("reportingMethod", json());
+      const json method_name = method.is_object() ? method.value("name", json()) : json();
+      if (!method_name.is_string()) {
+        page.add_problem({where, std::nullopt, at + ".reportingMethod.name", "/manager_id",
+                          schema::describe(method), "the reporting method's name (eg \"Direct\")"});
+        continue;
+      }
+      if (rest::lower_trimmed(method_name.get<std::string>()) == "direct") {
+        long long order = 0;
+        try {
+          order = std::stoll(*id);
+        } catch (const std::exception&) {
+          order = 0;
+        }
+        direct.emplace_back(order, *id);
+      } else {
+        others.push_back(*id);
+      }
+    }
+    if (page.problem_count() > problems_before) return false;
+    std::sort(direct.begin(), direct.end());
+    if (!direct.empty()) manager = direct.front().second;
+    for (std::size_t i = 1; i < direct.size(); ++i) indirect.push_back(direct[i].second);
+    for (auto& other : others)
+      if (std::find(indirect.begin(), indirect.end(), other) == indirect.end() &&
+          json(other) != manager)
+        indirect.push_back(other);
+    return true;
   }
 
   // start_date from the job details' joinedDate; end_date, for an employee
@@ -384,10 +472,9 @@ struct OrangeHrmAdapter::State {
     long long row = 0;
     bool work_emails = people.value("work_emails", false);
     bool job_details = people.value("job_details", true);
-    // Per-employee requests (job details, terminations, contact details) are
-    // made only for this page, and stop at the page's first problem: the page
-    // is atomic, nothing of it is kept then (map_person checks the list's
-    // fields of the remaining rows all the same).
+    // Per-employee requests (supervisors, job details, terminations, contact
+    // details) are made only for this page; a problem of one employee stops
+    // only that employee's requests, the others are read all the same.
     for (const auto& item : body["data"])
       map_person(item, ++row, source, work_emails, job_details, page);
     long long received = static_cast<long long>(body["data"].size());
@@ -412,7 +499,7 @@ struct OrangeHrmAdapter::State {
   }
 
   // ------------------------------------------------------------------- leave
-  void map_leave(const json& item, long long row, const std::string& source, PullPage& page) const {
+  void map_leave(const json& item, long long row, const std::string& source, PullPage& page) {
     auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
                        const std::string& expected) {
       page.add_problem({source, row, field, pointer, schema::describe(found), expected});
@@ -488,11 +575,106 @@ struct OrangeHrmAdapter::State {
               "statuses Pending Approval, Scheduled, Taken, Cancelled or Rejected");
       return;
     }
+    // Single days cancelled (or rejected) inside a request leave its dates as
+    // they were: the days still standing say when the leave now starts and
+    // ends. Only such requests cost a request of their own.
+    auto has_day = [&](int s) {
+      return std::find(day_statuses.begin(), day_statuses.end(), s) != day_statuses.end();
+    };
+    bool standing = has_day(pending_approval) || has_day(scheduled) || has_day(taken);
+    bool mixed = item.value("hasMultipleStatus", false) == true ||
+                 (standing && (has_day(cancelled) || has_day(rejected)));
+    if (standing && mixed && !standing_days(*id, source, row, page, from, to)) return;
     json leave = {{"id", *id},         {"person_id", *person},   {"type", ours_type},
                   {"start", from},     {"expected_end", to},     {"actual_end", nullptr},
                   {"status", *status}, {"last_changed", nullptr}};
     page.add_record(std::move(leave), "leave", source, row,
                     source + " record " + std::to_string(row));
+  }
+
+  // The first and last day of a request still pending, scheduled or taken,
+  // from its single days (GET /api/v2/leave/leave-requests/{id}/leaves, paged).
+  bool standing_days(const std::string& request_id, const std::string& list_source, long long row,
+                     PullPage& page, json& first, json& last) {
+    const std::string path =
+        std::string(kLeaveRequestDaysPath) + "/" + rest::url_encode(request_id) + "/leaves";
+    const std::string where =
+        system + " GET " + path + " (leave request " + request_id + ", record " +
+        std::to_string(row) + " of " +
+        (list_source.rfind(system + " ", 0) == 0 ? list_source.substr(system.size() + 1)
+                                                 : list_source) +
+        ")";
+    constexpr long long kDaysPerPage = 100;
+    // A request spans at most a few years of days: stop well before anything unbounded.
+    constexpr long long kMaxDayPages = 20;
+    std::optional<std::string> earliest, latest;
+    long long offset = 0;
+    for (long long pages = 0;; ++pages) {
+      if (pages == kMaxDayPages) {
+        page.add_problem({where, std::nullopt, "meta.total", "/start",
+                          "more than " + std::to_string(kMaxDayPages * kDaysPerPage) + " days",
+                          "a leave request of fewer days"});
+        return false;
+      }
+      std::string what = "single days of leave request " + request_id;
+      rest::Response response = get_response(
+          path + "?limit=" + std::to_string(kDaysPerPage) + "&offset=" + std::to_string(offset),
+          what);
+      if (response.status == 404 || response.status == 422) {
+        std::string said = their_message(response);
+        page.add_problem({where, std::nullopt, "id", "/start",
+                          "HTTP " + std::to_string(response.status) +
+                              (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
+                          "the request's single days (deleted since the list was read?)"});
+        return false;
+      }
+      if (response.status < 200 || response.status > 299) throw error_for(response, what);
+      json body = api->parse_body(response, what);
+      if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
+        page.add_problem({where, std::nullopt, "data", "/start", schema::describe(body),
+                          "an object with a \"data\" array of single days"});
+        return false;
+      }
+      const json& days = body["data"];
+      for (std::size_t i = 0; i < days.size(); ++i) {
+        const json& day = days[i];
+        const std::string at = "data[" + std::to_string(offset + static_cast<long long>(i)) + "]";
+        const json status = day.is_object() ? day.value("leaveStatus", json()) : json();
+        const json status_id = status.is_object() ? status.value("id", json()) : json();
+        const json date = day.is_object() && day.value("dates", json()).is_object()
+                              ? day["dates"].value("fromDate", json())
+                              : json();
+        if (!status_id.is_number_integer()) {
+          page.add_problem({where, std::nullopt, at + ".leaveStatus.id", "/status",
+                            schema::describe(status), "the day's leave status id (-1..5)"});
+          return false;
+        }
+        if (!is_calendar_date(date)) {
+          page.add_problem({where, std::nullopt, at + ".dates.fromDate", "/start",
+                            schema::describe(date), "a date YYYY-MM-DD"});
+          return false;
+        }
+        int s = status_id.get<int>();
+        if (s != pending_approval && s != scheduled && s != taken) continue;
+        const std::string d = date.get<std::string>();
+        if (!earliest || d < *earliest) earliest = d;
+        if (!latest || d > *latest) latest = d;
+      }
+      offset += static_cast<long long>(days.size());
+      const json meta = body.value("meta", json::object());
+      long long total = meta.is_object() && meta.value("total", json()).is_number_integer()
+                            ? meta["total"].get<long long>()
+                            : offset;
+      if (days.empty() || offset >= total) break;
+    }
+    if (!earliest) {
+      page.add_problem({where, std::nullopt, "data", "/start", "no day pending, scheduled or taken",
+                        "the days the request's leaveBreakdown says still stand"});
+      return false;
+    }
+    first = *earliest;
+    last = *latest;
+    return true;
   }
 
   rest::PullAnswer pull_leave(const json& cursor_in) {
@@ -506,12 +688,10 @@ struct OrangeHrmAdapter::State {
     // and requests keep changing until they end.
     std::string from = leave.value("from", rest::add_days(today, -730));
     std::string to = rest::add_days(today, leave.value("horizon_days", 365));
-    std::string path =
-        std::string(kLeaveRequestsPath) + "?fromDate=" + from + "&toDate=" + to +
-        // Every status: the default is Pending Approval only.
-        "&statuses%5B%5D=-1&statuses%5B%5D=0&statuses%5B%5D=1&statuses%5B%5D=2&statuses%5B%5D=3"
-        "&includeEmployees=currentAndPast&limit=" +
-        std::to_string(limit) + "&offset=" + std::to_string(offset);
+    std::string path = std::string(kLeaveRequestsPath) + "?fromDate=" + from + "&toDate=" + to +
+                       kEveryLeaveStatus +
+                       "&includeEmployees=currentAndPast&limit=" + std::to_string(limit) +
+                       "&offset=" + std::to_string(offset);
     std::string source = system + " GET " + kLeaveRequestsPath + " (" + from + " to " + to +
                          ", offset " + std::to_string(offset) + ")";
     PullPage page(cursor_in);
@@ -570,10 +750,14 @@ struct OrangeHrmAdapter::State {
       }
     };
     std::string today = this->today();
-    probe("read_people", "people", std::string(kEmployeesPath) + "?limit=1&offset=0");
+    // The same selection the pulls make: past employees too, and leave of
+    // every status (the list's default is Pending Approval only, so a probe
+    // without statuses would count only pending requests).
+    probe("read_people", "people",
+          std::string(kEmployeesPath) + "?includeEmployees=currentAndPast&limit=1&offset=0");
     probe("read_leave", "leave",
           std::string(kLeaveRequestsPath) + "?fromDate=" + today + "&toDate=" + today +
-              "&limit=1&offset=0");
+              kEveryLeaveStatus + "&includeEmployees=currentAndPast&limit=1&offset=0");
     return rest::check_answer(checks);
   }
 };
@@ -633,8 +817,20 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
   s.api = std::make_unique<rest::RestClient>(s.services.http, endpoint, s.services.http_split);
   rest::Endpoint token_endpoint = endpoint;
   token_endpoint.headers.clear();
+  // Token lifetimes need a clock that moves during a run: the calendar clock
+  // (now_unix_ms) is read once per run and may be pinned by config "today",
+  // so it never sees a token expire. Without the host's elapsed time
+  // (mentoring.clock/2) it is the fallback, and an expired token then costs
+  // one refused request (answered with a fresh token, see get_response).
+  std::function<std::int64_t()> clock = s.services.now_unix_ms;
+  if (s.services.monotonic_ms && s.services.monotonic_ms()) {
+    clock = [elapsed = s.services.monotonic_ms, calendar = s.services.now_unix_ms] {
+      auto ms = elapsed();
+      return ms ? *ms : calendar();
+    };
+  }
   s.tokens = std::make_unique<TokenSource>(rest::RestClient(s.services.http, token_endpoint),
-                                           std::move(auth), s.services.now_unix_ms);
+                                           std::move(auth), std::move(clock));
 }
 
 OrangeHrmAdapter::~OrangeHrmAdapter() = default;

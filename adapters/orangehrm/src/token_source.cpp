@@ -26,10 +26,10 @@ std::string seed_of(const std::string& secret_value) {
 }  // namespace
 
 TokenSource::TokenSource(rest::RestClient token_endpoint, TokenSettings settings,
-                         std::function<std::int64_t()> now_unix_ms)
+                         std::function<std::int64_t()> clock_ms)
     : endpoint_(std::move(token_endpoint)),
       settings_(std::move(settings)),
-      now_(std::move(now_unix_ms)) {
+      now_(std::move(clock_ms)) {
   if (settings_.grant == "refresh_token") {
     current_refresh_token_ = load_rotated_refresh_token();
     if (!current_refresh_token_) current_refresh_token_ = settings_.refresh_token;
@@ -112,13 +112,20 @@ void TokenSource::refused(const rest::Response& response) {
             settings_.client_id + "\") in settings and the client secret in host secret " +
             settings_.client_secret_name);
   }
-  if (code == "invalid_grant" && settings_.grant == "refresh_token") {
+  // league/oauth2-server refuses a refresh token it cannot use (expired,
+  // revoked, already rotated, another client's) with "invalid_request" and
+  // 401 in the version OrangeHRM 5 ships, "invalid_grant" and 400 in later
+  // ones; OrangeHRM 5.7 answers 500 "server_error" for one it cannot read.
+  if (settings_.grant == "refresh_token" && (code == "invalid_grant" || code == "invalid_request" ||
+                                             (code == "server_error" && response.status == 500))) {
     throw RestError(
         Failure::unauthenticated,
-        where +
-            ", the refresh token was refused (invalid_grant: expired, revoked or already used) — "
-            "sign in through OrangeHRM's /oauth2/authorize again and put the new refresh token "
-            "into host secret " +
+        where + ", the refresh token was refused (" + code +
+            (code == "server_error" ? ": OrangeHRM fails so on a refresh token it cannot read"
+                                    : ": expired, revoked or already used") +
+            ") — authorise again: sign in through OrangeHRM's /oauth2/authorize with the "
+            "OAuth client \"" +
+            settings_.client_id + "\" and put the new refresh token into host secret " +
             settings_.refresh_token_name);
   }
   if (code == "invalid_grant" || code == "invalid_credentials") {

@@ -30,8 +30,10 @@ struct TokenSettings {
 
 class TokenSource {
  public:
+  // clock_ms: milliseconds that move during a run (the host's elapsed time,
+  // mentoring.clock/2); token lifetimes are measured with it.
   TokenSource(rest::RestClient token_endpoint, TokenSettings settings,
-              std::function<std::int64_t()> now_unix_ms);
+              std::function<std::int64_t()> clock_ms);
 
   // Why no token can be asked for (a missing secret), or nullopt.
   std::optional<std::string> missing_credentials() const;

@@ -106,6 +106,22 @@ typedef struct mentoring_clock_v1 {
   int64_t (*now_unix_ms)(void* context);
 } mentoring_clock_v1;
 
+#define MENTORING_SERVICE_CLOCK_V2 "mentoring.clock/2"
+typedef struct mentoring_clock_v2 {
+  uint32_t struct_size;
+  void* context;
+  /* As mentoring.clock/1: the programme's calendar clock. It may be pinned
+   * (config "today") and stays the same for a whole run. */
+  int64_t (*now_unix_ms)(void* context);
+  /* Elapsed time: milliseconds from an arbitrary start, never going back and
+   * moving during a run even when the calendar clock is pinned. For
+   * durations only (token lifetimes, timeouts), never for dates.
+   * Optional: a module looks it up and falls back to mentoring.clock/1 when
+   * the host does not offer it; hosts of ABI 1.0 without it still load such
+   * modules, so offering it needs no newer minor. */
+  int64_t (*monotonic_ms)(void* context);
+} mentoring_clock_v2;
+
 #define MENTORING_SERVICE_SECRETS "mentoring.secrets/1"
 typedef struct mentoring_secrets_v1 {
   uint32_t struct_size;

@@ -40,6 +40,9 @@ class FakeHost {
   void set_now_unix_ms(std::int64_t now) { now_ms_ = now; }
   void set_today(const std::string& yyyy_mm_dd);  // midnight UTC of that day
   std::int64_t now_unix_ms() const noexcept { return now_ms_; }
+  // mentoring.clock/2's elapsed time: starts at 0 and moves only when told.
+  void advance_monotonic_ms(std::int64_t by) { monotonic_ms_ += by; }
+  std::int64_t monotonic_ms() const noexcept { return monotonic_ms_; }
 
   void set_secret(std::string name, std::string value) {
     secrets_[std::move(name)] = std::move(value);
@@ -69,6 +72,7 @@ class FakeHost {
   mentoring_host host_{};
   mentoring_log_v1 log_{};
   mentoring_clock_v1 clock_{};
+  mentoring_clock_v2 clock2_{};
   mentoring_secrets_v1 secrets_service_{};
   mentoring_storage_v1 storage_service_{};
   mentoring_http_v1 http_service_{};
@@ -76,6 +80,7 @@ class FakeHost {
   mentoring_adapters_v1 adapters_service_{};
 
   std::int64_t now_ms_ = 1767225600000;  // 2026-01-01T00:00:00Z
+  std::int64_t monotonic_ms_ = 0;
   std::map<std::string, std::string> secrets_;
   std::string storage_;
   std::string organisation_ = "test-org";

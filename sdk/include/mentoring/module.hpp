@@ -72,6 +72,15 @@ class Host {
     return s.now_unix_ms(s.context);
   }
 
+  // Elapsed milliseconds from mentoring.clock/2 (moves during a run even when
+  // the calendar clock is pinned), or nullopt when the host does not offer it.
+  std::optional<std::int64_t> monotonic_ms() const {
+    auto* s = service<mentoring_clock_v2>(MENTORING_SERVICE_CLOCK_V2);
+    if (s == nullptr || s->struct_size < sizeof(mentoring_clock_v2) || s->monotonic_ms == nullptr)
+      return std::nullopt;
+    return s->monotonic_ms(s->context);
+  }
+
   // The secret's value, or nullopt when the host does not know it.
   std::optional<std::string> secret(const std::string& name) const {
     const auto& s = require<mentoring_secrets_v1>(MENTORING_SERVICE_SECRETS);

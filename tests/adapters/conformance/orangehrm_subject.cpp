@@ -13,7 +13,11 @@ class OrangeHrmSubject : public Subject {
  public:
   explicit OrangeHrmSubject(TestHost& host)
       : host_(host),
-        fake_(fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring", "test-api-key-123") {}
+        fake_(fakes::DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring", "test-api-key-123") {
+    // The suite needs no sign-in; a real OrangeHRM 5.7 enables only
+    // authorization_code and refresh_token (orangehrm_adapter_tests cover those).
+    fake_.allow_grants({"client_credentials"});
+  }
 
   std::string name() const override { return "orangehrm"; }
 

@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
         DemoData::load(data), "mentoring",
         secret_or("MENTORING_SECRET_ORANGEHRM_CLIENT_SECRET", "demo-orangehrm-secret"),
         orangehrm_port);
+    // A sign-in-free grant for trying the demo; a real OrangeHRM 5.7 enables
+    // only authorization_code and refresh_token.
+    orangehrm.allow_grants({"authorization_code", "refresh_token", "client_credentials"});
     std::printf("BambooHR  %s  (company domain: any; API key as HTTP Basic user)\n",
                 bamboohr.base_url().c_str());
     std::printf("Moodle    %s  (wstoken)\n", moodle.base_url().c_str());

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -32,6 +33,11 @@ class OrangeHrmTest : public ::testing::Test {
     std::filesystem::remove_all(storage_);
     std::filesystem::create_directories(storage_);
     secrets_["ORANGEHRM_CLIENT_SECRET"] = "client-secret-789";
+    // These tests drive every grant the adapter offers; a real OrangeHRM 5.7
+    // enables only the first two (the fake's default, held to the recordings).
+    fake_.allow_grants({"authorization_code", "refresh_token", "client_credentials", "password"});
+    // The server's token lifetimes run on the same elapsed time as the host's.
+    fake_.set_clock([this] { return elapsed_ms_.load(); });
   }
   void TearDown() override { std::filesystem::remove_all(storage_); }
 
@@ -63,7 +69,11 @@ class OrangeHrmTest : public ::testing::Test {
                             [this] { return now_ms_; },
                             [](std::string_view) {},
                             [this] { return storage_.string(); },
-                            {}});
+                            {},
+                            [this]() -> std::optional<std::int64_t> {
+                              if (!host_has_elapsed_clock_) return std::nullopt;
+                              return elapsed_ms_.load();
+                            }});
   }
 
   std::vector<json> pull_all(orangehrm::OrangeHrmAdapter& adapter, const std::string& stream) {
@@ -91,7 +101,9 @@ class OrangeHrmTest : public ::testing::Test {
 
   FakeOrangeHrm fake_{DemoData::load(DEMO_DATA_DIR "/northwind"), "mentoring", "client-secret-789"};
   std::map<std::string, std::string> secrets_;
-  std::int64_t now_ms_ = TestHost::kNowMs;
+  std::int64_t now_ms_ = TestHost::kNowMs;           // the host's calendar clock, fixed per run
+  std::atomic<std::int64_t> elapsed_ms_{5'000'000};  // the host's elapsed time (clock/2)
+  bool host_has_elapsed_clock_ = true;
   std::filesystem::path storage_;
   TestHost host_;  // destroyed first: its connections close before the fake stops
 };
@@ -114,6 +126,62 @@ TEST_F(OrangeHrmTest, SupervisorIsTheManagerAndEmployeeIdAnAttribute) {
   EXPECT_EQ(oliver["department"], "Nursing and Midwifery");
   EXPECT_TRUE(oliver["email"].is_null()) << "the list model carries no email";
   EXPECT_TRUE(by_employee_id["E1001"]["manager_id"].is_null());
+  EXPECT_EQ(oliver["employee_number"], "E1002") << "the id HR staff know, beside the empNumber";
+  EXPECT_EQ(oliver["indirect_manager_ids"], json::array());
+}
+
+TEST_F(OrangeHrmTest, LineManagerIsTheDirectSupervisorNotTheFirstListed) {
+  // Someone whose line manager is not employee 1; employee 1 becomes an
+  // Indirect supervisor too, so the list names it first (ordered by empNumber).
+  const auto& people = fake_.data().people;
+  int subject = 0, direct = 0;
+  for (std::size_t i = 0; i < people.size() && !subject; ++i) {
+    for (std::size_t m = 1; m < people.size(); ++m) {
+      if (people[i].termination_date.empty() && people[m].id == people[i].manager_id) {
+        subject = static_cast<int>(i + 1);
+        direct = static_cast<int>(m + 1);
+      }
+    }
+  }
+  ASSERT_GT(subject, 0);
+  fake_.add_supervisor(subject, 1, "Indirect");
+  auto adapter = make();
+  std::size_t with_supervisors = 0;
+  json found;
+  for (auto& person : pull_all(*adapter, "people")) {
+    with_supervisors += !person["manager_id"].is_null() || !person["indirect_manager_ids"].empty();
+    if (person["id"] == std::to_string(subject)) found = person;
+  }
+  ASSERT_TRUE(found.is_object());
+  EXPECT_EQ(found["manager_id"], std::to_string(direct)) << found.dump();
+  EXPECT_EQ(found["indirect_manager_ids"], json::array({"1"})) << found.dump();
+  EXPECT_EQ(static_cast<std::size_t>(fake_.supervisor_requests()), with_supervisors)
+      << "one request per employee with supervisors, none for the others";
+}
+
+TEST_F(OrangeHrmTest, SupervisorsOfOneEmployeeRefusedAreNamedAndTheOthersStillRead) {
+  int hidden = 0;
+  const auto& people = fake_.data().people;
+  for (std::size_t i = 0; i < people.size() && !hidden; ++i)
+    if (!people[i].manager_id.empty() && people[i].termination_date.empty())
+      hidden = static_cast<int>(i + 1);
+  ASSERT_GT(hidden, 0);
+  fake_.hide_employee(hidden);
+  auto adapter = make({{"people", {{"page_size", 500}, {"job_details", false}}}});
+  json answer = pull(*adapter, "people");
+  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
+  std::string message = answer["problems"][0]["message"];
+  EXPECT_NE(message.find("/supervisors"), std::string::npos) << message;
+  EXPECT_NE(message.find("employee " + std::to_string(hidden) + " (employeeId \"" +
+                         people[hidden - 1].id + "\")"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("HTTP 422"), std::string::npos) << message;
+  std::size_t with_manager = 0;
+  for (std::size_t i = 0; i < people.size(); ++i)
+    with_manager += people[i].termination_date.empty() && !people[i].manager_id.empty();
+  EXPECT_EQ(static_cast<std::size_t>(fake_.supervisor_requests()), with_manager)
+      << "the others' supervisors were still asked for";
 }
 
 TEST_F(OrangeHrmTest, WorkEmailsComeFromContactDetailsWhenAsked) {
@@ -142,17 +210,54 @@ TEST_F(OrangeHrmTest, LeaveStatusesMapFromTheLeaveBreakdown) {
 }
 
 TEST_F(OrangeHrmTest, PartlyCancelledLeaveStillStands) {
-  fake_.corrupt_leave(2, "leaveBreakdown",
-                      json::array({{{"id", 0}, {"name", "Cancelled"}, {"lengthDays", 2}},
-                                   {{"id", 3}, {"name", "Taken"}, {"lengthDays", 5}}}));
-  fake_.corrupt_leave(2, "hasMultipleStatus", true);
   fake_.corrupt_leave(3, "leaveBreakdown",
                       json::array({{{"name", "Pending Approval"}, {"lengthDays", 5}}}));
   auto adapter = make();
   std::map<std::string, std::string> status_by_id;
   for (auto& leave : pull_all(*adapter, "leave")) status_by_id[leave["id"]] = leave["status"];
-  EXPECT_EQ(status_by_id["2"], "approved");
   EXPECT_EQ(status_by_id["3"], "requested") << "a status given by name only";
+}
+
+// A standing (approved or requested) non-annual request of at least `days` weekdays.
+int standing_request(const FakeOrangeHrm& fake, std::size_t days) {
+  const auto& leave = fake.data().leave;
+  for (std::size_t i = 0; i < leave.size(); ++i) {
+    if (leave[i].type == "Annual Leave" || FakeOrangeHrm::status_of(leave[i]) < 1) continue;
+    if (fake.days_of(static_cast<int>(i + 1)).size() >= days) return static_cast<int>(i + 1);
+  }
+  return 0;
+}
+
+TEST_F(OrangeHrmTest, CancelledSingleDaysMoveTheLeavesDates) {
+  int shortened = standing_request(fake_, 6);
+  ASSERT_GT(shortened, 0);
+  auto days = fake_.days_of(shortened);
+  // The first two and the last day cancelled: the leave starts two working
+  // days later and ends a working day earlier; its request keeps its dates.
+  fake_.cancel_days(shortened, {days[0].first, days[1].first, days.back().first});
+  int all_cancelled = 0;
+  for (std::size_t i = 0; i < fake_.data().leave.size() && !all_cancelled; ++i) {
+    int id = static_cast<int>(i + 1);
+    if (id != shortened && fake_.data().leave[i].type != "Annual Leave" &&
+        FakeOrangeHrm::status_of(fake_.data().leave[i]) >= 1)
+      all_cancelled = id;
+  }
+  ASSERT_GT(all_cancelled, 0);
+  std::set<std::string> every_day;
+  for (const auto& [day, status] : fake_.days_of(all_cancelled)) every_day.insert(day);
+  fake_.cancel_days(all_cancelled, every_day);
+
+  auto adapter = make();
+  std::map<std::string, json> by_id;
+  for (auto& leave : pull_all(*adapter, "leave")) by_id[leave["id"]] = leave;
+  const json& moved = by_id[std::to_string(shortened)];
+  EXPECT_EQ(moved["start"], days[2].first) << moved.dump();
+  EXPECT_EQ(moved["expected_end"], days[days.size() - 2].first) << moved.dump();
+  EXPECT_EQ(moved["status"], "approved") << moved.dump();
+  const json& gone = by_id[std::to_string(all_cancelled)];
+  EXPECT_EQ(gone["status"], "cancelled") << gone.dump();
+  EXPECT_EQ(fake_.leave_day_requests(), 1)
+      << "single days are read only for the request whose days differ";
 }
 
 TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsAProblemNamingTheField) {
@@ -170,16 +275,43 @@ TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsAProblemNamingTheField) {
   EXPECT_TRUE(answer["records"].empty());
 }
 
-TEST_F(OrangeHrmTest, ExpiredAccessTokenIsRenewedBeforeUse) {
+TEST_F(OrangeHrmTest, TokenIsRenewedBeforeItExpiresByTheHostsElapsedTime) {
   fake_.set_token_lifetime_s(60);
-  auto adapter = make();
+  auto adapter = make({{"people", {{"page_size", 100}, {"job_details", false}}}});
+  pull(*adapter, "people");
+  elapsed_ms_ += 20'000;
+  pull(*adapter, "people");
+  EXPECT_EQ(adapter->tokens_requested(), 1) << "a live token is reused";
+  // The calendar clock stays (it is fixed per run); elapsed time moves into
+  // the last 30 s of the token's life, then past its end.
+  elapsed_ms_ += 15'000;
+  json answer = pull(*adapter, "people");
+  EXPECT_FALSE(answer["records"].empty());
+  EXPECT_EQ(adapter->tokens_requested(), 2) << "renewed shortly before it expires";
+  elapsed_ms_ += 61'000;
+  answer = pull(*adapter, "people");
+  EXPECT_FALSE(answer["records"].empty());
+  EXPECT_EQ(adapter->tokens_requested(), 3);
+  EXPECT_EQ(fake_.unauthorised_answers(), 0) << "no request was sent with an expired token";
+}
+
+TEST_F(OrangeHrmTest, WithoutTheHostsElapsedTimeTheCalendarClockIsTheFallback) {
+  host_has_elapsed_clock_ = false;
+  fake_.set_token_lifetime_s(60);
+  auto adapter = make({{"people", {{"page_size", 100}, {"job_details", false}}}});
   pull(*adapter, "people");
   pull(*adapter, "people");
   EXPECT_EQ(adapter->tokens_requested(), 1) << "a live token is reused";
-  now_ms_ += 61'000;
+  elapsed_ms_ += 61'000;  // the server's time moves; the host's calendar clock does not
   json answer = pull(*adapter, "people");
-  EXPECT_FALSE(answer["records"].empty());
+  EXPECT_FALSE(answer["records"].empty()) << "the refused token is replaced once";
   EXPECT_EQ(adapter->tokens_requested(), 2);
+  EXPECT_EQ(fake_.unauthorised_answers(), 1) << "the cost of a clock that does not move";
+  now_ms_ += 61'000;  // a host whose calendar clock moves renews before use
+  elapsed_ms_ += 61'000;
+  answer = pull(*adapter, "people");
+  EXPECT_EQ(adapter->tokens_requested(), 3);
+  EXPECT_EQ(fake_.unauthorised_answers(), 1);
 }
 
 TEST_F(OrangeHrmTest, RevokedAccessTokenIsReplacedOnceOn401) {
@@ -214,13 +346,40 @@ TEST_F(OrangeHrmTest, RefusedRefreshTokenSaysToSignInAgain) {
   secrets_["ORANGEHRM_REFRESH_TOKEN"] = "rt-never-issued";
   auto adapter = make({{"grant", "refresh_token"}});
   std::string message = message_of([&] { pull(*adapter, "people"); });
-  EXPECT_NE(message.find("invalid_grant"), std::string::npos) << message;
+  // OrangeHRM 5 (league/oauth2-server 8) refuses it with 401 invalid_request.
+  EXPECT_NE(message.find("HTTP 401"), std::string::npos) << message;
+  EXPECT_NE(message.find("invalid_request"), std::string::npos) << message;
+  EXPECT_NE(message.find("authorise again"), std::string::npos) << message;
   EXPECT_NE(message.find("ORANGEHRM_REFRESH_TOKEN"), std::string::npos) << message;
   EXPECT_EQ(message.find("rt-never-issued"), std::string::npos)
       << "never the token itself: " << message;
   json check = json::parse(adapter->call("check", "{}"));
   EXPECT_TRUE(check["capabilities"][0]["reachable"].get<bool>());
   EXPECT_FALSE(check["capabilities"][0]["authenticated"].get<bool>());
+}
+
+TEST_F(OrangeHrmTest, UnreadableRefreshTokenSaysToAuthoriseAgainToo) {
+  secrets_["ORANGEHRM_REFRESH_TOKEN"] = "def50200-not-a-token";
+  auto adapter = make({{"grant", "refresh_token"}});
+  std::string message = message_of([&] { pull(*adapter, "people"); });
+  // OrangeHRM 5.7 answers 500 server_error for a token it cannot decrypt (recorded).
+  EXPECT_NE(message.find("server_error"), std::string::npos) << message;
+  EXPECT_NE(message.find("authorise again"), std::string::npos) << message;
+  EXPECT_NE(message.find("ORANGEHRM_REFRESH_TOKEN"), std::string::npos) << message;
+  EXPECT_EQ(message.find("def50200-not-a-token"), std::string::npos) << message;
+}
+
+TEST_F(OrangeHrmTest, CheckProbesEveryLeaveStatusAndPastEmployees) {
+  auto adapter = make();
+  json check = json::parse(adapter->call("check", "{}"));
+  EXPECT_TRUE(check["ok"].get<bool>()) << check.dump(1);
+  std::string leave = fake_.last_leave_list_query();
+  for (const char* status : {"-1", "0", "1", "2", "3"})
+    EXPECT_NE(leave.find(std::string("statuses[]=") + status + "&"), std::string::npos) << leave;
+  EXPECT_NE(leave.find("includeEmployees=currentAndPast"), std::string::npos) << leave;
+  EXPECT_NE(fake_.last_employee_list_query().find("includeEmployees=currentAndPast"),
+            std::string::npos)
+      << fake_.last_employee_list_query();
 }
 
 TEST_F(OrangeHrmTest, PasswordGrantUsesTheApiUser) {
@@ -458,7 +617,8 @@ TEST_F(OrangeHrmTest, MalformedJoinedDateIsAProblemNamingRequestEmployeeAndField
             std::string::npos)
       << message;
   EXPECT_NE(message.find("field \"joinedDate\""), std::string::npos) << message;
-  EXPECT_EQ(fake_.job_details_requests(), 3) << "no more requests for a page already lost";
+  EXPECT_EQ(fake_.job_details_requests(), 10)
+      << "one employee's problem does not stop the others' reads";
 }
 
 TEST_F(OrangeHrmTest, JoinedDateInAnotherFormatIsAProblemToo) {
@@ -527,8 +687,9 @@ TEST_F(OrangeHrmTest, EmployeeGoneBeforeItsJobDetailsIsAProblemNotAFailure) {
   ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
   EXPECT_EQ(answer["problems"][0]["field"], "empNumber");
   EXPECT_EQ(answer["problems"][0]["found"], "HTTP 422 (OrangeHRM: \"Invalid Parameter\")");
+  // Its first own resource (the supervisors) already names it.
   EXPECT_NE(answer["problems"][0]["message"].get<std::string>().find(
-                "/api/v2/pim/employees/99999/job-details"),
+                "/api/v2/pim/employees/99999/supervisors"),
             std::string::npos)
       << answer.dump(1);
 }

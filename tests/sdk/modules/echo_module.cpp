@@ -15,6 +15,10 @@ class EchoModule : public mentoring::Module {
     if (command == "throw") throw std::runtime_error("boom inside the module");
     if (command == "throw_other") throw 42;
     if (command == "now") return std::to_string(host_.now_unix_ms());
+    if (command == "elapsed") {
+      auto elapsed = host_.monotonic_ms();
+      return elapsed ? std::to_string(*elapsed) : std::string("<no clock/2>");
+    }
     if (command == "secret") return host_.secret(std::string(input)).value_or("<none>");
     if (command == "log") {
       host_.info(input);

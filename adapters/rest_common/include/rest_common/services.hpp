@@ -29,6 +29,10 @@ struct Services {
   std::function<std::string()> storage_directory;
   // The host's mentoring.http/2, when offered: pages cross as raw bytes.
   SplitTransport http_split;
+  // Elapsed milliseconds that move during a run (mentoring.clock/2), for
+  // durations such as token lifetimes; empty or nullopt when the host has no
+  // such clock (now_unix_ms is then the only clock, and it may be pinned).
+  std::function<std::optional<std::int64_t>()> monotonic_ms = {};
 };
 
 // The loadable shell of an adapter core constructed as Adapter(config_json, Services).
@@ -48,7 +52,8 @@ class RestModule : public mentoring::Module {
                        auto answer = host_.http_split(request);
                        if (!answer) return std::nullopt;
                        return SplitAnswer{std::move(answer->head_json), std::move(answer->body)};
-                     }}) {}
+                     },
+                     [this] { return host_.monotonic_ms(); }}) {}
 
   std::string call(std::string_view command, std::string_view input) override {
     return adapter_.call(command, input);
