@@ -441,10 +441,16 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
       out.records.push_back(std::move(m.record));
       continue;
     }
+    // The other rows, a few at most: an export may repeat one id on every row.
+    constexpr std::size_t kNamed = 5;
     std::string others;
+    std::size_t named = 0;
     for (std::size_t number : *rows) {
-      if (number == m.row->number) continue;
-      others += (others.empty() ? "" : ", ") + std::to_string(number);
+      if (number == m.row->number || named == kNamed) continue;
+      others += (named++ ? ", " : "") + std::to_string(number);
+    }
+    if (rows->size() - 1 > named) {
+      others += " and " + std::to_string(rows->size() - 1 - named) + " more";
     }
     const auto column = settings.fields.find("id");
     out.quarantined.push_back(

@@ -466,6 +466,15 @@ TEST_F(Pull, MoreThanAThousandBadRowsRefuseTheFileWithProblemsCappedAtOneHundred
 
 // ------------------------------------------------------------- the quarantine
 
+TEST_F(Pull, AnIdOnManyRowsNamesAFewOfTheOthers) {
+  std::string csv = kPeopleHeader;
+  for (int i = 0; i < 8; ++i) csv += "E1,Ann,,,,,,,,\n";
+  json answer = pull_people(csv);
+  ASSERT_EQ(answer["quarantine"].size(), 8u) << answer.dump(2);
+  EXPECT_EQ(answer["quarantine"][0]["expected"],
+            "a unique id (E1 is also used in rows 3, 4, 5, 6, 7 and 2 more)");
+}
+
 // One bad row holds back only itself: the others are records, the page is a
 // full read still, and the row is named by file, row, column, id and value.
 TEST_F(Pull, ABadRowIsQuarantinedWithItsPlaceAndTheOtherRowsAreRecords) {
