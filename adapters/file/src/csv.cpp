@@ -47,7 +47,7 @@ CsvText parse_csv(std::string_view text, char delimiter) {
         if (!closed) {
           // Everything after the opening quote was swallowed; nothing later can be trusted.
           out.errors.push_back(
-              {row, opening, "a quoted field that is never closed (a \" is missing)"});
+              {row, opening, "a quoted field that is never closed (a \" is missing)", true});
           record.fields.push_back(std::move(field));
           out.records.push_back(std::move(record));
           return out;

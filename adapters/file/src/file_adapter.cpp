@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -19,6 +20,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxProblems = 100;
+// Rows one export may send to the quarantine. More is a fault of the export or
+// the settings as a whole (a changed date format, a shifted column), not of
+// rows: then the file is refused as one page, as any problem with it is.
+constexpr std::size_t kMaxQuarantinedRows = 1000;
 constexpr Stream kStreams[] = {Stream::people, Stream::leave, Stream::course_completions};
 
 [[noreturn]] void invalid_input(const std::string& message) {
@@ -98,6 +103,13 @@ json check_stream(Stream which, const std::optional<StreamSettings>& stream) {
   SourceTable table = read_table(*bytes, *stream);
   std::string message = name + " readable, " + std::to_string(table.rows.size()) +
                         (table.json_source ? " records" : " rows");
+  const auto unreadable = std::count_if(table.rows.begin(), table.rows.end(),
+                                        [](const SourceRow& row) { return !row.problems.empty(); });
+  if (unreadable > 0) {
+    message += "; " + std::to_string(unreadable) + (table.json_source ? " record" : " row") +
+               (unreadable == 1 ? "" : "s") + " cannot be read (pull quarantines " +
+               (unreadable == 1 ? "it" : "them") + ")";
+  }
   if (!table.problems.empty()) {
     message += "; " + std::to_string(table.problems.size()) + " problem" +
                (table.problems.size() == 1 ? "" : "s") + " reading it (pull lists them)";
@@ -234,14 +246,33 @@ json FileAdapter::pull(const json& input) const {
     if (!table.columns.empty() || !table.rows.empty()) {
       MappedRecords mapped = map_records(table, *stream);
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
-      if (problems.empty()) {
+      const std::size_t held = mapped.quarantined.size();
+      if (problems.empty() && held <= kMaxQuarantinedRows) {
         answer["records"] = std::move(mapped.records);
         answer["next_cursor"] = hash;
-        // A whole export in one page: a full read, named by its content.
+        // A whole export in one page: a full read, named by its content. Rows
+        // it quarantines carry their id, so the plugin marks none of them absent.
         if (*which == Stream::people && stream->complete)
           answer["full_read"] = {{"id", hash}, {"last_page", true}};
         answer["skipped"] = mapped.skipped;
+        // One bad row holds back only itself (adapters/README.md, "quarantine").
+        if (held > 0) {
+          answer["quarantine"] = json::array();
+          for (const auto& row : mapped.quarantined) answer["quarantine"].push_back(row.to_json());
+        }
         return answer;
+      }
+      if (problems.empty()) {
+        problems.push_back({stream->source_name(), std::nullopt, std::nullopt, "",
+                            std::to_string(held) + " rows that cannot be taken",
+                            "at most " + std::to_string(kMaxQuarantinedRows) +
+                                " (so many usually means the export's layout or the settings "
+                                "changed: check date_format, delimiter and fields)",
+                            stream->format == Format::json});
+      }
+      // The page is refused: list the rows' problems too, so all can be fixed at once.
+      for (const auto& row : mapped.quarantined) {
+        problems.insert(problems.end(), row.problems.begin(), row.problems.end());
       }
     } else if (problems.empty()) {
       // A JSON export with no records at all: a valid, empty page.
@@ -250,7 +281,7 @@ json FileAdapter::pull(const json& input) const {
     }
   }
 
-  // A file is one atomic page: with any problem nothing is ingested and the cursor stays.
+  // A problem with the file as a whole: nothing is ingested and the cursor stays.
   for (std::size_t i = 0; i < problems.size() && i < kMaxProblems; ++i) {
     answer["problems"].push_back(problems[i].to_json());
   }

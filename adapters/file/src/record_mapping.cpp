@@ -253,7 +253,79 @@ std::string first_token(const std::string& pointer) {
   return pointer.substr(1, pointer.find('/', 1) - 1);
 }
 
+// How the plugin keys a record (plugin/sync): its id, or for a completion
+// "<person_id>/<course_id>". A quarantined row under this id leaves the
+// quarantine when the row comes back mapped.
+std::optional<std::string> record_id_of(const json& record, Stream stream) {
+  auto text = [&](const char* key) -> std::optional<std::string> {
+    auto it = record.find(key);
+    if (it == record.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+      return std::nullopt;
+    return it->get<std::string>();
+  };
+  if (stream != Stream::course_completions) return text("id");
+  auto person = text("person_id");
+  auto course = text("course_id");
+  if (person && course) return *person + "/" + *course;
+  return std::nullopt;
+}
+
+// The id of a row that could not be read, from its cells when they are surely
+// under their columns (with a wrong number of fields only the first one is).
+std::optional<std::string> unreadable_row_id(
+    const SourceRow& row, Stream stream,
+    const std::map<std::string, std::size_t>& column_of_field) {
+  auto cell = [&](const char* field) -> std::optional<std::string> {
+    auto it = column_of_field.find(field);
+    if (it == column_of_field.end() || it->second >= row.cells.size()) return std::nullopt;
+    if (!row.cells_aligned && it->second != 0) return std::nullopt;
+    const json& value = row.cells[it->second];
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_number()) return value.dump();
+    return std::nullopt;
+  };
+  json record = json::object();
+  for (const char* field : {"id", "person_id", "course_id"}) {
+    if (auto value = cell(field)) record[field] = *value;
+  }
+  return record_id_of(record, stream);
+}
+
+// What the quarantine shows of a row: its cells by column, as JSON.
+std::string row_excerpt(const SourceTable& table, const SourceRow& row) {
+  json cells = json::object();
+  for (std::size_t i = 0; i < table.columns.size() && i < row.cells.size(); ++i) {
+    cells[table.columns[i]] = row.cells[i];
+  }
+  return excerpt_of(cells.dump(), 500);
+}
+
 }  // namespace
+
+json QuarantinedRow::to_json() const {
+  const SourceProblem& first = problems.front();
+  // The first problem names the place; the others follow in words, a few at most.
+  constexpr std::size_t kListed = 5;
+  std::string message = first.message();
+  for (std::size_t i = 1; i < problems.size() && i < kListed; ++i) {
+    const SourceProblem& p = problems[i];
+    message += "; also ";
+    if (p.field) message += (p.json_source ? "key \"" : "column \"") + *p.field + "\": ";
+    message += "found " + p.found + "; expected " + p.expected;
+  }
+  if (problems.size() > kListed) {
+    message += "; and " + std::to_string(problems.size() - kListed) + " more";
+  }
+  return {{"record_id", record_id ? json(*record_id) : json(nullptr)},
+          {"source", first.source},
+          {"row", first.row ? json(*first.row) : json(nullptr)},
+          {"field", first.field ? json(*first.field) : json(nullptr)},
+          {"pointer", first.pointer},
+          {"found", first.found},
+          {"expected", first.expected},
+          {"message", std::move(message)},
+          {"excerpt", excerpt}};
+}
 
 std::vector<std::string> mapped_columns(const StreamSettings& settings) {
   std::vector<std::string> columns;
@@ -271,7 +343,9 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
 
   // Every mapped column must exist; otherwise each row would repeat the same complaint.
   std::map<std::string, std::size_t> column_of_field;
-  const bool header_known = !table.json_source || !table.rows.empty();
+  const bool header_known =
+      !table.json_source || std::any_of(table.rows.begin(), table.rows.end(),
+                                        [](const SourceRow& row) { return row.problems.empty(); });
   auto missing_column = [&](const std::string& column, const std::string& pointer,
                             const std::string& setting) {
     out.problems.push_back(
@@ -301,9 +375,29 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
   }
   if (!out.problems.empty()) return out;
 
-  std::map<std::string, std::size_t> row_of_id;
+  // Rows that map, then one pass for ids used by more than one row.
+  struct Mapped {
+    const SourceRow* row;
+    json record;
+    std::optional<std::string> id;
+  };
+  std::vector<Mapped> mapped;
+  std::map<std::string, std::vector<std::size_t>> rows_of_id;
+  // Completions have no id of their own: the same course twice is a retake.
+  const bool unique_ids = settings.stream != Stream::course_completions;
+  auto hold = [&](const SourceRow& row, std::optional<std::string> id,
+                  std::vector<SourceProblem> problems, std::string excerpt) {
+    if (id && unique_ids) rows_of_id[*id].push_back(row.number);
+    out.quarantined.push_back({std::move(id), std::move(problems), std::move(excerpt)});
+  };
   for (const auto& row : table.rows) {
-    RowReader reader(table, settings, column_of_field, row, out.problems);
+    if (!row.problems.empty()) {
+      hold(row, unreadable_row_id(row, settings.stream, column_of_field), row.problems,
+           row.excerpt);
+      continue;
+    }
+    std::vector<SourceProblem> row_problems;
+    RowReader reader(table, settings, column_of_field, row, row_problems);
     json record;
     switch (settings.stream) {
       case Stream::people:
@@ -321,34 +415,60 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
         record = map_completion(reader);
         break;
     }
-    if (reader.has_problems()) continue;
-
-    if (record.contains("id")) {
-      const std::string id = record["id"].get<std::string>();
-      auto [it, inserted] = row_of_id.emplace(id, row.number);
-      if (!inserted) {
-        reader.report("id", json(id).dump(),
-                      "a unique id (" + id + " is already used in " +
-                          (table.json_source ? "record " : "row ") + std::to_string(it->second) +
-                          ")");
-        continue;
+    auto id = record_id_of(record, settings.stream);
+    if (!reader.has_problems()) {
+      // The published schema is the contract with the plugin: never emit a record it refuses.
+      const std::string where =
+          table.source + (table.json_source ? " record " : " row ") + std::to_string(row.number);
+      for (const auto& p : schema::validate_record(record_schema(settings.stream), record, where)) {
+        std::optional<std::string> column;
+        if (auto it = settings.fields.find(first_token(p.pointer)); it != settings.fields.end()) {
+          column = it->second;
+        }
+        row_problems.push_back(
+            {table.source, row.number, column, p.pointer, p.found, p.expected, table.json_source});
       }
     }
-
-    // The published schema is the contract with the plugin: never emit a record it refuses.
-    const std::string where =
-        table.source + (table.json_source ? " record " : " row ") + std::to_string(row.number);
-    auto schema_problems = schema::validate_record(record_schema(settings.stream), record, where);
-    for (const auto& p : schema_problems) {
-      std::optional<std::string> column;
-      if (auto it = settings.fields.find(first_token(p.pointer)); it != settings.fields.end()) {
-        column = it->second;
-      }
-      out.problems.push_back(
-          {table.source, row.number, column, p.pointer, p.found, p.expected, table.json_source});
+    if (!row_problems.empty()) {
+      hold(row, std::move(id), std::move(row_problems), row_excerpt(table, row));
+      continue;
     }
-    if (schema_problems.empty()) out.records.push_back(std::move(record));
+    if (id && unique_ids) rows_of_id[*id].push_back(row.number);
+    mapped.push_back({&row, std::move(record), std::move(id)});
   }
+
+  for (auto& m : mapped) {
+    const std::vector<std::size_t>* rows = m.id && unique_ids ? &rows_of_id[*m.id] : nullptr;
+    if (!rows || rows->size() < 2) {
+      out.records.push_back(std::move(m.record));
+      continue;
+    }
+    // The other rows, a few at most: an export may repeat one id on every row.
+    constexpr std::size_t kNamed = 5;
+    std::string others;
+    std::size_t named = 0;
+    for (std::size_t number : *rows) {
+      if (number == m.row->number || named == kNamed) continue;
+      others += (named++ ? ", " : "") + std::to_string(number);
+    }
+    if (rows->size() - 1 > named) {
+      others += " and " + std::to_string(rows->size() - 1 - named) + " more";
+    }
+    const auto column = settings.fields.find("id");
+    out.quarantined.push_back(
+        {m.id,
+         {{table.source, m.row->number,
+           column != settings.fields.end() ? std::optional(column->second) : std::nullopt, "/id",
+           json(*m.id).dump(),
+           "a unique id (" + *m.id + " is also used in " + (table.json_source ? "record" : "row") +
+               (rows->size() > 2 ? "s " : " ") + others + ")",
+           table.json_source}},
+         row_excerpt(table, *m.row)});
+  }
+  std::sort(out.quarantined.begin(), out.quarantined.end(),
+            [](const QuarantinedRow& a, const QuarantinedRow& b) {
+              return a.problems.front().row < b.problems.front().row;
+            });
   return out;
 }
 

@@ -13,6 +13,9 @@ namespace {
 
 using nlohmann::json;
 
+// Bytes of a row's text kept for the quarantine (the plugin keeps at most 2000).
+constexpr std::size_t kMaxExcerpt = 500;
+
 json cell_from_text(std::string_view text) {
   auto trimmed = trim(text);
   return trimmed.empty() ? json(nullptr) : json(std::string(trimmed));
@@ -23,14 +26,21 @@ std::string hex_byte(unsigned char byte) {
   return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xf];
 }
 
-// Every offset where the text stops being UTF-8, at most `limit` of them.
-std::vector<std::size_t> invalid_utf8_offsets(std::string_view bytes, std::size_t limit) {
+// The first offset in `record_text` where each field stops being UTF-8 (one per
+// field, in order), as offsets into the whole text.
+std::vector<std::size_t> invalid_utf8_offsets(std::string_view record_text,
+                                              const CsvRecord& record) {
   std::vector<std::size_t> offsets;
   std::size_t start = 0;
-  while (start < bytes.size() && offsets.size() < limit) {
+  std::size_t last_field = static_cast<std::size_t>(-1);
+  while (start < record_text.size()) {
     std::size_t bad = 0;
-    if (schema::is_valid_utf8(bytes.substr(start), &bad)) break;
-    offsets.push_back(start + bad);
+    if (schema::is_valid_utf8(record_text.substr(start), &bad)) break;
+    const std::size_t offset = record.offset + start + bad;
+    auto field = std::upper_bound(record.field_offsets.begin(), record.field_offsets.end(), offset);
+    auto index = static_cast<std::size_t>(field - record.field_offsets.begin()) - 1;
+    if (index != last_field) offsets.push_back(offset);
+    last_field = index;
     start += bad + 1;
   }
   return offsets;
@@ -41,6 +51,25 @@ bool is_blank(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string excerpt_of(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  while (!text.empty()) {
+    std::size_t bad = 0;
+    if (schema::is_valid_utf8(text, &bad)) {
+      out.append(text);
+      break;
+    }
+    out.append(text.substr(0, bad));
+    out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+    text.remove_prefix(bad + 1);
+  }
+  if (out.size() <= max_bytes) return out;
+  std::size_t cut = max_bytes > 3 ? max_bytes - 3 : 0;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  out.resize(cut);
+  return out + "...";
+}
 
 std::optional<std::size_t> SourceTable::column_index(std::string_view name) const {
   auto it = std::find(columns.begin(), columns.end(), name);
@@ -62,62 +91,93 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
   }
 
   CsvText csv = parse_csv(bytes, delimiter);
-  const auto record_at = [&](std::size_t offset) -> const CsvRecord* {
-    auto it = std::upper_bound(csv.records.begin(), csv.records.end(), offset,
-                               [](std::size_t o, const CsvRecord& r) { return o < r.offset; });
-    return it == csv.records.begin() ? nullptr : &*(it - 1);
+  auto text_of = [&](std::size_t i) {
+    const std::size_t from = csv.records[i].offset;
+    const std::size_t to = i + 1 < csv.records.size() ? csv.records[i + 1].offset : bytes.size();
+    return bytes.substr(from, to - from);
   };
   std::vector<std::string> header;
   if (!csv.records.empty()) {
     for (const auto& name : csv.records[0].fields) header.emplace_back(trim(name));
   }
-
-  // Text that is not UTF-8 cannot become JSON; say where, and read no further.
-  auto bad_offsets = invalid_utf8_offsets(bytes, 100);
-  for (std::size_t offset : bad_offsets) {
-    const CsvRecord* record = record_at(offset);
-    SourceProblem p{source, std::nullopt, std::nullopt, "", "", "", false};
-    if (record) {
-      p.row = record->row;
-      auto field =
-          std::upper_bound(record->field_offsets.begin(), record->field_offsets.end(), offset);
-      auto index = static_cast<std::size_t>(field - record->field_offsets.begin()) - 1;
-      if (record->row > 1 && index < header.size() && schema::is_valid_utf8(header[index])) {
-        p.field = header[index];
-      }
+  // Text that is not UTF-8 cannot become JSON. In the header no column can be
+  // trusted; in a row, only that row is lost (see below).
+  auto invalid_utf8 = [&](std::size_t offset) {
+    return "invalid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(bytes[offset])) +
+           " at byte offset " + std::to_string(offset) + ")";
+  };
+  const std::string utf8_expected = "UTF-8 text (export the file as \"CSV UTF-8\")";
+  if (!csv.records.empty()) {
+    for (std::size_t offset : invalid_utf8_offsets(text_of(0), csv.records[0])) {
+      table.problems.push_back(
+          {source, 1, std::nullopt, "", invalid_utf8(offset), utf8_expected, false});
     }
-    p.found = "invalid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(bytes[offset])) +
-              " at byte offset " + std::to_string(offset) + ")";
-    p.expected = "UTF-8 text (export the file as \"CSV UTF-8\")";
-    table.problems.push_back(std::move(p));
+    if (!table.problems.empty()) return table;
   }
-  if (!bad_offsets.empty()) return table;
 
+  // A quote never closed swallows every later row: the file cannot be split
+  // into rows, so no row of it may be taken (a full read would miss people).
+  // Other syntax errors spoil only their own row.
+  std::vector<const CsvSyntaxError*> row_errors;
   for (const auto& error : csv.errors) {
-    table.problems.push_back({source, error.row, std::nullopt, "",
-                              error.message + " at byte offset " + std::to_string(error.offset),
-                              "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a "
-                              "quote inside it is doubled)",
-                              false});
+    const std::string expected =
+        "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a quote inside it is "
+        "doubled)";
+    if (error.ends_reading || error.row <= 1) {
+      table.problems.push_back({source, error.row, std::nullopt, "",
+                                error.message + " at byte offset " + std::to_string(error.offset),
+                                expected, false});
+    } else {
+      row_errors.push_back(&error);
+    }
   }
 
   table.columns = header;
+  auto next_error = row_errors.begin();
   for (std::size_t i = 1; i < csv.records.size(); ++i) {
     const CsvRecord& record = csv.records[i];
     if (record.blank()) continue;  // an empty line is an empty spreadsheet row
-    if (record.fields.size() != header.size()) {
-      table.problems.push_back(
-          {source, record.row, std::nullopt, "",
-           std::to_string(record.fields.size()) +
-               (record.fields.size() == 1 ? " field" : " fields"),
-           std::to_string(header.size()) +
-               " fields, one per header column (a value holding the delimiter must be quoted)",
-           false});
-      continue;
-    }
     SourceRow row;
     row.number = record.row;
-    for (const auto& field : record.fields) row.cells.push_back(cell_from_text(field));
+    auto row_problem = [&](std::optional<std::string> field, std::string found,
+                           std::string expected) {
+      row.problems.push_back(
+          {source, record.row, std::move(field), "", std::move(found), std::move(expected), false});
+    };
+    for (std::size_t offset : invalid_utf8_offsets(text_of(i), record)) {
+      auto field =
+          std::upper_bound(record.field_offsets.begin(), record.field_offsets.end(), offset);
+      auto index = static_cast<std::size_t>(field - record.field_offsets.begin()) - 1;
+      std::optional<std::string> column;
+      if (record.fields.size() == header.size() && index < header.size()) column = header[index];
+      row_problem(column, invalid_utf8(offset), utf8_expected);
+    }
+    for (; next_error != row_errors.end() && (*next_error)->row <= record.row; ++next_error) {
+      if ((*next_error)->row != record.row) continue;
+      row_problem(
+          std::nullopt,
+          (*next_error)->message + " at byte offset " + std::to_string((*next_error)->offset),
+          "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a quote inside "
+          "it is doubled)");
+    }
+    if (record.fields.size() != header.size()) {
+      row.cells_aligned = false;
+      row_problem(
+          std::nullopt,
+          std::to_string(record.fields.size()) + (record.fields.size() == 1 ? " field" : " fields"),
+          std::to_string(header.size()) +
+              " fields, one per header column (a value holding the delimiter must be "
+              "quoted)");
+    }
+    for (std::size_t f = 0; f < header.size(); ++f) {
+      const bool readable = f < record.fields.size() && schema::is_valid_utf8(record.fields[f]);
+      row.cells.push_back(readable ? cell_from_text(record.fields[f]) : json(nullptr));
+    }
+    if (!row.problems.empty()) {
+      std::string_view text = text_of(i);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+      row.excerpt = excerpt_of(text, kMaxExcerpt);
+    }
     table.rows.push_back(std::move(row));
   }
   return table;
@@ -174,13 +234,16 @@ SourceTable read_json_table(std::string_view bytes, const std::string& source,
   }
   for (std::size_t i = 0; i < records->size(); ++i) {
     const json& record = (*records)[i];
-    if (!record.is_object()) {
-      table.problems.push_back({source, i + 1, std::nullopt, "", schema::describe(record),
-                                "an object (one record)", true});
-      continue;
-    }
     SourceRow row;
     row.number = i + 1;
+    if (!record.is_object()) {
+      row.problems.push_back({source, i + 1, std::nullopt, "", schema::describe(record),
+                              "an object (one record)", true});
+      row.cells.assign(table.columns.size(), nullptr);
+      row.excerpt = excerpt_of(record.dump(), kMaxExcerpt);
+      table.rows.push_back(std::move(row));
+      continue;
+    }
     for (const auto& column : table.columns) {
       auto it = record.find(column);
       if (it == record.end() || it->is_null()) {

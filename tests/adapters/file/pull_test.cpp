@@ -63,6 +63,15 @@ class Pull : public ::testing::Test {
     EXPECT_EQ(answer["problems"].size(), 1u) << answer.dump(2);
     return answer["problems"].empty() ? json::object() : answer["problems"][0];
   }
+  // The only quarantined row of a pull that took the file: no page problem, the
+  // cursor moves on, and `records` holds the other rows.
+  json only_quarantined(const json& answer, std::size_t records = 0) {
+    EXPECT_TRUE(answer["problems"].empty()) << answer.dump(2);
+    EXPECT_TRUE(answer["next_cursor"].is_string()) << answer.dump(2);
+    EXPECT_EQ(answer["records"].size(), records) << answer.dump(2);
+    EXPECT_EQ(answer["quarantine"].size(), 1u) << answer.dump(2);
+    return answer["quarantine"].empty() ? json::object() : answer["quarantine"][0];
+  }
 
   testing::TempDir dir;
 };
@@ -184,7 +193,8 @@ TEST_F(Pull, ConfiguredStatusesReplaceTheDefaults) {
                                "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,ok,\n"
                                "L2,E1,Maternity Leave,01/03/2025,01/12/2025,,Approved,\n",
                            settings);
-  json p = only_problem(answer);
+  json p = only_quarantined(answer, 1);
+  EXPECT_EQ(p["record_id"], "L2");
   EXPECT_EQ(p["row"], 3);
   EXPECT_EQ(p["field"], "Status");
   EXPECT_EQ(p["pointer"], "/status");
@@ -235,12 +245,22 @@ TEST_F(Pull, JsonProblemsNameTheRecordAndKey) {
   json settings = {
       {"path", "hr.json"}, {"format", "json"}, {"fields", {{"id", "id"}, {"name", "name"}}}};
   json answer = pull({{"people", settings}}, "people");
-  EXPECT_TRUE(answer["records"].empty());
-  ASSERT_EQ(answer["problems"].size(), 2u) << answer.dump(2);
-  EXPECT_EQ(answer["problems"][0]["row"], 3);
-  EXPECT_EQ(answer["problems"][0]["expected"], "an object (one record)");
-  EXPECT_EQ(answer["problems"][1]["message"],
+  EXPECT_TRUE(answer["problems"].empty()) << answer.dump(2);
+  ASSERT_EQ(answer["records"].size(), 1u) << answer.dump(2);
+  EXPECT_EQ(answer["records"][0]["id"], "E1");
+  ASSERT_EQ(answer["quarantine"].size(), 2u) << answer.dump(2);
+  const json& name = answer["quarantine"][0];
+  EXPECT_EQ(name["record_id"], "E2");
+  EXPECT_EQ(name["row"], 2);
+  EXPECT_EQ(name["field"], "name");
+  EXPECT_EQ(name["message"],
             "hr.json record 2, key \"name\": found an object {...}; expected text or a number");
+  EXPECT_EQ(json::parse(name["excerpt"].get<std::string>())["name"]["first"], "Bo");
+  const json& seven = answer["quarantine"][1];
+  EXPECT_EQ(seven["record_id"], nullptr);  // not a record: no id to name
+  EXPECT_EQ(seven["row"], 3);
+  EXPECT_EQ(seven["expected"], "an object (one record)");
+  EXPECT_EQ(seven["excerpt"], "7");
 }
 
 TEST_F(Pull, JsonObjectWithoutRecordsPointerIsAProblem) {
@@ -303,7 +323,9 @@ TEST_F(Pull, MissingColumnIsOneProblemListingTheHeader) {
 TEST_F(Pull, UnparseableDate) {
   json answer = pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,01/01/2020,,,\n" +
                             "E2,Bo,,,,,2024-13-40,,,\n");
-  json p = only_problem(answer);
+  json p = only_quarantined(answer, 1);
+  EXPECT_EQ(answer["records"][0]["id"], "E1");
+  EXPECT_EQ(p["record_id"], "E2");
   EXPECT_EQ(p["source"], "people.csv");
   EXPECT_EQ(p["row"], 3);
   EXPECT_EQ(p["field"], "Hire Date");
@@ -316,14 +338,15 @@ TEST_F(Pull, UnparseableDate) {
 }
 
 TEST_F(Pull, ImpossibleDate) {
-  json p = only_problem(pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,30/02/2024,,,\n"));
+  json p = only_quarantined(pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,30/02/2024,,,\n"));
   EXPECT_EQ(p["row"], 2);
   EXPECT_EQ(p["expected"], "a date DD/MM/YYYY (February 2024 has 29 days)");
 }
 
 TEST_F(Pull, UnknownLeaveTypeListsTheKnownOnes) {
-  json p = only_problem(pull_leave(std::string(kLeaveHeader) +
-                                   "L1,E1,Sabbatical,01/03/2025,01/12/2025,,Approved,\n"));
+  json p = only_quarantined(pull_leave(std::string(kLeaveHeader) +
+                                       "L1,E1,Sabbatical,01/03/2025,01/12/2025,,Approved,\n"));
+  EXPECT_EQ(p["record_id"], "L1");
   EXPECT_EQ(p["row"], 2);
   EXPECT_EQ(p["field"], "Leave Type");
   EXPECT_EQ(p["pointer"], "/type");
@@ -335,29 +358,48 @@ TEST_F(Pull, UnknownLeaveTypeListsTheKnownOnes) {
 }
 
 TEST_F(Pull, UnknownStatus) {
-  json p = only_problem(pull_leave(std::string(kLeaveHeader) +
-                                   "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,Pending HR,\n"));
+  json p = only_quarantined(pull_leave(
+      std::string(kLeaveHeader) + "L1,E1,Maternity Leave,01/03/2025,01/12/2025,,Pending HR,\n"));
   EXPECT_EQ(p["field"], "Status");
   EXPECT_EQ(p["pointer"], "/status");
   EXPECT_NE(p["expected"].get<std::string>().find("\"approved\""), std::string::npos) << p.dump();
 }
 
-TEST_F(Pull, DuplicateIdNamesBothRows) {
-  json p = only_problem(pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Bo,,,,,,,,\n" +
-                                    "E1,Cy,,,,,,,,\n"));
-  EXPECT_EQ(p["row"], 4);
-  EXPECT_EQ(p["field"], "Employee ID");
-  EXPECT_EQ(p["pointer"], "/id");
-  EXPECT_EQ(p["expected"], "a unique id (E1 is already used in row 2)");
+// Which of two rows with one id is right cannot be known: both are held, and
+// the others taken.
+TEST_F(Pull, DuplicateIdQuarantinesBothRowsNamingTheOther) {
+  json answer = pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Bo,,,,,,,,\n" +
+                            "E1,Cy,,,,,,,,\n");
+  EXPECT_TRUE(answer["problems"].empty()) << answer.dump(2);
+  ASSERT_EQ(answer["records"].size(), 1u) << answer.dump(2);
+  EXPECT_EQ(answer["records"][0]["id"], "E2");
+  ASSERT_EQ(answer["quarantine"].size(), 2u) << answer.dump(2);
+  for (const auto& p : answer["quarantine"]) {
+    EXPECT_EQ(p["record_id"], "E1");
+    EXPECT_EQ(p["field"], "Employee ID");
+    EXPECT_EQ(p["pointer"], "/id");
+  }
+  EXPECT_EQ(answer["quarantine"][0]["row"], 2);
+  EXPECT_EQ(answer["quarantine"][0]["expected"], "a unique id (E1 is also used in row 4)");
+  EXPECT_EQ(answer["quarantine"][1]["row"], 4);
+  EXPECT_EQ(answer["quarantine"][1]["expected"], "a unique id (E1 is also used in row 2)");
 }
 
 TEST_F(Pull, InvalidUtf8GivesByteOffsetAndRow) {
   std::string csv = std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Ren\xE9,,,,,,,,\n";
-  json p = only_problem(pull_people(csv));
+  json p = only_quarantined(pull_people(csv), 1);
+  EXPECT_EQ(p["record_id"], "E2");
   EXPECT_EQ(p["row"], 3);
   EXPECT_EQ(p["field"], "Full Name");
   std::size_t offset = csv.find('\xE9');
   EXPECT_EQ(p["found"], "invalid UTF-8 (byte 0xE9 at byte offset " + std::to_string(offset) + ")");
+  EXPECT_EQ(p["excerpt"], "E2,Ren\xEF\xBF\xBD,,,,,,,,");  // the bad byte shown as U+FFFD
+}
+
+TEST_F(Pull, InvalidUtf8InTheHeaderRefusesTheFile) {
+  json p = only_problem(pull_people("Employee ID,Full Nam\xE9\nE1,Ann\n"));
+  EXPECT_EQ(p["row"], 1);
+  EXPECT_NE(p["found"].get<std::string>().find("invalid UTF-8 (byte 0xE9"), std::string::npos);
 }
 
 TEST_F(Pull, EmptyFile) {
@@ -379,8 +421,9 @@ TEST_F(Pull, MissingFileIsAProblemNotACrash) {
 }
 
 TEST_F(Pull, LeaveEndingBeforeItStarts) {
-  json p = only_problem(pull_leave(std::string(kLeaveHeader) +
-                                   "L1,E1,Maternity Leave,01/03/2025,01/02/2025,,Approved,\n"));
+  json p = only_quarantined(pull_leave(std::string(kLeaveHeader) +
+                                       "L1,E1,Maternity Leave,01/03/2025,01/02/2025,,Approved,\n"));
+  EXPECT_EQ(p["record_id"], "L1");
   EXPECT_EQ(p["row"], 2);
   EXPECT_EQ(p["field"], "End Date");
   EXPECT_EQ(p["pointer"], "/expected_end");
@@ -388,15 +431,17 @@ TEST_F(Pull, LeaveEndingBeforeItStarts) {
 }
 
 TEST_F(Pull, RowWithWrongNumberOfFields) {
-  json p = only_problem(
-      pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Smith, Bo,,,,,,,,\n"));
+  json p = only_quarantined(
+      pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,Smith, Bo,,,,,,,,\n"), 1);
+  EXPECT_EQ(p["record_id"], "E2");  // the first field is the first column's, whatever follows
   EXPECT_EQ(p["row"], 3);
   EXPECT_EQ(p["found"], "11 fields");
   EXPECT_NE(p["expected"].get<std::string>().find("10 fields"), std::string::npos);
 }
 
 TEST_F(Pull, RequiredValueMissing) {
-  json p = only_problem(pull_people(std::string(kPeopleHeader) + "E1,  ,,,,,,,,\n"));
+  json p = only_quarantined(pull_people(std::string(kPeopleHeader) + "E1,  ,,,,,,,,\n"));
+  EXPECT_EQ(p["record_id"], "E1");
   EXPECT_EQ(p["field"], "Full Name");
   EXPECT_EQ(p["pointer"], "/name");
   EXPECT_EQ(p["found"], "an empty cell");
@@ -413,15 +458,107 @@ TEST_F(Pull, UnclosedQuoteIsAProblem) {
       << answer.dump(2);
 }
 
-TEST_F(Pull, ProblemsAreCappedAtOneHundred) {
+TEST_F(Pull, ManyBadRowsAreEachQuarantined) {
   std::string csv = kPeopleHeader;
   for (int i = 0; i < 150; ++i) csv += "E" + std::to_string(i) + ",Ann,,,,,99/99/2020,,,\n";
+  csv += "E999,Bo,,,,,,,,\n";
   json answer = pull_people(csv);
+  EXPECT_TRUE(answer["problems"].empty());
+  ASSERT_EQ(answer["records"].size(), 1u);
+  ASSERT_EQ(answer["quarantine"].size(), 150u);
+  EXPECT_EQ(answer["quarantine"][149]["record_id"], "E149");
+}
+
+// More bad rows than one export may quarantine is a fault of the export or
+// the settings as a whole: the file is refused, its problems capped at 100.
+TEST_F(Pull, MoreThanAThousandBadRowsRefuseTheFileWithProblemsCappedAtOneHundred) {
+  std::string csv = kPeopleHeader;
+  for (int i = 0; i < 1001; ++i) csv += "E" + std::to_string(i) + ",Ann,,,,,99/99/2020,,,\n";
+  json answer = pull_people(csv, "old");
   EXPECT_TRUE(answer["records"].empty());
+  EXPECT_FALSE(answer.contains("quarantine"));
+  EXPECT_EQ(answer["next_cursor"], "old");
   ASSERT_EQ(answer["problems"].size(), 101u);
-  EXPECT_EQ(answer["problems_omitted"], 50);
+  EXPECT_EQ(answer["problems"][0]["found"], "1001 rows that cannot be taken");
+  EXPECT_EQ(answer["problems"][1]["row"], 2);
+  EXPECT_EQ(answer["problems_omitted"], 902);
   EXPECT_EQ(answer["problems"][100]["message"],
-            "people.csv: 50 more problems not listed (only the first 100 are)");
+            "people.csv: 902 more problems not listed (only the first 100 are)");
+}
+
+// ------------------------------------------------------------- the quarantine
+
+TEST_F(Pull, AnIdOnManyRowsNamesAFewOfTheOthers) {
+  std::string csv = kPeopleHeader;
+  for (int i = 0; i < 8; ++i) csv += "E1,Ann,,,,,,,,\n";
+  json answer = pull_people(csv);
+  ASSERT_EQ(answer["quarantine"].size(), 8u) << answer.dump(2);
+  EXPECT_EQ(answer["quarantine"][0]["expected"],
+            "a unique id (E1 is also used in rows 3, 4, 5, 6, 7 and 2 more)");
+}
+
+// One bad row holds back only itself: the others are records, the page is a
+// full read still, and the row is named by file, row, column, id and value.
+TEST_F(Pull, ABadRowIsQuarantinedWithItsPlaceAndTheOtherRowsAreRecords) {
+  json answer = pull_people(std::string(kPeopleHeader) + "E1,Ann,,,,,01/01/2020,,,\n" +
+                                "E2,Bo,,,,,31/04/2021,,,Nurse\n" + "E3,Cy,,E1,,,,,,\n",
+                            "cursor-before");
+  json p = only_quarantined(answer, 2);
+  EXPECT_EQ(answer["records"][0]["id"], "E1");
+  EXPECT_EQ(answer["records"][1]["id"], "E3");
+  EXPECT_NE(answer["next_cursor"], "cursor-before");
+  EXPECT_EQ(answer["full_read"]["id"], answer["next_cursor"]);
+  EXPECT_EQ(p, json::parse(R"j({"record_id": "E2", "source": "people.csv", "row": 3,
+    "field": "Hire Date", "pointer": "/start_date", "found": "\"31/04/2021\"",
+    "expected": "a date DD/MM/YYYY (April 2021 has 30 days)",
+    "message": "people.csv row 3, column \"Hire Date\": found \"31/04/2021\"; expected a date DD/MM/YYYY (April 2021 has 30 days)",
+    "excerpt": "{\"Department\":null,\"Employee ID\":\"E2\",\"Full Name\":\"Bo\",\"Hire Date\":\"31/04/2021\",\"Job Title\":\"Nurse\",\"Languages\":null,\"Location\":null,\"Supervisor ID\":null,\"Termination Date\":null,\"Work Email\":null}"})j"));
+}
+
+TEST_F(Pull, EveryProblemOfARowIsInItsOneEntry) {
+  json p = only_quarantined(pull_leave(std::string(kLeaveHeader) +
+                                       "L1,,Maternity Leave,01/03/2025,99/99/2025,,Approved,\n"));
+  EXPECT_EQ(p["record_id"], "L1");
+  EXPECT_EQ(p["field"], "Employee ID");
+  EXPECT_EQ(p["message"],
+            "leave.csv row 2, column \"Employee ID\": found an empty cell; expected a value "
+            "(person_id is required); also column \"End Date\": found \"99/99/2025\"; expected a "
+            "date DD/MM/YYYY (there is no month 99)");
+}
+
+TEST_F(Pull, ARowWithoutItsIdIsQuarantinedWithoutOne) {
+  json p = only_quarantined(pull_people(std::string(kPeopleHeader) + ",Ann,,,,,,,,\n"));
+  EXPECT_EQ(p["record_id"], nullptr);
+  EXPECT_EQ(p["field"], "Employee ID");
+  EXPECT_EQ(p["found"], "an empty cell");
+}
+
+TEST_F(Pull, AQuarantinedCompletionIsNamedByPersonAndCourse) {
+  write_file(dir / "lms.csv",
+             "Person,Course,Done\nE1,MENTOR-101,2024-02-30\nE2,MENTOR-101,2024-06-01\n");
+  json settings = {
+      {"path", "lms.csv"},
+      {"fields", {{"person_id", "Person"}, {"course_id", "Course"}, {"completed_at", "Done"}}}};
+  json p = only_quarantined(pull({{"course_completions", settings}}, "course_completions"), 1);
+  EXPECT_EQ(p["record_id"], "E1/MENTOR-101");
+  EXPECT_EQ(p["field"], "Done");
+}
+
+TEST_F(Pull, TextAfterAClosingQuoteSpoilsOnlyItsRow) {
+  json p = only_quarantined(
+      pull_people(std::string(kPeopleHeader) + "E1,\"Ann\"x,,,,,,,,\nE2,Bo,,,,,,,,\n"), 1);
+  EXPECT_EQ(p["record_id"], "E1");
+  EXPECT_EQ(p["row"], 2);
+  EXPECT_EQ(p["found"].get<std::string>().rfind("text after the closing quote", 0), 0u) << p;
+}
+
+TEST_F(Pull, CheckCountsRowsThatCannotBeRead) {
+  write_file(dir / "data/people.csv",
+             std::string(kPeopleHeader) + "E1,Ann,,,,,,,,\nE2,B\xF6,,,,,,,,\n");
+  FileAdapter adapter(config_for({{"people", people_settings()}}, dir.path()));
+  json answer = json::parse(adapter.call("check", "{}"));
+  EXPECT_EQ(answer["capabilities"][0]["message"],
+            "people.csv readable, 2 rows; 1 row cannot be read (pull quarantines it)");
 }
 
 // ---------------------------------------------------------------------- check

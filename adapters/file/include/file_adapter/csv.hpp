@@ -28,6 +28,9 @@ struct CsvSyntaxError {
   std::size_t row = 0;
   std::size_t offset = 0;
   std::string message;  // eg "unterminated quoted field"
+  // True when nothing after it can be split into rows (a quote never closed
+  // swallows the rest of the text); false when only its own row is unreadable.
+  bool ends_reading = false;
 };
 
 struct CsvText {

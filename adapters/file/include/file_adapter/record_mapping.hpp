@@ -11,18 +11,36 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace mentoring::adapters::file {
 
+// A row that cannot become a record: the pull answer's "quarantine" entry, so
+// the rest of the export is still taken (adapters/README.md, "pull").
+struct QuarantinedRow {
+  // The host's id of the record, when the row names it: people and leave their
+  // id, completions "<person_id>/<course_id>" (how the plugin keys them).
+  std::optional<std::string> record_id;
+  std::vector<SourceProblem> problems;  // at least one, all of this row
+  std::string excerpt;                  // the row as exported, capped
+  // {"record_id","source","row","field","pointer","found","expected","message","excerpt"}
+  nlohmann::json to_json() const;
+};
+
 struct MappedRecords {
   std::vector<nlohmann::json> records;
+  std::vector<QuarantinedRow> quarantined;  // rows that are not records, each with why
+  // Problems with the export as a whole (a mapped column missing): nothing may be taken.
   std::vector<SourceProblem> problems;
   std::size_t skipped = 0;  // rows left out on purpose (a leave type mapped to null)
 };
 
 // Maps every row; the table's own problems are not repeated here. Checks the
 // mapped columns exist first: when one is missing, that is the only problem.
+// A row the table could not read, or that does not map, is quarantined; so are
+// all rows that share an id (which of them is right cannot be known).
 MappedRecords map_records(const SourceTable& table, const StreamSettings& settings);
 
 // The source columns the settings name (fields, then attributes), without repeats.

@@ -20,6 +20,15 @@ struct SourceRow {
   // One cell per column. CSV: a trimmed string, or null when empty. JSON: the
   // value as exported (strings trimmed; "" and missing keys become null).
   std::vector<nlohmann::json> cells;
+  // Why this row cannot be read (invalid UTF-8, a wrong number of fields, a
+  // record that is not an object, ...): such a row is quarantined, not mapped.
+  // Its readable cells are kept (invalid UTF-8 ones are null) to name its id.
+  std::vector<SourceProblem> problems;
+  // False when the cells may sit under the wrong columns (a wrong number of
+  // fields): then only the first cell is surely the first column's.
+  bool cells_aligned = true;
+  // A row with problems: its text as exported (UTF-8, capped), for the quarantine.
+  std::string excerpt;
 };
 
 struct SourceTable {
@@ -27,7 +36,8 @@ struct SourceTable {
   bool json_source = false;
   std::vector<std::string> columns;  // CSV header, or every key seen in the JSON records
   std::vector<SourceRow> rows;
-  // Problems that make rows unreadable: syntax, encoding, field counts, empty file.
+  // Problems with the whole export (empty file, the header, a quote never
+  // closed, a JSON document that does not parse): no row of it can be trusted.
   std::vector<SourceProblem> problems;
 
   // Index of a column, or nullopt.

@@ -16,6 +16,10 @@ inline std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+// At most max_bytes of text for a message or excerpt: bytes that are not UTF-8
+// become U+FFFD, and a cut (at a character boundary) ends with "...".
+std::string excerpt_of(std::string_view text, std::size_t max_bytes);
+
 // "a", "b", "c" — for messages that list what was expected.
 inline std::string join_quoted(const std::vector<std::string>& names) {
   std::string out;
