@@ -3,6 +3,8 @@
 // back only itself, and leaves the quarantine once the export is fixed.
 #include <mentoring/store/org_store.hpp>
 
+#include "demo_copy.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -17,21 +19,9 @@ using json = nlohmann::json;
 
 namespace {
 
-struct CommandResult {
-  int exit_code;
-  std::string output;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
+using mentoring::test::CommandResult;
+using mentoring::test::read_file;
+using mentoring::test::write_file;
 
 // `text` with the line starting with `start` replaced by `line`.
 std::string with_line(const std::string& text, const std::string& start, const std::string& line) {
@@ -63,32 +53,15 @@ const json* stream_report(const json& organisation, const std::string& stream) {
   return nullptr;
 }
 
-// A private copy of examples/ in a folder of its own (several test processes
-// run at once), so tests never write into the source tree or into each other.
-class FileQuarantine : public ::testing::Test {
+// A private copy of examples/ (tests never write into the source tree or into
+// each other), with Northwind's exports at hand.
+class FileQuarantine : public mentoring::test::DemoCopy {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "mentoring-file-quarantine-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    root = pattern;
-    fs::copy(EXAMPLES_DIR, root / "examples", fs::copy_options::recursive);
-    fs::remove_all(root / "examples" / "demo" / "state");
-    config = root / "examples" / "demo" / "host.json";
-    state = root / "examples" / "demo" / "state";
+    DemoCopy::SetUp();
     data = root / "examples" / "demo" / "data" / "northwind";
   }
-  void TearDown() override { fs::remove_all(root); }
 
-  CommandResult host(const std::string& arguments) {
-    std::string command = std::string(HOST_BINARY) + " " + arguments + " --config " +
-                          config.string() + " --modules-dir " MODULES_DIR " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    char buffer[4096];
-    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-    int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-  }
   // The northwind part of `run --json`, checking the exit code.
   json run_northwind(int expected_exit) {
     auto result = host("run --org northwind --json");
@@ -106,7 +79,7 @@ class FileQuarantine : public ::testing::Test {
     return json::parse(listed.output, nullptr, false);
   }
 
-  fs::path root, config, state, data;
+  fs::path data;
 };
 
 }  // namespace

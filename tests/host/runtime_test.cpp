@@ -4,6 +4,8 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
 
+#include "demo_copy.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -17,31 +19,10 @@ using json = nlohmann::json;
 
 namespace {
 
-struct CommandResult {
-  int exit_code;
-  std::string output;
-};
-
-CommandResult run_host(const std::string& arguments) {
-  std::string command = std::string(HOST_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+using mentoring::test::CommandResult;
+using mentoring::test::read_file;
+using mentoring::test::run_host;
+using mentoring::test::write_file;
 
 std::size_t count_lines(const fs::path& path) {
   if (!fs::exists(path)) return 0;
@@ -52,30 +33,12 @@ std::size_t count_lines(const fs::path& path) {
 }
 
 // A private copy of examples/ so tests never write into the source tree.
-class Demo : public ::testing::Test {
+class Demo : public mentoring::test::DemoCopy {
  protected:
-  void SetUp() override {
-    root = fs::temp_directory_path() /
-           ("mentoring-host-test-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(root);
-    fs::create_directories(root);
-    fs::copy(EXAMPLES_DIR, root / "examples", fs::copy_options::recursive);
-    fs::remove_all(root / "examples" / "demo" / "state");
-    config = root / "examples" / "demo" / "host.json";
-    state = root / "examples" / "demo" / "state";
-  }
-  void TearDown() override { fs::remove_all(root); }
-
-  CommandResult host(const std::string& arguments) {
-    return run_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR);
-  }
   std::int64_t people_in(const std::string& org) {
     mentoring::store::OrgStore store(state / org, org);
     return store.counts().people;
   }
-
-  fs::path root, config, state;
 };
 
 }  // namespace

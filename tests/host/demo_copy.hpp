@@ -1,0 +1,69 @@
+// mentoring-host driven as a user drives it, on a private copy of examples/:
+// what the host tests share. Each copy lives in a folder of its own (mkdtemp),
+// because several test processes run at once (ctest -j, several checkouts).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace mentoring::test {
+
+struct CommandResult {
+  int exit_code;
+  std::string output;
+};
+
+// Runs HOST_BINARY with `arguments`, stdout and stderr together.
+inline CommandResult run_host(const std::string& arguments) {
+  std::string command = std::string(HOST_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+// A copy of EXAMPLES_DIR without its state, removed when the test ends.
+class DemoCopy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "mentoring-host-test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    root = pattern;
+    std::filesystem::copy(EXAMPLES_DIR, root / "examples",
+                          std::filesystem::copy_options::recursive);
+    std::filesystem::remove_all(root / "examples" / "demo" / "state");
+    config = root / "examples" / "demo" / "host.json";
+    state = root / "examples" / "demo" / "state";
+  }
+  void TearDown() override { std::filesystem::remove_all(root); }
+
+  // The host on this copy's config and the built modules.
+  CommandResult host(const std::string& arguments) const {
+    return run_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR);
+  }
+
+  std::filesystem::path root, config, state;
+};
+
+}  // namespace mentoring::test
