@@ -14,6 +14,10 @@ constexpr std::size_t kMaxProblems = 100;
 // plugin keeps at most 2000 and 1000 bytes: quarantine_store.hpp).
 constexpr std::size_t kMaxExcerpt = 1000;
 constexpr std::size_t kMaxMessage = 1000;
+// Records one page may send to the quarantine. More is a fault of the host or
+// of the settings (a type map, a field name), not of single records: the page
+// is refused instead, and the answer stays bounded.
+constexpr std::size_t kMaxQuarantined = 1000;
 
 // At most max_bytes of UTF-8 text, never cut inside a character; "..." marks a cut.
 std::string capped(std::string text, std::size_t max_bytes) {
@@ -142,7 +146,7 @@ PullAnswer PullPage::answer(const std::string& next_cursor, bool more, bool unch
   bool is_unchanged = unchanged && record_count_ == 0 && problems_.empty() && quarantined_.empty();
   std::string head = "{\"skipped\":" + std::to_string(skipped_) +
                      ",\"unchanged\":" + (is_unchanged ? "true" : "false");
-  if (problems_.empty()) {
+  if (problems_.empty() && quarantined_.size() <= kMaxQuarantined) {
     PullAnswer out;
     out.text.reserve(head.size() + records_.size() + next_cursor.size() + 64);
     out.text += head;
@@ -171,14 +175,25 @@ PullAnswer PullPage::answer(const std::string& next_cursor, bool more, bool unch
   answer["records"] = json::array();
   answer["next_cursor"] = input_cursor_;
   answer["more"] = false;
-  json problems = json::array();
-  for (std::size_t i = 0; i < problems_.size() && i < kMaxProblems; ++i) {
-    problems.push_back(problems_[i].to_json());
+  std::vector<RecordProblem> listed = problems_;
+  if (quarantined_.size() > kMaxQuarantined) {
+    const std::string& source = quarantined_.front().problems.front().source;
+    listed.push_back(
+        {source, std::nullopt, std::nullopt, "",
+         std::to_string(quarantined_.size()) + " records of one page that fail their checks",
+         "at most " + std::to_string(kMaxQuarantined) +
+             " (so many point at the settings or the host, not at single records; "
+             "the first ones follow)"});
+    for (const auto& q : quarantined_) listed.push_back(q.problems.front());
   }
-  if (problems_.size() > kMaxProblems) {
-    std::size_t omitted = problems_.size() - kMaxProblems;
+  json problems = json::array();
+  for (std::size_t i = 0; i < listed.size() && i < kMaxProblems; ++i) {
+    problems.push_back(listed[i].to_json());
+  }
+  if (listed.size() > kMaxProblems) {
+    std::size_t omitted = listed.size() - kMaxProblems;
     answer["problems_omitted"] = omitted;
-    problems.push_back(RecordProblem{problems_.front().source, std::nullopt, std::nullopt, "",
+    problems.push_back(RecordProblem{listed.front().source, std::nullopt, std::nullopt, "",
                                      std::to_string(omitted) + " more problems",
                                      "none; only the first 100 are listed"}
                            .to_json());
