@@ -309,6 +309,9 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
       report_started_ = started;
       if (after.empty()) {
         for (const auto& p : report_.problems) page.add_problem(p);
+        // Without an id the row is no one the plugin can name: held without
+        // an id, which also keeps this full read from marking anyone absent.
+        for (const auto& [p, row] : report_.unidentified) page.quarantine(p, std::nullopt, row);
       }
     }
     auto begin = after.empty()
@@ -339,7 +342,8 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
       connection_, report_fields(), {{"lastChanged", {{"value", since}, {"includeNull", "no"}}}},
       "people changed since " + since);
   for (const auto& p : changed.problems) page.add_problem(p);
-  if (changed.rows.empty() && !page.has_problems()) {
+  for (const auto& [p, row] : changed.unidentified) page.quarantine(p, std::nullopt, row);
+  if (changed.rows.empty() && !page.has_problems() && changed.unidentified.empty()) {
     return page.answer(cursor_in.is_string() ? cursor_in.get<std::string>() : "", false, true);
   }
   std::string changed_source = source + " (changed since " + since + ")";

@@ -167,6 +167,24 @@ TEST_F(BambooHrTest, AnInactiveEmployeeWithoutAReadableEndDateIsQuarantinedNotAC
   }
 }
 
+// A report row without an id is no one the plugin can name: quarantined
+// without an id (which keeps the full read from marking anyone absent), and
+// the others are stored.
+TEST_F(BambooHrTest, AReportRowWithoutAnIdIsQuarantinedAndTheOthersStored) {
+  fake_.corrupt_employee(fake_.data().people.front().id, "employeeId", nullptr);
+  auto adapter = make();
+  Pulled people = pull_all(*adapter, "people");
+  EXPECT_TRUE(people.problems.empty()) << json(people.problems).dump(1);
+  ASSERT_EQ(people.quarantine.size(), 1u) << json(people.quarantine).dump(1);
+  EXPECT_TRUE(people.quarantine[0]["record_id"].is_null()) << people.quarantine[0].dump();
+  EXPECT_EQ(people.quarantine[0]["field"], "id");
+  EXPECT_NE(people.quarantine[0]["excerpt"].get<std::string>().find(
+                fake_.data().people.front().first_name),
+            std::string::npos)
+      << people.quarantine[0].dump();
+  EXPECT_EQ(people.records.size(), fake_.active_people() - 1);
+}
+
 // Restricted fields come back as null (list) or left out (report): nothing
 // is known, so nothing is stored, and the record is still good.
 TEST_F(BambooHrTest, RestrictedFieldsAreLeftEmptyNotInvented) {
