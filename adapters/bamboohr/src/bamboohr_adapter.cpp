@@ -69,16 +69,21 @@ struct BambooHrAdapter::State {
   // ------------------------------------------------------------------- leave
   void map_leave(rest::JsonValue item, long long row, const std::string& source,
                  const std::string& window_start, bool first_window, PullPage& page) const {
+    // A problem of this request quarantines it (under its id when it has
+    // one); the rest of the window is taken.
+    const json raw = item.to_json();
+    auto id = item.is_object() ? as_text(item["id"]) : std::nullopt;
     auto problem = [&](const std::string& field, const std::string& pointer, rest::JsonValue found,
                        const std::string& expected) {
-      page.add_problem({source, row, field, pointer, schema::describe(found.to_json()), expected});
+      page.quarantine({source, row, field, pointer, schema::describe(found.to_json()), expected},
+                      id, raw);
     };
     if (!item.is_object()) {
-      page.add_problem({source, row, std::nullopt, "", schema::describe(item.to_json()),
-                        "a time-off request object"});
+      page.quarantine(
+          {source, row, std::nullopt, "", schema::describe(raw), "a time-off request object"},
+          std::nullopt, raw);
       return;
     }
-    auto id = as_text(item["id"]);
     auto person = as_text(item["employeeId"]);
     bool bad = false;
     if (!id) {

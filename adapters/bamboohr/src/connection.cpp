@@ -161,8 +161,9 @@ EmployeeReport request_report(const Connection& connection, const std::vector<st
     if (id.is_string() && !id.string().empty()) text = std::string(id.string());
     if (auto number = id.integer()) text = std::to_string(*number);
     if (!text) {
-      out.problems.push_back({source, row, "id", "/id", schema::describe(id.to_json()),
-                              "the employee id (a string or number)"});
+      out.unidentified.push_back({{source, row, "id", "/id", schema::describe(id.to_json()),
+                                   "the employee id (a string or number)"},
+                                  item.to_json()});
       continue;
     }
     rows.emplace_back(std::move(*text), item);
@@ -186,9 +187,11 @@ std::vector<EmployeeStatus> list_employee_statuses(const Connection& connection,
   };
   if (connection.auth == AuthScheme::api_key) {
     EmployeeReport report = request_report(connection, {"status"}, json::object(), what);
-    if (!report.problems.empty()) {
+    if (!report.problems.empty() || !report.unidentified.empty()) {
+      const rest::RecordProblem& first =
+          report.problems.empty() ? report.unidentified.front().first : report.problems.front();
       throw RestError(Failure::bad_response,
-                      connection.system + ": " + what + ": " + report.problems.front().message());
+                      connection.system + ": " + what + ": " + first.message());
     }
     for (std::size_t i = 0; i < report.rows.size(); ++i) {
       if (limit && static_cast<long long>(out.size()) >= *limit) break;

@@ -91,7 +91,10 @@ struct EmployeeReport {
   std::unique_ptr<rest::JsonPage> page;
   std::vector<rest::JsonValue> rows;          // each has "id"; sorted by id
   std::vector<std::string> ids;               // rows[i]'s id as text
-  std::vector<rest::RecordProblem> problems;  // rows without an id, a body of the wrong shape
+  std::vector<rest::RecordProblem> problems;  // a body of the wrong shape
+  // Rows without an id: one record each, quarantined (without an id) by
+  // whoever stores the read; the row as BambooHR sent it beside its problem.
+  std::vector<std::pair<rest::RecordProblem, nlohmann::json>> unidentified;
 };
 EmployeeReport request_report(const Connection& connection, const std::vector<std::string>& fields,
                               const nlohmann::json& filters, const std::string& what);

@@ -143,7 +143,7 @@ std::string PeopleStream::list_query(bool include_former) const {
 }
 
 json PeopleStream::termination_of(const std::string& id, const std::string& source, long long row,
-                                  PullPage& page) {
+                                  const json& item, PullPage& page) {
   const std::string& field = fields_.at("end_date");
   std::string path = "/api/v1/employees/" + rest::url_encode(id) + "?fields=" + field;
   try {
@@ -153,34 +153,38 @@ json PeopleStream::termination_of(const std::string& id, const std::string& sour
     return one.is_object() && one.contains(field) ? one[field] : json();
   } catch (const RestError& e) {
     if (e.failure() != rest::Failure::forbidden && e.failure() != rest::Failure::not_found) throw;
-    page.add_problem({source, row, field, "/end_date", e.what(),
-                      "the termination date of an employee BambooHR lists as Inactive (GET " +
-                          path + "; the API user needs to see the Job tab's termination date)"});
+    // This employee's date only: quarantined, the others are read on.
+    page.quarantine({source, row, field, "/end_date", e.what(),
+                     "the termination date of an employee BambooHR lists as Inactive (GET " + path +
+                         "; the API user needs to see the Job tab's termination date)"},
+                    id, item);
     return json("(unreadable)");
   }
 }
 
 void PeopleStream::map_person(rest::JsonValue item, long long row, const std::string& source,
                               bool full, PullPage& page) {
-  std::size_t problems_before = page.problem_count();
-  auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
-                     const std::string& expected) {
-    page.add_problem({source, row, field, pointer, schema::describe(found), expected});
-  };
+  // A problem of this employee quarantines them (with their id, so a full
+  // read does not count them absent); the rest of the page is read on.
+  std::size_t problems_before = page.quarantined_problem_count();
+  const json raw = item.to_json();
   if (!item.is_object()) {
-    page.add_problem(
-        {source, row, std::nullopt, "", schema::describe(item.to_json()), "an employee object"});
+    page.quarantine({source, row, std::nullopt, "", schema::describe(raw), "an employee object"},
+                    std::nullopt, raw);
     return;
   }
   auto id = value_text(item[id_key_]);
   if (!id || id->empty()) {
-    problem(id_key_, "/id", item[id_key_].to_json(), "the employee id (string or number)");
+    page.quarantine({source, row, id_key_, "/id", schema::describe(item[id_key_].to_json()),
+                     "the employee id (string or number)"},
+                    std::nullopt, raw);
     return;
   }
   std::string record_source = source + " (employee " + *id + ")";
   auto record_problem = [&](const std::string& field, const std::string& pointer, const json& found,
                             const std::string& expected) {
-    page.add_problem({record_source, row, field, pointer, schema::describe(found), expected});
+    page.quarantine({record_source, row, field, pointer, schema::describe(found), expected}, *id,
+                    raw);
   };
   // Status first: whether this employee is current decides the rest.
   rest::JsonValue status_value = item["status"];
@@ -247,7 +251,7 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
   if (from_report_) {
     if (date_field(item[end_field]) != DateField::none) end = item[end_field].to_json();
   } else if (inactive) {
-    end = termination_of(*id, record_source, row, page);
+    end = termination_of(*id, record_source, row, raw, page);
   }
   if (inactive) {
     if (is_date(end)) {
@@ -273,7 +277,7 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
     }
     if (!attributes.empty()) person.attributes = std::move(attributes);
   }
-  if (page.problem_count() != problems_before) return;
+  if (page.quarantined_problem_count() != problems_before) return;
   page.add_record(person, record_source, row);
 }
 
@@ -305,6 +309,9 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
       report_started_ = started;
       if (after.empty()) {
         for (const auto& p : report_.problems) page.add_problem(p);
+        // Without an id the row is no one the plugin can name: held without
+        // an id, which also keeps this full read from marking anyone absent.
+        for (const auto& [p, row] : report_.unidentified) page.quarantine(p, std::nullopt, row);
       }
     }
     auto begin = after.empty()
@@ -335,7 +342,8 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
       connection_, report_fields(), {{"lastChanged", {{"value", since}, {"includeNull", "no"}}}},
       "people changed since " + since);
   for (const auto& p : changed.problems) page.add_problem(p);
-  if (changed.rows.empty() && !page.has_problems()) {
+  for (const auto& [p, row] : changed.unidentified) page.quarantine(p, std::nullopt, row);
+  if (changed.rows.empty() && !page.has_problems() && changed.unidentified.empty()) {
     return page.answer(cursor_in.is_string() ? cursor_in.get<std::string>() : "", false, true);
   }
   std::string changed_source = source + " (changed since " + since + ")";

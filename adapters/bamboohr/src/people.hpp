@@ -45,12 +45,14 @@ class PeopleStream {
   std::string list_query(bool include_former) const;
   std::vector<std::string> report_fields() const;
   // One employee of a page; `full`: part of a full read. Problems name the
-  // request, the record and BambooHR's field; a record with any is left out.
+  // request, the record and BambooHR's field; a record with any is
+  // quarantined under its id, the rest of the page is taken.
   void map_person(rest::JsonValue item, long long row, const std::string& source, bool full,
                   rest::PullPage& page);
-  // The list endpoint has no terminationDate: read it for one employee.
+  // The list endpoint has no terminationDate: read it for one employee
+  // (item: the employee as listed, for the quarantine's excerpt).
   nlohmann::json termination_of(const std::string& id, const std::string& source, long long row,
-                                rest::PullPage& page);
+                                const nlohmann::json& item, rest::PullPage& page);
 
   Connection connection_;
   nlohmann::json settings_;

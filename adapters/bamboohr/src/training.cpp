@@ -164,16 +164,21 @@ void TrainingStream::load_types(PullPage& page) {
 void TrainingStream::map_record(const std::string& employee_id, const std::string& key,
                                 const json& item, long long row, const std::string& request,
                                 PullPage& page) {
+  // A record with a problem is quarantined; the plugin keys completions by
+  // "<person>/<course>", known once the type maps to a course.
+  std::optional<std::string> completion_id;
   if (!item.is_object()) {
-    page.add_problem(
-        {request, row, std::nullopt, "", schema::describe(item), "a training record object"});
+    page.quarantine(
+        {request, row, std::nullopt, "", schema::describe(item), "a training record object"},
+        std::nullopt, item);
     return;
   }
   auto record_id = id_text(item.value("id", json(key)));
   std::string source = request + " (training record " + record_id.value_or("without id") + ")";
   auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
                      const std::string& expected) {
-    page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+    page.quarantine({source, row, field, pointer, schema::describe(found), expected}, completion_id,
+                    item);
   };
   // The type: an id (number or string), or an object with the id.
   const json& type = item.value("type", json());
@@ -203,6 +208,7 @@ void TrainingStream::map_record(const std::string& employee_id, const std::strin
     return;
   }
   const std::string& course = *mapped->second;
+  completion_id = employee_id + "/" + course;
   const json& completed = item.value("completed", json());
   if (!completed.is_string() || !rest::is_date(completed.get<std::string>())) {
     // BambooHR writes an empty date as "0000-00-00".
@@ -239,18 +245,21 @@ void TrainingStream::read_employee(const std::string& employee_id, PullPage& pag
     });
   } catch (const RestError& e) {
     // One employee the API user may not see, or gone since the listing: a
-    // problem with this employee, not with the whole system.
+    // problem with this employee, not with the whole system. Quarantined
+    // without an id (no course is known), the other employees are read on.
     if (e.failure() == rest::Failure::forbidden || e.failure() == rest::Failure::not_found) {
-      page.add_problem({request, std::nullopt, std::nullopt, "", e.what(),
-                        "the employee's training records (the API user needs access to this "
-                        "employee's Training tab)"});
+      page.quarantine({request, std::nullopt, std::nullopt, "", e.what(),
+                       "the employee's training records (the API user needs access to this "
+                       "employee's Training tab)"},
+                      std::nullopt, json{{"employeeId", employee_id}});
       return;
     }
     throw;
   }
   if (!body.is_object() && !body.is_array()) {
-    page.add_problem({request, std::nullopt, std::nullopt, "", schema::describe(body),
-                      "an object of training records keyed by record id"});
+    page.quarantine({request, std::nullopt, std::nullopt, "", schema::describe(body),
+                     "an object of training records keyed by record id"},
+                    std::nullopt, body);
     return;
   }
   long long row = 0;

@@ -354,11 +354,15 @@ struct MoodleAdapter::State {
     for (const auto& user : users) {
       ++row;
       auto user_id = user.is_object() ? as_text(user.value("id", json())) : std::nullopt;
+      // A problem of one user's completion quarantines it (keyed, like the
+      // plugin keys completions, "<person>/<course>" once the person is
+      // known); the other users of the page are taken.
       if (!user_id) {
-        page.add_problem(
+        page.quarantine(
             {source, row, "id", "/person_id",
              schema::describe(user.is_object() ? user.value("id", json("(missing)")) : user),
-             "a Moodle user id"});
+             "a Moodle user id"},
+            std::nullopt, user);
         continue;
       }
       auto person = as_text(user.value(person_id_field, json()));
@@ -394,9 +398,10 @@ struct MoodleAdapter::State {
           status.is_object() ? status.value("completionstatus", json()) : json();
       if (!completion.is_object() || !completion.contains("completed") ||
           !completion["completed"].is_boolean()) {
-        page.add_problem({status_source, row, "completionstatus.completed", "/completed_at",
-                          schema::describe(status),
-                          "{\"completionstatus\": {\"completed\": true|false, ...}}"});
+        page.quarantine(
+            {status_source, row, "completionstatus.completed", "/completed_at",
+             schema::describe(status), "{\"completionstatus\": {\"completed\": true|false, ...}}"},
+            *person + "/" + our_course, status);
         continue;
       }
       if (!completion["completed"].get<bool>()) continue;
@@ -407,9 +412,10 @@ struct MoodleAdapter::State {
         }
       }
       if (completed_at <= 0) {
-        page.add_problem({status_source, row, "completions[].timecompleted", "/completed_at",
-                          "no completion time",
-                          "a timecompleted (unix seconds) on a completed criterion"});
+        page.quarantine(
+            {status_source, row, "completions[].timecompleted", "/completed_at",
+             "no completion time", "a timecompleted (unix seconds) on a completed criterion"},
+            *person + "/" + our_course, status);
         continue;
       }
       json record = {{"person_id", *person},

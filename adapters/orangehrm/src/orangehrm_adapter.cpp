@@ -32,6 +32,16 @@ constexpr const char* kEveryLeaveStatus =
 // A request's single days, each with its own status (LeaveAPI, orangehrmLeavePlugin).
 constexpr const char* kLeaveRequestDaysPath = "/api/v2/leave/leave-requests";
 
+// The record a mapper is on. Its problems quarantine it under its id (once
+// known), so the rest of the page is taken and a full read does not count the
+// employee absent; the problems of the page itself go to page.add_problem.
+struct OnRecord {
+  PullPage& page;
+  std::optional<std::string> id;
+  const json& item;  // as OrangeHRM listed it: the quarantine's excerpt
+  void problem(rest::RecordProblem problem) { page.quarantine(std::move(problem), id, item); }
+};
+
 // OrangeHRM's leave statuses (entity Leave): a request is a run of days, each
 // with its own status, summed up per status in "leaveBreakdown".
 enum LeaveStatus {
@@ -179,24 +189,24 @@ struct OrangeHrmAdapter::State {
 
   // ------------------------------------------------------------------ people
   void map_person(const json& item, long long row, const std::string& source, bool work_emails,
-                  bool job_details, PullPage& page) {
+                  bool job_details, OnRecord& record) {
     auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
                        const std::string& expected) {
-      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+      record.problem({source, row, field, pointer, schema::describe(found), expected});
     };
     if (!item.is_object()) {
-      page.add_problem(
-          {source, row, std::nullopt, "", schema::describe(item), "an employee object"});
+      record.problem({source, row, std::nullopt, "", schema::describe(item), "an employee object"});
       return;
     }
     auto get = [&](const char* key) { return item.contains(key) ? item[key] : json("(missing)"); };
     // Each record is judged on its own: a problem of another row does not stop this one.
-    const std::size_t problems_before = page.problem_count();
+    const std::size_t problems_before = record.page.quarantined_problem_count();
     auto id = as_id(item.value("empNumber", json()));
     if (!id) {
       problem("empNumber", "/id", get("empNumber"), "the employee number");
       return;
     }
+    record.id = *id;
     std::string full;
     bool bad = false;
     for (const char* key : {"firstName", "lastName"}) {
@@ -228,7 +238,7 @@ struct OrangeHrmAdapter::State {
         has_supervisors = true;
       }
     }
-    if (page.problem_count() > problems_before) return;
+    if (record.page.quarantined_problem_count() > problems_before) return;
     json attributes = json::object();
     const json employee_id = text_or_null(item, "employeeId");
     if (!employee_id.is_null()) attributes["employee_id"] = employee_id;
@@ -255,10 +265,10 @@ struct OrangeHrmAdapter::State {
            (source.rfind(system + " ", 0) == 0 ? source.substr(system.size() + 1) : source);
     json manager = nullptr;
     json indirect = json::array();
-    if (has_supervisors && !line_managers(*id, who, page, manager, indirect)) return;
+    if (has_supervisors && !line_managers(*id, who, record, manager, indirect)) return;
     json start_date = nullptr, end_date = nullptr;
     if (job_details) {
-      if (!employment_dates(*id, termination, who, page, start_date, end_date)) return;
+      if (!employment_dates(*id, termination, who, record, start_date, end_date)) return;
     }
     json person = {{"id", *id},
                    {"name", full},
@@ -272,33 +282,33 @@ struct OrangeHrmAdapter::State {
                    {"employee_number", employee_id},
                    {"indirect_manager_ids", indirect}};
     if (!attributes.empty()) person["attributes"] = attributes;
-    page.add_record(std::move(person), "person", source, row,
-                    source + " record " + std::to_string(row));
+    record.page.add_record(std::move(person), "person", source, row,
+                           source + " record " + std::to_string(row));
   }
 
   // One employee's resource (job details, a termination): the body's "data"
   // object, or nullopt after adding a problem. 404 and 422 are about this
   // record (OrangeHRM answers 422 for an employee it no longer has or this
-  // user may not see, 404 for a record id it does not know), so they are
-  // problems of the page; anything else (401, 403, 5xx, unreachable) throws.
+  // user may not see, 404 for a record id it does not know), so they
+  // quarantine the employee; anything else (401, 403, 5xx, unreachable) throws.
   std::optional<json> employee_resource(const std::string& path, const std::string& what,
                                         const std::string& source, const std::string& field,
                                         const std::string& pointer, const std::string& expected,
-                                        PullPage& page) {
+                                        OnRecord& record) {
     rest::Response response = get_response(path, what);
     if (response.status == 404 || response.status == 422) {
       std::string said = their_message(response);
-      page.add_problem({source, std::nullopt, field, pointer,
-                        "HTTP " + std::to_string(response.status) +
-                            (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
-                        expected});
+      record.problem({source, std::nullopt, field, pointer,
+                      "HTTP " + std::to_string(response.status) +
+                          (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
+                      expected});
       return std::nullopt;
     }
     if (response.status < 200 || response.status > 299) throw error_for(response, what);
     json body = api->parse_body(response, what);
     if (!body.is_object() || !body.contains("data") || !body["data"].is_object()) {
-      page.add_problem({source, std::nullopt, "data", pointer, schema::describe(body),
-                        "an object with a \"data\" object (OrangeHRM API v2 resource)"});
+      record.problem({source, std::nullopt, "data", pointer, schema::describe(body),
+                      "an object with a \"data\" object (OrangeHRM API v2 resource)"});
       return std::nullopt;
     }
     return body["data"];
@@ -309,7 +319,7 @@ struct OrangeHrmAdapter::State {
   // managers in the chain. One request per employee who has supervisors.
   // Several Direct supervisors: the lowest empNumber is the line manager
   // (a stable choice), the rest go with the indirect ones.
-  bool line_managers(const std::string& emp_number, const std::string& who, PullPage& page,
+  bool line_managers(const std::string& emp_number, const std::string& who, OnRecord& record,
                      json& manager, json& indirect) {
     const std::string path =
         std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number) + "/supervisors";
@@ -317,33 +327,33 @@ struct OrangeHrmAdapter::State {
     rest::Response response = get_response(path, "supervisors of employee " + emp_number);
     if (response.status == 404 || response.status == 422) {
       std::string said = their_message(response);
-      page.add_problem({where, std::nullopt, "empNumber", "/manager_id",
-                        "HTTP " + std::to_string(response.status) +
-                            (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
-                        "the employee's supervisors (deleted since the list was read, or not "
-                        "visible to this API user?)"});
+      record.problem({where, std::nullopt, "empNumber", "/manager_id",
+                      "HTTP " + std::to_string(response.status) +
+                          (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
+                      "the employee's supervisors (deleted since the list was read, or not "
+                      "visible to this API user?)"});
       return false;
     }
     if (response.status < 200 || response.status > 299)
       throw error_for(response, "supervisors of employee " + emp_number);
     json body = api->parse_body(response, "supervisors of employee " + emp_number);
     if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
-      page.add_problem({where, std::nullopt, "data", "/manager_id", schema::describe(body),
-                        "an object with a \"data\" array of supervisors"});
+      record.problem({where, std::nullopt, "data", "/manager_id", schema::describe(body),
+                      "an object with a \"data\" array of supervisors"});
       return false;
     }
     const json meta = body.value("meta", json::object());
     if (meta.is_object() && meta.value("total", json()).is_number_integer() &&
         meta["total"].get<long long>() > static_cast<long long>(body["data"].size())) {
-      page.add_problem({where, std::nullopt, "meta.total", "/manager_id",
-                        std::to_string(meta["total"].get<long long>()) + " supervisors, " +
-                            std::to_string(body["data"].size()) + " listed",
-                        "every supervisor in one answer"});
+      record.problem({where, std::nullopt, "meta.total", "/manager_id",
+                      std::to_string(meta["total"].get<long long>()) + " supervisors, " +
+                          std::to_string(body["data"].size()) + " listed",
+                      "every supervisor in one answer"});
       return false;
     }
     std::vector<std::pair<long long, std::string>> direct;
     std::vector<std::string> others;
-    const std::size_t problems_before = page.problem_count();
+    const std::size_t problems_before = record.page.quarantined_problem_count();
     for (std::size_t i = 0; i < body["data"].size(); ++i) {
       const json& entry = body["data"][i];
       const std::string at = "data[" + std::to_string(i) + "]";
@@ -351,15 +361,15 @@ struct OrangeHrmAdapter::State {
       auto id =
           supervisor.is_object() ? as_id(supervisor.value("empNumber", json())) : std::nullopt;
       if (!id) {
-        page.add_problem({where, std::nullopt, at + ".supervisor.empNumber", "/manager_id",
-                          schema::describe(entry), "a supervisor with an empNumber"});
+        record.problem({where, std::nullopt, at + ".supervisor.empNumber", "/manager_id",
+                        schema::describe(entry), "a supervisor with an empNumber"});
         continue;
       }
       const json method = entry.value("reportingMethod", json());
       const json method_name = method.is_object() ? method.value("name", json()) : json();
       if (!method_name.is_string()) {
-        page.add_problem({where, std::nullopt, at + ".reportingMethod.name", "/manager_id",
-                          schema::describe(method), "the reporting method's name (eg \"Direct\")"});
+        record.problem({where, std::nullopt, at + ".reportingMethod.name", "/manager_id",
+                        schema::describe(method), "the reporting method's name (eg \"Direct\")"});
         continue;
       }
       if (rest::lower_trimmed(method_name.get<std::string>()) == "direct") {
@@ -374,7 +384,7 @@ struct OrangeHrmAdapter::State {
         others.push_back(*id);
       }
     }
-    if (page.problem_count() > problems_before) return false;
+    if (record.page.quarantined_problem_count() > problems_before) return false;
     std::sort(direct.begin(), direct.end());
     if (!direct.empty()) manager = direct.front().second;
     for (std::size_t i = 1; i < direct.size(); ++i) indirect.push_back(direct[i].second);
@@ -391,7 +401,7 @@ struct OrangeHrmAdapter::State {
   // employees of the page being read.
   bool employment_dates(const std::string& emp_number,
                         const std::optional<std::string>& termination_id, const std::string& who,
-                        PullPage& page, json& start_date, json& end_date) {
+                        OnRecord& record, json& start_date, json& end_date) {
     const std::string employee_path =
         std::string(kEmployeesPath) + "/" + rest::url_encode(emp_number);
     const std::string jobs_path = employee_path + "/job-details";
@@ -400,12 +410,12 @@ struct OrangeHrmAdapter::State {
                                   "empNumber", "/start_date",
                                   "the employee's job details (deleted since the list was read, "
                                   "or not visible to this API user?)",
-                                  page);
+                                  record);
     if (!jobs) return false;
     const json joined = jobs->contains("joinedDate") ? (*jobs)["joinedDate"] : json("(missing)");
     if (!joined.is_null() && !is_calendar_date(joined)) {
-      page.add_problem({jobs_source, std::nullopt, "joinedDate", "/start_date",
-                        schema::describe(joined), "a date YYYY-MM-DD or null"});
+      record.problem({jobs_source, std::nullopt, "joinedDate", "/start_date",
+                      schema::describe(joined), "a date YYYY-MM-DD or null"});
       return false;
     }
     start_date = joined;
@@ -413,12 +423,12 @@ struct OrangeHrmAdapter::State {
     // The job details usually carry the termination's date already
     // (employeeTerminationRecord): one request less per leaver. The
     // termination record itself is read only when they do not.
-    const json record = jobs->value("employeeTerminationRecord", json());
-    if (record.is_object() && record.value("date", json()).is_string()) {
-      const json& date = record["date"];
+    const json termination_record = jobs->value("employeeTerminationRecord", json());
+    if (termination_record.is_object() && termination_record.value("date", json()).is_string()) {
+      const json& date = termination_record["date"];
       if (!is_calendar_date(date)) {
-        page.add_problem({jobs_source, std::nullopt, "employeeTerminationRecord.date", "/end_date",
-                          schema::describe(date), "a date YYYY-MM-DD"});
+        record.problem({jobs_source, std::nullopt, "employeeTerminationRecord.date", "/end_date",
+                        schema::describe(date), "a date YYYY-MM-DD"});
         return false;
       }
       end_date = date;
@@ -433,12 +443,12 @@ struct OrangeHrmAdapter::State {
         "the termination record " + *termination_id +
             " the employee list refers to (terminationId); re-save the employee's termination in "
             "PIM > Employee > Job, or ask OrangeHRM's administrator why it is missing",
-        page);
+        record);
     if (!termination) return false;
     const json date = termination->contains("date") ? (*termination)["date"] : json("(missing)");
     if (!is_calendar_date(date)) {
-      page.add_problem({termination_source, std::nullopt, "date", "/end_date",
-                        schema::describe(date), "a date YYYY-MM-DD"});
+      record.problem({termination_source, std::nullopt, "date", "/end_date", schema::describe(date),
+                      "a date YYYY-MM-DD"});
       return false;
     }
     end_date = date;
@@ -475,8 +485,10 @@ struct OrangeHrmAdapter::State {
     // Per-employee requests (supervisors, job details, terminations, contact
     // details) are made only for this page; a problem of one employee stops
     // only that employee's requests, the others are read all the same.
-    for (const auto& item : body["data"])
-      map_person(item, ++row, source, work_emails, job_details, page);
+    for (const auto& item : body["data"]) {
+      OnRecord record{page, std::nullopt, item};
+      map_person(item, ++row, source, work_emails, job_details, record);
+    }
     long long received = static_cast<long long>(body["data"].size());
     // No changed-since in OrangeHRM: every sync reads everyone again, which is
     // also a full read for the plugin's reconciliation. Offset paging shifts
@@ -499,13 +511,13 @@ struct OrangeHrmAdapter::State {
   }
 
   // ------------------------------------------------------------------- leave
-  void map_leave(const json& item, long long row, const std::string& source, PullPage& page) {
+  void map_leave(const json& item, long long row, const std::string& source, OnRecord& record) {
     auto problem = [&](const std::string& field, const std::string& pointer, const json& found,
                        const std::string& expected) {
-      page.add_problem({source, row, field, pointer, schema::describe(found), expected});
+      record.problem({source, row, field, pointer, schema::describe(found), expected});
     };
     if (!item.is_object()) {
-      page.add_problem(
+      record.problem(
           {source, row, std::nullopt, "", schema::describe(item), "a leave request object"});
       return;
     }
@@ -514,6 +526,7 @@ struct OrangeHrmAdapter::State {
     };
     bool bad = false;
     auto id = as_id(item.value("id", json()));
+    record.id = id;
     if (!id) {
       problem("id", "/id", get(item, "id"), "the leave request id");
       bad = true;
@@ -548,7 +561,7 @@ struct OrangeHrmAdapter::State {
     std::string ours_type;
     switch (leave_types.map(type_name.get<std::string>(), ours_type)) {
       case rest::LeaveTypeMap::Outcome::ignored:
-        page.skip();
+        record.page.skip();
         return;
       case rest::LeaveTypeMap::Outcome::unknown:
         problem("leaveType.name", "/type", type_name, leave_types.known_names());
@@ -584,18 +597,18 @@ struct OrangeHrmAdapter::State {
     bool standing = has_day(pending_approval) || has_day(scheduled) || has_day(taken);
     bool mixed = item.value("hasMultipleStatus", false) == true ||
                  (standing && (has_day(cancelled) || has_day(rejected)));
-    if (standing && mixed && !standing_days(*id, source, row, page, from, to)) return;
+    if (standing && mixed && !standing_days(*id, source, row, record, from, to)) return;
     json leave = {{"id", *id},         {"person_id", *person},   {"type", ours_type},
                   {"start", from},     {"expected_end", to},     {"actual_end", nullptr},
                   {"status", *status}, {"last_changed", nullptr}};
-    page.add_record(std::move(leave), "leave", source, row,
-                    source + " record " + std::to_string(row));
+    record.page.add_record(std::move(leave), "leave", source, row,
+                           source + " record " + std::to_string(row));
   }
 
   // The first and last day of a request still pending, scheduled or taken,
   // from its single days (GET /api/v2/leave/leave-requests/{id}/leaves, paged).
   bool standing_days(const std::string& request_id, const std::string& list_source, long long row,
-                     PullPage& page, json& first, json& last) {
+                     OnRecord& record, json& first, json& last) {
     const std::string path =
         std::string(kLeaveRequestDaysPath) + "/" + rest::url_encode(request_id) + "/leaves";
     const std::string where =
@@ -611,9 +624,9 @@ struct OrangeHrmAdapter::State {
     long long offset = 0;
     for (long long pages = 0;; ++pages) {
       if (pages == kMaxDayPages) {
-        page.add_problem({where, std::nullopt, "meta.total", "/start",
-                          "more than " + std::to_string(kMaxDayPages * kDaysPerPage) + " days",
-                          "a leave request of fewer days"});
+        record.problem({where, std::nullopt, "meta.total", "/start",
+                        "more than " + std::to_string(kMaxDayPages * kDaysPerPage) + " days",
+                        "a leave request of fewer days"});
         return false;
       }
       std::string what = "single days of leave request " + request_id;
@@ -622,17 +635,17 @@ struct OrangeHrmAdapter::State {
           what);
       if (response.status == 404 || response.status == 422) {
         std::string said = their_message(response);
-        page.add_problem({where, std::nullopt, "id", "/start",
-                          "HTTP " + std::to_string(response.status) +
-                              (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
-                          "the request's single days (deleted since the list was read?)"});
+        record.problem({where, std::nullopt, "id", "/start",
+                        "HTTP " + std::to_string(response.status) +
+                            (said.empty() ? "" : " (OrangeHRM: \"" + said + "\")"),
+                        "the request's single days (deleted since the list was read?)"});
         return false;
       }
       if (response.status < 200 || response.status > 299) throw error_for(response, what);
       json body = api->parse_body(response, what);
       if (!body.is_object() || !body.contains("data") || !body["data"].is_array()) {
-        page.add_problem({where, std::nullopt, "data", "/start", schema::describe(body),
-                          "an object with a \"data\" array of single days"});
+        record.problem({where, std::nullopt, "data", "/start", schema::describe(body),
+                        "an object with a \"data\" array of single days"});
         return false;
       }
       const json& days = body["data"];
@@ -645,13 +658,13 @@ struct OrangeHrmAdapter::State {
                               ? day["dates"].value("fromDate", json())
                               : json();
         if (!status_id.is_number_integer()) {
-          page.add_problem({where, std::nullopt, at + ".leaveStatus.id", "/status",
-                            schema::describe(status), "the day's leave status id (-1..5)"});
+          record.problem({where, std::nullopt, at + ".leaveStatus.id", "/status",
+                          schema::describe(status), "the day's leave status id (-1..5)"});
           return false;
         }
         if (!is_calendar_date(date)) {
-          page.add_problem({where, std::nullopt, at + ".dates.fromDate", "/start",
-                            schema::describe(date), "a date YYYY-MM-DD"});
+          record.problem({where, std::nullopt, at + ".dates.fromDate", "/start",
+                          schema::describe(date), "a date YYYY-MM-DD"});
           return false;
         }
         int s = status_id.get<int>();
@@ -668,8 +681,8 @@ struct OrangeHrmAdapter::State {
       if (days.empty() || offset >= total) break;
     }
     if (!earliest) {
-      page.add_problem({where, std::nullopt, "data", "/start", "no day pending, scheduled or taken",
-                        "the days the request's leaveBreakdown says still stand"});
+      record.problem({where, std::nullopt, "data", "/start", "no day pending, scheduled or taken",
+                      "the days the request's leaveBreakdown says still stand"});
       return false;
     }
     first = *earliest;
@@ -699,7 +712,10 @@ struct OrangeHrmAdapter::State {
     std::optional<long long> total;
     if (!list_envelope(body, source, page, total)) return page.answer("", false);
     long long row = 0;
-    for (const auto& item : body["data"]) map_leave(item, ++row, source, page);
+    for (const auto& item : body["data"]) {
+      OnRecord record{page, std::nullopt, item};
+      map_leave(item, ++row, source, record);
+    }
     long long received = static_cast<long long>(body["data"].size());
     if (rest::offset_page_is_last(offset, received, limit, total)) {
       return page.answer(rest::encode_cursor({{"offset", 0}}), false);

@@ -10,12 +10,14 @@
 
 #include <mentoring/module.hpp>
 
+#include <set>
+
 using namespace bamboohr_test;
 
 namespace {
 
 struct Pulled {
-  std::vector<json> records, problems;
+  std::vector<json> records, problems, quarantine;
   int pages = 0;
 };
 
@@ -28,6 +30,7 @@ Pulled pull_all(bamboohr::BambooHrAdapter& adapter, const std::string& stream,
     ++out.pages;
     for (auto& r : answer["records"]) out.records.push_back(r);
     for (auto& p : answer["problems"]) out.problems.push_back(p);
+    for (auto& q : answer.value("quarantine", json::array())) out.quarantine.push_back(q);
     if (!answer["problems"].empty() || !answer.value("more", false)) break;
     cursor = answer["next_cursor"];
   }
@@ -126,21 +129,31 @@ TEST_F(BambooHrTest, AFieldTheListDoesNotOfferIsASettingsErrorWithOAuth) {
 }
 
 // A leaver whose termination date the API user may not see cannot be stored
-// as current, nor as a leaver: a problem naming the request, record and field.
-TEST_F(BambooHrTest, AnInactiveEmployeeWithoutAReadableEndDateIsAProblemNotACurrentPerson) {
+// as current, nor as a leaver: quarantined under their id (so the full read
+// does not count them absent), naming the request, record and field; the
+// others are stored.
+TEST_F(BambooHrTest, AnInactiveEmployeeWithoutAReadableEndDateIsQuarantinedNotACurrentPerson) {
   fake_.restrict_field("terminationDate");
+  std::set<std::string> leavers;
+  for (const auto& p : fake_.data().people)
+    if (!p.termination_date.empty()) leavers.insert(p.id);
+  ASSERT_FALSE(leavers.empty());
   for (const json& auth : {json{{"scheme", "api_key"}}, kOAuth}) {
     auto adapter =
         make({{"auth", auth}, {"people", {{"page_size", 500}, {"include_former", true}}}});
     Pulled people = pull_all(*adapter, "people");
-    ASSERT_FALSE(people.problems.empty()) << auth.dump();
+    EXPECT_TRUE(people.problems.empty()) << json(people.problems).dump(1);
+    ASSERT_FALSE(people.quarantine.empty()) << auth.dump();
+    EXPECT_EQ(people.records.size() + people.quarantine.size(), fake_.data().people.size())
+        << "everyone else is stored";
     for (const auto& r : people.records) {
-      for (const auto& p : fake_.data().people) {
-        if (r["id"] == p.id && !p.termination_date.empty())
-          ADD_FAILURE() << "a leaver was sent without an end date: " << r.dump();
-      }
+      if (leavers.contains(r["id"].get<std::string>()))
+        ADD_FAILURE() << "a leaver was sent without an end date: " << r.dump();
     }
-    const json& problem = people.problems.front();
+    for (const auto& q : people.quarantine) {
+      EXPECT_TRUE(leavers.contains(q["record_id"].get<std::string>())) << q.dump();
+    }
+    const json& problem = people.quarantine.front();
     EXPECT_EQ(problem["field"], "terminationDate") << problem.dump();
     EXPECT_EQ(problem["pointer"], "/end_date");
     EXPECT_FALSE(problem["row"].is_null());
@@ -152,6 +165,24 @@ TEST_F(BambooHrTest, AnInactiveEmployeeWithoutAReadableEndDateIsAProblemNotACurr
         << source;
     EXPECT_NE(source.find("(employee "), std::string::npos) << source;
   }
+}
+
+// A report row without an id is no one the plugin can name: quarantined
+// without an id (which keeps the full read from marking anyone absent), and
+// the others are stored.
+TEST_F(BambooHrTest, AReportRowWithoutAnIdIsQuarantinedAndTheOthersStored) {
+  fake_.corrupt_employee(fake_.data().people.front().id, "employeeId", nullptr);
+  auto adapter = make();
+  Pulled people = pull_all(*adapter, "people");
+  EXPECT_TRUE(people.problems.empty()) << json(people.problems).dump(1);
+  ASSERT_EQ(people.quarantine.size(), 1u) << json(people.quarantine).dump(1);
+  EXPECT_TRUE(people.quarantine[0]["record_id"].is_null()) << people.quarantine[0].dump();
+  EXPECT_EQ(people.quarantine[0]["field"], "id");
+  EXPECT_NE(people.quarantine[0]["excerpt"].get<std::string>().find(
+                fake_.data().people.front().first_name),
+            std::string::npos)
+      << people.quarantine[0].dump();
+  EXPECT_EQ(people.records.size(), fake_.active_people() - 1);
 }
 
 // Restricted fields come back as null (list) or left out (report): nothing
@@ -176,8 +207,11 @@ TEST_F(BambooHrTest, AFreeTextStatusIsNamedWithHostRequestRecordAndField) {
   fake_.corrupt_employee(fake_.data().people.front().id, "status", "On Sabbatical");
   auto adapter = make();
   Pulled people = pull_all(*adapter, "people");
-  ASSERT_EQ(people.problems.size(), 1u) << json(people.problems).dump(1);
-  const json& problem = people.problems.front();
+  EXPECT_TRUE(people.problems.empty()) << json(people.problems).dump(1);
+  ASSERT_EQ(people.quarantine.size(), 1u) << json(people.quarantine).dump(1);
+  EXPECT_EQ(people.records.size(), fake_.active_people() - 1) << "the others are stored";
+  const json& problem = people.quarantine.front();
+  EXPECT_EQ(problem["record_id"], fake_.data().people.front().id);
   EXPECT_EQ(problem["field"], "status");
   EXPECT_NE(problem["found"].get<std::string>().find("On Sabbatical"), std::string::npos);
   EXPECT_NE(problem["source"].get<std::string>().find(
@@ -194,8 +228,11 @@ TEST_F(BambooHrTest, AFreeTextStatusIsNamedWithHostRequestRecordAndField) {
               {"window_days", 3660},
               {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}});
   Pulled leave = pull_all(*leave_adapter, "leave");
-  ASSERT_FALSE(leave.problems.empty());
-  const json& named = leave.problems.front();
+  EXPECT_TRUE(leave.problems.empty()) << json(leave.problems).dump(1);
+  ASSERT_EQ(leave.quarantine.size(), 1u) << json(leave.quarantine).dump(1);
+  EXPECT_FALSE(leave.records.empty()) << "the other requests are stored";
+  const json& named = leave.quarantine.front();
+  EXPECT_EQ(named["record_id"], fake_.data().leave.front().id);
   EXPECT_EQ(named["field"], "status.status");
   EXPECT_NE(named["found"].get<std::string>().find("awaiting second approval"), std::string::npos);
   EXPECT_NE(named["source"].get<std::string>().find("GET /api/v1/time_off/requests"),

@@ -138,13 +138,19 @@ TEST_F(TrainingTest, ValidForDaysOfACourseNoTypeMapsToIsASettingsError) {
   }
 }
 
-TEST_F(TrainingTest, UnmappedTypesAreProblemsWhenSettingsSaySo) {
+// Records of an unmapped type are quarantined (no course: no id), the
+// mapped ones are stored and the cursor moves on.
+TEST_F(TrainingTest, UnmappedTypesAreQuarantinedWhenSettingsSaySo) {
   auto adapter = make(training_settings({{"page_size", 1000}, {"unmapped_types", "problem"}}));
   json answer = pull(*adapter, "course_completions", nullptr);
-  ASSERT_FALSE(answer["problems"].empty());
-  EXPECT_TRUE(answer["records"].empty()) << "a page with problems is atomic";
-  EXPECT_EQ(answer["next_cursor"], nullptr) << "the cursor does not move";
-  const json& problem = answer["problems"][0];
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  auto [mapped, others] = expected();
+  ASSERT_GT(others, 0u);
+  EXPECT_EQ(answer["quarantine"].size(), others);
+  EXPECT_EQ(answer["records"].size(), mapped.size()) << "the mapped records are taken";
+  EXPECT_NE(answer["next_cursor"], nullptr) << "the cursor moves on";
+  const json& problem = answer["quarantine"][0];
+  EXPECT_TRUE(problem["record_id"].is_null()) << problem.dump();
   EXPECT_EQ(problem["field"], "type") << problem.dump();
   EXPECT_EQ(problem["pointer"], "/course_id");
   EXPECT_NE(problem["expected"].get<std::string>().find("training.types"), std::string::npos)
@@ -164,7 +170,7 @@ TEST_F(TrainingTest, TypesMappedToNullAreSkippedEvenWhenUnmappedTypesAreProblems
   EXPECT_EQ(static_cast<std::size_t>(pulled.skipped), others);
 }
 
-TEST_F(TrainingTest, BadRecordsAreProblemsNamingRequestRecordAndFieldAndAllAreListed) {
+TEST_F(TrainingTest, BadRecordsAreQuarantinedNamingRequestRecordAndFieldAndAllAreListed) {
   auto missing_date = record_of("MENTOR-101", 0);
   auto future_date = record_of("FIRE-SAFETY", 0);
   auto no_type = record_of("FIRE-SAFETY", 5);
@@ -173,11 +179,13 @@ TEST_F(TrainingTest, BadRecordsAreProblemsNamingRequestRecordAndFieldAndAllAreLi
   fake_.corrupt_training(no_type.id, "type", nullptr);
   auto adapter = make(training_settings({{"page_size", 1000}}));
   json answer = pull(*adapter, "course_completions", nullptr);
-  EXPECT_TRUE(answer["records"].empty());
-  EXPECT_EQ(answer["next_cursor"], nullptr);
-  ASSERT_EQ(answer["problems"].size(), 3u) << answer["problems"].dump(1);
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  auto [mapped, others] = expected();
+  EXPECT_EQ(answer["records"].size(), mapped.size() - 3) << "the sound records are taken";
+  EXPECT_NE(answer["next_cursor"], nullptr) << "the cursor moves on";
+  ASSERT_EQ(answer["quarantine"].size(), 3u) << answer["quarantine"].dump(1);
   auto find = [&](const FakeBambooHr::TrainingRecord& r) {
-    for (const auto& p : answer["problems"]) {
+    for (const auto& p : answer["quarantine"]) {
       std::string source = p["source"];
       if (source.find("/api/v1/training/record/employee/" + r.employee_id) != std::string::npos &&
           source.find("training record " + r.id) != std::string::npos)
@@ -186,7 +194,11 @@ TEST_F(TrainingTest, BadRecordsAreProblemsNamingRequestRecordAndFieldAndAllAreLi
     return json();
   };
   json p1 = find(missing_date), p2 = find(future_date), p3 = find(no_type);
-  ASSERT_TRUE(p1.is_object() && p2.is_object() && p3.is_object()) << answer["problems"].dump(1);
+  ASSERT_TRUE(p1.is_object() && p2.is_object() && p3.is_object()) << answer["quarantine"].dump(1);
+  // Held under the key the plugin gives completions; one without a type has none.
+  EXPECT_EQ(p1["record_id"], missing_date.employee_id + "/MENTOR-101");
+  EXPECT_EQ(p2["record_id"], future_date.employee_id + "/FIRE-SAFETY");
+  EXPECT_TRUE(p3["record_id"].is_null());
   EXPECT_EQ(p1["field"], "completed");
   EXPECT_EQ(p1["pointer"], "/completed_at");
   EXPECT_EQ(p1["found"], "\"0000-00-00\"");
@@ -271,13 +283,18 @@ TEST_F(TrainingTest, AfterAFullPassOnlyChangedEmployeesAreReadAgain) {
   EXPECT_NE(changed["next_cursor"], cursor) << "the cursor moves on to BambooHR's latest change";
 }
 
-TEST_F(TrainingTest, AnEmployeeTheApiUserMayNotSeeIsAProblemNamingTheRequest) {
+TEST_F(TrainingTest, AnEmployeeTheApiUserMayNotSeeIsQuarantinedNamingTheRequest) {
   auto mentor = record_of("MENTOR-101");
   fake_.forbid("/api/v1/training/record/employee/" + mentor.employee_id);
   auto adapter = make(training_settings({{"page_size", 1000}}));
   json answer = pull(*adapter, "course_completions", nullptr);
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  const json& problem = answer["problems"][0];
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  EXPECT_FALSE(answer["records"].empty()) << "the other employees' records are taken";
+  for (const auto& r : answer["records"]) EXPECT_NE(r["person_id"], mentor.employee_id);
+  EXPECT_NE(answer["next_cursor"], nullptr) << "the cursor moves on";
+  const json& problem = answer["quarantine"][0];
+  EXPECT_NE(problem["excerpt"].get<std::string>().find(mentor.employee_id), std::string::npos);
   EXPECT_NE(problem["source"].get<std::string>().find("/api/v1/training/record/employee/" +
                                                       mentor.employee_id),
             std::string::npos);

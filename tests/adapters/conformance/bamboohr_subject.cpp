@@ -53,9 +53,9 @@ class BambooHrSubject : public Subject {
     fake_.faults().throttle_next(count, retry_after_s);
   }
   void html_next(int count) override { fake_.faults().html_next(count); }
-  std::string corrupt_a_person() override {
+  Corrupted corrupt_a_person() override {
     fake_.corrupt_employee(fake_.data().people.front().id, "hireDate", 20050101);
-    return "hireDate";
+    return {"hireDate", fake_.data().people.front().id};
   }
   std::string unknown_leave_type() override {
     fake_.corrupt_leave(fake_.data().leave.front().id, "type",

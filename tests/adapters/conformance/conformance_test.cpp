@@ -208,23 +208,50 @@ TEST_P(Conformance, HtmlWhereJsonWasExpectedIsNamed) {
   }
 }
 
-TEST_P(Conformance, MalformedRecordIsAProblemAndTheCursorDoesNotMove) {
+// adapters/README.md, "quarantine": one record that fails its checks holds
+// back only itself. It is sent as a quarantine entry naming its id and the
+// host's field, the rest of the page is stored and the cursor moves on.
+TEST_P(Conformance, MalformedRecordIsQuarantinedAndTheRestOfThePageIsTaken) {
   subject_->create(40);
-  std::string field = subject_->corrupt_a_person();
   std::string stream = subject_->reads_people() ? "people" : "course_completions";
-  json input_cursor = nullptr;
-  json answer = json::parse(subject_->call("pull", {{"stream", stream}, {"cursor", input_cursor}}));
-  ASSERT_FALSE(answer["problems"].empty());
-  EXPECT_TRUE(answer["records"].empty()) << "a page with problems is atomic";
-  EXPECT_EQ(answer["next_cursor"], input_cursor);
-  EXPECT_FALSE(answer["more"].get<bool>());
-  const json& problem = answer["problems"][0];
-  EXPECT_EQ(problem["field"], field) << problem.dump();
-  EXPECT_TRUE(problem["row"].is_number()) << problem.dump();
-  EXPECT_NE(problem["message"].get<std::string>().find(field), std::string::npos);
+  json clean = json::parse(subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}}));
+  ASSERT_TRUE(clean["problems"].empty()) << clean["problems"].dump(1);
+  EXPECT_FALSE(clean.contains("quarantine")) << clean["quarantine"].dump(1);
+
+  subject_->create(40);
+  Subject::Corrupted corrupted = subject_->corrupt_a_person();
+  json answer = json::parse(subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}}));
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  ASSERT_TRUE(answer.contains("quarantine")) << answer.dump();
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer["quarantine"].dump(1);
+  const json& entry = answer["quarantine"][0];
+  EXPECT_EQ(entry["record_id"], corrupted.record_id) << entry.dump();
+  EXPECT_EQ(entry["field"], corrupted.field) << entry.dump();
+  EXPECT_TRUE(entry["row"].is_number()) << entry.dump();
+  EXPECT_NE(entry["message"].get<std::string>().find(corrupted.field), std::string::npos)
+      << entry.dump();
+  EXPECT_FALSE(entry["excerpt"].get<std::string>().empty());
+  // The others of the page are taken, the held one is not among them.
+  auto keys = [](const json& records) {
+    std::set<std::string> out;
+    for (const auto& record : records) {
+      out.insert(record.contains("id") ? record["id"].get<std::string>()
+                                       : record["person_id"].get<std::string>() + "/" +
+                                             record["course_id"].get<std::string>());
+    }
+    return out;
+  };
+  std::set<std::string> expected = keys(clean["records"]);
+  expected.erase(corrupted.record_id);
+  EXPECT_FALSE(expected.empty());
+  EXPECT_EQ(keys(answer["records"]), expected);
+  // The cursor moves on as for a clean page.
+  EXPECT_EQ(answer["next_cursor"], clean["next_cursor"]);
+  EXPECT_EQ(answer["more"], clean["more"]);
+  EXPECT_NE(answer["next_cursor"], json(nullptr));
 }
 
-TEST_P(HrConformance, UnknownLeaveTypeIsAProblemNamingTheField) {
+TEST_P(HrConformance, UnknownLeaveTypeIsQuarantinedNamingTheField) {
   ASSERT_TRUE(subject_->reads_leave());
   subject_->create(40);
   std::string field = subject_->unknown_leave_type();
@@ -232,12 +259,15 @@ TEST_P(HrConformance, UnknownLeaveTypeIsAProblemNamingTheField) {
   json cursor = nullptr;
   for (int page = 0; page < 100 && !found; ++page) {
     json answer = json::parse(subject_->call("pull", {{"stream", "leave"}, {"cursor", cursor}}));
-    for (const auto& problem : answer["problems"]) {
-      if (problem["field"] == field) {
+    EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+    for (const auto& entry : answer.value("quarantine", json::array())) {
+      if (entry["field"] == field) {
         found = true;
-        EXPECT_NE(problem["expected"].get<std::string>().find("Maternity Leave"), std::string::npos)
-            << problem.dump();
-        EXPECT_EQ(answer["next_cursor"], cursor);
+        EXPECT_NE(entry["expected"].get<std::string>().find("Maternity Leave"), std::string::npos)
+            << entry.dump();
+        EXPECT_TRUE(entry["record_id"].is_string()) << entry.dump();
+        EXPECT_NE(answer["next_cursor"], cursor) << "the rest of the page is taken";
+        EXPECT_FALSE(answer["records"].empty());
       }
     }
     if (found || !answer["more"].get<bool>()) break;

@@ -1,3 +1,4 @@
+#include "demo_data.hpp"
 #include "fake_moodle.hpp"
 #include "subject.hpp"
 
@@ -31,9 +32,11 @@ class MoodleSubject : public Subject {
     fake_.faults().throttle_next(count, retry_after_s);
   }
   void html_next(int count) override { fake_.faults().html_next(count); }
-  std::string corrupt_a_person() override {
+  Corrupted corrupt_a_person() override {
     fake_.corrupt_completion(4);  // the second user of the first page (users start at 3)
-    return "completionstatus.completed";
+    // User 4 is the second demo person; completions are keyed "<person>/<course>".
+    const std::string person = fakes::DemoData::load(DEMO_DATA_DIR "/northwind").people.at(1).id;
+    return {"completionstatus.completed", person + "/MENTOR-101"};
   }
   std::string unknown_leave_type() override { return ""; }
 

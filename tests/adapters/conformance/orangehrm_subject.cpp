@@ -48,9 +48,9 @@ class OrangeHrmSubject : public Subject {
     fake_.faults().throttle_next(count, retry_after_s);
   }
   void html_next(int count) override { fake_.faults().html_next(count); }
-  std::string corrupt_a_person() override {
+  Corrupted corrupt_a_person() override {
     fake_.corrupt_employee(1, "firstName", 42);
-    return "firstName";
+    return {"firstName", "1"};  // the person's id is the empNumber
   }
   std::string unknown_leave_type() override {
     fake_.corrupt_leave(1, "leaveType", {{"id", 99}, {"name", "Sabbatical"}, {"deleted", false}});

@@ -50,9 +50,14 @@ class Subject {
 
   virtual void throttle_next(int count, int retry_after_s) = 0;
   virtual void html_next(int count) = 0;
-  // Gives one person of the first page a field of the wrong type; returns the
-  // host's field name, which the problem must name.
-  virtual std::string corrupt_a_person() = 0;
+  // Gives one record of the first page (a person; for an LMS a completion) a
+  // field of the wrong type: the host's field name, which the quarantine entry
+  // must name, and the record's id as the plugin keys it.
+  struct Corrupted {
+    std::string field;
+    std::string record_id;
+  };
+  virtual Corrupted corrupt_a_person() = 0;
   // Gives one leave record a leave type the settings do not map; returns the field name.
   virtual std::string unknown_leave_type() = 0;
 };

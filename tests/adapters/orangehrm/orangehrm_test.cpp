@@ -169,8 +169,16 @@ TEST_F(OrangeHrmTest, SupervisorsOfOneEmployeeRefusedAreNamedAndTheOthersStillRe
   fake_.hide_employee(hidden);
   auto adapter = make({{"people", {{"page_size", 500}, {"job_details", false}}}});
   json answer = pull(*adapter, "people");
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  std::string message = answer["problems"][0]["message"];
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  const json& held = answer["quarantine"][0];
+  EXPECT_EQ(held["record_id"], std::to_string(hidden)) << held.dump();
+  EXPECT_EQ(held["field"], "empNumber") << held.dump();
+  EXPECT_EQ(answer["records"].size(), fake_.current_employees() - 1)
+      << "the others are stored; the refused one is held, not stored without its manager";
+  for (const auto& person : answer["records"]) EXPECT_NE(person["id"], std::to_string(hidden));
+  EXPECT_FALSE(answer["next_cursor"].is_null()) << "the cursor moves on";
+  std::string message = held["message"];
   EXPECT_NE(message.find("/supervisors"), std::string::npos) << message;
   EXPECT_NE(message.find("employee " + std::to_string(hidden) + " (employeeId \"" +
                          people[hidden - 1].id + "\")"),
@@ -260,7 +268,7 @@ TEST_F(OrangeHrmTest, CancelledSingleDaysMoveTheLeavesDates) {
       << "single days are read only for the request whose days differ";
 }
 
-TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsAProblemNamingTheField) {
+TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsQuarantinedNamingTheField) {
   fake_.corrupt_leave(2, "leaveBreakdown",
                       json::array({{{"id", 4}, {"name", "Weekend"}, {"lengthDays", 2}}}));
   auto adapter =
@@ -269,10 +277,16 @@ TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsAProblemNamingTheField) {
               {"page_size", 500},
               {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}});
   json answer = pull(*adapter, "leave");
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  EXPECT_EQ(answer["problems"][0]["field"], "leaveBreakdown");
-  EXPECT_EQ(answer["problems"][0]["row"], 2);
-  EXPECT_TRUE(answer["records"].empty());
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  const json& held = answer["quarantine"][0];
+  EXPECT_EQ(held["field"], "leaveBreakdown");
+  EXPECT_EQ(held["row"], 2);
+  EXPECT_EQ(held["record_id"], "2") << "the leave request's id";
+  EXPECT_NE(held["excerpt"].get<std::string>().find("Weekend"), std::string::npos) << held.dump();
+  EXPECT_FALSE(answer["records"].empty()) << "the other requests are taken";
+  for (const auto& leave : answer["records"]) EXPECT_NE(leave["id"], "2");
+  EXPECT_FALSE(answer["next_cursor"].is_null()) << "the cursor moves on";
 }
 
 TEST_F(OrangeHrmTest, TokenIsRenewedBeforeItExpiresByTheHostsElapsedTime) {
@@ -518,20 +532,23 @@ int first_leaver(const FakeOrangeHrm& fake) {
 }
 
 // Pulls people pages until one has a problem; that page's answer.
-json first_page_with_a_problem(orangehrm::OrangeHrmAdapter& adapter) {
+// The first people page that quarantines a record: one bad employee holds
+// back only itself (adapters/README.md, "quarantine").
+json first_page_with_a_quarantined_record(orangehrm::OrangeHrmAdapter& adapter) {
   json cursor = nullptr;
   for (int page = 0; page < 1000; ++page) {
     json answer =
         json::parse(adapter.call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
-    if (!answer["problems"].empty()) {
-      EXPECT_TRUE(answer["records"].empty()) << "a page with a problem carries no records";
-      EXPECT_EQ(answer["next_cursor"], cursor) << "and gives the input cursor back";
+    EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+    if (answer.contains("quarantine")) {
+      EXPECT_FALSE(answer["records"].empty()) << "the others of the page are taken";
+      EXPECT_NE(answer["next_cursor"], cursor) << "and the cursor moves on";
       return answer;
     }
     cursor = answer["next_cursor"];
     if (!answer["more"].get<bool>()) break;
   }
-  ADD_FAILURE() << "no page had a problem";
+  ADD_FAILURE() << "no page quarantined a record";
   return json::object();
 }
 
@@ -601,12 +618,14 @@ TEST_F(OrangeHrmTest, JobDetailsOffMakesNoPerEmployeeRequests) {
   EXPECT_EQ(fake_.contact_details_requests(), 0);
 }
 
-TEST_F(OrangeHrmTest, MalformedJoinedDateIsAProblemNamingRequestEmployeeAndField) {
+TEST_F(OrangeHrmTest, MalformedJoinedDateIsQuarantinedNamingRequestEmployeeAndField) {
   fake_.corrupt_job_details(3, "joinedDate", "2014-02-30");
   auto adapter = make({{"people", {{"page_size", 10}}}});
-  json answer = first_page_with_a_problem(*adapter);
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  const json& problem = answer["problems"][0];
+  json answer = first_page_with_a_quarantined_record(*adapter);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  const json& problem = answer["quarantine"][0];
+  EXPECT_EQ(problem["record_id"], "3");
+  EXPECT_EQ(answer["records"].size(), 9u) << "the other nine of the page are taken";
   EXPECT_EQ(problem["field"], "joinedDate");
   EXPECT_EQ(problem["pointer"], "/start_date");
   EXPECT_EQ(problem["found"], "\"2014-02-30\"");
@@ -621,14 +640,16 @@ TEST_F(OrangeHrmTest, MalformedJoinedDateIsAProblemNamingRequestEmployeeAndField
       << "one employee's problem does not stop the others' reads";
 }
 
-TEST_F(OrangeHrmTest, JoinedDateInAnotherFormatIsAProblemToo) {
+TEST_F(OrangeHrmTest, JoinedDateInAnotherFormatIsQuarantinedToo) {
   fake_.corrupt_job_details(1, "joinedDate", "29/11/2005");
   auto adapter = make();
   json answer = pull(*adapter, "people");
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  EXPECT_EQ(answer["problems"][0]["field"], "joinedDate");
-  EXPECT_TRUE(answer["records"].empty());
-  EXPECT_TRUE(answer["next_cursor"].is_null());
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["quarantine"][0]["field"], "joinedDate");
+  EXPECT_EQ(answer["quarantine"][0]["record_id"], "1");
+  EXPECT_FALSE(answer["records"].empty());
+  EXPECT_FALSE(answer["next_cursor"].is_null());
 }
 
 TEST_F(OrangeHrmTest, MissingJoinedDateIsNoStartDate) {
@@ -645,9 +666,12 @@ TEST_F(OrangeHrmTest, TerminationNotFoundIsReportedClearly) {
   ASSERT_GT(leaver, 0);
   fake_.delete_termination(leaver);
   auto adapter = make({{"people", {{"page_size", 100}, {"include_former", true}}}});
-  json answer = first_page_with_a_problem(*adapter);
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  const json& problem = answer["problems"][0];
+  json answer = first_page_with_a_quarantined_record(*adapter);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  const json& problem = answer["quarantine"][0];
+  EXPECT_EQ(problem["record_id"], std::to_string(leaver))
+      << "a leaver held by id is never marked absent by this full read";
+  EXPECT_TRUE(answer.contains("full_read"));
   EXPECT_EQ(problem["field"], "terminationId");
   EXPECT_EQ(problem["pointer"], "/end_date");
   EXPECT_EQ(problem["found"], "HTTP 404 (OrangeHRM: \"Record Not Found\")");
@@ -665,30 +689,34 @@ TEST_F(OrangeHrmTest, TerminationNotFoundIsReportedClearly) {
       << "the API was found; the record was not: " << message;
 }
 
-TEST_F(OrangeHrmTest, TerminationWithoutADateIsAProblemNamingTheField) {
+TEST_F(OrangeHrmTest, TerminationWithoutADateIsQuarantinedNamingTheField) {
   int leaver = first_leaver(fake_);
   ASSERT_GT(leaver, 0);
   fake_.corrupt_termination(leaver, "date", nullptr);
   fake_.corrupt_job_details(leaver, "employeeTerminationRecord",
                             {{"id", FakeOrangeHrm::termination_id_of(leaver)}, {"date", nullptr}});
   auto adapter = make({{"people", {{"page_size", 100}, {"include_former", true}}}});
-  json answer = first_page_with_a_problem(*adapter);
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  EXPECT_EQ(answer["problems"][0]["field"], "date");
-  EXPECT_EQ(answer["problems"][0]["pointer"], "/end_date");
-  EXPECT_EQ(answer["problems"][0]["found"], "null");
+  json answer = first_page_with_a_quarantined_record(*adapter);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["quarantine"][0]["record_id"], std::to_string(leaver));
+  EXPECT_EQ(answer["quarantine"][0]["field"], "date");
+  EXPECT_EQ(answer["quarantine"][0]["pointer"], "/end_date");
+  EXPECT_EQ(answer["quarantine"][0]["found"], "null");
 }
 
-TEST_F(OrangeHrmTest, EmployeeGoneBeforeItsJobDetailsIsAProblemNotAFailure) {
+TEST_F(OrangeHrmTest, EmployeeGoneBeforeItsJobDetailsIsQuarantinedNotAFailure) {
   // OrangeHRM answers 422 for an empNumber it does not have (or this user may not see).
   fake_.corrupt_employee(2, "empNumber", 99999);
   auto adapter = make();
   json answer = pull(*adapter, "people");
-  ASSERT_EQ(answer["problems"].size(), 1u) << answer.dump(1);
-  EXPECT_EQ(answer["problems"][0]["field"], "empNumber");
-  EXPECT_EQ(answer["problems"][0]["found"], "HTTP 422 (OrangeHRM: \"Invalid Parameter\")");
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  ASSERT_EQ(answer["quarantine"].size(), 1u) << answer.dump(1);
+  EXPECT_EQ(answer["quarantine"][0]["record_id"], "99999");
+  EXPECT_EQ(answer["quarantine"][0]["field"], "empNumber");
+  EXPECT_EQ(answer["quarantine"][0]["found"], "HTTP 422 (OrangeHRM: \"Invalid Parameter\")");
+  EXPECT_FALSE(answer["records"].empty()) << "the others are taken";
   // Its first own resource (the supervisors) already names it.
-  EXPECT_NE(answer["problems"][0]["message"].get<std::string>().find(
+  EXPECT_NE(answer["quarantine"][0]["message"].get<std::string>().find(
                 "/api/v2/pim/employees/99999/supervisors"),
             std::string::npos)
       << answer.dump(1);

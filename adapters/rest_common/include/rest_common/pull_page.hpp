@@ -1,6 +1,9 @@
 // rest_common/pull_page.hpp — the answer of "pull" (adapters/README.md): one
-// page of records, atomic: a page with any problem carries no records and
-// gives back the input cursor, so the plugin keeps its own.
+// page of records. A record that fails its checks is quarantined (sent as the
+// answer's "quarantine", with its id) and the rest of the page is taken; a
+// problem with the page itself (the host's answer unreadable, its envelope
+// wrong) makes the page atomic: no records, and the input cursor back, so the
+// plugin keeps its own.
 #pragma once
 
 #include <mentoring/record_writer.hpp>
@@ -42,7 +45,15 @@ class PullPage {
   // DOM (mentoring/record_writer.hpp); the label is made only on a problem.
   void add_record(const schema::PersonRecord& record, const std::string& source, long long row);
   void add_record(const schema::LeaveRecord& record, const std::string& source, long long row);
+  // A problem with the page as a whole: nothing of the page is taken.
   void add_problem(RecordProblem problem) { problems_.push_back(std::move(problem)); }
+  // A problem with one record: it is quarantined, the rest of the page goes
+  // on. record_id: the host's id as the plugin keys it (a person's or leave's
+  // id, a completion's "<person_id>/<course_id>"), nullopt when unknown;
+  // record: what the host sent, shown (capped) as the entry's excerpt.
+  // Problems given one after another for the same record make one entry.
+  void quarantine(RecordProblem problem, const std::optional<std::string>& record_id,
+                  const nlohmann::json& record);
   void skip() { ++skipped_; }
   // This page belongs to a full read of everyone the host lists: once its last
   // page is stored, the plugin treats people listed before and not in this
@@ -52,12 +63,19 @@ class PullPage {
     full_read_ = read_id;
     full_read_ends_ = last_page;
   }
+  // Page-level problems only: quarantined records do not hold back the page.
   bool has_problems() const { return !problems_.empty(); }
   std::size_t problem_count() const { return problems_.size(); }
+  // Problems given to quarantine() so far: a mapper compares it before and
+  // after a record to know whether that record failed.
+  std::size_t quarantined_problem_count() const { return quarantined_problems_; }
+  std::size_t quarantined_count() const { return quarantined_.size(); }
   std::size_t record_count() const { return record_count_; }
 
-  // The answer: records and next_cursor, or [] and the input cursor when any
-  // problem was found. unchanged: nothing changed since the input cursor.
+  // The answer: records, quarantine and next_cursor; or [] and the input
+  // cursor when any page-level problem was found (its quarantine is then
+  // left out: the page is read again). unchanged: nothing changed since the
+  // input cursor.
   PullAnswer answer(const std::string& next_cursor, bool more, bool unchanged = false) const;
 
   // The answer for a stream the settings do not configure.
@@ -65,8 +83,15 @@ class PullPage {
 
  private:
   nlohmann::json input_cursor_;
+  struct Quarantined {
+    std::optional<std::string> record_id;
+    std::vector<RecordProblem> problems;  // at least one
+    std::string excerpt;                  // capped
+    nlohmann::json to_json() const;
+  };
   void add_problems(const std::vector<schema::Problem>& problems, const std::string& source,
-                    long long row);
+                    long long row, const std::optional<std::string>& record_id,
+                    const nlohmann::json& record);
   template <class Record>
   void add_typed(const Record& record, const std::string& source, long long row);
   std::string records_;  // the records' JSON texts, comma-separated
@@ -74,6 +99,8 @@ class PullPage {
   std::string full_read_;  // "" when not part of a full read
   bool full_read_ends_ = false;
   std::vector<RecordProblem> problems_;
+  std::vector<Quarantined> quarantined_;
+  std::size_t quarantined_problems_ = 0;
   long long skipped_ = 0;
 };
 
