@@ -232,4 +232,12 @@ std::vector<EmployeeStatus> list_employee_statuses(const Connection& connection,
   return out;
 }
 
+std::string read_mode(const nlohmann::json& cursor, const nlohmann::json& settings,
+                      long long now_ms) {
+  long long full_every_ms = settings.value("full_sync_every_hours", 24) * 3600LL * 1000;
+  std::string mode = cursor.value("mode", std::string("full"));
+  if (mode == "since" && now_ms - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
+  return mode;
+}
+
 }  // namespace mentoring::adapters::bamboohr

@@ -71,6 +71,12 @@ inline std::optional<std::string> id_text(const nlohmann::json& value) {
 // so a keyset cursor "after id" walks them once.
 bool id_before(const std::string& a, const std::string& b);
 
+// How a stream reads next: "full" on its first read, while a full pass is under
+// way, and when the last one finished `full_sync_every_hours` (settings, default
+// 24) ago or more; otherwise "since" (changes only).
+std::string read_mode(const nlohmann::json& cursor, const nlohmann::json& settings,
+                      long long now_ms);
+
 // GET /api/v1/employees/changed?since=...: who was inserted or updated since
 // then. nullopt, with a problem on the page, when the answer has the wrong shape.
 struct ChangedEmployees {

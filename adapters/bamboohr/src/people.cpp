@@ -292,10 +292,8 @@ rest::PullAnswer PeopleStream::pull(const json& cursor_in) {
 rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& cursor_in) {
   long long page_size = settings_.value("page_size", 250);
   long long now = connection_.now_unix_ms();
-  long long full_every_ms = settings_.value("full_sync_every_hours", 24) * 3600LL * 1000;
   PullPage page(cursor_in);
-  std::string mode = cursor.value("mode", std::string("full"));
-  if (mode == "since" && now - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
+  std::string mode = read_mode(cursor, settings_, now);
   std::string source = connection_.system + " " + kReport;
 
   if (mode == "full") {
@@ -358,10 +356,8 @@ rest::PullAnswer PeopleStream::pull_report(const json& cursor, const json& curso
 rest::PullAnswer PeopleStream::pull_list(const json& cursor, const json& cursor_in) {
   long long page_size = settings_.value("page_size", 250);
   long long now = connection_.now_unix_ms();
-  long long full_every_ms = settings_.value("full_sync_every_hours", 24) * 3600LL * 1000;
   PullPage page(cursor_in);
-  std::string mode = cursor.value("mode", std::string("full"));
-  if (mode == "since" && now - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
+  std::string mode = read_mode(cursor, settings_, now);
 
   if (mode == "full") {
     long long started =

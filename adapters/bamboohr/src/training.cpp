@@ -272,12 +272,10 @@ PullResult TrainingStream::pull(const json& cursor_in) {
   json cursor = rest::decode_cursor(cursor_in, kAdapter);
   long long page_size = settings_.value("page_size", 50);
   long long now = connection_.now_unix_ms();
-  long long full_every_ms = settings_.value("full_sync_every_hours", 24) * 3600LL * 1000;
   today_ = rest::date_from_unix(now / 1000);
   PullPage page(cursor_in);
 
-  std::string mode = cursor.value("mode", std::string("full"));
-  if (mode == "since" && now - cursor.value("full_at_ms", 0LL) >= full_every_ms) mode = "full";
+  std::string mode = read_mode(cursor, settings_, now);
   bool continuing_full = mode == "full" && cursor.value("mode", std::string()) == "full";
   // Types are read at the start of each pass, and once by each adapter instance.
   if (!types_loaded_ || (mode == "full" && !continuing_full)) {
