@@ -74,7 +74,7 @@ bool valid_date(const std::string& date) {
 
 std::string iso(std::chrono::sys_days day) {
   std::chrono::year_month_day d{day};
-  char text[11];
+  char text[32];  // room for any int year: GCC checks the widest at -O3
   std::snprintf(text, sizeof text, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()),
                 unsigned(d.day()));
   return text;
