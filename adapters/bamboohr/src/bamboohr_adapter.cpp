@@ -71,17 +71,19 @@ struct BambooHrAdapter::State {
                  const std::string& window_start, bool first_window, PullPage& page) const {
     // A problem of this request quarantines it (under its id when it has
     // one); the rest of the window is taken.
-    const json raw = item.to_json();
+    // The record as sent, for a quarantine entry: built only then (a DOM per
+    // record would cost the large sync its speed).
+    auto raw = [&item] { return item.to_json(); };
     auto id = item.is_object() ? as_text(item["id"]) : std::nullopt;
     auto problem = [&](const std::string& field, const std::string& pointer, rest::JsonValue found,
                        const std::string& expected) {
       page.quarantine({source, row, field, pointer, schema::describe(found.to_json()), expected},
-                      id, raw);
+                      id, raw());
     };
     if (!item.is_object()) {
       page.quarantine(
-          {source, row, std::nullopt, "", schema::describe(raw), "a time-off request object"},
-          std::nullopt, raw);
+          {source, row, std::nullopt, "", schema::describe(raw()), "a time-off request object"},
+          std::nullopt, raw());
       return;
     }
     auto person = as_text(item["employeeId"]);

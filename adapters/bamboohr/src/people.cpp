@@ -167,24 +167,26 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
   // A problem of this employee quarantines them (with their id, so a full
   // read does not count them absent); the rest of the page is read on.
   std::size_t problems_before = page.quarantined_problem_count();
-  const json raw = item.to_json();
+  // The record as sent, for a quarantine entry: built only then (a DOM per
+  // record would cost the large sync its speed).
+  auto raw = [&item] { return item.to_json(); };
   if (!item.is_object()) {
-    page.quarantine({source, row, std::nullopt, "", schema::describe(raw), "an employee object"},
-                    std::nullopt, raw);
+    page.quarantine({source, row, std::nullopt, "", schema::describe(raw()), "an employee object"},
+                    std::nullopt, raw());
     return;
   }
   auto id = value_text(item[id_key_]);
   if (!id || id->empty()) {
     page.quarantine({source, row, id_key_, "/id", schema::describe(item[id_key_].to_json()),
                      "the employee id (string or number)"},
-                    std::nullopt, raw);
+                    std::nullopt, raw());
     return;
   }
   std::string record_source = source + " (employee " + *id + ")";
   auto record_problem = [&](const std::string& field, const std::string& pointer, const json& found,
                             const std::string& expected) {
     page.quarantine({record_source, row, field, pointer, schema::describe(found), expected}, *id,
-                    raw);
+                    raw());
   };
   // Status first: whether this employee is current decides the rest.
   rest::JsonValue status_value = item["status"];
@@ -251,7 +253,7 @@ void PeopleStream::map_person(rest::JsonValue item, long long row, const std::st
   if (from_report_) {
     if (date_field(item[end_field]) != DateField::none) end = item[end_field].to_json();
   } else if (inactive) {
-    end = termination_of(*id, record_source, row, raw, page);
+    end = termination_of(*id, record_source, row, raw(), page);
   }
   if (inactive) {
     if (is_date(end)) {
