@@ -291,12 +291,11 @@ void check_text_fields(const std::array<Field, N>& fields,
 
 std::vector<Problem> check(const PersonRecord& r, const std::string& source) {
   std::vector<Problem> problems;
-  check_text_fields(
-      kPerson,
-      {&r.id, &r.name, or_null(r.email), or_null(r.manager_id), or_null(r.department),
-       or_null(r.location), or_null(r.start_date), or_null(r.end_date), or_null(r.employee_number),
-       nullptr, nullptr, nullptr},
-      9, source, problems);
+  check_text_fields(kPerson,
+                    {&r.id, &r.name, or_null(r.email), or_null(r.manager_id), or_null(r.department),
+                     or_null(r.location), or_null(r.start_date), or_null(r.end_date),
+                     or_null(r.employee_number), nullptr, nullptr, nullptr},
+                    9, source, problems);
   auto check_list = [&](std::string_view name, const std::vector<std::string>& items) {
     for (std::size_t k = 0; k < items.size(); ++k) {
       if (!is_valid_utf8(items[k]))
@@ -484,6 +483,20 @@ std::vector<Problem> validate_page_record(std::string_view schema_name, const Js
   if (schema_name == "leave") return check(kLeave, record, source);
   if (schema_name == "course-completion") return check(kCompletion, record, source);
   return validate(schema_name, record.to_json(), source);
+}
+
+std::optional<std::string> record_key(const json& record) {
+  auto text = [&](const char* key) -> std::optional<std::string> {
+    if (!record.is_object()) return std::nullopt;
+    auto it = record.find(key);
+    if (it == record.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+      return std::nullopt;
+    return it->get<std::string>();
+  };
+  if (auto id = text("id")) return id;
+  auto person = text("person_id"), course = text("course_id");
+  if (person && course) return *person + "/" + *course;
+  return std::nullopt;
 }
 
 }  // namespace mentoring::schema

@@ -253,28 +253,10 @@ std::string first_token(const std::string& pointer) {
   return pointer.substr(1, pointer.find('/', 1) - 1);
 }
 
-// How the plugin keys a record (plugin/sync): its id, or for a completion
-// "<person_id>/<course_id>". A quarantined row under this id leaves the
-// quarantine when the row comes back mapped.
-std::optional<std::string> record_id_of(const json& record, Stream stream) {
-  auto text = [&](const char* key) -> std::optional<std::string> {
-    auto it = record.find(key);
-    if (it == record.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
-      return std::nullopt;
-    return it->get<std::string>();
-  };
-  if (stream != Stream::course_completions) return text("id");
-  auto person = text("person_id");
-  auto course = text("course_id");
-  if (person && course) return *person + "/" + *course;
-  return std::nullopt;
-}
-
 // The id of a row that could not be read, from its cells when they are surely
 // under their columns (with a wrong number of fields only the first one is).
 std::optional<std::string> unreadable_row_id(
-    const SourceRow& row, Stream stream,
-    const std::map<std::string, std::size_t>& column_of_field) {
+    const SourceRow& row, const std::map<std::string, std::size_t>& column_of_field) {
   auto cell = [&](const char* field) -> std::optional<std::string> {
     auto it = column_of_field.find(field);
     if (it == column_of_field.end() || it->second >= row.cells.size()) return std::nullopt;
@@ -288,7 +270,7 @@ std::optional<std::string> unreadable_row_id(
   for (const char* field : {"id", "person_id", "course_id"}) {
     if (auto value = cell(field)) record[field] = *value;
   }
-  return record_id_of(record, stream);
+  return schema::record_key(record);
 }
 
 // What the quarantine shows of a row: its cells by column, as JSON.
@@ -392,8 +374,7 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
   };
   for (const auto& row : table.rows) {
     if (!row.problems.empty()) {
-      hold(row, unreadable_row_id(row, settings.stream, column_of_field), row.problems,
-           row.excerpt);
+      hold(row, unreadable_row_id(row, column_of_field), row.problems, row.excerpt);
       continue;
     }
     std::vector<SourceProblem> row_problems;
@@ -415,7 +396,7 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
         record = map_completion(reader);
         break;
     }
-    auto id = record_id_of(record, settings.stream);
+    auto id = schema::record_key(record);
     if (!reader.has_problems()) {
       // The published schema is the contract with the plugin: never emit a record it refuses.
       const std::string where =

@@ -28,21 +28,6 @@ std::string capped(std::string text, std::size_t max_bytes) {
   return text + "...";
 }
 
-// How the plugin keys a record (plugin/sync): its id, or for a completion
-// "<person_id>/<course_id>"; nullopt when the record names neither.
-std::optional<std::string> record_id_of(const json& record) {
-  auto text = [&](const char* key) -> std::optional<std::string> {
-    if (!record.is_object()) return std::nullopt;
-    auto it = record.find(key);
-    if (it == record.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
-      return std::nullopt;
-    return it->get<std::string>();
-  };
-  if (auto id = text("id")) return id;
-  auto person = text("person_id"), course = text("course_id");
-  if (person && course) return *person + "/" + *course;
-  return std::nullopt;
-}
 }  // namespace
 
 std::string RecordProblem::message() const {
@@ -116,7 +101,8 @@ void PullPage::add_record(const json& record, std::string_view schema_name,
                           const std::string& source, long long row,
                           const std::string& record_label) {
   auto problems = schema::validate_record(schema_name, record, record_label);
-  if (!problems.empty()) return add_problems(problems, source, row, record_id_of(record), record);
+  if (!problems.empty())
+    return add_problems(problems, source, row, schema::record_key(record), record);
   if (record_count_++) records_.push_back(',');
   records_ += record.dump();
 }
@@ -126,7 +112,7 @@ void PullPage::add_typed(const Record& record, const std::string& source, long l
   auto problems = schema::check(record, source + " record " + std::to_string(row));
   if (!problems.empty()) {
     json as_json = schema::to_json(record);
-    return add_problems(problems, source, row, record_id_of(as_json), as_json);
+    return add_problems(problems, source, row, schema::record_key(as_json), as_json);
   }
   if (record_count_++) records_.push_back(',');
   schema::append_json(records_, record);

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -75,6 +76,12 @@ void require_valid(std::string_view schema_name, const nlohmann::json& document,
 
 // Shortened JSON text of a value for messages, eg "\"2024-13-40\"" or "{...}".
 std::string describe(const nlohmann::json& value);
+
+// How the plugin keys a record of a pull answer (plugin/sync): its "id", or a
+// course completion's "<person_id>/<course_id>"; nullopt when the record names
+// neither as non-empty strings. Adapters give a quarantined record this key, so
+// it leaves the quarantine when the record later arrives mapped.
+std::optional<std::string> record_key(const nlohmann::json& record);
 
 // True when text is well-formed UTF-8; otherwise *bad_offset is the first bad byte.
 bool is_valid_utf8(std::string_view text, std::size_t* bad_offset = nullptr);
