@@ -1,15 +1,17 @@
 // The loadable mentoring plugin (mentoring.so): one instance per organisation.
 // Commands (JSON in, JSON out):
-//   check                 open the store, report its schema version and counts, and
-//                         the records the sync quarantined
+//   check                 open the store, report its schema version and counts, the
+//                         records the sync quarantined and where each action kind goes
 //   run                   sync, then every switched-on module, then write-back; a summary
 //   ...                   each module's own commands (see its runner), eg history
+#include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
 #include "sync_runner.hpp"
 
 #include <mentoring/calendar/ics.hpp>
+#include <mentoring/domain/delivery.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
@@ -21,6 +23,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace {
 
@@ -73,6 +76,16 @@ class MentoringPlugin : public Module {
                                                    ": /policy/timezone: found \"" + zone +
                                                    "\"; expected one of: " + known);
     }
+    route_actions();
+    const json delivery = config_.value("policy", json::object()).value("delivery", json::object());
+    retry_policy_.retry_after = std::chrono::minutes(
+        delivery.value("retry_after_minutes", static_cast<int>(retry_policy_.retry_after.count())));
+    retry_policy_.max_attempts = delivery.value("max_attempts", retry_policy_.max_attempts);
+    if (retry_policy_.retry_after.count() < 1 || retry_policy_.max_attempts < 1) {
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  "organisation " + organisation_ + ": /policy/delivery: found " + delivery.dump() +
+                      "; expected retry_after_minutes and max_attempts >= 1");
+    }
     store_ = std::make_unique<store::OrgStore>(host_.storage_directory(), organisation_);
   }
 
@@ -82,9 +95,10 @@ class MentoringPlugin : public Module {
     if (command == "check") return check().dump();
     auto context = make_context();
     if (command == "run") return run(context).dump();
-    const auto command_names = {shell::enrolment_command_names(), shell::training_command_names(),
+    const auto command_names = {shell::enrolment_command_names(),   shell::training_command_names(),
                                 shell::supervision_command_names(), shell::pairing_command_names(),
-                                shell::evaluation_command_names(), shell::sync_command_names()};
+                                shell::evaluation_command_names(),  shell::sync_command_names(),
+                                shell::delivery_command_names()};
     bool known_command = false;
     std::string known = "check, run";
     for (const auto& names : command_names) {
@@ -101,6 +115,7 @@ class MentoringPlugin : public Module {
       if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
       if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
       if (auto answer = shell::sync_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::delivery_command(context, command, in)) return answer->dump();
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
                                                    std::string(command) +
@@ -108,6 +123,46 @@ class MentoringPlugin : public Module {
   }
 
  private:
+  // Where each action kind goes (domain::route_actions): a routing problem is
+  // a configuration error of the organisation, except a kind no adapter
+  // carries, whose actions wait (reported by check and every run).
+  void route_actions() {
+    std::map<std::string, std::string> routing;
+    for (const auto& [kind, adapter] : config_.value("routing", json::object()).items()) {
+      if (adapter.is_string()) routing[kind] = adapter.get<std::string>();
+    }
+    routing_ = domain::route_actions(sync::adapters_of(host_), routing);
+    std::string errors;
+    for (const auto& problem : routing_.problems) {
+      if (problem.is_config_error())
+        errors += (errors.empty() ? "" : "\n") + domain::describe(problem, organisation_);
+    }
+    if (!errors.empty()) throw Error(MENTORING_ERR_INVALID_INPUT, errors);
+  }
+
+  json routing_rows() const {
+    json rows = json::array();
+    for (auto kind : domain::kActionKinds) {
+      const std::string k(kind);
+      if (const domain::Route* route = routing_.route_for(k)) {
+        rows.push_back({{"kind", k},
+                        {"adapter", route->adapter},
+                        {"why", domain::to_string(route->why)},
+                        {"why_words", domain::describe(route->why)}});
+        continue;
+      }
+      for (const auto& problem : routing_.problems) {
+        if (problem.action_kind != k) continue;
+        rows.push_back({{"kind", k},
+                        {"adapter", nullptr},
+                        {"why", domain::to_string(problem.kind)},
+                        {"why_words", domain::describe(problem, organisation_)}});
+        break;
+      }
+    }
+    return rows;
+  }
+
   bool enabled(const char* module) const { return config_.at("modules").value(module, false); }
 
   shell::RunContext make_context() {
@@ -133,7 +188,8 @@ class MentoringPlugin : public Module {
                             std::to_string(counts.people) + " people, " +
                             std::to_string(counts.leave) + " leave records"},
             {"quarantine_held", store::QuarantineStore(store_->database()).count()},
-            {"quarantine", shell::quarantined_records(*store_, "", "", kQuarantineListedByCheck)}};
+            {"quarantine", shell::quarantined_records(*store_, "", "", kQuarantineListedByCheck)},
+            {"routing", routing_rows()}};
   }
 
   json run(shell::RunContext& context) {
@@ -174,14 +230,13 @@ class MentoringPlugin : public Module {
       }
     }
 
-    auto delivery = sync::deliver(host_, *store_, context.now);
+    const auto now =
+        std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
+            std::chrono::milliseconds(host_.now_unix_ms())));
+    auto delivery = sync::deliver(host_, *store_, routing_, retry_policy_, now);
     // Survey tokens live in the outbox only until the host has them.
     if (enabled("evaluation")) shell::forget_delivered_survey_tokens(context);
-    summary["actions"] = {{"delivered", delivery.delivered},
-                          {"duplicates", delivery.duplicates},
-                          {"failed", delivery.failed},
-                          {"pending", delivery.pending},
-                          {"errors", delivery.errors}};
+    summary["actions"] = shell::delivery_summary(delivery);
     auto counts = store_->counts();
     summary["totals"] = {{"people", counts.people},
                          {"leave", counts.leave},
@@ -196,6 +251,8 @@ class MentoringPlugin : public Module {
   std::string organisation_;
   std::vector<Programme> programmes_;
   std::unique_ptr<store::OrgStore> store_;
+  domain::RoutingTable routing_;
+  domain::RetryPolicy retry_policy_;
 };
 
 }  // namespace

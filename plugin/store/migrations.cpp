@@ -12,7 +12,7 @@ namespace mentoring::store {
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
-// indirect managers (issue 11). Add new ones at the end, in ascending order; a
+// indirect managers (issue 11); 9 outbox delivery (issue 12). Add new ones at the end, in ascending order; a
 // number may be missing here while its branch is unmerged (migrate() applies
 // each missing version, not only those above the highest).
 const std::vector<Migration>& migrations() {
@@ -332,6 +332,21 @@ WHEN old.indirect_manager_ids IS NOT new.indirect_manager_ids BEGIN
   INSERT OR IGNORE INTO person_manager(person_id, manager_id)
     SELECT new.id, value FROM json_each(new.indirect_manager_ids);
 END;
+)sql"},
+      // Delivery that can be trusted (issue 12): an action waits until its
+      // target acknowledges it; a refused one is retried after a backoff and
+      // becomes a dead letter after policy.delivery.max_attempts; HR may drop
+      // one (kept, with the reason, never delivered).
+      {9, "outbox delivery: target, next attempt, dead letters, dropped actions", R"sql(
+ALTER TABLE outbox ADD COLUMN target TEXT;
+ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT;
+ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+ALTER TABLE outbox ADD COLUMN dead_at TEXT;
+ALTER TABLE outbox ADD COLUMN dropped_at TEXT;
+ALTER TABLE outbox ADD COLUMN dropped_reason TEXT;
+CREATE INDEX outbox_waiting ON outbox(id)
+  WHERE delivered_at IS NULL AND dead_at IS NULL AND dropped_at IS NULL;
+CREATE INDEX outbox_dead ON outbox(id) WHERE dead_at IS NOT NULL AND dropped_at IS NULL;
 )sql"},
   };
   return kMigrations;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_set>
@@ -471,129 +472,171 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
   return report;
 }
 
-namespace {
-
-// What a writing adapter can carry out. One that declares only write_actions
-// takes every action (an outbox file, a message queue); one that also declares
-// specific capabilities takes only the action types those name.
-struct Writer {
-  std::string name;
-  std::set<std::string> types;  // empty: every type
-  bool takes(const std::string& type) const { return types.empty() || types.count(type) > 0; }
-};
-
-std::vector<Writer> writers_of(const json& adapters) {
-  static const std::pair<const char*, std::vector<std::string>> kTypesByCapability[] = {
-      {"enrol_in_course", {"enrol_in_course"}},
-      {"create_calendar_event", {"calendar_event"}},
-      {"create_task", {"task", "invite", "withdraw_invitation", "reminder", "notify"}},
-      {"manage_groups", {"group_membership"}},
-  };
-  std::vector<Writer> out;
-  for (const auto& adapter : adapters) {
-    if (!has_capability(adapter, "write_actions")) continue;
-    Writer w{adapter["name"].get<std::string>(), {}};
-    for (const auto& [capability, types] : kTypesByCapability) {
-      if (has_capability(adapter, capability)) w.types.insert(types.begin(), types.end());
+std::vector<domain::AdapterDescription> adapters_of(const Host& host) {
+  std::vector<domain::AdapterDescription> out;
+  for (const auto& adapter : schema::parse(host.list_adapters(), "adapters list")) {
+    domain::AdapterDescription d;
+    d.name = adapter.value("name", "");
+    for (const auto& c : adapter.value("capabilities", json::array())) {
+      if (c.is_string()) d.capabilities.push_back(c.get<std::string>());
     }
-    out.push_back(std::move(w));
+    out.push_back(std::move(d));
   }
   return out;
 }
 
+namespace {
+
+// A report lists at most this many errors (then one saying how many more).
+constexpr std::size_t kMaxErrorsListed = 50;
+
+struct Errors {
+  json& list;
+  std::size_t omitted = 0;
+  void add(std::string message) {
+    if (list.size() < kMaxErrorsListed) {
+      list.push_back({{"message", std::move(message)}});
+    } else {
+      ++omitted;
+    }
+  }
+};
+
 }  // namespace
 
-DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso) {
+DeliveryReport deliver(const Host& host, store::OrgStore& store,
+                       const domain::RoutingTable& routing, const domain::RetryPolicy& policy,
+                       std::chrono::sys_seconds now) {
   DeliveryReport report;
+  Errors errors{report.errors};
   store::Outbox outbox(store.database());
-  const std::vector<Writer> writers =
-      writers_of(schema::parse(host.list_adapters(), "adapters list"));
-  // In batches, oldest first; a batch that delivers nothing ends the run (the
-  // rest waits for the next run rather than being retried in a loop).
-  std::set<std::string> no_writer_for;
-  std::set<std::string> unhandled_types;  // every writer that answered said not_handled
+  const std::string now_text = domain::format_time(now);
+  std::set<std::string> unrouted_kinds;
+  // A writer whose push failed as a whole is not called again in this run:
+  // its other actions wait, untried, for the next one.
+  std::map<std::string, std::int64_t> down;  // adapter -> actions left untried
   std::int64_t last_id = 0;
   while (true) {
-    auto pending = outbox.pending_after(last_id, kDeliveryBatch);
-    if (pending.empty()) break;
-    last_id = pending.back().id;
-    int delivered_before = report.delivered + report.duplicates;
-    std::set<std::string> done;      // delivered by some writer: marked once
-    std::set<std::string> answered;  // done, duplicate or failed: not just "not_handled"
-    std::set<std::string> not_handled;
-    std::set<std::string> unreached;  // in the batch of a writer whose push failed as a whole
-    for (const auto& writer : writers) {
-      json batch = json::array();
-      for (const auto& entry : pending) {
-        if (writer.takes(entry.type) && !done.count(entry.idempotency_key)) {
-          batch.push_back(json::parse(entry.payload));
-        }
-      }
-      if (batch.empty()) continue;
-      json answer;
-      try {
-        answer =
-            schema::parse(host.call_adapter(writer.name, "push", json{{"actions", batch}}.dump()),
-                          writer.name + " push");
-      } catch (const std::exception& e) {
-        report.errors.push_back({{"message", writer.name + ": " + e.what()}});
-        for (const auto& action : batch)
-          unreached.insert(action["idempotency_key"].get<std::string>());
+    auto due = outbox.due_after(last_id, now_text, kDeliveryBatch);
+    if (due.empty()) break;
+    last_id = due.back().id;
+    // Each action to its route only, in batches per adapter.
+    std::map<std::string, std::vector<const store::OutboxEntry*>> by_adapter;
+    for (const auto& entry : due) {
+      const domain::Route* route = routing.route_for(entry.type);
+      if (!route) {
+        unrouted_kinds.insert(entry.type);
         continue;
       }
-      SQLite::Transaction txn(store.database());
-      for (const auto& result : answer.value("results", json::array())) {
-        std::string key = result.value("idempotency_key", "");
-        std::string status = result.value("status", "");
-        // not_handled: this instance is not set up for that kind of action (eg
-        // BambooHR without a write-back table); another writer may be. Not a failure.
-        if (status == "not_handled") {
-          not_handled.insert(key);
-          continue;
+      if (auto it = down.find(route->adapter); it != down.end()) {
+        ++it->second;
+        continue;
+      }
+      by_adapter[route->adapter].push_back(&entry);
+    }
+    for (const auto& [adapter, entries] : by_adapter) {
+      json batch = json::array();
+      for (const auto* entry : entries) batch.push_back(json::parse(entry->payload));
+      // key -> (status, message); an action without a result was not carried out.
+      std::map<std::string, std::pair<std::string, std::string>> results;
+      std::string push_error;
+      try {
+        json answer = schema::parse(
+            host.call_adapter(adapter, "push", json{{"actions", batch}}.dump()), adapter + " push");
+        if (!answer.is_object() || !answer.contains("results") || !answer["results"].is_array())
+          throw std::runtime_error(adapter +
+                                   " push: /results: found (missing or not an array); expected "
+                                   "an array of results");
+        for (const auto& result : answer["results"]) {
+          if (!result.is_object() || !result.contains("idempotency_key") ||
+              !result["idempotency_key"].is_string())
+            continue;
+          std::string status =
+              result.contains("status") && result["status"].is_string() ? result["status"] : "";
+          std::string message = result.contains("message") && result["message"].is_string()
+                                    ? result["message"].get<std::string>()
+                                    : std::string();
+          results[result["idempotency_key"].get<std::string>()] = {status, message};
         }
-        answered.insert(key);
-        if (status == "done" || status == "duplicate") {
-          outbox.mark_delivered(key, now_iso);
-          done.insert(key);
-          ++(status == "done" ? report.delivered : report.duplicates);
+      } catch (const std::exception& e) {
+        push_error = e.what();
+        down[adapter] = 0;
+        errors.add(adapter +
+                   ": push failed as a whole (every action of its batch counts as a "
+                   "failed attempt): " +
+                   push_error);
+      }
+      SQLite::Transaction txn(store.database());
+      for (const auto* entry : entries) {
+        const std::string& key = entry->idempotency_key;
+        std::string error;
+        if (!push_error.empty()) {
+          error = push_error;
+        } else if (auto it = results.find(key); it == results.end()) {
+          error = adapter + " answered no result for this action";
         } else {
-          outbox.mark_failed(key, result.value("message", status));
-          ++report.failed;
-          report.errors.push_back({{"message", writer.name + ": action " + key + ": " +
-                                                   result.value("message", status)}});
+          const auto& [status, message] = it->second;
+          if (status == "done" || status == "duplicate") {
+            outbox.mark_delivered(key, now_text, adapter);
+            ++(status == "done" ? report.delivered : report.duplicates);
+            continue;
+          }
+          if (status == "not_handled") {
+            // The route's adapter is not set up for this kind: a failure, never
+            // handed to another adapter.
+            error = adapter + " is not set up to carry out \"" + entry->type +
+                    "\" actions (not_handled" + (message.empty() ? "" : ": " + message) +
+                    "); see its settings, or route the kind elsewhere";
+          } else {
+            error = message.empty() ? adapter + " answered status \"" + status + "\"" : message;
+          }
+        }
+        auto outcome = domain::after_failure(entry->attempts, policy, now);
+        store::FailedAttempt attempt;
+        attempt.idempotency_key = key;
+        attempt.target = adapter;
+        attempt.error = error;
+        attempt.attempts = outcome.attempts;
+        attempt.at = now_text;
+        attempt.dead = outcome.dead;
+        if (!outcome.dead) attempt.next_attempt_at = domain::format_time(outcome.next_attempt_at);
+        outbox.record_failure(attempt);
+        ++report.failed;
+        if (outcome.dead) ++report.dead_now;
+        if (push_error.empty()) {
+          errors.add(adapter + ": " + entry->type + " " + key + ": " + error +
+                     (outcome.dead
+                          ? " (attempt " + std::to_string(outcome.attempts) + ": now a dead letter)"
+                          : " (attempt " + std::to_string(outcome.attempts) + "; next after " +
+                                attempt.next_attempt_at + ")"));
         }
       }
       txn.commit();
     }
-    for (const auto& entry : pending) {
-      bool someone = std::any_of(writers.begin(), writers.end(),
-                                 [&](const Writer& w) { return w.takes(entry.type); });
-      if (!someone) no_writer_for.insert(entry.type);
-    }
-    for (const auto& entry : pending) {
-      // Only what every writer taking it declined: one that could not be
-      // reached has its own error, and may well be set up for the action.
-      const std::string& key = entry.idempotency_key;
-      if (not_handled.count(key) && !answered.count(key) && !unreached.count(key))
-        unhandled_types.insert(entry.type);
-    }
-    if (report.delivered + report.duplicates == delivered_before) break;
   }
-  for (const auto& type : unhandled_types) {
+  for (const auto& [adapter, untried] : down) {
+    if (untried > 0)
+      errors.add(adapter + ": " + std::to_string(untried) +
+                 " more action(s) not tried in this run after its push failed; they wait");
+  }
+  for (const auto& kind : unrouted_kinds) {
+    errors.add("\"" + kind +
+               "\" actions wait in the outbox: no adapter carries them (none declares the kind, "
+               "routing names none and the organisation does not have exactly one writer); "
+               "name one in the organisation's routing");
+  }
+  if (errors.omitted > 0)
     report.errors.push_back(
-        {{"message", "\"" + type +
-                         "\" actions wait in the outbox: the adapters that take them "
-                         "answered that they are not set up to carry them out (not_handled; see "
-                         "their settings)"}});
+        {{"message", std::to_string(errors.omitted) +
+                         " more delivery error(s); the actions command lists pending and dead "
+                         "actions with their last error"}});
+  auto counts = outbox.counts();
+  report.pending = counts.pending;
+  report.retrying = counts.retrying;
+  report.dead_letters = counts.dead;
+  for (const auto& e : outbox.list(store::OutboxState::dead, 0, kMaxDeadListed)) {
+    report.dead.push_back({e.idempotency_key, e.type, e.target, e.attempts, e.last_error});
   }
-  for (const auto& type : no_writer_for) {
-    report.errors.push_back(
-        {{"message", "no adapter of this organisation can carry out \"" + type +
-                         "\" actions (declare write_actions, with " +
-                         "enrol_in_course, create_calendar_event, create_task or manage_groups); " +
-                         "they wait in the outbox"}});
-  }
-  report.pending = outbox.count_pending();
   return report;
 }
 

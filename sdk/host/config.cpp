@@ -31,6 +31,7 @@ OrganisationConfig load_organisation(const fs::path& file) {
   org.name = doc["name"].get<std::string>();
   org.modules = doc["modules"];
   org.policy = doc.value("policy", nlohmann::json::object());
+  org.routing = doc.value("routing", nlohmann::json::object());
   org.programmes = nlohmann::json::array();
   std::set<std::string> programme_ids;
   for (std::size_t i = 0; i < doc["programmes"].size(); ++i) {

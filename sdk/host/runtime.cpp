@@ -277,6 +277,7 @@ json plugin_config(const OrganisationConfig& org, const Organisation& o) {
           {"modules", org.modules},
           {"policy", org.policy},
           {"programmes", org.programmes},
+          {"routing", org.routing},
           {"adapters", adapters}};
 }
 
@@ -405,6 +406,16 @@ std::vector<CheckRow> Runtime::check() {
       create_plugin(*o);
       json answer = json::parse(o->plugin->call("check", "{}"));
       rows.push_back({org.id, "plugin", "store", true, answer.value("message", "ok")});
+      // Where each action kind goes: one row per kind. A kind no adapter
+      // carries is shown, not failed: its actions wait until routing names one.
+      for (const auto& route : answer.value("routing", json::array())) {
+        const json adapter = route.value("adapter", json());
+        rows.push_back({org.id, "routing", route.value("kind", "?"), true,
+                        adapter.is_string()
+                            ? "-> " + adapter.get<std::string>() + " (" + route.value("why", "") +
+                                  ": " + route.value("why_words", "") + ")"
+                            : "-> (none): " + route.value("why_words", "")});
+      }
       // Records the sync could not store wait in quarantine until the host sends them again.
       const json quarantine = answer.value("quarantine", json::array());
       for (const auto& q : quarantine) {

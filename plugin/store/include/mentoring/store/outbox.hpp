@@ -4,11 +4,19 @@
 // reports, keyed by its idempotency key (enqueueing the same key twice keeps
 // one). Delivery marks it done; a crash between delivery and marking makes the
 // next run deliver it again with the same key, which the adapter recognises.
+//
+// States (derived from the columns, migration 9): waiting (pending: not
+// delivered, dead nor dropped; due when next_attempt_at is unset or past),
+// delivered, dead (a dead letter: no more attempts until HR retries it),
+// dropped (by HR, with a reason; kept, never delivered). The store only
+// stores: when to retry and when an action is dead is decided by
+// domain::after_failure.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +28,31 @@ struct OutboxEntry {
   std::string type;     // eg "invite"
   std::string payload;  // the whole action, as JSON text
   int attempts = 0;
+  // Filled by find() and list() (and target/last_error by due_after()).
+  std::string target;  // the adapter of the last attempt ("" before any)
+  std::string last_error, created_at, last_attempt_at, next_attempt_at, delivered_at, dead_at,
+      dropped_at, dropped_reason;
+};
+
+enum class OutboxState { pending, delivered, dead, dropped };
+const char* to_string(OutboxState state);
+OutboxState state_of(const OutboxEntry& entry);
+
+// One failed attempt, as domain::after_failure decided its consequence.
+struct FailedAttempt {
+  std::string idempotency_key;
+  std::string target;
+  std::string error;  // the host's (adapter's) own words
+  int attempts = 0;   // counting this one
+  std::string at;
+  bool dead = false;
+  std::string next_attempt_at;  // when not dead
+};
+
+struct OutboxCounts {
+  std::int64_t pending = 0;   // not delivered, dead nor dropped
+  std::int64_t retrying = 0;  // pending after at least one failed attempt
+  std::int64_t delivered = 0, dead = 0, dropped = 0;
 };
 
 class Outbox {
@@ -34,9 +67,24 @@ class Outbox {
   std::vector<OutboxEntry> pending(int limit = 1000);
   // Pending entries with an id above after_id, oldest first.
   std::vector<OutboxEntry> pending_after(std::int64_t after_id, int limit);
-  void mark_delivered(const std::string& idempotency_key, const std::string& at);
+  // Pending entries with an id above after_id whose next attempt is due at
+  // `now` (ISO 8601 UTC), oldest first.
+  std::vector<OutboxEntry> due_after(std::int64_t after_id, const std::string& now, int limit);
+  void mark_delivered(const std::string& idempotency_key, const std::string& at,
+                      const std::string& target = "");
   void mark_failed(const std::string& idempotency_key, const std::string& error);
+  void record_failure(const FailedAttempt& attempt);
   std::int64_t count_pending();
+  OutboxCounts counts();
+  std::optional<OutboxEntry> find(const std::string& idempotency_key);
+  // Entries in one state with an id above after_id, oldest first.
+  std::vector<OutboxEntry> list(OutboxState state, std::int64_t after_id, int limit);
+  std::int64_t count(OutboxState state);
+  // Back to pending with no attempts, due now (a dead or waiting action).
+  void reset_attempts(const std::string& idempotency_key);
+  // Kept, marked dropped with HR's reason: never delivered.
+  void mark_dropped(const std::string& idempotency_key, const std::string& reason,
+                    const std::string& at);
 
  private:
   SQLite::Database& db_;

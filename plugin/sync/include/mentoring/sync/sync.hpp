@@ -3,7 +3,7 @@
 //
 //   auto report = mentoring::sync::pull_all(host, store);
 //   ... plan and enqueue actions ...
-//   auto delivery = mentoring::sync::deliver(host, store, now_iso);
+//   auto delivery = mentoring::sync::deliver(host, store, routing, retry_policy, now);
 //
 // Each page an adapter returns is stored in one transaction together with the
 // adapter's next cursor. A record that fails its checks is quarantined with
@@ -15,6 +15,7 @@
 // not stop the others.
 #pragma once
 
+#include <mentoring/domain/delivery.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/store/org_store.hpp>
 
@@ -71,11 +72,24 @@ struct SyncReport {
   int quarantined = 0;  // records quarantined by this run
 };
 
-struct DeliveryReport {
-  int delivered = 0, duplicates = 0, failed = 0;
-  std::int64_t pending = 0;
-  nlohmann::json errors = nlohmann::json::array();
+// What one delivery did, and what the outbox holds after it (the run
+// summary's "actions"; issue 12's contract).
+struct DeadLetter {
+  std::string idempotency_key, kind, target;
+  int attempts = 0;
+  std::string last_error;
 };
+struct DeliveryReport {
+  int delivered = 0, duplicates = 0;
+  int failed = 0;                 // attempts that failed in this run
+  int dead_now = 0;               // of those, the ones that became dead letters
+  std::int64_t pending = 0;       // not delivered, dead nor dropped
+  std::int64_t retrying = 0;      // pending after a failed attempt, waiting for backoff
+  std::int64_t dead_letters = 0;  // held now, from any run
+  std::vector<DeadLetter> dead;   // the oldest kMaxDeadListed
+  nlohmann::json errors = nlohmann::json::array();  // [{"message"}], at most 51
+};
+inline constexpr int kMaxDeadListed = 50;
 
 struct SyncPolicy {
   // A complete full read may mark at most this share of the people it listed
@@ -88,7 +102,17 @@ struct SyncPolicy {
 // today: completions dated after it are refused (an LMS cannot know the future).
 SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today,
                     const SyncPolicy& policy = {});
-DeliveryReport deliver(const Host& host, store::OrgStore& store, const std::string& now_iso);
+// The organisation's adapters as the host lists them, for routing.
+std::vector<domain::AdapterDescription> adapters_of(const Host& host);
+
+// Pushes every due action (pending, its next attempt not in the future) to
+// its route only. done / duplicate: delivered. Anything else, including
+// not_handled, no result for it, or a push that fails as a whole (each action
+// of the batch): a failed attempt, retried after a backoff or dead after
+// policy.max_attempts (domain::after_failure). Unrouted kinds wait, reported.
+DeliveryReport deliver(const Host& host, store::OrgStore& store,
+                       const domain::RoutingTable& routing, const domain::RetryPolicy& policy,
+                       std::chrono::sys_seconds now);
 
 nlohmann::json to_json(const StreamReport& report);
 
