@@ -128,7 +128,8 @@ class MentoringPlugin : public Module {
   // carries, whose actions wait (reported by check and every run).
   void route_actions() {
     std::map<std::string, std::string> routing;
-    for (const auto& [kind, adapter] : config_.value("routing", json::object()).items()) {
+    const json configured = config_.value("routing", json::object());
+    for (const auto& [kind, adapter] : configured.items()) {
       if (adapter.is_string()) routing[kind] = adapter.get<std::string>();
     }
     routing_ = domain::route_actions(sync::adapters_of(host_), routing);
