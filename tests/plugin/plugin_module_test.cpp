@@ -49,6 +49,7 @@ class PluginModule : public ::testing::Test {
             {"modules", {{"enrolment", true}, {"evaluation", true}}},
             {"policy", policy},
             {"programmes", json::array({programme_a()})},
+            {"routing", routing},
             {"adapters", json::array()}};
   }
   json run() { return command("run", json::object()); }
@@ -68,6 +69,7 @@ class PluginModule : public ::testing::Test {
   mentoring::testing::FakeHost host;
   ScriptedHr hr;
   json policy = json::object();
+  json routing = json::object();
 };
 
 }  // namespace
@@ -221,6 +223,7 @@ TEST_F(PluginModule, ActionsGoOnlyToAdaptersThatCanCarryThemOut) {
   mentoring::testing::ScriptedHostSystem lms;
   host.add_adapter("lms", {"write_actions", "enrol_in_course"},
                    [&](const std::string& c, const std::string& i) { return lms.handle(c, i); });
+  routing = {{"*", "hr"}};  // two writers: routing says where what nobody declares goes
   json summary = run();
   EXPECT_EQ(summary["actions"]["delivered"], 1);  // the invitation, once
   EXPECT_EQ(hr.pushed.size(), 1u);
@@ -286,21 +289,23 @@ TEST_F(PluginModule, AFullReadMissingTooManyPeopleMarksNobodyAndSaysWhy) {
   EXPECT_EQ(state_of("P1"), "invited");
 }
 
-TEST_F(PluginModule, AnActionNoAdapterIsSetUpToCarryOutWaitsWithoutCountingAsAFailure) {
+TEST_F(PluginModule, AnActionItsRouteIsNotSetUpForFailsAndWaitsForARouteThatIs) {
   hr.push_not_handled = true;
   json first = run();
   EXPECT_EQ(first["actions"]["delivered"], 0);
-  EXPECT_EQ(first["actions"]["failed"], 0);
+  EXPECT_EQ(first["actions"]["failed"], 1);  // not_handled by its route is a failed attempt
   EXPECT_EQ(first["actions"]["pending"], 1);
   ASSERT_EQ(first["actions"]["errors"].size(), 1u) << first["actions"].dump(2);
   EXPECT_NE(first["actions"]["errors"][0]["message"].get<std::string>().find(
-                "\"invite\" actions wait in the outbox"),
-            std::string::npos);
+                "hr is not set up to carry out \"invite\" actions"),
+            std::string::npos)
+      << first["actions"].dump(2);
 
-  // Another adapter that is set up for it carries it out on the next run.
+  // An adapter that declares invitations takes them over once its backoff ran out.
   mentoring::testing::ScriptedHostSystem outbox;
   host.add_adapter("outbox", {"write_actions", "create_task"},
                    [&](const std::string& c, const std::string& i) { return outbox.handle(c, i); });
+  host.set_today("2026-12-02");
   json second = run();
   EXPECT_EQ(second["actions"]["delivered"], 1);
   EXPECT_TRUE(second["actions"]["errors"].empty()) << second["actions"].dump(2);
@@ -369,7 +374,7 @@ TEST_F(PluginModule, AWriterThatFailsIsNotReportedAsNotSetUp) {
   EXPECT_EQ(summary["actions"]["pending"], 1);
   std::string errors = summary["actions"]["errors"].dump();
   EXPECT_NE(errors.find("connection refused"), std::string::npos) << errors;
-  // hr declined, broken failed: the invitation waits, and nobody claims that
-  // "every adapter taking it is not set up" — one of them may be, once it is up.
+  // The invitation's route is broken (it declares invite): its push failed, the
+  // invitation waits for it, and nobody claims it is "not set up".
   EXPECT_EQ(errors.find("not set up"), std::string::npos) << errors;
 }
