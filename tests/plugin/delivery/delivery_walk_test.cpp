@@ -295,3 +295,28 @@ TEST_F(DeliveryOverTime, ARoutingProblemIsAConfigErrorNamingOrganisationKindAndA
   routing = {{"invite", "lms"}};
   EXPECT_THROW(run(), CallError);
 }
+
+TEST_F(DeliveryOverTime, AKindNoAdapterCarriesWaitsUntriedAndIsReported) {
+  // tasks no longer declares invitations; two general writers, no routing: unrouted.
+  host.add_adapter("tasks", {"write_actions"}, [this](const std::string& c, const std::string& i) {
+    return tasks.handle(c, i);
+  });
+  mentoring::testing::ScriptedHostSystem outbox;
+  host.add_adapter("outbox", {"write_actions"},
+                   [&](const std::string& c, const std::string& i) { return outbox.handle(c, i); });
+  json actions = run();
+  EXPECT_EQ(actions["pending"], 1);
+  EXPECT_EQ(actions["failed"], 0);
+  EXPECT_EQ(actions["retrying"], 0);
+  EXPECT_EQ(tasks.pushes, 0);
+  EXPECT_TRUE(outbox.pushed.empty());
+  EXPECT_NE(actions["errors"].dump().find("\\\"invite\\\" actions wait in the outbox: no adapter "
+                                          "carries them"),
+            std::string::npos)
+      << actions["errors"].dump();
+  // Routing names one: delivered on the next run.
+  routing = {{"*", "outbox"}};
+  EXPECT_EQ(run()["delivered"], 1);
+  ASSERT_EQ(outbox.pushed.size(), 1u);
+  EXPECT_EQ(tasks.pushes, 0);
+}
