@@ -117,6 +117,29 @@ TEST_F(ExitCodes, CommandAndCheckAreBusyToo) {
             std::to_string(::getpid()));
 }
 
+TEST_F(ExitCodes, TheHostConfigSetsTheWaitAndTheCommandLineOverridesIt) {
+  json host_config = json::parse(read_file(config));
+  host_config["lock_wait_seconds"] = 0.4;
+  write_file(config, host_config.dump());
+  auto lock = hold_northwind();
+  auto started = std::chrono::steady_clock::now();
+  auto from_config = host("run --org northwind");
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(from_config.exit_code, 8) << from_config.output;
+  EXPECT_TRUE(contains(from_config.output, "gave up after waiting 0.4 s")) << from_config.output;
+  EXPECT_GE(waited, std::chrono::milliseconds(400));
+  auto overridden = host("run --org northwind --lock-wait 0");
+  EXPECT_EQ(overridden.exit_code, 8) << overridden.output;
+  EXPECT_TRUE(contains(overridden.output, "gave up after waiting 0.0 s")) << overridden.output;
+
+  host_config["lock_wait_seconds"] = -1;
+  write_file(config, host_config.dump());
+  auto invalid = host("run --org northwind");
+  EXPECT_EQ(invalid.exit_code, 3) << invalid.output;
+  EXPECT_TRUE(contains(invalid.output, "/lock_wait_seconds")) << invalid.output;
+  EXPECT_EQ(host("run --org northwind --lock-wait -2").exit_code, 2);
+}
+
 TEST_F(ExitCodes, AStateFolderThatCannotBeCreatedIsAConfigErrorForThatOrganisationOnly) {
   // A file where northwind's state folder belongs: root cannot create it either.
   fs::create_directories(state);
