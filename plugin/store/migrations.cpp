@@ -367,23 +367,36 @@ int migrate(SQLite::Database& db) {
 // highest recorded one: branches add migrations in parallel (7 and 8 of issue
 // 11), so a database may have met 8 before 7 existed. Migrations numbered in
 // parallel must therefore not depend on each other.
+//
+// Two processes may open one database at the same moment (the host holds an
+// organisation's lock, but `serve` or another host may not): each migration
+// runs in a write transaction taken before anything is read (BEGIN IMMEDIATE,
+// which waits out the other writer for the busy timeout) and first re-reads
+// whether it is applied, so it runs once, and the one that comes second finds
+// it done instead of meeting "table ... already exists".
 int migrate(SQLite::Database& db, const std::vector<Migration>& list) {
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_version ("
-      " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
   for (std::size_t i = 1; i < list.size(); ++i) {
     if (list[i].version <= list[i - 1].version)
       throw std::logic_error("store: migrations out of order at version " +
                              std::to_string(list[i].version));
   }
-  int version = current_version(db);
-  int newest = list.empty() ? 0 : list.back().version;
-  if (version > newest) {
-    throw std::runtime_error(db.getFilename() + ": database schema version " +
-                             std::to_string(version) + " is newer than this plugin knows (" +
-                             std::to_string(newest) + "); upgrade the plugin");
+  if (!db.tableExists("schema_version")) {
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))");
+    txn.commit();
   }
+  int newest = list.empty() ? 0 : list.back().version;
+  auto refuse_newer = [&](int version) {
+    if (version > newest) {
+      throw std::runtime_error(db.getFilename() + ": database schema version " +
+                               std::to_string(version) + " is newer than this plugin knows (" +
+                               std::to_string(newest) + "); upgrade the plugin");
+    }
+  };
+  refuse_newer(current_version(db));
   std::set<int> applied;
   {
     SQLite::Statement query(db, "SELECT version FROM schema_version");
@@ -391,7 +404,11 @@ int migrate(SQLite::Database& db, const std::vector<Migration>& list) {
   }
   for (const auto& m : list) {
     if (applied.count(m.version)) continue;
-    SQLite::Transaction txn(db);
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement done(db, "SELECT 1 FROM schema_version WHERE version = ?");
+    done.bind(1, m.version);
+    if (done.executeStep()) continue;  // another process applied it meanwhile (rolls back)
+    refuse_newer(current_version(db));
     db.exec(std::string(m.sql));
     SQLite::Statement record(db, "INSERT INTO schema_version(version, description) VALUES (?, ?)");
     record.bind(1, m.version);

@@ -99,18 +99,37 @@ SQLite::Statement& OrgStore::prepared_dynamic(const std::string& sql) {
   return *slot;
 }
 
-OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& organisation)
-    : path_(database_path(directory, organisation)),
-      db_(path_.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-  db_.setBusyTimeout(5000);
-  db_.exec("PRAGMA journal_mode = WAL");
-  db_.exec("PRAGMA foreign_keys = ON");
-  db_.exec("PRAGMA synchronous = NORMAL");
-  // 64 MiB of page cache: an organisation's people and leave indexes stay in
-  // memory during a large sync instead of being re-read page by page.
-  db_.exec("PRAGMA cache_size = -65536");
-  migrate(db_);
+namespace {
+
+// The busy timeout is set before anything touches the file, so even switching
+// a new database to WAL waits out another process doing the same.
+SQLite::Database open_database(const std::filesystem::path& path) {
+  try {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                        OrgStore::kBusyTimeoutMs);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    db.exec("PRAGMA synchronous = NORMAL");
+    // 64 MiB of page cache: an organisation's people and leave indexes stay in
+    // memory during a large sync instead of being re-read page by page.
+    db.exec("PRAGMA cache_size = -65536");
+    migrate(db);
+    return db;
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(path, "opening and migrating it", e);
+  }
 }
+
+}  // namespace
+
+StoreError::StoreError(const std::filesystem::path& database, const std::string& during,
+                       const SQLite::Exception& e)
+    : std::runtime_error("store error on " + database.string() + " while " + during + ": " +
+                         e.what() + " (SQLite code " + std::to_string(e.getErrorCode()) + ")"),
+      code_(e.getErrorCode()) {}
+
+OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& organisation)
+    : path_(database_path(directory, organisation)), db_(open_database(path_)) {}
 
 int OrgStore::schema_version() {
   return current_version(db_);

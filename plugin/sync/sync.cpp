@@ -169,6 +169,8 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
     Ingested out;
     out.outcome = store.upsert(completion);
     return out;
+  } catch (const SQLite::Exception&) {
+    throw;  // the database failed, not the record: never quarantined (pull_all)
   } catch (const std::exception& e) {
     Ingested out;
     out.reason = QuarantineReason::unreadable;
@@ -466,7 +468,15 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
   for (const auto& kind : kStreams) {
     for (const auto& adapter : adapters) {
       if (!has_capability(adapter, kind.capability)) continue;
-      pull_stream(host, store, adapter["name"].get<std::string>(), kind, today, policy, report);
+      const std::string name = adapter["name"].get<std::string>();
+      // A failing database (busy, locked, I/O, full, read-only, corrupt) says
+      // nothing about the host's records: the page being stored rolls back and
+      // the run stops here, so nothing is quarantined or planned from partial data.
+      try {
+        pull_stream(host, store, name, kind, today, policy, report);
+      } catch (const SQLite::Exception& e) {
+        throw store::StoreError(store.path(), "syncing " + name + " " + kind.stream, e);
+      }
     }
   }
   return report;

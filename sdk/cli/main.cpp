@@ -65,7 +65,14 @@ void print_summary(const json& org) {
   if (org.contains("today")) std::cout << ", today " << org["today"].get<std::string>();
   std::cout << "\n";
   if (org.contains("error")) {
-    std::cout << "  ERROR: " << org["error"].get<std::string>() << "\n";
+    std::cout << "  " << (org.value("busy", false) ? "BUSY" : "ERROR") << ": "
+              << org["error"].get<std::string>() << "\n";
+  }
+  if (org.contains("lock")) {
+    char waited[32];
+    std::snprintf(waited, sizeof waited, "%.1f", org["lock"].value("waited_seconds", 0.0));
+    std::cout << "  lock        waited " << waited << " s for another mentoring-host ("
+              << org["lock"].value("waited_for", "") << ") to finish with this organisation\n";
   }
   for (const auto& e : org.value("adapter_errors", json::array())) {
     std::cout << "  adapter " << e.value("adapter", "?") << " FAILED: " << e.value("error", "")
@@ -220,8 +227,23 @@ void print_summary(const json& org) {
   }
 }
 
-int fail(int code, const std::string& message) {
-  std::cerr << "mentoring-host: " << message << "\n";
+// What each `check` row that failed means for the exit code.
+int check_exit_code(const std::vector<CheckRow>& rows) {
+  int code = kExitOk;
+  for (const auto& r : rows) {
+    if (r.ok) continue;
+    if (r.component.rfind("module", 0) == 0) return kExitModuleLoad;  // nothing else could run
+    if (r.component == "state folder") {
+      code = worse_exit_code(code, kExitConfig);
+    } else if (r.component == "lock") {
+      code = worse_exit_code(code, kExitBusy);
+    } else if (r.component == "plugin" && r.check == "quarantine") {
+      // Quarantined host records: data to fix in the host, not a broken component.
+      code = worse_exit_code(code, kExitDataRejected);
+    } else {
+      code = worse_exit_code(code, kExitAdapter);
+    }
+  }
   return code;
 }
 
@@ -236,17 +258,23 @@ int main(int argc, char** argv) {
   std::string only_org;
   std::vector<std::string> module_files;
   std::string command_name, command_input = "{}";
+  double lock_wait = -1;  // unset: the host config's lock_wait_seconds
+  const char* lock_wait_help =
+      "seconds to wait for another run or command holding an organisation "
+      "(overrides lock_wait_seconds; 0 tries once)";
 
   auto* check =
       app.add_subcommand("check", "validate config, load every module, check every adapter");
   check->add_option("--config,-c", config_file, "host config file")->required();
   check->add_option("--modules-dir", modules_dir, "where modules are found");
+  check->add_option("--lock-wait", lock_wait, lock_wait_help)->check(CLI::Range(0.0, 86400.0));
 
   auto* run = app.add_subcommand("run", "one cycle for every organisation; prints what it did");
   run->add_option("--config,-c", config_file, "host config file")->required();
   run->add_option("--modules-dir", modules_dir, "where modules are found");
   run->add_option("--org", only_org, "run only this organisation");
   run->add_flag("--json", as_json, "print the summary as JSON");
+  run->add_option("--lock-wait", lock_wait, lock_wait_help)->check(CLI::Range(0.0, 86400.0));
 
   auto* modules = app.add_subcommand("modules", "list modules with versions and capabilities");
   modules->add_option("--config,-c", config_file, "list the modules this config uses");
@@ -261,6 +289,7 @@ int main(int argc, char** argv) {
   command->add_option("--org", only_org, "organisation id")->required();
   command->add_option("name", command_name, "command name")->required();
   command->add_option("--input", command_input, "command input as JSON");
+  command->add_option("--lock-wait", lock_wait, lock_wait_help)->check(CLI::Range(0.0, 86400.0));
 
   try {
     app.parse(argc, argv);
@@ -268,6 +297,18 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
+
+  // Every failure below ends here: on stderr, and for `run --json` also as the
+  // JSON a machine reads, whose exit_code is the process's.
+  auto fail = [&](int code, const std::string& message) {
+    std::cerr << "mentoring-host: " << message << "\n";
+    if (*run && as_json) {
+      std::cout
+          << json{{"organisations", json::array()}, {"error", message}, {"exit_code", code}}.dump(2)
+          << "\n";
+    }
+    return code;
+  };
 
   fs::path default_dir = modules_dir.empty() ? default_modules_dir() : fs::path(modules_dir);
   try {
@@ -303,6 +344,7 @@ int main(int argc, char** argv) {
 
     HostConfig config = load_config(config_file);
     if (!modules_dir.empty()) config.modules_dir = fs::absolute(modules_dir);  // beats the config
+    if (lock_wait >= 0) config.lock_wait_seconds = lock_wait;                  // so does this
     Runtime runtime(std::move(config), default_dir);
 
     if (*modules) {
@@ -315,20 +357,7 @@ int main(int argc, char** argv) {
     if (*check) {
       auto rows = runtime.check();
       print_check(rows);
-      bool module_failed = false, any_failed = false, quarantine = false;
-      for (const auto& r : rows) {
-        if (r.ok) continue;
-        // Quarantined host records: data to fix in the host, not a broken component.
-        if (r.component == "plugin" && r.check == "quarantine") {
-          quarantine = true;
-          continue;
-        }
-        any_failed = true;
-        if (r.component.rfind("module", 0) == 0) module_failed = true;
-      }
-      if (module_failed) return kExitModuleLoad;
-      if (any_failed) return kExitAdapter;
-      return quarantine ? kExitDataRejected : kExitOk;
+      return check_exit_code(rows);
     }
     if (*run) {
       json result = runtime.run(only_org.empty() ? std::nullopt : std::optional(only_org));
@@ -342,7 +371,12 @@ int main(int argc, char** argv) {
       return result["exit_code"].get<int>();
     }
     if (*command) {
-      json input = mentoring::schema::parse(command_input, "--input");
+      json input;
+      try {
+        input = mentoring::schema::parse(command_input, "--input");
+      } catch (const mentoring::schema::ValidationError& e) {
+        return fail(kExitUsage, e.what());  // the command line, not a config file
+      }
       json answer = runtime.command(only_org, command_name, input);
       std::cout << answer.dump(2) << "\n";
       return kExitOk;
@@ -352,7 +386,12 @@ int main(int argc, char** argv) {
   } catch (const LoadError& e) {
     return fail(kExitModuleLoad, e.what());
   } catch (const CallError& e) {
+    if (e.status() == MENTORING_ERR_UNKNOWN_COMMAND) return fail(kExitUsage, e.what());
     return fail(e.status() == MENTORING_ERR_INVALID_INPUT ? kExitConfig : kExitInternal, e.what());
+  } catch (const StateFolderError& e) {
+    return fail(kExitConfig, e.what());
+  } catch (const BusyError& e) {
+    return fail(kExitBusy, e.what());
   } catch (const std::invalid_argument& e) {
     return fail(kExitUsage, e.what());
   } catch (const std::exception& e) {

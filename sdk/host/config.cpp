@@ -83,6 +83,7 @@ HostConfig load_config(const fs::path& host_config_file) {
   if (doc.contains("secrets_file"))
     config.secrets_file = resolve(base, doc["secrets_file"].get<std::string>());
   config.log_level = doc.value("log_level", std::string("info"));
+  config.lock_wait_seconds = doc.value("lock_wait_seconds", config.lock_wait_seconds);
 
   std::set<std::string> ids;
   const auto& orgs = doc["organisations"];

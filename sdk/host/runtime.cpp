@@ -77,6 +77,10 @@ struct Organisation {
   mentoring_http_v2 http2_service{};
   mentoring_adapters_v1 adapters_service{};
 
+  // Declared before the adapters and the plugin: destroyed after them, so the
+  // lock is held for as long as anything of the organisation runs.
+  std::optional<OrganisationLock> lock;
+
   struct Adapter {
     std::string module;
     std::unique_ptr<ModuleInstance> instance;
@@ -285,14 +289,29 @@ json plugin_config(const OrganisationConfig& org, const Organisation& o) {
 
 // Builds one organisation's services and adapter instances. An adapter that
 // cannot be created is reported in `adapter_errors` and left out.
-std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json& adapter_errors) {
+std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json& adapter_errors,
+                                            const std::string& purpose) {
   auto o = std::make_unique<Organisation>(org);
   o->secrets = impl_->secrets.get();
   o->http = impl_->http.get();
   o->logger = impl_->logger;
   o->now_ms = clock_now_ms(config_.today);
   fs::path storage = config_.state_dir / org.id;
-  fs::create_directories(storage);
+  // One writer per organisation: taken before anything of it is created (the
+  // plugin's migrations run under it), released when `o` goes.
+  auto logger = impl_->logger;
+  o->lock.emplace(OrganisationLock::acquire(
+      org.id, storage, std::chrono::duration<double>(config_.lock_wait_seconds), purpose,
+      [&](const LockHolder& holder) {
+        logger->info(
+            "[{}] another mentoring-host holds this organisation's lock ({}): waiting "
+            "up to {} s for it",
+            org.id, holder.describe(), config_.lock_wait_seconds);
+      }));
+  if (const auto& holder = o->lock->waited_for()) {
+    logger->info("[{}] waited {:.1f} s for the organisation's lock, held by {}; going on", org.id,
+                 o->lock->waited_seconds(), holder->describe());
+  }
   o->storage_dir = storage.string();
   for (const auto& adapter : org.adapters) {
     auto lib = impl_->library(module_path(adapter.module, impl_->modules_dir, org.base_dir),
@@ -321,41 +340,71 @@ void Runtime::create_plugin(Organisation& o) {
   o.plugin = std::make_unique<ModuleInstance>(lib, &o.table, plugin_config(*o.config, o).dump());
 }
 
+int worse_exit_code(int a, int b) {
+  // Rank by exit code: 0 ok, 6 data rejected, 7 actions failed, 8 busy,
+  // 1 internal, 5 adapter, 3 config; usage and module load end the process
+  // before any organisation runs, ranked above all.
+  static const int kRank[] = {0, 4, 7, 6, 7, 5, 1, 2, 3};
+  auto rank = [](int code) { return code >= 0 && code <= 8 ? kRank[code] : 7; };
+  return rank(b) > rank(a) ? b : a;
+}
+
 nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation) {
   load_modules();
   json results = json::array();
   int exit_code = kExitOk;
-  // Severity order: config > adapter failure > internal > records not stored > ok.
-  auto worsen = [&](int code) {
-    static const int kRank[] = {0, 2, 0, 4, 0, 3, 1};
-    if (kRank[code] > kRank[exit_code]) exit_code = code;
-  };
   bool matched = false;
   for (const auto& org : config_.organisations) {
     if (only_organisation && org.id != *only_organisation) continue;
     matched = true;
+    int org_code = kExitOk;
+    auto worsen = [&](int code) { org_code = worse_exit_code(org_code, code); };
     json adapter_errors = json::array();
-    auto o = open(org, adapter_errors);
-    if (!adapter_errors.empty()) worsen(kExitAdapter);
+    json result;
+    // Whatever befalls one organisation, the others still run.
     try {
+      auto o = open(org, adapter_errors, "run");
+      if (!adapter_errors.empty()) worsen(kExitAdapter);
       create_plugin(*o);
-      json summary = json::parse(o->plugin->call("run", "{}"));
-      if (!adapter_errors.empty()) summary["adapter_errors"] = adapter_errors;
-      if (summary.value("adapter_failures", 0) > 0) worsen(kExitAdapter);
+      result = json::parse(o->plugin->call("run", "{}"));
+      if (!adapter_errors.empty()) result["adapter_errors"] = adapter_errors;
+      if (o->lock->waited_for()) {
+        result["lock"] = {{"waited_seconds", o->lock->waited_seconds()},
+                          {"waited_for", o->lock->waited_for()->describe()}};
+      }
+      if (result.value("adapter_failures", 0) > 0) worsen(kExitAdapter);
       // Quarantined records count until the host sends them again valid: the
       // rest was stored, but someone may miss what the record would have given them.
-      if (summary.value("rejected_pages", 0) > 0 || summary.value("quarantined", 0) > 0 ||
-          summary.value("quarantine_held", 0) > 0) {
+      if (result.value("rejected_pages", 0) > 0 || result.value("quarantined", 0) > 0 ||
+          result.value("quarantine_held", 0) > 0) {
         worsen(kExitDataRejected);
       }
-      results.push_back(summary);
+      // Write-backs that failed in this run, or gave up and wait for HR as dead letters.
+      const json actions = result.value("actions", json::object());
+      if (actions.value("failed", 0) > 0 || actions.value("dead_letters", 0) > 0)
+        worsen(kExitActionsFailed);
+    } catch (const StateFolderError& e) {
+      result = {{"organisation", org.id}, {"name", org.name}, {"error", e.what()}};
+      worsen(kExitConfig);
+    } catch (const BusyError& e) {
+      result = {{"organisation", org.id}, {"name", org.name}, {"error", e.what()}, {"busy", true}};
+      worsen(kExitBusy);
     } catch (const CallError& e) {
-      results.push_back({{"organisation", org.id},
-                         {"name", org.name},
-                         {"error", impl_->secrets->redact(e.what())},
-                         {"adapter_errors", adapter_errors}});
+      result = {{"organisation", org.id},
+                {"name", org.name},
+                {"error", impl_->secrets->redact(e.what())},
+                {"adapter_errors", adapter_errors}};
       worsen(e.status() == MENTORING_ERR_INVALID_INPUT ? kExitConfig : kExitInternal);
+    } catch (const std::exception& e) {
+      result = {{"organisation", org.id},
+                {"name", org.name},
+                {"error", impl_->secrets->redact(e.what())},
+                {"adapter_errors", adapter_errors}};
+      worsen(kExitInternal);
     }
+    result["exit_code"] = org_code;
+    exit_code = worse_exit_code(exit_code, org_code);
+    results.push_back(std::move(result));
   }
   if (only_organisation && !matched) {
     return {{"organisations", json::array()},
@@ -379,7 +428,16 @@ std::vector<CheckRow> Runtime::check() {
   }
   for (const auto& org : config_.organisations) {
     json adapter_errors = json::array();
-    auto o = open(org, adapter_errors);
+    std::unique_ptr<Organisation> o;
+    try {
+      o = open(org, adapter_errors, "check");
+    } catch (const StateFolderError& e) {
+      rows.push_back({org.id, "state folder", "writable", false, e.what()});
+      continue;
+    } catch (const BusyError& e) {
+      rows.push_back({org.id, "lock", "free", false, e.what()});
+      continue;
+    }
     for (const auto& e : adapter_errors) {
       rows.push_back({org.id, "adapter " + e["adapter"].get<std::string>(), "settings", false,
                       e["error"].get<std::string>()});
@@ -450,9 +508,14 @@ nlohmann::json Runtime::command(const std::string& organisation, const std::stri
   for (const auto& org : config_.organisations) {
     if (org.id != organisation) continue;
     json adapter_errors = json::array();
-    auto o = open(org, adapter_errors);
-    create_plugin(*o);
-    return json::parse(o->plugin->call(command, input.dump()));
+    auto o = open(org, adapter_errors, "command " + command);
+    create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
+    try {
+      return json::parse(o->plugin->call(command, input.dump()));
+    } catch (const CallError& e) {
+      if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(e.what());
+      throw;
+    }
   }
   throw std::invalid_argument("no organisation with id \"" + organisation + "\"");
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,6 +32,14 @@ inline CommandResult run_host(const std::string& arguments) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+// A mentoring-host started in the background (several at once, for the
+// one-writer tests); its stdout and stderr go to `output`.
+struct StartedHost {
+  pid_t pid = -1;
+  std::filesystem::path output;
+  CommandResult wait() const;
+};
+
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -40,6 +49,23 @@ inline std::string read_file(const std::filesystem::path& path) {
 
 inline void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+inline StartedHost start_host(const std::string& arguments, const std::filesystem::path& output) {
+  std::string command =
+      std::string(HOST_BINARY) + " " + arguments + " >'" + output.string() + "' 2>&1";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return {pid, output};
+}
+
+inline CommandResult StartedHost::wait() const {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid) return {-1, "waitpid failed"};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(output)};
 }
 
 // A copy of EXAMPLES_DIR without its state, removed when the test ends.
@@ -61,6 +87,12 @@ class DemoCopy : public ::testing::Test {
   // The host on this copy's config and the built modules.
   CommandResult host(const std::string& arguments) const {
     return run_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR);
+  }
+
+  // The same, in the background.
+  StartedHost start(const std::string& arguments, const std::string& output_name) const {
+    return start_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR,
+                      root / output_name);
   }
 
   std::filesystem::path root, config, state;

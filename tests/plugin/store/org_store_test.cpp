@@ -6,7 +6,11 @@
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 using namespace mentoring::store;
@@ -236,4 +240,49 @@ TEST(Migrations, AMissingVersionBelowTheHighestIsApplied) {
 TEST(Migrations, VersionsAscend) {
   const auto& list = migrations();
   for (std::size_t i = 1; i < list.size(); ++i) EXPECT_LT(list[i - 1].version, list[i].version);
+}
+
+// Processes that meet on one new database without the host's lock (a future
+// `serve`, another host): every one opens it, each migration runs once, and
+// none sees "database is locked" or "table ... already exists".
+TEST(Migrations, ProcessesOpeningOneNewDatabaseAtOnceMigrateItOnce) {
+  TempDir dir;
+  constexpr int kRounds = 10, kProcesses = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    fs::path folder = dir.path / ("round-" + std::to_string(round));
+    fs::create_directories(folder);
+    std::vector<pid_t> children;
+    for (int i = 0; i < kProcesses; ++i) {
+      pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        int code = 0;
+        try {
+          OrgStore store(folder, "acme");
+          SQLite::Transaction txn(store.database());
+          store.upsert(person("P" + std::to_string(i)));
+          txn.commit();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "process %d: %s\n", i, e.what());
+          code = 1;
+        }
+        std::fflush(stderr);
+        ::_exit(code);
+      }
+      children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "round " << round;
+    }
+    OrgStore store(folder, "acme");
+    EXPECT_EQ(store.schema_version(), migrations().back().version);
+    SQLite::Statement rows(store.database(),
+                           "SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_version");
+    rows.executeStep();
+    EXPECT_EQ(rows.getColumn(0).getInt(), rows.getColumn(1).getInt());
+    EXPECT_EQ(rows.getColumn(0).getInt(), static_cast<int>(migrations().size()));
+    EXPECT_EQ(store.counts().people, kProcesses);
+  }
 }

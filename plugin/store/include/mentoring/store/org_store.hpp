@@ -8,6 +8,8 @@
 //
 // The file is <directory>/<organisation>.sqlite, in WAL mode with foreign keys
 // on; migrations (migrations.hpp) run on open, each in its own transaction.
+// A failure to open or migrate throws StoreError. SQLite waits up to
+// kBusyTimeoutMs for another connection's write to end before it answers busy.
 // This is the only folder with SQL in it. Not thread-safe: one OrgStore per
 // thread (SQLite allows several connections to one file).
 #pragma once
@@ -17,6 +19,7 @@
 #include <mentoring/domain/records.hpp>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
@@ -25,11 +28,27 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace mentoring::store {
+
+// The database itself failed (busy or locked past the busy timeout, I/O error,
+// disk full, read-only, corrupt): never a verdict on the host's data. Names the
+// file, what was being done and SQLite's own words, eg
+// "store error on state/northwind/northwind.sqlite while syncing hr-export leave:
+//  database is locked (SQLite code 5)".
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(const std::filesystem::path& database, const std::string& during,
+             const SQLite::Exception& e);
+  int sqlite_code() const noexcept { return code_; }
+
+ private:
+  int code_;
+};
 
 struct Counts {
   std::int64_t people = 0, absent_people = 0, leave = 0, course_completions = 0,
@@ -56,6 +75,8 @@ enum class UpsertOutcome {
 
 class OrgStore {
  public:
+  static constexpr int kBusyTimeoutMs = 5000;
+
   OrgStore(const std::filesystem::path& directory, const std::string& organisation);
   OrgStore(const OrgStore&) = delete;
   OrgStore& operator=(const OrgStore&) = delete;

@@ -43,6 +43,9 @@ struct HostConfig {
   std::optional<std::string> today;  // pinned clock, YYYY-MM-DD
   std::optional<std::filesystem::path> secrets_file;
   std::string log_level = "info";
+  // How long a run, command or check waits for another one holding an
+  // organisation's lock before that organisation ends busy (exit 8).
+  double lock_wait_seconds = 30;
   std::vector<OrganisationConfig> organisations;
 };
 

@@ -9,12 +9,14 @@
 #pragma once
 
 #include <mentoring/host/config.hpp>
+#include <mentoring/host/org_lock.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,13 +27,26 @@ struct Organisation;
 // Documented in the README; distinct so scripts can tell failures apart.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitInternal = 1,      // a bug or an unexpected failure
-  kExitUsage = 2,         // bad command line
-  kExitConfig = 3,        // a config or programme file is missing or invalid
-  kExitModuleLoad = 4,    // a module could not be loaded (not a module, ABI mismatch, ...)
-  kExitAdapter = 5,       // an adapter could not be created, reached or called
-  kExitDataRejected = 6,  // completed, but some host records are not stored (quarantined,
-                          // or a page the adapter reported malformed)
+  kExitInternal = 1,       // a bug or an unexpected failure
+  kExitUsage = 2,          // bad command line, unknown command or organisation
+  kExitConfig = 3,         // a config or programme file is missing or invalid
+  kExitModuleLoad = 4,     // a module could not be loaded (not a module, ABI mismatch, ...)
+  kExitAdapter = 5,        // an adapter could not be created, reached or called
+  kExitDataRejected = 6,   // completed, but some host records are not stored (quarantined,
+                           // or a page the adapter reported malformed)
+  kExitActionsFailed = 7,  // completed, but write-backs failed in this run or wait as dead letters
+  kExitBusy = 8,           // another run or command held the organisation's lock all the wait
+};
+
+// With several organisations the worst outcome is the process's exit code:
+// 3 > 5 > 1 > 8 > 7 > 6 > 0 (the README's order). Answers the worse of the two.
+int worse_exit_code(int a, int b);
+
+// A command's --input that the command refused (schema, or a person nobody
+// has): a bad command line (exit 2), not a config error.
+class CommandInputError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 
 struct ModuleInfo {
@@ -67,6 +82,9 @@ class Runtime {
   nlohmann::json run(const std::optional<std::string>& only_organisation = std::nullopt);
 
   // Sends one JSON command to the plugin of one organisation (eg "status").
+  // Throws std::invalid_argument for an unknown organisation, CommandInputError
+  // for an input the command refuses, CallError for other failures, StateFolderError
+  // and BusyError (org_lock.hpp) when its state folder or its lock is not to be had.
   nlohmann::json command(const std::string& organisation, const std::string& command,
                          const nlohmann::json& input);
 
@@ -74,7 +92,9 @@ class Runtime {
 
  private:
   struct Impl;
-  std::unique_ptr<Organisation> open(const OrganisationConfig& org, nlohmann::json& adapter_errors);
+  // Takes the organisation's lock (StateFolderError, BusyError), then creates its adapters.
+  std::unique_ptr<Organisation> open(const OrganisationConfig& org, nlohmann::json& adapter_errors,
+                                     const std::string& purpose);
   void create_plugin(Organisation& organisation);
 
   HostConfig config_;
