@@ -222,7 +222,9 @@ void print_summary(const json& org) {
     const auto& a = org["actions"];
     std::cout << "  actions     " << a.value("delivered", 0) << " written back, "
               << a.value("duplicates", 0) << " already there, " << a.value("failed", 0)
-              << " failed, " << a.value("pending", 0) << " pending\n";
+              << " failed, " << a.value("retrying", 0) << " waiting to be tried again, "
+              << a.value("dead_letters", 0) << " dead letter(s), " << a.value("pending", 0)
+              << " pending\n";
     print_problems(a.value("errors", json::array()), "              ");
   }
 }

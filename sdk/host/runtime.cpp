@@ -379,9 +379,12 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
           result.value("quarantine_held", 0) > 0) {
         worsen(kExitDataRejected);
       }
-      // Write-backs that failed in this run, or gave up and wait for HR as dead letters.
+      // Write-backs that failed in this run, failed before and wait for their next
+      // attempt (a monitor hears of them until they are delivered), or gave up and
+      // wait for HR as dead letters.
       const json actions = result.value("actions", json::object());
-      if (actions.value("failed", 0) > 0 || actions.value("dead_letters", 0) > 0)
+      if (actions.value("failed", 0) > 0 || actions.value("retrying", 0) > 0 ||
+          actions.value("dead_letters", 0) > 0)
         worsen(kExitActionsFailed);
     } catch (const StateFolderError& e) {
       result = {{"organisation", org.id}, {"name", org.name}, {"error", e.what()}};
