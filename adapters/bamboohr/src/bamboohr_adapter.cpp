@@ -298,6 +298,7 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
   endpoint.base_url = s.settings.value("base_url", "https://" + domain + ".bamboohr.com");
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  rest::apply_http_settings(endpoint, s.settings);
   if (s.settings.contains("ca_bundle"))
     endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   // BambooHR does not publish its limits; it throttles with 503 + Retry-After.

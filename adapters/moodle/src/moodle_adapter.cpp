@@ -1243,6 +1243,7 @@ MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services)
   endpoint.base_url = base;
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  rest::apply_http_settings(endpoint, s.settings);
   if (s.settings.contains("ca_bundle"))
     endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   json rate = s.settings.value("rate_limit", json{{"per_second", 50}, {"burst", 100}});

@@ -798,6 +798,7 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
   endpoint.base_url = base_url;
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  rest::apply_http_settings(endpoint, s.settings);
   if (s.settings.contains("ca_bundle"))
     endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   // OrangeHRM itself does not throttle; a proxy in front of it may (429/503 + Retry-After).

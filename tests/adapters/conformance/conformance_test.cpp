@@ -208,6 +208,23 @@ TEST_P(Conformance, HtmlWhereJsonWasExpectedIsNamed) {
   }
 }
 
+// The adapter's setting http.max_body_bytes goes with its requests: an answer
+// longer than it is stopped by the host and named, never read whole or retried.
+TEST_P(Conformance, AnAnswerOverHttpMaxBodyBytesFailsNamingTheLimit) {
+  host_.settings_patch = {{"http", {{"max_body_bytes", 1024}}}};
+  subject_->create(40);
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  try {
+    subject_->call("pull", {{"stream", stream}, {"cursor", nullptr}});
+    FAIL() << "a page over 1024 bytes was read";
+  } catch (const mentoring::Error& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_FAILED) << e.what();
+    EXPECT_NE(std::string(e.what()).find("limit http.max_body_bytes = 1024: found"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 // adapters/README.md, "quarantine": one record that fails its checks holds
 // back only itself. It is sent as a quarantine entry naming its id and the
 // host's field, the rest of the page is stored and the cursor moves on.

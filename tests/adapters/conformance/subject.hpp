@@ -24,6 +24,8 @@ class TestHost {
   // Sends a request JSON through the HTTP service, capping Retry-After waits.
   std::string http(const std::string& request_json);
   static constexpr std::int64_t kNowMs = 1796083200000;  // 2026-12-01T00:00:00Z
+  // Merged into every subject's settings at create(), eg {"http": {...}}.
+  nlohmann::json settings_patch = nlohmann::json::object();
 
  private:
   host::Secrets secrets_{std::nullopt};
