@@ -30,9 +30,11 @@ namespace {
 constexpr const char* kAdapter = "moodle";
 using Params = std::vector<std::pair<std::string, std::string>>;
 
+// A number only when whole and not negative (ids): 1.5, -3 and a number past
+// 64 bits (read as a fraction) are nothing, never a rounded or wrapped id.
 std::optional<std::string> as_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
   return std::nullopt;
 }
 

@@ -81,8 +81,10 @@ std::optional<std::string> request_status(const std::vector<int>& day_statuses) 
 }
 
 // Ids arrive as numbers (empNumber, leave request id) or numeric strings.
+// A number only when whole and not negative: 1.5, -3 and a number past 64
+// bits (read as a fraction) are no id, never a rounded or wrapped one.
 std::optional<std::string> as_id(const json& value) {
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
   if (value.is_string() && !value.get<std::string>().empty()) return value.get<std::string>();
   return std::nullopt;
 }
