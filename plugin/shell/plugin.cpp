@@ -198,6 +198,10 @@ class MentoringPlugin : public Module {
     sync_policy.absent_share_limit =
         config_.value("policy", json::object())
             .value("absent_share_limit", sync_policy.absent_share_limit);
+    sync_policy.max_pages_per_stream =
+        config_.value("policy", json::object())
+            .value("sync", json::object())
+            .value("max_pages_per_stream", sync_policy.max_pages_per_stream);
     auto sync_report = sync::pull_all(host_, *store_, context.today, sync_policy);
     json summary = {{"organisation", organisation_},
                     {"name", config_.value("name", organisation_)},

@@ -33,13 +33,13 @@ constexpr StreamKind kStreams[] = {
     {"course_completions", "read_course_completions", "course-completion"},
 };
 
-// Guards against an adapter that always answers "more": a host with more pages
-// than this in one run is synced over several runs.
-constexpr int kMaxPagesPerRun = 100000;
-
 // Actions per push call: large enough to amortise the call, small enough for
 // a host's request size limits.
 constexpr int kDeliveryBatch = 500;
+
+// Records (and quarantine entries) one pull answer may hold: more is the
+// adapter's failure (an export of millions belongs in pages).
+constexpr std::size_t kMaxRecordsPerAnswer = 1000000;
 
 // Records per sync transaction: fewer commits on large syncs, bounded WAL growth.
 constexpr std::size_t kRecordsPerTransaction = 50000;
@@ -63,9 +63,11 @@ constexpr std::size_t kMaxProblemsListed = 100;
 // and a full read it belongs to marks nobody absent.
 std::optional<std::string> record_id_of(const StreamKind& kind, const JsonValue& record) {
   const JsonValue id = record["id"];
-  if (id.is_string() && !id.string().empty()) return std::string(id.string());
+  // An id beyond the id limits (10 MB, control characters) identifies nobody either.
+  if (id.is_string() && schema::is_usable_id(id.string())) return std::string(id.string());
   if (std::string_view(kind.stream) == "course_completions" && record["person_id"].is_string() &&
-      record["course_id"].is_string()) {
+      record["course_id"].is_string() && schema::is_usable_id(record["person_id"].string()) &&
+      schema::is_usable_id(record["course_id"].string())) {
     return std::string(record["person_id"].string()) + "/" +
            std::string(record["course_id"].string());
   }
@@ -287,6 +289,14 @@ void reconcile(store::OrgStore& store, store::QuarantineStore& quarantine,
   r.absent = unlisted;
 }
 
+// A cursor for messages: quoted, cut when long (it is the adapter's own text).
+std::string shown_cursor(const std::optional<std::string>& cursor) {
+  if (!cursor) return "null";
+  constexpr std::size_t kShown = 200;
+  json text = cursor->size() > kShown ? cursor->substr(0, kShown) + "..." : *cursor;
+  return text.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
                  const StreamKind& kind, domain::Date today, const SyncPolicy& policy,
                  SyncReport& report) {
@@ -311,7 +321,16 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     txn.reset();
     in_transaction = 0;
   };
-  for (int page = 0; page < kMaxPagesPerRun; ++page) {
+  // Every cursor sent in this pull (null for the start): an adapter that
+  // answers one of them again would page in a loop.
+  std::set<std::optional<std::string>> cursors_sent;
+  auto stop = [&](std::string error) {
+    r.status = "failed";
+    r.error = std::move(error);
+    ++report.adapter_failures;
+  };
+  for (int page = 1;; ++page) {
+    cursors_sent.insert(cursor);
     json request = {{"stream", kind.stream}, {"cursor", cursor ? json(*cursor) : json(nullptr)}};
     // Read without a DOM: a large sync's pages hold millions of records.
     std::optional<schema::JsonPage> text;
@@ -320,12 +339,13 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       if (std::string problem = answer_problem(text->root()); !problem.empty())
         throw std::runtime_error(problem);
     } catch (const std::exception& e) {
-      r.status = "failed";
-      r.error = adapter + " pull " + kind.stream + ": " + e.what();
-      ++report.adapter_failures;
+      stop(adapter + " pull " + kind.stream + ": " + e.what());
       break;
     }
     const JsonValue answer = text->root();
+    const JsonValue next = answer["next_cursor"];
+    const std::optional<std::string> next_cursor =
+        next.is_string() ? std::optional(std::string(next.string())) : std::nullopt;
     if (answer["problems"].size() > 0) {
       // The adapter itself says the page is malformed: store nothing from it.
       r.status = "rejected";
@@ -337,6 +357,23 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       ++report.rejected_pages;
       break;
     }
+    if (answer["more"].boolean() && cursors_sent.count(next_cursor) > 0) {
+      // Nothing of this page is stored: the pages after it were never read,
+      // so a full read it belongs to is not complete.
+      stop(adapter + " pull " + kind.stream + ": page " + std::to_string(page) +
+           " answered the cursor " + shown_cursor(next_cursor) +
+           " a second time in this pull, with more to come; expected a new cursor for each page "
+           "(the adapter or its host pages in a loop). The stream stops here; nothing of this "
+           "page is stored");
+      break;
+    }
+    if (const std::size_t count = answer["records"].size() + answer["quarantine"].size();
+        count > kMaxRecordsPerAnswer) {
+      stop("limit records_per_answer = " + std::to_string(kMaxRecordsPerAnswer) + ": found " +
+           std::to_string(count) + " records in page " + std::to_string(page) + " of " + adapter +
+           " " + kind.stream + "; nothing of it is stored");
+      break;
+    }
     // {"id", "last_page"}: this page belongs to a full read of everyone the
     // host lists (adapters/README.md); only people are reconciled this way.
     std::string full_read;
@@ -346,7 +383,9 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       full_read_ends = answer["full_read"]["last_page"].boolean();
     }
     const JsonValue records = answer["records"];
-    r.skipped += static_cast<int>(answer["skipped"].integer().value_or(0));
+    // A count, not trusted to fit an int: at most one per record an answer may hold.
+    r.skipped += static_cast<int>(
+        std::min<long long>(answer["skipped"].integer().value_or(0), kMaxRecordsPerAnswer));
     if (!txn) txn.emplace(store.database());
     const int quarantined_before = r.quarantined;
     for (JsonValue record : records.elements()) {
@@ -428,7 +467,6 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       }
     }
     // The page is stored: its sound records, its quarantined ones held.
-    const JsonValue next = answer["next_cursor"];
     if (next.is_string()) {
       store.set_cursor(adapter, kind.stream, std::string(next.string()));
       // The last page of a full read: every earlier page of the read was
@@ -438,8 +476,16 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     in_transaction += records.size();
     if (!answer["unchanged"].boolean() || records.size() > 0) r.status = "read";
     if (!answer["more"].boolean()) break;
+    if (page >= policy.max_pages_per_stream) {
+      stop("limit policy.sync.max_pages_per_stream = " +
+           std::to_string(policy.max_pages_per_stream) + ": found more pages of " + adapter + " " +
+           kind.stream + " after " + std::to_string(page) +
+           " in this run. What was read is kept and the next run goes on from it; raise the "
+           "limit if the host really holds that many pages");
+      break;
+    }
     if (in_transaction >= kRecordsPerTransaction) commit();
-    cursor = next.is_string() ? std::optional(std::string(next.string())) : std::nullopt;
+    cursor = next_cursor;
   }
   commit();
   if (problems_omitted > 0) {

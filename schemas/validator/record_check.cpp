@@ -30,44 +30,96 @@ enum class Kind {
   leave_status
 };
 
+// The schemas' limits (maxLength in characters, maxItems, maxProperties):
+// nothing from a host is stored unbounded.
+constexpr std::size_t kIdLength = 256;          // ids, employee numbers
+constexpr std::size_t kNameLength = 1000;       // a person's name
+constexpr std::size_t kEmailLength = 320;       // an address (RFC 5321: 64 + @ + 255)
+constexpr std::size_t kTextLength = 500;        // department, location
+constexpr std::size_t kShortLength = 100;       // a language, a time stamp
+constexpr std::size_t kListItems = 100;         // indirect_manager_ids, languages
+constexpr std::size_t kAttributes = 100;        // members of attributes
+constexpr std::size_t kAttributeLength = 2000;  // a text value in attributes
+
 struct Field {
   std::string_view name;
   Kind kind;
   bool required;
+  // Text (of a list: each item): at most this many characters, 0 = no limit
+  // (dates and enums have their own shape); and no control characters
+  // (U+0000 to U+001F, U+007F: the schemas' pattern ^[^\u0000-\u001f\u007f]*$).
+  std::size_t max_length = 0;
+  bool plain = false;
+  std::size_t max_items = 0;  // lists; attributes: members
 };
 
 constexpr std::array<Field, 12> kPerson{{
-    {"id", Kind::nonempty_text, true},
-    {"name", Kind::nonempty_text, true},
-    {"email", Kind::text_or_null, false},
-    {"manager_id", Kind::text_or_null, false},
-    {"department", Kind::text_or_null, false},
-    {"location", Kind::text_or_null, false},
+    {"id", Kind::nonempty_text, true, kIdLength, true},
+    {"name", Kind::nonempty_text, true, kNameLength, true},
+    {"email", Kind::text_or_null, false, kEmailLength, true},
+    {"manager_id", Kind::text_or_null, false, kIdLength, true},
+    {"department", Kind::text_or_null, false, kTextLength, true},
+    {"location", Kind::text_or_null, false, kTextLength, true},
     {"start_date", Kind::date_or_null, false},
     {"end_date", Kind::date_or_null, false},
-    {"employee_number", Kind::text_or_null, false},
-    {"indirect_manager_ids", Kind::text_list, false},
-    {"languages", Kind::text_list, false},
-    {"attributes", Kind::object, false},
+    {"employee_number", Kind::text_or_null, false, kIdLength, true},
+    {"indirect_manager_ids", Kind::text_list, false, kIdLength, true, kListItems},
+    {"languages", Kind::text_list, false, kShortLength, true, kListItems},
+    {"attributes", Kind::object, false, kAttributeLength, false, kAttributes},
 }};
 
 constexpr std::array<Field, 8> kLeave{{
-    {"id", Kind::nonempty_text, true},
-    {"person_id", Kind::nonempty_text, true},
+    {"id", Kind::nonempty_text, true, kIdLength, true},
+    {"person_id", Kind::nonempty_text, true, kIdLength, true},
     {"type", Kind::leave_type, true},
     {"start", Kind::date, true},
     {"expected_end", Kind::date, true},
     {"actual_end", Kind::date_or_null, false},
     {"status", Kind::leave_status, true},
-    {"last_changed", Kind::text_or_null, false},
+    {"last_changed", Kind::text_or_null, false, kShortLength, true},
 }};
 
 constexpr std::array<Field, 4> kCompletion{{
-    {"person_id", Kind::nonempty_text, true},
-    {"course_id", Kind::nonempty_text, true},
+    {"person_id", Kind::nonempty_text, true, kIdLength, true},
+    {"course_id", Kind::nonempty_text, true, kIdLength, true},
     {"completed_at", Kind::date, true},
     {"expires_at", Kind::date_or_null, false},
 }};
+
+// For naming a limit: the field list tells which schema it is.
+std::string schema_of(std::size_t fields_count) {
+  return fields_count == kPerson.size()  ? "person"
+         : fields_count == kLeave.size() ? "leave"
+                                         : "course-completion";
+}
+
+// What is wrong with a text against the field's limits, as {found, expected},
+// or nullopt. `limit_name` eg "person.name".
+std::optional<std::pair<std::string, std::string>> text_limit_problem(
+    std::string_view text, std::size_t max_length, bool plain, const std::string& limit_name) {
+  if (plain) {
+    std::size_t characters = 0;
+    for (unsigned char c : text) {
+      if ((c & 0xC0) != 0x80) ++characters;
+      if (c < 0x20 || c == 0x7F) {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        std::string code = "U+00";
+        code.push_back(kHex[c >> 4]);
+        code.push_back(kHex[c & 15]);
+        return std::pair{"text with the control character " + code + " at character " +
+                             std::to_string(characters),
+                         "text without control characters (U+0000 to U+001F, U+007F)"};
+      }
+    }
+  }
+  if (max_length == 0 || text.size() <= max_length) return std::nullopt;
+  std::size_t characters = 0;
+  for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
+  if (characters <= max_length) return std::nullopt;
+  return std::pair{"a text of " + std::to_string(characters) + " characters",
+                   "at most " + std::to_string(max_length) + " characters (limit " + limit_name +
+                       ".maxLength = " + std::to_string(max_length) + ")"};
+}
 
 constexpr std::array<std::string_view, 10> kLeaveTypes{"maternity",
                                                        "paternity",
@@ -223,17 +275,40 @@ std::vector<schema::Problem> check(const std::array<Field, N>& fields, const Val
     }
     const Value& value = held(present[i]);
     std::string expected = expectation_failed(f.kind, value);
+    const std::string pointer = "/" + std::string(f.name);
+    const std::string limit_name = schema_of(N) + "." + std::string(f.name);
     if (!expected.empty()) {
-      problems.push_back({source, "/" + std::string(f.name), describe_value(value), expected});
+      problems.push_back({source, pointer, describe_value(value), expected});
     } else if (f.kind == Kind::text_list) {
+      if (value.size() > f.max_items) {
+        problems.push_back({source, pointer, std::to_string(value.size()) + " items",
+                            "at most " + std::to_string(f.max_items) + " (limit " + limit_name +
+                                ".maxItems = " + std::to_string(f.max_items) + ")"});
+      }
       std::size_t k = 0;
       for (const auto& item : elements_of(value)) {
+        const std::string at = pointer + "/" + std::to_string(k++);
         if (!item.is_string()) {
-          problems.push_back({source, "/" + std::string(f.name) + "/" + std::to_string(k),
-                              describe_value(item), "string"});
+          problems.push_back({source, at, describe_value(item), "string"});
+        } else if (auto p = text_limit_problem(text_of(item), f.max_length, f.plain,
+                                               limit_name + "[]")) {
+          problems.push_back({source, at, p->first, p->second});
         }
-        ++k;
       }
+    } else if (f.kind == Kind::object) {
+      if (value.size() > f.max_items) {
+        problems.push_back({source, pointer, std::to_string(value.size()) + " members",
+                            "at most " + std::to_string(f.max_items) + " (limit " + limit_name +
+                                ".maxProperties = " + std::to_string(f.max_items) + ")"});
+      }
+      for_each_member(value, [&](std::string_view key, const Value& member) {
+        if (!member.is_string()) return;
+        if (auto p = text_limit_problem(text_of(member), f.max_length, false, limit_name + "[]"))
+          problems.push_back({source, pointer + "/" + std::string(key), p->first, p->second});
+      });
+    } else if (value.is_string()) {
+      if (auto p = text_limit_problem(text_of(value), f.max_length, f.plain, limit_name))
+        problems.push_back({source, pointer, p->first, p->second});
     }
   }
   return problems;
@@ -283,6 +358,10 @@ void check_text_fields(const std::array<Field, N>& fields,
                           expectation_failed(fields[i].kind, as_json)});
     } else if (value && !is_valid_utf8(*value)) {
       problems.push_back({source, pointer, "text that is not UTF-8", "UTF-8 text"});
+    } else if (value) {
+      if (auto p = text_limit_problem(*value, fields[i].max_length, fields[i].plain,
+                                      schema_of(N) + "." + std::string(fields[i].name)))
+        problems.push_back({source, pointer, p->first, p->second});
     }
   }
 }
@@ -296,17 +375,43 @@ std::vector<Problem> check(const PersonRecord& r, const std::string& source) {
                      or_null(r.location), or_null(r.start_date), or_null(r.end_date),
                      or_null(r.employee_number), nullptr, nullptr, nullptr},
                     9, source, problems);
-  auto check_list = [&](std::string_view name, const std::vector<std::string>& items) {
+  auto check_list = [&](const Field& field, const std::vector<std::string>& items) {
+    const std::string pointer = "/" + std::string(field.name);
+    const std::string limit_name = "person." + std::string(field.name);
+    if (items.size() > field.max_items) {
+      problems.push_back({source, pointer, std::to_string(items.size()) + " items",
+                          "at most " + std::to_string(field.max_items) + " (limit " + limit_name +
+                              ".maxItems = " + std::to_string(field.max_items) + ")"});
+    }
     for (std::size_t k = 0; k < items.size(); ++k) {
-      if (!is_valid_utf8(items[k]))
-        problems.push_back({source, "/" + std::string(name) + "/" + std::to_string(k),
-                            "text that is not UTF-8", "UTF-8 text"});
+      const std::string at = pointer + "/" + std::to_string(k);
+      if (!is_valid_utf8(items[k])) {
+        problems.push_back({source, at, "text that is not UTF-8", "UTF-8 text"});
+      } else if (auto p = text_limit_problem(items[k], field.max_length, field.plain,
+                                             limit_name + "[]")) {
+        problems.push_back({source, at, p->first, p->second});
+      }
     }
   };
-  check_list("indirect_manager_ids", r.indirect_manager_ids);
-  check_list("languages", r.languages);
-  if (!r.attributes.is_null() && !r.attributes.is_object())
+  check_list(kPerson[9], r.indirect_manager_ids);
+  check_list(kPerson[10], r.languages);
+  if (!r.attributes.is_null() && !r.attributes.is_object()) {
     problems.push_back({source, "/attributes", schema::describe(r.attributes), "object"});
+  } else if (!r.attributes.is_null()) {
+    const Field& field = kPerson[11];
+    if (r.attributes.size() > field.max_items) {
+      problems.push_back({source, "/attributes", std::to_string(r.attributes.size()) + " members",
+                          "at most " + std::to_string(field.max_items) +
+                              " (limit person.attributes.maxProperties = " +
+                              std::to_string(field.max_items) + ")"});
+    }
+    for (const auto& [key, member] : r.attributes.items()) {
+      if (!member.is_string()) continue;
+      if (auto p = text_limit_problem(member.get_ref<const std::string&>(), field.max_length, false,
+                                      "person.attributes[]"))
+        problems.push_back({source, "/attributes/" + key, p->first, p->second});
+    }
+  }
   return problems;
 }
 
@@ -485,11 +590,16 @@ std::vector<Problem> validate_page_record(std::string_view schema_name, const Js
   return validate(schema_name, record.to_json(), source);
 }
 
+bool is_usable_id(std::string_view text) {
+  return !text.empty() && text.size() <= 4 * kIdLength && is_valid_utf8(text) &&
+         !text_limit_problem(text, kIdLength, true, "id");
+}
+
 std::optional<std::string> record_key(const json& record) {
   auto text = [&](const char* key) -> std::optional<std::string> {
     if (!record.is_object()) return std::nullopt;
     auto it = record.find(key);
-    if (it == record.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+    if (it == record.end() || !it->is_string() || !is_usable_id(it->get_ref<const std::string&>()))
       return std::nullopt;
     return it->get<std::string>();
   };

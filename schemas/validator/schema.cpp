@@ -329,6 +329,12 @@ nlohmann::json parse(std::string_view text, const std::string& source) {
     throw ValidationError(
         {{source + ":" + std::to_string(line) + ":" + std::to_string(column), "",
           detail == std::string::npos ? what : what.substr(detail), "valid JSON"}});
+  } catch (const json::out_of_range& e) {
+    // A number no double holds (1e400): refused as a whole, never a crash.
+    std::string what = e.what();
+    auto words = what.find("] ");
+    throw ValidationError({{source, "", words == std::string::npos ? what : what.substr(words + 2),
+                            "numbers a double holds (at most about 1.8e308)"}});
   }
 }
 

@@ -5,6 +5,8 @@
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
 
+#include "terminal_text.hpp"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -252,6 +254,14 @@ int check_exit_code(const std::vector<CheckRow>& rows) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything printed below passes through these: host text never drives the terminal.
+  mentoring::cli::TerminalSafeStream safe_out(std::cout), safe_err(std::cerr);
+  if (!spdlog::get("mentoring")) {
+    auto logger = std::make_shared<spdlog::logger>(
+        "mentoring", std::make_shared<mentoring::cli::TerminalSafeLogSink>());
+    logger->set_pattern("%^[%l]%$ %v");
+    spdlog::register_logger(logger);
+  }
   CLI::App app{"mentoring-host: runs the mentoring plugin and its adapters for each organisation"};
   app.require_subcommand(1);
   std::string config_file;

@@ -27,9 +27,23 @@ void global_init_once() {
 // More handles than this are not kept idle; they are cleaned up on release.
 constexpr std::size_t kMaxIdleHandles = 8;
 
+// Where a response body goes, read no further than its limit: a host that
+// sends more (or never stops) costs limit bytes, never the whole body.
+struct BodySink {
+  std::string* body;
+  long long limit;
+  bool exceeded = false;
+};
+
 size_t append_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto& sink = *static_cast<BodySink*>(user);
+  const size_t n = size * count;
+  if (static_cast<long long>(sink.body->size() + n) > sink.limit) {
+    sink.exceeded = true;
+    return 0;  // anything but n makes curl stop with CURLE_WRITE_ERROR
+  }
+  sink.body->append(data, n);
+  return n;
 }
 
 void trim(std::string& s) {
@@ -37,8 +51,24 @@ void trim(std::string& s) {
   s.erase(s.find_last_not_of(" \t\r\n") + 1);
 }
 
+// Response headers, bounded like the body: a host that sends headers forever
+// is stopped after kMaxHeaderBytes.
+constexpr std::size_t kMaxHeaderBytes = 1024 * 1024;
+
+struct HeaderSink {
+  json* headers;
+  std::size_t bytes = 0;
+  bool exceeded = false;
+};
+
 size_t append_header(char* data, size_t size, size_t count, void* user) {
-  auto& headers = *static_cast<json*>(user);
+  auto& sink = *static_cast<HeaderSink*>(user);
+  sink.bytes += size * count;
+  if (sink.bytes > kMaxHeaderBytes) {
+    sink.exceeded = true;
+    return 0;
+  }
+  auto& headers = *sink.headers;
   std::string line(data, size * count);
   // A new status line (after a 100 Continue or an interim response) starts afresh.
   if (line.rfind("HTTP/", 0) == 0) {
@@ -128,11 +158,18 @@ long elapsed_ms(SteadyClock::time_point since) {
       std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - since).count());
 }
 
+HttpLimitError limit_failure(const HttpError& error) {
+  return HttpLimitError(error.what());
+}
+
 }  // namespace
 
 struct HttpClient::Attempt {
   CURLcode code = CURLE_OK;
   std::string error;  // curl's detailed message when code != CURLE_OK
+  // Set when the answer broke a limit (the body or the headers too long): the
+  // message; such an answer is not retried, it would break it again.
+  std::string limit_broken;
   long status = 0;
   json headers = json::object();
   std::string body;
@@ -212,7 +249,16 @@ HttpClient::Attempt HttpClient::attempt_once(void* raw, const HttpRequest& reque
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
   }
+  // The whole transfer, body included: a body that never ends is cut here.
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  // A transfer that moves less than a byte a second for the stall time ends too.
+  long stall_ms = std::min(request.stall_timeout_ms.value_or(timeout_ms), timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, stall_ms / 1000));
+  // A Content-Length above the limit fails before the body is read; a chunked
+  // body is stopped by append_body.
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(request.max_body_bytes));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                    std::min(request.connect_timeout_ms, timeout_ms));
   // TLS verification is not negotiable: a host with a private CA gives its bundle.
@@ -234,14 +280,41 @@ HttpClient::Attempt HttpClient::attempt_once(void* raw, const HttpRequest& reque
   // No "Expect: 100-continue" round trip for bodies we already hold.
   if (!has_expect) headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  BodySink body_sink{&attempt.body, request.max_body_bytes};
+  HeaderSink header_sink{&attempt.headers};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &append_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &attempt.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body_sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &append_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &attempt.headers);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &header_sink);
 
   attempt.code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
+  const std::string limit = "limit http.max_body_bytes = " + std::to_string(request.max_body_bytes);
+  if (body_sink.exceeded) {
+    attempt.limit_broken = limit + ": found a longer body (stopped after " +
+                           std::to_string(attempt.body.size()) +
+                           " bytes; raise the adapter's setting http.max_body_bytes, or ask "
+                           "for smaller pages)";
+  } else if (attempt.code == CURLE_FILESIZE_EXCEEDED) {
+    // The announced length, as the host sent it (curl stops before storing it).
+    const std::string announced = attempt.headers.value("content-length", std::string());
+    attempt.limit_broken =
+        limit + ": found " +
+        (!announced.empty() && announced.size() <= 20 ? "Content-Length " + announced
+                                                      : std::string("a longer body")) +
+        " (nothing read; raise the adapter's setting http.max_body_bytes, or ask for smaller "
+        "pages)";
+  } else if (header_sink.exceeded) {
+    attempt.limit_broken = "limit http.max_header_bytes = " + std::to_string(kMaxHeaderBytes) +
+                           ": found more response headers (stopped after " +
+                           std::to_string(header_sink.bytes) + " bytes)";
+  }
+  if (!attempt.limit_broken.empty()) {
+    // Nothing of the answer is handed on: the body is cut, not whole.
+    std::string().swap(attempt.body);
+    return attempt;
+  }
   if (attempt.code != CURLE_OK) {
     attempt.error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(attempt.code);
     return attempt;
@@ -312,6 +385,7 @@ HttpClient::SplitAnswer HttpClient::perform_split(const std::string& request_jso
     bool last = attempt_number >= request.retry.max_attempts;
     std::chrono::milliseconds delay{0};
     std::string reason;
+    if (!attempt.limit_broken.empty()) throw limit_failure(fail(attempt.limit_broken));
     if (attempt.code != CURLE_OK) {
       if (attempt.code == CURLE_ABORTED_BY_CALLBACK) throw fail("cancelled");
       bool retry = is_transient(attempt.code) &&

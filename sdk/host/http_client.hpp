@@ -8,7 +8,9 @@
 // What it does for every adapter, so adapters need not:
 //  - keeps connections alive between requests (a pool of curl handles, one per
 //    concurrent caller);
-//  - connect, per-attempt and total timeouts; TLS verification always on, with
+//  - connect, per-attempt (the whole transfer), stall and total timeouts, and a
+//    body size limit ("max_body_bytes", 64 MiB by default) enforced as the body
+//    arrives (HttpLimitError); TLS verification always on, with
 //    an optional CA bundle per request ("ca_bundle");
 //  - retries connection failures and 5xx with exponential backoff and full
 //    jitter, and 429/503 after the server's Retry-After (capped); POST/PATCH
@@ -46,6 +48,14 @@ class Secrets;
 class HttpError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// The answer broke a limit (limit http.max_body_bytes, http.max_header_bytes):
+// the message names the limit and its value. Not retried: the same request
+// would break it again.
+class HttpLimitError : public HttpError {
+ public:
+  using HttpError::HttpError;
 };
 
 class HttpClient {

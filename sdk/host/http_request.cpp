@@ -203,6 +203,14 @@ HttpRequest parse_http_request(const std::string& request_json) {
     request.rate_limit = limit;
   }
   if (doc.contains("label") && doc["label"].is_string()) request.label = doc["label"];
+  if (doc.contains("max_body_bytes")) {
+    const json& limit = doc["max_body_bytes"];
+    if (!limit.is_number_integer() || limit.get<long long>() < 1)
+      bad("max_body_bytes", "a whole number of bytes, 1 or more", limit);
+    request.max_body_bytes = limit.get<long long>();
+  }
+  if (doc.contains("stall_timeout_ms"))
+    request.stall_timeout_ms = positive_ms(doc, "stall_timeout_ms", request.timeout_ms);
   return request;
 }
 

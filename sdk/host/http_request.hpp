@@ -7,10 +7,14 @@
 //    "retry": {"max_attempts": 4, "base_delay_ms": 200, "max_delay_ms": 5000,
 //              "max_retry_after_ms": 60000, "idempotent": true},
 //    "rate_limit": {"key": "northwind/hr", "per_second": 5, "burst": 10},
-//    "label": "bamboohr people page 3"}
+//    "label": "bamboohr people page 3", "max_body_bytes": 67108864, "stall_timeout_ms": 30000}
 //
 // Everything but "url" is optional; defaults are the values above, except that
-// POST and PATCH are not idempotent unless the request says so.
+// POST and PATCH are not idempotent unless the request says so, and
+// stall_timeout_ms defaults to timeout_ms. timeout_ms bounds each attempt's
+// whole transfer (a body that never ends is cut there); stall_timeout_ms ends
+// one that moves less than a byte a second for that long; a body longer than
+// max_body_bytes is stopped as it arrives (limit http.max_body_bytes).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -35,6 +39,10 @@ struct RateLimit {
   double burst = 1;
 };
 
+// A response body longer than this is not read on (64 MiB): adapters pass
+// their setting http.max_body_bytes to change it.
+constexpr long long kDefaultMaxBodyBytes = 64LL * 1024 * 1024;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -47,6 +55,8 @@ struct HttpRequest {
   RetryPolicy retry;
   std::optional<RateLimit> rate_limit;
   std::string label;  // for logs, eg "bamboohr people page 3"
+  long long max_body_bytes = kDefaultMaxBodyBytes;
+  std::optional<long> stall_timeout_ms;  // nullopt: timeout_ms
 };
 
 // Parses and checks a request; throws std::invalid_argument naming the field.

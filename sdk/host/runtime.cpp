@@ -151,6 +151,10 @@ struct Organisation {
                       try {
                         *out = copy_out(o.http->perform(std::string(request, n)), out_n);
                         return MENTORING_OK;
+                      } catch (const HttpLimitError& e) {
+                        // An answer that broke a limit: the host was reached.
+                        *out = copy_out(o.secrets->redact(e.what()), out_n);
+                        return MENTORING_ERR_FAILED;
                       } catch (const HttpError& e) {
                         *out = copy_out(o.secrets->redact(e.what()), out_n);
                         return MENTORING_ERR_UNAVAILABLE;
@@ -171,6 +175,9 @@ struct Organisation {
                          *head = copy_out(answer.head_json, head_n);
                          *body = copy_out(answer.body, body_n);
                          return MENTORING_OK;
+                       } catch (const HttpLimitError& e) {
+                         *head = copy_out(o.secrets->redact(e.what()), head_n);
+                         return MENTORING_ERR_FAILED;
                        } catch (const HttpError& e) {
                          *head = copy_out(o.secrets->redact(e.what()), head_n);
                          return MENTORING_ERR_UNAVAILABLE;

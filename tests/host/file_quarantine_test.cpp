@@ -173,3 +173,28 @@ TEST_F(FileQuarantine, APersonHeldFromAFullReadIsNotAbsentWhileSomeoneDeletedIs)
   EXPECT_EQ(people->value("released", 0), 1) << people->dump(1);
   EXPECT_EQ(quarantine()["held"], 0);
 }
+
+// Text from outside (here an export's file name; names and host errors alike)
+// reaches the terminal with its control characters shown, never sent: an
+// escape sequence in it cannot clear the screen or retitle the window.
+TEST_F(FileQuarantine, ControlCharactersInHostTextAreEscapedInTerminalOutput) {
+  const fs::path org = root / "examples" / "demo" / "orgs" / "northwind.json";
+  json doc = json::parse(read_file(org));
+  doc["adapters"][0]["settings"]["people"]["path"] =
+      "../data/northwind/people\x1b[2J\x1b]0;owned\x07\xC2\x9B"
+      "31m.csv";
+  write_file(org, doc.dump(2));
+  auto result = host("run --org northwind");
+  EXPECT_NE(result.output.find("people\\u001b[2J\\u001b]0;owned\\u0007\\u009b31m.csv"),
+            std::string::npos)
+      << result.output;
+  EXPECT_EQ(result.output.find('\x1b'), std::string::npos) << "a raw ESC reached the terminal";
+  EXPECT_EQ(result.output.find('\x07'), std::string::npos);
+  EXPECT_EQ(result.output.find("\xC2\x9B"), std::string::npos) << "a raw C1 CSI reached it";
+  // The same run as JSON stays valid JSON carrying the same text.
+  auto as_json = host("run --org northwind --json");
+  json summary = json::parse(as_json.output, nullptr, false);
+  ASSERT_FALSE(summary.is_discarded()) << as_json.output;
+  EXPECT_NE(summary.dump().find("owned"), std::string::npos);
+  EXPECT_EQ(as_json.output.find('\x1b'), std::string::npos);
+}

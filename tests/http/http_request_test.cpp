@@ -81,3 +81,19 @@ TEST(RateBudget, BurstThenOneRequestPerInterval) {
   // Another key has its own budget.
   EXPECT_EQ(budget.reserve(RateLimit{"other/hr", 10, 1}, now).count(), 0);
 }
+
+TEST(HttpRequest, MaxBodyBytesDefaultsTo64MiBAndIsCheckedAsAWholePositiveNumber) {
+  EXPECT_EQ(parse_http_request(R"({"url":"https://x.example"})").max_body_bytes, 64LL << 20);
+  EXPECT_EQ(
+      parse_http_request(R"({"url":"https://x.example","max_body_bytes":4096})").max_body_bytes,
+      4096);
+  for (const char* bad : {R"("big")", "0", "-1", "1.5", "18446744073709551616"}) {
+    try {
+      parse_http_request(std::string(R"({"url":"https://x.example","max_body_bytes":)") + bad +
+                         "}");
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("\"max_body_bytes\""), std::string::npos) << e.what();
+    }
+  }
+}

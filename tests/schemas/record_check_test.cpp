@@ -18,9 +18,27 @@ std::set<std::string> pointers(const std::vector<mentoring::schema::Problem>& pr
 }
 
 void expect_same_verdicts(const std::string& schema, const json& valid) {
+  std::string e_acute_256, e_acute_257;
+  for (int i = 0; i < 256; ++i) e_acute_256 += "\xC3\xA9";  // 256 characters, 512 bytes
+  e_acute_257 = e_acute_256 + "\xC3\xA9";
+  json many = json::array(), wide = json::object();
+  for (int i = 0; i < 101; ++i) {
+    many.push_back("x");
+    wide["k" + std::to_string(i)] = i;
+  }
   const std::vector<json> wrong_values = {
-      json(nullptr),    json(7),        json(""),          json("01/02/2027"), json("2027-13-01x"),
-      json::array({1}), json::object(), json("maternity"), json("approved"),   json(true)};
+      json(nullptr), json(7), json(""), json("01/02/2027"), json("2027-13-01x"), json::array({1}),
+      json::object(), json("maternity"), json("approved"), json(true),
+      // limits: lengths in characters, control characters, items, members
+      json(std::string(256, 'x')), json(std::string(257, 'x')), json(std::string(1000, 'n')),
+      json(std::string(1001, 'n')), json(e_acute_256), json(e_acute_257), json("E1\x1b[2J"),
+      json(std::string("E\0"
+                       "1",
+                       3)),
+      json("tab\there"), json("del\x7f"), json("caf\xC3\xA9 \xE2\x82\xAC"), many, wide,
+      json::array({std::string(101, 'l')}), json::array({"E\x01"}),
+      json{{"grade", std::string(2001, 'g')}}, json{{"grade", std::string(2000, 'g')}},
+      json{{"grade", "\x1b]0;title\x07"}}};
   std::vector<json> cases = {valid};
   for (const auto& [key, value] : valid.items()) {
     json without = valid;
@@ -84,4 +102,31 @@ TEST(RecordCheck, CourseCompletionAgreesWithTheSchema) {
                                              {"course_id", "MENTOR-101"},
                                              {"completed_at", "2026-01-01"},
                                              {"expires_at", "2029-01-01"}});
+}
+
+TEST(RecordCheck, ATenMegabyteNameIsRefusedWithTheLimitNamedAndNotEchoedWhole) {
+  const json person = {{"id", "E1"}, {"name", std::string(10 << 20, 'n')}};
+  auto problems = mentoring::schema::validate_record("person", person, "hr people record E1");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].pointer, "/name");
+  EXPECT_EQ(problems[0].message(),
+            "hr people record E1: /name: found a text of 10485760 characters; expected at most "
+            "1000 characters (limit person.name.maxLength = 1000)");
+}
+
+TEST(RecordCheck, ControlCharactersInIdsAndNamesAreRefusedWithTheFieldNamed) {
+  auto problems = mentoring::schema::validate_record("leave",
+                                                     {{"id", std::string("L1\0", 3)},
+                                                      {"person_id", "E\x1b[31m1"},
+                                                      {"type", "maternity"},
+                                                      {"start", "2027-03-01"},
+                                                      {"expected_end", "2027-09-01"},
+                                                      {"status", "approved"}},
+                                                     "r");
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].message(),
+            "r: /id: found text with the control character U+0000 at character 3; expected text "
+            "without control characters (U+0000 to U+001F, U+007F)");
+  EXPECT_EQ(problems[1].pointer, "/person_id");
+  EXPECT_NE(problems[1].found.find("U+001B at character 2"), std::string::npos);
 }

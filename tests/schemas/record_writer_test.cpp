@@ -20,9 +20,11 @@ std::set<std::string> pointers(const std::vector<schema::Problem>& problems) {
 }
 
 // Values valid for some fields and wrong for others.
-const std::vector<std::string> kTexts = {"",           "E1",           "2024-05-01", "2024-5-1",
-                                         "maternity",  "approved",     "cancelled",  "bogus",
-                                         "Zoë \"Jo\"", "a\\b\n\t\x01", "𝄞 €",        "0000-00-00"};
+const std::vector<std::string> kTexts = {
+    "", "E1", "2024-05-01", "2024-5-1", "maternity", "approved", "cancelled", "bogus", "Zoë \"Jo\"",
+    "a\\b\n\t\x01", "𝄞 €", "0000-00-00",
+    // limits: the longest id, one more, a long name, DEL
+    std::string(256, 'i'), std::string(257, 'i'), std::string(1001, 'n'), "E\x7f"};
 
 std::string pick(std::mt19937& random) {
   return kTexts[random() % kTexts.size()];

@@ -37,9 +37,11 @@ std::optional<std::string> leave_status(const std::string& theirs) {
   return std::nullopt;
 }
 
+// An id from a number only when whole, not negative and within 64 bits (a
+// fraction, -3 or 1e30 is no id: never a rounded or wrapped one).
 std::optional<std::string> as_text(rest::JsonValue value) {
   if (value.is_string()) return std::string(value.string());
-  if (auto number = value.integer()) return std::to_string(*number);
+  if (auto number = value.integer(); number && *number >= 0) return std::to_string(*number);
   return std::nullopt;
 }
 
@@ -298,6 +300,7 @@ BambooHrAdapter::BambooHrAdapter(std::string_view config_json, Services services
   endpoint.base_url = s.settings.value("base_url", "https://" + domain + ".bamboohr.com");
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  rest::apply_http_settings(endpoint, s.settings);
   if (s.settings.contains("ca_bundle"))
     endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   // BambooHR does not publish its limits; it throttles with 503 + Retry-After.

@@ -159,7 +159,7 @@ EmployeeReport request_report(const Connection& connection, const std::vector<st
     rest::JsonValue id = item["id"];
     std::optional<std::string> text;
     if (id.is_string() && !id.string().empty()) text = std::string(id.string());
-    if (auto number = id.integer()) text = std::to_string(*number);
+    if (auto number = id.integer(); number && *number >= 0) text = std::to_string(*number);
     if (!text) {
       out.unidentified.push_back({{source, row, "id", "/id", schema::describe(id.to_json()),
                                    "the employee id (a string or number)"},
@@ -218,7 +218,7 @@ std::vector<EmployeeStatus> list_employee_statuses(const Connection& connection,
       rest::JsonValue id = item["employeeId"];
       std::optional<std::string> text;
       if (id.is_string() && !id.string().empty()) text = std::string(id.string());
-      if (auto number = id.integer()) text = std::to_string(*number);
+      if (auto number = id.integer(); number && *number >= 0) text = std::to_string(*number);
       if (text) out.push_back({*text, status_of(item["status"])});
     }
     rest::JsonValue next = body.root()["meta"]["page"]["nextCursor"];

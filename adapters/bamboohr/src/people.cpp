@@ -51,9 +51,11 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// An id from a number only when whole, not negative and within 64 bits (a
+// fraction, -3 or 1e30 is no id: never a rounded or wrapped one).
 std::optional<std::string> value_text(rest::JsonValue value) {
   if (value.is_string()) return std::string(value.string());
-  if (auto number = value.integer()) return std::to_string(*number);
+  if (auto number = value.integer(); number && *number >= 0) return std::to_string(*number);
   return std::nullopt;
 }
 

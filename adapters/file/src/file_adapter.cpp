@@ -7,11 +7,14 @@
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace mentoring::adapters::file {
 
@@ -38,30 +41,74 @@ json parse_input(std::string_view text, const std::string& source) {
   }
 }
 
-// The file's bytes, or nullopt with `why` set when it cannot be read.
-std::optional<std::string> read_file(const std::filesystem::path& path, std::string& why) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    why = "no such file";
+// The file's bytes, or nullopt with `why` set when it cannot be read. Only a
+// regular file is read: opened without blocking (a FIFO with no writer would
+// wait for one forever) and looked at before a byte is read, so a FIFO, a
+// device or a folder is refused at once, and a file over max_file_bytes too.
+std::optional<std::string> read_file(const std::filesystem::path& path, long long max_file_bytes,
+                                     std::string& why) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    const int error = errno;
+    why = error == ENOENT || error == ENOTDIR ? "no such file"
+          : error == EACCES
+              ? "a file that cannot be read (permissions?)"
+              : std::string("a file that cannot be opened (") + std::strerror(error) + ")";
     return std::nullopt;
   }
-  if (std::filesystem::is_directory(path, ec)) {
-    why = "a folder, not a file";
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close_it{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    why = std::string("a file that cannot be examined (") + std::strerror(errno) + ")";
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = "a file that cannot be read (permissions?)";
+  if (!S_ISREG(info.st_mode)) {
+    why = S_ISDIR(info.st_mode)    ? "a folder, not a file"
+          : S_ISFIFO(info.st_mode) ? "a FIFO (named pipe), not a regular file"
+          : S_ISSOCK(info.st_mode) ? "a socket, not a regular file"
+          : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device, not a regular file"
+                                                           : "not a regular file";
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  const std::string limit = "limit max_file_bytes = " + std::to_string(max_file_bytes);
+  if (info.st_size > max_file_bytes) {
+    why = limit + ": found a file of " + std::to_string(info.st_size) +
+          " bytes (raise max_file_bytes in the adapter's settings if the export is really so "
+          "large)";
+    return std::nullopt;
+  }
+  // A regular file never blocks; reads stop past the limit should it grow meanwhile.
+  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t filled = 0;
+  char chunk[65536];
+  while (true) {
+    ssize_t n = filled < bytes.size() ? ::read(fd, bytes.data() + filled, bytes.size() - filled)
+                                      : ::read(fd, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      why = std::string("a file that cannot be read (") + std::strerror(errno) + ")";
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    if (filled >= bytes.size()) bytes.append(chunk, static_cast<std::size_t>(n));
+    filled += static_cast<std::size_t>(n);
+    if (static_cast<long long>(filled) > max_file_bytes) {
+      why = limit + ": found a file of more than " + std::to_string(max_file_bytes) +
+            " bytes (it grew while being read)";
+      return std::nullopt;
+    }
+  }
+  bytes.resize(filled);
+  return bytes;
 }
 
 SourceTable read_table(std::string_view bytes, const StreamSettings& stream) {
   if (stream.format == Format::json) {
-    return read_json_table(bytes, stream.source_name(), stream.records_pointer);
+    return read_json_table(bytes, stream.source_name(), stream.records_pointer,
+                           mapped_columns(stream));
   }
   return read_csv_table(bytes, stream.source_name(), stream.delimiter, mapped_columns(stream));
 }
@@ -76,7 +123,8 @@ std::filesystem::path nearest_existing_folder(std::filesystem::path path) {
   return path;
 }
 
-json check_stream(Stream which, const std::optional<StreamSettings>& stream) {
+json check_stream(Stream which, const std::optional<StreamSettings>& stream,
+                  long long max_file_bytes) {
   json c = {{"name", capability_of(which)},
             {"configured", stream.has_value()},
             {"reachable", false},
@@ -88,13 +136,13 @@ json check_stream(Stream which, const std::optional<StreamSettings>& stream) {
   }
   std::error_code ec;
   const std::string name = stream->source_name();
-  c["reachable"] = std::filesystem::is_regular_file(stream->path, ec);
+  c["reachable"] = std::filesystem::exists(stream->path, ec);
   if (!c["reachable"]) {
     c["message"] = name + " not found at " + stream->path.string();
     return c;
   }
   std::string why;
-  auto bytes = read_file(stream->path, why);
+  auto bytes = read_file(stream->path, max_file_bytes, why);
   c["permitted"] = bytes.has_value();
   if (!bytes) {
     c["message"] = name + ": " + why;
@@ -201,7 +249,8 @@ json FileAdapter::check() const {
     }
     capabilities.push_back(std::move(capability));
   };
-  for (Stream which : kStreams) add(check_stream(which, settings_.stream(which)));
+  for (Stream which : kStreams)
+    add(check_stream(which, settings_.stream(which), settings_.max_file_bytes));
   add(check_outbox(settings_.outbox));
   return {{"ok", ok}, {"capabilities", std::move(capabilities)}};
 }
@@ -230,7 +279,7 @@ json FileAdapter::pull(const json& input) const {
                  {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
   std::vector<SourceProblem> problems;
   std::string why;
-  auto bytes = read_file(stream->path, why);
+  auto bytes = read_file(stream->path, settings_.max_file_bytes, why);
   if (!bytes) {
     problems.push_back({stream->source_name(), std::nullopt, std::nullopt, "", why,
                         "a readable file at " + stream->path.string(),
@@ -243,7 +292,7 @@ json FileAdapter::pull(const json& input) const {
 
     SourceTable table = read_table(*bytes, *stream);
     problems = table.problems;
-    if (!table.columns.empty() || !table.rows.empty()) {
+    if (!table.names.empty() || !table.rows.empty()) {
       MappedRecords mapped = map_records(table, *stream);
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
       const std::size_t held = mapped.quarantined.size();

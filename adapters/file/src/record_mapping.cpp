@@ -1,4 +1,5 @@
 #include "file_adapter/record_mapping.hpp"
+#include "file_adapter/csv.hpp"
 #include "file_adapter/text.hpp"
 
 #include <mentoring/schema.hpp>
@@ -77,14 +78,28 @@ class RowReader {
                          std::move(expected), table_.json_source});
   }
 
-  // The cell's text; nullopt when empty. Numbers are written as exported.
+  // The cell's text; nullopt when empty. Numbers are written as exported;
+  // an id only from a whole number, not negative, that fits 64 bits (a JSON
+  // reader keeps 18446744073709551616 or 1.5 only as a rounded fraction):
+  // anything else would be a different, rounded or truncated id.
   std::optional<std::string> text(const std::string& field) {
     const json& cell = row_.cells[column_of_field_.at(field)];
     if (cell.is_null()) return std::nullopt;
     if (cell.is_string()) return cell.get<std::string>();
+    if (is_id_field(field) && cell.is_number()) {
+      if (cell.is_number_unsigned()) return cell.dump();
+      report(field, schema::describe(cell),
+             "an id: text, or a whole number from 0 to 18446744073709551615");
+      return std::nullopt;
+    }
     if (cell.is_number()) return cell.dump();
     report(field, schema::describe(cell), "text or a number");
     return std::nullopt;
+  }
+
+  static bool is_id_field(const std::string& field) {
+    return field == "id" || field == "person_id" || field == "manager_id" ||
+           field == "employee_number" || field == "course_id";
   }
 
   std::optional<std::string> required_text(const std::string& field) {
@@ -256,14 +271,17 @@ std::string first_token(const std::string& pointer) {
 // The id of a row that could not be read, from its cells when they are surely
 // under their columns (with a wrong number of fields only the first one is).
 std::optional<std::string> unreadable_row_id(
-    const SourceRow& row, const std::map<std::string, std::size_t>& column_of_field) {
+    const SourceTable& table, const SourceRow& row,
+    const std::map<std::string, std::size_t>& column_of_field) {
   auto cell = [&](const char* field) -> std::optional<std::string> {
     auto it = column_of_field.find(field);
     if (it == column_of_field.end() || it->second >= row.cells.size()) return std::nullopt;
-    if (!row.cells_aligned && it->second != 0) return std::nullopt;
+    if (!row.cells_aligned &&
+        (it->second >= table.header_positions.size() || table.header_positions[it->second] != 0))
+      return std::nullopt;
     const json& value = row.cells[it->second];
     if (value.is_string()) return value.get<std::string>();
-    if (value.is_number()) return value.dump();
+    if (value.is_number_unsigned()) return value.dump();  // never a rounded id
     return std::nullopt;
   };
   json record = json::object();
@@ -273,9 +291,22 @@ std::optional<std::string> unreadable_row_id(
   return schema::record_key(record);
 }
 
-// What the quarantine shows of a row: its cells by column, as JSON.
+// What the quarantine shows of a row: its cells by column, as JSON. A CSV
+// row keeps only the columns the settings use: it is read again from its text
+// for all of them (only for the rows that are held).
 std::string row_excerpt(const SourceTable& table, const SourceRow& row) {
   json cells = json::object();
+  if (!table.json_source && !row.text.empty()) {
+    CsvText csv = parse_csv(row.text, table.delimiter);
+    if (!csv.records.empty()) {
+      const auto& fields = csv.records.front().fields;
+      for (std::size_t i = 0; i < table.header.size(); ++i) {
+        auto value = i < fields.size() ? trim(fields[i]) : std::string_view();
+        cells[table.header[i]] = value.empty() ? json(nullptr) : json(std::string(value));
+      }
+      return excerpt_of(cells.dump(-1, ' ', false, json::error_handler_t::replace), 500);
+    }
+  }
   for (std::size_t i = 0; i < table.columns.size() && i < row.cells.size(); ++i) {
     cells[table.columns[i]] = row.cells[i];
   }
@@ -334,9 +365,12 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
         {table.source, table.json_source ? std::nullopt : std::optional<std::size_t>(1), column,
          pointer,
          (table.json_source ? "no key \"" : "no column \"") + column + "\" (" +
-             (table.columns.empty() ? std::string("the records have no keys")
-                                    : (table.json_source ? "keys: " : "the header has: ") +
-                                          join_quoted(table.columns)) +
+             (table.names.empty()
+                  ? std::string("the records have no keys")
+                  : (table.json_source ? "keys: " : "the header has: ") + join_quoted(table.names) +
+                        (table.names_unlisted == 0
+                             ? ""
+                             : " and " + std::to_string(table.names_unlisted) + " more")) +
              ")",
          (table.json_source ? "a key \"" : "a column \"") + column + "\", as " + setting + " says",
          table.json_source});
@@ -374,7 +408,7 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
   };
   for (const auto& row : table.rows) {
     if (!row.problems.empty()) {
-      hold(row, unreadable_row_id(row, column_of_field), row.problems, row.excerpt);
+      hold(row, unreadable_row_id(table, row, column_of_field), row.problems, row.excerpt);
       continue;
     }
     std::vector<SourceProblem> row_problems;

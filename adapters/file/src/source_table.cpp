@@ -6,6 +6,7 @@
 #include <mentoring/schema.hpp>
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace mentoring::adapters::file {
 
@@ -78,7 +79,8 @@ std::optional<std::size_t> SourceTable::column_index(std::string_view name) cons
 }
 
 SourceTable read_csv_table(std::string_view bytes, const std::string& source, char delimiter,
-                           const std::vector<std::string>& expected_columns) {
+                           const std::vector<std::string>& wanted_columns) {
+  const std::vector<std::string>& expected_columns = wanted_columns;
   SourceTable table;
   table.source = source;
   auto file_problem = [&](std::string found, std::string expected) {
@@ -132,13 +134,29 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
     }
   }
 
-  table.columns = header;
+  table.header = header;
+  table.delimiter = delimiter;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (table.names.size() < SourceTable::kListedNames) {
+      table.names.push_back(header[i]);
+    } else {
+      ++table.names_unlisted;
+    }
+    // The first column of a name, as a DOM keeps (column_index finds the first).
+    if (std::find(wanted_columns.begin(), wanted_columns.end(), header[i]) !=
+            wanted_columns.end() &&
+        !table.column_index(header[i])) {
+      table.columns.push_back(header[i]);
+      table.header_positions.push_back(i);
+    }
+  }
   auto next_error = row_errors.begin();
   for (std::size_t i = 1; i < csv.records.size(); ++i) {
     const CsvRecord& record = csv.records[i];
     if (record.blank()) continue;  // an empty line is an empty spreadsheet row
     SourceRow row;
     row.number = record.row;
+    row.text = text_of(i);
     auto row_problem = [&](std::optional<std::string> field, std::string found,
                            std::string expected) {
       row.problems.push_back(
@@ -169,7 +187,7 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
               " fields, one per header column (a value holding the delimiter must be "
               "quoted)");
     }
-    for (std::size_t f = 0; f < header.size(); ++f) {
+    for (std::size_t f : table.header_positions) {
       const bool readable = f < record.fields.size() && schema::is_valid_utf8(record.fields[f]);
       row.cells.push_back(readable ? cell_from_text(record.fields[f]) : json(nullptr));
     }
@@ -184,7 +202,8 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
 }
 
 SourceTable read_json_table(std::string_view bytes, const std::string& source,
-                            const std::string& records_pointer) {
+                            const std::string& records_pointer,
+                            const std::vector<std::string>& wanted_columns) {
   SourceTable table;
   table.source = source;
   table.json_source = true;
@@ -226,10 +245,19 @@ SourceTable read_json_table(std::string_view bytes, const std::string& source,
     return table;
   }
 
+  // Every key once, for messages (a few listed); the wanted ones become columns.
+  std::unordered_set<std::string_view> seen;
   for (const auto& record : *records) {
     if (!record.is_object()) continue;
     for (const auto& [key, _] : record.items()) {
-      if (!table.column_index(key)) table.columns.push_back(key);
+      if (!seen.insert(key).second) continue;
+      if (table.names.size() < SourceTable::kListedNames) {
+        table.names.push_back(key);
+      } else {
+        ++table.names_unlisted;
+      }
+      if (std::find(wanted_columns.begin(), wanted_columns.end(), key) != wanted_columns.end())
+        table.columns.push_back(key);
     }
   }
   for (std::size_t i = 0; i < records->size(); ++i) {

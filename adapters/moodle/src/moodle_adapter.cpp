@@ -30,9 +30,11 @@ namespace {
 constexpr const char* kAdapter = "moodle";
 using Params = std::vector<std::pair<std::string, std::string>>;
 
+// A number only when whole and not negative (ids): 1.5, -3 and a number past
+// 64 bits (read as a fraction) are nothing, never a rounded or wrapped id.
 std::optional<std::string> as_text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
   return std::nullopt;
 }
 
@@ -1243,6 +1245,7 @@ MoodleAdapter::MoodleAdapter(std::string_view config_json, Services services)
   endpoint.base_url = base;
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  rest::apply_http_settings(endpoint, s.settings);
   if (s.settings.contains("ca_bundle"))
     endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   json rate = s.settings.value("rate_limit", json{{"per_second", 50}, {"burst", 100}});

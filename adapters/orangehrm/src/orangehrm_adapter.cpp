@@ -81,8 +81,10 @@ std::optional<std::string> request_status(const std::vector<int>& day_statuses) 
 }
 
 // Ids arrive as numbers (empNumber, leave request id) or numeric strings.
+// A number only when whole and not negative: 1.5, -3 and a number past 64
+// bits (read as a fraction) are no id, never a rounded or wrapped one.
 std::optional<std::string> as_id(const json& value) {
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number_unsigned()) return std::to_string(value.get<unsigned long long>());
   if (value.is_string() && !value.get<std::string>().empty()) return value.get<std::string>();
   return std::nullopt;
 }
@@ -798,6 +800,7 @@ OrangeHrmAdapter::OrangeHrmAdapter(std::string_view config_json, Services servic
   endpoint.base_url = base_url;
   endpoint.headers["Accept"] = "application/json";
   endpoint.timeout_ms = s.settings.value("timeout_ms", 30000L);
+  rest::apply_http_settings(endpoint, s.settings);
   if (s.settings.contains("ca_bundle"))
     endpoint.ca_bundle = s.settings["ca_bundle"].get<std::string>();
   // OrangeHRM itself does not throttle; a proxy in front of it may (429/503 + Retry-After).

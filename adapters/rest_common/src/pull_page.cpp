@@ -69,9 +69,10 @@ json PullPage::Quarantined::to_json() const {
 void PullPage::quarantine(RecordProblem problem, const std::optional<std::string>& given_id,
                           const json& record) {
   ++quarantined_problems_;
-  // An empty id names nobody (the plugin refuses it as an id).
+  // An empty id names nobody (the plugin refuses it as an id); nor does one
+  // beyond the id limits (a 10 MB id, control characters).
   const std::optional<std::string> record_id =
-      given_id && !given_id->empty() ? given_id : std::nullopt;
+      given_id && schema::is_usable_id(*given_id) ? given_id : std::nullopt;
   if (!quarantined_.empty()) {
     Quarantined& last = quarantined_.back();
     const RecordProblem& seen = last.problems.front();

@@ -78,6 +78,11 @@ std::string Response::header(const std::string& lower_case_name) const {
   return {};
 }
 
+void apply_http_settings(Endpoint& endpoint, const json& settings) {
+  if (!settings.is_object() || !settings.contains("http")) return;
+  endpoint.max_body_bytes = settings["http"].value("max_body_bytes", endpoint.max_body_bytes);
+}
+
 RestClient::RestClient(Transport transport, Endpoint endpoint, SplitTransport split)
     : transport_(std::move(transport)), split_(std::move(split)), endpoint_(std::move(endpoint)) {
   while (!endpoint_.base_url.empty() && endpoint_.base_url.back() == '/')
@@ -93,6 +98,7 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
   json request = {{"method", method},
                   {"url", url},
                   {"timeout_ms", endpoint_.timeout_ms},
+                  {"max_body_bytes", endpoint_.max_body_bytes},
                   {"label", endpoint_.system + " " + what}};
   json all_headers = json::object();
   for (const auto& [name, value] : endpoint_.headers) all_headers[name] = value;
@@ -110,6 +116,11 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
     if (!split) answer = transport_(request.dump());
   } catch (const mentoring::Error& e) {
     std::string message = e.what();
+    // The host was reached and its answer broke a limit (the body too long).
+    if (e.status() == MENTORING_ERR_FAILED) {
+      throw RestError(Failure::bad_response, endpoint_.system + ": " + what + " (" + method + " " +
+                                                 path_only(path_or_url) + "): " + message);
+    }
     bool tls = message.find("TLS") != std::string::npos ||
                message.find("SSL") != std::string::npos ||
                message.find("certificate") != std::string::npos;

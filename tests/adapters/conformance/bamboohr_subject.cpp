@@ -82,6 +82,7 @@ class BambooHrSubject : public Subject {
            {{"table", "customMentoring"},
             {"key_column", "customMentoringKey"},
             {"columns", {{"customMentoringDate", {{"from", "/created_at"}, {"as", "date"}}}}}}}}}};
+    config["settings"].update(host_.settings_patch);
     adapter_ = std::make_unique<adapters::bamboohr::BambooHrAdapter>(
         config.dump(),
         adapters::bamboohr::Services{[this](const std::string& r) { return host_.http(r); },

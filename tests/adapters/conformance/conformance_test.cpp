@@ -208,6 +208,37 @@ TEST_P(Conformance, HtmlWhereJsonWasExpectedIsNamed) {
   }
 }
 
+// The adapter's setting http.max_body_bytes goes with every request it sends;
+// an answer longer than it is stopped by the host and named, never read whole.
+TEST_P(Conformance, HttpMaxBodyBytesGoesWithEveryRequestAndALongerAnswerFailsNamingIt) {
+  host_.settings_patch = {{"http", {{"max_body_bytes", 1024}}}};
+  subject_->create(40);
+  std::string stream = subject_->reads_people() ? "people" : "course_completions";
+  std::string error;
+  try {
+    pull_all(stream);
+  } catch (const mentoring::Error& e) {
+    error = e.what();
+    EXPECT_EQ(e.status(), MENTORING_ERR_FAILED) << e.what();
+  }
+  ASSERT_FALSE(host_.max_body_bytes_sent.empty());
+  for (long long sent : host_.max_body_bytes_sent) EXPECT_EQ(sent, 1024);
+  // A page of 40 people is longer than 1 KiB (an LMS's answers may all be shorter).
+  if (subject_->reads_people()) {
+    EXPECT_NE(error.find("limit http.max_body_bytes = 1024: found"), std::string::npos) << error;
+  }
+  if (!error.empty()) {
+    EXPECT_NE(error.find("limit http.max_body_bytes = 1024"), std::string::npos) << error;
+  }
+
+  // The default, 64 MiB, when the settings do not say.
+  host_.settings_patch = nlohmann::json::object();
+  host_.max_body_bytes_sent.clear();
+  subject_->create(40);
+  pull_all(stream);
+  for (long long sent : host_.max_body_bytes_sent) EXPECT_EQ(sent, 64LL << 20);
+}
+
 // adapters/README.md, "quarantine": one record that fails its checks holds
 // back only itself. It is sent as a quarantine entry naming its id and the
 // host's field, the rest of the page is stored and the cursor moves on.

@@ -51,6 +51,7 @@ class MoodleSubject : public Subject {
                       {{"courses", {{"MENTOR-101", 12}, {"RTW-PAIR-01", 13}}},
                        {"valid_for_days", {{"MENTOR-101", 1095}}},
                        {"page_size", page_size}}}}}};
+    config["settings"].update(host_.settings_patch);
     adapter_ = std::make_unique<adapters::moodle::MoodleAdapter>(
         config.dump(),
         adapters::moodle::Services{[this](const std::string& r) { return host_.http(r); },

@@ -74,6 +74,7 @@ class OrangeHrmSubject : public Subject {
                       {{"from", "2018-01-01"},
                        {"page_size", page_size},
                        {"leave_types", json::parse(fakes::demo_leave_types_json())}}}}}};
+    config["settings"].update(host_.settings_patch);
     adapter_ = std::make_unique<adapters::orangehrm::OrangeHrmAdapter>(
         config.dump(), adapters::orangehrm::Services{
                            [this](const std::string& r) { return host_.http(r); },

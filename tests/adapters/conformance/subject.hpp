@@ -24,6 +24,10 @@ class TestHost {
   // Sends a request JSON through the HTTP service, capping Retry-After waits.
   std::string http(const std::string& request_json);
   static constexpr std::int64_t kNowMs = 1796083200000;  // 2026-12-01T00:00:00Z
+  // Merged into every subject's settings at create(), eg {"http": {...}}.
+  nlohmann::json settings_patch = nlohmann::json::object();
+  // The max_body_bytes of every request sent (-1: none given).
+  std::vector<long long> max_body_bytes_sent;
 
  private:
   host::Secrets secrets_{std::nullopt};

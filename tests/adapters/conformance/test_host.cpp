@@ -14,10 +14,14 @@ std::string TestHost::http(const std::string& request_json) {
   std::string url = request.value("url", std::string());
   if (url.rfind("http://127.0.0.1:", 0) != 0)
     throw std::logic_error("test sent traffic off loopback: " + url);
+  max_body_bytes_sent.push_back(request.value("max_body_bytes", -1LL));
   request["retry"] = {
       {"max_attempts", 4}, {"base_delay_ms", 1}, {"max_delay_ms", 5}, {"max_retry_after_ms", 30}};
   try {
     return client_.perform(request.dump());
+  } catch (const host::HttpLimitError& e) {
+    // As the host's runtime answers it: the host was reached, its answer broke a limit.
+    throw mentoring::Error(MENTORING_ERR_FAILED, e.what());
   } catch (const host::HttpError& e) {
     throw mentoring::Error(MENTORING_ERR_UNAVAILABLE, e.what());
   }

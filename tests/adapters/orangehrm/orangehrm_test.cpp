@@ -289,6 +289,35 @@ TEST_F(OrangeHrmTest, LeaveWithoutAKnownStatusIsQuarantinedNamingTheField) {
   EXPECT_FALSE(answer["next_cursor"].is_null()) << "the cursor moves on";
 }
 
+// An id must be a whole number that is not negative and fits 64 bits: a
+// negative, a fraction or a number past 2^64 (read as a rounded double) names
+// nobody; it is quarantined naming the field, never taken as a wrapped id.
+TEST_F(OrangeHrmTest, IdsThatAreNoWholeNumberAreQuarantinedNeverWrappedOrRounded) {
+  fake_.corrupt_leave(2, "id", -2);
+  fake_.corrupt_leave(3, "id", 3.5);
+  fake_.corrupt_leave(4, "id", json::parse("18446744073709551616"));
+  fake_.corrupt_leave(5, "id", json::parse("18446744073709551615"));
+  auto adapter =
+      make({{"leave",
+             {{"from", "2018-01-01"},
+              {"page_size", 500},
+              {"leave_types", json::parse(mentoring::fakes::demo_leave_types_json())}}}});
+  json answer = pull(*adapter, "leave");
+  EXPECT_TRUE(answer["problems"].empty()) << answer["problems"].dump(1);
+  std::set<long long> rows;
+  for (const auto& held : answer["quarantine"]) {
+    if (held["field"] != "id") continue;
+    EXPECT_EQ(held["record_id"], nullptr) << held.dump();
+    rows.insert(held["row"].get<long long>());
+  }
+  // The largest 64-bit id (row 5) is an id like any other.
+  EXPECT_EQ(rows, (std::set<long long>{2, 3, 4})) << answer["quarantine"].dump(1);
+  for (const auto& leave : answer["records"]) {
+    EXPECT_NE(leave["id"], "-2");
+    EXPECT_NE(leave["id"], "-1") << "18446744073709551615 is never wrapped into -1";
+  }
+}
+
 TEST_F(OrangeHrmTest, TokenIsRenewedBeforeItExpiresByTheHostsElapsedTime) {
   fake_.set_token_lifetime_s(60);
   auto adapter = make({{"people", {{"page_size", 100}, {"job_details", false}}}});

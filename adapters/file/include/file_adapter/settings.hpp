@@ -47,8 +47,12 @@ struct StreamSettings {
   std::string source_name() const { return path.filename().string(); }
 };
 
+// The largest export read when the settings do not say (max_file_bytes).
+constexpr long long kDefaultMaxFileBytes = 512LL * 1024 * 1024;
+
 struct Settings {
   std::optional<StreamSettings> people, leave, course_completions;
+  long long max_file_bytes = kDefaultMaxFileBytes;
   std::optional<std::filesystem::path> outbox;  // absolute
 
   const std::optional<StreamSettings>& stream(Stream which) const;

@@ -17,8 +17,9 @@ namespace mentoring::adapters::file {
 
 struct SourceRow {
   std::size_t number = 0;  // spreadsheet row (CSV) or 1-based record number (JSON)
-  // One cell per column. CSV: a trimmed string, or null when empty. JSON: the
-  // value as exported (strings trimmed; "" and missing keys become null).
+  // One cell per column kept (SourceTable::columns). CSV: a trimmed string, or
+  // null when empty. JSON: the value as exported (strings trimmed; "" and
+  // missing keys become null).
   std::vector<nlohmann::json> cells;
   // Why this row cannot be read (invalid UTF-8, a wrong number of fields, a
   // record that is not an object, ...): such a row is quarantined, not mapped.
@@ -29,12 +30,27 @@ struct SourceRow {
   bool cells_aligned = true;
   // A row with problems: its text as exported (UTF-8, capped), for the quarantine.
   std::string excerpt;
+  // CSV: the row's text in the export (valid while the export's bytes are),
+  // so a row that fails its mapping shows all its columns (row_excerpt).
+  std::string_view text;
 };
 
 struct SourceTable {
   std::string source;  // file name for messages
   bool json_source = false;
-  std::vector<std::string> columns;  // CSV header, or every key seen in the JSON records
+  // The columns the settings use, as far as the export has them: only these
+  // get cells, so an export with thousands of other columns or keys (each
+  // record its own) costs rows x used columns, never rows x every key.
+  std::vector<std::string> columns;
+  // Where each kept column is in the CSV header (0: the first column).
+  std::vector<std::size_t> header_positions;
+  // The export's column names (CSV header) or keys (JSON), for messages: at
+  // most kListedNames of them, and how many more there are.
+  std::vector<std::string> names;
+  std::size_t names_unlisted = 0;
+  std::vector<std::string> header;  // CSV: every column name
+  char delimiter = ',';             // CSV
+  static constexpr std::size_t kListedNames = 50;
   std::vector<SourceRow> rows;
   // Problems with the whole export (empty file, the header, a quote never
   // closed, a JSON document that does not parse): no row of it can be trusted.
@@ -44,12 +60,15 @@ struct SourceTable {
   std::optional<std::size_t> column_index(std::string_view name) const;
 };
 
-// Reads CSV text. `expected_columns` only words the message for an empty file.
+// Reads CSV text, keeping the cells of `wanted_columns` (the settings' columns;
+// they also word the message for an empty file).
 SourceTable read_csv_table(std::string_view bytes, const std::string& source, char delimiter,
-                           const std::vector<std::string>& expected_columns);
+                           const std::vector<std::string>& wanted_columns);
 
-// Reads JSON text: an array of objects, or an object holding it at records_pointer.
+// Reads JSON text: an array of objects, or an object holding it at
+// records_pointer, keeping the values of `wanted_columns` (keys).
 SourceTable read_json_table(std::string_view bytes, const std::string& source,
-                            const std::string& records_pointer);
+                            const std::string& records_pointer,
+                            const std::vector<std::string>& wanted_columns);
 
 }  // namespace mentoring::adapters::file

@@ -69,6 +69,9 @@ struct Response {
   std::string header(const std::string& lower_case_name) const;
 };
 
+// http.max_body_bytes when the settings do not say: 64 MiB.
+constexpr long long kDefaultMaxBodyBytes = 64LL * 1024 * 1024;
+
 struct Endpoint {
   std::string system;                          // for messages, eg "BambooHR (acme)"
   std::string base_url;                        // without a trailing slash
@@ -77,7 +80,13 @@ struct Endpoint {
   std::optional<std::string> ca_bundle;
   nlohmann::json rate_limit;  // null or {"key","per_second","burst"} (see the HTTP service)
   nlohmann::json retry;       // null or the HTTP service's retry object
+  // The longest response body read (the host stops the transfer beyond it):
+  // the adapter's setting http.max_body_bytes.
+  long long max_body_bytes = kDefaultMaxBodyBytes;
 };
+
+// The adapter's settings' "http": {"max_body_bytes": n} into the endpoint.
+void apply_http_settings(Endpoint& endpoint, const nlohmann::json& settings);
 
 class RestClient {
  public:

@@ -80,8 +80,14 @@ std::string describe(const nlohmann::json& value);
 // How the plugin keys a record of a pull answer (plugin/sync): its "id", or a
 // course completion's "<person_id>/<course_id>"; nullopt when the record names
 // neither as non-empty strings. Adapters give a quarantined record this key, so
-// it leaves the quarantine when the record later arrives mapped.
+// it leaves the quarantine when the record later arrives mapped. An id beyond
+// the id limits (is_usable_id) names nobody: nullopt too.
 std::optional<std::string> record_key(const nlohmann::json& record);
+
+// Whether text can serve as a record's id: not empty, UTF-8, at most 256
+// characters (the schemas' maxLength of ids) and no control characters. A
+// record whose id is not is quarantined without an id, never under a cut one.
+bool is_usable_id(std::string_view text);
 
 // True when text is well-formed UTF-8; otherwise *bad_offset is the first bad byte.
 bool is_valid_utf8(std::string_view text, std::size_t* bad_offset = nullptr);

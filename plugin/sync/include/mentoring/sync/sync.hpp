@@ -97,6 +97,12 @@ struct SyncPolicy {
   // More looks like a broken filter or a partial export: nobody is marked and
   // the report says why. The organisation's policy.absent_share_limit.
   double absent_share_limit = 0.2;
+  // At most this many pages of one adapter's stream per run
+  // (policy.sync.max_pages_per_stream): a stream with more stops there as an
+  // adapter failure naming the limit; what was read is kept and the next run
+  // goes on from it. An adapter that answers a cursor twice in one pull pages
+  // in a loop: its stream stops at once, nothing of that page is stored.
+  int max_pages_per_stream = 100000;
 };
 
 // today: completions dated after it are refused (an LMS cannot know the future).
