@@ -41,6 +41,7 @@ class FakeMoodle {
  public:
   // data_folder: examples/demo/data/<org> (people.csv, training.csv).
   FakeMoodle(const std::string& data_folder, std::string token, int port = 0);
+  ~FakeMoodle();
 
   std::string base_url() const { return server_.base_url(); }
   int port() const { return server_.port(); }
@@ -81,6 +82,18 @@ class FakeMoodle {
   std::size_t groups_created() const;
   // A user's Moodle id by idnumber (the demo's person id); 0 when unknown.
   long long user_id_of(const std::string& idnumber) const;
+
+  // What the fake received and applied, for "exactly once" assertions
+  // (people by idnumber, "#<id>" without one):
+  // {"write_backs_received": write calls, "write_calls": {"<wsfunction>": n},
+  //  "enrolments": {"<person>/<course id>": enrolments received},
+  //  "events_created", "events_created_by_marker": {"<uid>/<version>": n},
+  //  "events_live_by_marker": {...}, "groups_created",
+  //  "group_members": {"<group idnumber>": [people]}, "requests", "faults_applied"}.
+  // Served as GET /__fake/counts; POST/DELETE /__fake/faults (fault_plan.hpp).
+  nlohmann::json counts() const;
+  // "<uid>/<version>" of the adapter's event marker in a description, or "".
+  static std::string event_marker_of(const std::string& description);
 
  private:
   struct User {
@@ -133,6 +146,8 @@ class FakeMoodle {
   std::size_t events_created_ = 0;
   std::vector<Group> groups_;
   std::size_t groups_created_ = 0;
+  std::map<std::string, int> write_calls_, events_created_by_marker_;
+  void count_write(const httplib::Request& request);
   FaultPlan faults_;
   LoopbackServer server_;
 };
