@@ -46,7 +46,21 @@ json admin(int port, const std::string& method, const std::string& path,
 
 struct LeaveState {
   std::string start, end, status;  // as the fake holds them (status: BambooHR's word)
+  std::string first_end;           // as the demo has it
 };
+
+// YYYY-MM-DD plus `days`.
+std::string add_days(const std::string& iso_date, int days) {
+  using namespace std::chrono;
+  year_month_day day{year{std::stoi(iso_date.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(iso_date.substr(5, 2)))},
+                     std::chrono::day{static_cast<unsigned>(std::stoi(iso_date.substr(8, 2)))}};
+  year_month_day later{sys_days{day} + std::chrono::days{days}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(later.year()),
+                static_cast<unsigned>(later.month()), static_cast<unsigned>(later.day()));
+  return text;
+}
 
 // BambooHR's status word -> the one the plugin stores.
 std::string stored_status(const std::string& bamboohr) {
@@ -72,10 +86,12 @@ std::map<std::string, LeaveState> changeable_leave() {
     if (cells.size() < 7 || cells[3].size() != 10 || cells[4].size() != 10) continue;
     std::string start = iso(cells[3]), end = iso(cells[4]);
     if (start < "2026-09-01" || start > "2027-10-01") continue;
+    // Leave types the demo maps to null are never stored; short leave cannot be shortened.
+    if (cells[2] == "Annual Leave" || add_days(start, 14) >= end) continue;
     std::string status = cells[6];
     for (auto& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (status == "cancelled") status = "canceled";
-    out[cells[0]] = {start, end, status};
+    out[cells[0]] = {start, end, status, end};
   }
   return out;
 }
@@ -87,7 +103,9 @@ class FakeHostsProcess {
     child_ = std::make_unique<Child>(std::vector<std::string>{
         FAKE_HOSTS_BINARY, "--data", std::string(EXAMPLES_DIR) + "/demo/data/northwind", "--ports",
         "any", "--ports-file", ports_file_.string(), "--bamboohr-table",
-        "customMentoring=customMentoringKey,customMentoringDate,customMentoringEvent"});
+        "customMentoring=customMentoringKey,customMentoringDate,customMentoringEvent",
+        // A Moodle of 20 students keeps a run short, so kills reach its write-back.
+        "--moodle-students", "20"});
     for (int i = 0; i < 600 && !std::filesystem::exists(ports_file_); ++i) {
       if (!child_->running()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -141,6 +159,14 @@ TEST(CrashTest, SigkillDuringSyncAndWriteBackLosesNothingAndDuplicatesNothing) {
                          {"customMentoringEvent", {{"from", "/type"}}}}}};
   });
 
+  // Each write-back request takes 100 ms at the fakes (before they apply it),
+  // so the write-back is long enough for kills to land in it.
+  admin(fakes.port("bamboohr"), "POST", "/__fake/faults",
+        {{"kind", "delay"}, {"delay_ms", 100}, {"count", -1}, {"match", "/tables/"}});
+  admin(
+      fakes.port("moodle"), "POST", "/__fake/faults",
+      {{"kind", "delay"}, {"delay_ms", 100}, {"count", -1}, {"match", "enrol_manual_enrol_users"}});
+
   auto leave = changeable_leave();
   ASSERT_GE(leave.size(), 5u);
   std::vector<std::string> leave_ids;
@@ -150,8 +176,25 @@ TEST(CrashTest, SigkillDuringSyncAndWriteBackLosesNothingAndDuplicatesNothing) {
   // Between runs: a leave request changes in BambooHR (cancelled, approved
   // again, or ends later), and now and then HR records a consent (an enrolment
   // for Moodle follows).
+  auto invited_leave = [&] {
+    std::vector<std::string> ids;
+    if (!std::filesystem::exists(copy.database)) return ids;
+    SQLite::Database db(copy.database.string(), SQLite::OPEN_READONLY);
+    db.setBusyTimeout(5000);
+    SQLite::Statement invited(db, "SELECT idempotency_key FROM outbox WHERE type = 'invite'");
+    while (invited.executeStep()) {
+      std::string key = invited.getColumn(0).getString();
+      std::string id = key.substr(key.rfind('/') + 1);
+      if (leave.contains(id)) ids.push_back(id);
+    }
+    return ids;
+  };
   auto change_the_world = [&] {
-    const std::string& id = leave_ids[random() % leave_ids.size()];
+    // Half the time the leave of someone invited: a withdrawal may follow.
+    std::vector<std::string> invited = invited_leave();
+    const std::string& id = !invited.empty() && random() % 2 == 0
+                                ? invited[random() % invited.size()]
+                                : leave_ids[random() % leave_ids.size()];
     LeaveState& state = leave[id];
     json change = {{"id", id}};
     switch (random() % 3) {
@@ -163,17 +206,14 @@ TEST(CrashTest, SigkillDuringSyncAndWriteBackLosesNothingAndDuplicatesNothing) {
         state.status = "approved";
         change["status"] = state.status;
         break;
-      default: {
-        // A week longer (dates stay ISO; the end stays after the start).
-        int day = std::stoi(state.end.substr(8, 2));
-        state.end = state.end.substr(0, 8) + (day < 20 ? std::to_string(day + 7 + 100).substr(1)
-                                                       : std::to_string(day - 7 + 100).substr(1));
+      default:
+        // Ends a week earlier, or as first planned again (never overlapping another).
+        state.end = state.end == state.first_end ? add_days(state.first_end, -7) : state.first_end;
         change["end"] = state.end;
-      }
     }
     admin(fakes.port("bamboohr"), "POST", "/__fake/leave", change);
     changed.insert(id);
-    if (random() % 3 == 0 && std::filesystem::exists(copy.database)) {
+    if (random() % 2 == 0 && std::filesystem::exists(copy.database)) {
       SQLite::Database db(copy.database.string(), SQLite::OPEN_READONLY);
       db.setBusyTimeout(5000);
       SQLite::Statement invited(db,
@@ -192,34 +232,52 @@ TEST(CrashTest, SigkillDuringSyncAndWriteBackLosesNothingAndDuplicatesNothing) {
     }
   };
 
-  // Kill moments: uniform over the length of the last run that completed
-  // (first guess 3 s), so they fall in its sync and in its write-back alike.
-  double run_seconds = 3.0;
-  int kills = 0, completed = 0, attempts = 0;
-  while (kills < wanted_kills && attempts < wanted_kills * 4) {
+  // Kill moments: uniform over the length a run takes (the last one that
+  // completed; a run killed at t lasts longer than t), so they fall in its
+  // sync and in its write-back alike.
+  double run_seconds = 1.0;
+  int kills = 0, completed = 0, attempts = 0, kills_in_write_back = 0;
+  auto write_backs = [&] {
+    return admin(fakes.port("bamboohr"), "GET", "/__fake/counts").value("write_backs_received", 0) +
+           admin(fakes.port("moodle"), "GET", "/__fake/counts").value("write_backs_received", 0);
+  };
+  while (kills < wanted_kills && attempts < wanted_kills * 6) {
     ++attempts;
-    std::uniform_real_distribution<double> moment(0.05, run_seconds * 1.1);
-    double kill_after = moment(random);
+    // Odd runs (the first included, with its burst of invitations) are killed
+    // a random moment after their first write-back reaches a fake (a run with
+    // nothing to write completes); even runs at a random moment of the run.
+    bool aim_at_write_back = attempts % 2 == 1;
+    std::uniform_real_distribution<double> moment(0.05, run_seconds * 1.1), after_write(0.0, 0.4);
+    double kill_after = aim_at_write_back ? 1e9 : moment(random);
+    int writes_before = write_backs();
     Child run(copy.host_args({"run", "--json"}));
     auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
     bool killed = false;
     while (run.running()) {
-      double elapsed =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      if (elapsed >= kill_after) {
+      if (aim_at_write_back && kill_after > 1e8 && write_backs() > writes_before)
+        kill_after = elapsed() + after_write(random);
+      if (elapsed() >= kill_after) {
         run.kill();
         killed = true;
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::this_thread::sleep_for(std::chrono::milliseconds(aim_at_write_back ? 20 : 5));
     }
     ChildResult result = run.wait_for(std::chrono::seconds(120));
     if (killed && result.signal == SIGKILL) {
       ++kills;
-      std::cout << "  run " << attempts << ": SIGKILL after " << kill_after << " s" << std::endl;
+      if (!aim_at_write_back) run_seconds = std::max(run_seconds, kill_after * 1.2);
+      // Write-backs reached a fake before the kill: it fell in the write-back.
+      bool in_write_back = write_backs() > writes_before;
+      kills_in_write_back += in_write_back;
+      std::cout << "  run " << attempts << ": SIGKILL after " << kill_after << " s"
+                << (in_write_back ? " (during write-back)" : "") << std::endl;
     } else {
       ++completed;
-      run_seconds = std::max(0.5, result.seconds);
+      run_seconds = std::max(0.3, result.seconds * 1.1);
       std::cout << "  run " << attempts << ": completed in " << result.seconds << " s, exit "
                 << result.exit_code << std::endl;
       ASSERT_NE(result.exit_code, 1) << result.all();
@@ -339,8 +397,10 @@ TEST(CrashTest, SigkillDuringSyncAndWriteBackLosesNothingAndDuplicatesNothing) {
   }
 
   std::printf("kills=%d actions=%d duplicates=%d lost=%d\n", kills, actions, duplicates, lost);
-  std::printf("(seed=%u runs completed=%d pending=%d orphans=%d leave changes=%zu stale=%d)\n",
-              seed, completed, pending, orphans, changed.size(), stale);
+  std::printf(
+      "(seed=%u runs completed=%d kills during write-back=%d pending=%d orphans=%d leave "
+      "changes=%zu stale=%d)\n",
+      seed, completed, kills_in_write_back, pending, orphans, changed.size(), stale);
   std::fflush(stdout);
   EXPECT_GE(kills, 20 > wanted_kills ? wanted_kills : 20);
   EXPECT_GT(actions, 0) << "the harness delivered nothing: it proves nothing";

@@ -3,6 +3,8 @@
 #include <rest_common/crypto.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -194,6 +196,21 @@ json FakeBambooHr::update_leave(const std::string& request_id, const json& chang
     else
       throw std::invalid_argument("unknown key " + key +
                                   "; expected start, end, status, type, last_changed");
+  }
+  if (!change.contains("last_changed")) {
+    // BambooHR dates a change (status.lastChanged is a day): each change here
+    // is a day later than any before, so the plugin can order them.
+    std::string latest = "2026-12-01";
+    for (const auto& l : data_.leave) latest = std::max(latest, l.last_changed.substr(0, 10));
+    using namespace std::chrono;
+    year_month_day day{year{std::stoi(latest.substr(0, 4))},
+                       month{static_cast<unsigned>(std::stoi(latest.substr(5, 2)))},
+                       std::chrono::day{static_cast<unsigned>(std::stoi(latest.substr(8, 2)))}};
+    year_month_day next{sys_days{day} + days{1}};
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT00:00:00Z", static_cast<int>(next.year()),
+                  static_cast<unsigned>(next.month()), static_cast<unsigned>(next.day()));
+    it->last_changed = text;
   }
   ++leave_updates_;
   return {{"id", it->id},

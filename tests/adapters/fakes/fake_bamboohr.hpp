@@ -120,7 +120,10 @@ class FakeBambooHr {
   void repeat_cursor(bool repeat = true);
   // Changes one time-off request at runtime (keys start, end: YYYY-MM-DD;
   // status: approved | requested | denied | canceled; type; last_changed);
-  // answers the request as it now is. Throws std::invalid_argument.
+  // answers the request as it now is. Without last_changed the change is
+  // dated a day after the latest change of any request (BambooHR dates a
+  // change by its day only: two changes in one day could not be ordered).
+  // Throws std::invalid_argument.
   nlohmann::json update_leave(const std::string& request_id, const nlohmann::json& change);
   // What the fake received and applied, for "exactly once" assertions:
   // {"write_backs_received": row POSTs, "rows_added",

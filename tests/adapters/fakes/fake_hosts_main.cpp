@@ -8,6 +8,8 @@
 //                        [--ports-file FILE]       writes {"bamboohr": port, ...} once serving
 //                        [--bamboohr-table ALIAS=KEY,FIELD,...]  an employee table for
 //                                                  write-backs, counted by its KEY column
+//                        [--moodle-students N]     only the first N people are students of
+//                                                  every Moodle course (a smaller site)
 // Each fake also answers GET /__fake/counts (write-backs received and applied)
 // and POST/DELETE /__fake/faults; BambooHR POST /__fake/leave {"id", "end", ...}
 // changes a time-off request (see the fakes' headers).
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   std::string data = "examples/demo/data/northwind";
   int bamboohr_port = 18081, moodle_port = 18082, orangehrm_port = 18083;
   std::string ports_file, table_spec;
+  int moodle_students = -1;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--data")
@@ -68,6 +71,8 @@ int main(int argc, char** argv) {
       ports_file = argv[i + 1];
     else if (flag == "--bamboohr-table")
       table_spec = argv[i + 1];
+    else if (flag == "--moodle-students")
+      moodle_students = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "mentoring-fake-hosts: unknown option %s\n", flag.c_str());
       return 2;
@@ -89,6 +94,7 @@ int main(int argc, char** argv) {
     // A sign-in-free grant for trying the demo; a real OrangeHRM 5.7 enables
     // only authorization_code and refresh_token.
     orangehrm.allow_grants({"authorization_code", "refresh_token", "client_credentials"});
+    if (moodle_students >= 0) moodle.limit_implicit_students(moodle_students);
     if (!table_spec.empty()) {
       auto equals = table_spec.find('=');
       std::vector<std::string> fields;

@@ -297,7 +297,8 @@ std::optional<std::string> FakeMoodle::role_in(long long user_id, long long cour
   auto it = roles_.find({user_id, course});
   if (it != roles_.end()) return it->second;
   const User* u = user(user_id);
-  bool demo_person = u && !u->site_admin && u->id < 3 + static_cast<long long>(people_);
+  bool demo_person = u && !u->site_admin &&
+                     u->id < 3 + static_cast<long long>(std::min(people_, implicit_students_));
   if (demo_person && course_exists(course) && course != 30) return "student";
   return std::nullopt;
 }
@@ -917,6 +918,11 @@ void FakeMoodle::enable_function(const std::string& function) {
 void FakeMoodle::corrupt_completion(long long user_id) {
   std::lock_guard lock(mutex_);
   corrupt_.insert(user_id);
+}
+
+void FakeMoodle::limit_implicit_students(std::size_t count) {
+  std::lock_guard lock(mutex_);
+  implicit_students_ = count;
 }
 
 void FakeMoodle::make_teacher(long long user_id, long long course) {

@@ -68,6 +68,10 @@ class FakeMoodle {
   void enable_function(const std::string& function);
   // Makes one user's completion status malformed ("completed": "yes").
   void corrupt_completion(long long user_id);
+  // Only the first `count` demo people are students of every course (the
+  // others only once enrol_manual_enrol_users enrols them): a smaller site to
+  // read, for the crash harness (mentoring-fake-hosts --moodle-students).
+  void limit_implicit_students(std::size_t count);
   // Gives a user the editing teacher role in a course (their completion is not tracked).
   void make_teacher(long long user_id, long long course);
   // Enrolments received ({roleid, userid, courseid} as sent), for assertions.
@@ -133,7 +137,7 @@ class FakeMoodle {
 
   std::string token_;
   std::vector<User> users_;
-  std::size_t people_ = 0;
+  std::size_t people_ = 0, implicit_students_ = static_cast<std::size_t>(-1);
   std::map<std::pair<std::string, long long>, long long>
       completed_;  // (idnumber, course id) -> unix time
   mutable std::mutex mutex_;
