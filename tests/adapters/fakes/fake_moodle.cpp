@@ -175,8 +175,8 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
   // Faults are applied once the form body is read, so they may name a wsfunction.
   server_.http().set_post_routing_handler(&FaultPlan::finish);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    count_write(req);  // received, whether a fault answers it or not
     if (faults_.apply(req, res, req.get_param_value("wsfunction"))) return;
-    count_write(req);
     if (req.get_param_value("moodlewsrestformat") != "json") {
       res.set_content("<?xml version=\"1.0\"?><RESPONSE/>", "application/xml");
       return;
