@@ -18,6 +18,15 @@
 #include <memory>
 #include <regex>
 
+namespace mentoring::fakes {
+// How GoogleTest and ctest name a fault kind parameter.
+inline void PrintTo(FaultKind kind, std::ostream* out) {
+  static const char* names[] = {"status",  "throttle", "html", "delay", "truncated",
+                                "dropped", "not_json", "body", "huge",  "endless"};
+  *out << names[static_cast<int>(kind)];
+}
+}  // namespace mentoring::fakes
+
 namespace mentoring::test {
 namespace {
 
