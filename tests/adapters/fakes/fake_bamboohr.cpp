@@ -3,6 +3,8 @@
 #include <rest_common/crypto.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -76,6 +78,7 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port, IdStyle
   }
   auto& http = server_.http();
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/__fake/", 0) == 0) return httplib::Server::HandlerResponse::Unhandled;
     // A body is read after this handler: requests with one are judged in their route.
     if (req.method != "POST" && judged(req, res)) return httplib::Server::HandlerResponse::Handled;
     if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
@@ -83,6 +86,7 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port, IdStyle
     if (forbidden(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  http.set_post_routing_handler(&FaultPlan::finish);
   add_employee_routes();
   add_report_route();
 
@@ -100,20 +104,127 @@ FakeBambooHr::FakeBambooHr(DemoData data, std::string api_key, int port, IdStyle
           return;
         }
         // Overlap: a request is listed when any of its days falls in [start, end].
+        std::vector<DemoLeave> leave_now;
+        {
+          std::lock_guard lock(mutex_);  // update_leave() may change them meanwhile
+          leave_now = data_.leave;
+        }
         std::string body = "[";
         bool first = true;
-        for (std::size_t i = 0; i < data_.leave.size(); ++i) {
-          const auto& leave = data_.leave[i];
+        for (const auto& leave : leave_now) {
           if (leave.start > end || leave.end < start) continue;
           if (!first) body.push_back(',');
           first = false;
-          body += leave_json(i).dump();
+          body += leave_json(leave).dump();
         }
         body.push_back(']');
         res.set_content(body, "application/json");
       });
   add_routes();
+  add_admin_routes();
   server_.start();
+}
+
+FakeBambooHr::~FakeBambooHr() {
+  faults_.stop_streams();  // an endless body would hold the server's stop
+}
+
+void FakeBambooHr::add_admin_routes() {
+  auto& http = server_.http();
+  http.Get("/__fake/counts",
+           [this](const httplib::Request&, httplib::Response& res) { answer_json(res, counts()); });
+  http.Post("/__fake/leave", [this](const httplib::Request& req, httplib::Response& res) {
+    json change = json::parse(req.body, nullptr, false);
+    std::string id = change.is_object() ? change.value("id", std::string()) : std::string();
+    try {
+      if (id.empty()) throw std::invalid_argument("expected {\"id\": \"<request id>\", ...}");
+      answer_json(res, update_leave(id, change));
+    } catch (const std::exception& e) {
+      answer_json(res, {{"error", e.what()}}, 400);
+    }
+  });
+  faults_.serve_admin(http);
+}
+
+json FakeBambooHr::counts() const {
+  std::lock_guard lock(mutex_);
+  json tables = json::object();
+  for (const auto& [alias, table] : tables_) {
+    json by_key = json::object();
+    std::size_t rows = 0;
+    for (const auto& [employee, list] : table.rows) {
+      for (const auto& row : list) {
+        ++rows;
+        if (!table.key_field.empty() && row.contains(table.key_field) &&
+            row[table.key_field].is_string()) {
+          std::string key = row[table.key_field];
+          by_key[key] = by_key.value(key, 0) + 1;
+        }
+      }
+    }
+    tables[alias] = {{"rows", rows}, {"key_field", table.key_field}, {"by_key", by_key}};
+  }
+  return {{"host", "bamboohr"},
+          {"requests", faults_.requests_seen()},
+          {"faults_applied", faults_.faults_applied()},
+          {"write_backs_received", table_posts_received_},
+          {"rows_added", table_posts_},
+          {"tables", tables},
+          {"leave_updates", leave_updates_}};
+}
+
+json FakeBambooHr::update_leave(const std::string& request_id, const json& change) {
+  std::lock_guard lock(mutex_);
+  std::string wanted = id(request_id);
+  auto it = std::find_if(data_.leave.begin(), data_.leave.end(),
+                         [&](const DemoLeave& l) { return l.id == wanted; });
+  if (it == data_.leave.end()) throw std::invalid_argument("no time-off request " + request_id);
+  for (const auto& [key, value] : change.items()) {
+    if (key == "id") continue;
+    if (!value.is_string()) throw std::invalid_argument(key + " must be a string");
+    std::string text = value;
+    if (key == "start")
+      it->start = text;
+    else if (key == "end")
+      it->end = text;
+    else if (key == "status")
+      it->status = text;
+    else if (key == "type")
+      it->type = text;
+    else if (key == "last_changed")
+      it->last_changed = text;
+    else
+      throw std::invalid_argument("unknown key " + key +
+                                  "; expected start, end, status, type, last_changed");
+  }
+  if (!change.contains("last_changed")) {
+    // BambooHR dates a change (status.lastChanged is a day): each change here
+    // is a day later than any before, so the plugin can order them.
+    std::string latest = "2026-12-01";
+    for (const auto& l : data_.leave) latest = std::max(latest, l.last_changed.substr(0, 10));
+    using namespace std::chrono;
+    year_month_day day{year{std::stoi(latest.substr(0, 4))},
+                       month{static_cast<unsigned>(std::stoi(latest.substr(5, 2)))},
+                       std::chrono::day{static_cast<unsigned>(std::stoi(latest.substr(8, 2)))}};
+    year_month_day next{sys_days{day} + days{1}};
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT00:00:00Z", static_cast<int>(next.year()),
+                  static_cast<unsigned>(next.month()), static_cast<unsigned>(next.day()));
+    it->last_changed = text;
+  }
+  ++leave_updates_;
+  return {{"id", it->id},
+          {"person_id", it->person_id},
+          {"type", it->type},
+          {"start", it->start},
+          {"end", it->end},
+          {"status", it->status},
+          {"last_changed", it->last_changed}};
+}
+
+void FakeBambooHr::repeat_cursor(bool repeat) {
+  std::lock_guard lock(mutex_);
+  repeat_cursor_ = repeat;
 }
 
 void FakeBambooHr::add_routes() {
@@ -188,6 +299,7 @@ void FakeBambooHr::add_routes() {
     std::string employee = req.matches[1], table = req.matches[2];
     if (!index_of_.contains(employee)) return answer_error(res, 404, "Employee not found");
     std::lock_guard lock(mutex_);
+    ++table_posts_received_;
     auto t = tables_.find(table);
     if (t == tables_.end()) return answer_error(res, 404, "Table not found: " + table);
     if (refusals_ > 0) {
@@ -305,6 +417,13 @@ void FakeBambooHr::corrupt_training(const std::string& record_id, const std::str
 void FakeBambooHr::define_table(const std::string& alias, std::vector<std::string> fields) {
   std::lock_guard lock(mutex_);
   tables_[alias].fields = std::move(fields);
+}
+
+void FakeBambooHr::define_table(const std::string& alias, std::vector<std::string> fields,
+                                std::string key_field) {
+  std::lock_guard lock(mutex_);
+  tables_[alias].fields = std::move(fields);
+  tables_[alias].key_field = std::move(key_field);
 }
 
 std::vector<json> FakeBambooHr::table_rows(const std::string& employee_id,
@@ -476,6 +595,11 @@ void FakeBambooHr::add_employee_routes() {
       items.push_back(std::move(picked));
     }
     json next = to < selection.size() ? json("pos-" + std::to_string(to)) : json(nullptr);
+    {
+      // A broken host: every later page names the cursor it was asked with.
+      std::lock_guard lock(mutex_);
+      if (repeat_cursor_ && req.has_param("page[after]")) next = req.get_param_value("page[after]");
+    }
     answer_json(res,
                 {{"data", std::move(items)},
                  {"meta",
@@ -616,8 +740,7 @@ json FakeBambooHr::employee_json(std::size_t index) const {
   return item;
 }
 
-json FakeBambooHr::leave_json(std::size_t index) const {
-  const DemoLeave& l = data_.leave[index];
+json FakeBambooHr::leave_json(const DemoLeave& l) const {
   auto number_or_text = [this](const std::string& text) {
     return id_style_ == IdStyle::numeric ? json(std::stoll(text)) : json(text);
   };

@@ -56,6 +56,7 @@ class FakeBambooHr {
  public:
   enum class IdStyle { numeric, demo };
   FakeBambooHr(DemoData data, std::string api_key, int port = 0, IdStyle ids = IdStyle::numeric);
+  ~FakeBambooHr();
 
   // The id the fake serves for a demo id ("E1042" -> "1042" when numeric).
   std::string id(const std::string& demo_id) const;
@@ -103,6 +104,9 @@ class FakeBambooHr {
 
   // Employee tables: a table exists once defined, with its field aliases.
   void define_table(const std::string& alias, std::vector<std::string> fields);
+  // key_field: the column counts() groups rows by (the write-back's key_column).
+  void define_table(const std::string& alias, std::vector<std::string> fields,
+                    std::string key_field);
   std::vector<nlohmann::json> table_rows(const std::string& employee_id,
                                          const std::string& table) const;
   int table_posts() const;  // row POSTs that added a row
@@ -111,9 +115,28 @@ class FakeBambooHr {
   // Requests whose path starts with `path_prefix` are answered 403.
   void forbid(const std::string& path_prefix);
 
+  // A broken host: GET /api/v1/employees answers each page after the first
+  // with the nextCursor it was asked with (the same page again, forever).
+  void repeat_cursor(bool repeat = true);
+  // Changes one time-off request at runtime (keys start, end: YYYY-MM-DD;
+  // status: approved | requested | denied | canceled; type; last_changed);
+  // answers the request as it now is. Without last_changed the change is
+  // dated a day after the latest change of any request (BambooHR dates a
+  // change by its day only: two changes in one day could not be ordered).
+  // Throws std::invalid_argument.
+  nlohmann::json update_leave(const std::string& request_id, const nlohmann::json& change);
+  // What the fake received and applied, for "exactly once" assertions:
+  // {"write_backs_received": row POSTs, "rows_added",
+  //  "tables": {"<alias>": {"rows", "key_field", "by_key": {"<key>": rows}}},
+  //  "requests", "faults_applied", "leave_updates"}.
+  // Served as GET /__fake/counts; POST /__fake/leave {"id", ...} calls
+  // update_leave(); POST/DELETE /__fake/faults (fault_plan.hpp).
+  nlohmann::json counts() const;
+
  private:
   nlohmann::json employee_json(std::size_t index) const;
-  nlohmann::json leave_json(std::size_t index) const;
+  nlohmann::json leave_json(const DemoLeave& leave) const;
+  void add_admin_routes();
   nlohmann::json training_json(std::size_t index) const;
   bool authorised(const httplib::Request& request, httplib::Response& response) const;
   void add_employee_routes();
@@ -129,6 +152,7 @@ class FakeBambooHr {
   };
   struct Table {
     std::vector<std::string> fields;
+    std::string key_field;
     std::map<std::string, std::vector<nlohmann::json>> rows;  // by employee id
   };
 
@@ -151,6 +175,8 @@ class FakeBambooHr {
   std::size_t judged_ = 0;
   IdStyle id_style_;
   int table_posts_ = 0, next_row_id_ = 1, refusals_ = 0, refusal_status_ = 400;
+  int table_posts_received_ = 0, leave_updates_ = 0;
+  bool repeat_cursor_ = false;
   std::string refusal_message_;
   FaultPlan faults_;
   LoopbackServer server_;  // last: stops before the data it serves goes away

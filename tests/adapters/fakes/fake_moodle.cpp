@@ -172,12 +172,11 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
     completed_[key] = std::max(completed_[key], unix_of_date(cells[3]));
   }
 
-  server_.http().set_pre_routing_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
+  // Faults are applied once the form body is read, so they may name a wsfunction.
+  server_.http().set_post_routing_handler(&FaultPlan::finish);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    count_write(req);  // received, whether a fault answers it or not
+    if (faults_.apply(req, res, req.get_param_value("wsfunction"))) return;
     if (req.get_param_value("moodlewsrestformat") != "json") {
       res.set_content("<?xml version=\"1.0\"?><RESPONSE/>", "application/xml");
       return;
@@ -199,7 +198,87 @@ FakeMoodle::FakeMoodle(const std::string& data_folder, std::string token, int po
   };
   server_.http().Post("/webservice/rest/server.php", handler);
   server_.http().Get("/webservice/rest/server.php", handler);
+  server_.http().Get("/__fake/counts", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(counts().dump(), "application/json");
+  });
+  faults_.serve_admin(server_.http());
   server_.start();
+}
+
+FakeMoodle::~FakeMoodle() {
+  faults_.stop_streams();  // an endless body would hold the server's stop
+}
+
+void FakeMoodle::count_write(const httplib::Request& req) {
+  static const std::set<std::string> writes = {
+      "enrol_manual_enrol_users",
+      "core_calendar_create_calendar_events",
+      "core_calendar_delete_calendar_events",
+      "core_group_create_groups",
+      "core_group_add_group_members",
+      "core_group_delete_group_members",
+      "core_completion_override_activity_completion_status"};
+  std::string function = req.get_param_value("wsfunction");
+  if (!writes.contains(function)) return;
+  std::lock_guard lock(mutex_);
+  ++write_calls_[function];
+}
+
+json FakeMoodle::counts() const {
+  std::lock_guard lock(mutex_);
+  auto person = [&](long long user_id) {
+    const User* u = user(user_id);
+    return u && !u->idnumber.empty() ? u->idnumber : "#" + std::to_string(user_id);
+  };
+  json calls = json::object();
+  int received = 0;
+  for (const auto& [function, n] : write_calls_) {
+    calls[function] = n;
+    received += n;
+  }
+  json enrolments = json::object();
+  for (const auto& e : enrolments_) {
+    std::string key =
+        person(std::stoll(e["userid"].get<std::string>())) + "/" + e["courseid"].get<std::string>();
+    enrolments[key] = enrolments.value(key, 0) + 1;
+  }
+  json members = json::object();
+  for (const auto& g : groups_) {
+    json people = json::array();
+    for (long long m : g.members) people.push_back(person(m));
+    members[g.idnumber.empty() ? "#" + std::to_string(g.id) : g.idnumber] = people;
+  }
+  json live = json::object();
+  for (const auto& e : events_) {
+    std::string marker = event_marker_of(e.value("description", std::string()));
+    if (!marker.empty()) live[marker] = live.value(marker, 0) + 1;
+  }
+  json created = json::object();
+  for (const auto& [marker, n] : events_created_by_marker_) created[marker] = n;
+  return {{"host", "moodle"},
+          {"requests", faults_.requests_seen()},
+          {"faults_applied", faults_.faults_applied()},
+          {"write_backs_received", received},
+          {"write_calls", calls},
+          {"enrolments", enrolments},
+          {"events_created", events_created_},
+          {"events_created_by_marker", created},
+          {"events_live_by_marker", live},
+          {"groups_created", groups_created_},
+          {"group_members", members}};
+}
+
+std::string FakeMoodle::event_marker_of(const std::string& description) {
+  // "(mentoring plugin event <uid>, version <n>)" -> "<uid>/<n>"
+  const std::string head = "(mentoring plugin event ";
+  auto at = description.rfind(head);
+  if (at == std::string::npos) return "";
+  auto comma = description.find(", version ", at);
+  auto close = description.find(')', comma == std::string::npos ? at : comma);
+  if (comma == std::string::npos || close == std::string::npos) return "";
+  std::string uid = description.substr(at + head.size(), comma - at - head.size());
+  std::string version = description.substr(comma + 10, close - comma - 10);
+  return uid + "/" + version;
 }
 
 // ------------------------------------------------------------------ the site
@@ -218,7 +297,8 @@ std::optional<std::string> FakeMoodle::role_in(long long user_id, long long cour
   auto it = roles_.find({user_id, course});
   if (it != roles_.end()) return it->second;
   const User* u = user(user_id);
-  bool demo_person = u && !u->site_admin && u->id < 3 + static_cast<long long>(people_);
+  bool demo_person = u && !u->site_admin &&
+                     u->id < 3 + static_cast<long long>(std::min(people_, implicit_students_));
   if (demo_person && course_exists(course) && course != 30) return "student";
   return std::nullopt;
 }
@@ -682,6 +762,8 @@ json FakeMoodle::calendar_call(const std::string& function, const httplib::Reque
     event["timeduration"] = int_param(req, "events" + i + "[timeduration]", 0);
     event["sequence"] = int_param(req, "events" + i + "[sequence]", 1);
     event["timemodified"] = 1796083200;
+    std::string marker = event_marker_of(event["description"].get<std::string>());
+    if (!marker.empty()) ++events_created_by_marker_[marker];
     events_.push_back(event);
     created.push_back(event);
   });
@@ -836,6 +918,11 @@ void FakeMoodle::enable_function(const std::string& function) {
 void FakeMoodle::corrupt_completion(long long user_id) {
   std::lock_guard lock(mutex_);
   corrupt_.insert(user_id);
+}
+
+void FakeMoodle::limit_implicit_students(std::size_t count) {
+  std::lock_guard lock(mutex_);
+  implicit_students_ = count;
 }
 
 void FakeMoodle::make_teacher(long long user_id, long long course) {

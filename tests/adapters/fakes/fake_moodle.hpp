@@ -41,6 +41,7 @@ class FakeMoodle {
  public:
   // data_folder: examples/demo/data/<org> (people.csv, training.csv).
   FakeMoodle(const std::string& data_folder, std::string token, int port = 0);
+  ~FakeMoodle();
 
   std::string base_url() const { return server_.base_url(); }
   int port() const { return server_.port(); }
@@ -67,6 +68,10 @@ class FakeMoodle {
   void enable_function(const std::string& function);
   // Makes one user's completion status malformed ("completed": "yes").
   void corrupt_completion(long long user_id);
+  // Only the first `count` demo people are students of every course (the
+  // others only once enrol_manual_enrol_users enrols them): a smaller site to
+  // read, for the crash harness (mentoring-fake-hosts --moodle-students).
+  void limit_implicit_students(std::size_t count);
   // Gives a user the editing teacher role in a course (their completion is not tracked).
   void make_teacher(long long user_id, long long course);
   // Enrolments received ({roleid, userid, courseid} as sent), for assertions.
@@ -81,6 +86,18 @@ class FakeMoodle {
   std::size_t groups_created() const;
   // A user's Moodle id by idnumber (the demo's person id); 0 when unknown.
   long long user_id_of(const std::string& idnumber) const;
+
+  // What the fake received and applied, for "exactly once" assertions
+  // (people by idnumber, "#<id>" without one):
+  // {"write_backs_received": write calls, "write_calls": {"<wsfunction>": n},
+  //  "enrolments": {"<person>/<course id>": enrolments received},
+  //  "events_created", "events_created_by_marker": {"<uid>/<version>": n},
+  //  "events_live_by_marker": {...}, "groups_created",
+  //  "group_members": {"<group idnumber>": [people]}, "requests", "faults_applied"}.
+  // Served as GET /__fake/counts; POST/DELETE /__fake/faults (fault_plan.hpp).
+  nlohmann::json counts() const;
+  // "<uid>/<version>" of the adapter's event marker in a description, or "".
+  static std::string event_marker_of(const std::string& description);
 
  private:
   struct User {
@@ -120,7 +137,7 @@ class FakeMoodle {
 
   std::string token_;
   std::vector<User> users_;
-  std::size_t people_ = 0;
+  std::size_t people_ = 0, implicit_students_ = static_cast<std::size_t>(-1);
   std::map<std::pair<std::string, long long>, long long>
       completed_;  // (idnumber, course id) -> unix time
   mutable std::mutex mutex_;
@@ -133,6 +150,8 @@ class FakeMoodle {
   std::size_t events_created_ = 0;
   std::vector<Group> groups_;
   std::size_t groups_created_ = 0;
+  std::map<std::string, int> write_calls_, events_created_by_marker_;
+  void count_write(const httplib::Request& request);
   FaultPlan faults_;
   LoopbackServer server_;
 };

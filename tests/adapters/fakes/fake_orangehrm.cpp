@@ -137,6 +137,10 @@ int FakeOrangeHrm::status_of(const DemoLeave& leave) {
   return leave.end < "2026-01-01" ? 3 : 2;  // approved: taken once over, else scheduled
 }
 
+FakeOrangeHrm::~FakeOrangeHrm() {
+  faults_.stop_streams();  // an endless body would hold the server's stop
+}
+
 FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string client_secret,
                              int port)
     : data_(std::move(data)),
@@ -158,6 +162,16 @@ FakeOrangeHrm::FakeOrangeHrm(DemoData data, std::string client_id, std::string c
     if (faults_.apply(req, res)) return httplib::Server::HandlerResponse::Handled;
     return httplib::Server::HandlerResponse::Unhandled;
   });
+  http.set_post_routing_handler(&FaultPlan::finish);
+  // OrangeHRM receives no write-backs: its counts are the requests and faults.
+  http.Get("/__fake/counts", [this](const httplib::Request&, httplib::Response& res) {
+    nlohmann::json counts = {{"host", "orangehrm"},
+                             {"requests", faults_.requests_seen()},
+                             {"faults_applied", faults_.faults_applied()},
+                             {"write_backs_received", 0}};
+    res.set_content(counts.dump(), "application/json");
+  });
+  faults_.serve_admin(http);
   // An unknown route (or a method a route does not take): 404 with an empty
   // HTML body, as OrangeHRM's front controller answers.
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {

@@ -26,7 +26,8 @@
 // API errors: {"error":{"status":"422","message":"Invalid
 // Parameter","data":{"invalidParamKeys":[..]}}} (status a string for 422 and 404, a number for 401
 // and 403); a missing employee is 422, a missing leave request or type 404; an unknown route 404
-// with an empty text/html body. Faults via faults().
+// with an empty text/html body. Faults via faults() (also POST /__fake/faults); GET
+// /__fake/counts answers the requests seen (OrangeHRM receives no write-backs).
 // Employee i of the demo data has empNumber i + 1 and employeeId = its demo id;
 // its demo manager is its Direct supervisor; joinedDate = its hire date; a
 // leaver's terminationId = termination_id_of(empNumber), dated with its
@@ -53,6 +54,7 @@ namespace mentoring::fakes {
 class FakeOrangeHrm {
  public:
   FakeOrangeHrm(DemoData data, std::string client_id, std::string client_secret, int port = 0);
+  ~FakeOrangeHrm();
 
   // http://127.0.0.1:<port>/web/index.php
   std::string base_url() const { return server_.base_url() + "/web/index.php"; }
@@ -151,7 +153,7 @@ class FakeOrangeHrm {
   std::map<int, std::vector<std::pair<int, std::string>>> extra_supervisors_;
   std::map<int, std::set<std::string>> cancelled_days_;
   std::vector<std::string> leave_types_;  // sorted names; id = position + 1
-  mutable int unauthorised_ = 0;  // counted by the const bearer check
+  mutable int unauthorised_ = 0;          // counted by the const bearer check
   int supervisor_requests_ = 0, leave_day_requests_ = 0;
   std::string last_leave_query_, last_employee_query_;
   int token_lifetime_s_ = 3600;
