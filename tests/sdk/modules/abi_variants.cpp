@@ -40,6 +40,9 @@ extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_
   d.magic = 0xDEADBEEF;
 #elif defined(VARIANT_NULL_FUNCTION)
   d.call = nullptr;
+#elif defined(VARIANT_ABI_1_0)
+  d.abi_minor = 0;  // ABI 1.0 had C enums of the same size and values
+  d.kind = 2;       // MENTORING_KIND_ADAPTER as a 1.0 module wrote it
 #endif
   return &d;
 }
