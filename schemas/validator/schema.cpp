@@ -134,6 +134,7 @@ bool is_wrapper_message(const std::string& description) {
       "Failed to validate against additional properties schema",
       "Failed to validate against schema associated with pattern",
       "Failed to validate against dependent schema",
+      "Failed to validate against a conditional schema",
   };
   for (const char* w : kWrappers) {
     if (description.rfind(w, 0) == 0) return true;
@@ -239,9 +240,12 @@ struct Compiled {
 const json* fetch_embedded(const std::string& uri) {
   static constexpr std::string_view kBase = "/schemas/";
   static constexpr std::string_view kSuffix = ".schema.json";
+  // valijson passes the reference as written ("actions/invite.schema.json",
+  // "../action.schema.json") or resolved against the $id: either way the
+  // name is the path below schemas/.
   auto at = uri.find(kBase);
-  if (at == std::string::npos) return nullptr;
-  std::string name = uri.substr(at + kBase.size());
+  std::string name = at == std::string::npos ? uri : uri.substr(at + kBase.size());
+  while (name.rfind("../", 0) == 0 || name.rfind("./", 0) == 0) name.erase(0, name.find('/') + 1);
   if (auto hash = name.find('#'); hash != std::string::npos) name.resize(hash);
   if (name.size() <= kSuffix.size() || name.substr(name.size() - kSuffix.size()) != kSuffix)
     return nullptr;

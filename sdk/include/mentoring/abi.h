@@ -65,18 +65,25 @@ extern "C" {
  * MENTORING_ERR_FAILED. */
 typedef int32_t mentoring_status;
 #define MENTORING_OK ((mentoring_status)0)
-#define MENTORING_ERR_INVALID_INPUT ((mentoring_status)1)   /* input or config failed validation */
-#define MENTORING_ERR_UNKNOWN_COMMAND ((mentoring_status)2) /* the module has no such command */
-#define MENTORING_ERR_UNAVAILABLE ((mentoring_status)3) /* a service, adapter or remote system is unreachable */
-#define MENTORING_ERR_FAILED ((mentoring_status)4)   /* the command ran and failed */
-#define MENTORING_ERR_INTERNAL ((mentoring_status)5) /* a bug: an unexpected exception inside the module */
+/* input or config failed validation */
+#define MENTORING_ERR_INVALID_INPUT ((mentoring_status)1)
+/* the module has no such command */
+#define MENTORING_ERR_UNKNOWN_COMMAND ((mentoring_status)2)
+/* a service, adapter or remote system is unreachable */
+#define MENTORING_ERR_UNAVAILABLE ((mentoring_status)3)
+/* the command ran and failed */
+#define MENTORING_ERR_FAILED ((mentoring_status)4)
+/* a bug: an unexpected exception inside the module */
+#define MENTORING_ERR_INTERNAL ((mentoring_status)5)
 
-/* What a module is. A host refuses a kind it does not know. */
+/* What a module is; mentoring-host refuses a module of another kind than the config names. */
 typedef int32_t mentoring_module_kind;
-#define MENTORING_KIND_PLUGIN ((mentoring_module_kind)1)  /* the mentoring domain (plugin/) */
-#define MENTORING_KIND_ADAPTER ((mentoring_module_kind)2) /* talks to one host system (adapters/) */
+/* the mentoring domain (plugin/) */
+#define MENTORING_KIND_PLUGIN ((mentoring_module_kind)1)
+/* talks to one host system (adapters/) */
+#define MENTORING_KIND_ADAPTER ((mentoring_module_kind)2)
 
-/* A log line's level; a host logs a level it does not know as ERROR. */
+/* A log line's level. */
 typedef int32_t mentoring_log_level;
 #define MENTORING_LOG_DEBUG ((mentoring_log_level)0)
 #define MENTORING_LOG_INFO ((mentoring_log_level)1)

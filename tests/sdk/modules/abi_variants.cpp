@@ -34,6 +34,7 @@ extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_
                                           &last_error};
 #if defined(VARIANT_NEXT_MAJOR)
   d.abi_major = MENTORING_ABI_MAJOR + 1;
+  d.abi_minor = 0;
 #elif defined(VARIANT_NEWER_MINOR)
   d.abi_minor = MENTORING_ABI_MINOR + 1;
 #elif defined(VARIANT_BAD_MAGIC)
