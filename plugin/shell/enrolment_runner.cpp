@@ -22,9 +22,14 @@ using json = nlohmann::json;
 using namespace mentoring::domain;
 using enrolment::Situation;
 
-std::string invitation_key(const std::string& organisation, const std::string& programme,
-                           const std::string& person, const std::string& leave) {
-  return "invite/" + organisation + "/" + programme + "/" + person + "/" + leave;
+ActionKey invitation_key(const std::string& organisation, const std::string& programme,
+                         const std::string& person, const std::string& leave, Role role) {
+  if (role == Role::mentor) {
+    return action_key(ActionKind::invite, ActionTopic::mentor_invitation, organisation,
+                      {programme, person});
+  }
+  return action_key(ActionKind::invite, ActionTopic::invitation, organisation,
+                    {programme, person, leave});
 }
 
 namespace {
@@ -61,15 +66,34 @@ struct ProgrammeRun {
             {"email", p->email ? json(*p->email) : json(nullptr)}};
   }
 
-  std::string manager_email() const {
-    return c.config.value("policy", json::object()).value("programme_manager_email", "");
+  json manager_email() const {
+    auto policy = c.config.value("policy", json::object());
+    return policy.contains("programme_manager_email") ? policy["programme_manager_email"]
+                                                      : json(nullptr);
   }
 
-  void enqueue(const std::string& key, const std::string& type, const std::string& person_id,
-               json payload) {
-    outbox.enqueue(key, type,
-                   make_action(c, key, type, person_id, programme.id, std::move(payload)).dump(),
-                   c.now);
+  std::string timezone() const {
+    return c.config.value("policy", json::object()).value("timezone", "Europe/London");
+  }
+
+  // The invitation e was sent, withdrawn: its key is the withdrawal's, and the
+  // payload names the invitation's (a mentee's for the leave, or a mentor's).
+  void withdraw_invitation(const Enrolment& e, const std::string& reason) {
+    enqueue(key(ActionKind::withdraw_invitation, ActionTopic::withdrawal,
+                {programme.id, e.person_id, e.leave_id.value_or("")}),
+            e.person_id,
+            {{"reason", reason},
+             {"programme", {{"id", programme.id}, {"name", programme.name}}},
+             {"invitation_key", invitation_key(c.organisation, programme.id, e.person_id,
+                                               e.leave_id.value_or(""), e.role)
+                                    .text}});
+  }
+
+  void enqueue(const ActionKey& key, const std::string& person_id, json payload) {
+    enqueue_action(c, outbox, key, person_id, programme.id, std::move(payload));
+  }
+  ActionKey key(ActionKind kind, ActionTopic topic, std::initializer_list<std::string_view> parts) {
+    return action_key(kind, topic, c.organisation, parts);
   }
 
   std::vector<const Pair*> accepted_pairs_of(const Enrolment& e) const {
@@ -90,10 +114,7 @@ struct ProgrammeRun {
 
   void invite_action(const std::string& person_id, const std::string& leave_id,
                      std::optional<Date> leave_start, Date respond_by, Role role) {
-    std::string key =
-        role == Role::mentee
-            ? invitation_key(c.organisation, programme.id, person_id, leave_id)
-            : "invite-mentor/" + c.organisation + "/" + programme.id + "/" + person_id;
+    ActionKey key = invitation_key(c.organisation, programme.id, person_id, leave_id, role);
     auto who = person(person_id);
     std::string text =
         role == Role::mentee
@@ -120,7 +141,7 @@ struct ProgrammeRun {
                             {"start", format_date(leave->start)}};
       }
     }
-    enqueue(key, "invite", person_id, payload);
+    enqueue(key, person_id, payload);
     invited.push_back(
         {{"person_id", person_id},
          {"name", who ? who->name : ""},
@@ -143,14 +164,25 @@ struct ProgrammeRun {
       if (only_future && t.due < c.today) continue;
       auto [sequence, changed] = c.store.schedule_touchpoint(e.id, t.name, t.due);
       if (!changed) continue;
-      std::string uid = "touchpoint/" + c.organisation + "/" + std::to_string(e.id) + "/" + t.name;
-      enqueue(uid + "/" + std::to_string(sequence), "calendar_event", e.person_id,
+      // The uid is the key without its version: stored keys and uids keep this form.
+      std::string uid = std::string(key_prefix(ActionTopic::touchpoint)) + "/" + c.organisation +
+                        "/" + std::to_string(e.id) + "/" + t.name;
+      enqueue(key(ActionKind::calendar_event, ActionTopic::touchpoint,
+                  {std::to_string(e.id), t.name, std::to_string(sequence)}),
+              e.person_id,
               {{"uid", uid},
                {"sequence", sequence},
                {"method", "REQUEST"},
+               {"kind", "touchpoint"},
                {"summary", programme.name + ": " + t.name},
+               {"description", programme.name + ": " + t.name + " (" + t.phase + "), due " +
+                                   format_date(t.due) + "."},
                {"phase", t.phase},
                {"date", format_date(t.due)},
+               {"start_time", nullptr},
+               {"duration_minutes", nullptr},
+               {"timezone", timezone()},
+               {"location", nullptr},
                {"attendees", attendees}});
       moved.push_back({{"person_id", e.person_id},
                        {"touchpoint", t.name},
@@ -168,7 +200,7 @@ struct ProgrammeRun {
       partner_of_ended_pair.insert(p.mentee_enrolment_id == e.id ? p.mentor_enrolment_id
                                                                  : p.mentee_enrolment_id);
       std::string other = p.mentee_enrolment_id == e.id ? p.mentor_id : p.mentee_id;
-      enqueue("pair-ended/" + c.organisation + "/" + std::to_string(p.id), "notify", other,
+      enqueue(key(ActionKind::notify, ActionTopic::pair_ended, {std::to_string(p.id)}), other,
               {{"to", contact(other)},
                {"subject", programme.name + ": your pairing has ended"},
                {"text", "Your pairing has ended: " + cause +
@@ -196,9 +228,9 @@ struct ProgrammeRun {
           for (const Pair* p : pairs_of_e) {
             c.store.mark_pair_leave_changed(p->id, change);
             for (const auto& member : {p->mentee_id, p->mentor_id}) {
-              enqueue("leave-change/" + c.organisation + "/" + std::to_string(p->id) + "/" +
-                          member + "/" + fingerprint,
-                      "notify", member,
+              enqueue(key(ActionKind::notify, ActionTopic::leave_change,
+                          {std::to_string(p->id), member, fingerprint}),
+                      member,
                       {{"to", contact(member)},
                        {"subject", programme.name + ": dates moved"},
                        {"text", change + ". Your planned touchpoints have moved with it."}});
@@ -217,9 +249,9 @@ struct ProgrammeRun {
     if (auto question = enrolment::question_for_manager(e, leave ? &*leave : nullptr)) {
       if (e.needs_decision != *question) {
         e.needs_decision = *question;
-        enqueue("decide/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
-                    e.leave_fingerprint.value_or(""),
-                "task", e.person_id,
+        enqueue(key(ActionKind::task, ActionTopic::decision,
+                    {programme.id, e.person_id, e.leave_fingerprint.value_or("")}),
+                e.person_id,
                 {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
                  {"subject", programme.name + ": a decision is needed for " + e.person_id},
                  {"text", *question},
@@ -249,13 +281,7 @@ struct ProgrammeRun {
                        {"cause", step->cause}});
       if (step->to == EnrolmentState::withdrawn) {
         if (from == EnrolmentState::invited) {
-          enqueue("withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
-                      e.leave_id.value_or(""),
-                  "withdraw_invitation", e.person_id,
-                  {{"reason", step->cause},
-                   {"programme", {{"id", programme.id}, {"name", programme.name}}},
-                   {"invitation_key", invitation_key(c.organisation, programme.id, e.person_id,
-                                                     e.leave_id.value_or(""))}});
+          withdraw_invitation(e, step->cause);
         }
         end_pairs(e, e.person_id + " withdrawn: " + step->cause);
         withdrawn.push_back({{"person_id", e.person_id},
@@ -274,7 +300,8 @@ struct ProgrammeRun {
         }
       }
       if (step->to == EnrolmentState::completed) {
-        enqueue("completed/" + c.organisation + "/" + std::to_string(e.id), "notify", e.person_id,
+        enqueue(key(ActionKind::notify, ActionTopic::completed, {std::to_string(e.id)}),
+                e.person_id,
                 {{"to", contact(e.person_id)},
                  {"subject", programme.name + ": completed"},
                  {"text",
@@ -295,9 +322,9 @@ struct ProgrammeRun {
         Date due = invited_on + std::chrono::days{day};
         if (due > c.today || (e.respond_by && due > *e.respond_by)) continue;
         enqueue(
-            "remind/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
-                std::to_string(e.id) + "/" + std::to_string(day),
-            "reminder", e.person_id,
+            key(ActionKind::reminder, ActionTopic::invitation_reminder,
+                {programme.id, e.person_id, std::to_string(e.id), std::to_string(day)}),
+            e.person_id,
             {{"to", contact(e.person_id)},
              {"subject", "Reminder: your invitation to " + programme.name},
              {"text", "Please answer by " + format_date(e.respond_by.value_or(c.today)) + "."}});
@@ -344,8 +371,9 @@ struct ProgrammeRun {
       if (e->needs_decision == question) continue;
       e->needs_decision = question;
       c.store.update_details(*e, c.now);
-      enqueue("chain/" + c.organisation + "/" + std::to_string(p.id) + "/" + c.now.substr(0, 10),
-              "task", p.mentee_id,
+      enqueue(key(ActionKind::task, ActionTopic::management_chain,
+                  {std::to_string(p.id), c.now.substr(0, 10)}),
+              p.mentee_id,
               {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
                {"subject", programme.name + ": pairing rule broken"},
                {"text", question}});
@@ -634,11 +662,7 @@ json withdraw(RunContext& c, const json& input) {
   c.store.transition(e.id, EnrolmentState::withdrawn, c.now, cause);
   e.state = EnrolmentState::withdrawn;
   if (from == EnrolmentState::invited) {
-    run.enqueue(
-        "withdraw/" + c.organisation + "/" + programme.id + "/" + e.person_id + "/" +
-            e.leave_id.value_or(""),
-        "withdraw_invitation", e.person_id,
-        {{"reason", cause}, {"programme", {{"id", programme.id}, {"name", programme.name}}}});
+    run.withdraw_invitation(e, cause);
   }
   run.end_pairs(e, cause);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -743,7 +767,7 @@ json record_accepted_pair(RunContext& c, const json& input,
   after.advance(mentee);
   after.advance(mentor);
   for (const auto& member : {mentee.person_id, mentor.person_id}) {
-    after.enqueue("paired/" + c.organisation + "/" + std::to_string(id) + "/" + member, "notify",
+    after.enqueue(after.key(ActionKind::notify, ActionTopic::paired, {std::to_string(id), member}),
                   member,
                   {{"to", after.contact(member)},
                    {"subject", programme.name + ": you have been paired"},

@@ -28,8 +28,6 @@ namespace ev = mentoring::evaluation;
 
 namespace {
 
-constexpr const char* kKeyPrefix = "evaluation-survey/";
-
 Error invalid(std::string_view command, const std::string& pointer, const std::string& found,
               const std::string& expected) {
   return Error(MENTORING_ERR_INVALID_INPUT, std::string(command) + ": " + pointer + ": found " +
@@ -209,13 +207,11 @@ int issue(RunContext& c, store::EvaluationStore& store, store::Outbox& outbox,
       const std::string token = ev::new_survey_token();
       store.add_invitation(
           {ev::sha256_hex(token), programme.id, survey.id, enrolment_id, role, c.today, false});
-      const std::string key = kKeyPrefix + c.organisation + "/" + programme.id + "/" + survey.id +
-                              "/" + std::to_string(enrolment_id);
-      outbox.enqueue(key, "notify",
-                     make_action(c, key, "notify", person->second.id, programme.id,
-                                 invitation_payload(person->second, programme, survey, token))
-                         .dump(),
-                     c.now);
+      const auto key = domain::action_key(domain::ActionKind::notify,
+                                          domain::ActionTopic::evaluation_survey, c.organisation,
+                                          {programme.id, survey.id, std::to_string(enrolment_id)});
+      enqueue_action(c, outbox, key, person->second.id, programme.id,
+                     invitation_payload(person->second, programme, survey, token));
       ++issued;
     }
   }
@@ -534,7 +530,8 @@ json run_evaluation(RunContext& c) {
 
 int forget_delivered_survey_tokens(RunContext& c) {
   store::EvaluationStore store(c.store.database());
-  return store.forget_delivered_tokens(kKeyPrefix);
+  return store.forget_delivered_tokens(
+      std::string(domain::key_prefix(domain::ActionTopic::evaluation_survey)) + "/");
 }
 
 std::optional<json> evaluation_command(RunContext& c, std::string_view command, const json& input) {

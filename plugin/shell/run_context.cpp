@@ -3,6 +3,7 @@
 #include "run_context.hpp"
 
 #include <mentoring/schema.hpp>
+#include <mentoring/sync/action.hpp>
 
 namespace mentoring::shell {
 
@@ -71,14 +72,15 @@ json programme_section(const RunContext& c, const std::string& programme_id,
   return json::object();
 }
 
-json make_action(const RunContext& c, const std::string& key, const std::string& type,
-                 const std::optional<std::string>& person_id, const std::string& programme_id,
-                 json payload) {
-  return {
-      {"idempotency_key", key},         {"type", type},
-      {"organisation", c.organisation}, {"person_id", person_id ? json(*person_id) : json(nullptr)},
-      {"programme_id", programme_id},   {"created_at", c.now},
-      {"payload", std::move(payload)}};
+bool enqueue_action(const RunContext& c, store::Outbox& outbox, const domain::ActionKey& key,
+                    const std::optional<std::string>& person_id, const std::string& programme_id,
+                    json payload) {
+  try {
+    return sync::enqueue_checked(outbox, key, c.organisation, person_id, programme_id, c.now,
+                                 std::move(payload));
+  } catch (const sync::ActionContractError& e) {
+    throw Error(MENTORING_ERR_INTERNAL, e.what());
+  }
 }
 
 }  // namespace mentoring::shell

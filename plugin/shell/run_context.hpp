@@ -3,6 +3,7 @@
 // own file (enrolment_runner.cpp, ...), called by plugin.cpp.
 #pragma once
 
+#include <mentoring/domain/action_key.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/store/org_store.hpp>
@@ -14,6 +15,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace mentoring::store {
+class Outbox;
+}
 
 namespace mentoring::shell {
 
@@ -46,9 +51,11 @@ nlohmann::json record_accepted_pair(RunContext& context, const nlohmann::json& i
 // The names of enrolment's commands, for "unknown command" messages.
 std::vector<std::string> enrolment_command_names();
 
-// The key of the invitation for one leave; its withdrawal refers to it.
-std::string invitation_key(const std::string& organisation, const std::string& programme,
-                           const std::string& person, const std::string& leave);
+// The key of an invitation (a mentee's for one leave, or a mentor's); its
+// withdrawal refers to it.
+domain::ActionKey invitation_key(const std::string& organisation, const std::string& programme,
+                                 const std::string& person, const std::string& leave,
+                                 domain::Role role);
 
 // --- shared by every runner (run_context.cpp) ------------------------------------
 
@@ -71,9 +78,13 @@ const domain::Programme& programme_for(RunContext& context, std::string_view com
 // The programme's section of its definition ("training", "supervision", ...); {} when absent.
 nlohmann::json programme_section(const RunContext& context, const std::string& programme_id,
                                  const std::string& section);
-// A write-back action as schemas/action.schema.json describes it.
-nlohmann::json make_action(const RunContext& context, const std::string& key,
-                           const std::string& type, const std::optional<std::string>& person_id,
-                           const std::string& programme_id, nlohmann::json payload);
+// The one way a runner enqueues a write-back: the action is built with its
+// key (domain::action_key), checked against schemas/action.schema.json and its
+// kind's payload schema, and stored in the caller's transaction. An action off
+// its schema is a bug: Error(MENTORING_ERR_INTERNAL) naming kind, key, pointer,
+// found and expected, and nothing is stored. False when the key was enqueued before.
+bool enqueue_action(const RunContext& context, store::Outbox& outbox, const domain::ActionKey& key,
+                    const std::optional<std::string>& person_id, const std::string& programme_id,
+                    nlohmann::json payload);
 
 }  // namespace mentoring::shell

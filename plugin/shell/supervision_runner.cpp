@@ -117,27 +117,30 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
   event.sequence = previous ? previous->sequence + 1 : 0;
   std::string ics = calendar::to_ics(event, c.now);
   sessions.save_calendar_event({event.uid, event.sequence, fingerprint, event.cancelled}, c.now);
-  std::string key = "calendar/" + event.uid + "/" + std::to_string(event.sequence);
+  auto key = action_key(ActionKind::calendar_event, ActionTopic::calendar, c.organisation,
+                        {event.uid, std::to_string(event.sequence)});
   json attendees = json::array();
   for (const auto& a : event.attendees) {
     attendees.push_back({{"person_id", a.person_id},
                          {"name", a.name},
                          {"email", a.email ? json(*a.email) : json(nullptr)}});
   }
-  json payload = {{"uid", event.uid},
-                  {"sequence", event.sequence},
-                  {"method", event.cancelled ? "CANCEL" : "REQUEST"},
-                  {"kind", kind},
-                  {"summary", event.summary},
-                  {"date", format_date(event.start.date)},
-                  {"start_time", hh_mm(event.start.minutes)},
-                  {"duration_minutes", event.duration_minutes},
-                  {"timezone", event.timezone},
-                  {"attendees", attendees},
-                  {"ics", ics}};
-  outbox.enqueue(key, "calendar_event",
-                 make_action(c, key, "calendar_event", std::nullopt, programme_id, payload).dump(),
-                 c.now);
+  json payload = {
+      {"uid", event.uid},
+      {"sequence", event.sequence},
+      {"method", event.cancelled ? "CANCEL" : "REQUEST"},
+      {"kind", kind},
+      {"summary", event.summary},
+      {"description", event.description},
+      {"date", format_date(event.start.date)},
+      {"start_time", hh_mm(event.start.minutes)},
+      {"duration_minutes", event.duration_minutes},
+      {"timezone", event.timezone},
+      {"location", event.location ? json(*event.location) : json(nullptr)},
+      {"organizer_email", event.organizer_email ? json(*event.organizer_email) : json(nullptr)},
+      {"attendees", attendees},
+      {"ics", ics}};
+  enqueue_action(c, outbox, key, std::nullopt, programme_id, payload);
   return true;
 }
 
@@ -177,8 +180,8 @@ int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions, store::Ou
   int flagged = 0;
   for (const auto& [person, list] : marks) {
     for (int number : supervision::missed_streaks(list, rules.missed_in_a_row)) {
-      std::string key = "supervision-missed/" + c.organisation + "/" + programme_id + "/" + person +
-                        "/s" + std::to_string(number);
+      auto key = action_key(ActionKind::task, ActionTopic::supervision_missed, c.organisation,
+                            {programme_id, person, "s" + std::to_string(number)});
       json payload = manager_task(
           c,
           "A mentor has missed supervision " + std::to_string(rules.missed_in_a_row) +
@@ -186,9 +189,7 @@ int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions, store::Ou
           "Mentor " + person + " missed " + std::to_string(rules.missed_in_a_row) +
               " supervision sessions in a row (the last: session " + std::to_string(number) + ").",
           {{"person_id", person}, {"session_number", number}});
-      if (outbox.enqueue(key, "task",
-                         make_action(c, key, "task", person, programme_id, payload).dump(),
-                         c.now)) {
+      if (enqueue_action(c, outbox, key, person, programme_id, payload)) {
         ++flagged;
       }
     }
@@ -212,25 +213,25 @@ int publish_group_memberships(RunContext& c, store::Outbox& outbox, const Progra
   }
   int enqueued = 0;
   for (const auto& g : groups) {
-    const std::string group_key =
-        c.organisation + "/" + programme.id + "/" + std::to_string(g.number);
+    const std::string number = std::to_string(g.number);
     json group = {
-        {"key", "supervision/" + group_key},
+        {"key", "supervision/" + c.organisation + "/" + programme.id + "/" + number},
         {"name", programme.name + ": mentor supervision, group " + std::to_string(g.number)}};
     for (const auto& m : g.members) {
-      const std::string base = "group/" + group_key + "/" + m.person_id;
+      auto membership_key = [&](std::string_view in_or_out) {
+        return action_key(ActionKind::group_membership, ActionTopic::group_membership,
+                          c.organisation, {programme.id, number, m.person_id, in_or_out});
+      };
       auto it = withdrawn.find(m.person_id);
       bool left = it != withdrawn.end() && it->second;
-      if (left && !outbox.contains(base + "/in")) continue;  // never announced: nothing to undo
-      std::string key = base + (left ? "/out" : "/in");
+      // Never announced: nothing to undo.
+      if (left && !outbox.contains(membership_key("in").text)) continue;
+      auto key = membership_key(left ? "out" : "in");
       json payload = {{"programme_id", programme.id},
                       {"group", group},
                       {"person_id", m.person_id},
                       {"member", !left}};
-      enqueued += outbox.enqueue(
-          key, "group_membership",
-          make_action(c, key, "group_membership", m.person_id, programme.id, payload).dump(),
-          c.now);
+      enqueued += enqueue_action(c, outbox, key, m.person_id, programme.id, payload);
     }
   }
   return enqueued;
@@ -319,15 +320,13 @@ int hand_over_kickoff_notes(RunContext& c, store::SessionsStore& sessions, store
   for (const auto& note : sessions.kickoff_notes(programme.id)) {
     for (const auto& p : pairs) {
       if (p.mentor_id != note.mentor_id || p.state != PairState::accepted) continue;
-      std::string key = "kickoff-note/" + c.organisation + "/" + programme.id + "/" + p.mentor_id +
-                        "/" + p.mentee_id;
+      auto key = action_key(ActionKind::notify, ActionTopic::kickoff_note, c.organisation,
+                            {programme.id, p.mentor_id, p.mentee_id});
       json payload = {{"to", {{"person_id", p.mentee_id}}},
                       {"from", {{"person_id", p.mentor_id}}},
                       {"subject", "A note from your mentor"},
                       {"text", note.note}};
-      handed += outbox.enqueue(
-          key, "notify", make_action(c, key, "notify", p.mentee_id, programme.id, payload).dump(),
-          c.now);
+      handed += enqueue_action(c, outbox, key, p.mentee_id, programme.id, payload);
     }
   }
   return handed;
@@ -359,22 +358,20 @@ json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& out
     ids.insert(p.mentor_id);
   }
   auto people = c.store.people(ids);
-  const std::string base = c.organisation + "/" + programme.id + "/";
   for (const auto& pair : pairs) {
     if (pair.state != PairState::accepted || !pair.accepted_on) continue;
     auto [report, every_weeks] = pair_view(c, sessions, programme, pair);
     const std::string pair_key = std::to_string(pair.id);
     if (report.first_contact_missing) {
-      std::string key = "pair-first-contact/" + base + pair_key;
+      auto key = action_key(ActionKind::task, ActionTopic::pair_first_contact, c.organisation,
+                            {programme.id, pair_key});
       json payload = manager_task(
           c, "No first contact in a new mentoring pair",
           "Nothing was recorded within " + std::to_string(rules.first_contact_within_days) +
               " days of pairing (by " + format_date(report.first_contact_due) + "); the " +
               rules.first_contact_by + " was to make first contact.",
           {{"pair_id", pair.id}, {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id}});
-      first_contact_flags += outbox.enqueue(
-          key, "task", make_action(c, key, "task", pair.mentee_id, programme.id, payload).dump(),
-          c.now);
+      first_contact_flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
     }
     auto state = sessions.pair_escalation(pair.id, report.next_due);
     auto step =
@@ -382,20 +379,20 @@ json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& out
     const std::string due = format_date(report.next_due);
     if (step == supervision::Escalation::remind_pair) {
       for (const auto& person : {pair.mentee_id, pair.mentor_id}) {
-        std::string key = "pair-overdue/" + base + pair_key + "/" + due + "/remind/" + person;
+        auto key = action_key(ActionKind::reminder, ActionTopic::pair_overdue, c.organisation,
+                              {programme.id, pair_key, due, "remind", person});
         json payload = {{"to", person_json(people, person)},
                         {"subject", "Time for your next mentoring session"},
                         {"text", "Your next session was due on " + due +
                                      ". Please agree a date with each other and record it."},
                         {"pair_id", pair.id},
                         {"due_on", due}};
-        reminders += outbox.enqueue(
-            key, "reminder", make_action(c, key, "reminder", person, programme.id, payload).dump(),
-            c.now);
+        reminders += enqueue_action(c, outbox, key, person, programme.id, payload);
       }
       sessions.mark_pair_reminded(pair.id, report.next_due, c.today);
     } else if (step == supervision::Escalation::flag_manager) {
-      std::string key = "pair-overdue/" + base + pair_key + "/" + due + "/flag";
+      auto key = action_key(ActionKind::task, ActionTopic::pair_overdue, c.organisation,
+                            {programme.id, pair_key, due, "flag"});
       json payload =
           manager_task(c, "A mentoring pair's session is overdue",
                        "The session due on " + due + " is " + std::to_string(report.days_overdue) +
@@ -407,9 +404,7 @@ json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& out
                         {"due_on", due},
                         {"held", report.held},
                         {"missed", report.missed}});
-      flags += outbox.enqueue(
-          key, "task", make_action(c, key, "task", pair.mentee_id, programme.id, payload).dump(),
-          c.now);
+      flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
       sessions.mark_pair_flagged(pair.id, report.next_due, c.today);
     }
     // A placeholder for the next session; moves (same UID, SEQUENCE + 1) when

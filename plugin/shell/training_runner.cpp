@@ -191,15 +191,17 @@ json run_training(RunContext& c) {
       auto since = t.enrolment.consent_on ? t.enrolment.consent_on : t.enrolment.created_on;
       auto person = people.find(person_id);
       json to = {
+          {"person_id", person_id},
           {"name", person != people.end() ? person->second.name : person_id},
           {"email", person != people.end() && person->second.email ? json(*person->second.email)
                                                                    : json(nullptr)}};
       for (const auto& step :
            training::plan_training(t.rules, {person_id, since}, t.status, c.today)) {
-        std::string key = "training/" + c.organisation + "/" + programme.id + "/" + person_id +
-                          "/" + std::string(to_string(t.enrolment.role)) + "/" + step.key;
         bool enrol = step.kind == training::TrainingStep::Kind::enrol_in_course;
-        std::string type = enrol ? "enrol_in_course" : "reminder";
+        auto key = domain::action_key(
+            enrol ? domain::ActionKind::enrol_in_course : domain::ActionKind::reminder,
+            domain::ActionTopic::training, c.organisation,
+            {programme.id, person_id, to_string(t.enrolment.role), step.key});
         json payload = {{"to", to},
                         {"reason", step.reason},
                         {"role", to_string(t.enrolment.role)},
@@ -209,9 +211,7 @@ json run_training(RunContext& c) {
                         {"text", step.text},
                         {"due_by", step.due_by ? json(format_date(*step.due_by)) : json(nullptr)}};
         if (!step.course_id.empty()) payload["course_id"] = step.course_id;
-        if (outbox.enqueue(key, type,
-                           make_action(c, key, type, person_id, programme.id, payload).dump(),
-                           c.now)) {
+        if (enqueue_action(c, outbox, key, person_id, programme.id, payload)) {
           ++(enrol ? enrolments_sent : reminders_sent);
         }
       }

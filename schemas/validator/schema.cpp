@@ -134,6 +134,7 @@ bool is_wrapper_message(const std::string& description) {
       "Failed to validate against additional properties schema",
       "Failed to validate against schema associated with pattern",
       "Failed to validate against dependent schema",
+      "Failed to validate against a conditional schema",
   };
   for (const char* w : kWrappers) {
     if (description.rfind(w, 0) == 0) return true;
@@ -233,12 +234,36 @@ struct Compiled {
   valijson::Validator validator{valijson::Validator::kStrongTypes};
 };
 
+// A "$ref" to another schema file ("actions/invite.schema.json", resolved
+// against the $id "https://mentoring.example/schemas/action.schema.json") is
+// read from the embedded schemas: nothing is fetched from anywhere else.
+const json* fetch_embedded(const std::string& uri) {
+  static constexpr std::string_view kBase = "/schemas/";
+  static constexpr std::string_view kSuffix = ".schema.json";
+  // valijson passes the reference as written ("actions/invite.schema.json",
+  // "../action.schema.json") or resolved against the $id: either way the
+  // name is the path below schemas/.
+  auto at = uri.find(kBase);
+  std::string name = at == std::string::npos ? uri : uri.substr(at + kBase.size());
+  while (name.rfind("../", 0) == 0 || name.rfind("./", 0) == 0) name.erase(0, name.find('/') + 1);
+  if (auto hash = name.find('#'); hash != std::string::npos) name.resize(hash);
+  if (name.size() <= kSuffix.size() || name.substr(name.size() - kSuffix.size()) != kSuffix)
+    return nullptr;
+  name.resize(name.size() - kSuffix.size());
+  try {
+    return new json(json::parse(text(name)));
+  } catch (const std::out_of_range&) {
+    return nullptr;
+  }
+}
+
 std::unique_ptr<Compiled> compile(const json& schema_doc) {
   auto compiled = std::make_unique<Compiled>();
   compiled->document = schema_doc;
   valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
   valijson::adapters::NlohmannJsonAdapter adapter(compiled->document);
-  parser.populateSchema(adapter, compiled->schema);
+  parser.populateSchema(adapter, compiled->schema, fetch_embedded,
+                        [](const json* document) { delete document; });
   return compiled;
 }
 
@@ -364,7 +389,27 @@ std::string_view text(std::string_view name) {
 
 std::vector<Problem> validate(std::string_view schema_name, const nlohmann::json& document,
                               const std::string& source) {
-  return run(embedded(schema_name), document, source);
+  auto problems = run(embedded(schema_name), document, source);
+  if (schema_name != "action" || problems.empty()) return problems;
+  // A payload is checked by its kind's schema through a $ref, which the
+  // messages cannot follow: its problems are told by that schema itself.
+  bool in_payload = std::any_of(problems.begin(), problems.end(), [](const Problem& p) {
+    return p.pointer.rfind("/payload/", 0) == 0;
+  });
+  const json* type =
+      document.is_object() && document.contains("type") ? &document["type"] : nullptr;
+  if (!in_payload || !type || !type->is_string() || !document["payload"].is_object())
+    return problems;
+  std::string kind_schema = "actions/" + type->get<std::string>();
+  std::vector<Problem> out;
+  for (auto& p : problems) {
+    if (p.pointer.rfind("/payload", 0) != 0) out.push_back(std::move(p));
+  }
+  for (auto& p : run(embedded(kind_schema), document["payload"], source)) {
+    p.pointer = "/payload" + p.pointer;
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 std::vector<Problem> validate_against(const nlohmann::json& schema, const nlohmann::json& document,

@@ -26,6 +26,11 @@ std::string clean_dl_message(std::string message) {
 
 }  // namespace
 
+// ABI 1.0 declared these as C enums; 1.1 modules and hosts read the same bytes.
+static_assert(sizeof(mentoring_status) == 4 && sizeof(mentoring_module_kind) == 4 &&
+              sizeof(mentoring_log_level) == 4);
+static_assert(offsetof(mentoring_module_descriptor, kind) == 5 * sizeof(std::uint32_t));
+
 bool is_compatible(AbiVersion host, AbiVersion module) noexcept {
   return host.major == module.major && module.minor <= host.minor;
 }
@@ -40,7 +45,7 @@ const char* to_string(mentoring_module_kind kind) noexcept {
   return "unknown";
 }
 
-const char* to_string(mentoring_status status) noexcept {
+const char* status_name(mentoring_status status) noexcept {
   switch (status) {
     case MENTORING_OK:
       return "ok";
@@ -174,7 +179,7 @@ ModuleInstance::ModuleInstance(std::shared_ptr<ModuleLibrary> library, const men
       instance_ = nullptr;
     }
     throw CallError(status == MENTORING_OK ? MENTORING_ERR_INTERNAL : status,
-                    library_->name() + ": " + (message.empty() ? to_string(status) : message));
+                    library_->name() + ": " + (message.empty() ? status_name(status) : message));
   }
 }
 
@@ -196,7 +201,7 @@ std::string ModuleInstance::call(std::string_view command, std::string_view inpu
   }
   if (status != MENTORING_OK) {
     std::string message = d.last_error(instance_);
-    throw CallError(status, message.empty() ? to_string(status) : message);
+    throw CallError(status, message.empty() ? status_name(status) : message);
   }
   return result;
 }

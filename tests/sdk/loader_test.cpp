@@ -25,6 +25,16 @@ LoadError::Kind load_error_kind(const std::string& name, std::string* message = 
   return LoadError::Kind::not_found;
 }
 
+LoadError::Kind load_error_kind_for(const std::string& name, AbiVersion host) {
+  try {
+    ModuleLibrary::load(module(name), host);
+  } catch (const LoadError& e) {
+    return e.kind();
+  }
+  ADD_FAILURE() << name << " loaded but should not have";
+  return LoadError::Kind::not_found;
+}
+
 bool one_line(const std::string& text) {
   return text.find('\n') == std::string::npos && !text.empty();
 }
@@ -44,7 +54,7 @@ TEST(Loader, LoadsAWellFormedModuleAndReadsItsDescriptor) {
   EXPECT_EQ(library->name(), "echo");
   EXPECT_EQ(library->version(), "1.2.3");
   EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
-  EXPECT_EQ(library->abi_version(), "1.0.0");
+  EXPECT_EQ(library->abi_version(), "1.1.0");
   EXPECT_EQ(library->capabilities(), std::vector<std::string>{"echo"});
 }
 
@@ -52,6 +62,43 @@ TEST(Loader, AcceptsAModuleBuiltForAnOlderMinorThanTheHost) {
   auto library =
       ModuleLibrary::load(module("echo_module"), AbiVersion{1, MENTORING_ABI_MINOR + 4, 0});
   EXPECT_EQ(library->name(), "echo");
+}
+
+TEST(Loader, LoadsAModuleBuiltForAbi10IntoAnAbi11Host) {
+  ASSERT_EQ(MENTORING_ABI_MINOR, 1);
+  auto library = ModuleLibrary::load(module("abi_1_0_module"));
+  EXPECT_EQ(library->abi_version(), "1.0.0");
+  EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
+  EXPECT_STREQ(to_string(library->kind()), "adapter");
+  // Its create fails by design: the status crosses as the same int32_t value.
+  try {
+    ModuleInstance instance(library, nullptr, "{}");
+    ADD_FAILURE() << "the variant's create should fail";
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_FAILED);
+  }
+}
+
+TEST(Loader, AnAbi10HostRefusesAModuleBuiltFor11) {
+  EXPECT_EQ(load_error_kind_for("echo_module", AbiVersion{1, 0, 0}), LoadError::Kind::abi_mismatch);
+}
+
+TEST(Abi, ValuesCrossAsFixedWidthIntegersWithTheir10Values) {
+  static_assert(sizeof(mentoring_status) == sizeof(std::int32_t));
+  static_assert(sizeof(mentoring_module_kind) == sizeof(std::int32_t));
+  static_assert(sizeof(mentoring_log_level) == sizeof(std::int32_t));
+  EXPECT_EQ(MENTORING_OK, 0);
+  EXPECT_EQ(MENTORING_ERR_INVALID_INPUT, 1);
+  EXPECT_EQ(MENTORING_ERR_UNKNOWN_COMMAND, 2);
+  EXPECT_EQ(MENTORING_ERR_UNAVAILABLE, 3);
+  EXPECT_EQ(MENTORING_ERR_FAILED, 4);
+  EXPECT_EQ(MENTORING_ERR_INTERNAL, 5);
+  EXPECT_EQ(MENTORING_KIND_PLUGIN, 1);
+  EXPECT_EQ(MENTORING_KIND_ADAPTER, 2);
+  EXPECT_EQ(MENTORING_LOG_DEBUG, 0);
+  EXPECT_EQ(MENTORING_LOG_ERROR, 3);
+  EXPECT_STREQ(status_name(MENTORING_ERR_UNAVAILABLE), "unavailable");
+  EXPECT_STREQ(status_name(42), "unknown status");
 }
 
 TEST(Loader, RefusesAModuleWithTheNextAbiMajor) {

@@ -39,6 +39,50 @@ bool is_outage(Failure failure) {
          failure == Failure::unauthenticated;
 }
 
+// Whether a schema describes a value at these pointer tokens (through
+// "properties" and array "items").
+bool describes(const json& schema, const std::vector<std::string>& tokens, std::size_t from = 0) {
+  if (from == tokens.size()) return true;
+  if (!schema.is_object()) return false;
+  if (schema.contains("properties") && schema["properties"].contains(tokens[from]))
+    return describes(schema["properties"][tokens[from]], tokens, from + 1);
+  if (schema.contains("items") && !tokens[from].empty() &&
+      tokens[from].find_first_not_of("0123456789") == std::string::npos)
+    return describes(schema["items"], tokens, from + 1);
+  return false;
+}
+
+// Where a column's "from" points is there in actions of the configured kinds:
+// the envelope's fields, or a payload field of at least one kind's schema
+// (schemas/actions/<kind>.schema.json). "" when it is; else what is there.
+std::string pointer_problem(const std::string& pointer, const std::set<std::string>& kinds) {
+  std::vector<std::string> tokens;
+  for (std::size_t at = 1; at <= pointer.size();) {
+    std::size_t next = pointer.find('/', at);
+    if (next == std::string::npos) next = pointer.size();
+    std::string token = pointer.substr(at, next - at);
+    for (std::size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
+    for (std::size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
+    tokens.push_back(token);
+    at = next + 1;
+  }
+  static const json envelope = json::parse(schema::text("action"));
+  if (tokens.empty()) return "the whole action";
+  if (tokens[0] != "payload") {
+    return describes(envelope, tokens) ? "" : "no such field of an action";
+  }
+  std::vector<std::string> rest(tokens.begin() + 1, tokens.end());
+  std::string fields;
+  for (const auto& kind : kinds) {
+    json payload = json::parse(schema::text("actions/" + kind));
+    if (describes(payload, rest)) return "";
+    for (const auto& [name, _] : payload.value("properties", json::object()).items())
+      if (fields.find(" " + name + ",") == std::string::npos) fields += " " + name + ",";
+  }
+  if (!fields.empty()) fields.pop_back();
+  return "a field no payload of " + joined(kinds) + " has (their fields:" + fields + ")";
+}
+
 }  // namespace
 
 TableWriteBack::TableWriteBack(Connection connection, json settings)
@@ -83,6 +127,11 @@ TableWriteBack::TableWriteBack(Connection connection, json settings)
       } catch (const json::exception&) {
         bad(at + "/from", "\"" + *column.from + "\"",
             "a JSON pointer such as \"/payload/subject\"");
+      }
+      if (auto problem = pointer_problem(*column.from, types_); !problem.empty()) {
+        bad(at + "/from", "\"" + *column.from + "\", " + problem,
+            "a field of the actions written (schemas/action.schema.json and "
+            "schemas/actions/<kind>.schema.json), eg \"/payload/subject\"");
       }
     } else {
       column.value = spec["value"].get<std::string>();

@@ -717,6 +717,23 @@ struct MoodleAdapter::State {
     return result("done", message);
   }
 
+  // Whether the user is enrolled in the course (core_enrol_get_users_courses:
+  // the user's courses). Asked before enrolling, so a delivery repeated after
+  // a crash is answered "duplicate" without writing.
+  bool is_enrolled(const std::string& user, const std::string& course, const std::string& setting) {
+    json courses = ws("core_enrol_get_users_courses", {{"userid", user}},
+                      "courses of Moodle user " + user, setting);
+    if (!courses.is_array()) {
+      throw RestError(Failure::bad_response, system + ": core_enrol_get_users_courses: found " +
+                                                 schema::describe(courses) +
+                                                 "; expected an array of courses");
+    }
+    for (const auto& c : courses) {
+      if (c.is_object() && as_text(c.value("id", json())) == course) return true;
+    }
+    return false;
+  }
+
   // ---------------------------------------------------------------- calendar
   // Calendar events are group events of one course: Moodle's web services
   // create only events of the token's own user (eventtype "user", seen by
@@ -949,8 +966,10 @@ struct MoodleAdapter::State {
       return result("failed",
                     "/payload/date: found " + found(payload, "date") + "; expected YYYY-MM-DD");
     }
-    std::optional<int> minutes = 9 * 60;  // a date alone: the start of a working day
-    if (payload.contains("start_time")) {
+    // An all-day event (start_time null, a touchpoint's due date): Moodle has
+    // no all-day events, so it starts the working day.
+    std::optional<int> minutes = 9 * 60;
+    if (payload.contains("start_time") && !payload["start_time"].is_null()) {
       minutes = payload["start_time"].is_string()
                     ? minutes_of(payload["start_time"].get<std::string>())
                     : std::nullopt;
@@ -975,6 +994,15 @@ struct MoodleAdapter::State {
                                   !payload["summary"].get<std::string>().empty()
                               ? payload["summary"].get<std::string>()
                               : std::string("Mentoring session");
+    // Moodle's events have a name and a description only: the place goes into
+    // the description, and our marker after it (find_created looks for it).
+    std::string description = payload.value("description", json()).is_string()
+                                  ? payload["description"].get<std::string>()
+                                  : std::string();
+    if (description.empty()) description = summary;
+    if (payload.value("location", json()).is_string() &&
+        !payload["location"].get<std::string>().empty())
+      description += "\nWhere: " + payload["location"].get<std::string>();
     std::vector<std::string> attendees;
     for (const auto& a : payload.value("attendees", json::array())) {
       if (a.is_object() && a.value("person_id", json()).is_string() &&
@@ -1014,7 +1042,7 @@ struct MoodleAdapter::State {
     remember_event(uid, creating);
     json created = ws("core_calendar_create_calendar_events",
                       {{"events[0][name]", summary},
-                       {"events[0][description]", summary + " " + event_marker(uid, sequence)},
+                       {"events[0][description]", description + " " + event_marker(uid, sequence)},
                        {"events[0][format]", "1"},
                        {"events[0][courseid]", course->first},
                        {"events[0][groupid]", group},
@@ -1086,15 +1114,24 @@ struct MoodleAdapter::State {
                   "\"; expected a course listed in settings (course_completions.courses)");
         }
         std::string user = moodle_user_id(person);
+        std::string moodle_course = std::to_string(courses[course].get<long long>());
+        std::string setting = "course_completions.courses." + course;
+        // Moodle keeps no idempotency keys: an enrolment already there is the
+        // acknowledgement, and nothing is written again (not even its role).
+        if (is_enrolled(user, moodle_course, setting)) {
+          return result("duplicate", "Moodle user " + user + " (" + person +
+                                         ") is already enrolled in course " + moodle_course + " (" +
+                                         course + ")");
+        }
         std::string role =
             std::to_string(settings.value("enrolment", json::object()).value("role_id", 5));
-        // Enrolling someone already enrolled changes nothing, so a repeat is harmless.
         ws("enrol_manual_enrol_users",
            {{"enrolments[0][roleid]", role},
             {"enrolments[0][userid]", user},
-            {"enrolments[0][courseid]", std::to_string(courses[course].get<long long>())}},
-           "enrol " + person + " in " + course, "course_completions.courses." + course);
-        return result("done", "enrolled Moodle user " + user + " in course " + course);
+            {"enrolments[0][courseid]", moodle_course}},
+           "enrol " + person + " in " + course, setting);
+        return result("done", "enrolled Moodle user " + user + " in course " + moodle_course +
+                                  " (" + course + ")");
       }
       if (type == "calendar_event") return push_calendar_event(action, person, result);
     } catch (const RestError& e) {
@@ -1208,7 +1245,8 @@ struct MoodleAdapter::State {
                {"core_enrol_get_enrolled_users", "core_completion_get_course_completion_status"},
                completion_courses);
     capability("enrol_in_course", completions, "course_completions",
-               {"core_user_get_users_by_field", "enrol_manual_enrol_users"});
+               {"core_user_get_users_by_field", "core_enrol_get_users_courses",
+                "enrol_manual_enrol_users"});
     capability("manage_groups", settings.contains("supervision_groups"), "supervision_groups",
                {"core_user_get_users_by_field", "enrol_manual_enrol_users",
                 "core_group_get_course_groups", "core_group_create_groups",

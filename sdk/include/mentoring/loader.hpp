@@ -58,8 +58,11 @@ struct AbiVersion {
 constexpr AbiVersion kHostAbi{MENTORING_ABI_MAJOR, MENTORING_ABI_MINOR, MENTORING_ABI_PATCH};
 bool is_compatible(AbiVersion host, AbiVersion module) noexcept;
 
+// "plugin", "adapter" or "unknown". (mentoring_module_kind and
+// mentoring_status are both int32_t since ABI 1.1: a status is named by
+// status_name, never by to_string.)
 const char* to_string(mentoring_module_kind kind) noexcept;
-const char* to_string(mentoring_status status) noexcept;
+const char* status_name(mentoring_status status) noexcept;
 
 class ModuleLibrary {
  public:

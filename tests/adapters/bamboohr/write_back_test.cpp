@@ -6,6 +6,7 @@
 #include <mentoring/loader.hpp>
 
 #include <algorithm>
+#include <map>
 
 using namespace bamboohr_test;
 
@@ -31,12 +32,50 @@ class WriteBackTest : public BambooHrTest {
     return {{"write_back", write_back}};
   }
 
+  // An action as the plugin's runners build it (schemas/actions/<type>), with
+  // `changes` merged into its payload.
   static json action(const std::string& type, const std::string& key, json person,
-                     json payload = json::object()) {
-    if (payload.empty()) {
-      payload = {{"subject", "An invitation to Return to work mentoring"},
-                 {"programme", {{"id", "rtw"}, {"name", "Return to work"}}}};
-    }
+                     const json& changes = json::object()) {
+    json to = {{"person_id", person.is_string() ? person : json("E0")}, {"name", "Ann Example"}};
+    json programme = {{"id", "rtw"}, {"name", "Return to work"}};
+    json manager = {{"role", "programme_manager"}, {"email", nullptr}};
+    const std::map<std::string, json> payloads = {
+        {"invite",
+         {{"to", to},
+          {"role", "mentee"},
+          {"subject", "An invitation to Return to work mentoring"},
+          {"text", "You have leave coming up."},
+          {"programme", programme},
+          {"respond_by", "2026-12-15"}}},
+        {"withdraw_invitation",
+         {{"reason", "leave cancelled"},
+          {"programme", programme},
+          {"invitation_key", "invite/northwind/rtw/E1201/L9"}}},
+        {"reminder", {{"to", to}, {"subject", "Reminder"}, {"text", "Please answer."}}},
+        {"task", {{"to", manager}, {"subject", "Decide"}, {"text", "A decision is needed."}}},
+        {"notify", {{"to", to}, {"subject", "Paired"}, {"text", "You have been paired."}}},
+        {"enrol_in_course",
+         {{"to", to},
+          {"course_id", "MENTOR-101"},
+          {"programme", programme},
+          {"role", "mentor"},
+          {"subject", "Training"},
+          {"text", "Please complete MENTOR-101."}}},
+        {"calendar_event",
+         {{"uid", "kickoff-rtw.rtw.northwind@mentoring.invalid"},
+          {"sequence", 0},
+          {"method", "REQUEST"},
+          {"kind", "kickoff"},
+          {"summary", "Kick-off"},
+          {"description", ""},
+          {"date", "2027-01-12"},
+          {"start_time", "10:00"},
+          {"duration_minutes", 120},
+          {"timezone", "Europe/London"},
+          {"location", nullptr},
+          {"attendees", json::array({to})}}}};
+    json payload = payloads.at(type);
+    payload.merge_patch(changes);
     return {{"idempotency_key", key},      {"type", type},
             {"organisation", "northwind"}, {"person_id", person},
             {"programme_id", "rtw"},       {"created_at", "2026-12-01T09:30:00Z"},
@@ -210,6 +249,13 @@ TEST_F(WriteBackTest, BadWriteBackSettingsNameThePointer) {
           "/write_back/columns/customMentoringDate/from");
   refused(write_back_settings({{"action_types", {"enrol_in_course"}}}),
           "/write_back/action_types/0");
+  // A column from a field no action of the configured kinds has (a typo): at
+  // create, not as an empty column in every row.
+  refused(
+      write_back_settings({{"columns", {{"customMentoringNote", {{"from", "/payload/subjcet"}}}}}}),
+      "/write_back/columns/customMentoringNote/from");
+  refused(write_back_settings({{"columns", {{"customMentoringNote", {{"from", "/createdAt"}}}}}}),
+          "/write_back/columns/customMentoringNote/from");
   refused(write_back_settings({{"columns", json::object()}}), "/write_back/columns");
 }
 

@@ -28,9 +28,107 @@ struct Pulled {
   json last;
 };
 
+// Every answer an adapter gives in this suite is held to schemas/adapter/:
+// an answer off its command's schema fails the test that got it.
+class SchemaCheckedSubject : public Subject {
+ public:
+  explicit SchemaCheckedSubject(std::unique_ptr<Subject> inner) : inner_(std::move(inner)) {}
+  std::string name() const override { return inner_->name(); }
+  void create(int page_size, bool wrong_credentials) override {
+    inner_->create(page_size, wrong_credentials);
+  }
+  void create_unreachable() override { inner_->create_unreachable(); }
+  std::string call(const std::string& command, const json& input) override {
+    std::string answer = inner_->call(command, input);
+    if (command == "check" || command == "pull" || command == "push") {
+      auto problems = mentoring::schema::validate("adapter/" + command + ".output",
+                                                  json::parse(answer), name() + " " + command);
+      for (const auto& p : problems) ADD_FAILURE() << "off schema: " << p.message();
+    }
+    return answer;
+  }
+  bool reads_people() const override { return inner_->reads_people(); }
+  bool reads_leave() const override { return inner_->reads_leave(); }
+  std::size_t expected_people() const override { return inner_->expected_people(); }
+  std::size_t expected_leave() const override { return inner_->expected_leave(); }
+  std::size_t expected_skipped_leave() const override { return inner_->expected_skipped_leave(); }
+  void throttle_next(int count, int retry_after_s) override {
+    inner_->throttle_next(count, retry_after_s);
+  }
+  void html_next(int count) override { inner_->html_next(count); }
+  Corrupted corrupt_a_person() override { return inner_->corrupt_a_person(); }
+  std::string unknown_leave_type() override { return inner_->unknown_leave_type(); }
+
+ private:
+  std::unique_ptr<Subject> inner_;
+};
+
+// One valid action of every kind, as the plugin's runners build them.
+std::vector<json> one_action_of_each_kind() {
+  json to = {{"person_id", "E1002"}, {"name", "Bob Brown"}, {"email", nullptr}};
+  json programme = {{"id", "return-to-work"}, {"name", "Return to work"}};
+  std::vector<std::pair<std::string, json>> payloads = {
+      {"invite",
+       {{"to", to},
+        {"role", "mentee"},
+        {"subject", "An invitation"},
+        {"text", "Please answer."},
+        {"programme", programme},
+        {"respond_by", "2027-01-05"}}},
+      {"withdraw_invitation",
+       {{"reason", "leave cancelled"},
+        {"programme", programme},
+        {"invitation_key", "invite/northwind/return-to-work/E1002/L1"}}},
+      {"reminder", {{"to", to}, {"subject", "Reminder"}, {"text", "Please answer."}}},
+      {"enrol_in_course",
+       {{"to", to},
+        {"course_id", "MENTOR-101"},
+        {"programme", programme},
+        {"role", "mentor"},
+        {"subject", "Training"},
+        {"text", "Please complete MENTOR-101."}}},
+      {"calendar_event",
+       {{"uid", "supervision-g1-s1.return-to-work.northwind@mentoring.invalid"},
+        {"sequence", 0},
+        {"method", "REQUEST"},
+        {"kind", "supervision"},
+        {"summary", "Supervision"},
+        {"description", ""},
+        {"date", "2027-01-05"},
+        {"start_time", "10:00"},
+        {"duration_minutes", 60},
+        {"timezone", "Europe/London"},
+        {"location", nullptr},
+        {"attendees", json::array({to})}}},
+      {"task",
+       {{"to", {{"role", "programme_manager"}, {"email", nullptr}}},
+        {"subject", "Decide"},
+        {"text", "A decision is needed."}}},
+      {"notify", {{"to", to}, {"subject", "Paired"}, {"text", "You have been paired."}}},
+      {"group_membership",
+       {{"programme_id", "return-to-work"},
+        {"group", {{"key", "supervision/northwind/return-to-work/1"}, {"name", "Group 1"}}},
+        {"person_id", "E1002"},
+        {"member", true}}},
+  };
+  std::vector<json> out;
+  for (const auto& [kind, payload] : payloads) {
+    out.push_back({{"idempotency_key", kind + "/northwind/conformance/E1002"},
+                   {"type", kind},
+                   {"organisation", "northwind"},
+                   {"person_id", "E1002"},
+                   {"programme_id", "return-to-work"},
+                   {"created_at", "2026-12-15T12:00:00Z"},
+                   {"payload", payload}});
+  }
+  return out;
+}
+
 class Conformance : public ::testing::TestWithParam<Named> {
  protected:
-  void SetUp() override { subject_ = GetParam().make(host_); }
+  void SetUp() override {
+    subject_ = std::make_unique<SchemaCheckedSubject>(GetParam().make(host_));
+  }
 
   // Pulls a stream from the beginning until the adapter says there is no more.
   Pulled pull_all(const std::string& stream) {
@@ -321,6 +419,46 @@ TEST_P(Conformance, UnknownStreamAndCommandAreRefused) {
   } catch (const mentoring::Error& e) {
     EXPECT_EQ(e.status(), MENTORING_ERR_UNKNOWN_COMMAND);
   }
+}
+
+TEST_P(Conformance, EveryPushAnswerFollowsTheSchemaWithOneResultPerActionInOrder) {
+  subject_->create(40);
+  auto actions = one_action_of_each_kind();
+  json input = {{"actions", actions}};
+  EXPECT_TRUE(mentoring::schema::validate("adapter/push.input", input, "push input").empty())
+      << "the actions themselves follow schemas/action.schema.json";
+  json answer;
+  try {
+    answer = json::parse(subject_->call("push", input));  // checked against push.output
+  } catch (const mentoring::Error& e) {
+    // An adapter that writes nothing back may refuse the command as a whole.
+    EXPECT_EQ(e.status(), MENTORING_ERR_UNAVAILABLE) << e.what();
+    return;
+  }
+  ASSERT_EQ(answer["results"].size(), actions.size()) << answer.dump(1);
+  for (std::size_t i = 0; i < actions.size(); ++i)
+    EXPECT_EQ(answer["results"][i]["idempotency_key"], actions[i]["idempotency_key"]);
+}
+
+TEST(AdapterSchemas, AnswersOffTheirSchemaAreCaught) {
+  using mentoring::schema::validate;
+  EXPECT_FALSE(validate("adapter/push.output",
+                        json::parse(R"({"results":[{"idempotency_key":"k","status":"ok",
+                                        "message":""}]})"),
+                        "push")
+                   .empty())
+      << "status ok is not one of done, duplicate, failed, not_handled";
+  EXPECT_FALSE(
+      validate("adapter/pull.output", json::parse(R"({"records":{},"more":"yes"})"), "pull")
+          .empty());
+  EXPECT_FALSE(
+      validate("adapter/check.output", json::parse(R"({"ok":true,"capabilities":[{}]})"), "check")
+          .empty());
+  EXPECT_TRUE(validate("adapter/push.output",
+                       json::parse(R"({"results":[{"idempotency_key":"k","status":"duplicate",
+                                       "message":"already there"}]})"),
+                       "push")
+                  .empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(

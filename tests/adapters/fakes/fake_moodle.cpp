@@ -55,8 +55,9 @@ long long unix_of_date(const std::string& ymd) {
 
 // The service's functions: those of the recorded site's service, plus
 // core_group_delete_group_members (which the adapter needs for leavers).
-// core_calendar_get_calendar_events is in the recorded service, but no answer
-// of it was recorded: its shape here follows calendar/externallib.php.
+// core_calendar_get_calendar_events and core_enrol_get_users_courses are in
+// the recorded service, but no answer of them was recorded: their shapes here
+// follow calendar/externallib.php and enrol/externallib.php (get_users_courses).
 const std::vector<std::string>& service_functions() {
   static const std::vector<std::string> functions = {
       "core_user_get_users_by_field",
@@ -76,6 +77,7 @@ const std::vector<std::string>& service_functions() {
       "core_group_get_group_members",
       "core_calendar_delete_calendar_events",
       "core_calendar_get_calendar_events",
+      "core_enrol_get_users_courses",
       "core_group_delete_group_members"};
   return functions;
 }
@@ -590,6 +592,49 @@ json FakeMoodle::course_call(const std::string& function, const httplib::Request
         details = picked;
       }
       out.push_back(details);
+    }
+    return out;
+  }
+  if (function == "core_enrol_get_users_courses") {
+    long long user_id = int_param(req, "userid");
+    if (!user(user_id)) throw fault("dml_missing_record_exception", "invaliduser", "Invalid user");
+    json out = json::array();
+    for (long long id : courses_of(user_id)) {
+      // A user without capabilities sees only the courses they share.
+      if (caller.limited && caller.user->id != user_id && !role_in(caller.user->id, id)) continue;
+      json c = course_json(id);
+      json course = {{"id", id},
+                     {"shortname", c.value("shortname", "")},
+                     {"fullname", c.value("fullname", "")},
+                     {"displayname", c.value("displayname", "")},
+                     {"enrolledusercount", 0},
+                     {"idnumber", c.value("idnumber", "")},
+                     {"visible", 1},
+                     {"summary", c.value("summary", "")},
+                     {"summaryformat", 1},
+                     {"format", "topics"},
+                     {"showgrades", true},
+                     {"lang", ""},
+                     {"enablecompletion", true},
+                     {"completionhascriteria", false},
+                     {"completionusertracked", true},
+                     {"category", 1},
+                     {"progress", nullptr},
+                     {"completed", false},
+                     {"startdate", c.value("startdate", 0)},
+                     {"enddate", c.value("enddate", 0)},
+                     {"marker", 0},
+                     {"lastaccess", nullptr},
+                     {"isfavourite", false},
+                     {"hidden", false},
+                     {"overviewfiles", json::array()},
+                     {"showactivitydates", true},
+                     {"showcompletionconditions", true},
+                     {"timemodified", c.value("timemodified", 0)}};
+      std::size_t enrolled = 0;
+      for (const auto& u : users_) enrolled += role_in(u.id, id).has_value();
+      course["enrolledusercount"] = enrolled;
+      out.push_back(course);
     }
     return out;
   }

@@ -80,9 +80,18 @@ TEST_F(FileModule, ChecksPullsAndPushes) {
       adapter.call("pull", json{{"stream", "people"}, {"cursor", pulled["next_cursor"]}}.dump()));
   EXPECT_EQ(again["unchanged"], true);
 
-  json action = {{"idempotency_key", "invite/rtw/E1/L1"}, {"type", "invite"},
-                 {"organisation", "northwind"},           {"person_id", "E1"},
-                 {"created_at", "2026-01-01T00:00:00Z"},  {"payload", {{"subject", "Welcome"}}}};
+  json action = {{"idempotency_key", "invite/rtw/E1/L1"},
+                 {"type", "invite"},
+                 {"organisation", "northwind"},
+                 {"person_id", "E1"},
+                 {"created_at", "2026-01-01T00:00:00Z"},
+                 {"payload",
+                  {{"to", {{"person_id", "E1"}}},
+                   {"role", "mentee"},
+                   {"subject", "Welcome"},
+                   {"text", "You are invited."},
+                   {"programme", {{"id", "rtw"}, {"name", "Return to work"}}},
+                   {"respond_by", "2026-01-15"}}}};
   std::string push_input = json{{"actions", json::array({action})}}.dump();
   EXPECT_EQ(json::parse(adapter.call("push", push_input))["results"][0]["status"], "done");
   EXPECT_EQ(json::parse(adapter.call("push", push_input))["results"][0]["status"], "duplicate");

@@ -18,7 +18,13 @@ json action(const std::string& key, const std::string& organisation = "northwind
           {"person_id", "E1"},
           {"programme_id", "rtw"},
           {"created_at", "2025-01-10T09:00:00Z"},
-          {"payload", {{"subject", "You are invited"}, {"text", "line one\nline two"}}}};
+          {"payload",
+           {{"to", {{"person_id", "E1"}, {"name", "Ann Example"}, {"email", nullptr}}},
+            {"role", "mentee"},
+            {"subject", "You are invited"},
+            {"text", "line one\nline two"},
+            {"programme", {{"id", "rtw"}, {"name", "Return to work"}}},
+            {"respond_by", "2025-01-24"}}}};
 }
 
 std::size_t line_count(const std::string& text) {

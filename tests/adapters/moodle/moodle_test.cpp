@@ -65,7 +65,40 @@ class MoodleTest : public ::testing::Test {
             {"person_id", "E1246"},
             {"programme_id", "return-to-work"},
             {"created_at", "2026-12-15T12:00:00Z"},
-            {"payload", {{"summary", "Introductory meeting"}, {"date", "2027-01-05"}}}};
+            {"payload",
+             {{"uid", "touchpoint/northwind/7/Introduction"},
+              {"sequence", 0},
+              {"method", "REQUEST"},
+              {"kind", "touchpoint"},
+              {"summary", "Introductory meeting"},
+              {"description", "Return to work: Introduction (before_leave), due 2027-01-05."},
+              {"phase", "before_leave"},
+              {"date", "2027-01-05"},
+              {"start_time", nullptr},
+              {"duration_minutes", nullptr},
+              {"timezone", "Europe/London"},
+              {"location", nullptr},
+              {"attendees", json::array({{{"person_id", "E1246"}, {"name", "E1246"}}})}}}};
+  }
+
+  // What the training runner emits (plugin/shell/training_runner.cpp).
+  static json enrolment(const std::string& person, const std::string& course = "MENTOR-101") {
+    return {{"idempotency_key",
+             "training/northwind/return-to-work/" + person + "/mentor/enrol-" + course},
+            {"type", "enrol_in_course"},
+            {"organisation", "northwind"},
+            {"person_id", person},
+            {"programme_id", "return-to-work"},
+            {"created_at", "2026-12-15T12:00:00Z"},
+            {"payload",
+             {{"to", {{"person_id", person}, {"name", person}, {"email", nullptr}}},
+              {"course_id", course},
+              {"programme", {{"id", "return-to-work"}, {"name", "Return to work"}}},
+              {"role", "mentor"},
+              {"subject", "Training for Return to work"},
+              {"text", "Please complete " + course + "."},
+              {"reason", "required course not started"},
+              {"due_by", nullptr}}}};
   }
 
   // What the supervision runner emits (plugin/shell/supervision_runner.cpp).
@@ -272,10 +305,13 @@ json session(const std::vector<std::string>& people, int sequence, const std::st
             {"method", method},
             {"kind", "supervision"},
             {"summary", "Return to work: mentor supervision, group 1, session 3"},
+            {"description", "Group supervision and support for mentors."},
             {"date", date},
             {"start_time", "10:00"},
             {"duration_minutes", 90},
             {"timezone", "Europe/London"},
+            {"location", nullptr},
+            {"organizer_email", nullptr},
             {"attendees", attendees},
             {"ics", "BEGIN:VCALENDAR..."}}}};
 }
@@ -307,13 +343,7 @@ TEST_F(MoodleTest, ATeacherInTheCourseIsNotTrackedAndEveryTrainedPersonStillCoun
 
 TEST_F(MoodleTest, AnEmptyAnswerFromATokenThatMayNotSeeUsersSaysSoInsteadOfNoSuchUser) {
   auto limited = make(false, json::object(), fake_.limited_token());
-  json enrol = {{"idempotency_key", "enrol/northwind/E1002/MENTOR-101"},
-                {"type", "enrol_in_course"},
-                {"organisation", "northwind"},
-                {"person_id", "E1002"},
-                {"programme_id", "return-to-work"},
-                {"created_at", "2026-12-15T12:00:00Z"},
-                {"payload", {{"course_id", "MENTOR-101"}}}};
+  json enrol = enrolment("E1002");
   ASSERT_NE(fake_.user_id_of("E1002"), 0) << "E1002 is a Moodle user";
   json result = push(*limited, enrol);
   EXPECT_EQ(result["status"], "failed");
@@ -438,22 +468,18 @@ TEST_F(MoodleTest, ErrorsNameTheSettingToFix) {
         << e.what();
   }
   // A function the service lacks: the function and where to add it.
+  // (MENTOR-101 as course 30, where E1002 is not enrolled yet.)
   fake_.disable_function("enrol_manual_enrol_users");
-  json enrol = {{"idempotency_key", "enrol/northwind/E1002/MENTOR-101"},
-                {"type", "enrol_in_course"},
-                {"organisation", "northwind"},
-                {"person_id", "E1002"},
-                {"programme_id", "return-to-work"},
-                {"created_at", "2026-12-15T12:00:00Z"},
-                {"payload", {{"course_id", "MENTOR-101"}}}};
-  json refused = push(*make(), enrol);
+  json enrol = enrolment("E1002");
+  json not_yet = {{"course_completions", {{"courses", {{"MENTOR-101", 30}}}}}};
+  json refused = push(*make(false, not_yet), enrol);
   EXPECT_NE(refused["message"].get<std::string>().find(
                 "enrol_manual_enrol_users is not in the token's service"),
             std::string::npos)
       << refused.dump();
   EXPECT_NE(refused["message"].get<std::string>().find("External services"), std::string::npos);
   // A refused token: the secret that holds it.
-  json stale = push(*make(false, json::object(), "stale-token"), enrol);
+  json stale = push(*make(false, not_yet, "stale-token"), enrol);
   EXPECT_NE(stale["message"].get<std::string>().find("MOODLE_TOKEN"), std::string::npos)
       << stale.dump();
 }
@@ -558,4 +584,50 @@ TEST_F(MoodleTest, TheRecordOfEventsIsCompactedOnStartAndKeepsWhatItKnew) {
   ASSERT_EQ(push(*restarted, session({"E1002", "E1003"}, 40, "2027-01-05", "CANCEL"))["status"],
             "done");
   EXPECT_TRUE(fake_.events().empty()) << "the event it knew was deleted";
+}
+
+TEST_F(MoodleTest, AnEnrolmentMoodleAlreadyHasIsAcknowledgedAsADuplicateWithoutWriting) {
+  // E1002 is a student of MENTOR-101 (course 12) in the fake, as in the demo site.
+  auto adapter = make();
+  json already = push(*adapter, enrolment("E1002"));
+  EXPECT_EQ(already["status"], "duplicate") << already.dump();
+  EXPECT_NE(already["message"].get<std::string>().find("already enrolled in course 12"),
+            std::string::npos)
+      << already.dump();
+  EXPECT_TRUE(fake_.enrolments().empty()) << "nothing written for an enrolment that exists";
+
+  // Not yet enrolled (MENTOR-101 mapped to course 30): enrolled once; a repeat
+  // after a crash, by a new instance with no memory of it, is a duplicate.
+  json not_yet = {{"course_completions", {{"courses", {{"MENTOR-101", 30}}}}}};
+  EXPECT_EQ(push(*make(false, not_yet), enrolment("E1002"))["status"], "done");
+  ASSERT_EQ(fake_.enrolments().size(), 1u);
+  json again = push(*make(false, not_yet), enrolment("E1002"));
+  EXPECT_EQ(again["status"], "duplicate") << again.dump();
+  EXPECT_EQ(fake_.enrolments().size(), 1u);
+}
+
+TEST_F(MoodleTest, AnEventCarriesTheWholePayloadDescriptionPlaceTimesAndAllDayTouchpoints) {
+  auto adapter = make(true);
+  json meeting = session({"E1002", "E1003"}, 0, "2027-01-05");
+  meeting["payload"]["description"] = "Bring the notes of your last session.";
+  meeting["payload"]["location"] = "Room 4, Northwind House";
+  meeting["payload"]["start_time"] = "14:30";
+  meeting["payload"]["duration_minutes"] = 45;
+  ASSERT_EQ(push(*adapter, meeting)["status"], "done");
+  auto events = fake_.events();
+  ASSERT_EQ(events.size(), 1u);
+  std::string description = events[0]["description"];
+  EXPECT_NE(description.find("Bring the notes of your last session."), std::string::npos)
+      << description;
+  EXPECT_NE(description.find("Where: Room 4, Northwind House"), std::string::npos) << description;
+  EXPECT_NE(description.find("(mentoring plugin event supervision-g1-s3"), std::string::npos)
+      << "the marker that finds the event after a crash: " << description;
+  EXPECT_EQ(events[0]["name"], "Return to work: mentor supervision, group 1, session 3");
+  EXPECT_EQ(events[0]["timestart"], 1799159400) << "14:30 in London in January";
+  EXPECT_EQ(events[0]["timeduration"], 45 * 60);
+
+  // A touchpoint is all day (start_time and duration null): the working day's start.
+  json touchpoint = push(*adapter, calendar_event());
+  ASSERT_EQ(touchpoint["status"], "done") << touchpoint.dump();
+  EXPECT_EQ(fake_.events().back()["timestart"], 1799139600) << "09:00 in London";
 }

@@ -34,12 +34,16 @@ extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_
                                           &last_error};
 #if defined(VARIANT_NEXT_MAJOR)
   d.abi_major = MENTORING_ABI_MAJOR + 1;
+  d.abi_minor = 0;
 #elif defined(VARIANT_NEWER_MINOR)
   d.abi_minor = MENTORING_ABI_MINOR + 1;
 #elif defined(VARIANT_BAD_MAGIC)
   d.magic = 0xDEADBEEF;
 #elif defined(VARIANT_NULL_FUNCTION)
   d.call = nullptr;
+#elif defined(VARIANT_ABI_1_0)
+  d.abi_minor = 0;  // ABI 1.0 had C enums of the same size and values
+  d.kind = 2;       // MENTORING_KIND_ADAPTER as a 1.0 module wrote it
 #endif
   return &d;
 }
