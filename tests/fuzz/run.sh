@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # One short fuzz run (the fuzz preset's fuzz_run_<target> tests, scripts/test.sh fuzz):
 #   run.sh <fuzz binary> <corpus folder> <work folder> <seconds>
+# (the environment variable MENTORING_FUZZ_SECONDS overrides <seconds>)
 # Fuzzes from a fresh copy of the corpus in <work>/corpus (the checked-in
 # corpus is only read); a crash is written to <work>/ and fails the test.
 set -euo pipefail
-binary="$1" corpus="$2" work="$3" seconds="$4"
+binary="$1" corpus="$2" work="$3" seconds="${MENTORING_FUZZ_SECONDS:-$4}"
 rm -rf "$work"
 mkdir -p "$work/corpus"
 cp "$corpus"/* "$work/corpus/"
