@@ -2,7 +2,8 @@
 // page of records a host or an adapter sends, held against nlohmann::json
 // (which reads everything else): what one accepts the other accepts, with
 // equal values; what one refuses the other refuses. The one difference by
-// design: a page nests at most 512 deep.
+// design: a page nests at most 512 deep; and nlohmann reads a NUL byte as the
+// end of the text, where the page reader refuses it (as RFC 8259 does).
 // Input: the JSON text.
 // Also: every accessor of an accepted page (member lookup, integer(), string(),
 // elements) answers as the nlohmann value does.
@@ -119,6 +120,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     refusal = e.what();
   }
 
+  // nlohmann takes a NUL byte outside a string for the end of the text
+  // ("56\0x" reads as 56); JSON has no such rule, and the page reader refuses
+  // any raw NUL (tests/fuzz/json_page/regression-nul-ends-nlohmann).
+  if (text.find('\0') != std::string::npos) {
+    require(!page.has_value(), "the page reader refuses a raw NUL byte", text);
+    return 0;
+  }
   if (theirs.is_discarded()) {
     require(!page.has_value(), "the page reader accepts what nlohmann refuses", text);
     return 0;

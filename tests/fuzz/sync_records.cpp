@@ -5,7 +5,8 @@
 // then JSON: a pull answer {"records": [...]}, an array of records or one record.
 // Properties: the hand-written check gives the published schema's verdict and
 // pointers (valijson), read from a DOM or from the page alike; a record that
-// passes converts without an error.
+// passes converts, unless a date of the right shape is not on the calendar
+// (the codec's check, by design).
 #include "fuzz_support.hpp"
 
 #include <mentoring/json_page.hpp>
@@ -71,8 +72,12 @@ void check_record(std::string_view kind, const JsonValue& record) {
     } else {
       mentoring::sync::completion_from(record);
     }
-  } catch (const std::exception& e) {
-    require(false, "a record that passed the check converts", std::string(e.what()) + "\n" + shown);
+  } catch (const std::invalid_argument& e) {
+    // By design the schemas check a date's shape, the codec its calendar
+    // (2028-05-81): the sync quarantines such a record as unreadable.
+    require(std::string_view(e.what()).find("not a calendar date") != std::string_view::npos,
+            "a record that passed the check converts, or has a date not on the calendar",
+            std::string(e.what()) + "\n" + shown);
   }
 }
 
