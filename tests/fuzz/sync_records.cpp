@@ -31,6 +31,12 @@ std::set<std::string> pointers(const std::vector<Problem>& problems) {
   return out;
 }
 
+std::string listed(const std::vector<Problem>& problems) {
+  std::string out;
+  for (const auto& p : problems) out += "\n  " + p.message();
+  return out;
+}
+
 bool has_repeated_key(const JsonValue& record) {
   std::set<std::string_view> keys;
   bool repeated = false;
@@ -41,13 +47,24 @@ bool has_repeated_key(const JsonValue& record) {
 
 void check_record(std::string_view kind, const JsonValue& record) {
   const json dom = record.to_json();
-  const auto reference = mentoring::schema::validate(kind, dom, "r");
   const auto fast = mentoring::schema::validate_record(kind, dom, "r");
   const std::string shown = dom.dump(-1, ' ', true);
+  // valijson measures a string's length up to its first NUL byte ("\u0000x"
+  // fails minLength 1): with a NUL the published schema's verdict is not the
+  // reference (tests/fuzz/file_export/regression-nul-in-course-id).
+  const bool has_nul = shown.find("\\u0000") != std::string::npos;
+  const auto reference = has_nul ? fast : mentoring::schema::validate(kind, dom, "r");
   require(reference.empty() == fast.empty(), "the record check gives the schema's verdict",
           std::string(kind) + " " + shown);
-  require(pointers(reference) == pointers(fast), "the record check names the schema's pointers",
-          std::string(kind) + " " + shown);
+  // valijson names only the first of several unknown fields; the check names
+  // each (tests/fuzz/sync_records/regression-two-unknown-fields).
+  std::set<std::string> reference_pointers = pointers(reference);
+  for (const auto& p : fast) {
+    if (p.found.rfind("unknown field", 0) == 0) reference_pointers.insert(p.pointer);
+  }
+  require(reference_pointers == pointers(fast), "the record check names the schema's pointers",
+          std::string(kind) + " " + shown + "\nschema:" + listed(reference) +
+              "\ncheck:" + listed(fast));
   // A repeated key: the DOM keeps the last; the page is checked as sent.
   if (!has_repeated_key(record)) {
     const auto from_page = mentoring::schema::validate_page_record(kind, record, "r");
