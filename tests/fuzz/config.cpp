@@ -22,13 +22,23 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path& folder() {
-  static const fs::path path = [] {
+// A private folder for the three files, removed when the process ends.
+struct Folder {
+  fs::path path;
+  Folder() {
     std::string name = (fs::temp_directory_path() / "mentoring-fuzz-config-XXXXXX").string();
     require(mkdtemp(name.data()) != nullptr, "a private folder for the config files");
-    return fs::path(name);
-  }();
-  return path;
+    path = name;
+  }
+  ~Folder() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+const fs::path& folder() {
+  static const Folder folder;
+  return folder.path;
 }
 
 void write(const fs::path& file, const std::string& text) {
