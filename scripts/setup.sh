@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libical-dev
   libssl-dev tzdata sqlite3 ca-certificates ccache
+  clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer's runtime
 )
 
 missing=()

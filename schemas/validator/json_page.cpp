@@ -245,8 +245,9 @@ class PageParser {
       while (digit_at(pos_)) ++pos_;
     }
     // nlohmann refuses a number a double cannot hold; so do we. (Integers too
-    // large for 64 bits become doubles there, and are accepted.)
-    if (!integral) {
+    // large for 64 bits become doubles there, and are accepted unless a double
+    // overflows too: 310 digits and more, found by tests/fuzz/sync_records.)
+    if (!integral || pos_ - begin > 19) {
       std::string literal(s_ + begin, pos_ - begin);
       if (!std::isfinite(std::strtod(literal.c_str(), nullptr)))
         fail(begin, "a number out of range (" + literal + ")");

@@ -233,6 +233,21 @@ std::string expectation_failed(Kind kind, const Value& v) {
   return "";
 }
 
+// A key as one JSON pointer token (RFC 6901: "~" -> "~0", "/" -> "~1"), as
+// validate() names it (found by tests/fuzz/sync_records).
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
 template <std::size_t N>
 int index_of(const std::array<Field, N>& fields, std::string_view key) {
   for (std::size_t i = 0; i < N; ++i) {
@@ -261,8 +276,8 @@ std::vector<schema::Problem> check(const std::array<Field, N>& fields, const Val
     std::string allowed;
     for (const auto& f : fields) allowed += (allowed.empty() ? "" : ", ") + std::string(f.name);
     std::string name(key);
-    problems.push_back(
-        {source, "/" + name, "unknown field \"" + name + "\"", "one of: " + allowed});
+    problems.push_back({source, "/" + pointer_token(name), "unknown field \"" + name + "\"",
+                        "one of: " + allowed});
   });
   for (std::size_t i = 0; i < N; ++i) {
     const Field& f = fields[i];

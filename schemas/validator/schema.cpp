@@ -142,12 +142,14 @@ bool is_wrapper_message(const std::string& description) {
   return false;
 }
 
+// valijson's descriptions end with the name: "...: '<name>'." The name runs to
+// the last quote, as it may hold quotes itself (found by tests/fuzz/sync_records).
 std::string quoted_name(const std::string& description, const std::string& before) {
   auto start = description.find(before);
   if (start == std::string::npos) return {};
   start += before.size();
-  auto end = description.find('\'', start);
-  if (end == std::string::npos) return {};
+  auto end = description.rfind('\'');
+  if (end == std::string::npos || end < start) return {};
   return description.substr(start, end - start);
 }
 

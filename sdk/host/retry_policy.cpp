@@ -51,6 +51,12 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const std::string& va
     if (std::string(months[i]) == month) month_index = i;
   }
   if (month_index < 0) return std::nullopt;
+  // Fields outside a real date (eg year 2099999999) are unreadable: computed
+  // as given, the wait would overflow (found by tests/fuzz/retry_after).
+  if (year < 1900 || year > 9999 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 60) {
+    return std::nullopt;
+  }
   when.tm_year = year - 1900;
   when.tm_mon = month_index;
   when.tm_mday = day;

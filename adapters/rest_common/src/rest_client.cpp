@@ -1,5 +1,7 @@
 #include "rest_common/rest_client.hpp"
 
+#include <mentoring/schema.hpp>
+
 #include <cctype>
 
 namespace mentoring::adapters::rest {
@@ -44,11 +46,21 @@ mentoring_status status_of(Failure failure) {
   }
 }
 
-// The first characters of a body, on one line, for messages.
+// The first characters of a body, on one line, for messages. Bytes that are not
+// UTF-8 (or a character cut at the end) become U+FFFD: a message goes into JSON
+// answers, which a stray byte would make unwritable (found by tests/fuzz/moodle).
 std::string excerpt(const std::string& body, std::size_t length = 80) {
   std::string out;
-  for (char c : body.substr(0, length))
-    out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  std::string_view text = std::string_view(body).substr(0, length);
+  while (!text.empty()) {
+    std::size_t bad = 0;
+    const bool valid = schema::is_valid_utf8(text, &bad);
+    for (char c : text.substr(0, valid ? text.size() : bad))
+      out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+    if (valid) break;
+    out += "\xEF\xBF\xBD";
+    text.remove_prefix(bad + 1);
+  }
   if (body.size() > length) out += "...";
   return out;
 }
