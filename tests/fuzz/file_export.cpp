@@ -101,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       stream->format == file::Format::csv
           ? file::read_csv_table(bytes, stream->source_name(), stream->delimiter,
                                  file::mapped_columns(*stream))
-          : file::read_json_table(bytes, stream->source_name(), stream->records_pointer);
+          : file::read_json_table(bytes, stream->source_name(), stream->records_pointer,
+                                  file::mapped_columns(*stream));
 
   for (const auto& problem : table.problems) {
     require(problem.source == stream->source_name(), "a problem names its file");
