@@ -29,6 +29,9 @@ class ReadmeLayout : public mentoring::test::DemoCopy {
     DemoCopy::SetUp();
     moodle = std::make_unique<mentoring::fakes::FakeMoodle>(
         (root / "examples" / "demo" / "data" / "northwind").string(), kToken);
+    // Nobody is enrolled in a course until the plugin enrols them: an enrolment
+    // Moodle already has is acknowledged as a duplicate without a write.
+    moodle->limit_implicit_students(0);
     // Northwind's own config (its HR exports through the file adapter, with
     // its outbox), then Moodle, then routing: as the README shows it.
     const fs::path orgs = root / "examples" / "demo" / "orgs";
