@@ -104,8 +104,10 @@ class FakeHostsProcess {
         FAKE_HOSTS_BINARY, "--data", std::string(EXAMPLES_DIR) + "/demo/data/northwind", "--ports",
         "any", "--ports-file", ports_file_.string(), "--bamboohr-table",
         "customMentoring=customMentoringKey,customMentoringDate,customMentoringEvent",
-        // A Moodle of 20 students keeps a run short, so kills reach its write-back.
-        "--moodle-students", "20"});
+        // A Moodle with no students keeps a run short, so kills reach its
+        // write-back; and every enrolment is a write the fake counts (one Moodle
+        // already has is acknowledged as a duplicate without a write).
+        "--moodle-students", "0"});
     for (int i = 0; i < 600 && !std::filesystem::exists(ports_file_); ++i) {
       if (!child_->running()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -157,6 +159,11 @@ TEST(CrashTest, SigkillDuringSyncAndWriteBackLosesNothingAndDuplicatesNothing) {
                        {"columns",
                         {{"customMentoringDate", {{"from", "/created_at"}, {"as", "date"}}},
                          {"customMentoringEvent", {{"from", "/type"}}}}}};
+  });
+  // Routing sends them there (the example routes them to the outbox file).
+  copy.edit_org([](json& org) {
+    org["routing"]["invite"] = "hr";
+    org["routing"]["withdraw_invitation"] = "hr";
   });
 
   // Each write-back request takes 100 ms at the fakes (before they apply it),
