@@ -11,7 +11,8 @@ mkdir -p "$work/corpus"
 cp "$corpus"/* "$work/corpus/"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-if ! "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+# A fixed seed (MENTORING_FUZZ_SEED) makes a CI run repeatable from the same corpus.
+if ! "$binary" -seed="${MENTORING_FUZZ_SEED:-1}" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" 2>"$work/log"; then
   tail -n 60 "$work/log"
   echo "fuzz: $(basename "$binary") found a crash, saved in $work/" \
