@@ -1,5 +1,10 @@
 #include <mentoring/store/org_store.hpp>
 
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
+
 #include "columns.hpp"
 
 #include <mentoring/store/migrations.hpp>
@@ -104,19 +109,32 @@ namespace {
 // The busy timeout is set before anything touches the file, so even switching
 // a new database to WAL waits out another process doing the same.
 SQLite::Database open_database(const std::filesystem::path& path) {
-  try {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                        OrgStore::kBusyTimeoutMs);
-    db.exec("PRAGMA journal_mode = WAL");
-    db.exec("PRAGMA foreign_keys = ON");
-    db.exec("PRAGMA synchronous = NORMAL");
-    // 64 MiB of page cache: an organisation's people and leave indexes stay in
-    // memory during a large sync instead of being re-read page by page.
-    db.exec("PRAGMA cache_size = -65536");
-    migrate(db);
-    return db;
-  } catch (const SQLite::Exception& e) {
-    throw StoreError(path, "opening and migrating it", e);
+  // Two connections opening a new database at once can meet a lock SQLite
+  // answers BUSY at once, without waiting (switching to WAL, or a read lock
+  // that would have to grow into a write lock: waiting could deadlock). Every
+  // step below is idempotent and each migration its own transaction, so the
+  // whole opening is tried again, for about the busy timeout.
+  constexpr int kPauseMs = 50;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                          OrgStore::kBusyTimeoutMs);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA foreign_keys = ON");
+      db.exec("PRAGMA synchronous = NORMAL");
+      // 64 MiB of page cache: an organisation's people and leave indexes stay in
+      // memory during a large sync instead of being re-read page by page.
+      db.exec("PRAGMA cache_size = -65536");
+      migrate(db);
+      return db;
+    } catch (const SQLite::Exception& e) {
+      const bool busy = (e.getErrorCode() & 0xff) == SQLITE_BUSY;
+      if (busy && attempt < OrgStore::kBusyTimeoutMs / kPauseMs) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(kPauseMs));
+        continue;
+      }
+      throw StoreError(path, "opening and migrating it", e);
+    }
   }
 }
 
