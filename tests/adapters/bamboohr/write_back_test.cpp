@@ -2,6 +2,7 @@
 // once (the idempotency key is a column, read back before posting), and only
 // the action types BambooHR can carry.
 #include "fixture.hpp"
+#include "sample_actions.hpp"
 
 #include <mentoring/loader.hpp>
 
@@ -38,43 +39,7 @@ class WriteBackTest : public BambooHrTest {
                      const json& changes = json::object()) {
     json to = {{"person_id", person.is_string() ? person : json("E0")}, {"name", "Ann Example"}};
     json programme = {{"id", "rtw"}, {"name", "Return to work"}};
-    json manager = {{"role", "programme_manager"}, {"email", nullptr}};
-    const std::map<std::string, json> payloads = {
-        {"invite",
-         {{"to", to},
-          {"role", "mentee"},
-          {"subject", "An invitation to Return to work mentoring"},
-          {"text", "You have leave coming up."},
-          {"programme", programme},
-          {"respond_by", "2026-12-15"}}},
-        {"withdraw_invitation",
-         {{"reason", "leave cancelled"},
-          {"programme", programme},
-          {"invitation_key", "invite/northwind/rtw/E1201/L9"}}},
-        {"reminder", {{"to", to}, {"subject", "Reminder"}, {"text", "Please answer."}}},
-        {"task", {{"to", manager}, {"subject", "Decide"}, {"text", "A decision is needed."}}},
-        {"notify", {{"to", to}, {"subject", "Paired"}, {"text", "You have been paired."}}},
-        {"enrol_in_course",
-         {{"to", to},
-          {"course_id", "MENTOR-101"},
-          {"programme", programme},
-          {"role", "mentor"},
-          {"subject", "Training"},
-          {"text", "Please complete MENTOR-101."}}},
-        {"calendar_event",
-         {{"uid", "kickoff-rtw.rtw.northwind@mentoring.invalid"},
-          {"sequence", 0},
-          {"method", "REQUEST"},
-          {"kind", "kickoff"},
-          {"summary", "Kick-off"},
-          {"description", ""},
-          {"date", "2027-01-12"},
-          {"start_time", "10:00"},
-          {"duration_minutes", 120},
-          {"timezone", "Europe/London"},
-          {"location", nullptr},
-          {"attendees", json::array({to})}}}};
-    json payload = payloads.at(type);
+    json payload = mentoring::test::sample_payload(type, to, programme);
     payload.merge_patch(changes);
     return {{"idempotency_key", key},      {"type", type},
             {"organisation", "northwind"}, {"person_id", person},

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sample_actions.hpp"
+
 #include <set>
 
 using mentoring::conformance::Subject;
@@ -67,53 +69,11 @@ class SchemaCheckedSubject : public Subject {
 std::vector<json> one_action_of_each_kind() {
   json to = {{"person_id", "E1002"}, {"name", "Bob Brown"}, {"email", nullptr}};
   json programme = {{"id", "return-to-work"}, {"name", "Return to work"}};
-  std::vector<std::pair<std::string, json>> payloads = {
-      {"invite",
-       {{"to", to},
-        {"role", "mentee"},
-        {"subject", "An invitation"},
-        {"text", "Please answer."},
-        {"programme", programme},
-        {"respond_by", "2027-01-05"}}},
-      {"withdraw_invitation",
-       {{"reason", "leave cancelled"},
-        {"programme", programme},
-        {"invitation_key", "invite/northwind/return-to-work/E1002/L1"}}},
-      {"reminder", {{"to", to}, {"subject", "Reminder"}, {"text", "Please answer."}}},
-      {"enrol_in_course",
-       {{"to", to},
-        {"course_id", "MENTOR-101"},
-        {"programme", programme},
-        {"role", "mentor"},
-        {"subject", "Training"},
-        {"text", "Please complete MENTOR-101."}}},
-      {"calendar_event",
-       {{"uid", "supervision-g1-s1.return-to-work.northwind@mentoring.invalid"},
-        {"sequence", 0},
-        {"method", "REQUEST"},
-        {"kind", "supervision"},
-        {"summary", "Supervision"},
-        {"description", ""},
-        {"date", "2027-01-05"},
-        {"start_time", "10:00"},
-        {"duration_minutes", 60},
-        {"timezone", "Europe/London"},
-        {"location", nullptr},
-        {"attendees", json::array({to})}}},
-      {"task",
-       {{"to", {{"role", "programme_manager"}, {"email", nullptr}}},
-        {"subject", "Decide"},
-        {"text", "A decision is needed."}}},
-      {"notify", {{"to", to}, {"subject", "Paired"}, {"text", "You have been paired."}}},
-      {"group_membership",
-       {{"programme_id", "return-to-work"},
-        {"group", {{"key", "supervision/northwind/return-to-work/1"}, {"name", "Group 1"}}},
-        {"person_id", "E1002"},
-        {"member", true}}},
-  };
   std::vector<json> out;
-  for (const auto& [kind, payload] : payloads) {
-    out.push_back({{"idempotency_key", kind + "/northwind/conformance/E1002"},
+  for (const char* kind : {"invite", "withdraw_invitation", "reminder", "enrol_in_course",
+                           "calendar_event", "task", "notify", "group_membership"}) {
+    const json payload = mentoring::test::sample_payload(kind, to, programme);
+    out.push_back({{"idempotency_key", std::string(kind) + "/northwind/conformance/E1002"},
                    {"type", kind},
                    {"organisation", "northwind"},
                    {"person_id", "E1002"},
