@@ -163,7 +163,8 @@ std::vector<EvaluationStore::LeaveOfPerson> EvaluationStore::approved_leave() {
 int EvaluationStore::forget_delivered_tokens(const std::string& key_prefix) {
   SQLite::Statement s(db_,
                       "UPDATE outbox SET payload = json_remove(payload, '$.payload.token') "
-                      "WHERE delivered_at IS NOT NULL AND substr(idempotency_key, 1, ?) = ? "
+                      "WHERE (delivered_at IS NOT NULL OR dropped_at IS NOT NULL) "
+                      "AND substr(idempotency_key, 1, ?) = ? "
                       "AND json_extract(payload, '$.payload.token') IS NOT NULL");
   s.bind(1, static_cast<int>(key_prefix.size()));
   s.bind(2, key_prefix);

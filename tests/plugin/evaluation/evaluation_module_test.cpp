@@ -230,3 +230,31 @@ TEST_F(EvaluationPlugin, TheReferenceProgrammesCarryValidSurveys) {
     EXPECT_TRUE(who.count("mentees") && who.count("mentors")) << name;
   }
 }
+
+TEST_F(EvaluationPlugin, ADroppedSurveyInvitationKeepsNoTokenEither) {
+  seed_pair("MENTEE1", "MENTOR1", "2027-01-04");
+  hr.push_not_handled = true;  // the host refuses every write-back
+  at("2027-04-04");
+  run();
+  ASSERT_TRUE(invitations().empty());
+  auto outbox_row = [&](const std::string& where) {
+    mentoring::store::OrgStore store(host.storage_directory(), "acme");
+    SQLite::Statement q(store.database(),
+                        "SELECT idempotency_key, json_extract(payload, '$.payload.token') "
+                        "FROM outbox WHERE " +
+                            where);
+    EXPECT_TRUE(q.executeStep()) << where;
+    return std::pair{q.getColumn(0).getString(), q.getColumn(1).getString()};
+  };
+  auto [key, token] = outbox_row(
+      "json_extract(payload, '$.person_id') = 'MENTEE1' "
+      "AND idempotency_key LIKE 'evaluation-survey/%' "
+      "AND json_extract(payload, '$.payload.survey.id') = 'mid'");
+  ASSERT_GE(token.size(), 32u) << "a refused invitation keeps its token for the next attempt";
+  call("action_drop", {{"idempotency_key", key}, {"reason", "the address bounces"}});
+  at("2027-04-05");
+  run();
+  auto [same_key, kept] = outbox_row("idempotency_key = '" + key + "' AND dropped_at IS NOT NULL");
+  EXPECT_EQ(same_key, key);
+  EXPECT_EQ(kept, "") << "a dropped invitation never goes out: its token goes";
+}

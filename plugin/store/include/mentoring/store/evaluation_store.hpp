@@ -85,8 +85,9 @@ class EvaluationStore {
   };
   std::vector<LeaveOfPerson> approved_leave();
 
-  // Tokens travel to the person in a notify action; once the host has it, the
-  // outbox keeps the action without the token. Answers how many were cleared.
+  // Tokens travel to the person in a notify action; once the host has it, or HR
+  // dropped it (it never goes out), the outbox keeps the action without the
+  // token. Answers how many were cleared.
   int forget_delivered_tokens(const std::string& key_prefix);
 
  private:
