@@ -90,7 +90,7 @@ std::string_view key_prefix(ActionTopic topic) {
 }
 
 ActionKey action_key(ActionKind kind, ActionTopic topic, std::string_view organisation,
-                     std::initializer_list<std::string_view> parts) {
+                     std::span<const std::string_view> parts) {
   const TopicRule& rule = rule_of(topic);
   if (std::find(rule.kinds.begin(), rule.kinds.end(), std::optional(kind)) == rule.kinds.end()) {
     throw std::invalid_argument("action_key: a " + std::string(to_string(kind)) +

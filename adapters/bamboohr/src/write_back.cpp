@@ -76,7 +76,8 @@ std::string pointer_problem(const std::string& pointer, const std::set<std::stri
   for (const auto& kind : kinds) {
     json payload = json::parse(schema::text("actions/" + kind));
     if (describes(payload, rest)) return "";
-    for (const auto& [name, _] : payload.value("properties", json::object()).items())
+    const json properties = payload.value("properties", json::object());  // outlives the loop
+    for (const auto& [name, _] : properties.items())
       if (fields.find(" " + name + ",") == std::string::npos) fields += " " + name + ",";
   }
   if (!fields.empty()) fields.pop_back();

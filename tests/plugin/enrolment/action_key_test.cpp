@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 using namespace mentoring::domain;
 using mentoring::sync::ActionContractError;
 using mentoring::sync::checked_action;
@@ -15,7 +17,8 @@ TEST(ActionKey, EveryTopicBuildsTheKeyEarlierVersionsStored) {
   struct Case {
     ActionKind kind;
     ActionTopic topic;
-    std::initializer_list<std::string_view> parts;
+    // A vector, not an initializer_list: a list held in a struct outlives its elements.
+    std::vector<std::string_view> parts;
     const char* stored;
   };
   const std::vector<Case> cases = {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,11 @@ struct ActionKey {
 // carries that kind (a bug: eg a task keyed as an invitation), or when the
 // organisation is empty for a topic that names it.
 ActionKey action_key(ActionKind kind, ActionTopic topic, std::string_view organisation,
-                     std::initializer_list<std::string_view> parts);
+                     std::span<const std::string_view> parts);
+// The same with the parts written in place: action_key(kind, topic, org, {"rtw", "E1"}).
+inline ActionKey action_key(ActionKind kind, ActionTopic topic, std::string_view organisation,
+                            std::initializer_list<std::string_view> parts) {
+  return action_key(kind, topic, organisation, std::span(parts.begin(), parts.size()));
+}
 
 }  // namespace mentoring::domain
