@@ -9,8 +9,10 @@
 #pragma once
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,7 +31,11 @@ namespace mentoring::test {
 struct ChildOptions {
   std::map<std::string, std::string> env;  // added to the parent's environment
   std::optional<rlim_t> file_size_limit;   // RLIMIT_FSIZE, with SIGXFSZ ignored
-  std::optional<uid_t> uid;                // run as this user (and its group = uid)
+  // Root obeys file modes too: the child loses CAP_DAC_OVERRIDE,
+  // CAP_DAC_READ_SEARCH and CAP_FOWNER (from its bounding set, so they stay
+  // lost across exec). It keeps its uid, so it still reaches the binaries and
+  // folders of a 0700 checkout; switching to another user would not.
+  bool obey_file_modes = false;
 };
 
 struct ChildResult {
@@ -61,8 +67,9 @@ class Child {
         rlimit limit{*options.file_size_limit, *options.file_size_limit};
         ::setrlimit(RLIMIT_FSIZE, &limit);
       }
-      if (options.uid) {
-        if (::setgid(*options.uid) != 0 || ::setuid(*options.uid) != 0) ::_exit(126);
+      if (options.obey_file_modes && ::geteuid() == 0) {
+        for (int capability : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER})
+          if (::prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0) ::_exit(126);
       }
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

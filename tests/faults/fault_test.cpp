@@ -306,10 +306,6 @@ TEST_F(FaultTest, WriteBackServerErrorsLeaveTheActionRetryingNeverDelivered) {
 
 // ------------------------------------------------------------ file system
 
-bool running_as_root() {
-  return ::geteuid() == 0;
-}
-
 // Needs the writer-lock helper's store errors (exit 1, never "rejected").
 TEST_F(FaultTest, DiskFullFailsTheRunAsAStoreErrorAndTheNextRunCompletes) {
   without_lms();
@@ -334,13 +330,10 @@ TEST_F(FaultTest, DiskFullFailsTheRunAsAStoreErrorAndTheNextRunCompletes) {
   EXPECT_EQ(copy->integrity_check(), "ok");
 }
 
-// Runs the host as `nobody` where the test runs as root (root ignores file modes).
+// Runs the host so that file modes stop it even when the test runs as root.
 ChildOptions as_unprivileged_user() {
   ChildOptions options;
-  if (running_as_root()) {
-    passwd* nobody = ::getpwnam("nobody");
-    options.uid = nobody ? nobody->pw_uid : 65534;
-  }
+  options.obey_file_modes = true;
   return options;
 }
 
@@ -380,14 +373,6 @@ TEST_F(FaultTest, AReadOnlyDatabaseIsAStoreErrorNamingTheDatabase) {
   ASSERT_EQ(first.exit_code, 0) << first.all();
   open_for_others(copy->root);
   // The folder stays writable for the run's user; only the database is not.
-  if (running_as_root()) {
-    uid_t uid = *as_unprivileged_user().uid;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(copy->state))
-      if (entry.path() != copy->database) {
-        ASSERT_EQ(::chown(entry.path().c_str(), uid, uid), 0);
-      }
-    ASSERT_EQ(::chown(copy->state.c_str(), uid, uid), 0);
-  }
   std::filesystem::permissions(copy->database, std::filesystem::perms::owner_read |
                                                    std::filesystem::perms::group_read |
                                                    std::filesystem::perms::others_read);
