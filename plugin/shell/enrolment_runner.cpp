@@ -474,6 +474,8 @@ namespace {
   throw Error(MENTORING_ERR_INVALID_INPUT, message);
 }
 
+}  // namespace
+
 // The programme a command is about: named, the only one, or the only one in
 // which the person has an open enrolment of the role.
 const Programme& find_programme(RunContext& c, const json& input) {
@@ -494,8 +496,13 @@ const Programme& find_programme(RunContext& c, const json& input) {
 }
 
 Enrolment find_open_enrolment(RunContext& c, const Programme& programme, const json& input) {
-  std::string person = input.at("person_id").get<std::string>();
-  std::string role = input.value("role", "mentee");
+  return open_enrolment(c, programme, input.at("person_id").get<std::string>(),
+                        input.value("role", "mentee") == "mentor" ? Role::mentor : Role::mentee);
+}
+
+Enrolment open_enrolment(RunContext& c, const Programme& programme, const std::string& person,
+                         Role role_wanted) {
+  std::string role(to_string(role_wanted));
   std::optional<Enrolment> found;
   for (const auto& e : c.store.enrolments_of(person)) {
     if (e.programme_id == programme.id && std::string(to_string(e.role)) == role &&
@@ -526,6 +533,16 @@ json enrolment_row(RunContext& c, const Enrolment& e) {
   if (e.needs_decision) row["needs_decision"] = *e.needs_decision;
   return row;  // never the goal or wishes: those belong to the pair
 }
+
+json contact_of(RunContext& c, const std::string& person_id) {
+  return ProgrammeRun(c, c.programmes.front()).contact(person_id);
+}
+
+void advance_enrolment(RunContext& c, const Programme& programme, Enrolment& e) {
+  ProgrammeRun(c, programme).advance(e);
+}
+
+namespace {
 
 bool in_programme(const json& input, const Enrolment& e) {
   return !input.contains("programme") || input["programme"] == e.programme_id;

@@ -76,6 +76,7 @@ class MentoringPlugin : public Module {
                                                    ": /policy/timezone: found \"" + zone +
                                                    "\"; expected one of: " + known);
     }
+    policy_ = sync::org_policy_from_json(config_);
     route_actions();
     const json delivery = config_.value("policy", json::object()).value("delivery", json::object());
     retry_policy_.retry_after = std::chrono::minutes(
@@ -168,13 +169,8 @@ class MentoringPlugin : public Module {
 
   shell::RunContext make_context() {
     std::int64_t now_ms = host_.now_unix_ms();
-    return {host_,
-            *store_,
-            config_,
-            definitions_,
-            programmes_,
-            organisation_,
-            date_from_unix_ms(now_ms),
+    return {host_,           *store_,     config_,       policy_,
+            definitions_,    programmes_, organisation_, date_from_unix_ms(now_ms),
             iso_time(now_ms)};
   }
 
@@ -252,6 +248,7 @@ class MentoringPlugin : public Module {
 
   Host host_;
   json config_;
+  domain::OrgPolicy policy_;  // config_, typed: read once in the constructor
   json definitions_;
   std::string organisation_;
   std::vector<Programme> programmes_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mentoring/domain/action_key.hpp>
+#include <mentoring/domain/org_policy.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/store/org_store.hpp>
@@ -26,6 +27,7 @@ struct RunContext {
   const Host& host;
   store::OrgStore& store;
   const nlohmann::json& config;                 // the organisation config the host passed
+  const domain::OrgPolicy& policy;              // the same, typed (read once)
   const nlohmann::json& programme_definitions;  // validated programme documents, same order
   const std::vector<domain::Programme>& programmes;
   std::string organisation;
@@ -47,6 +49,27 @@ std::optional<nlohmann::json> enrolment_command(RunContext& context, std::string
 // input: {"programme"?, "mentee_id", "mentor_id", "recorded_by"}.
 nlohmann::json record_accepted_pair(RunContext& context, const nlohmann::json& input,
                                     std::optional<std::int64_t> proposal_id = std::nullopt);
+
+// --- enrolment's services for the other runners (enrolment_runner.cpp) ----------
+
+// The programme a command is about: /programme, the only one, or the only one in
+// which /person_id has an open enrolment of /role. Throws naming /programme.
+const domain::Programme& find_programme(RunContext& context, const nlohmann::json& input);
+// The person's open enrolment of that role in the programme; throws
+// Error(MENTORING_ERR_INVALID_INPUT) naming /person_id when there is none.
+domain::Enrolment open_enrolment(RunContext& context, const domain::Programme& programme,
+                                 const std::string& person_id, domain::Role role);
+// The same, from input's /person_id and /role (default mentee).
+domain::Enrolment find_open_enrolment(RunContext& context, const domain::Programme& programme,
+                                      const nlohmann::json& input);
+// One enrolment as HR's commands show it (never the goal or wishes).
+nlohmann::json enrolment_row(RunContext& context, const domain::Enrolment& enrolment);
+// {"person_id", "name", "email"} for an action's "to" (only the id when unknown).
+nlohmann::json contact_of(RunContext& context, const std::string& person_id);
+// Brings one enrolment up to date today (leave changes, lifecycle steps and
+// their actions), in the caller's transaction.
+void advance_enrolment(RunContext& context, const domain::Programme& programme,
+                       domain::Enrolment& enrolment);
 
 // The names of enrolment's commands, for "unknown command" messages.
 std::vector<std::string> enrolment_command_names();

@@ -174,7 +174,58 @@ Programme programme_from_json(const json& d) {
   if (d.contains("pay_it_forward_after_months")) {
     p.pay_it_forward_after_months = d["pay_it_forward_after_months"].get<int>();
   }
+  p.reinvite_after_expiry = invitation.value("reinvite_after_expiry", 1);
+  p.shape = d.value("shape", "pairs") == "circles" ? PairingShape::circles : PairingShape::pairs;
+  p.circle_max_mentees = d.value("circle", json::object()).value("max_mentees", 4);
+  const json choice = d.value("participant_choice", json::object());
+  p.participant_choice.mentee_requests_mentor = choice.value("mentee_requests_mentor", false);
+  p.participant_choice.mentor_may_decline = choice.value("mentor_may_decline", false);
+  const json kit = d.value("keeping_in_touch", json::object());
+  if (kit.contains("limits")) {
+    for (const auto& [type, days] : kit["limits"].items()) {
+      auto parsed = parse_leave_type(type);
+      if (!parsed) {
+        throw std::invalid_argument("/keeping_in_touch/limits/" + type +
+                                    ": found an unknown leave type; expected one of the leave "
+                                    "types of schemas/leave.schema.json");
+      }
+      p.keeping_in_touch.limits[*parsed] = days.get<int>();
+    }
+  } else {
+    p.keeping_in_touch.limits = {
+        {LeaveType::maternity, 10}, {LeaveType::adoption, 10}, {LeaveType::shared_parental, 20}};
+  }
+  p.keeping_in_touch.warn_when_remaining = kit.value("warn_when_remaining", 2);
+  for (const auto& s : d.value("return_steps", json::array())) {
+    ReturnStep step;
+    step.id = s.at("id").get<std::string>();
+    step.name = s.at("name").get<std::string>();
+    step.description = s.value("description", "");
+    step.anchor = anchor_from(s.value("anchor", "return"));
+    step.offset_days = s.at("offset_days").get<int>();
+    p.return_steps.push_back(std::move(step));
+  }
+  if (d.contains("fee_per_participant")) {
+    p.fee_per_participant = Fee{d["fee_per_participant"].at("amount").get<double>(),
+                                d["fee_per_participant"].at("currency").get<std::string>()};
+  }
   return p;
+}
+
+OrgPolicy org_policy_from_json(const json& config) {
+  OrgPolicy policy;
+  const json modules = config.value("modules", json::object());
+  policy.modules.enrolment = modules.value("enrolment", false);
+  policy.modules.training = modules.value("training", false);
+  policy.modules.pairing = modules.value("pairing", false);
+  policy.modules.supervision = modules.value("supervision", false);
+  policy.modules.evaluation = modules.value("evaluation", false);
+  policy.modules.return_to_work = modules.value("return_to_work", false);
+  const json p = config.value("policy", json::object());
+  policy.timezone = p.value("timezone", policy.timezone);
+  if (p.contains("programme_manager_email") && p["programme_manager_email"].is_string())
+    policy.programme_manager_email = p["programme_manager_email"].get<std::string>();
+  return policy;
 }
 
 }  // namespace mentoring::sync

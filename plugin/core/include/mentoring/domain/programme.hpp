@@ -5,6 +5,7 @@
 
 #include <mentoring/domain/records.hpp>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +40,39 @@ struct TouchpointRule {
   int offset_days = 0;
 };
 
+// How mentors and mentees are grouped (schema: "shape").
+enum class PairingShape {
+  pairs,    // one mentor, one mentee per pairing (a mentor may hold mentor.capacity)
+  circles,  // one mentor meets a small group of mentees together
+};
+
+// Keeping-in-touch days worked during leave (KIT, SPLIT), counted per leave.
+struct KeepingInTouchRules {
+  std::map<LeaveType, int> limits;  // days per leave; a type not listed has no limit
+  int warn_when_remaining = 2;
+};
+
+// A task for the mentee's line manager, due relative to the leave (eg a return
+// meeting 14 days before the return, a phased-return plan).
+struct ReturnStep {
+  std::string id;  // eg "return-meeting"; unique within a programme
+  std::string name;
+  std::string description;
+  Anchor anchor = Anchor::return_to_work;  // pairing is not allowed here
+  int offset_days = 0;
+};
+
+// How far participants shape their own match (programme C).
+struct ParticipantChoice {
+  bool mentee_requests_mentor = false;
+  bool mentor_may_decline = false;
+};
+
+struct Fee {
+  double amount = 0;
+  std::string currency;  // ISO 4217, eg "GBP"
+};
+
 struct Programme {
   std::string id;
   std::string name;
@@ -54,6 +88,13 @@ struct Programme {
   int invitation_expiry_days = 21;
   std::vector<int> reminder_days;  // days after the invitation
   std::optional<int> pay_it_forward_after_months;
+  int reinvite_after_expiry = 1;  // an expired invitation is sent again at most this often
+  PairingShape shape = PairingShape::pairs;
+  int circle_max_mentees = 4;  // circles only
+  ParticipantChoice participant_choice;
+  KeepingInTouchRules keeping_in_touch;
+  std::vector<ReturnStep> return_steps;
+  std::optional<Fee> fee_per_participant;
 };
 
 }  // namespace mentoring::domain

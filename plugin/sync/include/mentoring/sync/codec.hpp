@@ -2,6 +2,7 @@
 // Callers validate against the schema first; these only convert.
 #pragma once
 
+#include <mentoring/domain/org_policy.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/domain/records.hpp>
 
@@ -15,5 +16,7 @@ domain::Person person_from(const schema::JsonValue& record);
 domain::Leave leave_from(const schema::JsonValue& record);
 domain::CourseCompletion completion_from(const schema::JsonValue& record);
 domain::Programme programme_from_json(const nlohmann::json& definition);
+// The organisation config (validated against schemas/org-config.schema.json).
+domain::OrgPolicy org_policy_from_json(const nlohmann::json& config);
 
 }  // namespace mentoring::sync
