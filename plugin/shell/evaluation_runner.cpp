@@ -48,13 +48,10 @@ std::string pointer_token(const std::string& key) {
   return out;
 }
 
-// The configured threshold; the older policy name still counts, and when both
-// are given the more protective one wins.
+// The configured threshold (OrgPolicy: the older policy name still counts, and
+// when both are given the more protective one wins).
 int min_group_size(const RunContext& c) {
-  const json policy = c.config.value("policy", json::object());
-  int size = std::max(policy.value("evaluation_min_group_size", 0),
-                      policy.value("anonymity_threshold", 0));
-  return size == 0 ? ev::kDefaultMinGroupSize : size;
+  return c.policy.evaluation_min_group_size;
 }
 
 ev::QuestionKind kind_of(const std::string& text) {

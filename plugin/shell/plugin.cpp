@@ -3,7 +3,8 @@
 //   check                 open the store, report its schema version and counts, the
 //                         records the sync quarantined and where each action kind goes
 //   run                   sync, then every switched-on module, then write-back; a summary
-//   ...                   each module's own commands (see its runner), eg history
+//   ...                   each module's own commands (see its runner), eg history; a
+//                         command of a module switched off is refused (kModules below)
 #include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
 #include "run_context.hpp"
@@ -19,6 +20,8 @@
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/sync.hpp>
 
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -31,8 +34,49 @@ using json = nlohmann::json;
 using namespace mentoring;
 using namespace mentoring::domain;
 
-constexpr const char* kModules[] = {"enrolment", "training", "pairing", "supervision",
-                                    "evaluation"};
+// One row per module: its name in the organisation config's `modules`, its
+// commands and their runner, and its pass of `run`. `run` calls the passes in
+// this order; a command answers only while its module is switched on. Rows
+// without a name (sync, delivery) are always on and have no pass of their own
+// (`run` syncs first and delivers last).
+struct ModuleRow {
+  const char* module;  // nullptr: always on
+  std::vector<std::string> (*command_names)();
+  std::optional<json> (*command)(shell::RunContext&, std::string_view, const json&);
+  json (*run)(shell::RunContext&);  // nullptr: no pass of its own
+};
+
+const ModuleRow kModules[] = {
+    {"enrolment", shell::enrolment_command_names, shell::enrolment_command, shell::run_enrolment},
+    {"training", shell::training_command_names, shell::training_command, shell::run_training},
+    {"pairing", shell::pairing_command_names, shell::pairing_command, shell::run_pairing},
+    {"supervision", shell::supervision_command_names, shell::supervision_command,
+     shell::run_supervision},
+    // return_to_work: {"return_to_work", shell::return_to_work_command_names,
+    //                  shell::return_to_work_command, shell::run_return_to_work},
+    {"evaluation", shell::evaluation_command_names, shell::evaluation_command,
+     shell::run_evaluation},
+    {nullptr, shell::sync_command_names, shell::sync_command, nullptr},
+    {nullptr, shell::delivery_command_names, shell::delivery_command, nullptr},
+};
+
+// The database failing (busy, locked, I/O, full, read-only, corrupt) is a
+// store error of the whole run (exit 1), not a module's pass failing.
+bool is_store_failure(const SQLite::Exception& e) {
+  switch (e.getErrorCode() & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::string iso_time(std::int64_t unix_ms) {
   using namespace std::chrono;
@@ -67,60 +111,67 @@ class MentoringPlugin : public Module {
         throw Error(MENTORING_ERR_INVALID_INPUT, source + ": " + e.what());
       }
     }
-    std::string zone = config_.value("policy", json::object()).value("timezone", "Europe/London");
+    policy_ = sync::org_policy_from_json(config_);  // the one read of modules and policy
     const auto& zones = calendar::supported_timezones();
-    if (std::find(zones.begin(), zones.end(), zone) == zones.end()) {
+    if (std::find(zones.begin(), zones.end(), policy_.timezone) == zones.end()) {
       std::string known;
       for (const auto& z : zones) known += (known.empty() ? "" : ", ") + z;
-      throw Error(MENTORING_ERR_INVALID_INPUT, "organisation " + organisation_ +
-                                                   ": /policy/timezone: found \"" + zone +
-                                                   "\"; expected one of: " + known);
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  "organisation " + organisation_ + ": /policy/timezone: found \"" +
+                      policy_.timezone + "\"; expected one of: " + known);
     }
-    policy_ = sync::org_policy_from_json(config_);
     route_actions();
-    const json delivery = config_.value("policy", json::object()).value("delivery", json::object());
-    retry_policy_.retry_after = std::chrono::minutes(
-        delivery.value("retry_after_minutes", static_cast<int>(retry_policy_.retry_after.count())));
-    retry_policy_.max_attempts = delivery.value("max_attempts", retry_policy_.max_attempts);
+    retry_policy_.retry_after = std::chrono::minutes(policy_.delivery.retry_after_minutes);
+    retry_policy_.max_attempts = policy_.delivery.max_attempts;
     if (retry_policy_.retry_after.count() < 1 || retry_policy_.max_attempts < 1) {
       throw Error(MENTORING_ERR_INVALID_INPUT,
-                  "organisation " + organisation_ + ": /policy/delivery: found " + delivery.dump() +
-                      "; expected retry_after_minutes and max_attempts >= 1");
+                  "organisation " + organisation_ +
+                      ": /policy/delivery: found retry_after_minutes " +
+                      std::to_string(policy_.delivery.retry_after_minutes) + ", max_attempts " +
+                      std::to_string(policy_.delivery.max_attempts) + "; expected both >= 1");
     }
     store_ = std::make_unique<store::OrgStore>(host_.storage_directory(), organisation_);
   }
 
   std::string call(std::string_view command, std::string_view input) override {
-    json in = schema::parse(input.empty() ? std::string_view("{}") : input,
-                            std::string(command) + " input");
+    json in;
+    try {
+      in = schema::parse(input.empty() ? std::string_view("{}") : input,
+                         std::string(command) + " input");
+    } catch (const schema::ValidationError& e) {
+      // The caller's input, not the organisation's configuration.
+      throw Error(MENTORING_ERR_INVALID_INPUT, std::string("bad input: ") + e.what());
+    }
     if (command == "check") return check().dump();
-    auto context = make_context();
-    if (command == "run") return run(context).dump();
-    const auto command_names = {shell::enrolment_command_names(),   shell::training_command_names(),
-                                shell::supervision_command_names(), shell::pairing_command_names(),
-                                shell::evaluation_command_names(),  shell::sync_command_names(),
-                                shell::delivery_command_names()};
-    bool known_command = false;
+    if (command == "run") {
+      auto context = make_context();
+      return run(context).dump();
+    }
+    const ModuleRow* owner = nullptr;
     std::string known = "check, run";
-    for (const auto& names : command_names) {
-      for (const auto& name : names) {
+    for (const auto& row : kModules) {
+      for (const auto& name : row.command_names()) {
         known += ", " + name;
-        known_command |= name == command;
+        if (name == command && !owner) owner = &row;
       }
     }
-    if (known_command) {
-      in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
-      if (auto answer = shell::enrolment_command(context, command, in)) return answer->dump();
-      if (auto answer = shell::training_command(context, command, in)) return answer->dump();
-      if (auto answer = shell::supervision_command(context, command, in)) return answer->dump();
-      if (auto answer = shell::pairing_command(context, command, in)) return answer->dump();
-      if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
-      if (auto answer = shell::sync_command(context, command, in)) return answer->dump();
-      if (auto answer = shell::delivery_command(context, command, in)) return answer->dump();
+    if (!owner) {
+      throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
+                                                     std::string(command) +
+                                                     "\"; expected one of: " + known);
     }
-    throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
-                                                   std::string(command) +
-                                                   "\"; expected one of: " + known);
+    if (owner->module && !policy_.modules.on(owner->module)) {
+      const std::string module = owner->module;
+      throw Error(MENTORING_ERR_INVALID_INPUT,
+                  "organisation " + organisation_ + ": command \"" + std::string(command) +
+                      "\" belongs to the " + module + " module, which is switched off (modules." +
+                      module + " in the organisation config)");
+    }
+    auto context = make_context();
+    in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
+    if (auto answer = owner->command(context, command, in)) return answer->dump();
+    throw Error(MENTORING_ERR_INTERNAL, "mentoring plugin: command \"" + std::string(command) +
+                                            "\" is listed by its runner but not answered by it");
   }
 
  private:
@@ -165,8 +216,6 @@ class MentoringPlugin : public Module {
     return rows;
   }
 
-  bool enabled(const char* module) const { return config_.at("modules").value(module, false); }
-
   shell::RunContext make_context() {
     std::int64_t now_ms = host_.now_unix_ms();
     return {host_,           *store_,     config_,       policy_,
@@ -191,13 +240,8 @@ class MentoringPlugin : public Module {
 
   json run(shell::RunContext& context) {
     sync::SyncPolicy sync_policy;
-    sync_policy.absent_share_limit =
-        config_.value("policy", json::object())
-            .value("absent_share_limit", sync_policy.absent_share_limit);
-    sync_policy.max_pages_per_stream =
-        config_.value("policy", json::object())
-            .value("sync", json::object())
-            .value("max_pages_per_stream", sync_policy.max_pages_per_stream);
+    sync_policy.absent_share_limit = policy_.sync.absent_share_limit;
+    sync_policy.max_pages_per_stream = policy_.sync.max_pages_per_stream;
     auto sync_report = sync::pull_all(host_, *store_, context.today, sync_policy);
     json summary = {{"organisation", organisation_},
                     {"name", config_.value("name", organisation_)},
@@ -212,22 +256,25 @@ class MentoringPlugin : public Module {
     summary["quarantined"] = sync_report.quarantined;
     summary["quarantine_held"] = store::QuarantineStore(store_->database()).count();
 
-    for (const char* module : kModules) {
-      summary["modules"][module] = {{"enabled", enabled(module)}};
-      if (!enabled(module)) continue;
-      if (std::string_view(module) == "enrolment") {
-        summary["modules"][module] = shell::run_enrolment(context);
-      } else if (std::string_view(module) == "training") {
-        summary["modules"][module] = shell::run_training(context);
-      } else if (std::string_view(module) == "supervision") {
-        summary["modules"][module] = shell::run_supervision(context);
-      } else if (std::string_view(module) == "pairing") {
-        summary["modules"][module] = shell::run_pairing(context);
-      } else if (std::string_view(module) == "evaluation") {
-        summary["modules"][module] = shell::run_evaluation(context);
-      } else {
-        summary["modules"][module]["status"] =
-            "not available in this version (switched on, nothing done)";
+    for (const auto& row : kModules) {
+      if (!row.module || !row.run) continue;
+      const std::string module = row.module;
+      if (!policy_.modules.on(module)) {
+        summary["modules"][module] = {{"enabled", false}};
+        continue;
+      }
+      // One module's pass failing never stops the others: it is reported as
+      // failed with its words (the host exits 9), what it committed stays.
+      try {
+        summary["modules"][module] = row.run(context);
+      } catch (const store::StoreError&) {
+        throw;
+      } catch (const SQLite::Exception& e) {
+        if (is_store_failure(e))
+          throw store::StoreError(store_->path(), "running the " + module + " module", e);
+        summary["modules"][module] = failed_pass(e);
+      } catch (const std::exception& e) {
+        summary["modules"][module] = failed_pass(e);
       }
     }
 
@@ -236,7 +283,7 @@ class MentoringPlugin : public Module {
             std::chrono::milliseconds(host_.now_unix_ms())));
     auto delivery = sync::deliver(host_, *store_, routing_, retry_policy_, now);
     // Survey tokens live in the outbox only until the host has them.
-    if (enabled("evaluation")) shell::forget_delivered_survey_tokens(context);
+    if (policy_.modules.evaluation) shell::forget_delivered_survey_tokens(context);
     summary["actions"] = shell::delivery_summary(delivery);
     auto counts = store_->counts();
     summary["totals"] = {{"people", counts.people},
@@ -244,6 +291,10 @@ class MentoringPlugin : public Module {
                          {"course_completions", counts.course_completions},
                          {"open_invitations", counts.open_invitations}};
     return summary;
+  }
+
+  static json failed_pass(const std::exception& e) {
+    return {{"enabled", true}, {"status", "failed"}, {"error", e.what()}};
   }
 
   Host host_;

@@ -222,6 +222,17 @@ OrgPolicy org_policy_from_json(const json& config) {
   policy.modules.evaluation = modules.value("evaluation", false);
   policy.modules.return_to_work = modules.value("return_to_work", false);
   const json p = config.value("policy", json::object());
+  const int min_group_size =
+      std::max(p.value("evaluation_min_group_size", 0), p.value("anonymity_threshold", 0));
+  if (min_group_size > 0) policy.evaluation_min_group_size = min_group_size;
+  policy.sync.absent_share_limit = p.value("absent_share_limit", policy.sync.absent_share_limit);
+  policy.sync.max_pages_per_stream =
+      p.value("sync", json::object())
+          .value("max_pages_per_stream", policy.sync.max_pages_per_stream);
+  const json delivery = p.value("delivery", json::object());
+  policy.delivery.retry_after_minutes =
+      delivery.value("retry_after_minutes", policy.delivery.retry_after_minutes);
+  policy.delivery.max_attempts = delivery.value("max_attempts", policy.delivery.max_attempts);
   policy.timezone = p.value("timezone", policy.timezone);
   if (p.contains("programme_manager_email") && p["programme_manager_email"].is_string())
     policy.programme_manager_email = p["programme_manager_email"].get<std::string>();

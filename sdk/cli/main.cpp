@@ -121,11 +121,17 @@ void print_summary(const json& org) {
                  "leaves when the host sends it again and it passes\n";
   }
   const json modules = org.value("modules", json::object());
-  for (const char* name : {"enrolment", "training", "pairing", "supervision", "evaluation"}) {
+  for (const char* name :
+       {"enrolment", "training", "pairing", "supervision", "return_to_work", "evaluation"}) {
     if (!modules.contains(name)) continue;
     const json& m = modules[name];
     if (!m.value("enabled", false)) {
       std::cout << "  " << pad(name, 12) << "off\n";
+      continue;
+    }
+    if (m.value("status", "") == "failed") {
+      std::cout << "  " << pad(name, 12)
+                << "FAILED (the other modules ran): " << m.value("error", "") << "\n";
       continue;
     }
     if (m.value("status", "") != "ran") {

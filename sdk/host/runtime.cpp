@@ -349,10 +349,10 @@ void Runtime::create_plugin(Organisation& o) {
 
 int worse_exit_code(int a, int b) {
   // Rank by exit code: 0 ok, 6 data rejected, 7 actions failed, 8 busy,
-  // 1 internal, 5 adapter, 3 config; usage and module load end the process
-  // before any organisation runs, ranked above all.
-  static const int kRank[] = {0, 4, 7, 6, 7, 5, 1, 2, 3};
-  auto rank = [](int code) { return code >= 0 && code <= 8 ? kRank[code] : 7; };
+  // 9 a module's pass failed, 1 internal, 5 adapter, 3 config; usage and
+  // module load end the process before any organisation runs, ranked above all.
+  static const int kRank[] = {0, 5, 8, 7, 8, 6, 1, 2, 3, 4};
+  auto rank = [](int code) { return code >= 0 && code <= 9 ? kRank[code] : 8; };
   return rank(b) > rank(a) ? b : a;
 }
 
@@ -393,6 +393,22 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
       if (actions.value("failed", 0) > 0 || actions.value("retrying", 0) > 0 ||
           actions.value("dead_letters", 0) > 0)
         worsen(kExitActionsFailed);
+      // A module's pass that threw: the other modules ran and write-back went
+      // on, but that module's rules did not apply today.
+      json failed_modules = json::array();
+      if (result.contains("modules") && result["modules"].is_object()) {
+        for (auto item : result["modules"].items()) {
+          json& module = item.value();
+          if (!module.is_object() || module.value("status", "") != "failed") continue;
+          failed_modules.push_back(item.key());
+          if (module.contains("error") && module["error"].is_string())
+            module["error"] = impl_->secrets->redact(module["error"].get<std::string>());
+        }
+      }
+      if (!failed_modules.empty()) {
+        result["failed_modules"] = failed_modules;
+        worsen(kExitModuleFailed);
+      }
     } catch (const StateFolderError& e) {
       result = {{"organisation", org.id}, {"name", org.name}, {"error", e.what()}};
       worsen(kExitConfig);

@@ -29,8 +29,29 @@ struct ModuleSwitches {
   bool on(std::string_view module) const;
 };
 
+// What one run reads from the adapters (policy.sync and policy.absent_share_limit).
+struct SyncLimits {
+  // A full read of an HR system may mark at most this share of the people it
+  // listed before as absent (policy.absent_share_limit).
+  double absent_share_limit = 0.2;
+  int max_pages_per_stream = 100000;  // policy.sync.max_pages_per_stream
+};
+
+// Write-back delivery (policy.delivery): the wait after the first failed
+// attempt (doubling each time) and the attempts before a dead letter.
+struct DeliveryRetry {
+  int retry_after_minutes = 15;  // policy.delivery.retry_after_minutes
+  int max_attempts = 6;          // policy.delivery.max_attempts
+};
+
 struct OrgPolicy {
   ModuleSwitches modules;
+  // No evaluation figure for a group smaller than this: the larger of
+  // policy.evaluation_min_group_size and its older name policy.anonymity_threshold
+  // (the more protective wins), 5 when neither is given.
+  int evaluation_min_group_size = 5;
+  SyncLimits sync;
+  DeliveryRetry delivery;
   std::string timezone = "Europe/London";              // policy.timezone
   std::optional<std::string> programme_manager_email;  // policy.programme_manager_email
 };

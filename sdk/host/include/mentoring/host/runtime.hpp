@@ -36,10 +36,12 @@ enum ExitCode : int {
                            // or a page the adapter reported malformed)
   kExitActionsFailed = 7,  // completed, but write-backs failed in this run or wait as dead letters
   kExitBusy = 8,           // another run or command held the organisation's lock all the wait
+  kExitModuleFailed = 9,   // completed, but a module's pass failed (modules.<m>.status "failed")
 };
 
-// With several organisations the worst outcome is the process's exit code:
-// 3 > 5 > 1 > 8 > 7 > 6 > 0 (the README's order). Answers the worse of the two.
+// With several organisations the worst outcome is the process's exit code, and
+// within one organisation the worst of what befell it:
+// 3 > 5 > 1 > 9 > 8 > 7 > 6 > 0 (the README's order). Answers the worse of the two.
 int worse_exit_code(int a, int b);
 
 // A command's --input that the command refused (schema, or a person nobody
