@@ -393,7 +393,8 @@ int main(int argc, char** argv) {
       try {
         input = mentoring::schema::parse(command_input, "--input");
       } catch (const mentoring::schema::ValidationError& e) {
-        return fail(kExitUsage, e.what());  // the command line, not a config file
+        // The command line, not a config file: bad input, naming line and column.
+        return fail(kExitUsage, std::string("bad input (not valid JSON): ") + e.what());
       }
       json answer = runtime.command(only_org, command_name, input);
       std::cout << answer.dump(2) << "\n";

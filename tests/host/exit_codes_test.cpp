@@ -6,6 +6,8 @@
 
 #include "demo_copy.hpp"
 
+#include <mentoring/host/runtime.hpp>
+
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -45,6 +47,28 @@ const json& organisation(const json& summary, const std::string& id) {
   return none;
 }
 
+// Every row of every table, in a stable order: what a command changed shows here.
+std::string database_contents(const fs::path& database) {
+  SQLite::Database db(database.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement tables(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  std::string out;
+  while (tables.executeStep()) {
+    const std::string table = tables.getColumn(0).getString();
+    out += table + ":\n";
+    SQLite::Statement rows(db, "SELECT * FROM \"" + table + "\" ORDER BY 1");
+    while (rows.executeStep()) {
+      for (int i = 0; i < rows.getColumnCount(); ++i) out += rows.getColumn(i).getString() + "|";
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string switched_off(const std::string& command, const std::string& module) {
+  return "organisation northwind: command \"" + command + "\" belongs to the " + module +
+         " module, which is switched off (modules." + module + " in the organisation config)";
+}
+
 class ExitCodes : public mentoring::test::DemoCopy {
  protected:
   // Holds northwind's lock as another mentoring-host would.
@@ -53,6 +77,15 @@ class ExitCodes : public mentoring::test::DemoCopy {
                                      "test holding the lock");
   }
   fs::path org_file(const std::string& id) { return root / "examples/demo/orgs" / (id + ".json"); }
+  void switch_module(const std::string& module, bool on) {
+    json org = json::parse(read_file(org_file("northwind")));
+    org["modules"][module] = on;
+    write_file(org_file("northwind"), org.dump(2));
+  }
+  std::string northwind_now() {
+    return database_contents(state / "northwind" / "northwind.sqlite") +
+           read_file(state / "northwind" / "outbox.jsonl");
+  }
   std::string pid_text() { return "pid " + std::to_string(::getpid()); }
 };
 
@@ -190,7 +223,22 @@ TEST_F(ExitCodes, AnUnknownCommandOrOrganisationIsAUsageError) {
 TEST_F(ExitCodes, AnInputTheCommandRefusesIsAUsageErrorNotAConfigError) {
   auto malformed = host("command --org northwind withdraw --input '{bad'");
   EXPECT_EQ(malformed.exit_code, 2) << malformed.output;
-  EXPECT_TRUE(contains(malformed.output, "--input")) << malformed.output;
+  EXPECT_TRUE(contains(malformed.output, "bad input (not valid JSON): --input:1:2:"))
+      << malformed.output;
+  EXPECT_FALSE(contains(malformed.output, "configuration")) << malformed.output;
+  // A field of the wrong type: exit 2 naming the field, never 3.
+  auto mistyped = host(
+      "command --org northwind withdraw --input "
+      "'{\"person_id\":5,\"programme\":\"return-to-work\",\"recorded_by\":\"hr\","
+      "\"reason\":\"test\"}'");
+  EXPECT_EQ(mistyped.exit_code, 2) << mistyped.output;
+  EXPECT_TRUE(contains(mistyped.output, "withdraw: /person_id: found 5; expected string"))
+      << mistyped.output;
+  auto unknown_programme =
+      host("command --org northwind evaluation_report --input '{\"programme\":\"nope\"}'");
+  EXPECT_EQ(unknown_programme.exit_code, 2) << unknown_programme.output;
+  EXPECT_TRUE(contains(unknown_programme.output, "evaluation_report: /programme: found \"nope\""))
+      << unknown_programme.output;
   auto nobody = host(
       "command --org northwind withdraw --input "
       "'{\"person_id\":\"NOBODY\",\"programme\":\"return-to-work\",\"recorded_by\":\"hr\","
@@ -290,4 +338,94 @@ TEST_F(ExitCodes, AStoreErrorDuringSyncFailsTheRunAndIsNeverBadHostData) {
   EXPECT_FALSE(fs::exists(state / "northwind" / "outbox.jsonl")) << "nothing planned";
   // Once the database is free again the next run does everything.
   EXPECT_EQ(host("run --org northwind").exit_code, 0);
+}
+
+TEST_F(ExitCodes, ACommandOfAModuleSwitchedOffIsRefusedAndChangesNothing) {
+  ASSERT_EQ(host("run --org northwind").exit_code, 0);
+  switch_module("supervision", false);
+  switch_module("evaluation", false);
+  const std::string before = northwind_now();
+  const std::string kickoff =
+      "command --org northwind kickoff_schedule --input "
+      "'{\"programme\":\"return-to-work\",\"date\":\"2027-01-20\"}'";
+  auto refused = host(kickoff);
+  EXPECT_EQ(refused.exit_code, 2) << refused.output;
+  EXPECT_TRUE(contains(refused.output, switched_off("kickoff_schedule", "supervision")))
+      << refused.output;
+  auto report = host("command --org northwind evaluation_report");
+  EXPECT_EQ(report.exit_code, 2) << report.output;
+  EXPECT_TRUE(contains(report.output, switched_off("evaluation_report", "evaluation")))
+      << report.output;
+  EXPECT_FALSE(contains(report.output, "\"programmes\"")) << "no report was answered";
+  EXPECT_TRUE(northwind_now() == before) << "a refused command changed the organisation's state";
+  // A command of a module still on answers as before.
+  EXPECT_EQ(host("command --org northwind invitations").exit_code, 0);
+
+  // Switched on again, the same commands answer: the refusal was what stopped them.
+  switch_module("supervision", true);
+  switch_module("evaluation", true);
+  auto scheduled = host(kickoff);
+  EXPECT_FALSE(contains(scheduled.output, "switched off")) << scheduled.output;
+  auto answered = host("command --org northwind evaluation_report");
+  EXPECT_EQ(answered.exit_code, 0) << answered.output;
+  EXPECT_TRUE(contains(answered.output, "\"programmes\"")) << answered.output;
+}
+
+// A module's pass that throws (here: the database refuses the enrolment's
+// invitations, as a trigger someone left would) fails that module only: the
+// others run, write-back goes on, and the host exits 9 naming the module.
+TEST_F(ExitCodes, AModulePassThatThrowsIsReportedFailedTheOthersRunAndTheHostExitsNine) {
+  ASSERT_EQ(host("check").exit_code, 0);  // creates the databases
+  const fs::path database = state / "northwind" / "northwind.sqlite";
+  {
+    SQLite::Database db(database.string(), SQLite::OPEN_READWRITE);
+    db.exec(
+        "CREATE TRIGGER refuse_invitations BEFORE INSERT ON enrolment_transition "
+        "WHEN NEW.to_state = 'invited' BEGIN "
+        "SELECT RAISE(ABORT, 'test: this database refuses invitations'); END");
+  }
+  auto result = host("run --json");
+  ASSERT_EQ(result.exit_code, 9) << result.output;
+  json summary = json_of(result.output);
+  EXPECT_EQ(summary["exit_code"], 9);
+  const json& northwind = organisation(summary, "northwind");
+  EXPECT_EQ(northwind["exit_code"], 9);
+  EXPECT_EQ(northwind["failed_modules"], json::array({"enrolment"}));
+  const json& enrolment = northwind["modules"]["enrolment"];
+  EXPECT_EQ(enrolment["status"], "failed") << enrolment.dump();
+  EXPECT_TRUE(contains(enrolment.value("error", ""), "test: this database refuses invitations"))
+      << enrolment.dump();
+  for (const char* other : {"training", "pairing", "supervision", "evaluation"})
+    EXPECT_EQ(northwind["modules"][other]["status"], "ran") << other;
+  EXPECT_TRUE(northwind.contains("actions")) << "write-back still ran";
+  EXPECT_EQ(northwind["totals"]["open_invitations"], 0) << "the failed pass stored nothing";
+  const json& riverside = organisation(summary, "riverside");
+  EXPECT_EQ(riverside["exit_code"], 0);
+  EXPECT_FALSE(riverside.contains("failed_modules"));
+
+  auto text = host("run --org northwind");
+  EXPECT_EQ(text.exit_code, 9) << text.output;
+  EXPECT_TRUE(contains(text.output,
+                       "enrolment   FAILED (the other modules ran): test: this database refuses"))
+      << text.output;
+
+  // Once the database accepts them, the next run invites as usual.
+  {
+    SQLite::Database db(database.string(), SQLite::OPEN_READWRITE);
+    db.exec("DROP TRIGGER refuse_invitations");
+  }
+  auto fixed = host("run --org northwind --json");
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_GT(organisation(json_of(fixed.output), "northwind")["totals"]["open_invitations"], 0);
+}
+
+TEST(ExitCodeOrder, TheWorstOfTwoFollowsTheReadmesOrder) {
+  using mentoring::host::worse_exit_code;
+  const int order[] = {3, 5, 1, 9, 8, 7, 6, 0};  // worst first
+  for (std::size_t i = 0; i < std::size(order); ++i) {
+    for (std::size_t j = i; j < std::size(order); ++j) {
+      EXPECT_EQ(worse_exit_code(order[i], order[j]), order[i]) << order[i] << " vs " << order[j];
+      EXPECT_EQ(worse_exit_code(order[j], order[i]), order[i]) << order[j] << " vs " << order[i];
+    }
+  }
 }
