@@ -5,6 +5,7 @@
 #include "session_runners.hpp"
 
 #include <mentoring/enrolment/lifecycle.hpp>
+#include <mentoring/evaluation/budget.hpp>
 #include <mentoring/evaluation/figures.hpp>
 #include <mentoring/evaluation/surveys.hpp>
 #include <mentoring/evaluation/tokens.hpp>
@@ -401,6 +402,24 @@ json retention_figures(RunContext& c, store::EvaluationStore& store, const Progr
   return retention;
 }
 
+// Fee x participants per cohort (evaluation::budget decides who and which year).
+json budget_report(RunContext& c, const Programme& programme) {
+  if (!programme.fee_per_participant)
+    return {{"fee_per_participant", nullptr},
+            {"why", "the programme's definition sets no fee_per_participant"}};
+  const auto b = ev::budget(*programme.fee_per_participant, c.store.enrolments(programme.id));
+  json cohorts = json::array();
+  for (const auto& cohort : b.cohorts)
+    cohorts.push_back({{"cohort", cohort.year},
+                       {"participants", cohort.participants},
+                       {"amount", cohort.amount}});
+  return {{"fee_per_participant", {{"amount", b.fee.amount}, {"currency", b.fee.currency}}},
+          {"currency", b.fee.currency},
+          {"cohorts", cohorts},
+          {"participants", b.participants},
+          {"total", b.total}};
+}
+
 json programme_report(RunContext& c, const Programme& programme, int threshold) {
   store::EvaluationStore store(c.store.database());
   const auto surveys = surveys_of(c, programme.id);
@@ -440,6 +459,7 @@ json programme_report(RunContext& c, const Programme& programme, int threshold) 
     }
   }
   report["retention"] = retention_figures(c, store, programme, threshold);
+  report["budget"] = budget_report(c, programme);
   ev::Question measure{"weeks", "", ev::QuestionKind::number, {}, true};
   const auto f = ev::summarise(measure, weeks);
   report["weeks_to_full_productivity"] =

@@ -227,3 +227,43 @@ TEST_F(EvaluationPlugin, AGroupAtTheThresholdIsShown) {
   EXPECT_EQ((*end)["answered"], 3);
   EXPECT_EQ((*question(*end, "again"))["share_yes"], 0.67);
 }
+
+// The budget: the programme's fee times its participants per cohort (the
+// year the mentee's mentoring began); mentors and mentees not yet begun are
+// no paid places.
+TEST_F(EvaluationPlugin, TheReportShowsTheBudgetPerCohort) {
+  programme["fee_per_participant"] = {{"amount", 1200}, {"currency", "GBP"}};
+  const std::pair<const char*, const char*> began[] = {
+      {"A", "2027-03-01"}, {"B", "2027-11-30"}, {"C", "2028-01-15"}};
+  for (const auto& [mentee, on] : began) {
+    auto seeded =
+        seed_pair(std::string("MENTEE") + mentee, std::string("MENTOR") + mentee, "2027-01-04");
+    seed([&, on = on](mentoring::store::OrgStore& s) {
+      for (auto e : s.enrolments("rtw")) {
+        if (e.id != seeded.mentee_enrolment && e.id != seeded.mentor_enrolment) continue;
+        e.started_on = parse_date(on);  // the mentor's start never counts
+        s.update_details(e, "2027-01-04T09:00:00Z");
+      }
+    });
+  }
+  seed_pair("MENTEED", "MENTORD", "2028-02-01", std::nullopt, std::nullopt,
+            EnrolmentState::paired);  // paired, mentoring not yet begun
+  at("2028-03-01");
+
+  const json budget = call("evaluation_report", {{"programme", "rtw"}})["programmes"][0]["budget"];
+  EXPECT_EQ(budget["fee_per_participant"], json({{"amount", 1200}, {"currency", "GBP"}}));
+  EXPECT_EQ(budget["currency"], "GBP");
+  EXPECT_EQ(budget["cohorts"],
+            json::array({{{"cohort", 2027}, {"participants", 2}, {"amount", 2400}},
+                         {{"cohort", 2028}, {"participants", 1}, {"amount", 1200}}}))
+      << budget.dump();
+  EXPECT_EQ(budget["participants"], 3);
+  EXPECT_EQ(budget["total"], 3600);
+}
+
+TEST_F(EvaluationPlugin, AProgrammeWithoutAFeeSaysSoInsteadOfABudget) {
+  const json budget = call("evaluation_report", {{"programme", "rtw"}})["programmes"][0]["budget"];
+  EXPECT_TRUE(budget["fee_per_participant"].is_null()) << budget.dump();
+  EXPECT_EQ(budget["why"], "the programme's definition sets no fee_per_participant");
+  EXPECT_FALSE(budget.contains("total"));
+}
