@@ -265,17 +265,9 @@ class MentoringPlugin : public Module {
       }
       // One module's pass failing never stops the others: it is reported as
       // failed with its words (the host exits 9), what it committed stays.
-      try {
-        summary["modules"][module] = row.run(context);
-      } catch (const store::StoreError&) {
-        throw;
-      } catch (const SQLite::Exception& e) {
-        if (is_store_failure(e))
-          throw store::StoreError(store_->path(), "running the " + module + " module", e);
-        summary["modules"][module] = failed_pass(e);
-      } catch (const std::exception& e) {
-        summary["modules"][module] = failed_pass(e);
-      }
+      if (auto failure =
+              module_failure(module, [&] { summary["modules"][module] = row.run(context); }))
+        summary["modules"][module] = {{"enabled", true}, {"status", "failed"}, {"error", *failure}};
     }
 
     const auto now =
@@ -283,7 +275,14 @@ class MentoringPlugin : public Module {
             std::chrono::milliseconds(host_.now_unix_ms())));
     auto delivery = sync::deliver(host_, *store_, routing_, retry_policy_, now);
     // Survey tokens live in the outbox only until the host has them.
-    if (policy_.modules.evaluation) shell::forget_delivered_survey_tokens(context);
+    if (policy_.modules.evaluation) {
+      if (auto failure = module_failure("evaluation",
+                                        [&] { shell::forget_delivered_survey_tokens(context); })) {
+        summary["modules"]["evaluation"]["status"] = "failed";
+        summary["modules"]["evaluation"]["error"] =
+            "dropping delivered survey tokens from the outbox: " + *failure;
+      }
+    }
     summary["actions"] = shell::delivery_summary(delivery);
     auto counts = store_->counts();
     summary["totals"] = {{"people", counts.people},
@@ -293,8 +292,22 @@ class MentoringPlugin : public Module {
     return summary;
   }
 
-  static json failed_pass(const std::exception& e) {
-    return {{"enabled", true}, {"status", "failed"}, {"error", e.what()}};
+  // Runs one module's step; its words when it threw. A store failure is the
+  // whole run's (rethrown as a store error, exit 1), never the module's.
+  template <typename Step>
+  std::optional<std::string> module_failure(const std::string& module, Step&& step) {
+    try {
+      step();
+      return std::nullopt;
+    } catch (const store::StoreError&) {
+      throw;
+    } catch (const SQLite::Exception& e) {
+      if (is_store_failure(e))
+        throw store::StoreError(store_->path(), "running the " + module + " module", e);
+      return e.what();
+    } catch (const std::exception& e) {
+      return e.what();
+    }
   }
 
   Host host_;

@@ -26,8 +26,9 @@ namespace mentoring::shell {
 struct RunContext {
   const Host& host;
   store::OrgStore& store;
-  const nlohmann::json& config;                 // the organisation config the host passed
-  const domain::OrgPolicy& policy;              // the same, typed (read once)
+  const nlohmann::json& config;     // the organisation config the host passed
+  const domain::OrgPolicy& policy;  // modules and policy.*, typed (read once): read these here,
+                                    // never from `config`
   const nlohmann::json& programme_definitions;  // validated programme documents, same order
   const std::vector<domain::Programme>& programmes;
   std::string organisation;
