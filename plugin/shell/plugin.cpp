@@ -52,8 +52,9 @@ const ModuleRow kModules[] = {
     {"pairing", shell::pairing_command_names, shell::pairing_command, shell::run_pairing},
     {"supervision", shell::supervision_command_names, shell::supervision_command,
      shell::run_supervision},
-    // return_to_work: {"return_to_work", shell::return_to_work_command_names,
-    //                  shell::return_to_work_command, shell::run_return_to_work},
+    // The return_to_work row goes here (return_runner.cpp; include its declarations above):
+    // {"return_to_work", shell::return_to_work_command_names, shell::return_to_work_command,
+    //  shell::run_return_to_work},
     {"evaluation", shell::evaluation_command_names, shell::evaluation_command,
      shell::run_evaluation},
     {nullptr, shell::sync_command_names, shell::sync_command, nullptr},
