@@ -180,4 +180,23 @@ const Programme* rules_programme(const std::vector<Programme>& programmes,
   return programmes.empty() ? nullptr : &programmes.front();
 }
 
+std::string_view to_string(KitAudience audience) {
+  switch (audience) {
+    case KitAudience::mentor:
+      return "mentor";
+    case KitAudience::person:
+      return "person";
+    case KitAudience::hr:
+      return "hr";
+  }
+  return "?";
+}
+
+ActionKey kit_day_key(std::string_view organisation, const std::string& leave_id, Date day,
+                      KitAudience audience) {
+  const std::string date = format_date(day);
+  return action_key(audience == KitAudience::hr ? ActionKind::task : ActionKind::notify,
+                    ActionTopic::kit_day, organisation, {leave_id, date, to_string(audience)});
+}
+
 }  // namespace mentoring::return_to_work

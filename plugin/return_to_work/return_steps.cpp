@@ -4,6 +4,7 @@
 #include <mentoring/enrolment/lifecycle.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace mentoring::return_to_work {
 
@@ -247,6 +248,29 @@ StepPlan plan_return_steps(const Programme& programme, const StepFacts& facts,
     }
   }
   return plan;
+}
+
+ActionKey step_key(std::string_view organisation, const std::string& programme_id,
+                   const std::string& leave_id, const StepEffect& effect) {
+  const std::string round = "r" + std::to_string(effect.round);
+  switch (effect.kind) {
+    case StepEffectKind::send_task:
+    case StepEffectKind::supersede_task:
+      return action_key(ActionKind::task, ActionTopic::return_step, organisation,
+                        {programme_id, leave_id, effect.step_id, round});
+    case StepEffectKind::withdraw_task:
+      return action_key(ActionKind::notify, ActionTopic::return_step, organisation,
+                        {programme_id, leave_id, effect.step_id, round, "withdrawn"});
+    case StepEffectKind::flag_missed:
+      return action_key(ActionKind::task, ActionTopic::return_step, organisation,
+                        {programme_id, leave_id, effect.step_id, round, "missed"});
+    case StepEffectKind::tell_no_line_manager: {
+      const std::string due = format_date(effect.due_on);
+      return action_key(ActionKind::task, ActionTopic::return_step, organisation,
+                        {programme_id, leave_id, effect.step_id, "no-line-manager", due});
+    }
+  }
+  throw std::logic_error("step_key: unknown effect");
 }
 
 std::optional<DoneRefusal> mark_done(StepRecord& record, Date today) {

@@ -178,3 +178,14 @@ TEST(KitDays, EveryReasonHasWords) {
     EXPECT_GT(describe(w).size(), 10u);
   }
 }
+
+TEST(KitDays, EachAudienceOfADayHasItsOwnStableKey) {
+  auto mentor = kit_day_key("nw", "L1", d("2027-05-03"), KitAudience::mentor);
+  EXPECT_EQ(mentor.text, "kit-day/nw/L1/2027-05-03/mentor");
+  EXPECT_EQ(mentor.kind, ActionKind::notify);
+  EXPECT_EQ(kit_day_key("nw", "L1", d("2027-05-03"), KitAudience::person).text,
+            "kit-day/nw/L1/2027-05-03/person");
+  auto hr = kit_day_key("nw", "L1", d("2027-05-03"), KitAudience::hr);
+  EXPECT_EQ(hr.text, "kit-day/nw/L1/2027-05-03/hr");
+  EXPECT_EQ(hr.kind, ActionKind::task);
+}

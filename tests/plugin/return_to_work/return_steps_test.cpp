@@ -211,3 +211,27 @@ TEST(ReturnSteps, EveryCauseHasWords) {
     EXPECT_EQ(parse_step_status(to_string(s)), s);
   }
 }
+
+TEST(ReturnSteps, AMovedTaskNeverReusesTheKeyOfTheOneItReplaces) {
+  Programme p = with_steps();
+  p.return_steps.pop_back();
+  auto first = plan_return_steps(p, {maternity("2027-03-01", "2027-11-30"), "M1", true}, {},
+                                 d("2027-02-01"));
+  auto moved = plan_return_steps(p, {maternity("2027-03-01", "2028-01-31"), "M1", true},
+                                 first.steps, d("2027-06-01"));
+  auto sent = step_key("nw", "rtw", "L1", first.effects[0]);
+  auto replacement = step_key("nw", "rtw", "L1", moved.effects[0]);
+  EXPECT_EQ(sent.text, "return-step/nw/rtw/L1/return-meeting/r1");
+  EXPECT_EQ(replacement.text, "return-step/nw/rtw/L1/return-meeting/r2");
+  EXPECT_EQ(replacement.kind, ActionKind::task);
+  auto cancelled = plan_return_steps(
+      p, {maternity("2027-03-01", "2028-01-31", LeaveStatus::cancelled), "M1", true}, moved.steps,
+      d("2027-07-01"));
+  auto withdrawn = step_key("nw", "rtw", "L1", cancelled.effects[0]);
+  EXPECT_EQ(withdrawn.text, "return-step/nw/rtw/L1/return-meeting/r2/withdrawn");
+  EXPECT_EQ(withdrawn.kind, ActionKind::notify);
+  auto nobody = plan_return_steps(p, {maternity("2027-03-01", "2027-11-30"), std::nullopt, true},
+                                  {}, d("2027-02-01"));
+  EXPECT_EQ(step_key("nw", "rtw", "L1", nobody.effects[0]).text,
+            "return-step/nw/rtw/L1/return-meeting/no-line-manager/2027-11-17");
+}

@@ -12,6 +12,7 @@
 // a warning to HR and the person.
 #pragma once
 
+#include <mentoring/domain/action_key.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/domain/records.hpp>
 
@@ -95,5 +96,17 @@ KitOutcome record_kit_day(const domain::KeepingInTouchRules& rules, const domain
 const domain::Programme* rules_programme(const std::vector<domain::Programme>& programmes,
                                          const std::vector<domain::Enrolment>& enrolments_of_person,
                                          const domain::Leave& leave);
+
+// Who hears of a recorded day.
+enum class KitAudience {
+  mentor,  // notify: a prompt for a touchpoint
+  person,  // notify: a warning about the count
+  hr,      // task to the programme manager: a warning about the count
+};
+std::string_view to_string(KitAudience audience);
+// The idempotency key of what one recorded day causes for one audience:
+// kit-day/<org>/<leave>/<day>/<audience>.
+domain::ActionKey kit_day_key(std::string_view organisation, const std::string& leave_id, Date day,
+                              KitAudience audience);
 
 }  // namespace mentoring::return_to_work

@@ -15,6 +15,7 @@
 // leaves the programme; once due and not done, HR is told (once per due date).
 #pragma once
 
+#include <mentoring/domain/action_key.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/domain/records.hpp>
 
@@ -104,6 +105,13 @@ Date due_date(const domain::ReturnStep& step, const domain::Leave& leave);
 
 StepPlan plan_return_steps(const domain::Programme& programme, const StepFacts& facts,
                            const std::vector<StepRecord>& stored, Date today);
+
+// The idempotency key of an effect's action: a task per round
+// (return-step/<org>/<programme>/<leave>/<step>/r<round>), a notify when that
+// task is withdrawn (.../r<round>/withdrawn), HR's task when it is missed
+// (.../r<round>/missed) or nobody can act on it (.../no-line-manager/<due>).
+domain::ActionKey step_key(std::string_view organisation, const std::string& programme_id,
+                           const std::string& leave_id, const StepEffect& effect);
 
 // Marking a step done.
 enum class DoneRefusal {
