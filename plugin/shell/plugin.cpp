@@ -6,6 +6,7 @@
 //   ...                   each module's own commands (see its runner), eg history
 #include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
+#include "return_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
 #include "sync_runner.hpp"
@@ -31,8 +32,8 @@ using json = nlohmann::json;
 using namespace mentoring;
 using namespace mentoring::domain;
 
-constexpr const char* kModules[] = {"enrolment", "training", "pairing", "supervision",
-                                    "evaluation"};
+constexpr const char* kModules[] = {"enrolment",   "training",   "pairing",
+                                    "supervision", "evaluation", "return_to_work"};
 
 std::string iso_time(std::int64_t unix_ms) {
   using namespace std::chrono;
@@ -96,10 +97,11 @@ class MentoringPlugin : public Module {
     if (command == "check") return check().dump();
     auto context = make_context();
     if (command == "run") return run(context).dump();
-    const auto command_names = {shell::enrolment_command_names(),   shell::training_command_names(),
-                                shell::supervision_command_names(), shell::pairing_command_names(),
-                                shell::evaluation_command_names(),  shell::sync_command_names(),
-                                shell::delivery_command_names()};
+    const auto command_names = {
+        shell::enrolment_command_names(),   shell::training_command_names(),
+        shell::supervision_command_names(), shell::pairing_command_names(),
+        shell::evaluation_command_names(),  shell::sync_command_names(),
+        shell::delivery_command_names(),    shell::return_to_work_command_names()};
     bool known_command = false;
     std::string known = "check, run";
     for (const auto& names : command_names) {
@@ -117,6 +119,7 @@ class MentoringPlugin : public Module {
       if (auto answer = shell::evaluation_command(context, command, in)) return answer->dump();
       if (auto answer = shell::sync_command(context, command, in)) return answer->dump();
       if (auto answer = shell::delivery_command(context, command, in)) return answer->dump();
+      if (auto answer = shell::return_to_work_command(context, command, in)) return answer->dump();
     }
     throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "mentoring plugin: unknown command \"" +
                                                    std::string(command) +
@@ -225,6 +228,8 @@ class MentoringPlugin : public Module {
         summary["modules"][module] = shell::run_pairing(context);
       } else if (std::string_view(module) == "evaluation") {
         summary["modules"][module] = shell::run_evaluation(context);
+      } else if (std::string_view(module) == "return_to_work") {
+        summary["modules"][module] = shell::run_return_to_work(context);
       } else {
         summary["modules"][module]["status"] =
             "not available in this version (switched on, nothing done)";
