@@ -117,6 +117,36 @@ std::string_view describe(DoneRefusal refusal) {
   return "?";
 }
 
+std::string_view to_string(Participation participation) {
+  switch (participation) {
+    case Participation::taking_part:
+      return "taking_part";
+    case Participation::finished:
+      return "finished";
+    case Participation::left:
+      return "left";
+  }
+  return "?";
+}
+
+Participation participation(std::optional<EnrolmentState> state, const Person* person, Date today) {
+  if (!person || person->has_left_by(today) || !state) return Participation::left;
+  return participation_of(*state);
+}
+
+Participation participation_of(EnrolmentState state) {
+  switch (state) {
+    case EnrolmentState::paired:
+    case EnrolmentState::active:
+    case EnrolmentState::extended:
+      return Participation::taking_part;
+    case EnrolmentState::completed:
+      return Participation::finished;
+    default:
+      return Participation::left;
+  }
+}
+
 Date due_date(const ReturnStep& step, const Leave& leave) {
   Date anchor = enrolment::return_date(leave);
   switch (step.anchor) {

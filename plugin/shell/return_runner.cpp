@@ -104,12 +104,6 @@ struct StepCounts {
   int sent = 0, moved = 0, withdrawn = 0, no_line_manager = 0, missed_flagged = 0;
 };
 
-// Enrolment states in which a mentee's return steps apply.
-bool steps_apply(EnrolmentState state) {
-  return state == EnrolmentState::paired || state == EnrolmentState::active ||
-         state == EnrolmentState::extended;
-}
-
 json step_about(const Programme& programme, const Leave& leave, const rtw::StepEffect& e) {
   return {{"programme", programme.id},
           {"person_id", leave.person_id},
@@ -215,33 +209,42 @@ void apply(RunContext& c, store::Outbox& outbox, const Programme& programme, con
 
 json run_programme_steps(RunContext& c, store::ReturnStore& returns, store::Outbox& outbox,
                          const Programme& programme) {
-  // The leaves whose steps apply, and whether the mentee still takes part.
-  std::map<std::string, bool> taking_part;  // leave id -> taking part
-  std::set<std::string> completed;
+  // Each leave's mentee enrolment: one whose steps apply if there is one, else the latest.
+  std::map<std::string, EnrolmentState> state_of_leave;
   for (const auto& e : c.store.enrolments(programme.id)) {
     if (e.role != Role::mentee || !e.leave_id) continue;
-    if (steps_apply(e.state)) taking_part[*e.leave_id] = true;
-    if (e.state == EnrolmentState::completed) completed.insert(*e.leave_id);
+    auto [it, inserted] = state_of_leave.emplace(*e.leave_id, e.state);
+    if (!inserted && rtw::participation_of(it->second) != rtw::Participation::taking_part) {
+      it->second = e.state;  // enrolments come oldest first
+    }
   }
-  for (const auto& leave_id : returns.leaves_with_steps(programme.id)) {
-    // A finished enrolment keeps its steps as they stand; any other closed one withdraws them.
-    if (!taking_part.count(leave_id) && !completed.count(leave_id)) taking_part[leave_id] = false;
+  // The leaves to look at: those of mentees taking part, and those with steps stored.
+  std::set<std::string> leave_ids;
+  for (const auto& [leave_id, state] : state_of_leave) {
+    if (rtw::participation_of(state) == rtw::Participation::taking_part) leave_ids.insert(leave_id);
   }
+  for (const auto& leave_id : returns.leaves_with_steps(programme.id)) leave_ids.insert(leave_id);
   StepCounts counts;
   int overdue = 0;
-  for (const auto& [leave_id, part] : taking_part) {
+  for (const auto& leave_id : leave_ids) {
     auto leave = c.store.leave(leave_id);
     if (!leave) continue;  // never stored: nothing can be anchored on it
-    std::optional<std::string> manager;
     auto people = c.store.people({leave->person_id});
-    if (auto p = people.find(leave->person_id); p != people.end()) manager = p->second.manager_id;
+    auto person = people.find(leave->person_id);
+    const Person* mentee = person != people.end() ? &person->second : nullptr;
+    std::optional<EnrolmentState> state;
+    if (auto s = state_of_leave.find(leave_id); s != state_of_leave.end()) state = s->second;
+    const auto part = rtw::participation(state, mentee, c.today);
+    if (part == rtw::Participation::finished) continue;
+    std::optional<std::string> manager = mentee ? mentee->manager_id : std::nullopt;
     std::vector<rtw::StepRecord> stored;
     std::map<std::string, std::optional<std::string>> done_by;
     for (const auto& s : returns.steps_of_leave(programme.id, leave_id)) {
       stored.push_back(record_of(s));
       done_by[s.step_id] = s.done_by;
     }
-    auto plan = rtw::plan_return_steps(programme, {*leave, manager, part}, stored, c.today);
+    auto plan = rtw::plan_return_steps(
+        programme, {*leave, manager, part == rtw::Participation::taking_part}, stored, c.today);
     for (const auto& record : plan.steps) {
       returns.save_step(row_of(programme.id, *leave, record, done_by[record.step_id]), c.now);
       overdue += rtw::view_of(record, c.today).overdue;

@@ -360,3 +360,34 @@ TEST_F(ReturnToWorkPlugin, TheModuleSwitchedOffSendsNoSteps) {
   EXPECT_FALSE(summary["modules"]["return_to_work"]["enabled"]);
   EXPECT_TRUE(pushed("task", "return-step/").empty());
 }
+
+TEST_F(ReturnToWorkPlugin, AMenteeWithdrawnFromTheProgrammeTakesTheTaskBack) {
+  run();
+  seed_pair("MENTEE1", "L1", "MENTOR1");
+  at("2027-02-01");
+  run();
+  ASSERT_EQ(pushed("task", "return-step/acme/rtw/L1/return-meeting/r1").size(), 1u);
+  {
+    mentoring::store::OrgStore s(host.storage_directory(), "acme");
+    for (const auto& e : s.enrolments_of("MENTEE1")) {
+      s.transition(e.id, EnrolmentState::withdrawn, "2027-03-01T09:00:00Z", "test: withdrawn");
+    }
+  }
+  at("2027-03-01");
+  run();
+  auto withdrawn = pushed("notify", "return-step/acme/rtw/L1/return-meeting/r1/withdrawn");
+  ASSERT_EQ(withdrawn.size(), 1u);
+  EXPECT_NE(withdrawn[0]["payload"]["text"].get<std::string>().find("no longer takes part"),
+            std::string::npos);
+}
+
+TEST_F(ReturnToWorkPlugin, AMenteeWhoLeftTheOrganisationTakesTheTaskBack) {
+  run();
+  seed_pair("MENTEE1", "L1", "MENTOR1");
+  at("2027-02-01");
+  run();
+  hr.people[0]["end_date"] = "2027-02-28";
+  at("2027-03-01");
+  run();
+  EXPECT_EQ(pushed("notify", "return-step/acme/rtw/L1/return-meeting/r1/withdrawn").size(), 1u);
+}

@@ -235,3 +235,26 @@ TEST(ReturnSteps, AMovedTaskNeverReusesTheKeyOfTheOneItReplaces) {
   EXPECT_EQ(step_key("nw", "rtw", "L1", nobody.effects[0]).text,
             "return-step/nw/rtw/L1/return-meeting/no-line-manager/2027-11-17");
 }
+
+TEST(ReturnSteps, StepsApplyWhilePairedActiveOrExtendedAndStayAsTheyStandOnceCompleted) {
+  Person mentee;
+  mentee.id = "P1";
+  const Date today = d("2027-06-01");
+  EXPECT_EQ(participation(EnrolmentState::paired, &mentee, today), Participation::taking_part);
+  EXPECT_EQ(participation(EnrolmentState::active, &mentee, today), Participation::taking_part);
+  EXPECT_EQ(participation(EnrolmentState::extended, &mentee, today), Participation::taking_part);
+  EXPECT_EQ(participation(EnrolmentState::completed, &mentee, today), Participation::finished);
+  EXPECT_EQ(participation(EnrolmentState::withdrawn, &mentee, today), Participation::left);
+  EXPECT_EQ(participation(EnrolmentState::awaiting_pair, &mentee, today), Participation::left);
+  EXPECT_EQ(participation(std::nullopt, &mentee, today), Participation::left);
+}
+
+TEST(ReturnSteps, AMenteeWhoLeftTheOrganisationNoLongerTakesPart) {
+  Person mentee;
+  mentee.id = "P1";
+  mentee.end_date = d("2027-05-31");
+  EXPECT_EQ(participation(EnrolmentState::active, &mentee, d("2027-06-01")), Participation::left);
+  EXPECT_EQ(participation(EnrolmentState::active, &mentee, d("2027-05-30")),
+            Participation::taking_part);
+  EXPECT_EQ(participation(EnrolmentState::active, nullptr, d("2027-06-01")), Participation::left);
+}

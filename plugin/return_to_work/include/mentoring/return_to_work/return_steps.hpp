@@ -88,6 +88,21 @@ struct StepEffect {
   int round = 0;         // the task concerned: the new one, or the one withdrawn or missed
 };
 
+// Whether a mentee's steps apply, from their enrolment for the leave.
+enum class Participation {
+  taking_part,  // paired, active or extended: the steps are planned and kept up to date
+  finished,     // completed: the steps stay as they stand (nothing withdrawn, nothing new)
+  left,         // withdrawn, declined, expired, before pairing, or the person left the
+                // organisation: tasks sent are withdrawn
+};
+std::string_view to_string(Participation participation);
+// From the enrolment's state alone.
+Participation participation_of(domain::EnrolmentState state);
+// state: the mentee's enrolment for the leave (nullopt: none); person: null when
+// the HR system no longer lists them.
+Participation participation(std::optional<domain::EnrolmentState> state,
+                            const domain::Person* person, Date today);
+
 // What the steps depend on.
 struct StepFacts {
   const domain::Leave& leave;
