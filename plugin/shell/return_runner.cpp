@@ -559,7 +559,7 @@ json return_step_done(RunContext& c, const json& in) {
 }  // namespace
 
 json run_return_to_work(RunContext& c) {
-  json summary = {{"enabled", true}, {"programmes", json::object()}};
+  json summary = {{"enabled", true}, {"status", "ran"}, {"programmes", json::object()}};
   store::ReturnStore returns(c.store.database());
   for (const auto& programme : c.programmes) {
     if (programme.return_steps.empty()) continue;

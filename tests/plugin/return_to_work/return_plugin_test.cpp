@@ -226,6 +226,7 @@ TEST_F(ReturnToWorkPlugin,
   seed_pair("MENTEE1", "L1", "MENTOR1");
   at("2027-02-01");
   json summary = run();
+  EXPECT_EQ(summary["modules"]["return_to_work"]["status"], "ran");
   EXPECT_EQ(summary["modules"]["return_to_work"]["programmes"]["rtw"]["tasks_sent"], 1)
       << summary.dump();
   auto tasks = pushed("task", "return-step/acme/rtw/L1/return-meeting/r1");
