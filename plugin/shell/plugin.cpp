@@ -7,6 +7,7 @@
 //                         command of a module switched off is refused (kModules below)
 #include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
+#include "return_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
 #include "sync_runner.hpp"
@@ -52,9 +53,8 @@ const ModuleRow kModules[] = {
     {"pairing", shell::pairing_command_names, shell::pairing_command, shell::run_pairing},
     {"supervision", shell::supervision_command_names, shell::supervision_command,
      shell::run_supervision},
-    // The return_to_work row goes here (return_runner.cpp; include its declarations above):
-    // {"return_to_work", shell::return_to_work_command_names, shell::return_to_work_command,
-    //  shell::run_return_to_work},
+    {"return_to_work", shell::return_to_work_command_names, shell::return_to_work_command,
+     shell::run_return_to_work},
     {"evaluation", shell::evaluation_command_names, shell::evaluation_command,
      shell::run_evaluation},
     {nullptr, shell::sync_command_names, shell::sync_command, nullptr},
@@ -324,7 +324,9 @@ class MentoringPlugin : public Module {
 
 }  // namespace
 
-MENTORING_MODULE(MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
-                 "Return-to-work mentoring: enrolment, training, supervision, pairing, evaluation",
-                 R"(["enrolment","training","supervision","pairing","evaluation"])",
-                 MentoringPlugin)
+MENTORING_MODULE(
+    MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
+    "Return-to-work mentoring: enrolment, training, supervision, pairing, return to work, "
+    "evaluation",
+    R"(["enrolment","training","supervision","pairing","return_to_work","evaluation"])",
+    MentoringPlugin)

@@ -348,6 +348,39 @@ CREATE INDEX outbox_waiting ON outbox(id)
   WHERE delivered_at IS NULL AND dead_at IS NULL AND dropped_at IS NULL;
 CREATE INDEX outbox_dead ON outbox(id) WHERE dead_at IS NOT NULL AND dropped_at IS NULL;
 )sql"},
+      // Keeping-in-touch days and the line manager's return-to-work steps
+      // (issue 13, plugin/return_to_work). A day is kept per leave (the limit
+      // is counted per leave); a step per programme, leave and step id, with
+      // the round of the task last sent (each round a new idempotency key).
+      {13, "keeping-in-touch days, the line manager's return-to-work steps", R"sql(
+CREATE TABLE kit_day (
+  leave_id     TEXT NOT NULL,
+  person_id    TEXT NOT NULL,
+  day          TEXT NOT NULL,
+  note         TEXT,
+  recorded_by  TEXT NOT NULL,
+  over_limit   INTEGER NOT NULL DEFAULT 0,
+  recorded_at  TEXT NOT NULL,
+  PRIMARY KEY (leave_id, day)
+);
+CREATE INDEX kit_day_by_person ON kit_day(person_id);
+CREATE TABLE return_step (
+  programme_id        TEXT NOT NULL,
+  leave_id            TEXT NOT NULL,
+  step_id             TEXT NOT NULL,
+  person_id           TEXT NOT NULL,
+  line_manager_id     TEXT,
+  due_on              TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  round               INTEGER NOT NULL DEFAULT 0,
+  missed_flagged_for  TEXT,
+  done_on             TEXT,
+  done_by             TEXT,
+  updated_at          TEXT NOT NULL,
+  PRIMARY KEY (programme_id, leave_id, step_id)
+);
+CREATE INDEX return_step_by_person ON return_step(person_id);
+)sql"},
   };
   return kMigrations;
 }

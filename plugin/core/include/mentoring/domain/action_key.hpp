@@ -60,6 +60,9 @@ enum class ActionTopic : std::uint8_t {
   pair_first_contact,   // pair-first-contact/<org>/<programme>/<pair>
   pair_overdue,         // pair-overdue/<org>/<programme>/<pair>/<due>/remind/<person> | .../flag
   evaluation_survey,    // evaluation-survey/<org>/<programme>/<survey>/<enrolment>
+  kit_day,              // kit-day/<org>/<leave>/<day>/mentor|person (notify) | .../hr (task)
+  return_step,          // return-step/<org>/<programme>/<leave>/<step>/r<round>[/withdrawn|/missed]
+                        // (task, notify) | .../no-line-manager/<due> (task)
 };
 std::string_view key_prefix(ActionTopic topic);
 
