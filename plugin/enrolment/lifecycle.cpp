@@ -46,7 +46,73 @@ Date years_before(Date day, double years) {
   return add_months(day, -static_cast<int>(years * 12 + 0.5));
 }
 
+// An enrolment not yet consented is withdrawn when its leave no longer
+// qualifies: cancelled or denied, moved later than the window, cut too short.
+// (A leave that starts sooner as time passes is what the invitation was for.)
+std::optional<Step> leave_no_longer_qualifies(const Programme& programme, const Leave* leave,
+                                              Date today) {
+  if (leave == nullptr) return std::nullopt;
+  if (cancelled(leave)) {
+    return Step{EnrolmentState::withdrawn, std::nullopt,
+                leave_words(*leave) + " was " + std::string(to_string(leave->status)),
+                StepCause::leave_cancelled};
+  }
+  if (!programme.mentee.leave_types.empty()) {
+    Date latest = add_months(today, programme.mentee.invite_from_months_before);
+    if (leave->start > latest) {
+      return Step{EnrolmentState::withdrawn, std::nullopt,
+                  leave_words(*leave) + " now starts after the invitation window (" +
+                      std::to_string(programme.mentee.invite_from_months_before) +
+                      " months ahead, until " + format_date(latest) +
+                      "); it is invited again when its time comes",
+                  StepCause::leave_left_the_window};
+    }
+  }
+  if (leave->length_days() < programme.mentee.min_leave_days) {
+    return Step{EnrolmentState::withdrawn, std::nullopt,
+                leave_words(*leave) + " now lasts " + std::to_string(leave->length_days()) +
+                    " days, fewer than the programme's minimum of " +
+                    std::to_string(programme.mentee.min_leave_days),
+                StepCause::leave_below_minimum};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string_view to_string(StepCause cause) {
+  switch (cause) {
+    case StepCause::person_unknown:
+      return "person_unknown";
+    case StepCause::person_left:
+      return "person_left";
+    case StepCause::leave_cancelled:
+      return "leave_cancelled";
+    case StepCause::leave_left_the_window:
+      return "leave_left_the_window";
+    case StepCause::leave_below_minimum:
+      return "leave_below_minimum";
+    case StepCause::no_answer:
+      return "no_answer";
+    case StepCause::training_incomplete:
+      return "training_incomplete";
+    case StepCause::training_not_required:
+      return "training_not_required";
+    case StepCause::training_complete:
+      return "training_complete";
+    case StepCause::pair_accepted:
+      return "pair_accepted";
+    case StepCause::pair_ended:
+      return "pair_ended";
+    case StepCause::mentoring_begins:
+      return "mentoring_begins";
+    case StepCause::programme_ended:
+      return "programme_ended";
+    case StepCause::phase_changed:
+      return "phase_changed";
+  }
+  return "?";
+}
 
 Date return_date(const Leave& leave) {
   return (leave.actual_end ? *leave.actual_end : leave.expected_end) + std::chrono::days{1};
@@ -97,60 +163,58 @@ std::optional<Step> next_step(const Programme& programme, const Situation& s, Da
 
   if (s.person == nullptr) {
     return Step{EnrolmentState::withdrawn, std::nullopt,
-                "person " + e.person_id + " is no longer in the HR records"};
+                "person " + e.person_id + " is no longer in the HR records",
+                StepCause::person_unknown};
   }
   if (s.person->has_left_by(today)) {
     return Step{
         EnrolmentState::withdrawn, std::nullopt,
-        "person " + e.person_id + " left the organisation on " + format_date(*s.person->end_date)};
+        "person " + e.person_id + " left the organisation on " + format_date(*s.person->end_date),
+        StepCause::person_left};
   }
 
   switch (e.state) {
     case EnrolmentState::eligible:
-      if (cancelled(s.leave)) {
-        return Step{EnrolmentState::withdrawn, std::nullopt,
-                    leave_words(*s.leave) + " was " + std::string(to_string(s.leave->status))};
-      }
-      return std::nullopt;  // invited by the plan when the cohort has room
-
     case EnrolmentState::invited:
-      if (cancelled(s.leave)) {
-        return Step{EnrolmentState::withdrawn, std::nullopt,
-                    leave_words(*s.leave) + " was " + std::string(to_string(s.leave->status))};
-      }
-      if (e.respond_by && today > *e.respond_by) {
+      if (auto gone = leave_no_longer_qualifies(programme, s.leave, today)) return gone;
+      if (e.state == EnrolmentState::invited && e.respond_by && today > *e.respond_by) {
         return Step{EnrolmentState::expired, std::nullopt,
-                    "no answer by " + format_date(*e.respond_by)};
+                    "no answer by " + format_date(*e.respond_by), StepCause::no_answer};
       }
-      return std::nullopt;
+      return std::nullopt;  // an eligible one is invited by the plan when the cohort has room
 
     case EnrolmentState::consented:
       if (!s.training_complete) {
         return Step{EnrolmentState::awaiting_training, std::nullopt,
                     "required training not complete: " + (e.role == Role::mentor
                                                               ? std::string("mentor courses")
-                                                              : std::string("mentee courses"))};
+                                                              : std::string("mentee courses")),
+                    StepCause::training_incomplete};
       }
       return Step{EnrolmentState::awaiting_pair, std::nullopt,
                   programme.mentor_courses.empty() || e.role == Role::mentee
                       ? "consent recorded; no training required before pairing"
-                      : "consent recorded; required training already complete"};
+                      : "consent recorded; required training already complete",
+                  StepCause::training_not_required};
 
     case EnrolmentState::awaiting_training:
       if (s.training_complete) {
-        return Step{EnrolmentState::awaiting_pair, std::nullopt, "required training complete"};
+        return Step{EnrolmentState::awaiting_pair, std::nullopt, "required training complete",
+                    StepCause::training_complete};
       }
       return std::nullopt;
 
     case EnrolmentState::awaiting_pair:
       if (s.has_accepted_pair) {
-        return Step{EnrolmentState::paired, std::nullopt, "pair accepted"};
+        return Step{EnrolmentState::paired, std::nullopt, "pair accepted",
+                    StepCause::pair_accepted};
       }
       return std::nullopt;
 
     case EnrolmentState::paired:
       if (!s.has_accepted_pair) {
-        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended"};
+        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended",
+                    StepCause::pair_ended};
       }
       if (s.pair_training_complete) {
         std::optional<Phase> phase;
@@ -158,22 +222,26 @@ std::optional<Step> next_step(const Programme& programme, const Situation& s, Da
         return Step{EnrolmentState::active, phase,
                     programme.mentee_courses.empty() || e.role == Role::mentor
                         ? "paired; mentoring begins"
-                        : "pair training complete; mentoring begins"};
+                        : "pair training complete; mentoring begins",
+                    StepCause::mentoring_begins};
       }
       return std::nullopt;
 
     case EnrolmentState::active:
     case EnrolmentState::extended:
       if (!s.has_accepted_pair) {
-        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended"};
+        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended",
+                    StepCause::pair_ended};
       }
       if (e.ends_on && today > *e.ends_on) {
         return Step{EnrolmentState::completed, e.phase,
-                    "programme ended on " + format_date(*e.ends_on)};
+                    "programme ended on " + format_date(*e.ends_on), StepCause::programme_ended};
       }
       if (e.role == Role::mentee && s.leave && !cancelled(s.leave)) {
         Phase now = phase_on(*s.leave, today);
-        if (!e.phase || *e.phase != now) return Step{e.state, now, phase_cause(now, *s.leave)};
+        if (!e.phase || *e.phase != now) {
+          return Step{e.state, now, phase_cause(now, *s.leave), StepCause::phase_changed};
+        }
       }
       return std::nullopt;
 
