@@ -144,19 +144,6 @@ std::string describe_leave_change(const std::string& old_fingerprint, const Leav
   return "leave " + now.id + " changed: " + (out.empty() ? "no visible change" : out);
 }
 
-std::optional<std::string> question_for_manager(const Enrolment& enrolment, const Leave* leave) {
-  if (!cancelled(leave) || !is_open(enrolment.state)) return std::nullopt;
-  switch (enrolment.state) {
-    case EnrolmentState::eligible:
-    case EnrolmentState::invited:
-      return std::nullopt;  // nothing started yet: the invitation is withdrawn instead
-    default:
-      return leave_words(*leave) + " was " + std::string(to_string(leave->status)) +
-             " while the enrolment is " + std::string(to_string(enrolment.state)) +
-             ": continue without the leave, or withdraw?";
-  }
-}
-
 std::optional<Step> next_step(const Programme& programme, const Situation& s, Date today) {
   const Enrolment& e = s.enrolment;
   if (!is_open(e.state)) return std::nullopt;

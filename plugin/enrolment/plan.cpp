@@ -91,9 +91,11 @@ std::optional<int> next_round(const Programme& programme, const Leave& leave,
         if (!last_expired || e->id > last_expired->id) last_expired = e;
         break;
       case EnrolmentState::withdrawn:
-        // Withdrawn while the leave was as it is now (by the person, HR or the
-        // programme manager): final. A leave changed since is a new occasion.
-        if (e->leave_fingerprint == leave_fingerprint(leave)) return std::nullopt;
+        // After consent a withdrawal was the person's or the programme
+        // manager's decision: final. Before, it was the invitation's: withdrawn
+        // while the leave was as it is now is final too, but a leave changed
+        // since (eg moved back into the window) is a new occasion.
+        if (e->consent_on || e->leave_fingerprint == leave_fingerprint(leave)) return std::nullopt;
         break;
       default:  // declined, completed: final for this leave
         return std::nullopt;

@@ -115,7 +115,8 @@ TEST(InvitationRounds, ADeclinedOrExpiredPersonHoldsNoPlaceInTheCohort) {
   EXPECT_EQ(result.promotions[0].person_id, "P2");
 }
 
-TEST(InvitationRounds, AWithdrawnInvitationIsNotRepeatedUnlessTheLeaveChangedSince) {
+TEST(InvitationRounds,
+     AWithdrawnInvitationIsRepeatedOnlyForALeaveChangedSinceAndNeverAfterConsent) {
   Leave now = leave("2027-04-01", "2027-09-30");
   Enrolment withdrawn = mentee(EnrolmentState::withdrawn);
   withdrawn.leave_fingerprint = leave_fingerprint(now);
@@ -124,6 +125,9 @@ TEST(InvitationRounds, AWithdrawnInvitationIsNotRepeatedUnlessTheLeaveChangedSin
   auto moved_back = plan(programme_a(), staff(), {now}, {withdrawn}, kToday);
   ASSERT_EQ(moved_back.invitations.size(), 1u);
   EXPECT_EQ(moved_back.invitations[0].round, 2);
+  // Withdrawn after consent: the person's or the programme manager's decision stands.
+  withdrawn.consent_on = *parse_date("2026-10-01");
+  EXPECT_TRUE(plan(programme_a(), staff(), {now}, {withdrawn}, kToday).invitations.empty());
 }
 
 TEST(InvitationRounds, ARoundIsCountedFromTheEarlierEnrolmentsForTheSameLeave) {

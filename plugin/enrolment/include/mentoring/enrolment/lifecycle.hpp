@@ -75,12 +75,6 @@ std::string leave_fingerprint(const domain::Leave& leave);
 // "start 2027-03-01 -> 2027-03-15; status approved -> cancelled", from an old fingerprint.
 std::string describe_leave_change(const std::string& old_fingerprint, const domain::Leave& now);
 
-// A question for the programme manager instead of a silent change, or nullopt:
-// eg the leave of a paired mentee was cancelled. (The run asks it when it sees
-// the leave change: rules.hpp leave_change.)
-std::optional<std::string> question_for_manager(const domain::Enrolment& enrolment,
-                                                const domain::Leave* leave);
-
 struct ScheduledTouchpoint {
   std::string name;
   std::string phase;
