@@ -83,8 +83,8 @@ std::string ineligibility(const domain::Programme& programme, const domain::Leav
 // hold a place. For a leave already invited: a decline (or completion) is final;
 // an expiry is followed by a new round while programme.reinvite_after_expiry
 // allows; a withdrawal after consent is final, one before only allows a new
-// round when the leave has changed since (eg moved back into the window). A person who fails the programme's mentee rules
-// (experience) is not invited.
+// round when the leave has changed since (eg moved back into the window). A
+// person who fails the programme's mentee rules (experience) is not invited.
 Plan plan(const domain::Programme& programme, const std::map<std::string, domain::Person>& people,
           const std::vector<domain::Leave>& leaves,
           const std::vector<domain::Enrolment>& enrolments, Date today);
