@@ -127,6 +127,13 @@ std::optional<LeaveChange> leave_change(const Programme& programme, const Enrolm
   return change;
 }
 
+std::optional<std::string> leave_to_remember(const Enrolment& enrolment,
+                                             const std::optional<std::string>& seen_while_open,
+                                             const Leave& leave) {
+  if (!is_open(enrolment.state)) return seen_while_open;
+  return leave_fingerprint(leave);
+}
+
 Question mentor_in_chain_question(const std::string& mentee_id, const std::string& mentor_id) {
   return {QuestionReason::mentor_in_management_chain,
           "mentor " + mentor_id + " is now in the management chain of " + mentee_id +

@@ -153,7 +153,7 @@ struct ProgrammeRun {
                     {"programme", {{"id", programme.id}, {"name", programme.name}}},
                     {"respond_by", format_date(respond_by)}};
     if (round > 1) {
-      payload["subject"] = "A second invitation to " + programme.name;
+      payload["subject"] = "Another invitation to " + programme.name;
       payload["text"] = "We have not heard from you yet. " + text;
     }
     if (!leave_id.empty()) {
@@ -238,8 +238,6 @@ struct ProgrammeRun {
     if (!is_open(e.state)) return;
     std::optional<Leave> leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
     std::optional<Person> who = person(e.person_id);
-    // A closed enrolment keeps the leave as it was while open: a later change
-    // of that leave is a new occasion to invite (plan.hpp).
     std::optional<std::string> seen_while_open = e.leave_fingerprint;
 
     if (leave) {
@@ -268,7 +266,6 @@ struct ProgrammeRun {
         e.leave_fingerprint = fingerprint;
         if (change->question) ask(e, *change->question);
       }
-      e.leave_fingerprint = fingerprint;
     }
 
     for (int i = 0; i < kMaxStepsPerRun; ++i) {
@@ -322,13 +319,13 @@ struct ProgrammeRun {
       }
     }
     // The sessions' tracking lasts until ends_on: an active mentee always has one.
-    if (!e.ends_on && (e.state == EnrolmentState::active || e.state == EnrolmentState::extended)) {
+    if (!e.ends_on) {
       auto pairs_of_e = accepted_pairs_of(e);
       std::optional<Date> paired_on;
       if (!pairs_of_e.empty()) paired_on = pairs_of_e.front()->accepted_on;
       e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr, paired_on);
     }
-    if (!is_open(e.state)) e.leave_fingerprint = seen_while_open;
+    if (leave) e.leave_fingerprint = enrolment::leave_to_remember(e, seen_while_open, *leave);
     c.store.update_details(e, c.now);
   }
 

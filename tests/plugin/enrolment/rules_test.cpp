@@ -381,3 +381,12 @@ TEST(PlannedEnd, AnActiveMenteeEndsAfterTheLastTouchpointAndAnExtensionKeepsItsE
   EXPECT_EQ(planned_end_of(programme_a(), extended, &l, kToday), extended.ends_on);
   EXPECT_FALSE(planned_end_of(programme_a(), mentee(EnrolmentState::awaiting_pair), &l, kToday));
 }
+
+TEST(LeaveChanges, AClosedEnrolmentRemembersTheLeaveAsItWasWhileOpen) {
+  Leave before = leave("2027-04-01", "2027-09-30");
+  Leave moved = leave("2028-02-01", "2028-07-31");
+  EXPECT_EQ(leave_to_remember(mentee(EnrolmentState::withdrawn), leave_fingerprint(before), moved),
+            leave_fingerprint(before));
+  EXPECT_EQ(leave_to_remember(mentee(EnrolmentState::invited), leave_fingerprint(before), moved),
+            leave_fingerprint(moved));
+}

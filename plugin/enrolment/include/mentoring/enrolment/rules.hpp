@@ -78,6 +78,14 @@ std::optional<LeaveChange> leave_change(const domain::Programme& programme,
                                         const domain::Leave& leave, std::optional<Date> paired_on,
                                         Date today);
 
+// The leave fingerprint an enrolment keeps after today's steps: the leave as it
+// is now while the enrolment is open; a closed one keeps the leave as it was
+// while open (seen_while_open), so that a later change of that leave is a new
+// occasion to invite (plan.hpp).
+std::optional<std::string> leave_to_remember(const domain::Enrolment& enrolment,
+                                             const std::optional<std::string>& seen_while_open,
+                                             const domain::Leave& leave);
+
 // The mentor of an accepted pair is (now) in the mentee's management chain.
 Question mentor_in_chain_question(const std::string& mentee_id, const std::string& mentor_id);
 
