@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 using json = nlohmann::json;
 using namespace mentoring::host;
 
@@ -265,4 +267,23 @@ TEST_F(EnrolmentCorrections, AnActiveMenteeAlwaysHasAPlannedEndThatMovesWithTheL
   // Two months later, with the return.
   EXPECT_GT(mentoring::domain::format_date(*moved_end), first_end);
   EXPECT_GT(mentoring::domain::format_date(*moved_end), "2028-01-20");
+}
+
+TEST_F(EnrolmentCorrections, UpcomingLeaveIsLaterThanTheWindowOrAwaitingApprovalNeverCancelled) {
+  hr.people.push_back(person("P3"));
+  hr.people.push_back(person("P4"));
+  hr.people.push_back(person("P5"));
+  hr.leave.push_back(leave("L3", "P3", "2027-09-01", "2028-02-28"));  // later
+  hr.leave.push_back(
+      leave("L4", "P4", "2027-04-01", "2027-09-30", "requested"));  // not yet approved
+  hr.leave.push_back(leave("L5", "P5", "2027-04-01", "2027-09-30", "cancelled"));  // never
+  run_on("2026-12-01");
+  json eligible = command("eligible", {{"programme", "return-to-work"}});
+  std::map<std::string, std::string> upcoming;
+  for (const auto& u : eligible["upcoming"]) upcoming[u["person_id"]] = u.value("reason", "");
+  EXPECT_EQ(upcoming["P3"], "starts_after_window");
+  EXPECT_EQ(upcoming["P4"], "requested");
+  EXPECT_FALSE(upcoming.count("P5")) << eligible.dump(2);
+  EXPECT_TRUE(
+      mentoring::schema::validate("commands/eligible.output", eligible, "eligible").empty());
 }
