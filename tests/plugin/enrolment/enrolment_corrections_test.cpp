@@ -269,6 +269,38 @@ TEST_F(EnrolmentCorrections, AnActiveMenteeAlwaysHasAPlannedEndThatMovesWithTheL
   EXPECT_GT(mentoring::domain::format_date(*moved_end), "2028-01-20");
 }
 
+TEST_F(EnrolmentCorrections, AnActiveMenteeStoredWithoutAPlannedEndGetsOneOnTheNextRun) {
+  json mentor = person("M1");
+  hr.people.push_back(mentor);
+  hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
+  hr.completions = json::array(
+      {{{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},
+       {{"person_id", "P1"}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-11-01"}}});
+  run_on("2026-12-01");
+  command("accept", {{"person_id", "P1"}, {"recorded_by", "P1"}});
+  command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
+  json paired = command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr"}});
+  ASSERT_EQ(paired["mentee"]["state"], "active");
+  auto active_of = [&](mentoring::store::OrgStore& store) {
+    for (auto e : store.enrolments_of("P1")) {
+      if (e.state == mentoring::domain::EnrolmentState::active) return e;
+    }
+    throw std::runtime_error("P1 is not active");
+  };
+  {
+    // As an earlier version could leave it (an enrolment made active without an end).
+    mentoring::store::OrgStore store(host.storage_directory(), "acme");
+    auto e = active_of(store);
+    e.ends_on.reset();
+    store.update_details(e, "2026-12-01T12:00:00Z");
+  }
+  run_on("2026-12-02");
+  mentoring::store::OrgStore store(host.storage_directory(), "acme");
+  auto repaired = active_of(store).ends_on;
+  ASSERT_TRUE(repaired);
+  EXPECT_EQ(mentoring::domain::format_date(*repaired), paired["mentee"]["ends_on"]);
+}
+
 TEST_F(EnrolmentCorrections, UpcomingLeaveIsLaterThanTheWindowOrAwaitingApprovalNeverCancelled) {
   hr.people.push_back(person("P3"));
   hr.people.push_back(person("P4"));
