@@ -1,4 +1,5 @@
 #include <mentoring/enrolment/lifecycle.hpp>
+#include <mentoring/enrolment/rules.hpp>
 
 #include <algorithm>
 
@@ -44,38 +45,6 @@ std::vector<std::string> split(const std::string& text, char separator) {
 // The same calendar day `years` years before (fractions in whole months).
 Date years_before(Date day, double years) {
   return add_months(day, -static_cast<int>(years * 12 + 0.5));
-}
-
-// An enrolment not yet consented is withdrawn when its leave no longer
-// qualifies: cancelled or denied, moved later than the window, cut too short.
-// (A leave that starts sooner as time passes is what the invitation was for.)
-std::optional<Step> leave_no_longer_qualifies(const Programme& programme, const Leave* leave,
-                                              Date today) {
-  if (leave == nullptr) return std::nullopt;
-  if (cancelled(leave)) {
-    return Step{EnrolmentState::withdrawn, std::nullopt,
-                leave_words(*leave) + " was " + std::string(to_string(leave->status)),
-                StepCause::leave_cancelled};
-  }
-  if (!programme.mentee.leave_types.empty()) {
-    Date latest = add_months(today, programme.mentee.invite_from_months_before);
-    if (leave->start > latest) {
-      return Step{EnrolmentState::withdrawn, std::nullopt,
-                  leave_words(*leave) + " now starts after the invitation window (" +
-                      std::to_string(programme.mentee.invite_from_months_before) +
-                      " months ahead, until " + format_date(latest) +
-                      "); it is invited again when its time comes",
-                  StepCause::leave_left_the_window};
-    }
-  }
-  if (leave->length_days() < programme.mentee.min_leave_days) {
-    return Step{EnrolmentState::withdrawn, std::nullopt,
-                leave_words(*leave) + " now lasts " + std::to_string(leave->length_days()) +
-                    " days, fewer than the programme's minimum of " +
-                    std::to_string(programme.mentee.min_leave_days),
-                StepCause::leave_below_minimum};
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -293,8 +262,7 @@ std::string mentor_ineligibility(const Programme& programme, const Person& perso
   bool experience_ok = true;
   if (rules.min_experience_years) {
     // The HR record's start date is the evidence we have: years at this organisation.
-    experience_ok =
-        person.start_date && *person.start_date < years_before(today, *rules.min_experience_years);
+    experience_ok = has_experience(person, *rules.min_experience_years, today);
   }
   if (!leave_ok) {
     return "no covered leave ending within the last " +

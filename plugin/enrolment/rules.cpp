@@ -29,6 +29,43 @@ std::string round_part(int round) {
 
 }  // namespace
 
+// An enrolment not yet consented is withdrawn when its leave no longer
+// qualifies: cancelled or denied, moved later than the window, cut too short.
+// (A leave that starts sooner as time passes is what the invitation was for.)
+std::optional<Step> leave_no_longer_qualifies(const Programme& programme, const Leave* leave,
+                                              Date today) {
+  if (leave == nullptr) return std::nullopt;
+  if (cancelled_or_denied(*leave)) {
+    return Step{EnrolmentState::withdrawn, std::nullopt,
+                leave_words(*leave) + " was " + std::string(to_string(leave->status)),
+                StepCause::leave_cancelled};
+  }
+  if (!programme.mentee.leave_types.empty()) {
+    Date latest = add_months(today, programme.mentee.invite_from_months_before);
+    if (leave->start > latest) {
+      return Step{EnrolmentState::withdrawn, std::nullopt,
+                  leave_words(*leave) + " now starts after the invitation window (" +
+                      std::to_string(programme.mentee.invite_from_months_before) +
+                      " months ahead, until " + format_date(latest) +
+                      "); it is invited again when its time comes",
+                  StepCause::leave_left_the_window};
+    }
+  }
+  if (leave->length_days() < programme.mentee.min_leave_days) {
+    return Step{EnrolmentState::withdrawn, std::nullopt,
+                leave_words(*leave) + " now lasts " + std::to_string(leave->length_days()) +
+                    " days, fewer than the programme's minimum of " +
+                    std::to_string(programme.mentee.min_leave_days),
+                StepCause::leave_below_minimum};
+  }
+  return std::nullopt;
+}
+
+bool has_experience(const Person& person, double years, Date today) {
+  // The HR record's start date is the evidence we have: years at this organisation.
+  return person.start_date && *person.start_date < years_before(today, years);
+}
+
 bool training_required(const OrgPolicy& policy) {
   return policy.modules.training;
 }
@@ -285,8 +322,7 @@ std::string_view to_string(NominationRefusal refusal) {
 std::string mentee_ineligibility(const Programme& programme, const Person& person, Date today) {
   if (person.has_left_by(today)) return "has left the organisation";
   if (const auto& years = programme.mentee.min_experience_years) {
-    // As for mentors: the HR record's start date is the evidence we have.
-    if (!person.start_date || !(*person.start_date < years_before(today, *years))) {
+    if (!has_experience(person, *years, today)) {
       return "more than " + std::to_string(static_cast<int>(*years)) +
              " years of work experience are required; " +
              (person.start_date ? "on record since " + format_date(*person.start_date)

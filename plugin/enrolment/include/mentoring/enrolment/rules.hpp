@@ -56,6 +56,13 @@ struct Question {
   std::string words;  // the question as the programme manager reads it
 };
 
+// Before consent (eligible, invited): the withdrawal when the linked leave no
+// longer qualifies: cancelled or denied, moved later than the invitation window,
+// cut below mentee.min_leave_days; nullopt while it does (a leave that starts
+// sooner as time passes is what the invitation was for). next_step applies it.
+std::optional<Step> leave_no_longer_qualifies(const domain::Programme& programme,
+                                              const domain::Leave* leave, Date today);
+
 // The effects of a change to the linked leave, seen when its fingerprint differs
 // from the one the enrolment last saw.
 struct LeaveChange {
@@ -172,6 +179,10 @@ struct Nomination {
 Nomination nomination(const domain::Programme& programme, domain::Role role,
                       const domain::Person& person, const std::vector<domain::Leave>& their_leave,
                       const std::vector<domain::Enrolment>& their_enrolments, Date today);
+
+// More than `years` of work on record: the HR start date is the evidence (mentor
+// and mentee rules alike).
+bool has_experience(const domain::Person& person, double years, Date today);
 
 // Whether someone may be a mentee in this programme today by the person's own
 // record (experience, still employed); "" when yes. Leave rules are plan.hpp's.
