@@ -1,4 +1,5 @@
 #include <mentoring/enrolment/lifecycle.hpp>
+#include <mentoring/enrolment/rules.hpp>
 
 #include <algorithm>
 
@@ -48,6 +49,40 @@ Date years_before(Date day, double years) {
 
 }  // namespace
 
+std::string_view to_string(StepCause cause) {
+  switch (cause) {
+    case StepCause::person_unknown:
+      return "person_unknown";
+    case StepCause::person_left:
+      return "person_left";
+    case StepCause::leave_cancelled:
+      return "leave_cancelled";
+    case StepCause::leave_left_the_window:
+      return "leave_left_the_window";
+    case StepCause::leave_below_minimum:
+      return "leave_below_minimum";
+    case StepCause::no_answer:
+      return "no_answer";
+    case StepCause::training_incomplete:
+      return "training_incomplete";
+    case StepCause::training_not_required:
+      return "training_not_required";
+    case StepCause::training_complete:
+      return "training_complete";
+    case StepCause::pair_accepted:
+      return "pair_accepted";
+    case StepCause::pair_ended:
+      return "pair_ended";
+    case StepCause::mentoring_begins:
+      return "mentoring_begins";
+    case StepCause::programme_ended:
+      return "programme_ended";
+    case StepCause::phase_changed:
+      return "phase_changed";
+  }
+  return "?";
+}
+
 Date return_date(const Leave& leave) {
   return (leave.actual_end ? *leave.actual_end : leave.expected_end) + std::chrono::days{1};
 }
@@ -78,79 +113,64 @@ std::string describe_leave_change(const std::string& old_fingerprint, const Leav
   return "leave " + now.id + " changed: " + (out.empty() ? "no visible change" : out);
 }
 
-std::optional<std::string> question_for_manager(const Enrolment& enrolment, const Leave* leave) {
-  if (!cancelled(leave) || !is_open(enrolment.state)) return std::nullopt;
-  switch (enrolment.state) {
-    case EnrolmentState::eligible:
-    case EnrolmentState::invited:
-      return std::nullopt;  // nothing started yet: the invitation is withdrawn instead
-    default:
-      return leave_words(*leave) + " was " + std::string(to_string(leave->status)) +
-             " while the enrolment is " + std::string(to_string(enrolment.state)) +
-             ": continue without the leave, or withdraw?";
-  }
-}
-
 std::optional<Step> next_step(const Programme& programme, const Situation& s, Date today) {
   const Enrolment& e = s.enrolment;
   if (!is_open(e.state)) return std::nullopt;
 
   if (s.person == nullptr) {
     return Step{EnrolmentState::withdrawn, std::nullopt,
-                "person " + e.person_id + " is no longer in the HR records"};
+                "person " + e.person_id + " is no longer in the HR records",
+                StepCause::person_unknown};
   }
   if (s.person->has_left_by(today)) {
     return Step{
         EnrolmentState::withdrawn, std::nullopt,
-        "person " + e.person_id + " left the organisation on " + format_date(*s.person->end_date)};
+        "person " + e.person_id + " left the organisation on " + format_date(*s.person->end_date),
+        StepCause::person_left};
   }
 
   switch (e.state) {
     case EnrolmentState::eligible:
-      if (cancelled(s.leave)) {
-        return Step{EnrolmentState::withdrawn, std::nullopt,
-                    leave_words(*s.leave) + " was " + std::string(to_string(s.leave->status))};
-      }
-      return std::nullopt;  // invited by the plan when the cohort has room
-
     case EnrolmentState::invited:
-      if (cancelled(s.leave)) {
-        return Step{EnrolmentState::withdrawn, std::nullopt,
-                    leave_words(*s.leave) + " was " + std::string(to_string(s.leave->status))};
-      }
-      if (e.respond_by && today > *e.respond_by) {
+      if (auto gone = leave_no_longer_qualifies(programme, s.leave, today)) return gone;
+      if (e.state == EnrolmentState::invited && e.respond_by && today > *e.respond_by) {
         return Step{EnrolmentState::expired, std::nullopt,
-                    "no answer by " + format_date(*e.respond_by)};
+                    "no answer by " + format_date(*e.respond_by), StepCause::no_answer};
       }
-      return std::nullopt;
+      return std::nullopt;  // an eligible one is invited by the plan when the cohort has room
 
     case EnrolmentState::consented:
       if (!s.training_complete) {
         return Step{EnrolmentState::awaiting_training, std::nullopt,
                     "required training not complete: " + (e.role == Role::mentor
                                                               ? std::string("mentor courses")
-                                                              : std::string("mentee courses"))};
+                                                              : std::string("mentee courses")),
+                    StepCause::training_incomplete};
       }
       return Step{EnrolmentState::awaiting_pair, std::nullopt,
                   programme.mentor_courses.empty() || e.role == Role::mentee
                       ? "consent recorded; no training required before pairing"
-                      : "consent recorded; required training already complete"};
+                      : "consent recorded; required training already complete",
+                  StepCause::training_not_required};
 
     case EnrolmentState::awaiting_training:
       if (s.training_complete) {
-        return Step{EnrolmentState::awaiting_pair, std::nullopt, "required training complete"};
+        return Step{EnrolmentState::awaiting_pair, std::nullopt, "required training complete",
+                    StepCause::training_complete};
       }
       return std::nullopt;
 
     case EnrolmentState::awaiting_pair:
       if (s.has_accepted_pair) {
-        return Step{EnrolmentState::paired, std::nullopt, "pair accepted"};
+        return Step{EnrolmentState::paired, std::nullopt, "pair accepted",
+                    StepCause::pair_accepted};
       }
       return std::nullopt;
 
     case EnrolmentState::paired:
       if (!s.has_accepted_pair) {
-        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended"};
+        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended",
+                    StepCause::pair_ended};
       }
       if (s.pair_training_complete) {
         std::optional<Phase> phase;
@@ -158,22 +178,26 @@ std::optional<Step> next_step(const Programme& programme, const Situation& s, Da
         return Step{EnrolmentState::active, phase,
                     programme.mentee_courses.empty() || e.role == Role::mentor
                         ? "paired; mentoring begins"
-                        : "pair training complete; mentoring begins"};
+                        : "pair training complete; mentoring begins",
+                    StepCause::mentoring_begins};
       }
       return std::nullopt;
 
     case EnrolmentState::active:
     case EnrolmentState::extended:
       if (!s.has_accepted_pair) {
-        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended"};
+        return Step{EnrolmentState::awaiting_pair, std::nullopt, "the pair ended",
+                    StepCause::pair_ended};
       }
       if (e.ends_on && today > *e.ends_on) {
         return Step{EnrolmentState::completed, e.phase,
-                    "programme ended on " + format_date(*e.ends_on)};
+                    "programme ended on " + format_date(*e.ends_on), StepCause::programme_ended};
       }
       if (e.role == Role::mentee && s.leave && !cancelled(s.leave)) {
         Phase now = phase_on(*s.leave, today);
-        if (!e.phase || *e.phase != now) return Step{e.state, now, phase_cause(now, *s.leave)};
+        if (!e.phase || *e.phase != now) {
+          return Step{e.state, now, phase_cause(now, *s.leave), StepCause::phase_changed};
+        }
       }
       return std::nullopt;
 
@@ -238,8 +262,7 @@ std::string mentor_ineligibility(const Programme& programme, const Person& perso
   bool experience_ok = true;
   if (rules.min_experience_years) {
     // The HR record's start date is the evidence we have: years at this organisation.
-    experience_ok =
-        person.start_date && *person.start_date < years_before(today, *rules.min_experience_years);
+    experience_ok = has_experience(person, *rules.min_experience_years, today);
   }
   if (!leave_ok) {
     return "no covered leave ending within the last " +

@@ -1,4 +1,5 @@
 #include <mentoring/enrolment/plan.hpp>
+#include <mentoring/enrolment/rules.hpp>
 
 #include <algorithm>
 #include <set>
@@ -17,30 +18,104 @@ std::string describe(const Leave& leave) {
 
 }  // namespace
 
-std::string ineligibility(const Programme& programme, const Leave& leave, Date today) {
+std::string_view to_string(LeaveIneligibility reason) {
+  switch (reason) {
+    case LeaveIneligibility::type_not_covered:
+      return "type_not_covered";
+    case LeaveIneligibility::requested:
+      return "requested";
+    case LeaveIneligibility::cancelled:
+      return "cancelled";
+    case LeaveIneligibility::starts_before_window:
+      return "starts_before_window";
+    case LeaveIneligibility::starts_after_window:
+      return "starts_after_window";
+    case LeaveIneligibility::too_short:
+      return "too_short";
+  }
+  return "?";
+}
+
+bool upcoming(LeaveIneligibility reason) {
+  return reason == LeaveIneligibility::starts_after_window ||
+         reason == LeaveIneligibility::requested;
+}
+
+LeaveCheck check_leave(const Programme& programme, const Leave& leave, Date today) {
   const auto& rules = programme.mentee;
   if (!rules.leave_types.count(leave.type)) {
-    return "leave type " + std::string(to_string(leave.type)) + " is not covered";
+    return {LeaveIneligibility::type_not_covered,
+            "leave type " + std::string(to_string(leave.type)) + " is not covered"};
   }
   if (leave.status != LeaveStatus::approved) {
-    return "leave is " + std::string(to_string(leave.status)) + ", not approved";
+    return {leave.status == LeaveStatus::requested ? LeaveIneligibility::requested
+                                                   : LeaveIneligibility::cancelled,
+            "leave is " + std::string(to_string(leave.status)) + ", not approved"};
   }
   Date earliest = add_months(today, rules.invite_until_months_before);
   Date latest = add_months(today, rules.invite_from_months_before);
   if (leave.start < earliest) {
-    return "leave starts " + format_date(leave.start) + ", before the window opening " +
-           format_date(earliest);
+    return {LeaveIneligibility::starts_before_window, "leave starts " + format_date(leave.start) +
+                                                          ", before the window opening " +
+                                                          format_date(earliest)};
   }
   if (leave.start > latest) {
-    return "leave starts " + format_date(leave.start) + ", after the window closing " +
-           format_date(latest);
+    return {LeaveIneligibility::starts_after_window, "leave starts " + format_date(leave.start) +
+                                                         ", after the window closing " +
+                                                         format_date(latest)};
   }
   if (leave.length_days() < rules.min_leave_days) {
-    return "leave lasts " + std::to_string(leave.length_days()) + " days, fewer than " +
-           std::to_string(rules.min_leave_days);
+    return {LeaveIneligibility::too_short, "leave lasts " + std::to_string(leave.length_days()) +
+                                               " days, fewer than " +
+                                               std::to_string(rules.min_leave_days)};
   }
   return {};
 }
+
+std::string ineligibility(const Programme& programme, const Leave& leave, Date today) {
+  return check_leave(programme, leave, today).words;
+}
+
+namespace {
+
+// The earlier mentee enrolments for one leave decide whether it is invited
+// again, and in which round; nullopt: not again.
+std::optional<int> next_round(const Programme& programme, const Leave& leave,
+                              const std::vector<const Enrolment*>& earlier, std::string& cause) {
+  int expired = 0;
+  const Enrolment* last_expired = nullptr;
+  for (const Enrolment* e : earlier) {
+    switch (e->state) {
+      case EnrolmentState::expired:
+        ++expired;
+        if (!last_expired || e->id > last_expired->id) last_expired = e;
+        break;
+      case EnrolmentState::withdrawn:
+        // After consent a withdrawal was the person's or the programme
+        // manager's decision: final. Before, it was the invitation's: withdrawn
+        // while the leave was as it is now is final too, but a leave changed
+        // since (eg moved back into the window) is a new occasion.
+        if (e->consent_on || e->leave_fingerprint == leave_fingerprint(leave)) return std::nullopt;
+        break;
+      default:  // declined, completed: final for this leave
+        return std::nullopt;
+    }
+  }
+  if (expired > programme.reinvite_after_expiry) return std::nullopt;
+  int round = static_cast<int>(earlier.size()) + 1;
+  if (last_expired) {
+    cause = "invited again (round " + std::to_string(round) + "): no answer to the invitation" +
+            (last_expired->respond_by ? " by " + format_date(*last_expired->respond_by) : "") +
+            "; programme allows " + std::to_string(programme.reinvite_after_expiry) +
+            " re-invitation(s) after expiry";
+  } else {
+    cause = "invited again (round " + std::to_string(round) + "): the leave changed since the " +
+            "invitation was withdrawn";
+  }
+  return round;
+}
+
+}  // namespace
 
 Plan plan(const Programme& programme, const std::map<std::string, Person>& people,
           const std::vector<Leave>& leaves, const std::vector<Enrolment>& enrolments, Date today) {
@@ -52,8 +127,11 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
   std::set<std::string> has_open_enrolment;
   int taking_part = 0;  // open mentee enrolments that hold a place in the cohort
   std::vector<const Enrolment*> waiting;
+  std::map<std::pair<std::string, std::string>, std::vector<const Enrolment*>> by_leave;
   for (const auto& e : enrolments) {
-    if (e.programme_id != programme.id || e.role != Role::mentee || !is_open(e.state)) continue;
+    if (e.programme_id != programme.id || e.role != Role::mentee) continue;
+    if (e.leave_id) by_leave[{e.person_id, *e.leave_id}].push_back(&e);
+    if (!is_open(e.state)) continue;
     has_open_enrolment.insert(e.person_id);
     if (e.state == EnrolmentState::eligible) {
       waiting.push_back(&e);
@@ -75,8 +153,14 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
   });
   for (const Enrolment* e : waiting) {
     if (!room()) break;
+    int round = 1;
+    if (e->leave_id) {
+      for (const Enrolment* other : by_leave[{e->person_id, *e->leave_id}]) {
+        if (other->id < e->id) ++round;
+      }
+    }
     result.promotions.push_back({e->id, e->person_id, e->leave_id.value_or(""), respond_by,
-                                 "a place in the cohort became free"});
+                                 "a place in the cohort became free", round});
     ++taking_part;
   }
 
@@ -90,7 +174,16 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
     if (has_open_enrolment.count(leave->person_id)) continue;
     auto person = people.find(leave->person_id);
     if (person == people.end() || person->second.has_left_by(today)) continue;
-    if (!ineligibility(programme, *leave, today).empty()) continue;
+    if (!check_leave(programme, *leave, today).eligible()) continue;
+    if (!mentee_ineligibility(programme, person->second, today).empty()) continue;
+    int round = 1;
+    std::string again;
+    auto earlier = by_leave.find({leave->person_id, leave->id});
+    if (earlier != by_leave.end()) {
+      auto next = next_round(programme, *leave, earlier->second, again);
+      if (!next) continue;
+      round = *next;
+    }
     int days_ahead = days_between(today, leave->start);
     Invitation invitation{leave->person_id,
                           programme.id,
@@ -99,7 +192,9 @@ Plan plan(const Programme& programme, const std::map<std::string, Person>& peopl
                           leave->start,
                           respond_by,
                           false,
-                          describe(*leave) + " starts in " + std::to_string(days_ahead) + " days"};
+                          describe(*leave) + " starts in " + std::to_string(days_ahead) + " days" +
+                              (again.empty() ? "" : "; " + again),
+                          round};
     if (room()) {
       ++taking_part;
     } else {

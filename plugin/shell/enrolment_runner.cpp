@@ -1,12 +1,15 @@
-// Enrolment's part of the plugin shell: the daily run (lifecycle steps, leave
-// changes, invitations, reminders, pay it forward) and the commands HR staff
-// use to follow and steer it. Every state change is stored with its cause and
-// the actions it produces, in one transaction per programme or command.
+// Enrolment's part of the plugin shell: the daily run and the commands HR staff
+// use to follow and steer it. The rules (lifecycle steps, leave changes,
+// invitations and their rounds, reminders, pay it forward, extension,
+// nomination) are plugin/enrolment's; this file loads the records, calls them,
+// stores each state change with its cause and turns the effects into actions
+// and JSON, in one transaction per programme or command.
 #include "run_context.hpp"
 
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/enrolment/lifecycle.hpp>
 #include <mentoring/enrolment/plan.hpp>
+#include <mentoring/enrolment/rules.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/training/training.hpp>
@@ -24,12 +27,7 @@ using enrolment::Situation;
 
 ActionKey invitation_key(const std::string& organisation, const std::string& programme,
                          const std::string& person, const std::string& leave, Role role) {
-  if (role == Role::mentor) {
-    return action_key(ActionKind::invite, ActionTopic::mentor_invitation, organisation,
-                      {programme, person});
-  }
-  return action_key(ActionKind::invite, ActionTopic::invitation, organisation,
-                    {programme, person, leave});
+  return enrolment::invitation_key(organisation, programme, person, leave, role, 1);
 }
 
 namespace {
@@ -67,26 +65,44 @@ struct ProgrammeRun {
   }
 
   json manager_email() const {
-    auto policy = c.config.value("policy", json::object());
-    return policy.contains("programme_manager_email") ? policy["programme_manager_email"]
-                                                      : json(nullptr);
+    return c.policy.programme_manager_email ? json(*c.policy.programme_manager_email)
+                                            : json(nullptr);
   }
 
-  std::string timezone() const {
-    return c.config.value("policy", json::object()).value("timezone", "Europe/London");
+  std::string timezone() const { return c.policy.timezone; }
+
+  int round_of(const Enrolment& e) {
+    return enrolment::invitation_round(e, c.store.enrolments(programme.id));
   }
 
   // The invitation e was sent, withdrawn: its key is the withdrawal's, and the
-  // payload names the invitation's (a mentee's for the leave, or a mentor's).
+  // payload names the invitation's (a mentee's for the leave and round, or a mentor's).
   void withdraw_invitation(const Enrolment& e, const std::string& reason) {
-    enqueue(key(ActionKind::withdraw_invitation, ActionTopic::withdrawal,
-                {programme.id, e.person_id, e.leave_id.value_or("")}),
+    int round = round_of(e);
+    std::string leave = e.leave_id.value_or("");
+    enqueue(enrolment::withdrawal_key(c.organisation, programme.id, e.person_id, leave, round),
             e.person_id,
             {{"reason", reason},
              {"programme", {{"id", programme.id}, {"name", programme.name}}},
-             {"invitation_key", invitation_key(c.organisation, programme.id, e.person_id,
-                                               e.leave_id.value_or(""), e.role)
+             {"invitation_key", enrolment::invitation_key(c.organisation, programme.id, e.person_id,
+                                                          leave, e.role, round)
                                     .text}});
+  }
+
+  // Asks the programme manager (a task), once per question and leave version.
+  void ask(Enrolment& e, const enrolment::Question& question) {
+    if (e.needs_decision == question.words) return;
+    e.needs_decision = question.words;
+    enqueue(key(ActionKind::task, ActionTopic::decision,
+                {programme.id, e.person_id, e.leave_fingerprint.value_or("")}),
+            e.person_id,
+            {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
+             {"subject", programme.name + ": a decision is needed for " + e.person_id},
+             {"text", question.words},
+             {"about", contact(e.person_id)}});
+    questions.push_back({{"person_id", e.person_id},
+                         {"question", question.words},
+                         {"reason", enrolment::to_string(question.reason)}});
   }
 
   void enqueue(const ActionKey& key, const std::string& person_id, json payload) {
@@ -105,16 +121,19 @@ struct ProgrammeRun {
     return out;
   }
 
-  // This role's required courses complete and valid today (training/).
+  // This role's required courses complete and valid today (training/); with
+  // the training module switched off nothing is required.
   bool training_complete(Role role, const std::string& person_id) {
+    if (!enrolment::training_required(c.policy)) return true;
     auto rules = training::rules_for(programme, role);
     if (rules.required_courses.empty()) return true;
     return training::training_complete(rules, c.store.completions_of(person_id), c.today);
   }
 
   void invite_action(const std::string& person_id, const std::string& leave_id,
-                     std::optional<Date> leave_start, Date respond_by, Role role) {
-    ActionKey key = invitation_key(c.organisation, programme.id, person_id, leave_id, role);
+                     std::optional<Date> leave_start, Date respond_by, Role role, int round = 1) {
+    ActionKey key =
+        enrolment::invitation_key(c.organisation, programme.id, person_id, leave_id, role, round);
     auto who = person(person_id);
     std::string text =
         role == Role::mentee
@@ -133,6 +152,10 @@ struct ProgrammeRun {
                     {"text", text},
                     {"programme", {{"id", programme.id}, {"name", programme.name}}},
                     {"respond_by", format_date(respond_by)}};
+    if (round > 1) {
+      payload["subject"] = "Another invitation to " + programme.name;
+      payload["text"] = "We have not heard from you yet. " + text;
+    }
     if (!leave_id.empty()) {
       auto leave = c.store.leave(leave_id);
       if (leave) {
@@ -150,7 +173,8 @@ struct ProgrammeRun {
          {"leave_id", leave_id},
          {"leave_type", payload.contains("leave") ? payload["leave"]["type"] : json("")},
          {"leave_start", payload.contains("leave") ? payload["leave"]["start"] : json("")},
-         {"respond_by", format_date(respond_by)}});
+         {"respond_by", format_date(respond_by)},
+         {"round", round}});
   }
 
   // The touchpoints of a paired or active mentee: scheduled, moved (with a
@@ -214,49 +238,33 @@ struct ProgrammeRun {
     if (!is_open(e.state)) return;
     std::optional<Leave> leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
     std::optional<Person> who = person(e.person_id);
+    std::optional<std::string> seen_while_open = e.leave_fingerprint;
 
     if (leave) {
+      auto pairs_of_e = accepted_pairs_of(e);
+      std::optional<Date> paired_on;
+      if (!pairs_of_e.empty()) paired_on = pairs_of_e.front()->accepted_on;
       std::string fingerprint = enrolment::leave_fingerprint(*leave);
-      if (e.leave_fingerprint && *e.leave_fingerprint != fingerprint) {
-        std::string change = enrolment::describe_leave_change(*e.leave_fingerprint, *leave);
-        c.store.transition(e.id, e.state, c.now, change, e.phase);
-        bool cancelled_now =
-            leave->status == LeaveStatus::cancelled || leave->status == LeaveStatus::denied;
-        auto pairs_of_e = accepted_pairs_of(e);
-        if (!cancelled_now && !pairs_of_e.empty()) {
-          reschedule(e, &*leave, pairs_of_e.front()->accepted_on, /*only_future=*/true);
+      if (auto change = enrolment::leave_change(programme, e, e.leave_fingerprint, *leave,
+                                                paired_on, c.today)) {
+        c.store.transition(e.id, e.state, c.now, change->words, e.phase);
+        if (change->reschedule) {
+          reschedule(e, &*leave, paired_on, /*only_future=*/true);
           for (const Pair* p : pairs_of_e) {
-            c.store.mark_pair_leave_changed(p->id, change);
+            c.store.mark_pair_leave_changed(p->id, change->words);
             for (const auto& member : {p->mentee_id, p->mentor_id}) {
               enqueue(key(ActionKind::notify, ActionTopic::leave_change,
                           {std::to_string(p->id), member, fingerprint}),
                       member,
                       {{"to", contact(member)},
                        {"subject", programme.name + ": dates moved"},
-                       {"text", change + ". Your planned touchpoints have moved with it."}});
+                       {"text", change->words + ". Your planned touchpoints have moved with it."}});
             }
           }
-          if (e.state != EnrolmentState::extended && e.started_on) {
-            e.ends_on = enrolment::planned_end(
-                programme, *e.started_on,
-                enrolment::schedule(programme, &*leave, pairs_of_e.front()->accepted_on));
-          }
         }
-      }
-      e.leave_fingerprint = fingerprint;
-    }
-
-    if (auto question = enrolment::question_for_manager(e, leave ? &*leave : nullptr)) {
-      if (e.needs_decision != *question) {
-        e.needs_decision = *question;
-        enqueue(key(ActionKind::task, ActionTopic::decision,
-                    {programme.id, e.person_id, e.leave_fingerprint.value_or("")}),
-                e.person_id,
-                {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
-                 {"subject", programme.name + ": a decision is needed for " + e.person_id},
-                 {"text", *question},
-                 {"about", contact(e.person_id)}});
-        questions.push_back({{"person_id", e.person_id}, {"question", *question}});
+        if (change->ends_on) e.ends_on = change->ends_on;
+        e.leave_fingerprint = fingerprint;
+        if (change->question) ask(e, *change->question);
       }
     }
 
@@ -278,7 +286,8 @@ struct ProgrammeRun {
       steps.push_back({{"person_id", e.person_id},
                        {"from", to_string(from)},
                        {"to", to_string(step->to)},
-                       {"cause", step->cause}});
+                       {"cause", step->cause},
+                       {"why", enrolment::to_string(step->why)}});
       if (step->to == EnrolmentState::withdrawn) {
         if (from == EnrolmentState::invited) {
           withdraw_invitation(e, step->cause);
@@ -287,16 +296,15 @@ struct ProgrammeRun {
         withdrawn.push_back({{"person_id", e.person_id},
                              {"name", who ? who->name : ""},
                              {"programme", programme.id},
-                             {"reason", step->cause}});
+                             {"reason", step->cause},
+                             {"why", enrolment::to_string(step->why)}});
       }
       if (step->to == EnrolmentState::active && from == EnrolmentState::paired) {
         e.started_on = c.today;
         std::optional<Date> paired_on = pairs_of_e.front()->accepted_on;
         if (e.role == Role::mentee) {
           reschedule(e, leave ? &*leave : nullptr, paired_on, /*only_future=*/false);
-          e.ends_on = enrolment::planned_end(
-              programme, c.today,
-              enrolment::schedule(programme, leave ? &*leave : nullptr, paired_on));
+          e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr, paired_on);
         }
       }
       if (step->to == EnrolmentState::completed) {
@@ -310,17 +318,21 @@ struct ProgrammeRun {
         end_pairs(e, "programme completed");
       }
     }
+    // The sessions' tracking lasts until ends_on: an active mentee always has one.
+    if (!e.ends_on) {
+      auto pairs_of_e = accepted_pairs_of(e);
+      std::optional<Date> paired_on;
+      if (!pairs_of_e.empty()) paired_on = pairs_of_e.front()->accepted_on;
+      e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr, paired_on);
+    }
+    if (leave) e.leave_fingerprint = enrolment::leave_to_remember(e, seen_while_open, *leave);
     c.store.update_details(e, c.now);
   }
 
   void reminders() {
     for (const auto& e : c.store.enrolments(programme.id)) {
-      if (e.state != EnrolmentState::invited || !e.respond_by) continue;
-      // Counted from the invitation, which may come long after a wait for a place.
-      Date invited_on = *e.respond_by - std::chrono::days{programme.invitation_expiry_days};
-      for (int day : programme.reminder_days) {
-        Date due = invited_on + std::chrono::days{day};
-        if (due > c.today || (e.respond_by && due > *e.respond_by)) continue;
+      for (int day : enrolment::reminders_due(programme, e, c.today)) {
+        // The enrolment id in the key: a new round is a new enrolment, so its reminders are new.
         enqueue(
             key(ActionKind::reminder, ActionTopic::invitation_reminder,
                 {programme.id, e.person_id, std::to_string(e.id), std::to_string(day)}),
@@ -340,12 +352,14 @@ struct ProgrammeRun {
       if (e.role == Role::mentor) has_mentor_enrolment.insert(e.person_id);
     }
     for (const auto& e : all) {
-      if (has_mentor_enrolment.count(e.person_id)) continue;
+      if (e.role != Role::mentee || e.state != EnrolmentState::completed) continue;
       auto leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
-      if (!enrolment::pay_it_forward_due(programme, e, leave ? &*leave : nullptr, c.today))
-        continue;
       auto who = person(e.person_id);
-      if (!who || who->has_left_by(c.today)) continue;
+      if (enrolment::pay_it_forward_block(programme, e, leave ? &*leave : nullptr,
+                                          who ? &*who : nullptr,
+                                          has_mentor_enrolment.count(e.person_id) > 0, c.today)) {
+        continue;
+      }
       Date respond_by = c.today + std::chrono::days{programme.invitation_expiry_days};
       Enrolment mentor =
           Enrolment::make(e.person_id, programme.id, Role::mentor, EnrolmentState::invited);
@@ -366,18 +380,19 @@ struct ProgrammeRun {
       if (!chains.in_same_chain(p.mentee_id, p.mentor_id)) continue;
       auto e = c.store.enrolment(p.mentee_enrolment_id);
       if (!e) continue;
-      std::string question = "mentor " + p.mentor_id + " is now in the management chain of " +
-                             p.mentee_id + " (a manager changed): re-pair or end the pairing?";
-      if (e->needs_decision == question) continue;
-      e->needs_decision = question;
+      auto question = enrolment::mentor_in_chain_question(p.mentee_id, p.mentor_id);
+      if (e->needs_decision == question.words) continue;
+      e->needs_decision = question.words;
       c.store.update_details(*e, c.now);
       enqueue(key(ActionKind::task, ActionTopic::management_chain,
                   {std::to_string(p.id), c.now.substr(0, 10)}),
               p.mentee_id,
               {{"to", {{"role", "programme_manager"}, {"email", manager_email()}}},
                {"subject", programme.name + ": pairing rule broken"},
-               {"text", question}});
-      questions.push_back({{"person_id", p.mentee_id}, {"question", question}});
+               {"text", question.words}});
+      questions.push_back({{"person_id", p.mentee_id},
+                           {"question", question.words},
+                           {"reason", enrolment::to_string(question.reason)}});
     }
   }
 
@@ -410,7 +425,7 @@ struct ProgrammeRun {
       auto leave = c.store.leave(promotion.leave_id);
       invite_action(promotion.person_id, promotion.leave_id,
                     leave ? std::optional(leave->start) : std::nullopt, promotion.respond_by,
-                    Role::mentee);
+                    Role::mentee, promotion.round);
     }
     for (const auto& inv : plan.invitations) {
       Enrolment e = Enrolment::make(
@@ -421,7 +436,8 @@ struct ProgrammeRun {
       if (leave) e.leave_fingerprint = enrolment::leave_fingerprint(*leave);
       c.store.insert_enrolment(e, c.now, inv.cause);
       if (!inv.waitlisted) {
-        invite_action(inv.person_id, inv.leave_id, inv.leave_start, inv.respond_by, Role::mentee);
+        invite_action(inv.person_id, inv.leave_id, inv.leave_start, inv.respond_by, Role::mentee,
+                      inv.round);
       }
     }
     reminders();
@@ -562,17 +578,15 @@ json list_eligible(RunContext& c, const json& input) {
     for (const auto& leave : c.store.leaves_for_planning(c.today)) {
       if (enrolled.count(leave.person_id) || !programme.mentee.leave_types.count(leave.type))
         continue;
-      std::string why = enrolment::ineligibility(programme, leave, c.today);
-      if (why.find("after the window closing") == std::string::npos &&
-          why.find("not approved") == std::string::npos) {
-        continue;
-      }
+      auto check = enrolment::check_leave(programme, leave, c.today);
+      if (!check.reason || !enrolment::upcoming(*check.reason)) continue;
       upcoming.push_back({{"person_id", leave.person_id},
                           {"programme", programme.id},
                           {"leave_id", leave.id},
                           {"leave_type", to_string(leave.type)},
                           {"leave_start", format_date(leave.start)},
-                          {"not_yet_because", why}});
+                          {"reason", enrolment::to_string(*check.reason)},
+                          {"not_yet_because", check.words}});
     }
   }
   return {{"waiting_for_a_place", waiting}, {"upcoming", upcoming}};
@@ -688,24 +702,14 @@ json withdraw(RunContext& c, const json& input) {
 json extend(RunContext& c, const json& input) {
   const Programme& programme = find_programme(c, input);
   Enrolment e = find_open_enrolment(c, programme, input);
-  if (e.state != EnrolmentState::active && e.state != EnrolmentState::extended) {
-    invalid("/person_id: " + e.person_id + " is " + std::string(to_string(e.state)) +
-            "; expected an active enrolment to extend");
+  auto extension = enrolment::extension(programme, e, input.at("months").get<int>(), c.today);
+  if (extension.refusal == enrolment::ExtensionRefusal::not_active) {
+    invalid("/person_id: " + extension.words);
   }
-  int months = input.at("months").get<int>();
-  Date started = e.started_on.value_or(c.today);
-  Date ends = add_months(e.ends_on.value_or(c.today), months);
-  Date limit = add_months(started, programme.max_duration_months);
-  if (ends > limit) {
-    invalid("/months: found " + std::to_string(months) + "; expected at most enough to end by " +
-            format_date(limit) + " (" + std::to_string(programme.max_duration_months) +
-            " months from the start, the programme's maximum)");
-  }
-  e.ends_on = ends;
+  if (extension.refusal) invalid("/months: " + extension.words);
+  e.ends_on = extension.ends_on;
   c.store.transition(e.id, EnrolmentState::extended, c.now,
-                     "extended by " + std::to_string(months) + " months to " + format_date(ends) +
-                         ", " + recorded_by(input),
-                     e.phase);
+                     extension.words + ", " + recorded_by(input), e.phase);
   e.state = EnrolmentState::extended;
   c.store.update_details(e, c.now);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -717,23 +721,10 @@ json nominate(RunContext& c, const json& input) {
   Role role = input.value("role", "mentor") == "mentor" ? Role::mentor : Role::mentee;
   auto people = c.store.people({person_id});
   if (people.empty()) invalid("/person_id: found \"" + person_id + "\"; expected a known person");
-  for (const auto& e : c.store.enrolments_of(person_id)) {
-    if (e.programme_id == programme.id && e.role == role && is_open(e.state)) {
-      invalid("/person_id: " + person_id + " already has an open " + std::string(to_string(role)) +
-              " enrolment (" + std::string(to_string(e.state)) + ")");
-    }
-  }
-  if (role == Role::mentor) {
-    if (!programme.mentor.self_nomination)
-      invalid("/role: this programme does not take mentor volunteers");
-    std::string why = enrolment::mentor_ineligibility(programme, people.begin()->second,
-                                                      c.store.leaves_of(person_id), c.today);
-    if (!why.empty())
-      invalid("/person_id: " + person_id + " cannot mentor in " + programme.id + ": " + why);
-  } else if (!programme.mentee.self_nomination) {
-    invalid(
-        "/role: this programme invites mentees from their leave; it takes no mentee volunteers");
-  }
+  auto check =
+      enrolment::nomination(programme, role, people.begin()->second, c.store.leaves_of(person_id),
+                            c.store.enrolments_of(person_id), c.today);
+  if (check.refusal) invalid(check.field + ": " + check.words);
   Enrolment e = Enrolment::make(person_id, programme.id, role, EnrolmentState::consented);
   e.consent_on = c.today;
   e.id = c.store.insert_enrolment(
@@ -824,7 +815,12 @@ json decide(RunContext& c, const json& input) {
 }
 
 json acknowledge_change(RunContext& c, const json& input) {
-  c.store.clear_pair_leave_changed(input.at("pair_id").get<std::int64_t>());
+  std::int64_t id = input.at("pair_id").get<std::int64_t>();
+  auto pairs = c.store.pairs();
+  if (std::none_of(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.id == id; })) {
+    invalid("/pair_id: found " + std::to_string(id) + "; expected the id of a pair");
+  }
+  c.store.clear_pair_leave_changed(id);
   return {{"ok", true}};
 }
 

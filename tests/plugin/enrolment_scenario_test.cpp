@@ -89,7 +89,7 @@ class YearOfNorthwind : public ::testing::Test {
     }
     json config = {{"id", "northwind"},
                    {"name", "Northwind"},
-                   {"modules", {{"enrolment", true}}},
+                   {"modules", {{"enrolment", true}, {"training", true}}},
                    {"policy", {{"programme_manager_email", "pm@northwind.example"}}},
                    {"programmes", programmes},
                    {"adapters", json::array()}};

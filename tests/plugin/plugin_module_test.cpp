@@ -46,7 +46,7 @@ class PluginModule : public ::testing::Test {
   json config() {
     return {{"id", "acme"},
             {"name", "Acme"},
-            {"modules", {{"enrolment", true}, {"evaluation", true}}},
+            {"modules", {{"enrolment", true}, {"training", true}, {"evaluation", true}}},
             {"policy", policy},
             {"programmes", json::array({programme_a()})},
             {"routing", routing},

@@ -1,4 +1,5 @@
 #include <mentoring/enrolment/lifecycle.hpp>
+#include <mentoring/enrolment/rules.hpp>
 
 #include <gtest/gtest.h>
 
@@ -85,9 +86,12 @@ TEST(Lifecycle, CancelledLeaveOfAPairedMenteeAsksTheProgrammeManagerInstead) {
   Leave l = leave("2027-03-10", "2027-09-10", LeaveStatus::cancelled);
   Situation s{e, &p, &l, true, true, true};
   EXPECT_FALSE(next_step(programme_a(), s, kToday).has_value());
-  auto question = question_for_manager(e, &l);
-  ASSERT_TRUE(question);
-  EXPECT_NE(question->find("continue"), std::string::npos);
+  Leave approved = leave("2027-03-10", "2027-09-10");
+  auto change =
+      leave_change(programme_a(), e, leave_fingerprint(approved), l, std::nullopt, kToday);
+  ASSERT_TRUE(change && change->question);
+  EXPECT_EQ(change->question->reason, QuestionReason::leave_cancelled);
+  EXPECT_NE(change->question->words.find("continue"), std::string::npos);
 }
 
 TEST(Lifecycle, ConsentLeadsThroughTrainingToAPair) {

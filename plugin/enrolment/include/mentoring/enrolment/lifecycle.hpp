@@ -15,6 +15,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mentoring::enrolment {
@@ -25,15 +26,37 @@ struct Situation {
   const domain::Enrolment& enrolment;
   const domain::Person* person = nullptr;  // null when the HR system no longer has them
   const domain::Leave* leave = nullptr;    // the leave the enrolment is linked to
-  bool training_complete = true;           // this role's courses required before pairing
-  bool pair_training_complete = true;      // the mentee's courses once matched
+  // This role's courses required before pairing are done; true when the
+  // training module is switched off (rules.hpp training_required).
+  bool training_complete = true;
+  bool pair_training_complete = true;  // the mentee's courses once matched (same)
   bool has_accepted_pair = false;
 };
+
+// Why a step is taken (the words are Step::cause).
+enum class StepCause {
+  person_unknown,         // no longer in the HR records
+  person_left,            // left the organisation
+  leave_cancelled,        // the linked leave was cancelled or denied (not yet consented)
+  leave_left_the_window,  // moved to start later than the invitation window (not yet consented)
+  leave_below_minimum,    // cut below mentee.min_leave_days (not yet consented)
+  no_answer,              // the invitation expired
+  training_incomplete,
+  training_not_required,
+  training_complete,
+  pair_accepted,
+  pair_ended,
+  mentoring_begins,
+  programme_ended,
+  phase_changed,
+};
+std::string_view to_string(StepCause cause);
 
 struct Step {
   domain::EnrolmentState to;
   std::optional<domain::Phase> phase;  // set when entering or moving within active
   std::string cause;
+  StepCause why = StepCause::phase_changed;
 };
 
 // The next transition today, or nullopt when the enrolment is where it should be.
@@ -51,11 +74,6 @@ std::string leave_fingerprint(const domain::Leave& leave);
 
 // "start 2027-03-01 -> 2027-03-15; status approved -> cancelled", from an old fingerprint.
 std::string describe_leave_change(const std::string& old_fingerprint, const domain::Leave& now);
-
-// A question for the programme manager instead of a silent change, or nullopt:
-// eg the leave of a paired mentee was cancelled.
-std::optional<std::string> question_for_manager(const domain::Enrolment& enrolment,
-                                                const domain::Leave* leave);
 
 struct ScheduledTouchpoint {
   std::string name;

@@ -12,12 +12,35 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mentoring::enrolment {
 
 using domain::Date;
+
+// Why a leave does not (yet) make its person eligible.
+enum class LeaveIneligibility {
+  type_not_covered,      // mentee.leave_types does not list it
+  requested,             // not approved yet
+  cancelled,             // cancelled or denied: never
+  starts_before_window,  // starts sooner than invite_until_months_before
+  starts_after_window,   // starts later than invite_from_months_before
+  too_short,             // shorter than min_leave_days
+};
+// A stable token, eg "starts_after_window".
+std::string_view to_string(LeaveIneligibility reason);
+// Whether the leave may still become eligible with time or approval alone
+// (later than the window, or waiting for approval): "upcoming" to HR.
+bool upcoming(LeaveIneligibility reason);
+
+struct LeaveCheck {
+  std::optional<LeaveIneligibility> reason;  // none: eligible today
+  std::string words;                         // the reason in words ("" when eligible)
+  bool eligible() const { return !reason; }
+};
 
 struct Invitation {
   std::string person_id;
@@ -28,6 +51,7 @@ struct Invitation {
   Date respond_by;
   bool waitlisted = false;  // the cohort is full: recorded as eligible, invited later
   std::string cause;        // why, in words a programme manager reads in the history
+  int round = 1;            // 2 and up: sent again after an invitation expired
 };
 
 // A waitlisted (eligible) enrolment the cohort now has room for.
@@ -37,6 +61,7 @@ struct Promotion {
   std::string leave_id;
   Date respond_by;
   std::string cause;
+  int round = 1;  // the enrolment's invitation round (rules.hpp invitation_round)
 };
 
 struct Plan {
@@ -44,7 +69,9 @@ struct Plan {
   std::vector<Promotion> promotions;
 };
 
-// Why a leave does or does not make its person eligible today; "" when it does.
+// Why a leave does or does not make its person eligible today.
+LeaveCheck check_leave(const domain::Programme& programme, const domain::Leave& leave, Date today);
+// The same in words; "" when it does.
 std::string ineligibility(const domain::Programme& programme, const domain::Leave& leave,
                           Date today);
 
@@ -52,7 +79,12 @@ std::string ineligibility(const domain::Programme& programme, const domain::Leav
 // an open enrolment points to); the programme's enrolments (any state), after
 // today's lifecycle steps. Invites each person with an eligible leave and no open
 // mentee enrolment, earliest leave first, as far as the cohort has room; the rest
-// wait as eligible and are invited first when room frees up.
+// wait as eligible and are invited first when room frees up. Only open enrolments
+// hold a place. For a leave already invited: a decline (or completion) is final;
+// an expiry is followed by a new round while programme.reinvite_after_expiry
+// allows; a withdrawal after consent is final, one before only allows a new
+// round when the leave has changed since (eg moved back into the window). A
+// person who fails the programme's mentee rules (experience) is not invited.
 Plan plan(const domain::Programme& programme, const std::map<std::string, domain::Person>& people,
           const std::vector<domain::Leave>& leaves,
           const std::vector<domain::Enrolment>& enrolments, Date today);
