@@ -25,7 +25,7 @@ struct YearA {
   Scenario s;
   std::map<std::string, Answer> answers;  // by label, what HR or a participant was told
   std::map<std::string, json> seen;       // by label, HR's answers worth checking later
-  std::int64_t erin_pair = 0, xan_pair = 0, yara_pair = 0;
+  std::int64_t erin_pair = 0, xan_pair = 0, yara_pair = 0, zed_pair = 0;
   std::string erin_mentor, xan_mentor, yara_mentor;
   std::string mei_state_after_nomination;
 };
@@ -58,7 +58,8 @@ void replay(YearA& y) {
                                                         {"vic", "Vic Shortens"},
                                                         {"wen", "Wen Moves"},
                                                         {"xan", "Xan Leaves"},
-                                                        {"yara", "Yara Later"}}) {
+                                                        {"yara", "Yara Later"},
+                                                        {"zed", "Zed Forbidden"}}) {
     s.hr.add_person(person(id, name, kOrg, "lars"));
   }
   // Mentors' own leave, within the last five years.
@@ -76,6 +77,7 @@ void replay(YearA& y) {
   s.hr.add_leave(leave("LWE", "wen", "fostering", "2027-05-17", "2027-11-30"));
   s.hr.add_leave(leave("LXA", "xan", "paternity", "2027-07-05", "2027-10-10", "requested"));
   s.hr.add_leave(leave("LYA", "yara", "maternity", "2027-08-02", "2028-01-30"));
+  s.hr.add_leave(leave("LZE", "zed", "paternity", "2027-07-12", "2027-10-31"));
 
   s.start(kOrg,
           {{"enrolment", true},
@@ -114,6 +116,13 @@ void replay(YearA& y) {
   edit_leave(s, "LWE", {{"start", "2028-03-13"}, {"expected_end", "2028-09-29"}});  // ten months
   s.advance_to("2027-01-13");
   edit_leave(s, "LVI", {{"expected_end", "2027-07-11"}});  // 28 days, under the minimum of 90
+  // Zed (invited yesterday) says yes and HR pairs him with Mona at once.
+  y.answers["zed accepts"] =
+      s.try_command("accept", {{"person_id", "zed"}, {"recorded_by", "zed"}});
+  y.answers["pair zed"] = s.try_command(
+      "pair",
+      {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
+  y.zed_pair = pair_of(s, kA, "zed", "accepted");
   s.advance_to("2027-01-14");
   s.hr.add_completion(completion("erin", "RTW-PAIR-01", "2027-01-14"));
   s.advance_to("2027-01-15");
@@ -144,6 +153,16 @@ void replay(YearA& y) {
   s.advance_to("2027-02-25");
   s.hr.add_completion(completion("xan", "RTW-PAIR-01", "2027-02-25"));
 
+  // HR forbids the running pair of Zed and Mona, and lifts the ban two days later.
+  s.advance_to("2027-03-01");
+  y.answers["forbid running pair"] = s.try_command(
+      "pairing_forbid",
+      {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
+  y.seen["pairs after forbid"] = pairs_listed(s, kA);
+  s.advance_to("2027-03-03");
+  y.answers["unforbid"] = s.try_command(
+      "pairing_unforbid",
+      {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
   session(y, y.erin_pair, "2027-03-16");
   // Malik's training lapsed on 2027-04-01: HR tries him by hand, then Mei, over
   // the standing proposal for Yara.
@@ -494,6 +513,34 @@ TEST_F(ReturnToWorkYear, ManualPairReplacesAStandingProposal_Pairing) {
   ASSERT_TRUE(a.ok) << a.message;
   EXPECT_EQ(y.yara_mentor, "mei");
   EXPECT_EQ(mentioning(of_type(s.received("yara"), "notify"), "you have been paired").size(), 1u);
+}
+
+TEST_F(ReturnToWorkYear, ForbiddingARunningPairEndsItOrIsRefusedAndLaterPassesStillRun_Pairing) {
+  ASSERT_NE(y.zed_pair, 0) << y.answers["pair zed"].message;
+  const Answer& forbid = y.answers["forbid running pair"];
+  if (forbid.ok) {  // ended through the normal path
+    for (const auto& p : y.seen["pairs after forbid"]) {
+      if (p["pair_id"] != y.zed_pair) continue;
+      EXPECT_NE(p["state"], "accepted") << p.dump();
+    }
+    EXPECT_EQ(
+        mentioning(s.received_between("zed", "2027-03-02", "2027-03-02"), "your pairing has ended")
+            .size(),
+        1u)
+        << describe(s.received("zed"));
+  } else {  // refused with a reason naming the pair and how to end it
+    EXPECT_EQ(forbid.status, MENTORING_ERR_INVALID_INPUT);
+    EXPECT_NE(forbid.message.find(std::to_string(y.zed_pair)), std::string::npos) << forbid.message;
+    EXPECT_TRUE(forbid.message.find("withdraw") != std::string::npos ||
+                forbid.message.find("pair_end") != std::string::npos)
+        << forbid.message;
+  }
+  for (const char* day : {"2027-03-02", "2027-03-03", "2027-03-04"}) {
+    const json pairing = s.run_of(day)["modules"]["pairing"];
+    EXPECT_NE(pairing.value("status", ""), "failed") << day << pairing.dump();
+    EXPECT_FALSE(pairing["programmes"][kA].contains("error")) << day << pairing.dump();
+  }
+  EXPECT_TRUE(y.answers["unforbid"].ok) << y.answers["unforbid"].message;
 }
 
 // --- promises that wait for the sessions helper (h13/sessions) -------------------------
