@@ -41,6 +41,23 @@ void session(YearC& y, std::int64_t pair, const std::string& day) {
                                          {"notes", "what we talked about on " + day}});
 }
 
+// HR accepts the mentee's standing proposal; where the programme lets the
+// mentor decline, the proposed mentor's own yes may be what makes the pair.
+std::int64_t accept_proposal(Scenario& s, const std::string& mentee, std::string* mentor) {
+  std::string proposed;
+  if (auto proposal = pair_of(s, kC, mentee, "proposed", &proposed)) {
+    s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr"}});
+    if (pair_of(s, kC, mentee, "accepted") == 0) {
+      s.try_command("pairing_mentor_answer", {{"programme", kC},
+                                              {"mentee_id", mentee},
+                                              {"mentor_id", proposed},
+                                              {"accept", true},
+                                              {"recorded_by", proposed}});
+    }
+  }
+  return pair_of(s, kC, mentee, "accepted", mentor);
+}
+
 void replay(YearC& y) {
   Scenario& s = y.s;
   s.hr.add_person(person("ada", "Ada Asks", kOrg, std::nullopt, "2010-09-01"));
@@ -104,10 +121,7 @@ void replay(YearC& y) {
   }
   y.ada_pair = pair_of(s, kC, "ada", "accepted", &y.ada_mentor);
   if (y.ada_pair == 0) {  // keep the year going on a branch without participant choice
-    if (auto proposal = pair_of(s, kC, "ada", "proposed")) {
-      s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr"}});
-    }
-    y.ada_pair = pair_of(s, kC, "ada", "accepted", &y.ada_mentor);
+    y.ada_pair = accept_proposal(s, "ada", &y.ada_mentor);
   }
 
   session(y, y.ada_pair, "2027-01-14");  // the mentee's first contact, within 14 days
@@ -135,10 +149,7 @@ void replay(YearC& y) {
   session(y, y.eve_pair, "2027-06-14");
   session(y, y.ada_pair, "2027-07-01");
   s.advance_to("2027-07-02");
-  if (auto proposal = pair_of(s, kC, "eve", "proposed", &y.eve_second_mentor)) {
-    s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr"}});
-  }
-  y.eve_second_pair = pair_of(s, kC, "eve", "accepted", &y.eve_second_mentor);
+  y.eve_second_pair = accept_proposal(s, "eve", &y.eve_second_mentor);
   for (const char* day :
        {"2027-07-29", "2027-08-26", "2027-09-23", "2027-10-21", "2027-11-18", "2027-12-16"}) {
     session(y, y.ada_pair, day);

@@ -104,6 +104,7 @@ void replay(YearA& y) {
       "accept",
       {{"person_id", "erin"}, {"recorded_by", "erin"}, {"goal", "keep my research group going"}});
   y.seen["invitations 2027-01-07"] = s.command("invitations", {{"programme", kA}});
+  y.seen["waiting 2027-01-07"] = s.command("waiting", {{"programme", kA}});
 
   s.advance_to("2027-01-08");
   if (auto proposal = pair_of(s, kA, "erin", "proposed")) {
@@ -324,6 +325,22 @@ TEST_F(ReturnToWorkYear, VolunteerMentorsAreReadyWhenTrainedAndWaitForTrainingOt
   ASSERT_FALSE(course.empty()) << describe(s.received("mei"));
   EXPECT_EQ(course[0].action["payload"]["course_id"], "MENTOR-101");
   EXPECT_NE(y.s.run_of("2027-02-11").dump().find("\"to\":\"awaiting_pair\""), std::string::npos);
+}
+
+TEST_F(ReturnToWorkYear, WaitingListsWhoSaidYesAndWhatTheyWaitFor) {
+  std::map<std::string, std::string> waiting;  // person/role -> state
+  for (const auto& r : y.seen["waiting 2027-01-07"]["waiting"]) {
+    waiting[r["person_id"].get<std::string>() + "/" + r["role"].get<std::string>()] = r["state"];
+    EXPECT_EQ(r.dump().find("research group"), std::string::npos) << "the goal is the pair's";
+  }
+  EXPECT_EQ(waiting, (std::map<std::string, std::string>{{"erin/mentee", "awaiting_pair"},
+                                                         {"mona/mentor", "awaiting_pair"},
+                                                         {"malik/mentor", "awaiting_pair"},
+                                                         {"mei/mentor", "awaiting_training"}}));
+  // At the end Erin (completed), Tom (expired) and Sara (declined) wait for nothing.
+  for (const auto& r : y.seen["waiting 2028-06-10"]["waiting"]) {
+    for (const char* who : {"erin", "tom", "sara"}) EXPECT_NE(r["person_id"], who) << r.dump();
+  }
 }
 
 TEST_F(ReturnToWorkYear, ThePairIsProposedAndAcceptedAndBothAreToldWithTheOthersContact) {
