@@ -302,6 +302,12 @@ TEST_F(CareerNetworkYear, TheMentorshipIsExtendedAndThenCompleted) {
                                               "extended", "completed"}));
 }
 
+TEST_F(CareerNetworkYear, NoKeyDeliveredTwiceAndNothingForPeopleWhoLeft) {
+  std::string all;
+  for (const auto& p : s.year_problems()) all += "\n  " + p;
+  EXPECT_TRUE(all.empty()) << all;
+}
+
 // --- promises that wait for the enrolment helper ---------------------------------------
 
 TEST_F(CareerNetworkYear, AMenteeNeedsMoreThanFiveYearsToo_Enrol) {

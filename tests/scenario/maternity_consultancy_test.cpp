@@ -303,6 +303,12 @@ TEST_F(MaternityConsultancyYear, SurveysAndPayItForward) {
   EXPECT_EQ(as_mentor[0].day, "2028-09-01");  // six months after the return
 }
 
+TEST_F(MaternityConsultancyYear, NoKeyDeliveredTwiceAndNothingForPeopleWhoLeft) {
+  std::string all;
+  for (const auto& p : s.year_problems()) all += "\n  " + p;
+  EXPECT_TRUE(all.empty()) << all;
+}
+
 // --- promises that wait for the enrolment and policy helpers (training off) ------------
 
 TEST_F(MaternityConsultancyYear, WithTrainingOffAVolunteerMentorIsReadyForPairing_Enrol) {

@@ -470,6 +470,12 @@ TEST_F(ReturnToWorkYear, PayItForwardInvitesErinAsAMentorSixMonthsAfterHerReturn
   EXPECT_EQ(as_mentor[0].day, "2028-06-06");
 }
 
+TEST_F(ReturnToWorkYear, NoKeyDeliveredTwiceAndNothingForPeopleWhoLeft) {
+  std::string all;
+  for (const auto& p : s.year_problems()) all += "\n  " + p;
+  EXPECT_TRUE(all.empty()) << all;
+}
+
 // --- promises that wait for the enrolment helper (h13/enrol) ---------------------------
 
 TEST_F(ReturnToWorkYear, ADeclineIsFinalForThatLeave_Enrol) {

@@ -195,6 +195,26 @@ std::vector<Received> Scenario::received_between(const std::string& person, cons
   return out;
 }
 
+std::vector<std::string> Scenario::year_problems() const {
+  std::vector<std::string> problems;
+  std::set<std::string> keys;
+  for (const auto& r : hr.received) {
+    const std::string key = r.action.at("idempotency_key");
+    if (!keys.insert(key).second) problems.push_back(r.day + ": " + key + " delivered twice");
+  }
+  for (const auto& p : hr.people()) {
+    if (!p.contains("end_date") || !p["end_date"].is_string()) continue;
+    const std::string id = p["id"], left = p["end_date"];
+    for (const auto& r : received(id)) {
+      if (r.day <= left) continue;
+      if (r.type() == "group_membership" && r.action["payload"]["member"] == false) continue;
+      problems.push_back(r.day + ": " + r.action.at("idempotency_key").get<std::string>() +
+                         " for " + id + ", who left on " + left);
+    }
+  }
+  return problems;
+}
+
 std::string Scenario::state_of(const std::string& person, const std::string& programme,
                                const std::string& role) const {
   mentoring::store::OrgStore store(host.storage_directory(), organisation_);

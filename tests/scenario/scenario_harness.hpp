@@ -58,6 +58,7 @@ class InMemoryHr {
   void add_leave(json leave) { upsert(leave_, std::move(leave), "id"); }
   void add_completion(json completion);
   json& person(const std::string& id) { return find(people_, id); }
+  const json& people() const { return people_; }
   json& leave(const std::string& id) { return find(leave_, id); }
   // Marks a change seen by the next run's pull (every edit through person()/leave() needs it).
   void changed() { ++version_; }
@@ -114,6 +115,11 @@ class Scenario {
   // ... between two days, inclusive.
   std::vector<Received> received_between(const std::string& person, const std::string& from,
                                          const std::string& to) const;
+
+  // What should never happen in any year, one line each: an idempotency key
+  // delivered twice; anything for a person after the end_date HR recorded
+  // (other than taking them out of a group).
+  std::vector<std::string> year_problems() const;
 
   // The enrolment's state in the store ("(none)" without one), "state/phase" when active.
   std::string state_of(const std::string& person, const std::string& programme,
