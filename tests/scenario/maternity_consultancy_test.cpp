@@ -150,6 +150,7 @@ void replay(YearB& y) {
   // ... and then no session: due 2028-05-01, before the enrolment's end.
   s.advance_to("2028-09-05");  // kim's pay it forward falls due on 2028-09-01
   y.seen["kim history"] = s.command("history", {{"person_id", "kim"}});
+  y.answers["evaluation report"] = s.try_command("evaluation_report", {{"programme", kB}});
 }
 
 std::vector<Received> session_reminders(const std::vector<Received>& list, std::int64_t pair) {
@@ -365,6 +366,15 @@ TEST_F(MaternityConsultancyYear, AfterTheReturnThePairIsTrackedUntilTheEnrolment
   auto flags = manager_tasks_about_pair(s, y.kim_pair, "2028-05-02", "2028-05-30");
   ASSERT_EQ(flags.size(), 1u);
   EXPECT_EQ(flags[0].day, "2028-05-16");  // 14 days after the reminder
+}
+
+TEST_F(MaternityConsultancyYear, TheEvaluationReportShowsTheBudget_Policy) {
+  const Answer& a = y.answers["evaluation report"];
+  ASSERT_TRUE(a.ok) << a.message;
+  const json* budget = find_key(a.output, "budget");
+  ASSERT_NE(budget, nullptr) << a.output.dump();
+  EXPECT_NE(budget->dump().find("EUR"), std::string::npos) << budget->dump();
+  EXPECT_NE(budget->dump().find("950"), std::string::npos) << budget->dump();
 }
 
 // --- promises that wait for the return-to-work helper ----------------------------------

@@ -128,6 +128,7 @@ void replay(YearA& y) {
   s.hr.add_completion(completion("erin", "RTW-PAIR-01", "2027-01-14"));
   s.advance_to("2027-01-15");
   y.seen["invitations 2027-01-15"] = s.command("invitations", {{"programme", kA}});
+  y.seen["eligible 2027-01-15"] = s.command("eligible", {{"programme", kA}});
   y.seen["erin state 2027-01-15"] = s.state_of("erin", kA);
 
   s.advance_to("2027-01-20");
@@ -511,6 +512,8 @@ TEST_F(ReturnToWorkYear, ALeaveMovedTenMonthsLaterWithdrawsNowAndInvitesWhenTheW
   ASSERT_EQ(withdrawn.size(), 1u) << describe(s.received("wen"));
   EXPECT_EQ(withdrawn[0].day, "2027-01-13");
   EXPECT_FALSE(ids_in(y.seen["invitations 2027-01-15"]["invitations"]).count("wen"));
+  EXPECT_TRUE(ids_in(y.seen["eligible 2027-01-15"]["upcoming"]).count("wen"))
+      << "HR sees her coming: " << y.seen["eligible 2027-01-15"].dump();
   auto again = invites(s.received_between("wen", "2027-01-14", "2028-06-10"));
   ASSERT_EQ(again.size(), 1u) << describe(s.received("wen"));
   EXPECT_EQ(again[0].day, "2027-09-13");  // six months before 2028-03-13
