@@ -20,9 +20,11 @@ using namespace scenario;
 
 constexpr const char* kC = "career-network";
 constexpr const char* kOrg = "guildnet";
+constexpr const char* kQuestion = "How do I move from engineering into product leadership?";
 
 struct YearC {
   Scenario s;
+  std::string replay_error;  // why the replay stopped before the end, if it did
   std::map<std::string, Answer> answers;
   std::map<std::string, json> seen;
   std::int64_t ada_pair = 0, eve_pair = 0, eve_second_pair = 0;
@@ -41,19 +43,10 @@ void session(YearC& y, std::int64_t pair, const std::string& day) {
                                          {"notes", "what we talked about on " + day}});
 }
 
-// HR accepts the mentee's standing proposal; where the programme lets the
-// mentor decline, the proposed mentor's own yes may be what makes the pair.
+// HR accepts the mentee's standing proposal.
 std::int64_t accept_proposal(Scenario& s, const std::string& mentee, std::string* mentor) {
-  std::string proposed;
-  if (auto proposal = pair_of(s, kC, mentee, "proposed", &proposed)) {
+  if (auto proposal = pair_of(s, kC, mentee, "proposed")) {
     s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr"}});
-    if (pair_of(s, kC, mentee, "accepted") == 0) {
-      s.try_command("pairing_mentor_answer", {{"programme", kC},
-                                              {"mentee_id", mentee},
-                                              {"mentor_id", proposed},
-                                              {"accept", true},
-                                              {"recorded_by", proposed}});
-    }
   }
   return pair_of(s, kC, mentee, "accepted", mentor);
 }
@@ -93,30 +86,38 @@ void replay(YearC& y) {
       "pair",
       {{"programme", kC}, {"mentee_id", "eve"}, {"mentor_id", "fay"}, {"recorded_by", "hr"}});
   y.eve_pair = pair_of(s, kC, "eve", "accepted");
-  // Ada asks for Dan; Dan declines with a reason; Ada goes back to the pool without him.
+  // Ada states her mentoring question and asks for Dan; Dan declines with a reason; Ada goes
+  // back to the pool without him, asks for the mentor proposed next, who says yes.
+  y.answers["ada wishes"] = s.try_command("pairing_wishes", {{"programme", kC},
+                                                             {"person_id", "ada"},
+                                                             {"mentoring_question", kQuestion},
+                                                             {"recorded_by", "ada"}});
   y.answers["ada requests dan"] = s.try_command(
       "pairing_request",
       {{"programme", kC}, {"mentee_id", "ada"}, {"mentor_id", "dan"}, {"recorded_by", "ada"}});
   y.answers["kit day refused"] = s.try_command(
-      "kit_day_record", {{"person_id", "ada"}, {"day", "2027-01-04"}, {"recorded_by", "hr"}});
+      "kit_day_record", {{"person_id", "ada"}, {"date", "2027-01-04"}, {"recorded_by", "hr"}});
   y.answers["training_blocked refused"] = s.try_command("training_blocked", json::object());
 
   s.advance_to("2027-01-05");
-  y.answers["dan declines"] =
-      s.try_command("pairing_mentor_answer", {{"programme", kC},
-                                              {"mentee_id", "ada"},
-                                              {"mentor_id", "dan"},
-                                              {"accept", false},
-                                              {"reason", "no room this year"},
-                                              {"recorded_by", "dan"}});
+  y.answers["dan declines"] = s.try_command("pairing_mentor_answer",
+                                            {{"pair_id", pair_id_in(y.answers["ada requests dan"])},
+                                             {"answer", "decline"},
+                                             {"reason", "no room this year"},
+                                             {"recorded_by", "dan"}});
   s.advance_to("2027-01-06");
   pair_of(s, kC, "ada", "proposed", &y.ada_proposed_after_decline);
+  y.seen["proposals 2027-01-06"] = pairs_listed(s, kC);
   if (!y.ada_proposed_after_decline.empty()) {
+    const Answer asked =
+        s.try_command("pairing_request", {{"programme", kC},
+                                          {"mentee_id", "ada"},
+                                          {"mentor_id", y.ada_proposed_after_decline},
+                                          {"recorded_by", "ada"}});
+    y.answers["ada requests again"] = asked;
     y.answers["mentor accepts ada"] =
-        s.try_command("pairing_mentor_answer", {{"programme", kC},
-                                                {"mentee_id", "ada"},
-                                                {"mentor_id", y.ada_proposed_after_decline},
-                                                {"accept", true},
+        s.try_command("pairing_mentor_answer", {{"pair_id", pair_id_in(asked)},
+                                                {"answer", "accept"},
                                                 {"recorded_by", y.ada_proposed_after_decline}});
   }
   y.ada_pair = pair_of(s, kC, "ada", "accepted", &y.ada_mentor);
@@ -197,7 +198,11 @@ class CareerNetworkYear : public ::testing::Test {
   static void SetUpTestSuite() {
     if (year) return;
     year = new YearC;
-    replay(*year);
+    try {
+      replay(*year);
+    } catch (const std::exception& e) {  // the tests still run, on the days replayed
+      year->replay_error = e.what();
+    }
   }
   static void TearDownTestSuite() {
     delete year;
@@ -210,6 +215,10 @@ class CareerNetworkYear : public ::testing::Test {
 }  // namespace
 
 // --- what holds on main today ----------------------------------------------------------
+
+TEST_F(CareerNetworkYear, TheYearIsReplayedToItsEnd) {
+  EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+}
 
 TEST_F(CareerNetworkYear, VolunteersWithMoreThanFiveYearsJoinAndNoOneIsInvited) {
   for (const char* who : {"nominate mentor cleo", "nominate mentor dan", "nominate mentor fay",
@@ -320,19 +329,35 @@ TEST_F(CareerNetworkYear, AMenteeNeedsMoreThanFiveYearsToo_Enrol) {
 // --- promises that wait for the pairing helper (participant choice) --------------------
 
 TEST_F(CareerNetworkYear, TheMenteeAsksForAMentorWhoIsAskedToAnswer_Pairing) {
+  ASSERT_TRUE(y.answers["ada wishes"].ok) << y.answers["ada wishes"].message;
   ASSERT_TRUE(y.answers["ada requests dan"].ok) << y.answers["ada requests dan"].message;
-  auto asked = of_type(s.received_between("dan", "2027-01-05", "2027-01-05"), "notify");
-  EXPECT_EQ(asked.size(), 1u) << describe(s.received("dan"));
+  auto asked =
+      mentioning(s.received_between("dan", "2027-01-05", "2027-01-05"), "asks you to mentor");
+  ASSERT_EQ(asked.size(), 1u) << describe(s.received("dan"));
+  // The asked mentor reads the question: the future pair's, nobody else's.
+  EXPECT_NE(asked[0].words().find(kQuestion), std::string::npos) << asked[0].words();
 }
 
 TEST_F(CareerNetworkYear, AMentorsDeclineReturnsTheMenteeToThePoolWithoutHim_Pairing) {
   ASSERT_TRUE(y.answers["dan declines"].ok) << y.answers["dan declines"].message;
+  auto told =
+      mentioning(s.received_between("ada", "2027-01-06", "2027-01-06"), "no room this year");
+  EXPECT_EQ(told.size(), 1u) << "the mentee hears the reason" << describe(s.received("ada"));
   EXPECT_FALSE(y.ada_proposed_after_decline.empty()) << "ada was not proposed again";
   EXPECT_NE(y.ada_proposed_after_decline, "dan");
+  ASSERT_TRUE(y.answers["ada requests again"].ok) << y.answers["ada requests again"].message;
   ASSERT_TRUE(y.answers["mentor accepts ada"].ok) << y.answers["mentor accepts ada"].message;
   EXPECT_EQ(y.ada_mentor, y.ada_proposed_after_decline);
-  // The reason stays between the mentor and the programme: never in HR's lists.
-  EXPECT_EQ(y.seen["waiting"].dump().find("no room this year"), std::string::npos);
+}
+
+TEST_F(CareerNetworkYear, TheMentoringQuestionNeverReachesHr_Pairing) {
+  ASSERT_TRUE(y.answers["ada wishes"].ok) << y.answers["ada wishes"].message;
+  for (const char* view : {"proposals 2027-01-06", "waiting", "ada history"}) {
+    EXPECT_EQ(y.seen[view].dump().find("product leadership"), std::string::npos) << view;
+  }
+  for (const auto& r : s.received("programme_manager")) {
+    EXPECT_EQ(r.words().find("product leadership"), std::string::npos) << describe({r});
+  }
 }
 
 // --- promises that wait for the sessions helper ----------------------------------------

@@ -22,6 +22,7 @@ constexpr const char* kOrg = "brightwell";
 
 struct YearB {
   Scenario s;
+  std::string replay_error;  // why the replay stopped before the end, if it did
   std::map<std::string, Answer> answers;
   std::map<std::string, json> seen;
   std::map<std::string, std::string> mentor_state_after_nomination;
@@ -132,7 +133,7 @@ void replay(YearB& y) {
     std::string on = "2027-09-0" + std::to_string(day);
     s.advance_to(on);
     y.answers["kit day " + std::to_string(day)] = s.try_command(
-        "kit_day_record", {{"person_id", "kim"}, {"day", on}, {"recorded_by", "hr-bea"}});
+        "kit_day_record", {{"person_id", "kim"}, {"date", on}, {"recorded_by", "hr-bea"}});
     if (day == 2) {
       if (auto proposal = pair_of(s, kB, "ivy", "proposed", &y.ivy_second_mentor)) {
         y.answers["ivy proposal accepted"] =
@@ -187,7 +188,11 @@ class MaternityConsultancyYear : public ::testing::Test {
   static void SetUpTestSuite() {
     if (year) return;
     year = new YearB;
-    replay(*year);
+    try {
+      replay(*year);
+    } catch (const std::exception& e) {  // the tests still run, on the days replayed
+      year->replay_error = e.what();
+    }
   }
   static void TearDownTestSuite() {
     delete year;
@@ -200,6 +205,10 @@ class MaternityConsultancyYear : public ::testing::Test {
 }  // namespace
 
 // --- what holds on main today ----------------------------------------------------------
+
+TEST_F(MaternityConsultancyYear, TheYearIsReplayedToItsEnd) {
+  EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+}
 
 TEST_F(MaternityConsultancyYear, InvitationsGoOutTwoToFiveMonthsBeforeLeave) {
   std::set<std::string> invited;
@@ -373,8 +382,12 @@ TEST_F(MaternityConsultancyYear, TheEvaluationReportShowsTheBudget_Policy) {
   ASSERT_TRUE(a.ok) << a.message;
   const json* budget = find_key(a.output, "budget");
   ASSERT_NE(budget, nullptr) << a.output.dump();
-  EXPECT_NE(budget->dump().find("EUR"), std::string::npos) << budget->dump();
-  EXPECT_NE(budget->dump().find("950"), std::string::npos) << budget->dump();
+  EXPECT_EQ(budget->value("currency", ""), "EUR") << budget->dump();
+  const json* participants = find_key(*budget, "participants");
+  const json* total = find_key(*budget, "total");
+  ASSERT_TRUE(participants && total) << budget->dump();
+  EXPECT_GE(participants->get<double>(), 1) << "mentees whose mentoring began";
+  EXPECT_DOUBLE_EQ(total->get<double>(), participants->get<double>() * 950) << budget->dump();
 }
 
 // --- promises that wait for the return-to-work helper ----------------------------------

@@ -23,6 +23,7 @@ constexpr const char* kOrg = "northdale";
 
 struct YearA {
   Scenario s;
+  std::string replay_error;               // why the replay stopped before the end, if it did
   std::map<std::string, Answer> answers;  // by label, what HR or a participant was told
   std::map<std::string, json> seen;       // by label, HR's answers worth checking later
   std::int64_t erin_pair = 0, xan_pair = 0, yara_pair = 0, zed_pair = 0;
@@ -201,8 +202,9 @@ void replay(YearA& y) {
   session(y, y.yara_pair, "2027-06-15");
   session(y, y.yara_pair, "2027-07-13");
   s.advance_to("2027-08-10");
-  y.answers["kit day erin"] = s.try_command(
-      "kit_day_record", {{"person_id", "erin"}, {"day", "2027-08-10"}, {"recorded_by", "hr-anna"}});
+  y.answers["kit day erin"] =
+      s.try_command("kit_day_record",
+                    {{"person_id", "erin"}, {"date", "2027-08-10"}, {"recorded_by", "hr-anna"}});
   s.advance_to("2027-12-10");  // back since 2027-12-06
   y.seen["erin sessions after return"] =
       s.command("session_list", {{"pair_id", y.erin_pair}, {"caller_role", "hr"}});
@@ -263,7 +265,11 @@ class ReturnToWorkYear : public ::testing::Test {
   static void SetUpTestSuite() {
     if (year) return;
     year = new YearA;
-    replay(*year);
+    try {
+      replay(*year);
+    } catch (const std::exception& e) {  // the tests still run, on the days replayed
+      year->replay_error = e.what();
+    }
   }
   static void TearDownTestSuite() {
     delete year;
@@ -276,6 +282,10 @@ class ReturnToWorkYear : public ::testing::Test {
 }  // namespace
 
 // --- what holds on main today ----------------------------------------------------------
+
+TEST_F(ReturnToWorkYear, TheYearIsReplayedToItsEnd) {
+  EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+}
 
 TEST_F(ReturnToWorkYear, FirstDayInvitesEveryoneInTheWindowAndListsTheRestAsUpcoming) {
   EXPECT_EQ(ids_in(y.seen["invitations 2027-01-04"]["invitations"]),
@@ -628,6 +638,10 @@ TEST_F(ReturnToWorkYear, TheEvaluationReportShowsTheBudget_Policy) {
   ASSERT_TRUE(a.ok) << a.message;
   const json* budget = find_key(a.output, "budget");
   ASSERT_NE(budget, nullptr) << a.output.dump();
-  EXPECT_NE(budget->dump().find("GBP"), std::string::npos) << budget->dump();
-  EXPECT_NE(budget->dump().find("1200"), std::string::npos) << budget->dump();
+  EXPECT_EQ(budget->value("currency", ""), "GBP") << budget->dump();
+  const json* participants = find_key(*budget, "participants");
+  const json* total = find_key(*budget, "total");
+  ASSERT_TRUE(participants && total) << budget->dump();
+  EXPECT_GE(participants->get<double>(), 1) << "mentees whose mentoring began";
+  EXPECT_DOUBLE_EQ(total->get<double>(), participants->get<double>() * 1200) << budget->dump();
 }

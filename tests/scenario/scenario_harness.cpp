@@ -96,7 +96,10 @@ std::optional<std::string> output_schema(const std::string& command) {
                                                     "kickoff_note",     "session_cadence",
                                                     "session_record",   "session_list"};
   std::string name = command;
-  if (command.rfind("pairing_", 0) == 0) name = "pairing-" + command.substr(8);
+  if (command.rfind("pairing_", 0) == 0) {  // pairing_mentor_answer: pairing-mentor-answer
+    name = "pairing-" + command.substr(8);
+    std::replace(name.begin(), name.end(), '_', '-');
+  }
   if (command.rfind("training_", 0) == 0) name = "training-" + command.substr(9);
   if (command.rfind("supervision_", 0) == 0) name = "supervision-" + command.substr(12);
   if (supervision.count(command)) name = "supervision-" + command;

@@ -135,6 +135,11 @@ class Scenario {
   std::map<std::string, json> runs_;
 };
 
+// The pair_id of a command's answer; 0 when it was refused or has none.
+inline std::int64_t pair_id_in(const Answer& a) {
+  return a.ok && a.output.is_object() ? a.output.value("pair_id", std::int64_t{0}) : 0;
+}
+
 // Filters over what a person received.
 std::vector<Received> of_type(const std::vector<Received>& list, const std::string& type);
 std::vector<Received> mentioning(const std::vector<Received>& list, const std::string& words);
