@@ -156,16 +156,19 @@ void replay(YearA& y) {
   s.advance_to("2027-02-25");
   s.hr.add_completion(completion("xan", "RTW-PAIR-01", "2027-02-25"));
 
-  // HR forbids the running pair of Zed and Mona, and lifts the ban two days later.
+  // HR forbids the running pair of Zed and Mona, and Yara with Malik (lifted two days later).
   s.advance_to("2027-03-01");
   y.answers["forbid running pair"] = s.try_command(
       "pairing_forbid",
       {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
   y.seen["pairs after forbid"] = pairs_listed(s, kA);
+  y.answers["forbid yara with malik"] = s.try_command(
+      "pairing_forbid",
+      {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}, {"recorded_by", "hr"}});
   s.advance_to("2027-03-03");
   y.answers["unforbid"] = s.try_command(
       "pairing_unforbid",
-      {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
+      {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}, {"recorded_by", "hr"}});
   session(y, y.erin_pair, "2027-03-16");
   // Malik's training lapsed on 2027-04-01: HR tries him by hand, then Mei, over
   // the standing proposal for Yara.
@@ -576,6 +579,8 @@ TEST_F(ReturnToWorkYear, ForbiddingARunningPairEndsItOrIsRefusedAndLaterPassesSt
     EXPECT_NE(pairing.value("status", ""), "failed") << day << pairing.dump();
     EXPECT_FALSE(pairing["programmes"][kA].contains("error")) << day << pairing.dump();
   }
+  EXPECT_TRUE(y.answers["forbid yara with malik"].ok)
+      << y.answers["forbid yara with malik"].message;
   EXPECT_TRUE(y.answers["unforbid"].ok) << y.answers["unforbid"].message;
 }
 
