@@ -1,0 +1,152 @@
+// The year-long scenario harness: the loaded mentoring.so, a fake host whose
+// clock the test moves, and an in-memory HR system whose people, leave and
+// course completions the test changes between days. Every action the plugin
+// pushes is captured with the day it arrived, so a test can ask what one
+// person received, and when.
+//
+//   class YearOfA : public scenario::ScenarioTest { ... };
+//   start("northdale", {{"enrolment", true}, ...}, {"return-to-work"}, "2027-01-04");
+//   hr.add_leave({{"id", "L1"}, ...});            // known from the first day
+//   advance_to("2027-01-11");                      // one run per day, 01-04 .. 01-11
+//   auto since = mark();
+//   command("accept", {...});                      // HR's commands, today's date
+//   advance_to("2027-01-12");                      // the command's actions delivered
+//   received("erin", since)                        // what erin got since the mark
+//
+// Commands run after the day's run: their actions reach the HR system with the
+// next day's run, as they would with a nightly schedule.
+#pragma once
+
+#include <mentoring/fake_host.hpp>
+#include <mentoring/loader.hpp>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scenario {
+
+using json = nlohmann::json;
+
+// One action as the HR system received it, with the day of the run that pushed it.
+struct Received {
+  std::string day;
+  json action;
+
+  const std::string& type() const { return action.at("type").get_ref<const std::string&>(); }
+  // The words a person reads (subject and text), for "does it mention ...".
+  std::string words() const;
+};
+
+// The people the action is addressed to: payload.to.person_id; every attendee
+// of a calendar event; "programme_manager" for a task to that role; else the
+// action's person_id.
+std::vector<std::string> recipients(const json& action);
+
+// An HR system in memory: records served by `pull` (whole streams, a new
+// cursor after every change), actions taken by `push` and kept.
+class InMemoryHr {
+ public:
+  void add_person(json person) { upsert(people_, std::move(person), "id"); }
+  void add_leave(json leave) { upsert(leave_, std::move(leave), "id"); }
+  void add_completion(json completion);
+  json& person(const std::string& id) { return find(people_, id); }
+  const json& people() const { return people_; }
+  json& leave(const std::string& id) { return find(leave_, id); }
+  // Marks a change seen by the next run's pull (every edit through person()/leave() needs it).
+  void changed() { ++version_; }
+
+  std::string handle(const std::string& command, const std::string& input);
+
+  std::string today;               // stamped on what is pushed
+  std::vector<Received> received;  // every pushed action, in order
+
+ private:
+  static void upsert(json& list, json record, const char* key);
+  static json& find(json& list, const std::string& id);
+
+  json people_ = json::array(), leave_ = json::array(), completions_ = json::array();
+  int version_ = 1;
+};
+
+// A command's answer, or the plugin's refusal (status and message).
+struct Answer {
+  bool ok = false;
+  json output;
+  int status = 0;
+  std::string message;
+};
+
+class Scenario {
+ public:
+  Scenario() = default;
+  Scenario(const Scenario&) = delete;
+  Scenario& operator=(const Scenario&) = delete;
+
+  // The organisation with the given module switches and reference programmes
+  // (file names in examples/programmes without ".json"); the clock at first_day.
+  // `adjust` may change a programme definition before it is loaded.
+  void start(const std::string& organisation, const json& modules,
+             const std::vector<std::string>& programmes, const std::string& first_day,
+             const std::function<void(json&)>& adjust = {});
+
+  // Runs the daily cycle for every day after the last run, up to and including `day`.
+  void advance_to(const std::string& day);
+  const std::string& today() const { return today_; }
+  // The run summary of a day that was run (null when it was not).
+  json run_of(const std::string& day) const;
+
+  // An HR or participant command on today's date; throws CallError when refused.
+  json command(const std::string& name, const json& input);
+  // The same, keeping a refusal as an answer.
+  Answer try_command(const std::string& name, const json& input);
+
+  // A point in the stream of received actions.
+  std::size_t mark() const { return hr.received.size(); }
+  // What `person` received since `since` (everything when 0).
+  std::vector<Received> received(const std::string& person, std::size_t since = 0) const;
+  // ... between two days, inclusive.
+  std::vector<Received> received_between(const std::string& person, const std::string& from,
+                                         const std::string& to) const;
+
+  // What should never happen in any year, one line each: an idempotency key
+  // delivered twice; anything for a person after the end_date HR recorded
+  // (other than taking them out of a group).
+  std::vector<std::string> year_problems() const;
+
+  // The enrolment's state in the store ("(none)" without one), "state/phase" when active.
+  std::string state_of(const std::string& person, const std::string& programme,
+                       const std::string& role = "mentee") const;
+
+  InMemoryHr hr;
+  mentoring::testing::FakeHost host;
+
+ private:
+  std::string organisation_;
+  std::string today_;
+  std::unique_ptr<mentoring::host::ModuleInstance> plugin_;
+  std::map<std::string, json> runs_;
+};
+
+// The pair_id of a command's answer; 0 when it was refused or has none.
+inline std::int64_t pair_id_in(const Answer& a) {
+  return a.ok && a.output.is_object() ? a.output.value("pair_id", std::int64_t{0}) : 0;
+}
+
+// Filters over what a person received.
+std::vector<Received> of_type(const std::vector<Received>& list, const std::string& type);
+std::vector<Received> mentioning(const std::vector<Received>& list, const std::string& words);
+std::vector<Received> keyed(const std::vector<Received>& list, const std::string& key_part);
+// "YYYY-MM-DD" plus days.
+std::string plus_days(const std::string& day, int days);
+// For failure messages: type, day and subject of each.
+std::string describe(const std::vector<Received>& list);
+
+}  // namespace scenario
