@@ -527,10 +527,14 @@ TEST_F(ReturnToWorkYear, ALeaveMovedTenMonthsLaterWithdrawsNowAndInvitesWhenTheW
   EXPECT_FALSE(ids_in(y.seen["invitations 2027-01-15"]["invitations"]).count("wen"));
   EXPECT_TRUE(ids_in(y.seen["eligible 2027-01-15"]["upcoming"]).count("wen"))
       << "HR sees her coming: " << y.seen["eligible 2027-01-15"].dump();
+  // Invited when the window opens; she does not answer, so that invitation
+  // expires and is sent once more (invitation.reinvite_after_expiry: 1), then never again.
   auto again = invites(s.received_between("wen", "2027-01-14", "2028-06-10"));
-  ASSERT_EQ(again.size(), 1u) << describe(s.received("wen"));
+  ASSERT_EQ(again.size(), 2u) << describe(s.received("wen"));
   EXPECT_EQ(again[0].day, "2027-09-13");  // six months before 2028-03-13
   EXPECT_EQ(again[0].action["payload"]["leave"]["start"], "2028-03-13");
+  EXPECT_GT(again[1].day, again[0].action["payload"]["respond_by"].get<std::string>());
+  EXPECT_NE(again[0].action["idempotency_key"], again[1].action["idempotency_key"]);
 }
 
 // --- promises that wait for the pairing helper (h13/pairing) ---------------------------
