@@ -60,6 +60,7 @@ enum class ActionTopic : std::uint8_t {
   pair_first_contact,   // pair-first-contact/<org>/<programme>/<pair>
   pair_overdue,         // pair-overdue/<org>/<programme>/<pair>/<due>/remind/<person> | .../flag
   evaluation_survey,    // evaluation-survey/<org>/<programme>/<survey>/<enrolment>
+  circle_overdue,       // circle-overdue/<org>/<programme>/<mentor>/<due>/remind/<person> | .../flag
 };
 std::string_view key_prefix(ActionTopic topic);
 
