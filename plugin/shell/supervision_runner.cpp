@@ -448,7 +448,8 @@ supervision::CircleFacts circle_facts(RunContext& c, store::SessionsStore& sessi
                                       const std::vector<Pair>& pairs) {
   supervision::CircleFacts facts;
   facts.mentor_id = mentor_id;
-  facts.every_weeks = pair_rules(c, programme.id).every_weeks;
+  facts.every_weeks = sessions.circle_cadence(programme.id, mentor_id)
+                          .value_or(pair_rules(c, programme.id).every_weeks);
   for (const auto& pair : pairs) {
     if (pair.mentor_id != mentor_id || pair.state != PairState::accepted || !pair.accepted_on)
       continue;
@@ -733,7 +734,7 @@ json session_cadence(RunContext& c, const json& in) {
   const char* cmd = "session_cadence";
   require_valid_input(cmd, "supervision-session_cadence", in);
   Pair pair = accepted_pair(c, cmd, in);
-  refuse_circle_pair(c, cmd, pair, "the programme's pair_sessions.every_weeks");
+  refuse_circle_pair(c, cmd, pair, "circle_cadence (mentor_id, every_weeks)");
   int weeks = in.at("every_weeks").get<int>();
   store::SessionsStore sessions(c.store.database());
   sessions.set_pair_cadence(pair.id, weeks, c.now);
@@ -922,6 +923,24 @@ json circle_record(RunContext& c, const json& in) {
           {"next_due", out["next_due"]}};
 }
 
+// The cadence a circle agreed: one for the mentor and all their mentees.
+json circle_cadence(RunContext& c, const json& in) {
+  const char* cmd = "circle_cadence";
+  require_valid_input(cmd, "supervision-circle_cadence", in);
+  const Programme& programme = programme_for(c, cmd, in);
+  store::SessionsStore sessions(c.store.database());
+  const std::string mentor = in.at("mentor_id").get<std::string>();
+  circle_of(c, sessions, cmd, programme, mentor);  // refuses a mentor without a circle
+  int weeks = in.at("every_weeks").get<int>();
+  sessions.set_circle_cadence(programme.id, mentor, weeks, c.now);
+  auto facts = circle_of(c, sessions, cmd, programme, mentor);
+  auto plan = plan_circle(c, sessions, programme, facts);
+  return {{"programme", programme.id},
+          {"mentor_id", mentor},
+          {"every_weeks", weeks},
+          {"next_due", format_date(plan.series.report.next_due)}};
+}
+
 json circle_list(RunContext& c, const json& in) {
   const char* cmd = "circle_list";
   require_valid_input(cmd, "supervision-circle_list", in);
@@ -997,13 +1016,14 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
   if (command == "session_list") return session_list(c, input);
   if (command == "circle_record") return circle_record(c, input);
   if (command == "circle_list") return circle_list(c, input);
+  if (command == "circle_cadence") return circle_cadence(c, input);
   return std::nullopt;
 }
 
 std::vector<std::string> supervision_command_names() {
   return {"kickoff_schedule",       "kickoff_attendance", "kickoff_note",   "supervision_sessions",
           "supervision_attendance", "session_cadence",    "session_record", "session_list",
-          "circle_record",          "circle_list"};
+          "circle_record",          "circle_list",        "circle_cadence"};
 }
 
 }  // namespace mentoring::shell

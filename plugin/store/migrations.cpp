@@ -350,7 +350,7 @@ CREATE INDEX outbox_dead ON outbox(id) WHERE dead_at IS NOT NULL AND dropped_at 
 )sql"},
       // Group mentoring circles (issue 13): one series of meetings per mentor in
       // a circle programme, attendance per mentee, the series' escalation.
-      {12, "mentoring circles: meetings, attendance per mentee, escalation", R"sql(
+      {12, "mentoring circles: meetings, attendance per mentee, cadence, escalation", R"sql(
 CREATE TABLE circle_session (
   id                INTEGER PRIMARY KEY,
   programme_id      TEXT NOT NULL,
@@ -366,6 +366,13 @@ CREATE TABLE circle_attendance (
   mentee_id   TEXT NOT NULL REFERENCES person(id),
   attended    INTEGER NOT NULL CHECK (attended IN (0, 1)),
   PRIMARY KEY (session_id, mentee_id)
+);
+CREATE TABLE circle_cadence (
+  programme_id  TEXT NOT NULL,
+  mentor_id     TEXT NOT NULL,
+  every_weeks   INTEGER NOT NULL CHECK (every_weeks >= 1),
+  set_at        TEXT NOT NULL,
+  PRIMARY KEY (programme_id, mentor_id)
 );
 CREATE TABLE circle_escalation (
   programme_id  TEXT NOT NULL,

@@ -395,6 +395,31 @@ std::vector<SessionsStore::CircleSession> SessionsStore::circle_sessions(
   return out;
 }
 
+std::optional<int> SessionsStore::circle_cadence(const std::string& programme_id,
+                                                 const std::string& mentor_id) {
+  SQLite::Statement q(db_,
+                      "SELECT every_weeks FROM circle_cadence WHERE programme_id = ? AND "
+                      "mentor_id = ?");
+  q.bind(1, programme_id);
+  q.bind(2, mentor_id);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getInt();
+}
+
+void SessionsStore::set_circle_cadence(const std::string& programme_id,
+                                       const std::string& mentor_id, int every_weeks,
+                                       const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO circle_cadence(programme_id, mentor_id, every_weeks, set_at) "
+                      "VALUES (?,?,?,?) ON CONFLICT(programme_id, mentor_id) DO UPDATE SET "
+                      "every_weeks=excluded.every_weeks, set_at=excluded.set_at");
+  s.bind(1, programme_id);
+  s.bind(2, mentor_id);
+  s.bind(3, every_weeks);
+  s.bind(4, at);
+  s.exec();
+}
+
 SessionsStore::Escalation SessionsStore::circle_escalation(const std::string& programme_id,
                                                            const std::string& mentor_id,
                                                            Date due_on) {

@@ -298,3 +298,24 @@ TEST_F(Circles, APairCommandOnACirclePairNamesTheCircleCommand) {
   });
   EXPECT_NE(stranger.find("/attended/1: found \"MENTOR2\""), std::string::npos) << stranger;
 }
+
+TEST_F(Circles, TheCircleAgreesOneCadenceForAllItsMembers) {
+  at("2027-01-20");
+  call("circle_record", {{"mentor_id", "MENTOR1"},
+                         {"held_on", "2027-01-18"},
+                         {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}},
+                         {"recorded_by_role", "mentor"}});
+  json cadence = call("circle_cadence", {{"mentor_id", "MENTOR1"}, {"every_weeks", 2}});
+  EXPECT_EQ(cadence["next_due"], "2027-02-01");
+  EXPECT_TRUE(
+      mentoring::schema::validate("commands/supervision-circle_cadence.output", cadence, "out")
+          .empty());
+  std::string message = error_of([&] {
+    call("session_cadence", {{"pair_id", pairs[1]}, {"every_weeks", 3}});
+  });
+  EXPECT_NE(message.find("circle_cadence"), std::string::npos) << message;
+  EXPECT_NE(error_of([&] {
+              call("circle_cadence", {{"mentor_id", "MENTEE1"}, {"every_weeks", 3}});
+            }).find("/mentor_id: found \"MENTEE1\""),
+            std::string::npos);
+}

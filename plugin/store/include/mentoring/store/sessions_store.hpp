@@ -134,6 +134,9 @@ class SessionsStore {
                                      const std::string& at);
   std::vector<CircleSession> circle_sessions(const std::string& programme_id,
                                              const std::string& mentor_id);
+  std::optional<int> circle_cadence(const std::string& programme_id, const std::string& mentor_id);
+  void set_circle_cadence(const std::string& programme_id, const std::string& mentor_id,
+                          int every_weeks, const std::string& at);
   Escalation circle_escalation(const std::string& programme_id, const std::string& mentor_id,
                                domain::Date due_on);
   void mark_circle_reminded(const std::string& programme_id, const std::string& mentor_id,
