@@ -1,7 +1,9 @@
 // Supervision's part of the plugin shell: mentors' group supervision, the
-// kick-off, and the pairs' own sessions, with calendar invites for each.
-// Session notes are private to the pair: only session_list with a mentee or
-// mentor caller ever reads them back.
+// kick-off, the pairs' own sessions and the circles', with calendar invites
+// for each. Glue only: it loads records, calls plugin/supervision (which
+// decides what is due, paused, reminded, flagged), stores and serialises.
+// Session notes are private to the pair (circle): only session_list
+// (circle_list) with a mentee or mentor caller ever reads them back.
 #include "session_runners.hpp"
 
 #include <mentoring/calendar/ics.hpp>
