@@ -319,3 +319,15 @@ TEST_F(Circles, TheCircleAgreesOneCadenceForAllItsMembers) {
             }).find("/mentor_id: found \"MENTEE1\""),
             std::string::npos);
 }
+
+// plugin.cpp refuses the commands of a switched-off module by the runner's
+// list of names: every command the runner answers must be on it.
+TEST_F(LeaveAndCircles, EverySupervisionCommandIsOnTheModulesListOfNames) {
+  std::string message = error_of([&] { call("no_such_command", json::object()); });
+  for (const char* name :
+       {"kickoff_schedule", "kickoff_attendance", "kickoff_note", "supervision_sessions",
+        "supervision_attendance", "session_cadence", "session_record", "session_list",
+        "circle_record", "circle_list", "circle_cadence"}) {
+    EXPECT_NE(message.find(std::string(", ") + name), std::string::npos) << name << ": " << message;
+  }
+}
