@@ -23,11 +23,13 @@ std::optional<nlohmann::json> training_command(RunContext& context, std::string_
                                                const nlohmann::json& input);
 
 // Supervision groups and their schedule (with calendar invites), missed-twice
-// flags, kick-off notes handed to mentees, the pairs' own sessions (first
-// contact, overdue reminders then flags).
+// flags, kick-off notes handed to mentees, the pairs' own sessions and the
+// circles' (first contact, overdue reminders then flags, paused during the
+// mentee's leave), as plugin/supervision decides.
 nlohmann::json run_supervision(RunContext& context);
-// kickoff_schedule, kickoff_attendance, kickoff_note, supervision_attendance,
-// session_cadence, session_record, session_list.
+// kickoff_schedule, kickoff_attendance, kickoff_note, supervision_sessions,
+// supervision_attendance, session_cadence, session_record, session_list,
+// circle_record, circle_list, circle_cadence.
 std::optional<nlohmann::json> supervision_command(RunContext& context, std::string_view command,
                                                   const nlohmann::json& input);
 

@@ -1,18 +1,23 @@
 // Supervision's part of the plugin shell: mentors' group supervision, the
-// kick-off, and the pairs' own sessions, with calendar invites for each.
-// Session notes are private to the pair: only session_list with a mentee or
-// mentor caller ever reads them back.
+// kick-off, the pairs' own sessions and the circles', with calendar invites
+// for each. Glue only: it loads records, calls plugin/supervision (which
+// decides what is due, paused, reminded, flagged), stores and serialises.
+// Session notes are private to the pair (circle): only session_list
+// (circle_list) with a mentee or mentor caller ever reads them back.
 #include "session_runners.hpp"
 
 #include <mentoring/calendar/ics.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/sessions_store.hpp>
+#include <mentoring/supervision/circles.hpp>
 #include <mentoring/supervision/groups.hpp>
+#include <mentoring/supervision/kickoff.hpp>
 #include <mentoring/supervision/pair_sessions.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -22,8 +27,6 @@ using json = nlohmann::json;
 using namespace mentoring::domain;
 
 namespace {
-
-constexpr const char* kDefaultTimezone = "Europe/London";
 
 Error invalid(std::string_view command, const std::string& pointer, const std::string& found,
               const std::string& expected) {
@@ -44,14 +47,11 @@ std::string hh_mm(int minutes) {
 }
 
 std::string timezone_of(const RunContext& c) {
-  return c.config.value("policy", json::object()).value("timezone", kDefaultTimezone);
+  return c.policy.timezone;
 }
 
 std::optional<std::string> manager_email(const RunContext& c) {
-  auto policy = c.config.value("policy", json::object());
-  if (policy.contains("programme_manager_email"))
-    return policy["programme_manager_email"].get<std::string>();
-  return std::nullopt;
+  return c.policy.programme_manager_email;
 }
 
 supervision::SupervisionRules supervision_rules(const RunContext& c, const std::string& programme) {
@@ -144,27 +144,18 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
   return true;
 }
 
-json manager_task(const RunContext& c, const std::string& subject, const std::string& text,
-                  json about) {
+// A task for the programme manager; the reason travels as a value in `about`.
+json manager_task(const RunContext& c, supervision::ManagerFlagReason reason,
+                  const std::string& text, json about) {
   auto email = manager_email(c);
+  about["reason"] = supervision::to_string(reason);
   return {{"to", {{"role", "programme_manager"}, {"email", email ? json(*email) : json(nullptr)}}},
-          {"subject", subject},
+          {"subject", supervision::describe(reason)},
           {"text", text},
           {"about", std::move(about)}};
 }
 
 // --- group supervision ---------------------------------------------------------------
-
-// Each mentor's first accepted pairing in a programme.
-std::map<std::string, Date> first_pairings(RunContext& c, const std::string& programme_id) {
-  std::map<std::string, Date> out;
-  for (const auto& p : c.store.pairs(programme_id)) {
-    if (!p.accepted_on || p.state == PairState::proposed) continue;
-    auto [it, inserted] = out.emplace(p.mentor_id, *p.accepted_on);
-    if (!inserted && *p.accepted_on < it->second) it->second = *p.accepted_on;
-  }
-  return out;
-}
 
 // Flags each run of missed sessions once (the outbox key names the session that completed it).
 int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
@@ -178,255 +169,405 @@ int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions, store::Ou
     marks[a.person_id].push_back({s.number, s.on, a.attended});
   }
   int flagged = 0;
-  for (const auto& [person, list] : marks) {
-    for (int number : supervision::missed_streaks(list, rules.missed_in_a_row)) {
-      auto key = action_key(ActionKind::task, ActionTopic::supervision_missed, c.organisation,
-                            {programme_id, person, "s" + std::to_string(number)});
-      json payload = manager_task(
-          c,
-          "A mentor has missed supervision " + std::to_string(rules.missed_in_a_row) +
-              " times in a row",
-          "Mentor " + person + " missed " + std::to_string(rules.missed_in_a_row) +
-              " supervision sessions in a row (the last: session " + std::to_string(number) + ").",
-          {{"person_id", person}, {"session_number", number}});
-      if (enqueue_action(c, outbox, key, person, programme_id, payload)) {
-        ++flagged;
-      }
-    }
+  for (const auto& flag : supervision::missed_supervision_flags(marks, rules)) {
+    auto key =
+        action_key(ActionKind::task, ActionTopic::supervision_missed, c.organisation,
+                   {programme_id, flag.person_id, "s" + std::to_string(flag.session_number)});
+    json payload =
+        manager_task(c, flag.reason,
+                     "Mentor " + flag.person_id + " missed " + std::to_string(flag.in_a_row) +
+                         " supervision sessions in a row (the last: session " +
+                         std::to_string(flag.session_number) + ").",
+                     {{"person_id", flag.person_id}, {"session_number", flag.session_number}});
+    flagged += enqueue_action(c, outbox, key, flag.person_id, programme_id, payload);
   }
   return flagged;
 }
 
+ActionKey membership_key(const RunContext& c, const std::string& programme_id, int group,
+                         const std::string& person, std::string_view in_or_out) {
+  return action_key(ActionKind::group_membership, ActionTopic::group_membership, c.organisation,
+                    {programme_id, std::to_string(group), person, in_or_out});
+}
+
 // Group membership on the host (eg a Moodle group in a "mentor supervision"
-// course): "in" once for each member, "out" once when a member who was
-// announced leaves the programme (every mentor enrolment of theirs withdrawn).
-// The keys are stable, so a re-run enqueues nothing twice. Gap: a mentor who
-// leaves and later re-joins is not added again (the "in" key is spent).
+// course), as supervision::membership_changes decides. The keys are stable,
+// so a re-run enqueues nothing twice. Gap: a mentor who leaves and later
+// re-joins is not added again (the "in" key is spent).
 int publish_group_memberships(RunContext& c, store::Outbox& outbox, const Programme& programme,
                               const std::vector<supervision::SupervisionGroup>& groups) {
-  std::map<std::string, bool> withdrawn;  // mentor -> every mentor enrolment withdrawn
-  for (const auto& e : c.store.enrolments(programme.id)) {
-    if (e.role != Role::mentor) continue;
-    bool gone = e.state == EnrolmentState::withdrawn;
-    auto [it, inserted] = withdrawn.emplace(e.person_id, gone);
-    if (!inserted) it->second = it->second && gone;
-  }
-  int enqueued = 0;
+  std::set<std::pair<int, std::string>> announced;
   for (const auto& g : groups) {
-    const std::string number = std::to_string(g.number);
-    json group = {
-        {"key", "supervision/" + c.organisation + "/" + programme.id + "/" + number},
-        {"name", programme.name + ": mentor supervision, group " + std::to_string(g.number)}};
     for (const auto& m : g.members) {
-      auto membership_key = [&](std::string_view in_or_out) {
-        return action_key(ActionKind::group_membership, ActionTopic::group_membership,
-                          c.organisation, {programme.id, number, m.person_id, in_or_out});
-      };
-      auto it = withdrawn.find(m.person_id);
-      bool left = it != withdrawn.end() && it->second;
-      // Never announced: nothing to undo.
-      if (left && !outbox.contains(membership_key("in").text)) continue;
-      auto key = membership_key(left ? "out" : "in");
-      json payload = {{"programme_id", programme.id},
-                      {"group", group},
-                      {"person_id", m.person_id},
-                      {"member", !left}};
-      enqueued += enqueue_action(c, outbox, key, m.person_id, programme.id, payload);
+      if (outbox.contains(membership_key(c, programme.id, g.number, m.person_id, "in").text))
+        announced.insert({g.number, m.person_id});
     }
+  }
+  auto left = supervision::mentors_who_left(c.store.enrolments(programme.id));
+  int enqueued = 0;
+  for (const auto& change : supervision::membership_changes(groups, left, announced)) {
+    json group = {
+        {"key",
+         "supervision/" + c.organisation + "/" + programme.id + "/" + std::to_string(change.group)},
+        {"name", programme.name + ": mentor supervision, group " + std::to_string(change.group)}};
+    auto key = membership_key(c, programme.id, change.group, change.person_id,
+                              change.member ? "in" : "out");
+    json payload = {{"programme_id", programme.id},
+                    {"group", group},
+                    {"person_id", change.person_id},
+                    {"member", change.member}};
+    enqueued += enqueue_action(c, outbox, key, change.person_id, programme.id, payload);
   }
   return enqueued;
 }
 
 json run_groups(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
-                const Programme& programme) {
+                const Programme& programme, const std::vector<Pair>& pairs) {
   auto rules = supervision_rules(c, programme.id);
-  auto firsts = first_pairings(c, programme.id);
+  auto firsts = supervision::first_pairings(pairs);
   auto stored = sessions.supervision_groups(programme.id);
   std::vector<supervision::SupervisionGroup> groups;
-  std::set<std::string> grouped;
+  std::map<int, std::int64_t> group_ids;
   for (const auto& g : stored) {
     supervision::SupervisionGroup group{g.number, g.starts_on, {}};
-    for (const auto& [person, on] : g.members) {
-      group.members.push_back({person, on});
-      grouped.insert(person);
-    }
+    for (const auto& [person, on] : g.members) group.members.push_back({person, on});
     groups.push_back(std::move(group));
+    group_ids[g.number] = g.id;
   }
-  std::vector<supervision::GroupMember> newcomers;
-  for (const auto& [person, on] : firsts) {
-    if (!grouped.count(person)) newcomers.push_back({person, on});
-  }
-  auto placed = supervision::assign_to_groups(groups, newcomers, rules);
-  std::map<int, std::int64_t> group_ids;
-  for (const auto& g : stored) group_ids[g.number] = g.id;
-  for (const auto& g : groups) {
+  auto plan = supervision::plan_supervision(std::move(groups), firsts, rules, c.today);
+  for (const auto& g : plan.groups) {
     if (!group_ids.count(g.number)) {
       group_ids[g.number] = sessions.add_supervision_group(programme.id, g.number, g.starts_on);
     }
   }
-  for (const auto& [number, person] : placed) {
+  for (const auto& [number, person] : plan.placed) {
     sessions.add_supervision_member(group_ids.at(number), programme.id, person, firsts.at(person));
   }
-  int memberships = publish_group_memberships(c, outbox, programme, groups);
+  int memberships = publish_group_memberships(c, outbox, programme, plan.groups);
 
   std::set<std::string> everyone;
-  for (const auto& g : groups) {
+  for (const auto& g : plan.groups) {
     for (const auto& m : g.members) everyone.insert(m.person_id);
   }
   auto people = c.store.people(everyone);
-  int invites = 0, sessions_total = 0;
-  const std::string timezone = timezone_of(c);
-  for (const auto& g : groups) {
-    auto schedule = supervision::group_schedule(g, rules);
-    std::set<int> scheduled;
-    for (const auto& s : schedule) {
-      scheduled.insert(s.number);
-      sessions.upsert_supervision_session(group_ids.at(g.number), s.number, s.on);
-      ++sessions_total;
-      if (s.on < c.today) continue;  // no invites for the past
-      std::vector<std::string> expected;
-      for (const auto& m : g.members) {
-        if (supervision::expected_at(m, s.on, rules)) expected.push_back(m.person_id);
-      }
-      calendar::CalendarEvent event;
-      event.uid =
-          calendar::event_uid(c.organisation, programme.id, "supervision",
-                              "g" + std::to_string(g.number) + "-s" + std::to_string(s.number));
-      event.summary = programme.name + ": mentor supervision, group " + std::to_string(g.number) +
-                      ", session " + std::to_string(s.number);
-      event.description = "Group supervision and support for mentors.";
-      event.start = {s.on, rules.start_minutes};
-      event.duration_minutes = rules.duration_minutes;
-      event.timezone = timezone;
-      event.organizer_email = manager_email(c);
-      event.attendees = attendees_of(people, expected);
-      event.cancelled = expected.empty();
-      invites += publish(c, sessions, outbox, event, programme.id, "supervision");
-    }
+  int invites = 0;
+  for (const auto& meeting : plan.meetings) {
+    sessions.upsert_supervision_session(group_ids.at(meeting.group), meeting.number, meeting.on);
+    if (!meeting.to_send) continue;  // no invites for the past
+    calendar::CalendarEvent event;
+    event.uid = calendar::event_uid(
+        c.organisation, programme.id, "supervision",
+        "g" + std::to_string(meeting.group) + "-s" + std::to_string(meeting.number));
+    event.summary = programme.name + ": mentor supervision, group " +
+                    std::to_string(meeting.group) + ", session " + std::to_string(meeting.number);
+    event.description = "Group supervision and support for mentors.";
+    event.start = {meeting.on, rules.start_minutes};
+    event.duration_minutes = rules.duration_minutes;
+    event.timezone = timezone_of(c);
+    event.organizer_email = manager_email(c);
+    event.attendees = attendees_of(people, meeting.expected);
+    event.cancelled = meeting.cancelled;
+    invites += publish(c, sessions, outbox, event, programme.id, "supervision");
   }
   int flagged = flag_missed_streaks(c, sessions, outbox, programme.id);
   json placed_json = json::array();
-  for (const auto& [number, person] : placed)
+  for (const auto& [number, person] : plan.placed)
     placed_json.push_back({{"group", number}, {"person_id", person}});
-  return {{"groups", groups.size()}, {"placed", placed_json},   {"sessions", sessions_total},
-          {"invites", invites},      {"missed_flags", flagged}, {"group_memberships", memberships}};
+  return {{"groups", plan.groups.size()},     {"placed", placed_json},
+          {"sessions", plan.meetings.size()}, {"invites", invites},
+          {"missed_flags", flagged},          {"group_memberships", memberships}};
 }
 
 // --- kick-off notes and the pairs' own sessions ---------------------------------------
 
 int hand_over_kickoff_notes(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
                             const Programme& programme, const std::vector<Pair>& pairs) {
+  std::map<std::string, std::string> notes;  // mentor -> note
+  for (const auto& note : sessions.kickoff_notes(programme.id)) notes[note.mentor_id] = note.note;
+  std::set<std::string> mentors;
+  for (const auto& [mentor, text] : notes) mentors.insert(mentor);
   int handed = 0;
-  for (const auto& note : sessions.kickoff_notes(programme.id)) {
-    for (const auto& p : pairs) {
-      if (p.mentor_id != note.mentor_id || p.state != PairState::accepted) continue;
-      auto key = action_key(ActionKind::notify, ActionTopic::kickoff_note, c.organisation,
-                            {programme.id, p.mentor_id, p.mentee_id});
-      json payload = {{"to", {{"person_id", p.mentee_id}}},
-                      {"from", {{"person_id", p.mentor_id}}},
-                      {"subject", "A note from your mentor"},
-                      {"text", note.note}};
-      handed += enqueue_action(c, outbox, key, p.mentee_id, programme.id, payload);
-    }
+  for (const auto& h : supervision::kickoff_note_handovers(mentors, pairs)) {
+    auto key = action_key(ActionKind::notify, ActionTopic::kickoff_note, c.organisation,
+                          {programme.id, h.mentor_id, h.mentee_id});
+    json payload = {{"to", {{"person_id", h.mentee_id}}},
+                    {"from", {{"person_id", h.mentor_id}}},
+                    {"subject", "A note from your mentor"},
+                    {"text", notes.at(h.mentor_id)}};
+    handed += enqueue_action(c, outbox, key, h.mentee_id, programme.id, payload);
   }
   return handed;
 }
 
-struct PairView {
-  supervision::PairSessionReport report;
-  int every_weeks = 0;
+// When the mentee's tracking ends and when they are away: the mentee
+// enrolment's own end (enrol keeps it right) and their approved leave.
+struct MenteeFacts {
+  Date ends_on{};
+  std::vector<supervision::Period> away;
 };
 
-PairView pair_view(RunContext& c, store::SessionsStore& sessions, const Programme& programme,
-                   const Pair& pair) {
+MenteeFacts mentee_facts(RunContext& c, const Programme& programme, const Pair& pair,
+                         Date paired_on) {
+  auto enrolment = c.store.enrolment(pair.mentee_enrolment_id);
+  if (!enrolment) {
+    throw Error(MENTORING_ERR_INTERNAL, "pair " + std::to_string(pair.id) + ": mentee enrolment " +
+                                            std::to_string(pair.mentee_enrolment_id) +
+                                            " is not in the store");
+  }
+  return {supervision::tracking_end(programme, *enrolment, paired_on),
+          supervision::leave_pauses(c.store.leaves_of(pair.mentee_id))};
+}
+
+struct PairView {
+  supervision::PairFacts facts;
+  supervision::PairSessionReport report;
+};
+
+supervision::PairFacts pair_facts(RunContext& c, store::SessionsStore& sessions,
+                                  const Programme& programme, const Pair& pair) {
   auto rules = pair_rules(c, programme.id);
   supervision::PairFacts facts;
   facts.paired_on = pair.accepted_on.value_or(c.today);
   facts.every_weeks = sessions.pair_cadence(pair.id).value_or(rules.every_weeks);
   facts.held = sessions.pair_session_dates(pair.id);
-  facts.ends_on = add_months(facts.paired_on, programme.duration_months);
-  return {supervision::pair_session_report(rules, facts, c.today), facts.every_weeks};
+  auto mentee = mentee_facts(c, programme, pair, facts.paired_on);
+  facts.ends_on = mentee.ends_on;
+  facts.paused = std::move(mentee.away);
+  return facts;
+}
+
+PairView pair_view(RunContext& c, store::SessionsStore& sessions, const Programme& programme,
+                   const Pair& pair) {
+  PairView view{pair_facts(c, sessions, programme, pair), {}};
+  view.report = supervision::pair_session_report(pair_rules(c, programme.id), view.facts, c.today);
+  return view;
+}
+
+json reminder_payload(const json& to, const std::string& due, json extra) {
+  json payload = {{"to", to},
+                  {"subject", "Time for your next mentoring session"},
+                  {"text", "Your next session was due on " + due +
+                               ". Please agree a date with each other and record it."},
+                  {"due_on", due}};
+  payload.update(extra);
+  return payload;
+}
+
+struct PairCounts {
+  int reminders = 0, flags = 0, first_contact_flags = 0, invites = 0, paused = 0;
+  json to_json() const {
+    return {{"reminders", reminders},
+            {"manager_flags", flags},
+            {"first_contact_flags", first_contact_flags},
+            {"invites", invites},
+            {"paused_for_leave", paused}};
+  }
+};
+
+int flag_first_contact(RunContext& c, store::Outbox& outbox, const Programme& programme,
+                       const Pair& pair, const supervision::PairSessionRules& rules,
+                       const supervision::ManagerFlag& flag) {
+  auto key = action_key(ActionKind::task, ActionTopic::pair_first_contact, c.organisation,
+                        {programme.id, std::to_string(pair.id)});
+  json payload = manager_task(
+      c, flag.reason,
+      "Nothing was recorded within " + std::to_string(rules.first_contact_within_days) +
+          " days of pairing (by " + format_date(flag.due_on) + "); the " + rules.first_contact_by +
+          " was to make first contact.",
+      {{"pair_id", pair.id}, {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id}});
+  return enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
+}
+
+void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
+                  const Programme& programme, const Pair& pair,
+                  const std::map<std::string, Person>& people, PairCounts& counts) {
+  auto rules = pair_rules(c, programme.id);
+  auto facts = pair_facts(c, sessions, programme, pair);
+  auto due = supervision::pair_session_report(rules, facts, c.today).next_due;
+  auto state = sessions.pair_escalation(pair.id, due);
+  auto plan =
+      supervision::plan_pair_sessions(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
+  const std::string pair_key = std::to_string(pair.id);
+  const std::string due_text = format_date(plan.report.next_due);
+  counts.paused += plan.report.paused;
+  if (plan.first_contact_flag) {
+    counts.first_contact_flags +=
+        flag_first_contact(c, outbox, programme, pair, rules, *plan.first_contact_flag);
+  }
+  if (plan.reminder) {
+    for (const auto& person : {pair.mentee_id, pair.mentor_id}) {
+      auto key = action_key(ActionKind::reminder, ActionTopic::pair_overdue, c.organisation,
+                            {programme.id, pair_key, due_text, "remind", person});
+      counts.reminders += enqueue_action(
+          c, outbox, key, person, programme.id,
+          reminder_payload(person_json(people, person), due_text, {{"pair_id", pair.id}}));
+    }
+    sessions.mark_pair_reminded(pair.id, plan.reminder->due_on, c.today);
+  }
+  if (plan.overdue_flag) {
+    const auto& flag = *plan.overdue_flag;
+    auto key = action_key(ActionKind::task, ActionTopic::pair_overdue, c.organisation,
+                          {programme.id, pair_key, due_text, "flag"});
+    json payload = manager_task(
+        c, flag.reason,
+        "The session due on " + due_text + " is " + std::to_string(flag.days_overdue) +
+            " days overdue, and the pair was reminded on " + format_date(*flag.reminded_on) + ".",
+        {{"pair_id", pair.id},
+         {"mentee_id", pair.mentee_id},
+         {"mentor_id", pair.mentor_id},
+         {"due_on", due_text},
+         {"held", plan.report.held},
+         {"missed", plan.report.missed}});
+    counts.flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
+    sessions.mark_pair_flagged(pair.id, flag.due_on, c.today);
+  }
+  // A placeholder for the next session; moves (same UID, SEQUENCE + 1) when
+  // the pair agrees a new cadence or the mentee's leave moves it.
+  if (plan.placeholder) {
+    calendar::CalendarEvent event;
+    event.uid = calendar::event_uid(c.organisation, programme.id, "pair-session",
+                                    pair_key + "-" + std::to_string(plan.placeholder->number));
+    event.summary = programme.name + ": mentoring session";
+    event.description = "Your next mentoring session (every " + std::to_string(facts.every_weeks) +
+                        " weeks). Move it to suit you both.";
+    event.start = {plan.placeholder->on, rules.start_minutes};
+    event.duration_minutes = rules.duration_minutes;
+    event.timezone = timezone_of(c);
+    event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
+    counts.invites += publish(c, sessions, outbox, event, programme.id, "pair_session");
+  }
+}
+
+// --- circles: one series per mentor -------------------------------------------------
+
+bool is_circle(const Programme& programme) {
+  return programme.shape == PairingShape::circles;
+}
+
+// The circle of one mentor: their accepted pairs in the programme.
+supervision::CircleFacts circle_facts(RunContext& c, store::SessionsStore& sessions,
+                                      const Programme& programme, const std::string& mentor_id,
+                                      const std::vector<Pair>& pairs) {
+  supervision::CircleFacts facts;
+  facts.mentor_id = mentor_id;
+  facts.every_weeks = sessions.circle_cadence(programme.id, mentor_id)
+                          .value_or(pair_rules(c, programme.id).every_weeks);
+  for (const auto& pair : pairs) {
+    if (pair.mentor_id != mentor_id || pair.state != PairState::accepted || !pair.accepted_on)
+      continue;
+    auto mentee = mentee_facts(c, programme, pair, *pair.accepted_on);
+    facts.members.push_back(
+        {pair.id, pair.mentee_id, *pair.accepted_on, mentee.ends_on, std::move(mentee.away)});
+  }
+  for (const auto& s : sessions.circle_sessions(programme.id, mentor_id)) {
+    supervision::CircleMeeting meeting{s.held_on, {}};
+    for (const auto& [mentee, attended] : s.attendance) {
+      if (attended) meeting.attended.push_back(mentee);
+    }
+    facts.meetings.push_back(std::move(meeting));
+  }
+  return facts;
+}
+
+supervision::CirclePlan plan_circle(RunContext& c, store::SessionsStore& sessions,
+                                    const Programme& programme,
+                                    const supervision::CircleFacts& facts) {
+  auto rules = pair_rules(c, programme.id);
+  auto series = supervision::circle_series(facts);
+  auto due = supervision::pair_session_report(rules, series, c.today).next_due;
+  auto state = sessions.circle_escalation(programme.id, facts.mentor_id, due);
+  return supervision::plan_circle(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
+}
+
+void run_one_circle(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
+                    const Programme& programme, const std::string& mentor_id,
+                    const std::vector<Pair>& pairs, const std::map<std::string, Person>& people,
+                    PairCounts& counts) {
+  auto rules = pair_rules(c, programme.id);
+  auto facts = circle_facts(c, sessions, programme, mentor_id, pairs);
+  if (facts.members.empty()) return;
+  auto plan = plan_circle(c, sessions, programme, facts);
+  const auto& report = plan.series.report;
+  const std::string due_text = format_date(report.next_due);
+  counts.paused += report.paused;
+  for (const auto& [pair_id, flag] : plan.first_contact_flags) {
+    for (const auto& pair : pairs) {
+      if (pair.id == pair_id)
+        counts.first_contact_flags += flag_first_contact(c, outbox, programme, pair, rules, flag);
+    }
+  }
+  json circle = {{"programme_id", programme.id}, {"mentor_id", mentor_id}};
+  if (plan.series.reminder) {
+    for (const auto& person : plan.reminded) {
+      auto key = action_key(ActionKind::reminder, ActionTopic::circle_overdue, c.organisation,
+                            {programme.id, mentor_id, due_text, "remind", person});
+      json payload =
+          reminder_payload(person_json(people, person), due_text,
+                           {{"programme", {{"id", programme.id}, {"name", programme.name}}},
+                            {"role", person == mentor_id ? "mentor" : "mentee"}});
+      payload["text"] = "Your circle's next meeting was due on " + due_text +
+                        ". Please agree a date together and record it.";
+      counts.reminders += enqueue_action(c, outbox, key, person, programme.id, payload);
+    }
+    sessions.mark_circle_reminded(programme.id, mentor_id, plan.series.reminder->due_on, c.today);
+  }
+  if (plan.series.overdue_flag) {
+    const auto& flag = *plan.series.overdue_flag;
+    auto key = action_key(ActionKind::task, ActionTopic::circle_overdue, c.organisation,
+                          {programme.id, mentor_id, due_text, "flag"});
+    json about = circle;
+    about["due_on"] = due_text;
+    about["held"] = report.held;
+    about["missed"] = report.missed;
+    json payload = manager_task(c, flag.reason,
+                                "The mentoring circle of " + mentor_id + ": the meeting due on " +
+                                    due_text + " is " + std::to_string(flag.days_overdue) +
+                                    " days overdue, and the circle was reminded on " +
+                                    format_date(*flag.reminded_on) + ".",
+                                about);
+    counts.flags += enqueue_action(c, outbox, key, mentor_id, programme.id, payload);
+    sessions.mark_circle_flagged(programme.id, mentor_id, flag.due_on, c.today);
+  }
+  if (plan.series.placeholder) {
+    // One event for the whole circle; a member on leave that day is left out.
+    calendar::CalendarEvent event;
+    event.uid =
+        calendar::event_uid(c.organisation, programme.id, "circle-session",
+                            mentor_id + "-" + std::to_string(plan.series.placeholder->number));
+    event.summary = programme.name + ": mentoring circle";
+    event.description = "Your circle's next meeting (every " + std::to_string(facts.every_weeks) +
+                        " weeks). Move it to suit you all.";
+    event.start = {plan.series.placeholder->on, rules.start_minutes};
+    event.duration_minutes = rules.duration_minutes;
+    event.timezone = timezone_of(c);
+    event.attendees = attendees_of(people, plan.invited);
+    counts.invites += publish(c, sessions, outbox, event, programme.id, "circle_session");
+  }
 }
 
 json run_pairs(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
                const Programme& programme, const std::vector<Pair>& pairs) {
-  auto rules = pair_rules(c, programme.id);
-  int reminders = 0, flags = 0, first_contact_flags = 0, invites = 0;
-  std::set<std::string> ids;
+  std::set<std::string> ids, mentors;
   for (const auto& p : pairs) {
     ids.insert(p.mentee_id);
     ids.insert(p.mentor_id);
+    if (p.state == PairState::accepted && p.accepted_on) mentors.insert(p.mentor_id);
   }
   auto people = c.store.people(ids);
-  for (const auto& pair : pairs) {
-    if (pair.state != PairState::accepted || !pair.accepted_on) continue;
-    auto [report, every_weeks] = pair_view(c, sessions, programme, pair);
-    const std::string pair_key = std::to_string(pair.id);
-    if (report.first_contact_missing) {
-      auto key = action_key(ActionKind::task, ActionTopic::pair_first_contact, c.organisation,
-                            {programme.id, pair_key});
-      json payload = manager_task(
-          c, "No first contact in a new mentoring pair",
-          "Nothing was recorded within " + std::to_string(rules.first_contact_within_days) +
-              " days of pairing (by " + format_date(report.first_contact_due) + "); the " +
-              rules.first_contact_by + " was to make first contact.",
-          {{"pair_id", pair.id}, {"mentee_id", pair.mentee_id}, {"mentor_id", pair.mentor_id}});
-      first_contact_flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
+  PairCounts counts;
+  if (is_circle(programme)) {
+    for (const auto& mentor : mentors) {
+      run_one_circle(c, sessions, outbox, programme, mentor, pairs, people, counts);
     }
-    auto state = sessions.pair_escalation(pair.id, report.next_due);
-    auto step =
-        supervision::next_escalation(rules, report, {state.reminded_on, state.flagged_on}, c.today);
-    const std::string due = format_date(report.next_due);
-    if (step == supervision::Escalation::remind_pair) {
-      for (const auto& person : {pair.mentee_id, pair.mentor_id}) {
-        auto key = action_key(ActionKind::reminder, ActionTopic::pair_overdue, c.organisation,
-                              {programme.id, pair_key, due, "remind", person});
-        json payload = {{"to", person_json(people, person)},
-                        {"subject", "Time for your next mentoring session"},
-                        {"text", "Your next session was due on " + due +
-                                     ". Please agree a date with each other and record it."},
-                        {"pair_id", pair.id},
-                        {"due_on", due}};
-        reminders += enqueue_action(c, outbox, key, person, programme.id, payload);
-      }
-      sessions.mark_pair_reminded(pair.id, report.next_due, c.today);
-    } else if (step == supervision::Escalation::flag_manager) {
-      auto key = action_key(ActionKind::task, ActionTopic::pair_overdue, c.organisation,
-                            {programme.id, pair_key, due, "flag"});
-      json payload =
-          manager_task(c, "A mentoring pair's session is overdue",
-                       "The session due on " + due + " is " + std::to_string(report.days_overdue) +
-                           " days overdue, and the pair was reminded on " +
-                           format_date(*state.reminded_on) + ".",
-                       {{"pair_id", pair.id},
-                        {"mentee_id", pair.mentee_id},
-                        {"mentor_id", pair.mentor_id},
-                        {"due_on", due},
-                        {"held", report.held},
-                        {"missed", report.missed}});
-      flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
-      sessions.mark_pair_flagged(pair.id, report.next_due, c.today);
-    }
-    // A placeholder for the next session; moves (same UID, SEQUENCE + 1) when
-    // the pair agrees a new cadence.
-    if (!report.ended && !report.overdue) {
-      calendar::CalendarEvent event;
-      event.uid = calendar::event_uid(c.organisation, programme.id, "pair-session",
-                                      pair_key + "-" + std::to_string(report.held + 1));
-      event.summary = programme.name + ": mentoring session";
-      event.description = "Your next mentoring session (every " + std::to_string(every_weeks) +
-                          " weeks). Move it to suit you both.";
-      event.start = {report.next_due, rules.start_minutes};
-      event.duration_minutes = rules.duration_minutes;
-      event.timezone = timezone_of(c);
-      event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
-      invites += publish(c, sessions, outbox, event, programme.id, "pair_session");
+  } else {
+    for (const auto& pair : pairs) {
+      if (pair.state != PairState::accepted || !pair.accepted_on) continue;
+      run_one_pair(c, sessions, outbox, programme, pair, people, counts);
     }
   }
-  return {{"reminders", reminders},
-          {"manager_flags", flags},
-          {"first_contact_flags", first_contact_flags},
-          {"invites", invites}};
+  json out = counts.to_json();
+  if (is_circle(programme)) out["circles"] = mentors.size();
+  return out;
 }
 
 // --- commands ----------------------------------------------------------------------------
@@ -457,6 +598,18 @@ Pair accepted_pair(RunContext& c, std::string_view command, const json& input) {
   return *pair;
 }
 
+// A pair's own series is not kept in a circle programme: the circle's is.
+void refuse_circle_pair(RunContext& c, std::string_view command, const Pair& pair,
+                        std::string_view instead) {
+  const Programme& programme = programme_named(c, pair.programme_id);
+  if (!is_circle(programme)) return;
+  throw invalid(command, "/pair_id",
+                std::to_string(pair.id) + " (in " + programme.id +
+                    ", a circle programme: its mentees meet with mentor " + pair.mentor_id +
+                    " as one circle)",
+                "a pair of a pairs programme; for a circle use " + std::string(instead));
+}
+
 json kickoff_schedule(RunContext& c, const json& in) {
   const char* cmd = "kickoff_schedule";
   require_valid_input(cmd, "supervision-kickoff_schedule", in);
@@ -484,13 +637,8 @@ json kickoff_schedule(RunContext& c, const json& in) {
     if (in.contains("location")) k.location = in["location"].get<std::string>();
   }
   // Everyone who said yes to the programme is invited.
-  std::vector<std::string> invited;
-  for (const auto& e : c.store.enrolments(programme.id)) {
-    if (is_open(e.state) && e.state != EnrolmentState::invited &&
-        e.state != EnrolmentState::eligible) {
-      invited.push_back(e.person_id);
-    }
-  }
+  std::vector<std::string> invited =
+      supervision::kickoff_invitees(c.store.enrolments(programme.id));
   auto people = c.store.people({invited.begin(), invited.end()});
   calendar::CalendarEvent event;
   event.uid = calendar::event_uid(c.organisation, programme.id, "kickoff", programme.id);
@@ -542,11 +690,7 @@ json kickoff_note(RunContext& c, const json& in) {
   require_valid_input(cmd, "supervision-kickoff_note", in);
   const Programme& programme = programme_for(c, cmd, in);
   std::string mentor = in.at("mentor_id").get<std::string>();
-  bool is_mentor = false;
-  for (const auto& e : c.store.enrolments(programme.id)) {
-    is_mentor |= e.person_id == mentor && e.role == Role::mentor && is_open(e.state);
-  }
-  if (!is_mentor) {
+  if (!supervision::is_open_mentor(c.store.enrolments(programme.id), mentor)) {
     throw invalid(cmd, "/mentor_id", "\"" + mentor + "\"", "a mentor enrolled in " + programme.id);
   }
   store::SessionsStore sessions(c.store.database());
@@ -592,6 +736,7 @@ json session_cadence(RunContext& c, const json& in) {
   const char* cmd = "session_cadence";
   require_valid_input(cmd, "supervision-session_cadence", in);
   Pair pair = accepted_pair(c, cmd, in);
+  refuse_circle_pair(c, cmd, pair, "circle_cadence (mentor_id, every_weeks)");
   int weeks = in.at("every_weeks").get<int>();
   store::SessionsStore sessions(c.store.database());
   sessions.set_pair_cadence(pair.id, weeks, c.now);
@@ -605,6 +750,7 @@ json session_record(RunContext& c, const json& in) {
   const char* cmd = "session_record";
   require_valid_input(cmd, "supervision-session_record", in);
   Pair pair = accepted_pair(c, cmd, in);
+  refuse_circle_pair(c, cmd, pair, "circle_record (mentor_id, attended)");
   auto held_on = parse_date(in.at("held_on").get<std::string>());
   if (!held_on)
     throw invalid(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
@@ -663,12 +809,158 @@ json supervision_sessions(RunContext& c, const json& in) {
   return {{"programme", programme.id}, {"sessions", list}};
 }
 
+// What HR (and the pair) may see about a series: metadata only.
+void add_report(json& out, const supervision::PairSessionReport& report) {
+  out["status"] = supervision::to_string(report.status);
+  out["status_words"] = supervision::describe(report.status);
+  out["overdue"] = report.overdue;
+  out["next_due"] = format_date(report.next_due);
+  if (report.resumes_on) out["resumes_on"] = format_date(*report.resumes_on);
+}
+
+// The circle of a mentor in a circle programme, or a clear error naming the field.
+supervision::CircleFacts circle_of(RunContext& c, store::SessionsStore& sessions,
+                                   std::string_view command, const Programme& programme,
+                                   const std::string& mentor_id) {
+  if (!is_circle(programme)) {
+    throw invalid(command, "/programme", "\"" + programme.id + "\" (shape pairs)",
+                  "a circle programme (shape circles); pairs record with session_record");
+  }
+  auto facts = circle_facts(c, sessions, programme, mentor_id, c.store.pairs(programme.id));
+  if (facts.members.empty()) {
+    throw invalid(command, "/mentor_id", "\"" + mentor_id + "\"",
+                  "a mentor with an accepted circle in " + programme.id);
+  }
+  return facts;
+}
+
+json circle_json(RunContext& c, store::SessionsStore& sessions, const Programme& programme,
+                 const supervision::CircleFacts& facts, bool member_caller) {
+  auto plan = plan_circle(c, sessions, programme, facts);
+  json meetings = json::array();
+  for (const auto& s : sessions.circle_sessions(programme.id, facts.mentor_id)) {
+    json attended = json::array(), absent = json::array();
+    for (const auto& [mentee, there] : s.attendance) (there ? attended : absent).push_back(mentee);
+    json entry = {{"session_id", s.id},
+                  {"held_on", format_date(s.held_on)},
+                  {"recorded_by_role", s.recorded_by_role},
+                  {"attended", attended},
+                  {"absent", absent}};
+    if (member_caller && s.notes) entry["notes"] = *s.notes;
+    meetings.push_back(std::move(entry));
+  }
+  json members = json::array();
+  for (const auto& m : plan.members) {
+    json row = {{"pair_id", m.pair_id},
+                {"mentee_id", m.mentee_id},
+                {"attended", m.attended},
+                {"missed", m.missed},
+                {"min_meetings_met", m.min_meetings_met},
+                {"on_leave", m.on_leave},
+                {"ended", m.ended},
+                {"first_contact_missing", m.first_contact_missing}};
+    if (m.back_on) row["back_on"] = format_date(*m.back_on);
+    members.push_back(std::move(row));
+  }
+  json out = {{"programme", programme.id},
+              {"mentor_id", facts.mentor_id},
+              {"every_weeks", facts.every_weeks},
+              {"held", plan.series.report.held},
+              {"missed", plan.series.report.missed},
+              {"sessions", meetings},
+              {"members", members}};
+  add_report(out, plan.series.report);
+  return out;
+}
+
+// A circle's meeting: who came; every other mentee expected that day is
+// recorded absent (a mentee on leave is neither).
+json circle_record(RunContext& c, const json& in) {
+  const char* cmd = "circle_record";
+  require_valid_input(cmd, "supervision-circle_record", in);
+  const Programme& programme = programme_for(c, cmd, in);
+  store::SessionsStore sessions(c.store.database());
+  const std::string mentor = in.at("mentor_id").get<std::string>();
+  auto facts = circle_of(c, sessions, cmd, programme, mentor);
+  auto held_on = parse_date(in.at("held_on").get<std::string>());
+  if (!held_on)
+    throw invalid(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
+  if (*held_on > c.today) {
+    throw invalid(cmd, "/held_on", format_date(*held_on),
+                  "a date on or before today (" + format_date(c.today) + ")");
+  }
+  Date first_pairing = facts.members.front().paired_on;
+  for (const auto& m : facts.members) first_pairing = std::min(first_pairing, m.paired_on);
+  if (*held_on < first_pairing) {
+    throw invalid(
+        cmd, "/held_on", format_date(*held_on),
+        "a date on or after the circle's first pairing (" + format_date(first_pairing) + ")");
+  }
+  std::vector<std::string> attended;
+  const json& list = in.at("attended");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string mentee = list[i].get<std::string>();
+    bool member = std::any_of(facts.members.begin(), facts.members.end(),
+                              [&](const auto& m) { return m.mentee_id == mentee; });
+    if (!member) {
+      throw invalid(cmd, "/attended/" + std::to_string(i), "\"" + mentee + "\"",
+                    "a mentee of " + mentor + "'s circle in " + programme.id);
+    }
+    attended.push_back(mentee);
+  }
+  std::optional<std::string> notes;
+  if (in.contains("notes")) notes = in["notes"].get<std::string>();
+  auto attendance = supervision::circle_attendance(facts.members, *held_on, attended);
+  SQLite::Transaction txn(c.store.database());
+  auto id = sessions.record_circle_session(programme.id, mentor, *held_on, notes,
+                                           in.at("recorded_by_role").get<std::string>(), attendance,
+                                           c.now);
+  txn.commit();
+  auto after = circle_of(c, sessions, cmd, programme, mentor);
+  json out = circle_json(c, sessions, programme, after, false);
+  return {{"programme", programme.id},
+          {"mentor_id", mentor},
+          {"session_id", id},
+          {"held", out["held"]},
+          {"next_due", out["next_due"]}};
+}
+
+// The cadence a circle agreed: one for the mentor and all their mentees.
+json circle_cadence(RunContext& c, const json& in) {
+  const char* cmd = "circle_cadence";
+  require_valid_input(cmd, "supervision-circle_cadence", in);
+  const Programme& programme = programme_for(c, cmd, in);
+  store::SessionsStore sessions(c.store.database());
+  const std::string mentor = in.at("mentor_id").get<std::string>();
+  circle_of(c, sessions, cmd, programme, mentor);  // refuses a mentor without a circle
+  int weeks = in.at("every_weeks").get<int>();
+  sessions.set_circle_cadence(programme.id, mentor, weeks, c.now);
+  auto facts = circle_of(c, sessions, cmd, programme, mentor);
+  auto plan = plan_circle(c, sessions, programme, facts);
+  return {{"programme", programme.id},
+          {"mentor_id", mentor},
+          {"every_weeks", weeks},
+          {"next_due", format_date(plan.series.report.next_due)}};
+}
+
+json circle_list(RunContext& c, const json& in) {
+  const char* cmd = "circle_list";
+  require_valid_input(cmd, "supervision-circle_list", in);
+  const Programme& programme = programme_for(c, cmd, in);
+  store::SessionsStore sessions(c.store.database());
+  const std::string caller = in.at("caller_role").get<std::string>();
+  auto facts = circle_of(c, sessions, cmd, programme, in.at("mentor_id").get<std::string>());
+  // Notes belong to the circle: an HR caller gets metadata, never content.
+  return circle_json(c, sessions, programme, facts, caller == "mentee" || caller == "mentor");
+}
+
 json session_list(RunContext& c, const json& in) {
   const char* cmd = "session_list";
   require_valid_input(cmd, "supervision-session_list", in);
   auto id = in.at("pair_id").get<std::int64_t>();
   auto pair = find_pair(c, id);
   if (!pair) throw invalid(cmd, "/pair_id", std::to_string(id), "the id of a pair");
+  refuse_circle_pair(c, cmd, *pair, "circle_list (mentor_id)");
   const std::string caller = in.at("caller_role").get<std::string>();
   // Notes belong to the pair: an HR caller gets metadata, never content.
   const bool pair_member = caller == "mentee" || caller == "mentor";
@@ -684,13 +976,13 @@ json session_list(RunContext& c, const json& in) {
   json out = {{"pair_id", id}, {"sessions", list}};
   if (pair->accepted_on) {
     auto view = pair_view(c, sessions, programme_named(c, pair->programme_id), *pair);
-    out["every_weeks"] = view.every_weeks;
+    out["every_weeks"] = view.facts.every_weeks;
     out["held"] = view.report.held;
     out["missed"] = view.report.missed;
-    out["overdue"] = view.report.overdue;
-    out["next_due"] = format_date(view.report.next_due);
     out["min_meetings_met"] = view.report.min_meetings_met;
     out["first_contact_missing"] = view.report.first_contact_missing;
+    if (view.facts.ends_on) out["tracked_until"] = format_date(*view.facts.ends_on);
+    add_report(out, view.report);
   }
   return out;
 }
@@ -704,7 +996,7 @@ json run_supervision(RunContext& c) {
   for (const auto& programme : c.programmes) {
     SQLite::Transaction txn(c.store.database());
     auto pairs = c.store.pairs(programme.id);
-    json summary = run_groups(c, sessions, outbox, programme);
+    json summary = run_groups(c, sessions, outbox, programme, pairs);
     summary["kickoff_notes_handed"] =
         hand_over_kickoff_notes(c, sessions, outbox, programme, pairs);
     summary["pair_sessions"] = run_pairs(c, sessions, outbox, programme, pairs);
@@ -724,12 +1016,16 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
   if (command == "session_cadence") return session_cadence(c, input);
   if (command == "session_record") return session_record(c, input);
   if (command == "session_list") return session_list(c, input);
+  if (command == "circle_record") return circle_record(c, input);
+  if (command == "circle_list") return circle_list(c, input);
+  if (command == "circle_cadence") return circle_cadence(c, input);
   return std::nullopt;
 }
 
 std::vector<std::string> supervision_command_names() {
   return {"kickoff_schedule",       "kickoff_attendance", "kickoff_note",   "supervision_sessions",
-          "supervision_attendance", "session_cadence",    "session_record", "session_list"};
+          "supervision_attendance", "session_cadence",    "session_record", "session_list",
+          "circle_record",          "circle_list",        "circle_cadence"};
 }
 
 }  // namespace mentoring::shell

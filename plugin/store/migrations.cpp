@@ -348,6 +348,41 @@ CREATE INDEX outbox_waiting ON outbox(id)
   WHERE delivered_at IS NULL AND dead_at IS NULL AND dropped_at IS NULL;
 CREATE INDEX outbox_dead ON outbox(id) WHERE dead_at IS NOT NULL AND dropped_at IS NULL;
 )sql"},
+      // Group mentoring circles (issue 13): one series of meetings per mentor in
+      // a circle programme, attendance per mentee, the series' escalation.
+      {12, "mentoring circles: meetings, attendance per mentee, cadence, escalation", R"sql(
+CREATE TABLE circle_session (
+  id                INTEGER PRIMARY KEY,
+  programme_id      TEXT NOT NULL,
+  mentor_id         TEXT NOT NULL REFERENCES person(id),
+  held_on           TEXT NOT NULL,
+  notes             TEXT,
+  recorded_by_role  TEXT NOT NULL CHECK (recorded_by_role IN ('mentee', 'mentor')),
+  recorded_at       TEXT NOT NULL
+);
+CREATE INDEX circle_session_by_mentor ON circle_session(programme_id, mentor_id, held_on);
+CREATE TABLE circle_attendance (
+  session_id  INTEGER NOT NULL REFERENCES circle_session(id),
+  mentee_id   TEXT NOT NULL REFERENCES person(id),
+  attended    INTEGER NOT NULL CHECK (attended IN (0, 1)),
+  PRIMARY KEY (session_id, mentee_id)
+);
+CREATE TABLE circle_cadence (
+  programme_id  TEXT NOT NULL,
+  mentor_id     TEXT NOT NULL,
+  every_weeks   INTEGER NOT NULL CHECK (every_weeks >= 1),
+  set_at        TEXT NOT NULL,
+  PRIMARY KEY (programme_id, mentor_id)
+);
+CREATE TABLE circle_escalation (
+  programme_id  TEXT NOT NULL,
+  mentor_id     TEXT NOT NULL,
+  due_on        TEXT NOT NULL,
+  reminded_on   TEXT,
+  flagged_on    TEXT,
+  PRIMARY KEY (programme_id, mentor_id, due_on)
+);
+)sql"},
       // Keeping-in-touch days and the line manager's return-to-work steps
       // (issue 13, plugin/return_to_work). A day is kept per leave (the limit
       // is counted per leave); a step per programme, leave and step id, with

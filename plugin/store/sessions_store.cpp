@@ -339,6 +339,126 @@ void SessionsStore::mark_pair_flagged(std::int64_t pair_id, Date due_on, Date on
   s.exec();
 }
 
+std::int64_t SessionsStore::record_circle_session(
+    const std::string& programme_id, const std::string& mentor_id, Date held_on,
+    const std::optional<std::string>& notes, const std::string& recorded_by_role,
+    const std::vector<std::pair<std::string, bool>>& attendance, const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO circle_session(programme_id, mentor_id, held_on, notes, "
+                      "recorded_by_role, recorded_at) VALUES (?,?,?,?,?,?)");
+  s.bind(1, programme_id);
+  s.bind(2, mentor_id);
+  s.bind(3, format_date(held_on));
+  bind_optional(s, 4, notes);
+  s.bind(5, recorded_by_role);
+  s.bind(6, at);
+  s.exec();
+  const std::int64_t id = db_.getLastInsertRowid();
+  SQLite::Statement a(db_,
+                      "INSERT INTO circle_attendance(session_id, mentee_id, attended) "
+                      "VALUES (?,?,?)");
+  for (const auto& [mentee, attended] : attendance) {
+    a.reset();
+    a.bind(1, id);
+    a.bind(2, mentee);
+    a.bind(3, attended ? 1 : 0);
+    a.exec();
+  }
+  return id;
+}
+
+std::vector<SessionsStore::CircleSession> SessionsStore::circle_sessions(
+    const std::string& programme_id, const std::string& mentor_id) {
+  SQLite::Statement q(db_,
+                      "SELECT id, held_on, notes, recorded_by_role FROM circle_session "
+                      "WHERE programme_id = ? AND mentor_id = ? ORDER BY held_on, id");
+  q.bind(1, programme_id);
+  q.bind(2, mentor_id);
+  std::vector<CircleSession> out;
+  while (q.executeStep()) {
+    out.push_back({q.getColumn(0).getInt64(),
+                   required_date(q.getColumn(1)),
+                   optional_text(q.getColumn(2)),
+                   q.getColumn(3).getString(),
+                   {}});
+  }
+  SQLite::Statement a(db_,
+                      "SELECT mentee_id, attended FROM circle_attendance WHERE session_id = ? "
+                      "ORDER BY mentee_id");
+  for (auto& session : out) {
+    a.reset();
+    a.bind(1, session.id);
+    while (a.executeStep()) {
+      session.attendance.emplace_back(a.getColumn(0).getString(), a.getColumn(1).getInt() != 0);
+    }
+  }
+  return out;
+}
+
+std::optional<int> SessionsStore::circle_cadence(const std::string& programme_id,
+                                                 const std::string& mentor_id) {
+  SQLite::Statement q(db_,
+                      "SELECT every_weeks FROM circle_cadence WHERE programme_id = ? AND "
+                      "mentor_id = ?");
+  q.bind(1, programme_id);
+  q.bind(2, mentor_id);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getInt();
+}
+
+void SessionsStore::set_circle_cadence(const std::string& programme_id,
+                                       const std::string& mentor_id, int every_weeks,
+                                       const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO circle_cadence(programme_id, mentor_id, every_weeks, set_at) "
+                      "VALUES (?,?,?,?) ON CONFLICT(programme_id, mentor_id) DO UPDATE SET "
+                      "every_weeks=excluded.every_weeks, set_at=excluded.set_at");
+  s.bind(1, programme_id);
+  s.bind(2, mentor_id);
+  s.bind(3, every_weeks);
+  s.bind(4, at);
+  s.exec();
+}
+
+SessionsStore::Escalation SessionsStore::circle_escalation(const std::string& programme_id,
+                                                           const std::string& mentor_id,
+                                                           Date due_on) {
+  SQLite::Statement q(db_,
+                      "SELECT reminded_on, flagged_on FROM circle_escalation "
+                      "WHERE programme_id = ? AND mentor_id = ? AND due_on = ?");
+  q.bind(1, programme_id);
+  q.bind(2, mentor_id);
+  q.bind(3, format_date(due_on));
+  if (!q.executeStep()) return {};
+  return {optional_date(q.getColumn(0)), optional_date(q.getColumn(1))};
+}
+
+void SessionsStore::mark_circle_reminded(const std::string& programme_id,
+                                         const std::string& mentor_id, Date due_on, Date on) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO circle_escalation(programme_id, mentor_id, due_on, reminded_on) "
+                      "VALUES (?,?,?,?) ON CONFLICT(programme_id, mentor_id, due_on) DO UPDATE "
+                      "SET reminded_on=COALESCE(reminded_on, excluded.reminded_on)");
+  s.bind(1, programme_id);
+  s.bind(2, mentor_id);
+  s.bind(3, format_date(due_on));
+  s.bind(4, format_date(on));
+  s.exec();
+}
+
+void SessionsStore::mark_circle_flagged(const std::string& programme_id,
+                                        const std::string& mentor_id, Date due_on, Date on) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO circle_escalation(programme_id, mentor_id, due_on, flagged_on) "
+                      "VALUES (?,?,?,?) ON CONFLICT(programme_id, mentor_id, due_on) DO UPDATE "
+                      "SET flagged_on=COALESCE(flagged_on, excluded.flagged_on)");
+  s.bind(1, programme_id);
+  s.bind(2, mentor_id);
+  s.bind(3, format_date(due_on));
+  s.bind(4, format_date(on));
+  s.exec();
+}
+
 std::optional<SessionsStore::CalendarEvent> SessionsStore::calendar_event(const std::string& uid) {
   SQLite::Statement q(db_,
                       "SELECT sequence, fingerprint, cancelled FROM calendar_event WHERE uid = ?");

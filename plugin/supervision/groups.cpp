@@ -70,4 +70,83 @@ std::vector<int> missed_streaks(std::vector<AttendanceMark> marks, int in_a_row)
   return out;
 }
 
+std::map<std::string, Date> first_pairings(const std::vector<domain::Pair>& pairs) {
+  std::map<std::string, Date> out;
+  for (const auto& p : pairs) {
+    if (!p.accepted_on || p.state == domain::PairState::proposed) continue;
+    auto [it, inserted] = out.emplace(p.mentor_id, *p.accepted_on);
+    if (!inserted && *p.accepted_on < it->second) it->second = *p.accepted_on;
+  }
+  return out;
+}
+
+std::set<std::string> mentors_who_left(const std::vector<domain::Enrolment>& enrolments) {
+  std::map<std::string, bool> withdrawn;  // mentor -> every mentor enrolment withdrawn
+  for (const auto& e : enrolments) {
+    if (e.role != domain::Role::mentor) continue;
+    bool gone = e.state == domain::EnrolmentState::withdrawn;
+    auto [it, inserted] = withdrawn.emplace(e.person_id, gone);
+    if (!inserted) it->second = it->second && gone;
+  }
+  std::set<std::string> out;
+  for (const auto& [person, gone] : withdrawn) {
+    if (gone) out.insert(person);
+  }
+  return out;
+}
+
+SupervisionPlan plan_supervision(std::vector<SupervisionGroup> groups,
+                                 const std::map<std::string, Date>& firsts,
+                                 const SupervisionRules& rules, Date today) {
+  SupervisionPlan plan;
+  std::set<std::string> grouped;
+  for (const auto& g : groups) {
+    for (const auto& m : g.members) grouped.insert(m.person_id);
+  }
+  std::vector<GroupMember> newcomers;
+  for (const auto& [person, on] : firsts) {
+    if (!grouped.count(person)) newcomers.push_back({person, on});
+  }
+  plan.placed = assign_to_groups(groups, newcomers, rules);
+  for (const auto& g : groups) {
+    for (const auto& s : group_schedule(g, rules)) {
+      SupervisionMeeting meeting{g.number, s.number, s.on, {}, false, s.on >= today};
+      for (const auto& m : g.members) {
+        if (expected_at(m, s.on, rules)) meeting.expected.push_back(m.person_id);
+      }
+      meeting.cancelled = meeting.expected.empty();
+      plan.meetings.push_back(std::move(meeting));
+    }
+  }
+  plan.groups = std::move(groups);
+  return plan;
+}
+
+std::vector<MembershipChange> membership_changes(
+    const std::vector<SupervisionGroup>& groups, const std::set<std::string>& left,
+    const std::set<std::pair<int, std::string>>& announced) {
+  std::vector<MembershipChange> out;
+  for (const auto& g : groups) {
+    for (const auto& m : g.members) {
+      bool gone = left.count(m.person_id) > 0;
+      if (gone && !announced.count({g.number, m.person_id})) continue;
+      out.push_back({g.number, m.person_id, !gone});
+    }
+  }
+  return out;
+}
+
+std::vector<MissedSupervisionFlag> missed_supervision_flags(
+    const std::map<std::string, std::vector<AttendanceMark>>& marks,
+    const SupervisionRules& rules) {
+  std::vector<MissedSupervisionFlag> out;
+  for (const auto& [person, list] : marks) {
+    for (int number : missed_streaks(list, rules.missed_in_a_row)) {
+      out.push_back(
+          {ManagerFlagReason::supervision_missed_in_a_row, person, number, rules.missed_in_a_row});
+    }
+  }
+  return out;
+}
+
 }  // namespace mentoring::supervision

@@ -15,7 +15,7 @@ Date day(const char* text) {
 
 TEST(PairSessionReport, CountsHeldAndMissedAndKnowsWhenTheNextIsDue) {
   PairSessionRules rules;
-  PairFacts facts{day("2027-01-04"), 4, {day("2027-01-10"), day("2027-02-05")}, std::nullopt};
+  PairFacts facts{day("2027-01-04"), 4, {day("2027-01-10"), day("2027-02-05")}, std::nullopt, {}};
   auto report = pair_session_report(rules, facts, day("2027-04-01"));
   EXPECT_EQ(report.held, 2);
   EXPECT_TRUE(report.min_meetings_met);
@@ -29,7 +29,7 @@ TEST(PairSessionReport, CountsHeldAndMissedAndKnowsWhenTheNextIsDue) {
 TEST(PairSessionReport, FlagsNoFirstContactWithinTheWindow) {
   PairSessionRules rules;
   rules.first_contact_within_days = 14;
-  PairFacts facts{day("2027-01-04"), 4, {}, std::nullopt};
+  PairFacts facts{day("2027-01-04"), 4, {}, std::nullopt, {}};
   EXPECT_FALSE(pair_session_report(rules, facts, day("2027-01-18")).first_contact_missing);
   EXPECT_TRUE(pair_session_report(rules, facts, day("2027-01-19")).first_contact_missing);
   facts.held = {day("2027-01-25")};  // contact came, but late: still flagged
@@ -38,7 +38,7 @@ TEST(PairSessionReport, FlagsNoFirstContactWithinTheWindow) {
 
 TEST(PairSessionReport, NothingIsDueAfterTheMentorshipEnded) {
   PairSessionRules rules;
-  PairFacts facts{day("2027-01-04"), 4, {}, day("2027-06-30")};
+  PairFacts facts{day("2027-01-04"), 4, {}, day("2027-06-30"), {}};
   auto report = pair_session_report(rules, facts, day("2027-08-01"));
   EXPECT_TRUE(report.ended);
   EXPECT_FALSE(report.overdue);
@@ -48,7 +48,7 @@ TEST(Escalation, ReminderFirstThenTheFlagAfterTheFurtherDelayEachOnce) {
   PairSessionRules rules;
   rules.remind_after_days = 3;
   rules.escalate_after_days = 7;
-  PairFacts facts{day("2027-01-04"), 4, {}, std::nullopt};  // due 2027-02-01
+  PairFacts facts{day("2027-01-04"), 4, {}, std::nullopt, {}};  // due 2027-02-01
   EscalationState state;
   auto step = [&](const char* today) {
     return next_escalation(rules, pair_session_report(rules, facts, day(today)), state, day(today));

@@ -49,12 +49,17 @@ class SessionsPlugin : public ::testing::Test {
               {"remind_after_days", 1},
               {"escalate_after_days", 7}}}};
   }
+  json merged_programme() {
+    json p = programme();
+    p.update(programme_changes, true);
+    return p;
+  }
   json config() {
     return {{"id", "acme"},
             {"name", "Acme"},
             {"modules", {{"training", true}, {"supervision", true}}},
             {"policy", {{"timezone", timezone}, {"programme_manager_email", "pm@acme.example"}}},
-            {"programmes", json::array({programme()})},
+            {"programmes", json::array({merged_programme()})},
             {"adapters", json::array()}};
   }
 
@@ -108,6 +113,7 @@ class SessionsPlugin : public ::testing::Test {
 
   mentoring::testing::FakeHost host;
   ScriptedLms lms;
+  json programme_changes = json::object();  // merged into programme() (eg shape circles)
   std::string timezone = "Europe/London";
 };
 

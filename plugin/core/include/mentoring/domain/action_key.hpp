@@ -63,6 +63,7 @@ enum class ActionTopic : std::uint8_t {
   kit_day,              // kit-day/<org>/<leave>/<day>/mentor|person (notify) | .../hr (task)
   return_step,          // return-step/<org>/<programme>/<leave>/<step>/r<round>[/withdrawn|/missed]
                         // (task, notify) | .../no-line-manager/<due> (task)
+  circle_overdue,       // circle-overdue/<org>/<programme>/<mentor>/<due>/remind/<person> | .../flag
 };
 std::string_view key_prefix(ActionTopic topic);
 

@@ -1,5 +1,6 @@
 // mentoring/store/sessions_store.hpp — training, kick-off, supervision and the
-// pairs' own sessions, in the organisation's database (migration 3).
+// pairs' and circles' own sessions, in the organisation's database (migrations 3
+// and 12).
 //
 //   mentoring::store::SessionsStore sessions(org_store.database());
 //   SQLite::Transaction txn(org_store.database());
@@ -117,6 +118,31 @@ class SessionsStore {
   Escalation pair_escalation(std::int64_t pair_id, domain::Date due_on);
   void mark_pair_reminded(std::int64_t pair_id, domain::Date due_on, domain::Date on);
   void mark_pair_flagged(std::int64_t pair_id, domain::Date due_on, domain::Date on);
+
+  // --- mentoring circles: one series per mentor in a circle programme (migration 12) ---
+  struct CircleSession {
+    std::int64_t id = 0;
+    domain::Date held_on{};
+    std::optional<std::string> notes;                      // private to the circle
+    std::string recorded_by_role;                          // mentee | mentor
+    std::vector<std::pair<std::string, bool>> attendance;  // mentee, attended
+  };
+  std::int64_t record_circle_session(const std::string& programme_id, const std::string& mentor_id,
+                                     domain::Date held_on, const std::optional<std::string>& notes,
+                                     const std::string& recorded_by_role,
+                                     const std::vector<std::pair<std::string, bool>>& attendance,
+                                     const std::string& at);
+  std::vector<CircleSession> circle_sessions(const std::string& programme_id,
+                                             const std::string& mentor_id);
+  std::optional<int> circle_cadence(const std::string& programme_id, const std::string& mentor_id);
+  void set_circle_cadence(const std::string& programme_id, const std::string& mentor_id,
+                          int every_weeks, const std::string& at);
+  Escalation circle_escalation(const std::string& programme_id, const std::string& mentor_id,
+                               domain::Date due_on);
+  void mark_circle_reminded(const std::string& programme_id, const std::string& mentor_id,
+                            domain::Date due_on, domain::Date on);
+  void mark_circle_flagged(const std::string& programme_id, const std::string& mentor_id,
+                           domain::Date due_on, domain::Date on);
 
   // --- calendar events: what was last sent under each UID -------------------------
   struct CalendarEvent {

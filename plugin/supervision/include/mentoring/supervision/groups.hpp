@@ -8,9 +8,14 @@
 #pragma once
 
 #include <mentoring/domain/date.hpp>
+#include <mentoring/domain/records.hpp>
+#include <mentoring/supervision/pair_sessions.hpp>
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mentoring::supervision {
@@ -71,5 +76,56 @@ struct AttendanceMark {
 // missing three in a row with in_a_row = 2 gives one flag, at the second miss).
 // Marks may come in any order; sessions without a mark are skipped, not counted.
 std::vector<int> missed_streaks(std::vector<AttendanceMark> marks, int in_a_row);
+
+// --- the module's rules over a programme's records -------------------------------
+
+// Each mentor's first accepted (or since ended) pairing in a programme; pairs
+// and circles alike (a circle is the mentor's pairs with each of its mentees).
+std::map<std::string, Date> first_pairings(const std::vector<domain::Pair>& pairs);
+
+// Mentors who left the programme: every mentor enrolment of theirs withdrawn.
+std::set<std::string> mentors_who_left(const std::vector<domain::Enrolment>& enrolments);
+
+struct SupervisionMeeting {
+  int group = 0;
+  int number = 0;
+  Date on{};
+  std::vector<std::string> expected;  // the calendar event's attendees
+  bool cancelled = false;             // nobody expected any more: cancel the invite
+  bool to_send = false;               // today or later: the invite is (re)published
+};
+
+struct SupervisionPlan {
+  std::vector<SupervisionGroup> groups;             // the stored groups with newcomers placed
+  std::vector<std::pair<int, std::string>> placed;  // group number, mentor: the new members
+  std::vector<SupervisionMeeting> meetings;         // every group's schedule
+};
+
+// Places the mentors with a first pairing who are in no group yet, and lays
+// out every group's meetings with who is expected at each.
+SupervisionPlan plan_supervision(std::vector<SupervisionGroup> groups,
+                                 const std::map<std::string, Date>& first_pairings,
+                                 const SupervisionRules& rules, Date today);
+
+// A group's member on the host (eg a Moodle group): in once, out once when a
+// mentor who was announced leaves (never announced: nothing to undo).
+struct MembershipChange {
+  int group = 0;
+  std::string person_id;
+  bool member = true;
+};
+std::vector<MembershipChange> membership_changes(
+    const std::vector<SupervisionGroup>& groups, const std::set<std::string>& left,
+    const std::set<std::pair<int, std::string>>& announced);
+
+struct MissedSupervisionFlag {
+  ManagerFlagReason reason = ManagerFlagReason::supervision_missed_in_a_row;
+  std::string person_id;
+  int session_number = 0;  // the session that completed the run
+  int in_a_row = 0;
+};
+// One flag per run of missed_in_a_row recorded misses, per mentor.
+std::vector<MissedSupervisionFlag> missed_supervision_flags(
+    const std::map<std::string, std::vector<AttendanceMark>>& marks, const SupervisionRules& rules);
 
 }  // namespace mentoring::supervision
