@@ -30,7 +30,7 @@ struct TopicRule {
   std::array<std::optional<ActionKind>, 2> kinds;
 };
 // The prefixes are in stored databases: never change one (see the header).
-constexpr std::array<TopicRule, 19> kTopics = {{
+constexpr std::array<TopicRule, 21> kTopics = {{
     {ActionTopic::invitation, "invite", true, {ActionKind::invite, {}}},
     {ActionTopic::mentor_invitation, "invite-mentor", true, {ActionKind::invite, {}}},
     {ActionTopic::withdrawal, "withdraw", true, {ActionKind::withdraw_invitation, {}}},
@@ -50,6 +50,8 @@ constexpr std::array<TopicRule, 19> kTopics = {{
     {ActionTopic::pair_first_contact, "pair-first-contact", true, {ActionKind::task, {}}},
     {ActionTopic::pair_overdue, "pair-overdue", true, {ActionKind::reminder, ActionKind::task}},
     {ActionTopic::evaluation_survey, "evaluation-survey", true, {ActionKind::notify, {}}},
+    {ActionTopic::pair_request, "pair-request", true, {ActionKind::notify, {}}},
+    {ActionTopic::pair_request_answer, "pair-request-answer", true, {ActionKind::notify, {}}},
 }};
 
 const TopicRule& rule_of(ActionTopic topic) {

@@ -2,7 +2,7 @@
 // proposal, a mentor accepting a mentee's request). The rules of who may be paired by hand are
 // the domain's (mentoring/pairing/manual.hpp); this file loads the facts, asks, stores the pair,
 // brings both enrolments up to date (enrolment's advance_enrolment) and notifies both members.
-#include "run_context.hpp"
+#include "pairing_runner.hpp"
 
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/pairing/manual.hpp>
@@ -43,6 +43,41 @@ pairing::FirstContactBy first_contact_by(const RunContext& c, const std::string&
 
 }  // namespace
 
+pairing::ManualPairFacts manual_pair_facts(RunContext& c, const Programme& programme,
+                                           const Enrolment& mentee, const Enrolment& mentor,
+                                           std::optional<Pair>& standing) {
+  pairing::ManualPairFacts facts;
+  facts.mentee_id = mentee.person_id;
+  facts.mentor_id = mentor.person_id;
+  facts.mentee_state = mentee.state;
+  facts.mentor_state = mentor.state;
+  standing.reset();
+  for (const auto& p : c.store.pairs(programme.id)) {
+    if (p.state == PairState::accepted && p.mentee_enrolment_id == mentee.id)
+      facts.mentee_has_running_pair = true;
+    if (p.state == PairState::accepted && p.mentor_enrolment_id == mentor.id)
+      ++facts.mentor_running_pairs;
+    if (p.state == PairState::proposed && p.mentee_enrolment_id == mentee.id) standing = p;
+  }
+  // Training switched off for the organisation: no course is required.
+  const auto training_rules = training::rules_for(programme, Role::mentor);
+  facts.training_required = c.policy.modules.training && !training_rules.required_courses.empty();
+  facts.mentor_trained = !facts.training_required ||
+                         training::training_complete(
+                             training_rules, c.store.completions_of(mentor.person_id), c.today);
+  facts.mentor_capacity = programme.mentor.capacity;
+  facts.in_management_chain =
+      ManagementChains(c.store.managers()).in_same_chain(mentee.person_id, mentor.person_id);
+  store::PairingStore ps(c.store.database());
+  for (const auto& f : ps.forbidden(programme.id)) {
+    facts.forbidden_by_hr |= f.mentee_id == mentee.person_id && f.mentor_id == mentor.person_id;
+  }
+  const auto declined = ps.declined_by(mentee.id);
+  facts.declined_by_mentor =
+      std::find(declined.begin(), declined.end(), mentor.person_id) != declined.end();
+  return facts;
+}
+
 json record_accepted_pair(RunContext& c, const json& input,
                           std::optional<std::int64_t> proposal_id) {
   const std::string mentee_id = input.at("mentee_id").get<std::string>();
@@ -57,33 +92,8 @@ json record_accepted_pair(RunContext& c, const json& input,
   Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor);
   store::PairingStore ps(c.store.database());
 
-  pairing::ManualPairFacts facts;
-  facts.mentee_id = mentee.person_id;
-  facts.mentor_id = mentor.person_id;
-  facts.mentee_state = mentee.state;
-  facts.mentor_state = mentor.state;
   std::optional<Pair> standing;  // the mentee's proposal, if any
-  for (const auto& p : c.store.pairs(programme.id)) {
-    if (p.state == PairState::accepted && p.mentee_enrolment_id == mentee.id)
-      facts.mentee_has_running_pair = true;
-    if (p.state == PairState::accepted && p.mentor_enrolment_id == mentor.id)
-      ++facts.mentor_running_pairs;
-    if (p.state == PairState::proposed && p.mentee_enrolment_id == mentee.id) standing = p;
-  }
-  const auto training_rules = training::rules_for(programme, Role::mentor);
-  facts.training_required = c.policy.modules.training && !training_rules.required_courses.empty();
-  facts.mentor_trained = !facts.training_required ||
-                         training::training_complete(
-                             training_rules, c.store.completions_of(mentor.person_id), c.today);
-  facts.mentor_capacity = programme.mentor.capacity;
-  facts.in_management_chain =
-      ManagementChains(c.store.managers()).in_same_chain(mentee.person_id, mentor.person_id);
-  for (const auto& f : ps.forbidden(programme.id)) {
-    facts.forbidden_by_hr |= f.mentee_id == mentee.person_id && f.mentor_id == mentor.person_id;
-  }
-  const auto declined = ps.declined_by(mentee.id);
-  facts.declined_by_mentor =
-      std::find(declined.begin(), declined.end(), mentor.person_id) != declined.end();
+  const pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);
 
   const pairing::ManualPairRefusal refusal = pairing::check_manual_pair(facts);
   if (refusal != pairing::ManualPairRefusal::kNone) {

@@ -60,6 +60,8 @@ enum class ActionTopic : std::uint8_t {
   pair_first_contact,   // pair-first-contact/<org>/<programme>/<pair>
   pair_overdue,         // pair-overdue/<org>/<programme>/<pair>/<due>/remind/<person> | .../flag
   evaluation_survey,    // evaluation-survey/<org>/<programme>/<survey>/<enrolment>
+  pair_request,         // pair-request/<org>/<pair> (a mentee asks a mentor)
+  pair_request_answer,  // pair-request-answer/<org>/<pair>/<answer> (the mentor's, to the mentee)
 };
 std::string_view key_prefix(ActionTopic topic);
 
