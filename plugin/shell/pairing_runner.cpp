@@ -5,6 +5,7 @@
 
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/pairing/pairing.hpp>
+#include <mentoring/pairing/standing.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/pairing_store.hpp>
 #include <mentoring/training/training.hpp>
@@ -69,36 +70,12 @@ MatchingSettings settings_for(const RunContext& c, const std::string& programme_
 
 // ------------------------------------------------------------------ cohort
 
-// Wishes as recorded at consent: person ids separated by commas, semicolons or lines, best
-// first; "not <id>", "!<id>" or "-<id>" vetoes. Only ids of the other side count.
+// A person's wishes as the engine reads them (pairing::parse_wishes).
 void read_wishes(const std::string& text, const std::set<std::string>& other_side,
                  pairing::Participant& into) {
-  std::string token;
-  auto flush = [&] {
-    auto first = token.find_first_not_of(" \t\r");
-    auto last = token.find_last_not_of(" \t\r");
-    std::string item = first == std::string::npos ? "" : token.substr(first, last - first + 1);
-    token.clear();
-    bool veto = false;
-    if (item.rfind("not ", 0) == 0) {
-      veto = true;
-      item = item.substr(4);
-    } else if (!item.empty() && (item[0] == '!' || item[0] == '-')) {
-      veto = true;
-      item = item.substr(1);
-    }
-    if (!other_side.count(item)) return;
-    auto& list = veto ? into.vetoed_ids : into.ranked_ids;
-    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
-  };
-  for (char ch : text) {
-    if (ch == ',' || ch == ';' || ch == '\n') {
-      flush();
-    } else {
-      token += ch;
-    }
-  }
-  flush();
+  pairing::Wishes wishes = pairing::parse_wishes(text, other_side);
+  into.ranked_ids = std::move(wishes.ranked);
+  into.vetoed_ids = std::move(wishes.vetoed);
 }
 
 // One programme's cohort as the engine sees it, with the store ids behind each participant.
@@ -315,31 +292,23 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
     };
     for (const auto& p : view.proposals) {
       const auto d = details.find(p.id);
+      pairing::StandingProposalFacts facts;
+      facts.members_waiting =
+          view.waiting_mentees.count(p.mentee_id) && mentor_at.count(p.mentor_id);
+      if (facts.members_waiting)
+        facts.rule = scorer.check(mentee_at[p.mentee_id], mentor_at[p.mentor_id]);
+      facts.forbidden_by_hr = forbidden.count({p.mentee_id, p.mentor_id}) > 0;
       // A mentee's open request stands like a lock until the mentor answers.
-      const bool locked = (d != details.end() && d->second.locked) || open_requests.count(p.id) > 0;
-      if (!view.waiting_mentees.count(p.mentee_id) || !mentor_at.count(p.mentor_id)) {
-        discard(p, "the mentee or the mentor no longer waits for a pair");
-        continue;
-      }
-      const auto rule = scorer.check(mentee_at[p.mentee_id], mentor_at[p.mentor_id]);
-      if (rule != pairing::Ineligibility::kEligible) {
-        discard(p, "breaks a hard rule now: " + std::string(pairing::describe(rule)));
-        continue;
-      }
-      if (forbidden.count({p.mentee_id, p.mentor_id})) {
-        discard(p, "forbidden by HR");
-        continue;
-      }
-      if (!locked && mode == Mode::kRerun) {
-        discard(p, "re-run");
-        continue;
-      }
-      if (room[p.mentor_id] <= 0) {
-        discard(p, "the mentor has no free capacity left");
+      facts.locked = (d != details.end() && d->second.locked) || open_requests.count(p.id) > 0;
+      facts.rerun = mode == Mode::kRerun;
+      facts.mentor_room = facts.members_waiting ? room[p.mentor_id] : 0;
+      const pairing::ProposalFate fate = pairing::judge_standing_proposal(facts);
+      if (pairing::is_discarded(fate)) {
+        discard(p, pairing::explain(fate, facts.rule));
         continue;
       }
       --room[p.mentor_id];
-      if (locked) {
+      if (fate == pairing::ProposalFate::kKeepLocked) {
         controls.locked.push_back({p.mentee_id, p.mentor_id});
       } else {
         kept.push_back({p.mentee_id, p.mentor_id});

@@ -6,6 +6,7 @@
 
 #include "mentoring/pairing/manual.hpp"
 #include "mentoring/pairing/pairing.hpp"
+#include "mentoring/pairing/standing.hpp"
 
 namespace mentoring::pairing {
 namespace {
@@ -154,6 +155,35 @@ TEST(ParticipantChoice, WithoutRequiredTrainingAnUntrainedMentorIsEligible) {
   EXPECT_TRUE(propose_pairs(cohort, rules).pairs.empty());
   rules.hard.require_training = false;
   EXPECT_EQ(propose_pairs(cohort, rules).pairs.size(), 1u);
+}
+
+TEST(StandingProposal, APassKeepsDiscardsOrLocksWithTheReason) {
+  StandingProposalFacts f;
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kKeep);
+  f.rerun = true;
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kRerun);
+  f.locked = true;  // HR's lock or an open request survives a re-run
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kKeepLocked);
+  f.mentor_room = 0;
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kMentorFull);
+  f.forbidden_by_hr = true;
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kForbiddenByHr);
+  f.rule = Ineligibility::kTrainingIncomplete;
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kBreaksHardRule);
+  EXPECT_EQ(explain(ProposalFate::kBreaksHardRule, f.rule),
+            "breaks a hard rule now: mentor training not complete");
+  f.members_waiting = false;
+  EXPECT_EQ(judge_standing_proposal(f), ProposalFate::kMemberNoLongerWaits);
+  EXPECT_TRUE(is_discarded(ProposalFate::kMemberNoLongerWaits));
+  EXPECT_FALSE(is_discarded(ProposalFate::kKeepLocked));
+}
+
+TEST(StandingProposal, WishesReadRankingsAndVetoesOfTheOtherSideOnly) {
+  const Wishes w =
+      parse_wishes(" M2, M1;not M3\n!M4, -M5, X9, M2 ", {"M1", "M2", "M3", "M4", "M5"});
+  EXPECT_EQ(w.ranked, (std::vector<std::string>{"M2", "M1"}));
+  EXPECT_EQ(w.vetoed, (std::vector<std::string>{"M3", "M4", "M5"}));
+  EXPECT_TRUE(parse_wishes("", {"M1"}).ranked.empty());
 }
 
 }  // namespace
