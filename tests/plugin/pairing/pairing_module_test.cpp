@@ -3,6 +3,8 @@
 #include <mentoring/fake_host.hpp>
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
+#include <mentoring/store/org_store.hpp>
+#include <mentoring/store/pairing_store.hpp>
 
 #include "scripted_host_system.hpp"
 
@@ -461,6 +463,30 @@ TEST_F(PairingModule, ForbiddingARunningPairIsRefusedWithTheWayToEndIt) {
   EXPECT_EQ(pairing["status"], "ran") << pairing.dump(2);
   EXPECT_FALSE(pairing["programmes"]["return-to-work"].contains("error")) << pairing.dump(2);
   EXPECT_EQ(state_of("P1"), "paired");
+}
+
+// A database written before the refusal may hold a forbid of a running pair: the pass keeps the
+// pair, tells HR how to end it, and runs (it used to fail on every run from then on).
+TEST_F(PairingModule, AForbidOfARunningPairFromAnOlderVersionNoLongerBreaksThePass) {
+  everyone_waits_for_a_pair();
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  {
+    mentoring::store::OrgStore store(host.storage_directory(), "acme");
+    mentoring::store::PairingStore(store.database())
+        .forbid("return-to-work", {"P1", "M2", "hr-anna", "2026-12-01T09:00:00Z"});
+  }
+  const json pairing = run()["modules"]["pairing"];
+  EXPECT_EQ(pairing["status"], "ran") << pairing.dump(2);
+  const json& pass = pairing["programmes"]["return-to-work"];
+  EXPECT_FALSE(pass.contains("error")) << pass.dump(2);
+  EXPECT_NE(pass["notes"].dump().find("runs although HR forbade it"), std::string::npos)
+      << pass.dump(2);
+  EXPECT_EQ(state_of("P1"), "paired");
+  command("pairing_unforbid",
+          {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(
+      run()["modules"]["pairing"]["programmes"]["return-to-work"]["notes"].dump().find("forbade"),
+      std::string::npos);
 }
 
 TEST_F(PairingModule, UnforbidLiftsTheForbidAndPlacesTheMenteeAgain) {
