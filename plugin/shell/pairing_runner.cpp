@@ -290,8 +290,13 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
                                       {"mentor_id", p.mentor_id},
                                       {"why", why}});
     };
-    for (const auto& p : view.proposals) {
+    // HR's locks and mentees' open requests take the mentors' room before other proposals.
+    auto is_locked = [&](const Pair& p) {
       const auto d = details.find(p.id);
+      return (d != details.end() && d->second.locked) || open_requests.count(p.id) > 0;
+    };
+    std::stable_partition(view.proposals.begin(), view.proposals.end(), is_locked);
+    for (const auto& p : view.proposals) {
       pairing::StandingProposalFacts facts;
       facts.members_waiting =
           view.waiting_mentees.count(p.mentee_id) && mentor_at.count(p.mentor_id);
@@ -299,7 +304,7 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
         facts.rule = scorer.check(mentee_at[p.mentee_id], mentor_at[p.mentor_id]);
       facts.forbidden_by_hr = forbidden.count({p.mentee_id, p.mentor_id}) > 0;
       // A mentee's open request stands like a lock until the mentor answers.
-      facts.locked = (d != details.end() && d->second.locked) || open_requests.count(p.id) > 0;
+      facts.locked = is_locked(p);
       facts.rerun = mode == Mode::kRerun;
       facts.mentor_room = facts.members_waiting ? room[p.mentor_id] : 0;
       const pairing::ProposalFate fate = pairing::judge_standing_proposal(facts);
@@ -569,7 +574,14 @@ json request_mentor(RunContext& c, const json& input) {
   const Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor);
   store::PairingStore ps(c.store.database());
   std::optional<Pair> standing;
-  const pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);
+  pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);
+  // Open requests to the mentor take room too, so that every request can be accepted.
+  const auto open = ps.open_requests(programme.id);
+  for (const auto& p : c.store.pairs(programme.id)) {
+    if (p.mentor_enrolment_id == mentor.id && p.mentee_enrolment_id != mentee.id &&
+        std::find(open.begin(), open.end(), p.id) != open.end())
+      ++facts.mentor_open_requests;
+  }
   if (const auto refusal = pairing::check_manual_pair(facts);
       refusal != pairing::ManualPairRefusal::kNone) {
     invalid(std::string(pairing::field_of(refusal)) + ": " + pairing::explain(refusal, facts));

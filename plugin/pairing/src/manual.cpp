@@ -77,7 +77,8 @@ ManualPairRefusal check_manual_pair(const ManualPairFacts& f) {
   if (f.mentee_state != EnrolmentState::awaiting_pair) return ManualPairRefusal::kMenteeNotWaiting;
   if (!mentor_can_take_mentees(f.mentor_state)) return ManualPairRefusal::kMentorNotAvailable;
   if (f.training_required && !f.mentor_trained) return ManualPairRefusal::kMentorNotTrained;
-  if (f.mentor_running_pairs >= f.mentor_capacity) return ManualPairRefusal::kMentorAtCapacity;
+  if (f.mentor_running_pairs + f.mentor_open_requests >= f.mentor_capacity)
+    return ManualPairRefusal::kMentorAtCapacity;
   if (f.in_management_chain) return ManualPairRefusal::kManagementChain;
   if (f.forbidden_by_hr) return ManualPairRefusal::kForbiddenByHr;
   if (f.declined_by_mentor) return ManualPairRefusal::kDeclinedByMentor;
@@ -106,6 +107,9 @@ std::string explain(ManualPairRefusal refusal, const ManualPairFacts& f) {
              "complete and valid today (or the training module switched off)";
     case ManualPairRefusal::kMentorAtCapacity:
       return mentor + " already mentors " + std::to_string(f.mentor_running_pairs) +
+             (f.mentor_open_requests > 0
+                  ? " and has " + std::to_string(f.mentor_open_requests) + " open request(s)"
+                  : std::string()) +
              " (the programme's capacity is " + std::to_string(f.mentor_capacity) + ")";
     case ManualPairRefusal::kManagementChain:
       return mentor + " is in the management chain of " + mentee + "; a mentor never is";

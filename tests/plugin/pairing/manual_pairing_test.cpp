@@ -59,6 +59,8 @@ TEST(ManualPair, EachRuleHasItsTypedReason) {
             ManualPairRefusal::kMentorNotAvailable);
   EXPECT_EQ(with([](ManualPairFacts& f) { f.mentor_running_pairs = 2; }),
             ManualPairRefusal::kMentorAtCapacity);
+  EXPECT_EQ(with([](ManualPairFacts& f) { f.mentor_open_requests = 1; }),
+            ManualPairRefusal::kMentorAtCapacity);
   EXPECT_EQ(with([](ManualPairFacts& f) { f.in_management_chain = true; }),
             ManualPairRefusal::kManagementChain);
   EXPECT_EQ(with([](ManualPairFacts& f) { f.forbidden_by_hr = true; }),

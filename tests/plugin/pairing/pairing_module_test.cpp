@@ -72,6 +72,7 @@ class PairingModule : public ::testing::Test {
     if (!participant_choice.is_null()) programme["participant_choice"] = participant_choice;
     if (!first_contact_by.empty())
       programme["pair_sessions"]["first_contact_by"] = first_contact_by;
+    if (mentor_capacity > 0) programme["mentor"]["capacity"] = mentor_capacity;
     return {{"id", "acme"},
             {"name", "Acme"},
             {"modules", modules},
@@ -129,6 +130,7 @@ class PairingModule : public ::testing::Test {
   json matching;                 // the programme's "matching" section, when a test sets one
   json participant_choice;       // the programme's "participant_choice", when a test sets one
   std::string first_contact_by;  // pair_sessions.first_contact_by, when a test sets one
+  int mentor_capacity = 0;       // mentor.capacity, when a test sets one
   json modules = {{"enrolment", true}, {"training", true}, {"pairing", true}};
 };
 
@@ -725,4 +727,30 @@ TEST_F(PairingModule, WhereTheMentorMakesFirstContactEachSideIsToldSo) {
             std::string::npos);
   EXPECT_NE(to_mentor[0]["payload"]["text"].get<std::string>().find("You make first contact"),
             std::string::npos);
+}
+
+// A mentee's request holds the mentor's room against the engine's proposals (a request is the
+// participants' choice; a proposal only a proposal), and requests never exceed a mentor's room.
+TEST_F(PairingModule, ARequestHoldsTheMentorsRoomAndRequestsNeverExceedIt) {
+  participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", true}};
+  mentor_capacity = 1;
+  everyone_waits_for_a_pair();
+  run();
+  auto engine = proposal_by_mentee();
+  ASSERT_EQ(engine["P2"]["mentor_id"], "M1");  // P2's only eligible mentor
+  const json asked =
+      command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "P1"}});
+  const json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
+  auto after = proposal_by_mentee();
+  EXPECT_EQ(after["P1"]["pair_id"], asked["pair_id"]) << pass.dump(2);
+  EXPECT_EQ(after.count("P2"), 0u) << pass.dump(2);
+  ASSERT_EQ(pass["discarded"].size(), 1u) << pass.dump(2);
+  EXPECT_EQ(pass["discarded"][0]["mentee_id"], "P2");
+  EXPECT_EQ(pass["discarded"][0]["why"], "the mentor has no free capacity left");
+  const std::string full = error_of([&] {
+    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  });
+  EXPECT_NE(full.find("/mentor_id: M1 already mentors 0 and has 1 open request(s)"),
+            std::string::npos)
+      << full;
 }

@@ -27,7 +27,7 @@ enum class ManualPairRefusal {
   kMenteeAlreadyPaired,  // the mentee has a running (accepted) pair
   kMentorNotAvailable,   // the mentor's enrolment cannot take mentees (eg still invited)
   kMentorNotTrained,     // training is required and the mentor's is missing or lapsed
-  kMentorAtCapacity,     // the mentor's running pairs fill the programme's capacity
+  kMentorAtCapacity,     // running pairs and open requests fill the capacity
   kManagementChain,      // one manages the other, directly or indirectly
   kForbiddenByHr,        // HR forbade this pair (pairing_forbid; pairing_unforbid lifts it)
   kDeclinedByMentor,     // the mentor declined this mentee's request
@@ -48,6 +48,7 @@ struct ManualPairFacts {
   bool training_required = true;
   bool mentor_trained = false;  // required courses complete and valid today
   int mentor_running_pairs = 0;
+  int mentor_open_requests = 0;  // other mentees' requests waiting for this mentor's answer
   int mentor_capacity = 1;
   bool in_management_chain = false;
   bool forbidden_by_hr = false;
