@@ -30,7 +30,7 @@ struct TopicRule {
   std::array<std::optional<ActionKind>, 2> kinds;
 };
 // The prefixes are in stored databases: never change one (see the header).
-constexpr std::array<TopicRule, 22> kTopics = {{
+constexpr std::array<TopicRule, 24> kTopics = {{
     {ActionTopic::invitation, "invite", true, {ActionKind::invite, {}}},
     {ActionTopic::mentor_invitation, "invite-mentor", true, {ActionKind::invite, {}}},
     {ActionTopic::withdrawal, "withdraw", true, {ActionKind::withdraw_invitation, {}}},
@@ -53,6 +53,8 @@ constexpr std::array<TopicRule, 22> kTopics = {{
     {ActionTopic::kit_day, "kit-day", true, {ActionKind::notify, ActionKind::task}},
     {ActionTopic::return_step, "return-step", true, {ActionKind::task, ActionKind::notify}},
     {ActionTopic::circle_overdue, "circle-overdue", true, {ActionKind::reminder, ActionKind::task}},
+    {ActionTopic::pair_request, "pair-request", true, {ActionKind::notify, {}}},
+    {ActionTopic::pair_request_answer, "pair-request-answer", true, {ActionKind::notify, {}}},
 }};
 
 const TopicRule& rule_of(ActionTopic topic) {

@@ -736,64 +736,10 @@ json nominate(RunContext& c, const json& input) {
 
 }  // namespace
 
-json record_accepted_pair(RunContext& c, const json& input,
-                          std::optional<std::int64_t> proposal_id) {
-  const Programme& programme = find_programme(c, input);
-  json mentee_in = {{"person_id", input.at("mentee_id")}, {"role", "mentee"}};
-  json mentor_in = {{"person_id", input.at("mentor_id")}, {"role", "mentor"}};
-  Enrolment mentee = find_open_enrolment(c, programme, mentee_in);
-  Enrolment mentor = find_open_enrolment(c, programme, mentor_in);
-  if (mentee.state != EnrolmentState::awaiting_pair) {
-    invalid("/mentee_id: " + mentee.person_id + " is " + std::string(to_string(mentee.state)) +
-            "; expected awaiting_pair");
-  }
-  auto mentor_state = mentor.state;
-  if (mentor_state != EnrolmentState::awaiting_pair && mentor_state != EnrolmentState::paired &&
-      mentor_state != EnrolmentState::active) {
-    invalid("/mentor_id: " + mentor.person_id + " is " + std::string(to_string(mentor_state)) +
-            "; expected a trained mentor (awaiting_pair, paired or active)");
-  }
-  ProgrammeRun run(c, programme);
-  if (static_cast<int>(run.accepted_pairs_of(mentor).size()) >= programme.mentor.capacity) {
-    invalid("/mentor_id: " + mentor.person_id + " already mentors " +
-            std::to_string(programme.mentor.capacity) + " (the programme's capacity)");
-  }
-  if (ManagementChains(c.store.managers()).in_same_chain(mentee.person_id, mentor.person_id)) {
-    invalid("/mentor_id: " + mentor.person_id + " is in the management chain of " +
-            mentee.person_id + "; a mentor never is");
-  }
-  std::int64_t id = 0;
-  if (proposal_id) {
-    id = *proposal_id;  // the proposal row becomes the pair: its scores stay with it
-    c.store.set_pair_state(id, PairState::accepted, c.now, "");
-  } else {
-    id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::accepted, c.now);
-  }
-  c.store.transition(mentee.id, mentee.state, c.now,
-                     "paired with mentor " + mentor.person_id + ", " + recorded_by(input));
-  ProgrammeRun after(c, programme);  // sees the new pair
-  after.advance(mentee);
-  after.advance(mentor);
-  for (const auto& member : {mentee.person_id, mentor.person_id}) {
-    after.enqueue(after.key(ActionKind::notify, ActionTopic::paired, {std::to_string(id), member}),
-                  member,
-                  {{"to", after.contact(member)},
-                   {"subject", programme.name + ": you have been paired"},
-                   {"text", "Mentee " + mentee.person_id + " and mentor " + mentor.person_id +
-                                " are paired. The mentee makes first contact."},
-                   {"mentee", after.contact(mentee.person_id)},
-                   {"mentor", after.contact(mentor.person_id)}});
-  }
-  return {{"pair_id", id},
-          {"mentee", enrolment_row(c, *c.store.enrolment(mentee.id))},
-          {"mentor", enrolment_row(c, *c.store.enrolment(mentor.id))}};
-}
+// The `pair` command: pairing's (pair_recording.cpp).
+json make_pair(RunContext& c, const json& input);
 
 namespace {
-
-json make_pair(RunContext& c, const json& input) {
-  return record_accepted_pair(c, input);
-}
 
 json decide(RunContext& c, const json& input) {
   const Programme& programme = find_programme(c, input);

@@ -3,7 +3,10 @@
 // in one transaction per programme or command.
 #include "pairing_runner.hpp"
 
+#include <mentoring/pairing/manual.hpp>
 #include <mentoring/pairing/pairing.hpp>
+#include <mentoring/pairing/standing.hpp>
+#include <mentoring/store/outbox.hpp>
 #include <mentoring/store/pairing_store.hpp>
 #include <mentoring/training/training.hpp>
 
@@ -58,49 +61,21 @@ MatchingSettings settings_for(const RunContext& c, const std::string& programme_
   }
   s.require_shared_language = section.value("require_shared_language", true);
   s.accepted_by_pair = section.value("accepted_by", "hr") == "pair";
-  // Mentors only reach awaiting_pair once trained; the cohort re-checks validity today.
-  s.rules.hard.require_training = true;
+  // Mentors only reach awaiting_pair once trained; the cohort re-checks validity today. With
+  // the training module switched off for the organisation no training is required.
+  s.rules.hard.require_training = c.policy.modules.training;
   s.rules.hard.language_rule_needs_both_declared = true;
   return s;
 }
 
 // ------------------------------------------------------------------ cohort
 
-// Wishes as recorded at consent: person ids separated by commas, semicolons or lines, best
-// first; "not <id>", "!<id>" or "-<id>" vetoes. Only ids of the other side count.
+// A person's wishes as the engine reads them (pairing::parse_wishes).
 void read_wishes(const std::string& text, const std::set<std::string>& other_side,
                  pairing::Participant& into) {
-  std::string token;
-  auto flush = [&] {
-    auto first = token.find_first_not_of(" \t\r");
-    auto last = token.find_last_not_of(" \t\r");
-    std::string item = first == std::string::npos ? "" : token.substr(first, last - first + 1);
-    token.clear();
-    bool veto = false;
-    if (item.rfind("not ", 0) == 0) {
-      veto = true;
-      item = item.substr(4);
-    } else if (!item.empty() && (item[0] == '!' || item[0] == '-')) {
-      veto = true;
-      item = item.substr(1);
-    }
-    if (!other_side.count(item)) return;
-    auto& list = veto ? into.vetoed_ids : into.ranked_ids;
-    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
-  };
-  for (char ch : text) {
-    if (ch == ',' || ch == ';' || ch == '\n') {
-      flush();
-    } else {
-      token += ch;
-    }
-  }
-  flush();
-}
-
-bool mentor_can_take_mentees(EnrolmentState state) {
-  return state == EnrolmentState::awaiting_pair || state == EnrolmentState::paired ||
-         state == EnrolmentState::active;
+  pairing::Wishes wishes = pairing::parse_wishes(text, other_side);
+  into.ranked_ids = std::move(wishes.ranked);
+  into.vetoed_ids = std::move(wishes.vetoed);
 }
 
 // One programme's cohort as the engine sees it, with the store ids behind each participant.
@@ -157,7 +132,7 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
   std::set<std::int64_t> in_cohort_mentor;
   const auto training_rules = training::rules_for(programme, Role::mentor);
   for (const auto& e : enrolments) {
-    if (e.role != Role::mentor || !mentor_can_take_mentees(e.state)) continue;
+    if (e.role != Role::mentor || !pairing::mentor_can_take_mentees(e.state)) continue;
     const int taken = accepted_count[e.id];
     if (taken > pairing::kMaxMentorCapacity) {
       view.notes.push_back("mentor " + e.person_id + " has " + std::to_string(taken) +
@@ -208,6 +183,7 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
   for (std::size_t i = 0; i < view.cohort.mentees.size(); ++i) {
     fill_person(view.cohort.mentees[i], people);
     read_wishes(ps.wishes(view.mentee_enrolments[i].id), mentor_ids, view.cohort.mentees[i]);
+    view.cohort.mentees[i].declined_by_ids = ps.declined_by(view.mentee_enrolments[i].id);
   }
   for (std::size_t i = 0; i < view.cohort.mentors.size(); ++i) {
     fill_person(view.cohort.mentors[i], people);
@@ -280,14 +256,25 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
 
   pairing::HrControls controls;
   std::set<std::pair<std::string, std::string>> forbidden;
+  std::set<std::pair<std::string, std::string>> running;
+  for (const auto& a : view.accepted) running.insert({a.mentee_id, a.mentor_id});
   for (const auto& f : ps.forbidden(programme.id)) {
-    if (mentee_at.count(f.mentee_id) && mentor_at.count(f.mentor_id)) {
-      controls.forbidden.push_back({f.mentee_id, f.mentor_id});
-      forbidden.insert({f.mentee_id, f.mentor_id});
+    if (!mentee_at.count(f.mentee_id) || !mentor_at.count(f.mentor_id)) continue;
+    if (running.count({f.mentee_id, f.mentor_id})) {
+      // Recorded before pairing_forbid refused running pairs: the running pair stays as it is
+      // (the engine never undoes one) and HR is told how to end it.
+      view.notes.push_back("pair of mentee " + f.mentee_id + " and mentor " + f.mentor_id +
+                           " runs although HR forbade it: end it with `withdraw` of either "
+                           "member, or lift the forbid with pairing_unforbid");
+      continue;
     }
+    controls.forbidden.push_back({f.mentee_id, f.mentor_id});
+    forbidden.insert({f.mentee_id, f.mentor_id});
   }
+  const auto requested = ps.open_requests(programme.id);
+  const std::set<std::int64_t> open_requests(requested.begin(), requested.end());
 
-  try {
+  {
     // The scorer validates the cohort and rules first: bad input is reported, nothing changes.
     pairing::PairScorer scorer(view.cohort, settings.rules);
     const auto details = ps.proposals(programme.id);
@@ -303,32 +290,30 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
                                       {"mentor_id", p.mentor_id},
                                       {"why", why}});
     };
-    for (const auto& p : view.proposals) {
+    // HR's locks and mentees' open requests take the mentors' room before other proposals.
+    auto is_locked = [&](const Pair& p) {
       const auto d = details.find(p.id);
-      const bool locked = d != details.end() && d->second.locked;
-      if (!view.waiting_mentees.count(p.mentee_id) || !mentor_at.count(p.mentor_id)) {
-        discard(p, "the mentee or the mentor no longer waits for a pair");
-        continue;
-      }
-      const auto rule = scorer.check(mentee_at[p.mentee_id], mentor_at[p.mentor_id]);
-      if (rule != pairing::Ineligibility::kEligible) {
-        discard(p, "breaks a hard rule now: " + std::string(pairing::describe(rule)));
-        continue;
-      }
-      if (forbidden.count({p.mentee_id, p.mentor_id})) {
-        discard(p, "forbidden by HR");
-        continue;
-      }
-      if (!locked && mode == Mode::kRerun) {
-        discard(p, "re-run");
-        continue;
-      }
-      if (room[p.mentor_id] <= 0) {
-        discard(p, "the mentor has no free capacity left");
+      return (d != details.end() && d->second.locked) || open_requests.count(p.id) > 0;
+    };
+    std::stable_partition(view.proposals.begin(), view.proposals.end(), is_locked);
+    for (const auto& p : view.proposals) {
+      pairing::StandingProposalFacts facts;
+      facts.members_waiting =
+          view.waiting_mentees.count(p.mentee_id) && mentor_at.count(p.mentor_id);
+      if (facts.members_waiting)
+        facts.rule = scorer.check(mentee_at[p.mentee_id], mentor_at[p.mentor_id]);
+      facts.forbidden_by_hr = forbidden.count({p.mentee_id, p.mentor_id}) > 0;
+      // A mentee's open request stands like a lock until the mentor answers.
+      facts.locked = is_locked(p);
+      facts.rerun = mode == Mode::kRerun;
+      facts.mentor_room = facts.members_waiting ? room[p.mentor_id] : 0;
+      const pairing::ProposalFate fate = pairing::judge_standing_proposal(facts);
+      if (pairing::is_discarded(fate)) {
+        discard(p, pairing::explain(fate, facts.rule));
         continue;
       }
       --room[p.mentor_id];
-      if (locked) {
+      if (fate == pairing::ProposalFate::kKeepLocked) {
         controls.locked.push_back({p.mentee_id, p.mentor_id});
       } else {
         kept.push_back({p.mentee_id, p.mentor_id});
@@ -364,11 +349,20 @@ json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
     }
     ps.replace_unmatched(programme.id, notes, c.now);
     summary["unmatched"] = notes.size();
-  } catch (const pairing::PairingInputError& e) {
-    summary["error"] = std::string("cannot pair ") + programme.id + ": " + e.what();
   }
   for (const auto& n : view.notes) summary["notes"].push_back(n);
   return summary;
+}
+
+// A command's pass: a programme whose matching cannot run (its rules and the people's records
+// disagree) refuses the command with the engine's words; nothing of the command is stored.
+json plan_for_command(RunContext& c, const Programme& programme, Mode mode,
+                      std::string_view command) {
+  try {
+    return plan_programme(c, programme, mode);
+  } catch (const pairing::PairingInputError& e) {
+    invalid(std::string(command) + ": cannot pair " + programme.id + ": " + e.what());
+  }
 }
 
 // ------------------------------------------------------------------ commands
@@ -465,23 +459,238 @@ json lock(RunContext& c, const json& input) {
   return {{"pair_id", p.id}, {"locked", locked}};
 }
 
+// Forbidding a running pair is refused (pairing::check_forbid): the engine keeps running pairs
+// as they are, so the forbid could never hold; HR ends the pair first through the normal path.
 json forbid(RunContext& c, const json& input) {
   const Programme& programme = programme_for(c, "pairing_forbid", input);
   const std::string mentee = input.at("mentee_id").get<std::string>();
   const std::string mentor = input.at("mentor_id").get<std::string>();
+  for (const auto& p : c.store.pairs(programme.id)) {
+    const bool running =
+        p.mentee_id == mentee && p.mentor_id == mentor && p.state == PairState::accepted;
+    if (const auto refusal = pairing::check_forbid(running);
+        refusal != pairing::ForbidRefusal::kNone) {
+      invalid("/mentor_id: pair " + std::to_string(p.id) + " (mentee " + mentee + ", mentor " +
+              mentor + ") in " + programme.id + ": " + std::string(pairing::describe(refusal)));
+    }
+  }
   store::PairingStore ps(c.store.database());
   ps.forbid(programme.id, {mentee, mentor, input.at("recorded_by").get<std::string>(), c.now});
   json out = {{"programme", programme.id}, {"mentee_id", mentee}, {"mentor_id", mentor}};
-  for (const auto& p : c.store.pairs(programme.id)) {
-    if (p.mentee_id == mentee && p.mentor_id == mentor && p.state == PairState::accepted) {
-      out["accepted_pair_id"] = p.id;  // HR decides about a pair already running; not undone here
-    }
-  }
   // The incremental pass discards the forbidden proposal and places the mentee again at once.
-  json pass = plan_programme(c, programme, Mode::kIncremental);
+  json pass = plan_for_command(c, programme, Mode::kIncremental, "pairing_forbid");
   out["discarded"] = pass["discarded"];
   out["proposed"] = pass["proposed"];
-  if (pass.contains("error")) out["error"] = pass["error"];
+  return out;
+}
+
+json unforbid(RunContext& c, const json& input) {
+  const Programme& programme = programme_for(c, "pairing_unforbid", input);
+  const std::string mentee = input.at("mentee_id").get<std::string>();
+  const std::string mentor = input.at("mentor_id").get<std::string>();
+  store::PairingStore ps(c.store.database());
+  if (!ps.unforbid(programme.id, mentee, mentor)) {
+    invalid("/mentor_id: found \"" + mentor + "\"; expected a mentor HR forbade for mentee " +
+            mentee + " in " + programme.id + " (pairing_forbid)");
+  }
+  // The mentee may be placed with that mentor again: an incremental pass at once.
+  json pass = plan_for_command(c, programme, Mode::kIncremental, "pairing_unforbid");
+  return {{"programme", programme.id},
+          {"mentee_id", mentee},
+          {"mentor_id", mentor},
+          {"proposed", pass["proposed"]}};
+}
+
+// ------------------------------------------------------------------ participant choice
+
+pairing::ChoiceRules choice_rules(const Programme& programme) {
+  return {programme.participant_choice.mentee_requests_mentor,
+          programme.participant_choice.mentor_may_decline};
+}
+
+// The mentee's own notes for their pair: a mentoring question, wishes, a goal. Stored with the
+// enrolment; never shown in HR's rows or a summary, so the answer names only what was stored.
+json set_wishes(RunContext& c, const json& input) {
+  json which = input;
+  which["role"] = "mentee";
+  const Programme& programme = find_programme(c, which);
+  const Enrolment e = find_open_enrolment(c, programme, which);
+  auto optional_field = [&](const char* name) -> std::optional<std::string> {
+    if (!input.contains(name)) return std::nullopt;
+    return input[name].get<std::string>();
+  };
+  const auto question = optional_field("mentoring_question");
+  const auto wishes = optional_field("wishes");
+  const auto goal = optional_field("goal");
+  if (!question && !wishes && !goal) {
+    invalid(
+        "/mentoring_question: found nothing to store; expected mentoring_question, wishes "
+        "or goal");
+  }
+  store::PairingStore(c.store.database()).set_private_notes(e.id, goal, wishes, question);
+  json stored = json::array();
+  if (question) stored.push_back("mentoring_question");
+  if (wishes) stored.push_back("wishes");
+  if (goal) stored.push_back("goal");
+  return {{"programme", programme.id}, {"person_id", e.person_id}, {"stored", stored}};
+}
+
+[[noreturn]] void choice_refused(const char* field, const Programme& programme,
+                                 pairing::ChoiceRefusal refusal) {
+  invalid(std::string(field) + ": " + programme.id + ": " +
+          std::string(pairing::describe(refusal)));
+}
+
+// A mentee asks for one mentor: a proposal when the pair is allowed (the same rules as `pair`),
+// the mentor told and asked to answer. Where mentors may not decline, the request pairs them.
+json request_mentor(RunContext& c, const json& input) {
+  const std::string mentee_id = input.at("mentee_id").get<std::string>();
+  const std::string mentor_id = input.at("mentor_id").get<std::string>();
+  json which = input;
+  if (!which.contains("programme")) {
+    which["person_id"] = mentee_id;
+    which["role"] = "mentee";
+  }
+  const Programme& programme = find_programme(c, which);
+  const auto rules = choice_rules(programme);
+  if (auto refusal = pairing::check_request(rules); refusal != pairing::ChoiceRefusal::kNone)
+    choice_refused("/programme", programme, refusal);
+  const std::string by = input.at("recorded_by").get<std::string>();
+  json pair_input = {{"programme", programme.id},
+                     {"mentee_id", mentee_id},
+                     {"mentor_id", mentor_id},
+                     {"recorded_by", by}};
+  if (!rules.mentor_may_decline) {
+    // Nothing to ask: the mentee's choice is the pair (all of `pair`'s rules apply).
+    json paired = record_accepted_pair(c, pair_input);
+    json out = {{"programme", programme.id}, {"pair_id", paired.at("pair_id")},
+                {"state", "accepted"},       {"mentee_id", mentee_id},
+                {"mentor_id", mentor_id},    {"waiting_for", json::array()}};
+    if (paired.contains("replaced_proposal"))
+      out["replaced_proposal"] = paired["replaced_proposal"];
+    return out;
+  }
+  const Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee);
+  const Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor);
+  store::PairingStore ps(c.store.database());
+  std::optional<Pair> standing;
+  pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);
+  // Open requests to the mentor take room too, so that every request can be accepted.
+  const auto open = ps.open_requests(programme.id);
+  for (const auto& p : c.store.pairs(programme.id)) {
+    if (p.mentor_enrolment_id == mentor.id && p.mentee_enrolment_id != mentee.id &&
+        std::find(open.begin(), open.end(), p.id) != open.end())
+      ++facts.mentor_open_requests;
+  }
+  if (const auto refusal = pairing::check_manual_pair(facts);
+      refusal != pairing::ManualPairRefusal::kNone) {
+    invalid(std::string(pairing::field_of(refusal)) + ": " + pairing::explain(refusal, facts));
+  }
+  json out = {{"programme", programme.id},
+              {"mentee_id", mentee_id},
+              {"mentor_id", mentor_id},
+              {"state", "proposed"},
+              {"waiting_for", json::array({mentor_id})}};
+  std::int64_t id = 0;
+  const auto fate = pairing::fate_of_standing_proposal(
+      standing ? std::optional<std::string>(standing->mentor_id) : std::nullopt, mentor_id);
+  if (fate == pairing::StandingProposalFate::kBecomesThePair) {
+    id = standing->id;  // the engine proposed the very mentor: that proposal is the request
+  } else {
+    if (fate == pairing::StandingProposalFate::kReplaced) {
+      c.store.set_pair_state(standing->id, PairState::ended, c.now,
+                             "replaced: " + mentee_id + " asked for mentor " + mentor_id +
+                                 " instead of " + standing->mentor_id + ", by " + by);
+      out["replaced_proposal"] = {{"pair_id", standing->id}, {"mentor_id", standing->mentor_id}};
+    }
+    id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::proposed, c.now);
+    ps.save_proposal(id, {}, c.now);
+  }
+  if (ps.request(id)) invalid("/mentor_id: " + mentee_id + " already asked " + mentor_id);
+  ps.save_request(id, by, c.now);
+  ps.record_acceptance(id, Role::mentee, by);
+  out["pair_id"] = id;
+
+  // The mentor is asked, with the mentee's question: theirs to read, as the future pair.
+  const json mentee_contact = contact_of(c, mentee_id);
+  const std::string mentee_name =
+      mentee_contact.contains("name") ? mentee_contact["name"].get<std::string>() : mentee_id;
+  const store::PrivateNotes notes = ps.private_notes(mentee.id);
+  std::string text = mentee_name + " asks you to be their mentor in " + programme.name + ".";
+  if (!notes.mentoring_question.empty())
+    text += " Their mentoring question: " + notes.mentoring_question;
+  text += " Please answer: accept, or decline with a reason.";
+  store::Outbox outbox(c.store.database());
+  enqueue_action(c, outbox,
+                 action_key(ActionKind::notify, ActionTopic::pair_request, c.organisation,
+                            {std::to_string(id)}),
+                 mentor_id, programme.id,
+                 {{"to", contact_of(c, mentor_id)},
+                  {"subject", programme.name + ": a mentee asks you to mentor them"},
+                  {"text", text},
+                  {"mentee", mentee_contact},
+                  {"mentor", contact_of(c, mentor_id)}});
+  return out;
+}
+
+// The mentor answers a mentee's request. Accepting records the pair; declining (with a reason)
+// ends the proposal, returns the mentee to the pool with that mentor excluded for them, tells the
+// mentee, and places them again at once.
+json mentor_answer(RunContext& c, const json& input) {
+  const auto id = input.at("pair_id").get<std::int64_t>();
+  Pair p = find_pair(c, input);
+  const Programme& programme =
+      programme_for(c, "pairing_mentor_answer", json{{"programme", p.programme_id}});
+  store::PairingStore ps(c.store.database());
+  const auto request = ps.request(id);
+  const auto answer = pairing::parse_mentor_answer(input.at("answer").get<std::string>());
+  const std::string reason = input.value("reason", "");
+  const std::string by = input.at("recorded_by").get<std::string>();
+  const auto refusal =
+      pairing::check_answer(choice_rules(programme), *answer, reason, request.has_value(),
+                            (request && request->answer) || p.state != PairState::proposed);
+  if (refusal != pairing::ChoiceRefusal::kNone) {
+    invalid(std::string(refusal == pairing::ChoiceRefusal::kReasonMissing       ? "/reason"
+                        : refusal == pairing::ChoiceRefusal::kDeclineNotOffered ? "/answer"
+                                                                                : "/pair_id") +
+            ": pair " + std::to_string(id) + " (mentee " + p.mentee_id + ", mentor " + p.mentor_id +
+            "): " + std::string(pairing::describe(refusal)));
+  }
+  ps.record_answer(id, std::string(pairing::to_string(*answer)), reason, by, c.now);
+  json out = {{"pair_id", id}, {"answer", pairing::to_string(*answer)}};
+  if (*answer == pairing::MentorAnswer::kAccept) {
+    ps.record_acceptance(id, Role::mentor, by);
+    json paired = record_accepted_pair(c,
+                                       {{"programme", p.programme_id},
+                                        {"mentee_id", p.mentee_id},
+                                        {"mentor_id", p.mentor_id},
+                                        {"recorded_by", by}},
+                                       id);
+    out["state"] = "accepted";
+    out["mentee"] = paired.at("mentee");
+    out["mentor"] = paired.at("mentor");
+    return out;
+  }
+  c.store.set_pair_state(id, PairState::ended, c.now,
+                         "declined by mentor " + p.mentor_id + ": " + reason + " (by " + by + ")");
+  ps.record_decline(p.programme_id, p.mentee_enrolment_id, p.mentor_id, reason, by, c.now);
+  store::Outbox outbox(c.store.database());
+  const json mentor_contact = contact_of(c, p.mentor_id);
+  const std::string mentor_name =
+      mentor_contact.contains("name") ? mentor_contact["name"].get<std::string>() : p.mentor_id;
+  enqueue_action(c, outbox,
+                 action_key(ActionKind::notify, ActionTopic::pair_request_answer, c.organisation,
+                            {std::to_string(id), "decline"}),
+                 p.mentee_id, p.programme_id,
+                 {{"to", contact_of(c, p.mentee_id)},
+                  {"subject", programme.name + ": your request for a mentor"},
+                  {"text", mentor_name + " cannot be your mentor: " + reason +
+                               ". You are back among those waiting for a mentor; you may ask "
+                               "another, or be proposed one."},
+                  {"mentor", mentor_contact}});
+  json pass = plan_for_command(c, programme, Mode::kIncremental, "pairing_mentor_answer");
+  out["state"] = "declined";
+  out["proposed"] = pass["proposed"];
   return out;
 }
 
@@ -503,6 +712,11 @@ json accept(RunContext& c, const json& input) {
   store::PairingStore ps(c.store.database());
   if (!ps.proposal(p.id))
     invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+  if (const auto request = ps.request(p.id); request && !request->answer) {
+    invalid("/pair_id: pair " + std::to_string(p.id) + " is mentee " + p.mentee_id +
+            "'s request, waiting for mentor " + p.mentor_id +
+            "'s answer; expected pairing_mentor_answer");
+  }
   json waiting = json::array();
   if (settings_for(c, p.programme_id).accepted_by_pair) {
     if (by != p.mentee_id && by != p.mentor_id) {
@@ -535,13 +749,23 @@ json accept(RunContext& c, const json& input) {
 
 }  // namespace
 
+// A programme whose pass fails is rolled back and the others still run; then the pass throws,
+// naming each failed programme, so the run reports the module as failed (never hidden in the
+// summary).
 json run_pairing(RunContext& c) {
   json by_programme = json::object();
+  std::string failures;
   for (const auto& programme : c.programmes) {
-    SQLite::Transaction txn(c.store.database());
-    by_programme[programme.id] = plan_programme(c, programme, Mode::kIncremental);
-    txn.commit();
+    try {
+      SQLite::Transaction txn(c.store.database());
+      by_programme[programme.id] = plan_programme(c, programme, Mode::kIncremental);
+      txn.commit();
+    } catch (const pairing::PairingInputError& e) {
+      failures += (failures.empty() ? "" : "; ") + std::string("cannot pair ") + programme.id +
+                  ": " + e.what();
+    }
   }
+  if (!failures.empty()) throw std::runtime_error("pairing: " + failures);
   return {{"enabled", true}, {"status", "ran"}, {"programmes", by_programme}};
 }
 
@@ -557,6 +781,10 @@ std::optional<json> pairing_command(RunContext& c, std::string_view command, con
       {"pairing_lock", {"pairing-lock", &lock, false}},
       {"pairing_forbid", {"pairing-forbid", &forbid, false}},
       {"pairing_rerun", {"pairing-rerun", &rerun, false}},
+      {"pairing_unforbid", {"pairing-unforbid", &unforbid, false}},
+      {"pairing_wishes", {"pairing-wishes", &set_wishes, false}},
+      {"pairing_request", {"pairing-request", &request_mentor, false}},
+      {"pairing_mentor_answer", {"pairing-mentor-answer", &mentor_answer, false}},
   };
   auto it = kCommands.find(command);
   if (it == kCommands.end()) return std::nullopt;
@@ -569,7 +797,9 @@ std::optional<json> pairing_command(RunContext& c, std::string_view command, con
 }
 
 std::vector<std::string> pairing_command_names() {
-  return {"pairing_proposals", "pairing_accept", "pairing_lock", "pairing_forbid", "pairing_rerun"};
+  return {"pairing_proposals", "pairing_accept",  "pairing_lock",
+          "pairing_forbid",    "pairing_rerun",   "pairing_unforbid",
+          "pairing_wishes",    "pairing_request", "pairing_mentor_answer"};
 }
 
 }  // namespace mentoring::shell

@@ -7,6 +7,8 @@
 
 #include "run_context.hpp"
 
+#include <mentoring/pairing/manual.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -20,12 +22,20 @@ namespace mentoring::shell {
 // still waiting get the best mentor with free capacity. Answers the module's run summary.
 nlohmann::json run_pairing(RunContext& context);
 
-// pairing_proposals, pairing_accept, pairing_lock, pairing_forbid, pairing_rerun; nullopt when
-// the command is not one of them.
+// pairing_proposals, pairing_accept, pairing_lock, pairing_forbid, pairing_unforbid,
+// pairing_rerun, pairing_wishes, pairing_request, pairing_mentor_answer; nullopt when the command
+// is not one of them.
 std::optional<nlohmann::json> pairing_command(RunContext& context, std::string_view command,
                                               const nlohmann::json& input);
 
 // The names of those commands, for "unknown command" messages.
 std::vector<std::string> pairing_command_names();
+
+// What pairing::check_manual_pair judges for this mentee and mentor, loaded from the store
+// (pair_recording.cpp); `standing` receives the mentee's proposal, if any.
+pairing::ManualPairFacts manual_pair_facts(RunContext& context, const domain::Programme& programme,
+                                           const domain::Enrolment& mentee,
+                                           const domain::Enrolment& mentor,
+                                           std::optional<domain::Pair>& standing);
 
 }  // namespace mentoring::shell

@@ -348,6 +348,30 @@ CREATE INDEX outbox_waiting ON outbox(id)
   WHERE delivered_at IS NULL AND dead_at IS NULL AND dropped_at IS NULL;
 CREATE INDEX outbox_dead ON outbox(id) WHERE dead_at IS NOT NULL AND dropped_at IS NULL;
 )sql"},
+      // Participant choice (issue 13): the mentee's mentoring question beside the goal and
+      // wishes (read by the pair only), a mentee's request for one mentor with the mentor's
+      // answer, and the mentors who declined a mentee (never proposed to them again).
+      {11, "pairing: mentoring question, mentee requests, mentors' declines", R"sql(
+ALTER TABLE enrolment ADD COLUMN mentoring_question TEXT;
+CREATE TABLE pair_request (
+  pair_id        INTEGER PRIMARY KEY REFERENCES pair(id),
+  requested_by   TEXT NOT NULL,
+  requested_at   TEXT NOT NULL,
+  answer         TEXT CHECK (answer IN ('accept', 'decline')),
+  answer_reason  TEXT,
+  answered_by    TEXT,
+  answered_at    TEXT
+);
+CREATE TABLE pair_declined (
+  programme_id         TEXT NOT NULL,
+  mentee_enrolment_id  INTEGER NOT NULL REFERENCES enrolment(id),
+  mentor_id            TEXT NOT NULL,
+  reason               TEXT NOT NULL,
+  recorded_by          TEXT NOT NULL,
+  recorded_at          TEXT NOT NULL,
+  PRIMARY KEY (mentee_enrolment_id, mentor_id)
+);
+)sql"},
       // Group mentoring circles (issue 13): one series of meetings per mentor in
       // a circle programme, attendance per mentee, the series' escalation.
       {12, "mentoring circles: meetings, attendance per mentee, cadence, escalation", R"sql(

@@ -116,7 +116,7 @@ void PairingStore::discard(std::int64_t pair_id) {
   }
   for (const char* sql :
        {"DELETE FROM pair_score WHERE pair_id = ?", "DELETE FROM pair_proposal WHERE pair_id = ?",
-        "DELETE FROM pair WHERE id = ?"}) {
+        "DELETE FROM pair_request WHERE pair_id = ?", "DELETE FROM pair WHERE id = ?"}) {
     SQLite::Statement s(db_, sql);
     s.bind(1, pair_id);
     s.exec();
@@ -188,6 +188,117 @@ std::string PairingStore::wishes(std::int64_t enrolment_id) {
   SQLite::Statement s(db_, "SELECT COALESCE(wishes, '') FROM enrolment WHERE id = ?");
   s.bind(1, enrolment_id);
   return s.executeStep() ? s.getColumn(0).getString() : std::string();
+}
+
+bool PairingStore::unforbid(const std::string& programme_id, const std::string& mentee_id,
+                            const std::string& mentor_id) {
+  SQLite::Statement s(db_,
+                      "DELETE FROM pair_forbidden WHERE programme_id = ? AND mentee_id = ? AND "
+                      "mentor_id = ?");
+  s.bind(1, programme_id);
+  s.bind(2, mentee_id);
+  s.bind(3, mentor_id);
+  return s.exec() == 1;
+}
+
+void PairingStore::set_private_notes(std::int64_t enrolment_id,
+                                     const std::optional<std::string>& goal,
+                                     const std::optional<std::string>& wishes,
+                                     const std::optional<std::string>& mentoring_question) {
+  SQLite::Statement s(db_,
+                      "UPDATE enrolment SET goal = CASE WHEN ?1 THEN ?2 ELSE goal END, "
+                      "wishes = CASE WHEN ?3 THEN ?4 ELSE wishes END, "
+                      "mentoring_question = CASE WHEN ?5 THEN ?6 ELSE mentoring_question END "
+                      "WHERE id = ?7");
+  s.bind(1, goal.has_value() ? 1 : 0);
+  s.bind(2, goal.value_or(""));
+  s.bind(3, wishes.has_value() ? 1 : 0);
+  s.bind(4, wishes.value_or(""));
+  s.bind(5, mentoring_question.has_value() ? 1 : 0);
+  s.bind(6, mentoring_question.value_or(""));
+  s.bind(7, enrolment_id);
+  if (s.exec() != 1)
+    throw std::runtime_error("store: no enrolment " + std::to_string(enrolment_id));
+}
+
+PrivateNotes PairingStore::private_notes(std::int64_t enrolment_id) {
+  SQLite::Statement s(db_,
+                      "SELECT COALESCE(goal, ''), COALESCE(wishes, ''), "
+                      "COALESCE(mentoring_question, '') FROM enrolment WHERE id = ?");
+  s.bind(1, enrolment_id);
+  if (!s.executeStep()) return {};
+  return {s.getColumn(0).getString(), s.getColumn(1).getString(), s.getColumn(2).getString()};
+}
+
+void PairingStore::save_request(std::int64_t pair_id, const std::string& requested_by,
+                                const std::string& at) {
+  SQLite::Statement s(
+      db_, "INSERT INTO pair_request(pair_id, requested_by, requested_at) VALUES (?, ?, ?)");
+  s.bind(1, pair_id);
+  s.bind(2, requested_by);
+  s.bind(3, at);
+  s.exec();
+}
+
+std::optional<MentorRequest> PairingStore::request(std::int64_t pair_id) {
+  SQLite::Statement s(db_,
+                      "SELECT pair_id, requested_by, requested_at, answer, answer_reason, "
+                      "answered_by FROM pair_request WHERE pair_id = ?");
+  s.bind(1, pair_id);
+  if (!s.executeStep()) return std::nullopt;
+  return MentorRequest{s.getColumn(0).getInt64(),     s.getColumn(1).getString(),
+                       s.getColumn(2).getString(),    optional_text(s.getColumn(3)),
+                       optional_text(s.getColumn(4)), optional_text(s.getColumn(5))};
+}
+
+std::vector<std::int64_t> PairingStore::open_requests(const std::string& programme_id) {
+  SQLite::Statement s(db_,
+                      "SELECT r.pair_id FROM pair_request r JOIN pair p ON p.id = r.pair_id "
+                      "WHERE p.programme_id = ? AND p.state = 'proposed' AND r.answer IS NULL "
+                      "ORDER BY r.pair_id");
+  s.bind(1, programme_id);
+  std::vector<std::int64_t> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getInt64());
+  return out;
+}
+
+void PairingStore::record_answer(std::int64_t pair_id, const std::string& answer,
+                                 const std::string& reason, const std::string& by,
+                                 const std::string& at) {
+  SQLite::Statement s(db_,
+                      "UPDATE pair_request SET answer = ?, answer_reason = ?, answered_by = ?, "
+                      "answered_at = ? WHERE pair_id = ?");
+  s.bind(1, answer);
+  s.bind(2, reason);
+  s.bind(3, by);
+  s.bind(4, at);
+  s.bind(5, pair_id);
+  if (s.exec() != 1) throw std::runtime_error("store: no request " + std::to_string(pair_id));
+}
+
+void PairingStore::record_decline(const std::string& programme_id, std::int64_t mentee_enrolment_id,
+                                  const std::string& mentor_id, const std::string& reason,
+                                  const std::string& by, const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT OR REPLACE INTO pair_declined(programme_id, mentee_enrolment_id, "
+                      "mentor_id, reason, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
+  s.bind(1, programme_id);
+  s.bind(2, mentee_enrolment_id);
+  s.bind(3, mentor_id);
+  s.bind(4, reason);
+  s.bind(5, by);
+  s.bind(6, at);
+  s.exec();
+}
+
+std::vector<std::string> PairingStore::declined_by(std::int64_t mentee_enrolment_id) {
+  SQLite::Statement s(db_,
+                      "SELECT mentor_id FROM pair_declined WHERE mentee_enrolment_id = ? "
+                      "ORDER BY mentor_id");
+  s.bind(1, mentee_enrolment_id);
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
 }
 
 }  // namespace mentoring::store

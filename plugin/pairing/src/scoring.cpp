@@ -120,6 +120,8 @@ std::string_view describe(Ineligibility reason) {
       return "same organisational unit";
     case Ineligibility::kForbiddenByHr:
       return "forbidden by HR";
+    case Ineligibility::kDeclinedByMentor:
+      return "declined by the mentor";
   }
   return "?";
 }
@@ -229,6 +231,7 @@ Ineligibility PairScorer::check(std::size_t mentee_index, std::size_t mentor_ind
       common_prefix(mentee.org_path, mentor.org_path) >= levels) {
     return Ineligibility::kSameOrgUnit;
   }
+  if (contains(mentee.declined_by_ids, mentor.id)) return Ineligibility::kDeclinedByMentor;
   return Ineligibility::kEligible;
 }
 

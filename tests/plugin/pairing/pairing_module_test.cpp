@@ -3,12 +3,15 @@
 #include <mentoring/fake_host.hpp>
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
+#include <mentoring/store/org_store.hpp>
+#include <mentoring/store/pairing_store.hpp>
 
 #include "scripted_host_system.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -66,9 +69,13 @@ class PairingModule : public ::testing::Test {
   json config() {
     json programme = programme_a();
     if (!matching.is_null()) programme["matching"] = matching;
+    if (!participant_choice.is_null()) programme["participant_choice"] = participant_choice;
+    if (!first_contact_by.empty())
+      programme["pair_sessions"]["first_contact_by"] = first_contact_by;
+    if (mentor_capacity > 0) programme["mentor"]["capacity"] = mentor_capacity;
     return {{"id", "acme"},
             {"name", "Acme"},
-            {"modules", {{"enrolment", true}, {"training", true}, {"pairing", true}}},
+            {"modules", modules},
             {"policy", json::object()},
             {"programmes", json::array({programme})},
             {"adapters", json::array()}};
@@ -79,6 +86,7 @@ class PairingModule : public ::testing::Test {
     json out = json::parse(plugin.call(name, input.dump()));
     if (name.rfind("pairing_", 0) == 0) {
       std::string schema = "commands/pairing-" + name.substr(8) + ".output";
+      std::replace(schema.begin(), schema.end(), '_', '-');
       auto problems = mentoring::schema::validate(schema, out, name);
       EXPECT_TRUE(problems.empty()) << problems.front().message() << "\n" << out.dump(2);
     }
@@ -119,7 +127,11 @@ class PairingModule : public ::testing::Test {
 
   mentoring::testing::FakeHost host;
   mentoring::testing::ScriptedHostSystem hr;
-  json matching;  // the programme's "matching" section, when a test sets one
+  json matching;                 // the programme's "matching" section, when a test sets one
+  json participant_choice;       // the programme's "participant_choice", when a test sets one
+  std::string first_contact_by;  // pair_sessions.first_contact_by, when a test sets one
+  int mentor_capacity = 0;       // mentor.capacity, when a test sets one
+  json modules = {{"enrolment", true}, {"training", true}, {"pairing", true}};
 };
 
 TEST_F(PairingModule, ProposesTheOptimumWithExplanationsAndHonoursTheHardRules) {
@@ -263,13 +275,23 @@ TEST_F(PairingModule, NotTheSameDepartmentAndWeightsFromTheProgramme) {
   EXPECT_NE(why.find("forbidden by HR x1"), std::string::npos) << why;
 }
 
-TEST_F(PairingModule, BadMatchingInputIsExplainedNeverACrash) {
-  // A criterion the people records do not carry: an explained error, nothing proposed.
+// Issue 13: a pairing pass that cannot run is a failure of the pass (the host reports the module
+// `failed` and exits 9), never an "error" tucked into a summary that says "ran".
+TEST_F(PairingModule, BadMatchingInputFailsThePassWithTheReasonNeverHidden) {
+  // A criterion the people records do not carry: an explained failure, nothing proposed.
   matching = {{"weights", {{"seniority_gap", 2}}}};
   everyone_waits_for_a_pair();
-  json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
-  ASSERT_TRUE(pass.contains("error")) << pass.dump(2);
-  EXPECT_NE(pass["error"].get<std::string>().find("seniority"), std::string::npos);
+  std::string failure;
+  try {
+    const json pairing = run()["modules"]["pairing"];
+    // With the host's module-failure reporting, the run completes and names the failed pass.
+    EXPECT_EQ(pairing.value("status", ""), "failed") << pairing.dump(2);
+    failure = pairing.value("error", "");
+  } catch (const CallError& e) {
+    failure = e.what();  // without it, the pass's exception fails the run call itself
+  }
+  EXPECT_NE(failure.find("cannot pair return-to-work"), std::string::npos) << failure;
+  EXPECT_NE(failure.find("seniority"), std::string::npos) << failure;
   EXPECT_TRUE(proposals()["proposals"].empty());
   // A weight that is not a number: the configuration is refused with the pointer.
   matching = {{"weights", {{"location", "high"}}}};
@@ -403,4 +425,332 @@ TEST_F(PairingModule, CommandsAcceptTheEmployeeNumberAndNameWhatTheyCannotResolv
     command("pair", {{"mentee_id", "P1"}, {"mentor_id", "nobody"}, {"recorded_by", "hr-anna"}});
   });
   EXPECT_NE(mentor_field.find("/mentor_id: found \"nobody\""), std::string::npos) << mentor_field;
+}
+
+// ------------------------------------------------------------------ issue 13
+
+namespace {
+
+// The notifications pushed to one person whose key starts with `prefix` ("paired/", ...).
+std::vector<json> pushed_to(const mentoring::testing::ScriptedHostSystem& hr,
+                            const std::string& person, const std::string& prefix) {
+  std::vector<json> out;
+  for (const auto& a : hr.pushed) {
+    if (a["type"] == "notify" && a["person_id"] == person &&
+        a["idempotency_key"].get<std::string>().rfind(prefix, 0) == 0)
+      out.push_back(a);
+  }
+  return out;
+}
+
+}  // namespace
+
+// Forbidding a running pair used to be stored, after which every pairing pass failed on "existing
+// pair ... is also forbidden", hidden in the summary. It is refused, naming the pair and how to
+// end it; later passes stay clean.
+TEST_F(PairingModule, ForbiddingARunningPairIsRefusedWithTheWayToEndIt) {
+  everyone_waits_for_a_pair();
+  const json paired =
+      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  const std::string why = error_of([&] {
+    command("pairing_forbid",
+            {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(
+      why.find("pair " + std::to_string(paired["pair_id"].get<int>()) + " (mentee P1, mentor M2)"),
+      std::string::npos)
+      << why;
+  EXPECT_NE(why.find("withdraw"), std::string::npos) << why;
+  const json pairing = run()["modules"]["pairing"];
+  EXPECT_EQ(pairing["status"], "ran") << pairing.dump(2);
+  EXPECT_FALSE(pairing["programmes"]["return-to-work"].contains("error")) << pairing.dump(2);
+  EXPECT_EQ(state_of("P1"), "paired");
+}
+
+// A database written before the refusal may hold a forbid of a running pair: the pass keeps the
+// pair, tells HR how to end it, and runs (it used to fail on every run from then on).
+TEST_F(PairingModule, AForbidOfARunningPairFromAnOlderVersionNoLongerBreaksThePass) {
+  everyone_waits_for_a_pair();
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  {
+    mentoring::store::OrgStore store(host.storage_directory(), "acme");
+    mentoring::store::PairingStore(store.database())
+        .forbid("return-to-work", {"P1", "M2", "hr-anna", "2026-12-01T09:00:00Z"});
+  }
+  const json pairing = run()["modules"]["pairing"];
+  EXPECT_EQ(pairing["status"], "ran") << pairing.dump(2);
+  const json& pass = pairing["programmes"]["return-to-work"];
+  EXPECT_FALSE(pass.contains("error")) << pass.dump(2);
+  EXPECT_NE(pass["notes"].dump().find("runs although HR forbade it"), std::string::npos)
+      << pass.dump(2);
+  EXPECT_EQ(state_of("P1"), "paired");
+  command("pairing_unforbid",
+          {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(
+      run()["modules"]["pairing"]["programmes"]["return-to-work"]["notes"].dump().find("forbade"),
+      std::string::npos);
+}
+
+TEST_F(PairingModule, UnforbidLiftsTheForbidAndPlacesTheMenteeAgain) {
+  everyone_waits_for_a_pair();
+  run();
+  command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(proposal_by_mentee().count("P2"), 0u);  // M1 was P2's only eligible mentor
+  const json lifted = command(
+      "pairing_unforbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  ASSERT_EQ(lifted["proposed"].size(), 1u) << lifted.dump(2);
+  EXPECT_EQ(lifted["proposed"][0]["mentee_id"], "P2");
+  EXPECT_EQ(lifted["proposed"][0]["mentor_id"], "M1");
+  // Nothing to lift: named.
+  const std::string why = error_of([&] {
+    command("pairing_unforbid",
+            {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(why.find("/mentor_id: found \"M1\"; expected a mentor HR forbade for mentee P2"),
+            std::string::npos)
+      << why;
+}
+
+// M2 completed MENTOR-101 on 2023-12-15 (valid 36 months): trained when volunteering, lapsed on
+// 2026-12-20. The `pair` command refused nothing of this before.
+TEST_F(PairingModule, ThePairCommandRefusesAMentorWhoseTrainingLapsed) {
+  hr.completions[1]["completed_at"] = "2023-12-15";
+  everyone_waits_for_a_pair();
+  host.set_today("2026-12-20");
+  const std::string why = error_of([&] {
+    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(why.find("/mentor_id: M2's mentor training is missing or has lapsed"),
+            std::string::npos)
+      << why;
+  EXPECT_EQ(state_of("P1"), "awaiting_pair");
+}
+
+// Training switched off for the organisation: no course is required, by hand or by the engine.
+TEST_F(PairingModule, WithTrainingSwitchedOffALapsedCourseStopsNobody) {
+  hr.completions[1]["completed_at"] = "2023-12-15";
+  everyone_waits_for_a_pair();
+  host.set_today("2026-12-20");
+  modules["training"] = false;
+  // The engine: M1 forbidden and M3 P1's manager, so M2 (lapsed) is P1's only mentor.
+  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(proposal_by_mentee()["P1"]["mentor_id"], "M2") << proposals().dump(2);
+  // By hand too.
+  const json paired =
+      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(paired["mentee"]["state"], "paired");
+  // Training on again: the engine leaves the lapsed mentor out, with the reason.
+  modules["training"] = true;
+  command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  const json listing = proposals();
+  ASSERT_EQ(listing["unmatched"].size(), 1u) << listing.dump(2);
+  EXPECT_NE(listing["unmatched"][0]["explanation"].get<std::string>().find(
+                "mentor training not complete"),
+            std::string::npos)
+      << listing.dump(2);
+}
+
+// A manual pair for a mentee with a standing proposal failed with "UNIQUE constraint failed:
+// pair.mentee_enrolment_id" (exit 1). It replaces the proposal, recorded as replaced; a pair
+// with the proposed mentor takes the proposal over, scores and all.
+TEST_F(PairingModule, AManualPairReplacesTheMenteesStandingProposal) {
+  everyone_waits_for_a_pair();
+  run();
+  auto before = proposal_by_mentee();
+  ASSERT_EQ(before["P1"]["mentor_id"], "M1");
+  ASSERT_EQ(before["P2"]["mentor_id"], "M1");
+  const json p1 =
+      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(p1["mentee"]["state"], "paired");
+  ASSERT_TRUE(p1.contains("replaced_proposal")) << p1.dump(2);
+  EXPECT_EQ(p1["replaced_proposal"]["pair_id"], before["P1"]["pair_id"]);
+  EXPECT_EQ(p1["replaced_proposal"]["mentor_id"], "M1");
+  const json p2 =
+      command("pair", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  EXPECT_EQ(p2["pair_id"], before["P2"]["pair_id"]);
+  EXPECT_FALSE(p2.contains("replaced_proposal"));
+  auto after = proposal_by_mentee();
+  EXPECT_EQ(after["P1"]["mentor_id"], "M2");
+  EXPECT_EQ(after["P1"]["state"], "accepted");
+  EXPECT_EQ(after["P2"]["state"], "accepted");
+  EXPECT_EQ(after["P2"]["score"], before["P2"]["score"]);
+  const json history = command("history", {{"person_id", "P1"}});  // the pair, with its cause
+  EXPECT_NE(history.dump().find("paired with mentor M2"), std::string::npos) << history.dump(2);
+  EXPECT_EQ(run()["modules"]["pairing"]["status"], "ran");
+}
+
+// Participant choice (programme C's rules on programme A's people): the mentee's question and
+// wishes, a request for one mentor, the mentor's decline with a reason and accept.
+TEST_F(PairingModule, AMenteeAsksForAMentorWhoMayDeclineWithAReason) {
+  participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", true}};
+  hr.people[3]["email"] = "m2@acme.example";
+  everyone_waits_for_a_pair();
+  run();
+  const std::string question = "How do I lead a ward again after a year away?";
+  const json stored = command("pairing_wishes", {{"person_id", "P1"},
+                                                 {"mentoring_question", question},
+                                                 {"wishes", "M2, M1"},
+                                                 {"recorded_by", "P1"}});
+  EXPECT_EQ(stored["stored"], json::array({"mentoring_question", "wishes"}));
+  EXPECT_EQ(stored.dump().find("lead a ward"), std::string::npos);
+
+  const auto engine = proposal_by_mentee()["P1"];
+  json asked =
+      command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "P1"}});
+  EXPECT_EQ(asked["state"], "proposed");
+  EXPECT_EQ(asked["waiting_for"], json::array({"M2"}));
+  EXPECT_EQ(asked["replaced_proposal"]["pair_id"], engine["pair_id"]);
+  // HR cannot answer for the mentor by accepting the proposal; a re-run keeps the request.
+  const std::string hr_accept = error_of([&] {
+    command("pairing_accept", {{"pair_id", asked["pair_id"]}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(hr_accept.find("waiting for mentor M2's answer"), std::string::npos) << hr_accept;
+  command("pairing_rerun", {{"recorded_by", "hr-anna"}});
+  EXPECT_EQ(proposal_by_mentee()["P1"]["pair_id"], asked["pair_id"]);
+
+  // The mentor is asked, with the mentee's question (theirs to read); HR's rows and the run's
+  // summary never show it.
+  const json summary = run();
+  EXPECT_EQ(summary.dump().find("lead a ward"), std::string::npos);
+  EXPECT_EQ(command("waiting", json::object()).dump().find("lead a ward"), std::string::npos);
+  EXPECT_EQ(proposals().dump().find("lead a ward"), std::string::npos);
+  const auto asks = pushed_to(hr, "M2", "pair-request/");
+  ASSERT_EQ(asks.size(), 1u);
+  EXPECT_NE(asks[0]["payload"]["text"].get<std::string>().find(question), std::string::npos)
+      << asks[0].dump(2);
+
+  // A decline needs its reason.
+  EXPECT_THROW(
+      command("pairing_mentor_answer",
+              {{"pair_id", asked["pair_id"]}, {"answer", "decline"}, {"recorded_by", "M2"}}),
+      CallError);
+  const json declined = command("pairing_mentor_answer", {{"pair_id", asked["pair_id"]},
+                                                          {"answer", "decline"},
+                                                          {"reason", "I am on secondment"},
+                                                          {"recorded_by", "M2"}});
+  EXPECT_EQ(declined["state"], "declined");
+  // Back in the pool at once, placed with another mentor; M2 stays excluded for P1.
+  ASSERT_EQ(declined["proposed"].size(), 1u) << declined.dump(2);
+  EXPECT_EQ(declined["proposed"][0]["mentee_id"], "P1");
+  EXPECT_EQ(declined["proposed"][0]["mentor_id"], "M1");
+  EXPECT_EQ(state_of("P1"), "awaiting_pair");
+  run();
+  const auto told = pushed_to(hr, "P1", "pair-request-answer/");
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_NE(told[0]["payload"]["text"].get<std::string>().find("I am on secondment"),
+            std::string::npos);
+  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  json listing = proposals();
+  EXPECT_EQ(proposal_by_mentee().count("P1"), 0u) << listing.dump(2);  // M2 not proposed
+  bool explained = false;
+  for (const auto& u : listing["unmatched"])
+    explained |= u["person_id"] == "P1" && u["explanation"].get<std::string>().find(
+                                               "declined by the mentor x1") != std::string::npos;
+  EXPECT_TRUE(explained) << listing.dump(2);
+  const std::string again = error_of([&] {
+    command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "P1"}});
+  });
+  EXPECT_NE(again.find("/mentor_id: M2 declined P1's request"), std::string::npos) << again;
+  // Nor may HR pair them by hand.
+  EXPECT_THROW(
+      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}}),
+      CallError);
+}
+
+TEST_F(PairingModule, AMentorAcceptsARequestAndTheMenteeMakesFirstContact) {
+  participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", true}};
+  hr.people[2]["email"] = "m1@acme.example";
+  everyone_waits_for_a_pair();
+  command("pairing_wishes", {{"person_id", "P2"},
+                             {"mentoring_question", "Part-time and senior?"},
+                             {"recorded_by", "P2"}});
+  // The rules of `pair` hold for a request: M3 manages P1.
+  const std::string chain = error_of([&] {
+    command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M3"}, {"recorded_by", "P1"}});
+  });
+  EXPECT_NE(chain.find("/mentor_id: M3 is in the management chain of P1"), std::string::npos)
+      << chain;
+  const json asked =
+      command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  const json accepted =
+      command("pairing_mentor_answer",
+              {{"pair_id", asked["pair_id"]}, {"answer", "accept"}, {"recorded_by", "M1"}});
+  EXPECT_EQ(accepted["state"], "accepted");
+  EXPECT_EQ(accepted["mentee"]["state"], "paired");
+  EXPECT_EQ(proposal_by_mentee()["P2"]["pair_id"], asked["pair_id"]);
+  // Answered once.
+  EXPECT_THROW(
+      command("pairing_mentor_answer",
+              {{"pair_id", asked["pair_id"]}, {"answer", "accept"}, {"recorded_by", "M1"}}),
+      CallError);
+  run();
+  const auto to_mentee = pushed_to(hr, "P2", "paired/");
+  const auto to_mentor = pushed_to(hr, "M1", "paired/");
+  ASSERT_EQ(to_mentee.size(), 1u);
+  ASSERT_EQ(to_mentor.size(), 1u);
+  const std::string mentee_text = to_mentee[0]["payload"]["text"];
+  EXPECT_NE(mentee_text.find("You make first contact"), std::string::npos) << mentee_text;
+  EXPECT_EQ(to_mentee[0]["payload"]["mentor"]["email"], "m1@acme.example");
+  const std::string mentor_text = to_mentor[0]["payload"]["text"];
+  EXPECT_NE(mentor_text.find("Your mentee Person P2 will be in touch"), std::string::npos)
+      << mentor_text;
+  EXPECT_NE(mentor_text.find("Part-time and senior?"), std::string::npos) << mentor_text;
+  EXPECT_EQ(mentee_text.find("Part-time and senior?"), std::string::npos);  // the mentor's to read
+}
+
+TEST_F(PairingModule, RequestsFollowTheProgrammesChoiceRules) {
+  everyone_waits_for_a_pair();
+  // Not offered: refused with the programme's field.
+  const std::string off = error_of([&] {
+    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  });
+  EXPECT_NE(off.find("participant_choice.mentee_requests_mentor"), std::string::npos) << off;
+  // Mentors who may not decline: the request is the pair.
+  participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", false}};
+  const json paired =
+      command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  EXPECT_EQ(paired["state"], "accepted");
+  EXPECT_EQ(state_of("P2"), "paired");
+}
+
+TEST_F(PairingModule, WhereTheMentorMakesFirstContactEachSideIsToldSo) {
+  first_contact_by = "mentor";
+  everyone_waits_for_a_pair();
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  run();
+  const auto to_mentee = pushed_to(hr, "P1", "paired/");
+  const auto to_mentor = pushed_to(hr, "M2", "paired/");
+  ASSERT_EQ(to_mentee.size(), 1u);
+  ASSERT_EQ(to_mentor.size(), 1u);
+  EXPECT_NE(to_mentee[0]["payload"]["text"].get<std::string>().find(
+                "Your mentor Person M2 will be in touch"),
+            std::string::npos);
+  EXPECT_NE(to_mentor[0]["payload"]["text"].get<std::string>().find("You make first contact"),
+            std::string::npos);
+}
+
+// A mentee's request holds the mentor's room against the engine's proposals (a request is the
+// participants' choice; a proposal only a proposal), and requests never exceed a mentor's room.
+TEST_F(PairingModule, ARequestHoldsTheMentorsRoomAndRequestsNeverExceedIt) {
+  participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", true}};
+  mentor_capacity = 1;
+  everyone_waits_for_a_pair();
+  run();
+  auto engine = proposal_by_mentee();
+  ASSERT_EQ(engine["P2"]["mentor_id"], "M1");  // P2's only eligible mentor
+  const json asked =
+      command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "P1"}});
+  const json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
+  auto after = proposal_by_mentee();
+  EXPECT_EQ(after["P1"]["pair_id"], asked["pair_id"]) << pass.dump(2);
+  EXPECT_EQ(after.count("P2"), 0u) << pass.dump(2);
+  ASSERT_EQ(pass["discarded"].size(), 1u) << pass.dump(2);
+  EXPECT_EQ(pass["discarded"][0]["mentee_id"], "P2");
+  EXPECT_EQ(pass["discarded"][0]["why"], "the mentor has no free capacity left");
+  const std::string full = error_of([&] {
+    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  });
+  EXPECT_NE(full.find("/mentor_id: M1 already mentors 0 and has 1 open request(s)"),
+            std::string::npos)
+      << full;
 }

@@ -64,6 +64,8 @@ enum class ActionTopic : std::uint8_t {
   return_step,          // return-step/<org>/<programme>/<leave>/<step>/r<round>[/withdrawn|/missed]
                         // (task, notify) | .../no-line-manager/<due> (task)
   circle_overdue,       // circle-overdue/<org>/<programme>/<mentor>/<due>/remind/<person> | .../flag
+  pair_request,         // pair-request/<org>/<pair> (a mentee asks a mentor)
+  pair_request_answer,  // pair-request-answer/<org>/<pair>/<answer> (the mentor's, to the mentee)
 };
 std::string_view key_prefix(ActionTopic topic);
 

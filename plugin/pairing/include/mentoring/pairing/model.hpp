@@ -35,7 +35,10 @@ struct Participant {
   std::vector<std::string> ranked_ids;     // stated wish: preferred people, best first
 };
 
-struct Mentee : Participant {};
+struct Mentee : Participant {
+  // Mentors who declined this mentee's request (participant choice): never proposed again.
+  std::vector<std::string> declined_by_ids;
+};
 
 struct Mentor : Participant {
   int capacity = 1;  // mentees the mentor takes at once: 1..kMaxMentorCapacity

@@ -25,9 +25,10 @@ enum class Ineligibility {
   kVetoedByMentee,
   kVetoedByMentor,
   kSameOrgUnit,
-  kForbiddenByHr,
+  kForbiddenByHr,     // checked by the cohort entry points (HrControls), not by check()
+  kDeclinedByMentor,  // the mentor declined this mentee's request (participant choice)
 };
-inline constexpr std::size_t kIneligibilityCount = 11;
+inline constexpr std::size_t kIneligibilityCount = 12;
 std::string_view describe(Ineligibility reason);
 
 struct ScoreBreakdown {

@@ -43,6 +43,24 @@ struct ForbiddenPair {
   std::string at;
 };
 
+// A mentee's request for one mentor (participant choice, migration 11): the proposal it made
+// and the mentor's answer once given.
+struct MentorRequest {
+  std::int64_t pair_id = 0;
+  std::string requested_by;
+  std::string requested_at;
+  std::optional<std::string> answer;  // "accept" | "decline"
+  std::optional<std::string> answer_reason;
+  std::optional<std::string> answered_by;
+};
+
+// What a mentee states for their pair (never shown to HR): goal, wishes, mentoring question.
+struct PrivateNotes {
+  std::string goal;
+  std::string wishes;
+  std::string mentoring_question;
+};
+
 struct UnmatchedNote {
   std::int64_t enrolment_id = 0;
   std::string person_id;
@@ -68,6 +86,9 @@ class PairingStore {
   void discard(std::int64_t pair_id);
 
   void forbid(const std::string& programme_id, const ForbiddenPair& pair);
+  // Lifts a forbid; false when there was none.
+  bool unforbid(const std::string& programme_id, const std::string& mentee_id,
+                const std::string& mentor_id);
   std::vector<ForbiddenPair> forbidden(const std::string& programme_id);
 
   // The unmatched mentees of a programme's last pairing run, replacing the previous list.
@@ -77,6 +98,25 @@ class PairingStore {
 
   // The wishes an enrolment recorded at consent ("" when none): read by the matching only.
   std::string wishes(std::int64_t enrolment_id);
+
+  // The mentee's own notes; each given field replaces the stored one, the others stay.
+  void set_private_notes(std::int64_t enrolment_id, const std::optional<std::string>& goal,
+                         const std::optional<std::string>& wishes,
+                         const std::optional<std::string>& mentoring_question);
+  PrivateNotes private_notes(std::int64_t enrolment_id);
+
+  // Participant choice: the request behind a proposal, and the mentors who declined a mentee.
+  void save_request(std::int64_t pair_id, const std::string& requested_by, const std::string& at);
+  std::optional<MentorRequest> request(std::int64_t pair_id);
+  // Pair ids of one programme's proposals that a mentee requested and nobody answered yet.
+  std::vector<std::int64_t> open_requests(const std::string& programme_id);
+  void record_answer(std::int64_t pair_id, const std::string& answer, const std::string& reason,
+                     const std::string& by, const std::string& at);
+  void record_decline(const std::string& programme_id, std::int64_t mentee_enrolment_id,
+                      const std::string& mentor_id, const std::string& reason,
+                      const std::string& by, const std::string& at);
+  // Person ids of the mentors who declined this mentee enrolment.
+  std::vector<std::string> declined_by(std::int64_t mentee_enrolment_id);
 
  private:
   SQLite::Database& db_;
