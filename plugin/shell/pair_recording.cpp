@@ -5,6 +5,7 @@
 #include "pairing_runner.hpp"
 
 #include <mentoring/domain/management_chain.hpp>
+#include <mentoring/domain/programme_shape.hpp>
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/pairing_store.hpp>
@@ -65,7 +66,7 @@ pairing::ManualPairFacts manual_pair_facts(RunContext& c, const Programme& progr
   facts.mentor_trained = !facts.training_required ||
                          training::training_complete(
                              training_rules, c.store.completions_of(mentor.person_id), c.today);
-  facts.mentor_capacity = programme.mentor.capacity;
+  facts.mentor_capacity = domain::effective_mentor_capacity(programme);  // a circle: its size
   facts.in_management_chain =
       ManagementChains(c.store.managers()).in_same_chain(mentee.person_id, mentor.person_id);
   store::PairingStore ps(c.store.database());

@@ -3,6 +3,7 @@
 // in one transaction per programme or command.
 #include "pairing_runner.hpp"
 
+#include <mentoring/domain/programme_shape.hpp>
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/pairing/pairing.hpp>
 #include <mentoring/pairing/standing.hpp>
@@ -142,8 +143,8 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
     pairing::Mentor m;
     m.id = e.person_id;
     // Accepted pairs are never undone: a capacity lowered since only stops new proposals.
-    m.capacity =
-        std::clamp(std::max(programme.mentor.capacity, taken), 1, pairing::kMaxMentorCapacity);
+    m.capacity = std::clamp(std::max(domain::effective_mentor_capacity(programme), taken), 1,
+                            pairing::kMaxMentorCapacity);
     m.training_complete =
         training_rules.required_courses.empty() ||
         training::training_complete(training_rules, c.store.completions_of(e.person_id), c.today);

@@ -538,7 +538,8 @@ TEST_F(PairingModule, WithTrainingSwitchedOffALapsedCourseStopsNobody) {
   // By hand too.
   const json paired =
       command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
-  EXPECT_EQ(paired["mentee"]["state"], "paired");
+  // No mentee course is required either, so mentoring begins at once.
+  EXPECT_EQ(paired["mentee"]["state"], "active");
   // Training on again: the engine leaves the lapsed mentor out, with the reason.
   modules["training"] = true;
   command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});

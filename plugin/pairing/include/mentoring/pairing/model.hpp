@@ -45,7 +45,9 @@ struct Mentor : Participant {
   bool training_complete = false;
 };
 
-inline constexpr int kMaxMentorCapacity = 3;
+// A mentor of pairs takes at most 3 (mentor.capacity); a circle's mentor up to
+// 12 (circle.max_mentees): see domain::effective_mentor_capacity.
+inline constexpr int kMaxMentorCapacity = 12;
 
 // Manager links (direct and indirect) of everyone the host knows, not only the cohort: chains
 // pass through people who are not participants.
