@@ -444,7 +444,9 @@ bool is_circle(const Programme& programme) {
   return programme.shape == PairingShape::circles;
 }
 
-// The circle of one mentor: their accepted pairs in the programme.
+// The circle of one mentor: every mentee ever paired with them in the programme.
+// A mentee whose pair ended (withdrawn, completed) stays a member until that
+// day, so the circle keeps their attendance and HR still sees a circle that ended.
 supervision::CircleFacts circle_facts(RunContext& c, store::SessionsStore& sessions,
                                       const Programme& programme, const std::string& mentor_id,
                                       const std::vector<Pair>& pairs) {
@@ -453,11 +455,14 @@ supervision::CircleFacts circle_facts(RunContext& c, store::SessionsStore& sessi
   facts.every_weeks = sessions.circle_cadence(programme.id, mentor_id)
                           .value_or(pair_rules(c, programme.id).every_weeks);
   for (const auto& pair : pairs) {
-    if (pair.mentor_id != mentor_id || pair.state != PairState::accepted || !pair.accepted_on)
+    const bool ended = pair.state == PairState::ended && pair.ended_on;
+    if (pair.mentor_id != mentor_id || !pair.accepted_on ||
+        (pair.state != PairState::accepted && !ended))
       continue;
     auto mentee = mentee_facts(c, programme, pair, *pair.accepted_on);
+    Date ends_on = ended ? std::min(mentee.ends_on, *pair.ended_on) : mentee.ends_on;
     facts.members.push_back(
-        {pair.id, pair.mentee_id, *pair.accepted_on, mentee.ends_on, std::move(mentee.away)});
+        {pair.id, pair.mentee_id, *pair.accepted_on, ends_on, std::move(mentee.away)});
   }
   for (const auto& s : sessions.circle_sessions(programme.id, mentor_id)) {
     supervision::CircleMeeting meeting{s.held_on, {}};
@@ -900,11 +905,13 @@ json circle_record(RunContext& c, const json& in) {
   const json& list = in.at("attended");
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::string mentee = list[i].get<std::string>();
-    bool member = std::any_of(facts.members.begin(), facts.members.end(),
-                              [&](const auto& m) { return m.mentee_id == mentee; });
+    bool member = std::any_of(facts.members.begin(), facts.members.end(), [&](const auto& m) {
+      return m.mentee_id == mentee && *held_on >= m.paired_on && *held_on <= m.ends_on;
+    });
     if (!member) {
       throw invalid(cmd, "/attended/" + std::to_string(i), "\"" + mentee + "\"",
-                    "a mentee of " + mentor + "'s circle in " + programme.id);
+                    "a mentee of " + mentor + "'s circle in " + programme.id + " on " +
+                        format_date(*held_on));
     }
     attended.push_back(mentee);
   }

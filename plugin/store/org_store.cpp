@@ -692,7 +692,7 @@ void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::
 std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
   SQLite::Statement& s = prepared(
       "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
-      "me.person_id, mo.person_id, p.state, p.accepted_at FROM pair p "
+      "me.person_id, mo.person_id, p.state, p.accepted_at, substr(p.ended_at, 1, 10) FROM pair p "
       "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
       "JOIN enrolment mo ON mo.id = p.mentor_enrolment_id "
       "WHERE ?1 = '' OR p.programme_id = ?1 ORDER BY p.id");
@@ -711,6 +711,7 @@ std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
               : state == "ended"  ? PairState::ended
                                   : PairState::proposed;
     p.accepted_on = optional_date(s.getColumn(7));
+    p.ended_on = optional_date(s.getColumn(8));
     out.push_back(std::move(p));
   }
   return out;

@@ -320,6 +320,45 @@ TEST_F(Circles, TheCircleAgreesOneCadenceForAllItsMembers) {
             std::string::npos);
 }
 
+// A member whose pair ended (withdrawn, completed) stays in the circle's record
+// until that day, and a circle whose every pair ended is still listed for HR.
+TEST_F(Circles, AMemberWhosePairEndedStaysInTheRecordAndAnEndedCircleIsStillListed) {
+  at("2027-01-20");
+  call("circle_record", {{"mentor_id", "MENTOR1"},
+                         {"held_on", "2027-01-18"},
+                         {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}},
+                         {"recorded_by_role", "mentor"}});
+  seed([&](mentoring::store::OrgStore& s) {
+    s.set_pair_state(pairs[2], mentoring::domain::PairState::ended, "2027-01-25T10:00:00Z",
+                     "withdrawn");
+  });
+  at("2027-02-20");
+  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  ASSERT_EQ(hr["members"].size(), 3u) << hr.dump();
+  EXPECT_EQ(hr["members"][2]["mentee_id"], "MENTEE3");
+  EXPECT_EQ(hr["members"][2]["ended"], true);
+  EXPECT_EQ(hr["members"][2]["attended"], 1);
+  EXPECT_EQ(hr["members"][0]["ended"], false);
+  // Not expected, and not to be recorded, after her pair ended.
+  EXPECT_NE(error_of([&] {
+              call("circle_record", {{"mentor_id", "MENTOR1"},
+                                     {"held_on", "2027-02-15"},
+                                     {"attended", {"MENTEE1", "MENTEE3"}},
+                                     {"recorded_by_role", "mentor"}});
+            }).find("/attended/1"),
+            std::string::npos);
+  seed([&](mentoring::store::OrgStore& s) {
+    for (int i : {0, 1})
+      s.set_pair_state(pairs[i], mentoring::domain::PairState::ended, "2027-03-01T10:00:00Z",
+                       "completed");
+  });
+  at("2027-03-10");
+  hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  EXPECT_EQ(hr["status"], "ended");
+  EXPECT_EQ(hr["held"], 1);
+  for (const auto& m : hr["members"]) EXPECT_EQ(m["ended"], true) << m;
+}
+
 // plugin.cpp refuses the commands of a switched-off module by the runner's
 // list of names: every command the runner answers must be on it.
 TEST_F(LeaveAndCircles, EverySupervisionCommandIsOnTheModulesListOfNames) {

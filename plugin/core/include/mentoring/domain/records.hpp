@@ -144,6 +144,7 @@ struct Pair {
   std::string mentor_id;
   PairState state = PairState::proposed;
   std::optional<Date> accepted_on;
+  std::optional<Date> ended_on;  // state ended: the day it ended
 };
 
 }  // namespace mentoring::domain
