@@ -530,6 +530,7 @@ void run_one_circle(RunContext& c, store::SessionsStore& sessions, store::Outbox
                                     " days overdue, and the circle was reminded on " +
                                     format_date(*flag.reminded_on) + ".",
                                 about);
+    payload["subject"] = "A mentoring circle's meeting is overdue";  // not a pair's
     counts.flags += enqueue_action(c, outbox, key, mentor_id, programme.id, payload);
     sessions.mark_circle_flagged(programme.id, mentor_id, flag.due_on, c.today);
   }

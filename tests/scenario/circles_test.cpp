@@ -327,6 +327,9 @@ TEST_F(CirclesYear, TheMissedMeetingRemindsThoseNotOnLeaveThenTheProgrammeManage
   ASSERT_EQ(tasks.size(), 1u) << describe(circle_tasks(s, "2027-01-04", "2028-09-30"));
   EXPECT_EQ(tasks[0].day, "2027-07-22");
   EXPECT_EQ(tasks[0].action["payload"]["about"]["due_on"], "2027-07-07");
+  EXPECT_EQ(tasks[0].action["payload"]["about"]["reason"], "session_overdue");
+  // The programme manager reads about a circle, not a pair.
+  EXPECT_EQ(tasks[0].action["payload"]["subject"], "A mentoring circle's meeting is overdue");
   EXPECT_EQ(w.seen["circle 2027-07-30"]["status"], "overdue");
 }
 
