@@ -155,7 +155,14 @@ void replay(Walk& w) {
   w.seen["circle 2027-09-30 mentee"] = circle_list(s, "mentee");
   // Bea and Cai on leave from 2027-10-04: only Ann is expected.
   meet(w, "2027-10-27", {"ann"});
-  for (const char* day : {"2027-12-01", "2028-02-01", "2028-04-01", "2028-06-01", "2028-09-30"}) {
+  // Ann completes on 2027-12-01; Bea and Cai are back on 2028-01-03 and meet until their end.
+  s.advance_to("2027-12-01");
+  w.answers["circle_list 2027-12-01"] = s.try_command(
+      "circle_list", {{"programme", kP}, {"mentor_id", "cora"}, {"caller_role", "hr"}});
+  for (const char* day : {"2028-01-19", "2028-02-16", "2028-03-15", "2028-04-12"}) {
+    meet(w, day, {"bea", "cai"});
+  }
+  for (const char* day : {"2028-06-01", "2028-09-30"}) {
     s.advance_to(day);
     w.answers[std::string("circle_list ") + day] = s.try_command(
         "circle_list", {{"programme", kP}, {"mentor_id", "cora"}, {"caller_role", "hr"}});
@@ -257,7 +264,8 @@ TEST_F(CirclesYear, TheCircleIsOneCalendarSeriesWithEveryMemberExpected) {
       {"2027-05-12", {"cora", "bea", "cai", "dee"}},  // Ann on leave
       {"2027-07-07", {"cora", "bea", "cai"}},         // Dee withdrew: the event was updated
       {"2027-09-01", {"cora", "ann", "bea", "cai"}},  // Ann back
-      {"2027-10-27", {"cora", "ann"}}};               // Bea and Cai on leave
+      {"2027-10-27", {"cora", "ann"}},                // Bea and Cai on leave
+      {"2028-02-16", {"cora", "bea", "cai"}}};        // Ann's enrolment completed
   for (const auto& [day, who] : expected) {
     ASSERT_TRUE(events.count(day)) << day << "\n" << describe(s.received("cora"));
     EXPECT_EQ(events.at(day), who) << day;
@@ -369,7 +377,7 @@ TEST_F(CirclesYear, TheCircleEndsWithItsMembersEnrolmentsAndHrStillSeesIt) {
   const Answer& after = w.answers["circle_list 2028-06-01"];
   ASSERT_TRUE(after.ok) << after.message;
   EXPECT_EQ(after.output["status"], "ended");
-  EXPECT_EQ(after.output["held"], 10);
+  EXPECT_EQ(after.output["held"], 14);
   EXPECT_EQ(after.output["members"].size(), 4u);
   for (const auto& m : after.output["members"]) EXPECT_EQ(m["ended"], true) << m;
   for (const char* who : {"cora", "ann", "bea", "cai"}) {
