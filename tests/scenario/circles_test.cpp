@@ -1,15 +1,13 @@
-// A circle programme (programme A run as group mentoring circles: shape
-// "circles", circle.max_mentees 4) for eight months and more at Circleford, a
-// small organisation: mentors volunteer and train; five mentees are invited
-// from their leave and accept; the pairing pass gives the first trained
-// mentor a circle of four (more than a mentor of pairs may hold) and the fifth
-// waits for the second mentor's training; HR accepts; the circle meets as one
-// series (one calendar event per meeting with every member expected, one
-// record with attendance per mentee); Ann goes on leave while the others keep
-// meeting (her reminders pause, theirs do not); a meeting is missed, reminded
-// and escalated; the circle's mentor attends supervision; Dee withdraws and
-// the circle goes on; the circle ends with its members' enrolments.
-// The year is replayed once (SetUpTestSuite); each TEST checks one promise.
+// A circle programme (examples/programmes/return-to-work-circles.json:
+// programme A run as group mentoring circles, circle.max_mentees 4) for a
+// year and more at Circleford, a small organisation: mentors volunteer and train; five mentees are
+// invited from their leave and accept; the pairing pass gives the first trained mentor a circle of
+// four (more than a mentor of pairs may hold) and the fifth waits for the second mentor's training;
+// HR accepts; the circle meets as one series (one calendar event per meeting with every member
+// expected, one record with attendance per mentee); Ann goes on leave while the others keep meeting
+// (her reminders pause, theirs do not); a meeting is missed, reminded and escalated; the circle's
+// mentor attends supervision; Dee withdraws and the circle goes on; the circle ends with its
+// members' enrolments. The year is replayed once (SetUpTestSuite); each TEST checks one promise.
 #include "scenario_people.hpp"
 
 #include <set>
@@ -18,7 +16,7 @@ namespace {
 
 using namespace scenario;
 
-constexpr const char* kP = "return-to-work";
+constexpr const char* kP = "return-to-work-circles";
 constexpr const char* kOrg = "circleford";
 
 struct Walk {
@@ -78,8 +76,8 @@ void replay(Walk& w) {
            {"evaluation", true},
            {"return_to_work", true}},
           {kP}, "2027-01-04", [](json& p) {
-            p["shape"] = "circles";
-            p["circle"] = {{"max_mentees", 4}};
+            // examples/programmes/return-to-work-circles.json (shape circles, max_mentees 4),
+            // with a wide invitation window so that every leave of the walk is invited at once.
             p["mentee"]["invite_from_months_before"] = 12;
             p["mentee"]["invite_until_months_before"] = 1;
           });
@@ -324,6 +322,8 @@ TEST_F(CirclesYear, TheMissedMeetingRemindsThoseNotOnLeaveThenTheProgrammeManage
       reminded.insert(who);
   }
   EXPECT_EQ(reminded, (std::set<std::string>{"cora", "bea", "cai"}));
+  EXPECT_EQ(keyed(s.received_between("cora", "2027-07-08", "2027-07-08"), "circle-overdue").size(),
+            1u);
   // Ann's reminders pause during her leave; Dee, withdrawn, gets none.
   EXPECT_TRUE(of_type(s.received_between("ann", "2027-05-03", "2027-08-01"), "reminder").empty())
       << describe(s.received_between("ann", "2027-05-03", "2027-08-01"));
@@ -381,9 +381,8 @@ TEST_F(CirclesYear, TheCircleEndsWithItsMembersEnrolmentsAndHrStillSeesIt) {
   EXPECT_EQ(after.output["members"].size(), 4u);
   for (const auto& m : after.output["members"]) EXPECT_EQ(m["ended"], true) << m;
   for (const char* who : {"cora", "ann", "bea", "cai"}) {
-    EXPECT_TRUE(mentioning(of_type(s.received_between(who, "2028-05-03", "2028-09-30"), "reminder"),
-                           "circle")
-                    .empty())
+    EXPECT_TRUE(
+        keyed(s.received_between(who, "2028-05-03", "2028-09-30"), "circle-overdue").empty())
         << who;
     const auto events = circle_events(s, who);
     EXPECT_TRUE(events.upper_bound("2028-05-03") == events.end())

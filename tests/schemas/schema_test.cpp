@@ -130,7 +130,7 @@ TEST(Examples, EveryShippedProgrammeAndConfigIsValid) {
     EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : problems[0].message());
     ++checked;
   }
-  EXPECT_EQ(checked, 3);
+  EXPECT_EQ(checked, 4);  // A, B, C and A run as circles
   for (const auto& entry : fs::directory_iterator(fs::path(EXAMPLES_DIR) / "demo" / "orgs")) {
     auto problems = validate("org-config", mentoring::schema::parse_file(entry.path().string()),
                              entry.path().string());
