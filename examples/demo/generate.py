@@ -5,6 +5,7 @@ Writes, relative to this file:
   data/northwind/people.csv    Northwind Health Trust people (CSV, DD/MM/YYYY)
   data/northwind/leave.csv     its leave records (CSV, DD/MM/YYYY)
   data/northwind/training.csv  its LMS course completions (CSV, YYYY-MM-DD)
+  data/northwind/kit_days.csv  keeping-in-touch days HR recorded (CSV, DD/MM/YYYY)
   data/riverside/people.json   Riverside Consulting people ({"employees": [...]})
   data/riverside/leave.json    its leave requests (JSON array)
 
@@ -585,12 +586,41 @@ def northwind():
          "Status", "Last Changed"],
         [[r["id"], r["person"], NW_LEAVE_NAMES[r["type"]], dmy(r["start"]), dmy(r["expected_end"]),
           dmy(r["actual_end"]), NW_STATUS[r["status"]], r["changed"]] for r in leave])
+    out["northwind/kit_days.csv"] = to_csv(
+        ["KIT ID", "Employee ID", "Date", "Request ID", "Notes"],
+        [[k["id"], k["person"], dmy(k["date"]), k["leave"] or "", k["note"]] for k in kit_days(leave)])
     out["northwind/training.csv"] = to_csv(
         ["Employee ID", "Course Code", "Course Title", "Completed", "Expires"],
         [[c["person"], c["course"], COURSE_TITLES[c["course"]], c["completed"].isoformat(),
           c["expires"].isoformat() if c["expires"] else ""] for c in completions])
     return {"people": people, "leave": leave_norm, "all_leave": leave, "programme": prog,
             "plan": plan_rows + current, "completions": completions, "files": out}
+
+
+def kit_days(leave):
+    """Keeping-in-touch days HR recorded in the HR system: a few for each
+    maternity, adoption or shared parental leave under way for two months or
+    more, and one dated before its leave started (the plugin reports it
+    refused, with its reason, rather than counting it)."""
+    rows = []
+    under_way = [r for r in leave if r["type"] in ("maternity", "adoption", "shared_parental")
+                 and r["status"] == "approved" and r["start"] <= TODAY - days(60)
+                 and (r["actual_end"] or r["expected_end"]) > TODAY]
+    notes = ["Team planning day", "Training: updated clinical guidance", "Ward handover meeting"]
+    for r in under_way:
+        for i, offset in enumerate((42, 70, 98)):
+            day = r["start"] + days(offset)
+            if day < TODAY:
+                rows.append({"person": r["person"], "date": day, "leave": r["id"] if i == 0 else None,
+                             "note": notes[i]})
+    if under_way:
+        first = under_way[0]
+        rows.append({"person": first["person"], "date": first["start"] - days(14), "leave": None,
+                     "note": "Recorded against the wrong month"})
+    rows.sort(key=lambda k: (k["date"], k["person"]))
+    for i, k in enumerate(rows, 1):
+        k["id"] = "NW-KIT-%03d" % i
+    return rows
 
 
 COURSE_TITLES = {

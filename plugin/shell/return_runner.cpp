@@ -296,65 +296,70 @@ std::string limit_words(const rtw::KitCount& count) {
   return std::to_string(count.used) + " of " + std::to_string(count.limit.value_or(0));
 }
 
-json kit_day_record(RunContext& c, const json& in) {
-  const char* cmd = "kit_day_record";
-  require_valid_input(cmd, "kit_day_record", in);
-  const std::string person = in["person_id"];
-  if (!c.store.has_person(person)) {
-    throw invalid(cmd, "/person_id", quoted(person), "a person the HR system knows");
-  }
-  const std::string date_text = in["date"];
-  auto day = parse_date(date_text);
-  if (!day) throw invalid(cmd, "/date", quoted(date_text), "a calendar date (YYYY-MM-DD)");
-  std::optional<std::string> leave_id;
-  if (in.contains("leave_id")) leave_id = in["leave_id"].get<std::string>();
+// What recording one keeping-in-touch day did. The same for a day HR records
+// (kit_day_record) and one the HR system reports (the run's pass): one domain
+// judgement, one row in kit_day, the same prompt and warnings.
+struct RecordedDay {
+  std::optional<rtw::KitRefusal> refusal;
+  std::optional<Leave> leave;  // the leave the day was judged against, when one was chosen
+  const Programme* programme = nullptr;
+  rtw::KitOutcome outcome;
+  json prompted = nullptr;  // the mentor prompted, or null
+};
 
+// The leaves a day may belong to: the person's, and the one named when it is someone else's.
+std::vector<Leave> leaves_for(RunContext& c, const std::string& person,
+                              const std::optional<std::string>& leave_id) {
   std::vector<Leave> leaves = c.store.leaves_of(person);
   if (leave_id && std::none_of(leaves.begin(), leaves.end(),
                                [&](const Leave& l) { return l.id == *leave_id; })) {
     if (auto other = c.store.leave(*leave_id)) leaves.push_back(*other);
   }
-  auto choice = rtw::choose_leave(leaves, person, leave_id, *day);
-  auto refuse = [&](rtw::KitRefusal refusal, const Leave* leave) {
-    std::string field(rtw::field_of(refusal));
-    std::string found = field == "/date" ? quoted(date_text) : quoted(leave_id.value_or(""));
-    std::string why(rtw::describe(refusal));
-    if (leave) {
-      why += " (leave " + leave->id + ": " + std::string(to_string(leave->type)) + ", " +
-             format_date(leave->start) + " to " + format_date(enrolment::return_date(*leave)) +
-             " exclusive, " + std::string(to_string(leave->status)) + ")";
-    }
-    return Error(MENTORING_ERR_INVALID_INPUT,
-                 std::string(cmd) + ": " + field + ": found " + found + " for " + person +
-                     "; refused (" + std::string(rtw::to_string(refusal)) + "): " + why);
-  };
-  if (choice.refusal) throw refuse(*choice.refusal, nullptr);
-  const Leave& leave = *choice.leave;
-  const Programme* programme =
-      rtw::rules_programme(c.programmes, c.store.enrolments_of(person), leave);
-  if (!programme) throw Error(MENTORING_ERR_INVALID_INPUT, std::string(cmd) + ": no programme");
+  return leaves;
+}
 
-  store::ReturnStore returns(c.store.database());
+// Judges and, unless refused, records `day` with what it causes (in the
+// caller's transaction). Nothing is written when it is refused.
+RecordedDay record_day(RunContext& c, store::ReturnStore& returns, store::Outbox& outbox,
+                       const std::string& person, const std::optional<std::string>& leave_id,
+                       Date day, const std::optional<std::string>& note,
+                       const std::string& recorded_by) {
+  RecordedDay done;
+  const std::vector<Leave> leaves = leaves_for(c, person, leave_id);
+  auto choice = rtw::choose_leave(leaves, person, leave_id, day);
+  if (choice.refusal) {
+    done.refusal = choice.refusal;
+    return done;
+  }
+  done.leave = *choice.leave;
+  const Leave& leave = *done.leave;
+  done.programme = rtw::rules_programme(c.programmes, c.store.enrolments_of(person), leave);
+  if (!done.programme) {
+    done.refusal = rtw::KitRefusal::no_kit_days_for_type;  // no programme allows any
+    return done;
+  }
+  const Programme& programme = *done.programme;
   std::vector<Date> recorded;
   for (const auto& d : returns.kit_days_of_leave(leave.id)) recorded.push_back(d.on);
-  auto outcome = rtw::record_kit_day(programme->keeping_in_touch, leave, recorded, *day);
-  if (outcome.refusal) throw refuse(*outcome.refusal, &leave);
-
-  SQLite::Transaction txn(c.store.database());
+  done.outcome = rtw::record_kit_day(programme.keeping_in_touch, leave, recorded, day);
+  if (done.outcome.refusal) {
+    done.refusal = done.outcome.refusal;
+    return done;
+  }
+  const auto& outcome = done.outcome;
+  const std::string date_text = format_date(day);
   store::ReturnStore::KitDay row;
   row.leave_id = leave.id;
   row.person_id = person;
-  row.on = *day;
-  if (in.contains("note")) row.note = in["note"].get<std::string>();
-  row.recorded_by = in["recorded_by"];
+  row.on = day;
+  row.note = note;
+  row.recorded_by = recorded_by;
   row.over_limit = outcome.over_limit;
   row.recorded_at = c.now;
   returns.insert_kit_day(row);
-  store::Outbox outbox(c.store.database());
   const std::string name = name_of(c, person);
-  json prompted = nullptr;
   if (outcome.prompt_mentor) {
-    if (auto pair = accepted_pair_of(c, person, programme)) {
+    if (auto pair = accepted_pair_of(c, person, &programme)) {
       json payload = {
           {"to", contact(c, pair->mentor_id)},
           {"subject", "Your mentee had a keeping-in-touch day"},
@@ -362,9 +367,9 @@ json kit_day_record(RunContext& c, const json& in) {
                        " during their leave. A good moment for a touchpoint: ask how it went and "
                        "what they would like to plan for their return."}};
       enqueue_action(c, outbox,
-                     rtw::kit_day_key(c.organisation, leave.id, *day, rtw::KitAudience::mentor),
+                     rtw::kit_day_key(c.organisation, leave.id, day, rtw::KitAudience::mentor),
                      person, pair->programme_id, payload);
-      prompted = pair->mentor_id;
+      done.prompted = pair->mentor_id;
     }
   }
   if (!outcome.warnings.empty()) {
@@ -380,8 +385,8 @@ json kit_day_record(RunContext& c, const json& in) {
                                    std::string(to_string(leave.type)) + "): " + words +
                                    ". Please talk to HR before agreeing another."}};
     enqueue_action(c, outbox,
-                   rtw::kit_day_key(c.organisation, leave.id, *day, rtw::KitAudience::person),
-                   person, programme->id, to_person);
+                   rtw::kit_day_key(c.organisation, leave.id, day, rtw::KitAudience::person),
+                   person, programme.id, to_person);
     json to_hr = {{"to", programme_manager(c)},
                   {"subject", outcome.over_limit ? "Keeping-in-touch days over the limit"
                                                  : "Keeping-in-touch days running out"},
@@ -395,20 +400,126 @@ json kit_day_record(RunContext& c, const json& in) {
                     {"used", outcome.after.used},
                     {"limit", *outcome.after.limit},
                     {"warnings", warnings_json(outcome.warnings)}}}};
-    enqueue_action(c, outbox,
-                   rtw::kit_day_key(c.organisation, leave.id, *day, rtw::KitAudience::hr), person,
-                   programme->id, to_hr);
+    enqueue_action(c, outbox, rtw::kit_day_key(c.organisation, leave.id, day, rtw::KitAudience::hr),
+                   person, programme.id, to_hr);
+  }
+  return done;
+}
+
+// The domain's words for a refusal, with the leave judged against when there was one.
+std::string refusal_words(rtw::KitRefusal refusal, const std::optional<Leave>& leave) {
+  std::string why(rtw::describe(refusal));
+  if (leave) {
+    why += " (leave " + leave->id + ": " + std::string(to_string(leave->type)) + ", " +
+           format_date(leave->start) + " to " + format_date(enrolment::return_date(*leave)) +
+           " exclusive, " + std::string(to_string(leave->status)) + ")";
+  }
+  return why;
+}
+
+json kit_day_record(RunContext& c, const json& in) {
+  const char* cmd = "kit_day_record";
+  require_valid_input(cmd, "kit_day_record", in);
+  const std::string person = in["person_id"];
+  if (!c.store.has_person(person)) {
+    throw invalid(cmd, "/person_id", quoted(person), "a person the HR system knows");
+  }
+  const std::string date_text = in["date"];
+  auto day = parse_date(date_text);
+  if (!day) throw invalid(cmd, "/date", quoted(date_text), "a calendar date (YYYY-MM-DD)");
+  std::optional<std::string> leave_id;
+  if (in.contains("leave_id")) leave_id = in["leave_id"].get<std::string>();
+  if (c.programmes.empty())
+    throw Error(MENTORING_ERR_INVALID_INPUT, std::string(cmd) + ": no programme");
+  std::optional<std::string> note;
+  if (in.contains("note")) note = in["note"].get<std::string>();
+
+  store::ReturnStore returns(c.store.database());
+  SQLite::Transaction txn(c.store.database());
+  store::Outbox outbox(c.store.database());
+  auto done = record_day(c, returns, outbox, person, leave_id, *day, note,
+                         in["recorded_by"].get<std::string>());
+  if (done.refusal) {
+    std::string field(rtw::field_of(*done.refusal));
+    std::string found = field == "/date" ? quoted(date_text) : quoted(leave_id.value_or(""));
+    // A leave named in the refusal only once the domain judged the day against it.
+    const bool judged = done.outcome.refusal.has_value();
+    throw Error(MENTORING_ERR_INVALID_INPUT,
+                std::string(cmd) + ": " + field + ": found " + found + " for " + person +
+                    "; refused (" + std::string(rtw::to_string(*done.refusal)) +
+                    "): " + refusal_words(*done.refusal, judged ? done.leave : std::nullopt));
   }
   txn.commit();
+  const Leave& leave = *done.leave;
   return {{"ok", true},
           {"person_id", person},
           {"employee_number", employee_number_of(c, person)},
           {"date", date_text},
           {"leave_id", leave.id},
-          {"over_limit", outcome.over_limit},
-          {"count", count_json(leave, programme, outcome.after)},
-          {"mentor_prompted", prompted},
-          {"warnings", warnings_json(outcome.warnings)}};
+          {"over_limit", done.outcome.over_limit},
+          {"count", count_json(leave, done.programme, done.outcome.after)},
+          {"mentor_prompted", done.prompted},
+          {"warnings", warnings_json(done.outcome.warnings)}};
+}
+
+// The days the HR system reported (the sync's keeping_in_touch_days stream),
+// judged like HR's own: counted, warned, the mentor prompted. The same day
+// already recorded (by HR, or by another record) counts once. A day the domain
+// refuses stays reported, with its reason, in every run until the HR system
+// corrects it or the leave it needs arrives.
+constexpr std::size_t kMaxRefusedListed = 100;
+
+json run_reported_kit_days(RunContext& c, store::ReturnStore& returns, store::Outbox& outbox) {
+  int recorded = 0, duplicates = 0, prompted = 0, warned = 0, refused = 0;
+  json refused_days = json::array();
+  for (const auto& r : returns.reported_kit_days_to_judge()) {
+    auto done = record_day(c, returns, outbox, r.person_id, r.leave_id, r.on, r.note,
+                           store::ReturnStore::reported_by(r.adapter, r.record_id));
+    const std::optional<std::string> judged =
+        done.leave ? std::optional(done.leave->id) : std::nullopt;
+    if (done.refusal == rtw::KitRefusal::already_recorded) {
+      returns.set_report_outcome(r.adapter, r.record_id, "duplicate", std::nullopt, judged, c.now);
+      ++duplicates;
+      continue;
+    }
+    if (done.refusal) {
+      returns.set_report_outcome(r.adapter, r.record_id, "refused",
+                                 std::string(rtw::to_string(*done.refusal)), judged, c.now);
+      ++refused;
+      if (refused_days.size() < kMaxRefusedListed) {
+        const std::string field(rtw::field_of(*done.refusal));
+        const std::string date_text = format_date(r.on);
+        const std::string found =
+            field == "/date" ? quoted(date_text) : quoted(r.leave_id.value_or(""));
+        const bool judged_against = done.outcome.refusal.has_value();
+        const std::string words =
+            refusal_words(*done.refusal, judged_against ? done.leave : std::nullopt);
+        refused_days.push_back(
+            {{"adapter", r.adapter},
+             {"record_id", r.record_id},
+             {"person_id", r.person_id},
+             {"leave_id", r.leave_id ? json(*r.leave_id) : json(nullptr)},
+             {"date", date_text},
+             {"field", field},
+             {"reason", rtw::to_string(*done.refusal)},
+             {"words", words},
+             {"message", r.adapter + " keeping_in_touch_days record " + r.record_id + ": " + field +
+                             ": found " + found + " for " + r.person_id + "; refused (" +
+                             std::string(rtw::to_string(*done.refusal)) + "): " + words}});
+      }
+      continue;
+    }
+    returns.set_report_outcome(r.adapter, r.record_id, "recorded", std::nullopt, judged, c.now);
+    ++recorded;
+    if (!done.prompted.is_null()) ++prompted;
+    if (!done.outcome.warnings.empty()) ++warned;
+  }
+  json out = {{"recorded", recorded}, {"duplicates", duplicates}, {"mentors_prompted", prompted},
+              {"warned", warned},     {"refused", refused},       {"refused_days", refused_days}};
+  if (static_cast<std::size_t>(refused) > refused_days.size()) {
+    out["refused_not_listed"] = refused - static_cast<int>(refused_days.size());
+  }
+  return out;
 }
 
 json kit_days(RunContext& c, const json& in) {
@@ -561,6 +672,12 @@ json return_step_done(RunContext& c, const json& in) {
 json run_return_to_work(RunContext& c) {
   json summary = {{"enabled", true}, {"status", "ran"}, {"programmes", json::object()}};
   store::ReturnStore returns(c.store.database());
+  if (!c.programmes.empty()) {
+    SQLite::Transaction txn(c.store.database());
+    store::Outbox outbox(c.store.database());
+    summary["keeping_in_touch_days"] = run_reported_kit_days(c, returns, outbox);
+    txn.commit();
+  }
   for (const auto& programme : c.programmes) {
     if (programme.return_steps.empty()) continue;
     SQLite::Transaction txn(c.store.database());

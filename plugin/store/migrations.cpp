@@ -440,6 +440,29 @@ CREATE TABLE return_step (
 );
 CREATE INDEX return_step_by_person ON return_step(person_id);
 )sql"},
+      // Keeping-in-touch days as the HR system reports them (the sync's
+      // keeping_in_touch_days stream), one row per adapter and record, with
+      // what the return_to_work pass made of it: recorded into kit_day (or
+      // already there, recorded by HR) or refused with the domain's reason.
+      // Additive: kit_day (13) is unchanged; a day taken from here is in it
+      // with recorded_by "hr_system:<adapter>:<record id>".
+      {15, "keeping-in-touch days reported by the HR system", R"sql(
+CREATE TABLE kit_day_reported (
+  adapter      TEXT NOT NULL,
+  record_id    TEXT NOT NULL,
+  person_id    TEXT NOT NULL,
+  leave_id     TEXT,
+  day          TEXT NOT NULL,
+  note         TEXT,
+  status       TEXT NOT NULL DEFAULT 'new',
+  reason       TEXT,
+  judged_leave TEXT,
+  seen_at      TEXT NOT NULL,
+  judged_at    TEXT,
+  PRIMARY KEY (adapter, record_id)
+);
+CREATE INDEX kit_day_reported_by_status ON kit_day_reported(status);
+)sql"},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/return_store.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/training/training.hpp>
 
@@ -31,6 +32,8 @@ constexpr StreamKind kStreams[] = {
     {"people", "read_people", "person"},
     {"leave", "read_leave", "leave"},
     {"course_completions", "read_course_completions", "course-completion"},
+    // After leave, so the days' leave is stored when return_to_work judges them.
+    {"keeping_in_touch_days", "read_keeping_in_touch_days", "keeping-in-touch-day"},
 };
 
 // Actions per push call: large enough to amortise the call, small enough for
@@ -107,6 +110,20 @@ QuarantineReason reason_of(training::CompletionProblem::Kind kind) {
   return QuarantineReason::unreadable;
 }
 
+// A keeping-in-touch day as the HR system reports it (schema and calendar
+// checked already).
+store::ReturnStore::ReportedKitDay reported_kit_day_from(const JsonValue& record) {
+  store::ReturnStore::ReportedKitDay day;
+  day.record_id = std::string(record["id"].string());
+  day.person_id = std::string(record["person_id"].string());
+  if (record["leave_id"].is_string()) day.leave_id = std::string(record["leave_id"].string());
+  if (record["note"].is_string()) day.note = std::string(record["note"].string());
+  auto on = domain::parse_date(record["date"].string());
+  if (!on) throw std::invalid_argument("/date: not a calendar date");
+  day.on = *on;
+  return day;
+}
+
 // Stores one record, or answers why it cannot be stored.
 // full_read: the id of the full read this record's page belongs to, or "".
 Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
@@ -159,6 +176,28 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
       }
       Ingested out;
       out.outcome = store.upsert(leave);
+      return out;
+    }
+    if (stream == "keeping_in_touch_days") {
+      if (!domain::parse_date(record["date"].string())) {
+        return refused(QuarantineReason::not_valid, source_of(), "/date",
+                       "\"" + std::string(record["date"].string()) + "\"",
+                       "a calendar date (YYYY-MM-DD)");
+      }
+      auto day = reported_kit_day_from(record);
+      day.adapter = adapter;
+      if (!store.has_person(day.person_id)) {
+        return refused(QuarantineReason::unknown_person, source_of(), "/person_id",
+                       "\"" + day.person_id + "\"", "the id of a known person");
+      }
+      // Which leave the day belongs to, and whether it counts, is the
+      // return_to_work pass's to judge (it reports what it refuses).
+      Ingested out;
+      out.outcome =
+          store::ReturnStore(store.database()).report_kit_day(day, domain::format_date(today)) ==
+                  store::ReturnStore::ReportOutcome::stored
+              ? store::UpsertOutcome::stored
+              : store::UpsertOutcome::unchanged;
       return out;
     }
     auto completion = completion_from(record);

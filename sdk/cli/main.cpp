@@ -215,6 +215,25 @@ void print_summary(const json& org) {
                     << (note.is_string() ? note.get<std::string>() : note.dump()) << "\n";
         }
       }
+    } else if (std::string(name) == "return_to_work") {
+      const json kit = m.value("keeping_in_touch_days", json::object());
+      if (!kit.empty()) {
+        std::cout << "  return_to_work keeping-in-touch days from the HR system: "
+                  << kit.value("recorded", 0) << " counted, " << kit.value("duplicates", 0)
+                  << " already recorded, " << kit.value("mentors_prompted", 0)
+                  << " mentor prompt(s), " << kit.value("warned", 0) << " warning(s), "
+                  << kit.value("refused", 0) << " refused\n";
+        for (const auto& d : kit.value("refused_days", json::array())) {
+          std::cout << "              refused   " << d.value("message", "") << "\n";
+        }
+      }
+      const json programmes = m.value("programmes", json::object());
+      for (const auto& [programme, p] : programmes.items()) {
+        std::cout << "  return_to_work " << programme << ": " << p.value("tasks_sent", 0)
+                  << " return step task(s) sent, " << p.value("tasks_moved", 0) << " moved, "
+                  << p.value("tasks_withdrawn", 0) << " withdrawn, " << p.value("overdue", 0)
+                  << " overdue\n";
+      }
     } else if (std::string(name) == "evaluation") {
       const json programmes = m.value("programmes", json::object());
       for (const auto& [programme, p] : programmes.items()) {

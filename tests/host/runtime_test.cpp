@@ -216,8 +216,48 @@ TEST_F(Demo, TheTextSummaryWordsEveryModule) {
   for (std::string line; std::getline(lines, line);) {
     EXPECT_EQ(line.find("{\""), std::string::npos) << "a raw JSON line: " << line;
   }
-  for (const char* module : {"enrolment", "training", "pairing", "supervision", "evaluation"}) {
+  for (const char* module :
+       {"enrolment", "training", "pairing", "supervision", "return_to_work", "evaluation"}) {
     EXPECT_NE(result.output.find("  " + std::string(module) + " "), std::string::npos) << module;
   }
   EXPECT_NE(result.output.find("pairing     return-to-work: "), std::string::npos) << result.output;
+}
+
+// Northwind's HR export carries keeping-in-touch days (kit_days.csv): each run
+// counts those within a leave like days HR records, and names the one dated
+// before its leave with the domain's reason, in every run until it is fixed.
+TEST_F(Demo, NorthwindsExportedKeepingInTouchDaysAreCountedAndARefusedOneIsNamed) {
+  auto result = host("run --org northwind --json");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  json org = json::parse(result.output)["organisations"][0];
+  json stream;
+  for (const auto& s : org["sync"])
+    if (s["stream"] == "keeping_in_touch_days") stream = s;
+  EXPECT_EQ(stream["stored"], 6) << org["sync"].dump();
+  const json& kit = org["modules"]["return_to_work"]["keeping_in_touch_days"];
+  EXPECT_EQ(kit["recorded"], 5) << kit.dump();
+  EXPECT_EQ(kit["refused"], 1);
+  ASSERT_EQ(kit["refused_days"].size(), 1u);
+  EXPECT_EQ(kit["refused_days"][0]["record_id"], "NW-KIT-001");
+  EXPECT_EQ(kit["refused_days"][0]["reason"], "no_leave_on_day");
+  EXPECT_EQ(kit["refused_days"][0]["field"], "/date");
+
+  auto days = host("command --org northwind kit_days --input '{\"person_id\":\"E1003\"}'");
+  ASSERT_EQ(days.exit_code, 0) << days.output;
+  json leaves = json::parse(days.output)["leaves"];
+  ASSERT_EQ(leaves.size(), 1u) << days.output;
+  EXPECT_EQ(leaves[0]["leave_id"], "NW-LR-00188");
+  EXPECT_EQ(leaves[0]["used"], 3);
+  EXPECT_EQ(leaves[0]["remaining"], 7);
+
+  auto text = host("run --org northwind");
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("0 counted, 0 already recorded, 0 mentor prompt(s), 0 warning(s), 1 "
+                             "refused"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.output.find("record NW-KIT-001: /date: found \"2026-07-23\" for E1003; refused "
+                             "(no_leave_on_day)"),
+            std::string::npos)
+      << text.output;
 }

@@ -23,6 +23,7 @@ struct ScriptedHostSystem {
   json people = json::array();
   json leave = json::array();
   json completions = json::array();
+  json kit_days = json::array();  // the keeping_in_touch_days stream
   json leave_problems = json::array();
   int version = 1;
   // People pages say they are a full read (one read per version).
@@ -45,7 +46,10 @@ struct ScriptedHostSystem {
             {"records", json::array()}, {"next_cursor", in["cursor"]}, {"problems", leave_problems}}
             .dump();
       }
-      const json& records = stream == "people" ? people : stream == "leave" ? leave : completions;
+      const json& records = stream == "people"                  ? people
+                            : stream == "leave"                 ? leave
+                            : stream == "keeping_in_touch_days" ? kit_days
+                                                                : completions;
       json answer = {{"records", records}, {"next_cursor", cursor}, {"more", false}};
       if (stream == "people" && people_full_read)
         answer["full_read"] = {{"id", cursor}, {"last_page", true}};

@@ -27,7 +27,8 @@ constexpr std::size_t kMaxProblems = 100;
 // the settings as a whole (a changed date format, a shifted column), not of
 // rows: then the file is refused as one page, as any problem with it is.
 constexpr std::size_t kMaxQuarantinedRows = 1000;
-constexpr Stream kStreams[] = {Stream::people, Stream::leave, Stream::course_completions};
+constexpr Stream kStreams[] = {Stream::people, Stream::leave, Stream::course_completions,
+                               Stream::keeping_in_touch_days};
 
 [[noreturn]] void invalid_input(const std::string& message) {
   throw Error(MENTORING_ERR_INVALID_INPUT, message);
@@ -259,13 +260,14 @@ json FileAdapter::pull(const json& input) const {
   if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
     invalid_input(
         "pull input: expected {\"stream\": \"people\" | \"leave\" | "
-        "\"course_completions\", \"cursor\": string or null}");
+        "\"course_completions\" | \"keeping_in_touch_days\", \"cursor\": string or null}");
   }
   const std::string stream_name = input["stream"].get<std::string>();
   auto which = stream_from_name(stream_name);
   if (!which) {
     invalid_input("pull input: /stream: found \"" + stream_name +
-                  "\"; expected one of: people, leave, course_completions");
+                  "\"; expected one of: people, leave, course_completions, "
+                  "keeping_in_touch_days");
   }
   json cursor = input.value("cursor", json(nullptr));
   if (!cursor.is_null() && !cursor.is_string()) {

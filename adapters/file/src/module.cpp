@@ -27,4 +27,5 @@ class FileAdapterModule : public mentoring::Module {
 MENTORING_MODULE(
     MENTORING_KIND_ADAPTER, "file", "0.1.0",
     "Reads CSV/JSON exports of an HR system; writes actions to a JSON-lines outbox file",
-    R"(["read_people","read_leave","read_course_completions","write_actions"])", FileAdapterModule)
+    R"(["read_people","read_leave","read_course_completions","read_keeping_in_touch_days","write_actions"])",
+    FileAdapterModule)

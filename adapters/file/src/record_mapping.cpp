@@ -30,6 +30,8 @@ std::string_view record_schema(Stream stream) {
       return "leave";
     case Stream::course_completions:
       return "course-completion";
+    case Stream::keeping_in_touch_days:
+      return "keeping-in-touch-day";
   }
   return "person";
 }
@@ -99,7 +101,7 @@ class RowReader {
 
   static bool is_id_field(const std::string& field) {
     return field == "id" || field == "person_id" || field == "manager_id" ||
-           field == "employee_number" || field == "course_id";
+           field == "employee_number" || field == "course_id" || field == "leave_id";
   }
 
   std::optional<std::string> required_text(const std::string& field) {
@@ -260,6 +262,18 @@ json map_completion(RowReader& r) {
     }
   }
   return completion;
+}
+
+// A keeping-in-touch day: which leave it belongs to is the plugin's to judge
+// (leave_id, when the export names it, else the person's leave covering the day).
+json map_kit_day(RowReader& r) {
+  json day = json::object();
+  if (auto id = r.required_text("id")) day["id"] = *id;
+  if (auto person = r.required_text("person_id")) day["person_id"] = *person;
+  if (auto date = r.date("date", true)) day["date"] = *date;
+  if (r.mapped("leave_id")) day["leave_id"] = r.optional_text("leave_id");
+  if (r.mapped("note")) day["note"] = r.optional_text("note");
+  return day;
 }
 
 // The first token of a JSON pointer, eg "start_date" of "/start_date".
@@ -428,6 +442,9 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
         break;
       case Stream::course_completions:
         record = map_completion(reader);
+        break;
+      case Stream::keeping_in_touch_days:
+        record = map_kit_day(reader);
         break;
     }
     auto id = schema::record_key(record);

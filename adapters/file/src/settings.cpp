@@ -61,6 +61,7 @@ std::optional<Stream> stream_from_name(std::string_view name) {
   if (name == "people") return Stream::people;
   if (name == "leave") return Stream::leave;
   if (name == "course_completions") return Stream::course_completions;
+  if (name == "keeping_in_touch_days") return Stream::keeping_in_touch_days;
   return std::nullopt;
 }
 
@@ -72,6 +73,8 @@ std::string_view name_of(Stream stream) {
       return "leave";
     case Stream::course_completions:
       return "course_completions";
+    case Stream::keeping_in_touch_days:
+      return "keeping_in_touch_days";
   }
   return "people";
 }
@@ -84,6 +87,8 @@ std::string_view capability_of(Stream stream) {
       return "read_leave";
     case Stream::course_completions:
       return "read_course_completions";
+    case Stream::keeping_in_touch_days:
+      return "read_keeping_in_touch_days";
   }
   return "read_people";
 }
@@ -96,6 +101,8 @@ const std::optional<StreamSettings>& Settings::stream(Stream which) const {
       return leave;
     case Stream::course_completions:
       return course_completions;
+    case Stream::keeping_in_touch_days:
+      return keeping_in_touch_days;
   }
   return people;
 }
@@ -111,7 +118,7 @@ Settings parse_settings(const json& settings, const std::filesystem::path& base_
 
   // What the schema subset cannot say: the delimiter is one byte, not one character.
   if (problems.empty()) {
-    for (const char* stream : {"people", "leave", "course_completions"}) {
+    for (const char* stream : {"people", "leave", "course_completions", "keeping_in_touch_days"}) {
       if (!settings.contains(stream) || !settings[stream].contains("delimiter")) continue;
       const auto& delimiter = settings[stream]["delimiter"].get_ref<const std::string&>();
       if (delimiter.size() != 1 || delimiter == "\"" || delimiter == "\n" || delimiter == "\r") {
@@ -137,6 +144,10 @@ Settings parse_settings(const json& settings, const std::filesystem::path& base_
   if (settings.contains("course_completions")) {
     out.course_completions =
         parse_stream(Stream::course_completions, settings["course_completions"], base_dir);
+  }
+  if (settings.contains("keeping_in_touch_days")) {
+    out.keeping_in_touch_days =
+        parse_stream(Stream::keeping_in_touch_days, settings["keeping_in_touch_days"], base_dir);
   }
   if (settings.contains("outbox")) {
     out.outbox = resolve(settings["outbox"]["path"].get<std::string>(), base_dir);

@@ -61,7 +61,7 @@ TEST_F(FileModule, DescribesItself) {
   EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
   EXPECT_EQ(library->capabilities(),
             (std::vector<std::string>{"read_people", "read_leave", "read_course_completions",
-                                      "write_actions"}));
+                                      "read_keeping_in_touch_days", "write_actions"}));
 }
 
 TEST_F(FileModule, ChecksPullsAndPushes) {

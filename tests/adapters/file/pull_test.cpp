@@ -573,7 +573,7 @@ TEST_F(Pull, CheckReportsEachCapability) {
   json answer = json::parse(adapter.call("check", "{}"));
   EXPECT_EQ(answer["ok"], false);  // leave.csv is missing
   const json& caps = answer["capabilities"];
-  ASSERT_EQ(caps.size(), 4u);
+  ASSERT_EQ(caps.size(), 5u);
   EXPECT_EQ(caps[0]["name"], "read_people");
   EXPECT_EQ(caps[0]["reachable"], true);
   EXPECT_EQ(caps[0]["permitted"], true);
@@ -582,9 +582,11 @@ TEST_F(Pull, CheckReportsEachCapability) {
   EXPECT_EQ(caps[1]["reachable"], false);
   EXPECT_EQ(caps[2]["name"], "read_course_completions");
   EXPECT_EQ(caps[2]["configured"], false);
-  EXPECT_EQ(caps[3]["name"], "write_actions");
-  EXPECT_EQ(caps[3]["reachable"], true);
-  EXPECT_EQ(caps[3]["permitted"], true);
+  EXPECT_EQ(caps[3]["name"], "read_keeping_in_touch_days");
+  EXPECT_EQ(caps[3]["configured"], false);
+  EXPECT_EQ(caps[4]["name"], "write_actions");
+  EXPECT_EQ(caps[4]["reachable"], true);
+  EXPECT_EQ(caps[4]["permitted"], true);
   EXPECT_FALSE(std::filesystem::exists(dir / "state"));  // a check creates nothing
 
   write_file(dir / "data/leave.csv", kLeaveHeader);

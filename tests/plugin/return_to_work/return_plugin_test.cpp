@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 
 #include "scripted_host_system.hpp"
 
@@ -37,7 +38,7 @@ class ReturnToWorkPlugin : public ::testing::Test {
     });
     hr.leave = json::array({leave("L1", "MENTEE1", "maternity", "2027-03-01", "2027-11-30")});
     host.add_adapter(
-        "hr", {"read_people", "read_leave", "write_actions"},
+        "hr", {"read_people", "read_leave", "read_keeping_in_touch_days", "write_actions"},
         [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
   }
 
@@ -131,6 +132,11 @@ class ReturnToWorkPlugin : public ::testing::Test {
 
 std::string add_days(const std::string& date, int days) {
   return format_date(parse_date(date).value() + std::chrono::days{days});
+}
+
+// A keeping-in-touch day as the HR system's export sends it.
+json exported_day(const std::string& id, const std::string& person, const std::string& date) {
+  return {{"id", id}, {"person_id", person}, {"date", date}};
 }
 
 }  // namespace
@@ -391,4 +397,175 @@ TEST_F(ReturnToWorkPlugin, AMenteeWhoLeftTheOrganisationTakesTheTaskBack) {
   at("2027-03-01");
   run();
   EXPECT_EQ(pushed("notify", "return-step/acme/rtw/L1/return-meeting/r1/withdrawn").size(), 1u);
+}
+
+// --- keeping-in-touch days from the HR system (the sync's keeping_in_touch_days) ---
+
+TEST_F(ReturnToWorkPlugin, KitDaysFromTheHrSystemAreCountedWarnedAndPromptTheMentor) {
+  run();
+  seed_pair("MENTEE1", "L1", "MENTOR1");
+  at("2027-04-01");
+  for (int i = 0; i < 9; ++i) {
+    hr.kit_days.push_back(
+        exported_day("KIT-" + std::to_string(i + 1), "MENTEE1", add_days("2027-04-05", i * 7)));
+  }
+  json summary = run();
+  const json& kit = summary["modules"]["return_to_work"]["keeping_in_touch_days"];
+  EXPECT_EQ(kit["recorded"], 9) << summary.dump();
+  EXPECT_EQ(kit["mentors_prompted"], 9);
+  EXPECT_EQ(kit["warned"], 2);  // the 8th and 9th: two, then one remain of 10
+  EXPECT_EQ(kit["refused"], 0);
+  bool streamed = false;
+  for (const auto& s : summary["sync"]) {
+    if (s["stream"] != "keeping_in_touch_days") continue;
+    streamed = true;
+    EXPECT_EQ(s["stored"], 9) << s.dump();
+  }
+  EXPECT_TRUE(streamed) << summary.dump();
+
+  auto prompts = pushed("notify", "kit-day/acme/L1/");
+  std::size_t to_mentor = 0;
+  for (const auto& a : prompts) to_mentor += a["payload"]["to"]["person_id"] == "MENTOR1";
+  EXPECT_EQ(to_mentor, 9u);  // delivered in the same run
+  auto hr_tasks = pushed("task", "kit-day/acme/L1/");
+  ASSERT_EQ(hr_tasks.size(), 2u);
+  EXPECT_EQ(hr_tasks[1]["payload"]["about"]["used"], 9);
+  EXPECT_EQ(hr_tasks[1]["payload"]["about"]["warnings"][0]["reason"], "few_remaining");
+
+  json listing = call("kit_days", {{"person_id", "MENTEE1"}});
+  ASSERT_EQ(listing["leaves"].size(), 1u);
+  EXPECT_EQ(listing["leaves"][0]["used"], 9);
+  EXPECT_EQ(listing["leaves"][0]["remaining"], 1);
+  EXPECT_EQ(listing["leaves"][0]["days"][0]["recorded_by"], "hr_system:hr:KIT-1");
+
+  // Read again: nothing counted twice, nobody told twice.
+  summary = run();
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["recorded"], 0);
+  EXPECT_EQ(call("kit_days", {{"person_id", "MENTEE1"}})["leaves"][0]["used"], 9);
+  EXPECT_EQ(pushed("notify", "kit-day/acme/L1/").size(), prompts.size());
+
+  // Two more from the HR system: the limit reached, then passed (recorded, marked over).
+  hr.kit_days.push_back(exported_day("KIT-10", "MENTEE1", "2027-06-07"));
+  hr.kit_days.push_back(exported_day("KIT-11", "MENTEE1", "2027-06-14"));
+  summary = run();
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["recorded"], 2);
+  listing = call("kit_days", {{"person_id", "MENTEE1"}});
+  EXPECT_EQ(listing["leaves"][0]["used"], 11);
+  EXPECT_EQ(listing["leaves"][0]["over_limit"], 1);
+  EXPECT_TRUE(listing["leaves"][0]["days"][10]["over_limit"]);
+  auto over = pushed("task", "kit-day/acme/L1/2027-06-14/hr");
+  ASSERT_EQ(over.size(), 1u);
+  EXPECT_EQ(over[0]["payload"]["subject"], "Keeping-in-touch days over the limit");
+}
+
+TEST_F(ReturnToWorkPlugin, TheSameDayRecordedByHrAndByTheHrSystemCountsOnce) {
+  run();
+  seed_pair("MENTEE1", "L1", "MENTOR1");
+  at("2027-04-01");
+  kit_day("MENTEE1", "2027-04-05");  // HR first
+  hr.kit_days = json::array({exported_day("KIT-1", "MENTEE1", "2027-04-05"),
+                             exported_day("KIT-2", "MENTEE1", "2027-04-12")});
+  json summary = run();
+  const json& kit = summary["modules"]["return_to_work"]["keeping_in_touch_days"];
+  EXPECT_EQ(kit["recorded"], 1) << summary.dump();
+  EXPECT_EQ(kit["duplicates"], 1);
+  EXPECT_EQ(kit["refused"], 0);
+  json listing = call("kit_days", {{"person_id", "MENTEE1"}});
+  EXPECT_EQ(listing["leaves"][0]["used"], 2);
+  EXPECT_EQ(listing["leaves"][0]["days"][0]["recorded_by"], "hr:jo");
+  EXPECT_EQ(listing["leaves"][0]["days"][1]["recorded_by"], "hr_system:hr:KIT-2");
+  EXPECT_EQ(pushed("notify", "kit-day/acme/L1/2027-04-05/mentor").size(), 1u);  // prompted once
+
+  // HR records a day the HR system sent: refused as already recorded, still counted once.
+  std::string twice = error_of(
+      "kit_day_record", {{"person_id", "MENTEE1"}, {"date", "2027-04-12"}, {"recorded_by", "hr"}});
+  EXPECT_NE(twice.find("already_recorded"), std::string::npos) << twice;
+  // The HR system sends the same day twice under two records: counted once.
+  hr.kit_days.push_back(exported_day("KIT-2-copy", "MENTEE1", "2027-04-12"));
+  summary = run();
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["duplicates"], 1);
+  EXPECT_EQ(call("kit_days", {{"person_id", "MENTEE1"}})["leaves"][0]["used"], 2);
+  EXPECT_EQ(pushed("notify", "kit-day/acme/L1/2027-04-12/mentor").size(), 1u);
+
+  // The HR system corrects KIT-2 to another day: the old day no longer counts.
+  hr.kit_days[1]["date"] = "2027-04-19";
+  hr.kit_days.erase(2);
+  run();
+  listing = call("kit_days", {{"person_id", "MENTEE1"}});
+  EXPECT_EQ(listing["leaves"][0]["used"], 2);
+  EXPECT_EQ(listing["leaves"][0]["days"][1]["date"], "2027-04-19");
+}
+
+TEST_F(ReturnToWorkPlugin, ADayTheDomainRefusesIsReportedWithItsReasonInEveryRunUntilCorrected) {
+  hr.leave.push_back(leave("L2", "MENTEE2", "paternity", "2027-03-01", "2027-03-14"));
+  run();
+  at("2027-04-01");
+  hr.kit_days = json::array({exported_day("KIT-OUT", "MENTEE1", "2027-12-15"),
+                             exported_day("KIT-PAT", "MENTEE2", "2027-03-05"),
+                             exported_day("KIT-OK", "MENTEE1", "2027-04-05")});
+  json summary = run();
+  const json& kit = summary["modules"]["return_to_work"]["keeping_in_touch_days"];
+  EXPECT_EQ(kit["recorded"], 1) << summary.dump();
+  EXPECT_EQ(kit["refused"], 2);
+  ASSERT_EQ(kit["refused_days"].size(), 2u);
+  json out, pat;
+  for (const auto& d : kit["refused_days"]) (d["record_id"] == "KIT-OUT" ? out : pat) = d;
+  EXPECT_EQ(out["reason"], "no_leave_on_day");
+  EXPECT_EQ(out["field"], "/date");
+  EXPECT_EQ(out["adapter"], "hr");
+  EXPECT_NE(out["message"].get<std::string>().find("/date: found \"2027-12-15\" for MENTEE1"),
+            std::string::npos)
+      << out.dump();
+  EXPECT_EQ(pat["reason"], "no_kit_days_for_type");
+  EXPECT_EQ(pat["field"], "/leave_id");
+  EXPECT_NE(pat["words"].get<std::string>().find("leave L2: paternity"), std::string::npos)
+      << pat.dump();
+  EXPECT_TRUE(call("kit_days", {{"person_id", "MENTEE2"}})["leaves"].empty());
+
+  // Not dropped: the next run reports them again.
+  summary = run();
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["refused"], 2);
+
+  // The HR system corrects the date into the leave: counted.
+  hr.kit_days[0]["date"] = "2027-04-12";
+  summary = run();
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["recorded"], 1);
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["refused"], 1);
+  EXPECT_EQ(call("kit_days", {{"person_id", "MENTEE1"}})["leaves"][0]["used"], 2);
+}
+
+TEST_F(ReturnToWorkPlugin, ABadKitDayRecordIsQuarantinedNamingTheFieldAndTheOthersAreStored) {
+  run();
+  at("2027-04-01");
+  hr.kit_days = json::array({exported_day("KIT-1", "MENTEE1", "2027-04-05"),
+                             exported_day("KIT-2", "MENTEE1", "2027-02-30"),
+                             exported_day("KIT-3", "NOBODY", "2027-04-12"),
+                             exported_day("KIT-4", "MENTEE1", "2027-04-19")});
+  hr.kit_days[3]["note"] = std::string(2001, 'x');
+  json summary = run(false);
+  json stream;
+  for (const auto& s : summary["sync"])
+    if (s["stream"] == "keeping_in_touch_days") stream = s;
+  EXPECT_EQ(stream["stored"], 1) << stream.dump();
+  EXPECT_EQ(stream["quarantined"], 3);
+  EXPECT_EQ(summary["modules"]["return_to_work"]["keeping_in_touch_days"]["recorded"], 1);
+
+  json held = call("quarantine", {{"stream", "keeping_in_touch_days"}});
+  std::map<std::string, json> by_id;
+  for (const auto& r : held["records"]) by_id[r["record_id"]] = r;
+  ASSERT_EQ(by_id.size(), 3u) << held.dump();
+  EXPECT_EQ(by_id["KIT-2"]["pointer"], "/date");
+  EXPECT_EQ(by_id["KIT-2"]["found"], "\"2027-02-30\"");
+  EXPECT_EQ(by_id["KIT-3"]["reason"], "unknown_person");
+  EXPECT_EQ(by_id["KIT-3"]["pointer"], "/person_id");
+  EXPECT_EQ(by_id["KIT-4"]["reason"], "not_valid");
+  EXPECT_EQ(by_id["KIT-4"]["pointer"], "/note");
+
+  // Sent again, corrected: released and counted.
+  hr.kit_days[1]["date"] = "2027-04-26";
+  summary = run(false);
+  for (const auto& s : summary["sync"])
+    if (s["stream"] == "keeping_in_touch_days") stream = s;
+  EXPECT_EQ(stream["released"], 1) << stream.dump();
+  EXPECT_EQ(call("kit_days", {{"person_id", "MENTEE1"}})["leaves"][0]["used"], 2);
 }

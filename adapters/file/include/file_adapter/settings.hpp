@@ -16,10 +16,10 @@
 
 namespace mentoring::adapters::file {
 
-enum class Stream { people, leave, course_completions };
+enum class Stream { people, leave, course_completions, keeping_in_touch_days };
 enum class Format { csv, json };
 
-// "people", "leave", "course_completions" (the pull input's stream names).
+// "people", "leave", "course_completions", "keeping_in_touch_days" (the pull input's stream names).
 std::optional<Stream> stream_from_name(std::string_view name);
 std::string_view name_of(Stream stream);
 // "read_people", ... (the capability a stream serves).
@@ -51,7 +51,7 @@ struct StreamSettings {
 constexpr long long kDefaultMaxFileBytes = 512LL * 1024 * 1024;
 
 struct Settings {
-  std::optional<StreamSettings> people, leave, course_completions;
+  std::optional<StreamSettings> people, leave, course_completions, keeping_in_touch_days;
   long long max_file_bytes = kDefaultMaxFileBytes;
   std::optional<std::filesystem::path> outbox;  // absolute
 

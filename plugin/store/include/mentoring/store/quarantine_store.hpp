@@ -26,7 +26,7 @@ namespace mentoring::store {
 
 struct QuarantinedRecord {
   std::string adapter;
-  std::string stream;                    // people | leave | course_completions
+  std::string stream;  // people | leave | course_completions | keeping_in_touch_days
   std::optional<std::string> record_id;  // as the host sent it; none when it had none
   std::string reason;                    // a value (the sync's QuarantineReason), never a sentence
   std::string pointer;                   // JSON pointer into the record, eg "/person_id"
