@@ -104,4 +104,24 @@ Retention retention(const std::vector<Returner>& returners, int months, Date tod
   return r;
 }
 
+std::vector<Returner> latest_returns(const std::map<std::string, std::vector<Returner>>& by_person,
+                                     int months, Date today) {
+  std::vector<Returner> out;
+  for (const auto& [person, returns] : by_person) {
+    std::optional<Returner> latest;
+    for (const auto& r : returns) {
+      if (domain::add_months(r.returned_on, months) > today) continue;
+      if (!latest || r.returned_on > latest->returned_on) latest = r;
+    }
+    if (latest) out.push_back(*latest);
+  }
+  return out;
+}
+
+bool takes_part(domain::EnrolmentState state) {
+  using domain::EnrolmentState;
+  return state == EnrolmentState::paired || state == EnrolmentState::active ||
+         state == EnrolmentState::extended || state == EnrolmentState::completed;
+}
+
 }  // namespace mentoring::evaluation

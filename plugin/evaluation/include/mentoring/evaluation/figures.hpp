@@ -53,6 +53,15 @@ struct Retention {
   std::size_t retained = 0;   // ... of whom still employed `months` after return
 };
 
+// One returner per person: their latest return at least `months` months
+// before today (the one a leader would ask about); a person with none is left out.
+std::vector<Returner> latest_returns(const std::map<std::string, std::vector<Returner>>& by_person,
+                                     int months, Date today);
+
+// Whether an enrolment in this state took part in the programme (paired,
+// active, extended or completed): surveyed, and counted among its returners.
+bool takes_part(domain::EnrolmentState state);
+
 // Among returners back for at least `months` months, those still employed
 // `months` months after their return (no end date, or a later one).
 Retention retention(const std::vector<Returner>& returners, int months, Date today);
