@@ -345,31 +345,21 @@ json retention_figure(const std::vector<ev::Returner>& group, int months, Date t
 // for the organisation's other returners from the same leave types.
 json retention_figures(RunContext& c, store::EvaluationStore& store, const Programme& programme,
                        int threshold) {
-  // The programme's returners: mentees who took part, by their enrolment's leave.
-  std::set<std::string> leave_ids, mentees;
-  for (const auto& e : c.store.enrolments(programme.id)) {
-    if (e.role != Role::mentee || !ev::takes_part(e.state)) continue;
-    mentees.insert(e.person_id);
-    if (e.leave_id) leave_ids.insert(*e.leave_id);
-  }
-  std::map<std::string, std::vector<ev::Returner>> in_programme, baseline;
+  std::vector<ev::ReturnFromLeave> returns;
   for (const auto& row : store.approved_leave()) {
-    ev::Returner r{enrolment::return_date(row.leave), row.person_end};
-    if (r.returned_on > c.today) continue;
-    if (leave_ids.count(row.leave.id) && mentees.count(row.leave.person_id)) {
-      in_programme[row.leave.person_id].push_back(r);
-    } else if (!mentees.count(row.leave.person_id) &&
-               programme.mentee.leave_types.count(row.leave.type)) {
-      baseline[row.leave.person_id].push_back(r);
-    }
+    returns.push_back({row.leave.id,
+                       row.leave.person_id,
+                       row.leave.type,
+                       {enrolment::return_date(row.leave), row.person_end}});
   }
+  auto groups = ev::returner_groups(programme, c.store.enrolments(programme.id), returns, c.today);
   json retention = json::array();
   for (int months : {6, 12}) {
     retention.push_back(
         {{"months", months},
-         {"programme", retention_figure(ev::latest_returns(in_programme, months, c.today), months,
-                                        c.today, threshold)},
-         {"baseline", retention_figure(ev::latest_returns(baseline, months, c.today), months,
+         {"programme", retention_figure(ev::latest_returns(groups.programme, months, c.today),
+                                        months, c.today, threshold)},
+         {"baseline", retention_figure(ev::latest_returns(groups.baseline, months, c.today), months,
                                        c.today, threshold)}});
   }
   return retention;

@@ -89,3 +89,34 @@ TEST(Figures, TakingPartMeansPairedOrLater) {
     EXPECT_FALSE(takes_part(s)) << to_string(s);
   }
 }
+
+TEST(Figures, ReturnerGroupsSplitTheProgrammesMenteesFromTheBaseline) {
+  using namespace mentoring::domain;
+  auto d = [](const char* s) { return parse_date(s).value(); };
+  Programme programme;
+  programme.id = "rtw";
+  programme.mentee.leave_types = {LeaveType::maternity, LeaveType::adoption};
+  std::vector<Enrolment> enrolments = {
+      Enrolment::make("ANA", "rtw", Role::mentee, EnrolmentState::completed, "L-ANA"),
+      Enrolment::make("BO", "rtw", Role::mentee, EnrolmentState::withdrawn, "L-BO"),
+      Enrolment::make("MO", "rtw", Role::mentor, EnrolmentState::active),
+  };
+  auto back = [&](const char* leave, const char* person, LeaveType type, const char* on) {
+    return ReturnFromLeave{leave, person, type, {d(on), std::nullopt}};
+  };
+  std::vector<ReturnFromLeave> returns = {
+      back("L-ANA", "ANA", LeaveType::maternity, "2028-01-01"),   // the programme's
+      back("L-ANA2", "ANA", LeaveType::maternity, "2025-01-01"),  // her other leave: neither
+      back("L-BO", "BO", LeaveType::maternity, "2028-01-01"),     // withdrew: baseline
+      back("L-MO", "MO", LeaveType::adoption, "2027-06-01"),      // a mentor: baseline
+      back("L-CY", "CY", LeaveType::secondment, "2027-06-01"),    // type not covered: neither
+      back("L-DI", "DI", LeaveType::maternity, "2029-07-01"),     // not back yet: neither
+  };
+  auto groups = returner_groups(programme, enrolments, returns, d("2029-06-01"));
+  ASSERT_EQ(groups.programme.size(), 1u);
+  ASSERT_EQ(groups.programme["ANA"].size(), 1u);
+  EXPECT_EQ(groups.programme["ANA"][0].returned_on, d("2028-01-01"));
+  EXPECT_EQ(groups.baseline.size(), 2u);
+  EXPECT_EQ(groups.baseline.count("BO"), 1u);
+  EXPECT_EQ(groups.baseline.count("MO"), 1u);
+}
