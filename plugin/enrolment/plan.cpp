@@ -41,6 +41,23 @@ bool upcoming(LeaveIneligibility reason) {
          reason == LeaveIneligibility::requested;
 }
 
+std::vector<UpcomingLeave> upcoming_leaves(const Programme& programme,
+                                           const std::vector<Leave>& leaves,
+                                           const std::vector<Enrolment>& enrolments, Date today) {
+  std::set<std::string> enrolled;
+  for (const auto& e : enrolments) {
+    if (e.programme_id == programme.id && is_open(e.state)) enrolled.insert(e.person_id);
+  }
+  std::vector<UpcomingLeave> out;
+  for (const auto& leave : leaves) {
+    if (enrolled.count(leave.person_id)) continue;
+    auto check = check_leave(programme, leave, today);
+    if (check.reason && upcoming(*check.reason))
+      out.push_back({&leave, *check.reason, std::move(check.words)});
+  }
+  return out;
+}
+
 LeaveCheck check_leave(const Programme& programme, const Leave& leave, Date today) {
   const auto& rules = programme.mentee;
   if (!rules.leave_types.count(leave.type)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <set>
 
 namespace mentoring::evaluation {
 
@@ -102,6 +103,47 @@ Retention retention(const std::vector<Returner>& returners, int months, Date tod
     if (!person.left_on || *person.left_on > mark) ++r.retained;
   }
   return r;
+}
+
+std::vector<Returner> latest_returns(const std::map<std::string, std::vector<Returner>>& by_person,
+                                     int months, Date today) {
+  std::vector<Returner> out;
+  for (const auto& [person, returns] : by_person) {
+    std::optional<Returner> latest;
+    for (const auto& r : returns) {
+      if (domain::add_months(r.returned_on, months) > today) continue;
+      if (!latest || r.returned_on > latest->returned_on) latest = r;
+    }
+    if (latest) out.push_back(*latest);
+  }
+  return out;
+}
+
+ReturnerGroups returner_groups(const domain::Programme& programme,
+                               const std::vector<domain::Enrolment>& enrolments,
+                               const std::vector<ReturnFromLeave>& returns, Date today) {
+  std::set<std::string> leave_ids, mentees;
+  for (const auto& e : enrolments) {
+    if (e.role != domain::Role::mentee || !takes_part(e.state)) continue;
+    mentees.insert(e.person_id);
+    if (e.leave_id) leave_ids.insert(*e.leave_id);
+  }
+  ReturnerGroups groups;
+  for (const auto& r : returns) {
+    if (r.returner.returned_on > today) continue;
+    if (leave_ids.count(r.leave_id) && mentees.count(r.person_id)) {
+      groups.programme[r.person_id].push_back(r.returner);
+    } else if (!mentees.count(r.person_id) && programme.mentee.leave_types.count(r.type)) {
+      groups.baseline[r.person_id].push_back(r.returner);
+    }
+  }
+  return groups;
+}
+
+bool takes_part(domain::EnrolmentState state) {
+  using domain::EnrolmentState;
+  return state == EnrolmentState::paired || state == EnrolmentState::active ||
+         state == EnrolmentState::extended || state == EnrolmentState::completed;
 }
 
 }  // namespace mentoring::evaluation

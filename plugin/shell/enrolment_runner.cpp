@@ -121,6 +121,12 @@ struct ProgrammeRun {
     return out;
   }
 
+  // When e was paired: its first accepted pair's day (none while unpaired).
+  std::optional<Date> paired_on(const std::vector<const Pair*>& pairs_of_e) const {
+    if (pairs_of_e.empty()) return std::nullopt;
+    return pairs_of_e.front()->accepted_on;
+  }
+
   // This role's required courses complete and valid today (training/); with
   // the training module switched off nothing is required.
   bool training_complete(Role role, const std::string& person_id) {
@@ -242,14 +248,13 @@ struct ProgrammeRun {
 
     if (leave) {
       auto pairs_of_e = accepted_pairs_of(e);
-      std::optional<Date> paired_on;
-      if (!pairs_of_e.empty()) paired_on = pairs_of_e.front()->accepted_on;
+      std::optional<Date> paired_on_e = paired_on(pairs_of_e);
       std::string fingerprint = enrolment::leave_fingerprint(*leave);
       if (auto change = enrolment::leave_change(programme, e, e.leave_fingerprint, *leave,
-                                                paired_on, c.today)) {
+                                                paired_on_e, c.today)) {
         c.store.transition(e.id, e.state, c.now, change->words, e.phase);
         if (change->reschedule) {
-          reschedule(e, &*leave, paired_on, /*only_future=*/true);
+          reschedule(e, &*leave, paired_on_e, /*only_future=*/true);
           for (const Pair* p : pairs_of_e) {
             c.store.mark_pair_leave_changed(p->id, change->words);
             for (const auto& member : {p->mentee_id, p->mentor_id}) {
@@ -301,10 +306,10 @@ struct ProgrammeRun {
       }
       if (step->to == EnrolmentState::active && from == EnrolmentState::paired) {
         e.started_on = c.today;
-        std::optional<Date> paired_on = pairs_of_e.front()->accepted_on;
         if (e.role == Role::mentee) {
-          reschedule(e, leave ? &*leave : nullptr, paired_on, /*only_future=*/false);
-          e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr, paired_on);
+          reschedule(e, leave ? &*leave : nullptr, paired_on(pairs_of_e), /*only_future=*/false);
+          e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr,
+                                                paired_on(pairs_of_e));
         }
       }
       if (step->to == EnrolmentState::completed) {
@@ -320,10 +325,8 @@ struct ProgrammeRun {
     }
     // The sessions' tracking lasts until ends_on: an active mentee always has one.
     if (!e.ends_on) {
-      auto pairs_of_e = accepted_pairs_of(e);
-      std::optional<Date> paired_on;
-      if (!pairs_of_e.empty()) paired_on = pairs_of_e.front()->accepted_on;
-      e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr, paired_on);
+      e.ends_on = enrolment::planned_end_of(programme, e, leave ? &*leave : nullptr,
+                                            paired_on(accepted_pairs_of(e)));
     }
     if (leave) e.leave_fingerprint = enrolment::leave_to_remember(e, seen_while_open, *leave);
     c.store.update_details(e, c.now);
@@ -484,14 +487,6 @@ json run_enrolment(RunContext& c) {
 
 // ------------------------------------------------------------------ commands
 
-namespace {
-
-[[noreturn]] void invalid(const std::string& message) {
-  throw Error(MENTORING_ERR_INVALID_INPUT, message);
-}
-
-}  // namespace
-
 // The programme a command is about: named, the only one, or the only one in
 // which the person has an open enrolment of the role.
 const Programme& find_programme(RunContext& c, const json& input) {
@@ -527,8 +522,8 @@ Enrolment open_enrolment(RunContext& c, const Programme& programme, const std::s
     }
   }
   if (!found) {
-    invalid("/person_id: found \"" + person + "\"; expected a person with an open " + role +
-            " enrolment in " + programme.id);
+    throw_invalid_input("/person_id: found \"" + person + "\"; expected a person with an open " +
+                        role + " enrolment in " + programme.id);
   }
   return *found;
 }
@@ -571,22 +566,16 @@ json list_eligible(RunContext& c, const json& input) {
   }
   for (const auto& programme : c.programmes) {
     if (input.contains("programme") && input["programme"] != programme.id) continue;
-    std::set<std::string> enrolled;
-    for (const auto& e : c.store.enrolments(programme.id)) {
-      if (is_open(e.state)) enrolled.insert(e.person_id);
-    }
-    for (const auto& leave : c.store.leaves_for_planning(c.today)) {
-      if (enrolled.count(leave.person_id) || !programme.mentee.leave_types.count(leave.type))
-        continue;
-      auto check = enrolment::check_leave(programme, leave, c.today);
-      if (!check.reason || !enrolment::upcoming(*check.reason)) continue;
-      upcoming.push_back({{"person_id", leave.person_id},
+    const auto leaves = c.store.leaves_for_planning(c.today);
+    for (const auto& u :
+         enrolment::upcoming_leaves(programme, leaves, c.store.enrolments(programme.id), c.today)) {
+      upcoming.push_back({{"person_id", u.leave->person_id},
                           {"programme", programme.id},
-                          {"leave_id", leave.id},
-                          {"leave_type", to_string(leave.type)},
-                          {"leave_start", format_date(leave.start)},
-                          {"reason", enrolment::to_string(*check.reason)},
-                          {"not_yet_because", check.words}});
+                          {"leave_id", u.leave->id},
+                          {"leave_type", to_string(u.leave->type)},
+                          {"leave_start", format_date(u.leave->start)},
+                          {"reason", enrolment::to_string(u.reason)},
+                          {"not_yet_because", u.words}});
     }
   }
   return {{"waiting_for_a_place", waiting}, {"upcoming", upcoming}};
@@ -660,8 +649,8 @@ json answer(RunContext& c, const json& input, bool accept) {
   const Programme& programme = find_programme(c, input);
   Enrolment e = find_open_enrolment(c, programme, input);
   if (e.state != EnrolmentState::invited) {
-    invalid("/person_id: " + e.person_id + " is " + std::string(to_string(e.state)) +
-            "; expected an open invitation to answer");
+    throw_invalid_input("/person_id: " + e.person_id + " is " + std::string(to_string(e.state)) +
+                        "; expected an open invitation to answer");
   }
   ProgrammeRun run(c, programme);
   if (accept) {
@@ -704,9 +693,9 @@ json extend(RunContext& c, const json& input) {
   Enrolment e = find_open_enrolment(c, programme, input);
   auto extension = enrolment::extension(programme, e, input.at("months").get<int>(), c.today);
   if (extension.refusal == enrolment::ExtensionRefusal::not_active) {
-    invalid("/person_id: " + extension.words);
+    throw_invalid_input("/person_id: " + extension.words);
   }
-  if (extension.refusal) invalid("/months: " + extension.words);
+  if (extension.refusal) throw_invalid_input("/months: " + extension.words);
   e.ends_on = extension.ends_on;
   c.store.transition(e.id, EnrolmentState::extended, c.now,
                      extension.words + ", " + recorded_by(input), e.phase);
@@ -720,11 +709,12 @@ json nominate(RunContext& c, const json& input) {
   std::string person_id = input.at("person_id").get<std::string>();
   Role role = input.value("role", "mentor") == "mentor" ? Role::mentor : Role::mentee;
   auto people = c.store.people({person_id});
-  if (people.empty()) invalid("/person_id: found \"" + person_id + "\"; expected a known person");
+  if (people.empty())
+    throw_invalid_input("/person_id: found \"" + person_id + "\"; expected a known person");
   auto check =
       enrolment::nomination(programme, role, people.begin()->second, c.store.leaves_of(person_id),
                             c.store.enrolments_of(person_id), c.today);
-  if (check.refusal) invalid(check.field + ": " + check.words);
+  if (check.refusal) throw_invalid_input(check.field + ": " + check.words);
   Enrolment e = Enrolment::make(person_id, programme.id, role, EnrolmentState::consented);
   e.consent_on = c.today;
   e.id = c.store.insert_enrolment(
@@ -744,7 +734,8 @@ namespace {
 json decide(RunContext& c, const json& input) {
   const Programme& programme = find_programme(c, input);
   Enrolment e = find_open_enrolment(c, programme, input);
-  if (!e.needs_decision) invalid("/person_id: " + e.person_id + " has no open question");
+  if (!e.needs_decision)
+    throw_invalid_input("/person_id: " + e.person_id + " has no open question");
   std::string decision = input.at("decision").get<std::string>();
   std::string question = *e.needs_decision;
   e.needs_decision.reset();
@@ -764,7 +755,7 @@ json acknowledge_change(RunContext& c, const json& input) {
   std::int64_t id = input.at("pair_id").get<std::int64_t>();
   auto pairs = c.store.pairs();
   if (std::none_of(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.id == id; })) {
-    invalid("/pair_id: found " + std::to_string(id) + "; expected the id of a pair");
+    throw_invalid_input("/pair_id: found " + std::to_string(id) + "; expected the id of a pair");
   }
   c.store.clear_pair_leave_changed(id);
   return {{"ok", true}};

@@ -29,12 +29,6 @@ namespace ev = mentoring::evaluation;
 
 namespace {
 
-Error invalid(std::string_view command, const std::string& pointer, const std::string& found,
-              const std::string& expected) {
-  return Error(MENTORING_ERR_INVALID_INPUT, std::string(command) + ": " + pointer + ": found " +
-                                                found + "; expected " + expected);
-}
-
 std::string pointer_token(const std::string& key) {
   std::string out;
   for (char ch : key) {
@@ -102,11 +96,6 @@ std::vector<ev::Survey> surveys_of(const RunContext& c, const std::string& progr
     if (d.value("id", "") == programme_id) return surveys_of(d);
   }
   return {};
-}
-
-bool takes_part(EnrolmentState state) {
-  return state == EnrolmentState::paired || state == EnrolmentState::active ||
-         state == EnrolmentState::extended || state == EnrolmentState::completed;
 }
 
 std::vector<std::string> roles_of(const ev::Survey& s) {
@@ -193,7 +182,7 @@ int issue(RunContext& c, store::EvaluationStore& store, store::Outbox& outbox,
   const auto people = c.store.people(ids);  // leaves out people the HR system no longer lists
   int issued = 0;
   for (const auto& [enrolment_id, p] : everyone) {
-    if (!takes_part(p.enrolment.state)) continue;  // withdrawn, declined: no surveys
+    if (!ev::takes_part(p.enrolment.state)) continue;  // withdrawn, declined: no surveys
     auto person = people.find(p.enrolment.person_id);
     if (person == people.end() || person->second.has_left_by(c.today)) continue;
     const std::string role(to_string(p.enrolment.role));
@@ -239,18 +228,18 @@ json answer(RunContext& c, const json& in) {
   auto invitation = store.invitation(hash);
   // The token is never echoed back: an error message may end up in a log.
   if (!invitation)
-    throw invalid(cmd, "/token", "a token no survey invitation was issued with",
-                  "the token of a survey invitation");
+    throw invalid_input(cmd, "/token", "a token no survey invitation was issued with",
+                        "the token of a survey invitation");
   if (invitation->used)
-    throw invalid(cmd, "/token", "a token that was used already",
-                  "an unused token (each invitation is answered once)");
+    throw invalid_input(cmd, "/token", "a token that was used already",
+                        "an unused token (each invitation is answered once)");
   std::optional<ev::Survey> survey;
   for (auto& s : surveys_of(c, invitation->programme_id)) {
     if (s.id == invitation->survey_id) survey = std::move(s);
   }
   if (!survey)
-    throw invalid(cmd, "/token", "an invitation to survey " + invitation->survey_id,
-                  "a survey the programme still defines");
+    throw invalid_input(cmd, "/token", "an invitation to survey " + invitation->survey_id,
+                        "a survey the programme still defines");
 
   const json& answers = in.at("answers");
   std::vector<std::string> problems;
@@ -295,8 +284,8 @@ json answer(RunContext& c, const json& in) {
   const std::string month = format_date(c.today).substr(0, 7);  // never finer than the month
   SQLite::Transaction txn(c.store.database());
   if (!store.mark_used(hash))
-    throw invalid(cmd, "/token", "a token that was used already",
-                  "an unused token (each invitation is answered once)");
+    throw invalid_input(cmd, "/token", "a token that was used already",
+                        "an unused token (each invitation is answered once)");
   for (const auto& [q, value] : stored) {
     store.add_answer(
         {invitation->programme_id, invitation->survey_id, invitation->role, q->id, month, value});
@@ -352,52 +341,26 @@ json retention_figure(const std::vector<ev::Returner>& group, int months, Date t
           {"share", std::round(share * 100.0) / 100.0}};
 }
 
-// One returner per person: their latest return that is at least `months` old
-// (the one a leader would ask about), or none.
-std::vector<ev::Returner> latest_returns(
-    const std::map<std::string, std::vector<ev::Returner>>& by_person, int months, Date today) {
-  std::vector<ev::Returner> out;
-  for (const auto& [person, returns] : by_person) {
-    std::optional<ev::Returner> latest;
-    for (const auto& r : returns) {
-      if (add_months(r.returned_on, months) > today) continue;
-      if (!latest || r.returned_on > latest->returned_on) latest = r;
-    }
-    if (latest) out.push_back(*latest);
-  }
-  return out;
-}
-
 // Retention 6 and 12 months after return, for the programme's returners and
 // for the organisation's other returners from the same leave types.
 json retention_figures(RunContext& c, store::EvaluationStore& store, const Programme& programme,
                        int threshold) {
-  // The programme's returners: mentees who took part, by their enrolment's leave.
-  std::set<std::string> leave_ids, mentees;
-  for (const auto& e : c.store.enrolments(programme.id)) {
-    if (e.role != Role::mentee || !takes_part(e.state)) continue;
-    mentees.insert(e.person_id);
-    if (e.leave_id) leave_ids.insert(*e.leave_id);
-  }
-  std::map<std::string, std::vector<ev::Returner>> in_programme, baseline;
+  std::vector<ev::ReturnFromLeave> returns;
   for (const auto& row : store.approved_leave()) {
-    ev::Returner r{enrolment::return_date(row.leave), row.person_end};
-    if (r.returned_on > c.today) continue;
-    if (leave_ids.count(row.leave.id) && mentees.count(row.leave.person_id)) {
-      in_programme[row.leave.person_id].push_back(r);
-    } else if (!mentees.count(row.leave.person_id) &&
-               programme.mentee.leave_types.count(row.leave.type)) {
-      baseline[row.leave.person_id].push_back(r);
-    }
+    returns.push_back({row.leave.id,
+                       row.leave.person_id,
+                       row.leave.type,
+                       {enrolment::return_date(row.leave), row.person_end}});
   }
+  auto groups = ev::returner_groups(programme, c.store.enrolments(programme.id), returns, c.today);
   json retention = json::array();
   for (int months : {6, 12}) {
     retention.push_back(
         {{"months", months},
-         {"programme", retention_figure(latest_returns(in_programme, months, c.today), months,
-                                        c.today, threshold)},
-         {"baseline", retention_figure(latest_returns(baseline, months, c.today), months, c.today,
-                                       threshold)}});
+         {"programme", retention_figure(ev::latest_returns(groups.programme, months, c.today),
+                                        months, c.today, threshold)},
+         {"baseline", retention_figure(ev::latest_returns(groups.baseline, months, c.today), months,
+                                       c.today, threshold)}});
   }
   return retention;
 }

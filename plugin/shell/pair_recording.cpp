@@ -21,10 +21,6 @@ namespace pairing = mentoring::pairing;
 
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) {
-  throw Error(MENTORING_ERR_INVALID_INPUT, message);
-}
-
 std::string recorded_by_words(const json& input, const std::string& member) {
   const std::string by = input.at("recorded_by").get<std::string>();
   return by == member ? "by " + by + " themself" : "by " + by;
@@ -98,7 +94,8 @@ json record_accepted_pair(RunContext& c, const json& input,
 
   const pairing::ManualPairRefusal refusal = pairing::check_manual_pair(facts);
   if (refusal != pairing::ManualPairRefusal::kNone) {
-    invalid(std::string(pairing::field_of(refusal)) + ": " + pairing::explain(refusal, facts));
+    throw_invalid_input(std::string(pairing::field_of(refusal)) + ": " +
+                        pairing::explain(refusal, facts));
   }
 
   const std::string by = recorded_by_words(input, mentee.person_id);

@@ -3,7 +3,7 @@
 // in one transaction per programme or command.
 #include "pairing_runner.hpp"
 
-#include <mentoring/domain/programme_shape.hpp>
+#include <mentoring/pairing/cohort.hpp>
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/pairing/pairing.hpp>
 #include <mentoring/pairing/standing.hpp>
@@ -25,10 +25,6 @@ using namespace mentoring::domain;
 namespace pairing = mentoring::pairing;
 
 namespace {
-
-[[noreturn]] void invalid(const std::string& message) {
-  throw Error(MENTORING_ERR_INVALID_INPUT, message);
-}
 
 // ------------------------------------------------------------------ settings
 
@@ -90,18 +86,6 @@ struct CohortView {
   std::vector<std::string> notes;
 };
 
-// The kind of leave a mentor lived through: the latest approved one the programme counts.
-std::string lived_leave_kind(RunContext& c, const Programme& programme, const std::string& person) {
-  std::string kind;
-  for (const auto& leave : c.store.leaves_of(person)) {  // ordered by start date
-    if (leave.status != LeaveStatus::approved || leave.start > c.today) continue;
-    if (!programme.mentor.leave_types.empty() && !programme.mentor.leave_types.count(leave.type))
-      continue;
-    kind = std::string(to_string(leave.type));
-  }
-  return kind;
-}
-
 void fill_person(pairing::Participant& p, const std::map<std::string, Person>& people) {
   auto it = people.find(p.id);
   if (it == people.end()) return;
@@ -135,20 +119,19 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
   for (const auto& e : enrolments) {
     if (e.role != Role::mentor || !pairing::mentor_can_take_mentees(e.state)) continue;
     const int taken = accepted_count[e.id];
-    if (taken > pairing::kMaxMentorCapacity) {
+    const auto capacity = pairing::mentor_capacity_in_pass(programme, taken);
+    if (!capacity) {
       view.notes.push_back("mentor " + e.person_id + " has " + std::to_string(taken) +
                            " accepted pairs, more than any capacity allows: left out of matching");
       continue;
     }
     pairing::Mentor m;
     m.id = e.person_id;
-    // Accepted pairs are never undone: a capacity lowered since only stops new proposals.
-    m.capacity = std::clamp(std::max(domain::effective_mentor_capacity(programme), taken), 1,
-                            pairing::kMaxMentorCapacity);
+    m.capacity = *capacity;
     m.training_complete =
         training_rules.required_courses.empty() ||
         training::training_complete(training_rules, c.store.completions_of(e.person_id), c.today);
-    m.leave_kind = lived_leave_kind(c, programme, e.person_id);
+    m.leave_kind = pairing::lived_leave_kind(programme, c.store.leaves_of(e.person_id), c.today);
     view.cohort.mentors.push_back(std::move(m));
     view.mentor_enrolments.push_back(e);
     in_cohort_mentor.insert(e.id);
@@ -362,7 +345,7 @@ json plan_for_command(RunContext& c, const Programme& programme, Mode mode,
   try {
     return plan_programme(c, programme, mode);
   } catch (const pairing::PairingInputError& e) {
-    invalid(std::string(command) + ": cannot pair " + programme.id + ": " + e.what());
+    throw_invalid_input(std::string(command) + ": cannot pair " + programme.id + ": " + e.what());
   }
 }
 
@@ -378,14 +361,15 @@ Pair find_pair(RunContext& c, const json& input) {
   for (const auto& p : c.store.pairs()) {
     if (p.id == id) return p;
   }
-  invalid("/pair_id: found " + std::to_string(id) + "; expected the id of a stored pair proposal");
+  throw_invalid_input("/pair_id: found " + std::to_string(id) +
+                      "; expected the id of a stored pair proposal");
 }
 
 Pair find_proposal(RunContext& c, const json& input) {
   Pair p = find_pair(c, input);
   if (p.state != PairState::proposed) {
-    invalid("/pair_id: pair " + std::to_string(p.id) + " is " + std::string(to_string(p.state)) +
-            "; expected a proposal");
+    throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " is " +
+                        std::string(to_string(p.state)) + "; expected a proposal");
   }
   return p;
 }
@@ -454,7 +438,7 @@ json lock(RunContext& c, const json& input) {
   Pair p = find_proposal(c, input);
   store::PairingStore ps(c.store.database());
   if (!ps.proposal(p.id))
-    invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+    throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
   const bool locked = !input.value("unlock", false);
   ps.set_locked(p.id, locked);
   return {{"pair_id", p.id}, {"locked", locked}};
@@ -471,8 +455,9 @@ json forbid(RunContext& c, const json& input) {
         p.mentee_id == mentee && p.mentor_id == mentor && p.state == PairState::accepted;
     if (const auto refusal = pairing::check_forbid(running);
         refusal != pairing::ForbidRefusal::kNone) {
-      invalid("/mentor_id: pair " + std::to_string(p.id) + " (mentee " + mentee + ", mentor " +
-              mentor + ") in " + programme.id + ": " + std::string(pairing::describe(refusal)));
+      throw_invalid_input("/mentor_id: pair " + std::to_string(p.id) + " (mentee " + mentee +
+                          ", mentor " + mentor + ") in " + programme.id + ": " +
+                          std::string(pairing::describe(refusal)));
     }
   }
   store::PairingStore ps(c.store.database());
@@ -491,8 +476,9 @@ json unforbid(RunContext& c, const json& input) {
   const std::string mentor = input.at("mentor_id").get<std::string>();
   store::PairingStore ps(c.store.database());
   if (!ps.unforbid(programme.id, mentee, mentor)) {
-    invalid("/mentor_id: found \"" + mentor + "\"; expected a mentor HR forbade for mentee " +
-            mentee + " in " + programme.id + " (pairing_forbid)");
+    throw_invalid_input("/mentor_id: found \"" + mentor +
+                        "\"; expected a mentor HR forbade for mentee " + mentee + " in " +
+                        programme.id + " (pairing_forbid)");
   }
   // The mentee may be placed with that mentor again: an incremental pass at once.
   json pass = plan_for_command(c, programme, Mode::kIncremental, "pairing_unforbid");
@@ -524,7 +510,7 @@ json set_wishes(RunContext& c, const json& input) {
   const auto wishes = optional_field("wishes");
   const auto goal = optional_field("goal");
   if (!question && !wishes && !goal) {
-    invalid(
+    throw_invalid_input(
         "/mentoring_question: found nothing to store; expected mentoring_question, wishes "
         "or goal");
   }
@@ -538,8 +524,8 @@ json set_wishes(RunContext& c, const json& input) {
 
 [[noreturn]] void choice_refused(const char* field, const Programme& programme,
                                  pairing::ChoiceRefusal refusal) {
-  invalid(std::string(field) + ": " + programme.id + ": " +
-          std::string(pairing::describe(refusal)));
+  throw_invalid_input(std::string(field) + ": " + programme.id + ": " +
+                      std::string(pairing::describe(refusal)));
 }
 
 // A mentee asks for one mentor: a proposal when the pair is allowed (the same rules as `pair`),
@@ -585,7 +571,8 @@ json request_mentor(RunContext& c, const json& input) {
   }
   if (const auto refusal = pairing::check_manual_pair(facts);
       refusal != pairing::ManualPairRefusal::kNone) {
-    invalid(std::string(pairing::field_of(refusal)) + ": " + pairing::explain(refusal, facts));
+    throw_invalid_input(std::string(pairing::field_of(refusal)) + ": " +
+                        pairing::explain(refusal, facts));
   }
   json out = {{"programme", programme.id},
               {"mentee_id", mentee_id},
@@ -607,7 +594,8 @@ json request_mentor(RunContext& c, const json& input) {
     id = c.store.insert_pair(programme.id, mentee.id, mentor.id, PairState::proposed, c.now);
     ps.save_proposal(id, {}, c.now);
   }
-  if (ps.request(id)) invalid("/mentor_id: " + mentee_id + " already asked " + mentor_id);
+  if (ps.request(id))
+    throw_invalid_input("/mentor_id: " + mentee_id + " already asked " + mentor_id);
   ps.save_request(id, by, c.now);
   ps.record_acceptance(id, Role::mentee, by);
   out["pair_id"] = id;
@@ -651,11 +639,12 @@ json mentor_answer(RunContext& c, const json& input) {
       pairing::check_answer(choice_rules(programme), *answer, reason, request.has_value(),
                             (request && request->answer) || p.state != PairState::proposed);
   if (refusal != pairing::ChoiceRefusal::kNone) {
-    invalid(std::string(refusal == pairing::ChoiceRefusal::kReasonMissing       ? "/reason"
-                        : refusal == pairing::ChoiceRefusal::kDeclineNotOffered ? "/answer"
-                                                                                : "/pair_id") +
-            ": pair " + std::to_string(id) + " (mentee " + p.mentee_id + ", mentor " + p.mentor_id +
-            "): " + std::string(pairing::describe(refusal)));
+    throw_invalid_input(std::string(refusal == pairing::ChoiceRefusal::kReasonMissing ? "/reason"
+                                    : refusal == pairing::ChoiceRefusal::kDeclineNotOffered
+                                        ? "/answer"
+                                        : "/pair_id") +
+                        ": pair " + std::to_string(id) + " (mentee " + p.mentee_id + ", mentor " +
+                        p.mentor_id + "): " + std::string(pairing::describe(refusal)));
   }
   ps.record_answer(id, std::string(pairing::to_string(*answer)), reason, by, c.now);
   json out = {{"pair_id", id}, {"answer", pairing::to_string(*answer)}};
@@ -712,18 +701,18 @@ json accept(RunContext& c, const json& input) {
   Pair p = find_proposal(c, input);
   store::PairingStore ps(c.store.database());
   if (!ps.proposal(p.id))
-    invalid("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
+    throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
   if (const auto request = ps.request(p.id); request && !request->answer) {
-    invalid("/pair_id: pair " + std::to_string(p.id) + " is mentee " + p.mentee_id +
-            "'s request, waiting for mentor " + p.mentor_id +
-            "'s answer; expected pairing_mentor_answer");
+    throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " is mentee " + p.mentee_id +
+                        "'s request, waiting for mentor " + p.mentor_id +
+                        "'s answer; expected pairing_mentor_answer");
   }
   json waiting = json::array();
   if (settings_for(c, p.programme_id).accepted_by_pair) {
     if (by != p.mentee_id && by != p.mentor_id) {
-      invalid("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
-              " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" +
-              p.mentor_id + "\"");
+      throw_invalid_input("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
+                          " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" +
+                          p.mentor_id + "\"");
     }
     ps.record_acceptance(p.id, by == p.mentee_id ? Role::mentee : Role::mentor, by);
     const auto d = ps.proposal(p.id);

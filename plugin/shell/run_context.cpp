@@ -10,6 +10,16 @@ namespace mentoring::shell {
 using json = nlohmann::json;
 using domain::Programme;
 
+Error invalid_input(std::string_view command, const std::string& pointer, const std::string& found,
+                    const std::string& expected) {
+  return Error(MENTORING_ERR_INVALID_INPUT, std::string(command) + ": " + pointer + ": found " +
+                                                found + "; expected " + expected);
+}
+
+void throw_invalid_input(const std::string& message) {
+  throw Error(MENTORING_ERR_INVALID_INPUT, message);
+}
+
 void require_valid_input(std::string_view command, std::string_view schema_name,
                          const json& input) {
   auto problems = schema::validate("commands/" + std::string(schema_name) + ".input", input,

@@ -83,6 +83,12 @@ domain::ActionKey invitation_key(const std::string& organisation, const std::str
 
 // --- shared by every runner (run_context.cpp) ------------------------------------
 
+// The one form of a refused command input: Error(MENTORING_ERR_INVALID_INPUT)
+// "<command>: <pointer>: found <found>; expected <expected>".
+Error invalid_input(std::string_view command, const std::string& pointer, const std::string& found,
+                    const std::string& expected);
+// Throws Error(MENTORING_ERR_INVALID_INPUT) with `message` (it names the field itself).
+[[noreturn]] void throw_invalid_input(const std::string& message);
 // Throws Error(MENTORING_ERR_INVALID_INPUT) listing every problem (JSON pointer
 // first) when `input` does not match schemas/commands/<schema>.input.schema.json.
 void require_valid_input(std::string_view command, std::string_view schema,

@@ -28,12 +28,6 @@ using namespace mentoring::domain;
 
 namespace {
 
-Error invalid(std::string_view command, const std::string& pointer, const std::string& found,
-              const std::string& expected) {
-  return Error(MENTORING_ERR_INVALID_INPUT, std::string(command) + ": " + pointer + ": found " +
-                                                found + "; expected " + expected);
-}
-
 // "HH:MM" -> minutes since midnight (the schemas check the pattern).
 int minutes_of(const std::string& hh_mm) {
   return std::stoi(hh_mm.substr(0, 2)) * 60 + std::stoi(hh_mm.substr(3, 2));
@@ -595,11 +589,11 @@ const Programme& programme_named(RunContext& c, const std::string& id) {
 Pair accepted_pair(RunContext& c, std::string_view command, const json& input) {
   auto id = input.at("pair_id").get<std::int64_t>();
   auto pair = find_pair(c, id);
-  if (!pair) throw invalid(command, "/pair_id", std::to_string(id), "the id of a pair");
+  if (!pair) throw invalid_input(command, "/pair_id", std::to_string(id), "the id of a pair");
   if (pair->state != PairState::accepted || !pair->accepted_on) {
-    throw invalid(command, "/pair_id",
-                  std::to_string(id) + " (" + std::string(to_string(pair->state)) + ")",
-                  "an accepted pair");
+    throw invalid_input(command, "/pair_id",
+                        std::to_string(id) + " (" + std::string(to_string(pair->state)) + ")",
+                        "an accepted pair");
   }
   return *pair;
 }
@@ -609,11 +603,11 @@ void refuse_circle_pair(RunContext& c, std::string_view command, const Pair& pai
                         std::string_view instead) {
   const Programme& programme = programme_named(c, pair.programme_id);
   if (!is_circle(programme)) return;
-  throw invalid(command, "/pair_id",
-                std::to_string(pair.id) + " (in " + programme.id +
-                    ", a circle programme: its mentees meet with mentor " + pair.mentor_id +
-                    " as one circle)",
-                "a pair of a pairs programme; for a circle use " + std::string(instead));
+  throw invalid_input(command, "/pair_id",
+                      std::to_string(pair.id) + " (in " + programme.id +
+                          ", a circle programme: its mentees meet with mentor " + pair.mentor_id +
+                          " as one circle)",
+                      "a pair of a pairs programme; for a circle use " + std::string(instead));
 }
 
 json kickoff_schedule(RunContext& c, const json& in) {
@@ -628,14 +622,14 @@ json kickoff_schedule(RunContext& c, const json& in) {
   bool cancel = in.value("cancelled", false);
   if (cancel) {
     if (!previous)
-      throw invalid(cmd, "/cancelled", "true",
-                    "a kick-off to cancel; none is scheduled for " + programme.id);
+      throw invalid_input(cmd, "/cancelled", "true",
+                          "a kick-off to cancel; none is scheduled for " + programme.id);
     k = *previous;
     k.cancelled = true;
   } else {
-    if (!in.contains("date")) throw invalid(cmd, "/date", "(missing)", "a date (YYYY-MM-DD)");
+    if (!in.contains("date")) throw invalid_input(cmd, "/date", "(missing)", "a date (YYYY-MM-DD)");
     auto on = parse_date(in["date"].get<std::string>());
-    if (!on) throw invalid(cmd, "/date", schema::describe(in["date"]), "a date (YYYY-MM-DD)");
+    if (!on) throw invalid_input(cmd, "/date", schema::describe(in["date"]), "a date (YYYY-MM-DD)");
     k.on = *on;
     k.start_minutes =
         minutes_of(in.value("start_time", section.value("start_time", std::string("10:00"))));
@@ -680,12 +674,12 @@ json kickoff_attendance(RunContext& c, const json& in) {
   const Programme& programme = programme_for(c, cmd, in);
   store::SessionsStore sessions(c.store.database());
   if (!sessions.kickoff(programme.id)) {
-    throw invalid(cmd, "/programme", "\"" + programme.id + "\"",
-                  "a programme with a kick-off scheduled (kickoff_schedule)");
+    throw invalid_input(cmd, "/programme", "\"" + programme.id + "\"",
+                        "a programme with a kick-off scheduled (kickoff_schedule)");
   }
   std::string person = in.at("person_id").get<std::string>();
   if (!c.store.has_person(person))
-    throw invalid(cmd, "/person_id", "\"" + person + "\"", "the id of a known person");
+    throw invalid_input(cmd, "/person_id", "\"" + person + "\"", "the id of a known person");
   std::string status = in.at("status").get<std::string>();
   sessions.set_kickoff_attendance(programme.id, person, status, c.now);
   return {{"programme", programme.id}, {"person_id", person}, {"status", status}};
@@ -697,7 +691,8 @@ json kickoff_note(RunContext& c, const json& in) {
   const Programme& programme = programme_for(c, cmd, in);
   std::string mentor = in.at("mentor_id").get<std::string>();
   if (!supervision::is_open_mentor(c.store.enrolments(programme.id), mentor)) {
-    throw invalid(cmd, "/mentor_id", "\"" + mentor + "\"", "a mentor enrolled in " + programme.id);
+    throw invalid_input(cmd, "/mentor_id", "\"" + mentor + "\"",
+                        "a mentor enrolled in " + programme.id);
   }
   store::SessionsStore sessions(c.store.database());
   store::Outbox outbox(c.store.database());
@@ -718,15 +713,16 @@ json supervision_attendance(RunContext& c, const json& in) {
   auto id = in.at("session_id").get<std::int64_t>();
   auto session = sessions.supervision_session(id);
   if (!session)
-    throw invalid(cmd, "/session_id", std::to_string(id), "the id of a supervision session");
+    throw invalid_input(cmd, "/session_id", std::to_string(id), "the id of a supervision session");
   std::string person = in.at("person_id").get<std::string>();
   if (!sessions.is_supervision_member(session->group_id, person)) {
-    throw invalid(cmd, "/person_id", "\"" + person + "\"",
-                  "a member of supervision group " + std::to_string(session->group_number));
+    throw invalid_input(cmd, "/person_id", "\"" + person + "\"",
+                        "a member of supervision group " + std::to_string(session->group_number));
   }
   if (session->on > c.today) {
-    throw invalid(cmd, "/session_id", std::to_string(id) + " (on " + format_date(session->on) + ")",
-                  "a session on or before today (" + format_date(c.today) + ")");
+    throw invalid_input(cmd, "/session_id",
+                        std::to_string(id) + " (on " + format_date(session->on) + ")",
+                        "a session on or before today (" + format_date(c.today) + ")");
   }
   bool attended = in.at("attended").get<bool>();
   store::Outbox outbox(c.store.database());
@@ -752,26 +748,34 @@ json session_cadence(RunContext& c, const json& in) {
           {"next_due", format_date(view.report.next_due)}};
 }
 
+// A meeting's /held_on: a date, not after today and not before `first_day`
+// (what `first_day_is` names, for the message).
+Date held_between(const RunContext& c, std::string_view cmd, const json& in, Date first_day,
+                  const std::string& first_day_is) {
+  auto held_on = parse_date(in.at("held_on").get<std::string>());
+  if (!held_on)
+    throw invalid_input(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
+  if (*held_on > c.today) {
+    throw invalid_input(cmd, "/held_on", format_date(*held_on),
+                        "a date on or before today (" + format_date(c.today) + ")");
+  }
+  if (*held_on < first_day) {
+    throw invalid_input(cmd, "/held_on", format_date(*held_on),
+                        "a date on or after " + first_day_is + " (" + format_date(first_day) + ")");
+  }
+  return *held_on;
+}
+
 json session_record(RunContext& c, const json& in) {
   const char* cmd = "session_record";
   require_valid_input(cmd, "supervision-session_record", in);
   Pair pair = accepted_pair(c, cmd, in);
   refuse_circle_pair(c, cmd, pair, "circle_record (mentor_id, attended)");
-  auto held_on = parse_date(in.at("held_on").get<std::string>());
-  if (!held_on)
-    throw invalid(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
-  if (*held_on > c.today) {
-    throw invalid(cmd, "/held_on", format_date(*held_on),
-                  "a date on or before today (" + format_date(c.today) + ")");
-  }
-  if (*held_on < *pair.accepted_on) {
-    throw invalid(cmd, "/held_on", format_date(*held_on),
-                  "a date on or after the pairing (" + format_date(*pair.accepted_on) + ")");
-  }
+  Date held_on = held_between(c, cmd, in, *pair.accepted_on, "the pairing");
   std::optional<std::string> notes;
   if (in.contains("notes")) notes = in["notes"].get<std::string>();
   store::SessionsStore sessions(c.store.database());
-  auto id = sessions.record_pair_session(pair.id, *held_on, notes,
+  auto id = sessions.record_pair_session(pair.id, held_on, notes,
                                          in.at("recorded_by_role").get<std::string>(), c.now);
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
   return {{"pair_id", pair.id},
@@ -829,13 +833,13 @@ supervision::CircleFacts circle_of(RunContext& c, store::SessionsStore& sessions
                                    std::string_view command, const Programme& programme,
                                    const std::string& mentor_id) {
   if (!is_circle(programme)) {
-    throw invalid(command, "/programme", "\"" + programme.id + "\" (shape pairs)",
-                  "a circle programme (shape circles); pairs record with session_record");
+    throw invalid_input(command, "/programme", "\"" + programme.id + "\" (shape pairs)",
+                        "a circle programme (shape circles); pairs record with session_record");
   }
   auto facts = circle_facts(c, sessions, programme, mentor_id, c.store.pairs(programme.id));
   if (facts.members.empty()) {
-    throw invalid(command, "/mentor_id", "\"" + mentor_id + "\"",
-                  "a mentor with an accepted circle in " + programme.id);
+    throw invalid_input(command, "/mentor_id", "\"" + mentor_id + "\"",
+                        "a mentor with an accepted circle in " + programme.id);
   }
   return facts;
 }
@@ -888,39 +892,27 @@ json circle_record(RunContext& c, const json& in) {
   store::SessionsStore sessions(c.store.database());
   const std::string mentor = in.at("mentor_id").get<std::string>();
   auto facts = circle_of(c, sessions, cmd, programme, mentor);
-  auto held_on = parse_date(in.at("held_on").get<std::string>());
-  if (!held_on)
-    throw invalid(cmd, "/held_on", schema::describe(in["held_on"]), "a date (YYYY-MM-DD)");
-  if (*held_on > c.today) {
-    throw invalid(cmd, "/held_on", format_date(*held_on),
-                  "a date on or before today (" + format_date(c.today) + ")");
-  }
-  Date first_pairing = facts.members.front().paired_on;
-  for (const auto& m : facts.members) first_pairing = std::min(first_pairing, m.paired_on);
-  if (*held_on < first_pairing) {
-    throw invalid(
-        cmd, "/held_on", format_date(*held_on),
-        "a date on or after the circle's first pairing (" + format_date(first_pairing) + ")");
-  }
+  Date first_pairing = supervision::circle_series(facts).paired_on;  // the earliest member's
+  Date held_on = held_between(c, cmd, in, first_pairing, "the circle's first pairing");
   std::vector<std::string> attended;
   const json& list = in.at("attended");
   for (std::size_t i = 0; i < list.size(); ++i) {
     std::string mentee = list[i].get<std::string>();
     bool member = std::any_of(facts.members.begin(), facts.members.end(), [&](const auto& m) {
-      return m.mentee_id == mentee && *held_on >= m.paired_on && *held_on <= m.ends_on;
+      return m.mentee_id == mentee && held_on >= m.paired_on && held_on <= m.ends_on;
     });
     if (!member) {
-      throw invalid(cmd, "/attended/" + std::to_string(i), "\"" + mentee + "\"",
-                    "a mentee of " + mentor + "'s circle in " + programme.id + " on " +
-                        format_date(*held_on));
+      throw invalid_input(
+          cmd, "/attended/" + std::to_string(i), "\"" + mentee + "\"",
+          "a mentee of " + mentor + "'s circle in " + programme.id + " on " + format_date(held_on));
     }
     attended.push_back(mentee);
   }
   std::optional<std::string> notes;
   if (in.contains("notes")) notes = in["notes"].get<std::string>();
-  auto attendance = supervision::circle_attendance(facts.members, *held_on, attended);
+  auto attendance = supervision::circle_attendance(facts.members, held_on, attended);
   SQLite::Transaction txn(c.store.database());
-  auto id = sessions.record_circle_session(programme.id, mentor, *held_on, notes,
+  auto id = sessions.record_circle_session(programme.id, mentor, held_on, notes,
                                            in.at("recorded_by_role").get<std::string>(), attendance,
                                            c.now);
   txn.commit();
@@ -967,7 +959,7 @@ json session_list(RunContext& c, const json& in) {
   require_valid_input(cmd, "supervision-session_list", in);
   auto id = in.at("pair_id").get<std::int64_t>();
   auto pair = find_pair(c, id);
-  if (!pair) throw invalid(cmd, "/pair_id", std::to_string(id), "the id of a pair");
+  if (!pair) throw invalid_input(cmd, "/pair_id", std::to_string(id), "the id of a pair");
   refuse_circle_pair(c, cmd, *pair, "circle_list (mentor_id)");
   const std::string caller = in.at("caller_role").get<std::string>();
   // Notes belong to the pair: an HR caller gets metadata, never content.

@@ -22,20 +22,6 @@ using namespace mentoring::domain;
 
 namespace {
 
-// Who is expected to be trained: enrolments from consent until the mentoring ends.
-bool needs_training(EnrolmentState state) {
-  switch (state) {
-    case EnrolmentState::consented:
-    case EnrolmentState::awaiting_training:
-    case EnrolmentState::awaiting_pair:
-    case EnrolmentState::paired:
-    case EnrolmentState::active:
-      return true;
-    default:
-      return false;
-  }
-}
-
 training::TrainingRules rules_for(const RunContext& c, const Programme& programme, Role role) {
   auto rules = training::rules_for(programme, role);
   json section = programme_section(c, programme.id, "training");
@@ -57,7 +43,7 @@ std::vector<Trainee> trainees(
     const std::map<std::string, std::vector<CourseCompletion>>& completions) {
   std::vector<Trainee> out;
   for (const auto& e : c.store.enrolments(programme.id)) {
-    if (!needs_training(e.state)) continue;
+    if (!training::expected_to_train(e.state)) continue;
     auto rules = rules_for(c, programme, e.role);
     if (rules.required_courses.empty()) continue;
     auto found = completions.find(e.person_id);
@@ -138,15 +124,11 @@ json training_rates(RunContext& c, const json& input) {
     for (const auto& t : trainees(c, *programme, completions)) {
       auto& row = counts[t.enrolment.role];
       row[0]++;
-      bool any_expiring = false;
-      for (const auto& course : t.status.courses) {
-        any_expiring |= course.state == training::CourseState::expiring;
-      }
       if (!t.status.complete()) {
         row[3]++;
       } else {
         row[1]++;
-        if (any_expiring) row[2]++;
+        if (t.status.complete_but_expiring()) row[2]++;
       }
     }
     for (const auto& [role, row] : counts) {

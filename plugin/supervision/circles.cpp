@@ -7,20 +7,6 @@ namespace mentoring::supervision {
 using namespace std::chrono;
 using domain::days_between;
 
-namespace {
-
-// Days of [from, until) that fall in one of the periods.
-int days_in(const std::vector<Period>& periods, Date from, Date until) {
-  int days = 0;
-  for (const auto& p : periods) {
-    Date a = std::max(p.from, from), b = std::min(p.until, until);
-    if (a < b) days += days_between(a, b);
-  }
-  return days;
-}
-
-}  // namespace
-
 PairFacts circle_series(const CircleFacts& facts) {
   PairFacts series;
   series.every_weeks = facts.every_weeks;
@@ -79,7 +65,7 @@ CirclePlan plan_circle(const PairSessionRules& rules, const CircleFacts& facts,
     r.min_meetings_met = r.attended >= rules.min_meetings;
     Date until = std::min(today, m.ends_on);
     int active =
-        std::max(0, days_between(m.paired_on, until)) - days_in(m.away, m.paired_on, until);
+        std::max(0, days_between(m.paired_on, until)) - days_within(m.away, m.paired_on, until);
     r.missed = std::max(0, std::max(0, active) / interval_days - r.attended);
     r.first_contact_due = due_after(m.paired_on, rules.first_contact_within_days, m.away);
     bool contacted = first_attended && *first_attended <= r.first_contact_due;

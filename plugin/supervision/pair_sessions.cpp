@@ -26,17 +26,16 @@ std::vector<Period> merged(std::vector<Period> periods) {
   return out;
 }
 
-// Days of [from, until) that fall in a pause.
-int paused_days(const std::vector<Period>& pauses, Date from, Date until) {
+}  // namespace
+
+int days_within(const std::vector<Period>& periods, Date from, Date until) {
   int days = 0;
-  for (const auto& p : pauses) {
+  for (const auto& p : periods) {
     Date a = std::max(p.from, from), b = std::min(p.until, until);
     if (a < b) days += days_between(a, b);
   }
   return days;
 }
-
-}  // namespace
 
 std::vector<Period> leave_pauses(const std::vector<domain::Leave>& leaves) {
   std::vector<Period> out;
@@ -151,7 +150,7 @@ PairSessionReport pair_session_report(const PairSessionRules& rules, const PairF
   // Expected sessions: the cadence over the mentorship so far, leave left out.
   Date until = report.ended ? *facts.ends_on : today;
   int active_days = std::max(0, days_between(facts.paired_on, until)) -
-                    paused_days(pauses, facts.paired_on, until);
+                    days_within(pauses, facts.paired_on, until);
   int expected = std::max(0, active_days) / interval_days;
   report.missed = std::max(0, expected - report.held);
 

@@ -15,6 +15,19 @@ TrainingRules rules_for(const Programme& programme, Role role) {
   return rules;
 }
 
+bool expected_to_train(domain::EnrolmentState state) {
+  switch (state) {
+    case EnrolmentState::consented:
+    case EnrolmentState::awaiting_training:
+    case EnrolmentState::awaiting_pair:
+    case EnrolmentState::paired:
+    case EnrolmentState::active:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view to_string(CourseState state) {
   switch (state) {
     case CourseState::complete:
@@ -33,6 +46,12 @@ bool TrainingStatus::complete() const {
   return std::all_of(courses.begin(), courses.end(), [](const CourseStatus& c) {
     return c.state == CourseState::complete || c.state == CourseState::expiring;
   });
+}
+
+bool TrainingStatus::complete_but_expiring() const {
+  return complete() && std::any_of(courses.begin(), courses.end(), [](const CourseStatus& c) {
+           return c.state == CourseState::expiring;
+         });
 }
 
 std::vector<const CourseStatus*> TrainingStatus::gaps() const {

@@ -22,33 +22,13 @@ constexpr const char* kC = "career-network";
 constexpr const char* kOrg = "guildnet";
 constexpr const char* kQuestion = "How do I move from engineering into product leadership?";
 
-struct YearC {
-  Scenario s;
-  std::string replay_error;  // why the replay stopped before the end, if it did
-  std::map<std::string, Answer> answers;
-  std::map<std::string, json> seen;
+struct YearC : ReplayedYear {
   std::int64_t ada_pair = 0, eve_pair = 0, eve_second_pair = 0;
   std::string ada_mentor, ada_proposed_after_decline, eve_second_mentor;
 };
 
-YearC* year = nullptr;
-
 void session(YearC& y, std::int64_t pair, const std::string& day) {
-  if (pair == 0) return;
-  y.s.advance_to(day);
-  y.answers["session " + std::to_string(pair) + " " + day] =
-      y.s.try_command("session_record", {{"pair_id", pair},
-                                         {"held_on", day},
-                                         {"recorded_by_role", "mentee"},
-                                         {"notes", "what we talked about on " + day}});
-}
-
-// HR accepts the mentee's standing proposal.
-std::int64_t accept_proposal(Scenario& s, const std::string& mentee, std::string* mentor) {
-  if (auto proposal = pair_of(s, kC, mentee, "proposed")) {
-    s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr"}});
-  }
-  return pair_of(s, kC, mentee, "accepted", mentor);
+  y.record_session(pair, day, "mentee", "what we talked about on " + day);
 }
 
 void replay(YearC& y) {
@@ -122,7 +102,7 @@ void replay(YearC& y) {
   }
   y.ada_pair = pair_of(s, kC, "ada", "accepted", &y.ada_mentor);
   if (y.ada_pair == 0) {  // keep the year going on a branch without participant choice
-    y.ada_pair = accept_proposal(s, "ada", &y.ada_mentor);
+    y.ada_pair = accept_standing_proposal(s, kC, "ada", "hr", &y.ada_mentor);
   }
 
   session(y, y.ada_pair, "2027-01-14");  // the mentee's first contact, within 14 days
@@ -150,7 +130,7 @@ void replay(YearC& y) {
   session(y, y.eve_pair, "2027-06-14");
   session(y, y.ada_pair, "2027-07-01");
   s.advance_to("2027-07-02");
-  y.eve_second_pair = accept_proposal(s, "eve", &y.eve_second_mentor);
+  y.eve_second_pair = accept_standing_proposal(s, kC, "eve", "hr", &y.eve_second_mentor);
   for (const char* day :
        {"2027-07-29", "2027-08-26", "2027-09-23", "2027-10-21", "2027-11-18", "2027-12-16"}) {
     session(y, y.ada_pair, day);
@@ -164,60 +144,14 @@ void replay(YearC& y) {
   y.seen["waiting"] = s.command("waiting", {{"programme", kC}});
 }
 
-std::vector<Received> session_reminders(const std::vector<Received>& list, std::int64_t pair) {
-  std::vector<Received> out;
-  for (const auto& r : list) {
-    if (r.type() == "reminder" && r.action["payload"].value("pair_id", std::int64_t{0}) == pair)
-      out.push_back(r);
-  }
-  return out;
-}
-
-std::vector<Received> manager_tasks_about_pair(const Scenario& s, std::int64_t pair,
-                                               const std::string& from, const std::string& to) {
-  std::vector<Received> out;
-  for (const auto& r : s.received_between("programme_manager", from, to)) {
-    const json& about = r.action["payload"].value("about", json::object());
-    if (about.value("pair_id", std::int64_t{0}) == pair) out.push_back(r);
-  }
-  return out;
-}
-
-std::vector<Received> surveys(const std::vector<Received>& list, const std::string& id) {
-  std::vector<Received> out;
-  for (const auto& r : list) {
-    if (r.type() == "notify" && r.action["payload"].contains("survey") &&
-        r.action["payload"]["survey"]["id"] == id)
-      out.push_back(r);
-  }
-  return out;
-}
-
-class CareerNetworkYear : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (year) return;
-    year = new YearC;
-    try {
-      replay(*year);
-    } catch (const std::exception& e) {  // the tests still run, on the days replayed
-      year->replay_error = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    delete year;
-    year = nullptr;
-  }
-  YearC& y = *year;
-  Scenario& s = year->s;
-};
+class CareerNetworkYear : public YearSuite<YearC, replay> {};
 
 }  // namespace
 
 // --- what holds on main today ----------------------------------------------------------
 
 TEST_F(CareerNetworkYear, TheYearIsReplayedToItsEnd) {
-  EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+  expect_replayed_to_its_end();
 }
 
 TEST_F(CareerNetworkYear, VolunteersWithMoreThanFiveYearsJoinAndNoOneIsInvited) {
@@ -312,9 +246,7 @@ TEST_F(CareerNetworkYear, TheMentorshipIsExtendedAndThenCompleted) {
 }
 
 TEST_F(CareerNetworkYear, NoKeyDeliveredTwiceAndNothingForPeopleWhoLeft) {
-  std::string all;
-  for (const auto& p : s.year_problems()) all += "\n  " + p;
-  EXPECT_TRUE(all.empty()) << all;
+  expect_no_year_problems();
 }
 
 // --- promises that wait for the enrolment helper ---------------------------------------

@@ -20,23 +20,14 @@ using namespace scenario;
 constexpr const char* kB = "maternity-consultancy";
 constexpr const char* kOrg = "brightwell";
 
-struct YearB {
-  Scenario s;
-  std::string replay_error;  // why the replay stopped before the end, if it did
-  std::map<std::string, Answer> answers;
-  std::map<std::string, json> seen;
+struct YearB : ReplayedYear {
   std::map<std::string, std::string> mentor_state_after_nomination;
   std::int64_t kim_pair = 0, nina_pair = 0, ivy_pair = 0, ivy_second_pair = 0;
   std::string ivy_second_mentor;
 };
 
-YearB* year = nullptr;
-
 void session(YearB& y, std::int64_t pair, const std::string& day, const char* by = "mentor") {
-  if (pair == 0) return;
-  y.s.advance_to(day);
-  y.answers["session " + std::to_string(pair) + " " + day] = y.s.try_command(
-      "session_record", {{"pair_id", pair}, {"held_on", day}, {"recorded_by_role", by}});
+  y.record_session(pair, day, by);
 }
 
 // A mentee accepts and HR pairs her by hand the same day (before the nightly
@@ -135,11 +126,8 @@ void replay(YearB& y) {
     y.answers["kit day " + std::to_string(day)] = s.try_command(
         "kit_day_record", {{"person_id", "kim"}, {"date", on}, {"recorded_by", "hr-bea"}});
     if (day == 2) {
-      if (auto proposal = pair_of(s, kB, "ivy", "proposed", &y.ivy_second_mentor)) {
-        y.answers["ivy proposal accepted"] =
-            s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr-bea"}});
-      }
-      y.ivy_second_pair = pair_of(s, kB, "ivy", "accepted", &y.ivy_second_mentor);
+      y.ivy_second_pair = accept_standing_proposal(s, kB, "ivy", "hr-bea", &y.ivy_second_mentor,
+                                                   &y.answers["ivy proposal accepted"]);
     }
   }
   session(y, y.nina_pair, "2027-10-08");
@@ -154,67 +142,19 @@ void replay(YearB& y) {
   y.answers["evaluation report"] = s.try_command("evaluation_report", {{"programme", kB}});
 }
 
-std::vector<Received> session_reminders(const std::vector<Received>& list, std::int64_t pair) {
-  std::vector<Received> out;
-  for (const auto& r : list) {
-    if (r.type() == "reminder" && r.action["payload"].value("pair_id", std::int64_t{0}) == pair)
-      out.push_back(r);
-  }
-  return out;
-}
-
-std::vector<Received> manager_tasks_about_pair(const Scenario& s, std::int64_t pair,
-                                               const std::string& from, const std::string& to) {
-  std::vector<Received> out;
-  for (const auto& r : s.received_between("programme_manager", from, to)) {
-    const json& about = r.action["payload"].value("about", json::object());
-    if (about.value("pair_id", std::int64_t{0}) == pair) out.push_back(r);
-  }
-  return out;
-}
-
-std::vector<Received> surveys(const std::vector<Received>& list, const std::string& id) {
-  std::vector<Received> out;
-  for (const auto& r : list) {
-    if (r.type() == "notify" && r.action["payload"].contains("survey") &&
-        r.action["payload"]["survey"]["id"] == id)
-      out.push_back(r);
-  }
-  return out;
-}
-
-class MaternityConsultancyYear : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (year) return;
-    year = new YearB;
-    try {
-      replay(*year);
-    } catch (const std::exception& e) {  // the tests still run, on the days replayed
-      year->replay_error = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    delete year;
-    year = nullptr;
-  }
-  YearB& y = *year;
-  Scenario& s = year->s;
-};
+class MaternityConsultancyYear : public YearSuite<YearB, replay> {};
 
 }  // namespace
 
 // --- what holds on main today ----------------------------------------------------------
 
 TEST_F(MaternityConsultancyYear, TheYearIsReplayedToItsEnd) {
-  EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+  expect_replayed_to_its_end();
 }
 
 TEST_F(MaternityConsultancyYear, InvitationsGoOutTwoToFiveMonthsBeforeLeave) {
-  std::set<std::string> invited;
-  for (const auto& r : y.seen["invitations 2027-03-01"]["invitations"])
-    invited.insert(r["person_id"]);
-  EXPECT_EQ(invited, (std::set<std::string>{"kim", "lena", "omar", "nina"}));
+  EXPECT_EQ(ids_in(y.seen["invitations 2027-03-01"]["invitations"]),
+            (std::set<std::string>{"kim", "lena", "omar", "nina"}));
   auto ivy = of_type(s.received("ivy"), "invite");
   ASSERT_FALSE(ivy.empty());
   EXPECT_EQ(ivy[0].day, "2027-04-06");  // five months before 2027-09-06
@@ -314,9 +254,7 @@ TEST_F(MaternityConsultancyYear, SurveysAndPayItForward) {
 }
 
 TEST_F(MaternityConsultancyYear, NoKeyDeliveredTwiceAndNothingForPeopleWhoLeft) {
-  std::string all;
-  for (const auto& p : s.year_problems()) all += "\n  " + p;
-  EXPECT_TRUE(all.empty()) << all;
+  expect_no_year_problems();
 }
 
 // --- promises that wait for the enrolment and policy helpers (training off) ------------

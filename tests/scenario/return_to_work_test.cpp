@@ -21,26 +21,14 @@ using namespace scenario;
 constexpr const char* kA = "return-to-work";
 constexpr const char* kOrg = "northdale";
 
-struct YearA {
-  Scenario s;
-  std::string replay_error;               // why the replay stopped before the end, if it did
-  std::map<std::string, Answer> answers;  // by label, what HR or a participant was told
-  std::map<std::string, json> seen;       // by label, HR's answers worth checking later
+struct YearA : ReplayedYear {
   std::int64_t erin_pair = 0, xan_pair = 0, yara_pair = 0, zed_pair = 0;
   std::string erin_mentor, xan_mentor, yara_mentor;
   std::string mei_state_after_nomination;
 };
 
-YearA* year = nullptr;
-
 void session(YearA& y, std::int64_t pair, const std::string& day) {
-  if (pair == 0) return;
-  y.s.advance_to(day);
-  y.answers["session " + std::to_string(pair) + " " + day] =
-      y.s.try_command("session_record", {{"pair_id", pair},
-                                         {"held_on", day},
-                                         {"recorded_by_role", "mentee"},
-                                         {"notes", "private notes of " + day}});
+  y.record_session(pair, day, "mentee", "private notes of " + day);
 }
 
 void replay(YearA& y) {
@@ -108,11 +96,8 @@ void replay(YearA& y) {
   y.seen["waiting 2027-01-07"] = s.command("waiting", {{"programme", kA}});
 
   s.advance_to("2027-01-08");
-  if (auto proposal = pair_of(s, kA, "erin", "proposed")) {
-    y.answers["erin proposal accepted"] =
-        s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr-anna"}});
-  }
-  y.erin_pair = pair_of(s, kA, "erin", "accepted", &y.erin_mentor);
+  y.erin_pair = accept_standing_proposal(s, kA, "erin", "hr-anna", &y.erin_mentor,
+                                         &y.answers["erin proposal accepted"]);
 
   s.advance_to("2027-01-12");
   edit_leave(s, "LWE", {{"start", "2028-03-13"}, {"expected_end", "2028-09-29"}});  // ten months
@@ -148,11 +133,8 @@ void replay(YearA& y) {
   y.answers["xan accepts"] =
       s.try_command("accept", {{"person_id", "xan"}, {"recorded_by", "xan"}});
   s.advance_to("2027-02-22");
-  if (auto proposal = pair_of(s, kA, "xan", "proposed")) {
-    y.answers["xan proposal accepted"] =
-        s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr-anna"}});
-  }
-  y.xan_pair = pair_of(s, kA, "xan", "accepted", &y.xan_mentor);
+  y.xan_pair = accept_standing_proposal(s, kA, "xan", "hr-anna", &y.xan_mentor,
+                                        &y.answers["xan proposal accepted"]);
   s.advance_to("2027-02-25");
   s.hr.add_completion(completion("xan", "RTW-PAIR-01", "2027-02-25"));
 
@@ -182,10 +164,7 @@ void replay(YearA& y) {
       {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "mei"}, {"recorded_by", "hr"}});
   y.yara_pair = pair_of(s, kA, "yara", "accepted", &y.yara_mentor);
   if (y.yara_pair == 0) {  // keep the year going on a branch without the manual pair's fix
-    if (auto proposal = pair_of(s, kA, "yara", "proposed")) {
-      s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr-anna"}});
-    }
-    y.yara_pair = pair_of(s, kA, "yara", "accepted", &y.yara_mentor);
+    y.yara_pair = accept_standing_proposal(s, kA, "yara", "hr-anna", &y.yara_mentor);
   }
   s.advance_to("2027-04-07");
   s.hr.add_completion(completion("yara", "RTW-PAIR-01", "2027-04-07"));
@@ -228,66 +207,14 @@ std::vector<Received> invites(const std::vector<Received>& list) {
   return of_type(list, "invite");
 }
 
-std::vector<Received> surveys(const std::vector<Received>& list, const std::string& id) {
-  std::vector<Received> out;
-  for (const auto& r : list) {
-    if (r.type() == "notify" && r.action["payload"].contains("survey") &&
-        r.action["payload"]["survey"]["id"] == id)
-      out.push_back(r);
-  }
-  return out;
-}
-
-// Reminders of a pair's overdue session, and the programme manager's tasks about the pair.
-std::vector<Received> session_reminders(const std::vector<Received>& list, std::int64_t pair) {
-  std::vector<Received> out;
-  for (const auto& r : list) {
-    if (r.type() == "reminder" && r.action["payload"].value("pair_id", std::int64_t{0}) == pair)
-      out.push_back(r);
-  }
-  return out;
-}
-std::vector<Received> manager_tasks_about(const Scenario& s, std::int64_t pair,
-                                          const std::string& from, const std::string& to) {
-  std::vector<Received> out;
-  for (const auto& r : s.received_between("programme_manager", from, to)) {
-    const json& about = r.action["payload"].value("about", json::object());
-    if (about.value("pair_id", std::int64_t{0}) == pair) out.push_back(r);
-  }
-  return out;
-}
-
-std::set<std::string> ids_in(const json& rows, const std::string& field = "person_id") {
-  std::set<std::string> out;
-  for (const auto& r : rows) out.insert(r[field].get<std::string>());
-  return out;
-}
-
-class ReturnToWorkYear : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (year) return;
-    year = new YearA;
-    try {
-      replay(*year);
-    } catch (const std::exception& e) {  // the tests still run, on the days replayed
-      year->replay_error = e.what();
-    }
-  }
-  static void TearDownTestSuite() {
-    delete year;
-    year = nullptr;
-  }
-  YearA& y = *year;
-  Scenario& s = year->s;
-};
+class ReturnToWorkYear : public YearSuite<YearA, replay> {};
 
 }  // namespace
 
 // --- what holds on main today ----------------------------------------------------------
 
 TEST_F(ReturnToWorkYear, TheYearIsReplayedToItsEnd) {
-  EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+  expect_replayed_to_its_end();
 }
 
 TEST_F(ReturnToWorkYear, FirstDayInvitesEveryoneInTheWindowAndListsTheRestAsUpcoming) {
@@ -416,8 +343,8 @@ TEST_F(ReturnToWorkYear, APairThatMeetsOnTimeGivesTheProgrammeManagerNothingToDo
     if (label.rfind("session ", 0) != 0) continue;
     EXPECT_TRUE(a.ok) << label << ": " << a.message;
   }
-  EXPECT_TRUE(manager_tasks_about(s, y.erin_pair, "2027-01-08", "2027-06-06").empty())
-      << describe(manager_tasks_about(s, y.erin_pair, "2027-01-08", "2027-06-06"));
+  EXPECT_TRUE(manager_tasks_about_pair(s, y.erin_pair, "2027-01-08", "2027-06-06").empty())
+      << describe(manager_tasks_about_pair(s, y.erin_pair, "2027-01-08", "2027-06-06"));
   EXPECT_TRUE(session_reminders(s.received_between("erin", "2027-01-08", "2027-06-06"), y.erin_pair)
                   .empty());
   const json& before = y.seen["erin sessions before leave"];
@@ -485,9 +412,7 @@ TEST_F(ReturnToWorkYear, PayItForwardInvitesErinAsAMentorSixMonthsAfterHerReturn
 }
 
 TEST_F(ReturnToWorkYear, NoKeyDeliveredTwiceAndNothingForPeopleWhoLeft) {
-  std::string all;
-  for (const auto& p : s.year_problems()) all += "\n  " + p;
-  EXPECT_TRUE(all.empty()) << all;
+  expect_no_year_problems();
 }
 
 // --- promises that wait for the enrolment helper (h13/enrol) ---------------------------
@@ -596,7 +521,7 @@ TEST_F(ReturnToWorkYear, NoSessionRemindersOrOverdueTasksDuringTheMenteesLeave_S
         session_reminders(s.received_between(who, "2027-06-07", "2027-12-05"), y.erin_pair);
     EXPECT_TRUE(during.empty()) << who << describe(during);
   }
-  auto tasks = manager_tasks_about(s, y.erin_pair, "2027-06-07", "2027-12-05");
+  auto tasks = manager_tasks_about_pair(s, y.erin_pair, "2027-06-07", "2027-12-05");
   EXPECT_TRUE(tasks.empty()) << describe(tasks);
 }
 
@@ -605,11 +530,11 @@ TEST_F(ReturnToWorkYear, SessionTrackingResumesFromTheReturnAndEscalates_Session
       session_reminders(s.received_between("erin", "2027-12-06", "2028-01-24"), y.erin_pair);
   ASSERT_FALSE(reminders.empty()) << "no reminder after the return: tracking stopped";
   EXPECT_GE(reminders[0].day, "2028-01-03") << "the cadence restarts from the return date";
-  auto flags = manager_tasks_about(s, y.erin_pair, "2027-12-06", "2028-01-24");
+  auto flags = manager_tasks_about_pair(s, y.erin_pair, "2027-12-06", "2028-01-24");
   ASSERT_EQ(flags.size(), 1u) << describe(flags);
   EXPECT_GE(flags[0].day, plus_days(reminders[0].day, 14));
   // Meeting again every four weeks: nothing more for the programme manager.
-  EXPECT_TRUE(manager_tasks_about(s, y.erin_pair, "2028-01-26", "2028-04-04").empty());
+  EXPECT_TRUE(manager_tasks_about_pair(s, y.erin_pair, "2028-01-26", "2028-04-04").empty());
 }
 
 TEST_F(ReturnToWorkYear, SessionListDoesNotCountTheLeaveAsMissed_Sessions) {

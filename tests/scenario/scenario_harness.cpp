@@ -260,6 +260,51 @@ std::string plus_days(const std::string& day, int days) {
   return format_date(*parse_date(day) + std::chrono::days{days});
 }
 
+std::vector<Received> session_reminders(const std::vector<Received>& list, std::int64_t pair) {
+  std::vector<Received> out;
+  for (const auto& r : list) {
+    if (r.type() == "reminder" && r.action["payload"].value("pair_id", std::int64_t{0}) == pair)
+      out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<Received> surveys(const std::vector<Received>& list, const std::string& survey_id) {
+  std::vector<Received> out;
+  for (const auto& r : list) {
+    if (r.type() == "notify" && r.action["payload"].contains("survey") &&
+        r.action["payload"]["survey"]["id"] == survey_id)
+      out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<Received> manager_tasks_about_pair(const Scenario& s, std::int64_t pair,
+                                               const std::string& from, const std::string& to) {
+  std::vector<Received> out;
+  for (const auto& r : s.received_between("programme_manager", from, to)) {
+    const json& about = r.action["payload"].value("about", json::object());
+    if (about.value("pair_id", std::int64_t{0}) == pair) out.push_back(r);
+  }
+  return out;
+}
+
+std::set<std::string> ids_in(const json& rows, const std::string& field) {
+  std::set<std::string> out;
+  for (const auto& r : rows) out.insert(r[field].get<std::string>());
+  return out;
+}
+
+void ReplayedYear::record_session(std::int64_t pair, const std::string& day,
+                                  const std::string& role,
+                                  const std::optional<std::string>& notes) {
+  if (pair == 0) return;
+  s.advance_to(day);
+  json input = {{"pair_id", pair}, {"held_on", day}, {"recorded_by_role", role}};
+  if (notes) input["notes"] = *notes;
+  answers["session " + std::to_string(pair) + " " + day] = s.try_command("session_record", input);
+}
+
 std::string describe(const std::vector<Received>& list) {
   std::string out;
   for (const auto& r : list) {

@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -144,9 +145,70 @@ inline std::int64_t pair_id_in(const Answer& a) {
 std::vector<Received> of_type(const std::vector<Received>& list, const std::string& type);
 std::vector<Received> mentioning(const std::vector<Received>& list, const std::string& words);
 std::vector<Received> keyed(const std::vector<Received>& list, const std::string& key_part);
+// Reminders of a pair's overdue session (payload.pair_id).
+std::vector<Received> session_reminders(const std::vector<Received>& list, std::int64_t pair);
+// Notifications carrying the survey `survey_id`.
+std::vector<Received> surveys(const std::vector<Received>& list, const std::string& survey_id);
+// The programme manager's tasks about a pair (payload.about.pair_id), between two days inclusive.
+std::vector<Received> manager_tasks_about_pair(const Scenario& s, std::int64_t pair,
+                                               const std::string& from, const std::string& to);
+// The ids in a command's rows (`field` of each).
+std::set<std::string> ids_in(const json& rows, const std::string& field = "person_id");
 // "YYYY-MM-DD" plus days.
 std::string plus_days(const std::string& day, int days);
 // For failure messages: type, day and subject of each.
 std::string describe(const std::vector<Received>& list);
+
+// What a replayed year keeps: the scenario, why the replay stopped early (if
+// it did) and, by label, what HR or a participant was answered and saw.
+struct ReplayedYear {
+  Scenario s;
+  std::string replay_error;
+  std::map<std::string, Answer> answers;  // by label, what HR or a participant was told
+  std::map<std::string, json> seen;       // by label, HR's answers worth checking later
+
+  // The pair's session held on `day` (the year advanced to it), recorded by
+  // `role`, kept as answers["session <pair> <day>"]; nothing for pair 0.
+  void record_session(std::int64_t pair, const std::string& day, const std::string& role,
+                      const std::optional<std::string>& notes = std::nullopt);
+};
+
+// A suite over one year, replayed once for the suite by `Replay` (a failure in
+// the replay is kept in replay_error: the tests still run on the days replayed).
+//   struct YearA : ReplayedYear { ... };  void replay(YearA&);
+//   class ReturnToWorkYear : public YearSuite<YearA, replay> {};
+template <class Year, void (*Replay)(Year&)>
+class YearSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (year_) return;
+    year_ = new Year;
+    try {
+      Replay(*year_);
+    } catch (const std::exception& e) {
+      year_->replay_error = e.what();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete year_;
+    year_ = nullptr;
+  }
+
+  // What every year must show: replayed to its end; none of year_problems().
+  void expect_replayed_to_its_end() const {
+    EXPECT_EQ(y.replay_error, "") << "stopped on " << s.today();
+  }
+  void expect_no_year_problems() const {
+    std::string all;
+    for (const auto& p : s.year_problems()) all += "\n  " + p;
+    EXPECT_TRUE(all.empty()) << all;
+  }
+
+  Year& y = *year_;
+  Scenario& s = year_->s;
+
+ private:
+  static inline Year* year_ = nullptr;
+};
 
 }  // namespace scenario

@@ -60,6 +60,20 @@ inline std::int64_t pair_of(Scenario& s, const std::string& programme, const std
   return 0;
 }
 
+// HR (`by`) accepts the mentee's standing proposal, when there is one (its
+// answer in `answer`); the id of the mentee's accepted pair afterwards (0 when
+// none), its mentor in `mentor`.
+inline std::int64_t accept_standing_proposal(Scenario& s, const std::string& programme,
+                                             const std::string& mentee, const std::string& by,
+                                             std::string* mentor = nullptr,
+                                             Answer* answer = nullptr) {
+  if (auto proposal = pair_of(s, programme, mentee, "proposed")) {
+    Answer a = s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", by}});
+    if (answer) *answer = std::move(a);
+  }
+  return pair_of(s, programme, mentee, "accepted", mentor);
+}
+
 // Finds `key` anywhere in a JSON document (the first match, depth first).
 inline const json* find_key(const json& doc, const std::string& key) {
   if (doc.is_object()) {

@@ -62,6 +62,19 @@ class EnrolmentCorrections : public ::testing::Test {
     ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
     return json::parse(plugin.call(name, input.dump()));
   }
+  // On 2026-12-01, P1 (invited) consents and HR pairs her with M1, a trained
+  // mentor with leave of her own: the `pair` answer.
+  json pair_p1_with_a_trained_mentor() {
+    hr.people.push_back(person("M1"));
+    hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
+    hr.completions = json::array(
+        {{{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},
+         {{"person_id", "P1"}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-11-01"}}});
+    run_on("2026-12-01");
+    command("accept", {{"person_id", "P1"}, {"recorded_by", "P1"}});
+    command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
+    return command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr"}});
+  }
   // The person's last enrolment of that role (by history).
   std::string state_of(const std::string& person, const std::string& role = "mentee") {
     std::string state = "(none)";
@@ -239,16 +252,7 @@ TEST_F(EnrolmentCorrections, AcknowledgingTheChangeOfAPairThatDoesNotExistIsAnEr
 }
 
 TEST_F(EnrolmentCorrections, AnActiveMenteeAlwaysHasAPlannedEndThatMovesWithTheLeave) {
-  json mentor = person("M1");
-  hr.people.push_back(mentor);
-  hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
-  hr.completions = json::array(
-      {{{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},
-       {{"person_id", "P1"}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-11-01"}}});
-  run_on("2026-12-01");
-  command("accept", {{"person_id", "P1"}, {"recorded_by", "P1"}});
-  command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
-  json paired = command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr"}});
+  json paired = pair_p1_with_a_trained_mentor();
   ASSERT_EQ(paired["mentee"]["state"], "active");
   std::string first_end = paired["mentee"]["ends_on"];
   EXPECT_GT(first_end, "2027-11-20");  // after the return, not nine months after pairing
@@ -270,16 +274,7 @@ TEST_F(EnrolmentCorrections, AnActiveMenteeAlwaysHasAPlannedEndThatMovesWithTheL
 }
 
 TEST_F(EnrolmentCorrections, AnActiveMenteeStoredWithoutAPlannedEndGetsOneOnTheNextRun) {
-  json mentor = person("M1");
-  hr.people.push_back(mentor);
-  hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
-  hr.completions = json::array(
-      {{{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},
-       {{"person_id", "P1"}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-11-01"}}});
-  run_on("2026-12-01");
-  command("accept", {{"person_id", "P1"}, {"recorded_by", "P1"}});
-  command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
-  json paired = command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr"}});
+  json paired = pair_p1_with_a_trained_mentor();
   ASSERT_EQ(paired["mentee"]["state"], "active");
   auto active_of = [&](mentoring::store::OrgStore& store) {
     for (auto e : store.enrolments_of("P1")) {

@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include "enrolment_records.hpp"
+
 using namespace mentoring::domain;
 using namespace mentoring::enrolment;
+using enrolment_test::kToday;
+using enrolment_test::leave;
 
 namespace {
-
-const Date kToday = *parse_date("2026-12-01");
 
 Programme programme_a() {
   Programme p;
@@ -23,18 +25,6 @@ Programme programme_a() {
                    {"connect", "handover", Anchor::leave_start, -28},
                    {"re-entry", "first week back", Anchor::return_to_work, 7}};
   return p;
-}
-
-Leave leave(const std::string& start, const std::string& end,
-            LeaveStatus status = LeaveStatus::approved) {
-  Leave l;
-  l.id = "L1";
-  l.person_id = "P1";
-  l.type = LeaveType::maternity;
-  l.start = *parse_date(start);
-  l.expected_end = *parse_date(end);
-  l.status = status;
-  return l;
 }
 
 Person person() {

@@ -7,12 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include "enrolment_records.hpp"
+
 using namespace mentoring::domain;
 using namespace mentoring::enrolment;
+using enrolment_test::kToday;
+using enrolment_test::leave;
 
 namespace {
-
-const Date kToday = *parse_date("2026-12-01");
 
 Programme programme_a() {
   Programme p;
@@ -31,18 +33,6 @@ Programme programme_a() {
   p.touchpoints = {{"connect", "introduction", Anchor::pairing, 21},
                    {"re-entry", "first month back", Anchor::return_to_work, 30}};
   return p;
-}
-
-Leave leave(const std::string& start, const std::string& end,
-            LeaveStatus status = LeaveStatus::approved) {
-  Leave l;
-  l.id = "L1";
-  l.person_id = "P1";
-  l.type = LeaveType::maternity;
-  l.start = *parse_date(start);
-  l.expected_end = *parse_date(end);
-  l.status = status;
-  return l;
 }
 
 Person person(const std::string& id = "P1", const char* start_date = "2010-01-01") {
@@ -165,6 +155,34 @@ TEST(UpcomingLeave, LaterThanTheWindowOrAwaitingApprovalIsUpcomingCancelledIsNot
   EXPECT_FALSE(upcoming(reason(leave("2027-01-10", "2027-09-30"))));  // too soon
   EXPECT_FALSE(upcoming(reason(leave("2027-04-01", "2027-04-30"))));  // too short
   EXPECT_TRUE(check_leave(programme_a(), leave("2027-04-01", "2027-09-30"), kToday).eligible());
+}
+
+TEST(UpcomingLeave, HrsListLeavesOutPeopleAlreadyEnrolledAndLeaveThatCannotBecomeEligible) {
+  Leave later = leave("2027-09-01", "2028-01-31");  // P1: after the window
+  Leave requested = leave("2027-04-01", "2027-09-30", LeaveStatus::requested);
+  requested.id = "L2", requested.person_id = "P2";
+  Leave too_soon = leave("2027-01-10", "2027-09-30");
+  too_soon.id = "L3", too_soon.person_id = "P3";
+  Leave eligible = leave("2027-04-01", "2027-09-30");
+  eligible.id = "L4", eligible.person_id = "P4";
+  std::vector<Leave> leaves = {later, requested, too_soon, eligible};
+
+  auto listed = upcoming_leaves(programme_a(), leaves, {}, kToday);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].leave, &leaves[0]);
+  EXPECT_EQ(listed[0].reason, LeaveIneligibility::starts_after_window);
+  EXPECT_FALSE(listed[0].words.empty());
+  EXPECT_EQ(listed[1].leave->id, "L2");
+  EXPECT_EQ(listed[1].reason, LeaveIneligibility::requested);
+
+  // An open enrolment of either role in this programme takes the person off the list;
+  // a closed one, or one in another programme, does not.
+  auto mentor = Enrolment::make("P2", "rtw", Role::mentor, EnrolmentState::awaiting_pair);
+  auto declined = Enrolment::make("P1", "rtw", Role::mentee, EnrolmentState::declined, "L9");
+  auto elsewhere = Enrolment::make("P1", "other", Role::mentee, EnrolmentState::active, "L1");
+  listed = upcoming_leaves(programme_a(), leaves, {mentor, declined, elsewhere}, kToday);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].leave->id, "L1");
 }
 
 // ---- leave changes ------------------------------------------------------------

@@ -60,3 +60,63 @@ TEST(Figures, RetentionCountsThoseBackLongEnoughAndStillEmployed) {
   EXPECT_EQ(twelve.returners, 4u);
   EXPECT_EQ(twelve.retained, 1u);
 }
+
+TEST(Figures, LatestReturnsTakesEachPersonsLatestReturnBackLongEnough) {
+  auto d = [](const char* s) { return parse_date(s).value(); };
+  std::map<std::string, std::vector<Returner>> by_person = {
+      {"A", {{d("2026-01-01"), std::nullopt}, {d("2028-01-01"), d("2028-05-01")}}},
+      {"B", {{d("2027-02-01"), std::nullopt}, {d("2029-03-01"), std::nullopt}}},  // 2nd too recent
+      {"C", {{d("2029-04-01"), std::nullopt}}},  // none long enough
+  };
+  auto six = latest_returns(by_person, 6, d("2029-06-01"));
+  ASSERT_EQ(six.size(), 2u);
+  EXPECT_EQ(six[0].returned_on, d("2028-01-01"));  // A: the later of two
+  EXPECT_EQ(six[0].left_on, d("2028-05-01"));
+  EXPECT_EQ(six[1].returned_on, d("2027-02-01"));  // B: the one back six months
+  EXPECT_TRUE(latest_returns(by_person, 6, d("2025-01-01")).empty());
+}
+
+TEST(Figures, TakingPartMeansPairedOrLater) {
+  using mentoring::domain::EnrolmentState;
+  for (auto s : {EnrolmentState::paired, EnrolmentState::active, EnrolmentState::extended,
+                 EnrolmentState::completed}) {
+    EXPECT_TRUE(takes_part(s)) << to_string(s);
+  }
+  for (auto s :
+       {EnrolmentState::eligible, EnrolmentState::invited, EnrolmentState::consented,
+        EnrolmentState::declined, EnrolmentState::expired, EnrolmentState::awaiting_training,
+        EnrolmentState::awaiting_pair, EnrolmentState::withdrawn}) {
+    EXPECT_FALSE(takes_part(s)) << to_string(s);
+  }
+}
+
+TEST(Figures, ReturnerGroupsSplitTheProgrammesMenteesFromTheBaseline) {
+  using namespace mentoring::domain;
+  auto d = [](const char* s) { return parse_date(s).value(); };
+  Programme programme;
+  programme.id = "rtw";
+  programme.mentee.leave_types = {LeaveType::maternity, LeaveType::adoption};
+  std::vector<Enrolment> enrolments = {
+      Enrolment::make("ANA", "rtw", Role::mentee, EnrolmentState::completed, "L-ANA"),
+      Enrolment::make("BO", "rtw", Role::mentee, EnrolmentState::withdrawn, "L-BO"),
+      Enrolment::make("MO", "rtw", Role::mentor, EnrolmentState::active),
+  };
+  auto back = [&](const char* leave, const char* person, LeaveType type, const char* on) {
+    return ReturnFromLeave{leave, person, type, {d(on), std::nullopt}};
+  };
+  std::vector<ReturnFromLeave> returns = {
+      back("L-ANA", "ANA", LeaveType::maternity, "2028-01-01"),   // the programme's
+      back("L-ANA2", "ANA", LeaveType::maternity, "2025-01-01"),  // her other leave: neither
+      back("L-BO", "BO", LeaveType::maternity, "2028-01-01"),     // withdrew: baseline
+      back("L-MO", "MO", LeaveType::adoption, "2027-06-01"),      // a mentor: baseline
+      back("L-CY", "CY", LeaveType::secondment, "2027-06-01"),    // type not covered: neither
+      back("L-DI", "DI", LeaveType::maternity, "2029-07-01"),     // not back yet: neither
+  };
+  auto groups = returner_groups(programme, enrolments, returns, d("2029-06-01"));
+  ASSERT_EQ(groups.programme.size(), 1u);
+  ASSERT_EQ(groups.programme["ANA"].size(), 1u);
+  EXPECT_EQ(groups.programme["ANA"][0].returned_on, d("2028-01-01"));
+  EXPECT_EQ(groups.baseline.size(), 2u);
+  EXPECT_EQ(groups.baseline.count("BO"), 1u);
+  EXPECT_EQ(groups.baseline.count("MO"), 1u);
+}

@@ -44,6 +44,15 @@ TEST(LeavePauses, OnlyApprovedLeavePausesAndItEndsOnTheReturnDate) {
   EXPECT_EQ(leave_pauses({back_early})[0].until, day("2027-10-01"));
 }
 
+TEST(DaysWithin, CountsOnlyTheDaysOfTheSpanThatFallInAPeriod) {
+  std::vector<Period> away = {{day("2027-02-15"), day("2027-03-01")},
+                              {day("2027-06-01"), day("2027-06-11")}};
+  EXPECT_EQ(days_within(away, day("2027-01-01"), day("2027-12-31")), 14 + 10);
+  EXPECT_EQ(days_within(away, day("2027-02-20"), day("2027-06-05")), 9 + 4);  // both clipped
+  EXPECT_EQ(days_within(away, day("2027-03-01"), day("2027-06-01")), 0);      // until is open
+  EXPECT_EQ(days_within({}, day("2027-01-01"), day("2027-12-31")), 0);
+}
+
 TEST(DueAfter, ASessionThatWouldFallInTheLeaveIsDueACadenceAfterTheReturn) {
   std::vector<Period> pauses{{day("2027-02-15"), day("2027-12-01")}};
   EXPECT_EQ(due_after(day("2027-02-01"), 28, pauses), day("2027-12-29"));

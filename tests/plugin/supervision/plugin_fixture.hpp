@@ -117,4 +117,14 @@ class SessionsPlugin : public ::testing::Test {
   std::string timezone = "Europe/London";
 };
 
+// What `action` threw (its message), or "(no error)".
+inline std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace sessions_test

@@ -15,15 +15,6 @@ using mentoring::calendar::parse_ics;
 
 namespace {
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 std::set<std::string> people_of(const std::vector<json>& actions) {
   std::set<std::string> out;
   for (const auto& a : actions) out.insert(a["person_id"].get<std::string>());
@@ -67,20 +58,28 @@ class LeaveAndCircles : public SessionsPlugin {
     day_text = day;
     host.set_today(day_text.c_str());
   }
+  // MENTEE1 and MENTOR1, paired on 4 January 2027 until 30 June 2028, meet on 4
+  // January and 1 February; the mentee is on leave from 15 February and back on
+  // 1 December 2027. Today is 1 February; the pair's id.
+  std::int64_t pair_met_twice_before_the_leave() {
+    auto pair = seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
+    seed_ends_on(pair, "2028-06-30");
+    seed_leave("MENTEE1", "2027-02-15", "2027-11-30");
+    at("2027-02-01");
+    for (const char* held : {"2027-01-04", "2027-02-01"}) {
+      call("session_record",
+           {{"pair_id", pair}, {"held_on", held}, {"recorded_by_role", "mentee"}});
+    }
+    return pair;
+  }
   std::string day_text;
 };
 
 }  // namespace
 
 TEST_F(LeaveAndCircles, NoSessionReminderOrOverdueFlagWhileTheMenteeIsOnLeave) {
-  auto pair = seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
-  seed_ends_on(pair, "2028-06-30");
   // On leave from 15 February; back on 1 December 2027.
-  seed_leave("MENTEE1", "2027-02-15", "2027-11-30");
-  at("2027-02-01");
-  for (const char* held : {"2027-01-04", "2027-02-01"}) {
-    call("session_record", {{"pair_id", pair}, {"held_on", held}, {"recorded_by_role", "mentee"}});
-  }
+  auto pair = pair_met_twice_before_the_leave();
   // The next session would have been due on 1 March, inside the leave.
   every_two_weeks("2027-02-01", "2027-12-27");
   EXPECT_TRUE(pushed("reminder", "pair-overdue/").empty());
@@ -107,13 +106,7 @@ TEST_F(LeaveAndCircles, NoSessionReminderOrOverdueFlagWhileTheMenteeIsOnLeave) {
 }
 
 TEST_F(LeaveAndCircles, HrSessionListDoesNotCountTheMonthsOfLeaveAsMissed) {
-  auto pair = seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
-  seed_ends_on(pair, "2028-06-30");
-  seed_leave("MENTEE1", "2027-02-15", "2027-11-30");
-  at("2027-02-01");
-  for (const char* held : {"2027-01-04", "2027-02-01"}) {
-    call("session_record", {{"pair_id", pair}, {"held_on", held}, {"recorded_by_role", "mentee"}});
-  }
+  auto pair = pair_met_twice_before_the_leave();
   at("2027-12-15");
   json hr = call("session_list", {{"pair_id", pair}, {"caller_role", "hr"}});
   // 4 Jan - 15 Feb and 1 - 15 Dec: 56 days out of leave, two 4-week intervals, both held.

@@ -18,15 +18,6 @@ std::int64_t utc(const char* date, int hour) {
   return duration_cast<seconds>(parse_date(date).value().time_since_epoch()).count() + hour * 3600;
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 }  // namespace
 
 TEST_F(SessionsPlugin, SupervisionScheduleStaysAtTenLocalAcrossTheMarchChange) {

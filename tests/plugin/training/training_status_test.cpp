@@ -71,6 +71,32 @@ TEST(TrainingStatus, ExpiresByValidityMonthsOrByTheLmsExpiryDate) {
   EXPECT_FALSE(training_complete(rules, completions, day("2026-12-01")));
 }
 
+TEST(TrainingStatus, CompleteButExpiringOnlyWhileEveryCourseStillCounts) {
+  auto rules = mentor_rules();
+  auto valid = training_status(rules, {done("MT-1", "2026-05-01"), done("SAFE-2", "2026-06-01")},
+                               day("2026-12-01"));
+  EXPECT_FALSE(valid.complete_but_expiring());  // nothing lapses within 30 days
+  auto lapsing = training_status(rules, {done("MT-1", "2024-11-01"), done("SAFE-2", "2026-06-01")},
+                                 day("2026-10-15"));
+  EXPECT_TRUE(lapsing.complete_but_expiring());  // MT-1 lapses 2026-11-01
+  auto blocked = training_status(rules, {done("MT-1", "2024-11-01")}, day("2026-10-15"));
+  EXPECT_FALSE(blocked.complete_but_expiring());  // SAFE-2 missing: blocked, not expiring
+}
+
+TEST(ExpectedToTrain, FromConsentUntilTheMentoringEnds) {
+  using mentoring::domain::EnrolmentState;
+  for (auto state :
+       {EnrolmentState::consented, EnrolmentState::awaiting_training, EnrolmentState::awaiting_pair,
+        EnrolmentState::paired, EnrolmentState::active}) {
+    EXPECT_TRUE(expected_to_train(state)) << to_string(state);
+  }
+  for (auto state :
+       {EnrolmentState::eligible, EnrolmentState::invited, EnrolmentState::declined,
+        EnrolmentState::expired, EnrolmentState::withdrawn, EnrolmentState::completed}) {
+    EXPECT_FALSE(expected_to_train(state)) << to_string(state);
+  }
+}
+
 TEST(TrainingStatus, ARenewalRestoresAssignabilityWhateverOrderTheLmsSentThemIn) {
   auto rules = mentor_rules();
   std::vector<CourseCompletion> completions = {

@@ -75,6 +75,21 @@ LeaveCheck check_leave(const domain::Programme& programme, const domain::Leave& 
 std::string ineligibility(const domain::Programme& programme, const domain::Leave& leave,
                           Date today);
 
+// A leave that may still make its person eligible, with why not yet.
+struct UpcomingLeave {
+  const domain::Leave* leave = nullptr;  // one of the leaves passed in
+  LeaveIneligibility reason{};           // upcoming(reason) holds
+  std::string words;
+};
+
+// HR's "upcoming" list: each leave (in the order given) whose person has no
+// open enrolment in the programme (either role) and which may become eligible
+// with time or approval alone.
+std::vector<UpcomingLeave> upcoming_leaves(const domain::Programme& programme,
+                                           const std::vector<domain::Leave>& leaves,
+                                           const std::vector<domain::Enrolment>& enrolments,
+                                           Date today);
+
 // People by id; leaves to consider (at least every upcoming leave and every leave
 // an open enrolment points to); the programme's enrolments (any state), after
 // today's lifecycle steps. Invites each person with an eligible leave and no open

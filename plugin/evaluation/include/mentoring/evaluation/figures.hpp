@@ -10,6 +10,7 @@
 // through the same test; the shell never compares counts to the threshold itself.
 #pragma once
 
+#include <mentoring/domain/programme.hpp>
 #include <mentoring/evaluation/surveys.hpp>
 
 #include <cstddef>
@@ -52,6 +53,37 @@ struct Retention {
   std::size_t returners = 0;  // back at least `months` months before today
   std::size_t retained = 0;   // ... of whom still employed `months` after return
 };
+
+// One returner per person: their latest return at least `months` months
+// before today (the one a leader would ask about); a person with none is left out.
+std::vector<Returner> latest_returns(const std::map<std::string, std::vector<Returner>>& by_person,
+                                     int months, Date today);
+
+// One approved leave of anyone in the organisation and its return.
+struct ReturnFromLeave {
+  std::string leave_id;
+  std::string person_id;
+  domain::LeaveType type{};
+  Returner returner;  // returned_on: enrolment::return_date of the leave
+};
+
+// Returners by person id, for retention_figures' two groups.
+struct ReturnerGroups {
+  std::map<std::string, std::vector<Returner>> programme;  // mentees who took part (takes_part),
+                                                           // by their enrolment's leave
+  std::map<std::string, std::vector<Returner>> baseline;   // everyone else back from a leave
+                                                           // type the programme covers
+};
+
+// The programme's returners and the comparison group, among the returns on
+// or before today (`enrolments`: the programme's, any role or state).
+ReturnerGroups returner_groups(const domain::Programme& programme,
+                               const std::vector<domain::Enrolment>& enrolments,
+                               const std::vector<ReturnFromLeave>& returns, Date today);
+
+// Whether an enrolment in this state took part in the programme (paired,
+// active, extended or completed): surveyed, and counted among its returners.
+bool takes_part(domain::EnrolmentState state);
 
 // Among returners back for at least `months` months, those still employed
 // `months` months after their return (no end date, or a later one).

@@ -47,6 +47,10 @@ struct Period {
 // cancelled and denied leave pauses nothing), sorted and merged.
 std::vector<Period> leave_pauses(const std::vector<domain::Leave>& leaves);
 
+// How many days of [from, until) fall in one of the periods (counted once per
+// period: pass merged periods, as leave_pauses gives them).
+int days_within(const std::vector<Period>& periods, Date from, Date until);
+
 // The days every list has in common (a circle pauses only while all its
 // mentees are away).
 std::vector<Period> common_periods(const std::vector<std::vector<Period>>& lists);

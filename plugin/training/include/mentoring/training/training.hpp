@@ -35,6 +35,10 @@ struct TrainingRules {
 // The rules for one role of a programme; a role without courses needs none.
 TrainingRules rules_for(const domain::Programme& programme, domain::Role role);
 
+// Whether an enrolment in this state is expected to be trained: from consent
+// until the mentoring ends (not an invitation, not a closed enrolment).
+bool expected_to_train(domain::EnrolmentState state);
+
 enum class CourseState {
   complete,  // done and valid beyond the renewal window
   expiring,  // still valid today, lapses within renew_before_days
@@ -55,6 +59,8 @@ struct TrainingStatus {
 
   // Every required course is done and valid today (expiring still counts).
   bool complete() const;
+  // Complete today, with at least one course lapsing within the renewal window.
+  bool complete_but_expiring() const;
   std::vector<const CourseStatus*> gaps() const;  // missing or expired
 };
 
