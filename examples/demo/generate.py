@@ -820,6 +820,12 @@ def summary(org_name, data):
         by_type[r["type"]] = by_type.get(r["type"], 0) + 1
     lines.append("  eligible planned leave: %d (%s)" % (len(el), ", ".join("%s %d" % (k, by_type[k]) for k in sorted(by_type))))
     lines.append("    " + " ".join(sorted(r["person"] for r in el)))
+    # The plugin invites earliest leave first, as far as the cohort has places; the rest wait.
+    capacity = prog.get("cohort_capacity", len(el))
+    first = sorted(el, key=lambda r: (r["start"], r["person"]))[:capacity]
+    lines.append("  invited on the first run (cohort_capacity %d, earliest leave first): %d; waiting for a place: %d"
+                 % (capacity, len(first), len(el) - len(first)))
+    lines.append("    " + " ".join(sorted(r["person"] for r in first)))
     cases = {}
     for r in data["plan"]:
         cases[r["case"]] = cases.get(r["case"], 0) + 1

@@ -294,9 +294,19 @@ Extension extension(const Programme& programme, const Enrolment& e, int months, 
   out.ends_on = add_months(e.ends_on.value_or(today), months);
   if (out.ends_on > out.limit) {
     out.refusal = ExtensionRefusal::beyond_maximum;
-    out.words = "found " + std::to_string(months) + "; expected at most enough to end by " +
-                format_date(out.limit) + " (" + std::to_string(programme.max_duration_months) +
-                " months from the start, the programme's maximum)";
+    const std::string maximum = format_date(out.limit) + " (" +
+                                std::to_string(programme.max_duration_months) +
+                                " months from the start, the programme's maximum)";
+    // Touchpoints anchored on a long leave can already carry the end past the
+    // maximum: then no number of months fits, and the words must not suggest one.
+    if (e.ends_on && *e.ends_on >= out.limit) {
+      out.words = "found " + std::to_string(months) + "; the enrolment already ends on " +
+                  format_date(*e.ends_on) + ", not before " + maximum +
+                  ", so it cannot be extended";
+    } else {
+      out.words =
+          "found " + std::to_string(months) + "; expected at most enough to end by " + maximum;
+    }
     return out;
   }
   out.words = "extended by " + std::to_string(months) + " months to " + format_date(out.ends_on);

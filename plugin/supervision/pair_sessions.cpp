@@ -155,6 +155,14 @@ PairSessionReport pair_session_report(const PairSessionRules& rules, const PairF
   report.missed = std::max(0, expected - report.held);
 
   report.next_due = due_after(report.last_held.value_or(facts.paired_on), interval_days, pauses);
+  // A session already overdue when a leave began is not carried across it: the
+  // cadence starts again from the return (the leave never counts as overdue, and
+  // the new due date gets its own reminder and escalation).
+  for (const auto& p : pauses) {
+    if (report.next_due < p.from && p.from <= today) {
+      report.next_due = due_after(p.until, interval_days, pauses);
+    }
+  }
   for (const auto& p : pauses) {
     if (p.contains(today)) report.resumes_on = p.until;
   }

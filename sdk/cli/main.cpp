@@ -125,17 +125,19 @@ void print_summary(const json& org) {
        {"enrolment", "training", "pairing", "supervision", "return_to_work", "evaluation"}) {
     if (!modules.contains(name)) continue;
     const json& m = modules[name];
+    // The module's name, then at least one space: return_to_work is longer than the column.
+    const std::string label = pad(std::string(name) + " ", 12);
     if (!m.value("enabled", false)) {
-      std::cout << "  " << pad(name, 12) << "off\n";
+      std::cout << "  " << label << "off\n";
       continue;
     }
     if (m.value("status", "") == "failed") {
-      std::cout << "  " << pad(name, 12)
-                << "FAILED (the other modules ran): " << m.value("error", "") << "\n";
+      std::cout << "  " << label << "FAILED (the other modules ran): " << m.value("error", "")
+                << "\n";
       continue;
     }
     if (m.value("status", "") != "ran") {
-      std::cout << "  " << pad(name, 12) << "on, " << m.value("status", "") << "\n";
+      std::cout << "  " << label << "on, " << m.value("status", "") << "\n";
       continue;
     }
     if (std::string(name) == "enrolment") {
@@ -241,8 +243,19 @@ void print_summary(const json& org) {
                   << " survey invitation(s) sent, " << p.value("surveys", 0)
                   << " survey(s) defined\n";
       }
+    } else if (std::string(name) == "return_to_work") {
+      // The line manager's return steps, per programme (keeping-in-touch days are HR's commands).
+      const json programmes = m.value("programmes", json::object());
+      for (const auto& [programme, p] : programmes.items()) {
+        std::cout << "  " << label << programme << ": " << p.value("tasks_sent", 0)
+                  << " return step(s) sent to line managers, " << p.value("tasks_moved", 0)
+                  << " moved, " << p.value("tasks_withdrawn", 0) << " withdrawn; "
+                  << p.value("overdue", 0) << " overdue (" << p.value("missed_flagged", 0)
+                  << " flagged to the programme manager); " << p.value("no_line_manager", 0)
+                  << " without a line manager\n";
+      }
     } else {
-      std::cout << "  " << pad(name, 12) << m.dump() << "\n";
+      std::cout << "  " << label << m.dump() << "\n";
     }
   }
   if (org.contains("actions")) {

@@ -180,3 +180,28 @@ TEST(SessionStatus, EveryStatusAndReasonHasItsWords) {
     EXPECT_GT(describe(reason).size(), 10u);
   }
 }
+
+// Paired 4 Jan 2027 and never met: the first session, due 1 Feb, is overdue
+// when the leave begins on 15 Feb. After the return (1 Dec) the pair is not
+// "300 days overdue": the next session is due a cadence after the return, and
+// that due date (escalation state is kept per due date) is reminded afresh.
+TEST(PairSessionReport, ASessionOverdueWhenTheLeaveBeganIsDueACadenceAfterTheReturn) {
+  PairSessionRules rules;
+  rules.remind_after_days = 1;
+  PairFacts never_met{day("2027-01-04"),
+                      4,
+                      {},
+                      day("2028-06-30"),
+                      leave_pauses({leave("2027-02-15", "2027-11-30")})};
+  auto before = pair_session_report(rules, never_met, day("2027-02-10"));
+  EXPECT_EQ(before.next_due, day("2027-02-01"));
+  EXPECT_TRUE(before.overdue);
+  auto during = pair_session_report(rules, never_met, day("2027-06-01"));
+  EXPECT_EQ(during.next_due, day("2027-12-29"));
+  EXPECT_FALSE(during.overdue);
+  auto after = plan_pair_sessions(rules, never_met, {}, day("2028-01-05"));
+  EXPECT_EQ(after.report.next_due, day("2027-12-29"));
+  EXPECT_EQ(after.report.days_overdue, 7);
+  ASSERT_TRUE(after.reminder);
+  EXPECT_EQ(after.reminder->due_on, day("2027-12-29"));
+}
