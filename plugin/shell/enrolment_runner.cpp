@@ -512,7 +512,7 @@ Enrolment find_open_enrolment(RunContext& c, const Programme& programme, const j
 }
 
 Enrolment open_enrolment(RunContext& c, const Programme& programme, const std::string& person,
-                         Role role_wanted) {
+                         Role role_wanted, std::string_view field) {
   std::string role(to_string(role_wanted));
   std::optional<Enrolment> found;
   for (const auto& e : c.store.enrolments_of(person)) {
@@ -522,8 +522,9 @@ Enrolment open_enrolment(RunContext& c, const Programme& programme, const std::s
     }
   }
   if (!found) {
-    throw_invalid_input("/person_id: found \"" + person + "\"; expected a person with an open " +
-                        role + " enrolment in " + programme.id);
+    throw_invalid_input(std::string(field) + ": found \"" + person +
+                        "\"; expected a person with an open " + role + " enrolment in " +
+                        programme.id);
   }
   return *found;
 }

@@ -85,8 +85,8 @@ json record_accepted_pair(RunContext& c, const json& input,
     which["role"] = "mentee";
   }
   const Programme& programme = find_programme(c, which);
-  Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee);
-  Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor);
+  Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee, "/mentee_id");
+  Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor, "/mentor_id");
   store::PairingStore ps(c.store.database());
 
   std::optional<Pair> standing;  // the mentee's proposal, if any

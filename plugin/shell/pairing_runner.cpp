@@ -557,8 +557,8 @@ json request_mentor(RunContext& c, const json& input) {
       out["replaced_proposal"] = paired["replaced_proposal"];
     return out;
   }
-  const Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee);
-  const Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor);
+  const Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee, "/mentee_id");
+  const Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor, "/mentor_id");
   store::PairingStore ps(c.store.database());
   std::optional<Pair> standing;
   pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);

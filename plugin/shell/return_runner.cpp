@@ -630,9 +630,10 @@ json return_step_done(RunContext& c, const json& in) {
     if (s.status == "sent" || s.status == "no_line_manager") open.push_back(s);
   }
   if (candidates.empty()) {
-    throw invalid(cmd, "/step", quoted(step) + " for " + person,
-                  std::string(rtw::describe(rtw::DoneRefusal::not_sent)) +
-                      "; planned: " + (planned.empty() ? "none" : planned));
+    throw invalid(
+        cmd, "/step", quoted(step) + " for " + person,
+        "a return step planned for " + person + " (the programme's return_steps, " +
+            "for a leave of an enrolled mentee); planned: " + (planned.empty() ? "none" : planned));
   }
   const auto& chosen_from = open.empty() ? candidates : open;
   if (chosen_from.size() > 1) {

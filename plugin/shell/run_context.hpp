@@ -57,9 +57,11 @@ nlohmann::json record_accepted_pair(RunContext& context, const nlohmann::json& i
 // which /person_id has an open enrolment of /role. Throws naming /programme.
 const domain::Programme& find_programme(RunContext& context, const nlohmann::json& input);
 // The person's open enrolment of that role in the programme; throws
-// Error(MENTORING_ERR_INVALID_INPUT) naming /person_id when there is none.
+// Error(MENTORING_ERR_INVALID_INPUT) naming `field` (the input field that named
+// the person, eg "/mentee_id") when there is none.
 domain::Enrolment open_enrolment(RunContext& context, const domain::Programme& programme,
-                                 const std::string& person_id, domain::Role role);
+                                 const std::string& person_id, domain::Role role,
+                                 std::string_view field = "/person_id");
 // The same, from input's /person_id and /role (default mentee).
 domain::Enrolment find_open_enrolment(RunContext& context, const domain::Programme& programme,
                                       const nlohmann::json& input);

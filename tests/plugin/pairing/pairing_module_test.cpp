@@ -526,6 +526,17 @@ TEST_F(PairingModule, ThePairCommandRefusesAMentorWhoseTrainingLapsed) {
   EXPECT_EQ(state_of("P1"), "awaiting_pair");
 }
 
+// The error names the field the caller filled in, not a field the command has not got.
+TEST_F(PairingModule, ThePairCommandNamesTheMenteeFieldWhenTheMenteeHasNoOpenEnrolment) {
+  everyone_waits_for_a_pair();
+  const std::string why = error_of([&] {
+    command("pair", {{"mentee_id", "M2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  });
+  EXPECT_NE(why.find("/mentee_id: found \"M2\"; expected a person with an open mentee"),
+            std::string::npos)
+      << why;
+}
+
 // Training switched off for the organisation: no course is required, by hand or by the engine.
 TEST_F(PairingModule, WithTrainingSwitchedOffALapsedCourseStopsNobody) {
   hr.completions[1]["completed_at"] = "2023-12-15";
