@@ -639,6 +639,13 @@ json kickoff_schedule(RunContext& c, const json& in) {
   // Everyone who said yes to the programme is invited.
   std::vector<std::string> invited =
       supervision::kickoff_invitees(c.store.enrolments(programme.id));
+  // A kick-off nobody is invited to is not a meeting (and its calendar event
+  // would have no attendee): say so rather than fail on the action's schema.
+  if (invited.empty() && !cancel) {
+    throw invalid_input(cmd, "/date", schema::describe(in["date"]),
+                        "a kick-off once someone has said yes to " + programme.id +
+                            "; nobody has yet, so there is nobody to invite");
+  }
   auto people = c.store.people({invited.begin(), invited.end()});
   calendar::CalendarEvent event;
   event.uid = calendar::event_uid(c.organisation, programme.id, "kickoff", programme.id);

@@ -194,6 +194,20 @@ TEST_F(SessionsPlugin, ANewCadenceMovesTheNextSessionInviteUnderTheSameUid) {
   EXPECT_EQ(moved.start.date, parse_date("2027-01-18").value());
 }
 
+// Before anyone said yes there is nobody to invite: a clear refusal naming the
+// field, nothing stored (it used to fail the calendar action's schema, exit 1).
+TEST_F(SessionsPlugin, AKickoffBeforeAnyoneSaidYesIsRefusedAndNothingIsScheduled) {
+  run();
+  std::string message = error_of([&] { call("kickoff_schedule", {{"date", "2027-03-20"}}); });
+  EXPECT_NE(message.find("/date: found \"2027-03-20\"; expected a kick-off once someone has said"),
+            std::string::npos)
+      << message;
+  seed([&](auto& s) {
+    EXPECT_FALSE(mentoring::store::SessionsStore(s.database()).kickoff("rtw").has_value());
+  });
+  EXPECT_TRUE(pushed("calendar_event", "calendar/kickoff").empty());
+}
+
 TEST_F(SessionsPlugin, KickoffRescheduleAndCancelKeepTheUidAndTheMentorsNoteReachesTheMentee) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   json first = call("kickoff_schedule", {{"date", "2027-03-20"}, {"location", "Room 4"}});
