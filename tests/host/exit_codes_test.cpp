@@ -119,10 +119,38 @@ TEST_F(ExitCodes, AShortLockWaitEndsThatOrganisationBusyAndTheOthersStillRun) {
   EXPECT_TRUE(contains(text.output, "BUSY: organisation northwind is busy")) << text.output;
 }
 
+// Whether a process other than this one has `file` open (found through
+// /proc/<pid>/fd), polled until `within` runs out.
+static bool another_process_opened(const fs::path& file, std::chrono::seconds within) {
+  const auto wanted = fs::weakly_canonical(file);
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  const std::string self = std::to_string(::getpid());
+  // Processes come and go while /proc is read: every step takes an error_code.
+  std::error_code ec;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (fs::directory_iterator proc("/proc", ec), end; !ec && proc != end; proc.increment(ec)) {
+      const std::string pid = proc->path().filename().string();
+      if (pid == self || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::error_code gone;
+      for (fs::directory_iterator fd(proc->path() / "fd", gone); !gone && fd != end;
+           fd.increment(gone)) {
+        std::error_code unreadable;
+        if (fs::read_symlink(fd->path(), unreadable) == wanted) return true;
+      }
+    }
+    ec.clear();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 TEST_F(ExitCodes, ARunThatWaitsForTheLockGoesOnOnceItIsFreeAndSaysSo) {
   std::optional<OrganisationLock> lock = hold_northwind();
   auto started = start("run --org northwind", "waiting-run.out");
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // Released only once the run waits on it: a fixed pause was too short for a
+  // sanitizer build on a busy machine (the run came after the release).
+  ASSERT_TRUE(another_process_opened(state / "northwind" / "lock", std::chrono::seconds(60)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   lock.reset();
   auto result = started.wait();
   ASSERT_EQ(result.exit_code, 0) << result.output;
