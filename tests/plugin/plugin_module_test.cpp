@@ -3,6 +3,7 @@
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
 
+#include "hr_records.hpp"
 #include "scripted_host_system.hpp"
 
 #include <gtest/gtest.h>
@@ -24,11 +25,7 @@ using ScriptedHr = mentoring::testing::ScriptedHostSystem;
 json person(const std::string& id) {
   return {{"id", id}, {"name", "Person " + id}};
 }
-json leave(const std::string& id, const std::string& person, const std::string& start,
-           const std::string& end, const std::string& status = "approved") {
-  return {{"id", id},       {"person_id", person}, {"type", "maternity"},
-          {"start", start}, {"expected_end", end}, {"status", status}};
-}
+using mentoring::test_support::leave;
 
 class PluginModule : public ::testing::Test {
  protected:

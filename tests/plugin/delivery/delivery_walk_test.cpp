@@ -6,6 +6,7 @@
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
 
+#include "hr_records.hpp"
 #include "scripted_host_system.hpp"
 
 #include <gtest/gtest.h>
@@ -23,11 +24,7 @@ namespace {
 json person(const std::string& id) {
   return {{"id", id}, {"name", "Person " + id}};
 }
-json leave(const std::string& id, const std::string& person, const std::string& start,
-           const std::string& end) {
-  return {{"id", id},       {"person_id", person}, {"type", "maternity"},
-          {"start", start}, {"expected_end", end}, {"status", "approved"}};
-}
+using mentoring::test_support::leave;
 
 // A task system: answers each action as `mode` says and counts what it applied.
 struct TaskSystem {

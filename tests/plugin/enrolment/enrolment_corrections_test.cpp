@@ -7,6 +7,7 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
 
+#include "hr_records.hpp"
 #include "scripted_host_system.hpp"
 
 #include <gtest/gtest.h>
@@ -26,11 +27,7 @@ json programme(const std::string& id) {
 json person(const std::string& id, const std::string& start_date = "2010-01-01") {
   return {{"id", id}, {"name", "Person " + id}, {"start_date", start_date}};
 }
-json leave(const std::string& id, const std::string& person, const std::string& start,
-           const std::string& end, const std::string& status = "approved") {
-  return {{"id", id},       {"person_id", person}, {"type", "maternity"},
-          {"start", start}, {"expected_end", end}, {"status", status}};
-}
+using mentoring::test_support::leave;
 
 class EnrolmentCorrections : public ::testing::Test {
  protected:
