@@ -134,7 +134,48 @@ class MentoringPlugin : public Module {
     store_ = std::make_unique<store::OrgStore>(host_.storage_directory(), organisation_);
   }
 
+  // The command line and the host's own passes: the organisation's admin.
   std::string call(std::string_view command, std::string_view input) override {
+    domain::Caller admin{domain::CallerRole::admin, "", "host"};
+    return call_for(admin, command, input);
+  }
+
+  std::string call_as(std::string_view caller_json, std::string_view command,
+                      std::string_view input) override {
+    return call_for(caller_from_json(caller_json), command, input);
+  }
+
+ private:
+  // The caller the host passed (schemas/caller.schema.json); a caller of another
+  // organisation never reaches this one's data.
+  domain::Caller caller_from_json(std::string_view caller_json) const {
+    json j;
+    try {
+      j = schema::parse(caller_json, "caller");
+    } catch (const schema::ValidationError& e) {
+      throw Error(MENTORING_ERR_INVALID_INPUT, std::string("caller: ") + e.what());
+    }
+    auto problems = schema::validate("caller", j, "caller");
+    if (!problems.empty())
+      throw Error(MENTORING_ERR_INVALID_INPUT, schema::ValidationError(std::move(problems)).what());
+    if (j.at("organisation").get<std::string>() != organisation_) {
+      throw Error(MENTORING_ERR_NOT_FOUND, "organisation \"" +
+                                               j.at("organisation").get<std::string>() +
+                                               "\": not found");
+    }
+    domain::Caller caller;
+    const std::string role = j.at("role").get<std::string>();
+    for (auto r : {domain::CallerRole::admin, domain::CallerRole::hr, domain::CallerRole::mentor,
+                   domain::CallerRole::mentee, domain::CallerRole::system}) {
+      if (domain::to_string(r) == role) caller.role = r;
+    }
+    caller.person_id = j.value("person_id", "");
+    caller.name = j.value("name", "");
+    return caller;
+  }
+
+  std::string call_for(const domain::Caller& caller, std::string_view command,
+                       std::string_view input) {
     json in;
     try {
       in = schema::parse(input.empty() ? std::string_view("{}") : input,
@@ -145,7 +186,7 @@ class MentoringPlugin : public Module {
     }
     if (command == "check") return check().dump();
     if (command == "run") {
-      auto context = make_context();
+      auto context = make_context(caller);
       return run(context).dump();
     }
     const ModuleRow* owner = nullptr;
@@ -168,14 +209,13 @@ class MentoringPlugin : public Module {
                       "\" belongs to the " + module + " module, which is switched off (modules." +
                       module + " in the organisation config)");
     }
-    auto context = make_context();
+    auto context = make_context(caller);
     in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
     if (auto answer = owner->command(context, command, in)) return answer->dump();
     throw Error(MENTORING_ERR_INTERNAL, "mentoring plugin: command \"" + std::string(command) +
                                             "\" is listed by its runner but not answered by it");
   }
 
- private:
   // Where each action kind goes (domain::route_actions): a routing problem is
   // a configuration error of the organisation, except a kind no adapter
   // carries, whose actions wait (reported by check and every run).
@@ -217,11 +257,11 @@ class MentoringPlugin : public Module {
     return rows;
   }
 
-  shell::RunContext make_context() {
+  shell::RunContext make_context(const domain::Caller& caller) {
     std::int64_t now_ms = host_.now_unix_ms();
     return {host_,           *store_,     config_,       policy_,
             definitions_,    programmes_, organisation_, date_from_unix_ms(now_ms),
-            iso_time(now_ms)};
+            iso_time(now_ms), caller};
   }
 
   // Listed by `mentoring-host check`, at most this many (the quarantine command lists more).

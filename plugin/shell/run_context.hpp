@@ -4,6 +4,7 @@
 #pragma once
 
 #include <mentoring/domain/action_key.hpp>
+#include <mentoring/domain/caller.hpp>
 #include <mentoring/domain/org_policy.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/module.hpp>
@@ -34,6 +35,9 @@ struct RunContext {
   std::string organisation;
   domain::Date today;
   std::string now;  // ISO 8601 UTC, for history rows and actions
+  // Who runs the command (the host authenticated it; never read from the input).
+  // `run` and the command line: the organisation's admin.
+  domain::Caller caller;
 };
 
 // Enrolment: invitations and withdrawals for every programme; answers the

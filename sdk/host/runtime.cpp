@@ -530,20 +530,27 @@ std::vector<CheckRow> Runtime::check() {
 
 nlohmann::json Runtime::command(const std::string& organisation, const std::string& command,
                                 const nlohmann::json& input) {
+  return command_as(Caller::command_line(organisation), command, input);
+}
+
+nlohmann::json Runtime::command_as(const Caller& caller, const std::string& command,
+                                   const nlohmann::json& input) {
   load_modules();
   for (const auto& org : config_.organisations) {
-    if (org.id != organisation) continue;
+    if (org.id != caller.organisation) continue;
     json adapter_errors = json::array();
     auto o = open(org, adapter_errors, "command " + command);
     create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
     try {
-      return json::parse(o->plugin->call(command, input.dump()));
+      return json::parse(o->plugin->call_as(caller.to_json().dump(), command, input.dump()));
     } catch (const CallError& e) {
       if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(e.what());
+      if (e.status() == MENTORING_ERR_FORBIDDEN) throw PermissionError(e.what());
+      if (e.status() == MENTORING_ERR_NOT_FOUND) throw NotFoundError(e.what());
       throw;
     }
   }
-  throw std::invalid_argument("no organisation with id \"" + organisation + "\"");
+  throw std::invalid_argument("no organisation with id \"" + caller.organisation + "\"");
 }
 
 }  // namespace mentoring::host

@@ -59,6 +59,10 @@ const char* status_name(mentoring_status status) noexcept {
       return "failed";
     case MENTORING_ERR_INTERNAL:
       return "internal error";
+    case MENTORING_ERR_FORBIDDEN:
+      return "forbidden";
+    case MENTORING_ERR_NOT_FOUND:
+      return "not found";
   }
   return "unknown status";
 }
@@ -115,11 +119,11 @@ std::shared_ptr<ModuleLibrary> ModuleLibrary::load(const std::filesystem::path& 
                         ")");
   }
   // A v1.x descriptor is at least as large as the v1.0 one.
-  if (d->struct_size < sizeof(mentoring_module_descriptor)) {
+  if (d->struct_size < MENTORING_DESCRIPTOR_SIZE_1_0) {
     throw LoadError(LoadError::Kind::bad_descriptor,
                     where + ": descriptor of " + std::to_string(d->struct_size) +
                         " bytes is smaller than ABI 1.0's " +
-                        std::to_string(sizeof(mentoring_module_descriptor)));
+                        std::to_string(MENTORING_DESCRIPTOR_SIZE_1_0));
   }
   const char* missing = nullptr;
   if (d->name == nullptr || d->name[0] == '\0')
@@ -194,6 +198,41 @@ std::string ModuleInstance::call(std::string_view command, std::string_view inpu
   std::string command_text(command);
   mentoring_status status =
       d.call(instance_, command_text.c_str(), input.data(), input.size(), &output, &length);
+  std::string result;
+  if (output != nullptr) {
+    result.assign(output, length);
+    d.free_buffer(output);
+  }
+  if (status != MENTORING_OK) {
+    std::string message = d.last_error(instance_);
+    throw CallError(status, message.empty() ? status_name(status) : message);
+  }
+  return result;
+}
+
+bool ModuleInstance::knows_callers() const noexcept {
+  const auto& d = library_->descriptor();
+  return d.struct_size >= offsetof(mentoring_module_descriptor, call_as) + sizeof(d.call_as) &&
+         d.call_as != nullptr;
+}
+
+std::string ModuleInstance::call_as(std::string_view caller_json, std::string_view command,
+                                    std::string_view input) {
+  const auto& d = library_->descriptor();
+  if (!knows_callers()) {
+    auto caller = nlohmann::json::parse(caller_json, nullptr, false);
+    if (caller.is_object() && caller.value("role", "") == "admin") return call(command, input);
+    throw CallError(MENTORING_ERR_FORBIDDEN,
+                    library_->name() + " (ABI " + library_->abi_version() +
+                        ") does not tell callers apart (no call_as): only the organisation's "
+                        "admin may call it");
+  }
+  char* output = nullptr;
+  std::size_t length = 0;
+  std::string command_text(command);
+  mentoring_status status = d.call_as(instance_, caller_json.data(), caller_json.size(),
+                                      command_text.c_str(), input.data(), input.size(), &output,
+                                      &length);
   std::string result;
   if (output != nullptr) {
     result.assign(output, length);

@@ -54,7 +54,7 @@ TEST(Loader, LoadsAWellFormedModuleAndReadsItsDescriptor) {
   EXPECT_EQ(library->name(), "echo");
   EXPECT_EQ(library->version(), "1.2.3");
   EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);
-  EXPECT_EQ(library->abi_version(), "1.1.0");
+  EXPECT_EQ(library->abi_version(), "1.2.0");
   EXPECT_EQ(library->capabilities(), std::vector<std::string>{"echo"});
 }
 
@@ -64,8 +64,8 @@ TEST(Loader, AcceptsAModuleBuiltForAnOlderMinorThanTheHost) {
   EXPECT_EQ(library->name(), "echo");
 }
 
-TEST(Loader, LoadsAModuleBuiltForAbi10IntoAnAbi11Host) {
-  ASSERT_EQ(MENTORING_ABI_MINOR, 1);
+TEST(Loader, LoadsAModuleBuiltForAbi10IntoAnAbi12Host) {
+  ASSERT_EQ(MENTORING_ABI_MINOR, 2);
   auto library = ModuleLibrary::load(module("abi_1_0_module"));
   EXPECT_EQ(library->abi_version(), "1.0.0");
   EXPECT_EQ(library->kind(), MENTORING_KIND_ADAPTER);

@@ -46,7 +46,7 @@ extern "C" {
 #endif
 
 #define MENTORING_ABI_MAJOR 1
-#define MENTORING_ABI_MINOR 1
+#define MENTORING_ABI_MINOR 2
 #define MENTORING_ABI_PATCH 0
 
 /* 'MNTR' — the first check the host makes on a descriptor. */
@@ -75,6 +75,12 @@ typedef int32_t mentoring_status;
 #define MENTORING_ERR_FAILED ((mentoring_status)4)
 /* a bug: an unexpected exception inside the module */
 #define MENTORING_ERR_INTERNAL ((mentoring_status)5)
+/* since 1.2: the caller's role may not run this command, or not on this
+ * object (call_as); the message says which permission was missing */
+#define MENTORING_ERR_FORBIDDEN ((mentoring_status)6)
+/* since 1.2: the object named does not exist, or the caller may not know it
+ * exists (another pair's session, a person of another organisation) */
+#define MENTORING_ERR_NOT_FOUND ((mentoring_status)7)
 
 /* What a module is; mentoring-host refuses a module of another kind than the config names. */
 typedef int32_t mentoring_module_kind;
@@ -273,7 +279,30 @@ typedef struct mentoring_module_descriptor {
    * with NULL, [thread-safe] (each thread sees its own last failed create).
    * Ownership: the module's. */
   const char* (*last_error)(const mentoring_instance* instance);
+
+  /* ---- since ABI 1.2 (a 1.0/1.1 descriptor ends above; the host reads
+   * struct_size before touching what follows) ---- */
+
+  /* Runs a command on behalf of an authenticated caller. caller_json (UTF-8,
+   * not NUL-terminated) is decided by the host from a token or from the
+   * command line, never from the request:
+   *   {"organisation": "northwind", "role": "admin"|"hr"|"mentor"|"mentee"|"system",
+   *    "person_id": "E1246" (mentor and mentee only), "name": "who, for the audit log"}
+   * (schemas/caller.schema.json). The module refuses what the role may not do
+   * with MENTORING_ERR_FORBIDDEN, and what the caller may not see as if it did
+   * not exist (MENTORING_ERR_NOT_FOUND).
+   * `call` is the same as call_as with the organisation's admin as caller: a
+   * host offers `call` only to the local operator (the command line).
+   * [optional] NULL: the module does not know callers; the host then refuses
+   * every caller but admin. [one-thread], like call.
+   * Ownership: *output is the host's, freed with free_buffer. */
+  mentoring_status (*call_as)(mentoring_instance* instance, const char* caller_json,
+                              size_t caller_length, const char* command, const char* input,
+                              size_t input_length, char** output, size_t* output_length);
 } mentoring_module_descriptor;
+
+/* sizeof a descriptor that ends at last_error (ABI 1.0 and 1.1). */
+#define MENTORING_DESCRIPTOR_SIZE_1_0 offsetof(mentoring_module_descriptor, call_as)
 
 /* The signature of the exported entry point. Must be callable any number of
  * times and always return the same, statically allocated descriptor.

@@ -103,6 +103,14 @@ class ModuleInstance {
 
   // Runs a command; throws CallError with the module's message on failure.
   std::string call(std::string_view command, std::string_view input);
+  // Runs a command for an authenticated caller (abi.h call_as; caller_json as
+  // in schemas/caller.schema.json). A module without call_as (ABI < 1.2) gets
+  // a plain call when the caller is the organisation's admin; any other caller
+  // is refused (CallError MENTORING_ERR_FORBIDDEN), never run with more rights.
+  std::string call_as(std::string_view caller_json, std::string_view command,
+                      std::string_view input);
+  // Whether the module tells callers apart (has call_as).
+  bool knows_callers() const noexcept;
 
   const ModuleLibrary& library() const noexcept { return *library_; }
 

@@ -182,6 +182,14 @@ class Module {
   // Runs one command; input and the returned string are JSON.
   // Throw mentoring::Error(MENTORING_ERR_UNKNOWN_COMMAND, ...) for unknown commands.
   virtual std::string call(std::string_view command, std::string_view input) = 0;
+  // Runs one command for an authenticated caller (abi.h: call_as; caller_json
+  // as in schemas/caller.schema.json). A module that does not tell callers
+  // apart keeps this default, which ignores the caller.
+  virtual std::string call_as(std::string_view caller_json, std::string_view command,
+                              std::string_view input) {
+    (void)caller_json;
+    return call(command, input);
+  }
 };
 
 namespace detail {
@@ -264,6 +272,23 @@ struct Shell {
       if (output_length) *output_length = result.size();
     });
   }
+  static mentoring_status call_as(mentoring_instance* instance, const char* caller,
+                                  std::size_t caller_length, const char* command,
+                                  const char* input, std::size_t length, char** output,
+                                  std::size_t* output_length) noexcept {
+    if (instance == nullptr || caller == nullptr || command == nullptr || output == nullptr) {
+      return MENTORING_ERR_INVALID_INPUT;
+    }
+    auto* box = reinterpret_cast<InstanceBox*>(instance);
+    *output = nullptr;
+    if (output_length) *output_length = 0;
+    return guarded(box->last_error, [&] {
+      std::string result = box->module->call_as(std::string_view(caller, caller_length), command,
+                                                std::string_view(input ? input : "", length));
+      *output = copy_out(result);
+      if (output_length) *output_length = result.size();
+    });
+  }
   static void free_buffer(char* buffer) noexcept { delete[] buffer; }
   static const char* last_error(const mentoring_instance* instance) noexcept {
     if (instance == nullptr) return create_error().c_str();
@@ -293,6 +318,7 @@ struct Shell {
         &::mentoring::detail::Shell<CLASS>::call,                                               \
         &::mentoring::detail::Shell<CLASS>::free_buffer,                                        \
         &::mentoring::detail::Shell<CLASS>::last_error,                                         \
+        &::mentoring::detail::Shell<CLASS>::call_as,                                            \
     };                                                                                          \
     return &descriptor;                                                                         \
   }

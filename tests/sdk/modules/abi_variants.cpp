@@ -31,7 +31,8 @@ extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_
                                           &destroy,
                                           &call,
                                           &free_buffer,
-                                          &last_error};
+                                          &last_error,
+                                          nullptr};  // call_as: optional
 #if defined(VARIANT_NEXT_MAJOR)
   d.abi_major = MENTORING_ABI_MAJOR + 1;
   d.abi_minor = 0;
@@ -44,6 +45,7 @@ extern "C" MENTORING_EXPORT const mentoring_module_descriptor* mentoring_module_
 #elif defined(VARIANT_ABI_1_0)
   d.abi_minor = 0;  // ABI 1.0 had C enums of the same size and values
   d.kind = 2;       // MENTORING_KIND_ADAPTER as a 1.0 module wrote it
+  d.struct_size = MENTORING_DESCRIPTOR_SIZE_1_0;  // a 1.0 descriptor ends at last_error
 #endif
   return &d;
 }

@@ -8,6 +8,7 @@
 // folder, its adapters and its secrets are the only ones it can reach.
 #pragma once
 
+#include <mentoring/host/caller.hpp>
 #include <mentoring/host/config.hpp>
 #include <mentoring/host/org_lock.hpp>
 
@@ -51,6 +52,19 @@ class CommandInputError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// The caller's role may not do this (HTTP 403).
+class PermissionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// No such object for this caller (HTTP 404): another organisation's, another
+// pair's, or none at all; the two are never told apart.
+class NotFoundError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct ModuleInfo {
   std::string name, kind, version, abi, path;
   std::vector<std::string> capabilities;
@@ -89,6 +103,14 @@ class Runtime {
   // and BusyError (org_lock.hpp) when its state folder or its lock is not to be had.
   nlohmann::json command(const std::string& organisation, const std::string& command,
                          const nlohmann::json& input);
+
+  // The same for an authenticated caller (caller.hpp): the command runs in
+  // caller.organisation, with the caller's role. Throws as command() does, and
+  // PermissionError when the role may not run it or not on that object,
+  // NotFoundError for what the caller may not know exists (both from the plugin,
+  // abi.h MENTORING_ERR_FORBIDDEN / MENTORING_ERR_NOT_FOUND).
+  nlohmann::json command_as(const Caller& caller, const std::string& command,
+                            const nlohmann::json& input);
 
   const HostConfig& config() const noexcept { return config_; }
 
