@@ -373,7 +373,7 @@ ordered_json generate(const fs::path& schemas_dir, const std::string& version) {
       if (!entry["roles"].contains(role)) continue;
       const std::string scope = entry["roles"][role].get<std::string>();
       roles[role] = scope;
-      role_words += (role_words.empty() ? "" : "; ") + role + " (" + scope_words(scope) + ")";
+      role_words += (role_words.empty() ? "" : "; ") + role + ": " + scope_words(scope);
     }
     for (const auto& [role, scope] : entry["roles"].items()) {
       if (!roles.contains(role))

@@ -181,7 +181,7 @@ TEST(OpenApiDocument, EveryCommandOfThePermissionMatrixHasAPathWithItsRoles) {
     EXPECT_EQ(operation.at("x-writes"), entry.at("writes"));
     EXPECT_EQ(operation.at("x-owner"), entry.at("owner"));
     for (const auto& [role, scope] : entry["roles"].items()) {
-      EXPECT_NE(operation.at("description").get<std::string>().find(role + " ("), std::string::npos)
+      EXPECT_NE(operation.at("description").get<std::string>().find(role + ": "), std::string::npos)
           << role;
     }
     EXPECT_FALSE(operation.contains("security")) << "commands use the document's bearer security";
