@@ -16,6 +16,9 @@
 #ifndef MENTORING_SCHEMAS_DIR
 #error "MENTORING_SCHEMAS_DIR: the source tree's schemas/"
 #endif
+#ifndef MENTORING_PLUGIN_SHELL_DIR
+#error "MENTORING_PLUGIN_SHELL_DIR: the source tree's plugin/shell/"
+#endif
 #ifndef MENTORING_VERSION
 #error "MENTORING_VERSION: the project version"
 #endif
@@ -267,6 +270,24 @@ TEST(OpenApiDocument, EveryCommandSchemaFileIsUsedByExactlyOnePath) {
     EXPECT_EQ(uses[name], 1) << "schemas/commands/" << filename
                              << ": no command of permissions.json (or more than one) uses it";
   }
+}
+
+TEST(OpenApiDocument, PrefixedSchemaNamesAreTheOnesThePluginValidatesWith) {
+  // A schema whose name is not the command's is passed by name to
+  // require_valid_input in a runner of plugin/shell: the document uses the
+  // schema the plugin checks the input with.
+  std::string runners;
+  for (const auto& file : fs::directory_iterator(MENTORING_PLUGIN_SHELL_DIR))
+    if (file.path().extension() == ".cpp") runners += read_text(file.path());
+  std::size_t prefixed = 0;
+  for (const auto& [command, entry] : permissions().at("commands").items()) {
+    const json& name = document()["paths"][command_path(command)]["post"]["x-schema"];
+    if (!name.is_string() || name == command) continue;
+    ++prefixed;
+    EXPECT_NE(runners.find("\"" + name.get<std::string>() + "\""), std::string::npos)
+        << command << ": no runner in plugin/shell names schema " << name;
+  }
+  EXPECT_GE(prefixed, 20u);
 }
 
 TEST(OpenApiDocument, ProbesAndMetricsNeedNoToken) {
