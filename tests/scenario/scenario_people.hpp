@@ -60,15 +60,17 @@ inline std::int64_t pair_of(Scenario& s, const std::string& programme, const std
   return 0;
 }
 
-// HR (`by`) accepts the mentee's standing proposal, when there is one (its
+// HR accepts the mentee's standing proposal (`by` names them for the reader:
+// who accepts is the caller, the organisation's admin here, never an input), when there is one (its
 // answer in `answer`); the id of the mentee's accepted pair afterwards (0 when
 // none), its mentor in `mentor`.
 inline std::int64_t accept_standing_proposal(Scenario& s, const std::string& programme,
-                                             const std::string& mentee, const std::string& by,
+                                             const std::string& mentee,
+                                             [[maybe_unused]] const std::string& by,
                                              std::string* mentor = nullptr,
                                              Answer* answer = nullptr) {
   if (auto proposal = pair_of(s, programme, mentee, "proposed")) {
-    Answer a = s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", by}});
+    Answer a = s.try_command("pairing_accept", {{"pair_id", proposal}});
     if (answer) *answer = std::move(a);
   }
   return pair_of(s, programme, mentee, "accepted", mentor);
