@@ -286,7 +286,8 @@ TEST_F(ExitCodes, EveryWriteBackRefusedExitsSevenAndSaysSoInJson) {
   json org = json::parse(read_file(org_file("northwind")));
   org["adapters"][0]["settings"].erase("outbox");
   org["adapters"].push_back({{"name", "hr-writer"},
-                             {"module", std::string(TEST_HOST_MODULES_DIR) + "/refusing_writer.so"},
+                             {"module", add_module(std::string(TEST_HOST_MODULES_DIR) +
+                                                   "/refusing_writer.so")},
                              {"settings", json::object()}});
   write_file(org_file("northwind"), org.dump(2));
   auto result = host("run --json");
