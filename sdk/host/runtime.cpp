@@ -70,7 +70,7 @@ void narrow_state_folder(const std::string& organisation, const fs::path& folder
       logger.warn("[{}] {} was readable by others (mode {:04o}); now {:04o}, its owner's only",
                   organisation, path.string(), static_cast<unsigned>(*was),
                   static_cast<unsigned>(fs::is_directory(path) ? files::kPrivateFolder
-                                                                : files::kPrivateFile));
+                                                               : files::kPrivateFile));
     }
   };
   narrow(folder);
@@ -197,8 +197,8 @@ struct Organisation {
                     [](void* c, const char* request, size_t n, char** out, size_t* out_n) {
                       auto& o = self(c);
                       try {
-                        *out = copy_out(
-                            o.http->perform(std::string(request, n), o.tls_off_allowed), out_n);
+                        *out = copy_out(o.http->perform(std::string(request, n), o.tls_off_allowed),
+                                        out_n);
                         return MENTORING_OK;
                       } catch (const HttpLimitError& e) {
                         // An answer that broke a limit: the host was reached.
@@ -555,8 +555,8 @@ std::vector<CheckRow> Runtime::check() {
       char mode[8] = "?";
       if (::stat(folder.c_str(), &info) == 0)
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
-      rows.push_back({org.id, "state folder", "path", true,
-                      folder.string() + " (mode " + mode + ")"});
+      rows.push_back(
+          {org.id, "state folder", "path", true, folder.string() + " (mode " + mode + ")"});
     }
     for (const auto& e : adapter_errors) {
       rows.push_back({org.id, "adapter " + e["adapter"].get<std::string>(), "settings", false,

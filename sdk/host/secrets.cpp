@@ -38,8 +38,9 @@ std::map<std::string, std::string> read_secrets_file(const std::filesystem::path
   const std::string name = file.string();
   struct stat info {};
   if (::stat(name.c_str(), &info) != 0) {
-    throw ValidationError({{name, "", "a file that cannot be read (secrets_file in the host config)",
-                            "a readable JSON file of secret name -> value"}});
+    throw ValidationError(
+        {{name, "", "a file that cannot be read (secrets_file in the host config)",
+          "a readable JSON file of secret name -> value"}});
   }
   if ((info.st_mode & 077) != 0) {
     throw ValidationError(
@@ -75,14 +76,16 @@ std::map<std::string, std::string> read_secrets_file(const std::filesystem::path
         ++column;
       }
     }
-    throw ValidationError({{name + ":" + std::to_string(line) + ":" + std::to_string(column), "",
-                            "a JSON syntax error at line " + std::to_string(line) + ", column " +
-                                std::to_string(column) + " (the text is not shown: it holds secrets)",
-                            "valid JSON: an object of secret name -> value"}});
+    throw ValidationError(
+        {{name + ":" + std::to_string(line) + ":" + std::to_string(column), "",
+          "a JSON syntax error at line " + std::to_string(line) + ", column " +
+              std::to_string(column) + " (the text is not shown: it holds secrets)",
+          "valid JSON: an object of secret name -> value"}});
   }
   if (!doc.is_object()) {
-    throw ValidationError({{name, "", std::string("a JSON ") + doc.type_name(),
-                            "an object of secret name -> value, eg {\"BAMBOOHR_API_KEY\": \"...\"}"}});
+    throw ValidationError(
+        {{name, "", std::string("a JSON ") + doc.type_name(),
+          "an object of secret name -> value, eg {\"BAMBOOHR_API_KEY\": \"...\"}"}});
   }
   std::map<std::string, std::string> values;
   for (const auto& [key, value] : doc.items()) {

@@ -92,9 +92,9 @@ class DemoCopy : public ::testing::Test {
 
   // The same, in the background.
   StartedHost start(const std::string& arguments, const std::string& output_name) const {
-    return start_host(arguments + " --config " + config.string() + " --modules-dir " +
-                          modules_dir.string(),
-                      root / output_name);
+    return start_host(
+        arguments + " --config " + config.string() + " --modules-dir " + modules_dir.string(),
+        root / output_name);
   }
 
   // The host loads modules only from its modules folder: a test module joins
