@@ -452,7 +452,7 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
       auto o = open(org, adapter_errors, "run");
       if (!adapter_errors.empty()) worsen(kExitAdapter);
       create_plugin(*o);
-      result = json::parse(o->plugin->call("run", "{}"));
+      result = json::parse(impl_->secrets->redact(o->plugin->call("run", "{}")));
       if (!adapter_errors.empty()) result["adapter_errors"] = adapter_errors;
       if (o->lock->waited_for()) {
         result["lock"] = {{"waited_seconds", o->lock->waited_seconds()},
@@ -616,7 +616,7 @@ std::vector<CheckRow> Runtime::check() {
                             " quarantine"});
       }
     } catch (const std::exception& e) {
-      rows.push_back({org.id, "plugin", "create/check", false, e.what()});
+      rows.push_back({org.id, "plugin", "create/check", false, impl_->secrets->redact(e.what())});
     }
   }
   return rows;
@@ -634,14 +634,22 @@ nlohmann::json Runtime::command_as(const Caller& caller, const std::string& comm
     if (org.id != caller.organisation) continue;
     json adapter_errors = json::array();
     auto o = open(org, adapter_errors, "command " + command);
-    create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
     try {
-      return json::parse(o->plugin->call_as(caller.to_json().dump(), command, input.dump()));
+      create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
     } catch (const CallError& e) {
-      if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(e.what());
-      if (e.status() == MENTORING_ERR_FORBIDDEN) throw PermissionError(e.what());
-      if (e.status() == MENTORING_ERR_NOT_FOUND) throw NotFoundError(e.what());
-      throw;
+      throw CallError(e.status(), impl_->secrets->redact(e.what()));
+    }
+    try {
+      // Whatever an adapter said that the plugin kept and now shows: redacted too.
+      return json::parse(impl_->secrets->redact(
+          o->plugin->call_as(caller.to_json().dump(), command, input.dump())));
+    } catch (const CallError& e) {
+      // The message goes to the caller (a terminal, an HTTP answer): never a secret.
+      const std::string message = impl_->secrets->redact(e.what());
+      if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(message);
+      if (e.status() == MENTORING_ERR_FORBIDDEN) throw PermissionError(message);
+      if (e.status() == MENTORING_ERR_NOT_FOUND) throw NotFoundError(message);
+      throw CallError(e.status(), message);
     }
   }
   throw std::invalid_argument("no organisation with id \"" + caller.organisation + "\"");
