@@ -67,10 +67,9 @@ void narrow_state_folder(const std::string& organisation, const fs::path& folder
                          spdlog::logger& logger) {
   auto narrow = [&](const fs::path& path) {
     if (auto was = files::make_private(path)) {
-      logger.warn("[{}] {} was readable by others (mode {:04o}); now {:04o}, its owner's only",
+      logger.warn("[{}] {} was open to others (mode {:04o}); now {:04o}, its owner's only",
                   organisation, path.string(), static_cast<unsigned>(*was),
-                  static_cast<unsigned>(fs::is_directory(path) ? files::kPrivateFolder
-                                                               : files::kPrivateFile));
+                  static_cast<unsigned>(*was & 0700));
     }
   };
   narrow(folder);

@@ -36,15 +36,15 @@ inline void create_private_directories(const std::filesystem::path& folder) {
   }
 }
 
-// When group or others may read, write or enter it (mode & 077), narrows the
-// file or folder to its owner's bits only (0600 / 0700) and returns the mode it
-// had, for the caller to report; nullopt when it was private already or is absent.
+// When group or others may read, write or enter it (mode & 077), takes their
+// bits away, keeping the owner's as they are (0644 -> 0600, 0755 -> 0700, a
+// read-only 0444 stays read-only: 0400), and returns the mode it had, for the
+// caller to report; nullopt when it was private already, is absent or not ours.
 inline std::optional<mode_t> make_private(const std::filesystem::path& path) {
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0 || S_ISLNK(info.st_mode)) return std::nullopt;
   if ((info.st_mode & 077) == 0) return std::nullopt;
-  const mode_t wanted = S_ISDIR(info.st_mode) ? kPrivateFolder : kPrivateFile;
-  if (::chmod(path.c_str(), wanted) != 0) return std::nullopt;
+  if (::chmod(path.c_str(), info.st_mode & 0700) != 0) return std::nullopt;
   return info.st_mode & 07777;
 }
 

@@ -96,16 +96,15 @@ TEST_F(Files, WiderFilesLeftByAnOlderVersionAreNarrowedAndSaidOnce) {
   auto again = host("run");
   ASSERT_EQ(again.exit_code, 0) << again.output;
   for (const char* name : {"northwind.sqlite", "outbox.jsonl", "lock"}) {
-    EXPECT_EQ(count(again.output, (folder / name).string() + " was readable by others (mode 0644)"),
-              1u)
+    EXPECT_EQ(count(again.output, (folder / name).string() + " was open to others (mode 0644)"), 1u)
         << again.output;
     EXPECT_EQ(mode_of(folder / name), 0600u);
   }
-  EXPECT_TRUE(contains(again.output, folder.string() + " was readable by others (mode 0755)"))
+  EXPECT_TRUE(contains(again.output, folder.string() + " was open to others (mode 0755)"))
       << again.output;
   EXPECT_EQ(mode_of(folder), 0700u);
   auto third = host("run");
-  EXPECT_FALSE(contains(third.output, "was readable by others")) << third.output;
+  EXPECT_FALSE(contains(third.output, "was open to others")) << third.output;
 }
 
 TEST_F(Files, AModuleOutsideTheModulesFolderIsRefusedNamingFileAndPointer) {
