@@ -1,6 +1,10 @@
 #include <mentoring/store/org_store.hpp>
 
+#include <mentoring/private_files.hpp>
+
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -76,7 +80,7 @@ std::filesystem::path database_path(const std::filesystem::path& directory,
       organisation.find("..") != std::string::npos) {
     throw std::invalid_argument("store: invalid organisation id \"" + organisation + "\"");
   }
-  std::filesystem::create_directories(directory);
+  files::create_private_directories(directory);
   return directory / (organisation + ".sqlite");
 }
 
@@ -108,7 +112,19 @@ namespace {
 
 // The busy timeout is set before anything touches the file, so even switching
 // a new database to WAL waits out another process doing the same.
+// The database, its -wal and -shm are its owner's only, whatever the umask:
+// an empty file made 0600 is a new database to SQLite, and SQLite gives the
+// -wal and -shm it creates the database file's mode. A file an older version
+// left wider is narrowed (the host reports that for its state folder).
+void make_database_private(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, files::kPrivateFile);
+  if (fd >= 0) ::close(fd);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    files::make_private(path.string() + suffix);
+}
+
 SQLite::Database open_database(const std::filesystem::path& path) {
+  make_database_private(path);
   // Two connections opening a new database at once can meet a lock SQLite
   // answers BUSY at once, without waiting (switching to WAL, or a read lock
   // that would have to grow into a write lock: waiting could deadlock). Every

@@ -2,6 +2,8 @@
 
 #include <mentoring/schema.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <set>
 
 namespace mentoring::host {
@@ -14,6 +16,17 @@ namespace {
 
 fs::path resolve(const fs::path& base, const std::string& relative) {
   return fs::weakly_canonical(base / relative);
+}
+
+// The schema checks the shape (YYYY-MM-DD); this, that the day exists.
+bool is_calendar_date(const std::string& text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) return false;
+  return std::chrono::year_month_day(std::chrono::year{y}, std::chrono::month{m},
+                                     std::chrono::day{d})
+      .ok();
 }
 
 nlohmann::json read_valid(const fs::path& file, std::string_view schema_name) {
@@ -79,7 +92,13 @@ HostConfig load_config(const fs::path& host_config_file) {
   if (doc.contains("modules_dir"))
     config.modules_dir = resolve(base, doc["modules_dir"].get<std::string>());
   config.plugin = doc.value("plugin", std::string("mentoring"));
-  if (doc.contains("today")) config.today = doc["today"].get<std::string>();
+  if (doc.contains("today")) {
+    config.today = doc["today"].get<std::string>();
+    if (!is_calendar_date(*config.today)) {
+      throw ValidationError({{file.string(), "/today", "\"" + *config.today + "\" (no such day)",
+                              "a real calendar date, YYYY-MM-DD (the test clock)"}});
+    }
+  }
   if (doc.contains("secrets_file"))
     config.secrets_file = resolve(base, doc["secrets_file"].get<std::string>());
   config.log_level = doc.value("log_level", std::string("info"));

@@ -68,7 +68,10 @@ class HttpClient {
   // Request and response JSON as documented above. Throws HttpError on a
   // transport failure, std::invalid_argument on a malformed request. An HTTP
   // error status (4xx, 5xx after retries) is an answer, not an exception.
-  std::string perform(const std::string& request_json);
+  // allow_tls_off: whether the caller may ask for "tls_verify": false (the
+  // runtime: when an adapter of the organisation is set so); otherwise such a
+  // request is refused (std::invalid_argument).
+  std::string perform(const std::string& request_json, bool allow_tls_off = false);
 
   // The same, with the body apart from the JSON head ({"status", "headers",
   // "attempts", "request_id"}): mentoring.http/2 hands it over as raw bytes,
@@ -77,7 +80,7 @@ class HttpClient {
     std::string head_json;
     std::string body;
   };
-  SplitAnswer perform_split(const std::string& request_json);
+  SplitAnswer perform_split(const std::string& request_json, bool allow_tls_off = false);
 
   // Aborts every transfer and wait in progress; requests fail with HttpError
   // ("cancelled") until resume().

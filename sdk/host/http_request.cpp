@@ -155,6 +155,10 @@ HttpRequest parse_http_request(const std::string& request_json) {
       doc, "connect_timeout_ms", std::min(request.connect_timeout_ms, request.timeout_ms));
   request.total_timeout_ms =
       positive_ms(doc, "total_timeout_ms", std::max(request.total_timeout_ms, request.timeout_ms));
+  if (doc.contains("tls_verify")) {
+    if (!doc["tls_verify"].is_boolean()) bad("tls_verify", "true or false", doc["tls_verify"]);
+    request.tls_verify = doc["tls_verify"].get<bool>();
+  }
   if (doc.contains("ca_bundle")) {
     if (!doc["ca_bundle"].is_string()) bad("ca_bundle", "a file path", doc["ca_bundle"]);
     request.ca_bundle = doc["ca_bundle"].get<std::string>();

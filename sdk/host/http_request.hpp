@@ -3,7 +3,7 @@
 //
 //   {"method": "GET", "url": "https://api.example/v1/x", "headers": {...}, "body": "...",
 //    "timeout_ms": 30000, "connect_timeout_ms": 10000, "total_timeout_ms": 120000,
-//    "ca_bundle": "/etc/ssl/certs/ca-certificates.crt",
+//    "ca_bundle": "/etc/ssl/certs/ca-certificates.crt", "tls_verify": true,
 //    "retry": {"max_attempts": 4, "base_delay_ms": 200, "max_delay_ms": 5000,
 //              "max_retry_after_ms": 60000, "idempotent": true},
 //    "rate_limit": {"key": "northwind/hr", "per_second": 5, "burst": 10},
@@ -52,6 +52,9 @@ struct HttpRequest {
   long connect_timeout_ms = 10000;
   long total_timeout_ms = 120000;  // all attempts and waits together
   std::optional<std::string> ca_bundle;
+  // false turns certificate and host name checks off: allowed by the runtime
+  // only for an organisation one of whose adapters' settings say "tls_verify": false.
+  bool tls_verify = true;
   RetryPolicy retry;
   std::optional<RateLimit> rate_limit;
   std::string label;  // for logs, eg "bamboohr people page 3"

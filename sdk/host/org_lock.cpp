@@ -1,5 +1,7 @@
 #include <mentoring/host/org_lock.hpp>
 
+#include <mentoring/private_files.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
@@ -44,7 +46,12 @@ std::string seconds_text(double seconds) {
 void prepare_folder(const std::string& organisation, const fs::path& folder) {
   const std::string who = "organisation " + organisation + ": ";
   std::error_code ec;
-  fs::create_directories(folder, ec);
+  // Created its owner's only (0700, the missing parents too): it holds the database.
+  try {
+    files::create_private_directories(folder);
+  } catch (const fs::filesystem_error& e) {
+    ec = e.code();
+  }
   if (ec) {
     std::error_code ignored;
     if (fs::exists(folder, ignored) && !fs::is_directory(folder, ignored)) {
@@ -99,7 +106,7 @@ OrganisationLock OrganisationLock::acquire(const std::string& organisation, cons
   prepare_folder(organisation, folder);
   fs::path path = folder / "lock";
   // O_CLOEXEC: a process the host starts must not inherit, and so keep, the lock.
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, files::kPrivateFile);
   if (fd < 0) {
     throw StateFolderError("organisation " + organisation + ": its state folder " +
                            folder.string() + " is not writable: cannot open " + path.string() +

@@ -3,6 +3,8 @@
 #include <mentoring/abi.h>
 #include <mentoring/loader.hpp>
 #include <mentoring/module.hpp>
+#include <mentoring/private_files.hpp>
+#include <mentoring/schema.hpp>
 
 #include <mentoring/host/access_tokens.hpp>
 #include <mentoring/host/permissions.hpp>
@@ -14,7 +16,10 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <set>
@@ -52,14 +57,53 @@ std::int64_t clock_now_ms(const std::optional<std::string>& today) {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// The path with links and ".." resolved as far as it exists (realpath).
+fs::path resolved(const fs::path& path) {
+  std::error_code ec;
+  fs::path out = fs::weakly_canonical(path, ec);
+  return ec ? path : out;
+}
+
+// The organisation's state folder and every file in it are the service
+// user's only. What an older version (or a umask) left wider is narrowed, and
+// said once: the next run finds it private.
+void narrow_state_folder(const std::string& organisation, const fs::path& folder,
+                         spdlog::logger& logger) {
+  auto narrow = [&](const fs::path& path) {
+    if (auto was = files::make_private(path)) {
+      logger.warn("[{}] {} was open to others (mode {:04o}); now {:04o}, its owner's only",
+                  organisation, path.string(), static_cast<unsigned>(*was),
+                  static_cast<unsigned>(*was & 0700));
+    }
+  };
+  narrow(folder);
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+    narrow(it->path());
+}
+
 }  // namespace
 
 fs::path module_path(const std::string& name_or_path, const fs::path& modules_dir,
                      const fs::path& base_dir) {
   bool is_path = name_or_path.find('/') != std::string::npos ||
                  (name_or_path.size() > 3 && name_or_path.ends_with(".so"));
-  if (is_path) return fs::weakly_canonical(base_dir / name_or_path);
+  if (is_path) return fs::absolute(base_dir / name_or_path).lexically_normal();
   return modules_dir / (name_or_path + ".so");
+}
+
+std::optional<std::string> module_outside(const std::string& name_or_path,
+                                          const fs::path& modules_dir, const fs::path& base_dir) {
+  const fs::path folder = fs::absolute(modules_dir).lexically_normal();
+  const fs::path path = module_path(name_or_path, folder, base_dir).lexically_normal();
+  const fs::path inside = path.lexically_relative(folder);
+  // Lexically, not through links: a link the operator put in the folder is
+  // theirs to trust; a config cannot walk out of it with "..".
+  if (!inside.empty() && *inside.begin() != ".." && *inside.begin() != "." &&
+      !inside.is_absolute() && path.parent_path() == folder)
+    return std::nullopt;
+  return "\"" + name_or_path + "\" (" + path.string() + ", outside the modules folder " +
+         folder.string() + ")";
 }
 
 // One organisation's world: its services table, its adapters, its plugin.
@@ -70,6 +114,9 @@ struct Organisation {
   Secrets* secrets = nullptr;
   HttpClient* http = nullptr;
   std::shared_ptr<spdlog::logger> logger;
+  // An adapter of this organisation has settings "tls_verify": false: its
+  // requests may turn verification off (warned of every cycle, in open()).
+  bool tls_off_allowed = false;
 
   mentoring_host table{};
   mentoring_log_v1 log{};
@@ -153,7 +200,8 @@ struct Organisation {
                     [](void* c, const char* request, size_t n, char** out, size_t* out_n) {
                       auto& o = self(c);
                       try {
-                        *out = copy_out(o.http->perform(std::string(request, n)), out_n);
+                        *out = copy_out(o.http->perform(std::string(request, n), o.tls_off_allowed),
+                                        out_n);
                         return MENTORING_OK;
                       } catch (const HttpLimitError& e) {
                         // An answer that broke a limit: the host was reached.
@@ -175,7 +223,8 @@ struct Organisation {
                        *body = nullptr;
                        if (body_n) *body_n = 0;
                        try {
-                         auto answer = o.http->perform_split(std::string(request, n));
+                         auto answer =
+                             o.http->perform_split(std::string(request, n), o.tls_off_allowed);
                          *head = copy_out(answer.head_json, head_n);
                          *body = copy_out(answer.body, body_n);
                          return MENTORING_OK;
@@ -251,6 +300,22 @@ struct Runtime::Impl {
 Runtime::Runtime(HostConfig config, fs::path default_modules_dir)
     : config_(std::move(config)), impl_(std::make_unique<Impl>()) {
   impl_->modules_dir = config_.modules_dir.value_or(std::move(default_modules_dir));
+  // A config names a module; it cannot load any library on the machine.
+  const std::string expected =
+      "a module in the modules folder: its name (eg \"file\"), or a path to a .so inside the "
+      "folder (set modules_dir in the host config, or --modules-dir, to load another folder)";
+  std::vector<schema::Problem> problems;
+  if (auto found = module_outside(config_.plugin, impl_->modules_dir, config_.file.parent_path()))
+    problems.push_back({config_.file.string(), "/plugin", *found, expected});
+  for (const auto& org : config_.organisations) {
+    for (std::size_t i = 0; i < org.adapters.size(); ++i) {
+      if (auto found = module_outside(org.adapters[i].module, impl_->modules_dir, org.base_dir)) {
+        problems.push_back(
+            {org.file.string(), "/adapters/" + std::to_string(i) + "/module", *found, expected});
+      }
+    }
+  }
+  if (!problems.empty()) throw schema::ValidationError(std::move(problems));
   impl_->logger = make_logger(config_.log_level);
   impl_->secrets = std::make_unique<Secrets>(config_.secrets_file);
   impl_->http = std::make_unique<HttpClient>(*impl_->secrets, impl_->logger);
@@ -324,6 +389,19 @@ std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json&
                  o->lock->waited_seconds(), holder->describe());
   }
   o->storage_dir = storage.string();
+  narrow_state_folder(org.id, storage, *logger);
+  for (const auto& adapter : org.adapters) {
+    const json& settings = adapter.settings;
+    if (settings.is_object() && settings.contains("tls_verify") &&
+        settings["tls_verify"] == false) {
+      o->tls_off_allowed = true;
+      logger->warn(
+          "[{}] adapter {}: TLS verification is OFF (settings \"tls_verify\": false in {}): its "
+          "host's certificate is not checked, so anyone on the network path can read its "
+          "credentials and data. Give the host's CA in \"ca_bundle\" instead.",
+          org.id, adapter.name, org.file.string());
+    }
+  }
   for (const auto& adapter : org.adapters) {
     auto lib = impl_->library(module_path(adapter.module, impl_->modules_dir, org.base_dir),
                               MENTORING_KIND_ADAPTER);
@@ -377,7 +455,7 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
       auto o = open(org, adapter_errors, "run");
       if (!adapter_errors.empty()) worsen(kExitAdapter);
       create_plugin(*o);
-      result = json::parse(o->plugin->call("run", "{}"));
+      result = json::parse(impl_->secrets->redact(o->plugin->call("run", "{}")));
       if (!adapter_errors.empty()) result["adapter_errors"] = adapter_errors;
       if (o->lock->waited_for()) {
         result["lock"] = {{"waited_seconds", o->lock->waited_seconds()},
@@ -447,6 +525,12 @@ nlohmann::json Runtime::run(const std::optional<std::string>& only_organisation)
 std::vector<CheckRow> Runtime::check() {
   std::vector<CheckRow> rows;
   rows.push_back({"", "config", "schema", true, config_.file.string()});
+  // Where the data goes, as the system resolves it (links followed).
+  rows.push_back({"", "config", "state_dir", true, resolved(config_.state_dir).string()});
+  if (config_.secrets_file) {
+    rows.push_back({"", "config", "secrets_file", true,
+                    resolved(*config_.secrets_file).string() + " (its owner's only)"});
+  }
   try {
     for (const auto& m : load_modules()) {
       rows.push_back({"", "module " + m.name, "load", true,
@@ -467,6 +551,15 @@ std::vector<CheckRow> Runtime::check() {
     } catch (const BusyError& e) {
       rows.push_back({org.id, "lock", "free", false, e.what()});
       continue;
+    }
+    {
+      struct stat info {};
+      const fs::path folder = resolved(o->storage_dir);
+      char mode[8] = "?";
+      if (::stat(folder.c_str(), &info) == 0)
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+      rows.push_back(
+          {org.id, "state folder", "path", true, folder.string() + " (mode " + mode + ")"});
     }
     for (const auto& e : adapter_errors) {
       rows.push_back({org.id, "adapter " + e["adapter"].get<std::string>(), "settings", false,
@@ -526,7 +619,7 @@ std::vector<CheckRow> Runtime::check() {
                             " quarantine"});
       }
     } catch (const std::exception& e) {
-      rows.push_back({org.id, "plugin", "create/check", false, e.what()});
+      rows.push_back({org.id, "plugin", "create/check", false, impl_->secrets->redact(e.what())});
     }
   }
   return rows;
@@ -592,14 +685,22 @@ nlohmann::json Runtime::command_as(const std::string& organisation, const Caller
     if (org.id != organisation) continue;
     json adapter_errors = json::array();
     auto o = open(org, adapter_errors, "command " + command);
-    create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
     try {
-      return json::parse(o->plugin->call_as(caller.to_json().dump(), command, input.dump()));
+      create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
     } catch (const CallError& e) {
-      if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(e.what());
-      if (e.status() == MENTORING_ERR_FORBIDDEN) throw PermissionError(e.what());
-      if (e.status() == MENTORING_ERR_NOT_FOUND) throw NotFoundError(e.what());
-      throw;
+      throw CallError(e.status(), impl_->secrets->redact(e.what()));
+    }
+    try {
+      // Whatever an adapter said that the plugin kept and now shows: redacted too.
+      return json::parse(impl_->secrets->redact(
+          o->plugin->call_as(caller.to_json().dump(), command, input.dump())));
+    } catch (const CallError& e) {
+      // The message goes to the caller (a terminal, an HTTP answer): never a secret.
+      const std::string message = impl_->secrets->redact(e.what());
+      if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(message);
+      if (e.status() == MENTORING_ERR_FORBIDDEN) throw PermissionError(message);
+      if (e.status() == MENTORING_ERR_NOT_FOUND) throw NotFoundError(message);
+      throw CallError(e.status(), message);
     }
   }
   throw std::invalid_argument("no organisation with id \"" + caller.organisation + "\"");

@@ -39,6 +39,10 @@ class DemoRestCopy {
     std::filesystem::copy(EXAMPLES_DIR, root / "examples",
                           std::filesystem::copy_options::recursive);
     std::filesystem::remove_all(root / "examples" / "demo-rest" / "state");
+    // The host refuses a secrets file others can read; a checkout makes it 0644.
+    std::filesystem::permissions(root / "examples" / "demo-rest" / "secrets.json",
+                                 std::filesystem::perms::owner_read |
+                                     std::filesystem::perms::owner_write);
     config = root / "examples" / "demo-rest" / "host.json";
     org_config = root / "examples" / "demo-rest" / "orgs" / "northwind.json";
     state = root / "examples" / "demo-rest" / "state";

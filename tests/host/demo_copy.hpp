@@ -86,16 +86,34 @@ class DemoCopy : public ::testing::Test {
 
   // The host on this copy's config and the built modules.
   CommandResult host(const std::string& arguments) const {
-    return run_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR);
+    return run_host(arguments + " --config " + config.string() + " --modules-dir " +
+                    modules_dir.string());
   }
 
   // The same, in the background.
   StartedHost start(const std::string& arguments, const std::string& output_name) const {
-    return start_host(arguments + " --config " + config.string() + " --modules-dir " MODULES_DIR,
-                      root / output_name);
+    return start_host(
+        arguments + " --config " + config.string() + " --modules-dir " + modules_dir.string(),
+        root / output_name);
+  }
+
+  // The host loads modules only from its modules folder: a test module joins
+  // the built ones in a folder of this copy (links), which host() then uses.
+  // Returns the name to give as "module".
+  std::string add_module(const std::filesystem::path& library) {
+    const std::filesystem::path own = root / "modules";
+    if (modules_dir != own) {
+      std::filesystem::create_directories(own);
+      for (const auto& entry : std::filesystem::directory_iterator(MODULES_DIR))
+        std::filesystem::create_symlink(entry.path(), own / entry.path().filename());
+      modules_dir = own;
+    }
+    std::filesystem::create_symlink(library, own / library.filename());
+    return library.stem().string();
   }
 
   std::filesystem::path root, config, state;
+  std::filesystem::path modules_dir = MODULES_DIR;
 };
 
 }  // namespace mentoring::test

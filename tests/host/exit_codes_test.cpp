@@ -285,9 +285,10 @@ TEST_F(ExitCodes, EveryWriteBackRefusedExitsSevenAndSaysSoInJson) {
   // northwind's write-backs go to a host that refuses each one; its file adapter only reads.
   json org = json::parse(read_file(org_file("northwind")));
   org["adapters"][0]["settings"].erase("outbox");
-  org["adapters"].push_back({{"name", "hr-writer"},
-                             {"module", std::string(TEST_HOST_MODULES_DIR) + "/refusing_writer.so"},
-                             {"settings", json::object()}});
+  org["adapters"].push_back(
+      {{"name", "hr-writer"},
+       {"module", add_module(std::string(TEST_HOST_MODULES_DIR) + "/refusing_writer.so")},
+       {"settings", json::object()}});
   write_file(org_file("northwind"), org.dump(2));
   auto result = host("run --json");
   ASSERT_EQ(result.exit_code, 7) << result.output;

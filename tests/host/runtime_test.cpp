@@ -100,7 +100,7 @@ TEST_F(Demo, AnAdapterThatIsNotAModuleIsAOneLineLoadErrorWithItsOwnExitCode) {
   for (const char* module : {"not_a_module.so", "abi_next_major_module.so"}) {
     fs::path org = root / "examples" / "demo" / "orgs" / "riverside.json";
     json doc = json::parse(read_file(org));
-    doc["adapters"][0]["module"] = std::string(TEST_MODULES_DIR) + "/" + module;
+    doc["adapters"][0]["module"] = add_module(std::string(TEST_MODULES_DIR) + "/" + module);
     write_file(org, doc.dump(2));
     auto result = host("run");
     EXPECT_EQ(result.exit_code, 4) << result.output;

@@ -1,5 +1,6 @@
 #include "file_adapter/outbox.hpp"
 
+#include <mentoring/private_files.hpp>
 #include <mentoring/schema.hpp>
 
 #include <fcntl.h>
@@ -156,9 +157,12 @@ std::vector<PushResult> Outbox::push(const std::vector<json>& actions) {
   if (batch.empty()) return results;
 
   const bool created = !std::filesystem::exists(path_);
-  if (path_.has_parent_path()) std::filesystem::create_directories(path_.parent_path());
+  // The outbox holds names and what is done for them: its owner's only (a file
+  // an older version made 0644 is narrowed; the host reports that for its state folder).
+  if (path_.has_parent_path()) files::create_private_directories(path_.parent_path());
+  if (!created) files::make_private(path_);
   {
-    FileDescriptor file(path_, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    FileDescriptor file(path_, O_WRONLY | O_APPEND | O_CREAT, files::kPrivateFile);
     file.write_all(batch, path_);
     file.sync(path_);
   }

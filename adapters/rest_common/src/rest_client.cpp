@@ -91,7 +91,10 @@ std::string Response::header(const std::string& lower_case_name) const {
 }
 
 void apply_http_settings(Endpoint& endpoint, const json& settings) {
-  if (!settings.is_object() || !settings.contains("http")) return;
+  if (!settings.is_object()) return;
+  if (settings.contains("tls_verify") && settings["tls_verify"].is_boolean())
+    endpoint.tls_verify = settings["tls_verify"].get<bool>();
+  if (!settings.contains("http")) return;
   endpoint.max_body_bytes = settings["http"].value("max_body_bytes", endpoint.max_body_bytes);
 }
 
@@ -118,6 +121,7 @@ Response RestClient::send(const std::string& method, const std::string& path_or_
   request["headers"] = all_headers;
   if (!body.empty()) request["body"] = body;
   if (endpoint_.ca_bundle) request["ca_bundle"] = *endpoint_.ca_bundle;
+  if (!endpoint_.tls_verify) request["tls_verify"] = false;
   if (!endpoint_.rate_limit.is_null()) request["rate_limit"] = endpoint_.rate_limit;
   if (!endpoint_.retry.is_null()) request["retry"] = endpoint_.retry;
 

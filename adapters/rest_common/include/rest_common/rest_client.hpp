@@ -78,6 +78,9 @@ struct Endpoint {
   std::map<std::string, std::string> headers;  // sent with every request (eg Authorization)
   long timeout_ms = 30000;
   std::optional<std::string> ca_bundle;
+  // Settings "tls_verify": false (never the default): the host checks no
+  // certificate for this system, and warns of it every cycle.
+  bool tls_verify = true;
   nlohmann::json rate_limit;  // null or {"key","per_second","burst"} (see the HTTP service)
   nlohmann::json retry;       // null or the HTTP service's retry object
   // The longest response body read (the host stops the transfer beyond it):
@@ -85,7 +88,7 @@ struct Endpoint {
   long long max_body_bytes = kDefaultMaxBodyBytes;
 };
 
-// The adapter's settings' "http": {"max_body_bytes": n} into the endpoint.
+// The adapter's settings' "http": {"max_body_bytes": n} and "tls_verify" into the endpoint.
 void apply_http_settings(Endpoint& endpoint, const nlohmann::json& settings);
 
 class RestClient {

@@ -81,6 +81,8 @@ struct CheckRow {
 class Runtime {
  public:
   // modules_dir: where bare module names are looked up, unless the config names one.
+  // Throws schema::ValidationError (naming file and pointer) for a plugin or
+  // adapter module outside that folder, or a secrets file that is refused.
   Runtime(HostConfig config, std::filesystem::path default_modules_dir);
   ~Runtime();
   Runtime(const Runtime&) = delete;
@@ -138,5 +140,12 @@ class Runtime {
 std::filesystem::path module_path(const std::string& name_or_path,
                                   const std::filesystem::path& modules_dir,
                                   const std::filesystem::path& base_dir);
+
+// nullopt when the module is a file directly in modules_dir (lexically: ".."
+// cannot leave it); otherwise what was found, for the config error the
+// Runtime's constructor throws (schema::ValidationError naming file and pointer).
+std::optional<std::string> module_outside(const std::string& name_or_path,
+                                          const std::filesystem::path& modules_dir,
+                                          const std::filesystem::path& base_dir);
 
 }  // namespace mentoring::host
