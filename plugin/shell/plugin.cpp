@@ -7,6 +7,7 @@
 //                         command of a module switched off is refused (kModules below)
 #include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
+#include "privacy_runner.hpp"
 #include "return_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
@@ -17,6 +18,7 @@
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
+#include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/sync.hpp>
@@ -59,6 +61,7 @@ const ModuleRow kModules[] = {
      shell::run_evaluation},
     {nullptr, shell::sync_command_names, shell::sync_command, nullptr},
     {nullptr, shell::delivery_command_names, shell::delivery_command, nullptr},
+    {nullptr, shell::privacy_command_names, shell::privacy_command, nullptr},
 };
 
 // The database failing (busy, locked, I/O, full, read-only, corrupt) is a
@@ -132,6 +135,8 @@ class MentoringPlugin : public Module {
                       std::to_string(policy_.delivery.max_attempts) + "; expected both >= 1");
     }
     store_ = std::make_unique<store::OrgStore>(host_.storage_directory(), organisation_);
+    store::PrivacyStore::overwrite_deleted(
+        store_->database());  // people's data, once deleted, is gone
   }
 
   // The command line and the host's own passes: the organisation's admin.
@@ -159,9 +164,8 @@ class MentoringPlugin : public Module {
     if (!problems.empty())
       throw Error(MENTORING_ERR_INVALID_INPUT, schema::ValidationError(std::move(problems)).what());
     if (j.at("organisation").get<std::string>() != organisation_) {
-      throw Error(MENTORING_ERR_NOT_FOUND, "organisation \"" +
-                                               j.at("organisation").get<std::string>() +
-                                               "\": not found");
+      throw Error(MENTORING_ERR_NOT_FOUND,
+                  "organisation \"" + j.at("organisation").get<std::string>() + "\": not found");
     }
     domain::Caller caller;
     const std::string role = j.at("role").get<std::string>();
@@ -211,7 +215,10 @@ class MentoringPlugin : public Module {
     }
     auto context = make_context(caller);
     in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
-    if (auto answer = owner->command(context, command, in)) return answer->dump();
+    if (auto answer = owner->command(context, command, in)) {
+      shell::audit_read(context, command, in, *answer);  // HR's and admins' reads of people
+      return answer->dump();
+    }
     throw Error(MENTORING_ERR_INTERNAL, "mentoring plugin: command \"" + std::string(command) +
                                             "\" is listed by its runner but not answered by it");
   }
@@ -259,9 +266,16 @@ class MentoringPlugin : public Module {
 
   shell::RunContext make_context(const domain::Caller& caller) {
     std::int64_t now_ms = host_.now_unix_ms();
-    return {host_,           *store_,     config_,       policy_,
-            definitions_,    programmes_, organisation_, date_from_unix_ms(now_ms),
-            iso_time(now_ms), caller};
+    return {host_,
+            *store_,
+            config_,
+            policy_,
+            definitions_,
+            programmes_,
+            organisation_,
+            date_from_unix_ms(now_ms),
+            iso_time(now_ms),
+            caller};
   }
 
   // Listed by `mentoring-host check`, at most this many (the quarantine command lists more).
@@ -310,6 +324,9 @@ class MentoringPlugin : public Module {
               module_failure(module, [&] { summary["modules"][module] = row.run(context); }))
         summary["modules"][module] = {{"enabled", true}, {"status", "failed"}, {"error", *failure}};
     }
+
+    // Retention: finished participants past policy.retention_months are pseudonymised.
+    summary["privacy"] = shell::run_retention(context);
 
     const auto now =
         std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
