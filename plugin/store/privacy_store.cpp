@@ -222,6 +222,13 @@ json PrivacyStore::subject_rows(const std::string& p) {
   return out;
 }
 
+std::unordered_set<std::string> PrivacyStore::pseudonymised_hashes(SQLite::Database& db) {
+  std::unordered_set<std::string> out;
+  SQLite::Statement q(db, "SELECT id_hash FROM privacy_pseudonym");
+  while (q.executeStep()) out.insert(q.getColumn(0).getString());
+  return out;
+}
+
 std::optional<std::string> PrivacyStore::pseudonym_of(const std::string& id_hash) {
   SQLite::Statement q(db_, "SELECT pseudonym FROM privacy_pseudonym WHERE id_hash = ?");
   q.bind(1, id_hash);

@@ -117,3 +117,18 @@ TEST_F(Erasure, OnlyAPersonTheOrganisationHoldsCanBeErased) {
             std::string::npos);
   EXPECT_NE(error_of("subject_erase", json::object()).find("person_id"), std::string::npos);
 }
+
+TEST_F(Erasure, TheHrSystemSendingThePersonAgainDoesNotBringThemBack) {
+  seed_zofia();
+  hr.people.push_back({{"id", kId}, {"name", kName}, {"email", kEmail}});
+  at("2027-02-01");
+  run();
+  call("subject_erase", {{"person_id", kId}});
+  ++hr.version;  // the HR system sends everyone again, Zofia too
+  auto instance = plugin();
+  json summary = json::parse(instance.call("run", "{}"));
+  for (const std::string& needle : std::vector<std::string>{kName, kEmail, kId})
+    EXPECT_EQ(files_holding(needle), "") << needle << "\n" << summary.dump();
+  EXPECT_EQ(summary["quarantined"], 0);
+  EXPECT_NE(error_of("subject_export", {{"person_id", kId}}).find("/person_id"), std::string::npos);
+}

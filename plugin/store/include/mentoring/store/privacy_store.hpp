@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace mentoring::store {
@@ -31,6 +32,9 @@ class PrivacyStore {
   // bytes are overwritten with zeros, not only unlinked. The plugin calls it
   // once when it opens the organisation's store.
   static void overwrite_deleted(SQLite::Database& db);
+  // The hashed ids of everyone erased or pseudonymised: the sync passes over
+  // their records (the HR system may still send them).
+  static std::unordered_set<std::string> pseudonymised_hashes(SQLite::Database& db);
   PrivacyStore(const PrivacyStore&) = delete;
   PrivacyStore& operator=(const PrivacyStore&) = delete;
 
