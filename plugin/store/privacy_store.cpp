@@ -348,8 +348,8 @@ std::int64_t PrivacyStore::pseudonymise(const std::string& p, const std::string&
   run("UPDATE kit_day SET note = NULL WHERE person_id = ?1", {s});
   run("UPDATE kit_day_reported SET note = NULL WHERE person_id = ?1", {s});
 
-  // Words (history causes, audit inputs, pair notes on leave changes) name
-  // people by id, name, email or leave id: those words are replaced.
+  // Words (history causes, audit inputs, pair notes on leave changes, calendar
+  // fingerprints) name people by id, name, email or leave id: they are replaced.
   std::vector<std::pair<std::string, std::string>> words = {{p, s}};
   if (!name.empty()) words.emplace_back(name, s);
   if (!email.empty()) words.emplace_back(email, s);
@@ -360,7 +360,8 @@ std::int64_t PrivacyStore::pseudonymise(const std::string& p, const std::string&
                                                 {"audit_log", "input"},
                                                 {"pair", "end_cause"},
                                                 {"pair", "leave_dates_changed"},
-                                                {"enrolment", "needs_decision"}};
+                                                {"enrolment", "needs_decision"},
+                                                {"calendar_event", "fingerprint"}};
   for (const auto& [table, column] : kWordColumns) {
     std::string where;
     for (std::size_t i = 0; i < words.size(); ++i)

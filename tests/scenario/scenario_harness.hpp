@@ -128,6 +128,7 @@ class Scenario {
 
   InMemoryHr hr;
   mentoring::testing::FakeHost host;
+  json policy_extra = json::object();  // more of the organisation's policy, set before start()
 
  private:
   std::string organisation_;
