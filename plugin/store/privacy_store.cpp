@@ -222,9 +222,9 @@ json PrivacyStore::subject_rows(const std::string& p) {
   return out;
 }
 
-std::unordered_set<std::string> PrivacyStore::pseudonymised_hashes(SQLite::Database& db) {
+std::unordered_set<std::string> PrivacyStore::erased_hashes(SQLite::Database& db) {
   std::unordered_set<std::string> out;
-  SQLite::Statement q(db, "SELECT id_hash FROM privacy_pseudonym");
+  SQLite::Statement q(db, "SELECT id_hash FROM privacy_pseudonym WHERE why = 'erasure'");
   while (q.executeStep()) out.insert(q.getColumn(0).getString());
   return out;
 }
@@ -408,7 +408,12 @@ std::int64_t PrivacyStore::pseudonymise(const std::string& p, const std::string&
       "location = NULL, languages = '', employee_number = NULL, indirect_manager_ids = NULL, "
       "listed_by = NULL, full_read = NULL WHERE id = ?1",
       {p, s});
-  run("INSERT INTO privacy_pseudonym(id_hash, pseudonym, why, done_on) VALUES (?1, ?2, ?3, ?4)",
+  // A person pseudonymised by retention whom the HR system sent again came
+  // back as a new person: their next pseudonym (or erasure) replaces the row,
+  // and nothing links the two pseudonyms.
+  run("INSERT INTO privacy_pseudonym(id_hash, pseudonym, why, done_on) VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT(id_hash) DO UPDATE SET pseudonym = excluded.pseudonym, why = excluded.why, "
+      "done_on = excluded.done_on",
       {id_hash, s, why, done_on});
   return changed;
 }
@@ -418,7 +423,8 @@ std::vector<PrivacyStore::Finished> PrivacyStore::finished_people() {
       db_,
       "SELECT e.person_id, substr(MAX(MAX(e.updated_at), COALESCE(MAX(t.at), '')), 1, 10) "
       "FROM enrolment e LEFT JOIN enrolment_transition t ON t.enrolment_id = e.id "
-      "WHERE e.person_id NOT IN (SELECT pseudonym FROM privacy_pseudonym) "
+      "JOIN person p ON p.id = e.person_id "
+      "WHERE NOT (p.id LIKE 'anon-%' AND p.name = p.id AND p.email IS NULL) "
       "GROUP BY e.person_id HAVING SUM(CASE WHEN e.state IN "
       "('declined', 'expired', 'completed', 'withdrawn') THEN 0 ELSE 1 END) = 0 "
       "ORDER BY e.person_id");

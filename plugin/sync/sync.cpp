@@ -128,7 +128,7 @@ store::ReturnStore::ReportedKitDay reported_kit_day_from(const JsonValue& record
 
 // Stores one record, or answers why it cannot be stored.
 // full_read: the id of the full read this record's page belongs to, or "".
-// erased: hashes of the ids of people erased or pseudonymised (privacy::id_hash);
+// erased: hashes of the ids of people erased (privacy::id_hash);
 // their records are passed over, never stored again nor quarantined.
 Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
                 const std::string& adapter, domain::Date today, const std::string& full_read,
@@ -563,7 +563,7 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
                     const SyncPolicy& policy) {
   SyncReport report;
   json adapters = schema::parse(host.list_adapters(), "adapters list");
-  const auto erased = store::PrivacyStore::pseudonymised_hashes(store.database());
+  const auto erased = store::PrivacyStore::erased_hashes(store.database());
   // All people first, from every adapter, so leave can refer to them.
   for (const auto& kind : kStreams) {
     for (const auto& adapter : adapters) {

@@ -215,3 +215,19 @@ TEST_F(PrivacyPlugin, ASurveyTokenIsInTheDeliveredLineOnlyNotInThePluginsFile) {
   call("evaluation_answer",
        {{"token", token}, {"answers", {{"useful", 4}, {"enough", true}, {"improve", "x"}}}});
 }
+
+TEST_F(PrivacyPlugin, APseudonymisedPersonTheHrSystemSendsAgainComesBackWithoutHistory) {
+  policy_extra = {{"retention_months", 12}};
+  hr.people.push_back({{"id", "DONE1"}, {"name", "Winifred Oddsock"}});
+  seed_pair("DONE1", "MENTORX", "2027-01-04", std::nullopt, std::nullopt, EnrolmentState::completed,
+            EnrolmentState::completed);
+  at("2028-01-04");
+  EXPECT_EQ(run()["privacy"]["pseudonymised"], 2);
+  EXPECT_EQ(files_holding("Winifred Oddsock"), "");
+  ++hr.version;  // the HR system sends her again
+  at("2028-01-05");
+  EXPECT_EQ(run()["privacy"]["pseudonymised"], 0);
+  json out = call("subject_export", {{"person_id", "DONE1"}});
+  EXPECT_EQ(out["data"]["person"][0]["name"], "Winifred Oddsock");
+  EXPECT_TRUE(out["data"]["enrolments"].empty());  // her history stayed with the pseudonym
+}

@@ -32,9 +32,10 @@ class PrivacyStore {
   // bytes are overwritten with zeros, not only unlinked. The plugin calls it
   // once when it opens the organisation's store.
   static void overwrite_deleted(SQLite::Database& db);
-  // The hashed ids of everyone erased or pseudonymised: the sync passes over
-  // their records (the HR system may still send them).
-  static std::unordered_set<std::string> pseudonymised_hashes(SQLite::Database& db);
+  // The hashed ids of everyone erased: the sync passes over their records (the
+  // HR system may still send them). A person pseudonymised by retention whom
+  // the HR system sends again comes back as a new person, without history.
+  static std::unordered_set<std::string> erased_hashes(SQLite::Database& db);
   PrivacyStore(const PrivacyStore&) = delete;
   PrivacyStore& operator=(const PrivacyStore&) = delete;
 
