@@ -12,7 +12,7 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
+#include <set>
 
 namespace mentoring::shell {
 
@@ -22,6 +22,48 @@ using json = nlohmann::json;
 using namespace mentoring::domain;
 
 namespace {
+
+constexpr std::size_t kAuditedInputBytes = 4096;
+
+bool is_person_field(const std::string& key) {
+  return key == "person_id" || key == "mentee_id" || key == "mentor_id";
+}
+
+// The people one read showed: every distinct string of a person field
+// (person_id, mentee_id, mentor_id, also as a list) in the input and the
+// answer, in order of first appearance; at most `limit` named, all counted.
+struct Subjects {
+  std::vector<std::string> ids;
+  std::size_t total = 0;
+};
+void collect(const json& value, std::set<std::string>& seen, Subjects& out) {
+  auto add = [&](const std::string& id) {
+    if (id.empty() || !seen.insert(id).second) return;
+    ++out.total;
+    if (out.ids.size() < privacy::kAuditedSubjectsLimit) out.ids.push_back(id);
+  };
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (is_person_field(key) && item.is_string()) {
+        add(item.get<std::string>());
+      } else if (is_person_field(key) && item.is_array()) {
+        for (const auto& id : item)
+          if (id.is_string()) add(id.get<std::string>());
+      } else {
+        collect(item, seen, out);
+      }
+    }
+  } else if (value.is_array()) {
+    for (const auto& item : value) collect(item, seen, out);
+  }
+}
+Subjects subjects_of(const json& input, const json& answer) {
+  Subjects out;
+  std::set<std::string> seen;
+  collect(input, seen, out);
+  collect(answer, seen, out);
+  return out;
+}
 
 // command -> personal_data, read once from the embedded matrix.
 const std::map<std::string, bool, std::less<>>& personal_data_flags() {
@@ -117,7 +159,10 @@ void audit_write(RunContext& c, std::string_view command, const json& input,
   entry.caller_role = std::string(to_string(c.caller.role));
   entry.caller_name = c.caller.name;
   entry.command = std::string(command);
-  entry.input = input;
+  // The input as given, unless it is large (a filter is small; nothing from
+  // outside is kept unbounded): then only its size.
+  const std::size_t bytes = input.dump().size();
+  entry.input = bytes <= kAuditedInputBytes ? input : json{{"input_bytes", bytes}};
   entry.person_ids = ids;
   entry.person_count = static_cast<std::int64_t>(total);
   privacy.append_audit(entry);
@@ -163,7 +208,7 @@ bool returns_personal_data(std::string_view command) {
 
 void audit_read(RunContext& c, std::string_view command, const json& input, const json& answer) {
   if (!privacy::audited(c.caller.role, returns_personal_data(command))) return;
-  const auto subjects = privacy::subjects_of(input, answer, privacy::kAuditedSubjectsLimit);
+  const auto subjects = subjects_of(input, answer);
   SQLite::Transaction txn(c.store.database());
   audit_write(c, command, input, subjects.ids, subjects.total);
   txn.commit();

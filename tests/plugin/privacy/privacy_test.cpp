@@ -3,9 +3,10 @@
 #include "privacy_fixture.hpp"
 
 #include <mentoring/evaluation/tokens.hpp>
-#include <mentoring/privacy/privacy.hpp>
 
 #include <SQLiteCpp/Statement.h>
+
+#include <set>
 
 using namespace privacy_test;
 
@@ -40,21 +41,19 @@ TEST_F(PrivacyPlugin, AnHrReadOfAPersonIsAuditedWithWhoWhenAndWhom) {
 TEST_F(PrivacyPlugin, AListReadNamesEveryPersonItShowed) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04");
   seed_pair("MENTEE2", "MENTOR2", "2027-01-04");
-  call_as("admin", "admin token bob", "actions", json::object());
+  at("2027-04-04");
+  run();  // four survey invitations in the outbox
+  call_as("admin", "admin token bob", "actions", {{"state", "delivered"}});
   json log = call("audit_log", json::object());
-  // The outbox is empty here: still one row, with nobody in it.
   json reads = entries_for(log, "actions");
   ASSERT_EQ(reads.size(), 1u) << log.dump(2);
   EXPECT_EQ(reads[0]["caller"]["role"], "admin");
-
-  // The people of an answer are found in it (person_id / mentee_id / mentor_id fields).
-  auto subjects = mentoring::privacy::subjects_of(
-      json::object(),
-      {{"pairs", json::array({{{"mentee_id", "A"}, {"mentor_id", "B"}},
-                              {{"mentee_id", "C"}, {"mentor_id", "B"}}})}},
-      2);
-  EXPECT_EQ(subjects.ids, (std::vector<std::string>{"A", "B"}));
-  EXPECT_EQ(subjects.total, 3u);
+  EXPECT_EQ(reads[0]["caller"]["name"], "admin token bob");
+  std::set<std::string> shown;
+  for (const auto& id : reads[0]["person_ids"]) shown.insert(id.get<std::string>());
+  EXPECT_EQ(shown, (std::set<std::string>{"MENTEE1", "MENTOR1", "MENTEE2", "MENTOR2"}));
+  EXPECT_EQ(reads[0]["person_count"], 4);
+  EXPECT_EQ(reads[0]["input"], json({{"state", "delivered"}}));
 }
 
 TEST_F(PrivacyPlugin, ReadsThatAreNotAuditedLeaveNoRow) {

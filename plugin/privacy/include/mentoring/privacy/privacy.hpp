@@ -1,22 +1,18 @@
 // mentoring/privacy/privacy.hpp — the rules of privacy by design (issue 14):
 // which reads are audited and whom they are about, when a finished participant
-// is pseudonymised, and what a pseudonym is. Pure functions; the shell
+// is pseudonymised, and what a pseudonym is. Plain functions (no JSON, SQL or
+// clock); the shell
 // (privacy_runner.cpp) loads, calls and stores.
 //
-//   if (privacy::audited(caller.role, personal_data)) {
-//     auto subjects = privacy::subjects_of(input, answer, privacy::kAuditedSubjectsLimit);
-//     ...  // one audit row naming subjects.ids (subjects.total people shown)
-//   }
+//   if (privacy::audited(caller.role, personal_data)) ...  // one audit row
+//   if (privacy::past_retention(last_change, months, today)) ...  // pseudonymise
 #pragma once
 
 #include <mentoring/domain/caller.hpp>
 #include <mentoring/domain/date.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <string>
-#include <vector>
 
 namespace mentoring::privacy {
 
@@ -24,15 +20,8 @@ namespace mentoring::privacy {
 // their own pair's data, and the host's system callers, are not.
 bool audited(domain::CallerRole role, bool personal_data) noexcept;
 
-// The people one read showed: every distinct string value of a person field
-// (person_id, mentee_id, mentor_id, member ids of "members") in the input and
-// the answer, in order of first appearance, at most `limit` (total counts all).
-struct Subjects {
-  std::vector<std::string> ids;
-  std::size_t total = 0;
-};
+// An audit row names at most this many of the people a read showed (it counts all).
 inline constexpr std::size_t kAuditedSubjectsLimit = 500;
-Subjects subjects_of(const nlohmann::json& input, const nlohmann::json& answer, std::size_t limit);
 
 // audit_log reads at most this many rows at once (its limit's default and bound).
 inline constexpr int kAuditLogDefaultLimit = 100;
