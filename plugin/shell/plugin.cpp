@@ -8,6 +8,7 @@
 #include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
 #include "permissions.hpp"
+#include "privacy_runner.hpp"
 #include "return_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
@@ -18,6 +19,7 @@
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
+#include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/sync.hpp>
@@ -60,6 +62,7 @@ const ModuleRow kModules[] = {
      shell::run_evaluation},
     {nullptr, shell::sync_command_names, shell::sync_command, nullptr},
     {nullptr, shell::delivery_command_names, shell::delivery_command, nullptr},
+    {nullptr, shell::privacy_command_names, shell::privacy_command, nullptr},
 };
 
 // The database failing (busy, locked, I/O, full, read-only, corrupt) is a
@@ -133,6 +136,8 @@ class MentoringPlugin : public Module {
                       std::to_string(policy_.delivery.max_attempts) + "; expected both >= 1");
     }
     store_ = std::make_unique<store::OrgStore>(host_.storage_directory(), organisation_);
+    store::PrivacyStore::overwrite_deleted(
+        store_->database());  // people's data, once deleted, is gone
   }
 
   // The command line and the host's own passes: the organisation's admin.
@@ -231,7 +236,10 @@ class MentoringPlugin : public Module {
       }
       in = shell::require_scope(context, command, scope, in);
     }
-    if (auto answer = owner->command(context, command, in)) return answer->dump();
+    if (auto answer = owner->command(context, command, in)) {
+      shell::audit_read(context, command, in, *answer);  // HR's and admins' reads of people
+      return answer->dump();
+    }
     throw Error(MENTORING_ERR_INTERNAL, "mentoring plugin: command \"" + std::string(command) +
                                             "\" is listed by its runner but not answered by it");
   }
@@ -337,6 +345,9 @@ class MentoringPlugin : public Module {
               module_failure(module, [&] { summary["modules"][module] = row.run(context); }))
         summary["modules"][module] = {{"enabled", true}, {"status", "failed"}, {"error", *failure}};
     }
+
+    // Retention: finished participants past policy.retention_months are pseudonymised.
+    summary["privacy"] = shell::run_retention(context);
 
     const auto now =
         std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(

@@ -3,6 +3,7 @@
 #include "columns.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <stdexcept>
 
@@ -168,7 +169,19 @@ int EvaluationStore::forget_delivered_tokens(const std::string& key_prefix) {
                       "AND json_extract(payload, '$.payload.token') IS NOT NULL");
   s.bind(1, static_cast<int>(key_prefix.size()));
   s.bind(2, key_prefix);
-  return s.exec();
+  const int cleared = s.exec();
+  // The older versions of those pages, with the token, wait in the write-ahead
+  // log until a checkpoint copies the new ones over them: now, and the log is
+  // truncated (secure_delete, set on the connection, zeroes the freed cells).
+  if (cleared > 0) {
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db_.getHandle(), nullptr); st != nullptr;
+         st = sqlite3_next_stmt(db_.getHandle(), st)) {
+      if (sqlite3_stmt_busy(st))
+        sqlite3_reset(st);  // cached reads left open (reset before reuse anyway)
+    }
+    db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  return cleared;
 }
 
 }  // namespace mentoring::store

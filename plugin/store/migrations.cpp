@@ -12,7 +12,7 @@ namespace mentoring::store {
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
-// indirect managers (issue 11); 9 outbox delivery (issue 12). Add new ones at the end, in ascending
+// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14). Add new ones at the end, in ascending
 // order; a number may be missing here while its branch is unmerged (migrate() applies each missing
 // version, not only those above the highest).
 const std::vector<Migration>& migrations() {
@@ -462,6 +462,39 @@ CREATE TABLE kit_day_reported (
   PRIMARY KEY (adapter, record_id)
 );
 CREATE INDEX kit_day_reported_by_status ON kit_day_reported(status);
+)sql"},
+      // Privacy (issue 14). Every read of people's data by HR or an admin leaves
+      // a row: when, who (role and name), which command, with which input, and
+      // the people it showed (audit_subject, one row per person, so the log is
+      // searchable by person and an erasure can rewrite the id).
+      {16, "audit log of HR's and admins' reads of personal data", R"sql(
+CREATE TABLE audit_log (
+  id             INTEGER PRIMARY KEY,
+  at             TEXT NOT NULL,
+  caller_role    TEXT NOT NULL,
+  caller_name    TEXT NOT NULL,
+  command        TEXT NOT NULL,
+  input          TEXT NOT NULL CHECK (json_valid(input)),
+  subject_count  INTEGER NOT NULL CHECK (subject_count >= 0)
+);
+CREATE INDEX audit_log_by_time ON audit_log(at);
+CREATE TABLE audit_subject (
+  person_id  TEXT NOT NULL,
+  audit_id   INTEGER NOT NULL REFERENCES audit_log(id),
+  PRIMARY KEY (person_id, audit_id)
+) WITHOUT ROWID;
+)sql"},
+      // Erasure and retention (issue 14): a person erased or pseudonymised
+      // lives on only as a pseudonym (the figures still add up); the HR
+      // system's id is kept as a SHA-256 hash, so a second request finds it
+      // and nothing in the file names the person.
+      {17, "erased and pseudonymised people", R"sql(
+CREATE TABLE privacy_pseudonym (
+  id_hash    TEXT PRIMARY KEY,
+  pseudonym  TEXT NOT NULL UNIQUE,
+  why        TEXT NOT NULL CHECK (why IN ('erasure', 'retention')),
+  done_on    TEXT NOT NULL
+);
 )sql"},
   };
   return kMigrations;

@@ -233,6 +233,7 @@ OrgPolicy org_policy_from_json(const json& config) {
   policy.delivery.retry_after_minutes =
       delivery.value("retry_after_minutes", policy.delivery.retry_after_minutes);
   policy.delivery.max_attempts = delivery.value("max_attempts", policy.delivery.max_attempts);
+  if (p.contains("retention_months")) policy.retention_months = p.at("retention_months").get<int>();
   policy.timezone = p.value("timezone", policy.timezone);
   if (p.contains("programme_manager_email") && p["programme_manager_email"].is_string())
     policy.programme_manager_email = p["programme_manager_email"].get<std::string>();

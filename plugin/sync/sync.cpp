@@ -1,7 +1,9 @@
 #include <mentoring/sync/sync.hpp>
 
+#include <mentoring/privacy/privacy.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox.hpp>
+#include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
 #include <mentoring/store/return_store.hpp>
 #include <mentoring/sync/codec.hpp>
@@ -126,8 +128,11 @@ store::ReturnStore::ReportedKitDay reported_kit_day_from(const JsonValue& record
 
 // Stores one record, or answers why it cannot be stored.
 // full_read: the id of the full read this record's page belongs to, or "".
+// erased: hashes of the ids of people erased (privacy::id_hash);
+// their records are passed over, never stored again nor quarantined.
 Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
-                const std::string& adapter, domain::Date today, const std::string& full_read) {
+                const std::string& adapter, domain::Date today, const std::string& full_read,
+                const std::unordered_set<std::string>& erased) {
   // Named only when something is wrong: building it for every record costs.
   auto source_of = [&] {
     auto id = record_id_of(kind, record);
@@ -146,6 +151,15 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
       out.message += (out.message.empty() ? "" : "; ") + p.message();
     }
     return out;
+  }
+  if (!erased.empty()) {
+    const JsonValue who =
+        std::string_view(kind.stream) == "people" ? record["id"] : record["person_id"];
+    if (who.is_string() && erased.count(privacy::id_hash(std::string(who.string()))) > 0) {
+      Ingested out;
+      out.outcome = store::UpsertOutcome::unchanged;
+      return out;
+    }
   }
   try {
     std::string_view stream = kind.stream;
@@ -338,7 +352,7 @@ std::string shown_cursor(const std::optional<std::string>& cursor) {
 
 void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
                  const StreamKind& kind, domain::Date today, const SyncPolicy& policy,
-                 SyncReport& report) {
+                 SyncReport& report, const std::unordered_set<std::string>& erased) {
   StreamReport r;
   r.adapter = adapter;
   r.stream = kind.stream;
@@ -429,7 +443,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     const int quarantined_before = r.quarantined;
     for (JsonValue record : records.elements()) {
       ++r.read;
-      Ingested in = ingest(store, kind, record, adapter, today, full_read);
+      Ingested in = ingest(store, kind, record, adapter, today, full_read, erased);
       if (!in.reason) {
         switch (in.outcome) {
           case store::UpsertOutcome::stored:
@@ -549,6 +563,7 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
                     const SyncPolicy& policy) {
   SyncReport report;
   json adapters = schema::parse(host.list_adapters(), "adapters list");
+  const auto erased = store::PrivacyStore::erased_hashes(store.database());
   // All people first, from every adapter, so leave can refer to them.
   for (const auto& kind : kStreams) {
     for (const auto& adapter : adapters) {
@@ -558,7 +573,7 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
       // nothing about the host's records: the page being stored rolls back and
       // the run stops here, so nothing is quarantined or planned from partial data.
       try {
-        pull_stream(host, store, name, kind, today, policy, report);
+        pull_stream(host, store, name, kind, today, policy, report, erased);
       } catch (const SQLite::Exception& e) {
         throw store::StoreError(store.path(), "syncing " + name + " " + kind.stream, e);
       }

@@ -90,8 +90,8 @@ bool refused_as_switched_off(const std::optional<CallError>& e) {
 }  // namespace
 
 // Each command × each module off: a command is refused exactly when its own
-// module is off, with the exact words and exit 2's status; sync and delivery
-// commands always answer.
+// module is off, with the exact words and exit 2's status; sync, delivery and
+// privacy commands always answer.
 TEST_F(ModuleSwitches, EveryCommandIsRefusedExactlyWhenItsModuleIsOff) {
   const auto commands = every_command();
   ASSERT_GT(commands.size(), 20u);
@@ -123,7 +123,8 @@ TEST_F(ModuleSwitches, EveryCommandIsRefusedExactlyWhenItsModuleIsOff) {
     }
   }
   EXPECT_EQ(always_on,
-            (std::set<std::string>{"quarantine", "actions", "action_retry", "action_drop"}));
+            (std::set<std::string>{"quarantine", "actions", "action_retry", "action_drop",
+                                   "audit_log", "subject_export", "subject_erase"}));
   // Some owners as the runners have them.
   EXPECT_EQ(owner["kickoff_schedule"], "supervision");
   EXPECT_EQ(owner["session_record"], "supervision");

@@ -133,6 +133,7 @@ void Scenario::start(const std::string& organisation, const json& modules,
                    {"evaluation_min_group_size", 2}}},
                  {"programmes", definitions},
                  {"adapters", json::array()}};
+  config["policy"].update(policy_extra);
   today_ = first_day;
   hr.today = first_day;
   host.set_today(first_day);

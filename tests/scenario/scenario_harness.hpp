@@ -134,6 +134,7 @@ class Scenario {
 
   InMemoryHr hr;
   mentoring::testing::FakeHost host;
+  json policy_extra = json::object();  // more of the organisation's policy, set before start()
 
  private:
   json checked_output(const std::string& name, const std::string& text);

@@ -76,9 +76,12 @@ class EvaluationPlugin : public ::testing::Test {
   json config() {
     json policy = json::object();
     if (min_group_size) policy["evaluation_min_group_size"] = *min_group_size;
+    policy.update(policy_extra);
+    json modules = {{"enrolment", false}, {"evaluation", true}};
+    modules.update(modules_extra);
     return {{"id", org},
             {"name", "Acme"},
-            {"modules", {{"enrolment", false}, {"evaluation", true}}},
+            {"modules", modules},
             {"policy", policy},
             {"programmes", json::array({programme})},
             {"adapters", json::array()}};
@@ -190,7 +193,9 @@ class EvaluationPlugin : public ::testing::Test {
   mentoring::testing::FakeHost host;
   mentoring::testing::ScriptedHostSystem hr;
   std::optional<int> min_group_size;
-  std::string org = "acme";  // a new id is a new, empty organisation database
+  json policy_extra = json::object();   // more of policy (eg retention_months)
+  json modules_extra = json::object();  // more modules switched (eg enrolment on)
+  std::string org = "acme";             // a new id is a new, empty organisation database
 };
 
 }  // namespace evaluation_test

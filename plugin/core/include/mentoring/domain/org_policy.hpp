@@ -54,6 +54,9 @@ struct OrgPolicy {
   DeliveryRetry delivery;
   std::string timezone = "Europe/London";              // policy.timezone
   std::optional<std::string> programme_manager_email;  // policy.programme_manager_email
+  // policy.retention_months: finished participants are pseudonymised this many
+  // months after their last enrolment changed; absent: kept.
+  std::optional<int> retention_months;
 };
 
 }  // namespace mentoring::domain
