@@ -18,12 +18,16 @@ using domain::AccessScope;
 // command -> role -> scope, read once from the built-in matrix.
 using Matrix = std::map<std::string, std::map<std::string, AccessScope>, std::less<>>;
 
+const json& matrix_document() {
+  static const json document =
+      schema::parse(schema::permission_matrix_text(), "schemas/permissions.json");
+  return document;
+}
+
 const Matrix& matrix() {
   static const Matrix parsed = [] {
     Matrix m;
-    const json document =
-        schema::parse(schema::permission_matrix_text(), "schemas/permissions.json");
-    for (const auto& [command, entry] : document.at("commands").items()) {
+    for (const auto& [command, entry] : matrix_document().at("commands").items()) {
       auto& roles = m[command];
       for (const auto& [role, scope] : entry.at("roles").items()) {
         auto parsed_scope = domain::access_scope_from_string(scope.get<std::string>());
@@ -105,6 +109,12 @@ std::vector<std::string> matrix_commands() {
   std::vector<std::string> names;
   for (const auto& [name, roles] : matrix()) names.push_back(name);
   return names;
+}
+
+bool reads_personal_data(std::string_view command) {
+  const json& commands = matrix_document().at("commands");
+  auto row = commands.find(std::string(command));
+  return row != commands.end() && row->value("personal_data", false);
 }
 
 AccessScope require_role(std::string_view command, const domain::Caller& caller) {

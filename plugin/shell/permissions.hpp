@@ -25,6 +25,10 @@ std::optional<domain::AccessScope> permitted_scope(std::string_view command,
 // Every command the matrix names, sorted.
 std::vector<std::string> matrix_commands();
 
+// Whether the matrix marks command as a read of people's data
+// ("personal_data": true); such reads by hr or admin are audited.
+bool reads_personal_data(std::string_view command);
+
 // Refuses a caller whose role the matrix does not list for command:
 // Error(MENTORING_ERR_FORBIDDEN) naming the command and the role.
 domain::AccessScope require_role(std::string_view command, const domain::Caller& caller);

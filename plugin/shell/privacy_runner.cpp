@@ -3,6 +3,8 @@
 // is plugin/store/privacy_store.cpp; this file loads, calls and answers.
 #include "privacy_runner.hpp"
 
+#include "permissions.hpp"
+
 #include <mentoring/domain/action_key.hpp>
 #include <mentoring/privacy/privacy.hpp>
 #include <mentoring/store/outbox.hpp>
@@ -15,8 +17,6 @@
 #include <set>
 
 namespace mentoring::shell {
-
-std::string_view embedded_permissions_text();  // generated: permissions_text.cpp
 
 using json = nlohmann::json;
 using namespace mentoring::domain;
@@ -65,17 +65,6 @@ Subjects subjects_of(const json& input, const json& answer) {
   return out;
 }
 
-// command -> personal_data, read once from the embedded matrix.
-const std::map<std::string, bool, std::less<>>& personal_data_flags() {
-  static const std::map<std::string, bool, std::less<>> flags = [] {
-    std::map<std::string, bool, std::less<>> out;
-    const json matrix = json::parse(embedded_permissions_text());
-    for (const auto& [command, row] : matrix.at("commands").items())
-      out[command] = row.value("personal_data", false);
-    return out;
-  }();
-  return flags;
-}
 
 std::string person_of(RunContext& c, std::string_view command, const json& input) {
   const std::string id = input.at("person_id").get<std::string>();
@@ -201,9 +190,7 @@ json subject_erase(RunContext& c, const json& in) {
 }  // namespace
 
 bool returns_personal_data(std::string_view command) {
-  const auto& flags = personal_data_flags();
-  auto it = flags.find(command);
-  return it != flags.end() && it->second;
+  return reads_personal_data(command);  // the one matrix (permissions.cpp)
 }
 
 void audit_read(RunContext& c, std::string_view command, const json& input, const json& answer) {

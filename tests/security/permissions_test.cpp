@@ -24,12 +24,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace mentoring::host;
 
-// Commands the privacy helper of issue 14 adds on its own branch; their rows
-// are already in permissions.json. The lead removes this list after merging,
-// and from then on those commands are held to the matrix like every other.
-const std::set<std::string> kCommandsAddedByIssue14Privacy = {"audit_log", "subject_erase",
-                                                              "subject_export"};
-
 const std::vector<Role> kRoles = {Role::admin, Role::hr, Role::mentor, Role::mentee, Role::system};
 
 // Northwind's people in the demo: two pairs of the return-to-work programme.
@@ -172,7 +166,6 @@ TEST_F(PermissionMatrix, NamesEveryCommandOfThePluginAndTheHostAndNoOther) {
   for (const auto& name : answered)
     EXPECT_TRUE(in_matrix.count(name)) << name << " has no row in schemas/permissions.json";
   for (const auto& name : in_matrix) {
-    if (kCommandsAddedByIssue14Privacy.count(name) && !answered.count(name)) continue;
     EXPECT_TRUE(answered.count(name)) << "schemas/permissions.json names " << name
                                       << ", which neither the plugin nor the host answers";
   }
@@ -188,12 +181,8 @@ TEST_F(PermissionMatrix, NamesEveryCommandOfThePluginAndTheHostAndNoOther) {
 
 // Every command x every role x own / other organisation.
 TEST_F(PermissionMatrix, EveryCommandForEveryRoleInItsOwnAndAnotherOrganisation) {
-  const std::vector<std::string> answered_by_plugin = plugin_commands();
   int checked = 0;
   for (const auto& command : matrix_commands()) {
-    const bool missing_here = kCommandsAddedByIssue14Privacy.count(command) &&
-                              std::find(answered_by_plugin.begin(), answered_by_plugin.end(),
-                                        command) == answered_by_plugin.end();
     for (Role role : kRoles) {
       const bool listed = permitted(role, command);
       std::string message;
@@ -208,7 +197,6 @@ TEST_F(PermissionMatrix, EveryCommandForEveryRoleInItsOwnAndAnotherOrganisation)
           outcome("nowhere", caller_of("nowhere", role), command, json::object(), &message);
       EXPECT_EQ(nowhere, Outcome::unknown_organisation) << command << ": " << message;
 
-      if (missing_here) continue;  // see kCommandsAddedByIssue14Privacy
       const Outcome own =
           outcome("northwind", caller_of("northwind", role), command, json::object(), &message);
       if (listed) {
