@@ -6,6 +6,7 @@
 #include <mentoring/schema.hpp>
 
 #include "terminal_text.hpp"
+#include "token_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -341,6 +342,9 @@ int main(int argc, char** argv) {
   command->add_option("--input", command_input, "command input as JSON");
   command->add_option("--lock-wait", lock_wait, lock_wait_help)->check(CLI::Range(0.0, 86400.0));
 
+  mentoring::cli::TokenCommand token;
+  mentoring::cli::add_token_command(app, token, config_file);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -395,6 +399,7 @@ int main(int argc, char** argv) {
     HostConfig config = load_config(config_file);
     if (!modules_dir.empty()) config.modules_dir = fs::absolute(modules_dir);  // beats the config
     if (lock_wait >= 0) config.lock_wait_seconds = lock_wait;                  // so does this
+    if (*token.token) return mentoring::cli::run_token_command(token, config);
     Runtime runtime(std::move(config), default_dir);
 
     if (*modules) {
@@ -444,6 +449,10 @@ int main(int argc, char** argv) {
   } catch (const BusyError& e) {
     return fail(kExitBusy, e.what());
   } catch (const std::invalid_argument& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const PermissionError& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const NotFoundError& e) {
     return fail(kExitUsage, e.what());
   } catch (const std::exception& e) {
     return fail(kExitInternal, e.what());
