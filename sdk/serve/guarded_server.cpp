@@ -156,12 +156,12 @@ bool tls_handshake(SSL* ssl, int fd, Clock::time_point deadline) {
 
 // Half-close, then read and drop what the client still sends (briefly, boundedly),
 // so an answer sent before the body was read is not destroyed by a reset.
-void lingering_close(int fd) {
+void lingering_close(int fd, std::size_t at_most) {
   ::shutdown(fd, SHUT_WR);
   const auto until = Clock::now() + std::chrono::milliseconds(500);
   char sink[16384];
   std::size_t drained = 0;
-  while (drained < (1u << 22) && wait_for(fd, POLLIN, until)) {
+  while (drained < at_most && wait_for(fd, POLLIN, until)) {
     ssize_t n = ::recv(fd, sink, sizeof sink, 0);
     if (n <= 0) break;
     drained += static_cast<std::size_t>(n);
@@ -171,12 +171,18 @@ void lingering_close(int fd) {
 
 }  // namespace
 
-void close_after_this_request() { close_requested = true; }
-std::chrono::steady_clock::time_point request_started() { return started_at; }
+void close_after_this_request() {
+  close_requested = true;
+}
+std::chrono::steady_clock::time_point request_started() {
+  return started_at;
+}
 
 GuardedServer::GuardedServer(ConnectionLimits limits, SSL_CTX* ssl_context)
     : limits_(limits), ssl_context_(ssl_context) {
   set_payload_max_length(limits_.max_body_bytes);
+  set_keep_alive_max_count(static_cast<std::size_t>(limits_.keep_alive_max));
+  set_keep_alive_timeout(std::max<time_t>(1, limits_.idle_timeout.count() / 1000));
 }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
@@ -211,7 +217,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     SSL_free(ssl);
     ERR_clear_error();
   }
-  lingering_close(sock);
+  lingering_close(sock, limits_.max_body_bytes + limits_.max_head_bytes);
   return ok;
 }
 

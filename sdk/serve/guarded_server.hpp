@@ -16,9 +16,9 @@ namespace mentoring::serve::detail {
 
 struct ConnectionLimits {
   std::chrono::milliseconds request_timeout{10000};  // a whole request, and a whole answer
-  std::chrono::milliseconds idle_timeout{5000};       // between requests of one connection
+  std::chrono::milliseconds idle_timeout{5000};      // between requests of one connection
   std::size_t max_body_bytes = 1048576;
-  std::size_t max_head_bytes = 65536;                 // request line and headers
+  std::size_t max_head_bytes = 65536;  // request line and headers
   int keep_alive_max = 100;
 };
 

@@ -11,8 +11,7 @@ Metrics::Metrics(const std::vector<std::string>& organisations) {
   for (const auto& id : organisations) organisations_[id];
 }
 
-void Metrics::cycle(const std::string& organisation, const json& summary, bool ok,
-                    double seconds) {
+void Metrics::cycle(const std::string& organisation, const json& summary, bool ok, double seconds) {
   std::lock_guard lock(mutex_);
   auto it = organisations_.find(organisation);
   if (it == organisations_.end()) return;
@@ -21,9 +20,8 @@ void Metrics::cycle(const std::string& organisation, const json& summary, bool o
   if (!ok) ++o.cycles_failed;
   o.last_cycle_seconds = seconds;
   if (ok) {
-    o.last_success_unix = std::chrono::duration<double>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
+    o.last_success_unix =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   }
   if (!summary.is_object()) return;
   for (const auto& s : summary.value("sync", json::array())) {
@@ -84,7 +82,8 @@ std::string Metrics::render() const {
   per_org("mentoring_cycle_last_success_timestamp_seconds", "gauge",
           "When the last cycle that completed ended (Unix time; 0: none yet).",
           [](const Organisation& o) { return static_cast<long long>(o.last_success_unix); });
-  family("mentoring_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+  family("mentoring_http_requests_total", "counter",
+         "HTTP requests answered, by route and status.");
   for (const auto& [key, count] : requests_) {
     out << "mentoring_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second
         << "\"} " << count << "\n";
@@ -96,8 +95,8 @@ std::string Metrics::render() const {
       out << "mentoring_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\""
           << kLatencyBuckets[i] << "\"} " << l.buckets[i] << "\n";
     }
-    out << "mentoring_http_request_duration_seconds_bucket{route=\"" << route
-        << "\",le=\"+Inf\"} " << l.count << "\n";
+    out << "mentoring_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} "
+        << l.count << "\n";
     out << "mentoring_http_request_duration_seconds_sum{route=\"" << route << "\"} " << l.sum
         << "\n";
     out << "mentoring_http_request_duration_seconds_count{route=\"" << route << "\"} " << l.count

@@ -67,7 +67,9 @@ Scheduler::Scheduler(const Clock& clock,
   for (int i = 0; i < std::max(threads, 1); ++i) workers_.emplace_back([this] { work(); });
 }
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+  stop();
+}
 
 void Scheduler::tick() {
   std::lock_guard lock(mutex_);

@@ -1,9 +1,14 @@
 #include <mentoring/serve/serve.hpp>
 
+#include <mentoring/host/access_tokens.hpp>
+#include <mentoring/host/permissions.hpp>
 #include <mentoring/host/runtime.hpp>
 #include <mentoring/serve/metrics.hpp>
 #include <mentoring/serve/scheduler.hpp>
 #include <mentoring/serve/server.hpp>
+
+#include "secrets.hpp"            // sdk/host: a webhook's key
+#include "webhooks/webhooks.hpp"  // sdk/serve/webhooks: BambooHR's signature
 
 #include <spdlog/spdlog.h>
 
@@ -34,9 +39,36 @@ bool cycle_completed(const json& summary, int exit_code) {
          exit_code != host::kExitUsage;
 }
 
+// token_create's input: {"role", "name", "person_id"?}.
+json create_token(host::AccessTokens& tokens, const std::string& org, const json& input) {
+  const std::string role_text = input.value("role", "");
+  const auto role = host::role_from_string(role_text);
+  if (!role) {
+    throw host::CommandInputError("token_create: /role: found \"" + role_text.substr(0, 40) +
+                                  "\"; expected one of admin, hr, mentor, mentee, system");
+  }
+  if (!input.contains("name") || !input["name"].is_string())
+    throw host::CommandInputError("token_create: /name: expected the token's name (a string)");
+  try {
+    auto issued =
+        tokens.create(org, *role, input["name"].get<std::string>(), input.value("person_id", ""));
+    return {{"token", issued.token}, {"id", issued.id}};
+  } catch (const std::invalid_argument& e) {
+    throw host::CommandInputError(std::string("token_create: ") + e.what());
+  }
+}
+
+const host::OrganisationConfig* find_organisation(const host::HostConfig& config,
+                                                  const std::string& id) {
+  for (const auto& org : config.organisations) {
+    if (org.id == id) return &org;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-int serve(host::HostConfig config, const fs::path& default_modules_dir, TokenService tokens) {
+int serve(host::HostConfig config, const fs::path& default_modules_dir) {
   auto logger = spdlog::get("mentoring");
   const ServeSettings settings = ServeSettings::from_config(config);
 
@@ -55,6 +87,10 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir, TokenSer
   }
   // Cycles wait for another process's run as long as the config says;
   // commands, answering a person, wait briefly and answer 503.
+  host::AccessTokens tokens(config.state_dir);
+  host::Secrets secrets(config.secrets_file);
+  const host::HostConfig webhook_config = config;
+  webhooks::ReplayCache seen_webhooks;
   host::HostConfig command_config = config;
   command_config.lock_wait_seconds = std::min(config.lock_wait_seconds, kCommandWaitSeconds);
   host::Runtime cycles(std::move(config), default_modules_dir);
@@ -67,19 +103,20 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir, TokenSer
   OrganisationGates gates(ids);
   std::atomic<bool> stopping = false;
 
-  auto run_cycle = [&](const std::string& org) -> CycleOutcome {
+  // One cycle of one organisation, its gate held by the caller: counted and logged.
+  auto cycle = [&](const std::string& org) -> std::pair<json, int> {
     const auto started = std::chrono::steady_clock::now();
     logger->info("[{}] serve: cycle started", org);
     json result = cycles.run(org);
     json summary = result.contains("organisations") && !result["organisations"].empty()
                        ? result["organisations"][0]
-                       : json();
+                       : json::object();
     const int code = result.value("exit_code", int(host::kExitInternal));
     const bool ok = cycle_completed(summary, code);
     const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     metrics.cycle(org, summary, ok, took.count());
     std::string detail = "exit code " + std::to_string(code);
-    if (summary.is_object() && summary.contains("error"))
+    if (summary.contains("error") && summary["error"].is_string())
       detail += ": " + summary["error"].get<std::string>();
     if (ok) {
       logger->info("[{}] serve: cycle done in {:.1f} s ({})", org, took.count(), detail);
@@ -87,18 +124,15 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir, TokenSer
       logger->warn("[{}] serve: cycle FAILED after {:.1f} s ({}); tried again at the next slot",
                    org, took.count(), detail);
     }
-    return {ok, detail};
+    return {summary, code};
   };
-  auto run_cycle_json = [&](const std::string& org) {
-    json result = cycles.run(org);
-    json summary = result.contains("organisations") && !result["organisations"].empty()
-                       ? result["organisations"][0]
-                       : json::object();
-    return std::pair{summary, result.value("exit_code", int(host::kExitInternal))};
+  auto scheduled_cycle = [&](const std::string& org) -> CycleOutcome {
+    auto [summary, code] = cycle(org);
+    return {cycle_completed(summary, code), "exit code " + std::to_string(code)};
   };
 
   SystemClock clock;
-  Scheduler scheduler(clock, schedules, gates, run_cycle, settings.cycle_threads);
+  Scheduler scheduler(clock, schedules, gates, scheduled_cycle, settings.cycle_threads);
 
   // One writer per organisation: a command waits briefly for the cycle or command in hand.
   auto with_gate = [&](const std::string& org, auto&& work) -> json {
@@ -113,29 +147,24 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir, TokenSer
   };
 
   ApiHandlers handlers;
-  handlers.authenticate = tokens.authenticate;
+  handlers.authenticate = [&](std::string_view bearer) { return tokens.authenticate(bearer); };
   handlers.ready = [&] { return !stopping.load(); };
   handlers.command = [&](const host::Caller& caller, const std::string& command,
                          const json& input) -> json {
-    const json& spec = permission_matrix()["commands"].value(command, json());
     const std::string& org = caller.organisation;
-    if (spec.is_object() && spec.value("owner", "") == "host") {
-      const json roles = spec.value("roles", json::object());
-      if (!roles.contains(std::string(host::to_string(caller.role)))) {
+    if (host::is_host_command(command)) {
+      if (!host::permitted(caller.role, command)) {
         throw host::PermissionError("role " + std::string(host::to_string(caller.role)) +
                                     " may not run " + command);
       }
       if (command == "run") {
         return with_gate(org, [&] {
-          const auto started = std::chrono::steady_clock::now();
-          auto [summary, code] = run_cycle_json(org);
-          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-          metrics.cycle(org, summary, cycle_completed(summary, code), took.count());
+          auto [summary, code] = cycle(org);
           summary["exit_code"] = code;
           return summary;
         });
       }
-      if (command == "token_create") return tokens.create(org, input);
+      if (command == "token_create") return create_token(tokens, org, input);
       if (command == "token_list") return tokens.list(org);
       if (command == "token_revoke") {
         const std::string id = input.value("id", "");
@@ -147,15 +176,48 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir, TokenSer
     return with_gate(org, [&] { return commands.command_as(caller, command, input); });
   };
   handlers.webhook = [&](const WebhookRequest& hook) -> WebhookAnswer {
-    // TODO(issue 14): verify_webhook from sdk/serve/webhooks.hpp (h14/openapi).
-    (void)hook;
-    return {404, "webhooks are not served yet"};
+    const auto* org = find_organisation(webhook_config, hook.organisation);
+    const host::AdapterConfig* adapter = nullptr;
+    if (org) {
+      for (const auto& a : org->adapters) {
+        if (a.name == hook.adapter) adapter = &a;
+      }
+    }
+    if (!adapter || adapter->module != "bamboohr") {
+      return {404, "no webhook at organisation \"" + hook.organisation + "\", adapter \"" +
+                       hook.adapter + "\" (only BambooHR adapters take webhooks)"};
+    }
+    auto header = [&](const char* name) -> std::optional<std::string_view> {
+      auto it = hook.headers.find(name);
+      if (it == hook.headers.end()) return std::nullopt;
+      return std::string_view(it->second);
+    };
+    const json& s = adapter->settings;
+    const std::string key =
+        secrets.get(s.value("webhook_key_secret", std::string("BAMBOOHR_WEBHOOK_KEY")))
+            .value_or("");
+    const auto checked = webhooks::verify_bamboohr(
+        hook.body, header("x-bamboohr-signature"), header("x-bamboohr-timestamp"), key,
+        webhooks::Clock::now(), seen_webhooks,
+        std::chrono::seconds(s.value("webhook_tolerance_s", 300)));
+    if (!checked) {
+      logger->warn("[{}] serve: webhook of adapter {} refused: {}", hook.organisation, hook.adapter,
+                   checked.words());
+      return {401, "webhook refused: " + checked.words()};
+    }
+    const auto payload = webhooks::parse_bamboohr_payload(hook.body);
+    if (payload.verdict == webhooks::PayloadVerdict::malformed)
+      return {400, "webhook payload: " + payload.words()};
+    scheduler.request_soon(hook.organisation);
+    logger->info("[{}] serve: webhook of adapter {} accepted ({} employee(s)): a cycle soon",
+                 hook.organisation, hook.adapter, payload.employee_ids.size());
+    return {202, ""};
   };
 
   ApiServer server(settings, metrics, handlers);
   const int port = server.bind();
-  std::cout << "listening on " << (server.tls() ? "https" : "http") << "://" << settings.host
-            << ":" << port << " (" << ids.size() << " organisation(s))" << std::endl;
+  std::cout << "listening on " << (server.tls() ? "https" : "http") << "://" << settings.host << ":"
+            << port << " (" << ids.size() << " organisation(s))" << std::endl;
 
   std::thread http_thread([&] {
     server.listen();

@@ -19,8 +19,10 @@ using json = nlohmann::json;
 
 namespace {
 
-const std::regex kCommandPath(R"(^/v1/orgs/([a-z0-9][a-z0-9-]{0,62})/commands/([A-Za-z0-9_-]{1,64})$)");
-const std::regex kWebhookPath(R"(^/v1/orgs/([a-z0-9][a-z0-9-]{0,62})/webhooks/([a-z0-9][a-z0-9-]{0,63})$)");
+const std::regex kCommandPath(
+    R"(^/v1/orgs/([a-z0-9][a-z0-9-]{0,62})/commands/([A-Za-z0-9_-]{1,64})$)");
+const std::regex kWebhookPath(
+    R"(^/v1/orgs/([a-z0-9][a-z0-9-]{0,62})/webhooks/([a-z0-9][a-z0-9-]{0,63})$)");
 constexpr const char* kCommandRoute = "/v1/orgs/{org}/commands/{command}";
 constexpr const char* kWebhookRoute = "/v1/orgs/{org}/webhooks/{adapter}";
 constexpr std::size_t kMaxTokenBytes = 512;
@@ -45,12 +47,23 @@ void refuse(httplib::Response& res, int status, const std::string& message) {
 
 std::string status_words(int status) {
   switch (status) {
-    case 400: return "bad request: the request line, headers or body could not be read";
-    case 413: return "request body larger than the limit (serve.max_body_bytes)";
-    case 414: return "request URI too long";
-    case 416: return "range not satisfiable";
-    default: return "HTTP " + std::to_string(status);
+    case 400:
+      return "bad request: the request line, headers or body could not be read";
+    case 413:
+      return "request body larger than the limit (serve.max_body_bytes)";
+    case 414:
+      return "request URI too long";
+    case 416:
+      return "range not satisfiable";
+    default:
+      return "HTTP " + std::to_string(status);
   }
+}
+
+// Answered before the body was read: the connection cannot carry another request.
+void close_after(httplib::Response& res) {
+  detail::close_after_this_request();
+  res.set_header("Connection", "close");
 }
 
 // The caller authenticated by the pre-routing handler, for the handler on the same thread.
@@ -102,8 +115,7 @@ struct ApiServer::Impl {
     }
   }
 
-  httplib::Server::HandlerResponse pre_route(const httplib::Request& req,
-                                             httplib::Response& res) {
+  httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
     using R = httplib::Server::HandlerResponse;
     authenticated.reset();
     std::smatch m;
@@ -117,7 +129,7 @@ struct ApiServer::Impl {
     }
     // Refused before the body is read: the connection closes after the answer.
     if (req.has_header("Transfer-Encoding")) {
-      detail::close_after_this_request();
+      close_after(res);
       refuse(res, 411, "a request body needs a Content-Length (no chunked transfer)");
       return R::Handled;
     }
@@ -127,7 +139,7 @@ struct ApiServer::Impl {
                             length.find_first_not_of("0123456789") != std::string::npos ||
                             std::stoull(length.empty() ? "0" : length) > settings.max_body_bytes;
       if (too_long) {
-        detail::close_after_this_request();
+        close_after(res);
         refuse(res, 413,
                "request body: Content-Length " + length.substr(0, 24) + "; expected at most " +
                    std::to_string(settings.max_body_bytes) + " bytes");
@@ -139,7 +151,7 @@ struct ApiServer::Impl {
     std::optional<host::Caller> caller;
     if (token && !token->empty()) caller = handlers.authenticate(*token);
     if (!caller) {
-      detail::close_after_this_request();
+      close_after(res);
       res.set_header("WWW-Authenticate", "Bearer");
       refuse(res, 401,
              token ? "the bearer token is unknown or revoked"
@@ -148,7 +160,7 @@ struct ApiServer::Impl {
     }
     // Another organisation's token learns nothing: not even that the organisation exists.
     if (caller->organisation != m[1].str()) {
-      detail::close_after_this_request();
+      close_after(res);
       refuse(res, 404, "no organisation \"" + m[1].str() + "\"");
       return R::Handled;
     }
@@ -171,8 +183,9 @@ struct ApiServer::Impl {
       return;
     }
     if (!input.is_object()) {
-      refuse(res, 400, "request body: found " + std::string(input.type_name()) +
-                           "; expected a JSON object (the command's input)");
+      refuse(res, 400,
+             "request body: found " + std::string(input.type_name()) +
+                 "; expected a JSON object (the command's input)");
       return;
     }
     try {
@@ -206,16 +219,20 @@ struct ApiServer::Impl {
   // Details go to the log (already redacted by the runtime); the answer names none.
   static void internal_error(httplib::Response& res, const std::string& organisation,
                              const std::string& command, const std::string& what) {
-    spdlog::get("mentoring")->error("[{}] serve: command {} failed: {}", organisation, command,
-                                    what);
+    spdlog::get("mentoring")
+        ->error("[{}] serve: command {} failed: {}", organisation, command, what);
     refuse(res, 500, "command " + command + " failed inside the host; the host's log says why");
   }
 
   void webhook(const httplib::Request& req, httplib::Response& res) {
     WebhookRequest hook{req.matches[1].str(), req.matches[2].str(), {}, req.body};
-    for (const auto& [name, value] : req.headers) hook.headers.emplace(name, value);
-    WebhookAnswer a = handlers.webhook ? handlers.webhook(hook)
-                                       : WebhookAnswer{404, "no webhooks are served"};
+    for (const auto& [name, value] : req.headers) {
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      hook.headers.emplace(std::move(lower), value);
+    }
+    WebhookAnswer a =
+        handlers.webhook ? handlers.webhook(hook) : WebhookAnswer{404, "no webhooks are served"};
     if (a.status == 202) {
       answer(res, 202, json{{"status", "accepted"}, {"organisation", hook.organisation}});
     } else {
@@ -242,12 +259,12 @@ struct ApiServer::Impl {
            [this](const httplib::Request& req, httplib::Response& res) { webhook(req, res); });
     s.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-      std::string words = status_words(res.status);
-      if (res.status == 404) words = "no route " + req.method + " " + req.path.substr(0, 200);
-      refuse(res, res.status, words);
-      return httplib::Server::HandlerResponse::Handled;
-    }));
+          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          std::string words = status_words(res.status);
+          if (res.status == 404) words = "no route " + req.method + " " + req.path.substr(0, 200);
+          refuse(res, res.status, words);
+          return httplib::Server::HandlerResponse::Handled;
+        }));
     s.set_exception_handler(
         [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
           refuse(res, 500, "internal error; the host's log says why");
@@ -264,8 +281,8 @@ ApiServer::ApiServer(const ServeSettings& settings, Metrics& metrics, ApiHandler
     : impl_(std::make_unique<Impl>(settings, metrics, std::move(handlers))) {
   if (settings.tls) impl_->make_tls();
   detail::ConnectionLimits limits;
-  limits.request_timeout = std::chrono::milliseconds(
-      static_cast<long long>(settings.request_timeout_seconds * 1000));
+  limits.request_timeout =
+      std::chrono::milliseconds(static_cast<long long>(settings.request_timeout_seconds * 1000));
   limits.idle_timeout = std::min(limits.request_timeout, std::chrono::milliseconds(5000));
   limits.max_body_bytes = settings.max_body_bytes;
   impl_->server = std::make_unique<detail::GuardedServer>(limits, impl_->ssl_context);
@@ -293,8 +310,14 @@ int ApiServer::bind() {
   return port;
 }
 
-void ApiServer::listen() { impl_->server->listen_after_bind(); }
-void ApiServer::stop() { impl_->server->stop(); }
-bool ApiServer::tls() const { return impl_->ssl_context != nullptr; }
+void ApiServer::listen() {
+  impl_->server->listen_after_bind();
+}
+void ApiServer::stop() {
+  impl_->server->stop();
+}
+bool ApiServer::tls() const {
+  return impl_->ssl_context != nullptr;
+}
 
 }  // namespace mentoring::serve

@@ -29,13 +29,13 @@ namespace mentoring::serve {
 
 struct WebhookRequest {
   std::string organisation, adapter;
-  std::multimap<std::string, std::string> headers;  // names as sent (case-insensitive lookup)
+  std::multimap<std::string, std::string> headers;  // names in lower case
   std::string body;
 };
 
 struct WebhookAnswer {
-  int status = 202;     // 202 accepted, 401 refused (signature, timestamp, replay), 404 unknown
-  std::string error;    // for a refusal: what was wrong (never the secret or signature)
+  int status = 202;   // 202 accepted, 401 refused (signature, timestamp, replay), 404 unknown
+  std::string error;  // for a refusal: what was wrong (never the secret or signature)
 };
 
 struct ApiHandlers {
