@@ -11,6 +11,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -50,6 +53,14 @@ class Serve : public mentoring::test::DemoCopy {
                      {"request_timeout_seconds", 2},
                      {"threads", 4}};
     write_file(config, host.dump(2));
+    // Cycles only when a test asks (the scheduler's slots are tested on a test
+    // clock): a slot passing during a test would add cycles to its log.
+    for (const char* name : {"northwind", "riverside"}) {
+      const fs::path org_file = root / "examples" / "demo" / "orgs" / (std::string(name) + ".json");
+      json org = json::parse(read_file(org_file));
+      org["schedule"] = {{"enabled", false}};
+      write_file(org_file, org.dump(2));
+    }
     northwind_admin = token("northwind", "admin");
     northwind_hr = token("northwind", "hr");
     riverside_hr = token("riverside", "hr");
@@ -78,7 +89,8 @@ class Serve : public mentoring::test::DemoCopy {
 
   // mentoring-host serve itself (not a shell), its output in serve.log.
   void start_serve() {
-    log_path = root / "serve.log";
+    // A new file each start: never the previous one's "listening on".
+    log_path = root / ("serve-" + std::to_string(++starts) + ".log");
     pid = ::fork();
     if (pid == 0) {
       int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -100,6 +112,12 @@ class Serve : public mentoring::test::DemoCopy {
       std::this_thread::sleep_for(20ms);
     }
     FAIL() << "serve did not start: " << read_file(log_path);
+  }
+
+  void stop_serve() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    pid = -1;
   }
 
   bool alive() const { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
@@ -154,7 +172,7 @@ class Serve : public mentoring::test::DemoCopy {
 
   Token northwind_admin, northwind_hr, riverside_hr;
   pid_t pid = -1;
-  int port = 0;
+  int port = 0, starts = 0;
   fs::path log_path;
 };
 
@@ -412,6 +430,86 @@ TEST_F(Serve, SigtermMidCycleFinishesItExitsZeroAndLosesNothing) {
   }
   EXPECT_GT(delivered, 0);
   EXPECT_EQ(lines, delivered + delivered_again);
+}
+
+}  // namespace
+
+namespace {
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &length);
+  std::string hex;
+  char two[3];
+  for (unsigned int i = 0; i < length; ++i) {
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    hex += two;
+  }
+  return hex;
+}
+
+TEST_F(Serve, ASignedBambooHrWebhookSchedulesACycleAndAForgedOrReplayedOneIs401) {
+  // riverside gains a BambooHR connection whose webhooks serve takes.
+  stop_serve();
+  const fs::path riverside = root / "examples" / "demo" / "orgs" / "riverside.json";
+  json org = json::parse(read_file(riverside));
+  org["adapters"].push_back({{"name", "bamboo"},
+                             {"module", "bamboohr"},
+                             {"settings",
+                              {{"company_domain", "riverside"},
+                               {"base_url", "http://127.0.0.1:9"},
+                               {"webhook_key_secret", "RIVERSIDE_WEBHOOK_KEY"}}}});
+  org["routing"] = {{"*", "hr-export"}};
+  write_file(riverside, org.dump(2));
+  const std::string key = "whk-test-0123456789abcdef";
+  ::setenv("MENTORING_SECRET_RIVERSIDE_WEBHOOK_KEY", key.c_str(), 1);
+  start_serve();
+  ::unsetenv("MENTORING_SECRET_RIVERSIDE_WEBHOOK_KEY");
+
+  const std::string body =
+      R"({"type":"employee.updated","data":{"companyId":"1","employeeId":"100"}})";
+  auto deliver = [&](const std::string& path, const std::string& signature,
+                     const std::string& timestamp) {
+    httplib::Client client("127.0.0.1", port);
+    return client.Post(path.c_str(),
+                       {{"X-BambooHR-Signature", signature}, {"X-BambooHR-Timestamp", timestamp}},
+                       body, "application/json");
+  };
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const std::string ts = std::to_string(now);
+  const std::string path = "/v1/orgs/riverside/webhooks/bamboo";
+
+  auto forged = deliver(path, hmac_sha256_hex("another key", body + ts), ts);
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401) << forged->body;
+  const std::string stale_ts = std::to_string(now - 3600);
+  auto stale = deliver(path, hmac_sha256_hex(key, body + stale_ts), stale_ts);
+  EXPECT_EQ(stale->status, 401) << stale->body;
+  EXPECT_EQ(read_file(log_path).find("[riverside] serve: cycle started"), std::string::npos);
+
+  auto accepted = deliver(path, hmac_sha256_hex(key, body + ts), ts);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 202) << accepted->body;
+  auto replayed = deliver(path, hmac_sha256_hex(key, body + ts), ts);
+  EXPECT_EQ(replayed->status, 401) << replayed->body;
+  // Not a BambooHR adapter, another organisation's name: nothing there.
+  EXPECT_EQ(deliver("/v1/orgs/riverside/webhooks/hr-export", "x", ts)->status, 404);
+  EXPECT_EQ(deliver("/v1/orgs/northwind/webhooks/bamboo", "x", ts)->status, 404);
+
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (read_file(log_path).find("[riverside] serve: cycle started") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), until)
+        << "the accepted webhook scheduled no cycle\n" << read_file(log_path);
+    std::this_thread::sleep_for(20ms);
+  }
+  const std::string log = read_file(log_path);
+  EXPECT_EQ(log.find(key), std::string::npos) << "the webhook key in the log";
+  EXPECT_EQ(log.find("northwind] serve: cycle started"), std::string::npos)
+      << "only the organisation the webhook named";
 }
 
 }  // namespace
