@@ -15,6 +15,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 thread_local bool close_requested = false;
+thread_local std::function<void()> restart_deadline;  // the connection's stream in hand
 thread_local Clock::time_point started_at;
 
 int millis_until(Clock::time_point deadline) {
@@ -182,6 +183,11 @@ GuardedServer::GuardedServer(ConnectionLimits limits, SSL_CTX* ssl_context)
     : limits_(limits), ssl_context_(ssl_context) {
   set_payload_max_length(limits_.max_body_bytes);
   set_keep_alive_max_count(static_cast<std::size_t>(limits_.keep_alive_max));
+  // The answer gets a whole request_timeout of its own: a command that ran long
+  // (a cycle) is still delivered, and a client that will not read is still cut off.
+  set_post_routing_handler([](const httplib::Request&, httplib::Response&) {
+    if (restart_deadline) restart_deadline();
+  });
   set_keep_alive_timeout(std::max<time_t>(1, limits_.idle_timeout.count() / 1000));
 }
 
@@ -199,6 +205,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     }
   }
   GuardedStream stream(sock, ssl);
+  restart_deadline = [&] { stream.set_deadline(Clock::now() + limits_.request_timeout); };
   bool ok = true;
   for (int i = 0; i < limits_.keep_alive_max; ++i) {
     const auto idle = i == 0 ? limits_.request_timeout : limits_.idle_timeout;
@@ -212,6 +219,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     ok = process_request(stream, last, closed, [](httplib::Request&) {});
     if (!ok || closed || close_requested || last) break;
   }
+  restart_deadline = nullptr;
   if (ssl) {
     SSL_shutdown(ssl);
     SSL_free(ssl);

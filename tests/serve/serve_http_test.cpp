@@ -104,7 +104,7 @@ class Serve : public mentoring::test::DemoCopy {
     std::smatch m;
     while (std::chrono::steady_clock::now() < until) {
       const std::string out = read_file(log_path);
-      if (std::regex_search(out, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) {
+      if (std::regex_search(out, m, std::regex(R"(listening on https?://127\.0\.0\.1:(\d+))"))) {
         port = std::stoi(m[1]);
         return;
       }
@@ -118,6 +118,11 @@ class Serve : public mentoring::test::DemoCopy {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     pid = -1;
+  }
+
+  // mentoring-host <arguments> on this copy's config, in the foreground.
+  mentoring::test::CommandResult host_run(const std::string& arguments) const {
+    return host(arguments);
   }
 
   bool alive() const { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
@@ -503,13 +508,61 @@ TEST_F(Serve, ASignedBambooHrWebhookSchedulesACycleAndAForgedOrReplayedOneIs401)
   const auto until = std::chrono::steady_clock::now() + 20s;
   while (read_file(log_path).find("[riverside] serve: cycle started") == std::string::npos) {
     ASSERT_LT(std::chrono::steady_clock::now(), until)
-        << "the accepted webhook scheduled no cycle\n" << read_file(log_path);
+        << "the accepted webhook scheduled no cycle\n"
+        << read_file(log_path);
     std::this_thread::sleep_for(20ms);
   }
   const std::string log = read_file(log_path);
   EXPECT_EQ(log.find(key), std::string::npos) << "the webhook key in the log";
   EXPECT_EQ(log.find("northwind] serve: cycle started"), std::string::npos)
       << "only the organisation the webhook named";
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Serve, ARemoteListenAddressIsRefusedUnlessAllowed) {
+  stop_serve();
+  json host = json::parse(read_file(config));
+  host["serve"]["listen"] = "0.0.0.0:0";
+  write_file(config, host.dump(2));
+  auto refused = host_run("serve");
+  EXPECT_EQ(refused.exit_code, 3) << refused.output;
+  EXPECT_NE(refused.output.find("allow_remote"), std::string::npos) << refused.output;
+}
+
+TEST_F(Serve, WithACertificateItServesTlsOnly) {
+  stop_serve();
+  const fs::path cert = root / "cert.pem", key = root / "key.pem";
+  const std::string make =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-keyout '" +
+      key.string() + "' -out '" + cert.string() + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  json host = json::parse(read_file(config));
+  host["serve"]["tls"] = {{"certificate", cert.string()}, {"private_key", key.string()}};
+  write_file(config, host.dump(2));
+  start_serve();
+  EXPECT_NE(read_file(log_path).find("listening on https://"), std::string::npos);
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.enable_server_certificate_verification(false);
+  auto r = tls.Post("/v1/orgs/northwind/commands/invitations",
+                    {{"Authorization", "Bearer " + northwind_hr.token}}, "{}", "application/json");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200) << r->body;
+  auto plain = get("/healthz");
+  EXPECT_FALSE(plain && plain->status == 200) << "plain HTTP answered on the TLS port";
+  // A client that never finishes its handshake is cut off like a slow request.
+  int fd = connect_raw();
+  ::send(fd, "\x16\x03", 2, MSG_NOSIGNAL);
+  const auto started = std::chrono::steady_clock::now();
+  read_until_closed(fd, 8s);
+  ::close(fd);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 6s);
+  auto again = tls.Get("/healthz");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
 }
 
 }  // namespace
