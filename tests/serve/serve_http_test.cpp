@@ -8,6 +8,8 @@
 // or done twice).
 #include "demo_copy.hpp"
 
+#include <mentoring/host/org_lock.hpp>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -563,6 +565,33 @@ TEST_F(Serve, WithACertificateItServesTlsOnly) {
   auto again = tls.Get("/healthz");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
+}
+
+}  // namespace
+
+namespace {
+
+// Another process (here the test, as `mentoring-host run` would) holds
+// northwind's lock: serve's commands wait, then answer 503 with Retry-After,
+// naming the holder; once the lock is free they work again.
+TEST_F(Serve, AnotherProcessHoldingTheOrganisationMeans503WithRetryAfter) {
+  ASSERT_EQ(command("northwind", "invitations", northwind_hr)->status, 200);
+  {
+    auto lock = mentoring::host::OrganisationLock::acquire("northwind", state / "northwind", 0s,
+                                                           "run (the test)");
+    const auto started = std::chrono::steady_clock::now();
+    auto busy = command("northwind", "invitations", northwind_hr);
+    ASSERT_TRUE(busy);
+    EXPECT_EQ(busy->status, 503) << busy->body;
+    EXPECT_FALSE(busy->get_header_value("Retry-After").empty());
+    EXPECT_NE(busy->body.find("run (the test)"), std::string::npos)
+        << "the answer names who holds the organisation: " << busy->body;
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 4s) << "it waited first";
+    // riverside is not held.
+    EXPECT_EQ(command("riverside", "invitations", riverside_hr)->status, 200);
+  }
+  EXPECT_EQ(command("northwind", "invitations", northwind_hr)->status, 200);
+  expect_healthy();
 }
 
 }  // namespace
