@@ -216,14 +216,17 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
 
   ApiServer server(settings, metrics, handlers);
   const int port = server.bind();
-  std::cout << "listening on " << (server.tls() ? "https" : "http") << "://" << settings.host << ":"
-            << port << " (" << ids.size() << " organisation(s))" << std::endl;
 
   std::thread http_thread([&] {
     server.listen();
     if (!stopping) ::kill(::getpid(), SIGTERM);  // the server ended by itself: shut down
   });
   std::thread scheduler_thread([&] { scheduler.loop(stopping); });
+  // Announced once it accepts: a stop() before that would be lost.
+  for (int i = 0; i < 5000 && !server.running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::cout << "listening on " << (server.tls() ? "https" : "http") << "://" << settings.host << ":"
+            << port << " (" << ids.size() << " organisation(s))" << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

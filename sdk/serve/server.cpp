@@ -319,5 +319,8 @@ void ApiServer::stop() {
 bool ApiServer::tls() const {
   return impl_->ssl_context != nullptr;
 }
+bool ApiServer::running() const {
+  return impl_->server->is_running();
+}
 
 }  // namespace mentoring::serve
