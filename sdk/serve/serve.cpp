@@ -39,25 +39,6 @@ bool cycle_completed(const json& summary, int exit_code) {
          exit_code != host::kExitUsage;
 }
 
-// token_create's input: {"role", "name", "person_id"?}.
-json create_token(host::AccessTokens& tokens, const std::string& org, const json& input) {
-  const std::string role_text = input.value("role", "");
-  const auto role = host::role_from_string(role_text);
-  if (!role) {
-    throw host::CommandInputError("token_create: /role: found \"" + role_text.substr(0, 40) +
-                                  "\"; expected one of admin, hr, mentor, mentee, system");
-  }
-  if (!input.contains("name") || !input["name"].is_string())
-    throw host::CommandInputError("token_create: /name: expected the token's name (a string)");
-  try {
-    auto issued =
-        tokens.create(org, *role, input["name"].get<std::string>(), input.value("person_id", ""));
-    return {{"token", issued.token}, {"id", issued.id}};
-  } catch (const std::invalid_argument& e) {
-    throw host::CommandInputError(std::string("token_create: ") + e.what());
-  }
-}
-
 const host::OrganisationConfig* find_organisation(const host::HostConfig& config,
                                                   const std::string& id) {
   for (const auto& org : config.organisations) {
@@ -164,16 +145,11 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
           return summary;
         });
       }
-      if (command == "token_create") return create_token(tokens, org, input);
-      if (command == "token_list") return tokens.list(org);
-      if (command == "token_revoke") {
-        const std::string id = input.value("id", "");
-        if (!tokens.revoke(org, id)) throw host::NotFoundError("no token with id \"" + id + "\"");
-        return json{{"revoked", id}};
-      }
+      // token_*: the runtime's, on the token store, not the organisation's state.
+      if (command.rfind("token_", 0) == 0) return commands.command_as(org, caller, command, input);
       // check: the plugin's part (store, quarantine, routing) for this organisation.
     }
-    return with_gate(org, [&] { return commands.command_as(caller, command, input); });
+    return with_gate(org, [&] { return commands.command_as(org, caller, command, input); });
   };
   handlers.webhook = [&](const WebhookRequest& hook) -> WebhookAnswer {
     const auto* org = find_organisation(webhook_config, hook.organisation);

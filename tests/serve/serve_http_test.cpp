@@ -77,9 +77,10 @@ class Serve : public mentoring::test::DemoCopy {
     DemoCopy::TearDown();
   }
 
-  Token token(const std::string& org, const std::string& role) {
+  Token token(const std::string& org, const std::string& role, const std::string& person = "") {
     auto r = mentoring::test::run_host("token create --org " + org + " --role " + role +
-                                       " --name test-" + role + " --config " + config.string());
+                                       " --name test-" + role + " --config " + config.string() +
+                                       (person.empty() ? "" : " --person " + person));
     EXPECT_EQ(r.exit_code, 0) << r.output;
     Token t;
     std::smatch m;
@@ -236,6 +237,16 @@ TEST_F(Serve, TheRoleComesFromTheTokenAndTheMatrixRefusesWith403) {
   for (const std::string name : {"token_create", "token_list", "run"}) {
     auto r = command("northwind", name, northwind_hr,
                      R"({"role":"admin","name":"escalated","caller_role":"admin"})");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << name << ": " << r->body;
+  }
+  // The plugin's commands, by the same matrix: a participant or a system is no HR.
+  const Token mentee = token("northwind", "mentee", "E1246");
+  const Token system = token("northwind", "system");
+  for (const auto& [who, name] :
+       {std::pair{&mentee, "invitations"}, std::pair{&mentee, "decide"},
+        std::pair{&system, "invitations"}, std::pair{&northwind_hr, "audit_log"}}) {
+    auto r = command("northwind", name, *who, R"({"caller_role":"hr"})");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 403) << name << ": " << r->body;
   }
