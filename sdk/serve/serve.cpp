@@ -66,12 +66,12 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
     ids.push_back(org.id);
     schedules.emplace_back(org.id, Schedule::from_config(org));
   }
-  // Cycles wait for another process's run as long as the config says;
-  // commands, answering a person, wait briefly and answer 503.
   host::AccessTokens tokens(config.state_dir);
   host::Secrets secrets(config.secrets_file);
   const host::HostConfig webhook_config = config;
   webhooks::ReplayCache seen_webhooks;
+  // Cycles wait for another process's run as long as the config says;
+  // commands, answering a person, wait briefly and answer 503.
   host::HostConfig command_config = config;
   command_config.lock_wait_seconds = std::min(config.lock_wait_seconds, kCommandWaitSeconds);
   host::Runtime cycles(std::move(config), default_modules_dir);
