@@ -193,6 +193,12 @@ TEST_F(Serve, HealthReadinessAndAnAuthenticatedCommand) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   EXPECT_TRUE(json::parse(r->body).contains("invitations")) << r->body;
+  // check over HTTP: the plugin's check of this organisation, for its admin only.
+  auto checked = command("northwind", "check", northwind_admin);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->status, 200) << checked->body;
+  EXPECT_TRUE(json::parse(checked->body).contains("routing")) << checked->body;
+  EXPECT_EQ(command("northwind", "check", northwind_hr)->status, 403);
 }
 
 TEST_F(Serve, NoTokenAWrongTokenOrARevokedOneIs401) {
