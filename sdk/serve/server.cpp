@@ -248,7 +248,7 @@ struct ApiServer::Impl {
     });
     s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
       const bool ready = handlers.ready && handlers.ready();
-      answer(res, ready ? 200 : 503, json{{"status", ready ? "ready" : "not ready"}});
+      answer(res, ready ? 200 : 503, json{{"status", ready ? "ready" : "shutting down"}});
     });
     s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
