@@ -13,6 +13,7 @@ namespace mentoring::serve::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kIdleSlice{50};
 
 thread_local bool close_requested = false;
 thread_local std::function<void()> restart_deadline;  // the connection's stream in hand
@@ -208,8 +209,19 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   restart_deadline = [&] { stream.set_deadline(Clock::now() + limits_.request_timeout); };
   bool ok = true;
   for (int i = 0; i < limits_.keep_alive_max; ++i) {
-    const auto idle = i == 0 ? limits_.request_timeout : limits_.idle_timeout;
-    if (!stream.wait_readable(Clock::now() + idle) || !is_running()) break;
+    if (i == 0) {
+      if (!stream.wait_readable(Clock::now() + limits_.request_timeout)) break;
+    } else {
+      // Idle between requests: in slices, giving the thread up when others wait for one.
+      const auto until = Clock::now() + limits_.idle_timeout;
+      bool readable = false;
+      while (!readable && Clock::now() < until && is_running() &&
+             !(limits_.waiting && limits_.waiting->load() > 0)) {
+        readable = stream.wait_readable(std::min(until, Clock::now() + kIdleSlice));
+      }
+      if (!readable) break;
+    }
+    if (!is_running()) break;
     started_at = Clock::now();
     close_requested = false;
     stream.start_request(started_at + limits_.request_timeout,
@@ -229,7 +241,9 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   return ok;
 }
 
-BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity) : capacity_(capacity) {
+BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity,
+                                   std::shared_ptr<std::atomic<std::size_t>> waiting)
+    : capacity_(capacity), waiting_(std::move(waiting)) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       for (;;) {
@@ -240,6 +254,7 @@ BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity) : capacity
           if (jobs_.empty()) return;  // shut down and drained
           job = std::move(jobs_.front());
           jobs_.pop_front();
+          if (waiting_) --*waiting_;
         }
         has_room_.notify_one();
         job();
@@ -254,6 +269,7 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     // Never drop a job: it owns an accepted socket. Shutting down, it goes in anyway.
     has_room_.wait(lock, [&] { return shutdown_ || jobs_.size() < capacity_; });
     jobs_.push_back(std::move(fn));
+    if (waiting_) ++*waiting_;
   }
   has_job_.notify_one();
 }

@@ -612,3 +612,28 @@ TEST_F(Serve, AnotherProcessHoldingTheOrganisationMeans503WithRetryAfter) {
 }
 
 }  // namespace
+
+namespace {
+
+// More idle keep-alive connections than threads (4 here): a new client is
+// still answered at once, not after the idle ones time out.
+TEST_F(Serve, IdleKeepAliveConnectionsDoNotStarveANewClient) {
+  std::vector<int> idle;
+  for (int i = 0; i < 6; ++i) {
+    int fd = connect_raw();
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buffer[512];
+    pollfd p{fd, POLLIN, 0};
+    ASSERT_GT(::poll(&p, 1, 5000), 0);
+    ASSERT_GT(::recv(fd, buffer, sizeof buffer, 0), 0);
+    idle.push_back(fd);  // kept open, asking nothing more
+  }
+  const auto started = std::chrono::steady_clock::now();
+  expect_healthy();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s)
+      << "the new client waited for idle connections to time out";
+  for (int fd : idle) ::close(fd);
+}
+
+}  // namespace
