@@ -62,7 +62,8 @@ std::string Metrics::render() const {
   per_org("mentoring_cycles_run_total", "counter", "Cycles run (scheduled, webhook, run command).",
           [](const Organisation& o) { return o.cycles_run; });
   per_org("mentoring_cycles_failed_total", "counter",
-          "Cycles that ended without completing (error, busy, config).",
+          "Cycles that failed: exit code other than 0, 6 (records rejected) or 7 "
+          "(write-backs waiting).",
           [](const Organisation& o) { return o.cycles_failed; });
   per_org("mentoring_records_synced_total", "counter",
           "Host records stored by cycles (new or changed).",

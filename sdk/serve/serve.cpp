@@ -30,13 +30,14 @@ namespace {
 // organisation (inside this process, then another process's lock) before 503.
 constexpr double kCommandWaitSeconds = 5;
 
-// What a cycle's run summary says: completed (possibly with rejected data or
-// failed write-backs, which the next cycle retries), or ended early.
+// Whether a cycle did its work: it ran through, perhaps with host records
+// rejected (6: HR fixes them) or write-backs waiting (7: retried on their own).
+// Anything else (an adapter not reached, a module's pass failed, busy, config,
+// internal) is a failed cycle: logged, counted, tried again at the next slot.
 bool cycle_completed(const json& summary, int exit_code) {
   if (!summary.is_object() || summary.contains("error")) return false;
-  return exit_code != host::kExitInternal && exit_code != host::kExitConfig &&
-         exit_code != host::kExitModuleLoad && exit_code != host::kExitBusy &&
-         exit_code != host::kExitUsage;
+  return exit_code == host::kExitOk || exit_code == host::kExitDataRejected ||
+         exit_code == host::kExitActionsFailed;
 }
 
 const host::OrganisationConfig* find_organisation(const host::HostConfig& config,

@@ -531,6 +531,18 @@ TEST_F(Serve, ASignedBambooHrWebhookSchedulesACycleAndAForgedOrReplayedOneIs401)
         << read_file(log_path);
     std::this_thread::sleep_for(20ms);
   }
+  // The cycle it asked for ran through (and is counted).
+  while (read_file(log_path).find("[riverside] serve: cycle done") == std::string::npos &&
+         read_file(log_path).find("[riverside] serve: cycle FAILED") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), until + 20s) << read_file(log_path);
+    std::this_thread::sleep_for(20ms);
+  }
+  auto metrics = get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(R"(mentoring_cycles_run_total{organisation="riverside"} 1)"),
+            std::string::npos)
+      << metrics->body;
+  expect_healthy();
   const std::string log = read_file(log_path);
   EXPECT_EQ(log.find(key), std::string::npos) << "the webhook key in the log";
   EXPECT_EQ(log.find("northwind] serve: cycle started"), std::string::npos)
