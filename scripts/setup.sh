@@ -29,3 +29,5 @@ fi
 
 # Test tools from npm (the BambooHR contract tests' Prism).
 "$(dirname "$0")/../tests/tools/prism/install.sh"
+# ... and the OpenAPI 3.1 schema validator for schemas/openapi.json.
+"$(dirname "$0")/../tests/tools/openapi-validator/install.sh"
