@@ -99,17 +99,16 @@ echo "organisations=$orgs people_each=$people rates=$rates seconds=$seconds repe
 ours_status=0
 if [ "$has_serve" = 1 ]; then
   # One HR token (the load) and one admin token (the cycles) per organisation, made as an
-  # administrator makes them; the token is the only word printed that starts with mtk_, else
-  # the last word of the output.
+  # administrator makes them: `token create` prints the token alone on stdout, once.
   start=$(date +%s.%N)
   token_of() {
-    local out
-    out=$("$host" token create --config "$work/host.json" --org "$1" --role "$2" --name bench)
-    grep -oE 'mtk_[A-Za-z0-9_.-]+' <<<"$out" | head -1 || true
-    grep -qE 'mtk_' <<<"$out" || awk 'END {print $NF}' <<<"$out"
+    "$host" token create --config "$work/host.json" --org "$1" --role "$2" --name bench 2>/dev/null | tail -1
   }
   { echo "{"; sep=""; for org in $org_ids; do printf '%s"%s": "%s"\n' "$sep" "$org" "$(token_of "$org" hr)"; sep=","; done; echo "}"; } >"$work/hr_tokens.json"
   { echo "{"; sep=""; for org in $org_ids; do printf '%s"%s": "%s"\n' "$sep" "$org" "$(token_of "$org" admin)"; sep=","; done; echo "}"; } >"$work/admin_tokens.json"
+  if grep -q '": ""' "$work/hr_tokens.json" "$work/admin_tokens.json"; then
+    echo "token create failed:"; "$host" token create --config "$work/host.json" --org "${org_ids%% *}" --role hr --name bench; exit 1
+  fi
   echo "tokens_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') ($(( 2 * orgs )) tokens)"
 
   # The first cycle of every organisation (sync of every export, invitations), by the command

@@ -21,7 +21,8 @@ Who is who, per organisation of N people (fixed seed per organisation, standard 
   * about 3% back from such leave within the last five years, mentor-trained (MENTOR-101 valid),
     without reports (the mentors);
   * about 1% on such leave today (keeping-in-touch days are recorded against it);
-  * noise: annual leave (not mapped), long-term sickness, secondments, a few cancelled requests.
+  * noise, one record each for a fifth of the others: annual leave (not mapped), long-term
+    sickness, secondments, a few requested or cancelled.
 
 Usage: generate.py --out DIR [--orgs 200] [--people 2000] [--today YYYY-MM-DD]
                    [--listen 127.0.0.1:PORT --threads N]   (adds the host's "serve" section)
@@ -160,8 +161,9 @@ def generate_org(out, org, index, people_count, today):
         lid = leave(p, rng.choices(ELIGIBLE, ELIGIBLE_WEIGHTS)[0], start, end)
         plan_kit.append({"person_id": ids[p], "leave_id": lid, "from": start.isoformat(),
                          "until": min(add_days(today, -1), end).isoformat()})
-    for _ in range(people_count // 5):  # noise: not eligible
-        p = rng.randrange(people_count)
+    planned = set(mentees) | set(mentors) | set(on_leave)
+    others = [i for i in range(people_count) if i not in planned]
+    for p in rng.sample(others, min(len(others), people_count // 5)):  # noise, one each
         start = add_days(today, rng.randint(-700, 300))
         kind = rng.choices(["Annual Leave", "Long-term Sickness", "Secondment"], [85, 10, 5])[0]
         length = rng.randint(1, 14) if kind == "Annual Leave" else rng.randint(30, 200)

@@ -514,6 +514,32 @@ int main(int argc, char** argv) {
               options.label.c_str(), options.url.c_str(), orgs.size(), options.connections,
               options.seconds, options.repeat,
               options.admin_tokens_file.empty() ? "none" : "run, one organisation at a time");
+  // Who the cycles invited (the programme invites as many as it has places for): the mentees
+  // the load accepts. Asked once per organisation before the load; the floor's canned answer
+  // lists nobody, and then the plan's mentees are used.
+  std::size_t invited = 0;
+  {
+    auto client = client_for(options.url, 60);
+    for (auto& org : orgs) {
+      httplib::Headers headers{{"Authorization", "Bearer " + org.hr_token}};
+      auto answer = client->Post(("/v1/orgs/" + org.id + "/commands/invitations").c_str(), headers,
+                                 "{}", "application/json");
+      if (!answer || answer->status != 200) continue;
+      std::vector<std::string> mentees;
+      try {
+        for (const auto& i : json::parse(answer->body).value("invitations", json::array()))
+          if (i.value("role", "") == "mentee")
+            mentees.push_back(i.at("person_id").get<std::string>());
+      } catch (const json::exception&) {
+        continue;
+      }
+      if (mentees.empty()) continue;
+      invited += mentees.size();
+      org.mentees = std::move(mentees);
+    }
+  }
+  std::printf("%s invitations before the load: %zu mentee(s) invited%s\n", options.label.c_str(),
+              invited, invited == 0 ? " (none listed: accepting the plan's mentees)" : "");
   Load load(options, std::move(orgs));
   for (int rate : options.rates) {
     std::vector<double> throughput, p50, p99;
