@@ -43,15 +43,15 @@ case ",$rates," in *,200,*) ;; *) echo "serve_load.sh: --rates must include 200 
 targets=(serve_floor serve_load mentoring-host mentoring_plugin mentoring_adapter_file)
 if [ -n "$build_dir" ]; then
   nice cmake --build "$build_dir" -j2 --target "${targets[@]}" >/dev/null
-  bin="$build_dir/bin"
+  bin="$(cd "$build_dir" && pwd)/bin"
 else
   preset=dev
   grep -q '"name": "release"' CMakePresets.json && preset=release
   cmake --preset "$preset" >/dev/null
   nice cmake --build --preset "$preset" -j2 --target "${targets[@]}" >/dev/null
-  bin="build/$preset/bin"
+  bin="$root/build/$preset/bin"
 fi
-host="$root/$bin/mentoring-host"
+host="$bin/mentoring-host"
 
 work=$(mktemp -d)
 server_pid=""
@@ -175,6 +175,7 @@ floor_p99=$(value p99_ms "$(median_line floor 200)")
 echo "floor peak_rss_mb=$floor_rss_mb"
 if [ "$has_serve" = 1 ]; then
   ours_p99=$(value p99_ms "$(median_line ours 200)")
+  [ -n "$ours_p99" ] && [ -n "$floor_p99" ] || { echo "no p99 at 200 req/s: the load did not finish"; exit 1; }
   met() { awk -v v="$1" -v t="$2" 'BEGIN{print (v < t) ? "met" : "NOT met"}'; }
   echo "targets: p99 < 50 ms at 200 req/s while cycles run: $(met "$ours_p99" 50) ($ours_p99 ms); memory < 1 GB: $(met "$rss_mb" 1024) ($rss_mb MB)"
   echo "ratio=$(awk -v o="$ours_p99" -v f="$floor_p99" 'BEGIN{printf "%.2f", (f > 0 ? o / f : 0)}') p99_ms=$ours_p99 rss_mb=$rss_mb"
