@@ -81,7 +81,9 @@ if [ "$floor_only" = 0 ] && "$host" serve --help >/dev/null 2>&1 && "$host" toke
 fi
 port=$(free_port)
 listen=()
-[ "$has_serve" = 1 ] && listen=(--listen "127.0.0.1:$port" --threads "$threads")
+# With serve: its scheduler runs every organisation's cycle each minute (two at a time, its
+# default cycle_threads), besides the cycles the load asks for through the API.
+[ "$has_serve" = 1 ] && listen=(--listen "127.0.0.1:$port" --threads "$threads" --every-minutes 1)
 start=$(date +%s.%N)
 python3 tests/bench/serve/generate.py --out "$work" --orgs "$orgs" --people "$people" "${listen[@]}"
 echo "generate_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')"
@@ -132,9 +134,12 @@ EOF
     echo "serve did not become ready on $url:"; tail -20 "$work/serve.log"; exit 1
   fi
   echo "serve ready pid=$server_pid rss_mb_at_start=$(peak_mb "$server_pid")"
+  metric_sum() { curl -sf "$url/metrics" | awk -v m="$1" '$1 ~ "^"m"([{]|$)" {s += $NF} END {printf "%d", s}'; }
+  cycles_before=$(metric_sum mentoring_cycles_run_total); failed_before=$(metric_sum mentoring_cycles_failed_total)
   "$bin/serve_load" --label ours --url "$url" --tokens "$work/hr_tokens.json" \
     --admin-tokens "$work/admin_tokens.json" --server-pid "$server_pid" "${load_args[@]}" | tee "$work/ours.out"
   rss_mb=$(peak_mb "$server_pid")
+  echo "cycles during the load (serve's /metrics): run=$(( $(metric_sum mentoring_cycles_run_total) - cycles_before )) failed=$(( $(metric_sum mentoring_cycles_failed_total) - failed_before ))"
   kill -TERM "$server_pid"
   term_rc=0
   for _ in $(seq 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done

@@ -26,6 +26,7 @@ Who is who, per organisation of N people (fixed seed per organisation, standard 
 
 Usage: generate.py --out DIR [--orgs 200] [--people 2000] [--today YYYY-MM-DD]
                    [--listen 127.0.0.1:PORT --threads N]   (adds the host's "serve" section)
+                   [--every-minutes M]                     (adds each organisation's "schedule")
 """
 
 import argparse
@@ -59,7 +60,7 @@ def add_days(d, n):
     return d + dt.timedelta(days=n)
 
 
-def org_config(org):
+def org_config(org, every_minutes):
     fields_people = {"id": "Employee ID", "name": "Full Name", "email": "Work Email",
                      "manager_id": "Supervisor ID", "department": "Department",
                      "location": "Location", "start_date": "Hire Date", "languages": "Languages"}
@@ -67,7 +68,7 @@ def org_config(org):
                     "start": "Start Date", "expected_end": "End Date",
                     "actual_end": "Actual Return", "status": "Status",
                     "last_changed": "Last Changed"}
-    return {
+    config = {
         "id": org,
         "name": "Bench organisation " + org,
         "modules": {"enrolment": True, "training": True, "pairing": True, "supervision": True,
@@ -103,9 +104,12 @@ def org_config(org):
         "policy": {"evaluation_min_group_size": 5, "timezone": "Europe/London",
                    "programme_manager_email": "mentoring@%s.example" % org},
     }
+    if every_minutes:
+        config["schedule"] = {"every_minutes": every_minutes}
+    return config
 
 
-def generate_org(out, org, index, people_count, today):
+def generate_org(out, org, index, people_count, today, every_minutes):
     rng = random.Random(1000 + index)
     prefix = "%s-" % org.upper()
     ids = ["%sE%05d" % (prefix, i + 1) for i in range(people_count)]
@@ -182,7 +186,7 @@ def generate_org(out, org, index, people_count, today):
         f.write("Employee ID,Course Code,Course Title,Completed,Expires\n")
         f.write("\n".join(training_rows) + "\n")
     with open(os.path.join(out, "orgs", org + ".json"), "w", encoding="utf-8") as f:
-        json.dump(org_config(org), f, indent=1)
+        json.dump(org_config(org, every_minutes), f, indent=1)
     sample = rng.sample(range(people_count), min(people_count, 200))
     return {"id": org,
             "people": [ids[i] for i in sample],
@@ -200,6 +204,8 @@ def main():
     parser.add_argument("--today", default=dt.datetime.now(dt.timezone.utc).date().isoformat())
     parser.add_argument("--listen", help="host:port for the host config's serve section")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--every-minutes", type=int, default=0,
+                        help="each organisation's scheduled cycle (serve's schedule); 0: none set")
     args = parser.parse_args()
     if args.orgs < 1 or args.people < 20:
         sys.exit("generate.py: --orgs must be >= 1 and --people >= 20")
@@ -210,7 +216,7 @@ def main():
     shutil.copy(PROGRAMME, os.path.join(args.out, "programmes", "return-to-work.json"))
     names = ["org%03d" % (i + 1) for i in range(args.orgs)]
     plan = {"today": today.isoformat(), "people_per_org": args.people,
-            "orgs": [generate_org(args.out, org, i, args.people, today) for i, org in enumerate(names)]}
+            "orgs": [generate_org(args.out, org, i, args.people, today, args.every_minutes) for i, org in enumerate(names)]}
     host = {"organisations": ["orgs/%s.json" % org for org in names], "state_dir": "state",
             "today": today.isoformat(), "log_level": "warn"}
     if args.listen:
