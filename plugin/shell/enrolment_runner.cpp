@@ -640,10 +640,10 @@ json history(RunContext& c, const json& in) {
   return answer;
 }
 
-std::string recorded_by(const json& input) {
-  std::string by = input.at("recorded_by").get<std::string>();
-  std::string person = input.value("person_id", "");
-  return by == person ? "by the person themself" : "by " + by + " on behalf of " + person;
+// Who did it, from the caller the host authenticated (never from the input):
+// the person themself, or HR / admin on their behalf.
+std::string recorded_by(const RunContext& c, const json& input) {
+  return domain::recorded_by_words(c.caller, input.value("person_id", ""));
 }
 
 json answer(RunContext& c, const json& input, bool accept) {
@@ -656,8 +656,11 @@ json answer(RunContext& c, const json& input, bool accept) {
   ProgrammeRun run(c, programme);
   if (accept) {
     e.consent_on = c.today;
+    // Consent is the person's own only when they gave it themself (their token).
     c.store.transition(e.id, EnrolmentState::consented, c.now,
-                       "consent recorded " + recorded_by(input));
+                       c.caller.is_person(e.person_id)
+                           ? std::string("consent given by the person themself")
+                           : "consent " + recorded_by(c, input));
     e.state = EnrolmentState::consented;
     if (input.contains("goal") || input.contains("wishes")) {
       c.store.set_goal(e.id, input.value("goal", ""), input.value("wishes", ""));
@@ -667,7 +670,7 @@ json answer(RunContext& c, const json& input, bool accept) {
   } else {
     std::string reason = input.value("reason", "");
     c.store.transition(e.id, EnrolmentState::declined, c.now,
-                       "declined " + recorded_by(input) + (reason.empty() ? "" : ": " + reason));
+                       "declined " + recorded_by(c, input) + (reason.empty() ? "" : ": " + reason));
     e.state = EnrolmentState::declined;
   }
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -678,7 +681,7 @@ json withdraw(RunContext& c, const json& input) {
   Enrolment e = find_open_enrolment(c, programme, input);
   ProgrammeRun run(c, programme);
   std::string cause =
-      "withdrawn " + recorded_by(input) + ": " + input.at("reason").get<std::string>();
+      "withdrawn " + recorded_by(c, input) + ": " + input.at("reason").get<std::string>();
   EnrolmentState from = e.state;
   c.store.transition(e.id, EnrolmentState::withdrawn, c.now, cause);
   e.state = EnrolmentState::withdrawn;
@@ -699,7 +702,7 @@ json extend(RunContext& c, const json& input) {
   if (extension.refusal) throw_invalid_input("/months: " + extension.words);
   e.ends_on = extension.ends_on;
   c.store.transition(e.id, EnrolmentState::extended, c.now,
-                     extension.words + ", " + recorded_by(input), e.phase);
+                     extension.words + ", " + recorded_by(c, input), e.phase);
   e.state = EnrolmentState::extended;
   c.store.update_details(e, c.now);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -719,7 +722,7 @@ json nominate(RunContext& c, const json& input) {
   Enrolment e = Enrolment::make(person_id, programme.id, role, EnrolmentState::consented);
   e.consent_on = c.today;
   e.id = c.store.insert_enrolment(
-      e, c.now, "volunteered as " + std::string(to_string(role)) + ", " + recorded_by(input));
+      e, c.now, "volunteered as " + std::string(to_string(role)) + ", " + recorded_by(c, input));
   ProgrammeRun run(c, programme);
   run.advance(e);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
@@ -748,7 +751,8 @@ json decide(RunContext& c, const json& input) {
   }
   c.store.transition(
       e.id, e.state, c.now,
-      "programme manager decided to continue (" + question + "), " + recorded_by(input), e.phase);
+      "programme manager decided to continue (" + question + "), " + recorded_by(c, input),
+      e.phase);
   return {{"enrolment", enrolment_row(c, *c.store.enrolment(e.id))}};
 }
 

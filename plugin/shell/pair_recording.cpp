@@ -21,11 +21,6 @@ namespace pairing = mentoring::pairing;
 
 namespace {
 
-std::string recorded_by_words(const json& input, const std::string& member) {
-  const std::string by = input.at("recorded_by").get<std::string>();
-  return by == member ? "by " + by + " themself" : "by " + by;
-}
-
 std::string name_of(const json& contact) {
   return contact.contains("name") ? contact["name"].get<std::string>()
                                   : contact.at("person_id").get<std::string>();
@@ -98,7 +93,7 @@ json record_accepted_pair(RunContext& c, const json& input,
                         pairing::explain(refusal, facts));
   }
 
-  const std::string by = recorded_by_words(input, mentee.person_id);
+  const std::string by = domain::recorded_by_words(c.caller, mentee.person_id);
   json out = json::object();
   std::int64_t id = 0;
   const auto fate = pairing::fate_of_standing_proposal(

@@ -365,6 +365,12 @@ Pair find_pair(RunContext& c, const json& input) {
                       "; expected the id of a stored pair proposal");
 }
 
+// Who acts, as stored beside a request, an answer or a forbid: a participant's
+// person id, or "<role>: <name>" for HR and admin (from the caller, never the input).
+std::string acting(const RunContext& c) {
+  return c.caller.is_participant() ? c.caller.person_id : domain::recorded_by_label(c.caller);
+}
+
 Pair find_proposal(RunContext& c, const json& input) {
   Pair p = find_pair(c, input);
   if (p.state != PairState::proposed) {
@@ -461,7 +467,7 @@ json forbid(RunContext& c, const json& input) {
     }
   }
   store::PairingStore ps(c.store.database());
-  ps.forbid(programme.id, {mentee, mentor, input.at("recorded_by").get<std::string>(), c.now});
+  ps.forbid(programme.id, {mentee, mentor, acting(c), c.now});
   json out = {{"programme", programme.id}, {"mentee_id", mentee}, {"mentor_id", mentor}};
   // The incremental pass discards the forbidden proposal and places the mentee again at once.
   json pass = plan_for_command(c, programme, Mode::kIncremental, "pairing_forbid");
@@ -542,11 +548,9 @@ json request_mentor(RunContext& c, const json& input) {
   const auto rules = choice_rules(programme);
   if (auto refusal = pairing::check_request(rules); refusal != pairing::ChoiceRefusal::kNone)
     choice_refused("/programme", programme, refusal);
-  const std::string by = input.at("recorded_by").get<std::string>();
-  json pair_input = {{"programme", programme.id},
-                     {"mentee_id", mentee_id},
-                     {"mentor_id", mentor_id},
-                     {"recorded_by", by}};
+  const std::string by = acting(c);
+  json pair_input = {
+      {"programme", programme.id}, {"mentee_id", mentee_id}, {"mentor_id", mentor_id}};
   if (!rules.mentor_may_decline) {
     // Nothing to ask: the mentee's choice is the pair (all of `pair`'s rules apply).
     json paired = record_accepted_pair(c, pair_input);
@@ -634,7 +638,7 @@ json mentor_answer(RunContext& c, const json& input) {
   const auto request = ps.request(id);
   const auto answer = pairing::parse_mentor_answer(input.at("answer").get<std::string>());
   const std::string reason = input.value("reason", "");
-  const std::string by = input.at("recorded_by").get<std::string>();
+  const std::string by = acting(c);
   const auto refusal =
       pairing::check_answer(choice_rules(programme), *answer, reason, request.has_value(),
                             (request && request->answer) || p.state != PairState::proposed);
@@ -650,12 +654,9 @@ json mentor_answer(RunContext& c, const json& input) {
   json out = {{"pair_id", id}, {"answer", pairing::to_string(*answer)}};
   if (*answer == pairing::MentorAnswer::kAccept) {
     ps.record_acceptance(id, Role::mentor, by);
-    json paired = record_accepted_pair(c,
-                                       {{"programme", p.programme_id},
-                                        {"mentee_id", p.mentee_id},
-                                        {"mentor_id", p.mentor_id},
-                                        {"recorded_by", by}},
-                                       id);
+    json paired = record_accepted_pair(
+        c, {{"programme", p.programme_id}, {"mentee_id", p.mentee_id}, {"mentor_id", p.mentor_id}},
+        id);
     out["state"] = "accepted";
     out["mentee"] = paired.at("mentee");
     out["mentor"] = paired.at("mentor");
@@ -696,7 +697,7 @@ json rerun(RunContext& c, const json& input) {
 // checks, enrolment steps and notifications, in one transaction: the proposal
 // row becomes the pair.
 json accept(RunContext& c, const json& input) {
-  const std::string by = input.at("recorded_by").get<std::string>();
+  const std::string by = acting(c);
   SQLite::Transaction txn(c.store.database());
   Pair p = find_proposal(c, input);
   store::PairingStore ps(c.store.database());
@@ -709,10 +710,12 @@ json accept(RunContext& c, const json& input) {
   }
   json waiting = json::array();
   if (settings_for(c, p.programme_id).accepted_by_pair) {
-    if (by != p.mentee_id && by != p.mentor_id) {
-      throw_invalid_input("/recorded_by: found \"" + by + "\"; in " + p.programme_id +
-                          " the pair accepts its proposal: expected \"" + p.mentee_id + "\" or \"" +
-                          p.mentor_id + "\"");
+    // The pair's own acceptance: only the mentee or mentor themself, never HR for them.
+    if (!c.caller.is_participant() || (by != p.mentee_id && by != p.mentor_id)) {
+      throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " in " + p.programme_id +
+                          ": the pair accepts its proposal; found a caller " + by +
+                          "; expected mentee " + p.mentee_id + " or mentor " + p.mentor_id +
+                          " themself (their own token)");
     }
     ps.record_acceptance(p.id, by == p.mentee_id ? Role::mentee : Role::mentor, by);
     const auto d = ps.proposal(p.id);
@@ -723,12 +726,9 @@ json accept(RunContext& c, const json& input) {
     txn.commit();
     return {{"proposal_id", p.id}, {"state", "proposed"}, {"waiting_for", waiting}};
   }
-  json paired = record_accepted_pair(c,
-                                     {{"programme", p.programme_id},
-                                      {"mentee_id", p.mentee_id},
-                                      {"mentor_id", p.mentor_id},
-                                      {"recorded_by", by}},
-                                     p.id);
+  json paired = record_accepted_pair(
+      c, {{"programme", p.programme_id}, {"mentee_id", p.mentee_id}, {"mentor_id", p.mentor_id}},
+      p.id);
   txn.commit();
   return {{"proposal_id", p.id},
           {"state", "accepted"},

@@ -7,6 +7,7 @@
 //                         command of a module switched off is refused (kModules below)
 #include "delivery_runner.hpp"
 #include "pairing_runner.hpp"
+#include "permissions.hpp"
 #include "return_runner.hpp"
 #include "run_context.hpp"
 #include "session_runners.hpp"
@@ -159,9 +160,8 @@ class MentoringPlugin : public Module {
     if (!problems.empty())
       throw Error(MENTORING_ERR_INVALID_INPUT, schema::ValidationError(std::move(problems)).what());
     if (j.at("organisation").get<std::string>() != organisation_) {
-      throw Error(MENTORING_ERR_NOT_FOUND, "organisation \"" +
-                                               j.at("organisation").get<std::string>() +
-                                               "\": not found");
+      throw Error(MENTORING_ERR_NOT_FOUND,
+                  "organisation \"" + j.at("organisation").get<std::string>() + "\": not found");
     }
     domain::Caller caller;
     const std::string role = j.at("role").get<std::string>();
@@ -184,8 +184,14 @@ class MentoringPlugin : public Module {
       // The caller's input, not the organisation's configuration.
       throw Error(MENTORING_ERR_INVALID_INPUT, std::string("bad input: ") + e.what());
     }
-    if (command == "check") return check().dump();
+    // check and run: the host's commands (owner "host"), answered here for it;
+    // the matrix still says who may.
+    if (command == "check") {
+      shell::require_role(command, caller);
+      return check().dump();
+    }
     if (command == "run") {
+      shell::require_role(command, caller);
       auto context = make_context(caller);
       return run(context).dump();
     }
@@ -202,6 +208,8 @@ class MentoringPlugin : public Module {
                                                      std::string(command) +
                                                      "\"; expected one of: " + known);
     }
+    // The role first (403 naming command and role), then the object (404).
+    const domain::AccessScope scope = shell::require_role(command, caller);
     if (owner->module && !policy_.modules.on(owner->module)) {
       const std::string module = owner->module;
       throw Error(MENTORING_ERR_INVALID_INPUT,
@@ -210,7 +218,19 @@ class MentoringPlugin : public Module {
                       module + " in the organisation config)");
     }
     auto context = make_context(caller);
-    in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
+    if (scope == domain::AccessScope::org) {
+      in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
+    } else {
+      try {
+        in = shell::with_person_ids_resolved(context, command, in);
+      } catch (const Error& e) {
+        // A participant learns nothing of who exists: an unknown person is not found.
+        if (e.status() != MENTORING_ERR_INVALID_INPUT) throw;
+        throw Error(MENTORING_ERR_NOT_FOUND,
+                    "command \"" + std::string(command) + "\": not found for this caller");
+      }
+      in = shell::require_scope(context, command, scope, in);
+    }
     if (auto answer = owner->command(context, command, in)) return answer->dump();
     throw Error(MENTORING_ERR_INTERNAL, "mentoring plugin: command \"" + std::string(command) +
                                             "\" is listed by its runner but not answered by it");
@@ -259,9 +279,16 @@ class MentoringPlugin : public Module {
 
   shell::RunContext make_context(const domain::Caller& caller) {
     std::int64_t now_ms = host_.now_unix_ms();
-    return {host_,           *store_,     config_,       policy_,
-            definitions_,    programmes_, organisation_, date_from_unix_ms(now_ms),
-            iso_time(now_ms), caller};
+    return {host_,
+            *store_,
+            config_,
+            policy_,
+            definitions_,
+            programmes_,
+            organisation_,
+            date_from_unix_ms(now_ms),
+            iso_time(now_ms),
+            caller};
   }
 
   // Listed by `mentoring-host check`, at most this many (the quarantine command lists more).

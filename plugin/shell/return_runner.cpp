@@ -438,7 +438,7 @@ json kit_day_record(RunContext& c, const json& in) {
   SQLite::Transaction txn(c.store.database());
   store::Outbox outbox(c.store.database());
   auto done = record_day(c, returns, outbox, person, leave_id, *day, note,
-                         in["recorded_by"].get<std::string>());
+                         domain::recorded_by_label(c.caller));
   if (done.refusal) {
     std::string field(rtw::field_of(*done.refusal));
     std::string found = field == "/date" ? quoted(date_text) : quoted(leave_id.value_or(""));
@@ -654,7 +654,7 @@ json return_step_done(RunContext& c, const json& in) {
   SQLite::Transaction txn(c.store.database());
   row.status = std::string(rtw::to_string(record.status));
   row.done_on = record.done_on;
-  row.done_by = in["recorded_by"].get<std::string>();
+  row.done_by = domain::recorded_by_label(c.caller);
   returns.save_step(row, c.now);
   txn.commit();
   return {{"ok", true},

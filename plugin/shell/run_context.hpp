@@ -3,6 +3,7 @@
 // own file (enrolment_runner.cpp, ...), called by plugin.cpp.
 #pragma once
 
+#include <mentoring/domain/access.hpp>
 #include <mentoring/domain/action_key.hpp>
 #include <mentoring/domain/caller.hpp>
 #include <mentoring/domain/org_policy.hpp>
@@ -51,7 +52,7 @@ std::optional<nlohmann::json> enrolment_command(RunContext& context, std::string
 // Records an accepted pair exactly as the `pair` command does (checks, pair row,
 // both enrolments advanced, notifications), inside the caller's transaction.
 // With proposal_id, that proposed row becomes the accepted pair.
-// input: {"programme"?, "mentee_id", "mentor_id", "recorded_by"}.
+// input: {"programme"?, "mentee_id", "mentor_id"}; who recorded it is context.caller.
 nlohmann::json record_accepted_pair(RunContext& context, const nlohmann::json& input,
                                     std::optional<std::int64_t> proposal_id = std::nullopt);
 

@@ -741,6 +741,17 @@ json supervision_attendance(RunContext& c, const json& in) {
       {"session_id", id}, {"person_id", person}, {"attended", attended}, {"flagged", flagged > 0}};
 }
 
+// Who recorded a meeting, as the store keeps it: the pair's mentee or mentor.
+// Only the pair records its meetings (the store's recorded_by_role is mentee
+// or mentor); HR or admin get a clear refusal, not a row in someone's name.
+std::string recorder_role(const RunContext& c, std::string_view cmd) {
+  if (c.caller.is_participant()) return std::string(domain::to_string(c.caller.role));
+  throw invalid_input(cmd, "(caller)",
+                      std::string(domain::to_string(c.caller.role)) + " " + c.caller.name,
+                      "the pair's mentee or mentor (their own token): a meeting is recorded by "
+                      "those who held it");
+}
+
 json session_cadence(RunContext& c, const json& in) {
   const char* cmd = "session_cadence";
   require_valid_input(cmd, "supervision-session_cadence", in);
@@ -782,8 +793,7 @@ json session_record(RunContext& c, const json& in) {
   std::optional<std::string> notes;
   if (in.contains("notes")) notes = in["notes"].get<std::string>();
   store::SessionsStore sessions(c.store.database());
-  auto id = sessions.record_pair_session(pair.id, held_on, notes,
-                                         in.at("recorded_by_role").get<std::string>(), c.now);
+  auto id = sessions.record_pair_session(pair.id, held_on, notes, recorder_role(c, cmd), c.now);
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
   return {{"pair_id", pair.id},
           {"session_id", id},
@@ -920,8 +930,7 @@ json circle_record(RunContext& c, const json& in) {
   auto attendance = supervision::circle_attendance(facts.members, held_on, attended);
   SQLite::Transaction txn(c.store.database());
   auto id = sessions.record_circle_session(programme.id, mentor, held_on, notes,
-                                           in.at("recorded_by_role").get<std::string>(), attendance,
-                                           c.now);
+                                           recorder_role(c, cmd), attendance, c.now);
   txn.commit();
   auto after = circle_of(c, sessions, cmd, programme, mentor);
   json out = circle_json(c, sessions, programme, after, false);
@@ -955,10 +964,13 @@ json circle_list(RunContext& c, const json& in) {
   require_valid_input(cmd, "supervision-circle_list", in);
   const Programme& programme = programme_for(c, cmd, in);
   store::SessionsStore sessions(c.store.database());
-  const std::string caller = in.at("caller_role").get<std::string>();
   auto facts = circle_of(c, sessions, cmd, programme, in.at("mentor_id").get<std::string>());
-  // Notes belong to the circle: an HR caller gets metadata, never content.
-  return circle_json(c, sessions, programme, facts, caller == "mentee" || caller == "mentor");
+  // Notes belong to the circle: only its members read them (the permission
+  // check let a participant this far only for their own circle); HR and admin
+  // get metadata, never content.
+  bool member = facts.mentor_id == c.caller.person_id;
+  for (const auto& m : facts.members) member |= m.mentee_id == c.caller.person_id;
+  return circle_json(c, sessions, programme, facts, c.caller.is_participant() && member);
 }
 
 json session_list(RunContext& c, const json& in) {
@@ -968,9 +980,10 @@ json session_list(RunContext& c, const json& in) {
   auto pair = find_pair(c, id);
   if (!pair) throw invalid_input(cmd, "/pair_id", std::to_string(id), "the id of a pair");
   refuse_circle_pair(c, cmd, *pair, "circle_list (mentor_id)");
-  const std::string caller = in.at("caller_role").get<std::string>();
-  // Notes belong to the pair: an HR caller gets metadata, never content.
-  const bool pair_member = caller == "mentee" || caller == "mentor";
+  // Notes belong to the pair: only its mentee and mentor read them; HR and
+  // admin get metadata (held / missed / overdue), never content.
+  const bool pair_member = c.caller.is_participant() && (c.caller.person_id == pair->mentee_id ||
+                                                         c.caller.person_id == pair->mentor_id);
   store::SessionsStore sessions(c.store.database());
   json list = json::array();
   for (const auto& s : sessions.pair_sessions(id)) {

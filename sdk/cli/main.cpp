@@ -4,8 +4,11 @@
 #include <mentoring/host/runtime.hpp>
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
+#include <mentoring/serve/serve.hpp>
+#include <mentoring/serve/settings.hpp>
 
 #include "terminal_text.hpp"
+#include "token_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -341,6 +344,14 @@ int main(int argc, char** argv) {
   command->add_option("--input", command_input, "command input as JSON");
   command->add_option("--lock-wait", lock_wait, lock_wait_help)->check(CLI::Range(0.0, 86400.0));
 
+  mentoring::cli::TokenCommand token;
+  mentoring::cli::add_token_command(app, token, config_file);
+
+  auto* serve = app.add_subcommand(
+      "serve", "run every organisation's cycle on its schedule and serve the HTTP API");
+  serve->add_option("--config,-c", config_file, "host config file")->required();
+  serve->add_option("--modules-dir", modules_dir, "where modules are found");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -395,6 +406,14 @@ int main(int argc, char** argv) {
     HostConfig config = load_config(config_file);
     if (!modules_dir.empty()) config.modules_dir = fs::absolute(modules_dir);  // beats the config
     if (lock_wait >= 0) config.lock_wait_seconds = lock_wait;                  // so does this
+    if (*token.token) return mentoring::cli::run_token_command(token, config);
+    if (*serve) {
+      try {
+        return mentoring::serve::serve(std::move(config), default_dir);
+      } catch (const mentoring::serve::SettingsError& e) {
+        return fail(kExitConfig, std::string("invalid configuration:\n") + e.what());
+      }
+    }
     Runtime runtime(std::move(config), default_dir);
 
     if (*modules) {
@@ -444,6 +463,10 @@ int main(int argc, char** argv) {
   } catch (const BusyError& e) {
     return fail(kExitBusy, e.what());
   } catch (const std::invalid_argument& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const PermissionError& e) {
+    return fail(kExitUsage, e.what());
+  } catch (const NotFoundError& e) {
     return fail(kExitUsage, e.what());
   } catch (const std::exception& e) {
     return fail(kExitInternal, e.what());

@@ -32,6 +32,7 @@ OrganisationConfig load_organisation(const fs::path& file) {
   org.modules = doc["modules"];
   org.policy = doc.value("policy", nlohmann::json::object());
   org.routing = doc.value("routing", nlohmann::json::object());
+  org.schedule = doc.value("schedule", nlohmann::json::object());
   org.programmes = nlohmann::json::array();
   std::set<std::string> programme_ids;
   for (std::size_t i = 0; i < doc["programmes"].size(); ++i) {
@@ -84,6 +85,7 @@ HostConfig load_config(const fs::path& host_config_file) {
     config.secrets_file = resolve(base, doc["secrets_file"].get<std::string>());
   config.log_level = doc.value("log_level", std::string("info"));
   config.lock_wait_seconds = doc.value("lock_wait_seconds", config.lock_wait_seconds);
+  config.serve = doc.value("serve", nlohmann::json::object());
 
   std::set<std::string> ids;
   const auto& orgs = doc["organisations"];

@@ -4,6 +4,10 @@
 #include <mentoring/loader.hpp>
 #include <mentoring/module.hpp>
 
+#include <mentoring/host/access_tokens.hpp>
+#include <mentoring/host/permissions.hpp>
+#include <mentoring/schema.hpp>
+
 #include "http_client.hpp"
 #include "secrets.hpp"
 
@@ -535,9 +539,57 @@ nlohmann::json Runtime::command(const std::string& organisation, const std::stri
 
 nlohmann::json Runtime::command_as(const Caller& caller, const std::string& command,
                                    const nlohmann::json& input) {
+  return command_as(caller.organisation, caller, command, input);
+}
+
+namespace {
+
+// token_create / token_list / token_revoke: the host's own commands on its
+// token store (access_tokens.hpp), for the organisation named.
+json token_command(const fs::path& state_dir, const std::string& organisation,
+                   const std::string& command, const json& input) {
+  auto problems = schema::validate("commands/" + command + ".input", input, command);
+  if (!problems.empty())
+    throw CommandInputError(schema::ValidationError(std::move(problems)).what());
+  AccessTokens tokens(state_dir);
+  if (command == "token_list") return {{"tokens", tokens.list(organisation)}};
+  if (command == "token_revoke") {
+    const std::string id = input.at("id").get<std::string>();
+    if (!tokens.revoke(organisation, id))
+      throw NotFoundError("token_revoke: /id: found \"" + id + "\"; expected an active token of " +
+                          organisation);
+    return {{"id", id}, {"revoked", true}};
+  }
+  const auto role = role_from_string(input.at("role").get<std::string>());
+  try {
+    const auto issued = tokens.create(organisation, *role, input.at("name").get<std::string>(),
+                                      input.value("person_id", ""));
+    return {{"id", issued.id}, {"token", issued.token}};
+  } catch (const std::invalid_argument& e) {
+    throw CommandInputError(e.what());
+  }
+}
+
+}  // namespace
+
+nlohmann::json Runtime::command_as(const std::string& organisation, const Caller& caller,
+                                   const std::string& command, const nlohmann::json& input) {
+  // Another organisation's caller learns nothing here, not even which commands exist.
+  bool known = false;
+  for (const auto& org : config_.organisations) known |= org.id == organisation;
+  if (!known) throw std::invalid_argument("no organisation with id \"" + organisation + "\"");
+  if (caller.organisation != organisation)
+    throw NotFoundError("organisation \"" + organisation + "\": not found");
+  // The host's own commands: the matrix says who may (the plugin checks its own).
+  if (is_host_command(command) && !permitted(caller.role, command))
+    throw PermissionError("command \"" + command + "\": role " +
+                          std::string(to_string(caller.role)) +
+                          " may not run it (schemas/permissions.json)");
+  if (command.rfind("token_", 0) == 0 && is_host_command(command))
+    return token_command(config_.state_dir, organisation, command, input);
   load_modules();
   for (const auto& org : config_.organisations) {
-    if (org.id != caller.organisation) continue;
+    if (org.id != organisation) continue;
     json adapter_errors = json::array();
     auto o = open(org, adapter_errors, "command " + command);
     create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes

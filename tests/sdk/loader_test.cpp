@@ -151,6 +151,31 @@ TEST(Loader, RefusesATextFilePretendingToBeALibrary) {
   std::filesystem::remove(path);
 }
 
+// A module that cannot tell callers apart (no call_as) never runs with more
+// rights than the organisation's admin gave: admin's calls run, others are refused.
+TEST(ModuleCall, AModuleWithoutCallAsRunsForTheAdminAndRefusesEveryOtherCaller) {
+  mentoring::testing::FakeHost host;
+  ModuleInstance module_instance(ModuleLibrary::load(module("no_call_as_module")), host.host(),
+                                 "{}");
+  EXPECT_FALSE(module_instance.knows_callers());
+  EXPECT_EQ(module_instance.call_as(R"({"organisation":"acme","role":"admin","name":"cli"})",
+                                    "status", "{}"),
+            "{}");
+  for (const char* caller :
+       {R"({"organisation":"acme","role":"hr","name":"Priya"})",
+        R"({"organisation":"acme","role":"mentor","person_id":"E2","name":"Grace"})",
+        R"({"organisation":"acme","role":"mentee","person_id":"E1","name":"Ada"})",
+        R"({"organisation":"acme","role":"system","name":"webhook"})", "not json"}) {
+    try {
+      module_instance.call_as(caller, "status", "{}");
+      ADD_FAILURE() << "ran for " << caller;
+    } catch (const CallError& e) {
+      EXPECT_EQ(e.status(), MENTORING_ERR_FORBIDDEN) << caller;
+      EXPECT_NE(std::string(e.what()).find("admin"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(ModuleCall, AnExceptionInsideTheModuleBecomesAStatusAndMessage) {
   mentoring::testing::FakeHost host;
   ModuleInstance echo(ModuleLibrary::load(module("echo_module")), host.host(), "{}");

@@ -33,6 +33,7 @@ struct OrganisationConfig {
   nlohmann::json programmes;  // the programme definitions, read and validated
   std::vector<AdapterConfig> adapters;
   nlohmann::json routing = nlohmann::json::object();  // action kind or "*" -> adapter name
+  nlohmann::json schedule = nlohmann::json::object();  // when `serve` runs its cycles (sdk/serve)
 };
 
 struct HostConfig {
@@ -46,6 +47,7 @@ struct HostConfig {
   // How long a run, command or check waits for another one holding an
   // organisation's lock before that organisation ends busy (exit 8).
   double lock_wait_seconds = 30;
+  nlohmann::json serve = nlohmann::json::object();  // `mentoring-host serve` settings (sdk/serve)
   std::vector<OrganisationConfig> organisations;
 };
 

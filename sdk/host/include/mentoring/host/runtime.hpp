@@ -112,6 +112,14 @@ class Runtime {
   nlohmann::json command_as(const Caller& caller, const std::string& command,
                             const nlohmann::json& input);
 
+  // The same, for a command addressed to `organisation` (eg the path of an HTTP
+  // request): a caller of another organisation gets NotFoundError, as for an
+  // object they may not know; an unknown organisation std::invalid_argument.
+  // Also answers the host's token_create / token_list / token_revoke
+  // (access_tokens.hpp) for the roles the permission matrix lets.
+  nlohmann::json command_as(const std::string& organisation, const Caller& caller,
+                            const std::string& command, const nlohmann::json& input);
+
   const HostConfig& config() const noexcept { return config_; }
 
  private:
