@@ -20,7 +20,7 @@ Who is who, per organisation of N people (fixed seed per organisation, standard 
     manages or is managed by a mentor;
   * about 3% back from such leave within the last five years, mentor-trained (MENTOR-101 valid),
     without reports (the mentors);
-  * about 1% on such leave today (keeping-in-touch days are recorded against it);
+  * about 1% on maternity or adoption leave today (keeping-in-touch days are recorded against it);
   * noise, one record each for a fifth of the others: annual leave (not mapped), long-term
     sickness, secondments, a few requested or cancelled.
 
@@ -162,7 +162,9 @@ def generate_org(out, org, index, people_count, today, every_minutes):
     for p in on_leave:  # on leave today
         start = add_days(today, -rng.randint(30, 150))
         end = add_days(start, rng.randint(200, 360))
-        lid = leave(p, rng.choices(ELIGIBLE, ELIGIBLE_WEIGHTS)[0], start, end)
+        # Keeping-in-touch days exist for maternity and adoption leave (the programme allows none
+        # for the other types: kit_day_record refuses them).
+        lid = leave(p, rng.choices(["Maternity Leave", "Adoption Leave"], [90, 10])[0], start, end)
         plan_kit.append({"person_id": ids[p], "leave_id": lid, "from": start.isoformat(),
                          "until": min(add_days(today, -1), end).isoformat()})
     planned = set(mentees) | set(mentors) | set(on_leave)
