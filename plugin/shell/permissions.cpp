@@ -2,6 +2,7 @@
 // (plugin.cpp's call_for): the role first (403), then the object (404).
 #include "permissions.hpp"
 
+#include <mentoring/permission_matrix.hpp>
 #include <mentoring/schema.hpp>
 
 #include <algorithm>

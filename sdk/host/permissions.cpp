@@ -1,4 +1,5 @@
 #include <mentoring/host/permissions.hpp>
+#include <mentoring/permission_matrix.hpp>
 #include <mentoring/schema.hpp>
 
 namespace mentoring::host {

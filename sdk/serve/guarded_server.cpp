@@ -13,8 +13,10 @@ namespace mentoring::serve::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr std::chrono::milliseconds kIdleSlice{50};
 
 thread_local bool close_requested = false;
+thread_local std::function<void()> restart_deadline;  // the connection's stream in hand
 thread_local Clock::time_point started_at;
 
 int millis_until(Clock::time_point deadline) {
@@ -182,6 +184,11 @@ GuardedServer::GuardedServer(ConnectionLimits limits, SSL_CTX* ssl_context)
     : limits_(limits), ssl_context_(ssl_context) {
   set_payload_max_length(limits_.max_body_bytes);
   set_keep_alive_max_count(static_cast<std::size_t>(limits_.keep_alive_max));
+  // The answer gets a whole request_timeout of its own: a command that ran long
+  // (a cycle) is still delivered, and a client that will not read is still cut off.
+  set_post_routing_handler([](const httplib::Request&, httplib::Response&) {
+    if (restart_deadline) restart_deadline();
+  });
   set_keep_alive_timeout(std::max<time_t>(1, limits_.idle_timeout.count() / 1000));
 }
 
@@ -199,10 +206,22 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     }
   }
   GuardedStream stream(sock, ssl);
+  restart_deadline = [&] { stream.set_deadline(Clock::now() + limits_.request_timeout); };
   bool ok = true;
   for (int i = 0; i < limits_.keep_alive_max; ++i) {
-    const auto idle = i == 0 ? limits_.request_timeout : limits_.idle_timeout;
-    if (!stream.wait_readable(Clock::now() + idle) || !is_running()) break;
+    if (i == 0) {
+      if (!stream.wait_readable(Clock::now() + limits_.request_timeout)) break;
+    } else {
+      // Idle between requests: in slices, giving the thread up when others wait for one.
+      const auto until = Clock::now() + limits_.idle_timeout;
+      bool readable = false;
+      while (!readable && Clock::now() < until && is_running() &&
+             !(limits_.waiting && limits_.waiting->load() > 0)) {
+        readable = stream.wait_readable(std::min(until, Clock::now() + kIdleSlice));
+      }
+      if (!readable) break;
+    }
+    if (!is_running()) break;
     started_at = Clock::now();
     close_requested = false;
     stream.start_request(started_at + limits_.request_timeout,
@@ -212,6 +231,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     ok = process_request(stream, last, closed, [](httplib::Request&) {});
     if (!ok || closed || close_requested || last) break;
   }
+  restart_deadline = nullptr;
   if (ssl) {
     SSL_shutdown(ssl);
     SSL_free(ssl);
@@ -221,7 +241,9 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   return ok;
 }
 
-BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity) : capacity_(capacity) {
+BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity,
+                                   std::shared_ptr<std::atomic<std::size_t>> waiting)
+    : capacity_(capacity), waiting_(std::move(waiting)) {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] {
       for (;;) {
@@ -232,6 +254,7 @@ BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity) : capacity
           if (jobs_.empty()) return;  // shut down and drained
           job = std::move(jobs_.front());
           jobs_.pop_front();
+          if (waiting_) --*waiting_;
         }
         has_room_.notify_one();
         job();
@@ -246,6 +269,7 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     // Never drop a job: it owns an accepted socket. Shutting down, it goes in anyway.
     has_room_.wait(lock, [&] { return shutdown_ || jobs_.size() < capacity_; });
     jobs_.push_back(std::move(fn));
+    if (waiting_) ++*waiting_;
   }
   has_job_.notify_one();
 }

@@ -9,8 +9,10 @@
 #include <httplib.h>
 #include <openssl/ssl.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 
 namespace mentoring::serve::detail {
 
@@ -20,6 +22,9 @@ struct ConnectionLimits {
   std::size_t max_body_bytes = 1048576;
   std::size_t max_head_bytes = 65536;  // request line and headers
   int keep_alive_max = 100;
+  // Connections accepted and waiting for a thread (shared with BoundedTaskQueue):
+  // an idle keep-alive connection gives its thread up to them.
+  std::shared_ptr<std::atomic<std::size_t>> waiting;
 };
 
 // Set by a handler that answered without reading the body: the connection closes after it.
@@ -43,12 +48,14 @@ class GuardedServer : public httplib::Server {
 // full the accept loop waits, and further clients wait in the kernel's backlog.
 class BoundedTaskQueue : public httplib::TaskQueue {
  public:
-  BoundedTaskQueue(int threads, std::size_t capacity);
+  BoundedTaskQueue(int threads, std::size_t capacity,
+                   std::shared_ptr<std::atomic<std::size_t>> waiting);
   void enqueue(std::function<void()> fn) override;
   void shutdown() override;
 
  private:
   std::size_t capacity_;
+  std::shared_ptr<std::atomic<std::size_t>> waiting_;
   std::vector<std::thread> threads_;
   std::list<std::function<void()>> jobs_;
   bool shutdown_ = false;

@@ -39,25 +39,6 @@ bool cycle_completed(const json& summary, int exit_code) {
          exit_code != host::kExitUsage;
 }
 
-// token_create's input: {"role", "name", "person_id"?}.
-json create_token(host::AccessTokens& tokens, const std::string& org, const json& input) {
-  const std::string role_text = input.value("role", "");
-  const auto role = host::role_from_string(role_text);
-  if (!role) {
-    throw host::CommandInputError("token_create: /role: found \"" + role_text.substr(0, 40) +
-                                  "\"; expected one of admin, hr, mentor, mentee, system");
-  }
-  if (!input.contains("name") || !input["name"].is_string())
-    throw host::CommandInputError("token_create: /name: expected the token's name (a string)");
-  try {
-    auto issued =
-        tokens.create(org, *role, input["name"].get<std::string>(), input.value("person_id", ""));
-    return {{"token", issued.token}, {"id", issued.id}};
-  } catch (const std::invalid_argument& e) {
-    throw host::CommandInputError(std::string("token_create: ") + e.what());
-  }
-}
-
 const host::OrganisationConfig* find_organisation(const host::HostConfig& config,
                                                   const std::string& id) {
   for (const auto& org : config.organisations) {
@@ -85,12 +66,12 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
     ids.push_back(org.id);
     schedules.emplace_back(org.id, Schedule::from_config(org));
   }
-  // Cycles wait for another process's run as long as the config says;
-  // commands, answering a person, wait briefly and answer 503.
   host::AccessTokens tokens(config.state_dir);
   host::Secrets secrets(config.secrets_file);
   const host::HostConfig webhook_config = config;
   webhooks::ReplayCache seen_webhooks;
+  // Cycles wait for another process's run as long as the config says;
+  // commands, answering a person, wait briefly and answer 503.
   host::HostConfig command_config = config;
   command_config.lock_wait_seconds = std::min(config.lock_wait_seconds, kCommandWaitSeconds);
   host::Runtime cycles(std::move(config), default_modules_dir);
@@ -164,16 +145,11 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
           return summary;
         });
       }
-      if (command == "token_create") return create_token(tokens, org, input);
-      if (command == "token_list") return tokens.list(org);
-      if (command == "token_revoke") {
-        const std::string id = input.value("id", "");
-        if (!tokens.revoke(org, id)) throw host::NotFoundError("no token with id \"" + id + "\"");
-        return json{{"revoked", id}};
-      }
+      // token_*: the runtime's, on the token store, not the organisation's state.
+      if (command.rfind("token_", 0) == 0) return commands.command_as(org, caller, command, input);
       // check: the plugin's part (store, quarantine, routing) for this organisation.
     }
-    return with_gate(org, [&] { return commands.command_as(caller, command, input); });
+    return with_gate(org, [&] { return commands.command_as(org, caller, command, input); });
   };
   handlers.webhook = [&](const WebhookRequest& hook) -> WebhookAnswer {
     const auto* org = find_organisation(webhook_config, hook.organisation);
@@ -216,14 +192,17 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
 
   ApiServer server(settings, metrics, handlers);
   const int port = server.bind();
-  std::cout << "listening on " << (server.tls() ? "https" : "http") << "://" << settings.host << ":"
-            << port << " (" << ids.size() << " organisation(s))" << std::endl;
 
   std::thread http_thread([&] {
     server.listen();
     if (!stopping) ::kill(::getpid(), SIGTERM);  // the server ended by itself: shut down
   });
   std::thread scheduler_thread([&] { scheduler.loop(stopping); });
+  // Announced once it accepts: a stop() before that would be lost.
+  for (int i = 0; i < 5000 && !server.running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::cout << "listening on " << (server.tls() ? "https" : "http") << "://" << settings.host << ":"
+            << port << " (" << ids.size() << " organisation(s))" << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

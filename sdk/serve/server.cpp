@@ -248,7 +248,7 @@ struct ApiServer::Impl {
     });
     s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
       const bool ready = handlers.ready && handlers.ready();
-      answer(res, ready ? 200 : 503, json{{"status", ready ? "ready" : "not ready"}});
+      answer(res, ready ? 200 : 503, json{{"status", ready ? "ready" : "shutting down"}});
     });
     s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -285,10 +285,11 @@ ApiServer::ApiServer(const ServeSettings& settings, Metrics& metrics, ApiHandler
       std::chrono::milliseconds(static_cast<long long>(settings.request_timeout_seconds * 1000));
   limits.idle_timeout = std::min(limits.request_timeout, std::chrono::milliseconds(5000));
   limits.max_body_bytes = settings.max_body_bytes;
+  limits.waiting = std::make_shared<std::atomic<std::size_t>>(0);
   impl_->server = std::make_unique<detail::GuardedServer>(limits, impl_->ssl_context);
   const int threads = settings.threads;
-  impl_->server->new_task_queue = [threads] {
-    return new detail::BoundedTaskQueue(threads, static_cast<std::size_t>(threads) * 4);
+  impl_->server->new_task_queue = [threads, waiting = limits.waiting] {
+    return new detail::BoundedTaskQueue(threads, static_cast<std::size_t>(threads) * 4, waiting);
   };
   impl_->routes();
 }
@@ -318,6 +319,9 @@ void ApiServer::stop() {
 }
 bool ApiServer::tls() const {
   return impl_->ssl_context != nullptr;
+}
+bool ApiServer::running() const {
+  return impl_->server->is_running();
 }
 
 }  // namespace mentoring::serve

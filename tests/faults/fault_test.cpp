@@ -86,9 +86,8 @@ class FaultTest : public ::testing::Test {
   void prepare_enrolment() const {
     ChildResult first = copy->run();
     ASSERT_EQ(first.exit_code, 0) << first.all();
-    Child accept(copy->host_args(
-        {"command", "--org", "northwind", "accept", "--input",
-         R"({"person_id":"E1246","programme":"return-to-work","recorded_by":"HR1"})"}));
+    Child accept(copy->host_args({"command", "--org", "northwind", "accept", "--input",
+                                  R"({"person_id":"E1246","programme":"return-to-work"})"}));
     ChildResult accepted = accept.wait_for(std::chrono::seconds(60));
     ASSERT_EQ(accepted.exit_code, 0) << accepted.all();
   }

@@ -84,7 +84,6 @@ TEST_F(OneWriter, TwoRunsAndACommandAtOnceWriteEveryActionExactlyOnce) {
   const std::string withdraw = "command --org northwind withdraw --input '" +
                                json{{"person_id", invitation["person_id"]},
                                     {"programme", invitation["programme_id"]},
-                                    {"recorded_by", "hr-concurrency-test"},
                                     {"reason", "concurrency test"}}
                                    .dump() +
                                "'";

@@ -257,7 +257,7 @@ TEST_F(ExitCodes, AnInputTheCommandRefusesIsAUsageErrorNotAConfigError) {
   // A field of the wrong type: exit 2 naming the field, never 3.
   auto mistyped = host(
       "command --org northwind withdraw --input "
-      "'{\"person_id\":5,\"programme\":\"return-to-work\",\"recorded_by\":\"hr\","
+      "'{\"person_id\":5,\"programme\":\"return-to-work\","
       "\"reason\":\"test\"}'");
   EXPECT_EQ(mistyped.exit_code, 2) << mistyped.output;
   EXPECT_TRUE(contains(mistyped.output, "withdraw: /person_id: found 5; expected string"))
@@ -269,7 +269,7 @@ TEST_F(ExitCodes, AnInputTheCommandRefusesIsAUsageErrorNotAConfigError) {
       << unknown_programme.output;
   auto nobody = host(
       "command --org northwind withdraw --input "
-      "'{\"person_id\":\"NOBODY\",\"programme\":\"return-to-work\",\"recorded_by\":\"hr\","
+      "'{\"person_id\":\"NOBODY\",\"programme\":\"return-to-work\","
       "\"reason\":\"test\"}'");
   EXPECT_EQ(nobody.exit_code, 2) << nobody.output;
   EXPECT_TRUE(contains(nobody.output, "/person_id: found \"NOBODY\"")) << nobody.output;

@@ -67,7 +67,7 @@ class ReadmeLayout : public mentoring::test::DemoCopy {
     for (const char* person : {"E1299", "E1134"}) {
       auto result = host(std::string("command --org northwind nominate --input "
                                      "'{\"programme\":\"return-to-work\",\"person_id\":\"") +
-                         person + "\",\"role\":\"mentor\",\"recorded_by\":\"hr\"}'");
+                         person + "\",\"role\":\"mentor\"}'");
       ASSERT_EQ(result.exit_code, 0) << result.output;
     }
   }

@@ -152,10 +152,9 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
 
   // Day 8: the first answer, recorded by HR on the mentee's behalf; reminders went out.
   run_on("2026-12-08");
-  command("accept",
-          {{"person_id", mentee}, {"recorded_by", "hr-anna"}, {"goal", "keep my projects warm"}});
+  command("accept", {{"person_id", mentee}, {"goal", "keep my projects warm"}});
   EXPECT_EQ(state_of(mentee), "awaiting_pair");  // mentees need no training before pairing
-  command("accept", {{"person_id", rethinks}, {"recorded_by", rethinks}});
+  command("accept", {{"person_id", rethinks}});
   int reminders = 0;
   for (const auto& a : hr.pushed) reminders += a["type"] == "reminder" && a["person_id"] == silent;
   EXPECT_EQ(reminders, 1);
@@ -165,21 +164,16 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   for (const auto& p : hr.people) {
     std::string id = p["id"];
     try {
-      json out = command("nominate", {{"programme", "return-to-work"},
-                                      {"person_id", id},
-                                      {"role", "mentor"},
-                                      {"recorded_by", id}});
+      json out = command("nominate",
+                         {{"programme", "return-to-work"}, {"person_id", id}, {"role", "mentor"}});
       if (out["enrolment"]["state"] != "awaiting_pair") {
         command("withdraw", {{"person_id", id},
                              {"role", "mentor"},
-                             {"recorded_by", "hr-anna"},
                              {"reason", "test: looking for a trained mentor"}});
         continue;
       }
-      json paired = command("pair", {{"programme", "return-to-work"},
-                                     {"mentee_id", mentee},
-                                     {"mentor_id", id},
-                                     {"recorded_by", "hr-anna"}});
+      json paired = command(
+          "pair", {{"programme", "return-to-work"}, {"mentee_id", mentee}, {"mentor_id", id}});
       mentor = id;
       break;
     } catch (const CallError&) {
@@ -230,7 +224,7 @@ TEST_F(YearOfNorthwind, StatesAndSchedulesFollowTheYear) {
   EXPECT_EQ(state_of(rethinks), "awaiting_pair");  // not silently ended ...
   ASSERT_EQ(asked["modules"]["enrolment"]["questions_for_programme_manager"].size(),
             1u);  // ... asked
-  command("decide", {{"person_id", rethinks}, {"decision", "withdraw"}, {"recorded_by", "pm"}});
+  command("decide", {{"person_id", rethinks}, {"decision", "withdraw"}});
   EXPECT_EQ(state_of(rethinks), "withdrawn");
   json changed = command("changed_pairs", {{"programme", "return-to-work"}});
   ASSERT_EQ(changed["pairs"].size(), 1u);

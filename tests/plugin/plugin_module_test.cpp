@@ -184,12 +184,11 @@ TEST_F(PluginModule, AManagerChangeIsQuestionedAndALeaverFreesTheirMentee) {
   hr.completions.push_back(
       {{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}});
   run();
-  command("accept", {{"person_id", "P1"}, {"recorded_by", "hr-anna"}});
+  command("accept", {{"person_id", "P1"}});
   EXPECT_EQ(state_of("P1"), "awaiting_pair");
-  json nominated =
-      command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
+  json nominated = command("nominate", {{"person_id", "M1"}, {"role", "mentor"}});
   EXPECT_EQ(nominated["enrolment"]["state"], "awaiting_pair");
-  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}});
   EXPECT_EQ(state_of("P1"), "paired");
 
   // The mentee now reports to the mentor: the rule is broken; HR is asked, nothing silently ends.

@@ -50,55 +50,44 @@ void replay(YearC& y) {
            {"return_to_work", false}},
           {kC}, "2027-01-04");
   for (const char* mentor : {"cleo", "dan", "fay"}) {
-    y.answers[std::string("nominate mentor ") + mentor] = s.try_command(
-        "nominate",
-        {{"programme", kC}, {"person_id", mentor}, {"role", "mentor"}, {"recorded_by", mentor}});
+    y.answers[std::string("nominate mentor ") + mentor] =
+        s.try_command("nominate", {{"programme", kC}, {"person_id", mentor}, {"role", "mentor"}});
   }
   for (const char* mentee : {"ada", "eve", "ben"}) {
-    y.answers[std::string("nominate mentee ") + mentee] = s.try_command(
-        "nominate",
-        {{"programme", kC}, {"person_id", mentee}, {"role", "mentee"}, {"recorded_by", mentee}});
+    y.answers[std::string("nominate mentee ") + mentee] =
+        s.try_command("nominate", {{"programme", kC}, {"person_id", mentee}, {"role", "mentee"}});
   }
-  y.answers["nominate mentor ben"] = s.try_command(
-      "nominate",
-      {{"programme", kC}, {"person_id", "ben"}, {"role", "mentor"}, {"recorded_by", "ben"}});
-  y.answers["pair eve"] = s.try_command(
-      "pair",
-      {{"programme", kC}, {"mentee_id", "eve"}, {"mentor_id", "fay"}, {"recorded_by", "hr"}});
+  y.answers["nominate mentor ben"] =
+      s.try_command("nominate", {{"programme", kC}, {"person_id", "ben"}, {"role", "mentor"}});
+  y.answers["pair eve"] =
+      s.try_command("pair", {{"programme", kC}, {"mentee_id", "eve"}, {"mentor_id", "fay"}});
   y.eve_pair = pair_of(s, kC, "eve", "accepted");
   // Ada states her mentoring question and asks for Dan; Dan declines with a reason; Ada goes
   // back to the pool without him, asks for the mentor proposed next, who says yes.
-  y.answers["ada wishes"] = s.try_command("pairing_wishes", {{"programme", kC},
-                                                             {"person_id", "ada"},
-                                                             {"mentoring_question", kQuestion},
-                                                             {"recorded_by", "ada"}});
+  y.answers["ada wishes"] =
+      s.try_command("pairing_wishes",
+                    {{"programme", kC}, {"person_id", "ada"}, {"mentoring_question", kQuestion}});
   y.answers["ada requests dan"] = s.try_command(
-      "pairing_request",
-      {{"programme", kC}, {"mentee_id", "ada"}, {"mentor_id", "dan"}, {"recorded_by", "ada"}});
-  y.answers["kit day refused"] = s.try_command(
-      "kit_day_record", {{"person_id", "ada"}, {"date", "2027-01-04"}, {"recorded_by", "hr"}});
+      "pairing_request", {{"programme", kC}, {"mentee_id", "ada"}, {"mentor_id", "dan"}});
+  y.answers["kit day refused"] =
+      s.try_command("kit_day_record", {{"person_id", "ada"}, {"date", "2027-01-04"}});
   y.answers["training_blocked refused"] = s.try_command("training_blocked", json::object());
 
   s.advance_to("2027-01-05");
   y.answers["dan declines"] = s.try_command("pairing_mentor_answer",
                                             {{"pair_id", pair_id_in(y.answers["ada requests dan"])},
                                              {"answer", "decline"},
-                                             {"reason", "no room this year"},
-                                             {"recorded_by", "dan"}});
+                                             {"reason", "no room this year"}});
   s.advance_to("2027-01-06");
   pair_of(s, kC, "ada", "proposed", &y.ada_proposed_after_decline);
   y.seen["proposals 2027-01-06"] = pairs_listed(s, kC);
   if (!y.ada_proposed_after_decline.empty()) {
-    const Answer asked =
-        s.try_command("pairing_request", {{"programme", kC},
-                                          {"mentee_id", "ada"},
-                                          {"mentor_id", y.ada_proposed_after_decline},
-                                          {"recorded_by", "ada"}});
+    const Answer asked = s.try_command(
+        "pairing_request",
+        {{"programme", kC}, {"mentee_id", "ada"}, {"mentor_id", y.ada_proposed_after_decline}});
     y.answers["ada requests again"] = asked;
-    y.answers["mentor accepts ada"] =
-        s.try_command("pairing_mentor_answer", {{"pair_id", pair_id_in(asked)},
-                                                {"answer", "accept"},
-                                                {"recorded_by", y.ada_proposed_after_decline}});
+    y.answers["mentor accepts ada"] = s.try_command(
+        "pairing_mentor_answer", {{"pair_id", pair_id_in(asked)}, {"answer", "accept"}});
   }
   y.ada_pair = pair_of(s, kC, "ada", "accepted", &y.ada_mentor);
   if (y.ada_pair == 0) {  // keep the year going on a branch without participant choice
@@ -111,10 +100,9 @@ void replay(YearC& y) {
   session(y, y.eve_pair, "2027-02-22");
   session(y, y.ada_pair, "2027-03-11");
   s.advance_to("2027-03-12");
-  y.seen["ada sessions hr"] =
-      s.command("session_list", {{"pair_id", y.ada_pair}, {"caller_role", "hr"}});
+  y.seen["ada sessions hr"] = s.command("session_list", {{"pair_id", y.ada_pair}});
   y.seen["ada sessions mentee"] =
-      s.command("session_list", {{"pair_id", y.ada_pair}, {"caller_role", "mentee"}});
+      s.command_as_member("mentee", "session_list", {{"pair_id", y.ada_pair}});
   session(y, y.eve_pair, "2027-03-22");
   session(y, y.eve_pair, "2027-04-19");
   // Ada and Cleo skip April (due 2027-04-08) and meet again in May.
@@ -123,9 +111,8 @@ void replay(YearC& y) {
   s.advance_to("2027-05-20");
   s.hr.person("fay")["end_date"] = "2027-06-30";
   s.hr.changed();
-  y.answers["nominate mentor gwen"] = s.try_command(
-      "nominate",
-      {{"programme", kC}, {"person_id", "gwen"}, {"role", "mentor"}, {"recorded_by", "gwen"}});
+  y.answers["nominate mentor gwen"] =
+      s.try_command("nominate", {{"programme", kC}, {"person_id", "gwen"}, {"role", "mentor"}});
   session(y, y.ada_pair, "2027-06-03");
   session(y, y.eve_pair, "2027-06-14");
   session(y, y.ada_pair, "2027-07-01");
@@ -136,8 +123,7 @@ void replay(YearC& y) {
     session(y, y.ada_pair, day);
   }
   s.advance_to("2027-12-16");
-  y.answers["extend ada"] =
-      s.try_command("extend", {{"person_id", "ada"}, {"months", 3}, {"recorded_by", "hr"}});
+  y.answers["extend ada"] = s.try_command("extend", {{"person_id", "ada"}, {"months", 3}});
   // No session after 2027-12-16: the one due 2028-01-13 falls inside the extension.
   s.advance_to("2028-04-15");
   y.seen["ada history"] = s.command("history", {{"person_id", "ada"}});

@@ -33,17 +33,16 @@ Walk* walk = nullptr;
 
 void meet(Walk& w, const std::string& day, const json& attended) {
   w.s.advance_to(day);
-  w.answers["circle " + day] = w.s.try_command("circle_record", {{"programme", kP},
-                                                                 {"mentor_id", "cora"},
-                                                                 {"held_on", day},
-                                                                 {"attended", attended},
-                                                                 {"recorded_by_role", "mentor"},
-                                                                 {"notes", "we met on " + day}});
+  w.answers["circle " + day] = w.s.try_command_as_member("mentor", "circle_record",
+                                                         {{"programme", kP},
+                                                          {"mentor_id", "cora"},
+                                                          {"held_on", day},
+                                                          {"attended", attended},
+                                                          {"notes", "we met on " + day}});
 }
 
 json circle_list(Scenario& s, const std::string& role = "hr") {
-  return s.command("circle_list",
-                   {{"programme", kP}, {"mentor_id", "cora"}, {"caller_role", role}});
+  return s.command_as_member(role, "circle_list", {{"programme", kP}, {"mentor_id", "cora"}});
 }
 
 void replay(Walk& w) {
@@ -83,14 +82,12 @@ void replay(Walk& w) {
           });
   w.seen["invitations 2027-01-04"] = s.command("invitations", {{"programme", kP}});
   for (const char* mentor : {"cora", "carl"}) {
-    w.answers[std::string("nominate ") + mentor] = s.try_command(
-        "nominate",
-        {{"programme", kP}, {"person_id", mentor}, {"role", "mentor"}, {"recorded_by", mentor}});
+    w.answers[std::string("nominate ") + mentor] =
+        s.try_command("nominate", {{"programme", kP}, {"person_id", mentor}, {"role", "mentor"}});
   }
   s.advance_to("2027-01-05");
   for (const char* mentee : {"ann", "bea", "cai", "dee"}) {
-    w.answers[std::string("accept ") + mentee] =
-        s.try_command("accept", {{"person_id", mentee}, {"recorded_by", mentee}});
+    w.answers[std::string("accept ") + mentee] = s.try_command("accept", {{"person_id", mentee}});
   }
   s.hr.add_completion(completion("cora", "MENTOR-101", "2027-01-05", "2030-01-05"));
   s.advance_to("2027-01-07");
@@ -102,7 +99,7 @@ void replay(Walk& w) {
   for (const char* mentee : {"ann", "bea", "cai", "dee"}) {
     if (auto proposal = pair_of(s, kP, mentee, "proposed")) {
       w.answers[std::string("hr accepts ") + mentee] =
-          s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr-anna"}});
+          s.try_command("pairing_accept", {{"pair_id", proposal}});
     }
     w.pair[mentee] = pair_of(s, kP, mentee, "accepted");
   }
@@ -112,7 +109,7 @@ void replay(Walk& w) {
   }
   // Eli says yes later: Cora's circle is full, Carl not yet trained.
   s.advance_to("2027-01-20");
-  w.answers["accept eli"] = s.try_command("accept", {{"person_id", "eli"}, {"recorded_by", "eli"}});
+  w.answers["accept eli"] = s.try_command("accept", {{"person_id", "eli"}});
   meet(w, "2027-01-20", {"ann", "bea", "cai", "dee"});
   s.advance_to("2027-01-25");
   w.seen["proposals 2027-01-25"] = pairs_listed(s, kP);
@@ -122,8 +119,7 @@ void replay(Walk& w) {
   s.hr.add_completion(completion("carl", "MENTOR-101", "2027-03-01", "2030-03-01"));
   s.advance_to("2027-03-03");
   if (auto proposal = pair_of(s, kP, "eli", "proposed", &w.eli_mentor)) {
-    w.answers["hr accepts eli"] =
-        s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", "hr-anna"}});
+    w.answers["hr accepts eli"] = s.try_command("pairing_accept", {{"pair_id", proposal}});
   }
   w.pair["eli"] = pair_of(s, kP, "eli", "accepted");
   meet(w, "2027-03-17", {"ann", "cai", "dee"});  // Bea is away that day
@@ -134,17 +130,16 @@ void replay(Walk& w) {
   w.seen["circle 2027-05-13"] = circle_list(s);
   meet(w, "2027-06-09", {"bea", "cai", "dee"});
   s.advance_to("2027-06-20");
-  w.answers["dee withdraws"] = s.try_command(
-      "withdraw", {{"person_id", "dee"}, {"recorded_by", "dee"}, {"reason", "moving team"}});
+  w.answers["dee withdraws"] =
+      s.try_command("withdraw", {{"person_id", "dee"}, {"reason", "moving team"}});
   // The meeting due 2027-07-07 is missed: reminded, then escalated to the programme manager.
   s.advance_to("2027-07-30");
   w.seen["circle 2027-07-30"] = circle_list(s);
-  w.answers["dee after withdrawal"] =
-      s.try_command("circle_record", {{"programme", kP},
-                                      {"mentor_id", "cora"},
-                                      {"held_on", "2027-07-29"},
-                                      {"attended", {"bea", "dee"}},
-                                      {"recorded_by_role", "mentor"}});
+  w.answers["dee after withdrawal"] = s.try_command_as_member("mentor", "circle_record",
+                                                              {{"programme", kP},
+                                                               {"mentor_id", "cora"},
+                                                               {"held_on", "2027-07-29"},
+                                                               {"attended", {"bea", "dee"}}});
   meet(w, "2027-08-04", {"bea", "cai"});  // Ann is back on 2027-08-02 but not yet there
   meet(w, "2027-09-01", {"ann", "bea", "cai"});
   meet(w, "2027-09-29", {"ann", "bea", "cai"});
@@ -155,15 +150,15 @@ void replay(Walk& w) {
   meet(w, "2027-10-27", {"ann"});
   // Ann completes on 2027-12-01; Bea and Cai are back on 2028-01-03 and meet until their end.
   s.advance_to("2027-12-01");
-  w.answers["circle_list 2027-12-01"] = s.try_command(
-      "circle_list", {{"programme", kP}, {"mentor_id", "cora"}, {"caller_role", "hr"}});
+  w.answers["circle_list 2027-12-01"] =
+      s.try_command("circle_list", {{"programme", kP}, {"mentor_id", "cora"}});
   for (const char* day : {"2028-01-19", "2028-02-16", "2028-03-15", "2028-04-12"}) {
     meet(w, day, {"bea", "cai"});
   }
   for (const char* day : {"2028-06-01", "2028-09-30"}) {
     s.advance_to(day);
-    w.answers[std::string("circle_list ") + day] = s.try_command(
-        "circle_list", {{"programme", kP}, {"mentor_id", "cora"}, {"caller_role", "hr"}});
+    w.answers[std::string("circle_list ") + day] =
+        s.try_command("circle_list", {{"programme", kP}, {"mentor_id", "cora"}});
   }
   w.seen["proposals end"] = pairs_listed(s, kP);
   w.seen["history ann"] = s.command("history", {{"person_id", "ann"}});

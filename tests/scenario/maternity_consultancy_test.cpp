@@ -34,11 +34,9 @@ void session(YearB& y, std::int64_t pair, const std::string& day, const char* by
 // pairing pass proposes anyone).
 std::int64_t accept_and_pair(YearB& y, const std::string& mentee, const std::string& mentor) {
   Scenario& s = y.s;
-  y.answers[mentee + " accepts"] =
-      s.try_command("accept", {{"person_id", mentee}, {"recorded_by", mentee}});
-  y.answers["pair " + mentee] = s.try_command(
-      "pair",
-      {{"programme", kB}, {"mentee_id", mentee}, {"mentor_id", mentor}, {"recorded_by", "hr"}});
+  y.answers[mentee + " accepts"] = s.try_command("accept", {{"person_id", mentee}});
+  y.answers["pair " + mentee] =
+      s.try_command("pair", {{"programme", kB}, {"mentee_id", mentee}, {"mentor_id", mentor}});
   return pair_of(s, kB, mentee, "accepted");
 }
 
@@ -71,9 +69,8 @@ void replay(YearB& y) {
           {kB}, "2027-03-01");
   y.seen["invitations 2027-03-01"] = s.command("invitations", {{"programme", kB}});
   for (const char* mentor : {"pia", "quinn", "rhys"}) {
-    y.answers[std::string("nominate ") + mentor] = s.try_command(
-        "nominate",
-        {{"programme", kB}, {"person_id", mentor}, {"role", "mentor"}, {"recorded_by", mentor}});
+    y.answers[std::string("nominate ") + mentor] =
+        s.try_command("nominate", {{"programme", kB}, {"person_id", mentor}, {"role", "mentor"}});
     y.mentor_state_after_nomination[mentor] = s.state_of(mentor, kB, "mentor");
     if (y.mentor_state_after_nomination[mentor] == "awaiting_training") {
       // Without the fix the year cannot go on: give the mentor the course nobody requires.
@@ -83,8 +80,8 @@ void replay(YearB& y) {
   y.answers["training_blocked"] = s.try_command("training_blocked", json::object());
 
   s.advance_to("2027-03-02");
-  y.answers["omar declines"] = s.try_command(
-      "decline", {{"person_id", "omar"}, {"recorded_by", "omar"}, {"reason", "no time"}});
+  y.answers["omar declines"] =
+      s.try_command("decline", {{"person_id", "omar"}, {"reason", "no time"}});
   s.advance_to("2027-03-03");
   y.kim_pair = accept_and_pair(y, "kim", "pia");
   s.advance_to("2027-03-04");
@@ -105,13 +102,12 @@ void replay(YearB& y) {
   edit_leave(s, "LNI", {{"status", "cancelled"}});
   s.advance_to("2027-05-12");
   y.seen["nina after cancellation"] = json(s.state_of("nina", kB));
-  y.answers["decide nina"] = s.try_command(
-      "decide", {{"person_id", "nina"}, {"decision", "continue"}, {"recorded_by", "pm"}});
+  y.answers["decide nina"] =
+      s.try_command("decide", {{"person_id", "nina"}, {"decision", "continue"}});
   session(y, y.kim_pair, "2027-05-28");  // the last before kim's leave (2027-06-01)
   session(y, y.ivy_pair, "2027-05-28");
   s.advance_to("2027-05-31");
-  y.seen["kim sessions before leave"] =
-      s.command("session_list", {{"pair_id", y.kim_pair}, {"caller_role", "hr"}});
+  y.seen["kim sessions before leave"] = s.command("session_list", {{"pair_id", y.kim_pair}});
   session(y, y.nina_pair, "2027-06-04");
   session(y, y.ivy_pair, "2027-07-09");
   session(y, y.nina_pair, "2027-07-16");
@@ -123,8 +119,8 @@ void replay(YearB& y) {
   for (int day = 1; day <= 8; ++day) {  // keeping-in-touch days during kim's leave
     std::string on = "2027-09-0" + std::to_string(day);
     s.advance_to(on);
-    y.answers["kit day " + std::to_string(day)] = s.try_command(
-        "kit_day_record", {{"person_id", "kim"}, {"date", on}, {"recorded_by", "hr-bea"}});
+    y.answers["kit day " + std::to_string(day)] =
+        s.try_command("kit_day_record", {{"person_id", "kim"}, {"date", on}});
     if (day == 2) {
       y.ivy_second_pair = accept_standing_proposal(s, kB, "ivy", "hr-bea", &y.ivy_second_mentor,
                                                    &y.answers["ivy proposal accepted"]);
@@ -133,8 +129,7 @@ void replay(YearB& y) {
   session(y, y.nina_pair, "2027-10-08");
   session(y, y.nina_pair, "2027-11-19");
   s.advance_to("2028-03-03");  // back since 2028-03-01
-  y.seen["kim sessions after return"] =
-      s.command("session_list", {{"pair_id", y.kim_pair}, {"caller_role", "hr"}});
+  y.seen["kim sessions after return"] = s.command("session_list", {{"pair_id", y.kim_pair}});
   session(y, y.kim_pair, "2028-03-20");
   // ... and then no session: due 2028-05-01, before the enrolment's end.
   s.advance_to("2028-09-05");  // kim's pay it forward falls due on 2028-09-01

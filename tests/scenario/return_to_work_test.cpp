@@ -79,19 +79,17 @@ void replay(YearA& y) {
   y.seen["eligible 2027-01-04"] = s.command("eligible", {{"programme", kA}});
   y.seen["invitations 2027-01-04"] = s.command("invitations", {{"programme", kA}});
   for (const char* mentor : {"mona", "malik", "mei"}) {
-    y.answers[std::string("nominate ") + mentor] = s.try_command(
-        "nominate",
-        {{"programme", kA}, {"person_id", mentor}, {"role", "mentor"}, {"recorded_by", mentor}});
+    y.answers[std::string("nominate ") + mentor] =
+        s.try_command("nominate", {{"programme", kA}, {"person_id", mentor}, {"role", "mentor"}});
   }
   y.mei_state_after_nomination = s.state_of("mei", kA, "mentor");
 
   s.advance_to("2027-01-06");
-  y.answers["sara declines"] = s.try_command(
-      "decline", {{"person_id", "sara"}, {"recorded_by", "sara"}, {"reason", "not for me"}});
+  y.answers["sara declines"] =
+      s.try_command("decline", {{"person_id", "sara"}, {"reason", "not for me"}});
   s.advance_to("2027-01-07");
-  y.answers["erin accepts"] = s.try_command(
-      "accept",
-      {{"person_id", "erin"}, {"recorded_by", "erin"}, {"goal", "keep my research group going"}});
+  y.answers["erin accepts"] =
+      s.try_command("accept", {{"person_id", "erin"}, {"goal", "keep my research group going"}});
   y.seen["invitations 2027-01-07"] = s.command("invitations", {{"programme", kA}});
   y.seen["waiting 2027-01-07"] = s.command("waiting", {{"programme", kA}});
 
@@ -104,11 +102,9 @@ void replay(YearA& y) {
   s.advance_to("2027-01-13");
   edit_leave(s, "LVI", {{"expected_end", "2027-07-11"}});  // 28 days, under the minimum of 90
   // Zed (invited yesterday) says yes and HR pairs him with Mona at once.
-  y.answers["zed accepts"] =
-      s.try_command("accept", {{"person_id", "zed"}, {"recorded_by", "zed"}});
-  y.answers["pair zed"] = s.try_command(
-      "pair",
-      {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
+  y.answers["zed accepts"] = s.try_command("accept", {{"person_id", "zed"}});
+  y.answers["pair zed"] =
+      s.try_command("pair", {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}});
   y.zed_pair = pair_of(s, kA, "zed", "accepted");
   s.advance_to("2027-01-14");
   s.hr.add_completion(completion("erin", "RTW-PAIR-01", "2027-01-14"));
@@ -122,16 +118,14 @@ void replay(YearA& y) {
   session(y, y.erin_pair, "2027-01-20");
 
   s.advance_to("2027-02-05");
-  y.answers["yara accepts"] =
-      s.try_command("accept", {{"person_id", "yara"}, {"recorded_by", "hr-anna"}});
+  y.answers["yara accepts"] = s.try_command("accept", {{"person_id", "yara"}});
   s.advance_to("2027-02-10");
   s.hr.add_completion(completion("mei", "MENTOR-101", "2027-02-10", "2030-02-10"));
   s.advance_to("2027-02-15");
   edit_leave(s, "LXA", {{"status", "approved"}});
   session(y, y.erin_pair, "2027-02-16");
   s.advance_to("2027-02-18");
-  y.answers["xan accepts"] =
-      s.try_command("accept", {{"person_id", "xan"}, {"recorded_by", "xan"}});
+  y.answers["xan accepts"] = s.try_command("accept", {{"person_id", "xan"}});
   s.advance_to("2027-02-22");
   y.xan_pair = accept_standing_proposal(s, kA, "xan", "hr-anna", &y.xan_mentor,
                                         &y.answers["xan proposal accepted"]);
@@ -141,27 +135,22 @@ void replay(YearA& y) {
   // HR forbids the running pair of Zed and Mona, and Yara with Malik (lifted two days later).
   s.advance_to("2027-03-01");
   y.answers["forbid running pair"] = s.try_command(
-      "pairing_forbid",
-      {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}, {"recorded_by", "hr"}});
+      "pairing_forbid", {{"programme", kA}, {"mentee_id", "zed"}, {"mentor_id", "mona"}});
   y.seen["pairs after forbid"] = pairs_listed(s, kA);
   y.answers["forbid yara with malik"] = s.try_command(
-      "pairing_forbid",
-      {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}, {"recorded_by", "hr"}});
+      "pairing_forbid", {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}});
   s.advance_to("2027-03-03");
   y.answers["unforbid"] = s.try_command(
-      "pairing_unforbid",
-      {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}, {"recorded_by", "hr"}});
+      "pairing_unforbid", {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}});
   session(y, y.erin_pair, "2027-03-16");
   // Malik's training lapsed on 2027-04-01: HR tries him by hand, then Mei, over
   // the standing proposal for Yara.
   s.advance_to("2027-04-05");
   y.seen["yara proposal before manual pair"] = pairs_listed(s, kA);
-  y.answers["pair yara with lapsed malik"] = s.try_command(
-      "pair",
-      {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}, {"recorded_by", "hr"}});
-  y.answers["pair yara with mei over a proposal"] = s.try_command(
-      "pair",
-      {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "mei"}, {"recorded_by", "hr"}});
+  y.answers["pair yara with lapsed malik"] =
+      s.try_command("pair", {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "malik"}});
+  y.answers["pair yara with mei over a proposal"] =
+      s.try_command("pair", {{"programme", kA}, {"mentee_id", "yara"}, {"mentor_id", "mei"}});
   y.yara_pair = pair_of(s, kA, "yara", "accepted", &y.yara_mentor);
   if (y.yara_pair == 0) {  // keep the year going on a branch without the manual pair's fix
     y.yara_pair = accept_standing_proposal(s, kA, "yara", "hr-anna", &y.yara_mentor);
@@ -177,19 +166,16 @@ void replay(YearA& y) {
   s.hr.changed();
   session(y, y.erin_pair, "2027-06-01");
   s.advance_to("2027-06-06");
-  y.seen["erin sessions before leave"] =
-      s.command("session_list", {{"pair_id", y.erin_pair}, {"caller_role", "hr"}});
+  y.seen["erin sessions before leave"] = s.command("session_list", {{"pair_id", y.erin_pair}});
 
   // Erin on leave from 2027-06-07; one keeping-in-touch day in August.
   session(y, y.yara_pair, "2027-06-15");
   session(y, y.yara_pair, "2027-07-13");
   s.advance_to("2027-08-10");
   y.answers["kit day erin"] =
-      s.try_command("kit_day_record",
-                    {{"person_id", "erin"}, {"date", "2027-08-10"}, {"recorded_by", "hr-anna"}});
+      s.try_command("kit_day_record", {{"person_id", "erin"}, {"date", "2027-08-10"}});
   s.advance_to("2027-12-10");  // back since 2027-12-06
-  y.seen["erin sessions after return"] =
-      s.command("session_list", {{"pair_id", y.erin_pair}, {"caller_role", "hr"}});
+  y.seen["erin sessions after return"] = s.command("session_list", {{"pair_id", y.erin_pair}});
   session(y, y.erin_pair, "2028-01-25");
   session(y, y.yara_pair, "2028-02-20");
   session(y, y.erin_pair, "2028-02-22");

@@ -108,6 +108,12 @@ class Scenario {
   json command(const std::string& name, const json& input);
   // The same, keeping a refusal as an answer.
   Answer try_command(const std::string& name, const json& input);
+  // The command as a member of the pair (input's pair_id) or circle (input's
+  // mentor_id) the input names, with that role ("mentee" or "mentor"): the
+  // caller the host authenticated (abi.h call_as). Any other role ("hr",
+  // "admin") calls as that role, with no person.
+  json command_as_member(const std::string& role, const std::string& name, const json& input);
+  Answer try_command_as_member(const std::string& role, const std::string& name, const json& input);
 
   // A point in the stream of received actions.
   std::size_t mark() const { return hr.received.size(); }
@@ -130,6 +136,8 @@ class Scenario {
   mentoring::testing::FakeHost host;
 
  private:
+  json checked_output(const std::string& name, const std::string& text);
+  std::string member_of(const std::string& role, const json& input);
   std::string organisation_;
   std::string today_;
   std::unique_ptr<mentoring::host::ModuleInstance> plugin_;

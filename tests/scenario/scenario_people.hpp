@@ -68,7 +68,7 @@ inline std::int64_t accept_standing_proposal(Scenario& s, const std::string& pro
                                              std::string* mentor = nullptr,
                                              Answer* answer = nullptr) {
   if (auto proposal = pair_of(s, programme, mentee, "proposed")) {
-    Answer a = s.try_command("pairing_accept", {{"pair_id", proposal}, {"recorded_by", by}});
+    Answer a = s.try_command("pairing_accept", {{"pair_id", proposal}});
     if (answer) *answer = std::move(a);
   }
   return pair_of(s, programme, mentee, "accepted", mentor);

@@ -8,8 +8,13 @@
 // or done twice).
 #include "demo_copy.hpp"
 
+#include <mentoring/host/org_lock.hpp>
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -50,6 +55,14 @@ class Serve : public mentoring::test::DemoCopy {
                      {"request_timeout_seconds", 2},
                      {"threads", 4}};
     write_file(config, host.dump(2));
+    // Cycles only when a test asks (the scheduler's slots are tested on a test
+    // clock): a slot passing during a test would add cycles to its log.
+    for (const char* name : {"northwind", "riverside"}) {
+      const fs::path org_file = root / "examples" / "demo" / "orgs" / (std::string(name) + ".json");
+      json org = json::parse(read_file(org_file));
+      org["schedule"] = {{"enabled", false}};
+      write_file(org_file, org.dump(2));
+    }
     northwind_admin = token("northwind", "admin");
     northwind_hr = token("northwind", "hr");
     riverside_hr = token("riverside", "hr");
@@ -64,9 +77,10 @@ class Serve : public mentoring::test::DemoCopy {
     DemoCopy::TearDown();
   }
 
-  Token token(const std::string& org, const std::string& role) {
+  Token token(const std::string& org, const std::string& role, const std::string& person = "") {
     auto r = mentoring::test::run_host("token create --org " + org + " --role " + role +
-                                       " --name test-" + role + " --config " + config.string());
+                                       " --name test-" + role + " --config " + config.string() +
+                                       (person.empty() ? "" : " --person " + person));
     EXPECT_EQ(r.exit_code, 0) << r.output;
     Token t;
     std::smatch m;
@@ -78,7 +92,8 @@ class Serve : public mentoring::test::DemoCopy {
 
   // mentoring-host serve itself (not a shell), its output in serve.log.
   void start_serve() {
-    log_path = root / "serve.log";
+    // A new file each start: never the previous one's "listening on".
+    log_path = root / ("serve-" + std::to_string(++starts) + ".log");
     pid = ::fork();
     if (pid == 0) {
       int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -92,7 +107,7 @@ class Serve : public mentoring::test::DemoCopy {
     std::smatch m;
     while (std::chrono::steady_clock::now() < until) {
       const std::string out = read_file(log_path);
-      if (std::regex_search(out, m, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"))) {
+      if (std::regex_search(out, m, std::regex(R"(listening on https?://127\.0\.0\.1:(\d+))"))) {
         port = std::stoi(m[1]);
         return;
       }
@@ -100,6 +115,17 @@ class Serve : public mentoring::test::DemoCopy {
       std::this_thread::sleep_for(20ms);
     }
     FAIL() << "serve did not start: " << read_file(log_path);
+  }
+
+  void stop_serve() {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    pid = -1;
+  }
+
+  // mentoring-host <arguments> on this copy's config, in the foreground.
+  mentoring::test::CommandResult host_run(const std::string& arguments) const {
+    return host(arguments);
   }
 
   bool alive() const { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
@@ -154,7 +180,7 @@ class Serve : public mentoring::test::DemoCopy {
 
   Token northwind_admin, northwind_hr, riverside_hr;
   pid_t pid = -1;
-  int port = 0;
+  int port = 0, starts = 0;
   fs::path log_path;
 };
 
@@ -167,6 +193,12 @@ TEST_F(Serve, HealthReadinessAndAnAuthenticatedCommand) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200) << r->body;
   EXPECT_TRUE(json::parse(r->body).contains("invitations")) << r->body;
+  // check over HTTP: the plugin's check of this organisation, for its admin only.
+  auto checked = command("northwind", "check", northwind_admin);
+  ASSERT_TRUE(checked);
+  EXPECT_EQ(checked->status, 200) << checked->body;
+  EXPECT_TRUE(json::parse(checked->body).contains("routing")) << checked->body;
+  EXPECT_EQ(command("northwind", "check", northwind_hr)->status, 403);
 }
 
 TEST_F(Serve, NoTokenAWrongTokenOrARevokedOneIs401) {
@@ -211,6 +243,16 @@ TEST_F(Serve, TheRoleComesFromTheTokenAndTheMatrixRefusesWith403) {
   for (const std::string name : {"token_create", "token_list", "run"}) {
     auto r = command("northwind", name, northwind_hr,
                      R"({"role":"admin","name":"escalated","caller_role":"admin"})");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << name << ": " << r->body;
+  }
+  // The plugin's commands, by the same matrix: a participant or a system is no HR.
+  const Token mentee = token("northwind", "mentee", "E1246");
+  const Token system = token("northwind", "system");
+  for (const auto& [who, name] :
+       {std::pair{&mentee, "invitations"}, std::pair{&mentee, "decide"},
+        std::pair{&system, "invitations"}, std::pair{&system, "decide"}}) {
+    auto r = command("northwind", name, *who, R"({"caller_role":"hr"})");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 403) << name << ": " << r->body;
   }
@@ -412,6 +454,186 @@ TEST_F(Serve, SigtermMidCycleFinishesItExitsZeroAndLosesNothing) {
   }
   EXPECT_GT(delivered, 0);
   EXPECT_EQ(lines, delivered + delivered_again);
+}
+
+}  // namespace
+
+namespace {
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &length);
+  std::string hex;
+  char two[3];
+  for (unsigned int i = 0; i < length; ++i) {
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    hex += two;
+  }
+  return hex;
+}
+
+TEST_F(Serve, ASignedBambooHrWebhookSchedulesACycleAndAForgedOrReplayedOneIs401) {
+  // riverside gains a BambooHR connection whose webhooks serve takes.
+  stop_serve();
+  const fs::path riverside = root / "examples" / "demo" / "orgs" / "riverside.json";
+  json org = json::parse(read_file(riverside));
+  org["adapters"].push_back({{"name", "bamboo"},
+                             {"module", "bamboohr"},
+                             {"settings",
+                              {{"company_domain", "riverside"},
+                               {"base_url", "http://127.0.0.1:9"},
+                               {"webhook_key_secret", "RIVERSIDE_WEBHOOK_KEY"}}}});
+  org["routing"] = {{"*", "hr-export"}};
+  write_file(riverside, org.dump(2));
+  const std::string key = "whk-test-0123456789abcdef";
+  ::setenv("MENTORING_SECRET_RIVERSIDE_WEBHOOK_KEY", key.c_str(), 1);
+  start_serve();
+  ::unsetenv("MENTORING_SECRET_RIVERSIDE_WEBHOOK_KEY");
+
+  const std::string body =
+      R"({"type":"employee.updated","data":{"companyId":"1","employeeId":"100"}})";
+  auto deliver = [&](const std::string& path, const std::string& signature,
+                     const std::string& timestamp) {
+    httplib::Client client("127.0.0.1", port);
+    return client.Post(path.c_str(),
+                       {{"X-BambooHR-Signature", signature}, {"X-BambooHR-Timestamp", timestamp}},
+                       body, "application/json");
+  };
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const std::string ts = std::to_string(now);
+  const std::string path = "/v1/orgs/riverside/webhooks/bamboo";
+
+  auto forged = deliver(path, hmac_sha256_hex("another key", body + ts), ts);
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401) << forged->body;
+  const std::string stale_ts = std::to_string(now - 3600);
+  auto stale = deliver(path, hmac_sha256_hex(key, body + stale_ts), stale_ts);
+  EXPECT_EQ(stale->status, 401) << stale->body;
+  EXPECT_EQ(read_file(log_path).find("[riverside] serve: cycle started"), std::string::npos);
+
+  auto accepted = deliver(path, hmac_sha256_hex(key, body + ts), ts);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 202) << accepted->body;
+  auto replayed = deliver(path, hmac_sha256_hex(key, body + ts), ts);
+  EXPECT_EQ(replayed->status, 401) << replayed->body;
+  // Not a BambooHR adapter, another organisation's name: nothing there.
+  EXPECT_EQ(deliver("/v1/orgs/riverside/webhooks/hr-export", "x", ts)->status, 404);
+  EXPECT_EQ(deliver("/v1/orgs/northwind/webhooks/bamboo", "x", ts)->status, 404);
+
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (read_file(log_path).find("[riverside] serve: cycle started") == std::string::npos) {
+    ASSERT_LT(std::chrono::steady_clock::now(), until)
+        << "the accepted webhook scheduled no cycle\n"
+        << read_file(log_path);
+    std::this_thread::sleep_for(20ms);
+  }
+  const std::string log = read_file(log_path);
+  EXPECT_EQ(log.find(key), std::string::npos) << "the webhook key in the log";
+  EXPECT_EQ(log.find("northwind] serve: cycle started"), std::string::npos)
+      << "only the organisation the webhook named";
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Serve, ARemoteListenAddressIsRefusedUnlessAllowed) {
+  stop_serve();
+  json host = json::parse(read_file(config));
+  host["serve"]["listen"] = "0.0.0.0:0";
+  write_file(config, host.dump(2));
+  auto refused = host_run("serve");
+  EXPECT_EQ(refused.exit_code, 3) << refused.output;
+  EXPECT_NE(refused.output.find("allow_remote"), std::string::npos) << refused.output;
+}
+
+TEST_F(Serve, WithACertificateItServesTlsOnly) {
+  stop_serve();
+  const fs::path cert = root / "cert.pem", key = root / "key.pem";
+  const std::string make =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-keyout '" +
+      key.string() + "' -out '" + cert.string() + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  json host = json::parse(read_file(config));
+  host["serve"]["tls"] = {{"certificate", cert.string()}, {"private_key", key.string()}};
+  write_file(config, host.dump(2));
+  start_serve();
+  EXPECT_NE(read_file(log_path).find("listening on https://"), std::string::npos);
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.enable_server_certificate_verification(false);
+  auto r = tls.Post("/v1/orgs/northwind/commands/invitations",
+                    {{"Authorization", "Bearer " + northwind_hr.token}}, "{}", "application/json");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200) << r->body;
+  auto plain = get("/healthz");
+  EXPECT_FALSE(plain && plain->status == 200) << "plain HTTP answered on the TLS port";
+  // A client that never finishes its handshake is cut off like a slow request.
+  int fd = connect_raw();
+  ::send(fd, "\x16\x03", 2, MSG_NOSIGNAL);
+  const auto started = std::chrono::steady_clock::now();
+  read_until_closed(fd, 8s);
+  ::close(fd);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 6s);
+  auto again = tls.Get("/healthz");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+}
+
+}  // namespace
+
+namespace {
+
+// Another process (here the test, as `mentoring-host run` would) holds
+// northwind's lock: serve's commands wait, then answer 503 with Retry-After,
+// naming the holder; once the lock is free they work again.
+TEST_F(Serve, AnotherProcessHoldingTheOrganisationMeans503WithRetryAfter) {
+  ASSERT_EQ(command("northwind", "invitations", northwind_hr)->status, 200);
+  {
+    auto lock = mentoring::host::OrganisationLock::acquire("northwind", state / "northwind", 0s,
+                                                           "run (the test)");
+    const auto started = std::chrono::steady_clock::now();
+    auto busy = command("northwind", "invitations", northwind_hr);
+    ASSERT_TRUE(busy);
+    EXPECT_EQ(busy->status, 503) << busy->body;
+    EXPECT_FALSE(busy->get_header_value("Retry-After").empty());
+    EXPECT_NE(busy->body.find("run (the test)"), std::string::npos)
+        << "the answer names who holds the organisation: " << busy->body;
+    EXPECT_GE(std::chrono::steady_clock::now() - started, 4s) << "it waited first";
+    // riverside is not held.
+    EXPECT_EQ(command("riverside", "invitations", riverside_hr)->status, 200);
+  }
+  EXPECT_EQ(command("northwind", "invitations", northwind_hr)->status, 200);
+  expect_healthy();
+}
+
+}  // namespace
+
+namespace {
+
+// More idle keep-alive connections than threads (4 here): a new client is
+// still answered at once, not after the idle ones time out.
+TEST_F(Serve, IdleKeepAliveConnectionsDoNotStarveANewClient) {
+  std::vector<int> idle;
+  for (int i = 0; i < 6; ++i) {
+    int fd = connect_raw();
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buffer[512];
+    pollfd p{fd, POLLIN, 0};
+    ASSERT_GT(::poll(&p, 1, 5000), 0);
+    ASSERT_GT(::recv(fd, buffer, sizeof buffer, 0), 0);
+    idle.push_back(fd);  // kept open, asking nothing more
+  }
+  const auto started = std::chrono::steady_clock::now();
+  expect_healthy();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s)
+      << "the new client waited for idle connections to time out";
+  for (int fd : idle) ::close(fd);
 }
 
 }  // namespace

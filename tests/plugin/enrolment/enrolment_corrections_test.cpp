@@ -68,9 +68,9 @@ class EnrolmentCorrections : public ::testing::Test {
         {{{"person_id", "M1"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},
          {{"person_id", "P1"}, {"course_id", "RTW-PAIR-01"}, {"completed_at", "2026-11-01"}}});
     run_on("2026-12-01");
-    command("accept", {{"person_id", "P1"}, {"recorded_by", "P1"}});
-    command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
-    return command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr"}});
+    command("accept", {{"person_id", "P1"}});
+    command("nominate", {{"person_id", "M1"}, {"role", "mentor"}});
+    return command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M1"}});
   }
   // The person's last enrolment of that role (by history).
   std::string state_of(const std::string& person, const std::string& role = "mentee") {
@@ -126,7 +126,7 @@ TEST_F(EnrolmentCorrections, ADeclineIsFinalForThatLeaveAndHoldsNoPlace) {
   run_on("2026-12-01");
   ASSERT_EQ(pushed("invite", "P1").size(), 1u);
   EXPECT_TRUE(pushed("invite", "P2").empty());  // the cohort of one is full: P2 waits
-  command("decline", {{"person_id", "P1"}, {"recorded_by", "P1"}, {"reason", "not for me"}});
+  command("decline", {{"person_id", "P1"}, {"reason", "not for me"}});
 
   run_on("2026-12-02");
   EXPECT_EQ(state_of("P1"), "declined");
@@ -145,7 +145,7 @@ TEST_F(EnrolmentCorrections, AReInvitationWaitingForAPlaceIsSentUnderItsOwnKeyWh
   ASSERT_EQ(pushed("invite", "P2").size(), 1u);
   EXPECT_EQ(pushed("invite", "P1").size(), 1u);
   EXPECT_EQ(state_of("P1"), "eligible");
-  command("decline", {{"person_id", "P2"}, {"recorded_by", "P2"}});
+  command("decline", {{"person_id", "P2"}});
   run_on("2026-12-24");
   auto invites = pushed("invite", "P1");
   ASSERT_EQ(invites.size(), 2u);
@@ -188,7 +188,7 @@ TEST_F(EnrolmentCorrections, ALeaveCutBelowTheMinimumWithdrawsTheOpenInvitation)
 
 TEST_F(EnrolmentCorrections, ALeaveMovedOutOfTheWindowAfterConsentIsAQuestionNotAWithdrawal) {
   run_on("2026-12-01");
-  command("accept", {{"person_id", "P1"}, {"recorded_by", "P1"}});
+  command("accept", {{"person_id", "P1"}});
   hr.leave[0]["start"] = "2028-03-20";
   hr.leave[0]["expected_end"] = "2028-09-19";
   hr.version = 2;
@@ -209,7 +209,7 @@ TEST_F(EnrolmentCorrections, ProgrammeCTakesOnlyMenteesWithMoreThanFiveYearsExpe
   hr.people.push_back(person("OLD", "2015-09-01"));
   run_on("2026-12-01");
   try {
-    command("nominate", {{"person_id", "NEW"}, {"role", "mentee"}, {"recorded_by", "NEW"}});
+    command("nominate", {{"person_id", "NEW"}, {"role", "mentee"}});
     ADD_FAILURE() << "a mentee with two years' experience was taken into programme C";
   } catch (const CallError& e) {
     EXPECT_EQ(e.status(), MENTORING_ERR_INVALID_INPUT);
@@ -217,7 +217,7 @@ TEST_F(EnrolmentCorrections, ProgrammeCTakesOnlyMenteesWithMoreThanFiveYearsExpe
     EXPECT_NE(message.find("/person_id"), std::string::npos) << message;
     EXPECT_NE(message.find("5 years"), std::string::npos) << message;
   }
-  json ok = command("nominate", {{"person_id", "OLD"}, {"role", "mentee"}, {"recorded_by", "OLD"}});
+  json ok = command("nominate", {{"person_id", "OLD"}, {"role", "mentee"}});
   EXPECT_EQ(ok["enrolment"]["state"], "awaiting_pair");
 }
 
@@ -228,8 +228,7 @@ TEST_F(EnrolmentCorrections, ProgrammeBWithTrainingSwitchedOffLetsAVolunteerMent
   hr.people.push_back(mentor);
   hr.leave.push_back(leave("LM", "M1", "2023-01-01", "2023-09-30"));
   run_on("2026-12-01");
-  json nominated =
-      command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "M1"}});
+  json nominated = command("nominate", {{"person_id", "M1"}, {"role", "mentor"}});
   EXPECT_EQ(nominated["enrolment"]["state"], "awaiting_pair");  // never awaiting_training
   run_on("2026-12-02");
   EXPECT_EQ(state_of("M1", "mentor"), "awaiting_pair");

@@ -81,9 +81,21 @@ class PairingModule : public ::testing::Test {
             {"adapters", json::array()}};
   }
 
-  json command(const std::string& name, const json& input) {
+  json command(const std::string& name, const json& input) { return command_as({}, name, input); }
+
+  // The command as a participant the host authenticated (abi.h call_as): a
+  // mentee or mentor acting for themself.
+  json as_participant(const std::string& role, const std::string& person, const std::string& name,
+                      const json& input) {
+    return command_as(
+        {{"organisation", "acme"}, {"role", role}, {"person_id", person}, {"name", person}}, name,
+        input);
+  }
+
+  json command_as(const json& caller, const std::string& name, const json& input) {
     ModuleInstance plugin(ModuleLibrary::load(MENTORING_PLUGIN_PATH), host.host(), config().dump());
-    json out = json::parse(plugin.call(name, input.dump()));
+    json out = json::parse(caller.is_null() ? plugin.call(name, input.dump())
+                                            : plugin.call_as(caller.dump(), name, input.dump()));
     if (name.rfind("pairing_", 0) == 0) {
       std::string schema = "commands/pairing-" + name.substr(8) + ".output";
       std::replace(schema.begin(), schema.end(), '_', '-');
@@ -107,10 +119,9 @@ class PairingModule : public ::testing::Test {
   void everyone_waits_for_a_pair() {
     json first = run();
     ASSERT_EQ(first["quarantined"], 0) << first["sync"].dump(2);
-    for (const char* p : {"P1", "P2"})
-      command("accept", {{"person_id", p}, {"recorded_by", "hr-anna"}});
+    for (const char* p : {"P1", "P2"}) command("accept", {{"person_id", p}});
     for (const char* m : {"M1", "M2", "M3"}) {
-      command("nominate", {{"person_id", m}, {"role", "mentor"}, {"recorded_by", m}});
+      command("nominate", {{"person_id", m}, {"role", "mentor"}});
     }
     ASSERT_EQ(state_of("P1"), "awaiting_pair");
     ASSERT_EQ(state_of("M3", "mentor"), "awaiting_pair");
@@ -167,8 +178,7 @@ TEST_F(PairingModule, AcceptingAProposalPairsBothEnrolmentsLikeThePairCommand) {
   everyone_waits_for_a_pair();
   run();
   const json p1 = proposal_by_mentee()["P1"];
-  json accepted =
-      command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "hr-anna"}});
+  json accepted = command("pairing_accept", {{"pair_id", p1["pair_id"]}});
   EXPECT_EQ(accepted["state"], "accepted");
   EXPECT_EQ(accepted["mentee"]["state"], "paired");
   EXPECT_EQ(state_of("P1"), "paired");
@@ -182,7 +192,7 @@ TEST_F(PairingModule, AcceptingAProposalPairsBothEnrolmentsLikeThePairCommand) {
   EXPECT_TRUE(notified);
   // Accepted once; a second acceptance is refused with the reason.
   try {
-    command("pairing_accept", {{"pair_id", accepted["pair_id"]}, {"recorded_by", "hr-anna"}});
+    command("pairing_accept", {{"pair_id", accepted["pair_id"]}});
     FAIL();
   } catch (const CallError& e) {
     EXPECT_NE(std::string(e.what()).find("expected a proposal"), std::string::npos) << e.what();
@@ -193,10 +203,9 @@ TEST_F(PairingModule, LockForbidAndRerunAroundTheLockedPair) {
   everyone_waits_for_a_pair();
   run();
   auto by_mentee = proposal_by_mentee();
-  command("pairing_lock", {{"pair_id", by_mentee["P1"]["pair_id"]}, {"recorded_by", "hr-anna"}});
+  command("pairing_lock", {{"pair_id", by_mentee["P1"]["pair_id"]}});
   // HR forbids P2 with M1: P2's only eligible mentor. P2 is left unmatched, with the reason.
-  json forbidden = command("pairing_forbid",
-                           {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  json forbidden = command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   EXPECT_EQ(forbidden["discarded"].size(), 1u) << forbidden.dump(2);
   json listing = proposals();
   ASSERT_EQ(listing["unmatched"].size(), 1u) << listing.dump(2);
@@ -206,7 +215,7 @@ TEST_F(PairingModule, LockForbidAndRerunAroundTheLockedPair) {
   EXPECT_NE(why.find("no shared language"), std::string::npos) << why;
   EXPECT_NE(why.find("forbidden by HR"), std::string::npos) << why;
   // Re-run: the locked pair stays exactly as it was.
-  json rerun = command("pairing_rerun", {{"recorded_by", "hr-anna"}});
+  json rerun = command("pairing_rerun", json::object());
   EXPECT_EQ(rerun["programmes"]["return-to-work"]["kept"], 1);
   auto after = proposal_by_mentee();
   EXPECT_EQ(after["P1"]["pair_id"], by_mentee["P1"]["pair_id"]);
@@ -218,16 +227,14 @@ TEST_F(PairingModule, ANewcomerGetsTheBestFreeMentorWithoutReshufflingAcceptedPa
   everyone_waits_for_a_pair();
   run();
   auto first = proposal_by_mentee();
-  json a1 =
-      command("pairing_accept", {{"pair_id", first["P1"]["pair_id"]}, {"recorded_by", "hr-anna"}});
-  json a2 =
-      command("pairing_accept", {{"pair_id", first["P2"]["pair_id"]}, {"recorded_by", "hr-anna"}});
+  json a1 = command("pairing_accept", {{"pair_id", first["P1"]["pair_id"]}});
+  json a2 = command("pairing_accept", {{"pair_id", first["P2"]["pair_id"]}});
   // M1 is now full (capacity 2). A newcomer with a maternity leave from Nursing would prefer M1.
   hr.people.push_back(person("P4", "Nursing"));
   hr.leave.push_back(leave("L4", "P4", "maternity", "2027-04-01", "2027-10-01"));
   hr.version = 2;
   run();
-  command("accept", {{"person_id", "P4"}, {"recorded_by", "hr-anna"}});
+  command("accept", {{"person_id", "P4"}});
   json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
   ASSERT_EQ(pass["proposed"].size(), 1u) << pass.dump(2);
   EXPECT_EQ(pass["proposed"][0]["mentee_id"], "P4");
@@ -243,13 +250,19 @@ TEST_F(PairingModule, WhereThePairAcceptsBothMembersMust) {
   everyone_waits_for_a_pair();
   run();
   const json p1 = proposal_by_mentee()["P1"];
-  EXPECT_THROW(command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "hr-anna"}}),
-               CallError);
-  json half = command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "P1"}});
+  // HR cannot accept for the pair, nor a participant of another pair.
+  EXPECT_THROW(command("pairing_accept", {{"pair_id", p1["pair_id"]}}), CallError);
+  try {
+    as_participant("mentee", "P2", "pairing_accept", {{"pair_id", p1["pair_id"]}});
+    ADD_FAILURE() << "P2 accepted P1's proposal";
+  } catch (const CallError& e) {
+    EXPECT_EQ(e.status(), MENTORING_ERR_NOT_FOUND) << e.what();
+  }
+  json half = as_participant("mentee", "P1", "pairing_accept", {{"pair_id", p1["pair_id"]}});
   EXPECT_EQ(half["state"], "proposed");
   EXPECT_EQ(half["waiting_for"], json::array({"M1"}));
   EXPECT_EQ(state_of("P1"), "awaiting_pair");
-  json both = command("pairing_accept", {{"pair_id", p1["pair_id"]}, {"recorded_by", "M1"}});
+  json both = as_participant("mentor", "M1", "pairing_accept", {{"pair_id", p1["pair_id"]}});
   EXPECT_EQ(both["state"], "accepted");
   EXPECT_EQ(state_of("P1"), "paired");
 }
@@ -266,7 +279,7 @@ TEST_F(PairingModule, NotTheSameDepartmentAndWeightsFromTheProgramme) {
   EXPECT_EQ(by_mentee["P2"]["mentor_id"], "M1");
   EXPECT_DOUBLE_EQ(by_mentee["P2"]["breakdown"]["org_proximity"].get<double>(), 0.0);
   // Without M2, P1 is left out and HR sees each rule that stood in the way.
-  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   const json listing = proposals();
   ASSERT_EQ(listing["unmatched"].size(), 1u) << listing.dump(2);
   const std::string why = listing["unmatched"][0]["explanation"];
@@ -307,8 +320,7 @@ TEST_F(PairingModule, BadMatchingInputFailsThePassWithTheReasonNeverHidden) {
 
 TEST_F(PairingModule, NoMentorsIsAnExplainedEmptyResult) {
   run();
-  for (const char* p : {"P1", "P2"})
-    command("accept", {{"person_id", p}, {"recorded_by", "hr-anna"}});
+  for (const char* p : {"P1", "P2"}) command("accept", {{"person_id", p}});
   json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
   EXPECT_EQ(pass["proposed"].size(), 0u);
   json listing = proposals();
@@ -371,12 +383,10 @@ TEST_F(PairingModule, IndirectManagersAreNeverProposedNorAcceptedByHand) {
 
   // By hand (and by employee number) the rule holds too.
   std::string why = error_of([&] {
-    command("pair", {{"mentee_id", "E0001"}, {"mentor_id", "E0101"}, {"recorded_by", "hr-anna"}});
+    command("pair", {{"mentee_id", "E0001"}, {"mentor_id", "E0101"}});
   });
   EXPECT_NE(why.find("/mentor_id: M1 is in the management chain of P1"), std::string::npos) << why;
-  why = error_of([&] {
-    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M3"}, {"recorded_by", "hr-anna"}});
-  });
+  why = error_of([&] { command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M3"}}); });
   EXPECT_NE(why.find("/mentor_id: M3 is in the management chain of P1"), std::string::npos) << why;
 }
 
@@ -384,7 +394,7 @@ TEST_F(PairingModule, IndirectManagersAreNeverProposedNorAcceptedByHand) {
 // manager of the mentee's manager: the run puts it to the programme manager.
 TEST_F(PairingModule, AMentorWhoBecomesAManagersIndirectManagerIsFlaggedByTheRecheck) {
   everyone_waits_for_a_pair();
-  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   json quiet = run();
   EXPECT_EQ(quiet.dump().find("is now in the management chain"), std::string::npos);
 
@@ -410,19 +420,19 @@ TEST_F(PairingModule, CommandsAcceptTheEmployeeNumberAndNameWhatTheyCannotResolv
   auto problems = mentoring::schema::validate("commands/history.output", by_number, "history");
   EXPECT_TRUE(problems.empty()) << problems.front().message();
 
-  json accepted = command("accept", {{"person_id", "E0001"}, {"recorded_by", "hr-anna"}});
+  json accepted = command("accept", {{"person_id", "E0001"}});
   EXPECT_EQ(accepted["enrolment"]["person_id"], "P1") << accepted.dump(2);
   EXPECT_EQ(accepted["enrolment"]["employee_number"], "E0001");
 
   std::string unknown = error_of([&] { command("history", {{"person_id", "E9999"}}); });
   EXPECT_NE(unknown.find("history: /person_id: found \"E9999\""), std::string::npos) << unknown;
   std::string ambiguous = error_of([&] {
-    command("nominate", {{"person_id", "M1"}, {"role", "mentor"}, {"recorded_by", "hr-anna"}});
+    command("nominate", {{"person_id", "M1"}, {"role", "mentor"}});
   });
   EXPECT_NE(ambiguous.find("/person_id: found \"M1\""), std::string::npos) << ambiguous;
   EXPECT_NE(ambiguous.find("the employee number of person P2"), std::string::npos) << ambiguous;
   std::string mentor_field = error_of([&] {
-    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "nobody"}, {"recorded_by", "hr-anna"}});
+    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "nobody"}});
   });
   EXPECT_NE(mentor_field.find("/mentor_id: found \"nobody\""), std::string::npos) << mentor_field;
 }
@@ -450,11 +460,9 @@ std::vector<json> pushed_to(const mentoring::testing::ScriptedHostSystem& hr,
 // end it; later passes stay clean.
 TEST_F(PairingModule, ForbiddingARunningPairIsRefusedWithTheWayToEndIt) {
   everyone_waits_for_a_pair();
-  const json paired =
-      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  const json paired = command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   const std::string why = error_of([&] {
-    command("pairing_forbid",
-            {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+    command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   });
   EXPECT_NE(
       why.find("pair " + std::to_string(paired["pair_id"].get<int>()) + " (mentee P1, mentor M2)"),
@@ -471,7 +479,7 @@ TEST_F(PairingModule, ForbiddingARunningPairIsRefusedWithTheWayToEndIt) {
 // pair, tells HR how to end it, and runs (it used to fail on every run from then on).
 TEST_F(PairingModule, AForbidOfARunningPairFromAnOlderVersionNoLongerBreaksThePass) {
   everyone_waits_for_a_pair();
-  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   {
     mentoring::store::OrgStore store(host.storage_directory(), "acme");
     mentoring::store::PairingStore(store.database())
@@ -484,8 +492,7 @@ TEST_F(PairingModule, AForbidOfARunningPairFromAnOlderVersionNoLongerBreaksThePa
   EXPECT_NE(pass["notes"].dump().find("runs although HR forbade it"), std::string::npos)
       << pass.dump(2);
   EXPECT_EQ(state_of("P1"), "paired");
-  command("pairing_unforbid",
-          {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  command("pairing_unforbid", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   EXPECT_EQ(
       run()["modules"]["pairing"]["programmes"]["return-to-work"]["notes"].dump().find("forbade"),
       std::string::npos);
@@ -494,17 +501,15 @@ TEST_F(PairingModule, AForbidOfARunningPairFromAnOlderVersionNoLongerBreaksThePa
 TEST_F(PairingModule, UnforbidLiftsTheForbidAndPlacesTheMenteeAgain) {
   everyone_waits_for_a_pair();
   run();
-  command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   EXPECT_EQ(proposal_by_mentee().count("P2"), 0u);  // M1 was P2's only eligible mentor
-  const json lifted = command(
-      "pairing_unforbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  const json lifted = command("pairing_unforbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   ASSERT_EQ(lifted["proposed"].size(), 1u) << lifted.dump(2);
   EXPECT_EQ(lifted["proposed"][0]["mentee_id"], "P2");
   EXPECT_EQ(lifted["proposed"][0]["mentor_id"], "M1");
   // Nothing to lift: named.
   const std::string why = error_of([&] {
-    command("pairing_unforbid",
-            {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+    command("pairing_unforbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   });
   EXPECT_NE(why.find("/mentor_id: found \"M1\"; expected a mentor HR forbade for mentee P2"),
             std::string::npos)
@@ -518,7 +523,7 @@ TEST_F(PairingModule, ThePairCommandRefusesAMentorWhoseTrainingLapsed) {
   everyone_waits_for_a_pair();
   host.set_today("2026-12-20");
   const std::string why = error_of([&] {
-    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+    command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   });
   EXPECT_NE(why.find("/mentor_id: M2's mentor training is missing or has lapsed"),
             std::string::npos)
@@ -530,7 +535,7 @@ TEST_F(PairingModule, ThePairCommandRefusesAMentorWhoseTrainingLapsed) {
 TEST_F(PairingModule, ThePairCommandNamesTheMenteeFieldWhenTheMenteeHasNoOpenEnrolment) {
   everyone_waits_for_a_pair();
   const std::string why = error_of([&] {
-    command("pair", {{"mentee_id", "M2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+    command("pair", {{"mentee_id", "M2"}, {"mentor_id", "M1"}});
   });
   EXPECT_NE(why.find("/mentee_id: found \"M2\"; expected a person with an open mentee"),
             std::string::npos)
@@ -544,16 +549,15 @@ TEST_F(PairingModule, WithTrainingSwitchedOffALapsedCourseStopsNobody) {
   host.set_today("2026-12-20");
   modules["training"] = false;
   // The engine: M1 forbidden and M3 P1's manager, so M2 (lapsed) is P1's only mentor.
-  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M1"}});
   EXPECT_EQ(proposal_by_mentee()["P1"]["mentor_id"], "M2") << proposals().dump(2);
   // By hand too.
-  const json paired =
-      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  const json paired = command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   // No mentee course is required either, so mentoring begins at once.
   EXPECT_EQ(paired["mentee"]["state"], "active");
   // Training on again: the engine leaves the lapsed mentor out, with the reason.
   modules["training"] = true;
-  command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  command("pairing_forbid", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   const json listing = proposals();
   ASSERT_EQ(listing["unmatched"].size(), 1u) << listing.dump(2);
   EXPECT_NE(listing["unmatched"][0]["explanation"].get<std::string>().find(
@@ -571,14 +575,12 @@ TEST_F(PairingModule, AManualPairReplacesTheMenteesStandingProposal) {
   auto before = proposal_by_mentee();
   ASSERT_EQ(before["P1"]["mentor_id"], "M1");
   ASSERT_EQ(before["P2"]["mentor_id"], "M1");
-  const json p1 =
-      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  const json p1 = command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   EXPECT_EQ(p1["mentee"]["state"], "paired");
   ASSERT_TRUE(p1.contains("replaced_proposal")) << p1.dump(2);
   EXPECT_EQ(p1["replaced_proposal"]["pair_id"], before["P1"]["pair_id"]);
   EXPECT_EQ(p1["replaced_proposal"]["mentor_id"], "M1");
-  const json p2 =
-      command("pair", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  const json p2 = command("pair", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   EXPECT_EQ(p2["pair_id"], before["P2"]["pair_id"]);
   EXPECT_FALSE(p2.contains("replaced_proposal"));
   auto after = proposal_by_mentee();
@@ -599,25 +601,23 @@ TEST_F(PairingModule, AMenteeAsksForAMentorWhoMayDeclineWithAReason) {
   everyone_waits_for_a_pair();
   run();
   const std::string question = "How do I lead a ward again after a year away?";
-  const json stored = command("pairing_wishes", {{"person_id", "P1"},
-                                                 {"mentoring_question", question},
-                                                 {"wishes", "M2, M1"},
-                                                 {"recorded_by", "P1"}});
+  const json stored =
+      command("pairing_wishes",
+              {{"person_id", "P1"}, {"mentoring_question", question}, {"wishes", "M2, M1"}});
   EXPECT_EQ(stored["stored"], json::array({"mentoring_question", "wishes"}));
   EXPECT_EQ(stored.dump().find("lead a ward"), std::string::npos);
 
   const auto engine = proposal_by_mentee()["P1"];
-  json asked =
-      command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "P1"}});
+  json asked = command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   EXPECT_EQ(asked["state"], "proposed");
   EXPECT_EQ(asked["waiting_for"], json::array({"M2"}));
   EXPECT_EQ(asked["replaced_proposal"]["pair_id"], engine["pair_id"]);
   // HR cannot answer for the mentor by accepting the proposal; a re-run keeps the request.
   const std::string hr_accept = error_of([&] {
-    command("pairing_accept", {{"pair_id", asked["pair_id"]}, {"recorded_by", "hr-anna"}});
+    command("pairing_accept", {{"pair_id", asked["pair_id"]}});
   });
   EXPECT_NE(hr_accept.find("waiting for mentor M2's answer"), std::string::npos) << hr_accept;
-  command("pairing_rerun", {{"recorded_by", "hr-anna"}});
+  command("pairing_rerun", json::object());
   EXPECT_EQ(proposal_by_mentee()["P1"]["pair_id"], asked["pair_id"]);
 
   // The mentor is asked, with the mentee's question (theirs to read); HR's rows and the run's
@@ -633,13 +633,11 @@ TEST_F(PairingModule, AMenteeAsksForAMentorWhoMayDeclineWithAReason) {
 
   // A decline needs its reason.
   EXPECT_THROW(
-      command("pairing_mentor_answer",
-              {{"pair_id", asked["pair_id"]}, {"answer", "decline"}, {"recorded_by", "M2"}}),
+      command("pairing_mentor_answer", {{"pair_id", asked["pair_id"]}, {"answer", "decline"}}),
       CallError);
-  const json declined = command("pairing_mentor_answer", {{"pair_id", asked["pair_id"]},
-                                                          {"answer", "decline"},
-                                                          {"reason", "I am on secondment"},
-                                                          {"recorded_by", "M2"}});
+  const json declined = command(
+      "pairing_mentor_answer",
+      {{"pair_id", asked["pair_id"]}, {"answer", "decline"}, {"reason", "I am on secondment"}});
   EXPECT_EQ(declined["state"], "declined");
   // Back in the pool at once, placed with another mentor; M2 stays excluded for P1.
   ASSERT_EQ(declined["proposed"].size(), 1u) << declined.dump(2);
@@ -651,7 +649,7 @@ TEST_F(PairingModule, AMenteeAsksForAMentorWhoMayDeclineWithAReason) {
   ASSERT_EQ(told.size(), 1u);
   EXPECT_NE(told[0]["payload"]["text"].get<std::string>().find("I am on secondment"),
             std::string::npos);
-  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "hr-anna"}});
+  command("pairing_forbid", {{"mentee_id", "P1"}, {"mentor_id", "M1"}});
   json listing = proposals();
   EXPECT_EQ(proposal_by_mentee().count("P1"), 0u) << listing.dump(2);  // M2 not proposed
   bool explained = false;
@@ -660,40 +658,33 @@ TEST_F(PairingModule, AMenteeAsksForAMentorWhoMayDeclineWithAReason) {
                                                "declined by the mentor x1") != std::string::npos;
   EXPECT_TRUE(explained) << listing.dump(2);
   const std::string again = error_of([&] {
-    command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "P1"}});
+    command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   });
   EXPECT_NE(again.find("/mentor_id: M2 declined P1's request"), std::string::npos) << again;
   // Nor may HR pair them by hand.
-  EXPECT_THROW(
-      command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}}),
-      CallError);
+  EXPECT_THROW(command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}}), CallError);
 }
 
 TEST_F(PairingModule, AMentorAcceptsARequestAndTheMenteeMakesFirstContact) {
   participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", true}};
   hr.people[2]["email"] = "m1@acme.example";
   everyone_waits_for_a_pair();
-  command("pairing_wishes", {{"person_id", "P2"},
-                             {"mentoring_question", "Part-time and senior?"},
-                             {"recorded_by", "P2"}});
+  command("pairing_wishes", {{"person_id", "P2"}, {"mentoring_question", "Part-time and senior?"}});
   // The rules of `pair` hold for a request: M3 manages P1.
   const std::string chain = error_of([&] {
-    command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M3"}, {"recorded_by", "P1"}});
+    command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M3"}});
   });
   EXPECT_NE(chain.find("/mentor_id: M3 is in the management chain of P1"), std::string::npos)
       << chain;
-  const json asked =
-      command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  const json asked = command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   const json accepted =
-      command("pairing_mentor_answer",
-              {{"pair_id", asked["pair_id"]}, {"answer", "accept"}, {"recorded_by", "M1"}});
+      command("pairing_mentor_answer", {{"pair_id", asked["pair_id"]}, {"answer", "accept"}});
   EXPECT_EQ(accepted["state"], "accepted");
   EXPECT_EQ(accepted["mentee"]["state"], "paired");
   EXPECT_EQ(proposal_by_mentee()["P2"]["pair_id"], asked["pair_id"]);
   // Answered once.
   EXPECT_THROW(
-      command("pairing_mentor_answer",
-              {{"pair_id", asked["pair_id"]}, {"answer", "accept"}, {"recorded_by", "M1"}}),
+      command("pairing_mentor_answer", {{"pair_id", asked["pair_id"]}, {"answer", "accept"}}),
       CallError);
   run();
   const auto to_mentee = pushed_to(hr, "P2", "paired/");
@@ -714,13 +705,12 @@ TEST_F(PairingModule, RequestsFollowTheProgrammesChoiceRules) {
   everyone_waits_for_a_pair();
   // Not offered: refused with the programme's field.
   const std::string off = error_of([&] {
-    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   });
   EXPECT_NE(off.find("participant_choice.mentee_requests_mentor"), std::string::npos) << off;
   // Mentors who may not decline: the request is the pair.
   participant_choice = {{"mentee_requests_mentor", true}, {"mentor_may_decline", false}};
-  const json paired =
-      command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+  const json paired = command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   EXPECT_EQ(paired["state"], "accepted");
   EXPECT_EQ(state_of("P2"), "paired");
 }
@@ -728,7 +718,7 @@ TEST_F(PairingModule, RequestsFollowTheProgrammesChoiceRules) {
 TEST_F(PairingModule, WhereTheMentorMakesFirstContactEachSideIsToldSo) {
   first_contact_by = "mentor";
   everyone_waits_for_a_pair();
-  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}, {"recorded_by", "hr-anna"}});
+  command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   run();
   const auto to_mentee = pushed_to(hr, "P1", "paired/");
   const auto to_mentor = pushed_to(hr, "M2", "paired/");
@@ -750,8 +740,7 @@ TEST_F(PairingModule, ARequestHoldsTheMentorsRoomAndRequestsNeverExceedIt) {
   run();
   auto engine = proposal_by_mentee();
   ASSERT_EQ(engine["P2"]["mentor_id"], "M1");  // P2's only eligible mentor
-  const json asked =
-      command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M1"}, {"recorded_by", "P1"}});
+  const json asked = command("pairing_request", {{"mentee_id", "P1"}, {"mentor_id", "M1"}});
   const json pass = run()["modules"]["pairing"]["programmes"]["return-to-work"];
   auto after = proposal_by_mentee();
   EXPECT_EQ(after["P1"]["pair_id"], asked["pair_id"]) << pass.dump(2);
@@ -760,7 +749,7 @@ TEST_F(PairingModule, ARequestHoldsTheMentorsRoomAndRequestsNeverExceedIt) {
   EXPECT_EQ(pass["discarded"][0]["mentee_id"], "P2");
   EXPECT_EQ(pass["discarded"][0]["why"], "the mentor has no free capacity left");
   const std::string full = error_of([&] {
-    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}, {"recorded_by", "P2"}});
+    command("pairing_request", {{"mentee_id", "P2"}, {"mentor_id", "M1"}});
   });
   EXPECT_NE(full.find("/mentor_id: M1 already mentors 0 and has 1 open request(s)"),
             std::string::npos)

@@ -99,6 +99,24 @@ class SessionsPlugin : public ::testing::Test {
   json call(const std::string& command, const json& input) {
     return json::parse(plugin().call(command, input.dump()));
   }
+  // The command as the member of the pair (input's pair_id) or circle (input's
+  // mentor_id) with that role, the caller the host authenticated (abi.h call_as).
+  json call_as_member(const std::string& role, const std::string& command, const json& input) {
+    std::string person = "nobody";
+    seed([&](mentoring::store::OrgStore& s) {
+      for (const auto& p : s.pairs()) {
+        const bool ours = input.contains("pair_id") ? p.id == input["pair_id"].get<std::int64_t>()
+                                                    : p.mentor_id == input.value("mentor_id", "");
+        if (ours) {
+          person = role == "mentor" ? p.mentor_id : p.mentee_id;
+          break;
+        }
+      }
+    });
+    const json caller = {
+        {"organisation", "acme"}, {"role", role}, {"person_id", person}, {"name", person}};
+    return json::parse(plugin().call_as(caller.dump(), command, input.dump()));
+  }
   void at(const char* day) { host.set_today(day); }
 
   std::vector<json> pushed(const std::string& type, const std::string& key_prefix = "") const {

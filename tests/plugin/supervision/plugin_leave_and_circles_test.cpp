@@ -67,8 +67,7 @@ class LeaveAndCircles : public SessionsPlugin {
     seed_leave("MENTEE1", "2027-02-15", "2027-11-30");
     at("2027-02-01");
     for (const char* held : {"2027-01-04", "2027-02-01"}) {
-      call("session_record",
-           {{"pair_id", pair}, {"held_on", held}, {"recorded_by_role", "mentee"}});
+      call_as_member("mentee", "session_record", {{"pair_id", pair}, {"held_on", held}});
     }
     return pair;
   }
@@ -86,7 +85,7 @@ TEST_F(LeaveAndCircles, NoSessionReminderOrOverdueFlagWhileTheMenteeIsOnLeave) {
   EXPECT_TRUE(pushed("task", "pair-overdue/").empty());
   json during = [&] {
     at("2027-06-01");
-    return call("session_list", {{"pair_id", pair}, {"caller_role", "hr"}});
+    return call("session_list", {{"pair_id", pair}});
   }();
   EXPECT_EQ(during["status"], "paused_for_leave") << during.dump();
   EXPECT_EQ(during["resumes_on"], "2027-12-01");
@@ -108,7 +107,7 @@ TEST_F(LeaveAndCircles, NoSessionReminderOrOverdueFlagWhileTheMenteeIsOnLeave) {
 TEST_F(LeaveAndCircles, HrSessionListDoesNotCountTheMonthsOfLeaveAsMissed) {
   auto pair = pair_met_twice_before_the_leave();
   at("2027-12-15");
-  json hr = call("session_list", {{"pair_id", pair}, {"caller_role", "hr"}});
+  json hr = call("session_list", {{"pair_id", pair}});
   // 4 Jan - 15 Feb and 1 - 15 Dec: 56 days out of leave, two 4-week intervals, both held.
   EXPECT_EQ(hr["held"], 2);
   EXPECT_EQ(hr["missed"], 0) << hr.dump();
@@ -122,14 +121,13 @@ TEST_F(LeaveAndCircles, TrackingFollowsTheMenteeEnrolmentsEndNotTheProgrammesMon
   // The enrolment runs to 31 March 2028 (leave moved, extended): well past 9 months.
   seed_ends_on(pair, "2028-03-31");
   at("2027-10-01");
-  call("session_record",
-       {{"pair_id", pair}, {"held_on", "2027-10-01"}, {"recorded_by_role", "mentor"}});
+  call_as_member("mentor", "session_record", {{"pair_id", pair}, {"held_on", "2027-10-01"}});
   // Due 29 October; on 1 December, eleven months after pairing, it is overdue.
   at("2027-12-01");
   json summary = run();
   auto reminders = pushed("reminder", "pair-overdue/");
   EXPECT_EQ(reminders.size(), 2u) << summary.dump();
-  json hr = call("session_list", {{"pair_id", pair}, {"caller_role", "hr"}});
+  json hr = call("session_list", {{"pair_id", pair}});
   EXPECT_EQ(hr["status"], "overdue");
   EXPECT_EQ(hr["tracked_until"], "2028-03-31");
 }
@@ -138,12 +136,11 @@ TEST_F(LeaveAndCircles, WithoutAnEnrolmentEndTrackingFallsBackToThePairingPlusTh
   programme_changes = {{"duration_months", 9}};
   auto pair = seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   at("2027-10-01");
-  call("session_record",
-       {{"pair_id", pair}, {"held_on", "2027-10-01"}, {"recorded_by_role", "mentor"}});
+  call_as_member("mentor", "session_record", {{"pair_id", pair}, {"held_on", "2027-10-01"}});
   at("2027-12-01");
   run();
   EXPECT_TRUE(pushed("reminder", "pair-overdue/").empty());
-  json hr = call("session_list", {{"pair_id", pair}, {"caller_role", "hr"}});
+  json hr = call("session_list", {{"pair_id", pair}});
   EXPECT_EQ(hr["status"], "ended");
   EXPECT_EQ(hr["tracked_until"], "2027-10-04");
 }
@@ -179,14 +176,14 @@ TEST_F(Circles, ACircleMeetsAsOneSeriesWithOneInviteForAllItsMembers) {
 
   // One record of the meeting, attendance per mentee.
   at("2027-01-20");
-  json recorded = call("circle_record", {{"mentor_id", "MENTOR1"},
-                                         {"held_on", "2027-01-18"},
-                                         {"attended", {"MENTEE1", "MENTEE2"}},
-                                         {"recorded_by_role", "mentor"},
-                                         {"notes", "private: circle talked about childcare"}});
+  json recorded = call_as_member("mentor", "circle_record",
+                                 {{"mentor_id", "MENTOR1"},
+                                  {"held_on", "2027-01-18"},
+                                  {"attended", {"MENTEE1", "MENTEE2"}},
+                                  {"notes", "private: circle talked about childcare"}});
   EXPECT_EQ(recorded["held"], 1);
   EXPECT_EQ(recorded["next_due"], "2027-02-15");
-  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}});
   EXPECT_TRUE(
       mentoring::schema::validate("commands/supervision-circle_list.output", hr, "out").empty())
       << hr.dump();
@@ -194,7 +191,7 @@ TEST_F(Circles, ACircleMeetsAsOneSeriesWithOneInviteForAllItsMembers) {
   EXPECT_EQ(hr["sessions"][0]["attended"], json::array({"MENTEE1", "MENTEE2"}));
   EXPECT_EQ(hr["sessions"][0]["absent"], json::array({"MENTEE3"}));
   EXPECT_EQ(hr.dump().find("childcare"), std::string::npos);
-  json mentee = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "mentee"}});
+  json mentee = call_as_member("mentee", "circle_list", {{"mentor_id", "MENTOR1"}});
   EXPECT_EQ(mentee["sessions"][0]["notes"], "private: circle talked about childcare");
   // The new cadence moves the one circle invite (same UID, next sequence).
   ++lms.version;
@@ -207,10 +204,10 @@ TEST_F(Circles, ACircleMeetsAsOneSeriesWithOneInviteForAllItsMembers) {
 TEST_F(Circles, AMenteeOnLeaveIsExcusedWhileTheOthersMeetAndTheCircleKeepsItsCadence) {
   seed_leave("MENTEE2", "2027-01-25", "2027-08-31");
   at("2027-01-20");
-  call("circle_record", {{"mentor_id", "MENTOR1"},
-                         {"held_on", "2027-01-18"},
-                         {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}},
-                         {"recorded_by_role", "mentor"}});
+  call_as_member("mentor", "circle_record",
+                 {{"mentor_id", "MENTOR1"},
+                  {"held_on", "2027-01-18"},
+                  {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}}});
   // Next meeting due 15 February; MENTEE2 is on leave, the others are not: the
   // circle is reminded on the 16th, without MENTEE2, and flagged a week later.
   at("2027-02-16");
@@ -226,11 +223,9 @@ TEST_F(Circles, AMenteeOnLeaveIsExcusedWhileTheOthersMeetAndTheCircleKeepsItsCad
   EXPECT_EQ(flags[0]["payload"]["about"]["mentor_id"], "MENTOR1");
   // The meeting without MENTEE2 does not count against her.
   at("2027-03-01");
-  call("circle_record", {{"mentor_id", "MENTOR1"},
-                         {"held_on", "2027-03-01"},
-                         {"attended", {"MENTEE1"}},
-                         {"recorded_by_role", "mentee"}});
-  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  call_as_member("mentee", "circle_record",
+                 {{"mentor_id", "MENTOR1"}, {"held_on", "2027-03-01"}, {"attended", {"MENTEE1"}}});
+  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}});
   EXPECT_EQ(hr["sessions"][1]["absent"], json::array({"MENTEE3"})) << hr.dump();
   for (const auto& member : hr["members"]) {
     if (member["mentee_id"] == "MENTEE2") {
@@ -253,15 +248,15 @@ TEST_F(Circles, TheCirclePausesOnlyWhileEveryMenteeIsOnLeave) {
   seed_leave("MENTEE2", "2027-02-01", "2027-06-30", "L2");
   seed_leave("MENTEE3", "2027-01-25", "2027-07-31", "L3");
   at("2027-01-20");
-  call("circle_record", {{"mentor_id", "MENTOR1"},
-                         {"held_on", "2027-01-18"},
-                         {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}},
-                         {"recorded_by_role", "mentor"}});
+  call_as_member("mentor", "circle_record",
+                 {{"mentor_id", "MENTOR1"},
+                  {"held_on", "2027-01-18"},
+                  {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}}});
   every_two_weeks("2027-02-01", "2027-07-26");
   EXPECT_TRUE(pushed("reminder", "circle-overdue/").empty());
   EXPECT_TRUE(pushed("task", "circle-overdue/").empty());
   at("2027-07-26");
-  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}});
   // MENTEE1 and MENTEE2 are back on 1 July: the circle resumes then.
   EXPECT_EQ(hr["next_due"], "2027-07-29") << hr.dump();
   EXPECT_EQ(hr["status"], "on_track");
@@ -278,26 +273,25 @@ TEST_F(Circles, CircleMentorsAreInSupervisionAsPairMentorsAre) {
 TEST_F(Circles, APairCommandOnACirclePairNamesTheCircleCommand) {
   at("2027-01-10");
   std::string message = error_of([&] {
-    call("session_record",
-         {{"pair_id", pairs[0]}, {"held_on", "2027-01-08"}, {"recorded_by_role", "mentee"}});
+    call_as_member("mentee", "session_record", {{"pair_id", pairs[0]}, {"held_on", "2027-01-08"}});
   });
   EXPECT_NE(message.find("/pair_id"), std::string::npos) << message;
   EXPECT_NE(message.find("circle_record"), std::string::npos) << message;
   std::string stranger = error_of([&] {
-    call("circle_record", {{"mentor_id", "MENTOR1"},
-                           {"held_on", "2027-01-08"},
-                           {"attended", {"MENTEE1", "MENTOR2"}},
-                           {"recorded_by_role", "mentor"}});
+    call_as_member("mentor", "circle_record",
+                   {{"mentor_id", "MENTOR1"},
+                    {"held_on", "2027-01-08"},
+                    {"attended", {"MENTEE1", "MENTOR2"}}});
   });
   EXPECT_NE(stranger.find("/attended/1: found \"MENTOR2\""), std::string::npos) << stranger;
 }
 
 TEST_F(Circles, TheCircleAgreesOneCadenceForAllItsMembers) {
   at("2027-01-20");
-  call("circle_record", {{"mentor_id", "MENTOR1"},
-                         {"held_on", "2027-01-18"},
-                         {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}},
-                         {"recorded_by_role", "mentor"}});
+  call_as_member("mentor", "circle_record",
+                 {{"mentor_id", "MENTOR1"},
+                  {"held_on", "2027-01-18"},
+                  {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}}});
   json cadence = call("circle_cadence", {{"mentor_id", "MENTOR1"}, {"every_weeks", 2}});
   EXPECT_EQ(cadence["next_due"], "2027-02-01");
   EXPECT_TRUE(
@@ -317,16 +311,16 @@ TEST_F(Circles, TheCircleAgreesOneCadenceForAllItsMembers) {
 // until that day, and a circle whose every pair ended is still listed for HR.
 TEST_F(Circles, AMemberWhosePairEndedStaysInTheRecordAndAnEndedCircleIsStillListed) {
   at("2027-01-20");
-  call("circle_record", {{"mentor_id", "MENTOR1"},
-                         {"held_on", "2027-01-18"},
-                         {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}},
-                         {"recorded_by_role", "mentor"}});
+  call_as_member("mentor", "circle_record",
+                 {{"mentor_id", "MENTOR1"},
+                  {"held_on", "2027-01-18"},
+                  {"attended", {"MENTEE1", "MENTEE2", "MENTEE3"}}});
   seed([&](mentoring::store::OrgStore& s) {
     s.set_pair_state(pairs[2], mentoring::domain::PairState::ended, "2027-01-25T10:00:00Z",
                      "withdrawn");
   });
   at("2027-02-20");
-  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  json hr = call("circle_list", {{"mentor_id", "MENTOR1"}});
   ASSERT_EQ(hr["members"].size(), 3u) << hr.dump();
   EXPECT_EQ(hr["members"][2]["mentee_id"], "MENTEE3");
   EXPECT_EQ(hr["members"][2]["ended"], true);
@@ -334,10 +328,10 @@ TEST_F(Circles, AMemberWhosePairEndedStaysInTheRecordAndAnEndedCircleIsStillList
   EXPECT_EQ(hr["members"][0]["ended"], false);
   // Not expected, and not to be recorded, after her pair ended.
   EXPECT_NE(error_of([&] {
-              call("circle_record", {{"mentor_id", "MENTOR1"},
-                                     {"held_on", "2027-02-15"},
-                                     {"attended", {"MENTEE1", "MENTEE3"}},
-                                     {"recorded_by_role", "mentor"}});
+              call_as_member("mentor", "circle_record",
+                             {{"mentor_id", "MENTOR1"},
+                              {"held_on", "2027-02-15"},
+                              {"attended", {"MENTEE1", "MENTEE3"}}});
             }).find("/attended/1"),
             std::string::npos);
   seed([&](mentoring::store::OrgStore& s) {
@@ -346,7 +340,7 @@ TEST_F(Circles, AMemberWhosePairEndedStaysInTheRecordAndAnEndedCircleIsStillList
                        "completed");
   });
   at("2027-03-10");
-  hr = call("circle_list", {{"mentor_id", "MENTOR1"}, {"caller_role", "hr"}});
+  hr = call("circle_list", {{"mentor_id", "MENTOR1"}});
   EXPECT_EQ(hr["status"], "ended");
   EXPECT_EQ(hr["held"], 1);
   for (const auto& m : hr["members"]) EXPECT_EQ(m["ended"], true) << m;

@@ -109,8 +109,7 @@ TEST_F(SessionsPlugin, AttendanceForASessionThatDoesNotExistNamesItAndChangesNot
 
 TEST_F(SessionsPlugin, AnOverduePairSessionRemindsThePairFirstThenFlagsTheManagerOnce) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
-  call("session_record",
-       {{"pair_id", 1}, {"held_on", "2027-01-04"}, {"recorded_by_role", "mentee"}});
+  call_as_member("mentee", "session_record", {{"pair_id", 1}, {"held_on", "2027-01-04"}});
   // Next session due 2027-02-01; remind after 1 day overdue; flag 7 days after the reminder.
   for (const char* day : {"2027-01-20", "2027-02-01"}) {
     at(day);
@@ -144,35 +143,32 @@ TEST_F(SessionsPlugin, NoFirstContactWithinTheWindowIsFlagged) {
 TEST_F(SessionsPlugin, NotesAreNeverReturnedToAnHrCaller) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
   at("2027-01-10");
-  call("session_record", {{"pair_id", 1},
-                          {"held_on", "2027-01-08"},
-                          {"recorded_by_role", "mentee"},
-                          {"notes", "private: worried about the return"}});
-  json hr = call("session_list", {{"pair_id", 1}, {"caller_role", "hr"}});
+  call_as_member(
+      "mentee", "session_record",
+      {{"pair_id", 1}, {"held_on", "2027-01-08"}, {"notes", "private: worried about the return"}});
+  json hr = call("session_list", {{"pair_id", 1}});
   EXPECT_EQ(hr["held"], 1);
   EXPECT_EQ(hr["overdue"], false);
   EXPECT_EQ(hr.dump().find("worried"), std::string::npos) << hr.dump();
   EXPECT_EQ(hr.dump().find("notes"), std::string::npos);
-  json mentee = call("session_list", {{"pair_id", 1}, {"caller_role", "mentee"}});
+  json mentee = call_as_member("mentee", "session_list", {{"pair_id", 1}});
   EXPECT_EQ(mentee["sessions"][0]["notes"], "private: worried about the return");
 }
 
 TEST_F(SessionsPlugin, BadSessionRecordsAreRefusedByField) {
   seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
+  EXPECT_NE(
+      error_of([&] {
+        call_as_member("mentee", "session_record", {{"pair_id", 1}, {"held_on", "2027-02-01"}});
+      }).find("/held_on: found 2027-02-01"),
+      std::string::npos);
   EXPECT_NE(error_of([&] {
-              call("session_record",
-                   {{"pair_id", 1}, {"held_on", "2027-02-01"}, {"recorded_by_role", "mentee"}});
-            }).find("/held_on: found 2027-02-01"),
-            std::string::npos);
-  EXPECT_NE(error_of([&] {
-              call("session_record",
-                   {{"pair_id", 77}, {"held_on", "2027-01-04"}, {"recorded_by_role", "mentee"}});
+              call("session_record", {{"pair_id", 77}, {"held_on", "2027-01-04"}});
             }).find("/pair_id: found 77"),
             std::string::npos);
   EXPECT_NE(error_of([&] {
-              call("session_record",
-                   {{"pair_id", 1}, {"held_on", "2027-01-04"}, {"recorded_by_role", "hr"}});
-            }).find("/recorded_by_role"),
+              call("session_record", {{"pair_id", 1}, {"held_on", "2027-01-04"}});
+            }).find("the pair's mentee or mentor"),
             std::string::npos);
 }
 

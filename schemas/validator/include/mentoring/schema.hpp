@@ -53,10 +53,6 @@ std::vector<std::string> names();
 // The embedded schema text for a name; throws std::out_of_range if unknown.
 std::string_view text(std::string_view name);
 
-// schemas/permissions.json as built in: the permission matrix (command x role
-// -> scope), which the plugin enforces and the host consults.
-std::string_view permission_matrix_text();
-
 // Validates against an embedded schema. Empty result: valid.
 std::vector<Problem> validate(std::string_view schema_name, const nlohmann::json& document,
                               const std::string& source);

@@ -68,6 +68,8 @@ class ApiServer {
   // Stops accepting; listen() returns once the requests in hand are answered.
   void stop();
   bool tls() const;
+  // True once listen() accepts connections (stop() before then would be lost).
+  bool running() const;
 
  private:
   struct Impl;
