@@ -214,7 +214,8 @@ class MentoringPlugin : public Module {
                                                      "\"; expected one of: " + known);
     }
     // The role first (403 naming command and role), then the object (404).
-    const domain::AccessScope scope = shell::require_role(command, caller);
+    // A module switched off is the organisation's setting, told to every caller
+    // alike; then the caller's role (schemas/permissions.json).
     if (owner->module && !policy_.modules.on(owner->module)) {
       const std::string module = owner->module;
       throw Error(MENTORING_ERR_INVALID_INPUT,
@@ -222,6 +223,7 @@ class MentoringPlugin : public Module {
                       "\" belongs to the " + module + " module, which is switched off (modules." +
                       module + " in the organisation config)");
     }
+    const domain::AccessScope scope = shell::require_role(command, caller);
     auto context = make_context(caller);
     if (scope == domain::AccessScope::org) {
       in = shell::with_person_ids_resolved(context, command, in);  // id or employee number
