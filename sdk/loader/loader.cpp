@@ -191,13 +191,10 @@ ModuleInstance::~ModuleInstance() {
   if (instance_ != nullptr) library_->descriptor().destroy(instance_);
 }
 
-std::string ModuleInstance::call(std::string_view command, std::string_view input) {
+// The answer of one call or call_as, freed on the module's side; its failure as CallError.
+std::string ModuleInstance::take_answer(mentoring_status status, char* output,
+                                        std::size_t length) const {
   const auto& d = library_->descriptor();
-  char* output = nullptr;
-  std::size_t length = 0;
-  std::string command_text(command);
-  mentoring_status status =
-      d.call(instance_, command_text.c_str(), input.data(), input.size(), &output, &length);
   std::string result;
   if (output != nullptr) {
     result.assign(output, length);
@@ -208,6 +205,15 @@ std::string ModuleInstance::call(std::string_view command, std::string_view inpu
     throw CallError(status, message.empty() ? status_name(status) : message);
   }
   return result;
+}
+
+std::string ModuleInstance::call(std::string_view command, std::string_view input) {
+  char* output = nullptr;
+  std::size_t length = 0;
+  const std::string command_text(command);
+  mentoring_status status = library_->descriptor().call(
+      instance_, command_text.c_str(), input.data(), input.size(), &output, &length);
+  return take_answer(status, output, length);
 }
 
 bool ModuleInstance::knows_callers() const noexcept {
@@ -218,7 +224,6 @@ bool ModuleInstance::knows_callers() const noexcept {
 
 std::string ModuleInstance::call_as(std::string_view caller_json, std::string_view command,
                                     std::string_view input) {
-  const auto& d = library_->descriptor();
   if (!knows_callers()) {
     auto caller = nlohmann::json::parse(caller_json, nullptr, false);
     if (caller.is_object() && caller.value("role", "") == "admin") return call(command, input);
@@ -229,20 +234,11 @@ std::string ModuleInstance::call_as(std::string_view caller_json, std::string_vi
   }
   char* output = nullptr;
   std::size_t length = 0;
-  std::string command_text(command);
-  mentoring_status status = d.call_as(instance_, caller_json.data(), caller_json.size(),
-                                      command_text.c_str(), input.data(), input.size(), &output,
-                                      &length);
-  std::string result;
-  if (output != nullptr) {
-    result.assign(output, length);
-    d.free_buffer(output);
-  }
-  if (status != MENTORING_OK) {
-    std::string message = d.last_error(instance_);
-    throw CallError(status, message.empty() ? status_name(status) : message);
-  }
-  return result;
+  const std::string command_text(command);
+  mentoring_status status = library_->descriptor().call_as(
+      instance_, caller_json.data(), caller_json.size(), command_text.c_str(), input.data(),
+      input.size(), &output, &length);
+  return take_answer(status, output, length);
 }
 
 }  // namespace mentoring::host

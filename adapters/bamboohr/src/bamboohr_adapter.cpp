@@ -11,14 +11,18 @@
 #include <rest_common/mapping.hpp>
 #include <rest_common/pagination.hpp>
 #include <rest_common/pull_page.hpp>
+#include <webhooks/webhooks.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 namespace mentoring::adapters::bamboohr {
 
 using nlohmann::json;
 using rest::PullPage;
 using rest::RecordProblem;
+namespace webhooks = mentoring::serve::webhooks;
 
 namespace {
 
@@ -54,6 +58,7 @@ struct BambooHrAdapter::State {
   std::unique_ptr<rest::RestClient> api;
   std::string api_key_secret = "BAMBOOHR_API_KEY";
   std::string webhook_key_secret = "BAMBOOHR_WEBHOOK_KEY";
+  webhooks::ReplayCache seen_webhooks{10'000};     // deliveries accepted by this instance
   std::optional<std::string> missing_key_message;  // set when the credential's secret is missing
   rest::LeaveTypeMap leave_types;
   std::unique_ptr<Connection> connection;
@@ -251,29 +256,27 @@ struct BambooHrAdapter::State {
     for (const auto& [header, value] : given.items()) {
       if (value.is_string()) headers[rest::lower_trimmed(header)] = value.get<std::string>();
     }
-    auto reject = [](const std::string& why) {
-      return json{{"valid", false}, {"message", why}, {"event", nullptr}};
+    auto header = [&](const char* lower_name) -> std::optional<std::string_view> {
+      auto it = headers.find(lower_name);
+      if (it == headers.end()) return std::nullopt;
+      return std::string_view(it->second);
     };
-    if (!headers.contains("x-bamboohr-signature")) return reject("no X-BambooHR-Signature header");
-    if (!headers.contains("x-bamboohr-timestamp")) return reject("no X-BambooHR-Timestamp header");
-    const std::string& timestamp = headers["x-bamboohr-timestamp"];
     const std::string body = input["body"];
-    std::string expected = rest::hmac_sha256_hex(*key, body + timestamp);
-    if (!rest::constant_time_equal(rest::lower_trimmed(headers["x-bamboohr-signature"]),
-                                   expected)) {
-      return reject("signature does not match (wrong key in " + webhook_key_secret +
-                    ", or the body was altered)");
-    }
-    long long tolerance_s = settings.value("webhook_tolerance_s", 300);
-    if (!timestamp.empty() && std::all_of(timestamp.begin(), timestamp.end(), ::isdigit)) {
-      long long age = services.now_unix_ms() / 1000 - std::stoll(timestamp);
-      if (age > tolerance_s || age < -tolerance_s) {
-        return reject("timestamp " + timestamp + " is " + std::to_string(age) +
-                      " s away from now (replayed?)");
-      }
+    // The one BambooHR verification (mentoring/serve webhooks): window, signature, replay.
+    const auto now = webhooks::Clock::time_point(std::chrono::milliseconds(services.now_unix_ms()));
+    const auto verification = webhooks::verify_bamboohr(
+        body, header("x-bamboohr-signature"), header("x-bamboohr-timestamp"), *key, now,
+        seen_webhooks, std::chrono::seconds(settings.value("webhook_tolerance_s", 300)));
+    if (!verification) {
+      return json{
+          {"valid", false},
+          {"verdict", webhooks::verdict_name(verification.verdict)},
+          {"message", verification.words() + " (key: host secret " + webhook_key_secret + ")"},
+          {"event", nullptr}};
     }
     json event = json::parse(body, nullptr, false);
     return {{"valid", true},
+            {"verdict", "ok"},
             {"message", "signature valid"},
             {"event", event.is_discarded() ? json(nullptr) : event}};
   }

@@ -115,6 +115,8 @@ class ModuleInstance {
   const ModuleLibrary& library() const noexcept { return *library_; }
 
  private:
+  std::string take_answer(mentoring_status status, char* output, std::size_t length) const;
+
   std::shared_ptr<ModuleLibrary> library_;  // declared first: destroyed after the instance
   mentoring_instance* instance_ = nullptr;
 };

@@ -63,9 +63,20 @@ TEST_F(BambooHrTest, WebhookSignatureIsVerifiedWithTheSharedKey) {
   stale["headers"] = {{"X-BambooHR-Signature",
                        mentoring::adapters::rest::hmac_sha256_hex("whsec-5678", body + old)},
                       {"X-BambooHR-Timestamp", old}};
-  json replay = json::parse(adapter->call("verify_webhook", stale.dump()));
-  EXPECT_FALSE(replay["valid"].get<bool>());
-  EXPECT_NE(replay["message"].get<std::string>().find("replayed"), std::string::npos);
+  json late = json::parse(adapter->call("verify_webhook", stale.dump()));
+  EXPECT_FALSE(late["valid"].get<bool>());
+  EXPECT_EQ(late["verdict"], "stale_timestamp") << late.dump();
+  // The good delivery again: already accepted once, so a replay.
+  json again = json::parse(adapter->call("verify_webhook", good.dump()));
+  EXPECT_FALSE(again["valid"].get<bool>());
+  EXPECT_EQ(again["verdict"], "replayed") << again.dump();
+  // A timestamp that is not a time is refused, not let through unchecked.
+  json odd = good;
+  odd["headers"] = {{"X-BambooHR-Signature",
+                     mentoring::adapters::rest::hmac_sha256_hex("whsec-5678", body + "soon")},
+                    {"X-BambooHR-Timestamp", "soon"}};
+  EXPECT_EQ(json::parse(adapter->call("verify_webhook", odd.dump()))["verdict"],
+            "malformed_timestamp");
 }
 
 // Capabilities are the module's, settings the instance's: without a table to
