@@ -142,16 +142,26 @@ class MentoringPlugin : public Module {
 
   // The command line and the host's own passes: the organisation's admin.
   std::string call(std::string_view command, std::string_view input) override {
+    StatementsReset after_the_call(*store_);
     domain::Caller admin{domain::CallerRole::admin, "", "host"};
     return call_for(admin, command, input);
   }
 
   std::string call_as(std::string_view caller_json, std::string_view command,
                       std::string_view input) override {
+    StatementsReset after_the_call(*store_);
     return call_for(caller_from_json(caller_json), command, input);
   }
 
  private:
+  // A host may keep this instance between calls while other processes write the
+  // database (mentoring-host serve): every call reads its state from the
+  // database, and no statement keeps an old snapshot open once the call is done.
+  struct StatementsReset {
+    store::OrgStore& store;
+    ~StatementsReset() { store.reset_statements(); }
+  };
+
   // The caller the host passed (schemas/caller.schema.json); a caller of another
   // organisation never reaches this one's data.
   domain::Caller caller_from_json(std::string_view caller_json) const {

@@ -97,6 +97,16 @@ SQLite::Statement& OrgStore::prepared(const char* sql) {
   return *known;
 }
 
+void OrgStore::reset_statements() noexcept {
+  for (auto& [sql, statement] : statements_) {
+    try {
+      statement->reset();
+    } catch (const SQLite::Exception&) {
+      // reset() reports the statement's last error again; it is reset all the same.
+    }
+  }
+}
+
 SQLite::Statement& OrgStore::prepared_dynamic(const std::string& sql) {
   auto& slot = statements_[sql];
   if (!slot) {

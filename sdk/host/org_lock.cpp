@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -113,30 +114,39 @@ OrganisationLock OrganisationLock::acquire(const std::string& organisation, cons
                            ": " + os_words(errno));
   }
   OrganisationLock lock(fd, path);
+  lock.take(organisation, wait, command, on_wait);
+  return lock;
+}
+
+void OrganisationLock::take(const std::string& organisation, std::chrono::duration<double> wait,
+                            const std::string& command,
+                            const std::function<void(const LockHolder&)>& on_wait) {
+  waited_seconds_ = 0;
+  waited_for_.reset();
 
   using clock = std::chrono::steady_clock;
   const auto started = clock::now();
   const auto deadline = started + std::chrono::duration_cast<clock::duration>(wait);
   auto pause = std::chrono::milliseconds(10);
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EINTR) continue;
     if (errno != EWOULDBLOCK) {
-      throw StateFolderError("organisation " + organisation + ": cannot lock " + path.string() +
+      throw StateFolderError("organisation " + organisation + ": cannot lock " + path_.string() +
                              ": " + os_words(errno));
     }
     // The holder as it was when we started waiting: the one we waited for.
-    if (!lock.waited_for_) {
-      lock.waited_for_ = read_holder(path);
-      if (on_wait) on_wait(*lock.waited_for_);
-    } else if (lock.waited_for_->pid.empty()) {
-      lock.waited_for_ = read_holder(path);  // the holder had not written itself down yet
+    if (!waited_for_) {
+      waited_for_ = read_holder(path_);
+      if (on_wait) on_wait(*waited_for_);
+    } else if (waited_for_->pid.empty()) {
+      waited_for_ = read_holder(path_);  // the holder had not written itself down yet
     }
     const auto now = clock::now();
     if (now >= deadline) {
       const double waited = std::chrono::duration<double>(now - started).count();
       throw BusyError("organisation " + organisation +
-                      " is busy: another mentoring-host holds its lock " + path.string() + " (" +
-                      read_holder(path).describe() + "); gave up after waiting " +
+                      " is busy: another mentoring-host holds its lock " + path_.string() + " (" +
+                      read_holder(path_).describe() + "); gave up after waiting " +
                       seconds_text(waited) +
                       " s (lock_wait_seconds in the host config or --lock-wait sets how long); "
                       "nothing was done for " +
@@ -146,8 +156,8 @@ OrganisationLock OrganisationLock::acquire(const std::string& organisation, cons
         pause, std::chrono::duration_cast<clock::duration>(deadline - now)));
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
-  if (lock.waited_for_) {
-    lock.waited_seconds_ = std::chrono::duration<double>(clock::now() - started).count();
+  if (waited_for_) {
+    waited_seconds_ = std::chrono::duration<double>(clock::now() - started).count();
   }
   // For whoever waits next: who holds it, since when, doing what.
   const std::string line =
@@ -155,15 +165,35 @@ OrganisationLock OrganisationLock::acquire(const std::string& organisation, cons
           {"pid", static_cast<long long>(::getpid())}, {"since", utc_now()}, {"command", command}}
           .dump() +
       "\n";
-  if (::ftruncate(fd, 0) == 0) {
+  if (::ftruncate(fd_, 0) == 0) {
     // A lock file we cannot describe ourselves in still locks: not a failure.
-    [[maybe_unused]] ssize_t written = ::pwrite(fd, line.data(), line.size(), 0);
+    [[maybe_unused]] ssize_t written = ::pwrite(fd_, line.data(), line.size(), 0);
   }
-  return lock;
+  held_ = true;
+}
+
+void OrganisationLock::release() noexcept {
+  if (fd_ >= 0 && held_) ::flock(fd_, LOCK_UN);
+  held_ = false;
+}
+
+void OrganisationLock::retake(const std::string& organisation, std::chrono::duration<double> wait,
+                              const std::string& command,
+                              const std::function<void(const LockHolder&)>& on_wait) {
+  // Another process locks whatever file is at path_ now: only that one excludes it.
+  struct stat open_file {
+  }, named_file{};
+  if (::fstat(fd_, &open_file) != 0 || ::stat(path_.c_str(), &named_file) != 0 ||
+      open_file.st_dev != named_file.st_dev || open_file.st_ino != named_file.st_ino) {
+    throw StateFolderError("organisation " + organisation + ": its lock file " + path_.string() +
+                           " is no longer the one held open");
+  }
+  take(organisation, wait, command, on_wait);
 }
 
 OrganisationLock::OrganisationLock(OrganisationLock&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
+      held_(std::exchange(other.held_, false)),
       path_(std::move(other.path_)),
       waited_seconds_(other.waited_seconds_),
       waited_for_(std::move(other.waited_for_)) {}
@@ -172,6 +202,7 @@ OrganisationLock& OrganisationLock::operator=(OrganisationLock&& other) noexcept
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
+    held_ = std::exchange(other.held_, false);
     path_ = std::move(other.path_);
     waited_seconds_ = other.waited_seconds_;
     waited_for_ = std::move(other.waited_for_);

@@ -21,7 +21,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <list>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace mentoring::host {
@@ -283,6 +285,11 @@ struct Runtime::Impl {
   std::unique_ptr<HttpClient> http;
   std::map<fs::path, std::shared_ptr<ModuleLibrary>> libraries;
 
+  // keep_open(): organisations open between commands, most recently used first.
+  mutable std::mutex kept_mutex;
+  std::size_t keep_at_most = 0;
+  std::list<std::unique_ptr<Organisation>> kept;
+
   std::shared_ptr<ModuleLibrary> library(const fs::path& path, mentoring_module_kind expected) {
     auto it = libraries.find(path);
     if (it != libraries.end()) return it->second;
@@ -363,6 +370,87 @@ json plugin_config(const OrganisationConfig& org, const Organisation& o) {
 
 }  // namespace
 
+namespace {
+
+void say_waiting(spdlog::logger& logger, const std::string& organisation,
+                 const LockHolder& holder) {
+  logger.info(
+      "[{}] another mentoring-host holds this organisation's lock ({}): waiting "
+      "for it",
+      organisation, holder.describe());
+}
+
+void say_waited(spdlog::logger& logger, const std::string& organisation,
+                const OrganisationLock& lock) {
+  if (const auto& holder = lock.waited_for()) {
+    logger.info("[{}] waited {:.1f} s for the organisation's lock, held by {}; going on",
+                organisation, lock.waited_seconds(), holder->describe());
+  }
+}
+
+}  // namespace
+
+void Runtime::keep_open(std::size_t organisations) {
+  std::list<std::unique_ptr<Organisation>> closing;
+  {
+    std::lock_guard guard(impl_->kept_mutex);
+    impl_->keep_at_most = organisations;
+    while (impl_->kept.size() > organisations) {
+      closing.splice(closing.begin(), impl_->kept, std::prev(impl_->kept.end()));
+    }
+  }
+}
+
+std::size_t Runtime::kept_open() const {
+  std::lock_guard guard(impl_->kept_mutex);
+  return impl_->kept.size();
+}
+
+std::unique_ptr<Organisation> Runtime::reopen_kept(const OrganisationConfig& org,
+                                                   const std::string& purpose) {
+  std::unique_ptr<Organisation> o;
+  {
+    std::lock_guard guard(impl_->kept_mutex);
+    for (auto it = impl_->kept.begin(); it != impl_->kept.end(); ++it) {
+      if ((*it)->config->id != org.id) continue;
+      o = std::move(*it);
+      impl_->kept.erase(it);
+      break;
+    }
+  }
+  if (!o) return nullptr;
+  auto logger = impl_->logger;
+  try {
+    o->lock->retake(org.id, std::chrono::duration<double>(config_.lock_wait_seconds), purpose,
+                    [&](const LockHolder& holder) { say_waiting(*logger, org.id, holder); });
+  } catch (const StateFolderError& e) {
+    // Its state folder was removed or replaced: opened anew (and its problem reported from there).
+    logger->info("[{}] {}: opening it anew", org.id, e.what());
+    return nullptr;
+  } catch (const BusyError&) {
+    keep(std::move(o));  // still good once the other process is done
+    throw;
+  }
+  say_waited(*logger, org.id, *o->lock);
+  o->now_ms = clock_now_ms(config_.today);  // the clock is read once per command
+  return o;
+}
+
+void Runtime::keep(std::unique_ptr<Organisation> o) {
+  o->lock->release();
+  std::unique_ptr<Organisation> closing;
+  std::lock_guard guard(impl_->kept_mutex);
+  if (impl_->keep_at_most == 0) return;
+  for (const auto& other : impl_->kept) {
+    if (other->config == o->config) return;  // opened twice at once: one is enough
+  }
+  impl_->kept.push_front(std::move(o));
+  if (impl_->kept.size() > impl_->keep_at_most) {
+    closing = std::move(impl_->kept.back());
+    impl_->kept.pop_back();
+  }
+}
+
 // Builds one organisation's services and adapter instances. An adapter that
 // cannot be created is reported in `adapter_errors` and left out.
 std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json& adapter_errors,
@@ -378,16 +466,8 @@ std::unique_ptr<Organisation> Runtime::open(const OrganisationConfig& org, json&
   auto logger = impl_->logger;
   o->lock.emplace(OrganisationLock::acquire(
       org.id, storage, std::chrono::duration<double>(config_.lock_wait_seconds), purpose,
-      [&](const LockHolder& holder) {
-        logger->info(
-            "[{}] another mentoring-host holds this organisation's lock ({}): waiting "
-            "up to {} s for it",
-            org.id, holder.describe(), config_.lock_wait_seconds);
-      }));
-  if (const auto& holder = o->lock->waited_for()) {
-    logger->info("[{}] waited {:.1f} s for the organisation's lock, held by {}; going on", org.id,
-                 o->lock->waited_seconds(), holder->describe());
-  }
+      [&](const LockHolder& holder) { say_waiting(*logger, org.id, holder); }));
+  say_waited(*logger, org.id, *o->lock);
   o->storage_dir = storage.string();
   narrow_state_folder(org.id, storage, *logger);
   for (const auto& adapter : org.adapters) {
@@ -683,20 +763,34 @@ nlohmann::json Runtime::command_as(const std::string& organisation, const Caller
   load_modules();
   for (const auto& org : config_.organisations) {
     if (org.id != organisation) continue;
-    json adapter_errors = json::array();
-    auto o = open(org, adapter_errors, "command " + command);
-    try {
-      create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
-    } catch (const CallError& e) {
-      throw CallError(e.status(), impl_->secrets->redact(e.what()));
+    const std::string purpose = "command " + command;
+    auto o = reopen_kept(org, purpose);
+    bool keepable = true;
+    if (!o) {
+      json adapter_errors = json::array();
+      o = open(org, adapter_errors, purpose);
+      keepable = adapter_errors.empty();  // kept only whole: the error again next time
+      try {
+        create_plugin(*o);  // INVALID_INPUT here: the organisation's config or programmes
+      } catch (const CallError& e) {
+        throw CallError(e.status(), impl_->secrets->redact(e.what()));
+      }
     }
     try {
       // Whatever an adapter said that the plugin kept and now shows: redacted too.
-      return json::parse(impl_->secrets->redact(
+      json answer = json::parse(impl_->secrets->redact(
           o->plugin->call_as(caller.to_json().dump(), command, input.dump())));
+      if (keepable) keep(std::move(o));
+      return answer;
     } catch (const CallError& e) {
       // The message goes to the caller (a terminal, an HTTP answer): never a secret.
       const std::string message = impl_->secrets->redact(e.what());
+      // The caller's mistake leaves the organisation as good as it was; anything
+      // else (a store error, an internal one) closes it, to be opened anew.
+      const bool callers =
+          e.status() == MENTORING_ERR_INVALID_INPUT || e.status() == MENTORING_ERR_FORBIDDEN ||
+          e.status() == MENTORING_ERR_NOT_FOUND || e.status() == MENTORING_ERR_UNKNOWN_COMMAND;
+      if (callers && keepable) keep(std::move(o));
       if (e.status() == MENTORING_ERR_INVALID_INPUT) throw CommandInputError(message);
       if (e.status() == MENTORING_ERR_FORBIDDEN) throw PermissionError(message);
       if (e.status() == MENTORING_ERR_NOT_FOUND) throw NotFoundError(message);

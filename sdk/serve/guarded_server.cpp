@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -194,6 +195,10 @@ GuardedServer::GuardedServer(ConnectionLimits limits, SSL_CTX* ssl_context)
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
   ::fcntl(sock, F_SETFL, ::fcntl(sock, F_GETFL) | O_NONBLOCK);
+  // cpp-httplib writes an answer's head and body apart: without this the body
+  // waits for the client's delayed ACK (tens of ms; docs/performance.md).
+  const int on = 1;
+  ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   SSL* ssl = nullptr;
   if (ssl_context_) {
     ssl = SSL_new(ssl_context_);
@@ -219,6 +224,9 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
              !(limits_.waiting && limits_.waiting->load() > 0)) {
         readable = stream.wait_readable(std::min(until, Clock::now() + kIdleSlice));
       }
+      // Given up for a waiting connection: a request that arrived meanwhile is
+      // still answered (only a connection that sent nothing is closed).
+      if (!readable) readable = stream.wait_readable(Clock::now());
       if (!readable) break;
     }
     if (!is_running()) break;
@@ -250,11 +258,17 @@ BoundedTaskQueue::BoundedTaskQueue(int threads, std::size_t capacity,
         std::function<void()> job;
         {
           std::unique_lock lock(mutex_);
+          ++idle_;
+          publish_waiting();
           has_job_.wait(lock, [&] { return shutdown_ || !jobs_.empty(); });
-          if (jobs_.empty()) return;  // shut down and drained
+          --idle_;
+          if (jobs_.empty()) {  // shut down and drained
+            publish_waiting();
+            return;
+          }
           job = std::move(jobs_.front());
           jobs_.pop_front();
-          if (waiting_) --*waiting_;
+          publish_waiting();
         }
         has_room_.notify_one();
         job();
@@ -269,9 +283,14 @@ void BoundedTaskQueue::enqueue(std::function<void()> fn) {
     // Never drop a job: it owns an accepted socket. Shutting down, it goes in anyway.
     has_room_.wait(lock, [&] { return shutdown_ || jobs_.size() < capacity_; });
     jobs_.push_back(std::move(fn));
-    if (waiting_) ++*waiting_;
+    publish_waiting();
   }
   has_job_.notify_one();
+}
+
+void BoundedTaskQueue::publish_waiting() {
+  // A job a free thread is about to take waits for nobody's connection to close.
+  if (waiting_) waiting_->store(jobs_.size() > idle_ ? jobs_.size() - idle_ : 0);
 }
 
 void BoundedTaskQueue::shutdown() {

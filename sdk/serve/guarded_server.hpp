@@ -22,8 +22,10 @@ struct ConnectionLimits {
   std::size_t max_body_bytes = 1048576;
   std::size_t max_head_bytes = 65536;  // request line and headers
   int keep_alive_max = 100;
-  // Connections accepted and waiting for a thread (shared with BoundedTaskQueue):
-  // an idle keep-alive connection gives its thread up to them.
+  // Connections accepted that no free thread will take (shared with
+  // BoundedTaskQueue): an idle keep-alive connection gives its thread up to them,
+  // and only to them (a connection between its accept and a free thread taking
+  // it is not waiting).
   std::shared_ptr<std::atomic<std::size_t>> waiting;
 };
 
@@ -57,7 +59,10 @@ class BoundedTaskQueue : public httplib::TaskQueue {
   std::size_t capacity_;
   std::shared_ptr<std::atomic<std::size_t>> waiting_;
   std::vector<std::thread> threads_;
+  void publish_waiting();  // mutex_ held
+
   std::list<std::function<void()>> jobs_;
+  std::size_t idle_ = 0;  // threads waiting for a job
   bool shutdown_ = false;
   std::mutex mutex_;
   std::condition_variable has_job_, has_room_;

@@ -80,6 +80,10 @@ int serve(host::HostConfig config, const fs::path& default_modules_dir) {
   // Loaded once here: afterwards the runtimes only look modules up (thread-safe).
   cycles.load_modules();
   commands.load_modules();
+  // Commands reuse an opened organisation (its lock taken only while one runs);
+  // a cycle opens its organisation anew, so each cycle starts from the config
+  // as loaded and warns of what open() warns of (TLS verification off).
+  commands.keep_open(settings.open_organisations);
 
   Metrics metrics(ids);
   OrganisationGates gates(ids);

@@ -52,6 +52,7 @@ ServeSettings ServeSettings::from_config(const host::HostConfig& config) {
   s.request_timeout_seconds = j.value("request_timeout_seconds", s.request_timeout_seconds);
   s.threads = j.value("threads", s.threads);
   s.cycle_threads = j.value("cycle_threads", s.cycle_threads);
+  s.open_organisations = j.value("open_organisations", s.open_organisations);
   return s;
 }
 

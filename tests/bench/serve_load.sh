@@ -9,10 +9,11 @@
 #
 #   tests/bench/serve_load.sh [--quick] [--orgs N] [--people N] [--rates 50,100,200,400]
 #                             [--seconds S] [--repeat R] [--connections C] [--build-dir DIR]
-#                             [--floor-only]
+#                             [--floor-only] [--open-organisations N]
 #   --quick       4 organisations, rates 50 and 200, 3 s each, one run (the `bench` smoke test)
 #   --build-dir   use this configured build tree (built here if needed) instead of the preset
 #   --floor-only  measure only the floor (to check the tools; prints no ratio)
+#   --open-organisations  serve's "open_organisations" (0: each request opens its organisation)
 # Prints each run, the medians per rate, a table, and as its LAST line
 #   ratio=<p99 ours / p99 floor at 200 req/s> p99_ms=<ours at 200 req/s> rss_mb=<serve's peak RSS>
 # Targets (issue 14): p99 under 50 ms at 200 req/s while cycles run, memory under 1 GB.
@@ -22,7 +23,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 
 orgs=200 people=2000 rates=50,100,200,400 seconds=10 repeat=3 connections=8 threads=16
-build_dir="" floor_only=0
+build_dir="" floor_only=0 open_organisations=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) orgs=4 rates=50,200 seconds=3 repeat=1 ;;
@@ -34,6 +35,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift ;;
     --build-dir) build_dir=$2; shift ;;
     --floor-only) floor_only=1 ;;
+    --open-organisations) open_organisations=(--open-organisations "$2"); shift ;;
     *) echo "serve_load.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -83,7 +85,7 @@ port=$(free_port)
 listen=()
 # With serve: its scheduler runs every organisation's cycle each minute (two at a time, its
 # default cycle_threads), besides the cycles the load asks for through the API.
-[ "$has_serve" = 1 ] && listen=(--listen "127.0.0.1:$port" --threads "$threads" --every-minutes 1)
+[ "$has_serve" = 1 ] && listen=(--listen "127.0.0.1:$port" --threads "$threads" --every-minutes 1 "${open_organisations[@]}")
 start=$(date +%s.%N)
 python3 tests/bench/serve/generate.py --out "$work" --orgs "$orgs" --people "$people" "${listen[@]}"
 echo "generate_s=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')"

@@ -1,5 +1,6 @@
 // mentoring-host driven as a user drives it, on a copy of the demo organisations.
 #include <mentoring/host/config.hpp>
+#include <mentoring/host/org_lock.hpp>
 #include <mentoring/host/runtime.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -260,4 +262,84 @@ TEST_F(Demo, NorthwindsExportedKeepingInTouchDaysAreCountedAndARefusedOneIsNamed
                              "(no_leave_on_day)"),
             std::string::npos)
       << text.output;
+}
+
+namespace {
+
+// The invitations of northwind that wait for an answer, as "person/programme".
+std::set<std::string> waiting_invitations(mentoring::host::Runtime& runtime) {
+  std::set<std::string> out;
+  const json answer = runtime.command("northwind", "invitations", json::object());
+  for (const auto& i : answer["invitations"])
+    out.insert(i["person_id"].get<std::string>() + "/" + i["programme"].get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+// mentoring-host serve keeps organisations open between commands (keep_open):
+// the lock is free between commands, what another process writes meanwhile is
+// seen by the next command, and a lock held elsewhere still makes it busy.
+TEST_F(Demo, AKeptOrganisationFreesItsLockBetweenCommandsAndSeesAnotherProcessesWrites) {
+  ASSERT_EQ(host("run").exit_code, 0);
+  auto config = mentoring::host::load_config(this->config);
+  config.lock_wait_seconds = 0;
+  mentoring::host::Runtime runtime(config, modules_dir);
+  runtime.keep_open(4);
+
+  const auto before = waiting_invitations(runtime);
+  ASSERT_FALSE(before.empty());
+  EXPECT_EQ(runtime.kept_open(), 1u);
+  // Between commands another process gets the organisation at once.
+  EXPECT_NO_THROW(mentoring::host::OrganisationLock::acquire("northwind", state / "northwind",
+                                                             std::chrono::seconds(0), "test"));
+
+  const std::string invited = *before.begin();
+  const auto slash = invited.find('/');
+  auto withdrawn = host("command --org northwind withdraw --lock-wait 0 --input '" +
+                        json{{"person_id", invited.substr(0, slash)},
+                             {"programme", invited.substr(slash + 1)},
+                             {"reason", "keep_open test"}}
+                            .dump() +
+                        "'");
+  ASSERT_EQ(withdrawn.exit_code, 0) << withdrawn.output;
+
+  // The kept instance (still the one open) reads what the other process wrote.
+  const auto after = waiting_invitations(runtime);
+  EXPECT_EQ(runtime.kept_open(), 1u);
+  EXPECT_EQ(after.count(invited), 0u) << invited << " still shown as waiting";
+  EXPECT_EQ(after.size(), before.size() - 1);
+
+  // Held by someone else during a command: busy, as without keeping; kept still.
+  {
+    auto held = mentoring::host::OrganisationLock::acquire("northwind", state / "northwind",
+                                                           std::chrono::seconds(0), "test");
+    EXPECT_THROW(waiting_invitations(runtime), mentoring::host::BusyError);
+  }
+  EXPECT_EQ(runtime.kept_open(), 1u);
+  EXPECT_EQ(waiting_invitations(runtime), after);
+
+  // At most as many as asked: the least recently used goes.
+  runtime.keep_open(1);
+  runtime.command("riverside", "invitations", json::object());
+  EXPECT_EQ(runtime.kept_open(), 1u);
+  runtime.keep_open(0);
+  EXPECT_EQ(runtime.kept_open(), 0u);
+  EXPECT_EQ(waiting_invitations(runtime), after);
+  EXPECT_EQ(runtime.kept_open(), 0u);
+}
+
+// Its state folder removed between commands: opened anew, not a lock on a deleted file.
+TEST_F(Demo, AKeptOrganisationWhoseStateFolderWasReplacedIsOpenedAnew) {
+  ASSERT_EQ(host("run").exit_code, 0);
+  auto config = mentoring::host::load_config(this->config);
+  config.lock_wait_seconds = 0;
+  mentoring::host::Runtime runtime(config, modules_dir);
+  runtime.keep_open(4);
+  ASSERT_FALSE(waiting_invitations(runtime).empty());
+  fs::remove_all(state / "northwind");
+  EXPECT_TRUE(waiting_invitations(runtime).empty());  // a new, empty database
+  // And the lock it holds during a command is the one at the path others lock.
+  EXPECT_NO_THROW(mentoring::host::OrganisationLock::acquire("northwind", state / "northwind",
+                                                             std::chrono::seconds(0), "test"));
 }

@@ -206,6 +206,8 @@ def main():
     parser.add_argument("--today", default=dt.datetime.now(dt.timezone.utc).date().isoformat())
     parser.add_argument("--listen", help="host:port for the host config's serve section")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--open-organisations", type=int, default=None,
+                        help="serve.open_organisations (organisations kept open); default: serve's")
     parser.add_argument("--every-minutes", type=int, default=0,
                         help="each organisation's scheduled cycle (serve's schedule); 0: none set")
     args = parser.parse_args()
@@ -223,6 +225,8 @@ def main():
             "today": today.isoformat(), "log_level": "warn"}
     if args.listen:
         host["serve"] = {"listen": args.listen, "threads": args.threads}
+        if args.open_organisations is not None:
+            host["serve"]["open_organisations"] = args.open_organisations
     with open(os.path.join(args.out, "host.json"), "w", encoding="utf-8") as f:
         json.dump(host, f, indent=1)
     with open(os.path.join(args.out, "plan.json"), "w", encoding="utf-8") as f:

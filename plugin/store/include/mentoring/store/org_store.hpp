@@ -181,6 +181,12 @@ class OrgStore {
 
   Counts counts();
 
+  // Resets every cached statement. A statement left stepped part-way keeps a
+  // read transaction open, and with it a snapshot of the database: a host that
+  // keeps this store open between calls (mentoring-host serve) calls this after
+  // each call, so the next one sees what other processes wrote meanwhile.
+  void reset_statements() noexcept;
+
  private:
   // The statement for this SQL, compiled once per store and reset for reuse:
   // the sync path runs the same few statements a million times. `sql` must

@@ -62,6 +62,17 @@ class OrganisationLock {
   OrganisationLock& operator=(const OrganisationLock&) = delete;
   ~OrganisationLock();
 
+  // Gives the lock up but keeps the file open, so retake() is cheap (a host that
+  // keeps an organisation open between commands holds the lock only while one runs).
+  void release() noexcept;
+  // Takes the lock again on the open file, waiting as acquire() does (BusyError).
+  // Throws StateFolderError when the lock file at path() is no longer the file
+  // held open (the state folder was removed or replaced): the caller opens anew.
+  void retake(const std::string& organisation, std::chrono::duration<double> wait,
+              const std::string& command,
+              const std::function<void(const LockHolder&)>& on_wait = {});
+  bool held() const noexcept { return held_; }
+
   const std::filesystem::path& path() const noexcept { return path_; }
   // How long acquire() waited; 0 when the lock was free.
   double waited_seconds() const noexcept { return waited_seconds_; }
@@ -74,7 +85,12 @@ class OrganisationLock {
  private:
   OrganisationLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
 
+  // Waits for the flock on fd_ and writes the holder line (acquire, retake).
+  void take(const std::string& organisation, std::chrono::duration<double> wait,
+            const std::string& command, const std::function<void(const LockHolder&)>& on_wait);
+
   int fd_ = -1;
+  bool held_ = false;
   std::filesystem::path path_;
   double waited_seconds_ = 0;
   std::optional<LockHolder> waited_for_;

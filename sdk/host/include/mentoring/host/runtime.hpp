@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -122,6 +123,19 @@ class Runtime {
   nlohmann::json command_as(const std::string& organisation, const Caller& caller,
                             const std::string& command, const nlohmann::json& input);
 
+  // Keeps up to `organisations` organisations open between command() /
+  // command_as() calls (adapters, plugin instance, its database), the least
+  // recently used closed first; 0 (the default) opens and closes one for every
+  // command. A kept organisation holds its lock only while a command runs, so
+  // another process (`mentoring-host run`) still gets it between commands; the
+  // plugin reads its state from the database on every call. One that failed to
+  // open whole (an adapter, its config or programmes) is never kept: its error
+  // is reported on every command, as without keeping. Thread-safe; two commands
+  // of one organisation at once simply open it twice (its lock orders them).
+  void keep_open(std::size_t organisations);
+  // How many organisations are open and kept now (for tests and metrics).
+  std::size_t kept_open() const;
+
   const HostConfig& config() const noexcept { return config_; }
 
  private:
@@ -130,6 +144,11 @@ class Runtime {
   std::unique_ptr<Organisation> open(const OrganisationConfig& org, nlohmann::json& adapter_errors,
                                      const std::string& purpose);
   void create_plugin(Organisation& organisation);
+  // A kept organisation of that id, its lock taken again, or null (keep_open).
+  std::unique_ptr<Organisation> reopen_kept(const OrganisationConfig& org,
+                                            const std::string& purpose);
+  // Its lock released, the organisation kept for the next command (or closed).
+  void keep(std::unique_ptr<Organisation> organisation);
 
   HostConfig config_;
   std::unique_ptr<Impl> impl_;

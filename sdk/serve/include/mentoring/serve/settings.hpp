@@ -36,6 +36,9 @@ struct ServeSettings {
   double request_timeout_seconds = 10;
   int threads = 8;
   int cycle_threads = 2;
+  // Organisations kept open between HTTP commands (host::Runtime::keep_open):
+  // opening one costs milliseconds of CPU, keeping one a few MB.
+  std::size_t open_organisations = 256;
 
   // Reads config.serve (already schema-checked); paths resolve against the
   // config's folder. Refuses a non-loopback host unless allow_remote.
