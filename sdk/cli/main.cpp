@@ -246,17 +246,6 @@ void print_summary(const json& org) {
                   << " survey invitation(s) sent, " << p.value("surveys", 0)
                   << " survey(s) defined\n";
       }
-    } else if (std::string(name) == "return_to_work") {
-      // The line manager's return steps, per programme (keeping-in-touch days are HR's commands).
-      const json programmes = m.value("programmes", json::object());
-      for (const auto& [programme, p] : programmes.items()) {
-        std::cout << "  " << label << programme << ": " << p.value("tasks_sent", 0)
-                  << " return step(s) sent to line managers, " << p.value("tasks_moved", 0)
-                  << " moved, " << p.value("tasks_withdrawn", 0) << " withdrawn; "
-                  << p.value("overdue", 0) << " overdue (" << p.value("missed_flagged", 0)
-                  << " flagged to the programme manager); " << p.value("no_line_manager", 0)
-                  << " without a line manager\n";
-      }
     } else {
       std::cout << "  " << label << m.dump() << "\n";
     }
