@@ -74,54 +74,20 @@ class GuardedStream final : public httplib::Stream {
   ssize_t read(char* ptr, size_t size) override {
     if (budget_ == 0) return -1;  // the request is larger than any we take
     size = std::min(size, budget_);
-    for (;;) {
-      ssize_t n;
-      if (ssl_) {
-        n = SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 20)));
-        if (n <= 0) {
-          int error = SSL_get_error(ssl_, static_cast<int>(n));
-          short wanted = error == SSL_ERROR_WANT_READ    ? POLLIN
-                         : error == SSL_ERROR_WANT_WRITE ? POLLOUT
-                                                         : 0;
-          if (wanted && wait_for(fd_, wanted, deadline_)) continue;
-          return -1;
-        }
-      } else {
-        n = ::recv(fd_, ptr, size, 0);
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-          if (wait_for(fd_, POLLIN, deadline_)) continue;
-          return -1;
-        }
-        if (n <= 0) return -1;
-      }
-      budget_ -= static_cast<size_t>(n);
-      return n;
-    }
+    const ssize_t n = transfer(
+        POLLIN,
+        [&] { return SSL_read(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 20))); },
+        [&] { return ::recv(fd_, ptr, size, 0); });
+    if (n <= 0) return -1;  // failed, timed out, or the peer closed
+    budget_ -= static_cast<size_t>(n);
+    return n;
   }
 
   ssize_t write(const char* ptr, size_t size) override {
-    for (;;) {
-      ssize_t n;
-      if (ssl_) {
-        n = SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 20)));
-        if (n <= 0) {
-          int error = SSL_get_error(ssl_, static_cast<int>(n));
-          short wanted = error == SSL_ERROR_WANT_READ    ? POLLIN
-                         : error == SSL_ERROR_WANT_WRITE ? POLLOUT
-                                                         : 0;
-          if (wanted && wait_for(fd_, wanted, deadline_)) continue;
-          return -1;
-        }
-      } else {
-        n = ::send(fd_, ptr, size, MSG_NOSIGNAL);
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-          if (wait_for(fd_, POLLOUT, deadline_)) continue;
-          return -1;
-        }
-        if (n < 0) return -1;
-      }
-      return n;
-    }
+    return transfer(
+        POLLOUT,
+        [&] { return SSL_write(ssl_, ptr, static_cast<int>(std::min<size_t>(size, 1 << 20))); },
+        [&] { return ::send(fd_, ptr, size, MSG_NOSIGNAL); });
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -139,6 +105,30 @@ class GuardedStream final : public httplib::Stream {
   socket_t socket() const override { return fd_; }
 
  private:
+  // One transfer, over TLS or the plain socket, repeated while the socket or
+  // TLS asks to wait (up to the deadline): the bytes moved, or -1.
+  template <class TlsTransfer, class PlainTransfer>
+  ssize_t transfer(short plain_wait, TlsTransfer tls_transfer, PlainTransfer plain_transfer) {
+    for (;;) {
+      if (ssl_) {
+        const int n = tls_transfer();
+        if (n > 0) return n;
+        const int error = SSL_get_error(ssl_, n);
+        const short wanted = error == SSL_ERROR_WANT_READ    ? POLLIN
+                             : error == SSL_ERROR_WANT_WRITE ? POLLOUT
+                                                             : 0;
+        if (wanted && wait_for(fd_, wanted, deadline_)) continue;
+        return -1;
+      }
+      const ssize_t n = plain_transfer();
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        if (wait_for(fd_, plain_wait, deadline_)) continue;
+        return -1;
+      }
+      return n < 0 ? -1 : n;
+    }
+  }
+
   int fd_;
   SSL* ssl_;
   Clock::time_point deadline_ = Clock::now();
