@@ -11,6 +11,9 @@ packages=(
   libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libical-dev
   libssl-dev tzdata sqlite3 ca-certificates ccache
   clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer's runtime
+  libkainjow-mustache-dev   # email and page templates
+  python3-aiosmtpd          # the tests' loopback SMTP server (and the demo's mail catcher)
+  chromium chromium-driver python3-selenium  # ctest -L browser
 )
 
 missing=()

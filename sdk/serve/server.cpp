@@ -6,6 +6,7 @@
 #include <mentoring/schema.hpp>
 
 #include "guarded_server.hpp"
+#include "pages/pages.hpp"
 
 #include <openssl/err.h>
 #include <spdlog/spdlog.h>
@@ -33,6 +34,9 @@ std::string route_of(const std::string& path) {
   if (path == "/healthz" || path == "/readyz" || path == "/metrics") return path;
   if (std::regex_match(path, kCommandPath)) return kCommandRoute;
   if (std::regex_match(path, kWebhookPath)) return kWebhookRoute;
+  // Pages: the template only, never a link's token.
+  if (path.rfind("/l/", 0) == 0) return "/l/{org}/{token}";
+  if (path.rfind("/hr/", 0) == 0) return "/hr/{org}/...";
   return "other";
 }
 
@@ -257,6 +261,9 @@ struct ApiServer::Impl {
            [this](const httplib::Request& req, httplib::Response& res) { command(req, res); });
     s.Post(R"(/v1/orgs/([a-z0-9][a-z0-9-]{0,62})/webhooks/([a-z0-9][a-z0-9-]{0,63}))",
            [this](const httplib::Request& req, httplib::Response& res) { webhook(req, res); });
+    const pages::PageContext page_context{settings, handlers};
+    pages::register_participant_pages(s, page_context);
+    pages::register_hr_pages(s, page_context);
     s.set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request& req, httplib::Response& res) {
           if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
