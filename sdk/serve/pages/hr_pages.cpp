@@ -1,8 +1,1099 @@
-// HR pages after a token login: see pages.hpp. (Filled in by issue 15's work.)
+// HR pages after a token login: see pages.hpp and sdk/serve/README.md.
+//
+//   GET/POST /hr/{org}/login      the API token (as `token create` issues it) -> a session cookie
+//   POST     /hr/{org}/logout
+//   GET      /hr/{org}/            programme_overview
+//   GET/POST /hr/{org}/proposals   pairing_proposals; pairing_accept / pairing_lock /
+//   pairing_forbid GET/POST /hr/{org}/supervision supervision_sessions; supervision_attendance GET
+//   /hr/{org}/evaluation  evaluation_report (bar charts as inline SVG beside the tables)
+//   ?format=csv&table=<name>       any table of a page as CSV
+//
+// Every page's data is a command run as the logged-in caller (the token's
+// role, re-authenticated on each request), so the plugin's permissions and its
+// audit log apply as they do to the API; the pages add no rule of their own.
 #include "pages.hpp"
+
+#include "charts.hpp"
+#include "hr_session.hpp"
+#include "hr_table.hpp"
+
+#include <mentoring/host/org_lock.hpp>
+#include <mentoring/host/runtime.hpp>
+#include <mentoring/loader.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <set>
 
 namespace mentoring::serve::pages {
 
-void register_hr_pages(httplib::Server&, const PageContext&) {}
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kOrg = "([a-z0-9][a-z0-9-]{0,62})";
+constexpr std::size_t kMaxTokenBytes = 512;
+constexpr int kBusyRetryAfterSeconds = 5;
+
+// ---- small helpers ----------------------------------------------------------
+
+std::string text_of(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  if (value.is_number_integer()) return std::to_string(value.get<long long>());
+  if (value.is_number()) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f", value.get<double>());
+    return buffer;
+  }
+  return "";
+}
+
+std::string field(const json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) return "";
+  return text_of(object[key]);
+}
+
+const json& member(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object() || !object.contains(key)) return kNull;
+  return object[key];
+}
+
+const json& list(const json& object, const char* key) {
+  static const json kEmpty = json::array();
+  const json& value = member(object, key);
+  return value.is_array() ? value : kEmpty;
+}
+
+Cell number_cell(const json& value) {
+  return Cell{text_of(value), "", value.is_number()};
+}
+
+std::string words_of(std::string value) {
+  std::replace(value.begin(), value.end(), '_', ' ');
+  return value;
+}
+
+std::string percent(double share) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.0f %%", share * 100);
+  return buffer;
+}
+
+std::string decimal(double value, int places) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f", places, value);
+  return buffer;
+}
+
+std::string suppressed(const json& object) {
+  const std::string why = field(object, "not_shown");
+  return why.empty() ? "suppressed" : "suppressed: " + why;
+}
+
+std::string cookie_name(const std::string& org) {
+  return "mentoring_hr_" + org;
+}
+
+std::optional<std::string> cookie(const httplib::Request& req, const std::string& name) {
+  const auto range = req.headers.equal_range("Cookie");
+  for (auto it = range.first; it != range.second; ++it) {
+    std::string_view rest = it->second;
+    while (!rest.empty()) {
+      const auto end = rest.find(';');
+      std::string_view pair = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      const auto equals = pair.find('=');
+      if (equals != std::string_view::npos && pair.substr(0, equals) == name)
+        return std::string(pair.substr(equals + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+httplib::Params form_of(const httplib::Request& req) {
+  httplib::Params params;
+  httplib::detail::parse_query_text(req.body, params);
+  return params;
+}
+
+std::string value(const httplib::Params& params, const std::string& key) {
+  auto it = params.find(key);
+  return it == params.end() ? "" : it->second;
+}
+
+std::string query(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  httplib::Params params;
+  for (const auto& [k, v] : pairs) {
+    if (!v.empty()) params.emplace(k, v);
+  }
+  return httplib::detail::params_to_query_str(params);
+}
+
+std::optional<long long> whole_number(const std::string& text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return std::stoll(text);
+}
+
+void redirect(httplib::Response& res, const std::string& location) {
+  res.status = 303;
+  res.set_header("Location", location);
+  res.set_header("Cache-Control", "no-store");
+}
+
+// ---- a command's answer or the words of its failure ----------------------
+
+struct Failure {
+  int status;
+  std::string words;
+};
+
+struct Outcome {
+  json answer;
+  std::optional<Failure> failure;
+};
+
+Outcome run_command(const ApiHandlers& handlers, const host::Caller& caller,
+                    const std::string& command, const json& input) {
+  try {
+    return {handlers.command(caller, command, input), std::nullopt};
+  } catch (const host::CommandInputError& e) {
+    return {{}, Failure{400, std::string("The request was not accepted: ") + e.what()}};
+  } catch (const host::PermissionError& e) {
+    return {{}, Failure{403, std::string("Your role may not do this: ") + e.what()}};
+  } catch (const host::NotFoundError& e) {
+    return {{}, Failure{404, std::string("Not found: ") + e.what()}};
+  } catch (const host::BusyError&) {
+    return {{},
+            Failure{503,
+                    "The organisation is busy with a cycle or another command. Try again in a few "
+                    "seconds."}};
+  } catch (const host::CallError& e) {
+    if (e.status() == MENTORING_ERR_UNKNOWN_COMMAND)
+      return {
+          {},
+          Failure{404, "This page is not available: the plugin has no command " + command + "."}};
+    if (e.status() == MENTORING_ERR_FORBIDDEN)
+      return {{}, Failure{403, std::string("Your role may not do this: ") + e.what()}};
+    if (e.status() == MENTORING_ERR_NOT_FOUND)
+      return {{}, Failure{404, std::string("Not found: ") + e.what()}};
+    if (e.status() == MENTORING_ERR_INVALID_INPUT)
+      return {{}, Failure{400, std::string("The request was not accepted: ") + e.what()}};
+  } catch (const std::invalid_argument& e) {
+    return {{}, Failure{404, std::string("Not found: ") + e.what()}};
+  } catch (const std::exception& e) {
+    if (auto logger = spdlog::get("mentoring"))
+      logger->error("[{}] serve: HR page's command {} failed: {}", caller.organisation, command,
+                    e.what());
+  }
+  return {{}, Failure{500, "Something went wrong inside the host; its log says why."}};
+}
+
+std::string failure_title(int status) {
+  switch (status) {
+    case 400:
+      return "Not accepted";
+    case 403:
+      return "Not allowed";
+    case 404:
+      return "Not found";
+    case 429:
+      return "Too many attempts";
+    case 503:
+      return "Busy, try again shortly";
+    default:
+      return "Something went wrong";
+  }
+}
+
+// ---- the state shared by the routes ---------------------------------------
+
+struct Viewer {
+  host::Caller caller;
+  std::string org, csrf, session_id;
+};
+
+// The page's body: its HTML and its tables (for the CSV export).
+struct Body {
+  std::string csv_query;  // e.g. "programme=x&"
+  std::string html;
+  std::vector<Table> tables;
+  void add(Table table) {
+    html += render_table(table, csv_query);
+    tables.push_back(std::move(table));
+  }
+};
+
+struct Hr {
+  const ServeSettings& settings;
+  const ApiHandlers& handlers;
+  SessionClock clock;
+  SessionTable sessions;
+  LoginThrottle throttle;
+
+  explicit Hr(const PageContext& context)
+      : settings(context.settings),
+        handlers(context.handlers),
+        clock(context.handlers.now ? context.handlers.now
+                                   : SessionClock([] { return std::chrono::system_clock::now(); })),
+        sessions(clock),
+        throttle(clock) {}
+
+  static std::string base(const std::string& org) { return "/hr/" + org + "/"; }
+
+  Page page(const Viewer& viewer, std::string title, std::string body, int status = 200) const {
+    Page p;
+    p.title = std::move(title);
+    p.status = status;
+    const std::string b = base(viewer.org);
+    p.navigation = {{b, "Programme at a glance"},
+                    {b + "proposals", "Pairing proposals"},
+                    {b + "supervision", "Supervision"},
+                    {b + "evaluation", "Evaluation"}};
+    p.body_html = std::move(body) + "\n<form id=\"logout\" method=\"post\" action=\"" +
+                  escape_html(b + "logout") + "\">" + csrf_input(viewer) + "<p>Signed in as " +
+                  escape_html(viewer.caller.name) + " (" +
+                  escape_html(std::string(host::to_string(viewer.caller.role))) +
+                  ").</p><button type=\"submit\" id=\"sign-out\" class=\"secondary\">Sign "
+                  "out</button></form>";
+    return p;
+  }
+
+  static std::string csrf_input(const Viewer& viewer) {
+    return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(viewer.csrf) + "\">";
+  }
+
+  void send_failure(httplib::Response& res, const Viewer& viewer, const Failure& failure,
+                    const std::string& back) const {
+    if (failure.status == 503)
+      res.set_header("Retry-After", std::to_string(kBusyRetryAfterSeconds));
+    send_page(res,
+              page(viewer, failure_title(failure.status),
+                   "<p class=\"error\" id=\"error\" role=\"alert\">" + escape_html(failure.words) +
+                       "</p><p><a href=\"" + escape_html(back) + "\">Back</a></p>",
+                   failure.status));
+  }
+
+  // ---- login ---------------------------------------------------------------
+
+  void login_form(httplib::Response& res, const std::string& org, int status,
+                  const std::string& error) const {
+    Page p;
+    p.title = "Sign in to the mentoring programme";
+    p.status = status;
+    std::string body;
+    if (!error.empty())
+      body += "<p class=\"error\" id=\"login-error\" role=\"alert\">" + escape_html(error) + "</p>";
+    body += "<form id=\"login\" method=\"post\" action=\"" + escape_html(base(org) + "login") +
+            "\"><label for=\"token\">Your API token</label>"
+            "<p id=\"token-hint\">The token your administrator created with <code>mentoring-host "
+            "token create</code> for the HR or admin role.</p>"
+            "<input type=\"password\" id=\"token\" name=\"token\" required autocomplete=\"off\" "
+            "spellcheck=\"false\" aria-describedby=\"token-hint" +
+            std::string(error.empty() ? "" : " login-error") +
+            "\"><button type=\"submit\" id=\"sign-in\">Sign in</button></form>";
+    p.body_html = body;
+    send_page(res, p);
+  }
+
+  // A POST from another site is refused: the browser says where the form came
+  // from (Origin, Sec-Fetch-Site); a client that says nothing is not a browser
+  // that another site could drive.
+  bool same_origin(const httplib::Request& req) const {
+    if (req.has_header("Sec-Fetch-Site")) {
+      const std::string site = req.get_header_value("Sec-Fetch-Site");
+      if (site != "same-origin" && site != "none") return false;
+    }
+    if (req.has_header("Origin")) {
+      const std::string scheme = settings.tls ? "https://" : "http://";
+      if (req.get_header_value("Origin") != scheme + req.get_header_value("Host")) return false;
+    }
+    return true;
+  }
+
+  void login(const httplib::Request& req, httplib::Response& res) {
+    const std::string org = req.matches[1].str();
+    if (!same_origin(req)) {
+      login_form(res, org, 403, "This sign-in did not come from this site's own page.");
+      return;
+    }
+    if (!throttle.allowed(req.remote_addr)) {
+      res.set_header("Retry-After", "900");
+      login_form(res, org, 429,
+                 "Too many failed sign-ins from your address. Wait a quarter of an hour and try "
+                 "again.");
+      return;
+    }
+    const std::string token = value(form_of(req), "token");
+    std::optional<host::Caller> caller;
+    if (!token.empty() && token.size() <= kMaxTokenBytes) caller = handlers.authenticate(token);
+    // Unknown, revoked, or another organisation's token: the same words, so a
+    // failed sign-in never tells whether the organisation exists.
+    if (!caller || caller->organisation != org) {
+      throttle.failed(req.remote_addr);
+      login_form(res, org, 401, "That token was not accepted. Check it and try again.");
+      return;
+    }
+    if (caller->role != host::Role::hr && caller->role != host::Role::admin) {
+      throttle.failed(req.remote_addr);
+      login_form(res, org, 403,
+                 "This token is for the " + std::string(host::to_string(caller->role)) +
+                     " role. These pages are for HR and administrators; participants use the "
+                     "links in their emails.");
+      return;
+    }
+    const OpenedSession opened = sessions.open(org, token);
+    std::string set_cookie = cookie_name(org) + "=" + opened.id + "; Path=" + base(org) +
+                             "; Max-Age=28800; HttpOnly; SameSite=Strict";
+    if (settings.tls) set_cookie += "; Secure";
+    res.set_header("Set-Cookie", set_cookie);
+    redirect(res, base(org));
+  }
+
+  // The logged-in caller of this request; otherwise the browser is sent to the login.
+  std::optional<Viewer> viewer(const httplib::Request& req, httplib::Response& res) {
+    const std::string org = req.matches[1].str();
+    const auto id = cookie(req, cookie_name(org));
+    std::optional<Session> session;
+    if (id) session = sessions.find(org, *id);
+    std::optional<host::Caller> caller;
+    if (session) caller = handlers.authenticate(session->bearer);
+    if (!caller || caller->organisation != org ||
+        (caller->role != host::Role::hr && caller->role != host::Role::admin)) {
+      if (session) sessions.close(*id);  // the token was revoked meanwhile
+      redirect(res, base(org) + "login");
+      return std::nullopt;
+    }
+    return Viewer{*caller, org, session->csrf, *id};
+  }
+
+  // A POST of a logged-in page: same origin and the session's CSRF token, or
+  // nothing is done.
+  std::optional<Viewer> poster(const httplib::Request& req, httplib::Response& res,
+                               const httplib::Params& form) {
+    auto v = viewer(req, res);
+    if (!v) return std::nullopt;
+    if (!same_origin(req) || !same_secret(value(form, "csrf"), v->csrf)) {
+      send_failure(res, *v,
+                   Failure{403,
+                           "This form was out of date or did not come from this site; nothing "
+                           "was changed. Open the page again and repeat what you did."},
+                   base(v->org));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  void logout(const httplib::Request& req, httplib::Response& res) {
+    const httplib::Params form = form_of(req);
+    auto v = poster(req, res, form);
+    if (!v) return;
+    sessions.close(v->session_id);
+    std::string set_cookie =
+        cookie_name(v->org) + "=; Path=" + base(v->org) + "; Max-Age=0; HttpOnly; SameSite=Strict";
+    if (settings.tls) set_cookie += "; Secure";
+    res.set_header("Set-Cookie", set_cookie);
+    redirect(res, base(v->org) + "login");
+  }
+
+  // ---- serving a page or one of its tables -----------------------------------
+
+  void serve(const httplib::Request& req, httplib::Response& res, const Viewer& v,
+             const std::string& title, Body body) const {
+    if (req.get_param_value("format") == "csv") {
+      const std::string name = req.get_param_value("table");
+      for (const auto& table : body.tables) {
+        if (table.name != name) continue;
+        res.status = 200;
+        res.set_header("Content-Disposition",
+                       "attachment; filename=\"" + v.org + "-" + table.name + ".csv\"");
+        res.set_header("Cache-Control", "no-store");
+        res.set_header("X-Content-Type-Options", "nosniff");
+        res.set_content(table_csv(table), "text/csv; charset=utf-8");
+        return;
+      }
+      send_failure(res, v, Failure{404, "This page has no table \"" + name + "\"."}, req.path);
+      return;
+    }
+    send_page(res, page(v, title, body.html));
+  }
+
+  static std::string notice(const std::string& words) {
+    return "<p class=\"notice\" id=\"result\" role=\"status\">" + escape_html(words) + "</p>\n";
+  }
+
+  // A choice of programme when the organisation runs several: {id, name}.
+  static std::string chooser(const std::string& path,
+                             const std::vector<std::pair<std::string, std::string>>& programmes,
+                             const std::string& current) {
+    if (programmes.size() < 2) return "";
+    std::string html = "<nav aria-label=\"Programmes\"><ul>";
+    for (const auto& [id, name] : programmes) {
+      html += "<li><a href=\"" + escape_html(path + "?" + query({{"programme", id}})) + "\"" +
+              (id == current ? " aria-current=\"page\"" : "") + ">" +
+              escape_html(name.empty() ? id : name) + "</a></li>";
+    }
+    return html + "</ul></nav>\n";
+  }
+
+  // The programme the request asks for among those an answer lists (by
+  // `key`), else the first. nullptr when the answer lists none.
+  static const json* pick(const json& programmes, const char* key, const std::string& wanted) {
+    const json* first = nullptr;
+    for (const auto& p : programmes) {
+      if (!first) first = &p;
+      if (field(p, key) == wanted) return &p;
+    }
+    return first;
+  }
+
+  // ---- programme at a glance ------------------------------------------------
+
+  void overview(const httplib::Request& req, httplib::Response& res) {
+    auto v = viewer(req, res);
+    if (!v) return;
+    const Outcome out = run_command(handlers, v->caller, "programme_overview", json::object());
+    if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
+    const json& programmes = list(out.answer, "programmes");
+    const json* p = pick(programmes, "id", req.get_param_value("programme"));
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& each : programmes) ids.emplace_back(field(each, "id"), field(each, "name"));
+    Body body;
+    if (!p) {
+      body.html = "<p>The organisation runs no programme yet.</p>";
+      return serve(req, res, *v, "Programme at a glance", std::move(body));
+    }
+    const std::string id = field(*p, "id");
+    body.csv_query = query({{"programme", id}}) + "&";
+    body.html = chooser(req.path, ids, id) + "<h2>" + escape_html(field(*p, "name")) +
+                "</h2>\n<p>As of " + escape_html(field(out.answer, "today")) + ".</p>\n";
+
+    Table enrolments{"enrolments", "Enrolments by state", {"State", "People"}, {}, {}};
+    const json& states = member(*p, "enrolments_by_state");
+    if (states.is_object()) {
+      for (const auto& [state, count] : states.items())
+        enrolments.rows.push_back({{words_of(state)}, number_cell(count)});
+    }
+    body.add(std::move(enrolments));
+
+    Table invitations{"open-invitations",
+                      "Open invitations",
+                      {"Name", "Person id", "Role", "Invited on", "Respond by", "Reminders sent"},
+                      {},
+                      {}};
+    for (const auto& i : list(*p, "open_invitations")) {
+      invitations.rows.push_back({{field(i, "name")},
+                                  {field(i, "person_id")},
+                                  {field(i, "role")},
+                                  {field(i, "invited_on")},
+                                  {field(i, "respond_by")},
+                                  number_cell(member(i, "reminders"))});
+    }
+    body.add(std::move(invitations));
+
+    Table waiting{
+        "waiting-list", "Waiting list", {"Position", "Name", "Person id", "Waiting since"}, {}, {}};
+    for (const auto& w : list(*p, "waiting_list")) {
+      waiting.rows.push_back({number_cell(member(w, "position")),
+                              {field(w, "name")},
+                              {field(w, "person_id")},
+                              {field(w, "since")}});
+    }
+    body.add(std::move(waiting));
+
+    Table pairs{"pairs",
+                "Pairs and their meetings",
+                {"Pair", "Mentee", "Mentor", "Started", "Last meeting", "Next meeting", "Status",
+                 "Missed meetings"},
+                {},
+                {}};
+    for (const auto& pair : list(*p, "pairs")) {
+      const json& last = member(pair, "last_meeting_on");
+      const json& next = member(pair, "next_meeting_on");
+      pairs.rows.push_back({{field(pair, "pair_id")},
+                            {field(member(pair, "mentee"), "name")},
+                            {field(member(pair, "mentor"), "name")},
+                            {field(pair, "started_on")},
+                            {last.is_string() ? last.get<std::string>() : "none yet"},
+                            {next.is_string() ? next.get<std::string>() : "not planned"},
+                            {words_of(field(pair, "status"))},
+                            number_cell(member(pair, "missed_meetings"))});
+    }
+    body.add(std::move(pairs));
+
+    Table overdue{
+        "overdue", "Overdue and missed", {"What", "Name", "Person id", "Kind", "Due on"}, {}, {}};
+    for (const auto& o : list(*p, "overdue")) {
+      overdue.rows.push_back({{field(o, "what")},
+                              {field(o, "name")},
+                              {field(o, "person_id")},
+                              {words_of(field(o, "kind"))},
+                              {field(o, "due_on")}});
+    }
+    body.add(std::move(overdue));
+    serve(req, res, *v, "Programme at a glance", std::move(body));
+  }
+
+  // ---- pairing proposals ------------------------------------------------------
+
+  static std::string criterion_words(const std::string& criterion) {
+    static const std::map<std::string, std::string> kWords = {
+        {"same_leave_kind", "Same kind of leave"},
+        {"org_proximity", "Close in the organisation"},
+        {"location", "Same location"},
+        {"seniority_gap", "Seniority gap"},
+        {"theme_overlap", "Shared themes"},
+        {"mentee_wish", "The mentee's wish"},
+        {"mentor_wish", "The mentor's wish"}};
+    auto it = kWords.find(criterion);
+    return it == kWords.end() ? words_of(criterion) : it->second;
+  }
+
+  static std::string done_words(const std::string& done) {
+    static const std::map<std::string, std::string> kWords = {
+        {"accepted", "The proposal was accepted: the two are now a pair."},
+        {"waiting", "Accepted by you; the pair's members still have to accept."},
+        {"locked", "The proposal is locked: re-runs keep it."},
+        {"unlocked", "The proposal is unlocked: re-runs may change it."},
+        {"forbidden", "The two will never be proposed together again."},
+        {"recorded", "The attendance was recorded."}};
+    auto it = kWords.find(done);
+    return it == kWords.end() ? "" : it->second;
+  }
+
+  std::string action_form(const Viewer& v, const std::string& programme, const std::string& action,
+                          const std::string& label, const std::string& button_id,
+                          const std::string& described,
+                          const std::vector<std::pair<std::string, std::string>>& fields) const {
+    std::string html =
+        "<form method=\"post\" action=\"" + escape_html(base(v.org) + "proposals") + "\">" +
+        csrf_input(v) + "<input type=\"hidden\" name=\"action\" value=\"" + escape_html(action) +
+        "\"><input type=\"hidden\" name=\"programme\" value=\"" + escape_html(programme) + "\">";
+    for (const auto& [name, val] : fields) {
+      html += "<input type=\"hidden\" name=\"" + escape_html(name) + "\" value=\"" +
+              escape_html(val) + "\">";
+    }
+    return html + "<button type=\"submit\" id=\"" + escape_html(button_id) +
+           "\" aria-describedby=\"" + escape_html(described) + "\">" + escape_html(label) +
+           "</button></form>";
+  }
+
+  void proposals(const httplib::Request& req, httplib::Response& res) {
+    auto v = viewer(req, res);
+    if (!v) return;
+    const Outcome out = run_command(handlers, v->caller, "pairing_proposals", json::object());
+    if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
+    const json& programmes = list(out.answer, "programmes");
+    const json* p = pick(programmes, "programme", req.get_param_value("programme"));
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& each : programmes) ids.emplace_back(field(each, "programme"), "");
+    Body body;
+    const std::string done = done_words(req.get_param_value("done"));
+    if (!done.empty()) body.html += notice(done);
+    if (!p) {
+      body.html += "<p>No programme has pairing proposals.</p>";
+      return serve(req, res, *v, "Pairing proposals", std::move(body));
+    }
+    const std::string programme = field(*p, "programme");
+    body.csv_query = query({{"programme", programme}}) + "&";
+    body.html += chooser(req.path, ids, programme) + "<h2>" + escape_html(programme) + "</h2>\n";
+    if (field(*p, "accepted_by") == "pair")
+      body.html +=
+          "<p>In this programme both members accept their own proposal; accepting here adds "
+          "HR's acceptance.</p>\n";
+
+    Table table{"proposals",
+                "Proposed and accepted pairs, with why",
+                {"Pair", "Mentee", "Mentor", "State", "Score", "Why (points per criterion)",
+                 "Locked", "Actions"},
+                {},
+                {true, true, true, true, true, true, true, false}};
+    for (const auto& proposal : list(*p, "proposals")) {
+      const std::string pair_id = field(proposal, "pair_id");
+      const std::string mentee = field(proposal, "mentee_name").empty()
+                                     ? field(proposal, "mentee_id")
+                                     : field(proposal, "mentee_name");
+      const std::string mentor = field(proposal, "mentor_name").empty()
+                                     ? field(proposal, "mentor_id")
+                                     : field(proposal, "mentor_name");
+      std::string why_text, why_html;
+      const json& breakdown = member(proposal, "breakdown");
+      if (breakdown.is_object() && !breakdown.empty()) {
+        why_html = "<ul>";
+        for (const auto& [criterion, points] : breakdown.items()) {
+          const std::string line = criterion_words(criterion) + ": " + text_of(points);
+          why_text += (why_text.empty() ? "" : "; ") + line;
+          why_html += "<li>" + escape_html(line) + "</li>";
+        }
+        why_html += "</ul>";
+      } else if (member(proposal, "recorded_without_proposal") == true) {
+        why_text = "recorded by hand, without a proposal";
+      }
+      const bool locked = member(proposal, "locked") == true;
+      const std::string label = "pair-" + pair_id + "-label";
+      std::string actions = "<span id=\"" + escape_html(label) + "\" hidden>" +
+                            escape_html("Pair " + pair_id + ": " + mentee + " with " + mentor) +
+                            "</span>";
+      if (field(proposal, "state") == "proposed") {
+        actions += action_form(*v, programme, "accept", "Accept", "accept-" + pair_id, label,
+                               {{"pair_id", pair_id}});
+        actions +=
+            action_form(*v, programme, locked ? "unlock" : "lock", locked ? "Unlock" : "Lock",
+                        "lock-" + pair_id, label, {{"pair_id", pair_id}});
+        actions += action_form(*v, programme, "forbid", "Forbid", "forbid-" + pair_id, label,
+                               {{"mentee_id", field(proposal, "mentee_id")},
+                                {"mentor_id", field(proposal, "mentor_id")}});
+      }
+      table.rows.push_back({{pair_id},
+                            {mentee + " (" + field(proposal, "mentee_id") + ")"},
+                            {mentor + " (" + field(proposal, "mentor_id") + ")"},
+                            {field(proposal, "state")},
+                            number_cell(member(proposal, "score")),
+                            {why_text, why_html},
+                            {locked ? "yes" : "no"},
+                            {"", actions}});
+    }
+    body.add(std::move(table));
+
+    Table unmatched{"unmatched",
+                    "Mentees without a proposal, and why",
+                    {"Name", "Person id", "Reason", "Explanation"},
+                    {},
+                    {}};
+    for (const auto& u : list(*p, "unmatched")) {
+      unmatched.rows.push_back({{field(u, "name")},
+                                {field(u, "person_id")},
+                                {words_of(field(u, "reason"))},
+                                {field(u, "explanation")}});
+    }
+    body.add(std::move(unmatched));
+    serve(req, res, *v, "Pairing proposals", std::move(body));
+  }
+
+  void proposal_action(const httplib::Request& req, httplib::Response& res) {
+    const httplib::Params form = form_of(req);
+    auto v = poster(req, res, form);
+    if (!v) return;
+    const std::string action = value(form, "action");
+    const std::string programme = value(form, "programme");
+    const std::string back = base(v->org) + "proposals";
+    json input;
+    std::string command;
+    if (action == "accept" || action == "lock" || action == "unlock") {
+      const auto pair_id = whole_number(value(form, "pair_id"));
+      if (!pair_id || *pair_id < 1) {
+        return send_failure(
+            res, *v,
+            Failure{400, "pair_id: found \"" + value(form, "pair_id").substr(0, 40) +
+                             "\"; expected a pair's number"},
+            back);
+      }
+      input = {{"pair_id", *pair_id}};
+      command = action == "accept" ? "pairing_accept" : "pairing_lock";
+      if (action == "unlock") input["unlock"] = true;
+    } else if (action == "forbid") {
+      const std::string mentee = value(form, "mentee_id"), mentor = value(form, "mentor_id");
+      if (mentee.empty() || mentor.empty() || mentee.size() > 200 || mentor.size() > 200) {
+        return send_failure(
+            res, *v, Failure{400, "mentee_id and mentor_id: expected the two people's ids"}, back);
+      }
+      input = {{"mentee_id", mentee}, {"mentor_id", mentor}};
+      if (!programme.empty()) input["programme"] = programme;
+      command = "pairing_forbid";
+    } else {
+      return send_failure(res, *v,
+                          Failure{400, "action: found \"" + action.substr(0, 40) +
+                                           "\"; expected accept, lock, unlock or forbid"},
+                          back);
+    }
+    const Outcome out = run_command(handlers, v->caller, command, input);
+    if (out.failure) return send_failure(res, *v, *out.failure, back);
+    std::string done = action == "forbid" ? "forbidden" : action + "ed";
+    if (action == "accept" && field(out.answer, "state") != "accepted") done = "waiting";
+    redirect(res, back + "?" + query({{"programme", programme}, {"done", done}}));
+  }
+
+  // ---- supervision -------------------------------------------------------------
+
+  void supervision(const httplib::Request& req, httplib::Response& res) {
+    auto v = viewer(req, res);
+    if (!v) return;
+    const std::string wanted = req.get_param_value("programme");
+    json input = json::object();
+    if (!wanted.empty()) input["programme"] = wanted;
+    const Outcome out = run_command(handlers, v->caller, "supervision_sessions", input);
+    Body body;
+    const std::string done = done_words(req.get_param_value("done"));
+    if (!done.empty()) body.html += notice(done);
+    if (out.failure && out.failure->status == 400 && wanted.empty()) {
+      // Several programmes: supervision_sessions needs one; offer them.
+      const Outcome listed = run_command(handlers, v->caller, "programme_overview", json::object());
+      if (listed.failure) return send_failure(res, *v, *out.failure, base(v->org));
+      std::string links;
+      for (const auto& p : list(listed.answer, "programmes")) {
+        links += "<li><a href=\"" +
+                 escape_html(req.path + "?" + query({{"programme", field(p, "id")}})) + "\">" +
+                 escape_html(field(p, "name").empty() ? field(p, "id") : field(p, "name")) +
+                 "</a></li>";
+      }
+      body.html += "<p>Choose a programme:</p><ul id=\"programmes\">" + links + "</ul>";
+      return serve(req, res, *v, "Supervision", std::move(body));
+    }
+    if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
+    const std::string programme = field(out.answer, "programme");
+    body.csv_query = query({{"programme", programme}}) + "&";
+    body.html += "<h2>" + escape_html(programme) + "</h2>\n";
+    if (!wanted.empty())
+      body.html += "<p><a href=\"" + escape_html(req.path) + "\">Other programmes</a></p>\n";
+
+    auto joined = [](const json& people) {
+      std::string text;
+      for (const auto& person : people) text += (text.empty() ? "" : ", ") + text_of(person);
+      return text;
+    };
+    struct Group {
+      std::set<std::string> members;
+      int sessions = 0, attended = 0, missed = 0;
+    };
+    std::map<long long, Group> groups;
+    std::set<std::string> everyone;
+    Table sessions_table{
+        "supervision-sessions",
+        "Group supervision sessions and attendance",
+        {"Session", "Group", "Number", "Date", "Members", "Attended", "Missed", "Not recorded"},
+        {},
+        {}};
+    std::string session_options;
+    for (const auto& s : list(out.answer, "sessions")) {
+      const long long group =
+          member(s, "group").is_number_integer() ? member(s, "group").get<long long>() : 0;
+      Group& g = groups[group];
+      ++g.sessions;
+      std::set<std::string> recorded;
+      for (const auto& a : list(s, "attended")) {
+        recorded.insert(text_of(a));
+        ++g.attended;
+      }
+      for (const auto& m : list(s, "missed")) {
+        recorded.insert(text_of(m));
+        ++g.missed;
+      }
+      json open = json::array();
+      for (const auto& m : list(s, "members")) {
+        g.members.insert(text_of(m));
+        everyone.insert(text_of(m));
+        if (!recorded.count(text_of(m))) open.push_back(m);
+      }
+      sessions_table.rows.push_back({number_cell(member(s, "session_id")),
+                                     number_cell(member(s, "group")),
+                                     number_cell(member(s, "number")),
+                                     {field(s, "on")},
+                                     {joined(list(s, "members"))},
+                                     {joined(list(s, "attended"))},
+                                     {joined(list(s, "missed"))},
+                                     {joined(open)}});
+      session_options += "<option value=\"" + escape_html(field(s, "session_id")) + "\">" +
+                         escape_html("Group " + field(s, "group") + ", session " +
+                                     field(s, "number") + ", " + field(s, "on")) +
+                         "</option>";
+    }
+    Table groups_table{"supervision-groups",
+                       "Supervision groups",
+                       {"Group", "Members", "Sessions", "Attendances", "Absences"},
+                       {},
+                       {}};
+    for (const auto& [number, g] : groups) {
+      std::string members;
+      for (const auto& m : g.members) members += (members.empty() ? "" : ", ") + m;
+      groups_table.rows.push_back({{std::to_string(number), "", true},
+                                   {members},
+                                   {std::to_string(g.sessions), "", true},
+                                   {std::to_string(g.attended), "", true},
+                                   {std::to_string(g.missed), "", true}});
+    }
+    body.add(std::move(groups_table));
+    body.add(std::move(sessions_table));
+
+    if (!session_options.empty()) {
+      std::string people;
+      for (const auto& person : everyone)
+        people +=
+            "<option value=\"" + escape_html(person) + "\">" + escape_html(person) + "</option>";
+      body.html +=
+          "<h2>Record attendance</h2>\n<form id=\"attendance\" method=\"post\" action=\"" +
+          escape_html(base(v->org) + "supervision") + "\">" + csrf_input(*v) +
+          "<input type=\"hidden\" name=\"programme\" value=\"" + escape_html(programme) +
+          "\"><label for=\"attendance-session\">Session</label><select id=\"attendance-session\" "
+          "name=\"session_id\" required>" +
+          session_options +
+          "</select><label for=\"attendance-person\">Mentor</label><select "
+          "id=\"attendance-person\" name=\"person_id\" required>" +
+          people +
+          "</select><label for=\"attendance-attended\">Attended</label><select "
+          "id=\"attendance-attended\" name=\"attended\" required><option value=\"yes\">Yes, "
+          "attended</option><option value=\"no\">No, missed</option></select>"
+          "<button type=\"submit\" id=\"record-attendance\">Record attendance</button></form>\n";
+    }
+    serve(req, res, *v, "Supervision", std::move(body));
+  }
+
+  void attendance(const httplib::Request& req, httplib::Response& res) {
+    const httplib::Params form = form_of(req);
+    auto v = poster(req, res, form);
+    if (!v) return;
+    const std::string programme = value(form, "programme");
+    const std::string back = base(v->org) + "supervision";
+    const auto session_id = whole_number(value(form, "session_id"));
+    const std::string person = value(form, "person_id");
+    const std::string attended = value(form, "attended");
+    if (!session_id || *session_id < 1)
+      return send_failure(
+          res, *v,
+          Failure{400, "session_id: found \"" + value(form, "session_id").substr(0, 40) +
+                           "\"; expected a session's number"},
+          back);
+    if (person.empty() || person.size() > 200)
+      return send_failure(res, *v, Failure{400, "person_id: expected the mentor's id"}, back);
+    if (attended != "yes" && attended != "no")
+      return send_failure(
+          res, *v,
+          Failure{400, "attended: found \"" + attended.substr(0, 40) + "\"; expected yes or no"},
+          back);
+    const Outcome out = run_command(
+        handlers, v->caller, "supervision_attendance",
+        {{"session_id", *session_id}, {"person_id", person}, {"attended", attended == "yes"}});
+    if (out.failure) return send_failure(res, *v, *out.failure, back);
+    redirect(res, back + "?" + query({{"programme", programme}, {"done", "recorded"}}));
+  }
+
+  // ---- evaluation ----------------------------------------------------------------
+
+  void evaluation(const httplib::Request& req, httplib::Response& res) {
+    auto v = viewer(req, res);
+    if (!v) return;
+    const Outcome out = run_command(handlers, v->caller, "evaluation_report", json::object());
+    if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
+    const json& programmes = list(out.answer, "programmes");
+    const json* p = pick(programmes, "programme", req.get_param_value("programme"));
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& each : programmes) ids.emplace_back(field(each, "programme"), "");
+    Body body;
+    if (!p) {
+      body.html = "<p>No programme to report on.</p>";
+      return serve(req, res, *v, "Evaluation", std::move(body));
+    }
+    const std::string programme = field(*p, "programme");
+    body.csv_query = query({{"programme", programme}}) + "&";
+    body.html = chooser(req.path, ids, programme) + "<h2>" + escape_html(programme) +
+                "</h2>\n<p>As of " + escape_html(field(out.answer, "today")) +
+                ". A figure about fewer than " + escape_html(field(out.answer, "min_group_size")) +
+                " people is suppressed, to keep answers anonymous.</p>\n";
+
+    // Surveys: response rates.
+    Table surveys{"surveys",
+                  "Surveys and response rates",
+                  {"Survey", "Role", "Invited", "Answered", "Response rate"},
+                  {},
+                  {}};
+    BarChart response{"chart-response",
+                      "Response rate per survey",
+                      "Share of invited people who answered, per survey and role; the table "
+                      "Surveys and response rates holds the same figures.",
+                      1,
+                      {}};
+    for (const auto& s : list(*p, "surveys")) {
+      const std::string label = field(s, "name") + " (" + field(s, "role") + ")";
+      const json& answered = member(s, "answered");
+      const json& invited = member(s, "invited");
+      if (answered.is_number() && invited.is_number() && invited.get<double>() > 0) {
+        const double rate = answered.get<double>() / invited.get<double>();
+        surveys.rows.push_back({{field(s, "name")},
+                                {field(s, "role")},
+                                number_cell(invited),
+                                number_cell(answered),
+                                {percent(rate)}});
+        response.bars.push_back({label, rate, percent(rate)});
+      } else {
+        surveys.rows.push_back({{field(s, "name")},
+                                {field(s, "role")},
+                                number_cell(invited),
+                                {suppressed(s)},
+                                {"suppressed"}});
+        response.bars.push_back({label, std::nullopt, ""});
+      }
+    }
+    body.html += "<h3>Surveys</h3>\n<figure>" + render_bar_chart(response) +
+                 "<figcaption>Response rate per survey (figures in the table "
+                 "below)</figcaption></figure>\n";
+    body.add(std::move(surveys));
+
+    Table questions{"questions",
+                    "Answers per question",
+                    {"Question", "Survey", "Role", "Kind", "Answers", "Result"},
+                    {},
+                    {}};
+    Table comments{"comments", "Written answers", {"Question", "Survey", "Answer"}, {}, {}};
+    for (const auto& s : list(*p, "surveys")) {
+      for (const auto& q : list(s, "questions")) {
+        std::string result;
+        const std::string kind = field(q, "kind");
+        if (member(q, "not_shown").is_string() || !member(q, "answers").is_number()) {
+          result = suppressed(q);
+        } else if (member(q, "mean").is_number()) {
+          result = "mean " + decimal(member(q, "mean").get<double>(), 1);
+        } else if (member(q, "share_yes").is_number()) {
+          result = percent(member(q, "share_yes").get<double>()) + " yes";
+        } else if (member(q, "median").is_number()) {
+          result = "median " + text_of(member(q, "median"));
+        } else if (member(q, "counts").is_object()) {
+          for (const auto& [choice, count] : member(q, "counts").items())
+            result += (result.empty() ? "" : ", ") + choice + ": " + text_of(count);
+        } else if (kind == "text") {
+          result = std::to_string(list(q, "texts").size()) + " written answers";
+        }
+        for (const auto& t : list(q, "texts"))
+          comments.rows.push_back({{field(q, "text")}, {field(s, "name")}, {text_of(t)}});
+        questions.rows.push_back({{field(q, "text")},
+                                  {field(s, "name")},
+                                  {field(s, "role")},
+                                  {words_of(kind)},
+                                  member(q, "answers").is_number()
+                                      ? number_cell(member(q, "answers"))
+                                      : Cell{"suppressed", "", false},
+                                  {result}});
+      }
+    }
+    body.add(std::move(questions));
+    body.add(std::move(comments));
+
+    // Retention of returners, with the organisation's baseline.
+    Table retention{"retention",
+                    "Retention of returners",
+                    {"Months after return", "Returners", "Retained", "Share retained",
+                     "Baseline returners", "Baseline retained", "Baseline share"},
+                    {},
+                    {}};
+    BarChart retention_chart{"chart-retention",
+                             "Share of returners retained",
+                             "Share of returners still employed some months after their return, "
+                             "the programme beside the organisation's baseline; the table "
+                             "Retention of returners holds the same figures.",
+                             1,
+                             {}};
+    auto figure = [&](const json& f, std::vector<Cell>& row, const std::string& label) {
+      if (member(f, "share").is_number()) {
+        row.push_back(number_cell(member(f, "returners")));
+        row.push_back(number_cell(member(f, "retained")));
+        row.push_back({percent(member(f, "share").get<double>())});
+        retention_chart.bars.push_back(
+            {label, member(f, "share").get<double>(), percent(member(f, "share").get<double>())});
+      } else {
+        row.push_back({suppressed(f)});
+        row.push_back({"suppressed"});
+        row.push_back({"suppressed"});
+        retention_chart.bars.push_back({label, std::nullopt, ""});
+      }
+    };
+    for (const auto& r : list(*p, "retention")) {
+      std::vector<Cell> row{number_cell(member(r, "months"))};
+      figure(member(r, "programme"), row, "Programme, " + field(r, "months") + " months");
+      figure(member(r, "baseline"), row, "Baseline, " + field(r, "months") + " months");
+      retention.rows.push_back(std::move(row));
+    }
+    body.html += "<h3>Retention</h3>\n";
+    if (!retention_chart.bars.empty())
+      body.html += "<figure>" + render_bar_chart(retention_chart) +
+                   "<figcaption>Share of returners retained (figures in the table "
+                   "below)</figcaption></figure>\n";
+    body.add(std::move(retention));
+
+    const json& weeks = member(*p, "weeks_to_full_productivity");
+    Table productivity{
+        "productivity", "Weeks back to full productivity", {"Answers", "Median weeks"}, {}, {}};
+    if (member(weeks, "median").is_number()) {
+      productivity.rows.push_back(
+          {number_cell(member(weeks, "answers")), number_cell(member(weeks, "median"))});
+    } else if (weeks.is_object()) {
+      productivity.rows.push_back({{suppressed(weeks)}, {"suppressed"}});
+    }
+    body.add(std::move(productivity));
+
+    // Budget: participants and amount per cohort.
+    const json& budget = member(*p, "budget");
+    body.html += "<h3>Budget</h3>\n";
+    Table cohorts{"budget", "Budget per cohort", {"Cohort", "Participants", "Amount"}, {}, {}};
+    BarChart participants{"chart-participants",
+                          "Participants per cohort",
+                          "Mentees whose mentoring began, per cohort (the year their enrolment "
+                          "started); the table Budget per cohort holds the same figures.",
+                          1,
+                          {}};
+    if (member(budget, "fee_per_participant").is_null()) {
+      body.html += "<p>No fee per participant is set";
+      if (!field(budget, "why").empty()) body.html += ": " + escape_html(field(budget, "why"));
+      body.html += ".</p>\n";
+    }
+    const std::string currency = field(budget, "currency");
+    for (const auto& c : list(budget, "cohorts")) {
+      const json& count = member(c, "participants");
+      cohorts.rows.push_back(
+          {number_cell(member(c, "cohort")),
+           number_cell(count),
+           {member(c, "amount").is_number() ? decimal(member(c, "amount").get<double>(), 2) +
+                                                  (currency.empty() ? "" : " " + currency)
+                                            : ""}});
+      if (count.is_number()) {
+        participants.max_value = std::max(participants.max_value, count.get<double>());
+        participants.bars.push_back({field(c, "cohort"), count.get<double>(), text_of(count)});
+      }
+    }
+    if (!participants.bars.empty())
+      body.html += "<figure>" + render_bar_chart(participants) +
+                   "<figcaption>Participants per cohort (figures in the table "
+                   "below)</figcaption></figure>\n";
+    body.add(std::move(cohorts));
+    serve(req, res, *v, "Evaluation", std::move(body));
+  }
+};
+
+}  // namespace
+
+void register_hr_pages(httplib::Server& server, const PageContext& context) {
+  auto hr = std::make_shared<Hr>(context);
+  const std::string org = std::string("/hr/") + kOrg;
+  server.Get(org + "/login", [hr](const httplib::Request& req, httplib::Response& res) {
+    hr->login_form(res, req.matches[1].str(), 200, "");
+  });
+  server.Post(org + "/login",
+              [hr](const httplib::Request& req, httplib::Response& res) { hr->login(req, res); });
+  server.Post(org + "/logout",
+              [hr](const httplib::Request& req, httplib::Response& res) { hr->logout(req, res); });
+  server.Get(org, [](const httplib::Request& req, httplib::Response& res) {
+    redirect(res, req.path + "/");  // the cookie's path ends with a slash
+  });
+  server.Get(org + "/",
+             [hr](const httplib::Request& req, httplib::Response& res) { hr->overview(req, res); });
+  server.Get(org + "/proposals", [hr](const httplib::Request& req, httplib::Response& res) {
+    hr->proposals(req, res);
+  });
+  server.Post(org + "/proposals", [hr](const httplib::Request& req, httplib::Response& res) {
+    hr->proposal_action(req, res);
+  });
+  server.Get(org + "/supervision", [hr](const httplib::Request& req, httplib::Response& res) {
+    hr->supervision(req, res);
+  });
+  server.Post(org + "/supervision", [hr](const httplib::Request& req, httplib::Response& res) {
+    hr->attendance(req, res);
+  });
+  server.Get(org + "/evaluation", [hr](const httplib::Request& req, httplib::Response& res) {
+    hr->evaluation(req, res);
+  });
+}
 
 }  // namespace mentoring::serve::pages

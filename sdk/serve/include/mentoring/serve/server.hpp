@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -50,6 +51,9 @@ struct ApiHandlers {
   std::function<WebhookAnswer(const WebhookRequest&)> webhook;
   // Config and modules loaded, not shutting down.
   std::function<bool()> ready;
+  // The time for the HR pages' sessions (8 h at most, 30 min idle); unset: the
+  // system clock. Tests move it.
+  std::function<std::chrono::system_clock::time_point()> now;
 };
 
 class ApiServer {
