@@ -433,7 +433,7 @@ struct Hr {
                              const std::vector<std::pair<std::string, std::string>>& programmes,
                              const std::string& current) {
     if (programmes.size() < 2) return "";
-    std::string html = "<nav aria-label=\"Programmes\"><ul>";
+    std::string html = "<nav aria-label=\"Choose a programme\"><ul>";
     for (const auto& [id, name] : programmes) {
       html += "<li><a href=\"" + escape_html(path + "?" + query({{"programme", id}})) + "\"" +
               (id == current ? " aria-current=\"page\"" : "") + ">" +

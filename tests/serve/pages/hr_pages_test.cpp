@@ -14,8 +14,12 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -197,15 +201,22 @@ class HrPages : public ::testing::Test {
     serve::ServeSettings settings;
     settings.port = 0;
     settings.threads = 4;
+    start(settings);
+  }
+  void TearDown() override { stop(); }
+
+  void start(const serve::ServeSettings& settings) {
     server = std::make_unique<serve::ApiServer>(settings, metrics, host.handlers());
     port = server->bind();
     thread = std::thread([this] { server->listen(); });
     for (int i = 0; i < 5000 && !server->running(); ++i) std::this_thread::sleep_for(1ms);
     ASSERT_TRUE(server->running());
   }
-  void TearDown() override {
+  void stop() {
+    if (!server) return;
     server->stop();
     thread.join();
+    server.reset();
   }
 
   httplib::Client client() const {
@@ -304,6 +315,39 @@ TEST_F(HrPages, GoodHrTokenLogsInWithAStrictHttpOnlyCookieForThisOrganisationsPa
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200) << page->body;
   EXPECT_FALSE(login("admin-token").empty()) << "admins log in too";
+}
+
+TEST_F(HrPages, UnderTlsTheCookieIsSecureAndOnlyThisSitesFormsCount) {
+  stop();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("hr-pages-tls-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string make =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-keyout '" +
+      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  serve::ServeSettings settings;
+  settings.port = 0;
+  settings.tls = serve::TlsFiles{dir / "cert.pem", dir / "key.pem"};
+  start(settings);
+  httplib::SSLClient tls("127.0.0.1", port);
+  tls.enable_server_certificate_verification(false);
+  const std::string origin = "https://127.0.0.1:" + std::to_string(port);
+  auto r = tls.Post("/hr/northwind/login", {{"Origin", origin}, {"Sec-Fetch-Site", "same-origin"}},
+                    httplib::Params{{"token", "hr-token"}});
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 303) << r->body;
+  EXPECT_NE(r->get_header_value("Set-Cookie").find("; Secure"), std::string::npos)
+      << r->get_header_value("Set-Cookie");
+  // The same form from the plain-HTTP origin of this host is another site.
+  auto other =
+      tls.Post("/hr/northwind/login", {{"Origin", "http://127.0.0.1:" + std::to_string(port)}},
+               httplib::Params{{"token", "hr-token"}});
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 403);
+  EXPECT_FALSE(other->has_header("Set-Cookie"));
 }
 
 TEST_F(HrPages, ParticipantTokenIsRefusedWithAClearPage) {
