@@ -484,7 +484,8 @@ struct Hr {
 
     Table invitations{"open-invitations",
                       "Open invitations",
-                      {"Name", "Person id", "Role", "Invited on", "Respond by", "Reminders sent"},
+                      {"Name", "Person id", "Role", "Invited on", "Respond by", "Reminders sent",
+                       "Answer overdue"},
                       {},
                       {}};
     for (const auto& i : list(*p, "open_invitations")) {
@@ -493,7 +494,8 @@ struct Hr {
                                   {field(i, "role")},
                                   {field(i, "invited_on")},
                                   {field(i, "respond_by")},
-                                  number_cell(member(i, "reminders"))});
+                                  number_cell(member(i, "reminders")),
+                                  {member(i, "overdue") == true ? "yes" : "no"}});
     }
     body.add(std::move(invitations));
 
@@ -509,32 +511,49 @@ struct Hr {
 
     Table pairs{"pairs",
                 "Pairs and their meetings",
-                {"Pair", "Mentee", "Mentor", "Started", "Last meeting", "Next meeting", "Status",
-                 "Missed meetings"},
+                {"Pair", "Mentee", "Mentor", "Started", "Meetings held", "Last meeting",
+                 "Next meeting", "Status", "Missed meetings"},
                 {},
                 {}};
     for (const auto& pair : list(*p, "pairs")) {
       const json& last = member(pair, "last_meeting_on");
-      const json& next = member(pair, "next_meeting_on");
+      std::string next = field(pair, "next_meeting_on");
+      if (next.empty()) {
+        next = "not planned";
+      } else {
+        if (!field(pair, "next_meeting_start_time").empty())
+          next += " " + field(pair, "next_meeting_start_time");
+        if (member(pair, "next_meeting_agreed") == true) next += " (agreed)";
+      }
+      const std::string status = field(pair, "status_words").empty()
+                                     ? words_of(field(pair, "status"))
+                                     : field(pair, "status_words");
       pairs.rows.push_back({{field(pair, "pair_id")},
                             {field(member(pair, "mentee"), "name")},
                             {field(member(pair, "mentor"), "name")},
                             {field(pair, "started_on")},
+                            number_cell(member(pair, "held")),
                             {last.is_string() ? last.get<std::string>() : "none yet"},
-                            {next.is_string() ? next.get<std::string>() : "not planned"},
-                            {words_of(field(pair, "status"))},
+                            {next},
+                            {status},
                             number_cell(member(pair, "missed_meetings"))});
     }
     body.add(std::move(pairs));
 
-    Table overdue{
-        "overdue", "Overdue and missed", {"What", "Name", "Person id", "Kind", "Due on"}, {}, {}};
+    Table overdue{"overdue",
+                  "Overdue and missed",
+                  {"Kind", "Name", "Person id", "Detail", "Due on", "Days overdue"},
+                  {},
+                  {}};
     for (const auto& o : list(*p, "overdue")) {
-      overdue.rows.push_back({{field(o, "what")},
+      const std::string kind =
+          field(o, "kind_words").empty() ? words_of(field(o, "kind")) : field(o, "kind_words");
+      overdue.rows.push_back({{kind},
                               {field(o, "name")},
                               {field(o, "person_id")},
-                              {words_of(field(o, "kind"))},
-                              {field(o, "due_on")}});
+                              {field(o, "what")},
+                              {field(o, "due_on")},
+                              number_cell(member(o, "days_overdue"))});
     }
     body.add(std::move(overdue));
     serve(req, res, *v, "Programme at a glance", std::move(body));

@@ -7,6 +7,7 @@
 // command inputs, CSV export, SVG charts, escaping, and the caller.
 #include <mentoring/host/org_lock.hpp>
 #include <mentoring/host/runtime.hpp>
+#include <mentoring/schema.hpp>
 #include <mentoring/serve/metrics.hpp>
 #include <mentoring/serve/server.hpp>
 
@@ -46,19 +47,29 @@ json overview_answer() {
     "programmes": [
       {"id": "return-to-work", "name": "Return to work",
        "enrolments_by_state": {"active": 3, "invited": 2, "waiting": 1},
+       "enrolments_by_role": {"mentee": {"active": 2, "invited": 1, "waiting": 1},
+                              "mentor": {"active": 1, "invited": 1}},
        "open_invitations": [{"person_id": "E7", "name": "<script>alert(1)</script>", "role": "mentee",
-                             "invited_on": "2026-11-30", "respond_by": "2026-12-14", "reminders": 1}],
+                             "invited_on": "2026-11-30", "respond_by": "2026-12-14", "reminders": 1,
+                             "overdue": false}],
        "waiting_list": [{"person_id": "E9", "name": "=HYPERLINK(\"http://x\")", "since": "2026-10-01",
                          "position": 1}],
-       "pairs": [{"pair_id": "7", "mentee": {"person_id": "E1", "name": "Ada, \"the\" mentee"},
+       "pairs": [{"pair_id": 7, "mentee": {"person_id": "E1", "name": "Ada, \"the\" mentee"},
                   "mentor": {"person_id": "M1", "name": "Bob Mentor"}, "started_on": "2026-09-01",
-                  "last_meeting_on": "2026-11-20", "next_meeting_on": null, "status": "overdue",
-                  "missed_meetings": 2}],
-       "overdue": [{"kind": "pair_meeting", "person_id": "E1", "name": "Ada", "what": "No meeting for six weeks",
-                    "due_on": "2026-12-01"}]
-},
+                  "last_meeting_on": "2026-11-20", "next_meeting_on": "2026-12-10",
+                  "next_meeting_agreed": true, "next_meeting_start_time": "14:30",
+                  "status": "overdue", "status_words": "overdue: no meeting for six weeks",
+                  "held": 3, "missed_meetings": 2},
+                 {"pair_id": 8, "mentee": {"person_id": "E2", "name": "Cy"},
+                  "mentor": {"person_id": "M2", "name": "Di"}, "started_on": "2026-01-05",
+                  "last_meeting_on": null, "next_meeting_on": null, "next_meeting_agreed": false,
+                  "status": "ended", "status_words": "ended", "held": 5, "missed_meetings": 0,
+                  "ended_on": "2026-07-01"}],
+       "overdue": [{"kind": "pair_session", "kind_words": "Pair meeting overdue", "person_id": "E1",
+                    "name": "Ada", "what": "7", "due_on": "2026-12-01", "days_overdue": 6,
+                    "pair_id": 7}]},
       {"id": "career-network", "name": "Career network",
-       "enrolments_by_state": {"active": 11},
+       "enrolments_by_state": {"active": 11}, "enrolments_by_role": {},
        "open_invitations": [], "waiting_list": [], "pairs": [], "overdue": []}
     ]
 })json");
@@ -281,6 +292,32 @@ std::string row(const std::vector<std::string>& cells) {
   return html + "</tr>";
 }
 
+// The fake's answers are what the plugin answers: checked against the
+// commands' published output schemas.
+TEST(HrPagesFake, CannedAnswersMatchTheCommandsOutputSchemas) {
+  const std::vector<std::pair<std::string, json>> answers = {
+      {"pairing-proposals", proposals_answer()},
+      {"supervision-sessions", supervision_answer()},
+      {"evaluation_report", evaluation_answer()},
+  };
+  for (const auto& [name, answer] : answers) {
+    const json schema = mentoring::schema::parse_file(std::string(SCHEMAS_DIR) + "/commands/" +
+                                                      name + ".output.schema.json");
+    const auto problems = mentoring::schema::validate_against(schema, answer, name);
+    std::string words;
+    for (const auto& p : problems) words += p.message() + "\n";
+    EXPECT_TRUE(problems.empty()) << words;
+  }
+  // The check can fail: an answer off its schema is caught.
+  json off = evaluation_answer();
+  off["programmes"][0]["surveys"][0]["answered"] = "eight";
+  EXPECT_FALSE(mentoring::schema::validate_against(
+                   mentoring::schema::parse_file(std::string(SCHEMAS_DIR) +
+                                                 "/commands/evaluation_report.output.schema.json"),
+                   off, "off")
+                   .empty());
+}
+
 TEST_F(HrPages, LoginPageHasTheFormAndThePageHeaders) {
   auto r = get("/hr/northwind/login");
   ASSERT_TRUE(r);
@@ -495,11 +532,15 @@ TEST_F(HrPages, OverviewRendersTheCommandsFiguresAsTables) {
   EXPECT_NE(html.find("<th scope=\"col\">Last meeting</th>"), std::string::npos);
   EXPECT_NE(html.find(row({"active", "3"})), std::string::npos) << html;
   EXPECT_NE(html.find(row({"invited", "2"})), std::string::npos);
-  EXPECT_NE(html.find(row({"7", "Ada, &quot;the&quot; mentee", "Bob Mentor", "2026-09-01",
-                           "2026-11-20", "not planned", "overdue", "2"})),
+  EXPECT_NE(html.find(row({"7", "Ada, &quot;the&quot; mentee", "Bob Mentor", "2026-09-01", "3",
+                           "2026-11-20", "2026-12-10 14:30 (agreed)",
+                           "overdue: no meeting for six weeks", "2"})),
             std::string::npos)
       << html;
-  EXPECT_NE(html.find(row({"No meeting for six weeks", "Ada", "E1", "pair meeting", "2026-12-01"})),
+  EXPECT_NE(
+      html.find(row({"8", "Cy", "Di", "2026-01-05", "5", "none yet", "not planned", "ended", "0"})),
+      std::string::npos);
+  EXPECT_NE(html.find(row({"Pair meeting overdue", "Ada", "E1", "7", "2026-12-01", "6"})),
             std::string::npos);
   EXPECT_NE(html.find(row({"1", "=HYPERLINK(&quot;http://x&quot;)", "E9", "2026-10-01"})),
             std::string::npos);
@@ -687,10 +728,12 @@ TEST_F(HrPages, CsvExportQuotesFieldsAndNeutralisesFormulas) {
             "Position,Name,Person id,Waiting since\r\n"
             "1,\"'=HYPERLINK(\"\"http://x\"\")\",E9,2026-10-01\r\n");
   auto pairs = get("/hr/northwind/?format=csv&table=pairs", session);
-  EXPECT_EQ(
-      pairs->body,
-      "Pair,Mentee,Mentor,Started,Last meeting,Next meeting,Status,Missed meetings\r\n"
-      "7,\"Ada, \"\"the\"\" mentee\",Bob Mentor,2026-09-01,2026-11-20,not planned,overdue,2\r\n");
+  EXPECT_EQ(pairs->body,
+            "Pair,Mentee,Mentor,Started,Meetings held,Last meeting,Next meeting,Status,Missed "
+            "meetings\r\n"
+            "7,\"Ada, \"\"the\"\" mentee\",Bob Mentor,2026-09-01,3,2026-11-20,2026-12-10 14:30 "
+            "(agreed),overdue: no meeting for six weeks,2\r\n"
+            "8,Cy,Di,2026-01-05,5,none yet,not planned,ended,0\r\n");
   // The action column is not exported; the explanation is, in words.
   auto proposals = get("/hr/northwind/proposals?format=csv&table=proposals", session);
   EXPECT_EQ(
