@@ -302,6 +302,19 @@ struct Hr {
     send_page(res, p);
   }
 
+  // Signed in already: the programme; otherwise the form.
+  void login_page(const httplib::Request& req, httplib::Response& res) {
+    const std::string org = req.matches[1].str();
+    const auto id = cookie(req, cookie_name(org));
+    if (id) {
+      if (auto session = sessions.find(org, *id)) {
+        auto caller = handlers.authenticate(session->bearer);
+        if (caller && caller->organisation == org) return redirect(res, base(org));
+      }
+    }
+    login_form(res, org, 200, "");
+  }
+
   // A POST from another site is refused: the browser says where the form came
   // from (Origin, Sec-Fetch-Site); a client that says nothing is not a browser
   // that another site could drive.
@@ -1087,7 +1100,7 @@ void register_hr_pages(httplib::Server& server, const PageContext& context) {
   auto hr = std::make_shared<Hr>(context);
   const std::string org = std::string("/hr/") + kOrg;
   server.Get(org + "/login", [hr](const httplib::Request& req, httplib::Response& res) {
-    hr->login_form(res, req.matches[1].str(), 200, "");
+    hr->login_page(req, res);
   });
   server.Post(org + "/login",
               [hr](const httplib::Request& req, httplib::Response& res) { hr->login(req, res); });

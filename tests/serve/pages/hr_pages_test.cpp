@@ -329,6 +329,16 @@ TEST_F(HrPages, LoginPageHasTheFormAndThePageHeaders) {
   EXPECT_NE(r->get_header_value("Content-Security-Policy").find("default-src 'none'"),
             std::string::npos);
   EXPECT_EQ(r->body.find("<script"), std::string::npos);
+  // An organisation that does not exist gets the same form: nothing told.
+  auto unknown = get("/hr/nowhere/login");
+  EXPECT_EQ(unknown->status, 200);
+  EXPECT_EQ(std::regex_replace(unknown->body, std::regex("/hr/nowhere/"), "/hr/northwind/"),
+            r->body);
+  // Signed in already: straight to the programme.
+  const std::string session = login("hr-token");
+  auto again = get("/hr/northwind/login", session);
+  EXPECT_EQ(again->status, 303);
+  EXPECT_EQ(again->get_header_value("Location"), "/hr/northwind/");
   EXPECT_TRUE(host.calls().empty());
 }
 
