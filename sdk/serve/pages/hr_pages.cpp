@@ -16,6 +16,7 @@
 #include "charts.hpp"
 #include "hr_session.hpp"
 #include "hr_table.hpp"
+#include "hr_templates.hpp"
 
 #include <mentoring/host/org_lock.hpp>
 #include <mentoring/host/runtime.hpp>
@@ -25,6 +26,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -33,6 +35,7 @@ namespace mentoring::serve::pages {
 namespace {
 
 using json = nlohmann::json;
+using hr::Data;
 
 constexpr const char* kOrg = "([a-z0-9][a-z0-9-]{0,62})";
 constexpr std::size_t kMaxTokenBytes = 512;
@@ -70,7 +73,7 @@ const json& list(const json& object, const char* key) {
 }
 
 Cell number_cell(const json& value) {
-  return Cell{text_of(value), "", value.is_number()};
+  return Cell{text_of(value), value.is_number()};
 }
 
 std::string words_of(std::string value) {
@@ -219,14 +222,16 @@ struct Viewer {
   std::string org, csrf, session_id;
 };
 
-// The page's body: its HTML and its tables (for the CSV export).
-struct Body {
+// The tables of a page, for the CSV export; each added one gives the data its
+// template renders.
+struct Tables {
   std::string csv_query;  // e.g. "programme=x&"
-  std::string html;
-  std::vector<Table> tables;
-  void add(Table table) {
-    html += render_table(table, csv_query);
-    tables.push_back(std::move(table));
+  std::string csrf;       // for the tables' forms
+  std::vector<Table> all;
+  Data add(Table table) {
+    Data d = table_data(table, csv_query, csrf);
+    all.push_back(std::move(table));
+    return d;
   }
 };
 
@@ -256,28 +261,24 @@ struct Hr {
                     {b + "proposals", "Pairing proposals"},
                     {b + "supervision", "Supervision"},
                     {b + "evaluation", "Evaluation"}};
-    p.body_html = std::move(body) + "\n<form id=\"logout\" method=\"post\" action=\"" +
-                  escape_html(b + "logout") + "\">" + csrf_input(viewer) + "<p>Signed in as " +
-                  escape_html(viewer.caller.name) + " (" +
-                  escape_html(std::string(host::to_string(viewer.caller.role))) +
-                  ").</p><button type=\"submit\" id=\"sign-out\" class=\"secondary\">Sign "
-                  "out</button></form>";
+    Data sign_out;
+    sign_out.set("sign_out_action", b + "logout");
+    sign_out.set("csrf", viewer.csrf);
+    sign_out.set("caller_name", viewer.caller.name);
+    sign_out.set("caller_role", std::string(host::to_string(viewer.caller.role)));
+    p.body_html = std::move(body) + hr::render(hr::templates::kSignOut, sign_out);
     return p;
-  }
-
-  static std::string csrf_input(const Viewer& viewer) {
-    return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(viewer.csrf) + "\">";
   }
 
   void send_failure(httplib::Response& res, const Viewer& viewer, const Failure& failure,
                     const std::string& back) const {
     if (failure.status == 503)
       res.set_header("Retry-After", std::to_string(kBusyRetryAfterSeconds));
-    send_page(res,
-              page(viewer, failure_title(failure.status),
-                   "<p class=\"error\" id=\"error\" role=\"alert\">" + escape_html(failure.words) +
-                       "</p><p><a href=\"" + escape_html(back) + "\">Back</a></p>",
-                   failure.status));
+    Data d;
+    d.set("words", failure.words);
+    d.set("back", back);
+    send_page(res, page(viewer, failure_title(failure.status),
+                        hr::render(hr::templates::kFailure, d), failure.status));
   }
 
   // ---- login ---------------------------------------------------------------
@@ -287,18 +288,10 @@ struct Hr {
     Page p;
     p.title = "Sign in to the mentoring programme";
     p.status = status;
-    std::string body;
-    if (!error.empty())
-      body += "<p class=\"error\" id=\"login-error\" role=\"alert\">" + escape_html(error) + "</p>";
-    body += "<form id=\"login\" method=\"post\" action=\"" + escape_html(base(org) + "login") +
-            "\"><label for=\"token\">Your API token</label>"
-            "<p id=\"token-hint\">The token your administrator created with <code>mentoring-host "
-            "token create</code> for the HR or admin role.</p>"
-            "<input type=\"password\" id=\"token\" name=\"token\" required autocomplete=\"off\" "
-            "spellcheck=\"false\" aria-describedby=\"token-hint" +
-            std::string(error.empty() ? "" : " login-error") +
-            "\"><button type=\"submit\" id=\"sign-in\">Sign in</button></form>";
-    p.body_html = body;
+    Data d;
+    d.set("action", base(org) + "login");
+    d.set("error", hr::optional(error));
+    p.body_html = hr::render(hr::templates::kLogin, d);
     send_page(res, p);
   }
 
@@ -418,10 +411,11 @@ struct Hr {
   // ---- serving a page or one of its tables -----------------------------------
 
   void serve(const httplib::Request& req, httplib::Response& res, const Viewer& v,
-             const std::string& title, Body body) const {
+             const std::string& title, const char* page_template, const Data& data,
+             const Tables& tables) const {
     if (req.get_param_value("format") == "csv") {
       const std::string name = req.get_param_value("table");
-      for (const auto& table : body.tables) {
+      for (const auto& table : tables.all) {
         if (table.name != name) continue;
         res.status = 200;
         res.set_header("Content-Disposition",
@@ -434,25 +428,38 @@ struct Hr {
       send_failure(res, v, Failure{404, "This page has no table \"" + name + "\"."}, req.path);
       return;
     }
-    send_page(res, page(v, title, body.html));
+    send_page(res, page(v, title, hr::render(page_template, data)));
   }
 
-  static std::string notice(const std::string& words) {
-    return "<p class=\"notice\" id=\"result\" role=\"status\">" + escape_html(words) + "</p>\n";
-  }
-
-  // A choice of programme when the organisation runs several: {id, name}.
-  static std::string chooser(const std::string& path,
-                             const std::vector<std::pair<std::string, std::string>>& programmes,
-                             const std::string& current) {
-    if (programmes.size() < 2) return "";
-    std::string html = "<nav aria-label=\"Choose a programme\"><ul>";
+  // A choice of programme when the organisation runs several ({id, name}):
+  // the data kChooser renders.
+  static void set_chooser(Data& d, const std::string& path,
+                          const std::vector<std::pair<std::string, std::string>>& programmes,
+                          const std::string& current) {
+    Data links = hr::list();
     for (const auto& [id, name] : programmes) {
-      html += "<li><a href=\"" + escape_html(path + "?" + query({{"programme", id}})) + "\"" +
-              (id == current ? " aria-current=\"page\"" : "") + ">" +
-              escape_html(name.empty() ? id : name) + "</a></li>";
+      Data link;
+      link.set("href", path + "?" + query({{"programme", id}}));
+      link.set("label", name.empty() ? id : name);
+      link.set("current", id == current);
+      links << link;
     }
-    return html + "</ul></nav>\n";
+    d.set("has_choice", programmes.size() > 1);
+    d.set("programmes", links);
+  }
+
+  // The page's tables, with its CSV links keeping the programme.
+  static Tables tables_for(const Viewer& v, const std::string& programme) {
+    Tables t;
+    t.csrf = v.csrf;
+    if (!programme.empty()) t.csv_query = query({{"programme", programme}}) + "&";
+    return t;
+  }
+
+  static Data table_list(std::initializer_list<Data> tables) {
+    Data out = hr::list();
+    for (const auto& t : tables) out << t;
+    return out;
   }
 
   // The programme the request asks for among those an answer lists (by
@@ -477,15 +484,15 @@ struct Hr {
     const json* p = pick(programmes, "id", req.get_param_value("programme"));
     std::vector<std::pair<std::string, std::string>> ids;
     for (const auto& each : programmes) ids.emplace_back(field(each, "id"), field(each, "name"));
-    Body body;
-    if (!p) {
-      body.html = "<p>The organisation runs no programme yet.</p>";
-      return serve(req, res, *v, "Programme at a glance", std::move(body));
-    }
-    const std::string id = field(*p, "id");
-    body.csv_query = query({{"programme", id}}) + "&";
-    body.html = chooser(req.path, ids, id) + "<h2>" + escape_html(field(*p, "name")) +
-                "</h2>\n<p>As of " + escape_html(field(out.answer, "today")) + ".</p>\n";
+    Data d;
+    const std::string id = p ? field(*p, "id") : "";
+    set_chooser(d, req.path, ids, id);
+    d.set("has_programme", p != nullptr);
+    Tables tables = tables_for(*v, id);
+    if (!p)
+      return serve(req, res, *v, "Programme at a glance", hr::templates::kOverview, d, tables);
+    d.set("programme_name", field(*p, "name"));
+    d.set("today", field(out.answer, "today"));
 
     Table enrolments{"enrolments", "Enrolments by state", {"State", "People"}, {}, {}};
     const json& states = member(*p, "enrolments_by_state");
@@ -493,7 +500,6 @@ struct Hr {
       for (const auto& [state, count] : states.items())
         enrolments.rows.push_back({{words_of(state)}, number_cell(count)});
     }
-    body.add(std::move(enrolments));
 
     Table invitations{"open-invitations",
                       "Open invitations",
@@ -510,7 +516,6 @@ struct Hr {
                                   number_cell(member(i, "reminders")),
                                   {member(i, "overdue") == true ? "yes" : "no"}});
     }
-    body.add(std::move(invitations));
 
     Table waiting{
         "waiting-list", "Waiting list", {"Position", "Name", "Person id", "Waiting since"}, {}, {}};
@@ -520,7 +525,6 @@ struct Hr {
                               {field(w, "person_id")},
                               {field(w, "since")}});
     }
-    body.add(std::move(waiting));
 
     Table pairs{"pairs",
                 "Pairs and their meetings",
@@ -551,7 +555,6 @@ struct Hr {
                             {status},
                             number_cell(member(pair, "missed_meetings"))});
     }
-    body.add(std::move(pairs));
 
     Table overdue{"overdue",
                   "Overdue and missed",
@@ -568,8 +571,10 @@ struct Hr {
                               {field(o, "due_on")},
                               number_cell(member(o, "days_overdue"))});
     }
-    body.add(std::move(overdue));
-    serve(req, res, *v, "Programme at a glance", std::move(body));
+    d.set("tables", table_list({tables.add(std::move(enrolments)),
+                                tables.add(std::move(invitations)), tables.add(std::move(waiting)),
+                                tables.add(std::move(pairs)), tables.add(std::move(overdue))}));
+    serve(req, res, *v, "Programme at a glance", hr::templates::kOverview, d, tables);
   }
 
   // ---- pairing proposals ------------------------------------------------------
@@ -599,21 +604,11 @@ struct Hr {
     return it == kWords.end() ? "" : it->second;
   }
 
-  std::string action_form(const Viewer& v, const std::string& programme, const std::string& action,
-                          const std::string& label, const std::string& button_id,
-                          const std::string& described,
-                          const std::vector<std::pair<std::string, std::string>>& fields) const {
-    std::string html =
-        "<form method=\"post\" action=\"" + escape_html(base(v.org) + "proposals") + "\">" +
-        csrf_input(v) + "<input type=\"hidden\" name=\"action\" value=\"" + escape_html(action) +
-        "\"><input type=\"hidden\" name=\"programme\" value=\"" + escape_html(programme) + "\">";
-    for (const auto& [name, val] : fields) {
-      html += "<input type=\"hidden\" name=\"" + escape_html(name) + "\" value=\"" +
-              escape_html(val) + "\">";
-    }
-    return html + "<button type=\"submit\" id=\"" + escape_html(button_id) +
-           "\" aria-describedby=\"" + escape_html(described) + "\">" + escape_html(label) +
-           "</button></form>";
+  ActionForm action_form(const Viewer& v, const std::string& programme, const std::string& action,
+                         const std::string& label, const std::string& button_id,
+                         std::vector<std::pair<std::string, std::string>> fields) const {
+    fields.insert(fields.begin(), {{"action", action}, {"programme", programme}});
+    return ActionForm{base(v.org) + "proposals", button_id, label, std::move(fields)};
   }
 
   void proposals(const httplib::Request& req, httplib::Response& res) {
@@ -625,20 +620,15 @@ struct Hr {
     const json* p = pick(programmes, "programme", req.get_param_value("programme"));
     std::vector<std::pair<std::string, std::string>> ids;
     for (const auto& each : programmes) ids.emplace_back(field(each, "programme"), "");
-    Body body;
-    const std::string done = done_words(req.get_param_value("done"));
-    if (!done.empty()) body.html += notice(done);
-    if (!p) {
-      body.html += "<p>No programme has pairing proposals.</p>";
-      return serve(req, res, *v, "Pairing proposals", std::move(body));
-    }
-    const std::string programme = field(*p, "programme");
-    body.csv_query = query({{"programme", programme}}) + "&";
-    body.html += chooser(req.path, ids, programme) + "<h2>" + escape_html(programme) + "</h2>\n";
-    if (field(*p, "accepted_by") == "pair")
-      body.html +=
-          "<p>In this programme both members accept their own proposal; accepting here adds "
-          "HR's acceptance.</p>\n";
+    Data d;
+    d.set("notice", hr::optional(done_words(req.get_param_value("done"))));
+    const std::string programme = p ? field(*p, "programme") : "";
+    set_chooser(d, req.path, ids, programme);
+    d.set("has_programme", p != nullptr);
+    Tables tables = tables_for(*v, programme);
+    if (!p) return serve(req, res, *v, "Pairing proposals", hr::templates::kProposals, d, tables);
+    d.set("programme_name", programme);
+    d.set("pairs_accept", field(*p, "accepted_by") == "pair");
 
     Table table{"proposals",
                 "Proposed and accepted pairs, with why",
@@ -654,44 +644,40 @@ struct Hr {
       const std::string mentor = field(proposal, "mentor_name").empty()
                                      ? field(proposal, "mentor_id")
                                      : field(proposal, "mentor_name");
-      std::string why_text, why_html;
+      Cell why;
       const json& breakdown = member(proposal, "breakdown");
       if (breakdown.is_object() && !breakdown.empty()) {
-        why_html = "<ul>";
         for (const auto& [criterion, points] : breakdown.items()) {
           const std::string line = criterion_words(criterion) + ": " + text_of(points);
-          why_text += (why_text.empty() ? "" : "; ") + line;
-          why_html += "<li>" + escape_html(line) + "</li>";
+          why.text += (why.text.empty() ? "" : "; ") + line;
+          why.lines.push_back(line);
         }
-        why_html += "</ul>";
       } else if (member(proposal, "recorded_without_proposal") == true) {
-        why_text = "recorded by hand, without a proposal";
+        why.text = "recorded by hand, without a proposal";
       }
       const bool locked = member(proposal, "locked") == true;
-      const std::string label = "pair-" + pair_id + "-label";
-      std::string actions = "<span id=\"" + escape_html(label) + "\" hidden>" +
-                            escape_html("Pair " + pair_id + ": " + mentee + " with " + mentor) +
-                            "</span>";
+      Cell actions;
       if (field(proposal, "state") == "proposed") {
-        actions += action_form(*v, programme, "accept", "Accept", "accept-" + pair_id, label,
-                               {{"pair_id", pair_id}});
-        actions +=
-            action_form(*v, programme, locked ? "unlock" : "lock", locked ? "Unlock" : "Lock",
-                        "lock-" + pair_id, label, {{"pair_id", pair_id}});
-        actions += action_form(*v, programme, "forbid", "Forbid", "forbid-" + pair_id, label,
-                               {{"mentee_id", field(proposal, "mentee_id")},
-                                {"mentor_id", field(proposal, "mentor_id")}});
+        actions.note_id = "pair-" + pair_id + "-label";
+        actions.note = "Pair " + pair_id + ": " + mentee + " with " + mentor;
+        actions.forms.push_back(action_form(*v, programme, "accept", "Accept", "accept-" + pair_id,
+                                            {{"pair_id", pair_id}}));
+        actions.forms.push_back(action_form(*v, programme, locked ? "unlock" : "lock",
+                                            locked ? "Unlock" : "Lock", "lock-" + pair_id,
+                                            {{"pair_id", pair_id}}));
+        actions.forms.push_back(action_form(*v, programme, "forbid", "Forbid", "forbid-" + pair_id,
+                                            {{"mentee_id", field(proposal, "mentee_id")},
+                                             {"mentor_id", field(proposal, "mentor_id")}}));
       }
       table.rows.push_back({{pair_id},
                             {mentee + " (" + field(proposal, "mentee_id") + ")"},
                             {mentor + " (" + field(proposal, "mentor_id") + ")"},
                             {field(proposal, "state")},
                             number_cell(member(proposal, "score")),
-                            {why_text, why_html},
+                            why,
                             {locked ? "yes" : "no"},
-                            {"", actions}});
+                            actions});
     }
-    body.add(std::move(table));
 
     Table unmatched{"unmatched",
                     "Mentees without a proposal, and why",
@@ -704,8 +690,8 @@ struct Hr {
                                 {words_of(field(u, "reason"))},
                                 {field(u, "explanation")}});
     }
-    body.add(std::move(unmatched));
-    serve(req, res, *v, "Pairing proposals", std::move(body));
+    d.set("tables", table_list({tables.add(std::move(table)), tables.add(std::move(unmatched))}));
+    serve(req, res, *v, "Pairing proposals", hr::templates::kProposals, d, tables);
   }
 
   void proposal_action(const httplib::Request& req, httplib::Response& res) {
@@ -760,29 +746,29 @@ struct Hr {
     json input = json::object();
     if (!wanted.empty()) input["programme"] = wanted;
     const Outcome out = run_command(handlers, v->caller, "supervision_sessions", input);
-    Body body;
-    const std::string done = done_words(req.get_param_value("done"));
-    if (!done.empty()) body.html += notice(done);
+    Data d;
+    d.set("notice", hr::optional(done_words(req.get_param_value("done"))));
+    d.set("choosing", false);
     if (out.failure && out.failure->status == 400 && wanted.empty()) {
       // Several programmes: supervision_sessions needs one; offer them.
       const Outcome listed = run_command(handlers, v->caller, "programme_overview", json::object());
       if (listed.failure) return send_failure(res, *v, *out.failure, base(v->org));
-      std::string links;
+      Data links = hr::list();
       for (const auto& p : list(listed.answer, "programmes")) {
-        links += "<li><a href=\"" +
-                 escape_html(req.path + "?" + query({{"programme", field(p, "id")}})) + "\">" +
-                 escape_html(field(p, "name").empty() ? field(p, "id") : field(p, "name")) +
-                 "</a></li>";
+        Data link;
+        link.set("href", req.path + "?" + query({{"programme", field(p, "id")}}));
+        link.set("label", field(p, "name").empty() ? field(p, "id") : field(p, "name"));
+        links << link;
       }
-      body.html += "<p>Choose a programme:</p><ul id=\"programmes\">" + links + "</ul>";
-      return serve(req, res, *v, "Supervision", std::move(body));
+      d.set("choosing", true);
+      d.set("choose", links);
+      return serve(req, res, *v, "Supervision", hr::templates::kSupervision, d, Tables{});
     }
     if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
     const std::string programme = field(out.answer, "programme");
-    body.csv_query = query({{"programme", programme}}) + "&";
-    body.html += "<h2>" + escape_html(programme) + "</h2>\n";
-    if (!wanted.empty())
-      body.html += "<p><a href=\"" + escape_html(req.path) + "\">Other programmes</a></p>\n";
+    d.set("programme_name", programme);
+    d.set("other_href", wanted.empty() ? Data(false) : Data(req.path));
+    Tables tables = tables_for(*v, programme);
 
     auto joined = [](const json& people) {
       std::string text;
@@ -801,7 +787,7 @@ struct Hr {
         {"Session", "Group", "Number", "Date", "Members", "Attended", "Missed", "Not recorded"},
         {},
         {}};
-    std::string session_options;
+    Data session_options = hr::list();
     for (const auto& s : list(out.answer, "sessions")) {
       const long long group =
           member(s, "group").is_number_integer() ? member(s, "group").get<long long>() : 0;
@@ -830,10 +816,11 @@ struct Hr {
                                      {joined(list(s, "attended"))},
                                      {joined(list(s, "missed"))},
                                      {joined(open)}});
-      session_options += "<option value=\"" + escape_html(field(s, "session_id")) + "\">" +
-                         escape_html("Group " + field(s, "group") + ", session " +
-                                     field(s, "number") + ", " + field(s, "on")) +
-                         "</option>";
+      Data option;
+      option.set("value", field(s, "session_id"));
+      option.set("label", "Group " + field(s, "group") + ", session " + field(s, "number") + ", " +
+                              field(s, "on"));
+      session_options << option;
     }
     Table groups_table{"supervision-groups",
                        "Supervision groups",
@@ -843,36 +830,32 @@ struct Hr {
     for (const auto& [number, g] : groups) {
       std::string members;
       for (const auto& m : g.members) members += (members.empty() ? "" : ", ") + m;
-      groups_table.rows.push_back({{std::to_string(number), "", true},
+      groups_table.rows.push_back({{std::to_string(number), true},
                                    {members},
-                                   {std::to_string(g.sessions), "", true},
-                                   {std::to_string(g.attended), "", true},
-                                   {std::to_string(g.missed), "", true}});
+                                   {std::to_string(g.sessions), true},
+                                   {std::to_string(g.attended), true},
+                                   {std::to_string(g.missed), true}});
     }
-    body.add(std::move(groups_table));
-    body.add(std::move(sessions_table));
-
-    if (!session_options.empty()) {
-      std::string people;
-      for (const auto& person : everyone)
-        people +=
-            "<option value=\"" + escape_html(person) + "\">" + escape_html(person) + "</option>";
-      body.html +=
-          "<h2>Record attendance</h2>\n<form id=\"attendance\" method=\"post\" action=\"" +
-          escape_html(base(v->org) + "supervision") + "\">" + csrf_input(*v) +
-          "<input type=\"hidden\" name=\"programme\" value=\"" + escape_html(programme) +
-          "\"><label for=\"attendance-session\">Session</label><select id=\"attendance-session\" "
-          "name=\"session_id\" required>" +
-          session_options +
-          "</select><label for=\"attendance-person\">Mentor</label><select "
-          "id=\"attendance-person\" name=\"person_id\" required>" +
-          people +
-          "</select><label for=\"attendance-attended\">Attended</label><select "
-          "id=\"attendance-attended\" name=\"attended\" required><option value=\"yes\">Yes, "
-          "attended</option><option value=\"no\">No, missed</option></select>"
-          "<button type=\"submit\" id=\"record-attendance\">Record attendance</button></form>\n";
+    d.set("tables",
+          table_list({tables.add(std::move(groups_table)), tables.add(std::move(sessions_table))}));
+    if (session_options.list_value().empty()) {
+      d.set("form", false);
+    } else {
+      Data people = hr::list();
+      for (const auto& person : everyone) {
+        Data option;
+        option.set("value", person);
+        people << option;
+      }
+      Data form;
+      form.set("action", base(v->org) + "supervision");
+      form.set("csrf", v->csrf);
+      form.set("programme", programme);
+      form.set("sessions", session_options);
+      form.set("people", people);
+      d.set("form", form);
     }
-    serve(req, res, *v, "Supervision", std::move(body));
+    serve(req, res, *v, "Supervision", hr::templates::kSupervision, d, tables);
   }
 
   void attendance(const httplib::Request& req, httplib::Response& res) {
@@ -906,6 +889,10 @@ struct Hr {
 
   // ---- evaluation ----------------------------------------------------------------
 
+  static Data chart_or_false(const BarChart& chart) {
+    return chart.bars.empty() ? Data(false) : chart_data(chart);
+  }
+
   void evaluation(const httplib::Request& req, httplib::Response& res) {
     auto v = viewer(req, res);
     if (!v) return;
@@ -915,17 +902,15 @@ struct Hr {
     const json* p = pick(programmes, "programme", req.get_param_value("programme"));
     std::vector<std::pair<std::string, std::string>> ids;
     for (const auto& each : programmes) ids.emplace_back(field(each, "programme"), "");
-    Body body;
-    if (!p) {
-      body.html = "<p>No programme to report on.</p>";
-      return serve(req, res, *v, "Evaluation", std::move(body));
-    }
-    const std::string programme = field(*p, "programme");
-    body.csv_query = query({{"programme", programme}}) + "&";
-    body.html = chooser(req.path, ids, programme) + "<h2>" + escape_html(programme) +
-                "</h2>\n<p>As of " + escape_html(field(out.answer, "today")) +
-                ". A figure about fewer than " + escape_html(field(out.answer, "min_group_size")) +
-                " people is suppressed, to keep answers anonymous.</p>\n";
+    Data d;
+    const std::string programme = p ? field(*p, "programme") : "";
+    set_chooser(d, req.path, ids, programme);
+    d.set("has_programme", p != nullptr);
+    Tables tables = tables_for(*v, programme);
+    if (!p) return serve(req, res, *v, "Evaluation", hr::templates::kEvaluation, d, tables);
+    d.set("programme_name", programme);
+    d.set("today", field(out.answer, "today"));
+    d.set("min_group_size", field(out.answer, "min_group_size"));
 
     // Surveys: response rates.
     Table surveys{"surveys",
@@ -937,6 +922,7 @@ struct Hr {
                       "Response rate per survey",
                       "Share of invited people who answered, per survey and role; the table "
                       "Surveys and response rates holds the same figures.",
+                      "Response rate per survey (figures in the table below)",
                       1,
                       {}};
     for (const auto& s : list(*p, "surveys")) {
@@ -960,10 +946,8 @@ struct Hr {
         response.bars.push_back({label, std::nullopt, ""});
       }
     }
-    body.html += "<h3>Surveys</h3>\n<figure>" + render_bar_chart(response) +
-                 "<figcaption>Response rate per survey (figures in the table "
-                 "below)</figcaption></figure>\n";
-    body.add(std::move(surveys));
+    d.set("response_chart", chart_or_false(response));
+    d.set("surveys_table", tables.add(std::move(surveys)));
 
     Table questions{"questions",
                     "Answers per question",
@@ -997,12 +981,12 @@ struct Hr {
                                   {words_of(kind)},
                                   member(q, "answers").is_number()
                                       ? number_cell(member(q, "answers"))
-                                      : Cell{"suppressed", "", false},
+                                      : Cell{"suppressed"},
                                   {result}});
       }
     }
-    body.add(std::move(questions));
-    body.add(std::move(comments));
+    d.set("questions_table", tables.add(std::move(questions)));
+    d.set("comments_table", tables.add(std::move(comments)));
 
     // Retention of returners, with the organisation's baseline.
     Table retention{"retention",
@@ -1016,6 +1000,7 @@ struct Hr {
                              "Share of returners still employed some months after their return, "
                              "the programme beside the organisation's baseline; the table "
                              "Retention of returners holds the same figures.",
+                             "Share of returners retained (figures in the table below)",
                              1,
                              {}};
     auto figure = [&](const json& f, std::vector<Cell>& row, const std::string& label) {
@@ -1038,12 +1023,8 @@ struct Hr {
       figure(member(r, "baseline"), row, "Baseline, " + field(r, "months") + " months");
       retention.rows.push_back(std::move(row));
     }
-    body.html += "<h3>Retention</h3>\n";
-    if (!retention_chart.bars.empty())
-      body.html += "<figure>" + render_bar_chart(retention_chart) +
-                   "<figcaption>Share of returners retained (figures in the table "
-                   "below)</figcaption></figure>\n";
-    body.add(std::move(retention));
+    d.set("retention_chart", chart_or_false(retention_chart));
+    d.set("retention_table", tables.add(std::move(retention)));
 
     const json& weeks = member(*p, "weeks_to_full_productivity");
     Table productivity{
@@ -1054,23 +1035,20 @@ struct Hr {
     } else if (weeks.is_object()) {
       productivity.rows.push_back({{suppressed(weeks)}, {"suppressed"}});
     }
-    body.add(std::move(productivity));
+    d.set("productivity_table", tables.add(std::move(productivity)));
 
     // Budget: participants and amount per cohort.
     const json& budget = member(*p, "budget");
-    body.html += "<h3>Budget</h3>\n";
     Table cohorts{"budget", "Budget per cohort", {"Cohort", "Participants", "Amount"}, {}, {}};
     BarChart participants{"chart-participants",
                           "Participants per cohort",
                           "Mentees whose mentoring began, per cohort (the year their enrolment "
                           "started); the table Budget per cohort holds the same figures.",
+                          "Participants per cohort (figures in the table below)",
                           1,
                           {}};
-    if (member(budget, "fee_per_participant").is_null()) {
-      body.html += "<p>No fee per participant is set";
-      if (!field(budget, "why").empty()) body.html += ": " + escape_html(field(budget, "why"));
-      body.html += ".</p>\n";
-    }
+    d.set("no_fee", member(budget, "fee_per_participant").is_null());
+    d.set("why", hr::optional(field(budget, "why")));
     const std::string currency = field(budget, "currency");
     for (const auto& c : list(budget, "cohorts")) {
       const json& count = member(c, "participants");
@@ -1085,12 +1063,9 @@ struct Hr {
         participants.bars.push_back({field(c, "cohort"), count.get<double>(), text_of(count)});
       }
     }
-    if (!participants.bars.empty())
-      body.html += "<figure>" + render_bar_chart(participants) +
-                   "<figcaption>Participants per cohort (figures in the table "
-                   "below)</figcaption></figure>\n";
-    body.add(std::move(cohorts));
-    serve(req, res, *v, "Evaluation", std::move(body));
+    d.set("participants_chart", chart_or_false(participants));
+    d.set("budget_table", tables.add(std::move(cohorts)));
+    serve(req, res, *v, "Evaluation", hr::templates::kEvaluation, d, tables);
   }
 };
 

@@ -1,7 +1,5 @@
 #include "hr_table.hpp"
 
-#include "pages.hpp"
-
 namespace mentoring::serve::pages {
 
 namespace {
@@ -10,33 +8,59 @@ bool exported(const Table& table, std::size_t column) {
   return table.exported.empty() || (column < table.exported.size() && table.exported[column]);
 }
 
+hr::Data cell_data(const Cell& cell, bool first, const std::string& csrf) {
+  hr::Data d;
+  d.set("first", first);
+  d.set("text", cell.text);
+  d.set("has_lines", !cell.lines.empty());
+  hr::Data lines = hr::list();
+  for (const auto& line : cell.lines) lines << hr::Data(line);
+  d.set("lines", lines);
+  d.set("has_forms", !cell.forms.empty());
+  d.set("note_id", cell.note_id);
+  d.set("note", cell.note);
+  hr::Data forms = hr::list();
+  for (const auto& form : cell.forms) {
+    hr::Data f;
+    f.set("url", form.url);
+    f.set("csrf", csrf);
+    f.set("button_id", form.button_id);
+    f.set("label", form.label);
+    hr::Data fields = hr::list();
+    for (const auto& [name, value] : form.fields) {
+      hr::Data field;
+      field.set("field", name);
+      field.set("value", value);
+      fields << field;
+    }
+    f.set("fields", fields);
+    forms << f;
+  }
+  d.set("forms", forms);
+  return d;
+}
+
 }  // namespace
 
-std::string render_table(const Table& table, const std::string& csv_query) {
-  const std::string id = escape_html(table.name);
-  std::string html = "<div role=\"region\" tabindex=\"0\" aria-labelledby=\"" + id +
-                     "-caption\" style=\"overflow-x:auto\">\n<table id=\"" + id +
-                     "\">\n<caption id=\"" + id + "-caption\">" + escape_html(table.caption) +
-                     "</caption>\n<thead><tr>";
-  for (const auto& header : table.headers) {
-    html += "<th scope=\"col\">" + escape_html(header) + "</th>";
-  }
-  html += "</tr></thead>\n<tbody>\n";
-  if (table.rows.empty()) {
-    html += "<tr><td colspan=\"" + std::to_string(table.headers.size()) + "\">None.</td></tr>\n";
-  }
+hr::Data table_data(const Table& table, const std::string& csv_query, const std::string& csrf) {
+  hr::Data d;
+  d.set("name", table.name);
+  d.set("caption", table.caption);
+  d.set("columns", std::to_string(table.headers.size()));
+  hr::Data headers = hr::list();
+  for (const auto& header : table.headers) headers << hr::Data(header);
+  d.set("headers", headers);
+  hr::Data rows = hr::list();
   for (const auto& row : table.rows) {
-    html += "<tr>";
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      const std::string content = row[i].html.empty() ? escape_html(row[i].text) : row[i].html;
-      html += i == 0 ? "<th scope=\"row\">" + content + "</th>" : "<td>" + content + "</td>";
-    }
-    html += "</tr>\n";
+    hr::Data cells = hr::list();
+    for (std::size_t i = 0; i < row.size(); ++i) cells << cell_data(row[i], i == 0, csrf);
+    hr::Data r;
+    r.set("cells", cells);
+    rows << r;
   }
-  html += "</tbody>\n</table>\n</div>\n<p><a class=\"csv\" href=\"?" +
-          escape_html(csv_query + "format=csv&table=" + table.name) + "\">Download “" +
-          escape_html(table.caption) + "” as CSV</a></p>\n";
-  return html;
+  d.set("rows", rows);
+  d.set("csv_href", "?" + csv_query + "format=csv&table=" + table.name);
+  return d;
 }
 
 std::string table_csv(const Table& table) {

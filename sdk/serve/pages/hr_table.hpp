@@ -1,9 +1,10 @@
-// hr_table.hpp — one table of an HR page, rendered as HTML and as CSV from the
-// same rows, so the export is exactly what the page shows (private to
-// mentoring_serve).
+// hr_table.hpp — one table of an HR page, rendered as HTML (the mustache
+// template hr_templates.cpp kTable) and as CSV from the same rows, so the
+// export is exactly what the page shows (private to mentoring_serve).
 #pragma once
 
 #include "csv.hpp"
+#include "hr_templates.hpp"
 
 #include <string>
 #include <utility>
@@ -11,12 +12,20 @@
 
 namespace mentoring::serve::pages {
 
+// A button posting hidden fields (with the session's CSRF token) to url.
+struct ActionForm {
+  std::string url, button_id, label;
+  std::vector<std::pair<std::string, std::string>> fields;  // name, value
+};
+
 struct Cell {
-  Cell(std::string text_ = "", std::string html_ = "", bool numeric_ = false)  // NOLINT: implicit
-      : text(std::move(text_)), html(std::move(html_)), numeric(numeric_) {}
-  std::string text;      // the CSV field, and the HTML (escaped) unless html is set
-  std::string html;      // already-escaped HTML for the page (a list, a form); not exported
+  Cell(std::string text_ = "", bool numeric_ = false)  // NOLINT: implicit from text
+      : text(std::move(text_)), numeric(numeric_) {}
+  std::string text;      // the CSV field, and the page's text unless lines or forms are set
   bool numeric = false;  // from a JSON number: exported as is
+  std::vector<std::string> lines;  // the page shows these as a list (the CSV has text)
+  std::vector<ActionForm> forms;   // buttons; not exported
+  std::string note_id, note;       // what the buttons act on, for assistive technology
 };
 
 struct Table {
@@ -27,11 +36,9 @@ struct Table {
   std::vector<bool> exported;  // per column; empty: every column (an action column is not)
 };
 
-// <table id> with <caption>, <th scope="col">, the first cell of a row as
-// <th scope="row">, in a scrollable region for narrow screens, and the
-// table's CSV link (a.csv) built from csv_query (the page's own query, e.g.
-// "programme=x&"; "format=csv&table=<name>" is added).
-std::string render_table(const Table& table, const std::string& csv_query);
+// The data kTable renders: `csrf` goes into every form; csv_query is the
+// page's own query (e.g. "programme=x&"), "format=csv&table=<name>" is added.
+hr::Data table_data(const Table& table, const std::string& csv_query, const std::string& csrf);
 std::string table_csv(const Table& table);
 
 }  // namespace mentoring::serve::pages

@@ -87,6 +87,7 @@ TEST(HrCharts, TitleDescAndSuppressedBarsWithoutAZero) {
   BarChart chart{"c1",
                  "Rates <per> survey",
                  "What it shows",
+                 "The rates",
                  1,
                  {{"A & B", 0.5, "50 %"}, {"Small", std::nullopt, ""}}};
   const std::string svg = render_bar_chart(chart);
