@@ -824,4 +824,41 @@ TEST_F(HrPages, FailedLoginsAreBoundedPerAddressAndTheBoundEnds) {
   EXPECT_FALSE(login("hr-token").empty());
 }
 
+// Every page: ids unique, every visible field labelled, every table captioned
+// with column headers, every chart titled; no script anywhere.
+TEST_F(HrPages, EveryPageHasUniqueIdsLabelledFieldsCaptionedTablesAndNoScript) {
+  const std::string session = login("hr-token");
+  for (const char* path : {"/hr/northwind/login", "/hr/northwind/", "/hr/northwind/proposals",
+                           "/hr/northwind/supervision", "/hr/northwind/evaluation"}) {
+    auto r = get(path, std::string(path) == "/hr/northwind/login" ? "" : session);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << path;
+    const std::string& html = r->body;
+    std::set<std::string> ids;
+    const std::regex id_attribute(R"re( id="([^"]+)")re");
+    for (std::sregex_iterator it(html.begin(), html.end(), id_attribute), end; it != end; ++it) {
+      EXPECT_TRUE(ids.insert((*it)[1]).second) << path << ": id " << (*it)[1] << " twice";
+    }
+    const std::regex field(R"re(<(input|select|textarea)\b[^>]*>)re");
+    for (std::sregex_iterator it(html.begin(), html.end(), field), end; it != end; ++it) {
+      const std::string tag = (*it)[0];
+      if (tag.find("type=\"hidden\"") != std::string::npos) continue;
+      std::smatch id;
+      ASSERT_TRUE(std::regex_search(tag, id, std::regex(R"re(id="([^"]+)")re"))) << path << tag;
+      EXPECT_NE(html.find("<label for=\"" + id[1].str() + "\">"), std::string::npos)
+          << path << ": " << tag << " has no label";
+    }
+    const auto count = [&](const std::string& text) {
+      std::size_t n = 0;
+      for (auto at = html.find(text); at != std::string::npos; at = html.find(text, at + 1)) ++n;
+      return n;
+    };
+    EXPECT_EQ(count("<table "), count("<caption "));
+    EXPECT_EQ(count("<table "), count("<thead><tr><th scope=\"col\">"));
+    EXPECT_EQ(count("<svg "), count("<title id="));
+    EXPECT_EQ(count("<svg "), count(" role=\"img\""));
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+  }
+}
+
 }  // namespace
