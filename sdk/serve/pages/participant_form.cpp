@@ -86,6 +86,7 @@ void optional_text(const Form& form, const std::string& name, const std::string&
 
 void map_decision(const Form& form, bool invitation, const json& view, MappedAnswer& mapped) {
   mapped.form_id = "answer";
+  mapped.field_order = {"", "consent", "goal", "wishes", "reason"};
   for (const char* name : {"consent", "goal", "wishes", "reason"}) {
     mapped.element_of_pointer[std::string("/answer/") + name] = name;
   }
@@ -114,6 +115,8 @@ void map_decision(const Form& form, bool invitation, const json& view, MappedAns
 }
 
 void map_pair(const Form& form, MappedAnswer& mapped) {
+  mapped.field_order = {"",          "meeting-date", "meeting-duration", "meeting-notes",
+                        "next-date", "next-time"};
   const std::string action = field(form, "action");
   const std::string date = trimmed(field(form, "date"));
   if (action == "log_meeting") {
@@ -123,10 +126,9 @@ void map_pair(const Form& form, MappedAnswer& mapped) {
                                  {"/answer/duration_minutes", "meeting-duration"},
                                  {"/answer/notes", "meeting-notes"}};
     if (!valid_date(date)) {
-      mapped.errors["meeting-date"] = date.empty()
-                                          ? "Enter the date of the meeting."
-                                          : "Enter the date of the meeting as a real day, "
-                                            "for example 2026-03-14.";
+      mapped.errors["meeting-date"] = date.empty() ? "Enter the date of the meeting."
+                                                   : "Enter the date of the meeting as a real day, "
+                                                     "for example 2026-03-14.";
     } else {
       mapped.answer["date"] = date;
     }
@@ -156,7 +158,8 @@ void map_pair(const Form& form, MappedAnswer& mapped) {
     const std::string time = trimmed(field(form, "start_time"));
     if (!time.empty()) {
       if (!valid_time(time)) {
-        mapped.errors["next-time"] = "Enter the start time as hours and minutes, for example 14:30.";
+        mapped.errors["next-time"] =
+            "Enter the start time as hours and minutes, for example 14:30.";
       } else {
         mapped.answer["start_time"] = time;
       }
@@ -170,12 +173,13 @@ void map_pair(const Form& form, MappedAnswer& mapped) {
 void map_survey(const json& view, const Form& form, MappedAnswer& mapped) {
   mapped.form_id = "survey";
   json answers = json::object();
-  const json questions = view.contains("survey") ? view["survey"].value("questions", json::array())
-                                                 : json::array();
+  const json questions =
+      view.contains("survey") ? view["survey"].value("questions", json::array()) : json::array();
   for (const auto& question : questions) {
     const std::string id = question.value("id", "");
     const std::string element = "q-" + id;
     mapped.element_of_pointer["/answer/answers/" + id] = element;
+    mapped.field_order.push_back(element);
     const std::string value = trimmed(field(form, element));
     if (value.empty()) continue;  // unanswered: the survey's rules say whether that is allowed
     const std::string kind = question.value("kind", "");
@@ -184,8 +188,8 @@ void map_survey(const json& view, const Form& form, MappedAnswer& mapped) {
       const bool number = all_digits(value) && value.size() <= 3;
       const int chosen = number ? std::stoi(value) : 0;
       if (!number || chosen < low || chosen > high) {
-        mapped.errors[element] = "Choose one of " + std::to_string(low) + " to " +
-                                 std::to_string(high) + ".";
+        mapped.errors[element] =
+            "Choose one of " + std::to_string(low) + " to " + std::to_string(high) + ".";
       } else {
         answers[id] = chosen;
       }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mentoring::serve::pages::participant {
 
@@ -50,6 +51,8 @@ struct MappedAnswer {
   nlohmann::json answer = nlohmann::json::object();
   std::map<std::string, std::string> errors;  // element id ("" = the form as a whole) -> words
   std::string form_id;                        // which form was sent: answer, log-meeting, ...
+  // The element ids of the form's fields in page order (for the error summary).
+  std::vector<std::string> field_order;
   // The JSON pointers of the answer's fields (eg "/answer/consent") -> their element ids.
   std::map<std::string, std::string> element_of_pointer;
 };

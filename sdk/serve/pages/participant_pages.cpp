@@ -20,9 +20,10 @@
 #include <mentoring/host/runtime.hpp>
 #include <mentoring/loader.hpp>
 
-#include <kainjow/mustache.hpp>
 #include <spdlog/spdlog.h>
+#include <kainjow/mustache.hpp>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -35,13 +36,23 @@ using Data = kainjow::mustache::data;
 using participant::Form;
 using participant::MappedAnswer;
 
-constexpr const char* kLinkPath = R"(/l/([^/]{1,100})/([^/]{1,1000}))";
+// Everything under /l/, so a link cut short or with a stray '/' still gets the
+// clear page of a malformed link rather than the API's "no route".
+constexpr const char* kLinkPath = R"(/l/(.*))";
 constexpr int kBusyRetryAfterSeconds = 5;
 
 struct Link {
   std::string organisation, token;
   std::string path() const { return "/l/" + organisation + "/" + token; }
 };
+
+// "/l/{org}/{token}": the organisation up to the first '/', the token after it.
+Link link_of(const httplib::Request& req) {
+  const std::string rest = req.matches[1].str();
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos) return {rest, ""};
+  return {rest.substr(0, slash), rest.substr(slash + 1)};
+}
 
 // ---- rendering --------------------------------------------------------------
 
@@ -51,9 +62,8 @@ std::string render(const char* text, Data data, const std::string& result = "") 
   if (!body.is_valid()) {
     throw std::logic_error("participant page template: " + body.error_message());
   }
-  data.set("error_summary", kainjow::mustache::partial([] {
-             return std::string(participant::templates::kErrorSummary);
-           }));
+  data.set("error_summary", kainjow::mustache::partial(
+                                [] { return std::string(participant::templates::kErrorSummary); }));
   data.set("result",
            kainjow::mustache::partial([] { return std::string(participant::templates::kResult); }));
   data.set("result_text", result.empty() ? Data(false) : Data(result));
@@ -153,7 +163,19 @@ void add_errors(Data& data, const Submitted* submitted) {
       list.push_back(item);
       any = true;
     }
-    for (const auto& [element, words] : submitted->mapped.errors) {
+    // In the order of the fields on the page, then any the page does not know.
+    std::vector<std::pair<std::string, std::string>> ordered;
+    for (const auto& element : submitted->mapped.field_order) {
+      auto error = submitted->mapped.errors.find(element);
+      if (error != submitted->mapped.errors.end()) ordered.push_back(*error);
+    }
+    for (const auto& error : submitted->mapped.errors) {
+      if (std::find(submitted->mapped.field_order.begin(), submitted->mapped.field_order.end(),
+                    error.first) == submitted->mapped.field_order.end()) {
+        ordered.push_back(error);
+      }
+    }
+    for (const auto& [element, words] : ordered) {
       Data item;
       item.set("text", words);
       item.set("has_href", !element.empty());
@@ -352,8 +374,7 @@ void send_invalid(httplib::Response& res, const json& refusal) {
   } else {
     d.set("used_words", false);
   }
-  d.set("advice",
-        "If you still need to answer, ask your programme's HR team for a new link.");
+  d.set("advice", "If you still need to answer, ask your programme's HR team for a new link.");
   Page page;
   page.title = heading_of(reason);
   page.status = status_of(reason);
@@ -389,11 +410,10 @@ void send_failure(httplib::Response& res) {
 
 class ParticipantPages {
  public:
-  explicit ParticipantPages(const PageContext& context)
-      : handlers_(context.handlers) {}
+  explicit ParticipantPages(const PageContext& context) : handlers_(context.handlers) {}
 
   void get(const httplib::Request& req, httplib::Response& res) const {
-    const Link link{req.matches[1].str(), req.matches[2].str()};
+    const Link link = link_of(req);
     if (!readable(link)) return send_invalid(res, json{{"reason", "malformed"}});
     json opened;
     if (!open(link, res, opened)) return;
@@ -412,7 +432,7 @@ class ParticipantPages {
 
   void post(const httplib::Request& req, httplib::Response& res,
             const httplib::ContentReader& content_reader) const {
-    const Link link{req.matches[1].str(), req.matches[2].str()};
+    const Link link = link_of(req);
     // Whatever is refused before the body is read closes the connection after the answer.
     auto refuse_unread = [&](int status, const std::string& title, const std::string& words) {
       detail::close_after_this_request();
@@ -433,9 +453,9 @@ class ParticipantPages {
     if (req.has_header("Transfer-Encoding") || length.empty() || length.size() > 12 ||
         length.find_first_not_of("0123456789") != std::string::npos ||
         std::stoull(length) > participant::kMaxFormBytes) {
-      return refuse_unread(413, "This form is too large",
-                           participant::describe(participant::FormProblem::too_large) +
-                               " Nothing was changed.");
+      return refuse_unread(
+          413, "This form is too large",
+          participant::describe(participant::FormProblem::too_large) + " Nothing was changed.");
     }
     std::string body;
     const bool read_whole = content_reader([&](const char* data, std::size_t size) {
@@ -444,9 +464,9 @@ class ParticipantPages {
       return true;
     });
     if (!read_whole) {
-      return refuse_unread(413, "This form is too large",
-                           participant::describe(participant::FormProblem::too_large) +
-                               " Nothing was changed.");
+      return refuse_unread(
+          413, "This form is too large",
+          participant::describe(participant::FormProblem::too_large) + " Nothing was changed.");
     }
     Submitted submitted;
     if (auto problem = participant::parse_form(body, submitted.form)) {
@@ -460,12 +480,13 @@ class ParticipantPages {
     if (!open(link, res, opened)) return;
     if (!opened.value("valid", false)) return send_invalid(res, opened);
     const std::string purpose = opened.value("purpose", "");
-    submitted.mapped = participant::map_answer(purpose, opened.value("view", json::object()),
-                                               submitted.form);
+    submitted.mapped =
+        participant::map_answer(purpose, opened.value("view", json::object()), submitted.form);
     if (!submitted.mapped.errors.empty()) return show(res, link, opened, &submitted, "", 400);
     json acted;
     try {
-      acted = run(link, "link_act", json{{"token", link.token}, {"answer", submitted.mapped.answer}});
+      acted =
+          run(link, "link_act", json{{"token", link.token}, {"answer", submitted.mapped.answer}});
     } catch (const host::CommandInputError& e) {
       return refused_answer(res, link, opened, submitted, e.what(), 400);
     } catch (const host::PermissionError& e) {
@@ -485,9 +506,9 @@ class ParticipantPages {
     if (!acted.value("done", false)) return send_invalid(res, acted);
     const std::string outcome = acted.value("outcome", "");
     res.status = 303;
-    res.set_header("Location", link.path() + "?done=" + (outcome_words(outcome).empty()
-                                                              ? std::string("done")
-                                                              : outcome));
+    res.set_header(
+        "Location",
+        link.path() + "?done=" + (outcome_words(outcome).empty() ? std::string("done") : outcome));
     res.set_header("Referrer-Policy", "no-referrer");
     res.set_header("Cache-Control", "no-store");
   }
@@ -551,7 +572,7 @@ class ParticipantPages {
     std::string words = outcome_words(text_of(refusal, "outcome"));
     if (words.empty()) words = "Your answer was recorded.";
     const std::string on = text_of(refusal, "on");
-    if (!on.empty()) words += " (" + human_date(on) + ")";
+    if (!on.empty()) words += " Recorded on " + human_date(on) + ".";
     Page page;
     page.title = "Thank you";
     page.body_html = render(participant::templates::kThanks, Data(), words);
@@ -575,7 +596,8 @@ class ParticipantPages {
       if (purpose == "invitation") {
         data = invitation_data(opened, form, errors);
         text = participant::templates::kInvitation;
-        page.title = "Your invitation to " + text_of(view.value("programme", json::object()), "name");
+        page.title =
+            "Your invitation to " + text_of(view.value("programme", json::object()), "name");
       } else if (purpose == "mentor_proposal") {
         data = mentor_proposal_data(opened, form, errors);
         text = participant::templates::kMentorProposal;
@@ -619,10 +641,9 @@ void register_participant_pages(httplib::Server& server, const PageContext& cont
   server.Get(kLinkPath, [pages](const httplib::Request& req, httplib::Response& res) {
     pages->get(req, res);
   });
-  server.Post(kLinkPath, [pages](const httplib::Request& req, httplib::Response& res,
-                                 const httplib::ContentReader& reader) {
-    pages->post(req, res, reader);
-  });
+  server.Post(kLinkPath,
+              [pages](const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader& reader) { pages->post(req, res, reader); });
 }
 
 }  // namespace mentoring::serve::pages
