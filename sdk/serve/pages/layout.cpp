@@ -38,6 +38,8 @@ input[type=checkbox],input[type=radio]{width:1.5rem;height:1.5rem;min-height:0;m
 .check,.option{display:flex;align-items:center;gap:.5rem;min-height:44px}
 .check label,.option label{display:inline;margin:0;font-weight:400}
 .options{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+.options.stacked{flex-direction:column}
+input.short{max-width:10rem}
 .consent,.text{white-space:pre-line}
 .consent{padding:1rem;border:1px solid #767676;border-radius:4px}
 .actions{margin:1rem 0}

@@ -1,6 +1,7 @@
 // What a participant page reads from a request: see participant_form.hpp.
 #include "participant_form.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 
@@ -170,6 +171,17 @@ void map_pair(const Form& form, MappedAnswer& mapped) {
   }
 }
 
+// "6", "0", "12.5": a number of at least 0, as the survey's kind "number" takes.
+std::optional<json> non_negative_number(const std::string& text) {
+  const auto point = text.find('.');
+  const std::string whole = text.substr(0, point);
+  const std::string fraction = point == std::string::npos ? "" : text.substr(point + 1);
+  if (!all_digits(whole) || whole.size() > 9) return std::nullopt;
+  if (point == std::string::npos) return json(std::stoll(whole));
+  if (!all_digits(fraction) || fraction.size() > 6) return std::nullopt;
+  return json(std::stod(whole + "." + fraction));
+}
+
 void map_survey(const json& view, const Form& form, MappedAnswer& mapped) {
   mapped.form_id = "survey";
   json answers = json::object();
@@ -180,10 +192,15 @@ void map_survey(const json& view, const Form& form, MappedAnswer& mapped) {
     const std::string element = "q-" + id;
     mapped.element_of_pointer["/answer/answers/" + id] = element;
     mapped.field_order.push_back(element);
-    const std::string value = trimmed(field(form, element));
-    if (value.empty()) continue;  // unanswered: the survey's rules say whether that is allowed
+    const std::string raw = field(form, element);
+    const std::string value = trimmed(raw);
+    if (value.empty()) {
+      // Left out: only where the programme's survey allows it.
+      if (!question.value("optional", false)) mapped.errors[element] = "Answer this question.";
+      continue;
+    }
     const std::string kind = question.value("kind", "");
-    if (kind == "scale") {
+    if (kind == "scale" || kind == "scale_1_5") {
       const int low = question.value("min", 1), high = question.value("max", 5);
       const bool number = all_digits(value) && value.size() <= 3;
       const int chosen = number ? std::stoi(value) : 0;
@@ -198,6 +215,19 @@ void map_survey(const json& view, const Form& form, MappedAnswer& mapped) {
         mapped.errors[element] = "Choose yes or no.";
       } else {
         answers[id] = value == "yes";
+      }
+    } else if (kind == "number") {
+      if (auto number = non_negative_number(value)) {
+        answers[id] = *number;
+      } else {
+        mapped.errors[element] = "Enter a number of 0 or more, for example 6.";
+      }
+    } else if (kind == "choice") {
+      const json options = question.value("options", json::array());
+      if (std::find(options.begin(), options.end(), json(raw)) == options.end()) {
+        mapped.errors[element] = "Choose one of the answers given.";
+      } else {
+        answers[id] = raw;
       }
     } else {
       if (characters(value) > kMaxTextCharacters) {

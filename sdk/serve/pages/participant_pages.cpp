@@ -302,33 +302,46 @@ Data survey_data(const json& opened, const Form& form,
   for (const auto& question : survey.value("questions", json::array())) {
     const std::string element = "q-" + text_of(question, "id");
     const std::string kind = text_of(question, "kind");
+    const bool scale = kind == "scale" || kind == "scale_1_5";
     Data q = field(form, element, element, errors);
     q.set("element", element);
     q.set("text", text_of(question, "text"));
-    q.set("is_scale", kind == "scale");
-    q.set("is_yes_no", kind == "yes_no");
-    q.set("is_text", kind != "scale" && kind != "yes_no");
+    q.set("optional", question.value("optional", false));
+    q.set("is_group", scale || kind == "yes_no" || kind == "choice");
+    q.set("is_number", kind == "number");
+    q.set("is_text", !scale && kind != "yes_no" && kind != "choice" && kind != "number");
+    q.set("stacked", kind == "choice");
     auto chosen = form.find(element);
     Data options{Data::type::list};
-    auto option = [&](const std::string& value, const std::string& label) {
+    auto option = [&](const std::string& id, const std::string& value, const std::string& label) {
       Data o;
-      o.set("input_id", element + "-" + value);
+      o.set("input_id", element + "-" + id);
       o.set("value", value);
       o.set("label", label);
       o.set("checked", chosen != form.end() && chosen->second == value);
       options.push_back(o);
     };
-    if (kind == "scale") {
+    if (scale) {
       const int low = question.value("min", 1), high = question.value("max", 5);
-      q.set("low", std::to_string(low));
-      q.set("high", std::to_string(high));
+      q.set("hint",
+            "From " + std::to_string(low) + " (lowest) to " + std::to_string(high) + " (highest).");
       // A scale from the programme's definition: a handful of points, never thousands.
       for (int point = low; point <= high && point - low < 20; ++point) {
-        option(std::to_string(point), std::to_string(point));
+        option(std::to_string(point), std::to_string(point), std::to_string(point));
       }
     } else if (kind == "yes_no") {
-      option("yes", "Yes");
-      option("no", "No");
+      q.set("hint", "Yes or no.");
+      option("yes", "yes", "Yes");
+      option("no", "no", "No");
+    } else if (kind == "choice") {
+      q.set("hint", "Choose one.");
+      int index = 0;
+      for (const auto& text : question.value("options", json::array())) {
+        if (!text.is_string()) continue;
+        option(std::to_string(++index), text.get<std::string>(), text.get<std::string>());
+      }
+    } else if (kind == "number") {
+      q.set("hint", "A number of 0 or more, for example 6.");
     }
     q.set("options", options);
     questions.push_back(q);
@@ -559,11 +572,20 @@ class ParticipantPages {
 
   void refused_answer(httplib::Response& res, const Link& link, const json& opened,
                       Submitted& submitted, const std::string& message, int status) const {
-    const std::string element = participant::element_for_error(submitted.mapped, message);
-    if (element.empty()) {
-      submitted.general_errors.push_back(message);
-    } else {
-      submitted.mapped.errors[element] = message;
+    // One problem a line (a survey's answers are checked together): each beside its field.
+    std::size_t start = 0;
+    while (start <= message.size()) {
+      std::size_t end = message.find('\n', start);
+      if (end == std::string::npos) end = message.size();
+      const std::string line = message.substr(start, end - start);
+      start = end + 1;
+      if (line.empty()) continue;
+      const std::string element = participant::element_for_error(submitted.mapped, line);
+      if (!element.empty() && !submitted.mapped.errors.count(element)) {
+        submitted.mapped.errors[element] = line;
+      } else {
+        submitted.general_errors.push_back(line);
+      }
     }
     show(res, link, opened, &submitted, "", status);
   }

@@ -154,27 +154,33 @@ const char* const kPair = R"html({{> result}}
 </form>
 {{#expires_on}}<p class="hint">This link works until <time datetime="{{iso}}">{{human}}</time>.</p>{{/expires_on}})html";
 
-// Data: programme_name, questions[{element, text, is_scale, is_yes_no, is_text, low, high,
-// options[{input_id, value, label, checked}], value, field_error?}], action.
+// Data: programme_name, questions[{element, text, optional, is_text, is_number, is_group,
+// hint, stacked, options[{input_id, value, label, checked}], value, field_error?}], action.
 const char* const kSurvey = R"html({{> error_summary}}
-<p>An evaluation of <strong>{{programme_name}}</strong>. Your answers are stored without your name: nobody can tell who gave them. Questions you leave out are not answered.</p>
+<p>An evaluation of <strong>{{programme_name}}</strong>. Your answers are stored without your name: nobody can tell who gave them.</p>
 <form id="survey" method="post" action="{{action}}" novalidate>
 {{#questions}}
 {{#is_text}}
-<label for="{{element}}">{{text}}</label>
+<label for="{{element}}">{{text}}{{#optional}} (optional){{/optional}}</label>
 {{#field_error}}<p class="field-error" id="{{element}}-error"><span class="visually-hidden">Error: </span>{{field_error}}</p>{{/field_error}}
 <textarea id="{{element}}" name="{{element}}" rows="4"{{#field_error}} aria-describedby="{{element}}-error" aria-invalid="true"{{/field_error}}>{{value}}</textarea>
 {{/is_text}}
-{{^is_text}}
-<fieldset id="{{element}}" aria-describedby="{{element}}-hint{{#field_error}} {{element}}-error{{/field_error}}">
-<legend>{{text}}</legend>
-<p class="hint" id="{{element}}-hint">{{#is_scale}}From {{low}} (lowest) to {{high}} (highest).{{/is_scale}}{{#is_yes_no}}Yes or no.{{/is_yes_no}}</p>
+{{#is_number}}
+<label for="{{element}}">{{text}}{{#optional}} (optional){{/optional}}</label>
+<p class="hint" id="{{element}}-hint">{{hint}}</p>
 {{#field_error}}<p class="field-error" id="{{element}}-error"><span class="visually-hidden">Error: </span>{{field_error}}</p>{{/field_error}}
-<div class="options">
+<input type="text" inputmode="decimal" class="short" id="{{element}}" name="{{element}}" value="{{value}}" autocomplete="off" aria-describedby="{{element}}-hint{{#field_error}} {{element}}-error{{/field_error}}"{{#field_error}} aria-invalid="true"{{/field_error}}>
+{{/is_number}}
+{{#is_group}}
+<fieldset id="{{element}}" aria-describedby="{{element}}-hint{{#field_error}} {{element}}-error{{/field_error}}">
+<legend>{{text}}{{#optional}} (optional){{/optional}}</legend>
+<p class="hint" id="{{element}}-hint">{{hint}}</p>
+{{#field_error}}<p class="field-error" id="{{element}}-error"><span class="visually-hidden">Error: </span>{{field_error}}</p>{{/field_error}}
+<div class="options{{#stacked}} stacked{{/stacked}}">
 {{#options}}<div class="option"><input type="radio" id="{{input_id}}" name="{{element}}" value="{{value}}"{{#checked}} checked{{/checked}}><label for="{{input_id}}">{{label}}</label></div>
 {{/options}}</div>
 </fieldset>
-{{/is_text}}
+{{/is_group}}
 {{/questions}}
 <div class="actions"><button type="submit" id="submit">Send my answers</button></div>
 </form>)html";

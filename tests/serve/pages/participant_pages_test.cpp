@@ -91,26 +91,40 @@ class FakeLinks {
                         {"text", "Done, questions for next time"}}})},
          {"meetings", json::array({{{"date", "2026-11-20"}, {"duration_minutes", 45}},
                                    {{"date", "2026-12-01"}, {"duration_minutes", nullptr}}})}});
-    links_[kSurvey] = json{
-        {"valid", true},
-        {"purpose", "survey"},
-        {"expires_on", "2027-02-01"},
-        {"view",
-         {{"programme", programme()},
-          {"survey",
-           {{"id", "end"},
-            {"title", "How was the programme?"},
-            {"questions",
-             json::array(
-                 {{{"id", "useful"},
-                   {"text", "How useful was it?"},
-                   {"kind", "scale"},
-                   {"min", 1},
-                   {"max", 5}},
-                  {{"id", "again"}, {"text", "Would you take part again?"}, {"kind", "yes_no"}},
-                  {{"id", "better"},
-                   {"text", "What would make it better?"},
-                   {"kind", "text"}}})}}}}}};
+    // As the plugin maps a programme's survey (kinds as programme.schema.json has them).
+    links_[kSurvey] =
+        json{{"valid", true},
+             {"purpose", "survey"},
+             {"expires_on", "2027-02-01"},
+             {"person", nullptr},
+             {"view",
+              {{"programme", programme()},
+               {"survey",
+                {{"id", "end"},
+                 {"title", "How was the programme?"},
+                 {"questions", json::array({{{"id", "useful"},
+                                             {"text", "How useful was it?"},
+                                             {"kind", "scale_1_5"},
+                                             {"min", 1},
+                                             {"max", 5},
+                                             {"optional", false}},
+                                            {{"id", "again"},
+                                             {"text", "Would you take part again?"},
+                                             {"kind", "yes_no"},
+                                             {"optional", false}},
+                                            {{"id", "helped"},
+                                             {"text", "What helped you most?"},
+                                             {"kind", "choice"},
+                                             {"options", {"keeping in touch", "re-entry planning"}},
+                                             {"optional", false}},
+                                            {{"id", "weeks"},
+                                             {"text", "Weeks until fully productive?"},
+                                             {"kind", "number"},
+                                             {"optional", true}},
+                                            {{"id", "better"},
+                                             {"text", "What would make it better?"},
+                                             {"kind", "text"},
+                                             {"optional", true}}})}}}}}};
     refusals_ = {{"expired", "This link expired on 5 January 2027."},
                  {"forged", "This link was not made by this programme."},
                  {"other_organisation", "This link belongs to another organisation."},
@@ -410,9 +424,19 @@ TEST_F(ParticipantPages, SurveyHasOneInputPerQuestionByKind) {
       html, std::regex(R"(<fieldset id="q-again"[^>]*>\s*<legend>Would you take part again\?)")));
   EXPECT_EQ(attribute(tag_with_id(html, "q-again-yes"), "name"), "q-again");
   EXPECT_EQ(attribute(tag_with_id(html, "q-again-no"), "name"), "q-again");
-  EXPECT_NE(html.find("<label for=\"q-better\">What would make it better?</label>"),
-            std::string::npos);
   EXPECT_EQ(attribute(tag_with_id(html, "q-better"), "name"), "q-better");
+  EXPECT_NE(html.find("What would make it better? (optional)</label>"), std::string::npos);
+  // choice: one radio button per option, the option's words as value and label
+  EXPECT_TRUE(std::regex_search(
+      html,
+      std::regex(R"(<fieldset id="q-helped"[^>]*>\s*<legend>What helped you most\?</legend>)")));
+  EXPECT_EQ(attribute(tag_with_id(html, "q-helped-1"), "value"), "keeping in touch");
+  EXPECT_EQ(attribute(tag_with_id(html, "q-helped-2"), "value"), "re-entry planning");
+  EXPECT_NE(html.find("<label for=\"q-helped-2\">re-entry planning</label>"), std::string::npos);
+  // number: a text field that brings up a number pad
+  EXPECT_EQ(attribute(tag_with_id(html, "q-weeks"), "inputmode"), "decimal");
+  EXPECT_EQ(attribute(tag_with_id(html, "q-weeks"), "name"), "q-weeks");
+  EXPECT_TRUE(has_label_for(html, "q-weeks"));
   EXPECT_EQ(html.find("Ada"), std::string::npos) << "a survey names nobody";
 }
 
@@ -541,12 +565,14 @@ TEST_F(ParticipantPages, TheResultOfASpentLinkComesFromThePluginNotFromTheAddres
 }
 
 TEST_F(ParticipantPages, ASurveySendsEachAnswerAsItsKindAndLeavesOutUnanswered) {
-  auto r = post(path(kSurvey), "q-useful=4&q-again=no&q-better=");
+  auto r =
+      post(path(kSurvey), "q-useful=4&q-again=no&q-helped=keeping+in+touch&q-weeks=&q-better=");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 303) << r->body;
   EXPECT_EQ(r->get_header_value("Location"), path(kSurvey) + "?done=answered");
   ASSERT_EQ(fake.acts().size(), 1u);
-  EXPECT_EQ(fake.acts()[0], (json{{"answers", {{"useful", 4}, {"again", false}}}}));
+  EXPECT_EQ(fake.acts()[0],
+            (json{{"answers", {{"useful", 4}, {"again", false}, {"helped", "keeping in touch"}}}}));
   auto after = get(r->get_header_value("Location"));
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 200);
@@ -554,13 +580,19 @@ TEST_F(ParticipantPages, ASurveySendsEachAnswerAsItsKindAndLeavesOutUnanswered) 
 }
 
 TEST_F(ParticipantPages, ASurveySendsYesAsTrueAndTextAsText) {
-  auto r = post(path(kSurvey), "q-useful=1&q-again=yes&q-better=More+time+%26+fewer+forms");
+  auto r =
+      post(path(kSurvey),
+           "q-useful=1&q-again=yes&q-helped=re-entry+planning&q-weeks=6.5&q-better=More+time+%26+"
+           "fewer+forms");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 303) << r->body;
   ASSERT_EQ(fake.acts().size(), 1u);
-  EXPECT_EQ(
-      fake.acts()[0],
-      (json{{"answers", {{"useful", 1}, {"again", true}, {"better", "More time & fewer forms"}}}}));
+  EXPECT_EQ(fake.acts()[0], (json{{"answers",
+                                   {{"useful", 1},
+                                    {"again", true},
+                                    {"helped", "re-entry planning"},
+                                    {"weeks", 6.5},
+                                    {"better", "More time & fewer forms"}}}}));
 }
 
 // ---- wrong answers -------------------------------------------------------------
@@ -610,7 +642,8 @@ TEST_F(ParticipantPages, ABadMeetingDateIsShownBesideItsFieldWithTheOtherValuesK
 }
 
 TEST_F(ParticipantPages, ASurveyAnswerOutOfRangeIsShownBesideItsQuestion) {
-  auto r = post(path(kSurvey), "q-useful=9&q-again=maybe&q-better=kept+text");
+  auto r = post(path(kSurvey),
+                "q-useful=9&q-again=maybe&q-helped=something+else&q-weeks=-3&q-better=kept+text");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400) << r->body;
   EXPECT_TRUE(fake.acts().empty());
@@ -621,6 +654,9 @@ TEST_F(ParticipantPages, ASurveyAnswerOutOfRangeIsShownBesideItsQuestion) {
   EXPECT_EQ(attribute(tag_with_id(html, "q-again"), "aria-describedby"),
             "q-again-hint q-again-error");
   EXPECT_EQ(textarea_text(html, "q-better"), "kept text");
+  EXPECT_NE(html.find("Choose one of the answers given."), std::string::npos);
+  EXPECT_EQ(attribute(tag_with_id(html, "q-weeks"), "aria-invalid"), "true");
+  EXPECT_EQ(attribute(tag_with_id(html, "q-weeks"), "value"), "-3");
   // The summary lists the errors in the order of the questions.
   EXPECT_LT(html.find("<a href=\"#q-useful\">"), html.find("<a href=\"#q-again\">"));
   EXPECT_NE(html.find("<a href=\"#q-again\">"), std::string::npos);
@@ -646,6 +682,35 @@ TEST_F(ParticipantPages, AnErrorOfLinkActIsShownBesideTheFieldItNames) {
   EXPECT_NE(r->body.find("found 2400 characters"), std::string::npos);
   EXPECT_EQ(textarea_text(r->body, "goal"), "Short enough here");
   EXPECT_NE(tag_with_id(r->body, "consent").find(" checked"), std::string::npos);
+}
+
+TEST_F(ParticipantPages, ARequiredQuestionLeftOutIsShownBesideIt) {
+  auto r = post(path(kSurvey), "q-useful=2&q-helped=keeping+in+touch");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(fake.acts().empty());
+  EXPECT_EQ(attribute(tag_with_id(r->body, "q-again"), "aria-describedby"),
+            "q-again-hint q-again-error");
+  EXPECT_NE(r->body.find("Answer this question."), std::string::npos);
+  EXPECT_EQ(tag_with_id(r->body, "q-weeks-error"), "") << "an optional question may be left out";
+  EXPECT_NE(tag_with_id(r->body, "q-helped-1").find(" checked"), std::string::npos);
+}
+
+TEST_F(ParticipantPages, EachLineOfAMultiLineErrorGoesBesideItsOwnField) {
+  // The plugin checks a survey's answers together: one problem a line.
+  fake.refuse_answers([](const json&) {
+    return std::string(
+        "link_act: /answer/answers/useful: found 3.5; expected an integer from 1 to 5\n"
+        "link_act: /answer/answers/better: found a text of 9000 bytes; expected at most 2000\n"
+        "evaluation_answer: the survey closed");
+  });
+  auto r = post(path(kSurvey), "q-useful=3&q-again=yes&q-helped=keeping+in+touch&q-better=b");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_NE(tag_with_id(r->body, "q-useful-error"), "");
+  EXPECT_NE(tag_with_id(r->body, "q-better-error"), "");
+  EXPECT_NE(r->body.find("<li>evaluation_answer: the survey closed</li>"), std::string::npos);
+  EXPECT_EQ(tag_with_id(r->body, "q-again-error"), "");
 }
 
 TEST_F(ParticipantPages, AnErrorOfLinkActNamingNoFieldGoesToTheSummary) {
@@ -713,7 +778,7 @@ TEST_F(ParticipantPages, ALinkSpentBetweenOpeningAndAnsweringChangesNothing) {
                          {"words", "This survey was answered already."},
                          {"outcome", "answered"},
                          {"on", "2026-12-07"}});
-  auto r = post(path(kSurvey), "q-useful=2");
+  auto r = post(path(kSurvey), "q-useful=2&q-again=yes&q-helped=keeping+in+touch");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 410) << r->body;
   EXPECT_EQ(attribute(tag_with_id(r->body, "invalid"), "data-reason"), "used");
@@ -833,7 +898,8 @@ TEST_F(ParticipantPages, EverythingFromDataIsEscaped) {
   json survey = fake.link(kSurvey);
   survey["view"]["survey"]["title"] = script;
   survey["view"]["survey"]["questions"][0]["text"] = script;
-  survey["view"]["survey"]["questions"][2]["id"] = "\"><script>";
+  survey["view"]["survey"]["questions"][2]["options"][0] = script;
+  survey["view"]["survey"]["questions"][4]["id"] = "\"><script>";
   fake.set_link(kSurvey, survey);
   json proposal = fake.link(kProposal);
   proposal["view"]["mentee"]["name"] = script;
@@ -945,7 +1011,7 @@ TEST_F(ParticipantPages, EveryPageInEveryStateHasALabelForEachFieldAndNoBrokenRe
   keep("survey-errors",
        post(path(kSurvey), "q-useful=0&q-again=perhaps&q-better=" + std::string(2001, 't')));
   keep("survey-thanks", [&] {
-    post(path(kSurvey), "q-useful=5");
+    post(path(kSurvey), "q-useful=5&q-again=yes&q-helped=keeping+in+touch");
     return get(path(kSurvey) + "?done=answered");
   }());
   for (const char* reason : {"expired", "used", "forged", "withdrawn"}) {
