@@ -76,10 +76,10 @@ void optional_text(const Form& form, const std::string& name, const std::string&
                    const std::string& label, MappedAnswer& mapped) {
   const std::string value = trimmed(field(form, name));
   if (value.empty()) return;
-  if (characters(value) > kMaxTextCharacters) {
-    mapped.errors[element] = label + " is " + std::to_string(characters(value)) +
-                             " characters long; it can be at most " +
-                             std::to_string(kMaxTextCharacters) + ".";
+  if (value.size() > kMaxNoteBytes) {
+    mapped.errors[element] = label + " is " + std::to_string(value.size()) +
+                             " bytes long; it can be at most " + std::to_string(kMaxNoteBytes) +
+                             " (about " + std::to_string(kMaxNoteBytes / 6) + " words).";
     return;
   }
   mapped.answer[name] = value;

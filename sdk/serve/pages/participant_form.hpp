@@ -18,10 +18,14 @@
 
 namespace mentoring::serve::pages::participant {
 
-// A form is small: a few text fields, or one field per survey question.
-inline constexpr std::size_t kMaxFormBytes = 96 * 1024;
+// A form is small: a few text fields, or one field per survey question (each
+// character of text may arrive as three bytes, each of those as "%XX").
+inline constexpr std::size_t kMaxFormBytes = 256 * 1024;
 inline constexpr std::size_t kMaxFormFields = 100;
-// Characters (not bytes) of one free-text field: goal, wishes, reason, notes, a text answer.
+// The plugin's own bounds, checked here too so the error shows beside its field:
+// a goal, wishes, reason or meeting notes in bytes (link_act), a survey's text
+// answer in characters (evaluation_answer).
+inline constexpr std::size_t kMaxNoteBytes = 20000;
 inline constexpr std::size_t kMaxTextCharacters = 2000;
 // A link token: base64url pieces joined by '.', as link_open's input allows.
 inline constexpr std::size_t kMaxTokenBytes = 400;

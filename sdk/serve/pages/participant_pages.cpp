@@ -463,9 +463,13 @@ class ParticipantPages {
                            "The answer was not sent as a web form. Nothing was changed.");
     }
     const std::string length = req.get_header_value("Content-Length");
-    if (req.has_header("Transfer-Encoding") || length.empty() || length.size() > 12 ||
-        length.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoull(length) > participant::kMaxFormBytes) {
+    if (req.has_header("Transfer-Encoding") || length.empty() ||
+        length.find_first_not_of("0123456789") != std::string::npos) {
+      return refuse_unread(411, "This form could not be read",
+                           "The answer was sent without its length, as no web form sends it. "
+                           "Nothing was changed.");
+    }
+    if (length.size() > 12 || std::stoull(length) > participant::kMaxFormBytes) {
       return refuse_unread(
           413, "This form is too large",
           participant::describe(participant::FormProblem::too_large) + " Nothing was changed.");

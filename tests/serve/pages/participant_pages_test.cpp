@@ -852,10 +852,25 @@ TEST_F(ParticipantPages, AnOversizedFormIsRefusedAndChangesNothing) {
   EXPECT_NE(fields->body.find("more than 100 fields"), std::string::npos);
   // A note longer than a note may be: an error beside it, the rest kept.
   auto long_note =
-      post(path(kPair), "action=log_meeting&date=2026-12-05&notes=" + std::string(2001, 'y'));
+      post(path(kPair), "action=log_meeting&date=2026-12-05&notes=" + std::string(20001, 'y'));
   ASSERT_TRUE(long_note);
   EXPECT_EQ(long_note->status, 400);
   EXPECT_EQ(attribute(tag_with_id(long_note->body, "meeting-notes"), "aria-invalid"), "true");
+  // A body without its length (chunked): refused before it is read.
+  httplib::Client client("127.0.0.1", port);
+  auto chunked = client.Post(
+      path(kPair).c_str(), {{"Origin", origin()}},
+      [](size_t offset, httplib::DataSink& sink) {
+        if (offset == 0) {
+          const std::string piece = "action=move_next&date=2027-01-19";
+          sink.write(piece.data(), piece.size());
+        }
+        sink.done();
+        return true;
+      },
+      "application/x-www-form-urlencoded");
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 411) << chunked->body;
   EXPECT_TRUE(fake.acts().empty());
   auto ok = get("/healthz");
   ASSERT_TRUE(ok);
@@ -999,13 +1014,13 @@ TEST_F(ParticipantPages, EveryPageInEveryStateHasALabelForEachFieldAndNoBrokenRe
   keep("invitation", get(path(kInvitation)));
   keep("invitation-mentor", get(path(kMentorInvitation)));
   keep("invitation-errors",
-       post(path(kInvitation), "goal=" + std::string(2001, 'g') + "&decision=accept"));
+       post(path(kInvitation), "goal=" + std::string(20001, 'g') + "&decision=accept"));
   keep("proposal", get(path(kProposal)));
   keep("proposal-error",
-       post(path(kProposal), "reason=" + std::string(2001, 'r') + "&decision=decline"));
+       post(path(kProposal), "reason=" + std::string(20001, 'r') + "&decision=decline"));
   keep("pair", get(path(kPair) + "?done=logged"));
   keep("pair-log-errors", post(path(kPair), "action=log_meeting&date=x&duration_minutes=0&notes=" +
-                                                std::string(2001, 'n')));
+                                                std::string(20001, 'n')));
   keep("pair-move-errors", post(path(kPair), "action=move_next&date=&start_time=99:99"));
   keep("survey", get(path(kSurvey)));
   keep("survey-errors",
