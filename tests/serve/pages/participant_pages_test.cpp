@@ -9,6 +9,7 @@
 
 #include <mentoring/host/org_lock.hpp>
 #include <mentoring/host/runtime.hpp>
+#include <mentoring/schema.hpp>
 #include <mentoring/serve/metrics.hpp>
 #include <mentoring/serve/server.hpp>
 
@@ -161,8 +162,11 @@ class FakeLinks {
       return link->second;
     }
     if (name != "link_act") throw std::logic_error("no command " + name);
+    act_inputs_.push_back(input);
     if (link == links_.end() || !link->second.value("valid", false)) {
-      json refusal = link == links_.end() ? json{{"reason", "forged"}} : link->second;
+      json refusal = link == links_.end()
+                         ? json{{"reason", "forged"}, {"words", "This link was not made here."}}
+                         : link->second;
       refusal.erase("valid");
       refusal["done"] = false;
       return refusal;
@@ -189,9 +193,26 @@ class FakeLinks {
                       {"outcome", outcome},
                       {"on", "2026-12-07"}};
     }
-    return {{"done", true}, {"purpose", purpose}, {"outcome", outcome}, {"words", "Done."}};
+    act_outputs_.push_back(
+        {{"done", true}, {"purpose", purpose}, {"outcome", outcome}, {"words", "Done."}});
+    return act_outputs_.back();
   }
 
+  // Every link_act input received, whatever came of it.
+  std::vector<json> act_inputs() {
+    std::lock_guard lock(mutex_);
+    return act_inputs_;
+  }
+  std::vector<json> act_outputs() {
+    std::lock_guard lock(mutex_);
+    return act_outputs_;
+  }
+  std::vector<std::string> tokens() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [token, answer] : links_) out.push_back(token);
+    return out;
+  }
   std::vector<json> acts() {
     std::lock_guard lock(mutex_);
     return acts_;
@@ -233,7 +254,7 @@ class FakeLinks {
   std::mutex mutex_;
   std::map<std::string, json> links_;
   std::map<std::string, std::string> refusals_;
-  std::vector<json> acts_;
+  std::vector<json> acts_, act_inputs_, act_outputs_;
   std::vector<std::string> commands_;
   std::vector<Caller> callers_;
   std::function<std::string(const json&)> act_error_;
@@ -986,6 +1007,53 @@ TEST_F(ParticipantPages, TheTokenReachesNoMetricAndNoLogLine) {
   EXPECT_NE(log.str().find("<link token>"), std::string::npos) << log.str();
   EXPECT_EQ(log.str().find(kPair), std::string::npos) << log.str();
 }
+
+// ---- the fake against the plugin's own schemas -------------------------------------------
+
+#ifdef LINK_SCHEMAS_DIR
+// Compiled in when schemas/commands/link_open.* exist (part B of issue 15):
+// the fake answers what the plugin may answer, and the pages send what it takes.
+TEST_F(ParticipantPages, TheFakeAnswersAndThePagesSendWhatThePluginsSchemasSay) {
+  namespace schema = mentoring::schema;
+  const std::string dir = LINK_SCHEMAS_DIR;
+  const json open_output = schema::parse_file(dir + "/link_open.output.schema.json");
+  const json open_input = schema::parse_file(dir + "/link_open.input.schema.json");
+  const json act_output = schema::parse_file(dir + "/link_act.output.schema.json");
+  const json act_input = schema::parse_file(dir + "/link_act.input.schema.json");
+  auto expect_valid = [](const json& s, const json& document, const std::string& what) {
+    for (const auto& problem : schema::validate_against(s, document, what)) {
+      ADD_FAILURE() << problem.message();
+    }
+  };
+  for (const auto& token : fake.tokens()) {
+    expect_valid(open_input, json{{"token", token}}, "link_open input " + token);
+    expect_valid(open_output, fake.link(token), "link_open answer of " + token);
+  }
+  // What the pages send, and what the fake answers to it.
+  const std::vector<std::pair<std::string, std::string>> posts = {
+      {kInvitation, "consent=yes&goal=g&wishes=w&decision=accept"},
+      {kMentorInvitation, "reason=r&decision=decline"},
+      {kProposal, "decision=accept"},
+      {kPair, "action=log_meeting&date=2026-12-05&duration_minutes=30&notes=n"},
+      {kPair, "action=move_next&date=2027-01-19&start_time=10:00"},
+      {kSurvey, "q-useful=4&q-again=yes&q-helped=keeping+in+touch&q-weeks=3&q-better=b"},
+      {kSurvey, "q-useful=4&q-again=yes&q-helped=keeping+in+touch"},  // spent: stops at link_open
+  };
+  for (const auto& [token, body] : posts) {
+    auto r = post(path(token), body);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->status == 303 || r->status == 410) << token << " " << r->status << r->body;
+  }
+  const auto inputs = fake.act_inputs();
+  EXPECT_EQ(inputs.size(), 6u);
+  for (const auto& input : inputs) expect_valid(act_input, input, "link_act input");
+  for (const auto& token : fake.tokens()) {
+    expect_valid(open_output, fake.link(token), "link_open answer of " + token + " after use");
+  }
+  for (const auto& output : fake.act_outputs()) expect_valid(act_output, output, "link_act answer");
+  EXPECT_EQ(fake.act_outputs().size(), 6u);
+}
+#endif
 
 // ---- every page through the static HTML check -----------------------------------------
 
