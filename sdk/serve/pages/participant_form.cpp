@@ -301,9 +301,10 @@ std::optional<FormProblem> parse_form(std::string_view body, Form& form) {
 }
 
 bool same_origin(const httplib::Request& request) {
-  if (request.has_header("Sec-Fetch-Site") &&
-      request.get_header_value("Sec-Fetch-Site") != "same-origin") {
-    return false;
+  // The browser's own word, which no page can set: behind a proxy that rewrites
+  // Host (nginx does by default) it is still right, where Origin and Host differ.
+  if (request.has_header("Sec-Fetch-Site")) {
+    return request.get_header_value("Sec-Fetch-Site") == "same-origin";
   }
   if (!request.has_header("Origin")) return true;
   const std::string origin = request.get_header_value("Origin");

@@ -118,7 +118,7 @@ const char* const kPair = R"html({{> result}}
 <input type="hidden" name="action" value="log_meeting">
 {{#meeting_date}}
 <label for="meeting-date">Date of the meeting</label>
-<p class="hint" id="meeting-date-hint">For example 2026-03-14.</p>
+<p class="hint" id="meeting-date-hint">The day you met.</p>
 {{#field_error}}<p class="field-error" id="meeting-date-error"><span class="visually-hidden">Error: </span>{{field_error}}</p>{{/field_error}}
 <input type="date" id="meeting-date" name="date" value="{{value}}" autocomplete="off" aria-describedby="meeting-date-hint{{#field_error}} meeting-date-error{{/field_error}}"{{#field_error}} aria-invalid="true"{{/field_error}}>
 {{/meeting_date}}
@@ -140,7 +140,7 @@ const char* const kPair = R"html({{> result}}
 <input type="hidden" name="action" value="move_next">
 {{#next_date}}
 <label for="next-date">New date</label>
-<p class="hint" id="next-date-hint">For example 2026-03-21.</p>
+<p class="hint" id="next-date-hint">The day you will meet next.</p>
 {{#field_error}}<p class="field-error" id="next-date-error"><span class="visually-hidden">Error: </span>{{field_error}}</p>{{/field_error}}
 <input type="date" id="next-date" name="date" value="{{value}}" autocomplete="off" aria-describedby="next-date-hint{{#field_error}} next-date-error{{/field_error}}"{{#field_error}} aria-invalid="true"{{/field_error}}>
 {{/next_date}}

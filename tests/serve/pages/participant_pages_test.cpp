@@ -852,6 +852,12 @@ TEST_F(ParticipantPages, APostFromAnotherSiteIsRefusedAndChangesNothing) {
                   {{"Origin", origin()}, {"Sec-Fetch-Site", "same-origin"}});
   ASSERT_TRUE(own);
   EXPECT_EQ(own->status, 303);
+  // Behind a proxy that rewrites Host, the browser's Sec-Fetch-Site decides.
+  auto proxied =
+      post(path(kPair), "action=move_next&date=2027-01-21",
+           {{"Origin", "https://mentoring.example.org"}, {"Sec-Fetch-Site", "same-origin"}});
+  ASSERT_TRUE(proxied);
+  EXPECT_EQ(proxied->status, 303);
   auto plain = post(path(kPair), "action=move_next&date=2027-01-20",
                     {{"X-Test", "no Origin, no Sec-Fetch-Site"}});
   ASSERT_TRUE(plain);
