@@ -813,7 +813,8 @@ TEST_F(ParticipantPages, AMalformedLinkNeverReachesThePlugin) {
   const std::string too_long(401, 'a');
   for (const std::string& target :
        {path("abc%3Cscript%3E"), path("a+b"), path(too_long), path("abc", "North_Wind"),
-        path("abc", "-northwind"), std::string("/l/northwind/abc%2Fdef")}) {
+        path("abc", "-northwind"), std::string("/l/northwind/abc%2Fdef"),
+        std::string("/l/northwind"), std::string("/l/northwind/"), std::string("/l/")}) {
     SCOPED_TRACE(target);
     auto r = get(target);
     ASSERT_TRUE(r);
