@@ -18,7 +18,6 @@
 
 #include <mentoring/host/org_lock.hpp>
 #include <mentoring/host/runtime.hpp>
-#include <mentoring/loader.hpp>
 
 #include <spdlog/spdlog.h>
 #include <kainjow/mustache.hpp>
@@ -466,7 +465,7 @@ class ParticipantPages {
     if (req.has_header("Transfer-Encoding") || length.empty() ||
         length.find_first_not_of("0123456789") != std::string::npos) {
       return refuse_unread(411, "This form could not be read",
-                           "The answer was sent without its length, as no web form sends it. "
+                           "The answer came without its length, which a web form always sends. "
                            "Nothing was changed.");
     }
     if (length.size() > 12 || std::stoull(length) > participant::kMaxFormBytes) {
