@@ -254,6 +254,7 @@ Data pair_data(const json& opened, const Form& form, const std::string& form_id,
     d.set("next_meeting", false);
   }
   d.set("goal", optional_text(text_of(view, "goal")));
+  d.set("goal_heading", me == "mentor" ? other_name + "'s goal" : std::string("Your goal"));
   Data notes{Data::type::list};
   bool any_note = false;
   for (const auto& note : view.value("notes", json::array())) {

@@ -99,7 +99,7 @@ const char* const kPair = R"html({{> result}}
 <p class="hint">Only the two of you see this page.</p>
 <h2>Next meeting</h2>
 {{#next_meeting}}<p id="next-meeting"><time datetime="{{iso}}">{{human}}</time>{{#time}} at {{time}}{{/time}}</p>{{/next_meeting}}{{^next_meeting}}<p id="next-meeting">No meeting is planned yet.</p>{{/next_meeting}}
-<h2>The mentee's goal</h2>
+<h2>{{goal_heading}}</h2>
 {{#goal}}<p class="text" id="pair-goal">{{goal}}</p>{{/goal}}{{^goal}}<p id="pair-goal">No goal has been written yet.</p>{{/goal}}
 <h2>Shared notes</h2>
 {{#has_notes}}<ul class="notes" id="notes">

@@ -403,7 +403,9 @@ TEST_F(ParticipantPages, PairPageShowsNextMeetingGoalNotesMeetingsAndBothForms) 
   EXPECT_NE(html.find("<title>Your mentoring with Ben Mentor</title>"), std::string::npos);
   EXPECT_NE(html.find("<time datetime=\"2027-01-12\">12 January 2027</time> at 14:30"),
             std::string::npos);
-  EXPECT_NE(html.find("Lead my team again after leave"), std::string::npos);
+  EXPECT_NE(html.find("<h2>Your goal</h2>\n<p class=\"text\" id=\"pair-goal\">Lead my team again "
+                      "after leave</p>"),
+            std::string::npos);
   EXPECT_NE(html.find("Read the team plan"), std::string::npos);
   EXPECT_NE(html.find("1 December 2026</time>, Ben Mentor"), std::string::npos);
   EXPECT_NE(html.find("2 December 2026</time>, you"), std::string::npos);
@@ -948,6 +950,12 @@ TEST_F(ParticipantPages, EverythingFromDataIsEscaped) {
   proposal["view"]["mentee"]["name"] = script;
   proposal["view"]["explanation"][0]["words"] = script;
   fake.set_link(kProposal, proposal);
+  auto mentors_view = get(path(kPair));
+  ASSERT_TRUE(mentors_view);
+  EXPECT_NE(mentors_view->body.find(
+                "<h2>&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;&apos;s goal</h2>"),
+            std::string::npos)
+      << "the mentor reads the mentee's goal under the mentee's name";
   for (const char* token : {kPair, kInvitation, kSurvey, kProposal}) {
     auto r = get(path(token));
     ASSERT_TRUE(r);
