@@ -25,6 +25,30 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem;border-bottom:1px solid #767676}
 .notice{padding:1rem;border-left:4px solid #0b5394;background:#eef4fa}
 .error{padding:1rem;border-left:4px solid #b00020;background:#fdecee}
+h2{margin-top:2rem}
+.hint{color:#4a4a4a;margin:.25rem 0}
+.field-error{color:#b00020;font-weight:600;margin:.25rem 0}
+[aria-invalid=true]{border:2px solid #b00020}
+.error-summary{padding:1rem;border:4px solid #b00020;margin:1rem 0}
+.error-summary:focus{outline:3px solid #b35900}
+.visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+fieldset{border:1px solid #767676;border-radius:4px;margin:1.5rem 0 0;padding:.5rem 1rem 1rem}
+legend{font-weight:600;padding:0 .25rem}
+input[type=checkbox],input[type=radio]{width:1.5rem;height:1.5rem;min-height:0;margin:0;flex:none;accent-color:#0b5394}
+.check,.option{display:flex;align-items:center;gap:.5rem;min-height:44px}
+.check label,.option label{display:inline;margin:0;font-weight:400}
+.options{display:flex;flex-wrap:wrap;gap:.25rem 1.25rem}
+.options.stacked{flex-direction:column}
+input.short{max-width:10rem}
+.consent,.text{white-space:pre-line}
+.consent{padding:1rem;border:1px solid #767676;border-radius:4px}
+.actions{margin:1rem 0}
+dl.explanation dt{font-weight:600;margin-top:.75rem}
+dl.explanation dd{margin:0}
+ul.notes{list-style:none;padding:0}
+ul.notes li{border-bottom:1px solid #767676;padding:.5rem 0}
+.meta{color:#4a4a4a;margin:0}
+@media (max-width:30rem){button{width:100%}}
 )css";
 
 }  // namespace
