@@ -12,7 +12,7 @@ namespace mentoring::store {
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
-// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14). Add new ones at the end, in ascending
+// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14); 19 the pairs' moved next meeting (issue 15). Add new ones at the end, in ascending
 // order; a number may be missing here while its branch is unmerged (migrate() applies each missing
 // version, not only those above the highest).
 const std::vector<Migration>& migrations() {
@@ -494,6 +494,20 @@ CREATE TABLE privacy_pseudonym (
   pseudonym  TEXT NOT NULL UNIQUE,
   why        TEXT NOT NULL CHECK (why IN ('erasure', 'retention')),
   done_on    TEXT NOT NULL
+);
+)sql"},
+      // The pair's next meeting moved to an agreed day (issue 15, session_move):
+      // one row per pair, the latest agreement; it applies while session
+      // `number` is the next one (a session held since makes it stale). Who
+      // moved it is a role, never a person.
+      {19, "the pairs' next meeting moved to an agreed day", R"sql(
+CREATE TABLE pair_next_meeting (
+  pair_id        INTEGER PRIMARY KEY REFERENCES pair(id),
+  number         INTEGER NOT NULL,
+  on_date        TEXT NOT NULL,
+  start_minutes  INTEGER,
+  moved_by_role  TEXT NOT NULL,
+  moved_at       TEXT NOT NULL
 );
 )sql"},
   };
