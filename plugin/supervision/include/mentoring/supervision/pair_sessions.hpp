@@ -79,7 +79,7 @@ struct PairFacts {
   std::vector<Period> paused;   // the mentee's leave: nothing is due, reminded or escalated
   // The next session moved to an agreed day: it is due then (reminders and
   // escalation count from it). Ignored once a session is held (another number).
-  std::optional<AgreedMeeting> agreed_next;
+  std::optional<AgreedMeeting> agreed_next = std::nullopt;
 };
 
 // Where a pair's sessions stand today; describe() gives the words.
