@@ -880,8 +880,28 @@ json supervision_sessions(RunContext& c, const json& in) {
   const Programme& programme = programme_for(c, cmd, in);
   store::SessionsStore sessions(c.store.database());
   std::map<std::int64_t, std::vector<std::string>> members;
-  for (const auto& g : sessions.supervision_groups(programme.id)) {
-    for (const auto& [person, first_paired] : g.members) members[g.id].push_back(person);
+  const auto stored_groups = sessions.supervision_groups(programme.id);
+  std::set<std::string> ids;
+  for (const auto& g : stored_groups) {
+    for (const auto& [person, first_paired] : g.members) {
+      members[g.id].push_back(person);
+      ids.insert(person);
+    }
+  }
+  // The groups with their members' names: the sessions below name people by id only.
+  const auto people = c.store.people(ids);
+  json groups = json::array();
+  for (const auto& g : stored_groups) {
+    json group_members = json::array();
+    for (const auto& [person, first_paired] : g.members) {
+      auto p = people.find(person);
+      group_members.push_back({{"person_id", person},
+                               {"name", p != people.end() ? json(p->second.name) : json(nullptr)},
+                               {"first_paired_on", format_date(first_paired)}});
+    }
+    groups.push_back({{"group", g.number},
+                      {"starts_on", format_date(g.starts_on)},
+                      {"members", group_members}});
   }
   std::map<std::int64_t, std::pair<json, json>> attendance;  // attended, missed
   for (const auto& a : sessions.supervision_attendance(programme.id)) {
@@ -904,7 +924,7 @@ json supervision_sessions(RunContext& c, const json& in) {
     }
     list.push_back(std::move(entry));
   }
-  return {{"programme", programme.id}, {"sessions", list}};
+  return {{"programme", programme.id}, {"groups", groups}, {"sessions", list}};
 }
 
 // What HR (and the pair) may see about a series: metadata only.
