@@ -58,7 +58,7 @@ PairStatus pair_status(const supervision::PairSessionReport& report, int every_w
     case supervision::SessionStatus::overdue:
       // By a whole cadence the next meeting would be due as well: that one was missed.
       return report.days_overdue >= 7 * std::max(1, every_weeks) ? PairStatus::missed
-                                                                  : PairStatus::overdue;
+                                                                 : PairStatus::overdue;
   }
   return PairStatus::on_track;
 }

@@ -38,10 +38,9 @@ std::map<std::int64_t, int> reminders_sent(RunContext& c, const Programme& progr
   for (const auto& e : enrolments) {
     if (e.state != EnrolmentState::invited) continue;
     for (int day : programme.reminder_days) {
-      const auto key = action_key(ActionKind::reminder, ActionTopic::invitation_reminder,
-                                  c.organisation,
-                                  {programme.id, e.person_id, std::to_string(e.id),
-                                   std::to_string(day)});
+      const auto key =
+          action_key(ActionKind::reminder, ActionTopic::invitation_reminder, c.organisation,
+                     {programme.id, e.person_id, std::to_string(e.id), std::to_string(day)});
       if (outbox.contains(key.text)) ++out[e.id];
     }
   }

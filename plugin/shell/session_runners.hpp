@@ -56,7 +56,7 @@ void check_evaluation_section(const nlohmann::json& definition, const std::strin
 // or ended pair of the programme, by pair id (a circle's members: the circle's
 // series with each member's own missed meetings).
 std::map<std::int64_t, overview::PairSessions> pair_sessions_of(RunContext& context,
-                                                               const domain::Programme& programme);
+                                                                const domain::Programme& programme);
 // For the programme overview: everyone of the programme who needs training,
 // with the rules and their status today (empty while training is switched off).
 std::vector<overview::TraineeFacts> trainee_facts(RunContext& context,

@@ -387,9 +387,9 @@ std::optional<std::string> publish_pair_placeholder(RunContext& c, store::Sessio
   if (!plan.placeholder) return std::nullopt;
   auto rules = pair_rules(c, programme.id);
   calendar::CalendarEvent event;
-  event.uid = calendar::event_uid(c.organisation, programme.id, "pair-session",
-                                  std::to_string(pair.id) + "-" +
-                                      std::to_string(plan.placeholder->number));
+  event.uid =
+      calendar::event_uid(c.organisation, programme.id, "pair-session",
+                          std::to_string(pair.id) + "-" + std::to_string(plan.placeholder->number));
   event.summary = programme.name + ": mentoring session";
   event.description = "Your next mentoring session (every " + std::to_string(facts.every_weeks) +
                       " weeks). Move it to suit you both.";
@@ -444,9 +444,9 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
     counts.flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
     sessions.mark_pair_flagged(pair.id, flag.due_on, c.today);
   }
-  counts.invites += publish_pair_placeholder(c, sessions, outbox, programme, pair, facts, plan,
-                                             people)
-                        .has_value();
+  counts.invites +=
+      publish_pair_placeholder(c, sessions, outbox, programme, pair, facts, plan, people)
+          .has_value();
 }
 
 // --- circles: one series per mentor -------------------------------------------------
@@ -841,8 +841,8 @@ json session_move(RunContext& c, const json& in) {
     if (*decision.refusal == supervision::MoveRefusal::in_the_past)
       expected = "a date on or after today (" + format_date(c.today) + ")";
     if (*decision.refusal == supervision::MoveRefusal::after_the_end && facts.ends_on)
-      expected = "a date on or before the mentorship's planned end (" +
-                 format_date(*facts.ends_on) + ")";
+      expected =
+          "a date on or before the mentorship's planned end (" + format_date(*facts.ends_on) + ")";
     throw invalid_input(cmd, "/date", format_date(*to), expected);
   }
   SQLite::Transaction txn(c.store.database());
@@ -865,11 +865,12 @@ json session_move(RunContext& c, const json& in) {
     calendar_event = {{"uid", *uid}, {"sequence", event ? event->sequence : 0}};
   }
   const int minutes = plan.placeholder ? plan.placeholder->start_minutes : rules.start_minutes;
-  return {{"pair_id", pair.id},
-          {"number", decision.agreed.number},
-          {"next_meeting", {{"date", format_date(decision.agreed.on)}, {"start_time", hh_mm(minutes)}}},
-          {"status", supervision::to_string(plan.report.status)},
-          {"calendar_event", calendar_event}};
+  return {
+      {"pair_id", pair.id},
+      {"number", decision.agreed.number},
+      {"next_meeting", {{"date", format_date(decision.agreed.on)}, {"start_time", hh_mm(minutes)}}},
+      {"status", supervision::to_string(plan.report.status)},
+      {"calendar_event", calendar_event}};
 }
 
 // HR's view of the group supervision schedule: every session with its group,
@@ -899,9 +900,8 @@ json supervision_sessions(RunContext& c, const json& in) {
                                {"name", p != people.end() ? json(p->second.name) : json(nullptr)},
                                {"first_paired_on", format_date(first_paired)}});
     }
-    groups.push_back({{"group", g.number},
-                      {"starts_on", format_date(g.starts_on)},
-                      {"members", group_members}});
+    groups.push_back(
+        {{"group", g.number}, {"starts_on", format_date(g.starts_on)}, {"members", group_members}});
   }
   std::map<std::int64_t, std::pair<json, json>> attendance;  // attended, missed
   for (const auto& a : sessions.supervision_attendance(programme.id)) {
@@ -1118,7 +1118,7 @@ json run_supervision(RunContext& c) {
 }
 
 std::map<std::int64_t, overview::PairSessions> pair_sessions_of(RunContext& c,
-                                                               const Programme& programme) {
+                                                                const Programme& programme) {
   store::SessionsStore sessions(c.store.database());
   std::map<std::int64_t, overview::PairSessions> out;
   const auto pairs = c.store.pairs(programme.id);

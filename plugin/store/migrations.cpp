@@ -12,7 +12,7 @@ namespace mentoring::store {
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
-// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14); 19 the pairs' moved next meeting (issue 15). Add new ones at the end, in ascending
+// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14). Add new ones at the end, in ascending
 // order; a number may be missing here while its branch is unmerged (migrate() applies each missing
 // version, not only those above the highest).
 const std::vector<Migration>& migrations() {

@@ -49,8 +49,11 @@ TEST(ProgrammeOverviewWalk, InvitationsWaitingListAndAPairThroughTheWeeks) {
   s.hr.add_person(person("hana", "Hana Head", kOrg, std::nullopt));
   s.hr.add_person(person("mona", "Mona Mentor", kOrg, "hana"));
   s.hr.add_leave(leave("LMO", "mona", "maternity", "2023-03-01", "2023-11-30"));
-  for (const auto& [id, name] : std::vector<std::pair<std::string, std::string>>{
-           {"erin", "Erin Early"}, {"tom", "Tom Silent"}, {"wen", "Wen Waits"}, {"ian", "Ian Later"}}) {
+  for (const auto& [id, name] :
+       std::vector<std::pair<std::string, std::string>>{{"erin", "Erin Early"},
+                                                        {"tom", "Tom Silent"},
+                                                        {"wen", "Wen Waits"},
+                                                        {"ian", "Ian Later"}}) {
     s.hr.add_person(person(id, name, kOrg, "hana"));
   }
   // Two places: Tom (May) and Erin (June) are invited; Wen and Ian wait, earliest leave first.
@@ -87,7 +90,8 @@ TEST(ProgrammeOverviewWalk, InvitationsWaitingListAndAPairThroughTheWeeks) {
   s.advance_to("2027-01-06");
   s.command("accept", {{"programme", kA}, {"person_id", "erin"}});
   s.advance_to("2027-01-07");
-  Answer paired = s.try_command("pair", {{"programme", kA}, {"mentee_id", "erin"}, {"mentor_id", "mona"}});
+  Answer paired =
+      s.try_command("pair", {{"programme", kA}, {"mentee_id", "erin"}, {"mentor_id", "mona"}});
   ASSERT_TRUE(paired.ok) << paired.message;
   const std::int64_t pair = paired.output["pair_id"];
   s.advance_to("2027-01-10");
@@ -150,8 +154,9 @@ TEST(ProgrammeOverviewWalk, InvitationsWaitingListAndAPairThroughTheWeeks) {
   }
   ASSERT_FALSE(uid.empty());
   ASSERT_EQ(calendar_versions(s, uid).size(), 1u);
-  json moved = s.command_as_member(
-      "mentor", "session_move", {{"pair_id", pair}, {"date", "2027-03-12"}, {"start_time", "17:00"}});
+  json moved =
+      s.command_as_member("mentor", "session_move",
+                          {{"pair_id", pair}, {"date", "2027-03-12"}, {"start_time", "17:00"}});
   EXPECT_EQ(moved["calendar_event"]["uid"], uid);
   EXPECT_EQ(moved["calendar_event"]["sequence"], 1);
   day = overview_of(s);

@@ -29,7 +29,7 @@ domain::Programme programme() {
 }
 
 Enrolment make_enrolment(std::int64_t id, const char* person, EnrolmentState state,
-                    Role role = Role::mentee) {
+                         Role role = Role::mentee) {
   auto e = Enrolment::make(person, "rtw", role, state, std::nullopt, id);
   e.created_on = day("2027-01-01");
   return e;
@@ -168,18 +168,18 @@ TEST(ProgrammeOverview, PairsShowLastAndNextMeetingWithTheirStatusAndWhatIsOverd
   auto p = programme();
   ProgrammeFacts facts{&p, {}, {}, {}, {}, {}, {}};
   const Date today = day("2027-03-10");
-  supervision::PairFacts met{day("2027-01-04"), 4, {day("2027-01-05"), day("2027-03-01")},
-                             day("2027-12-31"), {}};
+  supervision::PairFacts met{
+      day("2027-01-04"), 4, {day("2027-01-05"), day("2027-03-01")}, day("2027-12-31"), {}};
   supervision::PairFacts silent{day("2027-01-04"), 4, {}, day("2027-12-31"), {}};
-  facts.pairs = {{pair(1, "M1", "R1", domain::PairState::accepted, day("2027-01-04")),
-                  sessions_of(met, today)},
-                 {pair(2, "M2", "R2", domain::PairState::accepted, day("2027-01-04")),
-                  sessions_of(silent, today)},
-                 {pair(3, "M3", "R3", domain::PairState::proposed, std::nullopt), std::nullopt},
-                 {pair(4, "M4", "R4", domain::PairState::ended, day("2027-01-04")),
-                  sessions_of(silent, today)},
-                 {pair(5, "M5", "R5", domain::PairState::accepted, day("2027-01-04")),
-                  std::nullopt}};
+  facts.pairs = {
+      {pair(1, "M1", "R1", domain::PairState::accepted, day("2027-01-04")),
+       sessions_of(met, today)},
+      {pair(2, "M2", "R2", domain::PairState::accepted, day("2027-01-04")),
+       sessions_of(silent, today)},
+      {pair(3, "M3", "R3", domain::PairState::proposed, std::nullopt), std::nullopt},
+      {pair(4, "M4", "R4", domain::PairState::ended, day("2027-01-04")),
+       sessions_of(silent, today)},
+      {pair(5, "M5", "R5", domain::PairState::accepted, day("2027-01-04")), std::nullopt}};
   auto o = programme_overview(facts, today);
   ASSERT_EQ(o.pairs.size(), 4u);  // a proposal is not a pair yet
   const auto& on_track = o.pairs[0];
@@ -237,8 +237,8 @@ TEST(ProgrammeOverview, TrainingIsOverdueOnlyPastTheDeadlineWithCoursesStillToDo
   auto steps = training::plan_training(rules, {"R1", mentor.consent_on},
                                        training::training_status(rules, done, day("2027-02-10")),
                                        day("2027-02-10"));
-  EXPECT_TRUE(std::any_of(steps.begin(), steps.end(),
-                          [](const auto& s) { return s.reason == "overdue"; }));
+  EXPECT_TRUE(
+      std::any_of(steps.begin(), steps.end(), [](const auto& s) { return s.reason == "overdue"; }));
   done.push_back({"R1", "MT-1", day("2027-02-12"), std::nullopt});
   EXPECT_TRUE(at("2027-02-12").overdue.empty());
 }

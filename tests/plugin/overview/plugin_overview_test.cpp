@@ -20,8 +20,8 @@ using json = nlohmann::json;
 using mentoring::host::CallError;
 
 json leave(const std::string& id, const std::string& person, const std::string& start) {
-  return {{"id", id},           {"person_id", person},       {"type", "maternity"},
-          {"start", start},     {"expected_end", "2027-12-31"}, {"status", "approved"}};
+  return {{"id", id},       {"person_id", person},          {"type", "maternity"},
+          {"start", start}, {"expected_end", "2027-12-31"}, {"status", "approved"}};
 }
 
 class OverviewPlugin : public ::testing::Test {
@@ -37,10 +37,9 @@ class OverviewPlugin : public ::testing::Test {
     }
     // Capacity 3: the seeded pair's mentee holds one place, INV1 and INV2 (the
     // earliest leaves) the others; WAIT2 (June 1) waits before WAIT1 (June 20).
-    hr.leave = json::array({leave("L-WAIT1", "WAIT1", "2027-06-20"),
-                            leave("L-INV1", "INV1", "2027-05-01"),
-                            leave("L-WAIT2", "WAIT2", "2027-06-01"),
-                            leave("L-INV2", "INV2", "2027-05-10")});
+    hr.leave = json::array(
+        {leave("L-WAIT1", "WAIT1", "2027-06-20"), leave("L-INV1", "INV1", "2027-05-01"),
+         leave("L-WAIT2", "WAIT2", "2027-06-01"), leave("L-INV2", "INV2", "2027-05-10")});
     host.add_adapter(
         "hr", {"read_people", "read_leave", "write_actions"},
         [this](const std::string& c, const std::string& i) { return hr.handle(c, i); });
@@ -68,14 +67,13 @@ class OverviewPlugin : public ::testing::Test {
     json other = {{"id", "other"},
                   {"name", "Another programme"},
                   {"mentee", {{"leave_types", json::array({"adoption"})}}}};
-    return {{"id", "acme"},
-            {"name", "Acme"},
-            {"modules",
-             {{"enrolment", true}, {"training", false}, {"supervision", supervision}}},
-            {"policy",
-             {{"timezone", "Europe/London"}, {"programme_manager_email", "pm@acme.example"}}},
-            {"programmes", json::array({rtw, other})},
-            {"adapters", json::array()}};
+    return {
+        {"id", "acme"},
+        {"name", "Acme"},
+        {"modules", {{"enrolment", true}, {"training", false}, {"supervision", supervision}}},
+        {"policy", {{"timezone", "Europe/London"}, {"programme_manager_email", "pm@acme.example"}}},
+        {"programmes", json::array({rtw, other})},
+        {"adapters", json::array()}};
   }
 
   void seed(const std::function<void(mentoring::store::OrgStore&)>& write) {
@@ -129,8 +127,8 @@ class OverviewPlugin : public ::testing::Test {
   // The overview as HR reads it, checked against its output schema.
   json overview(const json& input = json::object()) {
     json out = call_as({{"role", "hr"}, {"name", "Jo (HR)"}}, "programme_overview", input);
-    auto problems =
-        mentoring::schema::validate("commands/programme_overview.output", out, "programme_overview");
+    auto problems = mentoring::schema::validate("commands/programme_overview.output", out,
+                                                "programme_overview");
     EXPECT_TRUE(problems.empty()) << mentoring::schema::ValidationError(problems).what();
     return out;
   }
@@ -192,9 +190,10 @@ TEST_F(OverviewPlugin, EnrolmentsInvitationsAndTheWaitingListAsTheRunLeftThem) {
   EXPECT_EQ(first["overdue"], false);
 
   ASSERT_EQ(rtw["waiting_list"].size(), 2u);
-  EXPECT_EQ(rtw["waiting_list"][0],
-            json({{"person_id", "WAIT2"}, {"name", "Person WAIT2"}, {"since", "2027-01-04"},
-                  {"position", 1}}));
+  EXPECT_EQ(rtw["waiting_list"][0], json({{"person_id", "WAIT2"},
+                                          {"name", "Person WAIT2"},
+                                          {"since", "2027-01-04"},
+                                          {"position", 1}}));
   EXPECT_EQ(rtw["waiting_list"][1]["person_id"], "WAIT1");
   EXPECT_EQ(rtw["waiting_list"][1]["position"], 2);
   EXPECT_TRUE(rtw["overdue"].empty());
@@ -336,7 +335,8 @@ TEST_F(OverviewPlugin, AnErasedPersonShowsOnlyAsTheirPseudonym) {
   call("subject_erase", {{"person_id", "WAIT2"}});
   const json out = overview();
   const std::string text = out.dump();
-  for (const char* gone : {"MENTOR1", "WAIT2"}) EXPECT_EQ(text.find(gone), std::string::npos) << text;
+  for (const char* gone : {"MENTOR1", "WAIT2"})
+    EXPECT_EQ(text.find(gone), std::string::npos) << text;
   const json& rtw = programme(out, "rtw");
   ASSERT_EQ(rtw["pairs"].size(), 1u);
   const json& mentor = rtw["pairs"][0]["mentor"];
@@ -366,8 +366,8 @@ TEST_F(OverviewPlugin, AMemberMovesTheNextMeetingAndItsCalendarEventGoesOutAgain
 
   json moved = as_pair_member("mentor", pair, "session_move",
                               {{"pair_id", pair}, {"date", "2027-02-10"}, {"start_time", "16:30"}});
-  EXPECT_TRUE(mentoring::schema::validate("commands/supervision-session_move.output", moved, "out")
-                  .empty())
+  EXPECT_TRUE(
+      mentoring::schema::validate("commands/supervision-session_move.output", moved, "out").empty())
       << moved;
   EXPECT_EQ(moved["number"], 2);
   EXPECT_EQ(moved["next_meeting"], json({{"date", "2027-02-10"}, {"start_time", "16:30"}}));
@@ -414,13 +414,15 @@ TEST_F(OverviewPlugin, HrMayMoveAMeetingForThePairAndBadMovesChangeNothing) {
     as_pair_member("mentee", other, "session_move", {{"pair_id", pair}, {"date", "2027-01-26"}});
   });
   EXPECT_NE(refused.find("not found"), std::string::npos) << refused;
-  std::string past = error_of(
-      [&] { call("session_move", {{"pair_id", pair}, {"date", "2027-01-03"}}); });
+  std::string past = error_of([&] {
+    call("session_move", {{"pair_id", pair}, {"date", "2027-01-03"}});
+  });
   EXPECT_NE(past.find("/date: found 2027-01-03; expected a date on or after today (2027-01-04)"),
             std::string::npos)
       << past;
-  std::string after_end = error_of(
-      [&] { call("session_move", {{"pair_id", pair}, {"date", "2099-01-01"}}); });
+  std::string after_end = error_of([&] {
+    call("session_move", {{"pair_id", pair}, {"date", "2099-01-01"}});
+  });
   EXPECT_NE(after_end.find("/date: found 2099-01-01"), std::string::npos) << after_end;
   std::string bad_time = error_of([&] {
     call("session_move", {{"pair_id", pair}, {"date", "2027-01-26"}, {"start_time", "25:00"}});

@@ -39,7 +39,8 @@ TEST(SessionMove, TheAgreedDayIsTheNextSessionsDueDayAndItsPlaceholder) {
 TEST(SessionMove, AnAgreementLapsesOnceASessionIsHeld) {
   PairSessionRules rules;
   PairFacts facts{day("2027-01-04"), 4, {day("2027-01-04")}, day("2027-12-31"), {}};
-  facts.agreed_next = move_next_session(facts, day("2027-02-10"), std::nullopt, day("2027-01-20")).agreed;
+  facts.agreed_next =
+      move_next_session(facts, day("2027-02-10"), std::nullopt, day("2027-01-20")).agreed;
   facts.held.push_back(day("2027-02-08"));  // they met earlier than agreed
   auto plan = plan_pair_sessions(rules, facts, {}, day("2027-02-09"));
   EXPECT_FALSE(plan.report.next_agreed);

@@ -91,8 +91,8 @@ struct ReturnStepFacts {
 
 struct ProgrammeFacts {
   const domain::Programme* programme = nullptr;
-  std::vector<domain::Enrolment> enrolments;  // the programme's, any state
-  std::vector<domain::Leave> leaves;          // at least those the enrolments point to
+  std::vector<domain::Enrolment> enrolments;   // the programme's, any state
+  std::vector<domain::Leave> leaves;           // at least those the enrolments point to
   std::map<std::int64_t, int> reminders_sent;  // by enrolment id: invitation reminders enqueued
   std::vector<PairFacts> pairs;                // the programme's pairs, any state
   std::vector<TraineeFacts> trainees;          // empty while training is switched off

@@ -99,8 +99,8 @@ struct PairSessionReport {
   int missed = 0;  // cadence intervals that passed without a session, leave left out
   bool overdue = false;
   int days_overdue = 0;
-  Date next_due{};  // a cadence after the last session, or after the return from leave,
-                    // or the day the pair agreed (PairFacts::agreed_next)
+  Date next_due{};           // a cadence after the last session, or after the return from leave,
+                             // or the day the pair agreed (PairFacts::agreed_next)
   bool next_agreed = false;  // next_due is the day the pair agreed
   std::optional<Date> last_held;
   bool min_meetings_met = false;
