@@ -1094,6 +1094,11 @@ json session_list(RunContext& c, const json& in) {
     out["first_contact_missing"] = view.report.first_contact_missing;
     if (view.facts.ends_on) out["tracked_until"] = format_date(*view.facts.ends_on);
     add_report(out, view.report);
+    // The pair's own page shows when they meet next: the agreed time, else the programme's.
+    const bool agreed_time = view.report.next_agreed && view.facts.agreed_next->start_minutes;
+    out["next_start_time"] = hh_mm(agreed_time ? *view.facts.agreed_next->start_minutes
+                                               : pair_rules(c, pair->programme_id).start_minutes);
+    out["next_agreed"] = view.report.next_agreed;
   }
   return out;
 }

@@ -388,6 +388,14 @@ TEST_F(OverviewPlugin, AMemberMovesTheNextMeetingAndItsCalendarEventGoesOutAgain
   EXPECT_EQ(parsed.sequence, 1);
   EXPECT_EQ(parsed.start.minutes, 16 * 60 + 30);
 
+  // The pair's own list shows the agreed day and time.
+  json listed = as_pair_member("mentee", pair, "session_list", {{"pair_id", pair}});
+  EXPECT_TRUE(mentoring::schema::validate("commands/supervision-session_list.output", listed, "out")
+                  .empty())
+      << listed;
+  EXPECT_EQ(listed["next_due"], "2027-02-10");
+  EXPECT_EQ(listed["next_start_time"], "16:30");
+  EXPECT_EQ(listed["next_agreed"], true);
   json rtw = programme(overview(), "rtw");
   EXPECT_EQ(rtw["pairs"][0]["next_meeting_on"], "2027-02-10");
   EXPECT_EQ(rtw["pairs"][0]["next_meeting_agreed"], true);
