@@ -64,6 +64,7 @@ class OverviewPlugin : public ::testing::Test {
                   {"remind_after_days", 1},
                   {"escalate_after_days", 7},
                   {"start_time", "12:00"}}}};
+    if (circles) rtw.update({{"shape", "circles"}, {"circle", {{"max_mentees", 3}}}});
     json other = {{"id", "other"},
                   {"name", "Another programme"},
                   {"mentee", {{"leave_types", json::array({"adoption"})}}}};
@@ -155,6 +156,7 @@ class OverviewPlugin : public ::testing::Test {
   mentoring::testing::FakeHost host;
   mentoring::testing::ScriptedHostSystem hr;
   bool supervision = true;
+  bool circles = false;  // rtw of shape circles: one mentor meets their mentees together
 };
 
 std::string error_of(const std::function<void()>& action) {
@@ -346,6 +348,37 @@ TEST_F(OverviewPlugin, AnErasedPersonShowsOnlyAsTheirPseudonym) {
   EXPECT_EQ(ids(rtw["waiting_list"]), (std::vector<std::string>{"WAIT1"}));
   EXPECT_EQ(rtw["waiting_list"][0]["position"], 1);
   EXPECT_EQ(rtw["enrolments_by_state"]["withdrawn"], 2);  // their enrolments, counted still
+}
+
+TEST_F(OverviewPlugin, InACircleEachPairShowsTheCirclesMeetingsAndItsOwnMissedOnes) {
+  circles = true;
+  auto first = seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z");
+  auto second = seed_pair("MENTEE2", "MENTOR1", "2027-01-04T09:00:00Z");
+  run();
+  at("2027-01-18");
+  as_pair_member("mentor", first, "circle_record",
+                 {{"programme", "rtw"},
+                  {"mentor_id", "MENTOR1"},
+                  {"held_on", "2027-01-18"},
+                  {"attended", json::array({"MENTEE1"})}});
+  at("2027-03-01");
+  json rtw = programme(overview(), "rtw");
+  ASSERT_EQ(rtw["pairs"].size(), 2u);
+  for (const auto& p : rtw["pairs"]) {
+    EXPECT_EQ(p["last_meeting_on"], "2027-01-18");  // the circle's meeting
+    EXPECT_EQ(p["next_meeting_on"], "2027-02-15");
+    EXPECT_EQ(p["status"], "overdue");  // 14 days: less than a whole cadence
+  }
+  // Eight weeks in the circle: two meetings expected; MENTEE1 came to one.
+  EXPECT_EQ(rtw["pairs"][0]["pair_id"], first);
+  EXPECT_EQ(rtw["pairs"][0]["missed_meetings"], 1);
+  EXPECT_EQ(rtw["pairs"][1]["pair_id"], second);
+  EXPECT_EQ(rtw["pairs"][1]["missed_meetings"], 2);
+  // A circle's meeting is not one pair's to move.
+  std::string refused = error_of([&] {
+    call("session_move", {{"pair_id", first}, {"date", "2027-03-05"}});
+  });
+  EXPECT_NE(refused.find("a circle programme"), std::string::npos) << refused;
 }
 
 // --- session_move ------------------------------------------------------------------------
