@@ -113,6 +113,10 @@ std::string describe_leave_change(const std::string& old_fingerprint, const Leav
   return "leave " + now.id + " changed: " + (out.empty() ? "no visible change" : out);
 }
 
+bool answer_overdue(const Enrolment& e, Date today) {
+  return e.state == EnrolmentState::invited && e.respond_by && today > *e.respond_by;
+}
+
 std::optional<Step> next_step(const Programme& programme, const Situation& s, Date today) {
   const Enrolment& e = s.enrolment;
   if (!is_open(e.state)) return std::nullopt;
@@ -133,7 +137,7 @@ std::optional<Step> next_step(const Programme& programme, const Situation& s, Da
     case EnrolmentState::eligible:
     case EnrolmentState::invited:
       if (auto gone = leave_no_longer_qualifies(programme, s.leave, today)) return gone;
-      if (e.state == EnrolmentState::invited && e.respond_by && today > *e.respond_by) {
+      if (answer_overdue(e, today)) {
         return Step{EnrolmentState::expired, std::nullopt,
                     "no answer by " + format_date(*e.respond_by), StepCause::no_answer};
       }

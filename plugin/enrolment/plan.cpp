@@ -134,41 +134,49 @@ std::optional<int> next_round(const Programme& programme, const Leave& leave,
 
 }  // namespace
 
+std::vector<const Enrolment*> waiting_list(const Programme& programme,
+                                           const std::vector<Leave>& leaves,
+                                           const std::vector<Enrolment>& enrolments) {
+  std::map<std::string, Date> leave_start;
+  for (const auto& leave : leaves) leave_start[leave.id] = leave.start;
+  auto start_of = [&](const Enrolment* e) {
+    auto found = e->leave_id ? leave_start.find(*e->leave_id) : leave_start.end();
+    return found != leave_start.end() ? found->second : Date::max();
+  };
+  std::vector<const Enrolment*> waiting;
+  for (const auto& e : enrolments) {
+    if (e.programme_id == programme.id && e.role == Role::mentee &&
+        e.state == EnrolmentState::eligible)
+      waiting.push_back(&e);
+  }
+  std::sort(waiting.begin(), waiting.end(), [&](const Enrolment* a, const Enrolment* b) {
+    Date da = start_of(a), db = start_of(b);
+    return da != db ? da < db : a->id < b->id;
+  });
+  return waiting;
+}
+
 Plan plan(const Programme& programme, const std::map<std::string, Person>& people,
           const std::vector<Leave>& leaves, const std::vector<Enrolment>& enrolments, Date today) {
   Plan result;
-  std::map<std::string, const Leave*> leave_by_id;
-  for (const auto& leave : leaves) leave_by_id[leave.id] = &leave;
   const Date respond_by = today + std::chrono::days{programme.invitation_expiry_days};
 
   std::set<std::string> has_open_enrolment;
   int taking_part = 0;  // open mentee enrolments that hold a place in the cohort
-  std::vector<const Enrolment*> waiting;
   std::map<std::pair<std::string, std::string>, std::vector<const Enrolment*>> by_leave;
   for (const auto& e : enrolments) {
     if (e.programme_id != programme.id || e.role != Role::mentee) continue;
     if (e.leave_id) by_leave[{e.person_id, *e.leave_id}].push_back(&e);
     if (!is_open(e.state)) continue;
     has_open_enrolment.insert(e.person_id);
-    if (e.state == EnrolmentState::eligible) {
-      waiting.push_back(&e);
-    } else {
-      ++taking_part;
-    }
+    if (e.state != EnrolmentState::eligible) ++taking_part;
   }
   auto room = [&] {
     return !programme.cohort_capacity || taking_part < *programme.cohort_capacity;
   };
 
   // The waiting list first, in the order of their leave.
-  std::sort(waiting.begin(), waiting.end(), [&](const Enrolment* a, const Enrolment* b) {
-    auto la = a->leave_id ? leave_by_id.find(*a->leave_id) : leave_by_id.end();
-    auto lb = b->leave_id ? leave_by_id.find(*b->leave_id) : leave_by_id.end();
-    Date da = la != leave_by_id.end() ? la->second->start : Date::max();
-    Date db = lb != leave_by_id.end() ? lb->second->start : Date::max();
-    return da != db ? da < db : a->id < b->id;
-  });
-  for (const Enrolment* e : waiting) {
+  for (const Enrolment* e : waiting_list(programme, leaves, enrolments)) {
     if (!room()) break;
     int round = 1;
     if (e->leave_id) {

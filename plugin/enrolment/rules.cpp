@@ -220,13 +220,18 @@ ActionKey withdrawal_key(std::string_view organisation, std::string_view program
                     {programme, person, leave, again});
 }
 
+std::optional<Date> invited_on(const Programme& programme, const Enrolment& e) {
+  if (!e.respond_by) return std::nullopt;
+  return *e.respond_by - std::chrono::days{programme.invitation_expiry_days};
+}
+
 std::vector<int> reminders_due(const Programme& programme, const Enrolment& e, Date today) {
   std::vector<int> out;
   if (e.state != EnrolmentState::invited || !e.respond_by) return out;
   // Counted from the invitation, which may come long after a wait for a place.
-  Date invited_on = *e.respond_by - std::chrono::days{programme.invitation_expiry_days};
+  const Date sent = *invited_on(programme, e);
   for (int day : programme.reminder_days) {
-    Date due = invited_on + std::chrono::days{day};
+    Date due = sent + std::chrono::days{day};
     if (due > today || due > *e.respond_by) continue;
     out.push_back(day);
   }

@@ -397,6 +397,7 @@ json list_proposals(RunContext& c, const json& input) {
   for (const Programme* programme : programmes_asked(c, "pairing_proposals", input)) {
     store::PairingStore ps(c.store.database());
     const auto details = ps.proposals(programme->id);
+    const pairing::MatchingRules weights = settings_for(c, programme->id).rules;
     json proposals = json::array();
     for (const auto& p : c.store.pairs(programme->id)) {
       if (p.state == PairState::ended) continue;
@@ -416,8 +417,27 @@ json list_proposals(RunContext& c, const json& input) {
       row["locked"] = d->second.locked;
       row["score"] = d->second.score;
       json breakdown = json::object();
-      for (const auto& s : d->second.breakdown) breakdown[s.criterion] = s.contribution;
+      std::array<double, pairing::kCriterionCount> contribution{};
+      for (const auto& s : d->second.breakdown) {
+        breakdown[s.criterion] = s.contribution;
+        for (std::size_t i = 0; i < pairing::kCriterionCount; ++i) {
+          if (pairing::criterion_name(static_cast<pairing::Criterion>(i)) == s.criterion)
+            contribution[i] = s.contribution;
+        }
+      }
       row["breakdown"] = breakdown;
+      // Per criterion, in words: what it measures and what it meant for this pair.
+      json explanation = json::array();
+      for (const auto& e : pairing::explain_score(contribution, weights.weights)) {
+        explanation.push_back({{"criterion", pairing::criterion_name(e.criterion)},
+                               {"about", pairing::describe(e.criterion)},
+                               {"weight", e.weight},
+                               {"value", e.value},
+                               {"contribution", e.contribution},
+                               {"level", pairing::to_string(e.level)},
+                               {"words", e.words}});
+      }
+      row["explanation"] = explanation;
       if (d->second.mentee_accepted_by) row["accepted_by_mentee"] = *d->second.mentee_accepted_by;
       if (d->second.mentor_accepted_by) row["accepted_by_mentor"] = *d->second.mentor_accepted_by;
       proposals.push_back(row);

@@ -83,7 +83,7 @@ std::int64_t pair_id_of(const json& input) {
 AccessObject object_of(RunContext& c, std::string_view command, const json& input) {
   if (command == "evaluation_answer") return AccessObject::survey_token();
   if (command == "session_list" || command == "session_record" || command == "session_cadence" ||
-      command == "pairing_accept")
+      command == "session_move" || command == "pairing_accept")
     return AccessObject::pair(pair_members(c, pair_id_of(input)));
   if (command == "circle_list" || command == "circle_record")
     return AccessObject::pair(circle_members(c, input));

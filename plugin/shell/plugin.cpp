@@ -52,6 +52,9 @@ struct ModuleRow {
 
 const ModuleRow kModules[] = {
     {"enrolment", shell::enrolment_command_names, shell::enrolment_command, shell::run_enrolment},
+    // HR's programme at a glance: enrolment's command (nothing to show without
+    // enrolments); the other modules' parts appear while they are switched on.
+    {"enrolment", shell::overview_command_names, shell::overview_command, nullptr},
     {"training", shell::training_command_names, shell::training_command, shell::run_training},
     {"pairing", shell::pairing_command_names, shell::pairing_command, shell::run_pairing},
     {"supervision", shell::supervision_command_names, shell::supervision_command,

@@ -698,6 +698,15 @@ std::optional<json> return_to_work_command(RunContext& c, std::string_view comma
   return std::nullopt;
 }
 
+std::vector<overview::ReturnStepFacts> return_step_facts(RunContext& c,
+                                                         const std::string& programme_id) {
+  std::vector<overview::ReturnStepFacts> out;
+  if (!c.policy.modules.return_to_work) return out;
+  for (const auto& s : store::ReturnStore(c.store.database()).steps(programme_id))
+    out.push_back({s.person_id, record_of(s)});
+  return out;
+}
+
 std::vector<std::string> return_to_work_command_names() {
   return {"kit_day_record", "kit_days", "return_steps", "return_step_done"};
 }

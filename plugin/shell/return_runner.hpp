@@ -6,6 +6,8 @@
 
 #include "run_context.hpp"
 
+#include <mentoring/overview/overview.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -22,6 +24,10 @@ nlohmann::json run_return_to_work(RunContext& context);
 // command is not one of them.
 std::optional<nlohmann::json> return_to_work_command(RunContext& context, std::string_view command,
                                                      const nlohmann::json& input);
+// For the programme overview: the programme's stored return steps as the
+// domain's records (empty while return_to_work is switched off).
+std::vector<overview::ReturnStepFacts> return_step_facts(RunContext& context,
+                                                         const std::string& programme_id);
 // The names of those commands (module return_to_work).
 std::vector<std::string> return_to_work_command_names();
 

@@ -6,8 +6,11 @@
 
 #include "run_context.hpp"
 
+#include <mentoring/overview/overview.hpp>
+
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,6 +51,21 @@ int forget_delivered_survey_tokens(RunContext& context);
 // choice questions, measures only on numbers, unique ids); throws
 // Error(MENTORING_ERR_INVALID_INPUT) naming each JSON pointer, prefixed by source.
 void check_evaluation_section(const nlohmann::json& definition, const std::string& source);
+
+// For the programme overview: the supervision module's report of each accepted
+// or ended pair of the programme, by pair id (a circle's members: the circle's
+// series with each member's own missed meetings).
+std::map<std::int64_t, overview::PairSessions> pair_sessions_of(RunContext& context,
+                                                                const domain::Programme& programme);
+// For the programme overview: everyone of the programme who needs training,
+// with the rules and their status today (empty while training is switched off).
+std::vector<overview::TraineeFacts> trainee_facts(RunContext& context,
+                                                  const domain::Programme& programme);
+
+// HR's programme at a glance (overview_runner.cpp): programme_overview.
+std::optional<nlohmann::json> overview_command(RunContext& context, std::string_view command,
+                                               const nlohmann::json& input);
+std::vector<std::string> overview_command_names();
 
 // The names of those commands, for "unknown command" messages.
 std::vector<std::string> training_command_names();

@@ -327,6 +327,8 @@ supervision::PairFacts pair_facts(RunContext& c, store::SessionsStore& sessions,
   auto mentee = mentee_facts(c, programme, pair, facts.paired_on);
   facts.ends_on = mentee.ends_on;
   facts.paused = std::move(mentee.away);
+  if (auto moved = sessions.pair_next_meeting(pair.id))
+    facts.agreed_next = supervision::AgreedMeeting{moved->number, moved->on, moved->start_minutes};
   return facts;
 }
 
@@ -372,6 +374,33 @@ int flag_first_contact(RunContext& c, store::Outbox& outbox, const Programme& pr
   return enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
 }
 
+// The calendar placeholder of the pair's next session; moves (same UID,
+// SEQUENCE + 1) when the pair agrees a new cadence, moves the meeting
+// (session_move) or the mentee's leave moves it. Answers the UID when a new
+// version was enqueued.
+std::optional<std::string> publish_pair_placeholder(RunContext& c, store::SessionsStore& sessions,
+                                                    store::Outbox& outbox,
+                                                    const Programme& programme, const Pair& pair,
+                                                    const supervision::PairFacts& facts,
+                                                    const supervision::PairSessionPlan& plan,
+                                                    const std::map<std::string, Person>& people) {
+  if (!plan.placeholder) return std::nullopt;
+  auto rules = pair_rules(c, programme.id);
+  calendar::CalendarEvent event;
+  event.uid =
+      calendar::event_uid(c.organisation, programme.id, "pair-session",
+                          std::to_string(pair.id) + "-" + std::to_string(plan.placeholder->number));
+  event.summary = programme.name + ": mentoring session";
+  event.description = "Your next mentoring session (every " + std::to_string(facts.every_weeks) +
+                      " weeks). Move it to suit you both.";
+  event.start = {plan.placeholder->on, plan.placeholder->start_minutes};
+  event.duration_minutes = rules.duration_minutes;
+  event.timezone = timezone_of(c);
+  event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
+  if (!publish(c, sessions, outbox, event, programme.id, "pair_session")) return std::nullopt;
+  return event.uid;
+}
+
 void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
                   const Programme& programme, const Pair& pair,
                   const std::map<std::string, Person>& people, PairCounts& counts) {
@@ -415,21 +444,9 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
     counts.flags += enqueue_action(c, outbox, key, pair.mentee_id, programme.id, payload);
     sessions.mark_pair_flagged(pair.id, flag.due_on, c.today);
   }
-  // A placeholder for the next session; moves (same UID, SEQUENCE + 1) when
-  // the pair agrees a new cadence or the mentee's leave moves it.
-  if (plan.placeholder) {
-    calendar::CalendarEvent event;
-    event.uid = calendar::event_uid(c.organisation, programme.id, "pair-session",
-                                    pair_key + "-" + std::to_string(plan.placeholder->number));
-    event.summary = programme.name + ": mentoring session";
-    event.description = "Your next mentoring session (every " + std::to_string(facts.every_weeks) +
-                        " weeks). Move it to suit you both.";
-    event.start = {plan.placeholder->on, rules.start_minutes};
-    event.duration_minutes = rules.duration_minutes;
-    event.timezone = timezone_of(c);
-    event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
-    counts.invites += publish(c, sessions, outbox, event, programme.id, "pair_session");
-  }
+  counts.invites +=
+      publish_pair_placeholder(c, sessions, outbox, programme, pair, facts, plan, people)
+          .has_value();
 }
 
 // --- circles: one series per mentor -------------------------------------------------
@@ -801,6 +818,61 @@ json session_record(RunContext& c, const json& in) {
           {"next_due", format_date(view.report.next_due)}};
 }
 
+// The pair's next meeting moved to an agreed day (and time): by a member of
+// the pair, or HR / admin for them. The calendar placeholder goes out again
+// under the same UID with a higher SEQUENCE, in the same transaction.
+json session_move(RunContext& c, const json& in) {
+  const char* cmd = "session_move";
+  require_valid_input(cmd, "supervision-session_move", in);
+  Pair pair = accepted_pair(c, cmd, in);
+  refuse_circle_pair(c, cmd, pair, "circle_cadence (mentor_id, every_weeks)");
+  auto to = parse_date(in.at("date").get<std::string>());
+  if (!to) throw invalid_input(cmd, "/date", schema::describe(in["date"]), "a date (YYYY-MM-DD)");
+  std::optional<int> start;
+  if (in.contains("start_time")) start = minutes_of(in["start_time"].get<std::string>());
+  const Programme& programme = programme_named(c, pair.programme_id);
+  store::SessionsStore sessions(c.store.database());
+  store::Outbox outbox(c.store.database());
+  auto facts = pair_facts(c, sessions, programme, pair);
+  auto decision = supervision::move_next_session(facts, *to, start, c.today);
+  if (decision.refusal) {
+    std::string expected = std::string(supervision::describe(*decision.refusal)) + " (" +
+                           std::string(supervision::to_string(*decision.refusal)) + ")";
+    if (*decision.refusal == supervision::MoveRefusal::in_the_past)
+      expected = "a date on or after today (" + format_date(c.today) + ")";
+    if (*decision.refusal == supervision::MoveRefusal::after_the_end && facts.ends_on)
+      expected =
+          "a date on or before the mentorship's planned end (" + format_date(*facts.ends_on) + ")";
+    throw invalid_input(cmd, "/date", format_date(*to), expected);
+  }
+  SQLite::Transaction txn(c.store.database());
+  const std::string by(domain::to_string(c.caller.role));  // a role, never a person
+  sessions.set_pair_next_meeting(
+      pair.id, {decision.agreed.number, decision.agreed.on, decision.agreed.start_minutes, by},
+      c.now);
+  facts.agreed_next = decision.agreed;
+  auto rules = pair_rules(c, programme.id);
+  auto due = supervision::pair_session_report(rules, facts, c.today).next_due;
+  auto state = sessions.pair_escalation(pair.id, due);
+  auto plan =
+      supervision::plan_pair_sessions(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
+  auto people = c.store.people({pair.mentee_id, pair.mentor_id});
+  auto uid = publish_pair_placeholder(c, sessions, outbox, programme, pair, facts, plan, people);
+  txn.commit();
+  json calendar_event = nullptr;
+  if (uid) {
+    auto event = sessions.calendar_event(*uid);
+    calendar_event = {{"uid", *uid}, {"sequence", event ? event->sequence : 0}};
+  }
+  const int minutes = plan.placeholder ? plan.placeholder->start_minutes : rules.start_minutes;
+  return {
+      {"pair_id", pair.id},
+      {"number", decision.agreed.number},
+      {"next_meeting", {{"date", format_date(decision.agreed.on)}, {"start_time", hh_mm(minutes)}}},
+      {"status", supervision::to_string(plan.report.status)},
+      {"calendar_event", calendar_event}};
+}
+
 // HR's view of the group supervision schedule: every session with its group,
 // date, members and who attended (supervision_attendance needs the ids).
 json supervision_sessions(RunContext& c, const json& in) {
@@ -809,8 +881,27 @@ json supervision_sessions(RunContext& c, const json& in) {
   const Programme& programme = programme_for(c, cmd, in);
   store::SessionsStore sessions(c.store.database());
   std::map<std::int64_t, std::vector<std::string>> members;
-  for (const auto& g : sessions.supervision_groups(programme.id)) {
-    for (const auto& [person, first_paired] : g.members) members[g.id].push_back(person);
+  const auto stored_groups = sessions.supervision_groups(programme.id);
+  std::set<std::string> ids;
+  for (const auto& g : stored_groups) {
+    for (const auto& [person, first_paired] : g.members) {
+      members[g.id].push_back(person);
+      ids.insert(person);
+    }
+  }
+  // The groups with their members' names: the sessions below name people by id only.
+  const auto people = c.store.people(ids);
+  json groups = json::array();
+  for (const auto& g : stored_groups) {
+    json group_members = json::array();
+    for (const auto& [person, first_paired] : g.members) {
+      auto p = people.find(person);
+      group_members.push_back({{"person_id", person},
+                               {"name", p != people.end() ? json(p->second.name) : json(nullptr)},
+                               {"first_paired_on", format_date(first_paired)}});
+    }
+    groups.push_back(
+        {{"group", g.number}, {"starts_on", format_date(g.starts_on)}, {"members", group_members}});
   }
   std::map<std::int64_t, std::pair<json, json>> attendance;  // attended, missed
   for (const auto& a : sessions.supervision_attendance(programme.id)) {
@@ -833,7 +924,7 @@ json supervision_sessions(RunContext& c, const json& in) {
     }
     list.push_back(std::move(entry));
   }
-  return {{"programme", programme.id}, {"sessions", list}};
+  return {{"programme", programme.id}, {"groups", groups}, {"sessions", list}};
 }
 
 // What HR (and the pair) may see about a series: metadata only.
@@ -1003,6 +1094,11 @@ json session_list(RunContext& c, const json& in) {
     out["first_contact_missing"] = view.report.first_contact_missing;
     if (view.facts.ends_on) out["tracked_until"] = format_date(*view.facts.ends_on);
     add_report(out, view.report);
+    // The pair's own page shows when they meet next: the agreed time, else the programme's.
+    const bool agreed_time = view.report.next_agreed && view.facts.agreed_next->start_minutes;
+    out["next_start_time"] = hh_mm(agreed_time ? *view.facts.agreed_next->start_minutes
+                                               : pair_rules(c, pair->programme_id).start_minutes);
+    out["next_agreed"] = view.report.next_agreed;
   }
   return out;
 }
@@ -1026,6 +1122,36 @@ json run_supervision(RunContext& c) {
   return {{"enabled", true}, {"status", "ran"}, {"programmes", programmes}};
 }
 
+std::map<std::int64_t, overview::PairSessions> pair_sessions_of(RunContext& c,
+                                                                const Programme& programme) {
+  store::SessionsStore sessions(c.store.database());
+  std::map<std::int64_t, overview::PairSessions> out;
+  const auto pairs = c.store.pairs(programme.id);
+  if (is_circle(programme)) {
+    std::set<std::string> mentors;
+    for (const auto& p : pairs) {
+      if (p.accepted_on && p.state != PairState::proposed) mentors.insert(p.mentor_id);
+    }
+    for (const auto& mentor : mentors) {
+      auto facts = circle_facts(c, sessions, programme, mentor, pairs);
+      if (facts.members.empty()) continue;
+      auto plan = plan_circle(c, sessions, programme, facts);
+      for (const auto& m : plan.members) {
+        out[m.pair_id] = {plan.series.report, facts.every_weeks, m.missed, std::nullopt};
+      }
+    }
+    return out;
+  }
+  for (const auto& pair : pairs) {
+    if (pair.state == PairState::proposed || !pair.accepted_on) continue;
+    auto view = pair_view(c, sessions, programme, pair);
+    std::optional<int> start;
+    if (view.report.next_agreed) start = view.facts.agreed_next->start_minutes;
+    out[pair.id] = {view.report, view.facts.every_weeks, view.report.missed, start};
+  }
+  return out;
+}
+
 std::optional<json> supervision_command(RunContext& c, std::string_view command,
                                         const json& input) {
   if (command == "kickoff_schedule") return kickoff_schedule(c, input);
@@ -1036,6 +1162,7 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
   if (command == "session_cadence") return session_cadence(c, input);
   if (command == "session_record") return session_record(c, input);
   if (command == "session_list") return session_list(c, input);
+  if (command == "session_move") return session_move(c, input);
   if (command == "circle_record") return circle_record(c, input);
   if (command == "circle_list") return circle_list(c, input);
   if (command == "circle_cadence") return circle_cadence(c, input);
@@ -1045,7 +1172,7 @@ std::optional<json> supervision_command(RunContext& c, std::string_view command,
 std::vector<std::string> supervision_command_names() {
   return {"kickoff_schedule",       "kickoff_attendance", "kickoff_note",   "supervision_sessions",
           "supervision_attendance", "session_cadence",    "session_record", "session_list",
-          "circle_record",          "circle_list",        "circle_cadence"};
+          "circle_record",          "circle_list",        "circle_cadence", "session_move"};
 }
 
 }  // namespace mentoring::shell

@@ -145,6 +145,14 @@ json training_rates(RunContext& c, const json& input) {
 
 }  // namespace
 
+std::vector<overview::TraineeFacts> trainee_facts(RunContext& c, const Programme& programme) {
+  std::vector<overview::TraineeFacts> out;
+  if (!c.policy.modules.training) return out;
+  for (auto& t : trainees(c, programme, completions_by_person(c)))
+    out.push_back({std::move(t.enrolment), std::move(t.rules), std::move(t.status)});
+  return out;
+}
+
 json run_training(RunContext& c) {
   store::Outbox outbox(c.store.database());
   auto completions = completions_by_person(c);
@@ -170,7 +178,7 @@ json run_training(RunContext& c) {
       } else {
         ++blocked;
       }
-      auto since = t.enrolment.consent_on ? t.enrolment.consent_on : t.enrolment.created_on;
+      auto since = training::training_since(t.enrolment);
       auto person = people.find(person_id);
       json to = {
           {"person_id", person_id},

@@ -496,6 +496,20 @@ CREATE TABLE privacy_pseudonym (
   done_on    TEXT NOT NULL
 );
 )sql"},
+      // The pair's next meeting moved to an agreed day (issue 15, session_move):
+      // one row per pair, the latest agreement; it applies while session
+      // `number` is the next one (a session held since makes it stale). Who
+      // moved it is a role, never a person.
+      {19, "the pairs' next meeting moved to an agreed day", R"sql(
+CREATE TABLE pair_next_meeting (
+  pair_id        INTEGER PRIMARY KEY REFERENCES pair(id),
+  number         INTEGER NOT NULL,
+  on_date        TEXT NOT NULL,
+  start_minutes  INTEGER,
+  moved_by_role  TEXT NOT NULL,
+  moved_at       TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

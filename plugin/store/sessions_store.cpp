@@ -307,6 +307,41 @@ std::vector<Date> SessionsStore::pair_session_dates(std::int64_t pair_id) {
   return out;
 }
 
+std::optional<SessionsStore::NextMeeting> SessionsStore::pair_next_meeting(std::int64_t pair_id) {
+  SQLite::Statement q(db_,
+                      "SELECT number, on_date, start_minutes, moved_by_role FROM pair_next_meeting "
+                      "WHERE pair_id = ?");
+  q.bind(1, pair_id);
+  if (!q.executeStep()) return std::nullopt;
+  NextMeeting meeting;
+  meeting.number = q.getColumn(0).getInt();
+  meeting.on = required_date(q.getColumn(1));
+  if (!q.getColumn(2).isNull()) meeting.start_minutes = q.getColumn(2).getInt();
+  meeting.moved_by_role = q.getColumn(3).getString();
+  return meeting;
+}
+
+void SessionsStore::set_pair_next_meeting(std::int64_t pair_id, const NextMeeting& meeting,
+                                          const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO pair_next_meeting(pair_id, number, on_date, start_minutes, "
+                      "moved_by_role, moved_at) VALUES (?,?,?,?,?,?) ON CONFLICT(pair_id) DO "
+                      "UPDATE SET number=excluded.number, on_date=excluded.on_date, "
+                      "start_minutes=excluded.start_minutes, moved_by_role=excluded.moved_by_role, "
+                      "moved_at=excluded.moved_at");
+  s.bind(1, pair_id);
+  s.bind(2, meeting.number);
+  s.bind(3, format_date(meeting.on));
+  if (meeting.start_minutes) {
+    s.bind(4, *meeting.start_minutes);
+  } else {
+    s.bind(4);
+  }
+  s.bind(5, meeting.moved_by_role);
+  s.bind(6, at);
+  s.exec();
+}
+
 SessionsStore::Escalation SessionsStore::pair_escalation(std::int64_t pair_id, Date due_on) {
   SQLite::Statement q(db_,
                       "SELECT reminded_on, flagged_on FROM pair_session_escalation "

@@ -163,6 +163,11 @@ PairSessionReport pair_session_report(const PairSessionRules& rules, const PairF
       report.next_due = due_after(p.until, interval_days, pauses);
     }
   }
+  // The day the pair agreed for this next session replaces the cadence's.
+  if (facts.agreed_next && facts.agreed_next->number == report.held + 1) {
+    report.next_due = facts.agreed_next->on;
+    report.next_agreed = true;
+  }
   for (const auto& p : pauses) {
     if (p.contains(today)) report.resumes_on = p.until;
   }
@@ -218,9 +223,51 @@ PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFact
   // A placeholder for the next session while one is to come (during leave: the
   // first one after the return).
   if (!r.ended && !r.overdue && (!facts.ends_on || r.next_due <= *facts.ends_on)) {
-    plan.placeholder = SessionPlaceholder{r.held + 1, r.next_due};
+    plan.placeholder = SessionPlaceholder{r.held + 1, r.next_due, rules.start_minutes};
+    if (r.next_agreed && facts.agreed_next->start_minutes)
+      plan.placeholder->start_minutes = *facts.agreed_next->start_minutes;
   }
   return plan;
+}
+
+std::string_view to_string(MoveRefusal refusal) {
+  switch (refusal) {
+    case MoveRefusal::ended:
+      return "ended";
+    case MoveRefusal::in_the_past:
+      return "in_the_past";
+    case MoveRefusal::after_the_end:
+      return "after_the_end";
+  }
+  return "?";
+}
+
+std::string_view describe(MoveRefusal refusal) {
+  switch (refusal) {
+    case MoveRefusal::ended:
+      return "the mentorship has ended; there is no next session to move";
+    case MoveRefusal::in_the_past:
+      return "the next session cannot be moved to a day that has passed";
+    case MoveRefusal::after_the_end:
+      return "the next session cannot be moved past the mentorship's planned end";
+  }
+  return "?";
+}
+
+MoveDecision move_next_session(const PairFacts& facts, Date to, std::optional<int> start_minutes,
+                               Date today) {
+  MoveDecision decision;
+  // The rules' cadence values do not matter here: only what was held and the end.
+  const PairSessionReport report = pair_session_report(PairSessionRules{}, facts, today);
+  if (report.ended) {
+    decision.refusal = MoveRefusal::ended;
+  } else if (to < today) {
+    decision.refusal = MoveRefusal::in_the_past;
+  } else if (facts.ends_on && to > *facts.ends_on) {
+    decision.refusal = MoveRefusal::after_the_end;
+  }
+  decision.agreed = AgreedMeeting{report.held + 1, to, start_minutes};
+  return decision;
 }
 
 }  // namespace mentoring::supervision

@@ -161,13 +161,26 @@ std::string course_list(const std::vector<const CourseStatus*>& courses) {
 
 }  // namespace
 
+std::optional<Date> training_since(const domain::Enrolment& enrolment) {
+  return enrolment.consent_on ? enrolment.consent_on : enrolment.created_on;
+}
+
+std::optional<Date> training_deadline(const TrainingRules& rules, const Trainee& trainee) {
+  if (!rules.deadline_days || !trainee.training_since) return std::nullopt;
+  return *trainee.training_since + days{*rules.deadline_days};
+}
+
+std::optional<Date> training_overdue_since(const TrainingRules& rules, const Trainee& trainee,
+                                           const TrainingStatus& status, Date today) {
+  const auto deadline = training_deadline(rules, trainee);
+  if (!deadline || today <= *deadline || status.gaps().empty()) return std::nullopt;
+  return deadline;
+}
+
 std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Trainee& trainee,
                                         const TrainingStatus& status, Date today) {
   std::vector<TrainingStep> steps;
-  std::optional<Date> deadline;
-  if (rules.deadline_days && trainee.training_since) {
-    deadline = *trainee.training_since + days{*rules.deadline_days};
-  }
+  const std::optional<Date> deadline = training_deadline(rules, trainee);
   for (const auto& c : status.courses) {
     switch (c.state) {
       case CourseState::complete:
@@ -199,7 +212,7 @@ std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Traine
   auto gaps = status.gaps();
   if (deadline && !gaps.empty()) {
     std::string deadline_text = format_date(*deadline);
-    if (today > *deadline) {
+    if (training_overdue_since(rules, trainee, status, today)) {
       steps.push_back({TrainingStep::Kind::reminder, "", "overdue",
                        "remind/" + deadline_text + "/overdue", deadline,
                        "Your training was due on " + deadline_text +

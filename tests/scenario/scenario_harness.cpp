@@ -92,9 +92,9 @@ namespace {
 
 // The output schema of a command, by the runners' naming, when there is one.
 std::optional<std::string> output_schema(const std::string& command) {
-  static const std::set<std::string> supervision = {"kickoff_schedule", "kickoff_attendance",
-                                                    "kickoff_note",     "session_cadence",
-                                                    "session_record",   "session_list"};
+  static const std::set<std::string> supervision = {
+      "kickoff_schedule", "kickoff_attendance", "kickoff_note", "session_cadence",
+      "session_record",   "session_list",       "session_move"};
   std::string name = command;
   if (command.rfind("pairing_", 0) == 0) {  // pairing_mentor_answer: pairing-mentor-answer
     name = "pairing-" + command.substr(8);

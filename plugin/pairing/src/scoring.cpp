@@ -96,6 +96,98 @@ std::string_view criterion_name(Criterion c) {
   return "?";
 }
 
+std::string_view describe(Criterion c) {
+  switch (c) {
+    case Criterion::kSameLeaveKind:
+      return "the mentor lived through the same kind of leave";
+    case Criterion::kOrgProximity:
+      return "how close they are in the organisation";
+    case Criterion::kLocation:
+      return "the same location, or a near time zone";
+    case Criterion::kSeniorityGap:
+      return "the mentor is the wanted number of grades above the mentee";
+    case Criterion::kThemeOverlap:
+      return "the mentor carries the themes the mentee asked for";
+    case Criterion::kMenteeWish:
+      return "the mentee ranked this mentor";
+    case Criterion::kMentorWish:
+      return "the mentor ranked this mentee";
+  }
+  return "?";
+}
+
+std::string_view to_string(CriterionLevel level) {
+  switch (level) {
+    case CriterionLevel::full:
+      return "full";
+    case CriterionLevel::partial:
+      return "partial";
+    case CriterionLevel::none:
+      return "none";
+  }
+  return "?";
+}
+
+namespace {
+
+// What one level of a criterion meant for a pair, in words.
+std::string_view level_words(Criterion c, CriterionLevel level) {
+  const bool full = level == CriterionLevel::full, none = level == CriterionLevel::none;
+  switch (c) {
+    case Criterion::kSameLeaveKind:
+      return full ? "the mentor lived through the same kind of leave"
+                  : "the mentor's leave was of another kind";
+    case Criterion::kOrgProximity:
+      return full   ? "they work in the same unit"
+             : none ? "they have nothing in common in the organisation"
+                    : "they share part of the organisation";
+    case Criterion::kLocation:
+      return full   ? "they work at the same location"
+             : none ? "they are far apart in time zones"
+                    : "they work in nearby time zones";
+    case Criterion::kSeniorityGap:
+      return full ? "the mentor is the wanted number of grades above the mentee"
+                  : "the grade gap is outside the wanted range";
+    case Criterion::kThemeOverlap:
+      return full   ? "the mentor carries every theme the mentee asked for"
+             : none ? "the mentor carries none of the themes the mentee asked for"
+                    : "the mentor carries some of the themes the mentee asked for";
+    case Criterion::kMenteeWish:
+      return full   ? "the mentee's first choice"
+             : none ? "the mentee did not rank this mentor"
+                    : "ranked by the mentee, not first";
+    case Criterion::kMentorWish:
+      return full   ? "the mentor's first choice"
+             : none ? "the mentor did not rank this mentee"
+                    : "ranked by the mentor, not first";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::vector<CriterionExplanation> explain_score(
+    const std::array<double, kCriterionCount>& contribution, const CriterionWeights& weights) {
+  std::vector<CriterionExplanation> out;
+  for (std::size_t i = 0; i < kCriterionCount; ++i) {
+    const auto criterion = static_cast<Criterion>(i);
+    const double weight = weights[criterion];
+    if (weight == 0) continue;
+    CriterionExplanation e;
+    e.criterion = criterion;
+    e.weight = weight;
+    e.contribution = contribution[i];
+    e.value = contribution[i] / weight;
+    constexpr double kEpsilon = 1e-9;
+    e.level = e.value >= 1 - kEpsilon ? CriterionLevel::full
+              : e.value <= kEpsilon   ? CriterionLevel::none
+                                      : CriterionLevel::partial;
+    e.words = std::string(level_words(criterion, e.level));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 std::string_view describe(Ineligibility reason) {
   switch (reason) {
     case Ineligibility::kEligible:

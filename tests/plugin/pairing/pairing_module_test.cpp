@@ -755,3 +755,40 @@ TEST_F(PairingModule, ARequestHoldsTheMentorsRoomAndRequestsNeverExceedIt) {
             std::string::npos)
       << full;
 }
+
+// HR's page shows each proposal's score per criterion in words (issue 15): the
+// weight, the pair's value, the contribution and what it meant for this pair.
+TEST_F(PairingModule, EachProposalIsExplainedPerCriterionInWords) {
+  everyone_waits_for_a_pair();
+  run();
+  auto by_mentee = proposal_by_mentee();
+  const json& p1 = by_mentee["P1"];
+  ASSERT_TRUE(p1.contains("explanation")) << p1.dump(2);
+  std::map<std::string, json> by_criterion;
+  double sum = 0;
+  for (const auto& e : p1["explanation"]) {
+    by_criterion[e["criterion"]] = e;
+    sum += e["contribution"].get<double>();
+    EXPECT_DOUBLE_EQ(e["contribution"].get<double>(),
+                     e["weight"].get<double>() * e["value"].get<double>())
+        << e.dump();
+    EXPECT_DOUBLE_EQ(e["contribution"].get<double>(),
+                     p1["breakdown"][e["criterion"].get<std::string>()].get<double>());
+  }
+  EXPECT_DOUBLE_EQ(sum, p1["score"].get<double>());
+  // Same leave kind (weight 3) and same department: full marks, said so.
+  EXPECT_EQ(by_criterion["same_leave_kind"]["level"], "full");
+  EXPECT_EQ(by_criterion["same_leave_kind"]["words"],
+            "the mentor lived through the same kind of leave");
+  EXPECT_DOUBLE_EQ(by_criterion["same_leave_kind"]["weight"].get<double>(), 3.0);
+  EXPECT_EQ(by_criterion["org_proximity"]["level"], "full");
+  EXPECT_EQ(by_criterion["org_proximity"]["about"], "how close they are in the organisation");
+  // Criteria the programme does not weigh (seniority gap, themes: weight 0) are left out.
+  EXPECT_EQ(by_criterion.count("seniority_gap"), 0u);
+  EXPECT_EQ(by_criterion.count("theme_overlap"), 0u);
+  // P2 shares neither leave kind nor department with M1: none, in words.
+  std::map<std::string, json> p2;
+  for (const auto& e : by_mentee["P2"]["explanation"]) p2[e["criterion"]] = e;
+  EXPECT_EQ(p2["same_leave_kind"]["level"], "none");
+  EXPECT_EQ(p2["same_leave_kind"]["words"], "the mentor's leave was of another kind");
+}

@@ -347,5 +347,29 @@ TEST(PairingTest, LargerCohortUsesSparsePathAndStaysOptimal) {
   EXPECT_NEAR(sparse.total_score, dense.total_score, 1e-7);
 }
 
+// A stored breakdown explained per criterion (HR's proposals page, issue 15).
+TEST(ExplainScore, GivesWeightValueLevelAndWordsPerWeighedCriterion) {
+  CriterionWeights weights;
+  weights[Criterion::kSameLeaveKind] = 3;
+  weights[Criterion::kThemeOverlap] = 2;
+  weights[Criterion::kMenteeWish] = 1;
+  std::array<double, kCriterionCount> contribution{};
+  contribution[static_cast<std::size_t>(Criterion::kSameLeaveKind)] = 3;
+  contribution[static_cast<std::size_t>(Criterion::kThemeOverlap)] = 1;  // half the themes
+  auto explained = explain_score(contribution, weights);
+  ASSERT_EQ(explained.size(), 3u);  // only the weighed criteria, in criterion order
+  EXPECT_EQ(explained[0].criterion, Criterion::kSameLeaveKind);
+  EXPECT_EQ(explained[0].level, CriterionLevel::full);
+  EXPECT_DOUBLE_EQ(explained[0].value, 1.0);
+  EXPECT_EQ(explained[1].criterion, Criterion::kThemeOverlap);
+  EXPECT_EQ(explained[1].level, CriterionLevel::partial);
+  EXPECT_DOUBLE_EQ(explained[1].value, 0.5);
+  EXPECT_EQ(explained[1].words, "the mentor carries some of the themes the mentee asked for");
+  EXPECT_EQ(explained[2].criterion, Criterion::kMenteeWish);
+  EXPECT_EQ(explained[2].level, CriterionLevel::none);
+  EXPECT_EQ(explained[2].words, "the mentee did not rank this mentor");
+  EXPECT_EQ(to_string(CriterionLevel::partial), "partial");
+}
+
 }  // namespace
 }  // namespace mentoring::pairing

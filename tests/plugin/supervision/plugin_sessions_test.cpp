@@ -67,6 +67,12 @@ TEST_F(SessionsPlugin, AMentorMissingTwoInARowIsFlaggedOnce) {
   const json& sessions = schedule["sessions"];
   ASSERT_GE(sessions.size(), 2u);
   EXPECT_EQ(sessions[0]["members"], json::array({"MENTOR1"}));
+  // The groups name their members (HR's supervision page shows names, not ids).
+  ASSERT_EQ(schedule["groups"].size(), 1u);
+  EXPECT_EQ(schedule["groups"][0]["group"], sessions[0]["group"]);
+  EXPECT_EQ(schedule["groups"][0]["members"], json::array({{{"person_id", "MENTOR1"},
+                                                            {"name", "Person MENTOR1"},
+                                                            {"first_paired_on", "2027-01-04"}}}));
   json first = call(
       "supervision_attendance",
       {{"session_id", sessions[0]["session_id"]}, {"person_id", "MENTOR1"}, {"attended", false}});

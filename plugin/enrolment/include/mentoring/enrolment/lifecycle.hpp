@@ -63,6 +63,10 @@ struct Step {
 std::optional<Step> next_step(const domain::Programme& programme, const Situation& situation,
                               Date today);
 
+// An open invitation whose answer date has passed: the day's step expires it
+// (no_answer); until then HR sees it overdue.
+bool answer_overdue(const domain::Enrolment& enrolment, Date today);
+
 // Where a mentee is relative to their leave today.
 domain::Phase phase_on(const domain::Leave& leave, Date today);
 

@@ -90,6 +90,14 @@ std::vector<UpcomingLeave> upcoming_leaves(const domain::Programme& programme,
                                            const std::vector<domain::Enrolment>& enrolments,
                                            Date today);
 
+// The waiting list of a programme: its open mentee enrolments waiting for a
+// place (eligible), in the order they are invited when room frees up: earliest
+// leave first (a leave not among `leaves` last), then the earlier enrolment.
+// Pointers into `enrolments`.
+std::vector<const domain::Enrolment*> waiting_list(
+    const domain::Programme& programme, const std::vector<domain::Leave>& leaves,
+    const std::vector<domain::Enrolment>& enrolments);
+
 // People by id; leaves to consider (at least every upcoming leave and every leave
 // an open enrolment points to); the programme's enrolments (any state), after
 // today's lifecycle steps. Invites each person with an eligible leave and no open

@@ -117,6 +117,12 @@ domain::ActionKey withdrawal_key(std::string_view organisation, std::string_view
 
 // ---- reminders ------------------------------------------------------------------
 
+// The day an open invitation was sent: its answer date less the programme's
+// invitation_expiry_days (an invitation may come long after a wait for a
+// place, so not the enrolment's created_on). nullopt without an answer date.
+std::optional<Date> invited_on(const domain::Programme& programme,
+                               const domain::Enrolment& enrolment);
+
 // The reminder days (programme.reminder_days, counted from the invitation) that
 // are due by today for an open invitation; a reminder is never later than the
 // answer date. Empty for any other state.

@@ -111,6 +111,17 @@ class SessionsStore {
   // Dates only: for reports that must never carry notes.
   std::vector<domain::Date> pair_session_dates(std::int64_t pair_id);
 
+  // The pair's next meeting as moved (session_move): which session, its day and time.
+  struct NextMeeting {
+    int number = 0;
+    domain::Date on{};
+    std::optional<int> start_minutes;
+    std::string moved_by_role;
+  };
+  std::optional<NextMeeting> pair_next_meeting(std::int64_t pair_id);
+  void set_pair_next_meeting(std::int64_t pair_id, const NextMeeting& meeting,
+                             const std::string& at);
+
   struct Escalation {
     std::optional<domain::Date> reminded_on;
     std::optional<domain::Date> flagged_on;

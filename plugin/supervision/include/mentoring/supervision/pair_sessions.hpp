@@ -61,12 +61,25 @@ std::vector<Period> common_periods(const std::vector<std::vector<Period>>& lists
 Date tracking_end(const domain::Programme& programme, const domain::Enrolment& mentee,
                   Date paired_on);
 
+// The next session as the pair (or HR) moved it (session_move): which
+// session it is (1 for the first; it applies while that one is the next), its
+// day and, when given, its local start time.
+struct AgreedMeeting {
+  int number = 0;
+  Date on{};
+  std::optional<int> start_minutes;  // nullopt: the programme's start_time
+  bool operator==(const AgreedMeeting&) const = default;
+};
+
 struct PairFacts {
   Date paired_on{};
   int every_weeks = 4;
   std::vector<Date> held;       // days sessions were held, any order
   std::optional<Date> ends_on;  // the planned end of the mentorship
   std::vector<Period> paused;   // the mentee's leave: nothing is due, reminded or escalated
+  // The next session moved to an agreed day: it is due then (reminders and
+  // escalation count from it). Ignored once a session is held (another number).
+  std::optional<AgreedMeeting> agreed_next = std::nullopt;
 };
 
 // Where a pair's sessions stand today; describe() gives the words.
@@ -86,7 +99,9 @@ struct PairSessionReport {
   int missed = 0;  // cadence intervals that passed without a session, leave left out
   bool overdue = false;
   int days_overdue = 0;
-  Date next_due{};  // a cadence after the last session, or after the return from leave
+  Date next_due{};           // a cadence after the last session, or after the return from leave,
+                             // or the day the pair agreed (PairFacts::agreed_next)
+  bool next_agreed = false;  // next_due is the day the pair agreed
   std::optional<Date> last_held;
   bool min_meetings_met = false;
   bool first_contact_missing = false;  // nothing held within first_contact_within_days
@@ -145,6 +160,7 @@ struct ManagerFlag {
 struct SessionPlaceholder {  // the calendar placeholder of the next session
   int number = 0;            // 1 for the first session: the calendar UID's part
   Date on{};
+  int start_minutes = 0;  // local time: the agreed one, else the programme's start_time
 };
 
 struct PairSessionPlan {
@@ -160,5 +176,26 @@ struct PairSessionPlan {
 // call pair_session_report first, or plan twice).
 PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFacts& facts,
                                    const EscalationState& state, Date today);
+
+// Moving the pair's next session (session_move): why it is refused.
+enum class MoveRefusal {
+  ended,          // the mentorship is past its planned end: no session is due
+  in_the_past,    // the new day is before today
+  after_the_end,  // the new day is after the mentorship's planned end
+};
+std::string_view to_string(MoveRefusal refusal);  // "ended", ...
+std::string_view describe(MoveRefusal refusal);   // the words, naming no date
+
+struct MoveDecision {
+  std::optional<MoveRefusal> refusal;
+  AgreedMeeting agreed;  // when not refused: store it as the pair's next session
+};
+
+// The next session (the one after the sessions held by today) moved to `to`,
+// at `start_minutes` (nullopt: the programme's time). Any day from today to
+// the planned end; the next one only (a later session follows the cadence
+// from the one held).
+MoveDecision move_next_session(const PairFacts& facts, Date to, std::optional<int> start_minutes,
+                               Date today);
 
 }  // namespace mentoring::supervision

@@ -124,6 +124,18 @@ struct Trainee {
   std::optional<Date> training_since;  // consent (or enrolment) day: the deadline counts from it
 };
 
+// The day a person's training deadline counts from: their consent, else the
+// day they enrolled (a volunteer nominated straight in).
+std::optional<Date> training_since(const domain::Enrolment& enrolment);
+
+// The training deadline: deadline_days after training_since; nullopt without either.
+std::optional<Date> training_deadline(const TrainingRules& rules, const Trainee& trainee);
+
+// The deadline when it has passed with courses still to do (what the
+// "overdue" reminder is about); nullopt otherwise.
+std::optional<Date> training_overdue_since(const TrainingRules& rules, const Trainee& trainee,
+                                           const TrainingStatus& status, Date today);
+
 std::vector<TrainingStep> plan_training(const TrainingRules& rules, const Trainee& trainee,
                                         const TrainingStatus& status, Date today);
 
