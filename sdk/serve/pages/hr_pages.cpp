@@ -770,9 +770,20 @@ struct Hr {
     d.set("other_href", wanted.empty() ? Data(false) : Data(req.path));
     Tables tables = tables_for(*v, programme);
 
-    auto joined = [](const json& people) {
+    // The sessions name members by id; the groups give their names.
+    std::map<std::string, std::string> names;
+    for (const auto& g : list(out.answer, "groups")) {
+      for (const auto& m : list(g, "members")) {
+        if (!field(m, "name").empty()) names[field(m, "person_id")] = field(m, "name");
+      }
+    }
+    auto who = [&names](const std::string& id) {
+      const auto it = names.find(id);
+      return it == names.end() ? id : it->second + " (" + id + ")";
+    };
+    auto joined = [&who](const json& people) {
       std::string text;
-      for (const auto& person : people) text += (text.empty() ? "" : ", ") + text_of(person);
+      for (const auto& person : people) text += (text.empty() ? "" : ", ") + who(text_of(person));
       return text;
     };
     struct Group {
@@ -829,7 +840,7 @@ struct Hr {
                        {}};
     for (const auto& [number, g] : groups) {
       std::string members;
-      for (const auto& m : g.members) members += (members.empty() ? "" : ", ") + m;
+      for (const auto& m : g.members) members += (members.empty() ? "" : ", ") + who(m);
       groups_table.rows.push_back({{std::to_string(number), true},
                                    {members},
                                    {std::to_string(g.sessions), true},
@@ -845,6 +856,7 @@ struct Hr {
       for (const auto& person : everyone) {
         Data option;
         option.set("value", person);
+        option.set("label", who(person));
         people << option;
       }
       Data form;

@@ -115,7 +115,7 @@ const char* const kSupervision = R"({{> notice_box}}
 {{#tables}}{{> table}}{{/tables}}{{#form}}<h2>Record attendance</h2>
 <form id="attendance" method="post" action="{{action}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="programme" value="{{programme}}">
 <label for="attendance-session">Session</label><select id="attendance-session" name="session_id" required>{{#sessions}}<option value="{{value}}">{{label}}</option>{{/sessions}}</select>
-<label for="attendance-person">Mentor</label><select id="attendance-person" name="person_id" required>{{#people}}<option value="{{value}}">{{value}}</option>{{/people}}</select>
+<label for="attendance-person">Mentor</label><select id="attendance-person" name="person_id" required>{{#people}}<option value="{{value}}">{{label}}</option>{{/people}}</select>
 <label for="attendance-attended">Attended</label><select id="attendance-attended" name="attended" required><option value="yes">Yes, attended</option><option value="no">No, missed</option></select>
 <button type="submit" id="record-attendance">Record attendance</button></form>
 {{/form}}{{/choosing}}
