@@ -14,10 +14,14 @@ python=/usr/bin/python3 # Debian's, with python3-aiosmtpd (scripts/setup.sh)
 pages=http://127.0.0.1:8640
 install -d -m 700 "$state"
 install -d -m 700 "$state/mail"
+# The capture server numbers from 1.eml each time: this run's mail lands in incoming/ and
+# joins the earlier runs' mail after it.
+rm -rf "$state/mail/incoming"
+install -d -m 700 "$state/mail/incoming"
 
 # The capture server, on a free loopback port, until this script ends.
 port_file=$(mktemp)
-"$python" tests/tools/smtp/capture.py --port-file "$port_file" --maildir "$state/mail" \
+"$python" tests/tools/smtp/capture.py --port-file "$port_file" --maildir "$state/mail/incoming" \
   >"$state/capture.log" 2>&1 &
 capture_pid=$!
 stop_capture() {
@@ -61,8 +65,17 @@ host["serve"] = {"listen": pages.split("//", 1)[1]}
 json.dump(host, open(f"{demo}/state/host-with-mail.json", "w"), indent=2)
 EOF
 config=$state/host-with-mail.json
-build/dev/bin/mentoring-host run --config "$config" "$@"
+status=0
+build/dev/bin/mentoring-host run --config "$config" "$@" || status=$?
 stop_capture
+last=$(find "$state/mail" -maxdepth 1 -name '*.eml' -printf '%f\n' | sed 's/\.eml$//' | sort -n | tail -1)
+last=${last:-0}
+for n in $(find "$state/mail/incoming" -maxdepth 1 -name '*.eml' -printf '%f\n' | sed 's/\.eml$//' | sort -n); do
+  last=$((last + 1))
+  mv "$state/mail/incoming/$n.eml" "$state/mail/$last.eml"
+  if [ -f "$state/mail/incoming/$n.json" ]; then mv "$state/mail/incoming/$n.json" "$state/mail/$last.json"; fi
+done
+rm -rf "$state/mail/incoming"
 
 # Where the pages are, and one invitation from the mail (stderr when the run printed JSON).
 out=1
@@ -94,3 +107,4 @@ else:
     print("No invitation link in the captured mail (each is sent once: remove "
           f"{maildir.parent} to start the demo afresh).")
 EOF
+exit "$status"
