@@ -9,6 +9,7 @@ a missing one fails the test naming the script that installs it, never skips it.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import email
 import email.policy
@@ -20,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -71,6 +73,12 @@ def next_day(day: str, days: int = 1) -> str:
     return (datetime.date.fromisoformat(day) + datetime.timedelta(days=days)).isoformat()
 
 
+def shows_date(text: str, day: str) -> bool:
+    """The page shows `day` (YYYY-MM-DD) as ISO or in words ("15 December 2026")."""
+    date = datetime.date.fromisoformat(day)
+    return day in text or f"{date.day} {date.strftime('%B')} {date.year}" in text
+
+
 @dataclass
 class Mail:
     number: int
@@ -104,6 +112,7 @@ class World:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.tokens: dict[str, str] = {}
+        self.foreign_links: list[str] = []
 
     # ---- files of the copy -------------------------------------------------
     def read_json(self, relative: str) -> dict:
@@ -191,7 +200,11 @@ class World:
         """One cycle of northwind (`mentoring-host run`), the clock moved first."""
         if day:
             self.set_today(day)
+        started, mails = time.monotonic(), self.mail_count()
         done = self.host("run", "--org", "northwind", "--json", check=False)
+        print(f"  run on {self.today()}: exit {done.returncode}, "
+              f"{time.monotonic() - started:.1f} s, {self.mail_count() - mails} mail(s)",
+              file=sys.stderr, flush=True)
         if done.returncode not in (0,):
             raise AssertionError(f"mentoring-host run on {self.today()} exited {done.returncode}:"
                                  f"\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
@@ -314,8 +327,10 @@ class World:
         return len(list(self.maildir.glob("*.eml"))) if self.maildir.exists() else 0
 
     def link_for(self, address: str, purpose: str, system_token: str, after: int = 0) -> str:
-        """The link of `purpose` in a mail to `address` numbered above `after`. The purpose
-        is read with link_open (which spends nothing), since templates may reword mails."""
+        """The link of `purpose` for the person at `address`, in a mail to them numbered above
+        `after`. The purpose and person are read with link_open (which spends nothing), since
+        templates may reword mails. A link in their mail naming someone else is kept in
+        `foreign_links` (a mail must carry only its recipient's own links)."""
         seen = []
         for mail in self.mails():
             if mail.number <= after or address.lower() not in mail.to:
@@ -323,13 +338,35 @@ class World:
             for url in mail.links:
                 token = url.rsplit("/", 1)[1]
                 opened = self.api_ok("link_open", {"token": token}, system_token)
-                seen.append((mail.subject, url[-24:], opened.get("purpose"),
+                person = (opened.get("person") or {}).get("person_id")
+                seen.append((mail.number, mail.subject, opened.get("purpose"), person,
                              opened.get("reason")))
-                if opened.get("valid") and opened.get("purpose") == purpose:
+                if not opened.get("valid"):
+                    continue
+                if person and self.emails.get(person, "").lower() != address.lower():
+                    entry = (f"mail #{mail.number} to {address} ({mail.subject!r}) carries "
+                             f"{person}'s {opened.get('purpose')} link")
+                    if entry not in self.foreign_links:
+                        self.foreign_links.append(entry)
+                    continue
+                if opened.get("purpose") == purpose:
                     return url
-        raise AssertionError(f"no valid {purpose} link in a mail to {address} after mail "
-                             f"#{after}; mails with links seen (subject, link end, purpose, "
+        raise AssertionError(f"no valid {purpose} link of {address} in a mail to them after "
+                             f"mail #{after}; links seen (mail, subject, purpose, person, "
                              f"reason): {seen}")
+
+    def link_view(self, url: str, system_token: str) -> dict:
+        """What link_open says of a link (it spends nothing)."""
+        return self.api_ok("link_open", {"token": url.rsplit("/", 1)[1]}, system_token)
+
+    @property
+    def emails(self) -> dict[str, str]:
+        """person id -> work e-mail, from Northwind's HR export in this copy."""
+        if not hasattr(self, "_emails"):
+            with open(self.demo / "data" / "northwind" / "people.csv", newline="") as f:
+                self._emails = {row["Employee ID"]: row["Work Email"]
+                                for row in csv.DictReader(f)}
+        return self._emails
 
 
 class Browser:
@@ -485,44 +522,47 @@ class Browser:
         return [row.text for row in table.find_elements(By.CSS_SELECTOR, "tbody tr")] or \
             [row.text for row in table.find_elements(By.CSS_SELECTOR, "tr")[1:]]
 
-    def answer_survey(self, text_answer: str) -> list[str]:
-        """Answers every question of form#survey (inputs named q-<question id>): a scale
-        with its 4 (or its highest), yes/no with yes, a choice with its first option, text
-        with text_answer. Returns the question ids answered."""
+    def answer_survey(self, questions: list[dict], text_answer: str) -> list[str]:
+        """Answers each question of form#survey (its input named q-<question id>) as
+        link_open's view describes it: a scale with 4 (or its highest), yes/no with yes,
+        text with text_answer, anything else with its first choice. Returns the question ids
+        whose input was on the page."""
         form = self.find("form#survey")
-        names = []
-        for element in form.find_elements(By.CSS_SELECTOR, "[name^='q-']"):
-            name = element.get_attribute("name")
-            if name not in names:
-                names.append(name)
-        for name in names:
-            elements = form.find_elements(By.CSS_SELECTOR, f"[name='{name}']")
-            first = elements[0]
-            tag, kind = first.tag_name.lower(), (first.get_attribute("type") or "").lower()
-            if kind == "radio":
-                values = [e.get_attribute("value") for e in elements]
-                wanted = next((v for v in ("4", "yes", "true") if v in values), values[-1]
-                              if all(v.isdigit() for v in values) else values[0])
-                chosen = elements[values.index(wanted)]
-                self.driver.execute_script("arguments[0].scrollIntoView()", chosen)
-                chosen.click()
-            elif kind == "checkbox":
-                if not first.is_selected():
-                    first.click()
-            elif tag == "select":
-                select = Select(first)
-                options = [o.get_attribute("value") for o in select.options]
-                choices = [v for v in options if v]
-                select.select_by_value("4" if "4" in choices else
-                                       "yes" if "yes" in choices else
-                                       "true" if "true" in choices else choices[0])
-            elif kind == "number":
-                first.clear()
-                first.send_keys("4")
+        answered = []
+        for question in questions:
+            elements = form.find_elements(By.CSS_SELECTOR, f"[name='q-{question['id']}']")
+            if not elements:
+                continue
+            answered.append(question["id"])
+            kind = question.get("kind", "text")
+            if kind.startswith("scale"):
+                wanted = [str(min(4, question.get("max", 5)))]
+            elif kind == "yes_no":
+                wanted = ["yes", "true", "1"]
+            elif kind == "text":
+                wanted = [text_answer]
             else:
-                first.clear()
-                first.send_keys(text_answer)
-        return [n[2:] for n in names]
+                wanted = []
+            self._fill(elements, wanted)
+        return answered
+
+    def _fill(self, elements, wanted: list[str]) -> None:
+        first = elements[0]
+        tag, kind = first.tag_name.lower(), (first.get_attribute("type") or "").lower()
+        if kind in ("radio", "checkbox"):
+            values = [e.get_attribute("value") for e in elements]
+            chosen = next((elements[values.index(w)] for w in wanted if w in values), elements[0])
+            self.driver.execute_script("arguments[0].scrollIntoView()", chosen)
+            if not chosen.is_selected():
+                chosen.click()
+        elif tag == "select":
+            select = Select(first)
+            values = [o.get_attribute("value") for o in select.options]
+            select.select_by_value(next((w for w in wanted if w in values),
+                                        next(v for v in values if v)))
+        else:
+            first.clear()
+            first.send_keys(wanted[0] if wanted else "1")
 
 
 def _stale(element) -> bool:
