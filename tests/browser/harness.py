@@ -63,6 +63,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("serious", "critical")
 
 
+def _die_with_parent() -> None:
+    """A server started here ends with the test, even one killed by ctest's timeout."""
+    import ctypes
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -173,7 +179,7 @@ class World:
         self.capture_log = open(self.root / "capture.log", "wb")
         self.capture = subprocess.Popen(
             [PYTHON, str(CAPTURE), "--port-file", str(port_file), "--maildir", str(self.maildir)],
-            stdout=self.capture_log, stderr=subprocess.STDOUT)
+            stdout=self.capture_log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if port_file.exists() and port_file.read_text().strip():
@@ -227,7 +233,8 @@ class World:
         with open(log, "wb") as out:
             self.serve = subprocess.Popen([str(HOST), "serve", "--config", str(self.config),
                                            "--modules-dir", str(MODULES)],
-                                          stdout=out, stderr=subprocess.STDOUT)
+                                          stdout=out, stderr=subprocess.STDOUT,
+                                          preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if f"listening on http://127.0.0.1:{self.port}" in log.read_text(errors="replace"):

@@ -203,7 +203,9 @@ class ParticipantPath(unittest.TestCase):
         self.assertEqual(mid[0].get("answered"), 2, f"evaluation_report: {mid}")
         self.hr_login()  # a new serve process: a new session
         b.open(f"{w.base}/hr/northwind/evaluation", "HR evaluation")
-        self.assertIn("Mid-programme survey (mentees)", b.text())
+        rows = self.rows_naming("surveys", "Mid-programme survey (mentees)")
+        self.assertTrue(rows and "suppressed" not in rows[0] and "100" in rows[0],
+                        f"#surveys (2 invited, 2 answered): {b.table_rows('surveys')}")
         b.open(f"{w.base}/hr/northwind/proposals", "HR proposals")
         b.open(f"{w.base}/hr/northwind/supervision", "HR supervision")
         self.hr_overview("HR overview, after the surveys")
