@@ -117,7 +117,6 @@ class World:
         self.serve_starts = 0
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.tokens: dict[str, str] = {}
         self.foreign_links: list[str] = []
 
     # ---- files of the copy -------------------------------------------------
