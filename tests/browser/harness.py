@@ -244,14 +244,23 @@ class World:
         raise RuntimeError("mentoring-host serve did not start:\n" + log.read_text())
 
     def stop_serve(self) -> None:
-        if self.serve and self.serve.poll() is None:
-            self.serve.send_signal(signal.SIGTERM)
+        """SIGTERM, and serve must end by itself with exit 0 (under the sanitizers a leak or
+        an error found on the way out makes it fail)."""
+        if not self.serve:
+            return
+        serve, self.serve = self.serve, None
+        if serve.poll() is None:
+            serve.send_signal(signal.SIGTERM)
             try:
-                self.serve.wait(timeout=30)
+                serve.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                self.serve.kill()
-                self.serve.wait()
-        self.serve = None
+                serve.kill()
+                serve.wait()
+                raise AssertionError("mentoring-host serve did not end within 60 s of SIGTERM:\n"
+                                     + self.serve_log.read_text(errors="replace")[-4000:])
+        if serve.returncode != 0:
+            raise AssertionError(f"mentoring-host serve exited {serve.returncode}:\n" +
+                                 self.serve_log.read_text(errors="replace")[-6000:])
 
     def restart_serve(self) -> None:
         """serve reads host.json's `today` once: a new day needs a new process."""
@@ -259,7 +268,16 @@ class World:
         self.start_serve()
 
     def close(self) -> None:
-        self.stop_serve()
+        try:
+            self.stop_serve()
+        finally:
+            self.stop_capture()
+            if os.environ.get("MENTORING_BROWSER_KEEP"):
+                print(f"kept {self.root}")
+            else:
+                shutil.rmtree(self.root, ignore_errors=True)
+
+    def stop_capture(self) -> None:
         if self.capture and self.capture.poll() is None:
             self.capture.send_signal(signal.SIGTERM)
             try:
@@ -267,10 +285,6 @@ class World:
             except subprocess.TimeoutExpired:
                 self.capture.kill()
                 self.capture.wait()
-        if os.environ.get("MENTORING_BROWSER_KEEP"):
-            print(f"kept {self.root}")
-        else:
-            shutil.rmtree(self.root, ignore_errors=True)
 
     # ---- the API ---------------------------------------------------------------
     def api(self, command: str, body: dict, token: str, org: str = "northwind") -> Answer:
