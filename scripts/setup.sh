@@ -34,3 +34,5 @@ fi
 "$(dirname "$0")/../tests/tools/prism/install.sh"
 # ... and the OpenAPI 3.1 schema validator for schemas/openapi.json.
 "$(dirname "$0")/../tests/tools/openapi-validator/install.sh"
+# ... and axe-core, which the browser tests inject into every page.
+"$(dirname "$0")/../tests/tools/axe/install.sh"
