@@ -308,24 +308,9 @@ struct Hr {
     login_form(res, org, 200, "");
   }
 
-  // A POST from another site is refused: the browser says where the form came
-  // from (Origin, Sec-Fetch-Site); a client that says nothing is not a browser
-  // that another site could drive.
-  bool same_origin(const httplib::Request& req) const {
-    if (req.has_header("Sec-Fetch-Site")) {
-      const std::string site = req.get_header_value("Sec-Fetch-Site");
-      if (site != "same-origin" && site != "none") return false;
-    }
-    if (req.has_header("Origin")) {
-      const std::string scheme = settings.tls ? "https://" : "http://";
-      if (req.get_header_value("Origin") != scheme + req.get_header_value("Host")) return false;
-    }
-    return true;
-  }
-
   void login(const httplib::Request& req, httplib::Response& res) {
     const std::string org = req.matches[1].str();
-    if (!same_origin(req)) {
+    if (!pages::same_origin(req, settings.tls.has_value())) {
       login_form(res, org, 403, "This sign-in did not come from this site's own page.");
       return;
     }
@@ -385,7 +370,8 @@ struct Hr {
                                const httplib::Params& form) {
     auto v = viewer(req, res);
     if (!v) return std::nullopt;
-    if (!same_origin(req) || !same_secret(value(form, "csrf"), v->csrf)) {
+    if (!pages::same_origin(req, settings.tls.has_value()) ||
+        !same_secret(value(form, "csrf"), v->csrf)) {
       send_failure(res, *v,
                    Failure{403,
                            "This form was out of date or did not come from this site; nothing "

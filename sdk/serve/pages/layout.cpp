@@ -112,4 +112,22 @@ void send_page(httplib::Response& response, const Page& page) {
   response.set_content(render_page(page), "text/html; charset=utf-8");
 }
 
+bool same_origin(const httplib::Request& request, bool served_over_tls) {
+  // The browser's own word, which no page can set: behind a proxy that rewrites
+  // Host (nginx does by default) it is still right, where Origin and Host differ.
+  if (request.has_header("Sec-Fetch-Site")) {
+    return request.get_header_value("Sec-Fetch-Site") == "same-origin";
+  }
+  if (!request.has_header("Origin")) return true;
+  const std::string origin = request.get_header_value("Origin");
+  const std::string host = request.get_header_value("Host");
+  if (host.empty()) return false;
+  // Served over TLS, only the https origin is this site. Served plain, the
+  // scheme is not compared: behind a TLS-terminating proxy the browser's https
+  // origin reaches a plain-HTTP serve; the host and port are what an attacking
+  // page cannot share.
+  if (origin == "https://" + host) return true;
+  return !served_over_tls && origin == "http://" + host;
+}
+
 }  // namespace mentoring::serve::pages

@@ -59,4 +59,12 @@ std::string render_page(const Page& page);
 // X-Frame-Options DENY.
 void send_page(httplib::Response& response, const Page& page);
 
+// A POST from the page itself (as Go's http.CrossOriginProtection decides it):
+// Sec-Fetch-Site, when the browser sends it, is "same-origin"; otherwise
+// Origin, when sent, names this server (the Host header's host and port). A
+// request with neither comes from no browser, so it cannot carry a person's
+// click from another site (browsers send one of them with every cross-site POST).
+// Served over TLS (serve's own certificate), only an https Origin is this server.
+bool same_origin(const httplib::Request& request, bool served_over_tls);
+
 }  // namespace mentoring::serve::pages

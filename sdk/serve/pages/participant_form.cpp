@@ -300,24 +300,6 @@ std::optional<FormProblem> parse_form(std::string_view body, Form& form) {
   return std::nullopt;
 }
 
-bool same_origin(const httplib::Request& request) {
-  // The browser's own word, which no page can set: behind a proxy that rewrites
-  // Host (nginx does by default) it is still right, where Origin and Host differ.
-  if (request.has_header("Sec-Fetch-Site")) {
-    return request.get_header_value("Sec-Fetch-Site") == "same-origin";
-  }
-  if (!request.has_header("Origin")) return true;
-  const std::string origin = request.get_header_value("Origin");
-  const std::string host = request.get_header_value("Host");
-  // The scheme is not compared: behind a TLS-terminating proxy the browser's
-  // https origin reaches a plain-HTTP serve; the host and port are what an
-  // attacking page cannot share.
-  for (const char* scheme : {"http://", "https://"}) {
-    if (!host.empty() && origin == scheme + host) return true;
-  }
-  return false;
-}
-
 MappedAnswer map_answer(const std::string& purpose, const json& view, const Form& form) {
   MappedAnswer mapped;
   if (purpose == "invitation") {

@@ -44,13 +44,6 @@ std::string describe(FormProblem problem);
 // Parses a body of at most kMaxFormBytes (the caller stops reading there).
 std::optional<FormProblem> parse_form(std::string_view body, Form& form);
 
-// A POST from the page itself (as Go's http.CrossOriginProtection decides it):
-// Sec-Fetch-Site, when the browser sends it, is "same-origin"; otherwise
-// Origin, when sent, names this server (the Host header's host and port). A
-// request with neither comes from no browser, so it cannot carry a person's
-// click from another site (browsers send one of them with every cross-site POST).
-bool same_origin(const httplib::Request& request);
-
 // The answer for link_act and what the page found wrong before sending it.
 struct MappedAnswer {
   nlohmann::json answer = nlohmann::json::object();

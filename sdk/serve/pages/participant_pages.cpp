@@ -423,7 +423,8 @@ void send_failure(httplib::Response& res) {
 
 class ParticipantPages {
  public:
-  explicit ParticipantPages(const PageContext& context) : handlers_(context.handlers) {}
+  explicit ParticipantPages(const PageContext& context)
+      : handlers_(context.handlers), served_over_tls_(context.settings.tls.has_value()) {}
 
   void get(const httplib::Request& req, httplib::Response& res) const {
     const Link link = link_of(req);
@@ -453,7 +454,7 @@ class ParticipantPages {
       send_message(res, status, title, "refused", words,
                    "Open the link from your email again and send the form from that page.");
     };
-    if (!participant::same_origin(req)) {
+    if (!pages::same_origin(req, served_over_tls_)) {
       return refuse_unread(403, "This form was not sent from its page",
                            "The answer came from another website, so it was not accepted. "
                            "Nothing was changed.");
@@ -658,6 +659,7 @@ class ParticipantPages {
   }
 
   const ApiHandlers& handlers_;
+  const bool served_over_tls_;
 };
 
 }  // namespace

@@ -403,6 +403,20 @@ TEST_F(HrPages, UnderTlsTheCookieIsSecureAndOnlyThisSitesFormsCount) {
   EXPECT_FALSE(other->has_header("Set-Cookie"));
 }
 
+// A page sent with Referrer-Policy no-referrer makes Chromium post its forms with
+// "Origin: null"; its Sec-Fetch-Site still says same-origin, and that decides.
+TEST_F(HrPages, SignInFromThePageItselfWorksWhenTheBrowserSendsOriginNull) {
+  auto r = post("/hr/northwind/login", {{"token", "hr-token"}}, "",
+                {{"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 303) << r->body;
+  auto cross = post("/hr/northwind/login", {{"token", "hr-token"}}, "",
+                    {{"Origin", "null"}, {"Sec-Fetch-Site", "cross-site"}});
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+  EXPECT_FALSE(cross->has_header("Set-Cookie"));
+}
+
 TEST_F(HrPages, ParticipantTokenIsRefusedWithAClearPage) {
   auto r = post("/hr/northwind/login", {{"token", "mentee-token"}});
   ASSERT_TRUE(r);
