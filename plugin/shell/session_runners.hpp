@@ -33,6 +33,19 @@ nlohmann::json run_supervision(RunContext& context);
 std::optional<nlohmann::json> supervision_command(RunContext& context, std::string_view command,
                                                   const nlohmann::json& input);
 
+// The pair's next meeting as the pair moved it (through its link), while the
+// move stands (links: link_act's move_next); nullopt when none stands.
+struct MovedMeeting {
+  domain::Date on{};
+  std::optional<std::string> start_time;  // HH:MM; none: the programme's time
+};
+std::optional<MovedMeeting> moved_next_meeting(RunContext& context, const domain::Pair& pair);
+// Moves the pair's next meeting to `on` (supervision::check_move), as the
+// context's caller (a member of the pair); the calendar placeholder follows at
+// the next run (same UID, SEQUENCE + 1). A refusal names `field`.
+void move_next_meeting(RunContext& context, const domain::Pair& pair, domain::Date on,
+                       const std::optional<std::string>& start_time, const std::string& field);
+
 // Survey invitations due today (a one-time token each, only its hash kept,
 // and one notify action per person and survey); answers the module's part of
 // the run summary: surveys issued per programme.

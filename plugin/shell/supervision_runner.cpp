@@ -4,6 +4,7 @@
 // decides what is due, paused, reminded, flagged), stores and serialises.
 // Session notes are private to the pair (circle): only session_list
 // (circle_list) with a mentee or mentor caller ever reads them back.
+#include "link_runner.hpp"
 #include "session_runners.hpp"
 
 #include <mentoring/calendar/ics.hpp>
@@ -97,7 +98,7 @@ std::vector<calendar::Attendee> attendees_of(const std::map<std::string, Person>
 // only when what attendees would see changed. Answers whether an action was enqueued.
 bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
              calendar::CalendarEvent event, const std::string& programme_id,
-             const std::string& kind) {
+             const std::string& kind, json link = nullptr) {
   std::string fingerprint = format_date(event.start.date) + "|" + hh_mm(event.start.minutes) + "|" +
                             std::to_string(event.duration_minutes) + "|" + event.timezone + "|" +
                             event.location.value_or("") + "|" + event.summary;
@@ -134,6 +135,7 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
       {"organizer_email", event.organizer_email ? json(*event.organizer_email) : json(nullptr)},
       {"attendees", attendees},
       {"ics", ics}};
+  if (!link.is_null() && !event.cancelled) payload["link"] = std::move(link);
   enqueue_action(c, outbox, key, std::nullopt, programme_id, payload);
   return true;
 }
@@ -327,6 +329,8 @@ supervision::PairFacts pair_facts(RunContext& c, store::SessionsStore& sessions,
   auto mentee = mentee_facts(c, programme, pair, facts.paired_on);
   facts.ends_on = mentee.ends_on;
   facts.paused = std::move(mentee.away);
+  if (auto moved = sessions.pair_moved_session(pair.id))
+    facts.moved = supervision::MovedSession{moved->from_due, moved->on, moved->start_minutes};
   return facts;
 }
 
@@ -394,7 +398,8 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
                             {programme.id, pair_key, due_text, "remind", person});
       counts.reminders += enqueue_action(
           c, outbox, key, person, programme.id,
-          reminder_payload(person_json(people, person), due_text, {{"pair_id", pair.id}}));
+          reminder_payload(person_json(people, person), due_text,
+                           {{"pair_id", pair.id}, {"link", pair_link(c, pair, person)}}));
     }
     sessions.mark_pair_reminded(pair.id, plan.reminder->due_on, c.today);
   }
@@ -424,11 +429,14 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
     event.summary = programme.name + ": mentoring session";
     event.description = "Your next mentoring session (every " + std::to_string(facts.every_weeks) +
                         " weeks). Move it to suit you both.";
-    event.start = {plan.placeholder->on, rules.start_minutes};
+    event.start = {plan.placeholder->on,
+                   plan.placeholder->start_minutes.value_or(rules.start_minutes)};
     event.duration_minutes = rules.duration_minutes;
     event.timezone = timezone_of(c);
     event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
-    counts.invites += publish(c, sessions, outbox, event, programme.id, "pair_session");
+    // The placeholder's link is the mentee's (the action is theirs); see link_runner.hpp.
+    counts.invites += publish(c, sessions, outbox, event, programme.id, "pair_session",
+                              pair_link(c, pair, pair.mentee_id));
   }
 }
 
@@ -1008,6 +1016,36 @@ json session_list(RunContext& c, const json& in) {
 }
 
 }  // namespace
+
+std::optional<MovedMeeting> moved_next_meeting(RunContext& c, const Pair& pair) {
+  if (!pair.accepted_on) return std::nullopt;
+  store::SessionsStore sessions(c.store.database());
+  auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
+  auto moved = supervision::standing_move(view.facts.moved, view.report.next_due);
+  if (!moved || view.report.ended) return std::nullopt;
+  return MovedMeeting{
+      moved->on, moved->start_minutes ? std::optional(hh_mm(*moved->start_minutes)) : std::nullopt};
+}
+
+void move_next_meeting(RunContext& c, const Pair& pair, Date on,
+                       const std::optional<std::string>& start_time, const std::string& field) {
+  const char* cmd = "link_act";
+  if (pair.state != PairState::accepted || !pair.accepted_on)
+    throw invalid_input(cmd, "/pair_id", std::to_string(pair.id), "an accepted pair");
+  const Programme& programme = programme_named(c, pair.programme_id);
+  refuse_circle_pair(c, cmd, pair, "their circle's own schedule");
+  store::SessionsStore sessions(c.store.database());
+  auto view = pair_view(c, sessions, programme, pair);
+  const auto refusal = supervision::check_move(view.report, on, c.today, view.facts.ends_on);
+  if (refusal != supervision::MoveRefusal::none)
+    throw invalid_input(cmd, field, format_date(on),
+                        std::string(supervision::describe(refusal)) + " (" +
+                            std::string(supervision::to_string(refusal)) + ")");
+  sessions.move_pair_session(pair.id,
+                             {view.report.next_due, on,
+                              start_time ? std::optional(minutes_of(*start_time)) : std::nullopt},
+                             recorder_role(c, cmd), c.now);
+}
 
 json run_supervision(RunContext& c) {
   store::SessionsStore sessions(c.store.database());

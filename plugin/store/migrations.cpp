@@ -12,9 +12,10 @@ namespace mentoring::store {
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
-// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14). Add new ones at the end, in ascending
-// order; a number may be missing here while its branch is unmerged (migrate() applies each missing
-// version, not only those above the highest).
+// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue
+// 14); 18 signed links (issue 15). Add new ones at the end, in ascending order; a number may be
+// missing here while its branch is unmerged (migrate() applies each missing version, not only
+// those above the highest).
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -494,6 +495,32 @@ CREATE TABLE privacy_pseudonym (
   pseudonym  TEXT NOT NULL UNIQUE,
   why        TEXT NOT NULL CHECK (why IN ('erasure', 'retention')),
   done_on    TEXT NOT NULL
+);
+)sql"},
+      // Signed links (issue 15): the organisation's random signing key (one
+      // row, never shown), and every single-use link spent, by its nonce, with
+      // what it did and when (no day for a survey: its answer stays anonymous);
+      // and the next session a pair moved through its link (one per pair).
+      {18, "signed links: the signing key, the spent single-use links, a pair's moved session",
+       R"sql(
+CREATE TABLE link_key (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  secret      BLOB NOT NULL CHECK (length(secret) >= 32),
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE link_spent (
+  nonce     TEXT PRIMARY KEY,
+  purpose   TEXT NOT NULL CHECK (purpose IN ('invitation', 'mentor_proposal', 'survey')),
+  outcome   TEXT NOT NULL,
+  spent_on  TEXT
+) WITHOUT ROWID;
+CREATE TABLE pair_moved_session (
+  pair_id        INTEGER PRIMARY KEY REFERENCES pair(id),
+  from_due       TEXT NOT NULL,
+  moved_to       TEXT NOT NULL,
+  start_minutes  INTEGER CHECK (start_minutes BETWEEN 0 AND 1439),
+  moved_by_role  TEXT NOT NULL,
+  moved_at       TEXT NOT NULL
 );
 )sql"},
   };

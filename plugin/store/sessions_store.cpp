@@ -483,4 +483,38 @@ void SessionsStore::save_calendar_event(const CalendarEvent& e, const std::strin
   s.exec();
 }
 
+std::optional<SessionsStore::MovedSession> SessionsStore::pair_moved_session(std::int64_t pair_id) {
+  SQLite::Statement q(db_,
+                      "SELECT from_due, moved_to, start_minutes FROM pair_moved_session "
+                      "WHERE pair_id = ?");
+  q.bind(1, pair_id);
+  if (!q.executeStep()) return std::nullopt;
+  auto from_due = domain::parse_date(q.getColumn(0).getString());
+  auto on = domain::parse_date(q.getColumn(1).getString());
+  if (!from_due || !on) return std::nullopt;
+  MovedSession out{*from_due, *on, std::nullopt};
+  if (!q.getColumn(2).isNull()) out.start_minutes = q.getColumn(2).getInt();
+  return out;
+}
+
+void SessionsStore::move_pair_session(std::int64_t pair_id, const MovedSession& moved,
+                                      const std::string& moved_by_role, const std::string& at) {
+  SQLite::Statement s(db_,
+                      "INSERT INTO pair_moved_session(pair_id, from_due, moved_to, start_minutes, "
+                      "moved_by_role, moved_at) VALUES (?,?,?,?,?,?) ON CONFLICT(pair_id) DO "
+                      "UPDATE SET from_due = excluded.from_due, moved_to = excluded.moved_to, "
+                      "start_minutes = excluded.start_minutes, moved_by_role = "
+                      "excluded.moved_by_role, moved_at = excluded.moved_at");
+  s.bind(1, pair_id);
+  s.bind(2, domain::format_date(moved.from_due));
+  s.bind(3, domain::format_date(moved.on));
+  if (moved.start_minutes)
+    s.bind(4, *moved.start_minutes);
+  else
+    s.bind(4);
+  s.bind(5, moved_by_role);
+  s.bind(6, at);
+  s.exec();
+}
+
 }  // namespace mentoring::store

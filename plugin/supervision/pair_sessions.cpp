@@ -204,7 +204,9 @@ PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFact
     plan.first_contact_flag = ManagerFlag{ManagerFlagReason::no_first_contact, r.first_contact_due,
                                           days_between(r.first_contact_due, today), std::nullopt};
   }
-  switch (next_escalation(rules, r, state, today)) {
+  const auto moved = standing_move(facts.moved, r.next_due);
+  const bool agreed_ahead = moved && moved->on >= today && !r.ended;
+  switch (agreed_ahead ? Escalation::none : next_escalation(rules, r, state, today)) {
     case Escalation::remind_pair:
       plan.reminder = SessionReminder{r.next_due, r.days_overdue};
       break;
@@ -217,10 +219,53 @@ PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFact
   }
   // A placeholder for the next session while one is to come (during leave: the
   // first one after the return).
-  if (!r.ended && !r.overdue && (!facts.ends_on || r.next_due <= *facts.ends_on)) {
-    plan.placeholder = SessionPlaceholder{r.held + 1, r.next_due};
+  const Date day = agreed_ahead ? moved->on : r.next_due;
+  if (!r.ended && (!r.overdue || agreed_ahead) && (!facts.ends_on || day <= *facts.ends_on)) {
+    plan.placeholder =
+        SessionPlaceholder{r.held + 1, day, agreed_ahead ? moved->start_minutes : std::nullopt};
   }
   return plan;
+}
+
+std::string_view to_string(MoveRefusal refusal) {
+  switch (refusal) {
+    case MoveRefusal::none:
+      return "none";
+    case MoveRefusal::nothing_due:
+      return "nothing_due";
+    case MoveRefusal::in_the_past:
+      return "in_the_past";
+    case MoveRefusal::after_the_end:
+      return "after_the_end";
+  }
+  return "none";
+}
+
+std::string_view describe(MoveRefusal refusal) {
+  switch (refusal) {
+    case MoveRefusal::none:
+      return "the session may move";
+    case MoveRefusal::nothing_due:
+      return "the mentorship has ended: no session is due any more";
+    case MoveRefusal::in_the_past:
+      return "a day on or after today";
+    case MoveRefusal::after_the_end:
+      return "a day on or before the mentorship's planned end";
+  }
+  return "";
+}
+
+MoveRefusal check_move(const PairSessionReport& report, Date on, Date today,
+                       std::optional<Date> ends_on) {
+  if (report.ended) return MoveRefusal::nothing_due;
+  if (on < today) return MoveRefusal::in_the_past;
+  if (ends_on && on > *ends_on) return MoveRefusal::after_the_end;
+  return MoveRefusal::none;
+}
+
+std::optional<MovedSession> standing_move(const std::optional<MovedSession>& moved, Date next_due) {
+  if (moved && moved->from_due == next_due) return moved;
+  return std::nullopt;
 }
 
 }  // namespace mentoring::supervision

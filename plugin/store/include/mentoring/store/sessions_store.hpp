@@ -110,6 +110,15 @@ class SessionsStore {
   std::vector<PairSession> pair_sessions(std::int64_t pair_id);
   // Dates only: for reports that must never carry notes.
   std::vector<domain::Date> pair_session_dates(std::int64_t pair_id);
+  // The pair's move of its next session (migration 18); one per pair, the last replaces it.
+  struct MovedSession {
+    domain::Date from_due{};
+    domain::Date on{};
+    std::optional<int> start_minutes;
+  };
+  std::optional<MovedSession> pair_moved_session(std::int64_t pair_id);
+  void move_pair_session(std::int64_t pair_id, const MovedSession& moved,
+                         const std::string& moved_by_role, const std::string& at);
 
   struct Escalation {
     std::optional<domain::Date> reminded_on;

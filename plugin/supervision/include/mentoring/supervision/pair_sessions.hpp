@@ -61,12 +61,23 @@ std::vector<Period> common_periods(const std::vector<std::vector<Period>>& lists
 Date tracking_end(const domain::Programme& programme, const domain::Enrolment& mentee,
                   Date paired_on);
 
+// The next session, moved by the pair to a day (and time) they agreed. It
+// stands while the session due is still the one it was moved from: a meeting
+// held since moves the due day on, and the move lapses with it.
+struct MovedSession {
+  Date from_due{};                   // the due day of the session it moves
+  Date on{};                         // the day agreed
+  std::optional<int> start_minutes;  // the local time agreed, minutes after midnight
+  bool operator==(const MovedSession&) const = default;
+};
+
 struct PairFacts {
   Date paired_on{};
   int every_weeks = 4;
-  std::vector<Date> held;       // days sessions were held, any order
-  std::optional<Date> ends_on;  // the planned end of the mentorship
-  std::vector<Period> paused;   // the mentee's leave: nothing is due, reminded or escalated
+  std::vector<Date> held;             // days sessions were held, any order
+  std::optional<Date> ends_on;        // the planned end of the mentorship
+  std::vector<Period> paused;         // the mentee's leave: nothing is due, reminded or escalated
+  std::optional<MovedSession> moved;  // the pair's move of the next session, if any
 };
 
 // Where a pair's sessions stand today; describe() gives the words.
@@ -145,6 +156,7 @@ struct ManagerFlag {
 struct SessionPlaceholder {  // the calendar placeholder of the next session
   int number = 0;            // 1 for the first session: the calendar UID's part
   Date on{};
+  std::optional<int> start_minutes;  // the pair's agreed time; none: the programme's
 };
 
 struct PairSessionPlan {
@@ -158,6 +170,27 @@ struct PairSessionPlan {
 // Everything due for one pair today, from its facts and what was already done
 // about the session now due (the runner loads the state for report.next_due:
 // call pair_session_report first, or plan twice).
+// --- moving the next session (the pair, through its link) --------------------
+
+enum class MoveRefusal {
+  none,
+  nothing_due,    // the mentorship has ended: no session is due any more
+  in_the_past,    // the day agreed is before today
+  after_the_end,  // the day agreed is after the mentorship's planned end
+};
+std::string_view to_string(MoveRefusal refusal);  // "nothing_due", ...
+std::string_view describe(MoveRefusal refusal);   // words for the message
+
+// Whether the pair may move its next session (as the report stands today) to `on`.
+MoveRefusal check_move(const PairSessionReport& report, Date on, Date today,
+                       std::optional<Date> ends_on);
+
+// The move, while it still stands for the session due on next_due.
+std::optional<MovedSession> standing_move(const std::optional<MovedSession>& moved, Date next_due);
+
+// While a standing move's day is today or later, the session it moved is not
+// reminded or escalated (the pair agreed when to meet) and the placeholder
+// sits on the agreed day and time.
 PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFacts& facts,
                                    const EscalationState& state, Date today);
 
