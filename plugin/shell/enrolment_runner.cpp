@@ -197,12 +197,16 @@ struct ProgrammeRun {
   void reschedule(const Enrolment& e, const Leave* leave, std::optional<Date> paired_on,
                   bool only_future) {
     auto plan = enrolment::schedule(programme, leave, paired_on);
-    json attendees = json::array({contact(e.person_id)});
-    for (const Pair* p : accepted_pairs_of(e)) attendees.push_back(contact(p->mentor_id));
-    // The mentee's pair link (their first accepted pair); none while unpaired.
+    // Each attendee with their own pair link (a mentee's: their first pair's); none while unpaired.
     const auto pairs_of_e = accepted_pairs_of(e);
     const json touchpoint_link =
         pairs_of_e.empty() ? json(nullptr) : pair_link(c, *pairs_of_e.front(), e.person_id);
+    json attendees = json::array({contact(e.person_id)});
+    if (!touchpoint_link.is_null()) attendees.back()["link"] = touchpoint_link;
+    for (const Pair* p : pairs_of_e) {
+      attendees.push_back(contact(p->mentor_id));
+      attendees.back()["link"] = pair_link(c, *p, p->mentor_id);
+    }
     for (const auto& t : plan) {
       if (only_future && t.due < c.today) continue;
       auto [sequence, changed] = c.store.schedule_touchpoint(e.id, t.name, t.due);

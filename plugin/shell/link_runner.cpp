@@ -42,7 +42,12 @@ json pair_link(const RunContext& c, const Pair& pair, const std::string& member)
 }
 
 int forget_delivered_links(RunContext& c) {
-  return store::Outbox(c.store.database()).forget_delivered("$.payload.link.token");
+  store::Outbox outbox(c.store.database());
+  int cleaned = outbox.forget_delivered("$.payload.link.token");
+  // A calendar event's attendees each carry their own (a pair and its touchpoints: a few).
+  for (int i = 0; i < kMaxAttendeeLinks; ++i)
+    cleaned += outbox.forget_delivered("$.payload.attendees[" + std::to_string(i) + "].link.token");
+  return cleaned;
 }
 
 namespace {

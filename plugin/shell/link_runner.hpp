@@ -36,7 +36,9 @@ std::optional<nlohmann::json> link_command(RunContext& context, std::string_view
 std::vector<std::string> link_command_names();
 
 // After delivery: the links' tokens leave the outbox once the host has them
-// (as survey tokens do). Answers how many actions were cleaned.
+// (as survey tokens do): the action's and its first kMaxAttendeeLinks
+// attendees'. Answers how many were cleaned.
+inline constexpr int kMaxAttendeeLinks = 16;
 int forget_delivered_links(RunContext& context);
 
 }  // namespace mentoring::shell

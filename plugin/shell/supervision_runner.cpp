@@ -98,7 +98,7 @@ std::vector<calendar::Attendee> attendees_of(const std::map<std::string, Person>
 // only when what attendees would see changed. Answers whether an action was enqueued.
 bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
              calendar::CalendarEvent event, const std::string& programme_id,
-             const std::string& kind, json link = nullptr) {
+             const std::string& kind, const std::map<std::string, json>& links = {}) {
   std::string fingerprint = format_date(event.start.date) + "|" + hh_mm(event.start.minutes) + "|" +
                             std::to_string(event.duration_minutes) + "|" + event.timezone + "|" +
                             event.location.value_or("") + "|" + event.summary;
@@ -119,6 +119,9 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
     attendees.push_back({{"person_id", a.person_id},
                          {"name", a.name},
                          {"email", a.email ? json(*a.email) : json(nullptr)}});
+    // Each member's own link: the e-mail to them carries theirs, never another's.
+    if (auto link = links.find(a.person_id); link != links.end() && !event.cancelled)
+      attendees.back()["link"] = link->second;
   }
   json payload = {
       {"uid", event.uid},
@@ -135,7 +138,11 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
       {"organizer_email", event.organizer_email ? json(*event.organizer_email) : json(nullptr)},
       {"attendees", attendees},
       {"ics", ics}};
-  if (!link.is_null() && !event.cancelled) payload["link"] = std::move(link);
+  // The event's own link is its first attendee's (a pair's: the mentee's).
+  if (!event.attendees.empty() && !event.cancelled) {
+    if (auto link = links.find(event.attendees.front().person_id); link != links.end())
+      payload["link"] = link->second;
+  }
   enqueue_action(c, outbox, key, std::nullopt, programme_id, payload);
   return true;
 }
@@ -434,9 +441,9 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
     event.duration_minutes = rules.duration_minutes;
     event.timezone = timezone_of(c);
     event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
-    // The placeholder's link is the mentee's (the action is theirs); see link_runner.hpp.
     counts.invites += publish(c, sessions, outbox, event, programme.id, "pair_session",
-                              pair_link(c, pair, pair.mentee_id));
+                              {{pair.mentee_id, pair_link(c, pair, pair.mentee_id)},
+                               {pair.mentor_id, pair_link(c, pair, pair.mentor_id)}});
   }
 }
 
