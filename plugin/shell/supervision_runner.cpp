@@ -336,9 +336,15 @@ supervision::PairFacts pair_facts(RunContext& c, store::SessionsStore& sessions,
   auto mentee = mentee_facts(c, programme, pair, facts.paired_on);
   facts.ends_on = mentee.ends_on;
   facts.paused = std::move(mentee.away);
-  if (auto moved = sessions.pair_moved_session(pair.id))
-    facts.moved = supervision::MovedSession{moved->from_due, moved->on, moved->start_minutes};
   return facts;
+}
+
+// The pair's move of its next session, as the store keeps it (link_act's move_next).
+std::optional<supervision::MovedSession> moved_session_of(store::SessionsStore& sessions,
+                                                          const Pair& pair) {
+  auto moved = sessions.pair_moved_session(pair.id);
+  if (!moved) return std::nullopt;
+  return supervision::MovedSession{moved->from_due, moved->on, moved->start_minutes};
 }
 
 PairView pair_view(RunContext& c, store::SessionsStore& sessions, const Programme& programme,
@@ -390,8 +396,8 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
   auto facts = pair_facts(c, sessions, programme, pair);
   auto due = supervision::pair_session_report(rules, facts, c.today).next_due;
   auto state = sessions.pair_escalation(pair.id, due);
-  auto plan =
-      supervision::plan_pair_sessions(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
+  auto plan = supervision::plan_pair_sessions(rules, facts, {state.reminded_on, state.flagged_on},
+                                              c.today, moved_session_of(sessions, pair));
   const std::string pair_key = std::to_string(pair.id);
   const std::string due_text = format_date(plan.report.next_due);
   counts.paused += plan.report.paused;
@@ -1028,7 +1034,7 @@ std::optional<MovedMeeting> moved_next_meeting(RunContext& c, const Pair& pair) 
   if (!pair.accepted_on) return std::nullopt;
   store::SessionsStore sessions(c.store.database());
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
-  auto moved = supervision::standing_move(view.facts.moved, view.report.next_due);
+  auto moved = supervision::standing_move(moved_session_of(sessions, pair), view.report.next_due);
   if (!moved || view.report.ended) return std::nullopt;
   return MovedMeeting{
       moved->on, moved->start_minutes ? std::optional(hh_mm(*moved->start_minutes)) : std::nullopt};

@@ -196,7 +196,8 @@ Escalation next_escalation(const PairSessionRules& rules, const PairSessionRepor
 }
 
 PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFacts& facts,
-                                   const EscalationState& state, Date today) {
+                                   const EscalationState& state, Date today,
+                                   const std::optional<MovedSession>& moved_session) {
   PairSessionPlan plan;
   plan.report = pair_session_report(rules, facts, today);
   const auto& r = plan.report;
@@ -204,7 +205,7 @@ PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFact
     plan.first_contact_flag = ManagerFlag{ManagerFlagReason::no_first_contact, r.first_contact_due,
                                           days_between(r.first_contact_due, today), std::nullopt};
   }
-  const auto moved = standing_move(facts.moved, r.next_due);
+  const auto moved = standing_move(moved_session, r.next_due);
   const bool agreed_ahead = moved && moved->on >= today && !r.ended;
   switch (agreed_ahead ? Escalation::none : next_escalation(rules, r, state, today)) {
     case Escalation::remind_pair:

@@ -49,21 +49,21 @@ TEST(MoveSession, AStandingMoveHoldsOffTheReminderAndMovesThePlaceholder) {
   ASSERT_TRUE(plain.reminder);
   EXPECT_FALSE(plain.placeholder);
   // Moved to the 20th, 14:30: no reminder while that day is to come; the placeholder on it.
-  f.moved = MovedSession{day("2027-02-07"), day("2027-02-20"), 14 * 60 + 30};
-  auto moved = plan_pair_sessions(rules, f, {}, day("2027-02-10"));
+  const MovedSession move{day("2027-02-07"), day("2027-02-20"), 14 * 60 + 30};
+  auto moved = plan_pair_sessions(rules, f, {}, day("2027-02-10"), move);
   EXPECT_FALSE(moved.reminder);
   EXPECT_FALSE(moved.overdue_flag);
   ASSERT_TRUE(moved.placeholder);
   EXPECT_EQ(moved.placeholder->on, day("2027-02-20"));
   EXPECT_EQ(moved.placeholder->start_minutes, 14 * 60 + 30);
   // The agreed day passed without a meeting: reminded as before.
-  auto missed = plan_pair_sessions(rules, f, {}, day("2027-02-21"));
+  auto missed = plan_pair_sessions(rules, f, {}, day("2027-02-21"), move);
   EXPECT_TRUE(missed.reminder);
   // A meeting held since: the due day moved on, the move no longer stands.
   f.held.push_back(day("2027-02-18"));
   const auto after = pair_session_report(rules, f, day("2027-02-19"));
-  EXPECT_FALSE(standing_move(f.moved, after.next_due));
-  auto next = plan_pair_sessions(rules, f, {}, day("2027-02-19"));
+  EXPECT_FALSE(standing_move(move, after.next_due));
+  auto next = plan_pair_sessions(rules, f, {}, day("2027-02-19"), move);
   ASSERT_TRUE(next.placeholder);
   EXPECT_EQ(next.placeholder->on, after.next_due);
   EXPECT_FALSE(next.placeholder->start_minutes);

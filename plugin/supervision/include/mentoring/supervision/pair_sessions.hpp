@@ -74,10 +74,9 @@ struct MovedSession {
 struct PairFacts {
   Date paired_on{};
   int every_weeks = 4;
-  std::vector<Date> held;             // days sessions were held, any order
-  std::optional<Date> ends_on;        // the planned end of the mentorship
-  std::vector<Period> paused;         // the mentee's leave: nothing is due, reminded or escalated
-  std::optional<MovedSession> moved;  // the pair's move of the next session, if any
+  std::vector<Date> held;       // days sessions were held, any order
+  std::optional<Date> ends_on;  // the planned end of the mentorship
+  std::vector<Period> paused;   // the mentee's leave: nothing is due, reminded or escalated
 };
 
 // Where a pair's sessions stand today; describe() gives the words.
@@ -188,10 +187,11 @@ MoveRefusal check_move(const PairSessionReport& report, Date on, Date today,
 // The move, while it still stands for the session due on next_due.
 std::optional<MovedSession> standing_move(const std::optional<MovedSession>& moved, Date next_due);
 
-// While a standing move's day is today or later, the session it moved is not
-// reminded or escalated (the pair agreed when to meet) and the placeholder
-// sits on the agreed day and time.
+// `moved`: the pair's move of its next session, if any. While a standing move's
+// day is today or later, the session it moved is not reminded or escalated
+// (the pair agreed when to meet) and the placeholder sits on the agreed day and time.
 PairSessionPlan plan_pair_sessions(const PairSessionRules& rules, const PairFacts& facts,
-                                   const EscalationState& state, Date today);
+                                   const EscalationState& state, Date today,
+                                   const std::optional<MovedSession>& moved = std::nullopt);
 
 }  // namespace mentoring::supervision
