@@ -107,10 +107,12 @@ void replay(YearL& y) {
   s.hr.add_person(person("malik", "Malik Mentor", kOrg, "hana"));
   s.hr.add_person(person("erin", "Erin Early", kOrg, "hana"));
   s.hr.add_person(person("tom", "Tom Silent", kOrg, "hana"));
+  s.hr.add_person(person("una", "Una Withdrawn", kOrg, "hana"));
   s.hr.add_leave(leave("LMO", "mona", "maternity", "2023-03-01", "2023-11-30"));
   s.hr.add_leave(leave("LMA", "malik", "paternity", "2024-05-01", "2024-07-31"));
   s.hr.add_leave(leave("LER", "erin", "maternity", "2027-06-07", "2027-12-05"));
   s.hr.add_leave(leave("LTO", "tom", "adoption", "2027-05-03", "2027-10-31"));
+  s.hr.add_leave(leave("LUN", "una", "maternity", "2027-05-10", "2027-11-10"));
   s.start(kOrg,
           {{"enrolment", true},
            {"training", false},
@@ -154,6 +156,17 @@ void replay(YearL& y) {
   y.erin_state_after_second_use = s.state_of("erin", kA);
   y.erin_history_after_second_use = history_size(s, "erin");
   y.answers["erin opens the used link"] = open_link(s, erin);
+
+  // Una's invitation is withdrawn by HR, then she is erased: her link says so, and does nothing.
+  const std::string una = y.tokens["una invitation"] = link_token(s, "una", "invitation");
+  y.answers["una withdrawn"] =
+      s.try_command("withdraw", {{"programme", kA}, {"person_id", "una"}, {"reason", "moved"}});
+  y.answers["una opens after withdrawal"] = open_link(s, una);
+  y.answers["una accepts after withdrawal"] =
+      act(s, una, {{"decision", "accept"}, {"consent", true}});
+  y.seen["una state after withdrawal"] = s.state_of("una", kA);
+  y.answers["una erased"] = s.try_command("subject_erase", {{"person_id", "una"}});
+  y.answers["una opens after erasure"] = open_link(s, una);
 
   // Erin asks for Mona (HR records the request); Mona answers from her e-mail.
   s.advance_to("2027-01-06");
@@ -315,6 +328,20 @@ TEST_F(LinksYear, AnExpiredInvitationLinkIsRefusedAndChangesNothing) {
   EXPECT_EQ(acted.output["reason"], "expired");
   EXPECT_EQ(y.tom_state_after_act, y.tom_state_before_act);
   EXPECT_EQ(y.tom_history_after_act, y.tom_history_before_act);
+}
+
+TEST_F(LinksYear, AWithdrawnInvitationsLinkSaysSoAndAnErasedPersonsIsGone) {
+  ASSERT_TRUE(y.answers["una withdrawn"].ok) << y.answers["una withdrawn"].message;
+  const Answer& opened = y.answers["una opens after withdrawal"];
+  ASSERT_TRUE(opened.ok) << opened.message;
+  EXPECT_EQ(opened.output["valid"], false);
+  EXPECT_EQ(opened.output["reason"], "withdrawn");
+  const Answer& acted = y.answers["una accepts after withdrawal"];
+  ASSERT_TRUE(acted.ok) << acted.message;
+  EXPECT_EQ(acted.output["reason"], "withdrawn");
+  EXPECT_EQ(y.seen["una state after withdrawal"], "withdrawn");
+  ASSERT_TRUE(y.answers["una erased"].ok) << y.answers["una erased"].message;
+  EXPECT_EQ(y.answers["una opens after erasure"].output["reason"], "gone");
 }
 
 TEST_F(LinksYear, TheMentorAnswersTheRequestFromHerLink) {
