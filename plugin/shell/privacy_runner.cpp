@@ -65,6 +65,7 @@ Subjects subjects_of(const json& input, const json& answer) {
   return out;
 }
 
+
 std::string person_of(RunContext& c, std::string_view command, const json& input) {
   const std::string id = input.at("person_id").get<std::string>();
   if (!c.store.has_person(id))
