@@ -563,7 +563,9 @@ Done act_survey(RunContext& c, const Assessment& a, const json& answer) {
 
 json link_act(RunContext& c, const json& in) {
   require_valid_input(kAct, "link_act", in);
-  SQLite::Transaction txn(c.store.database());  // the link spent with what it does
+  // The link spent with what it does; IMMEDIATE: a second process waits for
+  // this one, then finds the link used.
+  SQLite::Transaction txn(c.store.database(), SQLite::TransactionBehavior::IMMEDIATE);
   Assessment a = assess(c, in.at("token").get<std::string>());
   if (a.refusal) return refusal_json(a, "done");
   const json& answer = in.at("answer");
