@@ -4,6 +4,7 @@
 // nomination) are plugin/enrolment's; this file loads the records, calls them,
 // stores each state change with its cause and turns the effects into actions
 // and JSON, in one transaction per programme or command.
+#include "link_runner.hpp"
 #include "run_context.hpp"
 
 #include <mentoring/domain/management_chain.hpp>
@@ -136,8 +137,9 @@ struct ProgrammeRun {
     return training::training_complete(rules, c.store.completions_of(person_id), c.today);
   }
 
-  void invite_action(const std::string& person_id, const std::string& leave_id,
-                     std::optional<Date> leave_start, Date respond_by, Role role, int round = 1) {
+  void invite_action(std::int64_t enrolment_id, const std::string& person_id,
+                     const std::string& leave_id, std::optional<Date> leave_start, Date respond_by,
+                     Role role, int round = 1) {
     ActionKey key =
         enrolment::invitation_key(c.organisation, programme.id, person_id, leave_id, role, round);
     auto who = person(person_id);
@@ -157,7 +159,8 @@ struct ProgrammeRun {
                     {"subject", "An invitation to " + programme.name},
                     {"text", text},
                     {"programme", {{"id", programme.id}, {"name", programme.name}}},
-                    {"respond_by", format_date(respond_by)}};
+                    {"respond_by", format_date(respond_by)},
+                    {"link", invitation_link(enrolment_id, person_id, respond_by)}};
     if (round > 1) {
       payload["subject"] = "Another invitation to " + programme.name;
       payload["text"] = "We have not heard from you yet. " + text;
@@ -183,13 +186,27 @@ struct ProgrammeRun {
          {"round", round}});
   }
 
+  // The person's own way to answer (plugin/links: until respond_by and a grace).
+  json invitation_link(std::int64_t enrolment_id, const std::string& person_id, Date respond_by) {
+    return make_link(c, links::Purpose::invitation, std::to_string(enrolment_id), person_id,
+                     links::invitation_link_expiry(respond_by));
+  }
+
   // The touchpoints of a paired or active mentee: scheduled, moved (with a
   // new SEQUENCE for the calendar) and written back.
   void reschedule(const Enrolment& e, const Leave* leave, std::optional<Date> paired_on,
                   bool only_future) {
     auto plan = enrolment::schedule(programme, leave, paired_on);
+    // Each attendee with their own pair link (a mentee's: their first pair's); none while unpaired.
+    const auto pairs_of_e = accepted_pairs_of(e);
+    const json touchpoint_link =
+        pairs_of_e.empty() ? json(nullptr) : pair_link(c, *pairs_of_e.front(), e.person_id);
     json attendees = json::array({contact(e.person_id)});
-    for (const Pair* p : accepted_pairs_of(e)) attendees.push_back(contact(p->mentor_id));
+    if (!touchpoint_link.is_null()) attendees.back()["link"] = touchpoint_link;
+    for (const Pair* p : pairs_of_e) {
+      attendees.push_back(contact(p->mentor_id));
+      attendees.back()["link"] = pair_link(c, *p, p->mentor_id);
+    }
     for (const auto& t : plan) {
       if (only_future && t.due < c.today) continue;
       auto [sequence, changed] = c.store.schedule_touchpoint(e.id, t.name, t.due);
@@ -197,23 +214,24 @@ struct ProgrammeRun {
       // The uid is the key without its version: stored keys and uids keep this form.
       std::string uid = std::string(key_prefix(ActionTopic::touchpoint)) + "/" + c.organisation +
                         "/" + std::to_string(e.id) + "/" + t.name;
+      json payload = {{"uid", uid},
+                      {"sequence", sequence},
+                      {"method", "REQUEST"},
+                      {"kind", "touchpoint"},
+                      {"summary", programme.name + ": " + t.name},
+                      {"description", programme.name + ": " + t.name + " (" + t.phase + "), due " +
+                                          format_date(t.due) + "."},
+                      {"phase", t.phase},
+                      {"date", format_date(t.due)},
+                      {"start_time", nullptr},
+                      {"duration_minutes", nullptr},
+                      {"timezone", timezone()},
+                      {"location", nullptr},
+                      {"attendees", attendees}};
+      if (!touchpoint_link.is_null()) payload["link"] = touchpoint_link;
       enqueue(key(ActionKind::calendar_event, ActionTopic::touchpoint,
                   {std::to_string(e.id), t.name, std::to_string(sequence)}),
-              e.person_id,
-              {{"uid", uid},
-               {"sequence", sequence},
-               {"method", "REQUEST"},
-               {"kind", "touchpoint"},
-               {"summary", programme.name + ": " + t.name},
-               {"description", programme.name + ": " + t.name + " (" + t.phase + "), due " +
-                                   format_date(t.due) + "."},
-               {"phase", t.phase},
-               {"date", format_date(t.due)},
-               {"start_time", nullptr},
-               {"duration_minutes", nullptr},
-               {"timezone", timezone()},
-               {"location", nullptr},
-               {"attendees", attendees}});
+              e.person_id, std::move(payload));
       moved.push_back({{"person_id", e.person_id},
                        {"touchpoint", t.name},
                        {"due", format_date(t.due)},
@@ -263,7 +281,8 @@ struct ProgrammeRun {
                       member,
                       {{"to", contact(member)},
                        {"subject", programme.name + ": dates moved"},
-                       {"text", change->words + ". Your planned touchpoints have moved with it."}});
+                       {"text", change->words + ". Your planned touchpoints have moved with it."},
+                       {"link", pair_link(c, *p, member)}});
             }
           }
         }
@@ -336,13 +355,13 @@ struct ProgrammeRun {
     for (const auto& e : c.store.enrolments(programme.id)) {
       for (int day : enrolment::reminders_due(programme, e, c.today)) {
         // The enrolment id in the key: a new round is a new enrolment, so its reminders are new.
-        enqueue(
-            key(ActionKind::reminder, ActionTopic::invitation_reminder,
-                {programme.id, e.person_id, std::to_string(e.id), std::to_string(day)}),
-            e.person_id,
-            {{"to", contact(e.person_id)},
-             {"subject", "Reminder: your invitation to " + programme.name},
-             {"text", "Please answer by " + format_date(e.respond_by.value_or(c.today)) + "."}});
+        enqueue(key(ActionKind::reminder, ActionTopic::invitation_reminder,
+                    {programme.id, e.person_id, std::to_string(e.id), std::to_string(day)}),
+                e.person_id,
+                {{"to", contact(e.person_id)},
+                 {"subject", "Reminder: your invitation to " + programme.name},
+                 {"text", "Please answer by " + format_date(e.respond_by.value_or(c.today)) + "."},
+                 {"link", invitation_link(e.id, e.person_id, e.respond_by.value_or(c.today))}});
       }
     }
   }
@@ -367,11 +386,11 @@ struct ProgrammeRun {
       Enrolment mentor =
           Enrolment::make(e.person_id, programme.id, Role::mentor, EnrolmentState::invited);
       mentor.respond_by = respond_by;
-      c.store.insert_enrolment(mentor, c.now,
-                               "pay it forward: completed the programme as a mentee and back for " +
-                                   std::to_string(*programme.pay_it_forward_after_months) +
-                                   " months");
-      invite_action(e.person_id, "", std::nullopt, respond_by, Role::mentor);
+      const auto mentor_id = c.store.insert_enrolment(
+          mentor, c.now,
+          "pay it forward: completed the programme as a mentee and back for " +
+              std::to_string(*programme.pay_it_forward_after_months) + " months");
+      invite_action(mentor_id, e.person_id, "", std::nullopt, respond_by, Role::mentor);
       has_mentor_enrolment.insert(e.person_id);
     }
   }
@@ -426,7 +445,7 @@ struct ProgrammeRun {
       e->respond_by = promotion.respond_by;
       c.store.update_details(*e, c.now);
       auto leave = c.store.leave(promotion.leave_id);
-      invite_action(promotion.person_id, promotion.leave_id,
+      invite_action(promotion.enrolment_id, promotion.person_id, promotion.leave_id,
                     leave ? std::optional(leave->start) : std::nullopt, promotion.respond_by,
                     Role::mentee, promotion.round);
     }
@@ -437,10 +456,10 @@ struct ProgrammeRun {
       if (!inv.waitlisted) e.respond_by = inv.respond_by;
       auto leave = c.store.leave(inv.leave_id);
       if (leave) e.leave_fingerprint = enrolment::leave_fingerprint(*leave);
-      c.store.insert_enrolment(e, c.now, inv.cause);
+      const auto enrolment_id = c.store.insert_enrolment(e, c.now, inv.cause);
       if (!inv.waitlisted) {
-        invite_action(inv.person_id, inv.leave_id, inv.leave_start, inv.respond_by, Role::mentee,
-                      inv.round);
+        invite_action(enrolment_id, inv.person_id, inv.leave_id, inv.leave_start, inv.respond_by,
+                      Role::mentee, inv.round);
       }
     }
     reminders();
@@ -787,7 +806,7 @@ std::optional<json> enrolment_command(RunContext& c, std::string_view command, c
   auto it = kCommands.find(command);
   if (it == kCommands.end()) return std::nullopt;
   require_valid_input(command, command, input);
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());  // a savepoint when link_act runs it
   json out = it->second(c, input);
   txn.commit();
   return out;

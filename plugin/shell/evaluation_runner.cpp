@@ -4,6 +4,8 @@
 // links an answer to the token, the person or the day it arrived.
 #include "session_runners.hpp"
 
+#include "link_runner.hpp"
+
 #include <mentoring/enrolment/lifecycle.hpp>
 #include <mentoring/evaluation/budget.hpp>
 #include <mentoring/evaluation/figures.hpp>
@@ -197,8 +199,11 @@ int issue(RunContext& c, store::EvaluationStore& store, store::Outbox& outbox,
       const auto key = domain::action_key(domain::ActionKind::notify,
                                           domain::ActionTopic::evaluation_survey, c.organisation,
                                           {programme.id, survey.id, std::to_string(enrolment_id)});
-      enqueue_action(c, outbox, key, person->second.id, programme.id,
-                     invitation_payload(person->second, programme, survey, token));
+      json payload = invitation_payload(person->second, programme, survey, token);
+      // The survey's link names nobody: its claims carry the token, as the payload does.
+      payload["link"] = make_link(c, links::Purpose::survey, token, std::nullopt,
+                                  links::survey_link_expiry(c.today));
+      enqueue_action(c, outbox, key, person->second.id, programme.id, std::move(payload));
       ++issued;
     }
   }
@@ -282,7 +287,7 @@ json answer(RunContext& c, const json& in) {
   }
 
   const std::string month = format_date(c.today).substr(0, 7);  // never finer than the month
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());                          // a savepoint when link_act runs it
   if (!store.mark_used(hash))
     throw invalid_input(cmd, "/token", "a token that was used already",
                         "an unused token (each invitation is answered once)");

@@ -4,6 +4,8 @@
 // brings both enrolments up to date (enrolment's advance_enrolment) and notifies both members.
 #include "pairing_runner.hpp"
 
+#include "link_runner.hpp"
+
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/domain/programme_shape.hpp>
 #include <mentoring/pairing/manual.hpp>
@@ -126,6 +128,15 @@ json record_accepted_pair(RunContext& c, const json& input,
   const json mentor_contact = contact_of(c, mentor.person_id);
   const auto first = first_contact_by(c, programme.id);
   const store::PrivateNotes notes = ps.private_notes(mentee.id);
+  const Pair the_pair{id,
+                      programme.id,
+                      mentee.id,
+                      mentor.id,
+                      mentee.person_id,
+                      mentor.person_id,
+                      PairState::accepted,
+                      c.today,
+                      std::nullopt};
   for (const Role role : {Role::mentee, Role::mentor}) {
     const std::string& member = role == Role::mentee ? mentee.person_id : mentor.person_id;
     std::string text = role == Role::mentee
@@ -146,7 +157,8 @@ json record_accepted_pair(RunContext& c, const json& input,
                     {"subject", programme.name + ": you have been paired"},
                     {"text", text},
                     {"mentee", mentee_contact},
-                    {"mentor", mentor_contact}});
+                    {"mentor", mentor_contact},
+                    {"link", pair_link(c, the_pair, member)}});
   }
   out["pair_id"] = id;
   out["mentee"] = enrolment_row(c, *c.store.enrolment(mentee.id));

@@ -3,6 +3,8 @@
 // in one transaction per programme or command.
 #include "pairing_runner.hpp"
 
+#include "link_runner.hpp"
+
 #include <mentoring/pairing/cohort.hpp>
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/pairing/pairing.hpp>
@@ -642,7 +644,9 @@ json request_mentor(RunContext& c, const json& input) {
                   {"subject", programme.name + ": a mentee asks you to mentor them"},
                   {"text", text},
                   {"mentee", mentee_contact},
-                  {"mentor", contact_of(c, mentor_id)}});
+                  {"mentor", contact_of(c, mentor_id)},
+                  {"link", make_link(c, links::Purpose::mentor_proposal, std::to_string(id),
+                                     mentor_id, links::mentor_proposal_link_expiry(c.today))}});
   return out;
 }
 
@@ -800,7 +804,7 @@ std::optional<json> pairing_command(RunContext& c, std::string_view command, con
   if (it == kCommands.end()) return std::nullopt;
   require_valid_input(command, it->second.schema, input);
   if (it->second.own_transactions) return it->second.handler(c, input);
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());  // a savepoint when link_act runs it
   json out = it->second.handler(c, input);
   txn.commit();
   return out;

@@ -6,6 +6,7 @@
 //   ...                   each module's own commands (see its runner), eg history; a
 //                         command of a module switched off is refused (kModules below)
 #include "delivery_runner.hpp"
+#include "link_runner.hpp"
 #include "pairing_runner.hpp"
 #include "permissions.hpp"
 #include "privacy_runner.hpp"
@@ -66,6 +67,7 @@ const ModuleRow kModules[] = {
     {nullptr, shell::sync_command_names, shell::sync_command, nullptr},
     {nullptr, shell::delivery_command_names, shell::delivery_command, nullptr},
     {nullptr, shell::privacy_command_names, shell::privacy_command, nullptr},
+    {nullptr, shell::link_command_names, shell::link_command, nullptr},
 };
 
 // The database failing (busy, locked, I/O, full, read-only, corrupt) is a
@@ -311,7 +313,10 @@ class MentoringPlugin : public Module {
             organisation_,
             date_from_unix_ms(now_ms),
             iso_time(now_ms),
-            caller};
+            caller,
+            [this](const domain::Caller& as, std::string_view command, const json& input) {
+              return json::parse(call_for(as, command, input.dump()));
+            }};
   }
 
   // Listed by `mentoring-host check`, at most this many (the quarantine command lists more).
@@ -377,6 +382,8 @@ class MentoringPlugin : public Module {
             "dropping delivered survey tokens from the outbox: " + *failure;
       }
     }
+    // So do the links' tokens (a link works from the person's mailbox only).
+    shell::forget_delivered_links(context);
     summary["actions"] = shell::delivery_summary(delivery);
     auto counts = store_->counts();
     summary["totals"] = {{"people", counts.people},

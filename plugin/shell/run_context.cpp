@@ -5,6 +5,8 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/sync/action.hpp>
 
+#include <sqlite3.h>
+
 namespace mentoring::shell {
 
 using json = nlohmann::json;
@@ -91,6 +93,29 @@ bool enqueue_action(const RunContext& c, store::Outbox& outbox, const domain::Ac
   } catch (const sync::ActionContractError& e) {
     throw Error(MENTORING_ERR_INTERNAL, e.what());
   }
+}
+
+Transaction::Transaction(SQLite::Database& db)
+    : db_(db), nested_(sqlite3_get_autocommit(db.getHandle()) == 0) {
+  db_.exec(nested_ ? "SAVEPOINT command" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (done_) return;
+  try {
+    if (nested_) {
+      db_.exec("ROLLBACK TO command");
+      db_.exec("RELEASE command");
+    } else {
+      db_.exec("ROLLBACK");
+    }
+  } catch (...) {  // a destructor never throws: the connection rolls back on its own
+  }
+}
+
+void Transaction::commit() {
+  db_.exec(nested_ ? "RELEASE command" : "COMMIT");
+  done_ = true;
 }
 
 }  // namespace mentoring::shell

@@ -13,7 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <SQLiteCpp/Database.h>
+
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +42,27 @@ struct RunContext {
   // Who runs the command (the host authenticated it; never read from the input).
   // `run` and the command line: the organisation's admin.
   domain::Caller caller;
+  // Runs another command as another caller, with every check call_for makes
+  // (module switch, role, scope): link_act acts as the link's person this way.
+  std::function<nlohmann::json(const domain::Caller&, std::string_view, const nlohmann::json&)>
+      call_as;
+};
+
+// A command's transaction: BEGIN ... COMMIT, or a savepoint when the caller
+// already holds one (link_act runs a command inside its own transaction, so
+// the link is spent together with what it does). Rolled back unless committed.
+class Transaction {
+ public:
+  explicit Transaction(SQLite::Database& db);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  SQLite::Database& db_;
+  bool nested_ = false;
+  bool done_ = false;
 };
 
 // Enrolment: invitations and withdrawals for every programme; answers the

@@ -36,6 +36,7 @@ nlohmann::json run_supervision(RunContext& context);
 std::optional<nlohmann::json> supervision_command(RunContext& context, std::string_view command,
                                                   const nlohmann::json& input);
 
+
 // Survey invitations due today (a one-time token each, only its hash kept,
 // and one notify action per person and survey); answers the module's part of
 // the run summary: surveys issued per programme.

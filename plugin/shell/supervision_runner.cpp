@@ -4,6 +4,7 @@
 // decides what is due, paused, reminded, flagged), stores and serialises.
 // Session notes are private to the pair (circle): only session_list
 // (circle_list) with a mentee or mentor caller ever reads them back.
+#include "link_runner.hpp"
 #include "session_runners.hpp"
 
 #include <mentoring/calendar/ics.hpp>
@@ -97,7 +98,7 @@ std::vector<calendar::Attendee> attendees_of(const std::map<std::string, Person>
 // only when what attendees would see changed. Answers whether an action was enqueued.
 bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbox,
              calendar::CalendarEvent event, const std::string& programme_id,
-             const std::string& kind) {
+             const std::string& kind, const std::map<std::string, json>& links = {}) {
   std::string fingerprint = format_date(event.start.date) + "|" + hh_mm(event.start.minutes) + "|" +
                             std::to_string(event.duration_minutes) + "|" + event.timezone + "|" +
                             event.location.value_or("") + "|" + event.summary;
@@ -118,6 +119,9 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
     attendees.push_back({{"person_id", a.person_id},
                          {"name", a.name},
                          {"email", a.email ? json(*a.email) : json(nullptr)}});
+    // Each member's own link: the e-mail to them carries theirs, never another's.
+    if (auto link = links.find(a.person_id); link != links.end() && !event.cancelled)
+      attendees.back()["link"] = link->second;
   }
   json payload = {
       {"uid", event.uid},
@@ -134,6 +138,11 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
       {"organizer_email", event.organizer_email ? json(*event.organizer_email) : json(nullptr)},
       {"attendees", attendees},
       {"ics", ics}};
+  // The event's own link is its first attendee's (a pair's: the mentee's).
+  if (!event.attendees.empty() && !event.cancelled) {
+    if (auto link = links.find(event.attendees.front().person_id); link != links.end())
+      payload["link"] = link->second;
+  }
   enqueue_action(c, outbox, key, std::nullopt, programme_id, payload);
   return true;
 }
@@ -397,7 +406,10 @@ std::optional<std::string> publish_pair_placeholder(RunContext& c, store::Sessio
   event.duration_minutes = rules.duration_minutes;
   event.timezone = timezone_of(c);
   event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
-  if (!publish(c, sessions, outbox, event, programme.id, "pair_session")) return std::nullopt;
+  if (!publish(c, sessions, outbox, event, programme.id, "pair_session",
+               {{pair.mentee_id, pair_link(c, pair, pair.mentee_id)},
+                {pair.mentor_id, pair_link(c, pair, pair.mentor_id)}}))
+    return std::nullopt;
   return event.uid;
 }
 
@@ -423,7 +435,8 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::Outbox& 
                             {programme.id, pair_key, due_text, "remind", person});
       counts.reminders += enqueue_action(
           c, outbox, key, person, programme.id,
-          reminder_payload(person_json(people, person), due_text, {{"pair_id", pair.id}}));
+          reminder_payload(person_json(people, person), due_text,
+                           {{"pair_id", pair.id}, {"link", pair_link(c, pair, person)}}));
     }
     sessions.mark_pair_reminded(pair.id, plan.reminder->due_on, c.today);
   }
@@ -845,7 +858,7 @@ json session_move(RunContext& c, const json& in) {
           "a date on or before the mentorship's planned end (" + format_date(*facts.ends_on) + ")";
     throw invalid_input(cmd, "/date", format_date(*to), expected);
   }
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());  // a savepoint when link_act runs it
   const std::string by(domain::to_string(c.caller.role));  // a role, never a person
   sessions.set_pair_next_meeting(
       pair.id, {decision.agreed.number, decision.agreed.on, decision.agreed.start_minutes, by},

@@ -1,4 +1,5 @@
 #include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/outbox.hpp>
 
 #include "columns.hpp"
 
@@ -162,26 +163,7 @@ std::vector<EvaluationStore::LeaveOfPerson> EvaluationStore::approved_leave() {
 }
 
 int EvaluationStore::forget_delivered_tokens(const std::string& key_prefix) {
-  SQLite::Statement s(db_,
-                      "UPDATE outbox SET payload = json_remove(payload, '$.payload.token') "
-                      "WHERE (delivered_at IS NOT NULL OR dropped_at IS NOT NULL) "
-                      "AND substr(idempotency_key, 1, ?) = ? "
-                      "AND json_extract(payload, '$.payload.token') IS NOT NULL");
-  s.bind(1, static_cast<int>(key_prefix.size()));
-  s.bind(2, key_prefix);
-  const int cleared = s.exec();
-  // The older versions of those pages, with the token, wait in the write-ahead
-  // log until a checkpoint copies the new ones over them: now, and the log is
-  // truncated (secure_delete, set on the connection, zeroes the freed cells).
-  if (cleared > 0) {
-    for (sqlite3_stmt* st = sqlite3_next_stmt(db_.getHandle(), nullptr); st != nullptr;
-         st = sqlite3_next_stmt(db_.getHandle(), st)) {
-      if (sqlite3_stmt_busy(st))
-        sqlite3_reset(st);  // cached reads left open (reset before reuse anyway)
-    }
-    db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  }
-  return cleared;
+  return Outbox(db_).forget_delivered("$.payload.token", key_prefix);
 }
 
 }  // namespace mentoring::store

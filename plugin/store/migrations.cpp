@@ -12,9 +12,10 @@ namespace mentoring::store {
 // Versions: 1 foundation; 2 enrolment lifecycle (issue 4); 3 training, kick-off,
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
-// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue 14). Add new ones at the end, in ascending
-// order; a number may be missing here while its branch is unmerged (migrate() applies each missing
-// version, not only those above the highest).
+// indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue
+// 14); 18 signed links (issue 15). Add new ones at the end, in ascending order; a number may be
+// missing here while its branch is unmerged (migrate() applies each missing version, not only
+// those above the highest).
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -496,10 +497,27 @@ CREATE TABLE privacy_pseudonym (
   done_on    TEXT NOT NULL
 );
 )sql"},
-      // The pair's next meeting moved to an agreed day (issue 15, session_move):
-      // one row per pair, the latest agreement; it applies while session
-      // `number` is the next one (a session held since makes it stale). Who
-      // moved it is a role, never a person.
+      // Signed links (issue 15): the organisation's random signing key (one
+      // row, never shown), and every single-use link spent, by its nonce, with
+      // what it did and when (no day for a survey: its answer stays anonymous).
+      {18, "signed links: the signing key, the spent single-use links",
+       R"sql(
+CREATE TABLE link_key (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  secret      BLOB NOT NULL CHECK (length(secret) >= 32),
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE link_spent (
+  nonce     TEXT PRIMARY KEY,
+  purpose   TEXT NOT NULL CHECK (purpose IN ('invitation', 'mentor_proposal', 'survey')),
+  outcome   TEXT NOT NULL,
+  spent_on  TEXT
+) WITHOUT ROWID;
+)sql"},
+      // The pair's next meeting moved to an agreed day (issue 15, session_move,
+      // also from the pair's link): one row per pair, the latest agreement; it
+      // applies while session `number` is the next one (a session held since
+      // makes it stale). Who moved it is a role, never a person.
       {19, "the pairs' next meeting moved to an agreed day", R"sql(
 CREATE TABLE pair_next_meeting (
   pair_id        INTEGER PRIMARY KEY REFERENCES pair(id),

@@ -1,6 +1,7 @@
 #include <mentoring/store/outbox.hpp>
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 namespace mentoring::store {
 
@@ -235,6 +236,31 @@ void Outbox::mark_dropped(const std::string& idempotency_key, const std::string&
   update.bind(2, reason);
   update.bind(3, idempotency_key);
   update.exec();
+}
+
+int Outbox::forget_delivered(const std::string& json_path, const std::string& key_prefix) {
+  SQLite::Statement s(db_,
+                      "UPDATE outbox SET payload = json_remove(payload, ?) "
+                      "WHERE (delivered_at IS NOT NULL OR dropped_at IS NOT NULL) "
+                      "AND substr(idempotency_key, 1, ?) = ? "
+                      "AND json_extract(payload, ?) IS NOT NULL");
+  s.bind(1, json_path);
+  s.bind(2, static_cast<int>(key_prefix.size()));
+  s.bind(3, key_prefix);
+  s.bind(4, json_path);
+  const int cleared = s.exec();
+  // The older versions of those pages, with the secret, wait in the write-ahead
+  // log until a checkpoint copies the new ones over them: now, and the log is
+  // truncated (secure_delete, set on the connection, zeroes the freed cells).
+  if (cleared > 0) {
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db_.getHandle(), nullptr); st != nullptr;
+         st = sqlite3_next_stmt(db_.getHandle(), st)) {
+      if (sqlite3_stmt_busy(st))
+        sqlite3_reset(st);  // cached reads left open (reset before reuse anyway)
+    }
+    db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  return cleared;
 }
 
 }  // namespace mentoring::store

@@ -124,7 +124,8 @@ TEST_F(ModuleSwitches, EveryCommandIsRefusedExactlyWhenItsModuleIsOff) {
   }
   EXPECT_EQ(always_on,
             (std::set<std::string>{"quarantine", "actions", "action_retry", "action_drop",
-                                   "audit_log", "subject_export", "subject_erase"}));
+                                   "audit_log", "subject_export", "subject_erase", "link_open",
+                                   "link_act"}));
   // Some owners as the runners have them.
   EXPECT_EQ(owner["kickoff_schedule"], "supervision");
   EXPECT_EQ(owner["session_record"], "supervision");

@@ -59,6 +59,12 @@ class Outbox {
  public:
   explicit Outbox(SQLite::Database& db) : db_(db) {}
 
+  // Secrets live in the outbox only until the host has them: removes json_path
+  // (eg "$.payload.token", "$.payload.link.token") from every delivered or
+  // dropped action whose key starts with key_prefix ("" for every action), and
+  // checkpoints the write-ahead log so no old page keeps it. Answers how many.
+  int forget_delivered(const std::string& json_path, const std::string& key_prefix = "");
+
   // False when an action with this key was already enqueued.
   bool enqueue(const std::string& idempotency_key, const std::string& type,
                const std::string& payload, const std::string& created_at);
