@@ -270,7 +270,7 @@ struct SmtpAdapter::State {
     }
     auto planned = mails_of(action);
     if (auto* problem = std::get_if<std::string>(&planned)) {
-      return result("failed", kind + " " + key + ": " + *problem);
+      return result("failed", *problem);
     }
     std::vector<std::string> failures, sent;
     std::size_t duplicates = 0;
@@ -322,7 +322,7 @@ struct SmtpAdapter::State {
       std::string all;
       for (const auto& f : failures) all += (all.empty() ? "" : "; ") + f;
       if (!sent.empty()) all += " (sent to the others: " + std::to_string(sent.size()) + ")";
-      return result("failed", name + ": " + kind + " " + key + ": " + all);
+      return result("failed", all);
     }
     if (sent.empty()) return result("duplicate", "already mailed (ledger " + ledger->path() + ")");
     std::string list;
