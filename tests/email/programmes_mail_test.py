@@ -59,13 +59,13 @@ def one_line(text):
 
 
 class Capture:
-    def __init__(self, capture_py, folder, cert, key):
+    def __init__(self, capture_py, folder, cert, key, extra):
         self.folder = folder
         self.port_file = os.path.join(folder, "port")
         self.maildir = os.path.join(folder, "mail")
         self.process = subprocess.Popen(
             [sys.executable, capture_py, "--port-file", self.port_file, "--maildir", self.maildir,
-             "--starttls", cert, key, "--auth", "mailer:pass-9f3k"])
+             "--starttls", cert, key, "--auth", "mailer:pass-9f3k"] + extra)
         for _ in range(200):
             if os.path.exists(self.port_file):
                 break
@@ -164,10 +164,11 @@ def outbox(demo, org_id):
     database = os.path.join(demo, "state", org_id, org_id + ".sqlite")
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     rows = connection.execute(
-        "SELECT idempotency_key, type, payload, delivered_at, last_error FROM outbox ORDER BY id").fetchall()
+        "SELECT idempotency_key, type, payload, delivered_at, last_error, attempts FROM outbox "
+        "ORDER BY id").fetchall()
     connection.close()
     return [{"key": r[0], "type": r[1], "action": json.loads(r[2]), "delivered_at": r[3],
-             "last_error": r[4]} for r in rows]
+             "last_error": r[4], "attempts": r[5]} for r in rows]
 
 
 def people_ids(demo, org_id):
@@ -369,9 +370,13 @@ def run_programme(args, programme_file, cert, key):
     programme = json.load(open(programme_file))
     programme_id = programme["id"]
     workdir = tempfile.mkdtemp(prefix="email-" + programme_id + "-")
-    capture = Capture(args.capture, workdir, cert, key)
+    demo, org_path, org = prepare(args.examples, programme_file, workdir, cert)
+    # The programme manager's first mail meets a 451 (greylisting): the
+    # plugin's delivery must try it again at a later run.
+    manager = org.get("policy", {}).get("programme_manager_email")
+    capture = Capture(args.capture, workdir, cert, key,
+                      ["--fail-rcpt", manager + ":451:1"] if manager else [])
     try:
-        demo, org_path, org = prepare(args.examples, programme_file, workdir, cert)
         set_port(org_path, org, capture.port)
         host = Host(args.host, demo, org["id"])
         host.org_config = org
@@ -420,6 +425,13 @@ def run_programme(args, programme_file, cert, key):
             elif entry["type"] == "calendar_event":
                 sub += "/" + entry["action"]["payload"]["kind"] + "/" + entry["action"]["payload"]["method"]
             kinds[sub] = kinds.get(sub, 0) + 1
+        tasks = [e for e in entries if e["type"] == "task" and e["action"]["payload"]["to"].get("email") == manager]
+        if tasks:
+            check(tasks[0]["delivered_at"] is not None and tasks[0]["attempts"] >= 2,
+                  f"{programme_id}: the programme manager's first task met a 451 and should have been "
+                  f"delivered at a later attempt: attempts {tasks[0]['attempts']}, "
+                  f"delivered_at {tasks[0]['delivered_at']}, last_error {tasks[0]['last_error']}")
+            print(f"  (the first task to {manager}: 451, delivered at attempt {tasks[0]['attempts']})")
         extra = set(mails) - matched
         check(not extra, f"{programme_id}: {len(extra)} captured mail(s) match no action: "
               f"{sorted(mails[m][3] for m in extra)[:10]}")

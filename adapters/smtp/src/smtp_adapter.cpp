@@ -196,6 +196,8 @@ struct SmtpAdapter::State {
       }
       Mail mail = std::get<Mail>(one);
       mail.to.person_id = to.value("person_id", "");
+      if (!to.contains("name"))  // greeted by role, never by an id
+        mail.to.name = to["role"] == "line_manager" ? "Line manager" : "Programme manager";
       mails.push_back(mail);
     } else if (kind == "withdraw_invitation") {
       const LedgerEntry* invite = ledger->find(payload["invitation_key"]);

@@ -381,6 +381,26 @@ TEST_F(SmtpContract, NoEmailAddressFailsNamingThePerson) {
             std::string::npos);
 }
 
+TEST_F(SmtpContract, TaskGoesToTheProgrammeManagerByRole) {
+  CaptureServer server(tls_options());
+  auto adapter = make(settings_for(server));
+  json task = action("task", "task/northwind/rtw/decide/1",
+                     {{"to", {{"role", "programme_manager"}, {"email", "pm@northwind.example"}}},
+                      {"subject", "Decide on Ada's pairing"},
+                      {"text", "Two mentors fit <equally>; please decide & tell them."}});
+  ASSERT_EQ(push(*adapter, {task})[0]["status"], "done");
+  json mail = server.parsed(1);
+  EXPECT_EQ(header_of(mail, "to"), "Programme manager <pm@northwind.example>");
+  EXPECT_EQ(header_of(mail, "subject"), "Decide on Ada's pairing");
+  std::string html = part_of(mail, "text/html")["text"];
+  EXPECT_NE(html.find("Two mentors fit &lt;equally&gt;; please decide &amp; tell them."),
+            std::string::npos)
+      << html;
+  EXPECT_NE(part_of(mail, "text/plain")["text"].get<std::string>().find(
+                "Two mentors fit <equally>; please decide & tell them."),
+            std::string::npos);
+}
+
 TEST_F(SmtpContract, NamesAndSubjectsCannotAddHeaders) {
   CaptureServer server(tls_options());
   auto adapter = make(settings_for(server));
