@@ -310,7 +310,11 @@ struct SmtpAdapter::State {
         continue;
       }
       try {
-        ledger->record({mail.ledger_key, mail.to.person_id, mail.to.address, mail.to.name,
+        // Only an invitation's recipient is kept (a withdrawal is mailed to
+        // them); other lines hold no personal data beyond the key.
+        bool keep_recipient = kind == "invite";
+        ledger->record({mail.ledger_key, keep_recipient ? mail.to.person_id : "",
+                        keep_recipient ? mail.to.address : "", keep_recipient ? mail.to.name : "",
                         mime::rfc5322_date(services.now_unix_ms()), message_id});
       } catch (const std::exception& e) {
         // Sent, but a restart would send it again: say so rather than "done".

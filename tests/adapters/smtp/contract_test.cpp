@@ -303,6 +303,15 @@ TEST_F(SmtpContract, RepeatIsDuplicateAlsoAfterARestart) {
   struct stat info {};
   ASSERT_EQ(::stat(ledger.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+  // Only an invitation's line keeps the address (its withdrawal is mailed there).
+  EXPECT_NE(slurp(ledger).find("ada@northwind.example"), std::string::npos);
+  auto reminded = make(settings_for(server));
+  json reminder = action("reminder", "reminder/northwind/rtw/E2/1",
+                         {{"to", person("E2", "Bob", "bob@northwind.example")},
+                          {"subject", "Please answer"},
+                          {"text", "Your invitation waits."}});
+  ASSERT_EQ(push(*reminded, {reminder})[0]["status"], "done");
+  EXPECT_EQ(slurp(ledger).find("bob@northwind.example"), std::string::npos) << slurp(ledger);
 }
 
 TEST_F(SmtpContract, TemporaryFailureThenSuccessOnRetry) {
