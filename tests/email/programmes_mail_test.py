@@ -25,6 +25,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -380,6 +381,11 @@ def run_programme(args, programme_file, cert, key):
         set_port(org_path, org, capture.port)
         host = Host(args.host, demo, org["id"])
         host.org_config = org
+        checked = subprocess.run([args.host, "check", "--config", host.config], capture_output=True,
+                                 text=True, env=host.env)
+        check(checked.returncode == 0 and re.search(r"adapter mail\s+create_calendar_event\s+ok",
+                                                    checked.stdout),
+              f"{programme_id}: mentoring-host check exited {checked.returncode}: {checked.stdout[-3000:]}")
         start = date.fromisoformat(json.load(open(host.config))["today"])
         walk(host, programme, start)
         entries = [e for e in outbox(demo, org["id"]) if e["type"] in MAIL_KINDS]

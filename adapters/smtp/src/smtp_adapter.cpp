@@ -358,28 +358,28 @@ struct SmtpAdapter::State {
   }
 
   json check() {
+    // One probe (connect, STARTTLS, AUTH, NOOP) answers for every capability.
+    rest::CapabilityCheck line{"", true, false, false, false, ""};
+    if (missing_secret) {
+      line.reachable = true;
+      line.message = *missing_secret;
+    } else {
+      SendOutcome probe = transport->probe();
+      line.reachable =
+          probe.kind != SendOutcome::Kind::unreachable && probe.kind != SendOutcome::Kind::tls;
+      line.authenticated = line.reachable && probe.kind != SendOutcome::Kind::refused_auth;
+      line.permitted = probe.kind == SendOutcome::Kind::accepted;
+      line.message =
+          transport_settings.server + ": " +
+          (line.permitted ? std::string(transport_settings.starttls_required ? "STARTTLS, " : "") +
+                                (transport_settings.username ? "AUTH accepted, " : "") +
+                                "NOOP answered " + std::to_string(probe.code)
+                          : probe.words);
+    }
     std::vector<rest::CapabilityCheck> checks;
     for (const char* capability : {"write_actions", "create_task", "create_calendar_event"}) {
-      rest::CapabilityCheck line{capability, true, false, false, false, ""};
-      if (missing_secret) {
-        line.reachable = true;
-        line.message = *missing_secret;
-      } else {
-        SendOutcome probe = transport->probe();
-        line.reachable =
-            probe.kind != SendOutcome::Kind::unreachable && probe.kind != SendOutcome::Kind::tls;
-        line.authenticated = line.reachable && probe.kind != SendOutcome::Kind::refused_auth;
-        line.permitted = probe.kind == SendOutcome::Kind::accepted;
-        line.message =
-            transport_settings.server + ": " +
-            (line.permitted
-                 ? std::string(transport_settings.starttls_required ? "STARTTLS, " : "") +
-                       (transport_settings.username ? "AUTH accepted, " : "") + "NOOP " +
-                       probe.words
-                 : probe.words);
-      }
+      line.name = capability;
       checks.push_back(line);
-      if (!line.ok()) break;  // one probe says it for all
     }
     return rest::check_answer(checks);
   }
