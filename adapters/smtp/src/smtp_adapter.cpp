@@ -63,6 +63,13 @@ struct Mail {
   Recipient to;
 };
 
+// The mails of an action, and the attendees of a calendar event who cannot
+// be mailed (no address): the others are still mailed, the action fails.
+struct MailPlan {
+  std::vector<Mail> mails;
+  std::vector<std::string> unaddressed;  // why, per attendee
+};
+
 }  // namespace
 
 struct SmtpAdapter::State {
@@ -150,7 +157,7 @@ struct SmtpAdapter::State {
 
   // --------------------------------------------------------------- recipients
   // The mails of an action, or the reason it has none to send.
-  std::variant<std::vector<Mail>, std::string> mails_of(const json& action) const {
+  std::variant<MailPlan, std::string> mails_of(const json& action) const {
     const std::string kind = action["type"];
     const std::string key = action["idempotency_key"];
     const json& payload = action["payload"];
@@ -172,7 +179,8 @@ struct SmtpAdapter::State {
       return Mail{ledger_key,
                   {id, name.empty() ? (id.empty() ? fallback_name : id) : name, address}};
     };
-    std::vector<Mail> mails;
+    MailPlan plan;
+    std::vector<Mail>& mails = plan.mails;
     auto add = [&](std::variant<Mail, std::string> one) -> std::optional<std::string> {
       if (auto* problem = std::get_if<std::string>(&one)) return *problem;
       mails.push_back(std::get<Mail>(one));
@@ -216,23 +224,16 @@ struct SmtpAdapter::State {
         return "limit max_attendees = " + std::to_string(max_attendees) + ": found " +
                std::to_string(attendees.size()) + " attendees";
       }
-      std::vector<std::string> problems;
       for (const auto& attendee : attendees) {
         auto one = person(attendee, "", key + " " + attendee.value("person_id", ""));
         if (auto* problem = std::get_if<std::string>(&one)) {
-          problems.push_back(*problem);
+          plan.unaddressed.push_back(*problem);
         } else {
           mails.push_back(std::get<Mail>(one));
         }
       }
-      // The others are still mailed; the action fails naming who was not.
-      if (!problems.empty()) {
-        std::string all;
-        for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
-        mails.push_back({"", {"", all, ""}});  // marker: see push_one
-      }
     }
-    return mails;
+    return plan;
   }
 
   // --------------------------------------------------------------------- push
@@ -274,13 +275,10 @@ struct SmtpAdapter::State {
     if (auto* problem = std::get_if<std::string>(&planned)) {
       return result("failed", *problem);
     }
-    std::vector<std::string> failures, sent;
+    const MailPlan& plan = std::get<MailPlan>(planned);
+    std::vector<std::string> failures = plan.unaddressed, sent;
     std::size_t duplicates = 0;
-    for (const Mail& mail : std::get<std::vector<Mail>>(planned)) {
-      if (mail.ledger_key.empty()) {  // attendees without an address
-        failures.push_back(mail.to.name);
-        continue;
-      }
+    for (const Mail& mail : plan.mails) {
       std::string who = mail.to.person_id.empty() ? mail.to.name : "person " + mail.to.person_id;
       if (ledger->find(mail.ledger_key) != nullptr) {
         ++duplicates;
@@ -336,7 +334,9 @@ struct SmtpAdapter::State {
     std::string note = payload.contains("link") && view_context.links_base_url.empty()
                            ? " (its link left out: no links_base_url in settings)"
                            : "";
-    return result("done", "mailed to " + list + note);
+    std::string before =
+        duplicates > 0 ? " (" + std::to_string(duplicates) + " other(s) mailed before)" : "";
+    return result("done", "mailed to " + list + before + note);
   }
 
   json push(const json& input) {
