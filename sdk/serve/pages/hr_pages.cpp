@@ -434,6 +434,23 @@ struct Hr {
     d.set("programmes", links);
   }
 
+  // The programme a page shows from a command's answer: the one ?programme= names,
+  // else the first; fills the chooser and has_programme. `id_key` / `name_key`:
+  // where an entry of answer.programmes keeps its id and name ("" for none).
+  static const json* choose_programme(const httplib::Request& req, Data& d, const json& answer,
+                                      const char* id_key, const char* name_key,
+                                      std::string& chosen) {
+    const json& programmes = list(answer, "programmes");
+    const json* p = pick(programmes, id_key, req.get_param_value("programme"));
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& each : programmes)
+      ids.emplace_back(field(each, id_key), *name_key ? field(each, name_key) : "");
+    chosen = p ? field(*p, id_key) : "";
+    set_chooser(d, req.path, ids, chosen);
+    d.set("has_programme", p != nullptr);
+    return p;
+  }
+
   // The page's tables, with its CSV links keeping the programme.
   static Tables tables_for(const Viewer& v, const std::string& programme) {
     Tables t;
@@ -466,14 +483,9 @@ struct Hr {
     if (!v) return;
     const Outcome out = run_command(handlers, v->caller, "programme_overview", json::object());
     if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
-    const json& programmes = list(out.answer, "programmes");
-    const json* p = pick(programmes, "id", req.get_param_value("programme"));
-    std::vector<std::pair<std::string, std::string>> ids;
-    for (const auto& each : programmes) ids.emplace_back(field(each, "id"), field(each, "name"));
     Data d;
-    const std::string id = p ? field(*p, "id") : "";
-    set_chooser(d, req.path, ids, id);
-    d.set("has_programme", p != nullptr);
+    std::string id;
+    const json* p = choose_programme(req, d, out.answer, "id", "name", id);
     Tables tables = tables_for(*v, id);
     if (!p)
       return serve(req, res, *v, "Programme at a glance", hr::templates::kOverview, d, tables);
@@ -602,15 +614,10 @@ struct Hr {
     if (!v) return;
     const Outcome out = run_command(handlers, v->caller, "pairing_proposals", json::object());
     if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
-    const json& programmes = list(out.answer, "programmes");
-    const json* p = pick(programmes, "programme", req.get_param_value("programme"));
-    std::vector<std::pair<std::string, std::string>> ids;
-    for (const auto& each : programmes) ids.emplace_back(field(each, "programme"), "");
     Data d;
     d.set("notice", hr::optional(done_words(req.get_param_value("done"))));
-    const std::string programme = p ? field(*p, "programme") : "";
-    set_chooser(d, req.path, ids, programme);
-    d.set("has_programme", p != nullptr);
+    std::string programme;
+    const json* p = choose_programme(req, d, out.answer, "programme", "", programme);
     Tables tables = tables_for(*v, programme);
     if (!p) return serve(req, res, *v, "Pairing proposals", hr::templates::kProposals, d, tables);
     d.set("programme_name", programme);
@@ -896,14 +903,9 @@ struct Hr {
     if (!v) return;
     const Outcome out = run_command(handlers, v->caller, "evaluation_report", json::object());
     if (out.failure) return send_failure(res, *v, *out.failure, base(v->org));
-    const json& programmes = list(out.answer, "programmes");
-    const json* p = pick(programmes, "programme", req.get_param_value("programme"));
-    std::vector<std::pair<std::string, std::string>> ids;
-    for (const auto& each : programmes) ids.emplace_back(field(each, "programme"), "");
     Data d;
-    const std::string programme = p ? field(*p, "programme") : "";
-    set_chooser(d, req.path, ids, programme);
-    d.set("has_programme", p != nullptr);
+    std::string programme;
+    const json* p = choose_programme(req, d, out.answer, "programme", "", programme);
     Tables tables = tables_for(*v, programme);
     if (!p) return serve(req, res, *v, "Evaluation", hr::templates::kEvaluation, d, tables);
     d.set("programme_name", programme);
