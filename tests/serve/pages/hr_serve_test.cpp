@@ -103,7 +103,8 @@ class HrServe : public mentoring::test::DemoCopy {
 TEST_F(HrServe, RealTokenLogsInAndThePagesShowWhatThePluginAnswersAndItsAuditLogRecordsTheReads) {
   // The demo's people and invitations; everyone invited accepts; the next cycle proposes pairs.
   command("run", admin_token);
-  for (const auto& i : command("invitations", hr_token)["invitations"]) {
+  const json invitations = command("invitations", hr_token);  // kept: the loop reads into it
+  for (const auto& i : invitations["invitations"]) {
     command("accept", hr_token,
             {{"person_id", i["person_id"]}, {"programme", i["programme"]}, {"role", i["role"]}});
   }
@@ -132,7 +133,19 @@ TEST_F(HrServe, RealTokenLogsInAndThePagesShowWhatThePluginAnswersAndItsAuditLog
   EXPECT_NE(page->body.find("<h2>" + first["programme"].get<std::string>() + "</h2>"),
             std::string::npos);
   EXPECT_NE(page->body.find("<table id=\"proposals\">"), std::string::npos);
-  EXPECT_EQ(page->body.find("<tr><th scope=\"row\">"), std::string::npos) << "no proposal yet";
+  // One row per proposal the plugin answered (everyone invited accepted: the
+  // second cycle may have proposed pairs), each with its accept button.
+  const std::size_t table_start = page->body.find("<table id=\"proposals\">");
+  const std::size_t table_end = page->body.find("</table>", table_start);
+  std::size_t proposal_rows = 0;
+  for (std::size_t at = page->body.find("<tr><th scope=\"row\">", table_start);
+       at != std::string::npos && at < table_end;
+       at = page->body.find("<tr><th scope=\"row\">", at + 1))
+    ++proposal_rows;
+  EXPECT_EQ(proposal_rows, first["proposals"].size()) << page->body;
+  if (!first["proposals"].empty()) {
+    EXPECT_NE(page->body.find("id=\"accept-"), std::string::npos) << page->body;
+  }
   const std::string other = proposals["programmes"][1]["programme"];
   EXPECT_NE(page->body.find("href=\"/hr/northwind/proposals?programme=" + other + "\""),
             std::string::npos)
