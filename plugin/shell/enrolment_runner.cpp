@@ -228,7 +228,9 @@ struct ProgrammeRun {
                       {"timezone", timezone()},
                       {"location", nullptr},
                       {"attendees", attendees}};
-      if (!touchpoint_link.is_null()) payload["link"] = touchpoint_link;
+      // The event's own link only when the mentee is its one attendee: a link
+      // acts as the person it names (with mentors, each has theirs above).
+      if (!touchpoint_link.is_null() && attendees.size() == 1) payload["link"] = touchpoint_link;
       enqueue(key(ActionKind::calendar_event, ActionTopic::touchpoint,
                   {std::to_string(e.id), t.name, std::to_string(sequence)}),
               e.person_id, std::move(payload));

@@ -138,8 +138,10 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::Outbox& outbo
       {"organizer_email", event.organizer_email ? json(*event.organizer_email) : json(nullptr)},
       {"attendees", attendees},
       {"ics", ics}};
-  // The event's own link is its first attendee's (a pair's: the mentee's).
-  if (!event.attendees.empty() && !event.cancelled) {
+  // A link acts as the one person it names, so the event itself carries one only
+  // when it has one attendee (a touchpoint); a pair's event carries each
+  // member's in attendees[], never one member's for every reader of the event.
+  if (event.attendees.size() == 1 && !event.cancelled) {
     if (auto link = links.find(event.attendees.front().person_id); link != links.end())
       payload["link"] = link->second;
   }
@@ -858,7 +860,7 @@ json session_move(RunContext& c, const json& in) {
           "a date on or before the mentorship's planned end (" + format_date(*facts.ends_on) + ")";
     throw invalid_input(cmd, "/date", format_date(*to), expected);
   }
-  Transaction txn(c.store.database());  // a savepoint when link_act runs it
+  Transaction txn(c.store.database());                     // a savepoint when link_act runs it
   const std::string by(domain::to_string(c.caller.role));  // a role, never a person
   sessions.set_pair_next_meeting(
       pair.id, {decision.agreed.number, decision.agreed.on, decision.agreed.start_minutes, by},
