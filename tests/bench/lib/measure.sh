@@ -98,7 +98,7 @@ bench_median() {  # bench_median LABEL wall|cpu|user|sys
   esac
   awk -v l="$1" -v c="$column" '$1 == l {print $c}' "$bench_results" | sort -g |
     awk '{ v[NR] = $1 }
-         END { if (NR == 0) print "nan"; else printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+         END { if (NR == 0) print "nan"; else print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 bench_peak_mb() {
