@@ -8,6 +8,10 @@
 # alternating (first rerun floor) x RUNS (default 3), each figure the median, CPU (user + sys)
 # beside wall (tests/bench/lib/measure.sh).
 #   tests/bench/file_sync.sh [people]          (default 1000000; RUNS=3, KEEP=1 keeps the data)
+# `run` must exit 0 or 6 (quarantined records); any other exit code stops the benchmark with the
+# run's figures and errors. ACCEPT_EXIT=5 (a comma list) measures runs that fail with those codes
+# anyway, and says so: how the issue's BEFORE figure at 1,000,000 people was taken (the old file
+# adapter handed 1,575,000 course completions over as one page, over the host's limit).
 # Last two lines:
 #   cpu_ratio=<first/floor CPU> cpu_rerun_ratio=<rerun/first CPU>
 #   ratio=<first/floor wall> rerun_ratio=<rerun/first wall> peak_mb=<first's peak RSS>
@@ -38,24 +42,27 @@ echo "organisation: $people people, $(($(wc -l <"$data/leave.csv") - 1)) leave r
 
 # `run` exits 0, or 6 when some records were quarantined (README "Exit codes"): the run
 # completed either way. Anything else is a failure of the run, not a figure.
-run_host=("$host" run --config "$data/host.json" --json)
+ok=0,6
+if [ -n "${ACCEPT_EXIT:-}" ]; then
+  [[ $ACCEPT_EXIT =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "file_sync.sh: ACCEPT_EXIT is a comma list of exit codes" >&2; exit 2; }
+  ok=$ok,$ACCEPT_EXIT
+  echo "WARNING: ACCEPT_EXIT=$ACCEPT_EXIT: runs failing with exit $ACCEPT_EXIT are measured too; such figures are not of a complete run"
+fi
+run_host=("$host" run --config "$data/host.json")
 floor_import=(sqlite3 "$data/floor.sqlite" ".mode csv" ".import $data/people.csv person"
               ".import $data/leave.csv leave" ".import $data/training.csv training")
 
 for run in $(seq "$RUNS"); do
   rm -rf "$data/state"
-  bench_run --ok 0,6 first "${run_host[@]}"
+  bench_run --ok "$ok" first "${run_host[@]}"
+  # What the runs stored: the first run's sync and enrolment lines, the rerun's sync lines.
   if [ "$run" = 1 ]; then
-    /usr/bin/python3 - "$bench_out" <<'EOF'
-import json, sys
-summary = json.load(open(sys.argv[1]))
-for org in summary.get("organisations", []):
-    invited = len(org.get("modules", {}).get("enrolment", {}).get("invited", []))
-    print(f"first run of {org.get('organisation')}: exit_code={org.get('exit_code')} totals={json.dumps(org.get('totals'))}"
-          f" quarantined={org.get('quarantined')} invited={invited}")
-EOF
+    sed -n 's/^  \(sync\|enrolment\) */  first run: \1 /p' "$bench_out"
   fi
-  bench_run --ok 0,6 rerun "${run_host[@]}"
+  bench_run --ok "$ok" rerun "${run_host[@]}"
+  if [ "$run" = 1 ]; then
+    sed -n 's/^  sync */  rerun: sync /p' "$bench_out"
+  fi
   rm -f "$data/floor.sqlite"
   bench_run floor "${floor_import[@]}"
 done

@@ -67,14 +67,18 @@ bench_run() {
   bench_out=$base.out
   local rc=0
   /usr/bin/time -f "%e %U %S %M" -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
-  if ! [[ ",$ok," == *",$rc,"* ]]; then
-    echo "bench: $label run $n: '$*' exited $rc (expected ${ok//,/ or }); its stderr ends:" >&2
-    tail -20 "$base.err" >&2
-    exit 1
-  fi
   local wall user sys peak_kb cpu
   read -r wall user sys peak_kb < <(tail -1 "$base.time")
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
+  if ! [[ ",$ok," == *",$rc,"* ]]; then
+    {
+      echo "bench: $label run $n FAILED: '$*' exited $rc (expected ${ok//,/ or }) after wall_s=$wall" \
+        "cpu_s=$cpu peak_mb=$((peak_kb / 1024)); its output's failures and its stderr's end:"
+      grep -iE 'fail|error|refused|limit' "$base.out" | head -20 | cut -c1-400
+      tail -20 "$base.err" | cut -c1-400
+    } >&2
+    exit 1
+  fi
   if [ "$section" = 1 ]; then
     local last
     last=" $(tail -1 "$base.out")"
