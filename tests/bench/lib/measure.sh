@@ -74,7 +74,7 @@ bench_run() {
     {
       echo "bench: $label run $n FAILED: '$*' exited $rc (expected ${ok//,/ or }) after wall_s=$wall" \
         "cpu_s=$cpu peak_mb=$((peak_kb / 1024)); its output's failures and its stderr's end:"
-      grep -iE 'fail|error|refused|limit' "$base.out" | head -20 | cut -c1-400
+      grep -iE 'fail|error|refused|limit' "$base.out" | head -20 | cut -c1-400 || true
       tail -20 "$base.err" | cut -c1-400
     } >&2
     exit 1
