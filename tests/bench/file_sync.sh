@@ -74,6 +74,6 @@ bench_end
 ratio=$(bench_ratio first floor wall) rerun_ratio=$(bench_ratio rerun first wall) peak_mb=$(bench_peak_mb first)
 met() { awk -v v="$1" -v t="$2" 'BEGIN {print (v + 0 <= t) ? "met" : "NOT met"}'; }
 echo "targets: ratio <= 2: $(met "$ratio" 2); rerun_ratio <= 0.05: $(met "$rerun_ratio" 0.05);" \
-  "peak < 300 MB: $(met "$peak_mb" 299) (at $people people; the target is for 1,000,000)"
+  "peak < 300 MB: $(met "$peak_mb" 299)$([ "$people" = 1000000 ] || echo " (at $people people; the targets are for 1,000,000)")"
 echo "cpu_ratio=$(bench_ratio first floor cpu) cpu_rerun_ratio=$(bench_ratio rerun first cpu)"
 echo "ratio=$ratio rerun_ratio=$rerun_ratio peak_mb=$peak_mb"
