@@ -81,7 +81,9 @@ if [ "$profiler" = perf ]; then
   echo
   echo "== top 40 functions by self time (perf report --no-children --sort dso,symbol)"
   "${report[@]}" --sort dso,symbol 2>/dev/null | tidy | head -40
-  [ -n "${KEEP:-}" ] && echo "call graphs: perf report -i $work/perf.data --no-children --sort dso,symbol"
+  if [ -n "${KEEP:-}" ]; then
+    echo "call graphs: perf report -i $work/perf.data --no-children --sort dso,symbol"
+  fi
 else
   valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" --trace-children=no \
     "$host" run --config "$work/org/host.json" >"$work/run.out" 2>"$work/run.err" || rc=$?
