@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared timing for tests/bench/*.sh (issue 16: figures that survive a busy machine).
 # Source it; every figure is the median of RUNS runs (default 3, env override), each side of a
 # comparison run alternately (a b a b a b) so a burst of other work hits both sides, with CPU
@@ -64,6 +65,7 @@ bench_run() {
   local n
   n=$(($(awk -v l="$label" '$1 == l' "$bench_results" | wc -l) + 1))
   local base=$bench_dir/$label.$n
+  # shellcheck disable=SC2034 # read by the caller
   bench_out=$base.out
   local rc=0
   /usr/bin/time -f "%e %U %S %M" -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
