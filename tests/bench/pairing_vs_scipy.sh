@@ -81,6 +81,6 @@ if [[ -z ${SKIP_SPARSE:-} ]]; then
   # Optimality check against the dense solver on a smaller instance of the same generator,
   # then the full-size run with its dual certificate (gap ~ 0 and no violation = optimal).
   "$driver" sparse-check 3000 1500 2 30 7
-  /usr/bin/time -f "sparse_wall_s=%e sparse_peak_rss_kb=%M" "$driver" sparse 100000 50000 2 30 7
+  /usr/bin/time -f "sparse_wall_s=%e sparse_user_s=%U sparse_sys_s=%S sparse_peak_rss_kb=%M" "$driver" sparse 100000 50000 2 30 7
 fi
 echo "ratio=$worst cpu_ratio=$worst_cpu"
