@@ -10,7 +10,8 @@
 #                                        runs CMD once under /usr/bin/time; stdout and stderr go
 #                                        to $bench_dir/LABEL.N.out/.err (N counts LABEL's runs),
 #                                        $bench_out names the stdout file. An exit code outside
-#                                        CODES (comma list, default 0) prints the stderr tail and
+#                                        CODES (comma list, default 0) prints the run's figures,
+#                                        the failures its output names and its stderr's end, and
 #                                        exits the script 1. --section: CMD times its own section
 #                                        and prints seconds=<wall> cpu_s=<user+sys> on its last
 #                                        line; those replace the process's wall and CPU.
