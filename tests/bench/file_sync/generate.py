@@ -43,7 +43,8 @@ people_header, people = read("people.csv")
 leave_header, leave = read("leave.csv")
 training_header, training = read("training.csv")
 # Columns by header name, so a reordered demo export still scales right.
-p_id, p_email, p_manager = (people_header.index(c) for c in ("Employee ID", "Work Email", "Supervisor ID"))
+p_id, p_email, p_manager = (
+    people_header.index(c) for c in ("Employee ID", "Work Email", "Supervisor ID"))
 l_id, l_person = (leave_header.index(c) for c in ("Request ID", "Employee ID"))
 t_person = training_header.index("Employee ID")
 
@@ -104,7 +105,8 @@ with open(os.path.join(demo, "orgs", "northwind.json"), encoding="utf-8") as f:
 org_dir = os.path.join(demo, "orgs")
 org.pop("$schema", None)
 settings = org["adapters"][0]["settings"]
-for stream, name in (("people", "people.csv"), ("leave", "leave.csv"), ("course_completions", "training.csv")):
+exports = (("people", "people.csv"), ("leave", "leave.csv"), ("course_completions", "training.csv"))
+for stream, name in exports:
     settings[stream]["path"] = os.path.join(out, name)
 settings.pop("keeping_in_touch_days", None)
 settings["outbox"]["path"] = os.path.join(out, "state", org["id"], "outbox.jsonl")
@@ -112,4 +114,5 @@ org["programmes"] = [os.path.normpath(os.path.join(org_dir, p)) for p in org["pr
 with open(os.path.join(out, "org.json"), "w", encoding="utf-8") as f:
     json.dump(org, f, indent=2)
 with open(os.path.join(out, "host.json"), "w", encoding="utf-8") as f:
-    json.dump({"organisations": ["org.json"], "state_dir": "state", "today": args.today}, f, indent=2)
+    host = {"organisations": ["org.json"], "state_dir": "state", "today": args.today}
+    json.dump(host, f, indent=2)
