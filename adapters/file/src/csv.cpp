@@ -12,14 +12,17 @@ bool ends_record(char c) {
 
 }  // namespace
 
-CsvText parse_csv(std::string_view text, char delimiter) {
+CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
   CsvText out;
-  std::size_t pos =
-      text.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
+  const char delimiter = options.delimiter;
+  std::size_t pos = options.skip_byte_order_mark &&
+                            text.substr(0, kByteOrderMark.size()) == kByteOrderMark
+                        ? kByteOrderMark.size()
+                        : 0;
   const std::size_t end = text.size();
-  std::size_t row = 1;
+  std::size_t row = options.first_row;
 
-  while (pos < end) {
+  while (pos < end && out.records.size() < options.max_records) {
     CsvRecord record;
     record.row = row;
     record.offset = pos;
@@ -49,6 +52,7 @@ CsvText parse_csv(std::string_view text, char delimiter) {
           out.errors.push_back(
               {row, opening, "a quoted field that is never closed (a \" is missing)", true});
           record.fields.push_back(std::move(field));
+          record.end = end;
           out.records.push_back(std::move(record));
           return out;
         }
@@ -72,6 +76,7 @@ CsvText parse_csv(std::string_view text, char delimiter) {
       if (pos < end && text[pos] == '\n') ++pos;
       break;
     }
+    record.end = pos;
     out.records.push_back(std::move(record));
     ++row;
   }
