@@ -10,6 +10,18 @@ bool ends_record(char c) {
   return c == '\n' || c == '\r';
 }
 
+// Where an unquoted field that starts at `pos` ends: the delimiter, a line end or the text's end.
+std::size_t field_end(std::string_view text, std::size_t pos, char delimiter) {
+  const char* data = text.data();
+  const std::size_t end = text.size();
+  while (pos < end) {
+    const char c = data[pos];
+    if (c == delimiter || c == '\n' || c == '\r') break;
+    ++pos;
+  }
+  return pos;
+}
+
 }  // namespace
 
 CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
@@ -33,19 +45,20 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
         const std::size_t opening = pos++;
         bool closed = false;
         while (pos < end) {
-          char c = text[pos];
-          if (c == '"') {
-            if (pos + 1 < end && text[pos + 1] == '"') {
-              field += '"';
-              pos += 2;
-              continue;
-            }
-            ++pos;
-            closed = true;
-            break;
+          // Whole runs up to the next quote at once.
+          std::size_t quote = text.find('"', pos);
+          if (quote == std::string_view::npos) quote = end;
+          field.append(text.data() + pos, quote - pos);
+          pos = quote;
+          if (pos == end) break;
+          if (pos + 1 < end && text[pos + 1] == '"') {
+            field += '"';
+            pos += 2;
+            continue;
           }
-          field += c;
           ++pos;
+          closed = true;
+          break;
         }
         if (!closed) {
           // Everything after the opening quote was swallowed; nothing later can be trusted.
@@ -65,7 +78,9 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
         }
       } else {
         // Unquoted: a stray quote inside is kept as it is, as spreadsheets do.
-        while (pos < end && text[pos] != delimiter && !ends_record(text[pos])) field += text[pos++];
+        const std::size_t from = pos;
+        pos = field_end(text, pos, delimiter);
+        field.assign(text.data() + from, pos - from);
       }
       record.fields.push_back(std::move(field));
       if (pos < end && text[pos] == delimiter) {
