@@ -27,10 +27,10 @@ std::size_t field_end(std::string_view text, std::size_t pos, char delimiter) {
 CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
   CsvText out;
   const char delimiter = options.delimiter;
-  std::size_t pos = options.skip_byte_order_mark &&
-                            text.substr(0, kByteOrderMark.size()) == kByteOrderMark
-                        ? kByteOrderMark.size()
-                        : 0;
+  std::size_t pos =
+      options.skip_byte_order_mark && text.substr(0, kByteOrderMark.size()) == kByteOrderMark
+          ? kByteOrderMark.size()
+          : 0;
   const std::size_t end = text.size();
   std::size_t row = options.first_row;
 

@@ -1,6 +1,7 @@
 #include "file_adapter/export_reader.hpp"
 
 #include "file_adapter/csv.hpp"
+#include "file_adapter/json_stream.hpp"
 #include "file_adapter/text.hpp"
 
 #include <mentoring/schema.hpp>
@@ -14,9 +15,11 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <system_error>
+#include <tuple>
 #include <unordered_set>
 
 namespace mentoring::adapters::file {
@@ -66,13 +69,9 @@ const std::string kCsvExpected =
 
 SourceProblem file_problem(const StreamSettings& stream, std::optional<std::size_t> row,
                            std::string found, std::string expected) {
-  return {stream.source_name(),
-          row,
-          std::nullopt,
-          "",
-          std::move(found),
-          std::move(expected),
-          stream.format == Format::json};
+  return {
+      stream.source_name(),         row, std::nullopt, "", std::move(found), std::move(expected),
+      stream.format == Format::json};
 }
 
 SourceProblem row_too_long(const StreamSettings& stream, std::size_t row,
@@ -252,13 +251,13 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
     return true;
   };
   bool stopped = false;  // the header refused the file: scanning stopped
-  auto problem = scan_csv(file, stream, {0, 1}, on_bytes,
-                          [&](const CsvRecord& record, std::string_view text,
-                              const std::vector<const CsvSyntaxError*>& errors,
-                              unsigned long long base_offset) {
-                            stopped = !on_record(record, text, errors, base_offset);
-                            return !stopped;
-                          });
+  auto problem = scan_csv(
+      file, stream, {0, 1}, on_bytes,
+      [&](const CsvRecord& record, std::string_view text,
+          const std::vector<const CsvSyntaxError*>& errors, unsigned long long base_offset) {
+        stopped = !on_record(record, text, errors, base_offset);
+        return !stopped;
+      });
   if (problem) survey.problems.push_back(*problem);
   if (stopped || problem) {
     // Scanning stopped early: the hash (a refused file is refused again until
@@ -311,23 +310,332 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
   return survey;
 }
 
-// JSON exports are read whole, one page (the survey hashes them in chunks).
-Survey survey_json(const ExportFile& file) {
-  Survey survey;
-  survey.identity = file.identity();
+std::string hash_file(const ExportFile& file) {
   XXH3_state_t* state = XXH3_createState();
   if (state == nullptr) throw std::bad_alloc();
+  struct FreeState {
+    XXH3_state_t* state;
+    ~FreeState() { XXH3_freeState(state); }
+  } free_state{state};
   XXH3_128bits_reset(state);
-  unsigned long long offset = 0;
-  for (;;) {
+  for (unsigned long long offset = 0;;) {
     std::string chunk = file.read_at(offset, kSurveyChunk);
     XXH3_128bits_update(state, chunk.data(), chunk.size());
     offset += chunk.size();
     if (chunk.size() < kSurveyChunk) break;
   }
-  survey.content_hash = hex_of(XXH3_128bits_digest(state));
-  XXH3_freeState(state);
+  return hex_of(XXH3_128bits_digest(state));
+}
+
+// "line:column" of byte `offset` of text that starts at line `line`, column `column`.
+std::pair<std::size_t, std::size_t> advance(std::string_view text, std::size_t offset,
+                                            std::size_t line, std::size_t column) {
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// A JSON text that does not parse, as pull reports it (the place as line:column of the file).
+SourceProblem json_problem(const StreamSettings& stream, const schema::ValidationError& error,
+                           std::string_view text, std::size_t line, std::size_t column) {
+  const auto& p = error.problems().front();
+  std::string found = p.found;
+  // parse() names the place as "<source>:line:column" within the text it was given.
+  const std::string prefix = "element:";
+  if (p.source.rfind(prefix, 0) == 0) {
+    std::size_t in_line = 1, in_column = 1;
+    std::sscanf(p.source.c_str() + prefix.size(), "%zu:%zu", &in_line, &in_column);
+    const std::size_t at_line = line + in_line - 1;
+    const std::size_t at_column = in_line == 1 ? column + in_column - 1 : in_column;
+    found += " at line:column " + std::to_string(at_line) + ":" + std::to_string(at_column);
+  } else if (found.rfind("invalid UTF-8 at byte ", 0) == 0) {
+    const auto [at_line, at_column] = advance(text, std::stoull(found.substr(22)), line, column);
+    found =
+        "invalid UTF-8 at line:column " + std::to_string(at_line) + ":" + std::to_string(at_column);
+  }
+  return file_problem(stream, std::nullopt, std::move(found),
+                      p.expected == "a JSON document" ? "a JSON array of records" : p.expected);
+}
+
+// Feeds each element of the records array from `offset` on (just after the
+// '[' or after an element) to `on_element(text, record number, line, column)`,
+// a chunk at a time. Returns where the array ends (past its ']'), or a problem.
+struct ElementsEnd {
+  std::optional<SourceProblem> problem;
+  unsigned long long end = 0;
+};
+ElementsEnd scan_json_elements(const ExportFile& file, const StreamSettings& stream,
+                               unsigned long long offset, std::size_t line, std::size_t column,
+                               const std::function<bool(std::string_view, std::size_t, std::size_t,
+                                                        std::size_t)>& on_element) {
+  std::string carry;
+  unsigned long long carry_offset = offset;
+  unsigned long long read_offset = offset;
+  bool after_element = false;
+  std::size_t number = 1;
+  for (;;) {
+    std::string chunk = file.read_at(read_offset, kSurveyChunk);
+    const bool eof = chunk.size() < kSurveyChunk;
+    read_offset += chunk.size();
+    carry += chunk;
+    chunk = std::string();
+    ElementScan scan = scan_elements(carry, after_element, SIZE_MAX);
+    std::size_t counted = 0;  // line and column are those of carry[counted]
+    for (const auto& [begin, end] : scan.spans) {
+      std::tie(line, column) = advance(carry.substr(counted), begin - counted, line, column);
+      counted = begin;
+      if (!on_element(std::string_view(carry).substr(begin, end - begin), number++, line, column))
+        return {};
+      after_element = true;
+    }
+    if (scan.stop == ElementScan::Stop::syntax_error) {
+      std::tie(line, column) =
+          advance(carry.substr(counted), scan.error_at - counted, line, column);
+      return {file_problem(stream, std::nullopt,
+                           "a syntax error: " + scan.error + " at line:column " +
+                               std::to_string(line) + ":" + std::to_string(column),
+                           "a JSON array of records"),
+              0};
+    }
+    if (scan.stop == ElementScan::Stop::end_of_array)
+      return {std::nullopt, carry_offset + scan.consumed};
+    if (eof) {
+      return {file_problem(stream, std::nullopt,
+                           "the end of the file inside the array of records (a ']' is missing)",
+                           "a JSON array of records"),
+              0};
+    }
+    std::tie(line, column) = advance(carry.substr(counted), scan.consumed - counted, line, column);
+    carry.erase(0, scan.consumed);
+    carry_offset += scan.consumed;
+    if (carry.size() > kMaxPageBytes) return {row_too_long(stream, number, carry_offset), 0};
+  }
+}
+
+// The id a JSON record gives itself for the duplicate test, as the mapping keys it.
+std::optional<std::string> json_id_of(const nlohmann::json& record, const StreamSettings& stream) {
+  if (!record.is_object() || stream.stream == Stream::course_completions) return std::nullopt;
+  auto field = stream.fields.find("id");
+  if (field == stream.fields.end()) return std::nullopt;
+  if (stream.stream == Stream::leave) {
+    auto type_key = stream.fields.find("type");
+    if (type_key != stream.fields.end()) {
+      auto type = record.find(type_key->second);
+      if (type != record.end() && type->is_string()) {
+        const std::string text(trim(type->get_ref<const std::string&>()));
+        auto it = stream.leave_types.find(text);
+        if (it == stream.leave_types.end()) {
+          const std::string wanted = lowercase(text);
+          it = std::find_if(stream.leave_types.begin(), stream.leave_types.end(),
+                            [&](const auto& entry) { return lowercase(entry.first) == wanted; });
+        }
+        if (it != stream.leave_types.end() && !it->second) return std::nullopt;  // skipped
+      }
+    }
+  }
+  auto value = record.find(field->second);
+  if (value == record.end()) return std::nullopt;
+  std::string id;
+  if (value->is_string()) {
+    id = std::string(trim(value->get_ref<const std::string&>()));
+  } else if (value->is_number_unsigned()) {
+    id = value->dump();
+  } else {
+    return std::nullopt;
+  }
+  if (!schema::is_usable_id(id)) return std::nullopt;
+  return id;
+}
+
+Survey survey_json(const ExportFile& file, const StreamSettings& stream) {
+  Survey survey;
+  survey.identity = file.identity();
+  survey.paged = true;
+  survey.content_hash = hash_file(file);
+  survey.header.source = stream.source_name();
+  survey.header.json_source = true;
+  const std::vector<std::string> wanted = mapped_columns(stream);
+  const std::vector<std::string> tokens = pointer_tokens(stream.records_pointer);
+
+  // The document up to its array of records (at most kMaxPageBytes of it).
+  std::string prefix;
+  ArrayLocation location;
+  bool eof = false;
+  while (!eof && prefix.size() <= kMaxPageBytes) {
+    std::string chunk = file.read_at(prefix.size(), kSurveyChunk);
+    eof = chunk.size() < kSurveyChunk;
+    prefix += chunk;
+    location = find_records_array(prefix, tokens);
+    if (location.found != ArrayLocation::Found::need_more) break;
+  }
+  if (location.found != ArrayLocation::Found::array) {
+    // No array there: the document is small enough to read whole (the words of
+    // the problem are those of reading it whole), or it is refused.
+    if (survey.identity.size <= kMaxPageBytes) {
+      std::string whole = file.read_at(0, static_cast<std::size_t>(survey.identity.size));
+      survey.problems =
+          read_json_table(whole, stream.source_name(), stream.records_pointer, wanted).problems;
+    }
+    if (survey.problems.empty()) {
+      survey.problems.push_back(file_problem(stream, std::nullopt,
+                                             "no array of records at records_pointer \"" +
+                                                 stream.records_pointer + "\" in the first " +
+                                                 std::to_string(kMaxPageBytes) + " bytes",
+                                             "an array of records there"));
+    }
+    return survey;
+  }
+  const auto [array_line, array_column] = advance(prefix, location.offset + 1, 1, 1);
+  survey.data_offset = location.offset + 1;
+  survey.first_row = 1;
+  prefix.resize(location.offset);
+
+  std::unordered_set<std::uint64_t> keys_seen;
+  bool keys_known = false;
+  std::vector<std::pair<std::uint64_t, std::size_t>> ids;
+  auto on_element = [&](std::string_view text, std::size_t number, std::size_t line,
+                        std::size_t column) {
+    nlohmann::json record;
+    try {
+      record = schema::parse(text, "element");
+    } catch (const schema::ValidationError& e) {
+      survey.problems.push_back(json_problem(stream, e, text, line, column));
+      return false;
+    }
+    ++survey.rows;
+    if (!record.is_object()) {
+      ++survey.unreadable_rows;
+      return true;
+    }
+    keys_known = true;
+    for (const auto& [key, _] : record.items()) {
+      if (!keys_seen.insert(XXH3_64bits(key.data(), key.size())).second) continue;
+      if (survey.header.names.size() < SourceTable::kListedNames) {
+        survey.header.names.push_back(key);
+      } else {
+        ++survey.header.names_unlisted;
+      }
+      if (std::find(wanted.begin(), wanted.end(), key) != wanted.end() &&
+          !survey.header.column_index(key))
+        survey.header.columns.push_back(key);
+    }
+    if (auto id = json_id_of(record, stream)) {
+      ids.emplace_back(XXH3_64bits(id->data(), id->size()), number);
+    }
+    return true;
+  };
+  ElementsEnd end =
+      scan_json_elements(file, stream, survey.data_offset, array_line, array_column, on_element);
+  if (end.problem) survey.problems.push_back(*end.problem);
+  if (!survey.problems.empty()) return survey;
+
+  // What follows the array, checked with what precedes it: "<prefix>[]<suffix>".
+  if (survey.identity.size - end.end > kMaxPageBytes || prefix.size() > kMaxPageBytes) {
+    survey.problems.push_back(file_problem(
+        stream, std::nullopt,
+        "more than " + std::to_string(kMaxPageBytes) + " bytes around the array of records",
+        "a JSON document whose array of records is most of it"));
+    return survey;
+  }
+  std::string outside = std::move(prefix);
+  outside += "[]";
+  outside += file.read_at(end.end, static_cast<std::size_t>(survey.identity.size - end.end));
+  try {
+    schema::parse(outside, "element");
+  } catch (const schema::ValidationError& e) {
+    survey.problems.push_back(json_problem(stream, e, outside, 1, 1));
+    return survey;
+  }
+  survey.problems = missing_columns(survey.header, stream, keys_known);
+  if (!survey.problems.empty()) return survey;
+
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < ids.size();) {
+    std::size_t j = i + 1;
+    while (j < ids.size() && ids[j].first == ids[i].first) ++j;
+    if (j - i > 1) {
+      for (std::size_t k = i; k < j; ++k) candidates.push_back(ids[k].second);
+    }
+    i = j;
+  }
+  ids = {};
+  if (candidates.empty()) return survey;
+  std::sort(candidates.begin(), candidates.end());
+  RowsOfId rows_of_id;
+  scan_json_elements(file, stream, survey.data_offset, 1, 1,
+                     [&](std::string_view text, std::size_t number, std::size_t, std::size_t) {
+                       if (!std::binary_search(candidates.begin(), candidates.end(), number))
+                         return true;
+                       if (auto id = json_id_of(nlohmann::json::parse(text), stream))
+                         rows_of_id[*id].push_back(number);
+                       return true;
+                     });
+  for (auto& [id, rows] : rows_of_id) {
+    if (rows.size() > 1) survey.duplicate_ids.emplace(id, std::move(rows));
+  }
   return survey;
+}
+
+Page read_json_page(const ExportFile& file, const Survey& survey, const StreamSettings& stream,
+                    unsigned long long offset, std::size_t row, std::size_t max_rows) {
+  Page page;
+  page.bytes = std::make_unique<std::string>();
+  page.table = survey.header;
+  page.next_offset = offset;
+  page.next_row = row;
+  const unsigned long long size = survey.identity.size;
+  const unsigned long long average =
+      survey.rows == 0 ? 256 : std::max<unsigned long long>(1, size / (survey.rows + 1));
+  std::size_t window = static_cast<std::size_t>(std::clamp<unsigned long long>(
+      average * max_rows + average * max_rows / 4 + 4096, 65536, kMaxPageBytes));
+  const bool after_element = offset != survey.data_offset;
+  for (;;) {
+    *page.bytes = file.read_at(offset, window);
+    const std::string& bytes = *page.bytes;
+    const bool eof = offset + bytes.size() >= size;
+    ElementScan scan = scan_elements(bytes, after_element, max_rows);
+    if (scan.stop == ElementScan::Stop::syntax_error ||
+        (scan.stop == ElementScan::Stop::need_more && eof)) {
+      // The survey found none: the file changed since (the caller sees its identity).
+      page.problems.push_back(file_problem(stream, std::nullopt, "a syntax error in the records",
+                                           "a JSON array of records"));
+      return page;
+    }
+    if (scan.stop == ElementScan::Stop::need_more && window < kMaxPageBytes) {
+      window = std::min(window * 2, kMaxPageBytes);
+      continue;
+    }
+    if (scan.spans.empty() && scan.stop == ElementScan::Stop::need_more) {
+      page.problems.push_back(row_too_long(stream, row, offset));
+      return page;
+    }
+    for (const auto& [begin, end] : scan.spans) {
+      nlohmann::json record;
+      try {
+        record = nlohmann::json::parse(bytes.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       bytes.begin() + static_cast<std::ptrdiff_t>(end));
+      } catch (const nlohmann::json::exception&) {
+        page.problems.push_back(
+            file_problem(stream, row, "a record that no longer parses", "a JSON array of records"));
+        return page;
+      }
+      page.table.rows.push_back(read_json_row(page.table, record, row++));
+    }
+    page.next_offset = offset + scan.consumed;
+    page.next_row = row;
+    std::size_t rest = scan.consumed;
+    while (rest < bytes.size() && std::isspace(static_cast<unsigned char>(bytes[rest]))) ++rest;
+    page.last =
+        scan.stop == ElementScan::Stop::end_of_array || (rest < bytes.size() && bytes[rest] == ']');
+    return page;
+  }
 }
 
 }  // namespace
@@ -386,8 +694,8 @@ std::string ExportFile::read_at(unsigned long long offset, std::size_t size) con
   std::string bytes(size, '\0');
   std::size_t filled = 0;
   while (filled < size) {
-    ssize_t n = ::pread(fd_, bytes.data() + filled, size - filled,
-                        static_cast<off_t>(offset + filled));
+    ssize_t n =
+        ::pread(fd_, bytes.data() + filled, size - filled, static_cast<off_t>(offset + filled));
     if (n < 0) {
       if (errno == EINTR) continue;
       throw std::system_error(errno, std::generic_category(), "reading an export");
@@ -414,11 +722,13 @@ std::string xxh3_64_hex(std::string_view bytes) {
 }
 
 Survey survey_export(const ExportFile& file, const StreamSettings& stream) {
-  return stream.format == Format::json ? survey_json(file) : survey_csv(file, stream);
+  return stream.format == Format::json ? survey_json(file, stream) : survey_csv(file, stream);
 }
 
 Page read_page(const ExportFile& file, const Survey& survey, const StreamSettings& stream,
                unsigned long long offset, std::size_t row, std::size_t max_rows) {
+  if (stream.format == Format::json)
+    return read_json_page(file, survey, stream, offset, row, max_rows);
   Page page;
   page.bytes = std::make_unique<std::string>();
   page.table = survey.header;
@@ -442,14 +752,13 @@ Page read_page(const ExportFile& file, const Survey& survey, const StreamSetting
     CsvText csv = parse_csv(bytes, {stream.delimiter, row, false, max_rows});
     std::size_t complete = 0;
     for (const CsvRecord& record : csv.records) {
-      const bool never_closed =
-          std::any_of(csv.errors.begin(), csv.errors.end(), [&](const CsvSyntaxError& e) {
-            return e.ends_reading && e.row == record.row;
-          });
+      const bool never_closed = std::any_of(
+          csv.errors.begin(), csv.errors.end(),
+          [&](const CsvSyntaxError& e) { return e.ends_reading && e.row == record.row; });
       if (never_closed && eof) {
         // The survey found none: the file changed since (the caller sees its identity).
-        page.problems.push_back(file_problem(stream, record.row,
-                                             "a quoted field that is never closed", kCsvExpected));
+        page.problems.push_back(
+            file_problem(stream, record.row, "a quoted field that is never closed", kCsvExpected));
         return page;
       }
       if (never_closed || (!eof && record.end >= bytes.size())) break;

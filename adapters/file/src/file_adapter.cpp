@@ -43,78 +43,6 @@ json parse_input(std::string_view text, const std::string& source) {
   }
 }
 
-// The file's bytes, or nullopt with `why` set when it cannot be read. Only a
-// regular file is read: opened without blocking (a FIFO with no writer would
-// wait for one forever) and looked at before a byte is read, so a FIFO, a
-// device or a folder is refused at once, and a file over max_file_bytes too.
-std::optional<std::string> read_file(const std::filesystem::path& path, long long max_file_bytes,
-                                     std::string& why) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    const int error = errno;
-    why = error == ENOENT || error == ENOTDIR ? "no such file"
-          : error == EACCES
-              ? "a file that cannot be read (permissions?)"
-              : std::string("a file that cannot be opened (") + std::strerror(error) + ")";
-    return std::nullopt;
-  }
-  struct Close {
-    int fd;
-    ~Close() { ::close(fd); }
-  } close_it{fd};
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    why = std::string("a file that cannot be examined (") + std::strerror(errno) + ")";
-    return std::nullopt;
-  }
-  if (!S_ISREG(info.st_mode)) {
-    why = S_ISDIR(info.st_mode)    ? "a folder, not a file"
-          : S_ISFIFO(info.st_mode) ? "a FIFO (named pipe), not a regular file"
-          : S_ISSOCK(info.st_mode) ? "a socket, not a regular file"
-          : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device, not a regular file"
-                                                           : "not a regular file";
-    return std::nullopt;
-  }
-  const std::string limit = "limit max_file_bytes = " + std::to_string(max_file_bytes);
-  if (info.st_size > max_file_bytes) {
-    why = limit + ": found a file of " + std::to_string(info.st_size) +
-          " bytes (raise max_file_bytes in the adapter's settings if the export is really so "
-          "large)";
-    return std::nullopt;
-  }
-  // A regular file never blocks; reads stop past the limit should it grow meanwhile.
-  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t filled = 0;
-  char chunk[65536];
-  while (true) {
-    ssize_t n = filled < bytes.size() ? ::read(fd, bytes.data() + filled, bytes.size() - filled)
-                                      : ::read(fd, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      why = std::string("a file that cannot be read (") + std::strerror(errno) + ")";
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    if (filled >= bytes.size()) bytes.append(chunk, static_cast<std::size_t>(n));
-    filled += static_cast<std::size_t>(n);
-    if (static_cast<long long>(filled) > max_file_bytes) {
-      why = limit + ": found a file of more than " + std::to_string(max_file_bytes) +
-            " bytes (it grew while being read)";
-      return std::nullopt;
-    }
-  }
-  bytes.resize(filled);
-  return bytes;
-}
-
-SourceTable read_table(std::string_view bytes, const StreamSettings& stream) {
-  if (stream.format == Format::json) {
-    return read_json_table(bytes, stream.source_name(), stream.records_pointer,
-                           mapped_columns(stream));
-  }
-  return read_csv_table(bytes, stream.source_name(), stream.delimiter, mapped_columns(stream));
-}
-
 // The nearest folder that exists on the way up to `path` (where creating would start).
 std::filesystem::path nearest_existing_folder(std::filesystem::path path) {
   std::error_code ec;
@@ -154,20 +82,7 @@ json check_stream(Stream which, const std::optional<StreamSettings>& stream,
   std::size_t unreadable = 0;
   std::size_t problems = 0;
   const bool json_source = stream->format == Format::json;
-  if (json_source) {
-    // JSON exports are still read whole (one page).
-    auto bytes = read_file(stream->path, max_file_bytes, why);
-    if (!bytes) {
-      c["message"] = name + ": " + why;
-      return c;
-    }
-    SourceTable table = read_table(*bytes, *stream);
-    rows = table.rows.size();
-    unreadable = static_cast<std::size_t>(
-        std::count_if(table.rows.begin(), table.rows.end(),
-                      [](const SourceRow& row) { return !row.problems.empty(); }));
-    problems = table.problems.size();
-  } else {
+  {
     // Counted by the streaming survey: the file is never held whole.
     Survey survey = survey_export(*file, *stream);
     rows = survey.rows;
@@ -332,8 +247,7 @@ struct FileCursor {
     bool ok = number(parts[4], c.identity.size) && number(parts[5], c.identity.mtime_ns) &&
               number(parts[6], c.identity.inode) && number(parts[7], c.identity.ctime_ns);
     if (!c.complete) {
-      ok = ok && number(parts[8], c.offset) && number(parts[9], c.row) &&
-           number(parts[10], c.held);
+      ok = ok && number(parts[8], c.offset) && number(parts[9], c.row) && number(parts[10], c.held);
     }
     if (!ok) return std::nullopt;
     return c;
@@ -406,10 +320,10 @@ json FileAdapter::pull(const json& input) const {
     std::string why;
     auto file = ExportFile::open(stream->path, settings_.max_file_bytes, why);
     if (!file) {
-      return refused(cursor, *stream,
-                     {{stream->source_name(), std::nullopt, std::nullopt, "", why,
-                       "a readable file at " + stream->path.string(),
-                       stream->format == Format::json}});
+      return refused(
+          cursor, *stream,
+          {{stream->source_name(), std::nullopt, std::nullopt, "", why,
+            "a readable file at " + stream->path.string(), stream->format == Format::json}});
     }
     // Unchanged by its stat: one fstat, not a byte read.
     if (from && from->complete && from->identity == file->identity()) return empty_pull(cursor);
@@ -428,29 +342,10 @@ json FileAdapter::pull(const json& input) const {
     next.identity = file->identity();
     const std::string read_id = "file2:" + survey.content_hash + ":" + settings_hash;
 
-    SourceTable whole;  // a JSON export: one page, read whole
-    std::optional<Page> page;
-    const SourceTable* table = nullptr;
-    std::size_t held_before = 0;
-    if (survey.paged) {
-      page = read_page(*file, survey, *stream, resume ? from->offset : survey.data_offset,
-                       resume ? from->row : survey.first_row, settings_.page_rows);
-      held_before = resume ? from->held : 0;
-      table = &page->table;
-    } else {
-      auto bytes = read_file(stream->path, settings_.max_file_bytes, why);
-      if (!bytes) {
-        return refused(cursor, *stream,
-                       {{stream->source_name(), std::nullopt, std::nullopt, "", why,
-                         "a readable file at " + stream->path.string(), true}});
-      }
-      if (xxh3_128_hex(*bytes) != survey.content_hash) {
-        surveys_.erase(*which);
-        if (attempt < 3) continue;
-      }
-      whole = read_table(*bytes, *stream);
-      table = &whole;
-    }
+    Page page = read_page(*file, survey, *stream, resume ? from->offset : survey.data_offset,
+                          resume ? from->row : survey.first_row, settings_.page_rows);
+    const std::size_t held_before = resume ? from->held : 0;
+    const SourceTable* table = &page.table;
     // Written while it was read: never mix two versions in one read; start again.
     if (!file->identity_now().same_survey_key(file->identity()) ||
         (!file->identity_now().same_survey_key(survey.identity))) {
@@ -464,15 +359,16 @@ json FileAdapter::pull(const json& input) const {
                        "rename it into place)",
                        stream->format == Format::json}});
     }
-    if (page && !page->problems.empty()) return refused(cursor, *stream, page->problems);
-    const bool last = !page || page->last;
+    if (!page.problems.empty()) return refused(cursor, *stream, page.problems);
+    const bool last = page.last;
 
     std::vector<SourceProblem> problems = table->problems;
-    json answer = {{"records", json::array()}, {"next_cursor", cursor}, {"more", false},
-                   {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
+    json answer = {
+        {"records", json::array()}, {"next_cursor", cursor}, {"more", false},
+        {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
     MappedRecords mapped;
     if (!table->names.empty() || !table->rows.empty()) {
-      mapped = map_records(*table, *stream, page ? &survey.duplicate_ids : nullptr);
+      mapped = map_records(*table, *stream, &survey.duplicate_ids);
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
     }
     const std::size_t held = held_before + mapped.quarantined.size();
@@ -497,8 +393,8 @@ json FileAdapter::pull(const json& input) const {
     if (last) {
       next.complete = true;
     } else {
-      next.offset = page->next_offset;
-      next.row = page->next_row;
+      next.offset = page.next_offset;
+      next.row = page.next_row;
       next.held = held;
       answer["more"] = true;
     }

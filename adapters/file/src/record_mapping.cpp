@@ -365,12 +365,14 @@ std::vector<std::string> mapped_columns(const StreamSettings& settings) {
   return columns;
 }
 
-std::vector<SourceProblem> missing_columns(const SourceTable& table,
-                                           const StreamSettings& settings) {
+std::vector<SourceProblem> missing_columns(const SourceTable& table, const StreamSettings& settings,
+                                           std::optional<bool> keys_known) {
   std::vector<SourceProblem> problems;
   const bool header_known =
-      !table.json_source || std::any_of(table.rows.begin(), table.rows.end(),
-                                        [](const SourceRow& row) { return row.problems.empty(); });
+      keys_known ? *keys_known
+                 : !table.json_source ||
+                       std::any_of(table.rows.begin(), table.rows.end(),
+                                   [](const SourceRow& row) { return row.problems.empty(); });
   if (!header_known) return problems;
   auto missing_column = [&](const std::string& column, const std::string& pointer,
                             const std::string& setting) {

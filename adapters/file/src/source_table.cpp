@@ -129,8 +129,7 @@ SourceTable read_csv_header(const CsvRecord& record, std::string_view text,
 }
 
 SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::string_view text,
-                       const std::vector<const CsvSyntaxError*>& errors,
-                       std::size_t base_offset) {
+                       const std::vector<const CsvSyntaxError*>& errors, std::size_t base_offset) {
   const auto& header = table.header;
   const std::string& source = table.source;
   SourceRow row;
@@ -178,8 +177,8 @@ SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::s
   return row;
 }
 
-void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text,
-                  std::size_t first, std::size_t count, std::size_t base_offset) {
+void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text, std::size_t first,
+                  std::size_t count, std::size_t base_offset) {
   // A quote never closed is the file's problem (the caller's); other syntax
   // errors spoil only their own row.
   auto next_error = csv.errors.begin();
@@ -189,7 +188,8 @@ void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text,
     const CsvRecord& record = csv.records[i];
     errors.clear();
     for (; next_error != csv.errors.end() && next_error->row <= record.row; ++next_error) {
-      if (next_error->row == record.row && !next_error->ends_reading) errors.push_back(&*next_error);
+      if (next_error->row == record.row && !next_error->ends_reading)
+        errors.push_back(&*next_error);
     }
     if (record.blank()) continue;  // an empty line is an empty spreadsheet row
     table.rows.push_back(read_csv_row(table, record, text, errors, base_offset));
@@ -206,7 +206,8 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
     return table;
   }
   CsvText csv = parse_csv(bytes, delimiter);
-  SourceTable table = read_csv_header(csv.records.front(), bytes, source, delimiter, wanted_columns);
+  SourceTable table =
+      read_csv_header(csv.records.front(), bytes, source, delimiter, wanted_columns);
   if (!table.problems.empty()) return table;
   // A quote never closed swallows every later row: the file cannot be split
   // into rows, so no row of it may be taken (a full read would miss people).
@@ -219,6 +220,29 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
   }
   add_csv_rows(table, csv, bytes, 1, csv.records.size(), 0);
   return table;
+}
+
+SourceRow read_json_row(const SourceTable& table, const json& record, std::size_t number) {
+  SourceRow row;
+  row.number = number;
+  if (!record.is_object()) {
+    row.problems.push_back({table.source, number, std::nullopt, "", schema::describe(record),
+                            "an object (one record)", true});
+    row.cells.assign(table.columns.size(), nullptr);
+    row.excerpt = excerpt_of(record.dump(), kMaxExcerpt);
+    return row;
+  }
+  for (const auto& column : table.columns) {
+    auto it = record.find(column);
+    if (it == record.end() || it->is_null()) {
+      row.cells.emplace_back(nullptr);
+    } else if (it->is_string()) {
+      row.cells.push_back(cell_from_text(it->get_ref<const std::string&>()));
+    } else {
+      row.cells.push_back(*it);
+    }
+  }
+  return row;
 }
 
 SourceTable read_json_table(std::string_view bytes, const std::string& source,
@@ -281,28 +305,7 @@ SourceTable read_json_table(std::string_view bytes, const std::string& source,
     }
   }
   for (std::size_t i = 0; i < records->size(); ++i) {
-    const json& record = (*records)[i];
-    SourceRow row;
-    row.number = i + 1;
-    if (!record.is_object()) {
-      row.problems.push_back({source, i + 1, std::nullopt, "", schema::describe(record),
-                              "an object (one record)", true});
-      row.cells.assign(table.columns.size(), nullptr);
-      row.excerpt = excerpt_of(record.dump(), kMaxExcerpt);
-      table.rows.push_back(std::move(row));
-      continue;
-    }
-    for (const auto& column : table.columns) {
-      auto it = record.find(column);
-      if (it == record.end() || it->is_null()) {
-        row.cells.emplace_back(nullptr);
-      } else if (it->is_string()) {
-        row.cells.push_back(cell_from_text(it->get_ref<const std::string&>()));
-      } else {
-        row.cells.push_back(*it);
-      }
-    }
-    table.rows.push_back(std::move(row));
+    table.rows.push_back(read_json_row(table, (*records)[i], i + 1));
   }
   return table;
 }

@@ -220,6 +220,114 @@ TEST_F(Paging, PageRowsIsBounded) {
   EXPECT_THROW(FileAdapter(config_for(settings(0), dir.path())), mentoring::Error);
 }
 
+// ------------------------------------------------------------- JSON exports
+
+class JsonPaging : public ::testing::Test {
+ protected:
+  json settings(std::size_t page_rows) {
+    return {{"page_rows", page_rows},
+            {"people",
+             {{"path", "hr.json"},
+              {"format", "json"},
+              {"records_pointer", "/data/employees"},
+              {"fields", {{"id", "empId"}, {"name", "name"}}}}}};
+  }
+  json pull(std::size_t page_rows, json cursor, FileAdapter* adapter = nullptr) {
+    std::optional<FileAdapter> own;
+    if (!adapter) adapter = &own.emplace(config_for(settings(page_rows), dir.path()));
+    return json::parse(
+        adapter->call("pull", json{{"stream", "people"}, {"cursor", cursor}}.dump()));
+  }
+  // Every page of one read: the records' ids, the quarantine, the pages.
+  struct Read {
+    std::vector<std::string> ids;
+    std::vector<json> held;
+    std::vector<json> pages;
+  };
+  Read read_all(std::size_t page_rows) {
+    Read read;
+    json cursor = nullptr;
+    for (int guard = 0; guard < 50; ++guard) {
+      json page = pull(page_rows, cursor);  // a new adapter each page: resumed from the cursor
+      EXPECT_TRUE(page["problems"].empty()) << page.dump(2);
+      for (const auto& record : page["records"]) read.ids.push_back(record["id"]);
+      for (const auto& row : page.value("quarantine", json::array())) read.held.push_back(row);
+      read.pages.push_back(page);
+      cursor = page["next_cursor"];
+      if (!page["more"].get<bool>() || !page["problems"].empty()) break;
+    }
+    return read;
+  }
+  testing::TempDir dir;
+};
+
+// Brackets, braces, commas and escaped quotes inside strings are text, not structure.
+const char* const kAwkwardJson = R"({"meta": {"note": "a ] and a } and \"quotes\", [1, 2]"},
+  "data": {"other": [{"empId": "X"}], "employees": [
+    {"empId": 1, "name": "Ann \"Nan\" Lee", "tags": ["]", "}"]},
+    {"empId": "E2", "name": "Bo, [the] {second}"},
+    7,
+    {"empId": "E4", "name": "Cy\\"},
+    {"empId": 1, "name": "Di"},
+    {"empId": "E6", "name": "Ed", "extra": {"deep": [[[]]]}}
+  ]}, "after": "the array"})";
+
+TEST_F(JsonPaging, AnArrayInsideTheDocumentIsReadInPagesEachRecordOnce) {
+  write_file(dir / "hr.json", kAwkwardJson);
+  Read read = read_all(2);
+  ASSERT_EQ(read.pages.size(), 3u);  // 6 elements, 2 a page
+  EXPECT_EQ(read.ids, (std::vector<std::string>{"E2", "E4", "E6"}));
+  ASSERT_EQ(read.held.size(), 3u);  // record 1 and 5 share id 1; record 3 is no object
+  EXPECT_EQ(read.held[0]["row"], 1);
+  EXPECT_EQ(read.held[0]["expected"], "a unique id (1 is also used in record 5)");
+  EXPECT_EQ(read.held[1]["row"], 3);
+  EXPECT_EQ(read.held[1]["expected"], "an object (one record)");
+  EXPECT_EQ(read.held[2]["row"], 5);
+  EXPECT_EQ(read.held[2]["expected"], "a unique id (1 is also used in record 1)");
+  for (const auto& page : read.pages) {
+    EXPECT_EQ(page["full_read"]["id"], read.pages[0]["full_read"]["id"]);
+  }
+  EXPECT_TRUE(read.pages.back()["full_read"]["last_page"].get<bool>());
+  EXPECT_FALSE(read.pages[1]["full_read"]["last_page"].get<bool>());
+  // And in one page, the same.
+  Read whole = read_all(100);
+  EXPECT_EQ(whole.pages.size(), 1u);
+  EXPECT_EQ(whole.ids, read.ids);
+}
+
+TEST_F(JsonPaging, ADocumentThatDoesNotParseAnywhereIsRefusedBeforeAnythingIsTaken) {
+  auto refused = [&](const std::string& text) {
+    write_file(dir / "hr.json", text);
+    json answer = pull(1, "before");
+    EXPECT_TRUE(answer["records"].empty()) << text;
+    EXPECT_EQ(answer["next_cursor"], "before") << text;
+    EXPECT_FALSE(answer["problems"].empty()) << text;
+    return answer["problems"].empty() ? std::string()
+                                      : answer["problems"][0]["found"].get<std::string>();
+  };
+  const std::string head = R"({"data": {"employees": [{"empId": "E1", "name": "Ann"}, )";
+  // A bad record far after the first page, a missing comma, a trailing comma,
+  // an array never closed, a bad value after the array, a number no double holds.
+  EXPECT_NE(refused(head + "{\"empId\": \"E2\",}]}}").find("line:column 1:"), std::string::npos);
+  EXPECT_NE(refused(head + R"({"empId": "E2"} {"empId": "E3"}]}})").find("after a record"),
+            std::string::npos);
+  EXPECT_NE(refused(head + R"({"empId": "E2"},]}})").find("']' after a ','"), std::string::npos);
+  EXPECT_NE(refused(head + R"({"empId": "E2"})").find("a ']' is missing"), std::string::npos);
+  EXPECT_FALSE(refused(head + R"({"empId": "E2"}]}, "x": tru})").empty());
+  EXPECT_FALSE(refused(head + R"({"empId": "E2", "name": 1e400}]}})").empty());
+  EXPECT_NE(refused(R"({"data": {"staff": []}})").find("records_pointer"), std::string::npos);
+}
+
+TEST_F(JsonPaging, AnUnchangedJsonExportIsUnchangedWithoutReading) {
+  write_file(dir / "hr.json", kAwkwardJson);
+  Read read = read_all(4);
+  const json cursor = read.pages.back()["next_cursor"];
+  const std::size_t reads = ExportFile::reads_so_far();
+  json again = pull(4, cursor);
+  EXPECT_TRUE(again["unchanged"].get<bool>());
+  EXPECT_EQ(ExportFile::reads_so_far(), reads);
+}
+
 long peak_rss_kib() {
   struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -237,14 +345,13 @@ TEST_F(Paging, A200MegabyteExportIsReadInPagesWithFlatMemory) {
     const std::string notes(2000, 'x');
     std::string row;
     for (int i = 1; out.tellp() < 200LL * 1000 * 1000; ++i) {
-      row = "E" + std::to_string(i) + ",Person " + std::to_string(i) + ",01/02/2020," + notes +
-            "\n";
+      row =
+          "E" + std::to_string(i) + ",Person " + std::to_string(i) + ",01/02/2020," + notes + "\n";
       out << row;
     }
   }
   const long before = peak_rss_kib();
-  json settings = {{"page_rows", 2000},
-                   {"people", people_settings()}};
+  json settings = {{"page_rows", 2000}, {"people", people_settings()}};
   FileAdapter adapter(config_for(settings, dir.path()));
   json cursor = nullptr;
   std::size_t records = 0;

@@ -36,8 +36,8 @@ class ExportFile {
  public:
   // Opened without blocking and looked at before a byte is read, so a FIFO, a
   // device or a folder is refused at once; nullopt with `why` set otherwise.
-  static std::optional<ExportFile> open(const std::filesystem::path& path,
-                                        long long max_file_bytes, std::string& why);
+  static std::optional<ExportFile> open(const std::filesystem::path& path, long long max_file_bytes,
+                                        std::string& why);
   ExportFile(ExportFile&& other) noexcept : fd_(other.fd_), opened_(other.opened_) {
     other.fd_ = -1;
   }
@@ -71,8 +71,8 @@ struct Survey {
   std::string content_hash;  // XXH3-128 hex of every byte
   // Problems with the export as a whole: nothing of it may be ingested.
   std::vector<SourceProblem> problems;
-  bool paged = false;  // CSV: pages are read from offsets; JSON: one page
-  SourceTable header;  // CSV: the header's columns, no rows
+  bool paged = false;                  // CSV: pages are read from offsets; JSON: one page
+  SourceTable header;                  // CSV: the header's columns, no rows
   unsigned long long data_offset = 0;  // where the first row after the header starts
   std::size_t first_row = 2;
   std::size_t rows = 0;             // rows that are not blank

@@ -43,8 +43,7 @@ class FileAdapter {
   std::optional<Outbox> outbox_;  // opened on first push
   // The survey of each stream's export, for as long as its size, mtime and
   // inode stay: later pages of a read do not survey it again.
-  const Survey& survey_of(Stream which, const ExportFile& file,
-                          const StreamSettings& stream) const;
+  const Survey& survey_of(Stream which, const ExportFile& file, const StreamSettings& stream) const;
   mutable std::map<Stream, Survey> surveys_;
 };
 

@@ -52,8 +52,10 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
                           const RowsOfId* rows_of_id_in_file = nullptr);
 
 // The mapped columns (fields, attributes) the table lacks, one problem each.
-std::vector<SourceProblem> missing_columns(const SourceTable& table,
-                                           const StreamSettings& settings);
+// A JSON export's keys are known when one of its records is an object
+// (`keys_known`; by default: when one of the table's rows is readable).
+std::vector<SourceProblem> missing_columns(const SourceTable& table, const StreamSettings& settings,
+                                           std::optional<bool> keys_known = std::nullopt);
 
 // The source columns the settings name (fields, then attributes), without repeats.
 std::vector<std::string> mapped_columns(const StreamSettings& settings);

@@ -80,8 +80,12 @@ SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::s
 
 // Adds rows [first, first + count) of `csv` (parsed from `text`) to `table`,
 // blank lines left out, each with its own problems.
-void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text,
-                  std::size_t first, std::size_t count, std::size_t base_offset);
+void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text, std::size_t first,
+                  std::size_t count, std::size_t base_offset);
+
+// One record of a JSON export as a row of the table's columns (a record
+// that is not an object is a row with a problem).
+SourceRow read_json_row(const SourceTable& table, const nlohmann::json& record, std::size_t number);
 
 // Reads JSON text: an array of objects, or an object holding it at
 // records_pointer, keeping the values of `wanted_columns` (keys).
