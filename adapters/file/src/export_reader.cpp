@@ -310,7 +310,7 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
   return survey;
 }
 
-std::string hash_file(const ExportFile& file) {
+std::string hash_all(const ExportFile& file) {
   XXH3_state_t* state = XXH3_createState();
   if (state == nullptr) throw std::bad_alloc();
   struct FreeState {
@@ -457,7 +457,7 @@ Survey survey_json(const ExportFile& file, const StreamSettings& stream) {
   Survey survey;
   survey.identity = file.identity();
   survey.paged = true;
-  survey.content_hash = hash_file(file);
+  survey.content_hash = hash_all(file);
   survey.header.source = stream.source_name();
   survey.header.json_source = true;
   const std::vector<std::string> wanted = mapped_columns(stream);
@@ -705,6 +705,10 @@ std::string ExportFile::read_at(unsigned long long offset, std::size_t size) con
   }
   bytes.resize(filled);
   return bytes;
+}
+
+std::string content_hash(const ExportFile& file) {
+  return hash_all(file);
 }
 
 std::size_t ExportFile::reads_so_far() {

@@ -328,12 +328,17 @@ json FileAdapter::pull(const json& input) const {
     // Unchanged by its stat: one fstat, not a byte read.
     if (from && from->complete && from->identity == file->identity()) return empty_pull(cursor);
 
+    // Touched but the same bytes: unchanged by its hash (only a hash, no survey).
+    if (from && from->complete) {
+      auto cached = surveys_.find(*which);
+      const std::string hash =
+          cached != surveys_.end() && cached->second.identity.same_survey_key(file->identity())
+              ? cached->second.content_hash
+              : content_hash(*file);
+      if (hash == from->content_hash) return empty_pull(cursor);
+    }
     const Survey& survey = survey_of(*which, *file, *stream);
     if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems);
-    // Touched but the same bytes: unchanged by its hash.
-    if (from && from->complete && from->content_hash == survey.content_hash) {
-      return empty_pull(cursor);
-    }
     // A read resumes only on the bytes it began on; a changed export starts a new read.
     const bool resume = from && !from->complete && from->content_hash == survey.content_hash;
     FileCursor next;

@@ -65,6 +65,9 @@ class ExportFile {
 std::string xxh3_128_hex(std::string_view bytes);
 std::string xxh3_64_hex(std::string_view bytes);
 
+// The XXH3-128 of the whole file, read a chunk at a time (what Survey::content_hash holds).
+std::string content_hash(const ExportFile& file);
+
 // The first pass over an export, with memory bounded whatever its size.
 struct Survey {
   FileIdentity identity;
