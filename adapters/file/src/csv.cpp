@@ -40,6 +40,11 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
     record.offset = pos;
     for (;;) {
       std::string field;
+      // A field nobody reads is delimited but not copied (left empty).
+      const std::size_t index = record.fields.size();
+      const bool keep = !options.keep || row < options.keep_all_before_row ||
+                        (index < options.keep->size() && (*options.keep)[index]);
+      bool has_content = false;
       record.field_offsets.push_back(pos);
       if (pos < end && text[pos] == '"') {
         const std::size_t opening = pos++;
@@ -48,11 +53,13 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
           // Whole runs up to the next quote at once.
           std::size_t quote = text.find('"', pos);
           if (quote == std::string_view::npos) quote = end;
-          field.append(text.data() + pos, quote - pos);
+          if (keep) field.append(text.data() + pos, quote - pos);
+          has_content = has_content || quote > pos;
           pos = quote;
           if (pos == end) break;
           if (pos + 1 < end && text[pos + 1] == '"') {
-            field += '"';
+            if (keep) field += '"';
+            has_content = true;
             pos += 2;
             continue;
           }
@@ -73,15 +80,19 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
           out.errors.push_back({row, pos,
                                 "text after the closing quote of a field (a \" inside a quoted "
                                 "field must be doubled)"});
-          while (pos < end && text[pos] != delimiter && !ends_record(text[pos]))
-            field += text[pos++];
+          const std::size_t from = pos;
+          pos = field_end(text, pos, delimiter);
+          if (keep) field.append(text.data() + from, pos - from);
+          has_content = true;
         }
       } else {
         // Unquoted: a stray quote inside is kept as it is, as spreadsheets do.
         const std::size_t from = pos;
         pos = field_end(text, pos, delimiter);
-        field.assign(text.data() + from, pos - from);
+        if (keep) field.assign(text.data() + from, pos - from);
+        has_content = pos > from;
       }
+      if (index == 0) record.first_field_empty = !has_content;
       record.fields.push_back(std::move(field));
       if (pos < end && text[pos] == delimiter) {
         ++pos;

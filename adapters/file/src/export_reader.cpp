@@ -97,24 +97,34 @@ using OnRecord = std::function<bool(const CsvRecord&, std::string_view text,
                                     const std::vector<const CsvSyntaxError*>& errors,
                                     unsigned long long base_offset)>;
 
+// `keep`: the fields to copy (see CsvParseOptions); when it is given empty,
+// the first record (the header, copied whole) is read alone so the caller can
+// fill it in before the rows are read.
 std::optional<SourceProblem> scan_csv(const ExportFile& file, const StreamSettings& stream,
                                       ScanPosition start,
                                       const std::function<void(std::string_view)>& on_bytes,
-                                      const OnRecord& on_record) {
+                                      const OnRecord& on_record,
+                                      const std::vector<char>* keep = nullptr) {
   std::string carry;
   unsigned long long carry_offset = start.offset;
   unsigned long long read_offset = start.offset;
   std::size_t row = start.row;
   std::vector<const CsvSyntaxError*> errors;
+  bool eof = false;
+  bool read_more = true;
   for (;;) {
-    std::string chunk = file.read_at(read_offset, kSurveyChunk);
-    const bool eof = chunk.size() < kSurveyChunk;
-    read_offset += chunk.size();
-    if (on_bytes) on_bytes(chunk);
-    carry += chunk;
-    chunk = std::string();
-    CsvText csv =
-        parse_csv(carry, {stream.delimiter, row, carry_offset == 0 ? true : false, SIZE_MAX});
+    if (read_more) {
+      std::string chunk = file.read_at(read_offset, kSurveyChunk);
+      eof = chunk.size() < kSurveyChunk;
+      read_offset += chunk.size();
+      if (on_bytes) on_bytes(chunk);
+      carry += chunk;
+    }
+    const bool header_alone = keep && keep->empty();
+    CsvParseOptions options{stream.delimiter, row, carry_offset == 0, header_alone ? 1 : SIZE_MAX};
+    options.keep = keep;
+    options.keep_all_before_row = start.row + 1;
+    CsvText csv = parse_csv(carry, options);
     std::size_t used = 0;  // bytes of complete records
     auto next_error = csv.errors.begin();
     for (const CsvRecord& record : csv.records) {
@@ -139,7 +149,9 @@ std::optional<SourceProblem> scan_csv(const ExportFile& file, const StreamSettin
       used = record.end;
       row = record.row + 1;
     }
-    if (eof) return std::nullopt;
+    // The header read alone: the rows after it are in the carry already.
+    read_more = !(header_alone && used > 0);
+    if (eof && read_more) return std::nullopt;
     carry.erase(0, used);
     carry_offset += used;
     if (carry.size() > kMaxPageBytes) return row_too_long(stream, row, carry_offset);
@@ -216,6 +228,7 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
 
   bool header_read = false;
   IdColumns columns;
+  std::vector<char> keep;  // filled in once the header is read
   // Ids as 64-bit hashes with their rows: 16 bytes a row, whatever the ids' length.
   std::vector<std::pair<std::uint64_t, std::size_t>> ids;
   auto on_record = [&](const CsvRecord& record, std::string_view text,
@@ -236,6 +249,10 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
       survey.data_offset = base_offset + record.end;
       survey.first_row = record.row + 1;
       columns = id_columns(survey.header, stream);
+      // Of the rows, only the id and (leave) type cells are copied.
+      keep.assign(std::max<std::size_t>(survey.header.header.size(), 1), 0);
+      if (columns.id_position) keep[*columns.id_position] = 1;
+      if (columns.type_position) keep[*columns.type_position] = 1;
       // A refused header: only the hash (and whether the file is blank) is still wanted.
       return survey.problems.empty();
     }
@@ -257,7 +274,8 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
           const std::vector<const CsvSyntaxError*>& errors, unsigned long long base_offset) {
         stopped = !on_record(record, text, errors, base_offset);
         return !stopped;
-      });
+      },
+      &keep);
   if (problem) survey.problems.push_back(*problem);
   if (stopped || problem) {
     // Scanning stopped early: the hash (a refused file is refused again until
@@ -295,15 +313,17 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
   if (candidates.empty()) return survey;
   std::sort(candidates.begin(), candidates.end());
   RowsOfId rows_of_id;
-  scan_csv(file, stream, {survey.data_offset, survey.first_row}, nullptr,
-           [&](const CsvRecord& record, std::string_view, const std::vector<const CsvSyntaxError*>&,
-               unsigned long long) {
-             if (std::binary_search(candidates.begin(), candidates.end(), record.row)) {
-               if (auto id = id_of(record, survey.header, columns, stream))
-                 rows_of_id[std::string(*id)].push_back(record.row);
-             }
-             return true;
-           });
+  scan_csv(
+      file, stream, {survey.data_offset, survey.first_row}, nullptr,
+      [&](const CsvRecord& record, std::string_view, const std::vector<const CsvSyntaxError*>&,
+          unsigned long long) {
+        if (std::binary_search(candidates.begin(), candidates.end(), record.row)) {
+          if (auto id = id_of(record, survey.header, columns, stream))
+            rows_of_id[std::string(*id)].push_back(record.row);
+        }
+        return true;
+      },
+      &keep);
   for (auto& [id, rows] : rows_of_id) {
     if (rows.size() > 1) survey.duplicate_ids.emplace(id, std::move(rows));
   }
@@ -453,6 +473,74 @@ std::optional<std::string> json_id_of(const nlohmann::json& record, const Stream
   return id;
 }
 
+// A SAX reader of one record: whether it is an object, its own keys, and the
+// values of a few of them (the id's and the leave type's), without a DOM.
+class RecordKeys {
+ public:
+  using json = nlohmann::json;
+  explicit RecordKeys(std::vector<std::string> wanted) : wanted_(std::move(wanted)) {}
+  void reset() {
+    depth_ = 0;
+    object = false;
+    names.clear();
+    values = json::object();
+    key_ = nullptr;
+  }
+
+  bool object = false;
+  std::vector<std::string> names;
+  json values = json::object();
+
+  bool null() { return value(json(nullptr)); }
+  bool boolean(bool v) { return value(json(v)); }
+  bool number_integer(json::number_integer_t v) { return value(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return value(json(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return value(json(v)); }
+  bool string(json::string_t& v) { return value(json(v)); }
+  bool binary(json::binary_t&) { return value(json()); }
+  bool start_object(std::size_t) {
+    if (depth_ == 0) object = true;
+    key_ = nullptr;
+    ++depth_;
+    return true;
+  }
+  bool key(json::string_t& k) {
+    if (depth_ == 1) {
+      names.push_back(k);
+      key_ =
+          std::find(wanted_.begin(), wanted_.end(), k) != wanted_.end() ? &names.back() : nullptr;
+    }
+    return true;
+  }
+  bool end_object() {
+    --depth_;
+    key_ = nullptr;
+    return true;
+  }
+  bool start_array(std::size_t) {
+    ++depth_;
+    key_ = nullptr;
+    return true;
+  }
+  bool end_array() {
+    --depth_;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  bool value(json v) {
+    if (depth_ == 1 && key_ != nullptr) values[*key_] = std::move(v);
+    key_ = nullptr;
+    return true;
+  }
+  std::vector<std::string> wanted_;
+  std::size_t depth_ = 0;
+  const std::string* key_ = nullptr;
+};
+
 Survey survey_json(const ExportFile& file, const StreamSettings& stream) {
   Survey survey;
   survey.identity = file.identity();
@@ -499,22 +587,35 @@ Survey survey_json(const ExportFile& file, const StreamSettings& stream) {
   std::unordered_set<std::uint64_t> keys_seen;
   bool keys_known = false;
   std::vector<std::pair<std::uint64_t, std::size_t>> ids;
+  std::vector<std::string> id_keys;  // the keys json_id_of looks at
+  for (const char* field : {"id", "type"}) {
+    if (auto it = stream.fields.find(field); it != stream.fields.end())
+      id_keys.push_back(it->second);
+  }
+  RecordKeys keys(id_keys);
   auto on_element = [&](std::string_view text, std::size_t number, std::size_t line,
                         std::size_t column) {
-    nlohmann::json record;
-    try {
-      record = schema::parse(text, "element");
-    } catch (const schema::ValidationError& e) {
-      survey.problems.push_back(json_problem(stream, e, text, line, column));
+    // Validated and read without a DOM: its keys, and its id (and type) values.
+    keys.reset();
+    if (!nlohmann::json::sax_parse(text.begin(), text.end(), &keys)) {
+      try {
+        schema::parse(text, "element");  // the words and place of the problem
+      } catch (const schema::ValidationError& e) {
+        survey.problems.push_back(json_problem(stream, e, text, line, column));
+        return false;
+      }
+      survey.problems.push_back(
+          file_problem(stream, number, "a record that does not parse", "a JSON array of records"));
       return false;
     }
     ++survey.rows;
-    if (!record.is_object()) {
+    if (!keys.object) {
       ++survey.unreadable_rows;
       return true;
     }
     keys_known = true;
-    for (const auto& [key, _] : record.items()) {
+    std::sort(keys.names.begin(), keys.names.end());  // as a DOM lists them
+    for (const auto& key : keys.names) {
       if (!keys_seen.insert(XXH3_64bits(key.data(), key.size())).second) continue;
       if (survey.header.names.size() < SourceTable::kListedNames) {
         survey.header.names.push_back(key);
@@ -525,7 +626,7 @@ Survey survey_json(const ExportFile& file, const StreamSettings& stream) {
           !survey.header.column_index(key))
         survey.header.columns.push_back(key);
     }
-    if (auto id = json_id_of(record, stream)) {
+    if (auto id = json_id_of(keys.values, stream)) {
       ids.emplace_back(XXH3_64bits(id->data(), id->size()), number);
     }
     return true;
@@ -753,7 +854,12 @@ Page read_page(const ExportFile& file, const Survey& survey, const StreamSetting
     *page.bytes = file.read_at(offset, window);
     const std::string& bytes = *page.bytes;
     const bool eof = offset + bytes.size() >= size;
-    CsvText csv = parse_csv(bytes, {stream.delimiter, row, false, max_rows});
+    // Only the columns the settings map are copied.
+    std::vector<char> keep(std::max<std::size_t>(survey.header.header.size(), 1), 0);
+    for (std::size_t position : survey.header.header_positions) keep[position] = 1;
+    CsvParseOptions options{stream.delimiter, row, false, max_rows};
+    options.keep = &keep;
+    CsvText csv = parse_csv(bytes, options);
     std::size_t complete = 0;
     for (const CsvRecord& record : csv.records) {
       const bool never_closed = std::any_of(

@@ -21,8 +21,9 @@ struct CsvRecord {
   std::size_t end = 0;     // byte offset just past it (its line end included)
   std::vector<std::string> fields;
   std::vector<std::size_t> field_offsets;  // byte offset where each field starts
+  bool first_field_empty = false;          // even when the field was not kept
   // True for an empty line: a spreadsheet shows it as an empty row.
-  bool blank() const { return fields.size() == 1 && fields[0].empty(); }
+  bool blank() const { return fields.size() == 1 && first_field_empty; }
 };
 
 struct CsvSyntaxError {
@@ -46,6 +47,11 @@ struct CsvParseOptions {
   std::size_t first_row = 1;
   bool skip_byte_order_mark = true;
   std::size_t max_records = static_cast<std::size_t>(-1);
+  // Only the fields marked here are copied (the others are left empty, still
+  // counted): reading a few columns of a wide export copies only those.
+  // Rows before keep_all_before_row (a header) keep every field.
+  const std::vector<char>* keep = nullptr;
+  std::size_t keep_all_before_row = 0;
 };
 
 CsvText parse_csv(std::string_view text, const CsvParseOptions& options);
