@@ -13,6 +13,7 @@ packages=(
   time  # /usr/bin/time: the benchmarks' wall, CPU and peak memory (tests/bench/lib/measure.sh)
   clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer's runtime
   libkainjow-mustache-dev   # email and page templates
+  libxxhash-dev             # the file adapter's content hash (XXH3-128)
   python3-aiosmtpd openssl  # the tests' loopback SMTP server (and the demo's mail catcher), its test certificate
   chromium chromium-driver python3-selenium  # ctest -L browser
 )
