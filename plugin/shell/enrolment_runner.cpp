@@ -452,7 +452,8 @@ struct ProgrammeRun {
     // and that of open enrolments, the open enrolments, and only for the leaves it may invite
     // (or waiting places it may promote) their people and the enrolments of that leave.
     const auto window = enrolment::planning_window(programme, c.today);
-    std::vector<Leave> leaves = c.store.leaves_for_planning(window.first, window.last, programme.id);
+    std::vector<Leave> leaves =
+        c.store.leaves_for_planning(window.first, window.last, programme.id);
     auto enrolments = c.store.enrolments_in_states(programme.id, enrolment::open_states());
     const auto needs = enrolment::plan_needs(programme, leaves, enrolments, c.today);
     std::set<std::int64_t> loaded;

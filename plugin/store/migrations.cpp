@@ -13,9 +13,9 @@ namespace mentoring::store {
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
 // indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue
-// 14); 18 signed links (issue 15); 20 indexes for the module passes (issue 16). Add new ones at the end, in ascending order; a number may be
-// missing here while its branch is unmerged (migrate() applies each missing version, not only
-// those above the highest).
+// 14); 18 signed links (issue 15); 20 indexes for the module passes (issue 16). Add new ones at the
+// end, in ascending order; a number may be missing here while its branch is unmerged (migrate()
+// applies each missing version, not only those above the highest).
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(

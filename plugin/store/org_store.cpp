@@ -442,7 +442,7 @@ std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
 }
 
 std::vector<Leave> OrgStore::leaves_for_planning(Date first, Date last,
-                                              const std::string& programme_id) {
+                                                 const std::string& programme_id) {
   static const std::string sql =
       std::string(kLeaveColumns) +
       "WHERE start_date BETWEEN ?1 AND ?2 OR id IN (SELECT leave_id FROM enrolment "
@@ -610,9 +610,9 @@ std::vector<Enrolment> OrgStore::enrolments_in_states(const std::string& program
     list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
   const std::string roles =
       role ? "'" + std::string(to_string(*role)) + "'" : std::string("'mentee','mentor'");
-  SQLite::Statement& s = prepared_dynamic(std::string(kEnrolmentColumns) +
-                                          "WHERE programme_id = ? AND role IN (" + roles +
-                                          ") AND state IN (" + list + ") ORDER BY id");
+  SQLite::Statement& s =
+      prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE programme_id = ? AND role IN (" +
+                       roles + ") AND state IN (" + list + ") ORDER BY id");
   s.bind(1, programme_id);
   return all_rows(s, &read_enrolment);
 }
@@ -624,7 +624,8 @@ std::int64_t OrgStore::count_enrolments_in(EnrolmentState state) {
   return s.getColumn(0).getInt64();
 }
 
-std::vector<OrgStore::StateCount> OrgStore::count_enrolment_states(const std::string& programme_id) {
+std::vector<OrgStore::StateCount> OrgStore::count_enrolment_states(
+    const std::string& programme_id) {
   SQLite::Statement& s = prepared(
       "SELECT role, state, COUNT(*) FROM enrolment WHERE programme_id = ? "
       "GROUP BY role, state ORDER BY role, state");
@@ -632,8 +633,8 @@ std::vector<OrgStore::StateCount> OrgStore::count_enrolment_states(const std::st
   std::vector<StateCount> out;
   while (s.executeStep()) {
     auto state = parse_enrolment_state(s.getColumn(1).getString());
-    if (!state) throw std::runtime_error("store: an enrolment of " + programme_id +
-                                         " has a corrupt state");
+    if (!state)
+      throw std::runtime_error("store: an enrolment of " + programme_id + " has a corrupt state");
     out.push_back({s.getColumn(0).getString() == "mentor" ? Role::mentor : Role::mentee, *state,
                    s.getColumn(2).getInt64()});
   }

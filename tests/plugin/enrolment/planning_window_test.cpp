@@ -47,8 +47,8 @@ std::string describe(const enrolment::Plan& plan) {
         << i.waitlisted << " " << i.round << " " << i.cause << "\n";
   }
   for (const auto& p : plan.promotions) {
-    out << "promote " << p.enrolment_id << " " << p.person_id << " " << p.leave_id << " "
-        << p.round << " " << p.cause << "\n";
+    out << "promote " << p.enrolment_id << " " << p.person_id << " " << p.leave_id << " " << p.round
+        << " " << p.cause << "\n";
   }
   return out.str();
 }
@@ -93,10 +93,10 @@ TEST(PlanningWindow, HoldsExactlyTheLeaveTheRuleCanInvite) {
 TEST(PlanNeeds, GivenOnlyWhatItNamesThePlanIsTheSameAsWithEverything) {
   std::mt19937 random(16);
   auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
-  const EnrolmentState states[] = {EnrolmentState::eligible, EnrolmentState::invited,
-                                   EnrolmentState::declined, EnrolmentState::expired,
+  const EnrolmentState states[] = {EnrolmentState::eligible,  EnrolmentState::invited,
+                                   EnrolmentState::declined,  EnrolmentState::expired,
                                    EnrolmentState::withdrawn, EnrolmentState::completed,
-                                   EnrolmentState::active,   EnrolmentState::awaiting_pair};
+                                   EnrolmentState::active,    EnrolmentState::awaiting_pair};
   const LeaveType types[] = {LeaveType::maternity, LeaveType::adoption, LeaveType::secondment};
   const LeaveStatus statuses[] = {LeaveStatus::approved, LeaveStatus::approved,
                                   LeaveStatus::requested, LeaveStatus::cancelled};
@@ -145,8 +145,8 @@ TEST(PlanNeeds, GivenOnlyWhatItNamesThePlanIsTheSameAsWithEverything) {
       if (pick(6) == 0) {  // another programme's and a mentor's enrolments are not the plan's
         enrolments.push_back(Enrolment::make(id, "other", Role::mentee, EnrolmentState::invited,
                                              std::nullopt, next_id++));
-        enrolments.push_back(Enrolment::make(id, programme.id, Role::mentor,
-                                             EnrolmentState::active, std::nullopt, next_id++));
+        enrolments.push_back(Enrolment::make(id, programme.id, Role::mentor, EnrolmentState::active,
+                                             std::nullopt, next_id++));
       }
     }
     const auto everything = enrolment::plan(programme, people, leaves, enrolments, kToday);

@@ -302,23 +302,22 @@ TEST(OrgStore, LeavesForPlanningHoldTheWindowEdgesAndOpenEnrolmentsLeave) {
     l.expected_end = l.start + std::chrono::days{100};
     return l;
   };
-  for (const auto& [id, start] : std::vector<std::pair<std::string, std::string>>{
-           {"before", "2027-02-28"},
-           {"first", "2027-03-01"},
-           {"inside", "2027-04-15"},
-           {"last", "2027-06-01"},
-           {"after", "2027-06-02"},
-           {"open-early", "2026-01-10"},
-           {"open-late", "2028-01-10"},
-           {"closed", "2026-02-10"},
-           {"other-programme", "2026-03-10"}}) {
+  for (const auto& [id, start] :
+       std::vector<std::pair<std::string, std::string>>{{"before", "2027-02-28"},
+                                                        {"first", "2027-03-01"},
+                                                        {"inside", "2027-04-15"},
+                                                        {"last", "2027-06-01"},
+                                                        {"after", "2027-06-02"},
+                                                        {"open-early", "2026-01-10"},
+                                                        {"open-late", "2028-01-10"},
+                                                        {"closed", "2026-02-10"},
+                                                        {"other-programme", "2026-03-10"}}) {
     store.upsert(starting(id, start));
   }
   auto enrol = [&](const std::string& programme, const std::string& leave_id,
                    EnrolmentState state) {
-    store.insert_enrolment(
-        Enrolment::make("P1", programme, Role::mentee, state, leave_id), "2026-12-01T00:00:00Z",
-        "test");
+    store.insert_enrolment(Enrolment::make("P1", programme, Role::mentee, state, leave_id),
+                           "2026-12-01T00:00:00Z", "test");
   };
   enrol("rtw", "open-early", EnrolmentState::eligible);
   enrol("rtw", "open-late", EnrolmentState::active);
@@ -376,8 +375,8 @@ TEST(OrgStore, EnrolmentsByStateAndTheirCounts) {
     for (const auto& e : list) out.push_back(e.id);
     return out;
   };
-  EXPECT_EQ(ids_of(store.enrolments_in_states(
-                "rtw", {EnrolmentState::invited, EnrolmentState::eligible})),
+  EXPECT_EQ(ids_of(store.enrolments_in_states("rtw",
+                                              {EnrolmentState::invited, EnrolmentState::eligible})),
             (std::vector<std::int64_t>{ids[0], ids[1], ids[2]}));
   EXPECT_EQ(ids_of(store.enrolments_in_states("rtw", {EnrolmentState::invited}, Role::mentor)),
             (std::vector<std::int64_t>{ids[2]}));
@@ -387,9 +386,9 @@ TEST(OrgStore, EnrolmentsByStateAndTheirCounts) {
   for (const auto& row : store.count_enrolment_states("rtw"))
     counts[std::string(to_string(row.role)) + "/" + std::string(to_string(row.state))] = row.count;
   EXPECT_EQ(counts, (std::map<std::string, std::int64_t>{{"mentee/completed", 1},
-                                                          {"mentee/eligible", 1},
-                                                          {"mentee/invited", 1},
-                                                          {"mentor/invited", 1}}));
+                                                         {"mentee/eligible", 1},
+                                                         {"mentee/invited", 1},
+                                                         {"mentor/invited", 1}}));
 }
 
 // The run summary's totals, read without a full scan, equal the counts read row by row.
