@@ -5,15 +5,17 @@
 
 namespace mentoring::domain {
 
+std::int32_t ManagementChains::intern(const std::string& id) {
+  auto [it, inserted] = index_.try_emplace(id, static_cast<std::int32_t>(ids_.size()));
+  if (inserted) {
+    ids_.push_back(id);
+    managers_.emplace_back();
+    loaded_.push_back(managers_of_ ? 0 : 1);
+  }
+  return it->second;
+}
+
 ManagementChains::ManagementChains(const std::vector<ManagerLink>& links) {
-  auto intern = [this](const std::string& id) {
-    auto [it, inserted] = index_.try_emplace(id, static_cast<std::int32_t>(ids_.size()));
-    if (inserted) {
-      ids_.push_back(id);
-      managers_.emplace_back();
-    }
-    return it->second;
-  };
   for (const ManagerLink& link : links) {
     if (link.person_id.empty() || link.manager_id.empty()) continue;
     const std::int32_t person = intern(link.person_id);
@@ -22,15 +24,36 @@ ManagementChains::ManagementChains(const std::vector<ManagerLink>& links) {
   }
 }
 
+ManagementChains::ManagementChains(ManagersOf managers_of) : managers_of_(std::move(managers_of)) {}
+
+void ManagementChains::load(std::int32_t person) {
+  const auto p = static_cast<std::size_t>(person);
+  if (loaded_[p]) return;
+  loaded_[p] = 1;
+  std::vector<std::int32_t> above;
+  for (const std::string& manager : managers_of_(ids_[p])) {
+    if (!manager.empty()) above.push_back(intern(manager));  // may grow managers_: no reference
+  }
+  managers_[p] = std::move(above);
+}
+
 std::int32_t ManagementChains::index_of(std::string_view id) const {
   const auto it = index_.find(std::string(id));
   return it == index_.end() ? -1 : it->second;
+}
+
+void ManagementChains::follow(const std::vector<std::string>& person_ids) {
+  if (!managers_of_) return;
+  for (const std::string& id : person_ids) {
+    if (!id.empty()) managers_above(intern(id));
+  }
 }
 
 // Iterative walk with a visited set: each person is expanded once, so depth and cycles cost
 // at most the size of the directory and can never loop or overflow the stack.
 const std::vector<std::int32_t>& ManagementChains::managers_above(std::int32_t person) {
   if (auto it = above_cache_.find(person); it != above_cache_.end()) return it->second;
+  load(person);
   std::vector<char> seen(ids_.size(), 0);
   std::vector<std::int32_t> stack = managers_[static_cast<std::size_t>(person)];
   std::vector<std::int32_t> above;
@@ -40,6 +63,8 @@ const std::vector<std::int32_t>& ManagementChains::managers_above(std::int32_t p
     if (seen[static_cast<std::size_t>(m)]) continue;
     seen[static_cast<std::size_t>(m)] = 1;
     above.push_back(m);
+    load(m);  // lazy form: may add people, so `seen` grows with them
+    if (seen.size() < ids_.size()) seen.resize(ids_.size(), 0);
     for (std::int32_t next : managers_[static_cast<std::size_t>(m)]) {
       if (!seen[static_cast<std::size_t>(next)]) stack.push_back(next);
     }
@@ -49,10 +74,15 @@ const std::vector<std::int32_t>& ManagementChains::managers_above(std::int32_t p
 }
 
 bool ManagementChains::in_same_chain(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return false;
+  if (a == b) return true;
+  if (managers_of_) {  // the lazy form knows people once it has asked about them
+    intern(std::string(a));
+    intern(std::string(b));
+  }
   const std::int32_t ia = index_of(a);
   const std::int32_t ib = index_of(b);
   if (ia < 0 || ib < 0) return false;  // someone without any manager link is in no chain
-  if (ia == ib) return true;
   const auto& above_a = managers_above(ia);
   if (std::binary_search(above_a.begin(), above_a.end(), ib)) return true;
   const auto& above_b = managers_above(ib);

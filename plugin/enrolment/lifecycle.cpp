@@ -117,6 +117,26 @@ bool answer_overdue(const Enrolment& e, Date today) {
   return e.state == EnrolmentState::invited && e.respond_by && today > *e.respond_by;
 }
 
+std::vector<EnrolmentState> open_states() {
+  std::vector<EnrolmentState> out;
+  for (EnrolmentState state : domain::kEnrolmentStates) {
+    if (is_open(state)) out.push_back(state);
+  }
+  return out;
+}
+
+TrainingFactsRead training_facts_read(EnrolmentState state) {
+  switch (state) {
+    case EnrolmentState::consented:
+    case EnrolmentState::awaiting_training:
+      return {true, false};
+    case EnrolmentState::paired:
+      return {false, true};
+    default:
+      return {};
+  }
+}
+
 std::optional<Step> next_step(const Programme& programme, const Situation& s, Date today) {
   const Enrolment& e = s.enrolment;
   if (!is_open(e.state)) return std::nullopt;

@@ -58,6 +58,11 @@ std::vector<UpcomingLeave> upcoming_leaves(const Programme& programme,
   return out;
 }
 
+PlanningWindow planning_window(const Programme& programme, Date today) {
+  return {add_months(today, programme.mentee.invite_until_months_before),
+          add_months(today, programme.mentee.invite_from_months_before)};
+}
+
 LeaveCheck check_leave(const Programme& programme, const Leave& leave, Date today) {
   const auto& rules = programme.mentee;
   if (!rules.leave_types.count(leave.type)) {
@@ -69,8 +74,8 @@ LeaveCheck check_leave(const Programme& programme, const Leave& leave, Date toda
                                                    : LeaveIneligibility::cancelled,
             "leave is " + std::string(to_string(leave.status)) + ", not approved"};
   }
-  Date earliest = add_months(today, rules.invite_until_months_before);
-  Date latest = add_months(today, rules.invite_from_months_before);
+  const PlanningWindow window = planning_window(programme, today);
+  const Date earliest = window.first, latest = window.last;
   if (leave.start < earliest) {
     return {LeaveIneligibility::starts_before_window, "leave starts " + format_date(leave.start) +
                                                           ", before the window opening " +
@@ -137,23 +142,50 @@ std::optional<int> next_round(const Programme& programme, const Leave& leave,
 std::vector<const Enrolment*> waiting_list(const Programme& programme,
                                            const std::vector<Leave>& leaves,
                                            const std::vector<Enrolment>& enrolments) {
-  std::map<std::string, Date> leave_start;
+  std::map<std::string_view, Date> leave_start;
   for (const auto& leave : leaves) leave_start[leave.id] = leave.start;
-  auto start_of = [&](const Enrolment* e) {
-    auto found = e->leave_id ? leave_start.find(*e->leave_id) : leave_start.end();
-    return found != leave_start.end() ? found->second : Date::max();
-  };
-  std::vector<const Enrolment*> waiting;
+  // Each start looked up once (the waiting list may hold a large organisation's thousands).
+  std::vector<std::pair<Date, const Enrolment*>> waiting;
   for (const auto& e : enrolments) {
-    if (e.programme_id == programme.id && e.role == Role::mentee &&
-        e.state == EnrolmentState::eligible)
-      waiting.push_back(&e);
+    if (e.programme_id != programme.id || e.role != Role::mentee ||
+        e.state != EnrolmentState::eligible)
+      continue;
+    auto found = e.leave_id ? leave_start.find(*e.leave_id) : leave_start.end();
+    waiting.emplace_back(found != leave_start.end() ? found->second : Date::max(), &e);
   }
-  std::sort(waiting.begin(), waiting.end(), [&](const Enrolment* a, const Enrolment* b) {
-    Date da = start_of(a), db = start_of(b);
-    return da != db ? da < db : a->id < b->id;
+  std::sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second->id < b.second->id;
   });
-  return waiting;
+  std::vector<const Enrolment*> out;
+  out.reserve(waiting.size());
+  for (const auto& [start, e] : waiting) out.push_back(e);
+  return out;
+}
+
+PlanNeeds plan_needs(const Programme& programme, const std::vector<Leave>& leaves,
+                     const std::vector<Enrolment>& open_enrolments, Date today) {
+  PlanNeeds needs;
+  std::set<std::string> has_open_enrolment;
+  int taking_part = 0;
+  for (const auto& e : open_enrolments) {
+    if (e.programme_id != programme.id || e.role != Role::mentee || !is_open(e.state)) continue;
+    has_open_enrolment.insert(e.person_id);
+    if (e.state != EnrolmentState::eligible) ++taking_part;
+  }
+  // The waiting places plan() promotes: the first of the waiting list, as far as there is room.
+  for (const Enrolment* e : waiting_list(programme, leaves, open_enrolments)) {
+    if (programme.cohort_capacity && taking_part >= *programme.cohort_capacity) break;
+    ++taking_part;
+    if (e->leave_id) needs.histories.insert({e->person_id, *e->leave_id});
+  }
+  // The leaves it may invite: eligible today, of someone without an open mentee enrolment.
+  for (const auto& leave : leaves) {
+    if (has_open_enrolment.count(leave.person_id)) continue;
+    if (!check_leave(programme, leave, today).eligible()) continue;
+    needs.people.insert(leave.person_id);
+    needs.histories.insert({leave.person_id, leave.id});
+  }
+  return needs;
 }
 
 Plan plan(const Programme& programme, const std::map<std::string, Person>& people,

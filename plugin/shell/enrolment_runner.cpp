@@ -73,7 +73,8 @@ struct ProgrammeRun {
   std::string timezone() const { return c.policy.timezone; }
 
   int round_of(const Enrolment& e) {
-    return enrolment::invitation_round(e, c.store.enrolments(programme.id));
+    // The round counts the person's earlier enrolments for the same leave: theirs are enough.
+    return enrolment::invitation_round(e, c.store.enrolments_of(e.person_id));
   }
 
   // The invitation e was sent, withdrawn: its key is the withdrawal's, and the
@@ -262,6 +263,7 @@ struct ProgrammeRun {
   // lifecycle steps applied with their side effects.
   void advance(Enrolment& e) {
     if (!is_open(e.state)) return;
+    const Enrolment before = e;  // its details are written back only when they changed
     std::optional<Leave> leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
     std::optional<Person> who = person(e.person_id);
     std::optional<std::string> seen_while_open = e.leave_fingerprint;
@@ -296,12 +298,16 @@ struct ProgrammeRun {
 
     for (int i = 0; i < kMaxStepsPerRun; ++i) {
       auto pairs_of_e = accepted_pairs_of(e);
-      // Mentors train before they are assignable; mentees once they are matched.
+      // Mentors train before they are assignable; mentees once they are matched. Completions
+      // are looked up only in a state whose step reads them (the waiting list never does).
+      const auto reads = enrolment::training_facts_read(e.state);
       Situation situation{e,
                           who ? &*who : nullptr,
                           leave ? &*leave : nullptr,
-                          e.role == Role::mentee || training_complete(Role::mentor, e.person_id),
-                          e.role == Role::mentor || training_complete(Role::mentee, e.person_id),
+                          !reads.training_complete || e.role == Role::mentee ||
+                              training_complete(Role::mentor, e.person_id),
+                          !reads.pair_training_complete || e.role == Role::mentor ||
+                              training_complete(Role::mentee, e.person_id),
                           !pairs_of_e.empty()};
       auto step = enrolment::next_step(programme, situation, c.today);
       if (!step) break;
@@ -350,11 +356,20 @@ struct ProgrammeRun {
                                             paired_on(accepted_pairs_of(e)));
     }
     if (leave) e.leave_fingerprint = enrolment::leave_to_remember(e, seen_while_open, *leave);
-    c.store.update_details(e, c.now);
+    if (details_changed(before, e)) c.store.update_details(e, c.now);
+  }
+
+  // What update_details writes (consent only when set: the store keeps an earlier one).
+  static bool details_changed(const Enrolment& a, const Enrolment& b) {
+    return a.phase != b.phase || a.respond_by != b.respond_by ||
+           (b.consent_on && a.consent_on != b.consent_on) || a.started_on != b.started_on ||
+           a.ends_on != b.ends_on || a.needs_decision != b.needs_decision ||
+           a.leave_fingerprint != b.leave_fingerprint;
   }
 
   void reminders() {
-    for (const auto& e : c.store.enrolments(programme.id)) {
+    // Only an open invitation has reminders (reminders_due).
+    for (const auto& e : c.store.enrolments_in_states(programme.id, {EnrolmentState::invited})) {
       for (int day : enrolment::reminders_due(programme, e, c.today)) {
         // The enrolment id in the key: a new round is a new enrolment, so its reminders are new.
         enqueue(key(ActionKind::reminder, ActionTopic::invitation_reminder,
@@ -370,13 +385,13 @@ struct ProgrammeRun {
 
   void pay_it_forward() {
     if (!programme.pay_it_forward_after_months) return;
-    auto all = c.store.enrolments(programme.id);
+    const std::vector<EnrolmentState> any_state(std::begin(kEnrolmentStates),
+                                                std::end(kEnrolmentStates));
     std::set<std::string> has_mentor_enrolment;
-    for (const auto& e : all) {
-      if (e.role == Role::mentor) has_mentor_enrolment.insert(e.person_id);
-    }
-    for (const auto& e : all) {
-      if (e.role != Role::mentee || e.state != EnrolmentState::completed) continue;
+    for (const auto& e : c.store.enrolments_in_states(programme.id, any_state, Role::mentor))
+      has_mentor_enrolment.insert(e.person_id);
+    for (const auto& e :
+         c.store.enrolments_in_states(programme.id, {EnrolmentState::completed}, Role::mentee)) {
       auto leave = e.leave_id ? c.store.leave(*e.leave_id) : std::nullopt;
       auto who = person(e.person_id);
       if (enrolment::pay_it_forward_block(programme, e, leave ? &*leave : nullptr,
@@ -421,7 +436,8 @@ struct ProgrammeRun {
   }
 
   void run() {
-    for (auto& e : c.store.enrolments(programme.id)) advance(e);
+    // The open enrolments only (the programme's history is never advanced again), in id order.
+    for (auto& e : c.store.enrolments_in_states(programme.id, enrolment::open_states())) advance(e);
     // A pair that ended during this pass moves its other member today, not tomorrow.
     while (!partner_of_ended_pair.empty()) {
       auto id = *partner_of_ended_pair.begin();
@@ -430,14 +446,25 @@ struct ProgrammeRun {
     }
     bool any_pair = std::any_of(pairs.begin(), pairs.end(),
                                 [](const Pair& p) { return p.state == PairState::accepted; });
-    if (any_pair) management_chain_check(ManagementChains(c.store.managers()));  // only when needed
+    if (any_pair) management_chain_check(management_chains(c));  // only when needed
 
-    std::vector<Leave> leaves = c.store.leaves_for_planning(c.today);
-    auto enrolments = c.store.enrolments(programme.id);
-    std::set<std::string> ids;
-    for (const auto& l : leaves) ids.insert(l.person_id);
-    for (const auto& e : enrolments) ids.insert(e.person_id);
-    auto people = c.store.people(ids);
+    // What the plan reads, as the domain asks for it: the leave starting within its window
+    // and that of open enrolments, the open enrolments, and only for the leaves it may invite
+    // (or waiting places it may promote) their people and the enrolments of that leave.
+    const auto window = enrolment::planning_window(programme, c.today);
+    std::vector<Leave> leaves =
+        c.store.leaves_for_planning(window.first, window.last, programme.id);
+    auto enrolments = c.store.enrolments_in_states(programme.id, enrolment::open_states());
+    const auto needs = enrolment::plan_needs(programme, leaves, enrolments, c.today);
+    std::set<std::int64_t> loaded;
+    for (const auto& e : enrolments) loaded.insert(e.id);
+    for (const auto& [person_id, leave_id] : needs.histories) {
+      for (auto& e : c.store.enrolments_of(person_id)) {
+        if (e.programme_id == programme.id && e.leave_id == leave_id && loaded.insert(e.id).second)
+          enrolments.push_back(std::move(e));
+      }
+    }
+    auto people = c.store.people(needs.people);
     auto plan = enrolment::plan(programme, people, leaves, enrolments, c.today);
 
     for (const auto& promotion : plan.promotions) {
@@ -471,9 +498,8 @@ struct ProgrammeRun {
 
 json count_states(store::OrgStore& store, const std::string& programme) {
   json out = json::object();
-  for (const auto& e : store.enrolments(programme)) {
-    std::string key = std::string(to_string(e.role)) + "s_" + std::string(to_string(e.state));
-    out[key] = out.value(key, 0) + 1;
+  for (const auto& row : store.count_enrolment_states(programme)) {
+    out[std::string(to_string(row.role)) + "s_" + std::string(to_string(row.state))] = row.count;
   }
   return out;
 }
@@ -503,7 +529,7 @@ json run_enrolment(RunContext& c) {
           {"touchpoints_scheduled", moved},
           {"questions_for_programme_manager", questions},
           {"states", by_programme},
-          {"open_invitations", c.store.counts().open_invitations}};
+          {"open_invitations", c.store.count_enrolments_in(EnrolmentState::invited)}};
 }
 
 // ------------------------------------------------------------------ commands

@@ -61,7 +61,7 @@ pairing::ManualPairFacts manual_pair_facts(RunContext& c, const Programme& progr
                              training_rules, c.store.completions_of(mentor.person_id), c.today);
   facts.mentor_capacity = domain::effective_mentor_capacity(programme);  // a circle: its size
   facts.in_management_chain =
-      ManagementChains(c.store.managers()).in_same_chain(mentee.person_id, mentor.person_id);
+      management_chains(c).in_same_chain(mentee.person_id, mentor.person_id);
   store::PairingStore ps(c.store.database());
   for (const auto& f : ps.forbidden(programme.id)) {
     facts.forbidden_by_hr |= f.mentee_id == mentee.person_id && f.mentor_id == mentor.person_id;

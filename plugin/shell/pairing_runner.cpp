@@ -18,7 +18,9 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <memory>
 #include <set>
+#include <unordered_map>
 
 namespace mentoring::shell {
 
@@ -99,10 +101,6 @@ void fill_person(pairing::Participant& p, const std::map<std::string, Person>& p
 
 CohortView build_cohort(RunContext& c, const Programme& programme, store::PairingStore& ps) {
   CohortView view;
-  const auto enrolments = c.store.enrolments(programme.id);
-  std::map<std::int64_t, const Enrolment*> by_id;
-  for (const auto& e : enrolments) by_id[e.id] = &e;
-
   std::map<std::int64_t, int> accepted_count;  // mentor enrolment -> accepted pairs
   std::set<std::int64_t> mentees_of_accepted;
   std::vector<Pair> accepted_pairs;
@@ -115,6 +113,26 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
       view.proposals.push_back(p);
     }
   }
+  // Only the enrolments that can be in the cohort (below: mentors who can take mentees, mentees
+  // waiting for a pair or in a running one), never the waiting list nor closed ones: the pass
+  // costs the cohort, not the programme's history. In id order, as the engine's ties expect.
+  auto enrolments = c.store.enrolments_in_states(
+      programme.id,
+      {EnrolmentState::awaiting_pair, EnrolmentState::paired, EnrolmentState::active});
+  {
+    std::set<std::int64_t> loaded;
+    for (const auto& e : enrolments) loaded.insert(e.id);
+    for (std::int64_t id : mentees_of_accepted) {
+      if (loaded.count(id)) continue;
+      if (auto e = c.store.enrolment(id); e && e->programme_id == programme.id) {
+        enrolments.push_back(std::move(*e));
+      }
+    }
+    std::sort(enrolments.begin(), enrolments.end(),
+              [](const Enrolment& a, const Enrolment& b) { return a.id < b.id; });
+  }
+  std::map<std::int64_t, const Enrolment*> by_id;
+  for (const auto& e : enrolments) by_id[e.id] = &e;
 
   std::set<std::int64_t> in_cohort_mentor;
   const auto training_rules = training::rules_for(programme, Role::mentor);
@@ -175,8 +193,15 @@ CohortView build_cohort(RunContext& c, const Programme& programme, store::Pairin
     fill_person(view.cohort.mentors[i], people);
     read_wishes(ps.wishes(view.mentor_enrolments[i].id), mentee_ids, view.cohort.mentors[i]);
   }
-  // The whole organisation's manager links: chains pass through people outside the cohort.
-  view.cohort.managers = c.store.managers();
+  // Chains pass through people outside the cohort: each person's managers are looked up when a
+  // participant's chain reaches them (primary keys), once per pass, never the whole directory.
+  auto known = std::make_shared<std::unordered_map<std::string, std::vector<std::string>>>();
+  store::OrgStore* store = &c.store;
+  view.cohort.managers_of = [known, store](const std::string& id) {
+    auto it = known->find(id);
+    if (it == known->end()) it = known->emplace(id, store->manager_links_of(id)).first;
+    return it->second;
+  };
   return view;
 }
 

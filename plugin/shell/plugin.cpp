@@ -385,7 +385,7 @@ class MentoringPlugin : public Module {
     // So do the links' tokens (a link works from the person's mailbox only).
     shell::forget_delivered_links(context);
     summary["actions"] = shell::delivery_summary(delivery);
-    auto counts = store_->counts();
+    auto counts = store_->totals();  // from the tables' pages and indexes, not every row
     summary["totals"] = {{"people", counts.people},
                          {"leave", counts.leave},
                          {"course_completions", counts.course_completions},

@@ -59,6 +59,12 @@ json employee_number_of(RunContext& c, const std::string& person_id) {
   return nullptr;
 }
 
+domain::ManagementChains management_chains(RunContext& c) {
+  store::OrgStore* store = &c.store;
+  return domain::ManagementChains(
+      [store](const std::string& id) { return store->manager_links_of(id); });
+}
+
 const Programme& programme_for(RunContext& c, std::string_view command, const json& input) {
   const std::string prefix = command.empty() ? "" : std::string(command) + ": ";
   std::string known;

@@ -6,6 +6,7 @@
 #include <mentoring/domain/access.hpp>
 #include <mentoring/domain/action_key.hpp>
 #include <mentoring/domain/caller.hpp>
+#include <mentoring/domain/management_chain.hpp>
 #include <mentoring/domain/org_policy.hpp>
 #include <mentoring/domain/programme.hpp>
 #include <mentoring/module.hpp>
@@ -113,6 +114,10 @@ domain::ActionKey invitation_key(const std::string& organisation, const std::str
                                  domain::Role role);
 
 // --- shared by every runner (run_context.cpp) ------------------------------------
+
+// The organisation's management chains, each person's managers read from the store the first
+// time a chain reaches them (never every link of the organisation).
+domain::ManagementChains management_chains(RunContext& context);
 
 // The one form of a refused command input: Error(MENTORING_ERR_INVALID_INPUT)
 // "<command>: <pointer>: found <found>; expected <expected>".

@@ -37,28 +37,33 @@ struct Trainee {
   training::TrainingRules rules;
 };
 
-// Everyone of one programme who needs training, with their status today.
-std::vector<Trainee> trainees(
-    RunContext& c, const Programme& programme,
-    const std::map<std::string, std::vector<CourseCompletion>>& completions) {
+// Completions read so far in this pass or command, by person (each person's through the
+// course_completion primary key, once): only the people the pass looks at, never every row.
+class Completions {
+ public:
+  explicit Completions(store::OrgStore& store) : store_(store) {}
+  const std::vector<CourseCompletion>& of(const std::string& person_id) {
+    auto it = by_person_.find(person_id);
+    if (it == by_person_.end())
+      it = by_person_.emplace(person_id, store_.completions_of(person_id)).first;
+    return it->second;
+  }
+
+ private:
+  store::OrgStore& store_;
+  std::map<std::string, std::vector<CourseCompletion>> by_person_;
+};
+
+// Everyone of one programme who needs training, with their status today: the enrolments in a
+// state expected to train (the index on programme and state), and their own completions.
+std::vector<Trainee> trainees(RunContext& c, const Programme& programme, Completions& completions) {
   std::vector<Trainee> out;
-  for (const auto& e : c.store.enrolments(programme.id)) {
-    if (!training::expected_to_train(e.state)) continue;
+  for (const auto& e :
+       c.store.enrolments_in_states(programme.id, training::states_expected_to_train())) {
     auto rules = rules_for(c, programme, e.role);
     if (rules.required_courses.empty()) continue;
-    auto found = completions.find(e.person_id);
-    static const std::vector<CourseCompletion> none;
-    auto status = training::training_status(
-        rules, found == completions.end() ? none : found->second, c.today);
+    auto status = training::training_status(rules, completions.of(e.person_id), c.today);
     out.push_back({e, std::move(status), std::move(rules)});
-  }
-  return out;
-}
-
-std::map<std::string, std::vector<CourseCompletion>> completions_by_person(RunContext& c) {
-  std::map<std::string, std::vector<CourseCompletion>> out;
-  for (auto& completion : store::SessionsStore(c.store.database()).all_completions()) {
-    out[completion.person_id].push_back(std::move(completion));
   }
   return out;
 }
@@ -89,7 +94,7 @@ std::vector<const Programme*> programmes_asked(RunContext& c, std::string_view c
 
 json training_blocked(RunContext& c, const json& input) {
   require_valid_input("training_blocked", "training-blocked", input);
-  auto completions = completions_by_person(c);
+  Completions completions(c.store);
   json blocked = json::array();
   for (const Programme* programme : programmes_asked(c, "training_blocked", input)) {
     auto list = trainees(c, *programme, completions);
@@ -117,7 +122,7 @@ json training_blocked(RunContext& c, const json& input) {
 // answers, but a percentage of a handful of people says little; HR divides.
 json training_rates(RunContext& c, const json& input) {
   require_valid_input("training_rates", "training-rates", input);
-  auto completions = completions_by_person(c);
+  Completions completions(c.store);
   json rows = json::array();
   for (const Programme* programme : programmes_asked(c, "training_rates", input)) {
     std::map<Role, std::array<int, 4>> counts;  // people, complete, expiring, blocked
@@ -148,14 +153,15 @@ json training_rates(RunContext& c, const json& input) {
 std::vector<overview::TraineeFacts> trainee_facts(RunContext& c, const Programme& programme) {
   std::vector<overview::TraineeFacts> out;
   if (!c.policy.modules.training) return out;
-  for (auto& t : trainees(c, programme, completions_by_person(c)))
+  Completions completions(c.store);
+  for (auto& t : trainees(c, programme, completions))
     out.push_back({std::move(t.enrolment), std::move(t.rules), std::move(t.status)});
   return out;
 }
 
 json run_training(RunContext& c) {
   store::Outbox outbox(c.store.database());
-  auto completions = completions_by_person(c);
+  Completions completions(c.store);
   int enrolments_sent = 0, reminders_sent = 0, blocked = 0, complete = 0;
   json ready = json::array();
   for (const auto& programme : c.programmes) {

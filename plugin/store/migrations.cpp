@@ -13,9 +13,9 @@ namespace mentoring::store {
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
 // indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue
-// 14); 18 signed links (issue 15). Add new ones at the end, in ascending order; a number may be
-// missing here while its branch is unmerged (migrate() applies each missing version, not only
-// those above the highest).
+// 14); 18 signed links (issue 15); 20 indexes for the module passes (issue 16). Add new ones at the
+// end, in ascending order; a number may be missing here while its branch is unmerged (migrate()
+// applies each missing version, not only those above the highest).
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -527,6 +527,16 @@ CREATE TABLE pair_next_meeting (
   moved_by_role  TEXT NOT NULL,
   moved_at       TEXT NOT NULL
 );
+)sql"},
+      // The module passes of an unchanged re-run read what they act on, not every row
+      // (issue 16): future-dated completions (training's problems) by date, the absent
+      // people (the run's totals count the rest from the table's pages) through a partial
+      // index that costs a person without absent_since nothing, enrolments by state.
+      {20, "indexes for the module passes: completions by date, absent people, enrolment states",
+       R"sql(
+CREATE INDEX course_completion_by_completed_at ON course_completion(completed_at);
+CREATE INDEX person_absent ON person(absent_since) WHERE absent_since IS NOT NULL;
+CREATE INDEX enrolment_by_state ON enrolment(state);
 )sql"},
   };
   return kMigrations;

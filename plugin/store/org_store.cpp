@@ -441,6 +441,21 @@ std::vector<Leave> OrgStore::leaves_for_planning(Date from) {
   return all_rows(s, &read_leave);
 }
 
+std::vector<Leave> OrgStore::leaves_for_planning(Date first, Date last,
+                                                 const std::string& programme_id) {
+  static const std::string sql =
+      std::string(kLeaveColumns) +
+      "WHERE start_date BETWEEN ?1 AND ?2 OR id IN (SELECT leave_id FROM enrolment "
+      "WHERE programme_id = ?3 AND role IN ('mentee','mentor') "
+      "AND state NOT IN ('declined','expired','completed','withdrawn') "
+      "AND leave_id IS NOT NULL) ORDER BY start_date, id";
+  SQLite::Statement& s = prepared(sql.c_str());
+  s.bind(1, format_date(first));
+  s.bind(2, format_date(last));
+  s.bind(3, programme_id);
+  return all_rows(s, &read_leave);
+}
+
 std::optional<Leave> OrgStore::leave(const std::string& id) {
   static const std::string sql = std::string(kLeaveColumns) + "WHERE id = ?";
   SQLite::Statement& s = prepared(sql.c_str());
@@ -496,6 +511,18 @@ std::vector<ManagerLink> OrgStore::managers() {
 
 std::vector<std::string> OrgStore::managers_of(const std::string& person_id) {
   SQLite::Statement& s = prepared(kManagersOfSql);
+  s.bind(1, person_id);
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
+std::vector<std::string> OrgStore::manager_links_of(const std::string& person_id) {
+  SQLite::Statement& s = prepared(
+      "SELECT p.manager_id FROM person p WHERE p.id = ?1 AND p.manager_id IS NOT NULL "
+      "AND p.absent_since IS NULL "
+      "UNION ALL SELECT m.manager_id FROM person_manager m JOIN person p ON p.id = m.person_id "
+      "WHERE m.person_id = ?1 AND p.absent_since IS NULL");
   s.bind(1, person_id);
   std::vector<std::string> out;
   while (s.executeStep()) out.push_back(s.getColumn(0).getString());
@@ -572,6 +599,46 @@ std::vector<Enrolment> OrgStore::enrolments_in(const std::vector<EnrolmentState>
   SQLite::Statement& s = prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE state IN (" +
                                           list + ") ORDER BY id");
   return all_rows(s, &read_enrolment);
+}
+
+std::vector<Enrolment> OrgStore::enrolments_in_states(const std::string& programme_id,
+                                                      const std::vector<EnrolmentState>& states,
+                                                      std::optional<Role> role) {
+  if (states.empty()) return {};
+  std::string list;
+  for (auto state : states)
+    list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
+  const std::string roles =
+      role ? "'" + std::string(to_string(*role)) + "'" : std::string("'mentee','mentor'");
+  SQLite::Statement& s =
+      prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE programme_id = ? AND role IN (" +
+                       roles + ") AND state IN (" + list + ") ORDER BY id");
+  s.bind(1, programme_id);
+  return all_rows(s, &read_enrolment);
+}
+
+std::int64_t OrgStore::count_enrolments_in(EnrolmentState state) {
+  SQLite::Statement& s = prepared("SELECT COUNT(*) FROM enrolment WHERE state = ?");
+  s.bind(1, std::string(to_string(state)));
+  s.executeStep();
+  return s.getColumn(0).getInt64();
+}
+
+std::vector<OrgStore::StateCount> OrgStore::count_enrolment_states(
+    const std::string& programme_id) {
+  SQLite::Statement& s = prepared(
+      "SELECT role, state, COUNT(*) FROM enrolment WHERE programme_id = ? "
+      "GROUP BY role, state ORDER BY role, state");
+  s.bind(1, programme_id);
+  std::vector<StateCount> out;
+  while (s.executeStep()) {
+    auto state = parse_enrolment_state(s.getColumn(1).getString());
+    if (!state)
+      throw std::runtime_error("store: an enrolment of " + programme_id + " has a corrupt state");
+    out.push_back({s.getColumn(0).getString() == "mentor" ? Role::mentor : Role::mentee, *state,
+                   s.getColumn(2).getInt64()});
+  }
+  return out;
 }
 
 void OrgStore::update_details(const Enrolment& e, const std::string& at) {
@@ -844,6 +911,21 @@ Counts OrgStore::counts() {
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
   c.open_invitations = count("SELECT COUNT(*) FROM enrolment WHERE state = 'invited'");
   c.pending_actions = Outbox(db_).count_pending();
+  return c;
+}
+
+Counts OrgStore::totals() {
+  auto count = [&](const char* sql) {
+    SQLite::Statement& s = prepared(sql);
+    s.executeStep();
+    return s.getColumn(0).getInt64();
+  };
+  Counts c;
+  c.people = count("SELECT COUNT(*) FROM person") -
+             count("SELECT COUNT(*) FROM person WHERE absent_since IS NOT NULL");
+  c.leave = count("SELECT COUNT(*) FROM leave");
+  c.course_completions = count("SELECT COUNT(*) FROM course_completion");
+  c.open_invitations = count_enrolments_in(EnrolmentState::invited);
   return c;
 }
 

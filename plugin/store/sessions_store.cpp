@@ -45,7 +45,10 @@ std::vector<CourseCompletion> SessionsStore::all_completions() {
 std::vector<CourseCompletion> SessionsStore::completions_after(Date today) {
   SQLite::Statement q(
       db_,
+      // By date (migration 20): without INDEXED BY the planner reads every row in key
+      // order to save sorting the few it finds.
       "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
+      "INDEXED BY course_completion_by_completed_at "
       "WHERE completed_at > ? ORDER BY person_id, course_id");
   q.bind(1, format_date(today));
   return read_completions(q);

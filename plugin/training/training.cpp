@@ -15,6 +15,14 @@ TrainingRules rules_for(const Programme& programme, Role role) {
   return rules;
 }
 
+std::vector<domain::EnrolmentState> states_expected_to_train() {
+  std::vector<EnrolmentState> out;
+  for (EnrolmentState state : domain::kEnrolmentStates) {
+    if (expected_to_train(state)) out.push_back(state);
+  }
+  return out;
+}
+
 bool expected_to_train(domain::EnrolmentState state) {
   switch (state) {
     case EnrolmentState::consented:

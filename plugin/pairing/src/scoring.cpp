@@ -296,8 +296,17 @@ void validate(const Cohort& cohort, const MatchingRules& rules) {
 }
 
 PairScorer::PairScorer(const Cohort& cohort, const MatchingRules& rules)
-    : cohort_(cohort), rules_(rules), chains_(cohort.managers) {
+    : cohort_(cohort),
+      rules_(rules),
+      chains_(cohort.managers_of ? ManagementChains(cohort.managers_of)
+                                 : ManagementChains(cohort.managers)) {
   validate(cohort, rules);
+  // The lazy chains: every participant's followed now, so management_cycles() reports the
+  // same cycles whichever pairs are checked (those on the cohort's chains).
+  std::vector<std::string> ids;
+  for (const auto& m : cohort.mentees) ids.push_back(m.id);
+  for (const auto& m : cohort.mentors) ids.push_back(m.id);
+  chains_.follow(ids);
 }
 
 Ineligibility PairScorer::check(std::size_t mentee_index, std::size_t mentor_index) {

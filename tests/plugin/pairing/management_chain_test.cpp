@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <set>
 #include <string>
 
 #include <mentoring/domain/management_chain.hpp>
@@ -59,6 +62,74 @@ TEST(ManagementChainTest, LongCycleDoesNotLoop) {
   ManagementChains chains(links);
   EXPECT_TRUE(chains.in_same_chain(person(0), person(kLength - 1)));
   EXPECT_TRUE(chains.in_same_chain(person(17), person(4000)));
+}
+
+// The lazy form (issue 16) answers as the eager one over the same links, on random
+// organisations with several managers per person, self-managers, cycles and empty ids, and asks
+// for each person's managers at most once.
+TEST(ManagementChainTest, LazyAnswersAsEagerOnRandomOrganisations) {
+  std::mt19937 random(16);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  int cyclic_organisations = 0, in_chain_answers = 0;
+  for (int round = 0; round < 200; ++round) {
+    const int size = 2 + pick(40);
+    std::vector<ManagerLink> links;
+    for (int p = 0; p < size; ++p) {
+      for (int m = pick(3); m > 0; --m) {
+        // Mostly someone "above" (a higher number), sometimes anyone: cycles and self-managers.
+        const int manager = pick(4) == 0 ? pick(size) : p + 1 + pick(size);
+        links.push_back({person(p), pick(30) == 0 ? "" : person(manager)});
+      }
+    }
+    if (pick(10) == 0) links.push_back({"", person(0)});
+    std::map<std::string, std::vector<std::string>> managers_of;
+    for (const auto& l : links) {
+      if (!l.person_id.empty()) managers_of[l.person_id].push_back(l.manager_id);
+    }
+    std::map<std::string, int> asked;
+    ManagementChains eager(links);
+    ManagementChains lazy([&](const std::string& id) {
+      ++asked[id];
+      auto it = managers_of.find(id);
+      return it == managers_of.end() ? std::vector<std::string>{} : it->second;
+    });
+    std::vector<std::string> ids = {"nobody"};
+    for (int p = 0; p < 2 * size + 2; ++p) ids.push_back(person(p));
+    for (const auto& a : ids) {
+      for (const auto& b : ids) {
+        const bool answer = eager.in_same_chain(a, b);
+        ASSERT_EQ(lazy.in_same_chain(a, b), answer) << a << " " << b << " round " << round;
+        in_chain_answers += answer && a != b;
+      }
+    }
+    for (const auto& [id, times] : asked) EXPECT_EQ(times, 1) << id;
+    lazy.follow(ids);  // every person: the cycles are the organisation's
+    EXPECT_EQ(lazy.people_on_cycles(), eager.people_on_cycles()) << "round " << round;
+    cyclic_organisations += !eager.people_on_cycles().empty();
+  }
+  EXPECT_GT(cyclic_organisations, 50);  // the comparison met cycles
+  EXPECT_GT(in_chain_answers, 1000);    // and people in one chain
+}
+
+// Lazily, only the chains of the people asked about are read, and the cycles reported are those
+// on them (each found whole), not the organisation's elsewhere.
+TEST(ManagementChainTest, LazyReadsOnlyTheChainsAskedAbout) {
+  std::map<std::string, std::vector<std::string>> managers_of = {
+      {"a", {"mid"}}, {"mid", {"boss"}}, {"c1", {"c2"}}, {"c2", {"c3"}}, {"c3", {"c1"}}};
+  for (int i = 0; i < 1000; ++i) managers_of[person(i)] = {person(i + 1)};
+  managers_of["x"] = {"y"};
+  managers_of["y"] = {"x"};  // a cycle nobody asked about
+  std::set<std::string> asked;
+  ManagementChains lazy([&](const std::string& id) {
+    asked.insert(id);
+    auto it = managers_of.find(id);
+    return it == managers_of.end() ? std::vector<std::string>{} : it->second;
+  });
+  EXPECT_TRUE(lazy.in_same_chain("a", "boss"));
+  EXPECT_FALSE(lazy.in_same_chain("a", "c2"));
+  lazy.follow({"c1"});
+  EXPECT_EQ(lazy.people_on_cycles(), (std::vector<std::string>{"c1", "c2", "c3"}));
+  EXPECT_EQ(asked, (std::set<std::string>{"a", "mid", "boss", "c1", "c2", "c3"}));
 }
 
 }  // namespace

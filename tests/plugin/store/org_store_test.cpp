@@ -12,6 +12,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
 
 using namespace mentoring::store;
 using namespace mentoring::domain;
@@ -284,5 +287,135 @@ TEST(Migrations, ProcessesOpeningOneNewDatabaseAtOnceMigrateItOnce) {
     EXPECT_EQ(rows.getColumn(0).getInt(), rows.getColumn(1).getInt());
     EXPECT_EQ(rows.getColumn(0).getInt(), static_cast<int>(migrations().size()));
     EXPECT_EQ(store.counts().people, kProcesses);
+  }
+}
+
+// Issue 16: the planning window's leave, edges included, plus the leave of the programme's open
+// enrolments; never the leave of closed ones or another programme's, nor outside the window.
+TEST(OrgStore, LeavesForPlanningHoldTheWindowEdgesAndOpenEnrolmentsLeave) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  store.upsert(person("P1"));
+  auto starting = [](const std::string& id, const std::string& start) {
+    Leave l = leave(id, "P1");
+    l.start = *parse_date(start);
+    l.expected_end = l.start + std::chrono::days{100};
+    return l;
+  };
+  for (const auto& [id, start] :
+       std::vector<std::pair<std::string, std::string>>{{"before", "2027-02-28"},
+                                                        {"first", "2027-03-01"},
+                                                        {"inside", "2027-04-15"},
+                                                        {"last", "2027-06-01"},
+                                                        {"after", "2027-06-02"},
+                                                        {"open-early", "2026-01-10"},
+                                                        {"open-late", "2028-01-10"},
+                                                        {"closed", "2026-02-10"},
+                                                        {"other-programme", "2026-03-10"}}) {
+    store.upsert(starting(id, start));
+  }
+  auto enrol = [&](const std::string& programme, const std::string& leave_id,
+                   EnrolmentState state) {
+    store.insert_enrolment(Enrolment::make("P1", programme, Role::mentee, state, leave_id),
+                           "2026-12-01T00:00:00Z", "test");
+  };
+  enrol("rtw", "open-early", EnrolmentState::eligible);
+  enrol("rtw", "open-late", EnrolmentState::active);
+  enrol("rtw", "closed", EnrolmentState::expired);
+  enrol("other", "other-programme", EnrolmentState::invited);
+  std::vector<std::string> ids;
+  for (const auto& l :
+       store.leaves_for_planning(*parse_date("2027-03-01"), *parse_date("2027-06-01"), "rtw"))
+    ids.push_back(l.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"open-early", "first", "inside", "last", "open-late"}));
+}
+
+// The lazy management chain's lookup gives each person's links exactly as managers() does.
+TEST(OrgStore, ManagerLinksOfOnePersonAreThoseOfManagers) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  Person a = person("A");
+  a.manager_id = "M";
+  a.indirect_manager_ids = {"I", "J"};
+  Person b = person("B");
+  b.manager_id = "A";
+  Person gone = person("G");
+  gone.manager_id = "M";
+  gone.indirect_manager_ids = {"I"};
+  for (const auto& p : {a, b, gone, person("M")}) store.upsert(p);
+  store.mark_absent({"G"}, *parse_date("2027-01-01"));
+  std::map<std::string, std::set<std::string>> from_managers, from_lookup;
+  for (const auto& l : store.managers()) from_managers[l.person_id].insert(l.manager_id);
+  for (const char* id : {"A", "B", "G", "M", "nobody"}) {
+    for (const auto& m : store.manager_links_of(id)) from_lookup[id].insert(m);
+  }
+  EXPECT_EQ(from_lookup, from_managers);
+  EXPECT_EQ(from_lookup["A"], (std::set<std::string>{"I", "J", "M"}));
+}
+
+// The enrolments a pass asks for by state, and the counts by state, through the indexes.
+TEST(OrgStore, EnrolmentsByStateAndTheirCounts) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  store.upsert(person("P1"));
+  store.upsert(person("P2"));
+  std::vector<std::int64_t> ids;
+  for (auto [who, role, state] : std::vector<std::tuple<const char*, Role, EnrolmentState>>{
+           {"P1", Role::mentee, EnrolmentState::eligible},
+           {"P2", Role::mentee, EnrolmentState::invited},
+           {"P1", Role::mentor, EnrolmentState::invited},
+           {"P2", Role::mentee, EnrolmentState::completed}}) {
+    ids.push_back(store.insert_enrolment(Enrolment::make(who, "rtw", role, state),
+                                         "2026-12-01T00:00:00Z", "test"));
+  }
+  store.insert_enrolment(Enrolment::make("P1", "other", Role::mentee, EnrolmentState::invited),
+                         "2026-12-01T00:00:00Z", "test");
+  auto ids_of = [](const std::vector<Enrolment>& list) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : list) out.push_back(e.id);
+    return out;
+  };
+  EXPECT_EQ(ids_of(store.enrolments_in_states("rtw",
+                                              {EnrolmentState::invited, EnrolmentState::eligible})),
+            (std::vector<std::int64_t>{ids[0], ids[1], ids[2]}));
+  EXPECT_EQ(ids_of(store.enrolments_in_states("rtw", {EnrolmentState::invited}, Role::mentor)),
+            (std::vector<std::int64_t>{ids[2]}));
+  EXPECT_TRUE(store.enrolments_in_states("rtw", {}).empty());
+  EXPECT_EQ(store.count_enrolments_in(EnrolmentState::invited), 3);
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& row : store.count_enrolment_states("rtw"))
+    counts[std::string(to_string(row.role)) + "/" + std::string(to_string(row.state))] = row.count;
+  EXPECT_EQ(counts, (std::map<std::string, std::int64_t>{{"mentee/completed", 1},
+                                                         {"mentee/eligible", 1},
+                                                         {"mentee/invited", 1},
+                                                         {"mentor/invited", 1}}));
+}
+
+// The run summary's totals, read without a full scan, equal the counts read row by row.
+TEST(OrgStore, TotalsEqualTheCounts) {
+  TempDir dir;
+  OrgStore store(dir.path, "acme");
+  for (const char* id : {"P1", "P2", "P3"}) store.upsert(person(id));
+  store.upsert(leave("L1", "P1"));
+  store.upsert(leave("L2", "P2"));
+  store.upsert(CourseCompletion{"P1", "MT-1", *parse_date("2026-01-01"), std::nullopt});
+  store.insert_enrolment(Enrolment::make("P1", "rtw", Role::mentee, EnrolmentState::invited),
+                         "2026-12-01T00:00:00Z", "test");
+  store.mark_absent({"P3"}, *parse_date("2026-11-01"));
+  const auto counts = store.counts();
+  const auto totals = store.totals();
+  EXPECT_EQ(totals.people, 2);
+  EXPECT_EQ(totals.people, counts.people);
+  EXPECT_EQ(totals.leave, counts.leave);
+  EXPECT_EQ(totals.course_completions, counts.course_completions);
+  EXPECT_EQ(totals.open_invitations, counts.open_invitations);
+  // None of them reads every row of a table: a whole-table count or an index search.
+  for (const char* sql : {"SELECT COUNT(*) FROM person WHERE absent_since IS NOT NULL",
+                          "SELECT COUNT(*) FROM enrolment WHERE state = 'invited'"}) {
+    SQLite::Statement plan(store.database(), std::string("EXPLAIN QUERY PLAN ") + sql);
+    while (plan.executeStep()) {
+      const std::string detail = plan.getColumn(3).getString();
+      EXPECT_EQ(detail.find("SCAN"), std::string::npos) << sql << ": " << detail;
+    }
   }
 }

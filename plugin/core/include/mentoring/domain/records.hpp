@@ -93,6 +93,12 @@ enum class EnrolmentState {
 };
 std::string_view to_string(EnrolmentState state);
 std::optional<EnrolmentState> parse_enrolment_state(std::string_view text);
+// Every state, in the order declared (a pass that loads enrolments by state lists them from here).
+inline constexpr EnrolmentState kEnrolmentStates[] = {
+    EnrolmentState::eligible,      EnrolmentState::invited,   EnrolmentState::consented,
+    EnrolmentState::declined,      EnrolmentState::expired,   EnrolmentState::awaiting_training,
+    EnrolmentState::awaiting_pair, EnrolmentState::paired,    EnrolmentState::active,
+    EnrolmentState::completed,     EnrolmentState::withdrawn, EnrolmentState::extended};
 // Open: still part of a programme (not declined, expired, completed or withdrawn).
 bool is_open(EnrolmentState state);
 

@@ -59,6 +59,17 @@ struct Step {
   StepCause why = StepCause::phase_changed;
 };
 
+// Every open state (domain::is_open), for a pass that loads only the open enrolments.
+std::vector<domain::EnrolmentState> open_states();
+
+// Which of Situation's training facts next_step reads for an enrolment in this state; the
+// others may be left at their default (the shell looks completions up only when they matter).
+struct TrainingFactsRead {
+  bool training_complete = false;
+  bool pair_training_complete = false;
+};
+TrainingFactsRead training_facts_read(domain::EnrolmentState state);
+
 // The next transition today, or nullopt when the enrolment is where it should be.
 std::optional<Step> next_step(const domain::Programme& programme, const Situation& situation,
                               Date today);

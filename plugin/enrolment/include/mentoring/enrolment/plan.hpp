@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,17 @@ struct Plan {
   std::vector<Promotion> promotions;
 };
 
+// The days a leave must start within to be invited for today (both included): from
+// mentee.invite_until_months_before to mentee.invite_from_months_before months ahead. A leave
+// starting outside it is never invited today (check_leave: starts_before_window or
+// starts_after_window), so the shell loads only the leave starting within it.
+struct PlanningWindow {
+  Date first;
+  Date last;
+  bool contains(Date start) const { return first <= start && start <= last; }
+};
+PlanningWindow planning_window(const domain::Programme& programme, Date today);
+
 // Why a leave does or does not make its person eligible today.
 LeaveCheck check_leave(const domain::Programme& programme, const domain::Leave& leave, Date today);
 // The same in words; "" when it does.
@@ -108,8 +120,25 @@ std::vector<const domain::Enrolment*> waiting_list(
 // allows; a withdrawal after consent is final, one before only allows a new
 // round when the leave has changed since (eg moved back into the window). A
 // person who fails the programme's mentee rules (experience) is not invited.
+//
+// What it reads (plan_needs says which records beyond these): people only for the
+// leaves it may invite; the enrolments of the programme that are open, and every
+// enrolment (any state) for each (person, leave) it may invite or promote; leaves
+// at least those starting within planning_window and those of open enrolments.
 Plan plan(const domain::Programme& programme, const std::map<std::string, domain::Person>& people,
           const std::vector<domain::Leave>& leaves,
           const std::vector<domain::Enrolment>& enrolments, Date today);
+
+// The records plan() reads beyond `leaves` (those starting within planning_window and
+// those of open enrolments) and `open_enrolments` (the programme's open ones): the
+// people whose leave it may invite, and the (person, leave id) whose every enrolment
+// of the programme it counts (for a new round, or the round of a waiting place it
+// promotes). Given those, plan() answers what it answers with every record.
+struct PlanNeeds {
+  std::set<std::string> people;
+  std::set<std::pair<std::string, std::string>> histories;  // (person id, leave id)
+};
+PlanNeeds plan_needs(const domain::Programme& programme, const std::vector<domain::Leave>& leaves,
+                     const std::vector<domain::Enrolment>& open_enrolments, Date today);
 
 }  // namespace mentoring::enrolment

@@ -57,6 +57,10 @@ struct Cohort {
   std::vector<Mentee> mentees;
   std::vector<Mentor> mentors;
   std::vector<ManagerLink> managers;
+  // Instead of `managers`: each person's managers asked for when a chain reaches them (the
+  // plugin passes the store's lookup, so a pass costs the cohort's chains, not the whole
+  // organisation's links). When set, `managers` is not read.
+  domain::ManagementChains::ManagersOf managers_of;
 };
 
 // Soft criteria, each valued in [0, 1] for a pair and multiplied by its weight.

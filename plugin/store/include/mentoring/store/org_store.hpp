@@ -113,11 +113,30 @@ class OrgStore {
 
   // Leaves starting on or after `from`, plus those any open enrolment points to.
   std::vector<domain::Leave> leaves_for_planning(domain::Date from);
+  // Leaves starting from `first` to `last` (both included: enrolment::planning_window), plus
+  // those the programme's open enrolments point to; by start, then id. Through the index on the
+  // start date and the one on the programme's enrolments: never every row.
+  std::vector<domain::Leave> leaves_for_planning(domain::Date first, domain::Date last,
+                                                 const std::string& programme_id);
   std::map<std::string, domain::Person> people(const std::set<std::string>& ids);
   std::vector<domain::Enrolment> enrolments(const std::string& programme_id);
 
   std::vector<domain::Enrolment> enrolments_of(const std::string& person_id);
   std::optional<domain::Enrolment> enrolment(std::int64_t id);
+  // The programme's enrolments in one of these states, by id (the index on programme, role and
+  // state: a pass reads the enrolments it acts on, not the programme's history).
+  std::vector<domain::Enrolment> enrolments_in_states(
+      const std::string& programme_id, const std::vector<domain::EnrolmentState>& states,
+      std::optional<domain::Role> role = std::nullopt);
+  // How many enrolments, any programme, are in this state (the index on state: migration 20).
+  std::int64_t count_enrolments_in(domain::EnrolmentState state);
+  // How many enrolments of the programme are in each role and state (the same index, covering).
+  struct StateCount {
+    domain::Role role;
+    domain::EnrolmentState state;
+    std::int64_t count;
+  };
+  std::vector<StateCount> count_enrolment_states(const std::string& programme_id);
   // Every enrolment in one of these states, any programme.
   std::vector<domain::Enrolment> enrolments_in(const std::vector<domain::EnrolmentState>& states);
 
@@ -145,6 +164,9 @@ class OrgStore {
   // ones; one query through primary keys (kManagersOfSql).
   std::vector<std::string> managers_of(const std::string& person_id);
   static const char* const kManagersOfSql;
+  // One person's links of managers(): none when the person is absent or unknown. What the
+  // lazy domain::ManagementChains asks, one person at a time (primary keys only).
+  std::vector<std::string> manager_links_of(const std::string& person_id);
 
   // Every person (absent ones too) whose id or employee number is exactly
   // this value, by id: what HR command inputs are resolved against.
@@ -180,6 +202,11 @@ class OrgStore {
   std::vector<domain::Pair> pairs(const std::string& programme_id = "");
 
   Counts counts();
+  // The run summary's totals (people, leave, course_completions, open_invitations; the other
+  // fields 0) without reading every row: SQLite counts a whole table from its b-tree pages
+  // (COUNT(*) without WHERE), absent people through their partial index and invitations
+  // through the index on state (migration 20).
+  Counts totals();
 
   // Resets every cached statement. A statement left stepped part-way keeps a
   // read transaction open, and with it a snapshot of the database: a host that

@@ -38,6 +38,8 @@ TrainingRules rules_for(const domain::Programme& programme, domain::Role role);
 // Whether an enrolment in this state is expected to be trained: from consent
 // until the mentoring ends (not an invitation, not a closed enrolment).
 bool expected_to_train(domain::EnrolmentState state);
+// The states expected_to_train holds for: what a pass loads (every other enrolment it skips).
+std::vector<domain::EnrolmentState> states_expected_to_train();
 
 enum class CourseState {
   complete,  // done and valid beyond the renewal window
