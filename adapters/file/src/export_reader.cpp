@@ -408,7 +408,8 @@ ElementsEnd scan_json_elements(const ExportFile& file, const StreamSettings& str
     ElementScan scan = scan_elements(carry, after_element, SIZE_MAX);
     std::size_t counted = 0;  // line and column are those of carry[counted]
     for (const auto& [begin, end] : scan.spans) {
-      std::tie(line, column) = advance(carry.substr(counted), begin - counted, line, column);
+      std::tie(line, column) =
+          advance(std::string_view(carry).substr(counted), begin - counted, line, column);
       counted = begin;
       if (!on_element(std::string_view(carry).substr(begin, end - begin), number++, line, column))
         return {};
@@ -416,7 +417,7 @@ ElementsEnd scan_json_elements(const ExportFile& file, const StreamSettings& str
     }
     if (scan.stop == ElementScan::Stop::syntax_error) {
       std::tie(line, column) =
-          advance(carry.substr(counted), scan.error_at - counted, line, column);
+          advance(std::string_view(carry).substr(counted), scan.error_at - counted, line, column);
       return {file_problem(stream, std::nullopt,
                            "a syntax error: " + scan.error + " at line:column " +
                                std::to_string(line) + ":" + std::to_string(column),
@@ -431,7 +432,8 @@ ElementsEnd scan_json_elements(const ExportFile& file, const StreamSettings& str
                            "a JSON array of records"),
               0};
     }
-    std::tie(line, column) = advance(carry.substr(counted), scan.consumed - counted, line, column);
+    std::tie(line, column) =
+        advance(std::string_view(carry).substr(counted), scan.consumed - counted, line, column);
     carry.erase(0, scan.consumed);
     carry_offset += scan.consumed;
     if (carry.size() > kMaxPageBytes) return {row_too_long(stream, number, carry_offset), 0};

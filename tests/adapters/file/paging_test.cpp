@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <iostream>
 
 namespace mentoring::adapters::file {
 namespace {
@@ -366,6 +367,8 @@ TEST_F(Paging, A200MegabyteExportIsReadInPagesWithFlatMemory) {
     if (!page["more"].get<bool>()) break;
   }
   const long growth_mib = (peak_rss_kib() - before) / 1024;
+  std::cout << records << " records in " << pages << " pages; peak RSS grew by " << growth_mib
+            << " MiB\n";
   EXPECT_GT(records, 90000u);
   EXPECT_GT(pages, 40u);
   EXPECT_LT(growth_mib, 100) << "peak RSS grew by " << growth_mib << " MiB";
