@@ -528,6 +528,14 @@ CREATE TABLE pair_next_meeting (
   moved_at       TEXT NOT NULL
 );
 )sql"},
+      // Issue 16: a record held for a reason that can pass without the host
+      // sending it again (an unknown person, an overlap) keeps its JSON text,
+      // bounded (QuarantineStore::kMaxRaw), so the sync can ingest it again
+      // after each pull; NULL for the rest. A changes-only read never sends an
+      // unchanged row again. (20 is left to issue 16's module passes.)
+      {21, "quarantined records kept for a retry", R"sql(
+ALTER TABLE sync_quarantine ADD COLUMN raw TEXT;
+)sql"},
   };
   return kMigrations;
 }
