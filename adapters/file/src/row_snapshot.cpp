@@ -166,7 +166,8 @@ std::vector<std::string> RowSnapshot::removed_in(const RowSnapshot& newer, std::
   std::vector<std::string> out;
   std::size_t i = from;
   for (; i < entries_.size() && out.size() < limit; ++i) {
-    if (!newer.contains(entries_[i].key)) out.push_back(id_at(i));
+    if (newer.contains(entries_[i].key)) continue;
+    if (std::string id = id_at(i); !id.empty()) out.push_back(std::move(id));
   }
   next = i;
   return out;
@@ -237,6 +238,16 @@ void RowSnapshotWriter::add(std::string_view id, std::string_view row_text) {
 
 void RowSnapshotWriter::add_unsendable(std::string_view id) {
   push(id, 0, true);
+}
+
+void RowSnapshotWriter::add_without_id(std::string_view row_text) {
+  const std::uint64_t hash = row_hash(row_text);
+  RowSnapshot::Entry e;
+  e.key = hash;
+  e.row = hash;
+  e.id_ref = static_cast<std::uint64_t>(ids_.size()) << 1;
+  ids_.append(2, '\0');  // an empty id
+  entries_.push_back(e);
 }
 
 RowSnapshot RowSnapshotWriter::write(const fs::path& dir, const SnapshotVersion& version) {

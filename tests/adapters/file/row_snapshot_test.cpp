@@ -204,3 +204,27 @@ TEST(RowSnapshot, AStreamOrHashThatCouldNameAnotherPathIsRefused) {
             "people.0123456789abcdef0123456789abcdef.rows");
   EXPECT_FALSE(RowSnapshot::load(dir.path / "missing", kV1));
 }
+
+// Completions have no id: a row's text is its key. The same row twice (a
+// retake exported twice) is always sent; none is ever named removed.
+TEST(RowSnapshot, RowsWithoutIdsAreFoundByTheirTextAndNeverNamedRemoved) {
+  TempDir dir;
+  const SnapshotVersion v1{"course_completions", "aa", 7}, v2{"course_completions", "bb", 7};
+  RowSnapshotWriter w;
+  w.add_without_id("E1,SAFE-101,2026-01-02");
+  w.add_without_id("E2,SAFE-101,2026-01-03");
+  w.add_without_id("E2,SAFE-101,2026-01-03");
+  RowSnapshot old = w.write(dir.path, v1);
+  const auto e1 = row_hash("E1,SAFE-101,2026-01-02"), e2 = row_hash("E2,SAFE-101,2026-01-03");
+  EXPECT_TRUE(old.unchanged(e1, e1));
+  EXPECT_FALSE(old.unchanged(e2, e2));
+  RowSnapshotWriter next;
+  next.add_without_id("E3,SAFE-101,2026-02-01");
+  RowSnapshot now = next.write(dir.path, v2);
+  std::size_t done = 0;
+  EXPECT_TRUE(old.removed_in(now, 0, 10, done).empty());
+  EXPECT_EQ(done, old.size());
+  auto loaded = RowSnapshot::load(dir.path, v1);
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(loaded->unchanged(e1, e1));
+}

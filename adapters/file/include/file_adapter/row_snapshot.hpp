@@ -95,6 +95,10 @@ class RowSnapshotWriter {
   // A row the adapter sends as it is: its id and raw text (the bytes of the
   // export it was read from). An id over 65535 bytes is kept as unsendable.
   void add(std::string_view id, std::string_view row_text);
+  // A row of a stream without ids (course completions: the same course twice
+  // is a retake): its text is its key. unchanged(row_hash(text),
+  // row_hash(text)) finds it; never reported removed (it has no id to name).
+  void add_without_id(std::string_view row_text);
   // A row the version holds that must always be sent (a problem, an id
   // several rows use): present, never unchanged.
   void add_unsendable(std::string_view id);
