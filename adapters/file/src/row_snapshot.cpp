@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -330,6 +331,48 @@ RowSnapshot RowSnapshotWriter::write(const fs::path& dir, const SnapshotVersion&
   Fd folder(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (folder.get() >= 0) ::fsync(folder.get());
   return snapshot;
+}
+
+fs::path snapshot_directory(const fs::path& storage, std::string_view instance) {
+  const bool plain = !instance.empty() && instance.size() <= 64 &&
+                     std::all_of(instance.begin(), instance.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                              (c >= '0' && c <= '9') || c == '_' || c == '-';
+                     });
+  if (plain) return storage / "file-snapshots" / std::string(instance);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(instance.data(), instance.size())));
+  return storage / "file-snapshots" / hex;
+}
+
+namespace {
+bool same_version(const SnapshotVersion& a, const SnapshotVersion& b) {
+  return a.stream == b.stream && a.content_hash == b.content_hash &&
+         a.settings_hash == b.settings_hash;
+}
+constexpr std::size_t kSnapshotsKept = 2;
+}  // namespace
+
+std::shared_ptr<const RowSnapshot> SnapshotCache::get(const SnapshotVersion& version) {
+  for (std::size_t i = 0; i < loaded_.size(); ++i) {
+    if (same_version(loaded_[i]->version(), version)) {
+      std::rotate(loaded_.begin() + static_cast<std::ptrdiff_t>(i),
+                  loaded_.begin() + static_cast<std::ptrdiff_t>(i) + 1, loaded_.end());
+      return loaded_.back();
+    }
+  }
+  auto snapshot = RowSnapshot::load(dir_, version);
+  if (!snapshot) return nullptr;
+  return put(std::move(*snapshot));
+}
+
+std::shared_ptr<const RowSnapshot> SnapshotCache::put(RowSnapshot snapshot) {
+  std::erase_if(loaded_,
+                [&](const auto& s) { return same_version(s->version(), snapshot.version()); });
+  if (loaded_.size() >= kSnapshotsKept) loaded_.erase(loaded_.begin());
+  loaded_.push_back(std::make_shared<const RowSnapshot>(std::move(snapshot)));
+  return loaded_.back();
 }
 
 std::size_t remove_other_snapshots(const fs::path& dir, const SnapshotVersion& keep) {

@@ -228,3 +228,36 @@ TEST(RowSnapshot, RowsWithoutIdsAreFoundByTheirTextAndNeverNamedRemoved) {
   ASSERT_TRUE(loaded);
   EXPECT_TRUE(loaded->unchanged(e1, e1));
 }
+
+TEST(RowSnapshot, EachInstanceHasItsOwnFolderNamedSafely) {
+  EXPECT_EQ(snapshot_directory("/state/acme", "hr"), fs::path("/state/acme/file-snapshots/hr"));
+  const fs::path odd = snapshot_directory("/state/acme", "../hr files");
+  EXPECT_EQ(odd.parent_path(), fs::path("/state/acme/file-snapshots"));
+  EXPECT_EQ(odd.filename().string().size(), 16u);
+  EXPECT_NE(odd, snapshot_directory("/state/acme", "../hr files2"));
+}
+
+// A read's pages in one run load each snapshot once; at most two are held.
+TEST(RowSnapshot, TheCacheLoadsOnceAndHoldsAtMostTwo) {
+  TempDir dir;
+  written(dir.path, kV1, 1, 10);
+  SnapshotCache cache(dir.path);
+  auto first = cache.get(kV1);
+  ASSERT_NE(first, nullptr);
+  fs::remove(snapshot_path(dir.path, kV1));
+  EXPECT_EQ(cache.get(kV1), first);  // not read again
+  EXPECT_EQ(cache.get(kV2), nullptr);
+  RowSnapshotWriter w;
+  w.add("P1", row(1));
+  cache.put(w.write(dir.path, kV2));
+  ASSERT_NE(cache.get(kV2), nullptr);
+  ASSERT_NE(cache.get(kV1), nullptr);  // still held
+  SnapshotVersion v3{"people", "cc", 42};
+  written(dir.path, v3, 1, 3);
+  ASSERT_NE(cache.get(v3), nullptr);
+  EXPECT_EQ(first->size(), 10u);  // still valid in the hands of its user
+  // v2 was used longest ago: dropped, and read again from its file.
+  fs::remove(snapshot_path(dir.path, kV2));
+  EXPECT_EQ(cache.get(kV2), nullptr);
+  EXPECT_NE(cache.get(kV1), nullptr);
+}

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,6 +114,30 @@ class RowSnapshotWriter {
   void push(std::string_view id, std::uint64_t row, bool unsendable);
   std::vector<RowSnapshot::Entry> entries_;
   std::string ids_;
+};
+
+// The folder of one adapter instance's snapshots under the organisation's
+// storage folder: <storage>/file-snapshots/<instance>, the instance's name
+// when it is a plain word ([A-Za-z0-9_-], at most 64), else its XXH3-64 in hex.
+std::filesystem::path snapshot_directory(const std::filesystem::path& storage,
+                                         std::string_view instance);
+
+// The snapshots a read uses, loaded once per adapter instance (the pages of a
+// read come in one run): at most two (a changes-only read's base and new
+// version), so memory stays about 35 bytes a row of each.
+class SnapshotCache {
+ public:
+  explicit SnapshotCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  // nullptr when there is none for this version (or it cannot be trusted).
+  // Shared: a snapshot in use stays valid while the cache drops it.
+  std::shared_ptr<const RowSnapshot> get(const SnapshotVersion& version);
+  // A snapshot just written, kept for the read's pages.
+  std::shared_ptr<const RowSnapshot> put(RowSnapshot snapshot);
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::vector<std::shared_ptr<const RowSnapshot>> loaded_;  // most recently used last
 };
 
 // Deletes the stream's snapshots in dir except keep's (once a read of keep's
