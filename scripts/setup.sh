@@ -10,8 +10,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libvalijson-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libical-dev
   libssl-dev tzdata sqlite3 ca-certificates ccache
+  time  # /usr/bin/time: the benchmarks' wall, CPU and peak memory (tests/bench/lib/measure.sh)
   clang libclang-rt-14-dev  # the fuzz preset: clang with libFuzzer's runtime
   libkainjow-mustache-dev   # email and page templates
+  libxxhash-dev             # the file adapter's content hash (XXH3-128)
   python3-aiosmtpd openssl  # the tests' loopback SMTP server (and the demo's mail catcher), its test certificate
   chromium chromium-driver python3-selenium  # ctest -L browser
 )

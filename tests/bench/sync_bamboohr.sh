@@ -5,17 +5,22 @@
 # real bamboohr.so (loader + the host's libcurl HTTP service), against only
 # fetching and JSON-parsing the same pages with libcurl + nlohmann, in the same
 # run. Server and both clients are separate processes: each peak is its own.
+# Each side runs RUNS times (default 3), alternating, and every figure is the median, CPU time
+# (user + sys) beside wall (tests/bench/lib/measure.sh).
 #   tests/bench/sync_bamboohr.sh [people] [leave]        (PAGE_SIZE=1000 by default)
 # Last line: ratio=<adapter/baseline wall> records_per_s=<adapter> peak_mb=<adapter peak RSS>
+#            cpu_ratio=<adapter/baseline CPU>
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 people="${1:-1000000}"
 leave="${2:-200000}"
 page_size="${PAGE_SIZE:-1000}"
+. tests/bench/lib/measure.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j2 --target sync_bench_server sync_bench_client mentoring_adapter_bamboohr >/dev/null
 bin=build/release/bin
-work=$(mktemp -d)
+bench_begin
+work=$bench_dir
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
@@ -27,26 +32,24 @@ port=$(sed -n 's/^listening port=\([0-9]*\).*/\1/p' "$work/server.log")
 [ -n "$port" ] || { cat "$work/server.log"; exit 1; }
 url="http://127.0.0.1:$port"
 
-# CPU seconds (user+sys) the server has used so far.
+# CPU seconds (user+sys) the server has used so far: it serves both sides the same pages.
 server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$server_pid/stat"; }
-
-run() {  # run <mode>: prints the client's line plus wall, user, sys, peak and the server's CPU
-  local before after
+run() {  # run <mode>: one timed client run (its own section: seconds=, cpu_s=) and the server's CPU
+  local before
   before=$(server_cpu)
-  /usr/bin/time -f "wall_s=%e user_s=%U sys_s=%S peak_kb=%M" -o "$work/$1.time" \
-    "$bin/sync_bench_client" --mode "$1" --url "$url" --page-size "$page_size" >"$work/$1.out"
-  after=$(server_cpu)
-  echo "$(cat "$work/$1.out") $(cat "$work/$1.time") server_cpu_s=$(awk -v a="$after" -v b="$before" 'BEGIN{printf "%.2f", a-b}')"
+  bench_run --section "$1" "$bin/sync_bench_client" --mode "$1" --url "$url" --page-size "$page_size"
+  echo "  $(cat "$bench_out") server_cpu_s=$(awk -v a="$(server_cpu)" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"
 }
 
-echo "organisation: $people people, $leave leave requests; page size $page_size; $(nproc) cores"
-base=$(run baseline)
-echo "$base"
-ours=$(run adapter)
-echo "$ours"
+echo "organisation: $people people, $leave leave requests; page size $page_size"
+for _ in $(seq "$RUNS"); do
+  run baseline
+  run adapter
+done
+bench_summary baseline adapter
+bench_end
 value() { sed -n "s/.*[ ^]$1=\([0-9.]*\).*/\1/p" <<<" $2"; }
-b=$(value seconds "$base"); o=$(value seconds "$ours")
-records=$(value records "$ours"); peak_kb=$(value peak_kb "$ours")
-echo "baseline: ${b}s wall, $(value user_s "$base")s user + $(value sys_s "$base")s sys, peak $(( $(value peak_kb "$base") / 1024 )) MB"
-echo "adapter:  ${o}s wall, $(value user_s "$ours")s user + $(value sys_s "$ours")s sys, peak $(( peak_kb / 1024 )) MB, $records records"
-echo "ratio=$(awk -v o="$o" -v b="$b" 'BEGIN{printf "%.2f", o/b}') records_per_s=$(awk -v r="$records" -v o="$o" 'BEGIN{printf "%.0f", r/o}') peak_mb=$(( peak_kb / 1024 ))"
+records=$(value records "$(cat "$bench_out")")
+o=$(bench_median adapter wall)
+echo "cpu_ratio: the clients' CPU over their timed section (the server's, the same pages for both, is printed per run)"
+echo "ratio=$(bench_ratio adapter baseline wall) records_per_s=$(awk -v r="$records" -v o="$o" 'BEGIN{printf "%.0f", r/o}') peak_mb=$(bench_peak_mb adapter) cpu_ratio=$(bench_ratio adapter baseline cpu)"

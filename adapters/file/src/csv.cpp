@@ -10,45 +10,69 @@ bool ends_record(char c) {
   return c == '\n' || c == '\r';
 }
 
+// Where an unquoted field that starts at `pos` ends: the delimiter, a line end or the text's end.
+std::size_t field_end(std::string_view text, std::size_t pos, char delimiter) {
+  const char* data = text.data();
+  const std::size_t end = text.size();
+  while (pos < end) {
+    const char c = data[pos];
+    if (c == delimiter || c == '\n' || c == '\r') break;
+    ++pos;
+  }
+  return pos;
+}
+
 }  // namespace
 
-CsvText parse_csv(std::string_view text, char delimiter) {
+CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
   CsvText out;
+  const char delimiter = options.delimiter;
   std::size_t pos =
-      text.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
+      options.skip_byte_order_mark && text.substr(0, kByteOrderMark.size()) == kByteOrderMark
+          ? kByteOrderMark.size()
+          : 0;
   const std::size_t end = text.size();
-  std::size_t row = 1;
+  std::size_t row = options.first_row;
 
-  while (pos < end) {
+  while (pos < end && out.records.size() < options.max_records) {
     CsvRecord record;
     record.row = row;
     record.offset = pos;
     for (;;) {
       std::string field;
+      // A field nobody reads is delimited but not copied (left empty).
+      const std::size_t index = record.fields.size();
+      const bool keep = !options.keep || row < options.keep_all_before_row ||
+                        (index < options.keep->size() && (*options.keep)[index]);
+      bool has_content = false;
       record.field_offsets.push_back(pos);
       if (pos < end && text[pos] == '"') {
         const std::size_t opening = pos++;
         bool closed = false;
         while (pos < end) {
-          char c = text[pos];
-          if (c == '"') {
-            if (pos + 1 < end && text[pos + 1] == '"') {
-              field += '"';
-              pos += 2;
-              continue;
-            }
-            ++pos;
-            closed = true;
-            break;
+          // Whole runs up to the next quote at once.
+          std::size_t quote = text.find('"', pos);
+          if (quote == std::string_view::npos) quote = end;
+          if (keep) field.append(text.data() + pos, quote - pos);
+          has_content = has_content || quote > pos;
+          pos = quote;
+          if (pos == end) break;
+          if (pos + 1 < end && text[pos + 1] == '"') {
+            if (keep) field += '"';
+            has_content = true;
+            pos += 2;
+            continue;
           }
-          field += c;
           ++pos;
+          closed = true;
+          break;
         }
         if (!closed) {
           // Everything after the opening quote was swallowed; nothing later can be trusted.
           out.errors.push_back(
               {row, opening, "a quoted field that is never closed (a \" is missing)", true});
           record.fields.push_back(std::move(field));
+          record.end = end;
           out.records.push_back(std::move(record));
           return out;
         }
@@ -56,13 +80,19 @@ CsvText parse_csv(std::string_view text, char delimiter) {
           out.errors.push_back({row, pos,
                                 "text after the closing quote of a field (a \" inside a quoted "
                                 "field must be doubled)"});
-          while (pos < end && text[pos] != delimiter && !ends_record(text[pos]))
-            field += text[pos++];
+          const std::size_t from = pos;
+          pos = field_end(text, pos, delimiter);
+          if (keep) field.append(text.data() + from, pos - from);
+          has_content = true;
         }
       } else {
         // Unquoted: a stray quote inside is kept as it is, as spreadsheets do.
-        while (pos < end && text[pos] != delimiter && !ends_record(text[pos])) field += text[pos++];
+        const std::size_t from = pos;
+        pos = field_end(text, pos, delimiter);
+        if (keep) field.assign(text.data() + from, pos - from);
+        has_content = pos > from;
       }
+      if (index == 0) record.first_field_empty = !has_content;
       record.fields.push_back(std::move(field));
       if (pos < end && text[pos] == delimiter) {
         ++pos;
@@ -72,6 +102,7 @@ CsvText parse_csv(std::string_view text, char delimiter) {
       if (pos < end && text[pos] == '\n') ++pos;
       break;
     }
+    record.end = pos;
     out.records.push_back(std::move(record));
     ++row;
   }

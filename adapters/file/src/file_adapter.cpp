@@ -1,6 +1,6 @@
 #include "file_adapter/file_adapter.hpp"
 
-#include "file_adapter/content_hash.hpp"
+#include "file_adapter/export_reader.hpp"
 #include "file_adapter/record_mapping.hpp"
 #include "file_adapter/source_table.hpp"
 
@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <charconv>
 
 namespace mentoring::adapters::file {
 
@@ -40,78 +41,6 @@ json parse_input(std::string_view text, const std::string& source) {
   } catch (const schema::ValidationError& e) {
     invalid_input(e.what());
   }
-}
-
-// The file's bytes, or nullopt with `why` set when it cannot be read. Only a
-// regular file is read: opened without blocking (a FIFO with no writer would
-// wait for one forever) and looked at before a byte is read, so a FIFO, a
-// device or a folder is refused at once, and a file over max_file_bytes too.
-std::optional<std::string> read_file(const std::filesystem::path& path, long long max_file_bytes,
-                                     std::string& why) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
-    const int error = errno;
-    why = error == ENOENT || error == ENOTDIR ? "no such file"
-          : error == EACCES
-              ? "a file that cannot be read (permissions?)"
-              : std::string("a file that cannot be opened (") + std::strerror(error) + ")";
-    return std::nullopt;
-  }
-  struct Close {
-    int fd;
-    ~Close() { ::close(fd); }
-  } close_it{fd};
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    why = std::string("a file that cannot be examined (") + std::strerror(errno) + ")";
-    return std::nullopt;
-  }
-  if (!S_ISREG(info.st_mode)) {
-    why = S_ISDIR(info.st_mode)    ? "a folder, not a file"
-          : S_ISFIFO(info.st_mode) ? "a FIFO (named pipe), not a regular file"
-          : S_ISSOCK(info.st_mode) ? "a socket, not a regular file"
-          : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device, not a regular file"
-                                                           : "not a regular file";
-    return std::nullopt;
-  }
-  const std::string limit = "limit max_file_bytes = " + std::to_string(max_file_bytes);
-  if (info.st_size > max_file_bytes) {
-    why = limit + ": found a file of " + std::to_string(info.st_size) +
-          " bytes (raise max_file_bytes in the adapter's settings if the export is really so "
-          "large)";
-    return std::nullopt;
-  }
-  // A regular file never blocks; reads stop past the limit should it grow meanwhile.
-  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
-  std::size_t filled = 0;
-  char chunk[65536];
-  while (true) {
-    ssize_t n = filled < bytes.size() ? ::read(fd, bytes.data() + filled, bytes.size() - filled)
-                                      : ::read(fd, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      why = std::string("a file that cannot be read (") + std::strerror(errno) + ")";
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    if (filled >= bytes.size()) bytes.append(chunk, static_cast<std::size_t>(n));
-    filled += static_cast<std::size_t>(n);
-    if (static_cast<long long>(filled) > max_file_bytes) {
-      why = limit + ": found a file of more than " + std::to_string(max_file_bytes) +
-            " bytes (it grew while being read)";
-      return std::nullopt;
-    }
-  }
-  bytes.resize(filled);
-  return bytes;
-}
-
-SourceTable read_table(std::string_view bytes, const StreamSettings& stream) {
-  if (stream.format == Format::json) {
-    return read_json_table(bytes, stream.source_name(), stream.records_pointer,
-                           mapped_columns(stream));
-  }
-  return read_csv_table(bytes, stream.source_name(), stream.delimiter, mapped_columns(stream));
 }
 
 // The nearest folder that exists on the way up to `path` (where creating would start).
@@ -143,25 +72,33 @@ json check_stream(Stream which, const std::optional<StreamSettings>& stream,
     return c;
   }
   std::string why;
-  auto bytes = read_file(stream->path, max_file_bytes, why);
-  c["permitted"] = bytes.has_value();
-  if (!bytes) {
+  auto file = ExportFile::open(stream->path, max_file_bytes, why);
+  c["permitted"] = file.has_value();
+  if (!file) {
     c["message"] = name + ": " + why;
     return c;
   }
-  SourceTable table = read_table(*bytes, *stream);
-  std::string message = name + " readable, " + std::to_string(table.rows.size()) +
-                        (table.json_source ? " records" : " rows");
-  const auto unreadable = std::count_if(table.rows.begin(), table.rows.end(),
-                                        [](const SourceRow& row) { return !row.problems.empty(); });
+  std::size_t rows = 0;
+  std::size_t unreadable = 0;
+  std::size_t problems = 0;
+  const bool json_source = stream->format == Format::json;
+  {
+    // Counted by the streaming survey: the file is never held whole.
+    Survey survey = survey_export(*file, *stream);
+    rows = survey.rows;
+    unreadable = survey.unreadable_rows;
+    problems = survey.problems.size();
+  }
+  std::string message =
+      name + " readable, " + std::to_string(rows) + (json_source ? " records" : " rows");
   if (unreadable > 0) {
-    message += "; " + std::to_string(unreadable) + (table.json_source ? " record" : " row") +
+    message += "; " + std::to_string(unreadable) + (json_source ? " record" : " row") +
                (unreadable == 1 ? "" : "s") + " cannot be read (pull quarantines " +
                (unreadable == 1 ? "it" : "them") + ")";
   }
-  if (!table.problems.empty()) {
-    message += "; " + std::to_string(table.problems.size()) + " problem" +
-               (table.problems.size() == 1 ? "" : "s") + " reading it (pull lists them)";
+  if (problems > 0) {
+    message += "; " + std::to_string(problems) + " problem" + (problems == 1 ? "" : "s") +
+               " reading it (pull lists them)";
   }
   c["message"] = message;
   return c;
@@ -256,6 +193,103 @@ json FileAdapter::check() const {
   return {{"ok", ok}, {"capabilities", std::move(capabilities)}};
 }
 
+namespace {
+
+// Where a read of an export stands, as the opaque cursor the plugin stores:
+//   file2:done:<content>:<settings>:<size>:<mtime_ns>:<inode>:<ctime_ns>
+//   file2:page:<content>:<settings>:<size>:<mtime_ns>:<inode>:<ctime_ns>:<offset>:<row>:<held>
+// <content> is the XXH3-128 of the export's bytes, <settings> the XXH3-64 of
+// the stream's settings section; "page" says where the next page starts and how
+// many rows the read has quarantined so far. Anything else (an old
+// "fnv1a64:..." cursor included) reads the export again from its start.
+struct FileCursor {
+  bool complete = false;
+  std::string content_hash;
+  std::string settings_hash;
+  FileIdentity identity;
+  unsigned long long offset = 0;
+  std::size_t row = 0;
+  std::size_t held = 0;
+
+  std::string text() const {
+    std::string out = std::string("file2:") + (complete ? "done" : "page") + ":" + content_hash +
+                      ":" + settings_hash + ":" + std::to_string(identity.size) + ":" +
+                      std::to_string(identity.mtime_ns) + ":" + std::to_string(identity.inode) +
+                      ":" + std::to_string(identity.ctime_ns);
+    if (!complete) {
+      out += ":" + std::to_string(offset) + ":" + std::to_string(row) + ":" + std::to_string(held);
+    }
+    return out;
+  }
+
+  static std::optional<FileCursor> parse(const json& cursor) {
+    if (!cursor.is_string()) return std::nullopt;
+    const std::string& text = cursor.get_ref<const std::string&>();
+    std::vector<std::string_view> parts;
+    std::string_view rest = text;
+    for (;;) {
+      auto cut = rest.find(':');
+      parts.push_back(rest.substr(0, cut));
+      if (cut == std::string_view::npos) break;
+      rest.remove_prefix(cut + 1);
+    }
+    if (parts.size() < 8 || parts[0] != "file2") return std::nullopt;
+    FileCursor c;
+    c.complete = parts[1] == "done";
+    if (!c.complete && parts[1] != "page") return std::nullopt;
+    if (parts.size() != (c.complete ? 8u : 11u)) return std::nullopt;
+    c.content_hash = parts[2];
+    c.settings_hash = parts[3];
+    auto number = [](std::string_view digits, auto& value) {
+      auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+      return error == std::errc() && end == digits.data() + digits.size();
+    };
+    bool ok = number(parts[4], c.identity.size) && number(parts[5], c.identity.mtime_ns) &&
+              number(parts[6], c.identity.inode) && number(parts[7], c.identity.ctime_ns);
+    if (!c.complete) {
+      ok = ok && number(parts[8], c.offset) && number(parts[9], c.row) && number(parts[10], c.held);
+    }
+    if (!ok) return std::nullopt;
+    return c;
+  }
+};
+
+// Answers "refused": nothing is ingested, the cursor stays, every problem listed (capped).
+json refused(const json& cursor, const StreamSettings& stream,
+             const std::vector<SourceProblem>& problems) {
+  json answer = {{"records", json::array()}, {"next_cursor", cursor}, {"more", false},
+                 {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
+  for (std::size_t i = 0; i < problems.size() && i < kMaxProblems; ++i) {
+    answer["problems"].push_back(problems[i].to_json());
+  }
+  if (problems.size() > kMaxProblems) {
+    const std::size_t omitted = problems.size() - kMaxProblems;
+    answer["problems_omitted"] = omitted;
+    answer["problems"].push_back(
+        {{"source", stream.source_name()},
+         {"row", nullptr},
+         {"field", nullptr},
+         {"pointer", ""},
+         {"found", std::to_string(omitted) + " more problems"},
+         {"expected", "a file without problems"},
+         {"message", stream.source_name() + ": " + std::to_string(omitted) +
+                         " more problems not listed (only the first " +
+                         std::to_string(kMaxProblems) + " are)"}});
+  }
+  return answer;
+}
+
+}  // namespace
+
+const Survey& FileAdapter::survey_of(Stream which, const ExportFile& file,
+                                     const StreamSettings& stream) const {
+  auto it = surveys_.find(which);
+  if (it != surveys_.end() && it->second.identity.same_survey_key(file.identity())) {
+    return it->second;
+  }
+  return surveys_.insert_or_assign(which, survey_export(file, stream)).first->second;
+}
+
 json FileAdapter::pull(const json& input) const {
   if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
     invalid_input(
@@ -277,80 +311,110 @@ json FileAdapter::pull(const json& input) const {
   const auto& stream = settings_.stream(*which);
   if (!stream) return empty_pull(nullptr);
 
-  json answer = {{"records", json::array()}, {"next_cursor", cursor}, {"more", false},
-                 {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
-  std::vector<SourceProblem> problems;
-  std::string why;
-  auto bytes = read_file(stream->path, settings_.max_file_bytes, why);
-  if (!bytes) {
-    problems.push_back({stream->source_name(), std::nullopt, std::nullopt, "", why,
-                        "a readable file at " + stream->path.string(),
-                        stream->format == Format::json});
-  } else {
-    // The mapping is part of the cursor: changed settings must re-read an unchanged file.
-    const std::string hash =
-        "fnv1a64:" + to_hex(fnv1a64(*bytes, fnv1a64(stream->canonical + '\n')));
-    if (cursor == hash) return empty_pull(cursor);
+  // The mapping is part of the cursor: changed settings must re-read an unchanged file.
+  const std::string settings_hash = xxh3_64_hex(stream->canonical);
+  std::optional<FileCursor> from = FileCursor::parse(cursor);
+  if (from && from->settings_hash != settings_hash) from.reset();
 
-    SourceTable table = read_table(*bytes, *stream);
-    problems = table.problems;
-    if (!table.names.empty() || !table.rows.empty()) {
-      MappedRecords mapped = map_records(table, *stream);
+  for (int attempt = 0;; ++attempt) {
+    std::string why;
+    auto file = ExportFile::open(stream->path, settings_.max_file_bytes, why);
+    if (!file) {
+      return refused(
+          cursor, *stream,
+          {{stream->source_name(), std::nullopt, std::nullopt, "", why,
+            "a readable file at " + stream->path.string(), stream->format == Format::json}});
+    }
+    // Unchanged by its stat: one fstat, not a byte read.
+    if (from && from->complete && from->identity == file->identity()) return empty_pull(cursor);
+
+    // Touched but the same bytes: unchanged by its hash (only a hash, no survey).
+    if (from && from->complete) {
+      auto cached = surveys_.find(*which);
+      const std::string hash =
+          cached != surveys_.end() && cached->second.identity.same_survey_key(file->identity())
+              ? cached->second.content_hash
+              : content_hash(*file);
+      if (hash == from->content_hash) return empty_pull(cursor);
+    }
+    const Survey& survey = survey_of(*which, *file, *stream);
+    if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems);
+    // A read resumes only on the bytes it began on; a changed export starts a new read.
+    const bool resume = from && !from->complete && from->content_hash == survey.content_hash;
+    FileCursor next;
+    next.content_hash = survey.content_hash;
+    next.settings_hash = settings_hash;
+    next.identity = file->identity();
+    const std::string read_id = "file2:" + survey.content_hash + ":" + settings_hash;
+
+    Page page = read_page(*file, survey, *stream, resume ? from->offset : survey.data_offset,
+                          resume ? from->row : survey.first_row, settings_.page_rows);
+    const std::size_t held_before = resume ? from->held : 0;
+    const SourceTable* table = &page.table;
+    // Written while it was read: never mix two versions in one read; start again.
+    if (!file->identity_now().same_survey_key(file->identity()) ||
+        (!file->identity_now().same_survey_key(survey.identity))) {
+      surveys_.erase(*which);
+      from.reset();
+      if (attempt < 3) continue;
+      return refused(cursor, *stream,
+                     {{stream->source_name(), std::nullopt, std::nullopt, "",
+                       "a file that changed each time it was read",
+                       "an export that holds still while it is read (write it elsewhere and "
+                       "rename it into place)",
+                       stream->format == Format::json}});
+    }
+    if (!page.problems.empty()) return refused(cursor, *stream, page.problems);
+    const bool last = page.last;
+
+    std::vector<SourceProblem> problems = table->problems;
+    json answer = {
+        {"records", json::array()}, {"next_cursor", cursor}, {"more", false},
+        {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
+    MappedRecords mapped;
+    if (!table->names.empty() || !table->rows.empty()) {
+      mapped = map_records(*table, *stream, &survey.duplicate_ids);
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
-      const std::size_t held = mapped.quarantined.size();
-      if (problems.empty() && held <= kMaxQuarantinedRows) {
-        answer["records"] = std::move(mapped.records);
-        answer["next_cursor"] = hash;
-        // A whole export in one page: a full read, named by its content. Rows
-        // it quarantines carry their id, so the plugin marks none of them absent.
-        if (*which == Stream::people && stream->complete)
-          answer["full_read"] = {{"id", hash}, {"last_page", true}};
-        answer["skipped"] = mapped.skipped;
-        // One bad row holds back only itself (adapters/README.md, "quarantine").
-        if (held > 0) {
-          answer["quarantine"] = json::array();
-          for (const auto& row : mapped.quarantined) answer["quarantine"].push_back(row.to_json());
-        }
-        return answer;
-      }
-      if (problems.empty()) {
-        problems.push_back({stream->source_name(), std::nullopt, std::nullopt, "",
-                            std::to_string(held) + " rows that cannot be taken",
-                            "at most " + std::to_string(kMaxQuarantinedRows) +
-                                " (so many usually means the export's layout or the settings "
-                                "changed: check date_format, delimiter and fields)",
-                            stream->format == Format::json});
-      }
+    }
+    const std::size_t held = held_before + mapped.quarantined.size();
+    if (!problems.empty()) return refused(cursor, *stream, problems);
+    if (held > kMaxQuarantinedRows) {
+      // Counted over the whole read: the page that crosses the limit is refused
+      // (and the read goes no further) as a layout or settings fault.
+      problems.push_back({stream->source_name(), std::nullopt, std::nullopt, "",
+                          std::to_string(held) + " rows that cannot be taken",
+                          "at most " + std::to_string(kMaxQuarantinedRows) +
+                              " (so many usually means the export's layout or the settings "
+                              "changed: check date_format, delimiter and fields)",
+                          stream->format == Format::json});
       // The page is refused: list the rows' problems too, so all can be fixed at once.
       for (const auto& row : mapped.quarantined) {
         problems.insert(problems.end(), row.problems.begin(), row.problems.end());
       }
-    } else if (problems.empty()) {
-      // A JSON export with no records at all: a valid, empty page.
-      answer["next_cursor"] = hash;
-      return answer;
+      return refused(cursor, *stream, problems);
     }
+    answer["records"] = std::move(mapped.records);
+    answer["skipped"] = mapped.skipped;
+    if (last) {
+      next.complete = true;
+    } else {
+      next.offset = page.next_offset;
+      next.row = page.next_row;
+      next.held = held;
+      answer["more"] = true;
+    }
+    answer["next_cursor"] = next.text();
+    // Every page of one read carries its id; rows it quarantines carry their
+    // id, so the plugin marks none of them absent.
+    if (*which == Stream::people && stream->complete)
+      answer["full_read"] = {{"id", read_id}, {"last_page", last}};
+    // One bad row holds back only itself (adapters/README.md, "quarantine").
+    if (!mapped.quarantined.empty()) {
+      answer["quarantine"] = json::array();
+      for (const auto& row : mapped.quarantined) answer["quarantine"].push_back(row.to_json());
+    }
+    return answer;
   }
-
-  // A problem with the file as a whole: nothing is ingested and the cursor stays.
-  for (std::size_t i = 0; i < problems.size() && i < kMaxProblems; ++i) {
-    answer["problems"].push_back(problems[i].to_json());
-  }
-  if (problems.size() > kMaxProblems) {
-    const std::size_t omitted = problems.size() - kMaxProblems;
-    answer["problems_omitted"] = omitted;
-    answer["problems"].push_back(
-        {{"source", stream->source_name()},
-         {"row", nullptr},
-         {"field", nullptr},
-         {"pointer", ""},
-         {"found", std::to_string(omitted) + " more problems"},
-         {"expected", "a file without problems"},
-         {"message", stream->source_name() + ": " + std::to_string(omitted) +
-                         " more problems not listed (only the first " +
-                         std::to_string(kMaxProblems) + " are)"}});
-  }
-  return answer;
 }
 
 json FileAdapter::push(const json& input) {

@@ -365,17 +365,18 @@ std::vector<std::string> mapped_columns(const StreamSettings& settings) {
   return columns;
 }
 
-MappedRecords map_records(const SourceTable& table, const StreamSettings& settings) {
-  MappedRecords out;
-
-  // Every mapped column must exist; otherwise each row would repeat the same complaint.
-  std::map<std::string, std::size_t> column_of_field;
+std::vector<SourceProblem> missing_columns(const SourceTable& table, const StreamSettings& settings,
+                                           std::optional<bool> keys_known) {
+  std::vector<SourceProblem> problems;
   const bool header_known =
-      !table.json_source || std::any_of(table.rows.begin(), table.rows.end(),
-                                        [](const SourceRow& row) { return row.problems.empty(); });
+      keys_known ? *keys_known
+                 : !table.json_source ||
+                       std::any_of(table.rows.begin(), table.rows.end(),
+                                   [](const SourceRow& row) { return row.problems.empty(); });
+  if (!header_known) return problems;
   auto missing_column = [&](const std::string& column, const std::string& pointer,
                             const std::string& setting) {
-    out.problems.push_back(
+    problems.push_back(
         {table.source, table.json_source ? std::nullopt : std::optional<std::size_t>(1), column,
          pointer,
          (table.json_source ? "no key \"" : "no column \"") + column + "\" (" +
@@ -390,20 +391,31 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
          table.json_source});
   };
   for (const auto& [field, column] : settings.fields) {
-    if (auto index = table.column_index(column)) {
-      column_of_field[field] = *index;
-    } else if (header_known) {
+    if (!table.column_index(column)) {
       missing_column(column, "/" + field,
                      "settings." + std::string(name_of(settings.stream)) + ".fields." + field);
     }
   }
   for (const auto& column : settings.attributes) {
-    if (!table.column_index(column) && header_known) {
+    if (!table.column_index(column)) {
       missing_column(column, "/attributes/" + column,
                      "settings." + std::string(name_of(settings.stream)) + ".attributes");
     }
   }
+  return problems;
+}
+
+MappedRecords map_records(const SourceTable& table, const StreamSettings& settings,
+                          const RowsOfId* rows_of_id_in_file) {
+  MappedRecords out;
+
+  // Every mapped column must exist; otherwise each row would repeat the same complaint.
+  out.problems = missing_columns(table, settings);
   if (!out.problems.empty()) return out;
+  std::map<std::string, std::size_t> column_of_field;
+  for (const auto& [field, column] : settings.fields) {
+    if (auto index = table.column_index(column)) column_of_field[field] = *index;
+  }
 
   // Rows that map, then one pass for ids used by more than one row.
   struct Mapped {
@@ -469,8 +481,16 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
     mapped.push_back({&row, std::move(record), std::move(id)});
   }
 
+  static const std::vector<std::size_t> kNoRows;
   for (auto& m : mapped) {
-    const std::vector<std::size_t>* rows = m.id && unique_ids ? &rows_of_id[*m.id] : nullptr;
+    const std::vector<std::size_t>* rows = nullptr;
+    if (m.id && unique_ids && rows_of_id_in_file) {
+      // The whole export's ids (a page holds only part of it).
+      auto it = rows_of_id_in_file->find(*m.id);
+      rows = it == rows_of_id_in_file->end() ? &kNoRows : &it->second;
+    } else if (m.id && unique_ids) {
+      rows = &rows_of_id[*m.id];
+    }
     if (!rows || rows->size() < 2) {
       out.records.push_back(std::move(m.record));
       continue;

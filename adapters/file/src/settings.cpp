@@ -137,6 +137,7 @@ Settings parse_settings(const json& settings, const std::filesystem::path& base_
 
   Settings out;
   out.max_file_bytes = settings.value("max_file_bytes", out.max_file_bytes);
+  out.page_rows = settings.value("page_rows", out.page_rows);
   if (settings.contains("people"))
     out.people = parse_stream(Stream::people, settings["people"], base_dir);
   if (settings.contains("leave"))

@@ -78,64 +78,39 @@ std::optional<std::size_t> SourceTable::column_index(std::string_view name) cons
   return static_cast<std::size_t>(it - columns.begin());
 }
 
-SourceTable read_csv_table(std::string_view bytes, const std::string& source, char delimiter,
-                           const std::vector<std::string>& wanted_columns) {
-  const std::vector<std::string>& expected_columns = wanted_columns;
+namespace {
+
+const std::string kUtf8Expected = "UTF-8 text (export the file as \"CSV UTF-8\")";
+const std::string kCsvExpected =
+    "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a quote inside it is "
+    "doubled)";
+
+std::string_view text_of(std::string_view text, const CsvRecord& record) {
+  return text.substr(record.offset, record.end - record.offset);
+}
+
+// Text that is not UTF-8 cannot become JSON, eg "invalid UTF-8 (byte 0xE9 at byte offset 12)".
+std::string invalid_utf8(std::string_view text, std::size_t offset, std::size_t base_offset) {
+  return "invalid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(text[offset])) +
+         " at byte offset " + std::to_string(base_offset + offset) + ")";
+}
+
+}  // namespace
+
+SourceTable read_csv_header(const CsvRecord& record, std::string_view text,
+                            const std::string& source, char delimiter,
+                            const std::vector<std::string>& wanted_columns) {
   SourceTable table;
   table.source = source;
-  auto file_problem = [&](std::string found, std::string expected) {
-    table.problems.push_back(
-        {source, std::nullopt, std::nullopt, "", std::move(found), std::move(expected), false});
-  };
-  if (is_blank(bytes)) {
-    file_problem("an empty file", "a header row with columns " + join_quoted(expected_columns));
-    return table;
-  }
-
-  CsvText csv = parse_csv(bytes, delimiter);
-  auto text_of = [&](std::size_t i) {
-    const std::size_t from = csv.records[i].offset;
-    const std::size_t to = i + 1 < csv.records.size() ? csv.records[i + 1].offset : bytes.size();
-    return bytes.substr(from, to - from);
-  };
-  std::vector<std::string> header;
-  if (!csv.records.empty()) {
-    for (const auto& name : csv.records[0].fields) header.emplace_back(trim(name));
-  }
-  // Text that is not UTF-8 cannot become JSON. In the header no column can be
-  // trusted; in a row, only that row is lost (see below).
-  auto invalid_utf8 = [&](std::size_t offset) {
-    return "invalid UTF-8 (byte " + hex_byte(static_cast<unsigned char>(bytes[offset])) +
-           " at byte offset " + std::to_string(offset) + ")";
-  };
-  const std::string utf8_expected = "UTF-8 text (export the file as \"CSV UTF-8\")";
-  if (!csv.records.empty()) {
-    for (std::size_t offset : invalid_utf8_offsets(text_of(0), csv.records[0])) {
-      table.problems.push_back(
-          {source, 1, std::nullopt, "", invalid_utf8(offset), utf8_expected, false});
-    }
-    if (!table.problems.empty()) return table;
-  }
-
-  // A quote never closed swallows every later row: the file cannot be split
-  // into rows, so no row of it may be taken (a full read would miss people).
-  // Other syntax errors spoil only their own row.
-  std::vector<const CsvSyntaxError*> row_errors;
-  for (const auto& error : csv.errors) {
-    const std::string expected =
-        "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a quote inside it is "
-        "doubled)";
-    if (error.ends_reading || error.row <= 1) {
-      table.problems.push_back({source, error.row, std::nullopt, "",
-                                error.message + " at byte offset " + std::to_string(error.offset),
-                                expected, false});
-    } else {
-      row_errors.push_back(&error);
-    }
-  }
-
-  table.header = header;
   table.delimiter = delimiter;
+  // In the header no column can be trusted when a byte is not UTF-8.
+  for (std::size_t offset : invalid_utf8_offsets(text_of(text, record), record)) {
+    table.problems.push_back(
+        {source, 1, std::nullopt, "", invalid_utf8(text, offset, 0), kUtf8Expected, false});
+  }
+  if (!table.problems.empty()) return table;
+  for (const auto& name : record.fields) table.header.emplace_back(trim(name));
+  const auto& header = table.header;
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (table.names.size() < SourceTable::kListedNames) {
       table.names.push_back(header[i]);
@@ -150,55 +125,124 @@ SourceTable read_csv_table(std::string_view bytes, const std::string& source, ch
       table.header_positions.push_back(i);
     }
   }
-  auto next_error = row_errors.begin();
-  for (std::size_t i = 1; i < csv.records.size(); ++i) {
-    const CsvRecord& record = csv.records[i];
-    if (record.blank()) continue;  // an empty line is an empty spreadsheet row
-    SourceRow row;
-    row.number = record.row;
-    row.text = text_of(i);
-    auto row_problem = [&](std::optional<std::string> field, std::string found,
-                           std::string expected) {
-      row.problems.push_back(
-          {source, record.row, std::move(field), "", std::move(found), std::move(expected), false});
-    };
-    for (std::size_t offset : invalid_utf8_offsets(text_of(i), record)) {
+  return table;
+}
+
+SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::string_view text,
+                       const std::vector<const CsvSyntaxError*>& errors, std::size_t base_offset) {
+  const auto& header = table.header;
+  const std::string& source = table.source;
+  SourceRow row;
+  row.number = record.row;
+  row.text = text_of(text, record);
+  auto row_problem = [&](std::optional<std::string> field, std::string found,
+                         std::string expected) {
+    row.problems.push_back(
+        {source, record.row, std::move(field), "", std::move(found), std::move(expected), false});
+  };
+  if (!schema::is_valid_utf8(row.text)) {
+    for (std::size_t offset : invalid_utf8_offsets(row.text, record)) {
       auto field =
           std::upper_bound(record.field_offsets.begin(), record.field_offsets.end(), offset);
       auto index = static_cast<std::size_t>(field - record.field_offsets.begin()) - 1;
       std::optional<std::string> column;
       if (record.fields.size() == header.size() && index < header.size()) column = header[index];
-      row_problem(column, invalid_utf8(offset), utf8_expected);
+      row_problem(column, invalid_utf8(text, offset, base_offset), kUtf8Expected);
     }
-    for (; next_error != row_errors.end() && (*next_error)->row <= record.row; ++next_error) {
-      if ((*next_error)->row != record.row) continue;
-      row_problem(
-          std::nullopt,
-          (*next_error)->message + " at byte offset " + std::to_string((*next_error)->offset),
-          "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a quote inside "
-          "it is doubled)");
-    }
-    if (record.fields.size() != header.size()) {
-      row.cells_aligned = false;
-      row_problem(
-          std::nullopt,
-          std::to_string(record.fields.size()) + (record.fields.size() == 1 ? " field" : " fields"),
-          std::to_string(header.size()) +
-              " fields, one per header column (a value holding the delimiter must be "
-              "quoted)");
-    }
-    for (std::size_t f : table.header_positions) {
-      const bool readable = f < record.fields.size() && schema::is_valid_utf8(record.fields[f]);
-      row.cells.push_back(readable ? cell_from_text(record.fields[f]) : json(nullptr));
-    }
-    if (!row.problems.empty()) {
-      std::string_view text = text_of(i);
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-      row.excerpt = excerpt_of(text, kMaxExcerpt);
-    }
-    table.rows.push_back(std::move(row));
   }
+  for (const CsvSyntaxError* error : errors) {
+    row_problem(std::nullopt,
+                error->message + " at byte offset " + std::to_string(base_offset + error->offset),
+                kCsvExpected);
+  }
+  if (record.fields.size() != header.size()) {
+    row.cells_aligned = false;
+    row_problem(
+        std::nullopt,
+        std::to_string(record.fields.size()) + (record.fields.size() == 1 ? " field" : " fields"),
+        std::to_string(header.size()) +
+            " fields, one per header column (a value holding the delimiter must be "
+            "quoted)");
+  }
+  for (std::size_t f : table.header_positions) {
+    const bool readable = f < record.fields.size() && schema::is_valid_utf8(record.fields[f]);
+    row.cells.push_back(readable ? cell_from_text(record.fields[f]) : json(nullptr));
+  }
+  if (!row.problems.empty()) {
+    std::string_view excerpt = row.text;
+    while (!excerpt.empty() && (excerpt.back() == '\n' || excerpt.back() == '\r'))
+      excerpt.remove_suffix(1);
+    row.excerpt = excerpt_of(excerpt, kMaxExcerpt);
+  }
+  return row;
+}
+
+void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text, std::size_t first,
+                  std::size_t count, std::size_t base_offset) {
+  // A quote never closed is the file's problem (the caller's); other syntax
+  // errors spoil only their own row.
+  auto next_error = csv.errors.begin();
+  std::vector<const CsvSyntaxError*> errors;
+  const std::size_t last = std::min(csv.records.size(), first + count);
+  for (std::size_t i = first; i < last; ++i) {
+    const CsvRecord& record = csv.records[i];
+    errors.clear();
+    for (; next_error != csv.errors.end() && next_error->row <= record.row; ++next_error) {
+      if (next_error->row == record.row && !next_error->ends_reading)
+        errors.push_back(&*next_error);
+    }
+    if (record.blank()) continue;  // an empty line is an empty spreadsheet row
+    table.rows.push_back(read_csv_row(table, record, text, errors, base_offset));
+  }
+}
+
+SourceTable read_csv_table(std::string_view bytes, const std::string& source, char delimiter,
+                           const std::vector<std::string>& wanted_columns) {
+  if (is_blank(bytes)) {
+    SourceTable table;
+    table.source = source;
+    table.problems.push_back({source, std::nullopt, std::nullopt, "", "an empty file",
+                              "a header row with columns " + join_quoted(wanted_columns), false});
+    return table;
+  }
+  CsvText csv = parse_csv(bytes, delimiter);
+  SourceTable table =
+      read_csv_header(csv.records.front(), bytes, source, delimiter, wanted_columns);
+  if (!table.problems.empty()) return table;
+  // A quote never closed swallows every later row: the file cannot be split
+  // into rows, so no row of it may be taken (a full read would miss people).
+  for (const auto& error : csv.errors) {
+    if (error.ends_reading || error.row <= 1) {
+      table.problems.push_back({source, error.row, std::nullopt, "",
+                                error.message + " at byte offset " + std::to_string(error.offset),
+                                kCsvExpected, false});
+    }
+  }
+  add_csv_rows(table, csv, bytes, 1, csv.records.size(), 0);
   return table;
+}
+
+SourceRow read_json_row(const SourceTable& table, const json& record, std::size_t number) {
+  SourceRow row;
+  row.number = number;
+  if (!record.is_object()) {
+    row.problems.push_back({table.source, number, std::nullopt, "", schema::describe(record),
+                            "an object (one record)", true});
+    row.cells.assign(table.columns.size(), nullptr);
+    row.excerpt = excerpt_of(record.dump(), kMaxExcerpt);
+    return row;
+  }
+  for (const auto& column : table.columns) {
+    auto it = record.find(column);
+    if (it == record.end() || it->is_null()) {
+      row.cells.emplace_back(nullptr);
+    } else if (it->is_string()) {
+      row.cells.push_back(cell_from_text(it->get_ref<const std::string&>()));
+    } else {
+      row.cells.push_back(*it);
+    }
+  }
+  return row;
 }
 
 SourceTable read_json_table(std::string_view bytes, const std::string& source,
@@ -261,28 +305,7 @@ SourceTable read_json_table(std::string_view bytes, const std::string& source,
     }
   }
   for (std::size_t i = 0; i < records->size(); ++i) {
-    const json& record = (*records)[i];
-    SourceRow row;
-    row.number = i + 1;
-    if (!record.is_object()) {
-      row.problems.push_back({source, i + 1, std::nullopt, "", schema::describe(record),
-                              "an object (one record)", true});
-      row.cells.assign(table.columns.size(), nullptr);
-      row.excerpt = excerpt_of(record.dump(), kMaxExcerpt);
-      table.rows.push_back(std::move(row));
-      continue;
-    }
-    for (const auto& column : table.columns) {
-      auto it = record.find(column);
-      if (it == record.end() || it->is_null()) {
-        row.cells.emplace_back(nullptr);
-      } else if (it->is_string()) {
-        row.cells.push_back(cell_from_text(it->get_ref<const std::string&>()));
-      } else {
-        row.cells.push_back(*it);
-      }
-    }
-    table.rows.push_back(std::move(row));
+    table.rows.push_back(read_json_row(table, (*records)[i], i + 1));
   }
   return table;
 }

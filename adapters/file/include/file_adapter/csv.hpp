@@ -18,10 +18,12 @@ namespace mentoring::adapters::file {
 struct CsvRecord {
   std::size_t row = 0;     // 1-based; a record spanning several lines is one row
   std::size_t offset = 0;  // byte offset of its first byte in the text
+  std::size_t end = 0;     // byte offset just past it (its line end included)
   std::vector<std::string> fields;
   std::vector<std::size_t> field_offsets;  // byte offset where each field starts
+  bool first_field_empty = false;          // even when the field was not kept
   // True for an empty line: a spreadsheet shows it as an empty row.
-  bool blank() const { return fields.size() == 1 && fields[0].empty(); }
+  bool blank() const { return fields.size() == 1 && first_field_empty; }
 };
 
 struct CsvSyntaxError {
@@ -38,6 +40,23 @@ struct CsvText {
   std::vector<CsvSyntaxError> errors;
 };
 
-CsvText parse_csv(std::string_view text, char delimiter = ',');
+// A part of a bigger file can be parsed alone: its rows numbered on from
+// `first_row`, no byte order mark looked for, at most `max_records` records.
+struct CsvParseOptions {
+  char delimiter = ',';
+  std::size_t first_row = 1;
+  bool skip_byte_order_mark = true;
+  std::size_t max_records = static_cast<std::size_t>(-1);
+  // Only the fields marked here are copied (the others are left empty, still
+  // counted): reading a few columns of a wide export copies only those.
+  // Rows before keep_all_before_row (a header) keep every field.
+  const std::vector<char>* keep = nullptr;
+  std::size_t keep_all_before_row = 0;
+};
+
+CsvText parse_csv(std::string_view text, const CsvParseOptions& options);
+inline CsvText parse_csv(std::string_view text, char delimiter = ',') {
+  return parse_csv(text, CsvParseOptions{delimiter});
+}
 
 }  // namespace mentoring::adapters::file

@@ -3,12 +3,14 @@
 // around this class. The protocol is described in adapters/README.md.
 #pragma once
 
+#include "file_adapter/export_reader.hpp"
 #include "file_adapter/outbox.hpp"
 #include "file_adapter/settings.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,10 @@ class FileAdapter {
   Settings settings_;
   Warn warn_;
   std::optional<Outbox> outbox_;  // opened on first push
+  // The survey of each stream's export, for as long as its size, mtime and
+  // inode stay: later pages of a read do not survey it again.
+  const Survey& survey_of(Stream which, const ExportFile& file, const StreamSettings& stream) const;
+  mutable std::map<Stream, Survey> surveys_;
 };
 
 }  // namespace mentoring::adapters::file

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace mentoring::adapters::file {
@@ -41,7 +42,20 @@ struct MappedRecords {
 // mapped columns exist first: when one is missing, that is the only problem.
 // A row the table could not read, or that does not map, is quarantined; so are
 // all rows that share an id (which of them is right cannot be known).
-MappedRecords map_records(const SourceTable& table, const StreamSettings& settings);
+// Ids that several rows of the whole export use -> those rows' numbers.
+using RowsOfId = std::unordered_map<std::string, std::vector<std::size_t>>;
+
+// `rows_of_id_in_file`: when the table is one page of an export, the ids the
+// whole export repeats (the survey's), so a row sharing its id with a row on
+// another page is held too; without it the table is the whole export.
+MappedRecords map_records(const SourceTable& table, const StreamSettings& settings,
+                          const RowsOfId* rows_of_id_in_file = nullptr);
+
+// The mapped columns (fields, attributes) the table lacks, one problem each.
+// A JSON export's keys are known when one of its records is an object
+// (`keys_known`; by default: when one of the table's rows is readable).
+std::vector<SourceProblem> missing_columns(const SourceTable& table, const StreamSettings& settings,
+                                           std::optional<bool> keys_known = std::nullopt);
 
 // The source columns the settings name (fields, then attributes), without repeats.
 std::vector<std::string> mapped_columns(const StreamSettings& settings);

@@ -50,9 +50,17 @@ struct StreamSettings {
 // The largest export read when the settings do not say (max_file_bytes).
 constexpr long long kDefaultMaxFileBytes = 512LL * 1024 * 1024;
 
+// Rows per pull answer when the settings do not say (page_rows), and the most allowed.
+constexpr std::size_t kDefaultPageRows = 10000;
+constexpr std::size_t kMaxPageRows = 100000;
+// Export text per pull answer, whatever page_rows says: a page ends before the
+// row that would take it past this (a single longer row refuses the file).
+constexpr std::size_t kMaxPageBytes = 16 * 1024 * 1024;
+
 struct Settings {
   std::optional<StreamSettings> people, leave, course_completions, keeping_in_touch_days;
   long long max_file_bytes = kDefaultMaxFileBytes;
+  std::size_t page_rows = kDefaultPageRows;
   std::optional<std::filesystem::path> outbox;  // absolute
 
   const std::optional<StreamSettings>& stream(Stream which) const;

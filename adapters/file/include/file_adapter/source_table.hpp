@@ -2,6 +2,7 @@
 // named columns and rows of cells, with the problems that stop it being read.
 #pragma once
 
+#include "file_adapter/csv.hpp"
 #include "file_adapter/settings.hpp"
 #include "file_adapter/source_problem.hpp"
 
@@ -64,6 +65,27 @@ struct SourceTable {
 // they also word the message for an empty file).
 SourceTable read_csv_table(std::string_view bytes, const std::string& source, char delimiter,
                            const std::vector<std::string>& wanted_columns);
+
+// The header row of a CSV export (`record`, parsed from `text`): the columns
+// kept and the names for messages, or the problems that make it unreadable.
+SourceTable read_csv_header(const CsvRecord& record, std::string_view text,
+                            const std::string& source, char delimiter,
+                            const std::vector<std::string>& wanted_columns);
+
+// One data row of a CSV export whose header `table` holds; `errors` are the
+// syntax errors of its row; `text` begins at byte `base_offset` of the file
+// (for the offsets in messages).
+SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::string_view text,
+                       const std::vector<const CsvSyntaxError*>& errors, std::size_t base_offset);
+
+// Adds rows [first, first + count) of `csv` (parsed from `text`) to `table`,
+// blank lines left out, each with its own problems.
+void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text, std::size_t first,
+                  std::size_t count, std::size_t base_offset);
+
+// One record of a JSON export as a row of the table's columns (a record
+// that is not an object is a row with a problem).
+SourceRow read_json_row(const SourceTable& table, const nlohmann::json& record, std::size_t number);
 
 // Reads JSON text: an array of objects, or an object holding it at
 // records_pointer, keeping the values of `wanted_columns` (keys).
