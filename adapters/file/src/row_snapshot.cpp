@@ -302,9 +302,16 @@ RowSnapshot RowSnapshotWriter::write(const fs::path& dir, const SnapshotVersion&
   h.checksum = checksum(snapshot.entries_, snapshot.ids_);
   h.version = version_hash(version);
 
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw std::system_error(ec, "row snapshot: cannot create " + dir.string());
+  // Folders it creates are the owner's only, like the host's state folder.
+  std::vector<fs::path> missing;
+  for (fs::path at = dir; !at.empty() && !fs::exists(at); at = at.parent_path()) {
+    missing.push_back(at);
+    if (at == at.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+      fail("row snapshot: cannot create", *it);
+  }
   const fs::path temporary = path.string() + ".tmp" + std::to_string(::getpid());
   {
     Fd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
