@@ -538,6 +538,14 @@ CREATE INDEX course_completion_by_completed_at ON course_completion(completed_at
 CREATE INDEX person_absent ON person(absent_since) WHERE absent_since IS NOT NULL;
 CREATE INDEX enrolment_by_state ON enrolment(state);
 )sql"},
+      // Issue 16: a record held for a reason that can pass without the host
+      // sending it again (an unknown person, an overlap) keeps its JSON text,
+      // bounded (QuarantineStore::kMaxRaw), so the sync can ingest it again
+      // after each pull; NULL for the rest. A changes-only read never sends an
+      // unchanged row again.
+      {21, "quarantined records kept for a retry", R"sql(
+ALTER TABLE sync_quarantine ADD COLUMN raw TEXT;
+)sql"},
   };
   return kMigrations;
 }

@@ -929,4 +929,12 @@ Counts OrgStore::totals() {
   return c;
 }
 
+bool OrgStore::unlist(const std::string& adapter, const std::string& person_id) {
+  SQLite::Statement& s =
+      prepared("UPDATE person SET full_read = NULL WHERE id = ? AND listed_by = ?");
+  s.bind(1, person_id);
+  s.bind(2, adapter);
+  return s.exec() > 0;
+}
+
 }  // namespace mentoring::store

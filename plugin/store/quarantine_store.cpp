@@ -40,12 +40,13 @@ void QuarantineStore::hold(const QuarantinedRecord& r, std::string_view full_tex
   SQLite::Statement s(
       db_,
       "INSERT INTO sync_quarantine(adapter, stream, record_key, record_id, reason, pointer, "
-      "found, expected, message, excerpt, full_read, first_seen, last_seen) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "found, expected, message, excerpt, full_read, first_seen, last_seen, raw) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT(adapter, stream, record_key) DO UPDATE SET record_id=excluded.record_id, "
       "reason=excluded.reason, pointer=excluded.pointer, found=excluded.found, "
       "expected=excluded.expected, message=excluded.message, excerpt=excluded.excerpt, "
-      "full_read=excluded.full_read, last_seen=excluded.last_seen, times_seen=times_seen + 1");
+      "full_read=excluded.full_read, last_seen=excluded.last_seen, raw=excluded.raw, "
+      "times_seen=times_seen + 1");
   s.bind(1, r.adapter);
   s.bind(2, r.stream);
   s.bind(3, key);
@@ -59,7 +60,40 @@ void QuarantineStore::hold(const QuarantinedRecord& r, std::string_view full_tex
   bind_optional(s, 11, r.full_read);
   s.bind(12, r.first_seen.empty() ? r.last_seen : r.first_seen);
   s.bind(13, r.last_seen);
+  bind_optional(s, 14, r.raw && r.raw->size() <= kMaxRaw ? r.raw : std::nullopt);
   s.exec();
+}
+
+std::vector<QuarantineStore::Retry> QuarantineStore::retryable(const std::string& adapter,
+                                                               const std::string& stream,
+                                                               std::int64_t limit) {
+  SQLite::Statement s(db_,
+                      "SELECT record_key, raw FROM sync_quarantine WHERE adapter = ? AND "
+                      "stream = ? AND raw IS NOT NULL ORDER BY last_seen, rowid LIMIT ?");
+  s.bind(1, adapter);
+  s.bind(2, stream);
+  s.bind(3, limit);
+  std::vector<Retry> out;
+  while (s.executeStep()) out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
+  return out;
+}
+
+bool QuarantineStore::still_held(const std::string& key, const QuarantinedRecord& r) {
+  SQLite::Statement s(
+      db_,
+      "UPDATE sync_quarantine SET reason = ?, pointer = ?, found = ?, expected = ?, message = ?, "
+      "last_seen = ?, raw = ? WHERE adapter = ? AND stream = ? AND record_key = ?");
+  s.bind(1, capped(r.reason, kMaxField));
+  s.bind(2, capped(r.pointer, kMaxField));
+  s.bind(3, capped(r.found, kMaxField));
+  s.bind(4, capped(r.expected, kMaxField));
+  s.bind(5, capped(r.message, kMaxMessage));
+  s.bind(6, r.last_seen);
+  bind_optional(s, 7, r.raw && r.raw->size() <= kMaxRaw ? r.raw : std::nullopt);
+  s.bind(8, r.adapter);
+  s.bind(9, r.stream);
+  s.bind(10, key);
+  return s.exec() > 0;
 }
 
 std::int64_t QuarantineStore::trim(const std::string& adapter, const std::string& stream) {

@@ -236,6 +236,83 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
   }
 }
 
+// A changes-only full read's fields (adapters/README.md, "pull"): changes_only
+// true or false; removed only in a changes-only read, each a usable person id,
+// at most kMaxRecordsPerAnswer of them. "" when they fit.
+template <class Wrong>
+std::string changes_problem(const JsonValue& full_read, const Wrong& wrong) {
+  const JsonValue changes_only = full_read["changes_only"];
+  if (!changes_only.is_missing() && changes_only.type() != JsonValue::Type::boolean)
+    return wrong("/full_read/changes_only", changes_only, "true or false");
+  const JsonValue removed = full_read["removed"];
+  if (removed.is_missing()) return {};
+  if (!removed.is_array()) return wrong("/full_read/removed", removed, "an array of person ids");
+  if (!changes_only.boolean())
+    return wrong("/full_read/removed", removed,
+                 "no removed ids outside a changes-only read (/full_read/changes_only true): a "
+                 "full read lists everyone");
+  if (removed.size() > kMaxRecordsPerAnswer)
+    return "limit records_per_answer = " + std::to_string(kMaxRecordsPerAnswer) + ": found " +
+           std::to_string(removed.size()) + " ids in /full_read/removed";
+  std::size_t i = 0;
+  for (JsonValue id : removed.elements()) {
+    const std::string at = "/full_read/removed/" + std::to_string(i++);
+    if (!id.is_string() || !schema::is_usable_id(id.string()))
+      return wrong(at.c_str(), id, "a person id (a non-empty string within the id limits)");
+  }
+  return {};
+}
+
+// Reasons that can pass without the host sending the record again: it is
+// kept whole (bounded) and retried after each pull of its adapter's stream.
+bool can_pass_later(QuarantineReason reason) {
+  switch (reason) {
+    case QuarantineReason::unknown_person:
+    case QuarantineReason::overlapping_leave:
+    case QuarantineReason::unknown_course:
+    case QuarantineReason::completed_in_future:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Ingests again the records of adapter's stream held for a reason that can
+// pass later (at most QuarantineStore::kMaxPerStream, as many as it holds):
+// one that passes now is stored and released; one that does not stays, its
+// reason brought up to date and times_seen kept (the host did not send it).
+void retry_held(store::OrgStore& store, store::QuarantineStore& quarantine,
+                const std::string& adapter, const StreamKind& kind, domain::Date today,
+                const std::unordered_set<std::string>& erased, StreamReport& r) {
+  const std::string today_text = domain::format_date(today);
+  for (auto& held : quarantine.retryable(adapter, kind.stream)) {
+    std::optional<schema::JsonPage> page;
+    try {
+      page.emplace(std::move(held.raw));
+    } catch (const std::exception&) {
+      continue;  // kept by this plugin as valid JSON: never expected
+    }
+    const JsonValue record = page->root();
+    Ingested in = ingest(store, kind, record, adapter, today, "", erased);
+    if (!in.reason) {
+      if (quarantine.release(adapter, kind.stream, held.key)) ++r.released;
+      if (in.outcome == store::UpsertOutcome::stored) ++r.stored;
+      continue;
+    }
+    store::QuarantinedRecord q;
+    q.adapter = adapter;
+    q.stream = kind.stream;
+    q.reason = to_string(*in.reason);
+    q.pointer = in.pointer;
+    q.found = in.found;
+    q.expected = in.expected;
+    q.message = in.message;
+    q.last_seen = today_text;
+    if (can_pass_later(*in.reason)) q.raw = record.to_json().dump();
+    quarantine.still_held(held.key, q);
+  }
+}
+
 // What is wrong with a pull answer's envelope (adapters/README.md, "pull"), or
 // "". An answer that breaks it is the adapter's failure: nothing of it is
 // stored, rather than a missing "records" read as "nobody is left".
@@ -288,6 +365,7 @@ std::string answer_problem(const JsonValue& answer) {
       return wrong("/full_read/id", full_read["id"], "a non-empty string");
     if (full_read["last_page"].type() != Type::boolean)
       return wrong("/full_read/last_page", full_read["last_page"], "true or false");
+    if (std::string problem = changes_problem(full_read, wrong); !problem.empty()) return problem;
   }
   return {};
 }
@@ -340,6 +418,22 @@ void reconcile(store::OrgStore& store, store::QuarantineStore& quarantine,
   }
   store.mark_absent(unlisted, today);
   r.absent = unlisted;
+}
+
+// A changes-only read's removed ids (adapters/README.md, "pull"): people its
+// adapter's listing no longer holds. They leave the listing in the page's
+// transaction, so the read's last page reconciles them as unlisted (share guard
+// included), and stay unlisted until a record of theirs arrives again. One held
+// in the quarantine from the people stream is gone from the host too.
+void take_off_listing(store::OrgStore& store, store::QuarantineStore& quarantine,
+                      const std::string& adapter, const JsonValue& removed,
+                      std::unordered_set<std::string>& held, StreamReport& r) {
+  for (JsonValue id : removed.elements()) {
+    const std::string person(id.string());
+    store.unlist(adapter, person);
+    const std::string key = store::QuarantineStore::key_of(person, {});
+    if (held.erase(key) > 0 && quarantine.release(adapter, "people", key)) ++r.released;
+  }
 }
 
 // A cursor for messages: quoted, cut when long (it is the adapter's own text).
@@ -420,7 +514,8 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
            "page is stored");
       break;
     }
-    if (const std::size_t count = answer["records"].size() + answer["quarantine"].size();
+    if (const std::size_t count = answer["records"].size() + answer["quarantine"].size() +
+                                  answer["full_read"]["removed"].size();
         count > kMaxRecordsPerAnswer) {
       stop("limit records_per_answer = " + std::to_string(kMaxRecordsPerAnswer) + ": found " +
            std::to_string(count) + " records in page " + std::to_string(page) + " of " + adapter +
@@ -440,6 +535,8 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     r.skipped += static_cast<int>(
         std::min<long long>(answer["skipped"].integer().value_or(0), kMaxRecordsPerAnswer));
     if (!txn) txn.emplace(store.database());
+    if (!full_read.empty())
+      take_off_listing(store, quarantine, adapter, answer["full_read"]["removed"], held, r);
     const int quarantined_before = r.quarantined;
     for (JsonValue record : records.elements()) {
       ++r.read;
@@ -475,6 +572,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       q.message = in.message;
       const std::string raw = record.to_json().dump();
       q.excerpt = raw;  // capped by the store
+      if (can_pass_later(*in.reason)) q.raw = raw;
       if (!full_read.empty()) q.full_read = full_read;
       q.last_seen = today_text;
       quarantine.hold(q, raw);
@@ -541,6 +639,13 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     cursor = next_cursor;
   }
   commit();
+  // Held records that may pass now (the person arrived, the overlap went):
+  // an unchanged row is never sent again, so waiting for the host is not enough.
+  {
+    SQLite::Transaction retry(store.database());
+    retry_held(store, quarantine, adapter, kind, today, erased, r);
+    retry.commit();
+  }
   if (problems_omitted > 0) {
     r.problems.push_back({{"message", std::to_string(problems_omitted) +
                                           " more record(s) quarantined; `mentoring-host check` "

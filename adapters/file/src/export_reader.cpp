@@ -203,7 +203,32 @@ IdColumns id_columns(const SourceTable& header, const StreamSettings& stream) {
   return columns;
 }
 
-Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
+// A changes-only read: rows the base version's snapshot holds with the same
+// key and text become blank lines, which the table leaves out (their row
+// numbers stay those of the file).
+void leave_out_unchanged(CsvText& csv, std::size_t complete, std::string_view bytes,
+                         const Survey& survey, const StreamSettings& stream,
+                         const RowSnapshot& base) {
+  const IdColumns columns = id_columns(survey.header, stream);
+  for (std::size_t i = 0; i < complete; ++i) {
+    CsvRecord& record = csv.records[i];
+    if (record.blank()) continue;
+    const std::string_view text = bytes.substr(record.offset, record.end - record.offset);
+    const std::uint64_t row = row_hash(text);
+    bool same = false;
+    if (auto id = id_of(record, survey.header, columns, stream)) {
+      same = base.unchanged(key_hash(*id), row);
+    } else if (stream.stream == Stream::course_completions) {
+      same = base.unchanged(row, row);
+    }
+    if (!same) continue;
+    record.fields.assign(1, std::string());
+    record.first_field_empty = true;
+  }
+}
+
+Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
+                  RowSnapshotWriter* snapshot) {
   Survey survey;
   survey.identity = file.identity();
   survey.paged = true;
@@ -258,12 +283,20 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream) {
     }
     if (record.blank()) return true;
     ++survey.rows;
-    if (!errors.empty() || record.fields.size() != survey.header.header.size() ||
-        !schema::is_valid_utf8(text.substr(record.offset, record.end - record.offset))) {
-      ++survey.unreadable_rows;
-    }
-    if (auto id = id_of(record, survey.header, columns, stream)) {
-      ids.emplace_back(XXH3_64bits(id->data(), id->size()), record.row);
+    const std::string_view row_text = text.substr(record.offset, record.end - record.offset);
+    const bool unreadable = !errors.empty() ||
+                            record.fields.size() != survey.header.header.size() ||
+                            !schema::is_valid_utf8(row_text);
+    if (unreadable) ++survey.unreadable_rows;
+    auto id = id_of(record, survey.header, columns, stream);
+    if (id) ids.emplace_back(XXH3_64bits(id->data(), id->size()), record.row);
+    // The row snapshot (row_snapshot.hpp): a row with problems is always sent.
+    if (snapshot) {
+      if (id) {
+        unreadable ? snapshot->add_unsendable(*id) : snapshot->add(*id, row_text);
+      } else if (stream.stream == Stream::course_completions && !unreadable) {
+        snapshot->add_without_id(row_text);
+      }
     }
     return true;
   };
@@ -828,12 +861,15 @@ std::string xxh3_64_hex(std::string_view bytes) {
   return hex_of(canonical.digest, sizeof canonical.digest);
 }
 
-Survey survey_export(const ExportFile& file, const StreamSettings& stream) {
-  return stream.format == Format::json ? survey_json(file, stream) : survey_csv(file, stream);
+Survey survey_export(const ExportFile& file, const StreamSettings& stream,
+                     RowSnapshotWriter* snapshot) {
+  return stream.format == Format::json ? survey_json(file, stream)
+                                       : survey_csv(file, stream, snapshot);
 }
 
 Page read_page(const ExportFile& file, const Survey& survey, const StreamSettings& stream,
-               unsigned long long offset, std::size_t row, std::size_t max_rows) {
+               unsigned long long offset, std::size_t row, std::size_t max_rows,
+               const RowSnapshot* unchanged_in) {
   if (stream.format == Format::json)
     return read_json_page(file, survey, stream, offset, row, max_rows);
   Page page;
@@ -886,6 +922,7 @@ Page read_page(const ExportFile& file, const Survey& survey, const StreamSetting
       return page;
     }
     const CsvRecord& last = csv.records[complete - 1];
+    if (unchanged_in) leave_out_unchanged(csv, complete, bytes, survey, stream, *unchanged_in);
     add_csv_rows(page.table, csv, bytes, 0, complete, offset);
     page.next_offset = offset + last.end;
     page.next_row = last.row + 1;

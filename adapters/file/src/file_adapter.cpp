@@ -200,7 +200,9 @@ namespace {
 //   file2:page:<content>:<settings>:<size>:<mtime_ns>:<inode>:<ctime_ns>:<offset>:<row>:<held>
 // <content> is the XXH3-128 of the export's bytes, <settings> the XXH3-64 of
 // the stream's settings section; "page" says where the next page starts and how
-// many rows the read has quarantined so far. Anything else (an old
+// many rows the read has quarantined so far. A changes-only read adds
+// ":<listing>" to done cursors and ":<listing>:<base>:<removed_next>" to page
+// cursors (FileCursor). Anything else (an old
 // "fnv1a64:..." cursor included) reads the export again from its start.
 struct FileCursor {
   bool complete = false;
@@ -210,6 +212,13 @@ struct FileCursor {
   unsigned long long offset = 0;
   std::size_t row = 0;
   std::size_t held = 0;
+  // Changes-only reads (row_snapshot.hpp): the listing's content hash (the
+  // whole read whose id this read keeps; "" = this read is its own), and for
+  // a page cursor the base version compared against ("" = a whole read) and
+  // how far the base's rows have been looked at for removed people.
+  std::string listing;
+  std::string base;
+  std::size_t removed_next = 0;
 
   std::string text() const {
     std::string out = std::string("file2:") + (complete ? "done" : "page") + ":" + content_hash +
@@ -218,6 +227,10 @@ struct FileCursor {
                       ":" + std::to_string(identity.ctime_ns);
     if (!complete) {
       out += ":" + std::to_string(offset) + ":" + std::to_string(row) + ":" + std::to_string(held);
+    }
+    if (!listing.empty() || !base.empty()) {
+      out += ":" + listing;
+      if (!complete) out += ":" + base + ":" + std::to_string(removed_next);
     }
     return out;
   }
@@ -237,7 +250,9 @@ struct FileCursor {
     FileCursor c;
     c.complete = parts[1] == "done";
     if (!c.complete && parts[1] != "page") return std::nullopt;
-    if (parts.size() != (c.complete ? 8u : 11u)) return std::nullopt;
+    const std::size_t plain = c.complete ? 8u : 11u;
+    if (parts.size() != plain && parts.size() != plain + (c.complete ? 1u : 3u))
+      return std::nullopt;
     c.content_hash = parts[2];
     c.settings_hash = parts[3];
     auto number = [](std::string_view digits, auto& value) {
@@ -249,10 +264,37 @@ struct FileCursor {
     if (!c.complete) {
       ok = ok && number(parts[8], c.offset) && number(parts[9], c.row) && number(parts[10], c.held);
     }
+    if (parts.size() > plain) {
+      c.listing = parts[plain];
+      if (!c.complete) {
+        c.base = parts[plain + 1];
+        ok = ok && number(parts[plain + 2], c.removed_next);
+      }
+    }
     if (!ok) return std::nullopt;
     return c;
   }
 };
+
+// The settings hash of a cursor (16 hex digits) as a snapshot's number; 0 when
+// it is not one (then no snapshot matches it).
+std::uint64_t settings_number(std::string_view hex) {
+  std::uint64_t value = 0;
+  auto [end, error] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+  return error == std::errc() && end == hex.data() + hex.size() ? value : 0;
+}
+
+// A complete cursor naming a version came back: the plugin stored that read,
+// so no read will be based on an older version again; their snapshots go.
+void forget_older_snapshots(SnapshotCache* cache, const std::string& stream,
+                            const std::string& content_hash, const std::string& settings_hash) {
+  if (!cache) return;
+  try {
+    remove_other_snapshots(cache->dir(), {stream, content_hash, settings_number(settings_hash)});
+  } catch (const std::exception&) {
+    // A cursor naming no snapshot (not hex): nothing of ours to keep or delete.
+  }
+}
 
 // Answers "refused": nothing is ingested, the cursor stays, every problem listed (capped).
 json refused(const json& cursor, const StreamSettings& stream,
@@ -287,7 +329,26 @@ const Survey& FileAdapter::survey_of(Stream which, const ExportFile& file,
   if (it != surveys_.end() && it->second.identity.same_survey_key(file.identity())) {
     return it->second;
   }
-  return surveys_.insert_or_assign(which, survey_export(file, stream)).first->second;
+  if (!snapshots_ || stream.format != Format::csv)
+    return surveys_.insert_or_assign(which, survey_export(file, stream)).first->second;
+  // The new version's row snapshot, written during its survey.
+  RowSnapshotWriter rows;
+  Survey survey = survey_export(file, stream, &rows);
+  if (survey.problems.empty()) {
+    try {
+      snapshots_->put(
+          rows.write(snapshots_->dir(), {std::string(name_of(which)), survey.content_hash,
+                                         settings_number(xxh3_64_hex(stream.canonical))}));
+    } catch (const std::exception& e) {
+      // Without it the next read of a change is a whole one: slower, still right.
+      if (warn_) warn_(std::string("file adapter \"") + name_ + "\": no row snapshot: " + e.what());
+    }
+  }
+  return surveys_.insert_or_assign(which, std::move(survey)).first->second;
+}
+
+void FileAdapter::use_snapshots(const std::filesystem::path& dir) {
+  snapshots_ = std::make_unique<SnapshotCache>(dir);
 }
 
 json FileAdapter::pull(const json& input) const {
@@ -325,8 +386,13 @@ json FileAdapter::pull(const json& input) const {
           {{stream->source_name(), std::nullopt, std::nullopt, "", why,
             "a readable file at " + stream->path.string(), stream->format == Format::json}});
     }
-    // Unchanged by its stat: one fstat, not a byte read.
-    if (from && from->complete && from->identity == file->identity()) return empty_pull(cursor);
+    // Unchanged by its stat: one fstat, not a byte read. A complete cursor
+    // naming this version came back: older snapshots are never a base again.
+    if (from && from->complete && from->identity == file->identity()) {
+      forget_older_snapshots(snapshots_.get(), stream_name, from->content_hash,
+                             from->settings_hash);
+      return empty_pull(cursor);
+    }
 
     // Touched but the same bytes: unchanged by its hash (only a hash, no survey).
     if (from && from->complete) {
@@ -335,7 +401,11 @@ json FileAdapter::pull(const json& input) const {
           cached != surveys_.end() && cached->second.identity.same_survey_key(file->identity())
               ? cached->second.content_hash
               : content_hash(*file);
-      if (hash == from->content_hash) return empty_pull(cursor);
+      if (hash == from->content_hash) {
+        forget_older_snapshots(snapshots_.get(), stream_name, from->content_hash,
+                               from->settings_hash);
+        return empty_pull(cursor);
+      }
     }
     const Survey& survey = survey_of(*which, *file, *stream);
     if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems);
@@ -345,11 +415,43 @@ json FileAdapter::pull(const json& input) const {
     next.content_hash = survey.content_hash;
     next.settings_hash = settings_hash;
     next.identity = file->identity();
-    const std::string read_id = "file2:" + survey.content_hash + ":" + settings_hash;
+    // Changes only when the version the plugin read last (complete) has a
+    // snapshot, and so has this one: unchanged rows are left out, and people
+    // keep the listing's read id (row_snapshot.hpp, adapters/README.md "pull").
+    std::shared_ptr<const RowSnapshot> base, now;
+    if (snapshots_) {
+      const std::string base_hash =
+          resume ? from->base : (from && from->complete ? from->content_hash : std::string());
+      if (!base_hash.empty()) {
+        try {
+          base = snapshots_->get({stream_name, base_hash, settings_number(settings_hash)});
+          if (base)
+            now =
+                snapshots_->get({stream_name, survey.content_hash, settings_number(settings_hash)});
+        } catch (const std::exception&) {
+          base.reset();  // a cursor naming no snapshot: a whole read
+        }
+        if (!now) base.reset();
+      }
+    }
+    if (base) {
+      next.base = base->version().content_hash;
+      next.listing =
+          resume ? from->listing : (from->listing.empty() ? from->content_hash : from->listing);
+    } else if (resume && !from->base.empty()) {
+      // The base's snapshot went while the read was under way: start again, whole.
+      from.reset();
+      surveys_.erase(*which);
+      if (attempt < 3) continue;
+    }
+    const bool changes_only = base != nullptr;
+    const bool resuming = resume && from;
+    const std::string read_id =
+        "file2:" + (changes_only ? next.listing : survey.content_hash) + ":" + settings_hash;
 
-    Page page = read_page(*file, survey, *stream, resume ? from->offset : survey.data_offset,
-                          resume ? from->row : survey.first_row, settings_.page_rows);
-    const std::size_t held_before = resume ? from->held : 0;
+    Page page = read_page(*file, survey, *stream, resuming ? from->offset : survey.data_offset,
+                          resuming ? from->row : survey.first_row, settings_.page_rows, base.get());
+    const std::size_t held_before = resuming ? from->held : 0;
     const SourceTable* table = &page.table;
     // Written while it was read: never mix two versions in one read; start again.
     if (!file->identity_now().same_survey_key(file->identity()) ||
@@ -365,7 +467,17 @@ json FileAdapter::pull(const json& input) const {
                        stream->format == Format::json}});
     }
     if (!page.problems.empty()) return refused(cursor, *stream, page.problems);
-    const bool last = page.last;
+    // People the base listed and this version does not hold, after the rows,
+    // at most page_rows a page.
+    json removed = json::array();
+    bool removal_done = true;
+    std::size_t removed_next = resuming ? from->removed_next : 0;
+    if (changes_only && *which == Stream::people && page.last) {
+      for (auto& id : base->removed_in(*now, removed_next, settings_.page_rows, removed_next))
+        removed.push_back(std::move(id));
+      removal_done = removed_next >= base->size();
+    }
+    const bool last = page.last && removal_done;
 
     std::vector<SourceProblem> problems = table->problems;
     json answer = {
@@ -401,13 +513,19 @@ json FileAdapter::pull(const json& input) const {
       next.offset = page.next_offset;
       next.row = page.next_row;
       next.held = held;
+      next.removed_next = removed_next;
       answer["more"] = true;
     }
     answer["next_cursor"] = next.text();
     // Every page of one read carries its id; rows it quarantines carry their
     // id, so the plugin marks none of them absent.
-    if (*which == Stream::people && stream->complete)
+    if (*which == Stream::people && stream->complete) {
       answer["full_read"] = {{"id", read_id}, {"last_page", last}};
+      if (changes_only) {
+        answer["full_read"]["changes_only"] = true;
+        answer["full_read"]["removed"] = std::move(removed);
+      }
+    }
     // One bad row holds back only itself (adapters/README.md, "quarantine").
     if (!mapped.quarantined.empty()) {
       answer["quarantine"] = json::array();

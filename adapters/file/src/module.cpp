@@ -11,7 +11,15 @@ class FileAdapterModule : public mentoring::Module {
  public:
   FileAdapterModule(const mentoring::Host& host, std::string_view config_json)
       : host_(host),
-        adapter_(config_json, [this](std::string_view message) { host_.warn(message); }) {}
+        adapter_(config_json, [this](std::string_view message) { host_.warn(message); }) {
+    // Row snapshots live in the organisation's storage folder; a host without
+    // the storage service gets whole reads (file/README.md, "Row snapshots").
+    try {
+      adapter_.use_snapshots(mentoring::adapters::file::snapshot_directory(
+          host_.storage_directory(), adapter_.name()));
+    } catch (const mentoring::Error&) {
+    }
+  }
 
   std::string call(std::string_view command, std::string_view input) override {
     return adapter_.call(command, input);

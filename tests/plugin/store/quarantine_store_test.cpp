@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace mentoring::store;
@@ -135,4 +136,41 @@ TEST_F(Quarantine, PeopleHeldFromAFullReadAreKnownAndThoseOfEarlierReadsLeave) {
   EXPECT_EQ(held.without_id, 1);
   EXPECT_EQ(quarantine->release_unlisted("hr", "read-2"), 1);  // P1: not listed by read-2
   EXPECT_EQ(quarantine->count("hr", "people"), 2);
+}
+
+// Issue 16: a record held for a reason that can pass later keeps its text for
+// a retry, within kMaxRaw; a retry that fails again moves last_seen only.
+TEST_F(Quarantine, ARawRecordIsKeptForARetryWithinItsBoundAndARetryCountsNoNewSighting) {
+  auto l7 = bad("L7", "unknown_person", "2026-12-01");
+  l7.raw = R"({"id":"L7","person_id":"GHOST"})";
+  quarantine->hold(l7, "");
+  auto big = bad("L8", "unknown_person", "2026-12-01");
+  big.raw = "\"" + std::string(QuarantineStore::kMaxRaw, 'x') + "\"";  // over the bound
+  quarantine->hold(big, "");
+  quarantine->hold(bad("L9", "ends_before_start", "2026-12-01"), "");  // no raw: never retried
+  auto retry = quarantine->retryable("hr", "leave");
+  ASSERT_EQ(retry.size(), 1u);
+  EXPECT_EQ(retry[0].key, "L7");
+  EXPECT_EQ(retry[0].raw, *l7.raw);
+  EXPECT_TRUE(quarantine->retryable("hr", "people").empty());
+
+  auto again = bad("L7", "overlapping_leave", "2026-12-05");
+  again.raw = l7.raw;
+  EXPECT_TRUE(quarantine->still_held("L7", again));
+  auto rows = quarantine->list("hr", "leave");
+  auto row = std::find_if(rows.begin(), rows.end(), [](auto& r) { return r.record_id == "L7"; });
+  ASSERT_NE(row, rows.end());
+  EXPECT_EQ(row->reason, "overlapping_leave");
+  EXPECT_EQ(row->first_seen, "2026-12-01");
+  EXPECT_EQ(row->last_seen, "2026-12-05");
+  EXPECT_EQ(row->times_seen, 1);
+  // Failing now for a reason that cannot pass later drops the text.
+  auto wrong = bad("L7", "ends_before_start", "2026-12-06");
+  EXPECT_TRUE(quarantine->still_held("L7", wrong));
+  EXPECT_TRUE(quarantine->retryable("hr", "leave").empty());
+  EXPECT_FALSE(quarantine->still_held("L1", wrong));  // not held: nothing to update
+  // The host sending a held record again for a lasting reason drops the text too.
+  quarantine->hold(l7, "");
+  quarantine->hold(bad("L7", "ends_before_start", "2026-12-07"), "");
+  EXPECT_TRUE(quarantine->retryable("hr", "leave").empty());
 }

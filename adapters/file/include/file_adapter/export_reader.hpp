@@ -4,6 +4,7 @@
 #pragma once
 
 #include "file_adapter/record_mapping.hpp"
+#include "file_adapter/row_snapshot.hpp"
 #include "file_adapter/settings.hpp"
 #include "file_adapter/source_problem.hpp"
 #include "file_adapter/source_table.hpp"
@@ -83,7 +84,9 @@ struct Survey {
   RowsOfId duplicate_ids;           // ids several rows use -> those rows
 };
 
-Survey survey_export(const ExportFile& file, const StreamSettings& stream);
+// snapshot: filled with the export's rows (CSV only) for a row snapshot.
+Survey survey_export(const ExportFile& file, const StreamSettings& stream,
+                     RowSnapshotWriter* snapshot = nullptr);
 
 // One page of a paged (CSV) export.
 struct Page {
@@ -97,7 +100,10 @@ struct Page {
 
 // Rows from `offset` (where row `row` starts): at most max_rows of them and
 // at most kMaxPageBytes of text.
+// unchanged_in: a changes-only read's base snapshot; rows it holds unchanged
+// are left out of the page (CSV only).
 Page read_page(const ExportFile& file, const Survey& survey, const StreamSettings& stream,
-               unsigned long long offset, std::size_t row, std::size_t max_rows);
+               unsigned long long offset, std::size_t row, std::size_t max_rows,
+               const RowSnapshot* unchanged_in = nullptr);
 
 }  // namespace mentoring::adapters::file

@@ -5,12 +5,15 @@
 
 #include "file_adapter/export_reader.hpp"
 #include "file_adapter/outbox.hpp"
+#include "file_adapter/row_snapshot.hpp"
 #include "file_adapter/settings.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +37,10 @@ class FileAdapter {
   nlohmann::json push(const nlohmann::json& input);
 
   const Settings& settings() const { return settings_; }
+  const std::string& name() const { return name_; }
+  // Keeps row snapshots in dir (the host's storage folder, snapshot_directory):
+  // a changed CSV export is then read changes-only. Without it, reads are whole.
+  void use_snapshots(const std::filesystem::path& dir);
 
  private:
   std::string organisation_;
@@ -45,6 +52,7 @@ class FileAdapter {
   // inode stay: later pages of a read do not survey it again.
   const Survey& survey_of(Stream which, const ExportFile& file, const StreamSettings& stream) const;
   mutable std::map<Stream, Survey> surveys_;
+  std::unique_ptr<SnapshotCache> snapshots_;  // row snapshots; none without storage
 };
 
 }  // namespace mentoring::adapters::file

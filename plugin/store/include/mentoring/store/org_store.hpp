@@ -106,6 +106,10 @@ class OrgStore {
   std::vector<std::string> unlisted_after(const std::string& adapter, const std::string& read_id);
   void mark_absent(const std::vector<std::string>& person_ids, domain::Date since);
   std::int64_t listed_count(const std::string& adapter);
+  // A changes-only full read says this person is gone from the export: no
+  // longer listed by any read (full_read NULL), so the read's reconciliation
+  // counts them as unlisted. Answers whether the adapter listed them.
+  bool unlist(const std::string& adapter, const std::string& person_id);
 
   // Sync cursors, per adapter and stream ("people", "leave", ...).
   std::optional<std::string> cursor(const std::string& adapter, const std::string& stream);

@@ -35,7 +35,10 @@ struct QuarantinedRecord {
   std::string message;                   // all of it in words, for people
   std::string excerpt;                   // the record's text as the host sent it
   std::optional<std::string> full_read;  // people: the full read the record came in
-  std::string first_seen, last_seen;     // YYYY-MM-DD
+  // The record's JSON text, kept only when its reason can pass later without
+  // the host sending it again (the sync retries it); never when over kMaxRaw.
+  std::optional<std::string> raw;
+  std::string first_seen, last_seen;  // YYYY-MM-DD
   std::int64_t times_seen = 1;
 };
 
@@ -45,6 +48,9 @@ class QuarantineStore {
   static constexpr std::size_t kMaxMessage = 1000;  // bytes, cut at a character
   static constexpr std::size_t kMaxExcerpt = 2000;
   static constexpr std::int64_t kMaxPerStream = 10000;
+  // A raw record over this is not kept (a cut JSON text cannot be retried):
+  // it waits to be sent again, as before issue 16.
+  static constexpr std::size_t kMaxRaw = 64 * 1024;
 
   explicit QuarantineStore(SQLite::Database& db) : db_(db) {}
 
@@ -61,6 +67,17 @@ class QuarantineStore {
   std::int64_t trim(const std::string& adapter, const std::string& stream);
   // The record passed: answers whether it was held.
   bool release(const std::string& adapter, const std::string& stream, const std::string& key);
+  // Records kept for a retry (raw held), seen longest ago first, at most limit.
+  struct Retry {
+    std::string key;
+    std::string raw;
+  };
+  std::vector<Retry> retryable(const std::string& adapter, const std::string& stream,
+                               std::int64_t limit = kMaxPerStream);
+  // A retried record failed again: its reason and words now, last_seen moved,
+  // times_seen kept (the host did not send it again). raw: kept, or dropped
+  // when the new reason cannot pass later. Answers whether it was held.
+  bool still_held(const std::string& key, const QuarantinedRecord& record);
   // The keys held for one adapter's stream (a run checks membership in memory).
   std::unordered_set<std::string> keys(const std::string& adapter, const std::string& stream);
 
