@@ -239,11 +239,19 @@ void OrgStore::upsert_listed(const Person& p, const std::string& adapter,
 // Equal change times are broken by the content, so every order of the same
 // updates ends the same way. The content's sort order says nothing else: a
 // leave requested then approved is approved, whatever the words sort like.
+namespace {
+
+// What a leave version is compared by (its change time aside).
+std::string content_key(const Leave& l) {
+  return format_date(l.start) + "|" + format_date(l.expected_end) + "|" +
+         (l.actual_end ? format_date(*l.actual_end) : "") + "|" + std::string(to_string(l.status)) +
+         "|" + std::string(to_string(l.type)) + "|" + l.person_id;
+}
+
+}  // namespace
+
 UpsertOutcome OrgStore::upsert(const Leave& l) {
-  std::string content = format_date(l.start) + "|" + format_date(l.expected_end) + "|" +
-                        (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
-                        std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
-                        "|" + l.person_id;
+  std::string content = content_key(l);
   SQLite::Statement& stored = prepared("SELECT last_changed, content_key FROM leave WHERE id = ?");
   stored.bindNoCopy(1, l.id);
   if (!stored.executeStep()) {
@@ -313,6 +321,44 @@ bool OrgStore::has_person(const std::string& id) {
   SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ? AND absent_since IS NULL");
   s.bind(1, id);
   return s.executeStep();
+}
+
+std::vector<std::string> OrgStore::present_person_ids() {
+  SQLite::Statement& s = prepared("SELECT id FROM person WHERE absent_since IS NULL");
+  std::vector<std::string> out;
+  while (s.executeStep()) out.emplace_back(s.getColumn(0).getText(), s.getColumn(0).size());
+  return out;
+}
+
+bool OrgStore::insert_new_leave(const Leave& l) {
+  // The conditions of overlapping_leave, in the same statement as the insert.
+  SQLite::Statement& s =
+      l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied
+          ? prepared(
+                "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
+                "actual_end, status, last_changed, content_key) "
+                "SELECT ?2, ?1, ?5, ?3, ?6, ?7, ?8, ?9, ?10 WHERE true "
+                "ON CONFLICT(id) DO NOTHING")
+          : prepared(
+                "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
+                "actual_end, status, last_changed, content_key) "
+                "SELECT ?2, ?1, ?5, ?3, ?6, ?7, ?8, ?9, ?10 WHERE NOT EXISTS ("
+                "SELECT 1 FROM leave WHERE person_id = ?1 AND id <> ?2 AND "
+                "status IN ('approved', 'requested') AND start_date <= ?4 AND "
+                "COALESCE(actual_end, expected_end) >= ?3) "
+                "ON CONFLICT(id) DO NOTHING");
+  const std::string content = content_key(l);
+  s.bindNoCopy(1, l.person_id);
+  s.bindNoCopy(2, l.id);
+  s.bind(3, format_date(l.start));
+  s.bind(4, format_date(l.actual_end.value_or(l.expected_end)));
+  s.bind(5, std::string(to_string(l.type)));
+  s.bind(6, format_date(l.expected_end));
+  bind_optional(s, 7, l.actual_end);
+  s.bind(8, std::string(to_string(l.status)));
+  bind_optional(s, 9, l.last_changed);
+  s.bindNoCopy(10, content);
+  return s.exec() > 0;
 }
 
 std::vector<std::string> OrgStore::unlisted_after(const std::string& adapter,

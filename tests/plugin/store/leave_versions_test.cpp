@@ -93,6 +93,48 @@ TEST_F(LeaveVersions, TheSameContentChangedLaterKeepsTheLaterTime) {
   EXPECT_EQ(store.leave("L1")->last_changed, "2026-11-05T10:00:00Z");
 }
 
+// A first sync stores each leave in one statement (insert_new_leave): only a
+// leave the store does not hold and no approved or requested leave of the
+// person overlaps; anything else changes nothing, and overlapping_leave and
+// upsert decide as before.
+TEST_F(LeaveVersions, ANewLeaveIsInsertedInOneStatementOnlyWhenNothingDecidesOtherwise) {
+  auto with = [](std::string id, LeaveStatus status, std::string start, std::string end) {
+    Leave l = leave(status);
+    l.id = std::move(id);
+    l.start = *parse_date(start);
+    l.expected_end = *parse_date(end);
+    return l;
+  };
+  EXPECT_TRUE(
+      store.insert_new_leave(with("L1", LeaveStatus::approved, "2027-03-15", "2027-09-14")));
+  // Stored already, even with other content: nothing changes.
+  EXPECT_FALSE(
+      store.insert_new_leave(with("L1", LeaveStatus::cancelled, "2027-03-15", "2027-09-14")));
+  EXPECT_EQ(stored_status(), LeaveStatus::approved);
+  EXPECT_EQ(store.upsert(with("L1", LeaveStatus::approved, "2027-03-15", "2027-09-14")),
+            UpsertOutcome::unchanged);  // the content key is the upsert's own
+  // Overlapping the approved L1 (its last day): refused, nothing stored.
+  Leave overlapping = with("L2", LeaveStatus::requested, "2027-09-14", "2027-10-01");
+  EXPECT_FALSE(store.insert_new_leave(overlapping));
+  EXPECT_FALSE(store.leave("L2"));
+  EXPECT_EQ(store.overlapping_leave(overlapping), "L1");
+  // Ending before L1 starts does not overlap.
+  EXPECT_TRUE(
+      store.insert_new_leave(with("L3", LeaveStatus::approved, "2027-01-01", "2027-03-14")));
+  // A cancelled or denied leave overlaps nothing, and nothing overlaps with one.
+  EXPECT_TRUE(
+      store.insert_new_leave(with("L4", LeaveStatus::cancelled, "2027-04-01", "2027-05-01")));
+  EXPECT_EQ(store.upsert(with("L1", LeaveStatus::cancelled, "2027-03-15", "2027-09-14")),
+            UpsertOutcome::stored);
+  EXPECT_TRUE(store.insert_new_leave(overlapping));
+  auto stored = store.leave("L2");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->status, LeaveStatus::requested);
+  EXPECT_EQ(format_date(stored->expected_end), "2027-10-01");
+  EXPECT_EQ(store.upsert(overlapping), UpsertOutcome::unchanged);
+  EXPECT_EQ(store.counts().leave, 4);
+}
+
 // A file written before migration 7 kept last_changed at the front of the
 // version key: after the migration the same record reads as unchanged, and a
 // later one still replaces it.
