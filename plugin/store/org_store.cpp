@@ -331,33 +331,21 @@ std::vector<std::string> OrgStore::present_person_ids() {
 }
 
 bool OrgStore::insert_new_leave(const Leave& l) {
-  // The conditions of overlapping_leave, in the same statement as the insert.
-  SQLite::Statement& s =
-      l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied
-          ? prepared(
-                "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
-                "actual_end, status, last_changed, content_key) "
-                "SELECT ?2, ?1, ?5, ?3, ?6, ?7, ?8, ?9, ?10 WHERE true "
-                "ON CONFLICT(id) DO NOTHING")
-          : prepared(
-                "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
-                "actual_end, status, last_changed, content_key) "
-                "SELECT ?2, ?1, ?5, ?3, ?6, ?7, ?8, ?9, ?10 WHERE NOT EXISTS ("
-                "SELECT 1 FROM leave WHERE person_id = ?1 AND id <> ?2 AND "
-                "status IN ('approved', 'requested') AND start_date <= ?4 AND "
-                "COALESCE(actual_end, expected_end) >= ?3) "
-                "ON CONFLICT(id) DO NOTHING");
+  // VALUES, not a SELECT with the overlap check: an INSERT that reads its own
+  // table goes through a temporary table (a B-tree opened per leave).
+  SQLite::Statement& s = prepared(
+      "INSERT INTO leave(id, person_id, type, start_date, expected_end, actual_end, status, "
+      "last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
   const std::string content = content_key(l);
-  s.bindNoCopy(1, l.person_id);
-  s.bindNoCopy(2, l.id);
-  s.bind(3, format_date(l.start));
-  s.bind(4, format_date(l.actual_end.value_or(l.expected_end)));
-  s.bind(5, std::string(to_string(l.type)));
-  s.bind(6, format_date(l.expected_end));
-  bind_optional(s, 7, l.actual_end);
-  s.bind(8, std::string(to_string(l.status)));
-  bind_optional(s, 9, l.last_changed);
-  s.bindNoCopy(10, content);
+  s.bindNoCopy(1, l.id);
+  s.bindNoCopy(2, l.person_id);
+  s.bind(3, std::string(to_string(l.type)));
+  s.bind(4, format_date(l.start));
+  s.bind(5, format_date(l.expected_end));
+  bind_optional(s, 6, l.actual_end);
+  s.bind(7, std::string(to_string(l.status)));
+  bind_optional(s, 8, l.last_changed);
+  s.bindNoCopy(9, content);
   return s.exec() > 0;
 }
 

@@ -119,9 +119,10 @@ class PresentPeople {
 // What one stream's records share while they are stored.
 struct IngestState {
   const PresentPeople& present;
-  // A leave is first tried as new (one statement: insert unless stored or
-  // overlapping, what a first sync meets for every leave); after one that was
-  // not, leave goes the full way until one is stored again.
+  // A leave is first tried as new (one statement: insert unless stored, what
+  // a first sync meets for every leave); after one that was stored already,
+  // leave goes the upsert's way (read, then write what changed) until one is
+  // stored again.
   bool try_new_leave = true;
 };
 
@@ -228,15 +229,15 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
         return refused(QuarantineReason::unknown_person, source_of(), "/person_id",
                        "\"" + leave.person_id + "\"", "the id of a known person");
       }
-      if (state.try_new_leave) {
-        if (store.insert_new_leave(leave)) return {};  // stored
-        state.try_new_leave = false;
-      }
       if (auto other = store.overlapping_leave(leave)) {
         return refused(
             QuarantineReason::overlapping_leave, source_of(), "/start",
             domain::format_date(leave.start) + " to " + domain::format_date(leave.expected_end),
             "no overlap with the same person's leave " + *other);
+      }
+      if (state.try_new_leave) {
+        if (store.insert_new_leave(leave)) return {};  // stored
+        state.try_new_leave = false;
       }
       Ingested out;
       out.outcome = store.upsert(leave);

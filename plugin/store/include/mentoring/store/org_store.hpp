@@ -141,10 +141,9 @@ class OrgStore {
   std::vector<domain::Leave> leaves_of(const std::string& person_id);
   // Another approved or requested leave of the same person overlapping this one.
   std::optional<std::string> overlapping_leave(const domain::Leave& leave);
-  // Stores a leave in one statement when no leave of its id is stored and
-  // overlapping_leave finds none (what a first sync meets for every leave);
-  // otherwise changes nothing and answers false: then overlapping_leave and
-  // upsert decide as for any leave.
+  // Stores a leave in one statement when no leave of its id is stored (what a
+  // first sync meets for every leave; overlapping_leave is the caller's);
+  // otherwise changes nothing and answers false: then upsert decides.
   bool insert_new_leave(const domain::Leave& leave);
   std::vector<domain::CourseCompletion> completions_of(const std::string& person_id);
   // Every manager link, direct (manager_id) and indirect (indirect_manager_ids),
