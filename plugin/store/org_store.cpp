@@ -239,11 +239,19 @@ void OrgStore::upsert_listed(const Person& p, const std::string& adapter,
 // Equal change times are broken by the content, so every order of the same
 // updates ends the same way. The content's sort order says nothing else: a
 // leave requested then approved is approved, whatever the words sort like.
+namespace {
+
+// What a leave version is compared by (its change time aside).
+std::string content_key(const Leave& l) {
+  return format_date(l.start) + "|" + format_date(l.expected_end) + "|" +
+         (l.actual_end ? format_date(*l.actual_end) : "") + "|" + std::string(to_string(l.status)) +
+         "|" + std::string(to_string(l.type)) + "|" + l.person_id;
+}
+
+}  // namespace
+
 UpsertOutcome OrgStore::upsert(const Leave& l) {
-  std::string content = format_date(l.start) + "|" + format_date(l.expected_end) + "|" +
-                        (l.actual_end ? format_date(*l.actual_end) : "") + "|" +
-                        std::string(to_string(l.status)) + "|" + std::string(to_string(l.type)) +
-                        "|" + l.person_id;
+  std::string content = content_key(l);
   SQLite::Statement& stored = prepared("SELECT last_changed, content_key FROM leave WHERE id = ?");
   stored.bindNoCopy(1, l.id);
   if (!stored.executeStep()) {
@@ -313,6 +321,32 @@ bool OrgStore::has_person(const std::string& id) {
   SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ? AND absent_since IS NULL");
   s.bind(1, id);
   return s.executeStep();
+}
+
+std::vector<std::string> OrgStore::present_person_ids() {
+  SQLite::Statement& s = prepared("SELECT id FROM person WHERE absent_since IS NULL");
+  std::vector<std::string> out;
+  while (s.executeStep()) out.emplace_back(s.getColumn(0).getText(), s.getColumn(0).size());
+  return out;
+}
+
+bool OrgStore::insert_new_leave(const Leave& l) {
+  // VALUES, not a SELECT with the overlap check: an INSERT that reads its own
+  // table goes through a temporary table (a B-tree opened per leave).
+  SQLite::Statement& s = prepared(
+      "INSERT INTO leave(id, person_id, type, start_date, expected_end, actual_end, status, "
+      "last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+  const std::string content = content_key(l);
+  s.bindNoCopy(1, l.id);
+  s.bindNoCopy(2, l.person_id);
+  s.bind(3, std::string(to_string(l.type)));
+  s.bind(4, format_date(l.start));
+  s.bind(5, format_date(l.expected_end));
+  bind_optional(s, 6, l.actual_end);
+  s.bind(7, std::string(to_string(l.status)));
+  bind_optional(s, 8, l.last_changed);
+  s.bindNoCopy(9, content);
+  return s.exec() > 0;
 }
 
 std::vector<std::string> OrgStore::unlisted_after(const std::string& adapter,

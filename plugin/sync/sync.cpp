@@ -79,6 +79,53 @@ std::optional<std::string> record_id_of(const StreamKind& kind, const JsonValue&
   return std::nullopt;
 }
 
+// Who has_person answers true for, read once when the first stream after
+// people starts: every leave, completion and keeping-in-touch day names a
+// person, and a look-up in memory costs a fraction of a query per record.
+// Nothing in a sync changes who is present after the people streams (they all
+// come first, and mark absent as their full reads end).
+class PresentPeople {
+ public:
+  void load(store::OrgStore& store) {
+    ids_ = store.present_person_ids();
+    std::size_t capacity = 16;
+    while (capacity < 2 * ids_.size()) capacity *= 2;
+    slots_.assign(capacity, 0);
+    for (std::size_t i = 0; i < ids_.size(); ++i) {
+      std::size_t slot = slot_of(ids_[i]);
+      while (slots_[slot] != 0) slot = (slot + 1) & (slots_.size() - 1);
+      slots_[slot] = i + 1;
+    }
+    loaded_ = true;
+  }
+  bool loaded() const noexcept { return loaded_; }
+  bool contains(std::string_view id) const {
+    for (std::size_t slot = slot_of(id); slots_[slot] != 0; slot = (slot + 1) & (slots_.size() - 1))
+      if (ids_[slots_[slot] - 1] == id) return true;
+    return false;
+  }
+
+ private:
+  std::size_t slot_of(std::string_view id) const noexcept {
+    return std::hash<std::string_view>{}(id) & (slots_.size() - 1);
+  }
+  std::vector<std::string> ids_;
+  // Open addressing, linear probing: index + 1 into ids_, 0 for empty; at
+  // least twice as many slots as ids, so probes stay short.
+  std::vector<std::size_t> slots_ = std::vector<std::size_t>(16, 0);
+  bool loaded_ = false;
+};
+
+// What one stream's records share while they are stored.
+struct IngestState {
+  const PresentPeople& present;
+  // A leave is first tried as new (one statement: insert unless stored, what
+  // a first sync meets for every leave); after one that was stored already,
+  // leave goes the upsert's way (read, then write what changed) until one is
+  // stored again.
+  bool try_new_leave = true;
+};
+
 struct Ingested {
   store::UpsertOutcome outcome = store::UpsertOutcome::stored;
   // Set when the record failed a check: it is quarantined, not stored.
@@ -132,7 +179,7 @@ store::ReturnStore::ReportedKitDay reported_kit_day_from(const JsonValue& record
 // their records are passed over, never stored again nor quarantined.
 Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue& record,
                 const std::string& adapter, domain::Date today, const std::string& full_read,
-                const std::unordered_set<std::string>& erased) {
+                const std::unordered_set<std::string>& erased, IngestState& state) {
   // Named only when something is wrong: building it for every record costs.
   auto source_of = [&] {
     auto id = record_id_of(kind, record);
@@ -178,7 +225,7 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
                        "\"" + domain::format_date(leave.expected_end) + "\"",
                        "a date on or after start " + domain::format_date(leave.start));
       }
-      if (!store.has_person(leave.person_id)) {
+      if (!state.present.contains(leave.person_id)) {
         return refused(QuarantineReason::unknown_person, source_of(), "/person_id",
                        "\"" + leave.person_id + "\"", "the id of a known person");
       }
@@ -188,8 +235,13 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
             domain::format_date(leave.start) + " to " + domain::format_date(leave.expected_end),
             "no overlap with the same person's leave " + *other);
       }
+      if (state.try_new_leave) {
+        if (store.insert_new_leave(leave)) return {};  // stored
+        state.try_new_leave = false;
+      }
       Ingested out;
       out.outcome = store.upsert(leave);
+      state.try_new_leave = out.outcome == store::UpsertOutcome::stored;
       return out;
     }
     if (stream == "keeping_in_touch_days") {
@@ -200,7 +252,7 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
       }
       auto day = reported_kit_day_from(record);
       day.adapter = adapter;
-      if (!store.has_person(day.person_id)) {
+      if (!state.present.contains(day.person_id)) {
         return refused(QuarantineReason::unknown_person, source_of(), "/person_id",
                        "\"" + day.person_id + "\"", "the id of a known person");
       }
@@ -217,7 +269,7 @@ Ingested ingest(store::OrgStore& store, const StreamKind& kind, const JsonValue&
     auto completion = completion_from(record);
     // Every course is kept (a programme may require it later); known_courses stays empty.
     if (auto problem = training::completion_problem(
-            completion, store.has_person(completion.person_id), {}, today)) {
+            completion, state.present.contains(completion.person_id), {}, today)) {
       return refused(reason_of(problem->kind), source_of(), problem->pointer, problem->found,
                      problem->expected);
     }
@@ -446,7 +498,8 @@ std::string shown_cursor(const std::optional<std::string>& cursor) {
 
 void pull_stream(const Host& host, store::OrgStore& store, const std::string& adapter,
                  const StreamKind& kind, domain::Date today, const SyncPolicy& policy,
-                 SyncReport& report, const std::unordered_set<std::string>& erased) {
+                 SyncReport& report, const std::unordered_set<std::string>& erased,
+                 const PresentPeople& present) {
   StreamReport r;
   r.adapter = adapter;
   r.stream = kind.stream;
@@ -454,6 +507,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   store::QuarantineStore quarantine(store.database());
   // Checked for every stored record, in memory: usually empty.
   std::unordered_set<std::string> held = quarantine.keys(adapter, kind.stream);
+  IngestState state{present};
   const std::string today_text = domain::format_date(today);
   int problems_omitted = 0;
   std::int64_t dropped = 0;
@@ -540,7 +594,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
     const int quarantined_before = r.quarantined;
     for (JsonValue record : records.elements()) {
       ++r.read;
-      Ingested in = ingest(store, kind, record, adapter, today, full_read, erased);
+      Ingested in = ingest(store, kind, record, adapter, today, full_read, erased, state);
       if (!in.reason) {
         switch (in.outcome) {
           case store::UpsertOutcome::stored:
@@ -670,6 +724,7 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
   json adapters = schema::parse(host.list_adapters(), "adapters list");
   const auto erased = store::PrivacyStore::erased_hashes(store.database());
   // All people first, from every adapter, so leave can refer to them.
+  PresentPeople present;
   for (const auto& kind : kStreams) {
     for (const auto& adapter : adapters) {
       if (!has_capability(adapter, kind.capability)) continue;
@@ -678,7 +733,8 @@ SyncReport pull_all(const Host& host, store::OrgStore& store, domain::Date today
       // nothing about the host's records: the page being stored rolls back and
       // the run stops here, so nothing is quarantined or planned from partial data.
       try {
-        pull_stream(host, store, name, kind, today, policy, report, erased);
+        if (std::string_view(kind.stream) != "people" && !present.loaded()) present.load(store);
+        pull_stream(host, store, name, kind, today, policy, report, erased, present);
       } catch (const SQLite::Exception& e) {
         throw store::StoreError(store.path(), "syncing " + name + " " + kind.stream, e);
       }

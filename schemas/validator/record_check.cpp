@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <concepts>
 
 namespace mentoring::schema {
 
@@ -93,10 +94,24 @@ std::string schema_of(std::size_t fields_count) {
                                          : "course-completion";
 }
 
+// The limit's name for a message: a text, or a function building it (the
+// checks run for every record of every sync: the name is built only when a
+// limit is broken).
+inline std::string limit_name_of(std::string_view name) {
+  return std::string(name);
+}
+template <std::invocable Build>
+std::string limit_name_of(const Build& build) {
+  return build();
+}
+
 // What is wrong with a text against the field's limits, as {found, expected},
-// or nullopt. `limit_name` eg "person.name".
-std::optional<std::pair<std::string, std::string>> text_limit_problem(
-    std::string_view text, std::size_t max_length, bool plain, const std::string& limit_name) {
+// or nullopt. `limit_name` eg "person.name", or a function answering it.
+template <class LimitName>
+std::optional<std::pair<std::string, std::string>> text_limit_problem(std::string_view text,
+                                                                      std::size_t max_length,
+                                                                      bool plain,
+                                                                      const LimitName& limit_name) {
   if (plain) {
     std::size_t characters = 0;
     for (unsigned char c : text) {
@@ -117,8 +132,9 @@ std::optional<std::pair<std::string, std::string>> text_limit_problem(
   for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
   if (characters <= max_length) return std::nullopt;
   return std::pair{"a text of " + std::to_string(characters) + " characters",
-                   "at most " + std::to_string(max_length) + " characters (limit " + limit_name +
-                       ".maxLength = " + std::to_string(max_length) + ")"};
+                   "at most " + std::to_string(max_length) + " characters (limit " +
+                       limit_name_of(limit_name) + ".maxLength = " + std::to_string(max_length) +
+                       ")"};
 }
 
 constexpr std::array<std::string_view, 10> kLeaveTypes{"maternity",
@@ -290,40 +306,43 @@ std::vector<schema::Problem> check(const std::array<Field, N>& fields, const Val
     }
     const Value& value = held(present[i]);
     std::string expected = expectation_failed(f.kind, value);
-    const std::string pointer = "/" + std::string(f.name);
-    const std::string limit_name = schema_of(N) + "." + std::string(f.name);
+    // Built only for a message: this runs for every field of every record.
+    auto pointer = [&] { return "/" + std::string(f.name); };
+    auto limit_name = [&] { return schema_of(N) + "." + std::string(f.name); };
+    auto item_limit_name = [&] { return limit_name() + "[]"; };
     if (!expected.empty()) {
-      problems.push_back({source, pointer, describe_value(value), expected});
+      problems.push_back({source, pointer(), describe_value(value), expected});
     } else if (f.kind == Kind::text_list) {
       if (value.size() > f.max_items) {
-        problems.push_back({source, pointer, std::to_string(value.size()) + " items",
-                            "at most " + std::to_string(f.max_items) + " (limit " + limit_name +
+        problems.push_back({source, pointer(), std::to_string(value.size()) + " items",
+                            "at most " + std::to_string(f.max_items) + " (limit " + limit_name() +
                                 ".maxItems = " + std::to_string(f.max_items) + ")"});
       }
       std::size_t k = 0;
       for (const auto& item : elements_of(value)) {
-        const std::string at = pointer + "/" + std::to_string(k++);
+        auto at = [&] { return pointer() + "/" + std::to_string(k); };
         if (!item.is_string()) {
-          problems.push_back({source, at, describe_value(item), "string"});
-        } else if (auto p = text_limit_problem(text_of(item), f.max_length, f.plain,
-                                               limit_name + "[]")) {
-          problems.push_back({source, at, p->first, p->second});
+          problems.push_back({source, at(), describe_value(item), "string"});
+        } else if (auto p =
+                       text_limit_problem(text_of(item), f.max_length, f.plain, item_limit_name)) {
+          problems.push_back({source, at(), p->first, p->second});
         }
+        ++k;
       }
     } else if (f.kind == Kind::object) {
       if (value.size() > f.max_items) {
-        problems.push_back({source, pointer, std::to_string(value.size()) + " members",
-                            "at most " + std::to_string(f.max_items) + " (limit " + limit_name +
+        problems.push_back({source, pointer(), std::to_string(value.size()) + " members",
+                            "at most " + std::to_string(f.max_items) + " (limit " + limit_name() +
                                 ".maxProperties = " + std::to_string(f.max_items) + ")"});
       }
       for_each_member(value, [&](std::string_view key, const Value& member) {
         if (!member.is_string()) return;
-        if (auto p = text_limit_problem(text_of(member), f.max_length, false, limit_name + "[]"))
-          problems.push_back({source, pointer + "/" + std::string(key), p->first, p->second});
+        if (auto p = text_limit_problem(text_of(member), f.max_length, false, item_limit_name))
+          problems.push_back({source, pointer() + "/" + std::string(key), p->first, p->second});
       });
     } else if (value.is_string()) {
       if (auto p = text_limit_problem(text_of(value), f.max_length, f.plain, limit_name))
-        problems.push_back({source, pointer, p->first, p->second});
+        problems.push_back({source, pointer(), p->first, p->second});
     }
   }
   return problems;
@@ -366,17 +385,18 @@ void check_text_fields(const std::array<Field, N>& fields,
                        const std::string& source, std::vector<Problem>& problems) {
   for (std::size_t i = 0; i < count; ++i) {
     const std::string* value = values[i];
-    std::string pointer = "/" + std::string(fields[i].name);
+    // Built only for a message: this runs for every field of every record.
+    auto pointer = [&] { return "/" + std::string(fields[i].name); };
     if (!text_fits(fields[i].kind, value)) {
       json as_json = value ? json(*value) : json(nullptr);
-      problems.push_back({source, pointer, schema::describe(as_json),
+      problems.push_back({source, pointer(), schema::describe(as_json),
                           expectation_failed(fields[i].kind, as_json)});
     } else if (value && !is_valid_utf8(*value)) {
-      problems.push_back({source, pointer, "text that is not UTF-8", "UTF-8 text"});
+      problems.push_back({source, pointer(), "text that is not UTF-8", "UTF-8 text"});
     } else if (value) {
-      if (auto p = text_limit_problem(*value, fields[i].max_length, fields[i].plain,
-                                      schema_of(N) + "." + std::string(fields[i].name)))
-        problems.push_back({source, pointer, p->first, p->second});
+      auto limit_name = [&] { return schema_of(N) + "." + std::string(fields[i].name); };
+      if (auto p = text_limit_problem(*value, fields[i].max_length, fields[i].plain, limit_name))
+        problems.push_back({source, pointer(), p->first, p->second});
     }
   }
 }
@@ -391,20 +411,21 @@ std::vector<Problem> check(const PersonRecord& r, const std::string& source) {
                      or_null(r.employee_number), nullptr, nullptr, nullptr},
                     9, source, problems);
   auto check_list = [&](const Field& field, const std::vector<std::string>& items) {
-    const std::string pointer = "/" + std::string(field.name);
-    const std::string limit_name = "person." + std::string(field.name);
+    auto pointer = [&] { return "/" + std::string(field.name); };
+    auto limit_name = [&] { return "person." + std::string(field.name); };
+    auto item_limit_name = [&] { return limit_name() + "[]"; };
     if (items.size() > field.max_items) {
-      problems.push_back({source, pointer, std::to_string(items.size()) + " items",
-                          "at most " + std::to_string(field.max_items) + " (limit " + limit_name +
+      problems.push_back({source, pointer(), std::to_string(items.size()) + " items",
+                          "at most " + std::to_string(field.max_items) + " (limit " + limit_name() +
                               ".maxItems = " + std::to_string(field.max_items) + ")"});
     }
     for (std::size_t k = 0; k < items.size(); ++k) {
-      const std::string at = pointer + "/" + std::to_string(k);
+      auto at = [&] { return pointer() + "/" + std::to_string(k); };
       if (!is_valid_utf8(items[k])) {
-        problems.push_back({source, at, "text that is not UTF-8", "UTF-8 text"});
-      } else if (auto p = text_limit_problem(items[k], field.max_length, field.plain,
-                                             limit_name + "[]")) {
-        problems.push_back({source, at, p->first, p->second});
+        problems.push_back({source, at(), "text that is not UTF-8", "UTF-8 text"});
+      } else if (auto p =
+                     text_limit_problem(items[k], field.max_length, field.plain, item_limit_name)) {
+        problems.push_back({source, at(), p->first, p->second});
       }
     }
   };

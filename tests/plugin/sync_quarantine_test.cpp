@@ -266,6 +266,41 @@ TEST_F(SyncChanges, AQuarantinedLeaveIsRetriedWhenTheHostSendsItAgainAndThePerso
   EXPECT_EQ(quarantine()["held"], 0);
 }
 
+// The sync knows who is present once its people streams are done (one read,
+// not a query per record): someone the same run's full read no longer lists
+// is already unknown to that run's leave and completions, and someone listed
+// again is known again.
+TEST_F(SyncChanges, APersonTheSameRunMarkedAbsentIsUnknownToItsLeaveAndCompletions) {
+  hr.people_full_read = true;
+  hr.people = json::array(
+      {person("P1"), person("P2"), person("P3"), person("P4"), person("P5"), person("P6")});
+  ASSERT_EQ(run_on("2026-12-01")["totals"]["people"], 6);
+  hr.people.erase(5);  // P6 gone from the HR system
+  ++hr.people_version;
+  hr.leave_log = {leave("L6", "P6", "approved"), leave("L1", "P1", "approved")};
+  hr.completion_log = {
+      {{"person_id", "P6"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},
+      {{"person_id", "P2"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}}};
+  json gone = run_on("2026-12-02");
+  ASSERT_EQ(stream(gone, "people")["absent"], json::array({"P6"})) << stream(gone, "people");
+  EXPECT_EQ(stream(gone, "leave")["stored"], 1) << stream(gone, "leave");
+  EXPECT_EQ(stream(gone, "leave")["quarantined"], 1) << stream(gone, "leave");
+  EXPECT_EQ(stream(gone, "course_completions")["stored"], 1);
+  EXPECT_EQ(stream(gone, "course_completions")["quarantined"], 1);
+  json held = quarantine({{"stream", "leave"}})["records"].at(0);
+  EXPECT_EQ(held["record_id"], "L6");
+  EXPECT_EQ(held["reason"], "unknown_person");
+
+  // Listed again: known to the same run's leave, which leaves the quarantine.
+  hr.people.push_back(person("P6"));
+  ++hr.people_version;
+  hr.leave_log.push_back(leave("L6", "P6", "approved"));
+  json back = run_on("2026-12-03");
+  EXPECT_EQ(stream(back, "leave")["stored"], 1) << stream(back, "leave");
+  EXPECT_EQ(stream(back, "leave")["released"], 1) << stream(back, "leave");
+  EXPECT_EQ(back["totals"]["leave"], 2);
+}
+
 TEST_F(SyncChanges, ACompletionForAnUnknownPersonIsQuarantinedByPersonAndCourse) {
   hr.completion_log = {
       {{"person_id", "PX"}, {"course_id", "MENTOR-101"}, {"completed_at", "2026-06-01"}},

@@ -93,6 +93,46 @@ TEST_F(LeaveVersions, TheSameContentChangedLaterKeepsTheLaterTime) {
   EXPECT_EQ(store.leave("L1")->last_changed, "2026-11-05T10:00:00Z");
 }
 
+// A first sync stores each new leave in one statement (insert_new_leave):
+// only a leave the store does not hold; one it holds, whatever its content,
+// is left to the upsert to compare.
+TEST_F(LeaveVersions, ANewLeaveIsInsertedInOneStatementAndAStoredOneLeftToTheUpsert) {
+  auto with = [](std::string id, LeaveStatus status, std::optional<std::string> changed) {
+    Leave l = leave(status, std::move(changed));
+    l.id = std::move(id);
+    return l;
+  };
+  EXPECT_TRUE(store.insert_new_leave(with("L1", LeaveStatus::approved, "2026-11-03T10:00:00Z")));
+  // Stored already, even with other content: nothing changes.
+  EXPECT_FALSE(store.insert_new_leave(with("L1", LeaveStatus::cancelled, "2026-11-05T10:00:00Z")));
+  EXPECT_EQ(stored_status(), LeaveStatus::approved);
+  EXPECT_EQ(store.leave("L1")->last_changed, "2026-11-03T10:00:00Z");
+  // The content key it stored is the upsert's own: the same leave is unchanged,
+  // an earlier change older, a later one stored.
+  EXPECT_EQ(store.upsert(with("L1", LeaveStatus::approved, "2026-11-03T10:00:00Z")),
+            UpsertOutcome::unchanged);
+  EXPECT_EQ(store.upsert(with("L1", LeaveStatus::requested, "2026-11-01T10:00:00Z")),
+            UpsertOutcome::older);
+  EXPECT_EQ(store.upsert(with("L1", LeaveStatus::cancelled, "2026-11-05T10:00:00Z")),
+            UpsertOutcome::stored);
+  EXPECT_EQ(stored_status(), LeaveStatus::cancelled);
+  // Without a change time, every column as given.
+  Leave second = with("L2", LeaveStatus::requested, std::nullopt);
+  second.actual_end = *parse_date("2027-09-01");
+  EXPECT_TRUE(store.insert_new_leave(second));
+  auto stored = store.leave("L2");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->person_id, "P1");
+  EXPECT_EQ(stored->type, LeaveType::maternity);
+  EXPECT_EQ(stored->status, LeaveStatus::requested);
+  EXPECT_EQ(format_date(stored->start), "2027-03-15");
+  EXPECT_EQ(format_date(stored->expected_end), "2027-09-14");
+  EXPECT_EQ(stored->actual_end, parse_date("2027-09-01"));
+  EXPECT_FALSE(stored->last_changed);
+  EXPECT_EQ(store.upsert(second), UpsertOutcome::unchanged);
+  EXPECT_EQ(store.counts().leave, 2);
+}
+
 // A file written before migration 7 kept last_changed at the front of the
 // version key: after the migration the same record reads as unchanged, and a
 // later one still replaces it.

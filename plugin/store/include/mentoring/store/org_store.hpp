@@ -93,6 +93,10 @@ class OrgStore {
   UpsertOutcome upsert(const domain::Leave& leave);
   UpsertOutcome upsert(const domain::CourseCompletion& completion);
   bool has_person(const std::string& id);
+  // Everyone has_person answers true for, in one read: a sync checks a person
+  // for each leave and completion, and one scan is far cheaper than a lookup
+  // (two B-tree searches) per record. Not sorted.
+  std::vector<std::string> present_person_ids();
 
   // Full reads: an adapter that reads everyone its HR system lists stores each
   // person as listed by this read (one statement with the upsert); once the
@@ -160,6 +164,10 @@ class OrgStore {
   std::vector<domain::Leave> leaves_of(const std::string& person_id);
   // Another approved or requested leave of the same person overlapping this one.
   std::optional<std::string> overlapping_leave(const domain::Leave& leave);
+  // Stores a leave in one statement when no leave of its id is stored (what a
+  // first sync meets for every leave; overlapping_leave is the caller's);
+  // otherwise changes nothing and answers false: then upsert decides.
+  bool insert_new_leave(const domain::Leave& leave);
   std::vector<domain::CourseCompletion> completions_of(const std::string& person_id);
   // Every manager link, direct (manager_id) and indirect (indirect_manager_ids),
   // of everyone not absent: what domain::ManagementChains is built from.
