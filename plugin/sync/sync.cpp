@@ -335,7 +335,8 @@ bool can_pass_later(QuarantineReason reason) {
 // reason brought up to date and times_seen kept (the host did not send it).
 void retry_held(store::OrgStore& store, store::QuarantineStore& quarantine,
                 const std::string& adapter, const StreamKind& kind, domain::Date today,
-                const std::unordered_set<std::string>& erased, StreamReport& r) {
+                const std::unordered_set<std::string>& erased, IngestState& state,
+                StreamReport& r) {
   const std::string today_text = domain::format_date(today);
   for (auto& held : quarantine.retryable(adapter, kind.stream)) {
     std::optional<schema::JsonPage> page;
@@ -345,7 +346,7 @@ void retry_held(store::OrgStore& store, store::QuarantineStore& quarantine,
       continue;  // kept by this plugin as valid JSON: never expected
     }
     const JsonValue record = page->root();
-    Ingested in = ingest(store, kind, record, adapter, today, "", erased);
+    Ingested in = ingest(store, kind, record, adapter, today, "", erased, state);
     if (!in.reason) {
       if (quarantine.release(adapter, kind.stream, held.key)) ++r.released;
       if (in.outcome == store::UpsertOutcome::stored) ++r.stored;
@@ -697,7 +698,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   // an unchanged row is never sent again, so waiting for the host is not enough.
   {
     SQLite::Transaction retry(store.database());
-    retry_held(store, quarantine, adapter, kind, today, erased, r);
+    retry_held(store, quarantine, adapter, kind, today, erased, state, r);
     retry.commit();
   }
   if (problems_omitted > 0) {
