@@ -366,6 +366,8 @@ class MentoringPlugin : public Module {
     const std::optional<store::PassesFixpoint> fixpoint =
         sync_changed_nothing(sync_report) ? unchanged_since(revision, today, fingerprint)
                                           : std::nullopt;
+    bool completed = true;  // no pass failed
+    std::int64_t before_passes = fixpoint ? fixpoint->revision : 0;
     if (fixpoint) {
       for (const auto& row : kModules) {
         if (!row.module || !row.run) continue;
@@ -379,8 +381,7 @@ class MentoringPlugin : public Module {
            policy_.retention_months ? json(*policy_.retention_months) : json(nullptr)},
           {"pseudonymised", 0}};
     } else {
-      const std::int64_t before_passes = revision.current();
-      bool completed = true;
+      before_passes = revision.current();
       for (const auto& row : kModules) {
         if (!row.module || !row.run) continue;
         const std::string module = row.module;
@@ -400,8 +401,6 @@ class MentoringPlugin : public Module {
 
       // Retention: finished participants past policy.retention_months are pseudonymised.
       summary["privacy"] = shell::run_retention(context);
-      revision.record_passes(completed, before_passes, today, fingerprint,
-                             iso_time(host_.now_unix_ms()));
     }
 
     const auto now =
@@ -415,11 +414,13 @@ class MentoringPlugin : public Module {
         summary["modules"]["evaluation"]["status"] = "failed";
         summary["modules"]["evaluation"]["error"] =
             "dropping delivered survey tokens from the outbox: " + *failure;
+        completed = false;
       }
     }
     // So do the links' tokens (a link works from the person's mailbox only).
     shell::forget_delivered_links(context);
     summary["actions"] = shell::delivery_summary(delivery);
+    record_fixpoint(context, revision, completed, before_passes, !fixpoint, fingerprint);
     auto counts = store_->totals();  // from the tables' pages and indexes, not every row
     summary["totals"] = {{"people", counts.people},
                          {"leave", counts.leave},
@@ -452,6 +453,52 @@ class MentoringPlugin : public Module {
         last->revision != revision.current())
       return std::nullopt;
     return last;
+  }
+
+  // At the end of a run (delivery too may write what the passes read): whether the passes
+  // would now write nothing, recorded for the next run (store_revision.hpp). `known`: the
+  // revision the passes last ran on (this run's before them, or the skipped run's fixpoint);
+  // when nothing was written since, that is the fixpoint, otherwise the passes are tried.
+  void record_fixpoint(shell::RunContext& context, store::StoreRevision& revision, bool completed,
+                       std::int64_t known, bool passes_ran, const std::string& fingerprint) {
+    const std::string today = format_date(context.today);
+    const std::string finished_at = iso_time(host_.now_unix_ms());
+    if (!completed) {
+      revision.record_passes(false, known, today, fingerprint, finished_at);
+      return;
+    }
+    std::optional<std::int64_t> at = known;
+    if (revision.current() != known) {
+      at = revision_if_passes_write_nothing(context, revision);
+    } else if (!passes_ran) {
+      return;  // skipped, and nothing written since: the fixpoint stands as it is
+    }
+    revision.record_passes(at.has_value(), at.value_or(known), today, fingerprint, finished_at);
+  }
+
+  // Runs the passes again in one transaction that is always rolled back: the store's
+  // revision when they wrote nothing (then a run on the same day with nothing changed would
+  // do nothing either), nullopt when they wrote or failed. Their summaries are dropped; a
+  // runner that opens its own transaction (not shell::Transaction) fails here, which only
+  // means no fixpoint is recorded.
+  std::optional<std::int64_t> revision_if_passes_write_nothing(shell::RunContext& context,
+                                                               store::StoreRevision& revision) {
+    SQLite::Database& db = store_->database();
+    db.exec("BEGIN");
+    std::optional<std::int64_t> unchanged;
+    try {
+      const std::int64_t start = revision.current();
+      for (const auto& row : kModules) {
+        if (row.module && row.run && policy_.modules.on(row.module)) row.run(context);
+      }
+      shell::run_retention(context);
+      if (revision.current() == start) unchanged = start;
+    } catch (const std::exception&) {
+      unchanged.reset();
+    }
+    store_->reset_statements();
+    if (sqlite3_get_autocommit(db.getHandle()) == 0) db.exec("ROLLBACK");
+    return unchanged;
   }
 
   // What the passes read besides the store and the day: the organisation config (its
