@@ -109,7 +109,7 @@ json retry_action(RunContext& c, const json& input) {
   require_valid_input("action_retry", "action_retry", input);
   const std::string key = input.at("idempotency_key");
   store::Outbox outbox(c.store.database());
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   auto entry = changeable(outbox, "action_retry", key);
   outbox.reset_attempts(key);
   txn.commit();
@@ -123,7 +123,7 @@ json drop_action(RunContext& c, const json& input) {
   const std::string key = input.at("idempotency_key");
   const std::string reason = input.at("reason");
   store::Outbox outbox(c.store.database());
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   auto entry = changeable(outbox, "action_drop", key);
   outbox.mark_dropped(key, reason, c.now);
   txn.commit();

@@ -510,7 +510,7 @@ json run_enrolment(RunContext& c) {
   json invited = json::array(), withdrawn = json::array(), moved = json::array(),
        questions = json::array(), steps = json::array(), by_programme = json::object();
   for (const auto& programme : c.programmes) {
-    SQLite::Transaction txn(c.store.database());
+    Transaction txn(c.store.database());
     ProgrammeRun run(c, programme);
     run.run();
     txn.commit();

@@ -503,7 +503,7 @@ json run_evaluation(RunContext& c) {
     const auto surveys = surveys_of(c, programme.id);
     int issued = 0;
     if (!surveys.empty()) {
-      SQLite::Transaction txn(c.store.database());  // tokens and their notifications together
+      Transaction txn(c.store.database());  // tokens and their notifications together
       issued = issue(c, store, outbox, programme, surveys);
       txn.commit();
     }

@@ -747,7 +747,7 @@ json rerun(RunContext& c, const json& input) {
 // row becomes the pair.
 json accept(RunContext& c, const json& input) {
   const std::string by = acting(c);
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   Pair p = find_proposal(c, input);
   store::PairingStore ps(c.store.database());
   if (!ps.proposal(p.id))
@@ -796,7 +796,7 @@ json run_pairing(RunContext& c) {
   std::string failures;
   for (const auto& programme : c.programmes) {
     try {
-      SQLite::Transaction txn(c.store.database());
+      Transaction txn(c.store.database());
       by_programme[programme.id] = plan_programme(c, programme, Mode::kIncremental);
       txn.commit();
     } catch (const pairing::PairingInputError& e) {

@@ -17,11 +17,13 @@
 
 #include <mentoring/calendar/ics.hpp>
 #include <mentoring/domain/delivery.hpp>
+#include <mentoring/evaluation/tokens.hpp>
 #include <mentoring/module.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/store_revision.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/sync.hpp>
 
@@ -31,6 +33,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 
 namespace {
@@ -38,6 +41,8 @@ namespace {
 using json = nlohmann::json;
 using namespace mentoring;
 using namespace mentoring::domain;
+
+constexpr const char* kPluginVersion = "0.1.0";
 
 // One row per module: its name in the organisation config's `modules`, its
 // commands and their runner, and its pass of `run`. `run` calls the passes in
@@ -352,22 +357,51 @@ class MentoringPlugin : public Module {
     summary["quarantined"] = sync_report.quarantined;
     summary["quarantine_held"] = store::QuarantineStore(store_->database()).count();
 
-    for (const auto& row : kModules) {
-      if (!row.module || !row.run) continue;
-      const std::string module = row.module;
-      if (!policy_.modules.on(module)) {
-        summary["modules"][module] = {{"enabled", false}};
-        continue;
+    // The passes read the store, the day and the configuration, nothing else (no time of
+    // day, no host): when the last run's passes completed without writing anything and
+    // none of that changed since, they would do nothing again (store_revision.hpp).
+    store::StoreRevision revision(store_->database());
+    const std::string fingerprint = passes_fingerprint();
+    const std::string today = format_date(context.today);
+    const std::optional<store::PassesFixpoint> fixpoint =
+        sync_changed_nothing(sync_report) ? unchanged_since(revision, today, fingerprint)
+                                          : std::nullopt;
+    bool completed = true;  // no pass failed
+    std::int64_t before_passes = fixpoint ? fixpoint->revision : 0;
+    if (fixpoint) {
+      for (const auto& row : kModules) {
+        if (!row.module || !row.run) continue;
+        summary["modules"][row.module] =
+            policy_.modules.on(row.module)
+                ? json{{"enabled", true}, {"status", "unchanged"}, {"since", fixpoint->finished_at}}
+                : json{{"enabled", false}};
       }
-      // One module's pass failing never stops the others: it is reported as
-      // failed with its words (the host exits 9), what it committed stays.
-      if (auto failure =
-              module_failure(module, [&] { summary["modules"][module] = row.run(context); }))
-        summary["modules"][module] = {{"enabled", true}, {"status", "failed"}, {"error", *failure}};
-    }
+      summary["privacy"] = {
+          {"retention_months",
+           policy_.retention_months ? json(*policy_.retention_months) : json(nullptr)},
+          {"pseudonymised", 0}};
+    } else {
+      before_passes = revision.current();
+      for (const auto& row : kModules) {
+        if (!row.module || !row.run) continue;
+        const std::string module = row.module;
+        if (!policy_.modules.on(module)) {
+          summary["modules"][module] = {{"enabled", false}};
+          continue;
+        }
+        // One module's pass failing never stops the others: it is reported as
+        // failed with its words (the host exits 9), what it committed stays.
+        if (auto failure =
+                module_failure(module, [&] { summary["modules"][module] = row.run(context); })) {
+          summary["modules"][module] = {
+              {"enabled", true}, {"status", "failed"}, {"error", *failure}};
+          completed = false;
+        }
+      }
 
-    // Retention: finished participants past policy.retention_months are pseudonymised.
-    summary["privacy"] = shell::run_retention(context);
+      // Retention: finished participants past policy.retention_months are pseudonymised.
+      summary["privacy"] = shell::run_retention(context);
+    }
 
     const auto now =
         std::chrono::floor<std::chrono::seconds>(std::chrono::sys_time<std::chrono::milliseconds>(
@@ -380,17 +414,99 @@ class MentoringPlugin : public Module {
         summary["modules"]["evaluation"]["status"] = "failed";
         summary["modules"]["evaluation"]["error"] =
             "dropping delivered survey tokens from the outbox: " + *failure;
+        completed = false;
       }
     }
     // So do the links' tokens (a link works from the person's mailbox only).
     shell::forget_delivered_links(context);
     summary["actions"] = shell::delivery_summary(delivery);
+    record_fixpoint(context, revision, completed, before_passes, !fixpoint, fingerprint);
     auto counts = store_->totals();  // from the tables' pages and indexes, not every row
     summary["totals"] = {{"people", counts.people},
                          {"leave", counts.leave},
                          {"course_completions", counts.course_completions},
                          {"open_invitations", counts.open_invitations}};
     return summary;
+  }
+
+  // Nothing the sync read changed the store: no stream stored, quarantined or released a
+  // record, and no full read marked anyone absent.
+  static bool sync_changed_nothing(const sync::SyncReport& report) {
+    if (report.quarantined > 0) return false;
+    return std::all_of(report.streams.begin(), report.streams.end(), [](const auto& s) {
+      return s.stored == 0 && s.quarantined == 0 && s.released == 0 && s.absent.empty();
+    });
+  }
+
+  // The last fixpoint of the passes when it was reached today, with this configuration,
+  // and nothing was written since (the store's revision is the same); nullopt otherwise.
+  // MENTORING_NEVER_SKIP_PASSES=1 (tests compare runs with and without skipping) always
+  // runs them.
+  static std::optional<store::PassesFixpoint> unchanged_since(store::StoreRevision& revision,
+                                                              const std::string& today,
+                                                              const std::string& fingerprint) {
+    if (const char* never = std::getenv("MENTORING_NEVER_SKIP_PASSES");
+        never && std::string_view(never) == "1")
+      return std::nullopt;
+    auto last = revision.last_fixpoint();
+    if (!last || last->today != today || last->fingerprint != fingerprint ||
+        last->revision != revision.current())
+      return std::nullopt;
+    return last;
+  }
+
+  // At the end of a run (delivery too may write what the passes read): whether the passes
+  // would now write nothing, recorded for the next run (store_revision.hpp). `known`: the
+  // revision the passes last ran on (this run's before them, or the skipped run's fixpoint);
+  // when nothing was written since, that is the fixpoint, otherwise the passes are tried.
+  void record_fixpoint(shell::RunContext& context, store::StoreRevision& revision, bool completed,
+                       std::int64_t known, bool passes_ran, const std::string& fingerprint) {
+    const std::string today = format_date(context.today);
+    const std::string finished_at = iso_time(host_.now_unix_ms());
+    if (!completed) {
+      revision.record_passes(false, known, today, fingerprint, finished_at);
+      return;
+    }
+    std::optional<std::int64_t> at = known;
+    if (revision.current() != known) {
+      at = revision_if_passes_write_nothing(context, revision);
+    } else if (!passes_ran) {
+      return;  // skipped, and nothing written since: the fixpoint stands as it is
+    }
+    revision.record_passes(at.has_value(), at.value_or(known), today, fingerprint, finished_at);
+  }
+
+  // Runs the passes again in one transaction that is always rolled back: the store's
+  // revision when they wrote nothing (then a run on the same day with nothing changed would
+  // do nothing either), nullopt when they wrote or failed. Their summaries are dropped; a
+  // runner that opens its own transaction (not shell::Transaction) fails here, which only
+  // means no fixpoint is recorded.
+  std::optional<std::int64_t> revision_if_passes_write_nothing(shell::RunContext& context,
+                                                               store::StoreRevision& revision) {
+    SQLite::Database& db = store_->database();
+    db.exec("BEGIN");
+    std::optional<std::int64_t> unchanged;
+    try {
+      const std::int64_t start = revision.current();
+      for (const auto& row : kModules) {
+        if (row.module && row.run && policy_.modules.on(row.module)) row.run(context);
+      }
+      shell::run_retention(context);
+      if (revision.current() == start) unchanged = start;
+    } catch (const std::exception&) {
+      unchanged.reset();
+    }
+    store_->reset_statements();
+    if (sqlite3_get_autocommit(db.getHandle()) == 0) db.exec("ROLLBACK");
+    return unchanged;
+  }
+
+  // What the passes read besides the store and the day: the organisation config (its
+  // programmes, modules and policy), the schema version and this plugin's version.
+  std::string passes_fingerprint() {
+    return evaluation::sha256_hex(config_.dump() + "\nschema " +
+                                  std::to_string(store_->schema_version()) + "\nplugin " +
+                                  kPluginVersion);
   }
 
   // Runs one module's step; its words when it threw. A store failure is the
@@ -425,7 +541,7 @@ class MentoringPlugin : public Module {
 }  // namespace
 
 MENTORING_MODULE(
-    MENTORING_KIND_PLUGIN, "mentoring", "0.1.0",
+    MENTORING_KIND_PLUGIN, "mentoring", kPluginVersion,
     "Return-to-work mentoring: enrolment, training, supervision, pairing, return to work, "
     "evaluation",
     R"(["enrolment","training","supervision","pairing","return_to_work","evaluation"])",

@@ -65,7 +65,6 @@ Subjects subjects_of(const json& input, const json& answer) {
   return out;
 }
 
-
 std::string person_of(RunContext& c, std::string_view command, const json& input) {
   const std::string id = input.at("person_id").get<std::string>();
   if (!c.store.has_person(id))
@@ -165,7 +164,7 @@ json subject_erase(RunContext& c, const json& in) {
   const auto enrolments = c.store.enrolments_of(person);
   const std::string pseudonym = privacy::new_pseudonym();
   int withdrawn = 0;
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   const int pairs_ended = end_pairs_of(c, outbox, enrolments);
   for (const auto& e : enrolments) {
     if (!is_open(e.state)) continue;
@@ -196,7 +195,7 @@ bool returns_personal_data(std::string_view command) {
 void audit_read(RunContext& c, std::string_view command, const json& input, const json& answer) {
   if (!privacy::audited(c.caller.role, returns_personal_data(command))) return;
   const auto subjects = subjects_of(input, answer);
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   audit_write(c, command, input, subjects.ids, subjects.total);
   txn.commit();
 }
@@ -209,7 +208,7 @@ json run_retention(RunContext& c) {
   for (const auto& f : privacy.finished_people()) {
     const auto last = parse_date(f.last_change);
     if (!last || !privacy::past_retention(*last, months, c.today)) continue;
-    SQLite::Transaction txn(c.store.database());
+    Transaction txn(c.store.database());
     privacy.pseudonymise(f.person_id, privacy::id_hash(f.person_id), privacy::new_pseudonym(),
                          "retention", format_date(c.today));
     txn.commit();

@@ -435,7 +435,7 @@ json kit_day_record(RunContext& c, const json& in) {
   if (in.contains("note")) note = in["note"].get<std::string>();
 
   store::ReturnStore returns(c.store.database());
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   store::Outbox outbox(c.store.database());
   auto done = record_day(c, returns, outbox, person, leave_id, *day, note,
                          domain::recorded_by_label(c.caller));
@@ -651,7 +651,7 @@ json return_step_done(RunContext& c, const json& in) {
                       std::string(rtw::to_string(*refusal)) +
                       "): " + std::string(rtw::describe(*refusal)));
   }
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   row.status = std::string(rtw::to_string(record.status));
   row.done_on = record.done_on;
   row.done_by = domain::recorded_by_label(c.caller);
@@ -674,14 +674,14 @@ json run_return_to_work(RunContext& c) {
   json summary = {{"enabled", true}, {"status", "ran"}, {"programmes", json::object()}};
   store::ReturnStore returns(c.store.database());
   if (!c.programmes.empty()) {
-    SQLite::Transaction txn(c.store.database());
+    Transaction txn(c.store.database());
     store::Outbox outbox(c.store.database());
     summary["keeping_in_touch_days"] = run_reported_kit_days(c, returns, outbox);
     txn.commit();
   }
   for (const auto& programme : c.programmes) {
     if (programme.return_steps.empty()) continue;
-    SQLite::Transaction txn(c.store.database());
+    Transaction txn(c.store.database());
     store::Outbox outbox(c.store.database());
     summary["programmes"][programme.id] = run_programme_steps(c, returns, outbox, programme);
     txn.commit();

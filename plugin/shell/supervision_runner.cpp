@@ -692,7 +692,7 @@ json kickoff_schedule(RunContext& c, const json& in) {
   event.cancelled = k.cancelled;
 
   store::Outbox outbox(c.store.database());
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   sessions.save_kickoff(k, c.now);
   bool sent = publish(c, sessions, outbox, event, programme.id, "kickoff");
   txn.commit();
@@ -735,7 +735,7 @@ json kickoff_note(RunContext& c, const json& in) {
   }
   store::SessionsStore sessions(c.store.database());
   store::Outbox outbox(c.store.database());
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   sessions.save_kickoff_note({programme.id, mentor, in.at("note").get<std::string>()}, c.now);
   // A mentor who cannot attend usually says so too.
   if (sessions.kickoff(programme.id))
@@ -765,7 +765,7 @@ json supervision_attendance(RunContext& c, const json& in) {
   }
   bool attended = in.at("attended").get<bool>();
   store::Outbox outbox(c.store.database());
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   sessions.record_supervision_attendance(id, person, attended, c.now);
   int flagged = flag_missed_streaks(c, sessions, outbox, session->programme_id);
   txn.commit();
@@ -1034,7 +1034,7 @@ json circle_record(RunContext& c, const json& in) {
   std::optional<std::string> notes;
   if (in.contains("notes")) notes = in["notes"].get<std::string>();
   auto attendance = supervision::circle_attendance(facts.members, held_on, attended);
-  SQLite::Transaction txn(c.store.database());
+  Transaction txn(c.store.database());
   auto id = sessions.record_circle_session(programme.id, mentor, held_on, notes,
                                            recorder_role(c, cmd), attendance, c.now);
   txn.commit();
@@ -1125,7 +1125,7 @@ json run_supervision(RunContext& c) {
   store::Outbox outbox(c.store.database());
   json programmes = json::object();
   for (const auto& programme : c.programmes) {
-    SQLite::Transaction txn(c.store.database());
+    Transaction txn(c.store.database());
     auto pairs = c.store.pairs(programme.id);
     json summary = run_groups(c, sessions, outbox, programme, pairs);
     summary["kickoff_notes_handed"] =

@@ -170,7 +170,7 @@ json run_training(RunContext& c) {
     std::set<std::string> ids;
     for (const auto& t : list) ids.insert(t.enrolment.person_id);
     auto people = c.store.people(ids);
-    SQLite::Transaction txn(c.store.database());
+    Transaction txn(c.store.database());
     for (const auto& t : list) {
       const std::string& person_id = t.enrolment.person_id;
       if (t.status.complete()) {

@@ -546,6 +546,26 @@ CREATE INDEX enrolment_by_state ON enrolment(state);
       {21, "quarantined records kept for a retry", R"sql(
 ALTER TABLE sync_quarantine ADD COLUMN raw TEXT;
 )sql"},
+      // The store's revision (issue 16): `n` counts the write transactions that changed a
+      // table the module passes may read (temporary triggers every connection of the
+      // store creates, store_revision.cpp); `txn` is the transaction that counted last.
+      // The passes_* columns: the last run whose passes completed without writing
+      // anything (a fixpoint), at revision passes_revision, on passes_today, with the
+      // configuration passes_fingerprint; a run that finds all of them equal skips the
+      // passes (plugin/shell/plugin.cpp).
+      {22, "the store's revision: the module passes skipped when nothing they read changed",
+       R"sql(
+CREATE TABLE store_revision (
+  id                  INTEGER PRIMARY KEY CHECK (id = 1),
+  n                   INTEGER NOT NULL,
+  txn                 INTEGER,
+  passes_today        TEXT,
+  passes_fingerprint  TEXT,
+  passes_revision     INTEGER,
+  passes_finished_at  TEXT
+);
+INSERT INTO store_revision(id, n) VALUES (1, 0);
+)sql"},
   };
   return kMigrations;
 }

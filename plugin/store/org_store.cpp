@@ -13,6 +13,7 @@
 
 #include <mentoring/store/migrations.hpp>
 #include <mentoring/store/outbox.hpp>
+#include <mentoring/store/store_revision.hpp>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -173,7 +174,14 @@ StoreError::StoreError(const std::filesystem::path& database, const std::string&
       code_(e.getErrorCode()) {}
 
 OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& organisation)
-    : path_(database_path(directory, organisation)), db_(open_database(path_)) {}
+    : path_(database_path(directory, organisation)), db_(open_database(path_)) {
+  // Every write this connection makes to what the passes read counts (store_revision.hpp).
+  try {
+    StoreRevision::count_writes(db_);
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(path_, "creating the store revision's triggers", e);
+  }
+}
 
 int OrgStore::schema_version() {
   return current_version(db_);

@@ -1,5 +1,8 @@
 #include <mentoring/store/pairing_store.hpp>
 
+#include <algorithm>
+#include <tuple>
+
 #include "columns.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -151,6 +154,24 @@ std::vector<ForbiddenPair> PairingStore::forbidden(const std::string& programme_
 void PairingStore::replace_unmatched(const std::string& programme_id,
                                      const std::vector<UnmatchedNote>& notes,
                                      const std::string& at) {
+  // The same list as stored is left as it is (noted_at: when first noted): a pairing run
+  // that changes nothing writes nothing, so the next run may skip the passes (issue 16).
+  using Row = std::tuple<std::int64_t, std::string, std::string>;
+  std::vector<Row> stored, given;
+  {
+    SQLite::Statement q(db_,
+                        "SELECT enrolment_id, reason, explanation FROM pairing_unmatched "
+                        "WHERE programme_id = ?");
+    q.bind(1, programme_id);
+    while (q.executeStep())
+      stored.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                          q.getColumn(2).getString());
+  }
+  for (const auto& note : notes)
+    given.emplace_back(note.enrolment_id, note.reason, note.explanation);
+  std::sort(stored.begin(), stored.end());
+  std::sort(given.begin(), given.end());
+  if (stored == given) return;
   SQLite::Statement clear(db_, "DELETE FROM pairing_unmatched WHERE programme_id = ?");
   clear.bind(1, programme_id);
   clear.exec();

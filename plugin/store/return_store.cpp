@@ -167,9 +167,12 @@ void ReturnStore::set_report_outcome(const std::string& adapter, const std::stri
                                      const std::optional<std::string>& reason,
                                      const std::optional<std::string>& judged_leave,
                                      const std::string& at) {
+  // The same judgement again writes nothing (judged_at: when it was first judged so): a run
+  // that changes nothing writes nothing, so the next may skip the passes (issue 16).
   SQLite::Statement s(db_,
-                      "UPDATE kit_day_reported SET status = ?, reason = ?, judged_leave = ?, "
-                      "judged_at = ? WHERE adapter = ? AND record_id = ?");
+                      "UPDATE kit_day_reported SET status = ?1, reason = ?2, judged_leave = ?3, "
+                      "judged_at = ?4 WHERE adapter = ?5 AND record_id = ?6 AND (status IS NOT "
+                      "?1 OR reason IS NOT ?2 OR judged_leave IS NOT ?3)");
   s.bind(1, status);
   bind_optional(s, 2, reason);
   bind_optional(s, 3, judged_leave);

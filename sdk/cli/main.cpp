@@ -124,9 +124,26 @@ void print_summary(const json& org) {
                  "leaves when the host sends it again and it passes\n";
   }
   const json modules = org.value("modules", json::object());
+  // The plugin skipped its passes (nothing they read changed since a run today that left
+  // nothing to do): one line for them all.
+  std::string unchanged_since;
+  bool all_unchanged = false;
+  for (const auto& [name, m] : modules.items()) {
+    if (!m.value("enabled", false)) continue;
+    all_unchanged = m.value("status", "") == "unchanged";
+    if (!all_unchanged) break;
+    unchanged_since = m.value("since", "");
+  }
+  if (all_unchanged) {
+    // "2026-12-07T12:34:56Z": the time of day is what tells the run apart.
+    const std::string at =
+        unchanged_since.size() >= 19 ? unchanged_since.substr(11, 8) + " UTC" : unchanged_since;
+    std::cout << "  modules     nothing changed since the run at " << at
+              << " today: passes skipped\n";
+  }
   for (const char* name :
        {"enrolment", "training", "pairing", "supervision", "return_to_work", "evaluation"}) {
-    if (!modules.contains(name)) continue;
+    if (!modules.contains(name) || all_unchanged) continue;
     const json& m = modules[name];
     // The module's name, then at least one space: return_to_work is longer than the column.
     const std::string label = pad(std::string(name) + " ", 12);

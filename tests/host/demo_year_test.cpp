@@ -149,3 +149,25 @@ TEST_F(DemoYear, AnExtensionThatCannotFitSaysSoAndNamesTheEnrolmentsEnd) {
 }
 
 }  // namespace
+
+// Issue 16: a run that finds nothing changed since a run today that left nothing to do says
+// so in one line instead of the modules' lines; an HR command that writes ends that.
+TEST_F(DemoYear, ARunWithNothingChangedSaysThePassesWereSkipped) {
+  const CommandResult first = run_on("2026-12-01");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(first.output.find("passes skipped"), std::string::npos) << first.output;
+  const CommandResult again = run_on("2026-12-01");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(
+      again.output.find(
+          "  modules     nothing changed since the run at 12:00:00 UTC today: passes skipped"),
+      std::string::npos)
+      << again.output;
+  EXPECT_EQ(again.output.find("  enrolment "), std::string::npos) << again.output;
+  // HR records an answer: the next run runs the passes.
+  const CommandResult accepted = command("accept", {{"person_id", "E1372"}});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.output;
+  const CommandResult after = run_on("2026-12-01");
+  EXPECT_EQ(after.output.find("passes skipped"), std::string::npos) << after.output;
+  EXPECT_NE(after.output.find("  enrolment "), std::string::npos) << after.output;
+}

@@ -91,7 +91,8 @@ class PairingStore {
                 const std::string& mentor_id);
   std::vector<ForbiddenPair> forbidden(const std::string& programme_id);
 
-  // The unmatched mentees of a programme's last pairing run, replacing the previous list.
+  // The unmatched mentees of a programme's last pairing run, replacing the previous list
+  // (left as it is, noted_at too, when the list is the same).
   void replace_unmatched(const std::string& programme_id, const std::vector<UnmatchedNote>& notes,
                          const std::string& at);
   std::vector<UnmatchedNote> unmatched(const std::string& programme_id);

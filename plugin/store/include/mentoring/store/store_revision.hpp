@@ -1,0 +1,54 @@
+// The store's revision (migration 22): a number that every write transaction changing a
+// table the module passes may read increases, whichever process or command writes it, and
+// the last run whose module passes completed as a fixpoint (they wrote nothing). A run that
+// finds the revision, the day and the configuration as that run left them can skip the
+// passes: they would read exactly what that run's passes read, and those wrote nothing.
+//
+// How every write is counted: each connection the store opens (OrgStore's constructor)
+// gets TEMPORARY triggers AFTER INSERT, UPDATE and DELETE on every table of the database
+// except store_revision itself, schema_version (migrations change the schema version,
+// part of the fingerprint) and sync_cursor (where an adapter's read got to; the passes
+// never read it). A trigger fires its body once per transaction: its WHEN clause compares
+// the connection's current transaction (an application-defined SQL function, a number new
+// after every commit and rollback, random per connection) with store_revision.txn, which
+// the body sets. A savepoint rolled back takes the body's update with it, so the next
+// write of the transaction counts again. A bulk sync thus pays one function call per row
+// and one row update per transaction, not a write per row.
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mentoring::store {
+
+// The last run whose passes completed without writing anything.
+struct PassesFixpoint {
+  std::string today;        // YYYY-MM-DD
+  std::string fingerprint;  // of the configuration the passes ran with
+  std::int64_t revision = 0;
+  std::string finished_at;  // ISO 8601 UTC
+};
+
+class StoreRevision {
+ public:
+  explicit StoreRevision(SQLite::Database& db) : db_(db) {}
+
+  // Creates this connection's counting function and temporary triggers (after migrate).
+  static void count_writes(SQLite::Database& db);
+
+  std::int64_t current();
+  std::optional<PassesFixpoint> last_fixpoint();
+  // Records the run's passes, in one write transaction: a fixpoint when they completed and
+  // the revision is still `before_passes` (nothing, ours or another process's, was written
+  // since the passes began); otherwise the last fixpoint is forgotten.
+  void record_passes(bool completed, std::int64_t before_passes, const std::string& today,
+                     const std::string& fingerprint, const std::string& finished_at);
+
+ private:
+  SQLite::Database& db_;
+};
+
+}  // namespace mentoring::store
