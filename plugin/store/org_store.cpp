@@ -256,6 +256,19 @@ std::string content_key(const Leave& l) {
          "|" + std::string(to_string(l.type)) + "|" + l.person_id;
 }
 
+// Binds a leave row's nine columns, in the order both inserts name them.
+void bind_leave(SQLite::Statement& s, const Leave& l, const std::string& content) {
+  s.bindNoCopy(1, l.id);
+  s.bindNoCopy(2, l.person_id);
+  s.bind(3, std::string(to_string(l.type)));
+  s.bind(4, format_date(l.start));
+  s.bind(5, format_date(l.expected_end));
+  bind_optional(s, 6, l.actual_end);
+  s.bind(7, std::string(to_string(l.status)));
+  bind_optional(s, 8, l.last_changed);
+  s.bindNoCopy(9, content);
+}
+
 }  // namespace
 
 UpsertOutcome OrgStore::upsert(const Leave& l) {
@@ -266,15 +279,7 @@ UpsertOutcome OrgStore::upsert(const Leave& l) {
     SQLite::Statement& s = prepared(
         "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
         "actual_end, status, last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?)");
-    s.bindNoCopy(1, l.id);
-    s.bindNoCopy(2, l.person_id);
-    s.bind(3, std::string(to_string(l.type)));
-    s.bind(4, format_date(l.start));
-    s.bind(5, format_date(l.expected_end));
-    bind_optional(s, 6, l.actual_end);
-    s.bind(7, std::string(to_string(l.status)));
-    bind_optional(s, 8, l.last_changed);
-    s.bindNoCopy(9, content);
+    bind_leave(s, l, content);
     s.exec();
     return UpsertOutcome::stored;
   }
@@ -345,15 +350,7 @@ bool OrgStore::insert_new_leave(const Leave& l) {
       "INSERT INTO leave(id, person_id, type, start_date, expected_end, actual_end, status, "
       "last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
   const std::string content = content_key(l);
-  s.bindNoCopy(1, l.id);
-  s.bindNoCopy(2, l.person_id);
-  s.bind(3, std::string(to_string(l.type)));
-  s.bind(4, format_date(l.start));
-  s.bind(5, format_date(l.expected_end));
-  bind_optional(s, 6, l.actual_end);
-  s.bind(7, std::string(to_string(l.status)));
-  bind_optional(s, 8, l.last_changed);
-  s.bindNoCopy(9, content);
+  bind_leave(s, l, content);
   return s.exec() > 0;
 }
 

@@ -26,6 +26,25 @@ namespace mentoring::adapters::file {
 
 namespace {
 
+// The rows (numbers) whose id hash another row shares, in order: the
+// candidates for an id several rows use, confirmed by reading their ids again.
+// Takes the (id hash, row) pairs of a survey and frees them.
+std::vector<std::size_t> rows_sharing_a_hash(
+    std::vector<std::pair<std::uint64_t, std::size_t>> ids) {
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 0; i < ids.size();) {
+    std::size_t j = i + 1;
+    while (j < ids.size() && ids[j].first == ids[i].first) ++j;
+    if (j - i > 1) {
+      for (std::size_t k = i; k < j; ++k) candidates.push_back(ids[k].second);
+    }
+    i = j;
+  }
+  std::sort(candidates.begin(), candidates.end());
+  return candidates;
+}
+
 std::atomic<std::size_t> export_reads{0};
 
 // Bytes read at a time by the survey.
@@ -332,19 +351,8 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
 
   // Ids used by more than one row: equal hashes are candidates, confirmed by
   // reading those rows' ids again (only when there are any).
-  std::sort(ids.begin(), ids.end());
-  std::vector<std::size_t> candidates;
-  for (std::size_t i = 0; i < ids.size();) {
-    std::size_t j = i + 1;
-    while (j < ids.size() && ids[j].first == ids[i].first) ++j;
-    if (j - i > 1) {
-      for (std::size_t k = i; k < j; ++k) candidates.push_back(ids[k].second);
-    }
-    i = j;
-  }
-  ids = {};
+  std::vector<std::size_t> candidates = rows_sharing_a_hash(std::move(ids));
   if (candidates.empty()) return survey;
-  std::sort(candidates.begin(), candidates.end());
   RowsOfId rows_of_id;
   scan_csv(
       file, stream, {survey.data_offset, survey.first_row}, nullptr,
@@ -691,19 +699,8 @@ Survey survey_json(const ExportFile& file, const StreamSettings& stream) {
   survey.problems = missing_columns(survey.header, stream, keys_known);
   if (!survey.problems.empty()) return survey;
 
-  std::sort(ids.begin(), ids.end());
-  std::vector<std::size_t> candidates;
-  for (std::size_t i = 0; i < ids.size();) {
-    std::size_t j = i + 1;
-    while (j < ids.size() && ids[j].first == ids[i].first) ++j;
-    if (j - i > 1) {
-      for (std::size_t k = i; k < j; ++k) candidates.push_back(ids[k].second);
-    }
-    i = j;
-  }
-  ids = {};
+  std::vector<std::size_t> candidates = rows_sharing_a_hash(std::move(ids));
   if (candidates.empty()) return survey;
-  std::sort(candidates.begin(), candidates.end());
   RowsOfId rows_of_id;
   scan_json_elements(file, stream, survey.data_offset, 1, 1,
                      [&](std::string_view text, std::size_t number, std::size_t, std::size_t) {
