@@ -75,13 +75,6 @@ std::string hex_of(XXH128_hash_t hash) {
   return hex_of(canonical.digest, sizeof canonical.digest);
 }
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 const std::string kCsvExpected =
     "well-formed CSV (RFC 4180: a value in quotes ends with a quote; a quote inside it is "
     "doubled)";
@@ -193,13 +186,8 @@ std::optional<std::string_view> id_of(const CsvRecord& record, const SourceTable
   if (columns.type_position) {
     if (*columns.type_position >= record.fields.size()) return std::nullopt;
     const std::string type(trim(record.fields[*columns.type_position]));
-    auto it = stream.leave_types.find(type);
-    if (it == stream.leave_types.end()) {
-      const std::string wanted = lowercase(type);
-      it = std::find_if(stream.leave_types.begin(), stream.leave_types.end(),
-                        [&](const auto& entry) { return lowercase(entry.first) == wanted; });
-    }
-    if (it != stream.leave_types.end() && !it->second) return std::nullopt;  // skipped
+    const auto* ours = find_host_value(stream.leave_types, type);
+    if (ours && !*ours) return std::nullopt;  // skipped
   }
   std::string_view id = trim(record.fields[position]);
   if (!schema::is_usable_id(id)) return std::nullopt;
@@ -492,13 +480,8 @@ std::optional<std::string> json_id_of(const nlohmann::json& record, const Stream
       auto type = record.find(type_key->second);
       if (type != record.end() && type->is_string()) {
         const std::string text(trim(type->get_ref<const std::string&>()));
-        auto it = stream.leave_types.find(text);
-        if (it == stream.leave_types.end()) {
-          const std::string wanted = lowercase(text);
-          it = std::find_if(stream.leave_types.begin(), stream.leave_types.end(),
-                            [&](const auto& entry) { return lowercase(entry.first) == wanted; });
-        }
-        if (it != stream.leave_types.end() && !it->second) return std::nullopt;  // skipped
+        const auto* ours = find_host_value(stream.leave_types, text);
+        if (ours && !*ours) return std::nullopt;  // skipped
       }
     }
   }

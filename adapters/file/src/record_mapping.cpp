@@ -15,13 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string_view record_schema(Stream stream) {
   switch (stream) {
     case Stream::people:
@@ -34,17 +27,6 @@ std::string_view record_schema(Stream stream) {
       return "keeping-in-touch-day";
   }
   return "person";
-}
-
-// Looks a host value up exactly, then ignoring case (exports are not consistent about case).
-template <class Value>
-const Value* find_host_value(const std::map<std::string, Value>& table, const std::string& key) {
-  if (auto it = table.find(key); it != table.end()) return &it->second;
-  const std::string wanted = lowercase(key);
-  for (const auto& [name, value] : table) {
-    if (lowercase(name) == wanted) return &value;
-  }
-  return nullptr;
 }
 
 const std::map<std::string, std::string>& default_statuses() {

@@ -1,6 +1,9 @@
 // Small text helpers shared by the file adapter's readers and mappers.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +22,25 @@ inline std::string_view trim(std::string_view text) {
 // At most max_bytes of text for a message or excerpt: bytes that are not UTF-8
 // become U+FFFD, and a cut (at a character boundary) ends with "...".
 std::string excerpt_of(std::string_view text, std::size_t max_bytes);
+
+// Lower case (ASCII), for matching host values ignoring case.
+inline std::string lowercase(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Looks a host value up exactly, then ignoring case (exports are not consistent about case).
+template <class Value>
+const Value* find_host_value(const std::map<std::string, Value>& table, const std::string& key) {
+  if (auto it = table.find(key); it != table.end()) return &it->second;
+  const std::string wanted = lowercase(key);
+  for (const auto& [name, value] : table) {
+    if (lowercase(name) == wanted) return &value;
+  }
+  return nullptr;
+}
 
 // "a", "b", "c" — for messages that list what was expected.
 inline std::string join_quoted(const std::vector<std::string>& names) {
