@@ -256,7 +256,8 @@ std::string content_key(const Leave& l) {
          "|" + std::string(to_string(l.type)) + "|" + l.person_id;
 }
 
-// Binds a leave row's nine columns, in the order both inserts name them.
+// Binds a leave row's nine columns as parameters 1-9, in the order the inserts name
+// them (the update numbers its parameters to match).
 void bind_leave(SQLite::Statement& s, const Leave& l, const std::string& content) {
   s.bindNoCopy(1, l.id);
   s.bindNoCopy(2, l.person_id);
@@ -302,17 +303,9 @@ UpsertOutcome OrgStore::upsert(const Leave& l) {
                (*l.last_changed == *stored_changed && content > stored_content);
   if (!newer) return UpsertOutcome::older;
   SQLite::Statement& s = prepared(
-      "UPDATE leave SET person_id = ?, type = ?, start_date = ?, expected_end = ?, "
-      "actual_end = ?, status = ?, last_changed = ?, content_key = ? WHERE id = ?");
-  s.bindNoCopy(1, l.person_id);
-  s.bind(2, std::string(to_string(l.type)));
-  s.bind(3, format_date(l.start));
-  s.bind(4, format_date(l.expected_end));
-  bind_optional(s, 5, l.actual_end);
-  s.bind(6, std::string(to_string(l.status)));
-  bind_optional(s, 7, l.last_changed);
-  s.bindNoCopy(8, content);
-  s.bindNoCopy(9, l.id);
+      "UPDATE leave SET person_id = ?2, type = ?3, start_date = ?4, expected_end = ?5, "
+      "actual_end = ?6, status = ?7, last_changed = ?8, content_key = ?9 WHERE id = ?1");
+  bind_leave(s, l, content);
   s.exec();
   return UpsertOutcome::stored;
 }
