@@ -5,6 +5,9 @@
 #   first:  `mentoring-host run` on it, first run, on a fresh state folder
 #   rerun:  the same run again on that state, nothing changed in the files
 #   floor:  sqlite3 ".mode csv" ".import" of the same three files into a fresh database
+#   schema_floor: the floor, then the same rows stored by SQLite alone in the plugin's own tables
+#           (the schema the first run created), mapped in SQL (file_sync/schema_floor.sql): the
+#           least any first run that keeps this schema can cost
 # alternating (first rerun floor) x RUNS (default 3), each figure the median, CPU (user + sys)
 # beside wall (tests/bench/lib/measure.sh).
 #   tests/bench/file_sync.sh [people]          (default 1000000; RUNS=3, KEEP=1 keeps the data)
@@ -12,7 +15,8 @@
 # run's figures and errors. ACCEPT_EXIT=5 (a comma list) measures runs that fail with those codes
 # anyway, and says so: how the issue's BEFORE figure at 1,000,000 people was taken (the old file
 # adapter handed 1,575,000 course completions over as one page, over the host's limit).
-# Last two lines:
+# Last lines:
+#   schema_floor_ratio=<schema_floor/floor CPU> cpu_vs_schema_floor=<first/schema_floor CPU>
 #   cpu_ratio=<first/floor CPU> cpu_rerun_ratio=<rerun/first CPU>
 #   ratio=<first/floor wall> rerun_ratio=<rerun/first wall> peak_mb=<first's peak RSS>
 # Targets (issue 16): ratio <= 2, rerun_ratio <= 0.05, peak under 300 MB at 1,000,000 people.
@@ -65,15 +69,26 @@ for run in $(seq "$RUNS"); do
   fi
   rm -f "$data/floor.sqlite"
   bench_run floor "${floor_import[@]}"
+  if [ "$run" = 1 ]; then
+    # The plugin's own tables, as the first run created them (indexes and triggers included).
+    sqlite3 "$data/state/northwind/northwind.sqlite" ".schema person" ".schema leave" \
+      ".schema course_completion" ".schema person_manager" >"$data/schema.sql"
+    cp tests/bench/file_sync/schema_floor.sql "$data/schema_floor.sql"
+  fi
+  rm -f "$data/schema_floor.sqlite"*
+  bench_run schema_floor bash -c 'cd "$1" && sqlite3 schema_floor.sqlite ".read schema_floor.sql" >/dev/null' _ "$data"
 done
+echo "schema floor rows: $(sqlite3 "$data/schema_floor.sqlite" 'SELECT (SELECT count(*) FROM person) || " people, " ||
+  (SELECT count(*) FROM leave) || " leave, " || (SELECT count(*) FROM course_completion) || " completions"')"
 echo "floor rows: $(sqlite3 "$data/floor.sqlite" 'SELECT (SELECT count(*) FROM person) || " people, " ||
   (SELECT count(*) FROM leave) || " leave, " || (SELECT count(*) FROM training) || " completions"')"
 
-bench_summary first rerun floor
+bench_summary first rerun floor schema_floor
 bench_end
 ratio=$(bench_ratio first floor wall) rerun_ratio=$(bench_ratio rerun first wall) peak_mb=$(bench_peak_mb first)
 met() { awk -v v="$1" -v t="$2" 'BEGIN {print (v + 0 <= t) ? "met" : "NOT met"}'; }
 echo "targets: ratio <= 2: $(met "$ratio" 2); rerun_ratio <= 0.05: $(met "$rerun_ratio" 0.05);" \
   "peak < 300 MB: $(met "$peak_mb" 299)$([ "$people" = 1000000 ] || echo " (at $people people; the targets are for 1,000,000)")"
+echo "schema_floor_ratio=$(bench_ratio schema_floor floor cpu) cpu_vs_schema_floor=$(bench_ratio first schema_floor cpu)"
 echo "cpu_ratio=$(bench_ratio first floor cpu) cpu_rerun_ratio=$(bench_ratio rerun first cpu)"
 echo "ratio=$ratio rerun_ratio=$rerun_ratio peak_mb=$peak_mb"
