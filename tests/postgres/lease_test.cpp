@@ -279,6 +279,95 @@ TEST(PostgresLeases, AKilledHostsOrganisationsAreTakenOverWithinTheLeasePeriodWi
   expect_cycle_log_consistent(connection);
 }
 
+// A host running balance() every `tick` and a cycle on each organisation it holds; exit 3
+// when it lost a lease while alive or a cycle was refused.
+int balancing_host(const std::string& url, const std::string& holder,
+                   std::chrono::milliseconds period, std::chrono::milliseconds duration,
+                   std::chrono::milliseconds tick, std::string& out) {
+  Connection connection(url, "test");
+  LeaseStore leases(connection, holder, period);
+  std::map<std::string, Lease> held;
+  int code = 0;
+  auto until = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < until) {
+    auto round = balance(leases, kOrgs, held);
+    for (const auto& org : round.lost) {
+      out += "lost " + org + "\n";
+      code = 3;
+    }
+    for (const auto& [org, lease] : held)
+      if (!run_cycle(connection, lease)) {
+        out += "cycle refused " + org + "\n";
+        code = 3;
+      }
+    std::this_thread::sleep_for(tick);
+  }
+  return code;
+}
+
+// Polls the database until every organisation is held, by `hosts` hosts, none holding
+// more than `most`; false after `timeout`.
+bool spread_reached(Connection& connection, std::size_t hosts, std::size_t most,
+                    std::chrono::milliseconds timeout, std::string& last_seen) {
+  auto until = std::chrono::steady_clock::now() + timeout;
+  do {
+    std::map<std::string, std::size_t> per_host;
+    auto now = holders_in(connection);
+    for (const auto& [org, holder] : now) ++per_host[holder.first];
+    last_seen.clear();
+    std::size_t largest = 0;
+    for (const auto& [host, n] : per_host) {
+      last_seen += host + ":" + std::to_string(n) + " ";
+      largest = std::max(largest, n);
+    }
+    if (now.size() == kOrgs.size() && per_host.size() == hosts && largest <= most) return true;
+    std::this_thread::sleep_for(25ms);
+  } while (std::chrono::steady_clock::now() < until);
+  return false;
+}
+
+TEST(PostgresLeases, BalanceSpreadsTheOrganisationsOverTheHostsAliveAndAJoiningHostTakesItsShare) {
+  TestDatabase db;
+  prepare(db);
+  constexpr auto kPeriod = 1500ms;
+  Connection connection(db.url(), "test");
+  Processes first_three;
+  for (int i = 0; i < 3; ++i)
+    first_three.spawn([&, i](std::string& out) {
+      return balancing_host(db.url(), "host-" + std::to_string(i), kPeriod, 5000ms, 100ms, out);
+    });
+  first_three.open_gate();
+  std::string seen;
+  EXPECT_TRUE(spread_reached(connection, 3, 4, 3s, seen)) << "3 hosts, 10 organisations: " << seen;
+
+  Processes fourth;
+  fourth.spawn([&](std::string& out) {
+    return balancing_host(db.url(), "host-3", kPeriod, 3000ms, 100ms, out);
+  });
+  fourth.open_gate();
+  EXPECT_TRUE(spread_reached(connection, 4, 3, 3 * kPeriod, seen))
+      << "4 hosts, 10 organisations: " << seen;
+
+  for (const auto& result : first_three.wait_all()) EXPECT_EQ(result.exit_code, 0) << result.report;
+  for (const auto& result : fourth.wait_all()) EXPECT_EQ(result.exit_code, 0) << result.report;
+  expect_cycle_log_consistent(connection);
+}
+
+TEST(PostgresLeases, AHostThatLeavesIsNoLongerCounted) {
+  TestDatabase db;
+  prepare(db);
+  Connection a_connection(db.url(), "test"), b_connection(db.url(), "test");
+  LeaseStore a(a_connection, "host-a", 2s), b(b_connection, "host-b", 150ms);
+  EXPECT_EQ(a.live_hosts(), 0u);
+  a.heartbeat();
+  b.heartbeat();
+  EXPECT_EQ(a.live_hosts(), 2u);
+  a.leave();
+  EXPECT_EQ(a.live_hosts(), 1u);
+  std::this_thread::sleep_for(250ms);  // b stopped beating
+  EXPECT_EQ(a.live_hosts(), 0u);
+}
+
 TEST(PostgresLeases, AnExpiredHoldersCycleIsRefusedAndItsWritesRolledBack) {
   TestDatabase db;
   prepare(db);

@@ -86,7 +86,9 @@ TEST(PostgresMigrations, FourProcessesStartingTogetherApplyEachVersionOnce) {
     if (round > 0) {
       Connection connection(db.url(), "test");
       pqxx::work txn(connection.pq());
-      txn.exec("DROP TABLE cycle_log; DROP TABLE org_lease; DROP TABLE schema_version");
+      txn.exec(
+          "DROP TABLE lease_host; DROP TABLE cycle_log; DROP TABLE org_lease; DROP TABLE "
+          "schema_version");
       txn.commit();
     }
     Processes processes;

@@ -2,6 +2,9 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
+#include <iterator>
+
 namespace mentoring::store::postgres {
 
 namespace {
@@ -130,6 +133,71 @@ std::vector<Lease> LeaseStore::all() {
   } catch (const std::exception& e) {
     throw connection_.error("listing the organisations' leases", e);
   }
+}
+
+void LeaseStore::heartbeat() {
+  try {
+    pqxx::work txn(connection_.pq());
+    txn.exec_params(R"sql(
+INSERT INTO lease_host (holder, seen_until) VALUES ($1, clock_timestamp() + $2 * interval '1 millisecond')
+ON CONFLICT (holder) DO UPDATE SET seen_until = excluded.seen_until)sql",
+                    holder_, static_cast<std::int64_t>(period_.count()));
+    txn.commit();
+  } catch (const std::exception& e) {
+    throw connection_.error("announcing host " + holder_, e);
+  }
+}
+
+void LeaseStore::leave() {
+  try {
+    pqxx::work txn(connection_.pq());
+    txn.exec_params("DELETE FROM lease_host WHERE holder = $1", holder_);
+    txn.commit();
+  } catch (const std::exception& e) {
+    throw connection_.error("taking host " + holder_ + " out of the hosts alive", e);
+  }
+}
+
+std::size_t LeaseStore::live_hosts() {
+  try {
+    pqxx::read_transaction txn(connection_.pq());
+    return txn.exec1("SELECT count(*) FROM lease_host WHERE seen_until > clock_timestamp()")[0]
+        .as<std::size_t>();
+  } catch (const std::exception& e) {
+    throw connection_.error("counting the hosts alive", e);
+  }
+}
+
+BalanceRound balance(LeaseStore& leases, const std::vector<std::string>& organisations,
+                     std::map<std::string, Lease>& held) {
+  BalanceRound round;
+  leases.heartbeat();
+  for (auto it = held.begin(); it != held.end();) {
+    if (auto renewed = leases.renew(it->second)) {
+      it->second = *renewed;
+      ++it;
+    } else {
+      round.lost.push_back(it->first);
+      it = held.erase(it);
+    }
+  }
+  round.live_hosts = std::max<std::size_t>(leases.live_hosts(), 1);
+  round.share = (organisations.size() + round.live_hosts - 1) / round.live_hosts;
+  while (held.size() > round.share) {
+    auto last = std::prev(held.end());
+    leases.release(last->second);
+    round.released.push_back(last->first);
+    held.erase(last);
+  }
+  for (const auto& org : organisations) {
+    if (held.size() >= round.share) break;
+    if (held.contains(org)) continue;
+    if (auto lease = leases.acquire(org)) {
+      held.emplace(org, *lease);
+      round.acquired.push_back(org);
+    }
+  }
+  return round;
 }
 
 std::int64_t record_cycle(pqxx::transaction_base& txn, const Lease& lease, DbTime started_at) {

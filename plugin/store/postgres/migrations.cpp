@@ -6,8 +6,8 @@
 
 namespace mentoring::store::postgres {
 
-// Versions: 1 organisation leases; 2 the cycle log (issue 17). The domain tables (people,
-// leave, enrolments, ...) come with the repositories of issue 17's first item. Add new
+// Versions: 1 organisation leases; 2 the cycle log; 3 the hosts alive (issue 17). The domain tables
+// (people, leave, enrolments, ...) come with the repositories of issue 17's first item. Add new
 // ones at the end, in ascending order.
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
@@ -36,6 +36,12 @@ CREATE TABLE cycle_log (
   CHECK (finished_at >= started_at)
 );
 CREATE INDEX cycle_log_by_org ON cycle_log(org_id, started_at);
+)sql"},
+      {3, "the hosts alive, so that organisations spread over them", R"sql(
+CREATE TABLE lease_host (
+  holder      text PRIMARY KEY CHECK (holder <> '' AND length(holder) <= 200),
+  seen_until  timestamptz NOT NULL
+);
 )sql"},
   };
   return kMigrations;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -52,6 +53,13 @@ class LeaseStore {
   // Every organisation's lease row (expired and released included; holder empty when released).
   std::vector<Lease> all();
 
+  // The hosts alive: each announces itself (lease_host, until now + period) at every
+  // heartbeat; leave() takes this one out at once (a clean stop).
+  void heartbeat();
+  void leave();
+  // Hosts whose heartbeat has not expired (this one included once it beat).
+  std::size_t live_hosts();
+
   const std::string& holder() const { return holder_; }
   std::chrono::milliseconds period() const { return period_; }
 
@@ -74,5 +82,19 @@ class LeaseStore {
 // waits for this commit and then finds the lease as this commit left it. Returns the
 // cycle_log row's id.
 std::int64_t record_cycle(pqxx::transaction_base& txn, const Lease& lease, DbTime started_at);
+
+// One round of a host's lease loop over the organisations every host is configured with,
+// spreading them over the live hosts: heartbeat; renew what `held` holds (a lease that
+// fails to renew is lost); share = ceil(organisations / live hosts); over the share, give
+// up the surplus (the last organisations by id); under it, acquire free or expired ones
+// until the share. Call it every period / 3 or more often, between cycles (a released
+// lease's cycle would be refused). `held` is the host's own record, updated here.
+struct BalanceRound {
+  std::size_t live_hosts = 0;
+  std::size_t share = 0;
+  std::vector<std::string> acquired, released, lost;
+};
+BalanceRound balance(LeaseStore& leases, const std::vector<std::string>& organisations,
+                     std::map<std::string, Lease>& held);
 
 }  // namespace mentoring::store::postgres
