@@ -12,7 +12,7 @@
 
 #include <atomic>
 #include <map>
-#include <set>
+#include <optional>
 #include <sstream>
 #include <thread>
 

@@ -8,8 +8,6 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
-#include <sstream>
-
 namespace mentoring::store::postgres {
 namespace {
 
