@@ -16,6 +16,7 @@ packages=(
   libxxhash-dev             # the file adapter's content hash (XXH3-128)
   python3-aiosmtpd openssl  # the tests' loopback SMTP server (and the demo's mail catcher), its test certificate
   chromium chromium-driver python3-selenium  # ctest -L browser
+  postgresql-15 libpqxx-dev  # the shared store (issue 17): libpqxx, and the tests' throwaway cluster (ctest -L postgres)
 )
 
 missing=()
