@@ -4,6 +4,7 @@
 // stand in for SQLite's (person_manager, the store revision), run as that role.
 #include "test_database.hpp"
 
+#include <mentoring/store/postgres/leases.hpp>
 #include <mentoring/store/postgres/migrations.hpp>
 #include <mentoring/store/postgres/org_transaction.hpp>
 
@@ -293,6 +294,38 @@ TEST_F(RowSecurity, TheStoreRevisionCountsEachWriteTransactionOncePerOrganisatio
   }
   EXPECT_EQ(revision(a_), a0 + 2);
   EXPECT_EQ(revision(b_), b0);
+}
+
+TEST_F(RowSecurity, TheHostRoleTakesALeaseAndCommitsACycleWithItsWritesOrNothing) {
+  // What serve will do as the application role: a lease (org_lease and lease_host are
+  // outside row-level security), then one organisation's transaction with the cycle's
+  // writes fenced by record_cycle.
+  LeaseStore leases(*host_, "host-1", std::chrono::seconds(30));
+  auto lease = leases.acquire(a_);
+  ASSERT_TRUE(lease.has_value());
+  {
+    OrgTransaction cycle(*host_, a_);
+    DbTime started = database_now(cycle.txn());
+    cycle.txn().exec_params(
+        "INSERT INTO sync_cursor (org_id, adapter, stream, cursor) VALUES ($1, 'hr', 'leave', "
+        "'1')",
+        a_);
+    EXPECT_GT(record_cycle(cycle.txn(), *lease, started), 0);
+    cycle.commit();
+  }
+  {
+    // A stale token: the cycle's writes roll back with it.
+    Lease stale = *lease;
+    stale.token += 1;
+    OrgTransaction cycle(*host_, a_);
+    DbTime started = database_now(cycle.txn());
+    cycle.txn().exec_params("UPDATE sync_cursor SET cursor = '2' WHERE org_id = $1", a_);
+    EXPECT_THROW(record_cycle(cycle.txn(), stale, started), LeaseLost);
+  }
+  OrgTransaction a(*host_, a_);
+  EXPECT_EQ(a.txn().exec1("SELECT cursor FROM sync_cursor")[0].as<std::string>(), "1");
+  EXPECT_EQ(
+      a.txn().exec_params1("SELECT count(*) FROM cycle_log WHERE org_id = $1", a_)[0].as<int>(), 1);
 }
 
 }  // namespace

@@ -670,6 +670,7 @@ BEGIN
   EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO mentoring_app', current_schema());
 END
 $fn$;
+REVOKE EXECUTE ON PROCEDURE secure_org_tables() FROM PUBLIC;
 CALL secure_org_tables();
 GRANT SELECT ON schema_version TO mentoring_app;
 GRANT SELECT, INSERT, UPDATE ON org_lease TO mentoring_app;
