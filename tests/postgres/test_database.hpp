@@ -38,10 +38,12 @@ inline std::string cluster_url() {
 // A database of its own for one test, dropped at the end.
 class TestDatabase {
  public:
-  TestDatabase() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  // Named after the running test.
+  TestDatabase() : TestDatabase(current_test_name()) {}
+  // Named after `label`: one database for a whole suite (SetUpTestSuite, where no test runs).
+  explicit TestDatabase(const std::string& label) {
     std::string name = "t_" + std::to_string(::getpid()) + "_";
-    for (char c : std::string(info->test_suite_name()) + "_" + info->name())
+    for (char c : label)
       name +=
           std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
     name_ = name.substr(0, 63);
@@ -65,6 +67,10 @@ class TestDatabase {
   const std::string& name() const { return name_; }
 
  private:
+  static std::string current_test_name() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return std::string(info->test_suite_name()) + "_" + info->name();
+  }
   std::string name_, admin_url_, url_;
 };
 
