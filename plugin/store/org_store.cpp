@@ -177,10 +177,18 @@ OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& or
     : path_(database_path(directory, organisation)), db_(open_database(path_)) {
   // Every write this connection makes to what the passes read counts (store_revision.hpp).
   try {
-    StoreRevision::count_writes(db_);
+    counting_ = &StoreRevision::count_writes(db_);
   } catch (const SQLite::Exception& e) {
     throw StoreError(path_, "creating the store revision's triggers", e);
   }
+}
+
+void OrgStore::pause_revision_counting() {
+  StoreRevision::pause_counting(db_, *counting_);
+}
+
+void OrgStore::resume_revision_counting() {
+  StoreRevision::resume_counting(db_, *counting_);
 }
 
 int OrgStore::schema_version() {

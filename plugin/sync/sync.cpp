@@ -49,6 +49,11 @@ constexpr std::size_t kMaxRecordsPerAnswer = 1000000;
 // Records per sync transaction: fewer commits on large syncs, bounded WAL growth.
 constexpr std::size_t kRecordsPerTransaction = 50000;
 
+// A page of at least this many records pauses the store revision's per-row triggers once
+// it has stored one (OrgStore::pause_revision_counting): dropping and creating them again
+// costs about as much as a few hundred rows' triggers.
+constexpr std::size_t kPauseCountingFrom = 1000;
+
 bool has_capability(const json& adapter, const char* capability) {
   for (const auto& c : adapter.value("capabilities", json::array())) {
     if (c == capability) return true;
@@ -522,10 +527,16 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   // rows, so a crash loses whole pages only, read again from the stored cursor.
   std::optional<SQLite::Transaction> txn;
   std::size_t in_transaction = 0;
+  // Whether this transaction paused the revision's triggers (counted already).
+  bool counting_paused = false;
   auto commit = [&] {
-    if (txn) txn->commit();
+    if (txn) {
+      if (counting_paused) store.resume_revision_counting();
+      txn->commit();
+    }
     txn.reset();
     in_transaction = 0;
+    counting_paused = false;
   };
   // Every cursor sent in this pull (null for the start): an adapter that
   // answers one of them again would page in a loop.
@@ -604,6 +615,12 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
         switch (in.outcome) {
           case store::UpsertOutcome::stored:
             ++r.stored;
+            // The transaction wrote, so it counts: the rest of a large page's rows
+            // need not run the counting triggers.
+            if (!counting_paused && records.size() >= kPauseCountingFrom) {
+              store.pause_revision_counting();
+              counting_paused = true;
+            }
             break;
           case store::UpsertOutcome::unchanged:
             ++r.unchanged;

@@ -14,6 +14,8 @@
 // thread (SQLite allows several connections to one file).
 #pragma once
 
+#include <mentoring/store/store_revision.hpp>
+
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/domain/person_reference.hpp>
 #include <mentoring/domain/records.hpp>
@@ -226,6 +228,12 @@ class OrgStore {
   // each call, so the next one sees what other processes wrote meanwhile.
   void reset_statements() noexcept;
 
+  // A bulk write's transaction (a sync's pages): counted in the store's revision once,
+  // now, and this connection's revision triggers dropped until resume_revision_counting,
+  // which must come before the transaction commits (StoreRevision::pause_counting).
+  void pause_revision_counting();
+  void resume_revision_counting();
+
  private:
   // The statement for this SQL, compiled once per store and reset for reuse:
   // the sync path runs the same few statements a million times. `sql` must
@@ -237,6 +245,7 @@ class OrgStore {
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_
   std::unordered_map<const char*, SQLite::Statement*> by_address_;
+  StoreRevision::Counting* counting_ = nullptr;  // owned by db_
 };
 
 }  // namespace mentoring::store
