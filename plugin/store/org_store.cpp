@@ -337,11 +337,9 @@ bool OrgStore::has_person(const std::string& id) {
   return s.executeStep();
 }
 
-std::vector<std::string> OrgStore::present_person_ids() {
+void OrgStore::for_each_present_person(const std::function<void(std::string_view)>& visit) {
   SQLite::Statement& s = prepared("SELECT id FROM person WHERE absent_since IS NULL");
-  std::vector<std::string> out;
-  while (s.executeStep()) out.emplace_back(s.getColumn(0).getText(), s.getColumn(0).size());
-  return out;
+  while (s.executeStep()) visit(std::string_view(s.getColumn(0).getText(), s.getColumn(0).size()));
 }
 
 bool OrgStore::insert_new_leave(const Leave& l) {

@@ -16,6 +16,9 @@
 
 #include <mentoring/store/store_revision.hpp>
 
+#include <functional>
+#include <string_view>
+
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/domain/person_reference.hpp>
 #include <mentoring/domain/records.hpp>
@@ -95,10 +98,11 @@ class OrgStore {
   UpsertOutcome upsert(const domain::Leave& leave);
   UpsertOutcome upsert(const domain::CourseCompletion& completion);
   bool has_person(const std::string& id);
-  // Everyone has_person answers true for, in one read: a sync checks a person
-  // for each leave and completion, and one scan is far cheaper than a lookup
-  // (two B-tree searches) per record. Not sorted.
-  std::vector<std::string> present_person_ids();
+  // Everyone has_person answers true for, in one read, each id handed to `visit`
+  // (valid during the call): a sync checks a person for each leave and completion,
+  // and one scan is far cheaper than a lookup (two B-tree searches) per record. Not
+  // sorted; no copy of every id is made here (the caller keeps them as it likes).
+  void for_each_present_person(const std::function<void(std::string_view)>& visit);
 
   // Full reads: an adapter that reads everyone its HR system lists stores each
   // person as listed by this read (one statement with the upsert); once the
