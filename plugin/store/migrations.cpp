@@ -13,9 +13,10 @@ namespace mentoring::store {
 // supervision and pair sessions (issue 5); 4 pairing; 5 full reads; 6 evaluation;
 // 7 sync quarantine and the leave content key (issue 11); 8 employee numbers and
 // indirect managers (issue 11); 9 outbox delivery (issue 12); 16 audit log, 17 pseudonyms (issue
-// 14); 18 signed links (issue 15); 20 indexes for the module passes (issue 16). Add new ones at the
-// end, in ascending order; a number may be missing here while its branch is unmerged (migrate()
-// applies each missing version, not only those above the highest).
+// 14); 18 signed links (issue 15); 20 indexes for the module passes, 21 held records' text, 22 the
+// store's revision, 23 course completions WITHOUT ROWID, 24 a person's leave by start (issue 16).
+// Add new ones at the end, in ascending order; a number may be missing here while its branch is
+// unmerged (migrate() applies each missing version, not only those above the highest).
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "records from the host, sync cursors, enrolments with their history, outbox", R"sql(
@@ -565,6 +566,34 @@ CREATE TABLE store_revision (
   passes_finished_at  TEXT
 );
 INSERT INTO store_revision(id, n) VALUES (1, 0);
+)sql"},
+      // Issue 16, a first sync's store: course completions are only ever found by their
+      // key (person, course, date) or by date, never by rowid, so the table is its primary
+      // key's b-tree (WITHOUT ROWID): one b-tree written per completion instead of the
+      // rowid table and its key's index. The rows are copied as they are.
+      {23, "course completions stored in their primary key's b-tree (WITHOUT ROWID)", R"sql(
+CREATE TABLE course_completion_by_key (
+  person_id     TEXT NOT NULL REFERENCES person(id),
+  course_id     TEXT NOT NULL,
+  completed_at  TEXT NOT NULL,
+  expires_at    TEXT,
+  PRIMARY KEY (person_id, course_id, completed_at)
+) WITHOUT ROWID;
+INSERT INTO course_completion_by_key(person_id, course_id, completed_at, expires_at)
+  SELECT person_id, course_id, completed_at, expires_at FROM course_completion
+  ORDER BY person_id, course_id, completed_at;
+DROP TABLE course_completion;
+ALTER TABLE course_completion_by_key RENAME TO course_completion;
+CREATE INDEX course_completion_by_completed_at ON course_completion(completed_at);
+)sql"},
+      // Issue 16: the overlap check a sync makes for every leave (OrgStore::overlapping_leave:
+      // the person's first overlapping leave by start date) sorted the person's leave in a
+      // temporary b-tree each time; the person's leave in start order is this index's order
+      // (ties by rowid, as the sort kept them), and it finds a person's leave as before.
+      {24, "a person's leave indexed in start order (the sync's overlap check reads it so)",
+       R"sql(
+DROP INDEX leave_by_person;
+CREATE INDEX leave_by_person ON leave(person_id, start_date);
 )sql"},
   };
   return kMigrations;

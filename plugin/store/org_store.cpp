@@ -177,10 +177,18 @@ OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& or
     : path_(database_path(directory, organisation)), db_(open_database(path_)) {
   // Every write this connection makes to what the passes read counts (store_revision.hpp).
   try {
-    StoreRevision::count_writes(db_);
+    counting_ = &StoreRevision::count_writes(db_);
   } catch (const SQLite::Exception& e) {
     throw StoreError(path_, "creating the store revision's triggers", e);
   }
+}
+
+void OrgStore::pause_revision_counting() {
+  StoreRevision::pause_counting(db_, *counting_);
+}
+
+void OrgStore::resume_revision_counting() {
+  StoreRevision::resume_counting(db_, *counting_);
 }
 
 int OrgStore::schema_version() {
@@ -329,11 +337,9 @@ bool OrgStore::has_person(const std::string& id) {
   return s.executeStep();
 }
 
-std::vector<std::string> OrgStore::present_person_ids() {
+void OrgStore::for_each_present_person(const std::function<void(std::string_view)>& visit) {
   SQLite::Statement& s = prepared("SELECT id FROM person WHERE absent_since IS NULL");
-  std::vector<std::string> out;
-  while (s.executeStep()) out.emplace_back(s.getColumn(0).getText(), s.getColumn(0).size());
-  return out;
+  while (s.executeStep()) visit(std::string_view(s.getColumn(0).getText(), s.getColumn(0).size()));
 }
 
 bool OrgStore::insert_new_leave(const Leave& l) {

@@ -10,31 +10,43 @@
 
 namespace mentoring::store {
 
-namespace {
-
 // The connection's transaction number: random at the start (so two connections never
-// share one), one more after each commit and rollback. Owned by the SQL function, freed
-// when the connection closes (after its last rollback).
-struct ConnectionTransaction {
+// share one), one more after each commit and rollback; whether its triggers are paused;
+// the SQL that creates them. Owned by the SQL function, freed when the connection closes
+// (after its last rollback).
+struct StoreRevision::Counting {
   sqlite3_int64 current = 0;
+  bool paused = false;
+  std::string create_triggers, drop_triggers;
 };
 
+namespace {
+
+using Counting = StoreRevision::Counting;
+
 void current_transaction(sqlite3_context* context, int, sqlite3_value**) {
-  auto* state = static_cast<ConnectionTransaction*>(sqlite3_user_data(context));
+  auto* state = static_cast<Counting*>(sqlite3_user_data(context));
   sqlite3_result_int64(context, state->current);
 }
 
 int next_after_commit(void* state) {
-  ++static_cast<ConnectionTransaction*>(state)->current;
-  return 0;  // the commit goes ahead
+  auto* counting = static_cast<Counting*>(state);
+  ++counting->current;
+  if (!counting->paused) return 0;  // the commit goes ahead
+  // Paused: the triggers are gone for this transaction, so it may not commit as it is
+  // (pause_counting). The commit becomes a rollback, which brings them back.
+  counting->paused = false;
+  return 1;
 }
 
 void next_after_rollback(void* state) {
-  ++static_cast<ConnectionTransaction*>(state)->current;
+  auto* counting = static_cast<Counting*>(state);
+  ++counting->current;
+  counting->paused = false;  // the transaction's DROP TRIGGERs are rolled back with it
 }
 
 void destroy(void* state) {
-  delete static_cast<ConnectionTransaction*>(state);
+  delete static_cast<Counting*>(state);
 }
 
 std::string quoted(const std::string& name) {
@@ -45,9 +57,9 @@ std::string quoted(const std::string& name) {
 
 }  // namespace
 
-void StoreRevision::count_writes(SQLite::Database& db) {
+StoreRevision::Counting& StoreRevision::count_writes(SQLite::Database& db) {
   sqlite3* handle = db.getHandle();
-  auto* state = new ConnectionTransaction;
+  auto* state = new Counting;
   std::random_device random;
   state->current = static_cast<sqlite3_int64>(
       ((static_cast<std::uint64_t>(random()) << 32) ^ random()) & 0x3fffffffffffffffULL);
@@ -69,18 +81,39 @@ void StoreRevision::count_writes(SQLite::Database& db) {
                            "ORDER BY name");
     while (list.executeStep()) tables.push_back(list.getColumn(0).getString());
   }
-  std::string sql;
   for (const auto& table : tables) {
     for (const char* operation : {"INSERT", "UPDATE", "DELETE"}) {
-      sql += "CREATE TEMP TRIGGER IF NOT EXISTS " +
-             quoted("store_revision_" + table + "_" + operation) + " AFTER " + operation +
-             " ON main." + quoted(table) +
-             " WHEN mentoring_transaction() IS NOT (SELECT txn FROM main.store_revision WHERE id "
-             "= 1) BEGIN UPDATE store_revision SET n = n + 1, txn = mentoring_transaction() "
-             "WHERE id = 1; END;\n";
+      const std::string name = quoted("store_revision_" + table + "_" + operation);
+      state->create_triggers +=
+          "CREATE TEMP TRIGGER IF NOT EXISTS " + name + " AFTER " + operation + " ON main." +
+          quoted(table) +
+          " WHEN mentoring_transaction() IS NOT (SELECT txn FROM main.store_revision WHERE id "
+          "= 1) BEGIN UPDATE store_revision SET n = n + 1, txn = mentoring_transaction() "
+          "WHERE id = 1; END;\n";
+      state->drop_triggers += "DROP TRIGGER IF EXISTS temp." + name + ";\n";
     }
   }
-  db.exec(sql);
+  db.exec(state->create_triggers);
+  return *state;
+}
+
+void StoreRevision::pause_counting(SQLite::Database& db, Counting& counting) {
+  if (sqlite3_get_autocommit(db.getHandle()) != 0)
+    throw std::logic_error("store: the revision's counting paused outside a transaction");
+  if (counting.paused) return;
+  // Counted first, then paused: from here on the transaction cannot commit without
+  // resume_counting, so a failure half-way through leaves nothing uncounted.
+  db.exec(
+      "UPDATE store_revision SET n = n + 1, txn = mentoring_transaction() WHERE id = 1 AND txn "
+      "IS NOT mentoring_transaction()");
+  counting.paused = true;
+  db.exec(counting.drop_triggers);
+}
+
+void StoreRevision::resume_counting(SQLite::Database& db, Counting& counting) {
+  if (!counting.paused) return;
+  db.exec(counting.create_triggers);
+  counting.paused = false;
 }
 
 std::int64_t StoreRevision::current() {

@@ -312,6 +312,124 @@ TEST(StoreRevision, CountsWriteTransactionsOnceWhateverTheirSize) {
   EXPECT_EQ(revision.current(), start + 4);
 }
 
+// A sync page of at least 1000 records pauses the revision's per-row triggers after its first
+// stored record (OrgStore::pause_revision_counting) and creates them again before the commit:
+// the sync's writes count, and so do the plugin's writes after it on the same connection.
+TEST_F(SkipPasses, ALargeSyncPageCountsAndTheCountingResumesAfterIt) {
+  for (int i = 0; i < 1200; ++i)
+    org.hr.people.push_back(
+        {{"id", "X" + std::to_string(i)}, {"name", "Extra " + std::to_string(i)}});
+  json first = org.run_on("2026-12-01");
+  ASSERT_EQ(first["sync"][0]["stored"].get<int>(), static_cast<int>(org.hr.people.size()))
+      << first["sync"].dump();
+  const std::string mentee = org.invited_mentee(first);
+  EXPECT_EQ(org.settle("2026-12-01"), 0);  // the first run's fixpoint stands
+  // A changed record in a large page: the paused transaction counted.
+  org.hr.people.back()["name"] = "Extra Renamed";
+  ++org.hr.version;
+  EXPECT_FALSE(Organisation::skipped(org.run_on("2026-12-01")));
+  org.settle("2026-12-01");
+  // The plugin's own connection wrote a large page in this process: its next write counts.
+  ++org.hr.version;  // the same records again, all stored (people are always written)
+  org.run_on("2026-12-01");
+  org.settle("2026-12-01");
+  org.plugin->call("accept", json{{"person_id", mentee}}.dump());
+  EXPECT_FALSE(Organisation::skipped(org.run_on("2026-12-01")));
+}
+
+// Pausing: the transaction counts once, at the pause, and its later rows run no trigger; the
+// triggers are back after the commit, after a rollback and after a refused commit.
+TEST(StoreRevision, APausedTransactionCountsOnceAndTheTriggersComeBack) {
+  mentoring::testing::FakeHost host;
+  mentoring::store::OrgStore store(host.storage_directory(), "acme");
+  mentoring::store::StoreRevision revision(store.database());
+  auto& db = store.database();
+  const auto start = revision.current();
+  EXPECT_THROW(store.pause_revision_counting(), std::logic_error);  // outside a transaction
+  {
+    SQLite::Transaction txn(db);
+    store.pause_revision_counting();  // counts at once, even before a write
+    EXPECT_EQ(revision.current(), start + 1);
+    for (int i = 0; i < 100; ++i)
+      db.exec("INSERT INTO person(id, name) VALUES ('p" + std::to_string(i) + "', 'P')");
+    store.pause_revision_counting();  // already paused: nothing more
+    EXPECT_EQ(revision.current(), start + 1);
+    store.resume_revision_counting();
+    txn.commit();
+  }
+  EXPECT_EQ(revision.current(), start + 1);
+  db.exec("UPDATE person SET name = 'Q' WHERE id = 'p1'");  // the triggers are back
+  EXPECT_EQ(revision.current(), start + 2);
+  {
+    SQLite::Transaction txn(db);
+    store.pause_revision_counting();
+    db.exec("UPDATE person SET name = 'R' WHERE id = 'p2'");
+  }  // rolled back: its count and its dropped triggers with it
+  EXPECT_EQ(revision.current(), start + 2);
+  db.exec("UPDATE person SET name = 'S' WHERE id = 'p3'");
+  EXPECT_EQ(revision.current(), start + 3);
+  {
+    // Committing while paused is refused (the commit hook turns it into a rollback).
+    SQLite::Transaction txn(db);
+    store.pause_revision_counting();
+    db.exec("UPDATE person SET name = 'T' WHERE id = 'p4'");
+    EXPECT_THROW(txn.commit(), SQLite::Exception);
+  }
+  EXPECT_EQ(revision.current(), start + 3);
+  SQLite::Statement name(db, "SELECT name FROM person WHERE id = 'p4'");
+  ASSERT_TRUE(name.executeStep());
+  EXPECT_EQ(name.getColumn(0).getString(), "P");  // not committed
+  name.reset();
+  db.exec("UPDATE person SET name = 'U' WHERE id = 'p5'");
+  EXPECT_EQ(revision.current(), start + 4);
+  {
+    // A savepoint taken before the pause and rolled back brings the triggers back, and takes
+    // the count away: the next write counts again.
+    SQLite::Transaction txn(db);
+    db.exec("SAVEPOINT bulk");
+    store.pause_revision_counting();
+    db.exec("ROLLBACK TO bulk");
+    db.exec("RELEASE bulk");
+    EXPECT_EQ(revision.current(), start + 4);
+    db.exec("UPDATE person SET name = 'V' WHERE id = 'p6'");
+    EXPECT_EQ(revision.current(), start + 5);
+    store.resume_revision_counting();
+    txn.commit();
+  }
+  EXPECT_EQ(revision.current(), start + 5);
+}
+
+// A statement rolled back after its trigger fired (it failed on a later row) takes its count
+// away; the transaction's next write counts again, and a transaction left with no write
+// counts nothing.
+TEST(StoreRevision, AStatementRolledBackAfterItsTriggerFiredCountsNothing) {
+  mentoring::testing::FakeHost host;
+  mentoring::store::OrgStore store(host.storage_directory(), "acme");
+  mentoring::store::StoreRevision revision(store.database());
+  auto& db = store.database();
+  db.exec("INSERT INTO person(id, name) VALUES ('p1', 'P')");
+  const auto start = revision.current();
+  {
+    SQLite::Transaction txn(db);
+    // 'p2' is inserted (its trigger counts), then 'p1' breaks the primary key: the statement
+    // is undone, its count with it.
+    EXPECT_THROW(db.exec("INSERT INTO person(id, name) VALUES ('p2', 'P'), ('p1', 'P')"),
+                 SQLite::Exception);
+    EXPECT_EQ(revision.current(), start);
+    txn.commit();
+  }
+  EXPECT_EQ(revision.current(), start);
+  {
+    SQLite::Transaction txn(db);
+    EXPECT_THROW(db.exec("INSERT INTO person(id, name) VALUES ('p2', 'P'), ('p1', 'P')"),
+                 SQLite::Exception);
+    db.exec("INSERT INTO person(id, name) VALUES ('p3', 'P')");
+    EXPECT_EQ(revision.current(), start + 1);
+    txn.commit();
+  }
+  EXPECT_EQ(revision.current(), start + 1);
+}
+
 TEST(StoreRevision, RecordsAFixpointOnlyWhenCompleteAndNothingWasWritten) {
   mentoring::testing::FakeHost host;
   mentoring::store::OrgStore store(host.storage_directory(), "acme");

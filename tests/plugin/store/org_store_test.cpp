@@ -419,3 +419,67 @@ TEST(OrgStore, TotalsEqualTheCounts) {
     }
   }
 }
+
+// Migrations 23 and 24 (issue 16) rebuild what a store already holds: course completions
+// move into their key's b-tree (WITHOUT ROWID) with every row kept, and a person's leave is
+// indexed in start order, which the overlap check then reads without sorting.
+TEST(Migrations, CompletionsWithoutRowidAndLeaveByStartKeepAStoresRows) {
+  TempDir dir;
+  const fs::path file = dir.path / "acme.sqlite";
+  {
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA foreign_keys = ON");
+    std::vector<Migration> before;
+    for (const auto& m : migrations())
+      if (m.version < 23) before.push_back(m);
+    migrate(db, before);
+    db.exec("INSERT INTO person(id, name) VALUES ('P1', 'One'), ('P2', 'Two')");
+    db.exec(
+        "INSERT INTO course_completion VALUES ('P2', 'C1', '2026-01-02', NULL), "
+        "('P1', 'C2', '2025-05-01', '2027-05-01'), ('P1', 'C1', '2024-03-03', '2026-03-03'), "
+        "('P1', 'C1', '2025-03-03', NULL)");
+    db.exec(
+        "INSERT INTO leave(id, person_id, type, start_date, expected_end, status, content_key) "
+        "VALUES ('L2', 'P1', 'maternity', '2027-03-15', '2027-09-14', 'approved', 'k2'), "
+        "('L1', 'P1', 'maternity', '2026-01-01', '2026-02-01', 'approved', 'k1')");
+  }
+  OrgStore store(dir.path, "acme");
+  EXPECT_EQ(store.schema_version(), migrations().back().version);
+  SQLite::Statement rows(store.database(),
+                         "SELECT group_concat(person_id || '/' || course_id || '/' || completed_at "
+                         "|| '/' || COALESCE(expires_at, '-'), ' ') FROM (SELECT * FROM "
+                         "course_completion ORDER BY person_id, course_id, completed_at)");
+  ASSERT_TRUE(rows.executeStep());
+  EXPECT_EQ(rows.getColumn(0).getString(),
+            "P1/C1/2024-03-03/2026-03-03 P1/C1/2025-03-03/- P1/C2/2025-05-01/2027-05-01 "
+            "P2/C1/2026-01-02/-");
+  SQLite::Statement table(store.database(),
+                          "SELECT sql FROM sqlite_schema WHERE name = 'course_completion'");
+  ASSERT_TRUE(table.executeStep());
+  EXPECT_NE(table.getColumn(0).getString().find("WITHOUT ROWID"), std::string::npos);
+  // Its index by date is there again, and its upsert and foreign key still hold.
+  SQLite::Statement plan(store.database(),
+                         "EXPLAIN QUERY PLAN SELECT * FROM course_completion INDEXED BY "
+                         "course_completion_by_completed_at WHERE completed_at > '2025-01-01'");
+  EXPECT_TRUE(plan.executeStep());
+  CourseCompletion again{"P1", "C1", *parse_date("2025-03-03"), parse_date("2028-01-01")};
+  EXPECT_EQ(store.upsert(again), UpsertOutcome::stored);
+  EXPECT_EQ(store.upsert(again), UpsertOutcome::unchanged);
+  EXPECT_EQ(store.completions_of("P1").size(), 3u);
+  EXPECT_THROW(store.upsert(CourseCompletion{"nobody", "C1", *parse_date("2025-03-03"), {}}),
+               SQLite::Exception);
+  // The overlap check finds the person's first overlapping leave by start, through the index.
+  Leave wide = leave("L3", "P1");
+  wide.start = *parse_date("2025-12-01");
+  wide.expected_end = *parse_date("2027-12-01");
+  EXPECT_EQ(store.overlapping_leave(wide), std::optional<std::string>("L1"));
+  SQLite::Statement overlap_plan(
+      store.database(),
+      "EXPLAIN QUERY PLAN SELECT id FROM leave WHERE person_id = ?1 AND id <> ?2 AND status IN "
+      "('approved', 'requested') AND start_date <= ?4 AND COALESCE(actual_end, expected_end) >= "
+      "?3 ORDER BY start_date LIMIT 1");
+  std::string plan_text;
+  while (overlap_plan.executeStep()) plan_text += overlap_plan.getColumn(3).getString() + "\n";
+  EXPECT_NE(plan_text.find("leave_by_person"), std::string::npos) << plan_text;
+  EXPECT_EQ(plan_text.find("TEMP B-TREE"), std::string::npos) << plan_text;
+}

@@ -14,6 +14,11 @@
 // thread (SQLite allows several connections to one file).
 #pragma once
 
+#include <mentoring/store/store_revision.hpp>
+
+#include <functional>
+#include <string_view>
+
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/domain/person_reference.hpp>
 #include <mentoring/domain/records.hpp>
@@ -93,10 +98,11 @@ class OrgStore {
   UpsertOutcome upsert(const domain::Leave& leave);
   UpsertOutcome upsert(const domain::CourseCompletion& completion);
   bool has_person(const std::string& id);
-  // Everyone has_person answers true for, in one read: a sync checks a person
-  // for each leave and completion, and one scan is far cheaper than a lookup
-  // (two B-tree searches) per record. Not sorted.
-  std::vector<std::string> present_person_ids();
+  // Everyone has_person answers true for, in one read, each id handed to `visit`
+  // (valid during the call): a sync checks a person for each leave and completion,
+  // and one scan is far cheaper than a lookup (two B-tree searches) per record. Not
+  // sorted; no copy of every id is made here (the caller keeps them as it likes).
+  void for_each_present_person(const std::function<void(std::string_view)>& visit);
 
   // Full reads: an adapter that reads everyone its HR system lists stores each
   // person as listed by this read (one statement with the upsert); once the
@@ -226,6 +232,12 @@ class OrgStore {
   // each call, so the next one sees what other processes wrote meanwhile.
   void reset_statements() noexcept;
 
+  // A bulk write's transaction (a sync's pages): counted in the store's revision once,
+  // now, and this connection's revision triggers dropped until resume_revision_counting,
+  // which must come before the transaction commits (StoreRevision::pause_counting).
+  void pause_revision_counting();
+  void resume_revision_counting();
+
  private:
   // The statement for this SQL, compiled once per store and reset for reuse:
   // the sync path runs the same few statements a million times. `sql` must
@@ -237,6 +249,7 @@ class OrgStore {
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;  // after db_
   std::unordered_map<const char*, SQLite::Statement*> by_address_;
+  StoreRevision::Counting* counting_ = nullptr;  // owned by db_
 };
 
 }  // namespace mentoring::store

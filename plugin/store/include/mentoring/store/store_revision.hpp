@@ -14,6 +14,15 @@
 // the body sets. A savepoint rolled back takes the body's update with it, so the next
 // write of the transaction counts again. A bulk sync thus pays one function call per row
 // and one row update per transaction, not a write per row.
+//
+// A bulk write (a sync's pages, thousands of rows per transaction) pauses the counting:
+// pause_counting, inside the write transaction, counts that transaction at once (the same
+// once-per-transaction update) and drops this connection's triggers, so the rest of its rows
+// run no trigger at all; resume_counting creates them again before the commit. Both are DDL
+// on the connection's own temp schema, part of the transaction: a rollback (whole, or to a
+// savepoint taken before the pause) brings the triggers back together with taking the count
+// away. A commit while paused is refused by the commit hook (SQLite turns it into a
+// rollback), so no transaction can commit with writes its count does not cover.
 #pragma once
 
 #include <SQLiteCpp/Database.h>
@@ -36,8 +45,15 @@ class StoreRevision {
  public:
   explicit StoreRevision(SQLite::Database& db) : db_(db) {}
 
+  // One connection's counting: its transaction number, whether paused, its triggers' SQL.
+  struct Counting;
   // Creates this connection's counting function and temporary triggers (after migrate).
-  static void count_writes(SQLite::Database& db);
+  // The connection owns what it answers (freed when it closes).
+  static Counting& count_writes(SQLite::Database& db);
+  // Inside a write transaction: counts it now and drops the connection's triggers until
+  // resume_counting (which the transaction must reach before it commits). No-op when paused.
+  static void pause_counting(SQLite::Database& db, Counting& counting);
+  static void resume_counting(SQLite::Database& db, Counting& counting);
 
   std::int64_t current();
   std::optional<PassesFixpoint> last_fixpoint();
