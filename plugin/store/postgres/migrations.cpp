@@ -677,6 +677,14 @@ GRANT SELECT, INSERT, UPDATE ON org_lease TO mentoring_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON lease_host TO mentoring_app;
 GRANT SELECT, INSERT ON cycle_log TO mentoring_app;
 )sql"},
+      // The twin of SQLite's migration 24: the sync's overlap check reads a person's leave in
+      // start order from the index. (SQLite's 23, course completions WITHOUT ROWID, has no
+      // twin: a PostgreSQL table is a heap beside its primary key's index either way.)
+      {8, "a person's leave indexed by start (SQLite migration 24)",
+       R"sql(
+DROP INDEX leave_by_person;
+CREATE INDEX leave_by_person ON leave(org_id, person_id, start_date);
+)sql"},
   };
   return kMigrations;
 }
