@@ -171,7 +171,7 @@ FileAdapter::FileAdapter(std::string_view config_json, Warn warn) : warn_(std::m
 
 std::string FileAdapter::call(std::string_view command, std::string_view input) {
   if (command == "check") return check().dump();
-  if (command == "pull") return pull(parse_input(input, "pull input")).dump();
+  if (command == "pull") return pull_text(parse_input(input, "pull input"));
   if (command == "push") return push(parse_input(input, "push input")).dump();
   throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "file adapter: unknown command \"" +
                                                  std::string(command) +
@@ -352,6 +352,10 @@ void FileAdapter::use_snapshots(const std::filesystem::path& dir) {
 }
 
 json FileAdapter::pull(const json& input) const {
+  return json::parse(pull_text(input));
+}
+
+std::string FileAdapter::pull_text(const json& input) const {
   if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
     invalid_input(
         "pull input: expected {\"stream\": \"people\" | \"leave\" | "
@@ -370,7 +374,7 @@ json FileAdapter::pull(const json& input) const {
                   "; expected a string or null");
   }
   const auto& stream = settings_.stream(*which);
-  if (!stream) return empty_pull(nullptr);
+  if (!stream) return empty_pull(nullptr).dump();
 
   // The mapping is part of the cursor: changed settings must re-read an unchanged file.
   const std::string settings_hash = xxh3_64_hex(stream->canonical);
@@ -382,16 +386,17 @@ json FileAdapter::pull(const json& input) const {
     auto file = ExportFile::open(stream->path, settings_.max_file_bytes, why);
     if (!file) {
       return refused(
-          cursor, *stream,
-          {{stream->source_name(), std::nullopt, std::nullopt, "", why,
-            "a readable file at " + stream->path.string(), stream->format == Format::json}});
+                 cursor, *stream,
+                 {{stream->source_name(), std::nullopt, std::nullopt, "", why,
+                   "a readable file at " + stream->path.string(), stream->format == Format::json}})
+          .dump();
     }
     // Unchanged by its stat: one fstat, not a byte read. A complete cursor
     // naming this version came back: older snapshots are never a base again.
     if (from && from->complete && from->identity == file->identity()) {
       forget_older_snapshots(snapshots_.get(), stream_name, from->content_hash,
                              from->settings_hash);
-      return empty_pull(cursor);
+      return empty_pull(cursor).dump();
     }
 
     // Touched but the same bytes: unchanged by its hash (only a hash, no survey).
@@ -404,11 +409,11 @@ json FileAdapter::pull(const json& input) const {
       if (hash == from->content_hash) {
         forget_older_snapshots(snapshots_.get(), stream_name, from->content_hash,
                                from->settings_hash);
-        return empty_pull(cursor);
+        return empty_pull(cursor).dump();
       }
     }
     const Survey& survey = survey_of(*which, *file, *stream);
-    if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems);
+    if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems).dump();
     // A read resumes only on the bytes it began on; a changed export starts a new read.
     const bool resume = from && !from->complete && from->content_hash == survey.content_hash;
     FileCursor next;
@@ -464,9 +469,10 @@ json FileAdapter::pull(const json& input) const {
                        "a file that changed each time it was read",
                        "an export that holds still while it is read (write it elsewhere and "
                        "rename it into place)",
-                       stream->format == Format::json}});
+                       stream->format == Format::json}})
+          .dump();
     }
-    if (!page.problems.empty()) return refused(cursor, *stream, page.problems);
+    if (!page.problems.empty()) return refused(cursor, *stream, page.problems).dump();
     // People the base listed and this version does not hold, after the rows,
     // at most page_rows a page.
     json removed = json::array();
@@ -489,7 +495,7 @@ json FileAdapter::pull(const json& input) const {
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
     }
     const std::size_t held = held_before + mapped.quarantined.size();
-    if (!problems.empty()) return refused(cursor, *stream, problems);
+    if (!problems.empty()) return refused(cursor, *stream, problems).dump();
     if (held > kMaxQuarantinedRows) {
       // Counted over the whole read: the page that crosses the limit is refused
       // (and the read goes no further) as a layout or settings fault.
@@ -503,9 +509,8 @@ json FileAdapter::pull(const json& input) const {
       for (const auto& row : mapped.quarantined) {
         problems.insert(problems.end(), row.problems.begin(), row.problems.end());
       }
-      return refused(cursor, *stream, problems);
+      return refused(cursor, *stream, problems).dump();
     }
-    answer["records"] = std::move(mapped.records);
     answer["skipped"] = mapped.skipped;
     if (last) {
       next.complete = true;
@@ -531,7 +536,16 @@ json FileAdapter::pull(const json& input) const {
       answer["quarantine"] = json::array();
       for (const auto& row : mapped.quarantined) answer["quarantine"].push_back(row.to_json());
     }
-    return answer;
+    // The records are already JSON text (record_mapping.hpp): the rest of the
+    // answer is written around them, "records" last.
+    answer.erase("records");
+    std::string text = answer.dump();
+    text.pop_back();  // the closing brace
+    text.reserve(text.size() + mapped.records_json.size() + 16);
+    text += ",\"records\":[";
+    text += mapped.records_json;
+    text += "]}";
+    return text;
   }
 }
 

@@ -33,7 +33,9 @@ class FileAdapter {
   std::string call(std::string_view command, std::string_view input);
 
   nlohmann::json check() const;
-  nlohmann::json pull(const nlohmann::json& input) const;
+  nlohmann::json pull(const nlohmann::json& input) const;  // pull_text, parsed
+  // The pull answer as JSON text: its records are written as text, never as a DOM.
+  std::string pull_text(const nlohmann::json& input) const;
   nlohmann::json push(const nlohmann::json& input);
 
   const Settings& settings() const { return settings_; }

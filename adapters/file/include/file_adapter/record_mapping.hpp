@@ -31,7 +31,12 @@ struct QuarantinedRow {
 };
 
 struct MappedRecords {
-  std::vector<nlohmann::json> records;
+  // The records as JSON texts joined by commas: the inside of the pull
+  // answer's "records" array, written without a DOM (a page holds thousands).
+  std::string records_json;
+  std::size_t record_count = 0;
+  // The records parsed (tests).
+  std::vector<nlohmann::json> records() const;
   std::vector<QuarantinedRow> quarantined;  // rows that are not records, each with why
   // Problems with the export as a whole (a mapped column missing): nothing may be taken.
   std::vector<SourceProblem> problems;
