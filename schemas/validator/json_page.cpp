@@ -1,8 +1,11 @@
+#include "json_text.hpp"
+
 #include <mentoring/json_page.hpp>
 #include <mentoring/schema.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -149,6 +152,13 @@ class PageParser {
     std::size_t begin = pos_, out = pos_;
     for (;;) {
       std::size_t run = pos_;
+      // Eight plain bytes at a time (most strings have no escape).
+      while (n_ - run >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s_ + run, 8);
+        if (json_text::needs_escape(word)) break;
+        run += 8;
+      }
       while (run < n_) {
         auto c = static_cast<unsigned char>(s_[run]);
         if (c == '"' || c == '\\' || c < 0x20) break;

@@ -5,6 +5,8 @@
 // rules of schemas/{person,leave,course-completion}.schema.json, and
 // tests/schemas/record_check_test.cpp holds them to the same verdicts and
 // pointers as validate().
+#include "json_text.hpp"
+
 #include <mentoring/json_page.hpp>
 #include <mentoring/record_writer.hpp>
 #include <mentoring/schema.hpp>
@@ -12,6 +14,8 @@
 #include <algorithm>
 #include <array>
 #include <concepts>
+#include <cstdint>
+#include <cstring>
 #include <span>
 
 namespace mentoring::schema {
@@ -627,6 +631,14 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Eight plain bytes at a time (most text has nothing to escape).
+    while (text.size() - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (json_text::needs_escape(word)) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text.data() + run, i - run);

@@ -33,11 +33,14 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
           : 0;
   const std::size_t end = text.size();
   std::size_t row = options.first_row;
+  std::size_t fields_hint = 0;  // fields in the record before: most records have as many
 
   while (pos < end && out.records.size() < options.max_records) {
     CsvRecord record;
     record.row = row;
     record.offset = pos;
+    record.fields.reserve(fields_hint);
+    record.field_offsets.reserve(fields_hint);
     for (;;) {
       std::string field;
       // A field nobody reads is delimited but not copied (left empty).
@@ -103,6 +106,7 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
       break;
     }
     record.end = pos;
+    fields_hint = record.fields.size();
     out.records.push_back(std::move(record));
     ++row;
   }

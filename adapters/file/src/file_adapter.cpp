@@ -455,7 +455,17 @@ std::string FileAdapter::pull_text(const json& input) const {
         "file2:" + (changes_only ? next.listing : survey.content_hash) + ":" + settings_hash;
 
     Page page = read_page(*file, survey, *stream, resuming ? from->offset : survey.data_offset,
-                          resuming ? from->row : survey.first_row, settings_.page_rows, base.get());
+                          resuming ? from->row : survey.first_row, settings_.page_rows, base.get(),
+                          std::move(page_buffer_));
+    // The page's memory serves the next page of the read once this answer is
+    // written (a read that ends gives it back).
+    struct KeepBuffer {
+      Page& page;
+      std::unique_ptr<std::string>& keep;
+      ~KeepBuffer() {
+        if (page.bytes && !page.last) keep = std::move(page.bytes);
+      }
+    } keep_buffer{page, page_buffer_};
     const std::size_t held_before = resuming ? from->held : 0;
     const SourceTable* table = &page.table;
     // Written while it was read: never mix two versions in one read; start again.

@@ -52,14 +52,8 @@ class RecordBuilder {
     owned_used_ = 0;
     lists_used_ = 0;
   }
-  // Sets a member; setting a name again replaces it (as json[name] = ... does).
+  // Adds a member (the mappings below set each name once).
   void set(std::string_view name, schema::FieldValue value) {
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (members_[i].name == name) {
-        members_[i].value = value;
-        return;
-      }
-    }
     if (count_ == members_.size()) throw std::logic_error("a record with too many members");
     members_[count_++] = {name, value};
   }
@@ -494,6 +488,7 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
   };
   std::vector<Mapped> mapped;
   mapped.reserve(table.rows.size());
+  out.records_json.reserve(table.rows.size() * 192);
   // This table's ids, when it is the whole export (without the survey's).
   std::map<std::string, std::vector<std::size_t>> rows_of_id;
   // Completions have no id of their own: the same course twice is a retake.

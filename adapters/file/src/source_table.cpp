@@ -140,7 +140,8 @@ SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::s
     row.problems.push_back(
         {source, record.row, std::move(field), "", std::move(found), std::move(expected), false});
   };
-  if (!schema::is_valid_utf8(row.text)) {
+  const bool valid_utf8 = schema::is_valid_utf8(row.text);
+  if (!valid_utf8) {
     for (std::size_t offset : invalid_utf8_offsets(row.text, record)) {
       auto field =
           std::upper_bound(record.field_offsets.begin(), record.field_offsets.end(), offset);
@@ -164,8 +165,11 @@ SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::s
             " fields, one per header column (a value holding the delimiter must be "
             "quoted)");
   }
+  row.cells.reserve(table.header_positions.size());
   for (std::size_t f : table.header_positions) {
-    const bool readable = f < record.fields.size() && schema::is_valid_utf8(record.fields[f]);
+    // A field of a row that is UTF-8 is too (unquoting only drops ASCII quotes).
+    const bool readable =
+        f < record.fields.size() && (valid_utf8 || schema::is_valid_utf8(record.fields[f]));
     row.cells.push_back(readable ? cell_from_text(record.fields[f]) : json(nullptr));
   }
   if (!row.problems.empty()) {

@@ -55,6 +55,9 @@ class FileAdapter {
   const Survey& survey_of(Stream which, const ExportFile& file, const StreamSettings& stream) const;
   mutable std::map<Stream, Survey> surveys_;
   std::unique_ptr<SnapshotCache> snapshots_;  // row snapshots; none without storage
+  // The last page's bytes, kept for the next page (memory reused, not
+  // allocated and faulted in again for every page).
+  mutable std::unique_ptr<std::string> page_buffer_;
 };
 
 }  // namespace mentoring::adapters::file
