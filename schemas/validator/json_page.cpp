@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 
 namespace mentoring::schema {
 
@@ -271,8 +272,37 @@ class PageParser {
   std::vector<JsonPage::Node>& nodes_;
 };
 
-JsonPage::JsonPage(std::string text) : text_(std::move(text)) {
+namespace {
+constexpr std::size_t kMaxSpareBytes = 8 * 1024 * 1024;
+std::mutex spare_mutex;
+}  // namespace
+
+std::vector<JsonPage::Node>& JsonPage::spare_nodes() {
+  static std::vector<Node> spare;  // guarded by spare_mutex
+  return spare;
+}
+
+std::vector<JsonPage::Node> JsonPage::take_spare_nodes() {
+  std::lock_guard lock(spare_mutex);
+  std::vector<Node> nodes;
+  nodes.swap(spare_nodes());
+  return nodes;
+}
+
+void JsonPage::keep_spare_nodes(std::vector<Node>&& nodes) {
+  if (nodes.capacity() * sizeof(Node) > kMaxSpareBytes) return;
+  nodes.clear();
+  std::lock_guard lock(spare_mutex);
+  if (nodes.capacity() > spare_nodes().capacity()) spare_nodes() = std::move(nodes);
+}
+
+JsonPage::JsonPage(std::string text) : text_(std::move(text)), nodes_(take_spare_nodes()) {
+  nodes_.clear();
   PageParser(text_, nodes_).parse_document();
+}
+
+JsonPage::~JsonPage() {
+  keep_spare_nodes(std::move(nodes_));
 }
 
 // ------------------------------------------------------------------- values

@@ -264,6 +264,8 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
   std::vector<char> keep;  // filled in once the header is read
   // Ids as 64-bit hashes with their rows: 16 bytes a row, whatever the ids' length.
   std::vector<std::pair<std::uint64_t, std::size_t>> ids;
+  constexpr std::size_t kRowsForAnEstimate = 1000;
+  std::size_t id_bytes = 0;  // of the first rows' ids
   auto on_record = [&](const CsvRecord& record, std::string_view text,
                        const std::vector<const CsvSyntaxError*>& errors,
                        unsigned long long base_offset) {
@@ -291,6 +293,17 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
     }
     if (record.blank()) return true;
     ++survey.rows;
+    if (survey.rows == kRowsForAnEstimate) {
+      // Room for the whole file's rows, estimated from its first ones (10%
+      // more), so the per-row vectors do not grow by doubling.
+      const unsigned long long sample = base_offset + record.end - survey.data_offset;
+      const auto estimate = static_cast<std::size_t>(
+          1.1 * static_cast<double>(survey.identity.size) * kRowsForAnEstimate /
+              static_cast<double>(std::max<unsigned long long>(sample, 1)) +
+          1024);
+      if (columns.id_position) ids.reserve(estimate);
+      if (snapshot) snapshot->reserve(estimate, estimate * (2 + id_bytes / kRowsForAnEstimate));
+    }
     const std::string_view row_text = text.substr(record.offset, record.end - record.offset);
     const bool unreadable = !errors.empty() ||
                             record.fields.size() != survey.header.header.size() ||
@@ -298,6 +311,7 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
     if (unreadable) ++survey.unreadable_rows;
     auto id = id_of(record, survey.header, columns, stream);
     if (id) ids.emplace_back(XXH3_64bits(id->data(), id->size()), record.row);
+    if (id && survey.rows < kRowsForAnEstimate) id_bytes += id->size();
     // The row snapshot (row_snapshot.hpp): a row with problems is always sent.
     if (snapshot) {
       if (id) {

@@ -131,7 +131,12 @@ class RowReader {
   // anything else would be a different, rounded or truncated id. The text
   // lives as long as the row, or until the record is cleared.
   std::optional<std::string_view> text(std::string_view field) {
-    const json& cell = row_.cells[column_of_field_.find(field)->second];
+    const SourceCell& source = row_.cells[column_of_field_.find(field)->second];
+    if (source.csv) {
+      if (source.text.empty()) return std::nullopt;
+      return source.text;
+    }
+    const json& cell = source.value;
     if (cell.is_null()) return std::nullopt;
     if (cell.is_string()) return std::string_view(cell.get_ref<const std::string&>());
     if (is_id_field(field) && cell.is_number()) {
@@ -178,7 +183,7 @@ class RowReader {
 
   // The field as a list: split on the list separator, or a JSON array of strings.
   const std::vector<std::string>& list(std::string_view field) {
-    const json& cell = row_.cells[column_of_field_.find(field)->second];
+    const json& cell = row_.cells[column_of_field_.find(field)->second].value;
     std::vector<std::string>& items = record_.new_list();
     if (cell.is_array()) {
       for (const auto& item : cell) {
@@ -202,7 +207,7 @@ class RowReader {
     return items;
   }
 
-  const json& raw_cell(std::size_t column) const { return row_.cells[column]; }
+  json raw_cell(std::size_t column) const { return row_.cells[column].to_json(); }
 
  private:
   bool has_problem_for(std::string_view field) const {
@@ -348,7 +353,7 @@ std::optional<std::string> unreadable_row_id(const SourceTable& table, const Sou
     if (!row.cells_aligned &&
         (it->second >= table.header_positions.size() || table.header_positions[it->second] != 0))
       return std::nullopt;
-    const json& value = row.cells[it->second];
+    const json value = row.cells[it->second].to_json();
     if (value.is_string()) return value.get<std::string>();
     if (value.is_number_unsigned()) return value.dump();  // never a rounded id
     return std::nullopt;
@@ -377,7 +382,7 @@ std::string row_excerpt(const SourceTable& table, const SourceRow& row) {
     }
   }
   for (std::size_t i = 0; i < table.columns.size() && i < row.cells.size(); ++i) {
-    cells[table.columns[i]] = row.cells[i];
+    cells[table.columns[i]] = row.cells[i].to_json();
   }
   return excerpt_of(cells.dump(), 500);
 }
