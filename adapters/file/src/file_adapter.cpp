@@ -501,7 +501,7 @@ std::string FileAdapter::pull_text(const json& input) const {
         {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
     MappedRecords mapped;
     if (!table->names.empty() || !table->rows.empty()) {
-      mapped = map_records(*table, *stream, &survey.duplicate_ids);
+      mapped = map_records(*table, *stream, &survey.duplicate_ids, std::move(records_memory_));
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
     }
     const std::size_t held = held_before + mapped.quarantined.size();
@@ -555,6 +555,8 @@ std::string FileAdapter::pull_text(const json& input) const {
     text += ",\"records\":[";
     text += mapped.records_json;
     text += "]}";
+    // Its memory serves the next page of the read (a read that ends gives it back).
+    if (!last) records_memory_ = std::move(mapped.records_json);
     return text;
   }
 }

@@ -110,9 +110,7 @@ class RowReader {
         problems_before_(problems.size()),
         record_(record) {}
 
-  bool mapped(std::string_view field) const {
-    return column_of_field_.find(field) != column_of_field_.end();
-  }
+  bool mapped(std::string_view field) const { return column_of(field) != nullptr; }
   bool has_problems() const { return problems_.size() > problems_before_; }
   std::size_t row_number() const { return row_.number; }
   RecordBuilder& record() { return record_; }
@@ -131,7 +129,7 @@ class RowReader {
   // anything else would be a different, rounded or truncated id. The text
   // lives as long as the row, or until the record is cleared.
   std::optional<std::string_view> text(std::string_view field) {
-    const SourceCell& source = row_.cells[column_of_field_.find(field)->second];
+    const SourceCell& source = row_.cells[*column_of(field)];
     if (source.csv) {
       if (source.text.empty()) return std::nullopt;
       return source.text;
@@ -183,7 +181,7 @@ class RowReader {
 
   // The field as a list: split on the list separator, or a JSON array of strings.
   const std::vector<std::string>& list(std::string_view field) {
-    const json& cell = row_.cells[column_of_field_.find(field)->second].value;
+    const json& cell = row_.cells[*column_of(field)].value;
     std::vector<std::string>& items = record_.new_list();
     if (cell.is_array()) {
       for (const auto& item : cell) {
@@ -220,9 +218,22 @@ class RowReader {
     return false;
   }
 
+  // The field's column; nullptr when not mapped. The mappings ask for one
+  // field a few times in a row (mapped, then its text): the last answer is kept.
+  const std::size_t* column_of(std::string_view field) const {
+    if (field.data() == last_field_.data() && field.size() == last_field_.size())
+      return last_column_;
+    auto it = column_of_field_.find(field);
+    last_field_ = field;
+    last_column_ = it == column_of_field_.end() ? nullptr : &it->second;
+    return last_column_;
+  }
+
   const SourceTable& table_;
   const StreamSettings& settings_;
   const ColumnOfField& column_of_field_;
+  mutable std::string_view last_field_;
+  mutable const std::size_t* last_column_ = nullptr;
   const SourceRow& row_;
   std::vector<SourceProblem>& problems_;
   std::size_t problems_before_;
@@ -473,8 +484,10 @@ std::vector<nlohmann::json> MappedRecords::records() const {
 }
 
 MappedRecords map_records(const SourceTable& table, const StreamSettings& settings,
-                          const RowsOfId* rows_of_id_in_file) {
+                          const RowsOfId* rows_of_id_in_file, std::string records_memory) {
   MappedRecords out;
+  out.records_json = std::move(records_memory);
+  out.records_json.clear();
 
   // Every mapped column must exist; otherwise each row would repeat the same complaint.
   out.problems = missing_columns(table, settings);

@@ -58,6 +58,7 @@ class FileAdapter {
   // The last page's bytes, kept for the next page (memory reused, not
   // allocated and faulted in again for every page).
   mutable std::unique_ptr<std::string> page_buffer_;
+  mutable std::string records_memory_;  // the same for the records' JSON text
 };
 
 }  // namespace mentoring::adapters::file

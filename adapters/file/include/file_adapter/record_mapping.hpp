@@ -53,8 +53,11 @@ using RowsOfId = std::unordered_map<std::string, std::vector<std::size_t>>;
 // `rows_of_id_in_file`: when the table is one page of an export, the ids the
 // whole export repeats (the survey's), so a row sharing its id with a row on
 // another page is held too; without it the table is the whole export.
+// `records_memory`: a string whose memory records_json reuses (the last
+// page's, given back), so a page's text is not written to fresh memory.
 MappedRecords map_records(const SourceTable& table, const StreamSettings& settings,
-                          const RowsOfId* rows_of_id_in_file = nullptr);
+                          const RowsOfId* rows_of_id_in_file = nullptr,
+                          std::string records_memory = {});
 
 // The mapped columns (fields, attributes) the table lacks, one problem each.
 // A JSON export's keys are known when one of its records is an object
