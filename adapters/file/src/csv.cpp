@@ -1,5 +1,7 @@
 #include "file_adapter/csv.hpp"
 
+#include <algorithm>
+
 namespace mentoring::adapters::file {
 
 namespace {
@@ -34,6 +36,10 @@ CsvText parse_csv(std::string_view text, const CsvParseOptions& options) {
   const std::size_t end = text.size();
   std::size_t row = options.first_row;
   std::size_t fields_hint = 0;  // fields in the record before: most records have as many
+  // A page asks for a few thousand records: room for them at once (never more
+  // than one per 8 bytes of text).
+  if (options.max_records != static_cast<std::size_t>(-1))
+    out.records.reserve(std::min(options.max_records, text.size() / 8 + 1));
 
   while (pos < end && out.records.size() < options.max_records) {
     CsvRecord record;

@@ -206,6 +206,7 @@ void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text,
   auto next_error = csv.errors.begin();
   std::vector<const CsvSyntaxError*> errors;
   const std::size_t last = std::min(csv.records.size(), first + count);
+  table.rows.reserve(table.rows.size() + (last > first ? last - first : 0));
   for (std::size_t i = first; i < last; ++i) {
     const CsvRecord& record = csv.records[i];
     errors.clear();
