@@ -1,11 +1,15 @@
+#include "json_text.hpp"
+
 #include <mentoring/json_page.hpp>
 #include <mentoring/schema.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <mutex>
 
 namespace mentoring::schema {
 
@@ -149,6 +153,13 @@ class PageParser {
     std::size_t begin = pos_, out = pos_;
     for (;;) {
       std::size_t run = pos_;
+      // Eight plain bytes at a time (most strings have no escape).
+      while (n_ - run >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s_ + run, 8);
+        if (json_text::needs_escape(word)) break;
+        run += 8;
+      }
       while (run < n_) {
         auto c = static_cast<unsigned char>(s_[run]);
         if (c == '"' || c == '\\' || c < 0x20) break;
@@ -261,8 +272,37 @@ class PageParser {
   std::vector<JsonPage::Node>& nodes_;
 };
 
-JsonPage::JsonPage(std::string text) : text_(std::move(text)) {
+namespace {
+constexpr std::size_t kMaxSpareBytes = 8 * 1024 * 1024;
+std::mutex spare_mutex;
+}  // namespace
+
+std::vector<JsonPage::Node>& JsonPage::spare_nodes() {
+  static std::vector<Node> spare;  // guarded by spare_mutex
+  return spare;
+}
+
+std::vector<JsonPage::Node> JsonPage::take_spare_nodes() {
+  std::lock_guard lock(spare_mutex);
+  std::vector<Node> nodes;
+  nodes.swap(spare_nodes());
+  return nodes;
+}
+
+void JsonPage::keep_spare_nodes(std::vector<Node>&& nodes) {
+  if (nodes.capacity() * sizeof(Node) > kMaxSpareBytes) return;
+  nodes.clear();
+  std::lock_guard lock(spare_mutex);
+  if (nodes.capacity() > spare_nodes().capacity()) spare_nodes() = std::move(nodes);
+}
+
+JsonPage::JsonPage(std::string text) : text_(std::move(text)), nodes_(take_spare_nodes()) {
+  nodes_.clear();
   PageParser(text_, nodes_).parse_document();
+}
+
+JsonPage::~JsonPage() {
+  keep_spare_nodes(std::move(nodes_));
 }
 
 // ------------------------------------------------------------------- values

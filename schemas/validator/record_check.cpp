@@ -5,6 +5,8 @@
 // rules of schemas/{person,leave,course-completion}.schema.json, and
 // tests/schemas/record_check_test.cpp holds them to the same verdicts and
 // pointers as validate().
+#include "json_text.hpp"
+
 #include <mentoring/json_page.hpp>
 #include <mentoring/record_writer.hpp>
 #include <mentoring/schema.hpp>
@@ -12,6 +14,9 @@
 #include <algorithm>
 #include <array>
 #include <concepts>
+#include <cstdint>
+#include <cstring>
+#include <span>
 
 namespace mentoring::schema {
 
@@ -210,6 +215,138 @@ const json& elements_of(const json& v) {
 }
 JsonValue::Range elements_of(const JsonValue& v) {
   return v.elements();
+}
+
+// A record given as flat members (record_writer.hpp), and each value in it, as
+// the checks below see a value: the record itself, a member's value, or an
+// item of a list of texts.
+class FlatValue {
+ public:
+  enum class Kind : std::uint8_t { missing, record, null, text, texts, dom };
+  FlatValue() = default;
+  static FlatValue record(std::span<const RecordMember> members) {
+    FlatValue v;
+    v.kind_ = Kind::record;
+    v.members_ = members;
+    return v;
+  }
+  static FlatValue text(std::string_view text) {
+    FlatValue v;
+    v.kind_ = Kind::text;
+    v.text_ = text;
+    return v;
+  }
+  static FlatValue dom(const json& value) {
+    FlatValue v;
+    v.kind_ = Kind::dom;
+    v.dom_ = &value;
+    return v;
+  }
+  static FlatValue of(const FieldValue& field) {
+    switch (field.type) {
+      case FieldValue::Type::null:
+        break;
+      case FieldValue::Type::text:
+        return text(field.text);
+      case FieldValue::Type::texts: {
+        FlatValue v;
+        v.kind_ = Kind::texts;
+        v.texts_ = field.texts;
+        return v;
+      }
+      case FieldValue::Type::json:
+        return dom(*field.json);
+    }
+    FlatValue v;
+    v.kind_ = Kind::null;
+    return v;
+  }
+
+  Kind kind() const { return kind_; }
+  bool is_object() const {
+    return kind_ == Kind::record || (kind_ == Kind::dom && dom_->is_object());
+  }
+  bool is_string() const {
+    return kind_ == Kind::text || (kind_ == Kind::dom && dom_->is_string());
+  }
+  bool is_null() const { return kind_ == Kind::null || (kind_ == Kind::dom && dom_->is_null()); }
+  bool is_array() const { return kind_ == Kind::texts || (kind_ == Kind::dom && dom_->is_array()); }
+  std::size_t size() const {
+    switch (kind_) {
+      case Kind::record:
+        return members_.size();
+      case Kind::texts:
+        return texts_->size();
+      case Kind::dom:
+        return dom_->size();
+      default:
+        return 0;
+    }
+  }
+  std::string_view string() const {
+    return kind_ == Kind::text ? text_ : std::string_view(dom_->get_ref<const std::string&>());
+  }
+  std::span<const RecordMember> members() const { return members_; }
+  const std::vector<std::string>& texts() const { return *texts_; }
+  const json& dom() const { return *dom_; }
+  json to_json() const {
+    switch (kind_) {
+      case Kind::missing:
+        return "(missing)";
+      case Kind::record:
+        return schema::to_json(members_);
+      case Kind::null:
+        return nullptr;
+      case Kind::text:
+        return std::string(text_);
+      case Kind::texts:
+        return *texts_;
+      case Kind::dom:
+        return *dom_;
+    }
+    return nullptr;
+  }
+
+ private:
+  Kind kind_ = Kind::missing;
+  std::string_view text_;
+  std::span<const RecordMember> members_;
+  const std::vector<std::string>* texts_ = nullptr;
+  const json* dom_ = nullptr;
+};
+
+std::string_view text_of(const FlatValue& v) {
+  return v.string();
+}
+std::string describe_value(const FlatValue& v) {
+  return schema::describe(v.to_json());
+}
+FlatValue hold(const FlatValue& v) {
+  return v;
+}
+bool is_held(const FlatValue& v) {
+  return v.kind() != FlatValue::Kind::missing;
+}
+const FlatValue& held(const FlatValue& v) {
+  return v;
+}
+std::vector<FlatValue> elements_of(const FlatValue& v) {
+  std::vector<FlatValue> items;
+  if (v.kind() == FlatValue::Kind::texts) {
+    for (const auto& item : v.texts()) items.push_back(FlatValue::text(item));
+  } else if (v.kind() == FlatValue::Kind::dom && v.dom().is_array()) {
+    for (const auto& item : v.dom()) items.push_back(FlatValue::dom(item));
+  }
+  return items;
+}
+template <class F>
+void for_each_member(const FlatValue& object, F&& visit) {
+  if (object.kind() == FlatValue::Kind::record) {
+    for (const auto& member : object.members()) visit(member.name, FlatValue::of(member.value));
+  } else if (object.kind() == FlatValue::Kind::dom && object.dom().is_object()) {
+    for (const auto& [key, value] : object.dom().items())
+      visit(std::string_view(key), FlatValue::dom(value));
+  }
 }
 
 template <class F>
@@ -494,6 +631,14 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t run = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    // Eight plain bytes at a time (most text has nothing to escape).
+    while (text.size() - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (json_text::needs_escape(word)) break;
+      i += 8;
+    }
+    if (i >= text.size()) break;
     auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(text.data() + run, i - run);
@@ -608,6 +753,75 @@ void append_json(std::string& out, const LeaveRecord& r) {
   out.push_back(',');
   append_member(out, "last_changed", r.last_changed);
   out.push_back('}');
+}
+
+std::vector<Problem> validate_members(std::string_view schema_name,
+                                      std::span<const RecordMember> record,
+                                      const std::string& source) {
+  const FlatValue value = FlatValue::record(record);
+  if (schema_name == "person") return check(kPerson, value, source);
+  if (schema_name == "leave") return check(kLeave, value, source);
+  if (schema_name == "course-completion") return check(kCompletion, value, source);
+  return validate(schema_name, to_json(record), source);
+}
+
+json to_json(std::span<const RecordMember> record) {
+  json out = json::object();
+  for (const auto& member : record)
+    out[std::string(member.name)] = FlatValue::of(member.value).to_json();
+  return out;
+}
+
+void append_json(std::string& out, std::span<const RecordMember> record) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& member : record) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, member.name);
+    out.push_back(':');
+    const FieldValue& value = member.value;
+    switch (value.type) {
+      case FieldValue::Type::null:
+        out += "null";
+        break;
+      case FieldValue::Type::text:
+        append_json_string(out, value.text);
+        break;
+      case FieldValue::Type::texts:
+        out.push_back('[');
+        for (std::size_t k = 0; k < value.texts->size(); ++k) {
+          if (k) out.push_back(',');
+          append_json_string(out, (*value.texts)[k]);
+        }
+        out.push_back(']');
+        break;
+      case FieldValue::Type::json:
+        out += value.json->dump();
+        break;
+    }
+  }
+  out.push_back('}');
+}
+
+std::optional<std::string> record_key(std::span<const RecordMember> record) {
+  auto text = [&](std::string_view key) -> std::optional<std::string_view> {
+    std::optional<std::string_view> found;  // the last one, as a DOM keeps
+    for (const auto& member : record) {
+      if (member.name != key) continue;
+      found.reset();
+      if (member.value.type == FieldValue::Type::text && is_usable_id(member.value.text))
+        found = member.value.text;
+      else if (member.value.type == FieldValue::Type::json && member.value.json->is_string() &&
+               is_usable_id(member.value.json->get_ref<const std::string&>()))
+        found = member.value.json->get_ref<const std::string&>();
+    }
+    return found;
+  };
+  if (auto id = text("id")) return std::string(*id);
+  auto person = text("person_id"), course = text("course_id");
+  if (person && course) return std::string(*person) + "/" + std::string(*course);
+  return std::nullopt;
 }
 
 std::vector<Problem> validate_record(std::string_view schema_name, const json& record,

@@ -126,11 +126,12 @@ std::optional<SourceProblem> scan_csv(const ExportFile& file, const StreamSettin
   bool read_more = true;
   for (;;) {
     if (read_more) {
-      std::string chunk = file.read_at(read_offset, kSurveyChunk);
-      eof = chunk.size() < kSurveyChunk;
-      read_offset += chunk.size();
-      if (on_bytes) on_bytes(chunk);
-      carry += chunk;
+      const std::size_t before = carry.size();
+      file.append_at(read_offset, kSurveyChunk, carry);
+      const std::size_t got = carry.size() - before;
+      eof = got < kSurveyChunk;
+      read_offset += got;
+      if (on_bytes) on_bytes(std::string_view(carry).substr(before));
     }
     const bool header_alone = keep && keep->empty();
     CsvParseOptions options{stream.delimiter, row, carry_offset == 0, header_alone ? 1 : SIZE_MAX};
@@ -263,6 +264,8 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
   std::vector<char> keep;  // filled in once the header is read
   // Ids as 64-bit hashes with their rows: 16 bytes a row, whatever the ids' length.
   std::vector<std::pair<std::uint64_t, std::size_t>> ids;
+  constexpr std::size_t kRowsForAnEstimate = 1000;
+  std::size_t id_bytes = 0;  // of the first rows' ids
   auto on_record = [&](const CsvRecord& record, std::string_view text,
                        const std::vector<const CsvSyntaxError*>& errors,
                        unsigned long long base_offset) {
@@ -290,6 +293,17 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
     }
     if (record.blank()) return true;
     ++survey.rows;
+    if (survey.rows == kRowsForAnEstimate) {
+      // Room for the whole file's rows, estimated from its first ones (10%
+      // more), so the per-row vectors do not grow by doubling.
+      const unsigned long long sample = base_offset + record.end - survey.data_offset;
+      const auto estimate = static_cast<std::size_t>(
+          1.1 * static_cast<double>(survey.identity.size) * kRowsForAnEstimate /
+              static_cast<double>(std::max<unsigned long long>(sample, 1)) +
+          1024);
+      if (columns.id_position) ids.reserve(estimate);
+      if (snapshot) snapshot->reserve(estimate, estimate * (2 + id_bytes / kRowsForAnEstimate));
+    }
     const std::string_view row_text = text.substr(record.offset, record.end - record.offset);
     const bool unreadable = !errors.empty() ||
                             record.fields.size() != survey.header.header.size() ||
@@ -297,6 +311,7 @@ Survey survey_csv(const ExportFile& file, const StreamSettings& stream,
     if (unreadable) ++survey.unreadable_rows;
     auto id = id_of(record, survey.header, columns, stream);
     if (id) ids.emplace_back(XXH3_64bits(id->data(), id->size()), record.row);
+    if (id && survey.rows < kRowsForAnEstimate) id_bytes += id->size();
     // The row snapshot (row_snapshot.hpp): a row with problems is always sent.
     if (snapshot) {
       if (id) {
@@ -806,21 +821,28 @@ FileIdentity ExportFile::identity_now() const {
 }
 
 std::string ExportFile::read_at(unsigned long long offset, std::size_t size) const {
+  std::string bytes;
+  append_at(offset, size, bytes);
+  return bytes;
+}
+
+void ExportFile::append_at(unsigned long long offset, std::size_t size, std::string& to) const {
   ++export_reads;
-  std::string bytes(size, '\0');
+  const std::size_t before = to.size();
+  to.resize(before + size);
   std::size_t filled = 0;
   while (filled < size) {
-    ssize_t n =
-        ::pread(fd_, bytes.data() + filled, size - filled, static_cast<off_t>(offset + filled));
+    ssize_t n = ::pread(fd_, to.data() + before + filled, size - filled,
+                        static_cast<off_t>(offset + filled));
     if (n < 0) {
       if (errno == EINTR) continue;
+      to.resize(before);
       throw std::system_error(errno, std::generic_category(), "reading an export");
     }
     if (n == 0) break;
     filled += static_cast<std::size_t>(n);
   }
-  bytes.resize(filled);
-  return bytes;
+  to.resize(before + filled);
 }
 
 std::string content_hash(const ExportFile& file) {
@@ -849,11 +871,11 @@ Survey survey_export(const ExportFile& file, const StreamSettings& stream,
 
 Page read_page(const ExportFile& file, const Survey& survey, const StreamSettings& stream,
                unsigned long long offset, std::size_t row, std::size_t max_rows,
-               const RowSnapshot* unchanged_in) {
+               const RowSnapshot* unchanged_in, std::unique_ptr<std::string> buffer) {
   if (stream.format == Format::json)
     return read_json_page(file, survey, stream, offset, row, max_rows);
   Page page;
-  page.bytes = std::make_unique<std::string>();
+  page.bytes = buffer ? std::move(buffer) : std::make_unique<std::string>();
   page.table = survey.header;
   page.next_offset = offset;
   page.next_row = row;
@@ -869,7 +891,8 @@ Page read_page(const ExportFile& file, const Survey& survey, const StreamSetting
   std::size_t window = static_cast<std::size_t>(std::clamp<unsigned long long>(
       average * max_rows + average * max_rows / 4 + 4096, 65536, kMaxPageBytes));
   for (;;) {
-    *page.bytes = file.read_at(offset, window);
+    page.bytes->clear();
+    file.append_at(offset, window, *page.bytes);
     const std::string& bytes = *page.bytes;
     const bool eof = offset + bytes.size() >= size;
     // Only the columns the settings map are copied.

@@ -171,7 +171,7 @@ FileAdapter::FileAdapter(std::string_view config_json, Warn warn) : warn_(std::m
 
 std::string FileAdapter::call(std::string_view command, std::string_view input) {
   if (command == "check") return check().dump();
-  if (command == "pull") return pull(parse_input(input, "pull input")).dump();
+  if (command == "pull") return pull_text(parse_input(input, "pull input"));
   if (command == "push") return push(parse_input(input, "push input")).dump();
   throw Error(MENTORING_ERR_UNKNOWN_COMMAND, "file adapter: unknown command \"" +
                                                  std::string(command) +
@@ -352,6 +352,10 @@ void FileAdapter::use_snapshots(const std::filesystem::path& dir) {
 }
 
 json FileAdapter::pull(const json& input) const {
+  return json::parse(pull_text(input));
+}
+
+std::string FileAdapter::pull_text(const json& input) const {
   if (!input.is_object() || !input.contains("stream") || !input["stream"].is_string()) {
     invalid_input(
         "pull input: expected {\"stream\": \"people\" | \"leave\" | "
@@ -370,7 +374,7 @@ json FileAdapter::pull(const json& input) const {
                   "; expected a string or null");
   }
   const auto& stream = settings_.stream(*which);
-  if (!stream) return empty_pull(nullptr);
+  if (!stream) return empty_pull(nullptr).dump();
 
   // The mapping is part of the cursor: changed settings must re-read an unchanged file.
   const std::string settings_hash = xxh3_64_hex(stream->canonical);
@@ -382,16 +386,17 @@ json FileAdapter::pull(const json& input) const {
     auto file = ExportFile::open(stream->path, settings_.max_file_bytes, why);
     if (!file) {
       return refused(
-          cursor, *stream,
-          {{stream->source_name(), std::nullopt, std::nullopt, "", why,
-            "a readable file at " + stream->path.string(), stream->format == Format::json}});
+                 cursor, *stream,
+                 {{stream->source_name(), std::nullopt, std::nullopt, "", why,
+                   "a readable file at " + stream->path.string(), stream->format == Format::json}})
+          .dump();
     }
     // Unchanged by its stat: one fstat, not a byte read. A complete cursor
     // naming this version came back: older snapshots are never a base again.
     if (from && from->complete && from->identity == file->identity()) {
       forget_older_snapshots(snapshots_.get(), stream_name, from->content_hash,
                              from->settings_hash);
-      return empty_pull(cursor);
+      return empty_pull(cursor).dump();
     }
 
     // Touched but the same bytes: unchanged by its hash (only a hash, no survey).
@@ -404,11 +409,11 @@ json FileAdapter::pull(const json& input) const {
       if (hash == from->content_hash) {
         forget_older_snapshots(snapshots_.get(), stream_name, from->content_hash,
                                from->settings_hash);
-        return empty_pull(cursor);
+        return empty_pull(cursor).dump();
       }
     }
     const Survey& survey = survey_of(*which, *file, *stream);
-    if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems);
+    if (!survey.problems.empty()) return refused(cursor, *stream, survey.problems).dump();
     // A read resumes only on the bytes it began on; a changed export starts a new read.
     const bool resume = from && !from->complete && from->content_hash == survey.content_hash;
     FileCursor next;
@@ -450,7 +455,17 @@ json FileAdapter::pull(const json& input) const {
         "file2:" + (changes_only ? next.listing : survey.content_hash) + ":" + settings_hash;
 
     Page page = read_page(*file, survey, *stream, resuming ? from->offset : survey.data_offset,
-                          resuming ? from->row : survey.first_row, settings_.page_rows, base.get());
+                          resuming ? from->row : survey.first_row, settings_.page_rows, base.get(),
+                          std::move(page_buffer_));
+    // The page's memory serves the next page of the read once this answer is
+    // written (a read that ends gives it back).
+    struct KeepBuffer {
+      Page& page;
+      std::unique_ptr<std::string>& keep;
+      ~KeepBuffer() {
+        if (page.bytes && !page.last) keep = std::move(page.bytes);
+      }
+    } keep_buffer{page, page_buffer_};
     const std::size_t held_before = resuming ? from->held : 0;
     const SourceTable* table = &page.table;
     // Written while it was read: never mix two versions in one read; start again.
@@ -464,9 +479,10 @@ json FileAdapter::pull(const json& input) const {
                        "a file that changed each time it was read",
                        "an export that holds still while it is read (write it elsewhere and "
                        "rename it into place)",
-                       stream->format == Format::json}});
+                       stream->format == Format::json}})
+          .dump();
     }
-    if (!page.problems.empty()) return refused(cursor, *stream, page.problems);
+    if (!page.problems.empty()) return refused(cursor, *stream, page.problems).dump();
     // People the base listed and this version does not hold, after the rows,
     // at most page_rows a page.
     json removed = json::array();
@@ -485,11 +501,11 @@ json FileAdapter::pull(const json& input) const {
         {"unchanged", false},       {"skipped", 0},          {"problems", json::array()}};
     MappedRecords mapped;
     if (!table->names.empty() || !table->rows.empty()) {
-      mapped = map_records(*table, *stream, &survey.duplicate_ids);
+      mapped = map_records(*table, *stream, &survey.duplicate_ids, std::move(records_memory_));
       problems.insert(problems.end(), mapped.problems.begin(), mapped.problems.end());
     }
     const std::size_t held = held_before + mapped.quarantined.size();
-    if (!problems.empty()) return refused(cursor, *stream, problems);
+    if (!problems.empty()) return refused(cursor, *stream, problems).dump();
     if (held > kMaxQuarantinedRows) {
       // Counted over the whole read: the page that crosses the limit is refused
       // (and the read goes no further) as a layout or settings fault.
@@ -503,9 +519,8 @@ json FileAdapter::pull(const json& input) const {
       for (const auto& row : mapped.quarantined) {
         problems.insert(problems.end(), row.problems.begin(), row.problems.end());
       }
-      return refused(cursor, *stream, problems);
+      return refused(cursor, *stream, problems).dump();
     }
-    answer["records"] = std::move(mapped.records);
     answer["skipped"] = mapped.skipped;
     if (last) {
       next.complete = true;
@@ -531,7 +546,18 @@ json FileAdapter::pull(const json& input) const {
       answer["quarantine"] = json::array();
       for (const auto& row : mapped.quarantined) answer["quarantine"].push_back(row.to_json());
     }
-    return answer;
+    // The records are already JSON text (record_mapping.hpp): the rest of the
+    // answer is written around them, "records" last.
+    answer.erase("records");
+    std::string text = answer.dump();
+    text.pop_back();  // the closing brace
+    text.reserve(text.size() + mapped.records_json.size() + 16);
+    text += ",\"records\":[";
+    text += mapped.records_json;
+    text += "]}";
+    // Its memory serves the next page of the read (a read that ends gives it back).
+    if (!last) records_memory_ = std::move(mapped.records_json);
+    return text;
   }
 }
 

@@ -2,12 +2,16 @@
 #include "file_adapter/csv.hpp"
 #include "file_adapter/text.hpp"
 
+#include <mentoring/record_writer.hpp>
 #include <mentoring/schema.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <deque>
 #include <map>
+#include <span>
+#include <stdexcept>
 
 namespace mentoring::adapters::file {
 
@@ -37,91 +41,155 @@ const std::map<std::string, std::string>& default_statuses() {
   return kDefaults;
 }
 
+// One record being built, member by member, without a DOM: its members
+// (sorted by name before they are written, as a DOM orders them) and the
+// texts they point at that no cell holds (dates, numbers as text, lists).
+// Reused row after row, so a page allocates nothing per record.
+class RecordBuilder {
+ public:
+  void clear() {
+    count_ = 0;
+    owned_used_ = 0;
+    lists_used_ = 0;
+  }
+  // Adds a member (the mappings below set each name once).
+  void set(std::string_view name, schema::FieldValue value) {
+    if (count_ == members_.size()) throw std::logic_error("a record with too many members");
+    members_[count_++] = {name, value};
+  }
+  void set_text(std::string_view name, std::optional<std::string_view> text) {
+    set(name, text ? schema::FieldValue::of(*text) : schema::FieldValue::null_value());
+  }
+  // A copy of text that lives until clear() (a deque: earlier copies never move).
+  std::string_view own(std::string_view text) {
+    if (owned_used_ == owned_.size()) owned_.emplace_back();
+    std::string& slot = owned_[owned_used_++];
+    slot.assign(text);
+    return slot;
+  }
+  std::vector<std::string>& new_list() {
+    if (lists_used_ == lists_.size()) lists_.emplace_back();
+    auto& list = lists_[lists_used_++];
+    list.clear();
+    return list;
+  }
+  json& attributes() { return attributes_; }
+  std::span<const schema::RecordMember> members() const { return {members_.data(), count_}; }
+  std::span<const schema::RecordMember> sorted() {
+    std::sort(members_.begin(), members_.begin() + static_cast<std::ptrdiff_t>(count_),
+              [](const schema::RecordMember& a, const schema::RecordMember& b) {
+                return a.name < b.name;
+              });
+    return members();
+  }
+
+ private:
+  std::array<schema::RecordMember, 16> members_{};
+  std::size_t count_ = 0;
+  std::deque<std::string> owned_;
+  std::size_t owned_used_ = 0;
+  std::deque<std::vector<std::string>> lists_;
+  std::size_t lists_used_ = 0;
+  json attributes_;
+};
+
+using ColumnOfField = std::map<std::string, std::size_t, std::less<>>;
+
 // Reads the cells of one row through the settings' field mapping and records
 // what does not fit as problems of that row.
 class RowReader {
  public:
   RowReader(const SourceTable& table, const StreamSettings& settings,
-            const std::map<std::string, std::size_t>& column_of_field, const SourceRow& row,
-            std::vector<SourceProblem>& problems)
+            const ColumnOfField& column_of_field, const SourceRow& row,
+            std::vector<SourceProblem>& problems, RecordBuilder& record)
       : table_(table),
         settings_(settings),
         column_of_field_(column_of_field),
         row_(row),
         problems_(problems),
-        problems_before_(problems.size()) {}
+        problems_before_(problems.size()),
+        record_(record) {}
 
-  bool mapped(const std::string& field) const { return column_of_field_.count(field) > 0; }
+  bool mapped(std::string_view field) const { return column_of(field) != nullptr; }
   bool has_problems() const { return problems_.size() > problems_before_; }
   std::size_t row_number() const { return row_.number; }
+  RecordBuilder& record() { return record_; }
 
-  void report(const std::string& field, std::string found, std::string expected) {
+  void report(std::string_view field, std::string found, std::string expected) {
     std::optional<std::string> column;
-    if (auto it = settings_.fields.find(field); it != settings_.fields.end()) column = it->second;
-    problems_.push_back({table_.source, row_.number, column, "/" + field, std::move(found),
-                         std::move(expected), table_.json_source});
+    if (auto it = settings_.fields.find(std::string(field)); it != settings_.fields.end())
+      column = it->second;
+    problems_.push_back({table_.source, row_.number, column, "/" + std::string(field),
+                         std::move(found), std::move(expected), table_.json_source});
   }
 
   // The cell's text; nullopt when empty. Numbers are written as exported;
   // an id only from a whole number, not negative, that fits 64 bits (a JSON
   // reader keeps 18446744073709551616 or 1.5 only as a rounded fraction):
-  // anything else would be a different, rounded or truncated id.
-  std::optional<std::string> text(const std::string& field) {
-    const json& cell = row_.cells[column_of_field_.at(field)];
+  // anything else would be a different, rounded or truncated id. The text
+  // lives as long as the row, or until the record is cleared.
+  std::optional<std::string_view> text(std::string_view field) {
+    const SourceCell& source = row_.cells[*column_of(field)];
+    if (source.csv) {
+      if (source.text.empty()) return std::nullopt;
+      return source.text;
+    }
+    const json& cell = source.value;
     if (cell.is_null()) return std::nullopt;
-    if (cell.is_string()) return cell.get<std::string>();
+    if (cell.is_string()) return std::string_view(cell.get_ref<const std::string&>());
     if (is_id_field(field) && cell.is_number()) {
-      if (cell.is_number_unsigned()) return cell.dump();
+      if (cell.is_number_unsigned()) return record_.own(cell.dump());
       report(field, schema::describe(cell),
              "an id: text, or a whole number from 0 to 18446744073709551615");
       return std::nullopt;
     }
-    if (cell.is_number()) return cell.dump();
+    if (cell.is_number()) return record_.own(cell.dump());
     report(field, schema::describe(cell), "text or a number");
     return std::nullopt;
   }
 
-  static bool is_id_field(const std::string& field) {
+  static bool is_id_field(std::string_view field) {
     return field == "id" || field == "person_id" || field == "manager_id" ||
            field == "employee_number" || field == "course_id" || field == "leave_id";
   }
 
-  std::optional<std::string> required_text(const std::string& field) {
+  std::optional<std::string_view> required_text(std::string_view field) {
     auto value = text(field);
     if (!value && !has_problem_for(field)) {
       report(field, table_.json_source ? "no value" : "an empty cell",
-             "a value (" + field + " is required)");
+             "a value (" + std::string(field) + " is required)");
     }
     return value;
   }
 
-  // Null when the field is not mapped or the cell is empty.
-  json optional_text(const std::string& field) {
-    if (!mapped(field)) return nullptr;
-    auto value = text(field);
-    return value ? json(*value) : json(nullptr);
+  // Nullopt (null) when the field is not mapped or the cell is empty.
+  std::optional<std::string_view> optional_text(std::string_view field) {
+    if (!mapped(field)) return std::nullopt;
+    return text(field);
   }
 
-  std::optional<std::string> date(const std::string& field, bool required) {
+  std::optional<std::string_view> date(std::string_view field, bool required) {
     auto value = required ? required_text(field) : mapped(field) ? text(field) : std::nullopt;
     if (!value) return std::nullopt;
     ParsedDate parsed = parse_date(*value, settings_.date_format);
-    if (!parsed.iso) report(field, json(*value).dump(), parsed.expected);
-    return parsed.iso;
+    if (!parsed.iso) {
+      report(field, json(std::string(*value)).dump(), parsed.expected);
+      return std::nullopt;
+    }
+    return record_.own(*parsed.iso);
   }
 
   // The field as a list: split on the list separator, or a JSON array of strings.
-  json list(const std::string& field) {
-    const json& cell = row_.cells[column_of_field_.at(field)];
-    json items = json::array();
+  const std::vector<std::string>& list(std::string_view field) {
+    const json& cell = row_.cells[*column_of(field)].value;
+    std::vector<std::string>& items = record_.new_list();
     if (cell.is_array()) {
       for (const auto& item : cell) {
         if (!item.is_string()) {
           report(field, schema::describe(cell), "a list of texts");
           return items;
         }
-        const std::string text = item.get<std::string>();
-        if (auto t = trim(text); !t.empty()) items.emplace_back(t);
+        if (auto t = trim(item.get_ref<const std::string&>()); !t.empty()) items.emplace_back(t);
       }
       return items;
     }
@@ -137,125 +205,147 @@ class RowReader {
     return items;
   }
 
-  const json& raw_cell(std::size_t column) const { return row_.cells[column]; }
+  json raw_cell(std::size_t column) const { return row_.cells[column].to_json(); }
 
  private:
-  bool has_problem_for(const std::string& field) const {
+  bool has_problem_for(std::string_view field) const {
     for (std::size_t i = problems_before_; i < problems_.size(); ++i) {
-      if (problems_[i].pointer == "/" + field) return true;
+      const std::string& pointer = problems_[i].pointer;
+      if (pointer.size() == field.size() + 1 && pointer[0] == '/' &&
+          std::string_view(pointer).substr(1) == field)
+        return true;
     }
     return false;
   }
 
+  // The field's column; nullptr when not mapped. The mappings ask for one
+  // field a few times in a row (mapped, then its text): the last answer is kept.
+  const std::size_t* column_of(std::string_view field) const {
+    if (field.data() == last_field_.data() && field.size() == last_field_.size())
+      return last_column_;
+    auto it = column_of_field_.find(field);
+    last_field_ = field;
+    last_column_ = it == column_of_field_.end() ? nullptr : &it->second;
+    return last_column_;
+  }
+
   const SourceTable& table_;
   const StreamSettings& settings_;
-  const std::map<std::string, std::size_t>& column_of_field_;
+  const ColumnOfField& column_of_field_;
+  mutable std::string_view last_field_;
+  mutable const std::size_t* last_column_ = nullptr;
   const SourceRow& row_;
   std::vector<SourceProblem>& problems_;
   std::size_t problems_before_;
+  RecordBuilder& record_;
 };
 
-json map_person(RowReader& r, const StreamSettings& settings, const SourceTable& table) {
-  json person = json::object();
-  if (auto id = r.required_text("id")) person["id"] = *id;
-  if (auto name = r.required_text("name")) person["name"] = *name;
+void map_person(RowReader& r, const StreamSettings& settings, const SourceTable& table) {
+  RecordBuilder& person = r.record();
+  if (auto id = r.required_text("id")) person.set("id", schema::FieldValue::of(*id));
+  if (auto name = r.required_text("name")) person.set("name", schema::FieldValue::of(*name));
   for (const char* field : {"email", "manager_id", "employee_number", "department", "location"}) {
-    if (r.mapped(field)) person[field] = r.optional_text(field);
+    if (r.mapped(field)) person.set_text(field, r.optional_text(field));
   }
   for (const char* field : {"start_date", "end_date"}) {
     if (!r.mapped(field)) continue;
-    auto date = r.date(field, false);
-    person[field] = date ? json(*date) : json(nullptr);
+    person.set_text(field, r.date(field, false));
   }
   if (r.mapped("indirect_manager_ids"))
-    person["indirect_manager_ids"] = r.list("indirect_manager_ids");
-  if (r.mapped("languages")) person["languages"] = r.list("languages");
+    person.set("indirect_manager_ids", schema::FieldValue::of(r.list("indirect_manager_ids")));
+  if (r.mapped("languages")) person.set("languages", schema::FieldValue::of(r.list("languages")));
   if (!settings.attributes.empty()) {
-    json attributes = json::object();
+    json& attributes = person.attributes();
+    attributes = json::object();
     for (const auto& column : settings.attributes) {
       attributes[column] = r.raw_cell(*table.column_index(column));
     }
-    person["attributes"] = std::move(attributes);
+    person.set("attributes", schema::FieldValue::of(attributes));
   }
-  return person;
 }
 
-// nullopt: a row of a leave type the settings ignore.
-std::optional<json> map_leave(RowReader& r, const StreamSettings& settings) {
-  json leave = json::object();
+// False: a row of a leave type the settings ignore.
+bool map_leave(RowReader& r, const StreamSettings& settings) {
+  RecordBuilder& leave = r.record();
   if (auto type = r.required_text("type")) {
-    if (const auto* ours = find_host_value(settings.leave_types, *type)) {
-      if (!*ours) return std::nullopt;
-      leave["type"] = **ours;
+    if (const auto* ours = find_host_value(settings.leave_types, std::string(*type))) {
+      if (!*ours) return false;
+      leave.set("type", schema::FieldValue::of(**ours));
     } else {
       std::vector<std::string> known;
       for (const auto& [name, _] : settings.leave_types) known.push_back(name);
-      r.report("type", json(*type).dump(),
+      r.report("type", json(std::string(*type)).dump(),
                "a leave type listed in settings.leave.leave_types: " + join_quoted(known));
     }
   }
-  if (auto id = r.required_text("id")) leave["id"] = *id;
-  if (auto person = r.required_text("person_id")) leave["person_id"] = *person;
+  if (auto id = r.required_text("id")) leave.set("id", schema::FieldValue::of(*id));
+  if (auto person = r.required_text("person_id"))
+    leave.set("person_id", schema::FieldValue::of(*person));
   if (auto status = r.required_text("status")) {
     const auto& statuses = settings.statuses.empty() ? default_statuses() : settings.statuses;
-    if (const auto* ours = find_host_value(statuses, *status)) {
-      leave["status"] = *ours;
+    if (const auto* ours = find_host_value(statuses, std::string(*status))) {
+      leave.set("status", schema::FieldValue::of(*ours));
     } else {
       std::vector<std::string> known;
       for (const auto& [name, _] : statuses) known.push_back(name);
       r.report(
-          "status", json(*status).dump(),
+          "status", json(std::string(*status)).dump(),
           "a status listed in settings.leave.statuses: " + join_quoted(known) +
               (settings.statuses.empty() ? " (any case; set \"statuses\" to map others)" : ""));
     }
   }
   auto start = r.date("start", true);
   auto expected_end = r.date("expected_end", true);
-  if (start) leave["start"] = *start;
-  if (expected_end) leave["expected_end"] = *expected_end;
+  if (start) leave.set("start", schema::FieldValue::of(*start));
+  if (expected_end) leave.set("expected_end", schema::FieldValue::of(*expected_end));
   if (start && expected_end && *expected_end < *start) {
-    r.report("expected_end", "expected_end " + *expected_end + " before start " + *start,
+    r.report("expected_end",
+             "expected_end " + std::string(*expected_end) + " before start " + std::string(*start),
              "an expected end on or after the start date");
   }
   if (r.mapped("actual_end")) {
     auto actual_end = r.date("actual_end", false);
-    leave["actual_end"] = actual_end ? json(*actual_end) : json(nullptr);
+    leave.set_text("actual_end", actual_end);
     if (start && actual_end && *actual_end < *start) {
-      r.report("actual_end", "actual_end " + *actual_end + " before start " + *start,
+      r.report("actual_end",
+               "actual_end " + std::string(*actual_end) + " before start " + std::string(*start),
                "an actual end on or after the start date");
     }
   }
-  if (r.mapped("last_changed")) leave["last_changed"] = r.optional_text("last_changed");
-  return leave;
+  if (r.mapped("last_changed")) leave.set_text("last_changed", r.optional_text("last_changed"));
+  return true;
 }
 
-json map_completion(RowReader& r) {
-  json completion = json::object();
-  if (auto person = r.required_text("person_id")) completion["person_id"] = *person;
-  if (auto course = r.required_text("course_id")) completion["course_id"] = *course;
+void map_completion(RowReader& r) {
+  RecordBuilder& completion = r.record();
+  if (auto person = r.required_text("person_id"))
+    completion.set("person_id", schema::FieldValue::of(*person));
+  if (auto course = r.required_text("course_id"))
+    completion.set("course_id", schema::FieldValue::of(*course));
   auto completed = r.date("completed_at", true);
-  if (completed) completion["completed_at"] = *completed;
+  if (completed) completion.set("completed_at", schema::FieldValue::of(*completed));
   if (r.mapped("expires_at")) {
     auto expires = r.date("expires_at", false);
-    completion["expires_at"] = expires ? json(*expires) : json(nullptr);
+    completion.set_text("expires_at", expires);
     if (completed && expires && *expires < *completed) {
-      r.report("expires_at", "expires_at " + *expires + " before completed_at " + *completed,
-               "an expiry on or after the completion date");
+      r.report(
+          "expires_at",
+          "expires_at " + std::string(*expires) + " before completed_at " + std::string(*completed),
+          "an expiry on or after the completion date");
     }
   }
-  return completion;
 }
 
 // A keeping-in-touch day: which leave it belongs to is the plugin's to judge
 // (leave_id, when the export names it, else the person's leave covering the day).
-json map_kit_day(RowReader& r) {
-  json day = json::object();
-  if (auto id = r.required_text("id")) day["id"] = *id;
-  if (auto person = r.required_text("person_id")) day["person_id"] = *person;
-  if (auto date = r.date("date", true)) day["date"] = *date;
-  if (r.mapped("leave_id")) day["leave_id"] = r.optional_text("leave_id");
-  if (r.mapped("note")) day["note"] = r.optional_text("note");
-  return day;
+void map_kit_day(RowReader& r) {
+  RecordBuilder& day = r.record();
+  if (auto id = r.required_text("id")) day.set("id", schema::FieldValue::of(*id));
+  if (auto person = r.required_text("person_id"))
+    day.set("person_id", schema::FieldValue::of(*person));
+  if (auto date = r.date("date", true)) day.set("date", schema::FieldValue::of(*date));
+  if (r.mapped("leave_id")) day.set_text("leave_id", r.optional_text("leave_id"));
+  if (r.mapped("note")) day.set_text("note", r.optional_text("note"));
 }
 
 // The first token of a JSON pointer, eg "start_date" of "/start_date".
@@ -266,16 +356,15 @@ std::string first_token(const std::string& pointer) {
 
 // The id of a row that could not be read, from its cells when they are surely
 // under their columns (with a wrong number of fields only the first one is).
-std::optional<std::string> unreadable_row_id(
-    const SourceTable& table, const SourceRow& row,
-    const std::map<std::string, std::size_t>& column_of_field) {
+std::optional<std::string> unreadable_row_id(const SourceTable& table, const SourceRow& row,
+                                             const ColumnOfField& column_of_field) {
   auto cell = [&](const char* field) -> std::optional<std::string> {
     auto it = column_of_field.find(field);
     if (it == column_of_field.end() || it->second >= row.cells.size()) return std::nullopt;
     if (!row.cells_aligned &&
         (it->second >= table.header_positions.size() || table.header_positions[it->second] != 0))
       return std::nullopt;
-    const json& value = row.cells[it->second];
+    const json value = row.cells[it->second].to_json();
     if (value.is_string()) return value.get<std::string>();
     if (value.is_number_unsigned()) return value.dump();  // never a rounded id
     return std::nullopt;
@@ -304,7 +393,7 @@ std::string row_excerpt(const SourceTable& table, const SourceRow& row) {
     }
   }
   for (std::size_t i = 0; i < table.columns.size() && i < row.cells.size(); ++i) {
-    cells[table.columns[i]] = row.cells[i];
+    cells[table.columns[i]] = row.cells[i].to_json();
   }
   return excerpt_of(cells.dump(), 500);
 }
@@ -387,66 +476,80 @@ std::vector<SourceProblem> missing_columns(const SourceTable& table, const Strea
   return problems;
 }
 
+std::vector<nlohmann::json> MappedRecords::records() const {
+  std::vector<json> out;
+  if (record_count == 0) return out;
+  for (auto& record : json::parse("[" + records_json + "]")) out.push_back(std::move(record));
+  return out;
+}
+
 MappedRecords map_records(const SourceTable& table, const StreamSettings& settings,
-                          const RowsOfId* rows_of_id_in_file) {
+                          const RowsOfId* rows_of_id_in_file, std::string records_memory) {
   MappedRecords out;
+  out.records_json = std::move(records_memory);
+  out.records_json.clear();
 
   // Every mapped column must exist; otherwise each row would repeat the same complaint.
   out.problems = missing_columns(table, settings);
   if (!out.problems.empty()) return out;
-  std::map<std::string, std::size_t> column_of_field;
+  ColumnOfField column_of_field;
   for (const auto& [field, column] : settings.fields) {
     if (auto index = table.column_index(column)) column_of_field[field] = *index;
   }
 
-  // Rows that map, then one pass for ids used by more than one row.
+  // Rows that map (written to out.records_json at once), then one pass for
+  // ids used by more than one row.
   struct Mapped {
     const SourceRow* row;
-    json record;
+    std::size_t begin, end;  // its text in out.records_json
     std::optional<std::string> id;
   };
   std::vector<Mapped> mapped;
+  mapped.reserve(table.rows.size());
+  out.records_json.reserve(table.rows.size() * 192);
+  // This table's ids, when it is the whole export (without the survey's).
   std::map<std::string, std::vector<std::size_t>> rows_of_id;
   // Completions have no id of their own: the same course twice is a retake.
   const bool unique_ids = settings.stream != Stream::course_completions;
+  const bool local_ids = unique_ids && rows_of_id_in_file == nullptr;
   auto hold = [&](const SourceRow& row, std::optional<std::string> id,
                   std::vector<SourceProblem> problems, std::string excerpt) {
-    if (id && unique_ids) rows_of_id[*id].push_back(row.number);
+    if (id && local_ids) rows_of_id[*id].push_back(row.number);
     out.quarantined.push_back({std::move(id), std::move(problems), std::move(excerpt)});
   };
+  const std::string_view schema_name = record_schema(settings.stream);
+  static const std::string kNoSource;  // only the problems' pointer and words are kept
+  RecordBuilder record;
+  std::vector<SourceProblem> row_problems;
   for (const auto& row : table.rows) {
     if (!row.problems.empty()) {
       hold(row, unreadable_row_id(table, row, column_of_field), row.problems, row.excerpt);
       continue;
     }
-    std::vector<SourceProblem> row_problems;
-    RowReader reader(table, settings, column_of_field, row, row_problems);
-    json record;
+    row_problems.clear();
+    record.clear();
+    RowReader reader(table, settings, column_of_field, row, row_problems, record);
     switch (settings.stream) {
       case Stream::people:
-        record = map_person(reader, settings, table);
+        map_person(reader, settings, table);
         break;
       case Stream::leave:
-        if (auto leave = map_leave(reader, settings)) {
-          record = std::move(*leave);
-        } else {
+        if (!map_leave(reader, settings)) {
           ++out.skipped;
           continue;
         }
         break;
       case Stream::course_completions:
-        record = map_completion(reader);
+        map_completion(reader);
         break;
       case Stream::keeping_in_touch_days:
-        record = map_kit_day(reader);
+        map_kit_day(reader);
         break;
     }
-    auto id = schema::record_key(record);
+    auto id = schema::record_key(record.members());
     if (!reader.has_problems()) {
       // The published schema is the contract with the plugin: never emit a record it refuses.
-      const std::string where =
-          table.source + (table.json_source ? " record " : " row ") + std::to_string(row.number);
-      for (const auto& p : schema::validate_record(record_schema(settings.stream), record, where)) {
+      for (const auto& p : schema::validate_members(schema_name, record.members(), kNoSource)) {
         std::optional<std::string> column;
         if (auto it = settings.fields.find(first_token(p.pointer)); it != settings.fields.end()) {
           column = it->second;
@@ -457,14 +560,21 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
     }
     if (!row_problems.empty()) {
       hold(row, std::move(id), std::move(row_problems), row_excerpt(table, row));
+      row_problems = {};
       continue;
     }
-    if (id && unique_ids) rows_of_id[*id].push_back(row.number);
-    mapped.push_back({&row, std::move(record), std::move(id)});
+    if (id && local_ids) rows_of_id[*id].push_back(row.number);
+    if (!out.records_json.empty()) out.records_json.push_back(',');
+    const std::size_t begin = out.records_json.size();
+    schema::append_json(out.records_json, record.sorted());
+    mapped.push_back({&row, begin, out.records_json.size(), std::move(id)});
   }
 
   static const std::vector<std::size_t> kNoRows;
-  for (auto& m : mapped) {
+  std::vector<bool> kept(mapped.size(), true);
+  bool all_kept = true;
+  for (std::size_t k = 0; k < mapped.size(); ++k) {
+    const Mapped& m = mapped[k];
     const std::vector<std::size_t>* rows = nullptr;
     if (m.id && unique_ids && rows_of_id_in_file) {
       // The whole export's ids (a page holds only part of it).
@@ -473,10 +583,9 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
     } else if (m.id && unique_ids) {
       rows = &rows_of_id[*m.id];
     }
-    if (!rows || rows->size() < 2) {
-      out.records.push_back(std::move(m.record));
-      continue;
-    }
+    if (!rows || rows->size() < 2) continue;
+    kept[k] = false;
+    all_kept = false;
     // The other rows, a few at most: an export may repeat one id on every row.
     constexpr std::size_t kNamed = 5;
     std::string others;
@@ -498,6 +607,19 @@ MappedRecords map_records(const SourceTable& table, const StreamSettings& settin
                (rows->size() > 2 ? "s " : " ") + others + ")",
            table.json_source}},
          row_excerpt(table, *m.row)});
+  }
+  out.record_count = mapped.size();
+  if (!all_kept) {
+    // Rows held for their id leave the records.
+    std::string kept_json;
+    out.record_count = 0;
+    for (std::size_t k = 0; k < mapped.size(); ++k) {
+      if (!kept[k]) continue;
+      if (!kept_json.empty()) kept_json.push_back(',');
+      kept_json.append(out.records_json, mapped[k].begin, mapped[k].end - mapped[k].begin);
+      ++out.record_count;
+    }
+    out.records_json = std::move(kept_json);
   }
   std::sort(out.quarantined.begin(), out.quarantined.end(),
             [](const QuarantinedRow& a, const QuarantinedRow& b) {

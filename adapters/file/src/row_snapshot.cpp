@@ -232,6 +232,11 @@ void RowSnapshotWriter::push(std::string_view id, std::uint64_t row, bool is_uns
   entries_.push_back(e);
 }
 
+void RowSnapshotWriter::reserve(std::size_t rows, std::size_t id_bytes) {
+  entries_.reserve(rows);
+  ids_.reserve(id_bytes);
+}
+
 void RowSnapshotWriter::add(std::string_view id, std::string_view row_text) {
   // An id cut to fit is not the row's key: it could match another row's.
   push(id, row_hash(row_text), id.size() > kMaxIdBytes);

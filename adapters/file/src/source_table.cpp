@@ -22,6 +22,10 @@ json cell_from_text(std::string_view text) {
   return trimmed.empty() ? json(nullptr) : json(std::string(trimmed));
 }
 
+bool is_inside(std::string_view part, std::string_view whole) {
+  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
+}
+
 std::string hex_byte(unsigned char byte) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xf];
@@ -140,7 +144,8 @@ SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::s
     row.problems.push_back(
         {source, record.row, std::move(field), "", std::move(found), std::move(expected), false});
   };
-  if (!schema::is_valid_utf8(row.text)) {
+  const bool valid_utf8 = schema::is_valid_utf8(row.text);
+  if (!valid_utf8) {
     for (std::size_t offset : invalid_utf8_offsets(row.text, record)) {
       auto field =
           std::upper_bound(record.field_offsets.begin(), record.field_offsets.end(), offset);
@@ -164,9 +169,26 @@ SourceRow read_csv_row(const SourceTable& table, const CsvRecord& record, std::s
             " fields, one per header column (a value holding the delimiter must be "
             "quoted)");
   }
+  row.cells.reserve(table.header_positions.size());
+  // Fields the parser had to join (doubled quotes) live in the parsed record:
+  // the row keeps its own copy of those (room made first, so views stay put).
+  std::size_t joined = 0;
   for (std::size_t f : table.header_positions) {
-    const bool readable = f < record.fields.size() && schema::is_valid_utf8(record.fields[f]);
-    row.cells.push_back(readable ? cell_from_text(record.fields[f]) : json(nullptr));
+    if (f < record.fields.size() && !record.fields[f].empty() && !is_inside(record.fields[f], text))
+      ++joined;
+  }
+  row.own_text.reserve(joined);
+  for (std::size_t f : table.header_positions) {
+    // A field of a row that is UTF-8 is too (unquoting only drops ASCII quotes).
+    const bool readable =
+        f < record.fields.size() && (valid_utf8 || schema::is_valid_utf8(record.fields[f]));
+    if (!readable) {
+      row.cells.push_back(SourceCell::of_text({}));
+      continue;
+    }
+    std::string_view field = trim(record.fields[f]);
+    if (!field.empty() && !is_inside(field, text)) field = row.own_text.emplace_back(field);
+    row.cells.push_back(SourceCell::of_text(field));
   }
   if (!row.problems.empty()) {
     std::string_view excerpt = row.text;
@@ -184,6 +206,7 @@ void add_csv_rows(SourceTable& table, const CsvText& csv, std::string_view text,
   auto next_error = csv.errors.begin();
   std::vector<const CsvSyntaxError*> errors;
   const std::size_t last = std::min(csv.records.size(), first + count);
+  table.rows.reserve(table.rows.size() + (last > first ? last - first : 0));
   for (std::size_t i = first; i < last; ++i) {
     const CsvRecord& record = csv.records[i];
     errors.clear();
@@ -228,18 +251,18 @@ SourceRow read_json_row(const SourceTable& table, const json& record, std::size_
   if (!record.is_object()) {
     row.problems.push_back({table.source, number, std::nullopt, "", schema::describe(record),
                             "an object (one record)", true});
-    row.cells.assign(table.columns.size(), nullptr);
+    row.cells.assign(table.columns.size(), SourceCell{});
     row.excerpt = excerpt_of(record.dump(), kMaxExcerpt);
     return row;
   }
   for (const auto& column : table.columns) {
     auto it = record.find(column);
     if (it == record.end() || it->is_null()) {
-      row.cells.emplace_back(nullptr);
+      row.cells.emplace_back();
     } else if (it->is_string()) {
-      row.cells.push_back(cell_from_text(it->get_ref<const std::string&>()));
+      row.cells.push_back({{}, cell_from_text(it->get_ref<const std::string&>()), false});
     } else {
-      row.cells.push_back(*it);
+      row.cells.push_back({{}, *it, false});
     }
   }
   return row;

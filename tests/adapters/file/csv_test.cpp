@@ -5,7 +5,7 @@
 namespace mentoring::adapters::file {
 namespace {
 
-using Fields = std::vector<std::string>;
+using Fields = std::vector<std::string_view>;
 
 TEST(Csv, ReadsHeaderAndRowsWithSpreadsheetRowNumbers) {
   CsvText csv = parse_csv("id,name\nE1,Ann\nE2,Bob\n");
@@ -96,6 +96,31 @@ TEST(Csv, StrayQuoteInsideUnquotedFieldIsKept) {
 TEST(Csv, EmptyTextHasNoRecords) {
   EXPECT_TRUE(parse_csv("").records.empty());
   EXPECT_TRUE(parse_csv("\xEF\xBB\xBF").records.empty());
+}
+
+// Fields are views of the text; those the parser must join (doubled quotes,
+// text after a closing quote) live in their record, short or long, and stay
+// right however often the records move while hundreds are read.
+TEST(Csv, JoinedFieldsStayRightAsRecordsMove) {
+  std::string text = "a,b,c\n";
+  for (int i = 0; i < 300; ++i) {
+    text += "\"x\"\"" + std::to_string(i) + "\",plain" + std::to_string(i) + ",\"q\"tail" +
+            std::string(i % 40, 'z') + "\n";
+  }
+  CsvText csv = parse_csv(text);
+  ASSERT_EQ(csv.records.size(), 301u);
+  for (int i = 0; i < 300; ++i) {
+    const auto& fields = csv.records[i + 1].fields;
+    ASSERT_EQ(fields.size(), 3u);
+    EXPECT_EQ(fields[0], "x\"" + std::to_string(i));
+    EXPECT_EQ(fields[1], "plain" + std::to_string(i));
+    EXPECT_EQ(fields[2], "qtail" + std::string(i % 40, 'z'));
+    // A plain field is the text itself, not a copy.
+    EXPECT_GE(fields[1].data(), text.data());
+    EXPECT_LT(fields[1].data(), text.data() + text.size());
+  }
+  CsvText moved = std::move(csv);
+  EXPECT_EQ(moved.records[5].fields[0], "x\"4");
 }
 
 }  // namespace

@@ -19,8 +19,12 @@ struct CsvRecord {
   std::size_t row = 0;     // 1-based; a record spanning several lines is one row
   std::size_t offset = 0;  // byte offset of its first byte in the text
   std::size_t end = 0;     // byte offset just past it (its line end included)
-  std::vector<std::string> fields;
+  // Each field's text: a view of the parsed text, or of `unquoted` when the
+  // field held doubled quotes or text after its closing quote (valid while
+  // the text and this record are: moving the record keeps them).
+  std::vector<std::string_view> fields;
   std::vector<std::size_t> field_offsets;  // byte offset where each field starts
+  std::vector<std::string> unquoted;       // the fields that are not a run of the text
   bool first_field_empty = false;          // even when the field was not kept
   // True for an empty line: a spreadsheet shows it as an empty row.
   bool blank() const { return fields.size() == 1 && first_field_empty; }

@@ -51,6 +51,9 @@ class ExportFile {
   FileIdentity identity_now() const;
   // Up to `size` bytes from `offset` (fewer at the end). Throws std::system_error.
   std::string read_at(unsigned long long offset, std::size_t size) const;
+  // The same, appended to `to` (a buffer reused from read to read keeps its
+  // memory: no allocation, and no fresh pages to fault in, per read).
+  void append_at(unsigned long long offset, std::size_t size, std::string& to) const;
 
   // How many times any export's bytes were read since the process started
   // (tests: an unchanged export answered from its stat reads nothing).
@@ -102,8 +105,11 @@ struct Page {
 // at most kMaxPageBytes of text.
 // unchanged_in: a changes-only read's base snapshot; rows it holds unchanged
 // are left out of the page (CSV only).
+// buffer: memory for the page's bytes (a previous page's, taken back from
+// Page::bytes once that page is done with), or null for new memory.
 Page read_page(const ExportFile& file, const Survey& survey, const StreamSettings& stream,
                unsigned long long offset, std::size_t row, std::size_t max_rows,
-               const RowSnapshot* unchanged_in = nullptr);
+               const RowSnapshot* unchanged_in = nullptr,
+               std::unique_ptr<std::string> buffer = nullptr);
 
 }  // namespace mentoring::adapters::file

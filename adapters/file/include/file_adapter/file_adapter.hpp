@@ -33,7 +33,9 @@ class FileAdapter {
   std::string call(std::string_view command, std::string_view input);
 
   nlohmann::json check() const;
-  nlohmann::json pull(const nlohmann::json& input) const;
+  nlohmann::json pull(const nlohmann::json& input) const;  // pull_text, parsed
+  // The pull answer as JSON text: its records are written as text, never as a DOM.
+  std::string pull_text(const nlohmann::json& input) const;
   nlohmann::json push(const nlohmann::json& input);
 
   const Settings& settings() const { return settings_; }
@@ -53,6 +55,10 @@ class FileAdapter {
   const Survey& survey_of(Stream which, const ExportFile& file, const StreamSettings& stream) const;
   mutable std::map<Stream, Survey> surveys_;
   std::unique_ptr<SnapshotCache> snapshots_;  // row snapshots; none without storage
+  // The last page's bytes, kept for the next page (memory reused, not
+  // allocated and faulted in again for every page).
+  mutable std::unique_ptr<std::string> page_buffer_;
+  mutable std::string records_memory_;  // the same for the records' JSON text
 };
 
 }  // namespace mentoring::adapters::file

@@ -31,7 +31,12 @@ struct QuarantinedRow {
 };
 
 struct MappedRecords {
-  std::vector<nlohmann::json> records;
+  // The records as JSON texts joined by commas: the inside of the pull
+  // answer's "records" array, written without a DOM (a page holds thousands).
+  std::string records_json;
+  std::size_t record_count = 0;
+  // The records parsed (tests).
+  std::vector<nlohmann::json> records() const;
   std::vector<QuarantinedRow> quarantined;  // rows that are not records, each with why
   // Problems with the export as a whole (a mapped column missing): nothing may be taken.
   std::vector<SourceProblem> problems;
@@ -48,8 +53,11 @@ using RowsOfId = std::unordered_map<std::string, std::vector<std::size_t>>;
 // `rows_of_id_in_file`: when the table is one page of an export, the ids the
 // whole export repeats (the survey's), so a row sharing its id with a row on
 // another page is held too; without it the table is the whole export.
+// `records_memory`: a string whose memory records_json reuses (the last
+// page's, given back), so a page's text is not written to fresh memory.
 MappedRecords map_records(const SourceTable& table, const StreamSettings& settings,
-                          const RowsOfId* rows_of_id_in_file = nullptr);
+                          const RowsOfId* rows_of_id_in_file = nullptr,
+                          std::string records_memory = {});
 
 // The mapped columns (fields, attributes) the table lacks, one problem each.
 // A JSON export's keys are known when one of its records is an object

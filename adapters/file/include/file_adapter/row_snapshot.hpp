@@ -104,6 +104,10 @@ class RowSnapshotWriter {
   // several rows use): present, never unchanged.
   void add_unsendable(std::string_view id);
   std::size_t rows() const { return entries_.size(); }
+  // Room for about `rows` rows and `id_bytes` of ids, so the vectors do not
+  // grow by doubling (a growth holds the old and the new copy at once: at a
+  // million rows that was the peak of a first run).
+  void reserve(std::size_t rows, std::size_t id_bytes);
 
   // Sorts, makes every key that came twice unsendable, and writes the file
   // atomically (temporary file, fsync, rename; mode 0600). Answers the

@@ -16,12 +16,29 @@
 
 namespace mentoring::adapters::file {
 
+// One cell of a row. CSV: its trimmed text, a view (empty: null) of the
+// export's bytes or of its row's own copy; JSON: the value as exported
+// (strings trimmed; "" and missing keys become null).
+struct SourceCell {
+  std::string_view text;  // CSV
+  nlohmann::json value;   // JSON
+  bool csv = false;
+  static SourceCell of_text(std::string_view trimmed) { return {trimmed, nullptr, true}; }
+  bool is_null() const { return csv ? text.empty() : value.is_null(); }
+  // The cell as JSON (messages, excerpts, attributes): null, or the text.
+  nlohmann::json to_json() const {
+    if (!csv) return value;
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(text));
+  }
+};
+
 struct SourceRow {
   std::size_t number = 0;  // spreadsheet row (CSV) or 1-based record number (JSON)
-  // One cell per column kept (SourceTable::columns). CSV: a trimmed string, or
-  // null when empty. JSON: the value as exported (strings trimmed; "" and
-  // missing keys become null).
-  std::vector<nlohmann::json> cells;
+  // One cell per column kept (SourceTable::columns).
+  std::vector<SourceCell> cells;
+  // CSV: the kept cells that are not a run of the export's bytes (a field
+  // with doubled quotes): the cells' views point here. Moving the row keeps them.
+  std::vector<std::string> own_text;
   // Why this row cannot be read (invalid UTF-8, a wrong number of fields, a
   // record that is not an object, ...): such a row is quarantined, not mapped.
   // Its readable cells are kept (invalid UTF-8 ones are null) to name its id.

@@ -109,6 +109,7 @@ class JsonPage {
   // Parses the whole text; throws JsonSyntaxError on invalid UTF-8, a syntax
   // error, trailing content or nesting deeper than 512.
   explicit JsonPage(std::string text);
+  ~JsonPage();
   JsonPage(const JsonPage&) = delete;  // values point into this object
   JsonPage& operator=(const JsonPage&) = delete;
 
@@ -129,6 +130,12 @@ class JsonPage {
   };
   std::string text_;
   std::vector<Node> nodes_;
+  // The node table of the last page destroyed, for the next page: a sync reads
+  // page after page of the same size, and fresh memory for each is a page
+  // fault per 4 KiB (kept only up to kMaxSpareBytes).
+  static std::vector<Node>& spare_nodes();
+  static std::vector<Node> take_spare_nodes();
+  static void keep_spare_nodes(std::vector<Node>&& nodes);
 };
 
 template <class Visit>
