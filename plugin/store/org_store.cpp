@@ -1,14 +1,5 @@
 #include <mentoring/store/org_store.hpp>
 
-#include <mentoring/private_files.hpp>
-
-#include <fcntl.h>
-#include <sqlite3.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <thread>
-
 #include "columns.hpp"
 
 #include <mentoring/store/migrations.hpp>
@@ -24,228 +15,23 @@ namespace mentoring::store {
 using namespace mentoring::domain;
 using namespace columns;
 
-namespace {
-
-// Languages are few and short: stored as one '\n'-separated text.
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += '\n';
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// Indirect manager ids as the JSON array the person_manager triggers read
-// (migration 8); NULL when there are none, so most people cost nothing more.
-std::optional<std::string> json_array(const std::vector<std::string>& items) {
-  if (items.empty()) return std::nullopt;
-  std::string out = "[";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (unsigned char ch : item) {
-      if (ch == '"' || ch == '\\') {
-        out += '\\';
-        out += static_cast<char>(ch);
-      } else if (ch < 0x20) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[ch >> 4];
-        out += kHex[ch & 0xF];
-      } else {
-        out += static_cast<char>(ch);
-      }
-    }
-    out += '"';
-  }
-  out += ']';
-  return out;
-}
-
-std::filesystem::path database_path(const std::filesystem::path& directory,
-                                    const std::string& organisation) {
-  if (organisation.empty() || organisation.find('/') != std::string::npos ||
-      organisation.find("..") != std::string::npos) {
-    throw std::invalid_argument("store: invalid organisation id \"" + organisation + "\"");
-  }
-  files::create_private_directories(directory);
-  return directory / (organisation + ".sqlite");
-}
-
-}  // namespace
-
-SQLite::Statement& OrgStore::prepared(const char* sql) {
-  auto& known = by_address_[sql];
-  if (known == nullptr) {
-    known = &prepared_dynamic(sql);
-  } else {
-    known->reset();
-    known->clearBindings();
-  }
-  return *known;
-}
-
-void OrgStore::reset_statements() noexcept {
-  for (auto& [sql, statement] : statements_) {
-    try {
-      statement->reset();
-    } catch (const SQLite::Exception&) {
-      // reset() reports the statement's last error again; it is reset all the same.
-    }
-  }
-}
-
-SQLite::Statement& OrgStore::prepared_dynamic(const std::string& sql) {
-  auto& slot = statements_[sql];
-  if (!slot) {
-    slot = std::make_unique<SQLite::Statement>(db_, sql);
-  } else {
-    slot->reset();
-    slot->clearBindings();
-  }
-  return *slot;
-}
-
-namespace {
-
-// The busy timeout is set before anything touches the file, so even switching
-// a new database to WAL waits out another process doing the same.
-// The database, its -wal and -shm are its owner's only, whatever the umask:
-// an empty file made 0600 is a new database to SQLite, and SQLite gives the
-// -wal and -shm it creates the database file's mode. A file an older version
-// left wider is narrowed (the host reports that for its state folder).
-void make_database_private(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, files::kPrivateFile);
-  if (fd >= 0) ::close(fd);
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-    files::make_private(path.string() + suffix);
-}
-
-SQLite::Database open_database(const std::filesystem::path& path) {
-  make_database_private(path);
-  // Two connections opening a new database at once can meet a lock SQLite
-  // answers BUSY at once, without waiting (switching to WAL, or a read lock
-  // that would have to grow into a write lock: waiting could deadlock). Every
-  // step below is idempotent and each migration its own transaction, so the
-  // whole opening is tried again, for about the busy timeout.
-  constexpr int kPauseMs = 50;
-  for (int attempt = 0;; ++attempt) {
-    try {
-      SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                          OrgStore::kBusyTimeoutMs);
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA foreign_keys = ON");
-      db.exec("PRAGMA synchronous = NORMAL");
-      // 64 MiB of page cache: an organisation's people and leave indexes stay in
-      // memory during a large sync instead of being re-read page by page.
-      db.exec("PRAGMA cache_size = -65536");
-      migrate(db);
-      return db;
-    } catch (const SQLite::Exception& e) {
-      const bool busy = (e.getErrorCode() & 0xff) == SQLITE_BUSY;
-      if (busy && attempt < OrgStore::kBusyTimeoutMs / kPauseMs) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(kPauseMs));
-        continue;
-      }
-      throw StoreError(path, "opening and migrating it", e);
-    }
-  }
-}
-
-}  // namespace
-
-StoreError::StoreError(const std::filesystem::path& database, const std::string& during,
-                       const SQLite::Exception& e)
-    : std::runtime_error("store error on " + database.string() + " while " + during + ": " +
-                         e.what() + " (SQLite code " + std::to_string(e.getErrorCode()) + ")"),
-      code_(e.getErrorCode()) {}
-
 OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& organisation)
-    : path_(database_path(directory, organisation)), db_(open_database(path_)) {
-  // Every write this connection makes to what the passes read counts (store_revision.hpp).
-  try {
-    counting_ = &StoreRevision::count_writes(db_);
-  } catch (const SQLite::Exception& e) {
-    throw StoreError(path_, "creating the store revision's triggers", e);
-  }
-}
-
-void OrgStore::pause_revision_counting() {
-  StoreRevision::pause_counting(db_, *counting_);
-}
-
-void OrgStore::resume_revision_counting() {
-  StoreRevision::resume_counting(db_, *counting_);
-}
+    : session_(directory, organisation),
+      db_(session_.database()),
+      people_(session_),
+      cursors_(session_) {}
 
 int OrgStore::schema_version() {
   return current_version(db_);
 }
 
-namespace {
-
-// The person's columns, in the order both upserts below bind them (1-11).
-void bind_person(SQLite::Statement& s, const Person& p) {
-  s.bindNoCopy(1, p.id);  // the record outlives exec(): no copy
-  s.bindNoCopy(2, p.name);
-  bind_optional(s, 3, p.email);
-  bind_optional(s, 4, p.manager_id);
-  bind_optional(s, 5, p.department);
-  bind_optional(s, 6, p.location);
-  bind_optional(s, 7, p.start_date);
-  bind_optional(s, 8, p.end_date);
-  s.bind(9, join_lines(p.languages));
-  bind_optional(s, 10, p.employee_number);
-  bind_optional(s, 11, json_array(p.indirect_manager_ids));
-}
-
-}  // namespace
-
 void OrgStore::upsert(const Person& p) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO person(id, name, email, manager_id, department, location, "
-      "start_date, end_date, languages, employee_number, indirect_manager_ids) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
-      "manager_id=excluded.manager_id, department=excluded.department, "
-      "location=excluded.location, start_date=excluded.start_date, "
-      "end_date=excluded.end_date, languages=excluded.languages, "
-      "employee_number=excluded.employee_number, "
-      "indirect_manager_ids=excluded.indirect_manager_ids, absent_since=NULL");
-  bind_person(s, p);
-  s.exec();
+  people_.upsert(p);
 }
 
 void OrgStore::upsert_listed(const Person& p, const std::string& adapter,
                              const std::string& read_id) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO person(id, name, email, manager_id, department, location, "
-      "start_date, end_date, languages, employee_number, indirect_manager_ids, listed_by, "
-      "full_read) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
-      "ON CONFLICT(id) DO UPDATE SET name=excluded.name, email=excluded.email, "
-      "manager_id=excluded.manager_id, department=excluded.department, "
-      "location=excluded.location, start_date=excluded.start_date, "
-      "end_date=excluded.end_date, languages=excluded.languages, "
-      "employee_number=excluded.employee_number, "
-      "indirect_manager_ids=excluded.indirect_manager_ids, absent_since=NULL, "
-      "listed_by=excluded.listed_by, full_read=excluded.full_read");
-  bind_person(s, p);
-  s.bindNoCopy(12, adapter);
-  s.bindNoCopy(13, read_id);
-  s.exec();
+  people_.upsert_listed(p, adapter, read_id);
 }
 
 // Records may arrive out of order and more than once. A leave row takes a
@@ -332,14 +118,11 @@ UpsertOutcome OrgStore::upsert(const CourseCompletion& c) {
 }
 
 bool OrgStore::has_person(const std::string& id) {
-  SQLite::Statement& s = prepared("SELECT 1 FROM person WHERE id = ? AND absent_since IS NULL");
-  s.bind(1, id);
-  return s.executeStep();
+  return people_.has_person(id);
 }
 
 void OrgStore::for_each_present_person(const std::function<void(std::string_view)>& visit) {
-  SQLite::Statement& s = prepared("SELECT id FROM person WHERE absent_since IS NULL");
-  while (s.executeStep()) visit(std::string_view(s.getColumn(0).getText(), s.getColumn(0).size()));
+  people_.for_each_present_person(visit);
 }
 
 bool OrgStore::insert_new_leave(const Leave& l) {
@@ -355,52 +138,28 @@ bool OrgStore::insert_new_leave(const Leave& l) {
 
 std::vector<std::string> OrgStore::unlisted_after(const std::string& adapter,
                                                   const std::string& read_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT id FROM person WHERE listed_by = ? AND full_read IS NOT ? "
-      "AND absent_since IS NULL ORDER BY id");
-  s.bind(1, adapter);
-  s.bind(2, read_id);
-  std::vector<std::string> out;
-  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
-  return out;
+  return people_.unlisted_after(adapter, read_id);
 }
 
 void OrgStore::mark_absent(const std::vector<std::string>& person_ids, Date since) {
-  SQLite::Statement& s = prepared("UPDATE person SET absent_since = ? WHERE id = ?");
-  for (const auto& id : person_ids) {
-    s.reset();
-    s.bind(1, format_date(since));
-    s.bind(2, id);
-    s.exec();
-  }
+  people_.mark_absent(person_ids, since);
 }
 
 std::int64_t OrgStore::listed_count(const std::string& adapter) {
-  SQLite::Statement& s =
-      prepared("SELECT COUNT(*) FROM person WHERE listed_by = ? AND absent_since IS NULL");
-  s.bind(1, adapter);
-  s.executeStep();
-  return s.getColumn(0).getInt64();
+  return people_.listed_count(adapter);
+}
+
+bool OrgStore::unlist(const std::string& adapter, const std::string& person_id) {
+  return people_.unlist(adapter, person_id);
 }
 
 std::optional<std::string> OrgStore::cursor(const std::string& adapter, const std::string& stream) {
-  SQLite::Statement& s =
-      prepared("SELECT cursor FROM sync_cursor WHERE adapter = ? AND stream = ?");
-  s.bind(1, adapter);
-  s.bind(2, stream);
-  if (!s.executeStep()) return std::nullopt;
-  return s.getColumn(0).getString();
+  return cursors_.cursor(adapter, stream);
 }
 
 void OrgStore::set_cursor(const std::string& adapter, const std::string& stream,
                           const std::string& cursor) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO sync_cursor(adapter, stream, cursor) VALUES (?,?,?) "
-      "ON CONFLICT(adapter, stream) DO UPDATE SET cursor=excluded.cursor");
-  s.bind(1, adapter);
-  s.bind(2, stream);
-  s.bind(3, cursor);
-  s.exec();
+  cursors_.set_cursor(adapter, stream, cursor);
 }
 
 namespace {
@@ -538,73 +297,23 @@ std::vector<CourseCompletion> OrgStore::completions_of(const std::string& person
 }
 
 std::vector<ManagerLink> OrgStore::managers() {
-  SQLite::Statement& s = prepared(
-      "SELECT id, manager_id FROM person WHERE manager_id IS NOT NULL AND absent_since IS NULL "
-      "UNION ALL SELECT m.person_id, m.manager_id FROM person_manager m "
-      "JOIN person p ON p.id = m.person_id WHERE p.absent_since IS NULL");
-  std::vector<ManagerLink> out;
-  while (s.executeStep()) out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
-  return out;
+  return people_.managers();
 }
 
 std::vector<std::string> OrgStore::managers_of(const std::string& person_id) {
-  SQLite::Statement& s = prepared(kManagersOfSql);
-  s.bind(1, person_id);
-  std::vector<std::string> out;
-  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
-  return out;
+  return people_.managers_of(person_id);
 }
 
 std::vector<std::string> OrgStore::manager_links_of(const std::string& person_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT p.manager_id FROM person p WHERE p.id = ?1 AND p.manager_id IS NOT NULL "
-      "AND p.absent_since IS NULL "
-      "UNION ALL SELECT m.manager_id FROM person_manager m JOIN person p ON p.id = m.person_id "
-      "WHERE m.person_id = ?1 AND p.absent_since IS NULL");
-  s.bind(1, person_id);
-  std::vector<std::string> out;
-  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
-  return out;
+  return people_.manager_links_of(person_id);
 }
 
 std::vector<PersonCandidate> OrgStore::people_known_as(const std::string& id_or_number) {
-  SQLite::Statement& s = prepared(
-      "SELECT id, employee_number FROM person WHERE id = ?1 "
-      "UNION SELECT id, employee_number FROM person WHERE employee_number = ?1 ORDER BY 1");
-  s.bind(1, id_or_number);
-  std::vector<PersonCandidate> out;
-  while (s.executeStep())
-    out.push_back({s.getColumn(0).getString(), optional_text(s.getColumn(1))});
-  return out;
+  return people_.people_known_as(id_or_number);
 }
 
 std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids) {
-  SQLite::Statement& s = prepared(
-      "SELECT id, name, email, manager_id, department, location, start_date, "
-      "end_date, languages, employee_number, "
-      "(SELECT group_concat(value, char(10)) FROM json_each(indirect_manager_ids)) "
-      "FROM person WHERE id = ? AND absent_since IS NULL");
-  std::map<std::string, Person> out;
-  for (const auto& id : ids) {
-    s.reset();
-    s.bind(1, id);
-    if (!s.executeStep()) continue;
-    Person p;
-    p.id = s.getColumn(0).getString();
-    p.name = s.getColumn(1).getString();
-    p.email = optional_text(s.getColumn(2));
-    p.manager_id = optional_text(s.getColumn(3));
-    p.department = optional_text(s.getColumn(4));
-    p.location = optional_text(s.getColumn(5));
-    p.start_date = optional_date(s.getColumn(6));
-    p.end_date = optional_date(s.getColumn(7));
-    p.languages = split_lines(s.getColumn(8).getString());
-    p.employee_number = optional_text(s.getColumn(9));
-    if (!s.getColumn(10).isNull())
-      p.indirect_manager_ids = split_lines(s.getColumn(10).getString());
-    out.emplace(p.id, std::move(p));
-  }
-  return out;
+  return people_.people(ids);
 }
 
 std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
@@ -928,14 +637,6 @@ std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
   return out;
 }
 
-// Who manages this person: the direct manager first, then the indirect ones
-// in id order. Both halves are lookups by primary key.
-const char* const OrgStore::kManagersOfSql =
-    "SELECT manager_id FROM (SELECT manager_id, 0 AS indirect FROM person "
-    "WHERE id = ?1 AND manager_id IS NOT NULL "
-    "UNION ALL SELECT manager_id, 1 FROM person_manager WHERE person_id = ?1) "
-    "ORDER BY indirect, manager_id";
-
 Counts OrgStore::counts() {
   auto count = [&](const char* sql) {
     SQLite::Statement& s = prepared(sql);
@@ -943,8 +644,8 @@ Counts OrgStore::counts() {
     return s.getColumn(0).getInt64();
   };
   Counts c;
-  c.people = count("SELECT COUNT(*) FROM person WHERE absent_since IS NULL");
-  c.absent_people = count("SELECT COUNT(*) FROM person WHERE absent_since IS NOT NULL");
+  c.people = people_.count_present();
+  c.absent_people = people_.count_absent();
   c.leave = count("SELECT COUNT(*) FROM leave");
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
   c.open_invitations = count("SELECT COUNT(*) FROM enrolment WHERE state = 'invited'");
@@ -959,20 +660,11 @@ Counts OrgStore::totals() {
     return s.getColumn(0).getInt64();
   };
   Counts c;
-  c.people = count("SELECT COUNT(*) FROM person") -
-             count("SELECT COUNT(*) FROM person WHERE absent_since IS NOT NULL");
+  c.people = people_.count_present();
   c.leave = count("SELECT COUNT(*) FROM leave");
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
   c.open_invitations = count_enrolments_in(EnrolmentState::invited);
   return c;
-}
-
-bool OrgStore::unlist(const std::string& adapter, const std::string& person_id) {
-  SQLite::Statement& s =
-      prepared("UPDATE person SET full_read = NULL WHERE id = ? AND listed_by = ?");
-  s.bind(1, person_id);
-  s.bind(2, adapter);
-  return s.exec() > 0;
 }
 
 }  // namespace mentoring::store
