@@ -514,16 +514,15 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   // rows, so a crash loses whole pages only, read again from the stored cursor.
   std::optional<SQLite::Transaction> txn;
   std::size_t in_transaction = 0;
-  // Whether this transaction paused the revision's triggers (counted already).
-  bool counting_paused = false;
   auto commit = [&] {
     if (txn) {
-      if (counting_paused) store.resume_revision_counting();
+      // Brings back the revision's triggers if a large page paused them (else nothing):
+      // a paused transaction may not commit.
+      store.resume_revision_counting();
       txn->commit();
     }
     txn.reset();
     in_transaction = 0;
-    counting_paused = false;
   };
   // Every cursor sent in this pull (null for the start): an adapter that
   // answers one of them again would page in a loop.
@@ -603,11 +602,8 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
           case store::UpsertOutcome::stored:
             ++r.stored;
             // The transaction wrote, so it counts: the rest of a large page's rows
-            // need not run the counting triggers.
-            if (!counting_paused && records.size() >= kPauseCountingFrom) {
-              store.pause_revision_counting();
-              counting_paused = true;
-            }
+            // need not run the counting triggers (pausing again is nothing).
+            if (records.size() >= kPauseCountingFrom) store.pause_revision_counting();
             break;
           case store::UpsertOutcome::unchanged:
             ++r.unchanged;
