@@ -4,6 +4,7 @@
 #include <pqxx/except>
 #include <pqxx/pqxx>
 
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,21 @@ Connection::Connection(const std::string& url, std::string_view secret_name) {
 }
 
 Connection::~Connection() = default;
+
+void Connection::prepare_once(const std::string& name, const char* sql) {
+  auto [it, inserted] = prepared_.try_emplace(name, sql);
+  if (!inserted) {
+    if (it->second != sql)
+      throw std::logic_error("prepared statement " + name + " is already another SQL");
+    return;
+  }
+  try {
+    connection_->prepare(name, sql);
+  } catch (const std::exception& e) {
+    prepared_.erase(it);
+    throw error("preparing statement " + name, e);
+  }
+}
 
 PostgresError Connection::error(std::string_view what, const std::exception& cause) const {
   std::string words = one_line(without(cause.what(), password_));

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace mentoring::store::postgres {
 
@@ -41,12 +42,19 @@ class Connection {
   // The error that happened while doing `what`, as a PostgresError naming the server.
   [[nodiscard]] PostgresError error(std::string_view what, const std::exception& cause) const;
 
+  // Prepares `sql` under `name` on this connection unless it already is (libpqxx prepares
+  // it on the server at its first use): the statement cache every OrgSession on this
+  // connection shares. The same name with another SQL is a std::logic_error.
+  void prepare_once(const std::string& name, const char* sql);
+  std::size_t prepared_statements() const noexcept { return prepared_.size(); }
+
   static constexpr int kDefaultConnectTimeout = 10;
 
  private:
   std::string server_;
   std::string password_;  // only to take it out of messages
   std::unique_ptr<pqxx::connection> connection_;
+  std::unordered_map<std::string, std::string> prepared_;  // name -> SQL
 };
 
 // The URL with some settings replaced or added (libpq keywords: dbname, connect_timeout,
