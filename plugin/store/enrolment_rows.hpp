@@ -13,7 +13,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 namespace mentoring::store::enrolment_rows {
 
@@ -50,11 +49,11 @@ inline std::optional<domain::Date> day_of(const std::optional<std::string>& time
 inline std::optional<domain::Date> date(const std::optional<std::string>& text,
                                         std::int64_t enrolment_id, const char* column) {
   if (!text) return std::nullopt;
-  auto date = domain::parse_date(*text);
-  if (!date)
+  auto parsed = domain::parse_date(*text);
+  if (!parsed)
     throw std::runtime_error("store: enrolment " + std::to_string(enrolment_id) + " has " + column +
                              " \"" + text->substr(0, 40) + "\"; expected a date YYYY-MM-DD");
-  return date;
+  return parsed;
 }
 
 // The row of kEnrolmentColumns.
@@ -93,11 +92,11 @@ Transition decode_transition(const Row& row) {
 template <class Row>
 Touchpoint decode_touchpoint(const Row& row) {
   const std::string due = row.text(1);
-  auto date = domain::parse_date(due);
-  if (!date)
+  auto parsed = domain::parse_date(due);
+  if (!parsed)
     throw std::runtime_error("store: touchpoint " + row.text(0) + " has due_on \"" +
                              due.substr(0, 40) + "\"; expected a date YYYY-MM-DD");
-  return {row.text(0), *date, static_cast<int>(row.integer(2)), row.text(3)};
+  return {row.text(0), *parsed, static_cast<int>(row.integer(2)), row.text(3)};
 }
 
 // A row of: role, state, count.

@@ -12,9 +12,11 @@
 //   txn.commit();  // the enrolment and both history rows, or none of them
 //
 // An enrolment's state only moves through transition(), which writes a history row with
-// its cause: history() is the record of why each person is where they are. Writes are
-// the caller's transaction's (several statements each: insert_enrolment, transition and
-// schedule_touchpoint run inside it, never begin one of their own).
+// its cause: history() is the record of why each person is where they are. A repository
+// never begins a transaction: its writes join the caller's. insert_enrolment, transition
+// and schedule_touchpoint are several statements on SQLite, so a caller runs them inside
+// one (the cycle's) to keep an enrolment and its history together; on PostgreSQL a call
+// outside one runs in a transaction of its own. Not thread-safe, like the session.
 #pragma once
 
 #include <mentoring/store/store_session.hpp>
