@@ -418,7 +418,8 @@ int main(int argc, char** argv) {
     if (lock_wait >= 0) config.lock_wait_seconds = lock_wait;                  // so does this
     if (*token.token) return mentoring::cli::run_token_command(token, config);
     if (*store.store) return mentoring::cli::run_store_command(store, config);
-    if (config.store.kind == StoreConfig::Kind::postgres && (*run || *serve || *check || *command)) {
+    if (config.store.kind == StoreConfig::Kind::postgres &&
+        (*run || *serve || *check || *command)) {
       // Not pretended: the cycle, the commands and the checks still read and write the SQLite
       // files under state_dir.
       return fail(kExitConfig,

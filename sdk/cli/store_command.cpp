@@ -49,8 +49,8 @@ void print(const postgres::Checksums& figures, bool as_json, const std::string& 
   for (const auto& t : figures.tables) {
     std::string rows = std::to_string(t.rows);
     std::cout << t.name << std::string(width - t.name.size() + 2, ' ')
-              << std::string(rows.size() < 9 ? 9 - rows.size() : 0, ' ') << rows << "  "
-              << t.sha256 << "\n";
+              << std::string(rows.size() < 9 ? 9 - rows.size() : 0, ' ') << rows << "  " << t.sha256
+              << "\n";
   }
   std::string rows = std::to_string(figures.total_rows);
   std::cout << "total" << std::string(width - 5 + 2, ' ')
@@ -113,8 +113,8 @@ int run_store_command(const StoreCommand& command, const host::HostConfig& confi
     if (*command.export_org) {
       const auto figures = postgres::export_organisation(connection, org, command.file, options);
       print(figures, command.as_json, org,
-            "exported organisation " + org + " from PostgreSQL (" + connection.server() +
-                ") to " + command.file);
+            "exported organisation " + org + " from PostgreSQL (" + connection.server() + ") to " +
+                command.file);
     } else {
       const auto figures = postgres::import_organisation(command.file, org, connection, options);
       print(figures, command.as_json, org,

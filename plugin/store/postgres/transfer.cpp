@@ -6,9 +6,9 @@
 #include <mentoring/store/postgres/org_transaction.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sqlite3.h>
 #include <unistd.h>
 #include <pqxx/pqxx>
 
@@ -229,11 +229,12 @@ class SqliteSide : public Side {
     std::string order;
     for (std::size_t i : table.key)
       order += (order.empty() ? "" : ", ") + quoted(table.columns[i].name);
-    SQLite::Statement select(db_, "SELECT " + column_list(table) + " FROM " + quoted(table.name) +
-                                      " ORDER BY " + order);
+    SQLite::Statement select(
+        db_, "SELECT " + column_list(table) + " FROM " + quoted(table.name) + " ORDER BY " + order);
     Row row(table.columns.size());
     while (select.executeStep()) {
-      for (std::size_t i = 0; i < table.columns.size(); ++i) row[i] = read(select, i, table.columns[i]);
+      for (std::size_t i = 0; i < table.columns.size(); ++i)
+        row[i] = read(select, i, table.columns[i]);
       for (std::size_t i = 0; i < table.columns.size(); ++i) check_type(table, row, i);
       visit(row);
     }
@@ -374,8 +375,8 @@ class PostgresSide : public Side {
   // organisation (COPY is not allowed on a table under row-level security).
   void insert(const Table& table, const std::vector<Row>& rows) override {
     if (rows.empty()) return;
-    std::string sql = "INSERT INTO " + quoted(table.name) + " (org_id, " + column_list(table) +
-                      ") VALUES ";
+    std::string sql =
+        "INSERT INTO " + quoted(table.name) + " (org_id, " + column_list(table) + ") VALUES ";
     std::vector<std::string> texts;
     texts.reserve(rows.size() * table.columns.size());
     std::vector<const char*> parameters{org_id_.c_str()};
@@ -526,7 +527,8 @@ void copy(Side& from, Side& to, const Table& table) {
 // Both sides' figures, equal, or TransferMismatch naming every table that differs.
 Checksums verify(Side& source, Side& copy, const TransferOptions& options,
                  const std::string& nothing_kept) {
-  if (options.before_verify) options.before_verify([&](const std::string& sql) { copy.execute(sql); });
+  if (options.before_verify)
+    options.before_verify([&](const std::string& sql) { copy.execute(sql); });
   Checksums expected = checksums(source);
   Checksums found = checksums(copy);
   std::vector<std::string> tables;
@@ -541,9 +543,8 @@ Checksums verify(Side& source, Side& copy, const TransferOptions& options,
                    " rows, sha256 " + b.sha256 + " in the copy";
   }
   if (!tables.empty()) {
-    throw TransferMismatch("the copy does not read back as the source (" + nothing_kept +
-                               "):" + differences,
-                           tables);
+    throw TransferMismatch(
+        "the copy does not read back as the source (" + nothing_kept + "):" + differences, tables);
   }
   return expected;
 }
@@ -553,9 +554,9 @@ std::vector<std::string> tables_with_rows(PostgresSide& side) {
   std::vector<std::string> found;
   for (const Table& table : reference_tables()) {
     if (side.txn()
-            .exec_params1("SELECT EXISTS (SELECT 1 FROM " + quoted(table.name) +
-                              " WHERE org_id = $1)",
-                          side.org_id())[0]
+            .exec_params1(
+                "SELECT EXISTS (SELECT 1 FROM " + quoted(table.name) + " WHERE org_id = $1)",
+                side.org_id())[0]
             .as<bool>())
       found.push_back(table.name);
   }
@@ -592,7 +593,8 @@ void advance_identity_sequences(PostgresSide& side) {
     const std::string sequence =
         txn.exec_params1("SELECT pg_get_serial_sequence($1, $2)", quoted(table), column)[0]
             .as<std::string>();
-    const long long next = txn.exec_params1("SELECT nextval($1::regclass)", sequence)[0].as<long long>();
+    const long long next =
+        txn.exec_params1("SELECT nextval($1::regclass)", sequence)[0].as<long long>();
     if (next < wanted) {
       txn.exec_params("SELECT max(nextval($1::regclass)) FROM generate_series(1, $2)", sequence,
                       wanted - next);
@@ -646,8 +648,8 @@ SQLite::Database open_store_file(const fs::path& file) {
     }
     return db;
   } catch (const SQLite::Exception& e) {
-    throw TransferError("the SQLite file " + file.string() + " cannot be read as a store: " +
-                        e.what());
+    throw TransferError("the SQLite file " + file.string() +
+                        " cannot be read as a store: " + e.what());
   }
 }
 
@@ -675,8 +677,9 @@ class SnapshotReads {
  public:
   explicit SnapshotReads(Connection& connection) : connection_(connection) {
     pqxx::nontransaction(connection_.pq())
-        .exec("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
-              "READ ONLY");
+        .exec(
+            "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ, "
+            "READ ONLY");
   }
   ~SnapshotReads() {
     try {
@@ -806,9 +809,8 @@ Checksums export_organisation(Connection& from, const std::string& org_id, const
     throw TransferError("the SQLite file " + to.string() + " while " + step + ": " + e.what() +
                         " (no file is written)");
   } catch (const pqxx::failure& e) {
-    throw from.error("exporting organisation " + org_id + " while " + step +
-                         " (no file is written)",
-                     e);
+    throw from.error(
+        "exporting organisation " + org_id + " while " + step + " (no file is written)", e);
   }
 }
 
@@ -819,8 +821,8 @@ Checksums checksums_of(const fs::path& sqlite_file) {
     SqliteSide side(db, sqlite_file);
     return checksums(side);
   } catch (const SQLite::Exception& e) {
-    throw TransferError("the SQLite file " + sqlite_file.string() + " while reading it: " +
-                        e.what());
+    throw TransferError("the SQLite file " + sqlite_file.string() +
+                        " while reading it: " + e.what());
   }
 }
 

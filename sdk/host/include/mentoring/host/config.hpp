@@ -32,7 +32,7 @@ struct OrganisationConfig {
   nlohmann::json policy;      // {} when absent
   nlohmann::json programmes;  // the programme definitions, read and validated
   std::vector<AdapterConfig> adapters;
-  nlohmann::json routing = nlohmann::json::object();  // action kind or "*" -> adapter name
+  nlohmann::json routing = nlohmann::json::object();   // action kind or "*" -> adapter name
   nlohmann::json schedule = nlohmann::json::object();  // when `serve` runs its cycles (sdk/serve)
 };
 
