@@ -4,21 +4,28 @@
 // organisation untouched; a copy altered before its verification refused with nothing kept.
 #include "test_database.hpp"
 
+#include <mentoring/store/evaluation_store.hpp>
 #include <mentoring/store/link_store.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/pairing_store.hpp>
 #include <mentoring/store/postgres/transfer.hpp>
+#include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
 #include <mentoring/store/return_store.hpp>
 #include <mentoring/store/sessions_store.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <nlohmann/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -86,8 +93,10 @@ std::string link_secret() {
 // An organisation's store with every concept: people with direct and indirect managers,
 // leave, course completions, enrolments with their history and touchpoints, a pair with its
 // proposal, cadence, sessions, moved next meeting, escalation and a leave change flag,
-// supervision, keeping-in-touch days and return steps, the outbox (pending, delivered,
-// failed), the link key and a spent link, a quarantined record, cursors and the revision.
+// the pairing's forbids, requests, declines and unmatched notes, supervision, the kick-off,
+// circles, evaluation, keeping-in-touch days and return steps, the outbox (pending,
+// delivered, failed), the link key and a spent link, a quarantined record, an audit entry,
+// cursors and the revision.
 fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   OrgStore store(dir, org);
   SQLite::Transaction txn(store.database());
@@ -139,7 +148,34 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   sessions.save_calendar_event({"uid-1@mentoring", 2, "fingerprint", false},
                                "2026-12-11T09:00:00Z");
 
+  sessions.save_kickoff({"rtw", day("2027-01-04"), 10 * 60, 120, "Room 1", false},
+                        "2026-12-06T09:00:00Z");
+  sessions.set_kickoff_attendance("rtw", "M2", "attending", "2026-12-06T09:00:00Z");
+  sessions.save_kickoff_note({"rtw", "M2", "bring the handbook"}, "2026-12-06T09:00:00Z");
+  sessions.set_circle_cadence("circles", "M1", 2, "2026-12-06T09:00:00Z");
+  sessions.record_circle_session("circles", "M1", day("2026-12-08"), "circle notes", "mentor",
+                                 {{"P1", true}, {"M2", false}}, "2026-12-08T18:00:00Z");
+
+  pairing.forbid("rtw", {"P2", "M1", "hr:ann", "2026-12-04T09:00:00Z"});
+  pairing.replace_unmatched("rtw", {{mentee, "P1", "no_eligible_mentor", "nobody on the ward"}},
+                            "2026-12-04T09:00:00Z");
+  pairing.save_request(pair, "P1", "2026-12-04T09:00:00Z");
+  pairing.record_decline("rtw", mentee, "M1", "too busy", "M1", "2026-12-04T10:00:00Z");
+
+  EvaluationStore evaluation(store.database());
+  evaluation.add_invitation({"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                             "rtw", "mid", mentee, "mentee", day("2027-06-01"), false});
+  evaluation.add_answer({"rtw", "mid", "mentee", "useful", "2027-06", "4", 1});
+  evaluation.add_response("rtw", "mid", "mentee", "2027-06");
+
+  PrivacyStore privacy(store.database());
+  privacy.append_audit({0, "2026-12-07T09:00:00Z", "hr", "ann", "person_view",
+                        nlohmann::json{{"person_id", "P1"}}, {"P1"}, 1});
+
   ReturnStore returns(store.database());
+  returns.save_step({"rtw", "L1", "phased_return", "P1", "M2", day("2027-09-01"), "sent", 1,
+                     std::nullopt, std::nullopt, std::nullopt},
+                    "2026-12-07T09:00:00Z");
   returns.insert_kit_day({"L1", "P1", day("2027-05-02"), "came in for training", "hr:ann", false,
                           "2027-05-03T09:00:00Z"});
 
@@ -426,6 +462,140 @@ TEST_F(Transfer, RefusesWhatItCannotDoNamingIt) {
     EXPECT_THAT(e.what(), HasSubstr("column every_weeks: found 'four', expected an INTEGER"));
   }
   EXPECT_EQ(checksums_of(db, org("odd")).total_rows, 0);
+}
+
+
+// ---------------------------------------------------------------- mentoring-host store
+
+struct HostRun {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+HostRun run_host(const std::string& arguments, const std::string& environment = "") {
+  const std::string command = environment + " " + HOST_BINARY + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// A host config over the demo's northwind (its id is what --org names) with `store`, and a
+// secrets file (0600) holding the PostgreSQL URL as PG_URL.
+class StoreCommand : public Transfer {
+ protected:
+  fs::path config(const std::string& store, const std::string& url) {
+    const fs::path secrets = dir_.path / "secrets.json";
+    std::ofstream(secrets) << nlohmann::json{{"PG_URL", url}}.dump();
+    fs::permissions(secrets, fs::perms::owner_read | fs::perms::owner_write);
+    const fs::path file = dir_.path / "host.json";
+    std::ofstream(file) << nlohmann::json{
+        {"organisations", {std::string(EXAMPLES_DIR) + "/demo/orgs/northwind.json"}},
+        {"state_dir", (dir_.path / "state").string()},
+        {"secrets_file", secrets.string()},
+        {"store", nlohmann::json::parse(store)}}
+                               .dump();
+    return file;
+  }
+  static void expect_no_secret(const HostRun& run) {
+    EXPECT_THAT(run.output, Not(HasSubstr(role_->password())));
+    EXPECT_THAT(run.output, Not(HasSubstr(role_->url())));
+  }
+  // The table's line: name, rows, checksum.
+  static std::string line_of(const std::string& output, const std::string& first_word) {
+    std::size_t at = output.find("\n" + first_word + " ");
+    if (at == std::string::npos) return "(no line " + first_word + ")";
+    return output.substr(at + 1, output.find('\n', at + 1) - at - 1);
+  }
+};
+
+TEST_F(StoreCommand, ImportsAndExportsPrintingEachTableAndNeverTheUrl) {
+  const fs::path source = write_store(dir_.path / "n", "northwind", 3);
+  const Checksums expected = checksums_of(source);
+  const fs::path host = config(R"({"kind": "postgres", "url_secret": "PG_URL"})", role_->url());
+  const std::string org = " --org northwind -c " + host.string();
+
+  const HostRun imported = run_host("store import --from " + source.string() + org);
+  EXPECT_EQ(imported.exit_code, 0) << imported.output;
+  expect_no_secret(imported);
+  EXPECT_THAT(imported.output, HasSubstr("imported organisation northwind from " +
+                                         source.string() + " into PostgreSQL ("));
+  const auto person = by_table(expected).at("person");
+  EXPECT_THAT(line_of(imported.output, "person"),
+              ::testing::MatchesRegex("person +5  " + person.sha256));
+  EXPECT_THAT(line_of(imported.output, "total"),
+              ::testing::MatchesRegex("total +" + std::to_string(expected.total_rows) + "  " +
+                                      expected.total_sha256));
+
+  const HostRun again = run_host("store import --from " + source.string() + org);
+  EXPECT_EQ(again.exit_code, 2) << again.output;
+  EXPECT_THAT(again.output, HasSubstr("already has rows"));
+  const HostRun replaced = run_host("store import --replace --from " + source.string() + org);
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.output;
+
+  const fs::path out = dir_.path / "out.sqlite";
+  const HostRun exported = run_host("store export --to " + out.string() + org);
+  EXPECT_EQ(exported.exit_code, 0) << exported.output;
+  expect_no_secret(exported);
+  EXPECT_EQ(line_of(exported.output, "total"), line_of(imported.output, "total"));
+  EXPECT_EQ(by_table(checksums_of(out)), by_table(expected));
+
+  const HostRun json = run_host("store export --json --to " + (dir_.path / "2.sqlite").string() + org);
+  EXPECT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_EQ(nlohmann::json::parse(json.output)["total_sha256"], expected.total_sha256);
+
+  const HostRun unknown = run_host("store export --to " + (dir_.path / "3.sqlite").string() +
+                                   " --org nowhere -c " + host.string());
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_THAT(unknown.output, HasSubstr("unknown organisation \"nowhere\""));
+}
+
+TEST_F(StoreCommand, RunServeCheckAndCommandRefusePostgres) {
+  const fs::path host = config(R"({"kind": "postgres", "url_secret": "PG_URL"})", role_->url());
+  for (const char* command : {"run", "serve", "check", "command list_enrolments --org northwind"}) {
+    const HostRun run = run_host(std::string(command) + " -c " + host.string());
+    EXPECT_EQ(run.exit_code, 3) << command << ": " << run.output;
+    EXPECT_THAT(run.output, HasSubstr("/store/kind: found \"postgres\""));
+    EXPECT_THAT(run.output,
+                HasSubstr("PostgreSQL is only used by `mentoring-host store export|import` so far"));
+    expect_no_secret(run);
+  }
+}
+
+TEST_F(StoreCommand, ConfigErrorsNameTheFieldWhatWasFoundAndWhatWasExpected) {
+  const fs::path source = write_store(dir_.path / "n", "northwind", 1);
+  const std::string import = "store import --org northwind --from " + source.string() + " -c ";
+  struct Case {
+    const char* store;
+    const char* field;
+    const char* found;
+    const char* expected;
+  };
+  for (const Case& c :
+       {Case{R"({"kind": "mysql"})", "/store/kind", "found \"mysql\"", "\"postgres\""},
+        Case{R"({"kind": "postgres"})", "/store/url_secret", "found (missing)", "url_secret"},
+        Case{R"({"kind": "postgres", "url_secret": "NOT_SET"})", "/store/url_secret",
+             "found \"NOT_SET\", a secret that is not set", "the name of the secret"},
+        Case{R"({"kind": "sqlite", "url_secret": "PG_URL"})", "/store/url_secret",
+             "found \"PG_URL\" with kind \"sqlite\"", "only with kind \"postgres\""},
+        Case{R"({"kind": "sqlite"})", "/store/kind", "found \"sqlite\"", "expected \"postgres\""}}) {
+    const HostRun run = run_host(import + config(c.store, role_->url()).string());
+    EXPECT_EQ(run.exit_code, 3) << c.store << ": " << run.output;
+    EXPECT_THAT(run.output, HasSubstr(c.field)) << c.store;
+    EXPECT_THAT(run.output, HasSubstr(c.found)) << c.store;
+    EXPECT_THAT(run.output, HasSubstr(c.expected)) << c.store;
+    expect_no_secret(run);
+  }
+  // A URL the server refuses: named by server and user, never by its password.
+  const std::string wrong = role_->url() + " password=wrong-" + role_->password();
+  const HostRun refused =
+      run_host(import + config(R"({"kind": "postgres", "url_secret": "PG_URL"})", wrong).string());
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr(role_->name()));
+  EXPECT_THAT(refused.output, Not(HasSubstr("wrong-")));
+  expect_no_secret(refused);
 }
 
 }  // namespace
