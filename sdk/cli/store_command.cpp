@@ -4,6 +4,7 @@
 #include <mentoring/store/postgres/connection.hpp>
 #include <mentoring/store/postgres/transfer.hpp>
 
+#include "organisation_in.hpp"
 #include "secrets.hpp"  // sdk/host: the URL is a secret, resolved as adapters' are
 
 #include <nlohmann/json.hpp>
@@ -17,16 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 namespace postgres = store::postgres;
-
-const host::OrganisationConfig& organisation_in(const host::HostConfig& config,
-                                                const std::string& id) {
-  for (const auto& org : config.organisations)
-    if (org.id == id) return org;
-  std::string known;
-  for (const auto& org : config.organisations) known += (known.empty() ? "" : ", ") + org.id;
-  throw std::invalid_argument("store: unknown organisation \"" + id + "\" in " +
-                              config.file.string() + "; expected one of: " + known);
-}
 
 void print(const postgres::Checksums& figures, bool as_json, const std::string& organisation,
            const std::string& what) {
@@ -85,7 +76,7 @@ void add_store_command(CLI::App& app, StoreCommand& command, std::string& config
 }
 
 int run_store_command(const StoreCommand& command, const host::HostConfig& config) {
-  const std::string& org = organisation_in(config, command.organisation).id;
+  const std::string& org = organisation_in(config, command.organisation, "store").id;
   if (config.store.kind != host::StoreConfig::Kind::postgres) {
     std::cerr << "mentoring-host: store " << (*command.export_org ? "export" : "import")
               << ": invalid configuration:\n"

@@ -693,6 +693,25 @@ class SnapshotReads {
   Connection& connection_;
 };
 
+// In a transfer's catch: its own errors as they are; SQLite's named by the file, libpqxx's by
+// the server (never the URL), each with the step it failed in and what was kept.
+[[noreturn]] void rethrow_named(const fs::path& file, Connection& connection,
+                                const std::string& doing, const std::string& step,
+                                const std::string& nothing_kept) {
+  try {
+    throw;
+  } catch (const TransferError&) {
+    throw;
+  } catch (const PostgresError&) {
+    throw;
+  } catch (const SQLite::Exception& e) {
+    throw TransferError("the SQLite file " + file.string() + " while " + step + ": " + e.what() +
+                        " (" + nothing_kept + ")");
+  } catch (const pqxx::failure& e) {
+    throw connection.error(doing + " while " + step + " (" + nothing_kept + ")", e);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> transferred_tables() {
@@ -738,16 +757,8 @@ Checksums import_organisation(const fs::path& from, const std::string& org_id, C
     step = "committing";
     transaction.commit();
     return verified;
-  } catch (const TransferError&) {
-    throw;
-  } catch (const PostgresError&) {
-    throw;
-  } catch (const SQLite::Exception& e) {
-    throw TransferError("the SQLite file " + from.string() + " while " + step + ": " + e.what() +
-                        " (nothing imported)");
-  } catch (const pqxx::failure& e) {
-    throw to.error("importing organisation " + org_id + " while " + step + " (nothing imported)",
-                   e);
+  } catch (...) {
+    rethrow_named(from, to, "importing organisation " + org_id, step, "nothing imported");
   }
 }
 
@@ -801,16 +812,8 @@ Checksums export_organisation(Connection& from, const std::string& org_id, const
       throw TransferError("cannot create " + to.string() + ": " +
                           std::generic_category().message(errno) + " (no file is written)");
     return verified;
-  } catch (const TransferError&) {
-    throw;
-  } catch (const PostgresError&) {
-    throw;
-  } catch (const SQLite::Exception& e) {
-    throw TransferError("the SQLite file " + to.string() + " while " + step + ": " + e.what() +
-                        " (no file is written)");
-  } catch (const pqxx::failure& e) {
-    throw from.error(
-        "exporting organisation " + org_id + " while " + step + " (no file is written)", e);
+  } catch (...) {
+    rethrow_named(to, from, "exporting organisation " + org_id, step, "no file is written");
   }
 }
 
