@@ -4,7 +4,8 @@
 // organisation untouched; a copy altered before its verification refused with nothing kept.
 #include "test_database.hpp"
 
-#include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/calendar_repository.hpp>
+#include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/link_store.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/outbox.hpp>
@@ -145,8 +146,8 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   sessions.add_supervision_member(group, "rtw", "M2", day("2026-12-05"));
   const auto supervision = sessions.upsert_supervision_session(group, 1, day("2027-01-11"));
   sessions.record_supervision_attendance(supervision, "M2", "attended", "2027-01-11T12:00:00Z");
-  sessions.save_calendar_event({"uid-1@mentoring", 2, "fingerprint", false},
-                               "2026-12-11T09:00:00Z");
+  SqliteCalendarRepository(store.session())
+      .save_sent({"uid-1@mentoring", 2, "fingerprint", false}, "2026-12-11T09:00:00Z");
 
   sessions.save_kickoff({"rtw", day("2027-01-04"), 10 * 60, 120, "Room 1", false},
                         "2026-12-06T09:00:00Z");
@@ -162,7 +163,7 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   pairing.save_request(pair, "P1", "2026-12-04T09:00:00Z");
   pairing.record_decline("rtw", mentee, "M1", "too busy", "M1", "2026-12-04T10:00:00Z");
 
-  EvaluationStore evaluation(store.database());
+  SqliteEvaluationRepository evaluation(store.session());
   evaluation.add_invitation({"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                              "rtw", "mid", mentee, "mentee", day("2027-06-01"), false});
   evaluation.add_answer({"rtw", "mid", "mentee", "useful", "2027-06", "4", 1});
