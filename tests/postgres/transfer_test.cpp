@@ -435,6 +435,13 @@ TEST_F(Transfer, RefusesWhatItCannotDoNamingIt) {
   import_organisation(source, org("t"), db);
   EXPECT_THAT(refusal_of([&] { export_organisation(db, org("t"), source); }),
               HasSubstr(source.string() + " exists"));
+  // Another export's file in progress is neither shared nor removed.
+  const fs::path busy = dir_.path / "busy.sqlite";
+  std::ofstream(busy.string() + ".partial") << "another export's";
+  EXPECT_THAT(refusal_of([&] { export_organisation(db, org("t"), busy); }),
+              HasSubstr("another export to that name is running"));
+  EXPECT_TRUE(fs::exists(busy.string() + ".partial"));
+  EXPECT_FALSE(fs::exists(busy));
   {
     SQLite::Database empty((dir_.path / "empty.sqlite").string(),
                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);

@@ -653,20 +653,35 @@ SQLite::Database open_store_file(const fs::path& file) {
   }
 }
 
-// The export's file until it is verified and committed, then linked to its name; removed with
-// SQLite's side files when it goes (so a failed export leaves nothing behind).
+// The export's file until it is verified and committed, then linked to its name. Created
+// exclusively (0600), so two exports to one name never share it; removed with SQLite's side
+// files when it goes, so a failed export leaves nothing behind.
 class PartialFile {
  public:
-  explicit PartialFile(fs::path path) : path_(std::move(path)) { remove(); }
-  ~PartialFile() { remove(); }
-  const fs::path& path() const { return path_; }
-
- private:
-  void remove() const {
+  explicit PartialFile(fs::path path) : path_(std::move(path)) {
+    files::create_private_directories(path_.parent_path());
+    const int fd =
+        ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, files::kPrivateFile);
+    if (fd < 0) {
+      const int error = errno;
+      throw TransferError("cannot create " + path_.string() + ": " +
+                          std::generic_category().message(error) +
+                          (error == EEXIST ? " (another export to that name is running, or one "
+                                             "was killed: remove it once none runs)"
+                                           : ""));
+    }
+    ::close(fd);
+  }
+  ~PartialFile() {
     std::error_code ec;
     for (const char* suffix : {"", "-journal", "-wal", "-shm"})
       fs::remove(path_.string() + suffix, ec);
   }
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
   fs::path path_;
 };
 
@@ -769,7 +784,6 @@ Checksums export_organisation(Connection& from, const std::string& org_id, const
     throw TransferError(to.string() + " exists: an export writes a new file (move it away or " +
                         "name another)");
   require_postgres_migrated(from);
-  PartialFile partial(to.string() + ".partial");
   std::string step = "starting";
   try {
     Checksums verified;
@@ -782,15 +796,7 @@ Checksums export_organisation(Connection& from, const std::string& org_id, const
         throw TransferError("organisation " + org_id + " has no rows in " + source.name() +
                             ": nothing to export");
       step = "creating the file";
-      files::create_private_directories(to.parent_path());
-      if (int fd = ::open(partial.path().c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-                          files::kPrivateFile);
-          fd >= 0) {
-        ::close(fd);
-      } else {
-        throw TransferError("cannot create " + partial.path().string() + ": " +
-                            std::generic_category().message(errno));
-      }
+      PartialFile partial(to.string() + ".partial");
       SQLite::Database db(partial.path().string(), SQLite::OPEN_READWRITE);
       store::migrate(db);
       db.exec("PRAGMA foreign_keys = ON");
@@ -806,11 +812,11 @@ Checksums export_organisation(Connection& from, const std::string& org_id, const
       destination.require_foreign_keys_whole();
       step = "committing";
       write.commit();
-    }
-    step = "naming the file";
-    if (::link(partial.path().c_str(), to.c_str()) != 0)  // never over a file made meanwhile
-      throw TransferError("cannot create " + to.string() + ": " +
-                          std::generic_category().message(errno) + " (no file is written)");
+      step = "naming the file";
+      if (::link(partial.path().c_str(), to.c_str()) != 0)  // never over a file made meanwhile
+        throw TransferError("cannot create " + to.string() + ": " +
+                            std::generic_category().message(errno) + " (no file is written)");
+    }  // the connection closes, then the partial name goes
     return verified;
   } catch (...) {
     rethrow_named(to, from, "exporting organisation " + org_id, step, "no file is written");
