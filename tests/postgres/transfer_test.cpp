@@ -9,7 +9,6 @@
 #include <mentoring/store/link_store.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/outbox.hpp>
-#include <mentoring/store/pairing_store.hpp>
 #include <mentoring/store/postgres/transfer.hpp>
 #include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
@@ -131,7 +130,7 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   store.set_pair_state(pair, domain::PairState::accepted, "2026-12-05T09:00:00Z", "hr accepted");
   store.mark_pair_leave_changed(pair, "start moved");
 
-  PairingStore pairing(store.database());
+  PairRepository& pairing = store.pair_repository();
   pairing.save_proposal(pair, {{"same ward", 0.625}, {"language", 0.1}}, "2026-12-04T09:00:00Z");
   pairing.set_locked(pair, true);
 
