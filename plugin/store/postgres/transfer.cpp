@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <system_error>
 
 namespace mentoring::store::postgres {
@@ -180,6 +181,17 @@ std::string key_of(const Table& table, const Row& row) {
   return "(" + out + ")";
 }
 
+std::string lower_hex(std::string_view bytes) {
+  static const char* const kDigits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xf];
+  }
+  return out;
+}
+
 class Sha256 {
  public:
   Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
@@ -193,13 +205,7 @@ class Sha256 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
     EVP_DigestFinal_ex(context_.get(), digest, &size);
-    static const char* const kDigits = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < size; ++i) {
-      out += kDigits[digest[i] >> 4];
-      out += kDigits[digest[i] & 0xf];
-    }
-    return out;
+    return lower_hex(std::string_view(reinterpret_cast<const char*>(digest), size));
   }
 
  private:
@@ -457,15 +463,8 @@ class PostgresSide : public Side {
         auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, v.real_value);
         return std::string(buffer, end);
       }
-      case Value::blob: {  // bytea's hex input
-        static const char* const kDigits = "0123456789abcdef";
-        std::string out = "\\x";
-        for (unsigned char c : v.bytes) {
-          out += kDigits[c >> 4];
-          out += kDigits[c & 0xf];
-        }
-        return out;
-      }
+      case Value::blob:  // bytea's hex input
+        return "\\x" + lower_hex(v.bytes);
       default:
         return v.bytes;
     }
