@@ -14,12 +14,14 @@
 // thread (SQLite allows several connections to one file).
 //
 // Issue 17 splits it into a repository per concept over one StoreSession (the
-// connection and its statement cache, store_session.hpp): people and cursors are
-// repositories already (people_repository.hpp, cursor_repository.hpp), which the
-// members below delegate to; the rest follows (plugin/store/README.md, Repositories).
+// connection and its statement cache, store_session.hpp): people, cursors and leave are
+// repositories already (people_repository.hpp, cursor_repository.hpp,
+// leave_repository.hpp), which the members below delegate to; the rest follows
+// (plugin/store/README.md, Repositories).
 #pragma once
 
 #include <mentoring/store/cursor_repository.hpp>
+#include <mentoring/store/leave_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
 #include <mentoring/store/store_session.hpp>
@@ -63,14 +65,6 @@ struct Transition {
   std::string phase;  // "" or before_leave | on_leave | returned
 };
 
-// What an upsert did with a record from the host.
-enum class UpsertOutcome {
-  stored,     // new, or changed content written
-  unchanged,  // the content stored already
-  older,      // other content, changed on the host before the stored version
-              // (or at the same time and sorting lower): ignored
-};
-
 class OrgStore {
  public:
   static constexpr int kBusyTimeoutMs = StoreSession::kBusyTimeoutMs;
@@ -86,6 +80,7 @@ class OrgStore {
   StoreSession& session() noexcept { return session_; }
   PeopleRepository& people_repository() noexcept { return people_; }
   CursorRepository& cursor_repository() noexcept { return cursors_; }
+  LeaveRepository& leave_repository() noexcept { return leave_; }
   int schema_version();
 
   // Records from the host. Upserts: the same record twice changes nothing.
@@ -247,6 +242,7 @@ class OrgStore {
   SQLite::Database& db_;  // session_'s
   SqlitePeopleRepository people_;
   SqliteCursorRepository cursors_;
+  SqliteLeaveRepository leave_;
 };
 
 }  // namespace mentoring::store

@@ -1,0 +1,328 @@
+// The leave repository (leave and course completions), the same tests on every backend.
+#include <mentoring/store/leave_repository.hpp>
+#include <mentoring/store/people_repository.hpp>
+#include <mentoring/store/store_session.hpp>
+
+#include <SQLiteCpp/Transaction.h>
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace mentoring::store;
+using namespace mentoring::domain;
+namespace fs = std::filesystem;
+
+namespace {
+
+// DRAFT fixture until the two-backend harness (backend.hpp) is on main.
+struct TempDir {
+  fs::path path =
+      fs::temp_directory_path() / ("mentoring-leave-repository-test-" + std::to_string(::getpid()));
+  TempDir() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+class LeaveRepositories : public ::testing::Test {
+ protected:
+  TempDir dir;
+  StoreSession session{dir.path, "acme"};
+  std::unique_ptr<PeopleRepository> people = std::make_unique<SqlitePeopleRepository>(session);
+  std::unique_ptr<LeaveRepository> leave = std::make_unique<SqliteLeaveRepository>(session);
+  std::optional<SQLite::Transaction> txn;
+  void begin() { txn.emplace(session.database()); }
+  void commit() {
+    txn->commit();
+    txn.reset();
+  }
+  void rollback() { txn.reset(); }
+
+  void SetUp() override {
+    for (const char* id : {"P1", "P2"}) {
+      Person p;
+      p.id = id;
+      p.name = std::string("Person ") + id;
+      people->upsert(p);
+    }
+  }
+};
+
+Date day(const char* text) {
+  return *parse_date(text);
+}
+
+Leave leave_of(const std::string& person, const std::string& id, const char* start,
+               const char* expected_end, LeaveStatus status = LeaveStatus::approved,
+               std::optional<std::string> last_changed = std::nullopt) {
+  Leave l;
+  l.id = id;
+  l.person_id = person;
+  l.type = LeaveType::maternity;
+  l.start = day(start);
+  l.expected_end = day(expected_end);
+  l.status = status;
+  l.last_changed = std::move(last_changed);
+  return l;
+}
+
+std::vector<std::string> ids(const std::vector<Leave>& leaves) {
+  std::vector<std::string> out;
+  for (const auto& l : leaves) out.push_back(l.id);
+  return out;
+}
+
+std::vector<std::string> keys(const std::vector<CourseCompletion>& completions) {
+  std::vector<std::string> out;
+  for (const auto& c : completions)
+    out.push_back(c.person_id + "/" + c.course_id + "/" + format_date(c.completed_at) + "/" +
+                  (c.expires_at ? format_date(*c.expires_at) : "-"));
+  return out;
+}
+
+using Ids = std::vector<std::string>;
+
+}  // namespace
+
+// --- leave ---------------------------------------------------------------------------------
+
+TEST_F(LeaveRepositories, ALeaveReadsBackWithEveryField) {
+  Leave l = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::requested,
+                     "2026-11-03T10:00:00Z");
+  l.type = LeaveType::adoption;
+  l.actual_end = day("2027-08-31");
+  EXPECT_EQ(leave->upsert(l), UpsertOutcome::stored);
+
+  const auto back = leave->leave("L1");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->id, "L1");
+  EXPECT_EQ(back->person_id, "P1");
+  EXPECT_EQ(back->type, LeaveType::adoption);
+  EXPECT_EQ(back->start, l.start);
+  EXPECT_EQ(back->expected_end, l.expected_end);
+  EXPECT_EQ(back->actual_end, l.actual_end);
+  EXPECT_EQ(back->status, LeaveStatus::requested);
+  EXPECT_EQ(back->last_changed, l.last_changed);
+  EXPECT_FALSE(leave->leave("nothing"));
+  EXPECT_EQ(leave->count_leave(), 1);
+}
+
+TEST_F(LeaveRepositories, ANewerVersionReplacesTheSameIsUnchangedAnOlderIsIgnored) {
+  const Leave requested = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::requested,
+                                   "2026-11-03T10:00:00Z");
+  Leave approved = requested;
+  approved.status = LeaveStatus::approved;
+  approved.last_changed = "2026-11-05T10:00:00Z";
+  Leave moved = approved;
+  moved.expected_end = day("2027-10-01");
+  moved.last_changed = "2026-11-04T10:00:00Z";  // changed on the host before `approved`
+
+  EXPECT_EQ(leave->upsert(requested), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(requested), UpsertOutcome::unchanged);
+  EXPECT_EQ(leave->upsert(approved), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(moved), UpsertOutcome::older);
+  EXPECT_EQ(leave->upsert(requested), UpsertOutcome::older);
+
+  const auto back = leave->leave("L1");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->status, LeaveStatus::approved);
+  EXPECT_EQ(back->expected_end, day("2027-09-14"));
+  EXPECT_EQ(back->last_changed, "2026-11-05T10:00:00Z");
+  EXPECT_EQ(leave->count_leave(), 1);
+}
+
+// The same content changed later keeps its later change time (so what the host changed in
+// between is recognised as older), and a leave without change times takes the newest read.
+TEST_F(LeaveRepositories, TheSameContentChangedLaterKeepsItsChangeTimeOnly) {
+  const Leave first = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::approved,
+                               "2026-11-03T10:00:00Z");
+  Leave touched = first;
+  touched.last_changed = "2026-11-07T10:00:00Z";
+  Leave between = first;
+  between.status = LeaveStatus::cancelled;
+  between.last_changed = "2026-11-05T10:00:00Z";
+
+  ASSERT_EQ(leave->upsert(first), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(touched), UpsertOutcome::unchanged);
+  EXPECT_EQ(leave->leave("L1")->last_changed, "2026-11-07T10:00:00Z");
+  EXPECT_EQ(leave->upsert(between), UpsertOutcome::older);
+  EXPECT_EQ(leave->upsert(first), UpsertOutcome::unchanged);  // an earlier time is not kept
+  EXPECT_EQ(leave->leave("L1")->last_changed, "2026-11-07T10:00:00Z");
+
+  const Leave timeless = leave_of("P2", "L2", "2027-01-01", "2027-02-01");
+  Leave cancelled = timeless;
+  cancelled.status = LeaveStatus::cancelled;
+  ASSERT_EQ(leave->upsert(timeless), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(cancelled), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(timeless), UpsertOutcome::stored);  // the newest read wins
+  EXPECT_EQ(leave->leave("L2")->status, LeaveStatus::approved);
+}
+
+// Equal change times are broken by the content, so every order of two versions ends alike.
+TEST_F(LeaveRepositories, VersionsChangedAtTheSameTimeEndAlikeInEitherOrder) {
+  const Leave a = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::approved,
+                           "2026-11-03T10:00:00Z");
+  Leave b = a;
+  b.id = "L2";
+  b.status = LeaveStatus::cancelled;
+  Leave a2 = a;
+  a2.id = "L2";
+  Leave b1 = b;
+  b1.id = "L1";
+
+  leave->upsert(a);
+  leave->upsert(b1);
+  leave->upsert(b);
+  leave->upsert(a2);
+  EXPECT_EQ(leave->leave("L1")->status, leave->leave("L2")->status);
+  EXPECT_EQ(leave->upsert(a), UpsertOutcome::older);  // L1 kept b's content, which sorts higher
+}
+
+TEST_F(LeaveRepositories, InsertNewLeaveStoresOnlyALeaveNotStoredYet) {
+  const Leave first = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::requested,
+                               "2026-11-03T10:00:00Z");
+  EXPECT_TRUE(leave->insert_new_leave(first));
+  Leave later = first;
+  later.status = LeaveStatus::cancelled;
+  later.last_changed = "2026-11-05T10:00:00Z";
+  EXPECT_FALSE(leave->insert_new_leave(later));
+  EXPECT_EQ(leave->leave("L1")->status, LeaveStatus::requested);
+  // What it stored is a version the upsert judges like its own.
+  EXPECT_EQ(leave->upsert(first), UpsertOutcome::unchanged);
+  EXPECT_EQ(leave->upsert(later), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(first), UpsertOutcome::older);
+}
+
+TEST_F(LeaveRepositories, LeavesOfAPersonByStartThenId) {
+  leave->upsert(leave_of("P1", "L3", "2027-05-01", "2027-06-01"));
+  leave->upsert(leave_of("P1", "L2", "2027-01-01", "2027-02-01"));
+  leave->upsert(leave_of("P1", "L1", "2027-05-01", "2027-05-10"));
+  leave->upsert(leave_of("P2", "L4", "2026-01-01", "2026-02-01"));
+  EXPECT_EQ(ids(leave->leaves_of("P1")), (Ids{"L2", "L1", "L3"}));
+  EXPECT_EQ(ids(leave->leaves_of("P2")), Ids{"L4"});
+  EXPECT_TRUE(leave->leaves_of("nobody").empty());
+}
+
+TEST_F(LeaveRepositories, AnOverlapWithAnotherApprovedOrRequestedLeaveOfThePersonIsFound) {
+  leave->upsert(leave_of("P1", "early", "2027-01-01", "2027-01-31"));
+  leave->upsert(leave_of("P1", "spring", "2027-03-01", "2027-05-31", LeaveStatus::requested));
+  leave->upsert(leave_of("P1", "cancelled", "2027-07-01", "2027-07-31", LeaveStatus::cancelled));
+  Leave ended_early = leave_of("P1", "ended-early", "2027-09-01", "2027-12-31");
+  ended_early.actual_end = day("2027-09-30");
+  leave->upsert(ended_early);
+  leave->upsert(leave_of("P2", "other-person", "2027-06-01", "2027-06-30"));
+
+  auto overlap = [&](const char* start, const char* end) {
+    return leave->overlapping_leave(leave_of("P1", "new", start, end));
+  };
+  EXPECT_EQ(overlap("2027-01-31", "2027-02-10"), "early");   // its last day
+  EXPECT_EQ(overlap("2027-02-10", "2027-03-01"), "spring");  // its first day
+  EXPECT_EQ(overlap("2026-12-01", "2027-12-31"), "early");   // the earliest starting
+  EXPECT_FALSE(overlap("2027-02-01", "2027-02-28"));         // between two leaves
+  EXPECT_FALSE(overlap("2027-06-01", "2027-06-30"));         // another person's
+  EXPECT_FALSE(overlap("2027-07-10", "2027-07-20"));         // a cancelled one
+  EXPECT_FALSE(overlap("2027-10-01", "2027-10-31"));         // after its actual end
+  EXPECT_EQ(overlap("2027-09-30", "2027-10-31"), "ended-early");
+
+  // A leave never overlaps itself, and a cancelled or denied one overlaps nothing.
+  EXPECT_FALSE(leave->overlapping_leave(leave_of("P1", "spring", "2027-03-01", "2027-05-31")));
+  EXPECT_FALSE(leave->overlapping_leave(
+      leave_of("P1", "new", "2027-01-01", "2027-12-31", LeaveStatus::cancelled)));
+  EXPECT_FALSE(leave->overlapping_leave(
+      leave_of("P1", "new", "2027-01-01", "2027-12-31", LeaveStatus::denied)));
+  // The new leave's actual end, not its expected one, bounds it.
+  Leave short_one = leave_of("P1", "new", "2027-02-10", "2027-03-15");
+  short_one.actual_end = day("2027-02-20");
+  EXPECT_FALSE(leave->overlapping_leave(short_one));
+}
+
+TEST_F(LeaveRepositories, PlanningReadsLeaveStartingInsideTheWindowBothEndsIncluded) {
+  for (const auto& [id, start] :
+       std::vector<std::pair<const char*, const char*>>{{"before", "2027-02-28"},
+                                                        {"first", "2027-03-01"},
+                                                        {"inside", "2027-04-15"},
+                                                        {"last", "2027-06-01"},
+                                                        {"after", "2027-06-02"}})
+    leave->upsert(leave_of("P1", id, start, "2027-12-31"));
+  leave->upsert(leave_of("P2", "first-too", "2027-03-01", "2027-03-31"));
+
+  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-03-01"), day("2027-06-01"), "rtw")),
+            (Ids{"first", "first-too", "inside", "last"}));
+  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-06-01"))), (Ids{"last", "after"}));
+  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-06-03"))), Ids{});
+}
+
+// --- course completions --------------------------------------------------------------------
+
+TEST_F(LeaveRepositories, ACompletionIsStoredOnceAndANewExpiryReplacesItsOwn) {
+  const CourseCompletion c{"P1", "C1", day("2026-03-03"), day("2028-03-03")};
+  EXPECT_EQ(leave->upsert(c), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(c), UpsertOutcome::unchanged);
+  CourseCompletion renewed = c;
+  renewed.expires_at = day("2029-03-03");
+  EXPECT_EQ(leave->upsert(renewed), UpsertOutcome::stored);
+  CourseCompletion without = c;
+  without.expires_at.reset();
+  EXPECT_EQ(leave->upsert(without), UpsertOutcome::stored);
+  EXPECT_EQ(leave->upsert(without), UpsertOutcome::unchanged);
+  EXPECT_EQ(keys(leave->completions_of("P1")), Ids{"P1/C1/2026-03-03/-"});
+  EXPECT_EQ(leave->count_completions(), 1);
+}
+
+TEST_F(LeaveRepositories, CompletionsByPersonAllAndAfterADay) {
+  leave->upsert(CourseCompletion{"P2", "C1", day("2026-01-02"), {}});
+  leave->upsert(CourseCompletion{"P1", "C2", day("2025-05-01"), day("2027-05-01")});
+  leave->upsert(CourseCompletion{"P1", "C1", day("2025-05-01"), {}});
+  leave->upsert(CourseCompletion{"P1", "C1", day("2024-03-03"), day("2026-03-03")});
+  leave->upsert(CourseCompletion{"P1", "C3", day("2027-01-10"), {}});
+
+  EXPECT_EQ(keys(leave->completions_of("P1")),
+            (Ids{"P1/C1/2024-03-03/2026-03-03", "P1/C1/2025-05-01/-", "P1/C2/2025-05-01/2027-05-01",
+                 "P1/C3/2027-01-10/-"}));
+  EXPECT_TRUE(leave->completions_of("nobody").empty());
+  EXPECT_EQ(keys(leave->all_completions()),
+            (Ids{"P1/C1/2024-03-03/2026-03-03", "P1/C1/2025-05-01/-", "P1/C2/2025-05-01/2027-05-01",
+                 "P1/C3/2027-01-10/-", "P2/C1/2026-01-02/-"}));
+  EXPECT_EQ(keys(leave->completions_after(day("2026-01-01"))),
+            (Ids{"P1/C3/2027-01-10/-", "P2/C1/2026-01-02/-"}));
+  EXPECT_EQ(keys(leave->completions_after(day("2026-01-02"))), Ids{"P1/C3/2027-01-10/-"});
+  EXPECT_TRUE(leave->completions_after(day("2027-01-10")).empty());
+  EXPECT_EQ(leave->count_completions(), 5);
+}
+
+// --- one transaction over repositories ----------------------------------------------------
+
+TEST_F(LeaveRepositories, ARollbackTakesThePagesLeaveAndCompletionsWithIt) {
+  leave->upsert(leave_of("P1", "L1", "2027-01-01", "2027-02-01", LeaveStatus::requested));
+  begin();
+  Person p3;
+  p3.id = "P3";
+  p3.name = "Person P3";
+  people->upsert(p3);
+  leave->upsert(leave_of("P3", "L3", "2027-03-01", "2027-04-01"));
+  leave->upsert(leave_of("P1", "L1", "2027-01-01", "2027-02-01", LeaveStatus::approved));
+  leave->upsert(CourseCompletion{"P3", "C1", day("2026-05-01"), {}});
+  EXPECT_EQ(leave->count_leave(), 2);  // seen inside the transaction
+  rollback();
+
+  EXPECT_FALSE(leave->leave("L3"));
+  EXPECT_EQ(leave->leave("L1")->status, LeaveStatus::requested);
+  EXPECT_TRUE(leave->completions_of("P3").empty());
+  EXPECT_EQ(leave->count_leave(), 1);
+  EXPECT_EQ(leave->count_completions(), 0);
+
+  begin();
+  people->upsert(p3);
+  leave->upsert(leave_of("P3", "L3", "2027-03-01", "2027-04-01"));
+  leave->upsert(CourseCompletion{"P3", "C1", day("2026-05-01"), {}});
+  commit();
+  EXPECT_TRUE(leave->leave("L3"));
+  EXPECT_EQ(leave->completions_of("P3").size(), 1u);
+}
