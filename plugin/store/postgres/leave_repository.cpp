@@ -1,0 +1,280 @@
+#include <mentoring/store/postgres/leave_repository.hpp>
+
+#include <pqxx/pqxx>
+
+#include <stdexcept>
+
+namespace mentoring::store::postgres {
+
+using namespace mentoring::domain;
+
+namespace {
+
+// libpqxx 6.4 sends a null pointer as NULL.
+const char* or_null(const std::optional<std::string>& text) {
+  return text ? text->c_str() : nullptr;
+}
+
+std::optional<std::string> optional_date_text(const std::optional<Date>& date) {
+  if (!date) return std::nullopt;
+  return format_date(*date);
+}
+
+std::optional<std::string> optional_text(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return field.as<std::string>();
+}
+
+// The store only ever writes format_date(): anything else is a damaged row.
+Date required_date(const pqxx::field& field) {
+  const auto text = field.as<std::string>();
+  auto date = parse_date(text);
+  if (!date)
+    throw std::runtime_error("store: malformed date \"" + text + "\" in column " + field.name());
+  return *date;
+}
+
+std::optional<Date> optional_date(const pqxx::field& field) {
+  if (field.is_null()) return std::nullopt;
+  return required_date(field);
+}
+
+// The columns read_leave reads, in its order.
+constexpr const char* kLeaveColumns =
+    "SELECT id, person_id, type, start_date, expected_end, actual_end, status, last_changed "
+    "FROM leave ";
+
+Leave read_leave(const pqxx::row& row) {
+  Leave l;
+  l.id = row[0].as<std::string>();
+  l.person_id = row[1].as<std::string>();
+  const auto type_text = row[2].as<std::string>();
+  const auto status_text = row[6].as<std::string>();
+  auto type = parse_leave_type(type_text);
+  auto status = parse_leave_status(status_text);
+  if (!type || !status)
+    throw std::runtime_error("store: leave " + l.id + " has a corrupt type \"" + type_text +
+                             "\" or status \"" + status_text + "\"");
+  l.type = *type;
+  l.start = required_date(row[3]);
+  l.expected_end = required_date(row[4]);
+  l.actual_end = optional_date(row[5]);
+  l.status = *status;
+  l.last_changed = optional_text(row[7]);
+  return l;
+}
+
+std::vector<Leave> read_leaves(const pqxx::result& rows) {
+  std::vector<Leave> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows) out.push_back(read_leave(row));
+  return out;
+}
+
+constexpr const char* kCompletionColumns =
+    "SELECT person_id, course_id, completed_at, expires_at FROM course_completion ";
+
+std::vector<CourseCompletion> read_completions(const pqxx::result& rows) {
+  std::vector<CourseCompletion> out;
+  out.reserve(rows.size());
+  for (const auto& row : rows)
+    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), required_date(row[2]),
+                   optional_date(row[3])});
+  return out;
+}
+
+// A leave row's columns after org_id, as parameters $2-$10 in the order the inserts name them
+// (the update numbers its parameters to match).
+pqxx::result exec_with_leave(pqxx::work& txn, const char* statement, const std::string& org_id,
+                             const Leave& l, const std::string& content) {
+  return txn.exec_prepared(statement, org_id, l.id, l.person_id, std::string(to_string(l.type)),
+                           format_date(l.start), format_date(l.expected_end),
+                           or_null(optional_date_text(l.actual_end)),
+                           std::string(to_string(l.status)), or_null(l.last_changed), content);
+}
+
+constexpr const char* kInsertLeave =
+    "INSERT INTO leave(org_id, id, person_id, type, start_date, expected_end, actual_end, "
+    "status, last_changed, content_key) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)";
+
+}  // namespace
+
+UpsertOutcome PostgresLeaveRepository::upsert(const Leave& l) {
+  // The stored version is locked until the transaction ends, so two writers of one leave
+  // judge one after the other.
+  session_.prepare("leave.stored",
+                   "SELECT last_changed, content_key FROM leave WHERE org_id = $1 AND id = $2 "
+                   "FOR UPDATE");
+  session_.prepare("leave.insert", kInsertLeave);
+  session_.prepare("leave.keep_change_time",
+                   "UPDATE leave SET last_changed = $3 WHERE org_id = $1 AND id = $2");
+  session_.prepare("leave.replace",
+                   "UPDATE leave SET person_id = $3, type = $4, start_date = $5, "
+                   "expected_end = $6, actual_end = $7, status = $8, last_changed = $9, "
+                   "content_key = $10 WHERE org_id = $1 AND id = $2");
+  const std::string content = leave_versions::content_key(l);
+  return session_.run("storing leave", [&](pqxx::work& txn) {
+    const auto& org = session_.org_id();
+    const auto stored = txn.exec_prepared("leave.stored", org, l.id);
+    if (stored.empty()) {
+      exec_with_leave(txn, "leave.insert", org, l, content);
+      return UpsertOutcome::stored;
+    }
+    const leave_versions::Stored version{optional_text(stored[0][0]),
+                                         stored[0][1].as<std::string>()};
+    switch (leave_versions::judge(l, content, version)) {
+      case leave_versions::Verdict::unchanged:
+        return UpsertOutcome::unchanged;
+      case leave_versions::Verdict::unchanged_later_change:
+        txn.exec_prepared("leave.keep_change_time", org, l.id, or_null(l.last_changed));
+        return UpsertOutcome::unchanged;
+      case leave_versions::Verdict::older:
+        return UpsertOutcome::older;
+      case leave_versions::Verdict::replace:
+        break;
+    }
+    exec_with_leave(txn, "leave.replace", org, l, content);
+    return UpsertOutcome::stored;
+  });
+}
+
+bool PostgresLeaveRepository::insert_new_leave(const Leave& l) {
+  static const std::string sql = std::string(kInsertLeave) + " ON CONFLICT (org_id, id) DO NOTHING";
+  session_.prepare("leave.insert_new", sql.c_str());
+  const std::string content = leave_versions::content_key(l);
+  return session_.run("storing new leave", [&](pqxx::work& txn) {
+    return exec_with_leave(txn, "leave.insert_new", session_.org_id(), l, content).affected_rows() >
+           0;
+  });
+}
+
+std::optional<Leave> PostgresLeaveRepository::leave(const std::string& id) {
+  static const std::string sql = std::string(kLeaveColumns) + "WHERE org_id = $1 AND id = $2";
+  session_.prepare("leave.by_id", sql.c_str());
+  return session_.run("reading leave", [&](pqxx::work& txn) -> std::optional<Leave> {
+    const auto rows = txn.exec_prepared("leave.by_id", session_.org_id(), id);
+    if (rows.empty()) return std::nullopt;
+    return read_leave(rows[0]);
+  });
+}
+
+// Ids sort as SQLite compares them, byte by byte, whatever the database's collation.
+std::vector<Leave> PostgresLeaveRepository::leaves_of(const std::string& person_id) {
+  static const std::string sql =
+      std::string(kLeaveColumns) +
+      "WHERE org_id = $1 AND person_id = $2 ORDER BY start_date, id COLLATE \"C\"";
+  session_.prepare("leave.of_person", sql.c_str());
+  return session_.run("reading a person's leave", [&](pqxx::work& txn) {
+    return read_leaves(txn.exec_prepared("leave.of_person", session_.org_id(), person_id));
+  });
+}
+
+std::vector<Leave> PostgresLeaveRepository::leaves_for_planning(Date from) {
+  static const std::string sql =
+      std::string(kLeaveColumns) +
+      "WHERE org_id = $1 AND (start_date >= $2 OR id IN (SELECT leave_id FROM "
+      "enrolment WHERE org_id = $1 "
+      "AND state NOT IN ('declined','expired','completed','withdrawn') "
+      "AND leave_id IS NOT NULL)) ORDER BY start_date, id COLLATE \"C\"";
+  session_.prepare("leave.for_planning_from", sql.c_str());
+  return session_.run("reading leave for planning", [&](pqxx::work& txn) {
+    return read_leaves(
+        txn.exec_prepared("leave.for_planning_from", session_.org_id(), format_date(from)));
+  });
+}
+
+std::vector<Leave> PostgresLeaveRepository::leaves_for_planning(Date first, Date last,
+                                                                const std::string& programme_id) {
+  static const std::string sql =
+      std::string(kLeaveColumns) +
+      "WHERE org_id = $1 AND (start_date BETWEEN $2 AND $3 OR id IN (SELECT "
+      "leave_id FROM enrolment WHERE org_id = $1 AND programme_id = $4 "
+      "AND role IN ('mentee','mentor') "
+      "AND state NOT IN ('declined','expired','completed','withdrawn') "
+      "AND leave_id IS NOT NULL)) ORDER BY start_date, id COLLATE \"C\"";
+  session_.prepare("leave.for_planning_window", sql.c_str());
+  return session_.run("reading leave for planning", [&](pqxx::work& txn) {
+    return read_leaves(txn.exec_prepared("leave.for_planning_window", session_.org_id(),
+                                         format_date(first), format_date(last), programme_id));
+  });
+}
+
+std::optional<std::string> PostgresLeaveRepository::overlapping_leave(const Leave& l) {
+  if (l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied) return std::nullopt;
+  // In start order from the index on organisation, person and start (migration 8).
+  session_.prepare("leave.overlapping",
+                   "SELECT id FROM leave WHERE org_id = $1 AND person_id = $2 AND id <> $3 AND "
+                   "status IN ('approved', 'requested') AND start_date <= $5 AND "
+                   "COALESCE(actual_end, expected_end) >= $4 ORDER BY start_date LIMIT 1");
+  return session_.run("checking leave for overlaps", [&](pqxx::work& txn) {
+    const auto rows =
+        txn.exec_prepared("leave.overlapping", session_.org_id(), l.person_id, l.id,
+                          format_date(l.start), format_date(l.actual_end.value_or(l.expected_end)));
+    return rows.empty() ? std::nullopt : std::optional<std::string>(rows[0][0].as<std::string>());
+  });
+}
+
+UpsertOutcome PostgresLeaveRepository::upsert(const CourseCompletion& c) {
+  session_.prepare("completion.upsert",
+                   "INSERT INTO course_completion(org_id, person_id, course_id, completed_at, "
+                   "expires_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (org_id, person_id, "
+                   "course_id, completed_at) DO UPDATE SET expires_at = excluded.expires_at "
+                   "WHERE course_completion.expires_at IS DISTINCT FROM excluded.expires_at");
+  return session_.run("storing a course completion", [&](pqxx::work& txn) {
+    const auto result =
+        txn.exec_prepared("completion.upsert", session_.org_id(), c.person_id, c.course_id,
+                          format_date(c.completed_at), or_null(optional_date_text(c.expires_at)));
+    return result.affected_rows() > 0 ? UpsertOutcome::stored : UpsertOutcome::unchanged;
+  });
+}
+
+std::vector<CourseCompletion> PostgresLeaveRepository::completions_of(
+    const std::string& person_id) {
+  static const std::string sql = std::string(kCompletionColumns) +
+                                 "WHERE org_id = $1 AND person_id = $2 ORDER BY completed_at, "
+                                 "course_id COLLATE \"C\"";
+  session_.prepare("completion.of_person", sql.c_str());
+  return session_.run("reading a person's course completions", [&](pqxx::work& txn) {
+    return read_completions(
+        txn.exec_prepared("completion.of_person", session_.org_id(), person_id));
+  });
+}
+
+std::vector<CourseCompletion> PostgresLeaveRepository::all_completions() {
+  static const std::string sql =
+      std::string(kCompletionColumns) +
+      "WHERE org_id = $1 ORDER BY person_id COLLATE \"C\", course_id COLLATE \"C\", "
+      "completed_at";
+  session_.prepare("completion.all", sql.c_str());
+  return session_.run("reading course completions", [&](pqxx::work& txn) {
+    return read_completions(txn.exec_prepared("completion.all", session_.org_id()));
+  });
+}
+
+std::vector<CourseCompletion> PostgresLeaveRepository::completions_after(Date today) {
+  static const std::string sql =
+      std::string(kCompletionColumns) +
+      "WHERE org_id = $1 AND completed_at > $2 ORDER BY person_id COLLATE \"C\", "
+      "course_id COLLATE \"C\", completed_at";
+  session_.prepare("completion.after", sql.c_str());
+  return session_.run("reading future course completions", [&](pqxx::work& txn) {
+    return read_completions(
+        txn.exec_prepared("completion.after", session_.org_id(), format_date(today)));
+  });
+}
+
+std::int64_t PostgresLeaveRepository::count_leave() {
+  session_.prepare("leave.count", "SELECT COUNT(*) FROM leave WHERE org_id = $1");
+  return session_.run("counting leave", [&](pqxx::work& txn) {
+    return txn.exec_prepared("leave.count", session_.org_id())[0][0].as<std::int64_t>();
+  });
+}
+
+std::int64_t PostgresLeaveRepository::count_completions() {
+  session_.prepare("completion.count", "SELECT COUNT(*) FROM course_completion WHERE org_id = $1");
+  return session_.run("counting course completions", [&](pqxx::work& txn) {
+    return txn.exec_prepared("completion.count", session_.org_id())[0][0].as<std::int64_t>();
+  });
+}
+
+}  // namespace mentoring::store::postgres
