@@ -7,7 +7,7 @@
 #include "session_runners.hpp"
 
 #include <mentoring/evaluation/tokens.hpp>
-#include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/link_store.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/pairing_store.hpp>
@@ -306,7 +306,7 @@ json question_json(const json& q) {
 }
 
 void assess_survey(RunContext& c, Assessment& a) {
-  store::EvaluationStore store(c.store.database());
+  store::SqliteEvaluationRepository store(c.store.session());
   const auto invitation = store.invitation(evaluation::sha256_hex(a.claims.subject));
   if (!invitation) {
     a.refusal = Refusal::gone;
