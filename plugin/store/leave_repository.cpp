@@ -1,6 +1,7 @@
 #include <mentoring/store/leave_repository.hpp>
 
 #include "columns.hpp"
+#include "leave_versions.hpp"
 
 #include <SQLiteCpp/VariadicBind.h>
 
@@ -10,30 +11,6 @@ namespace mentoring::store {
 
 using namespace mentoring::domain;
 using namespace columns;
-
-namespace leave_versions {
-
-std::string content_key(const Leave& l) {
-  return format_date(l.start) + "|" + format_date(l.expected_end) + "|" +
-         (l.actual_end ? format_date(*l.actual_end) : "") + "|" + std::string(to_string(l.status)) +
-         "|" + std::string(to_string(l.type)) + "|" + l.person_id;
-}
-
-Verdict judge(const Leave& arriving, const std::string& arriving_content, const Stored& stored) {
-  const auto& changed = arriving.last_changed;
-  const bool later = changed && stored.last_changed && *changed > *stored.last_changed;
-  if (arriving_content == stored.content_key) {
-    // A later change time is still kept, so that an older version arriving after this one
-    // is recognised as older.
-    return changed && (!stored.last_changed || later) ? Verdict::unchanged_later_change
-                                                      : Verdict::unchanged;
-  }
-  const bool newer = !changed || !stored.last_changed || later ||
-                     (*changed == *stored.last_changed && arriving_content > stored.content_key);
-  return newer ? Verdict::replace : Verdict::older;
-}
-
-}  // namespace leave_versions
 
 namespace {
 

@@ -1,5 +1,8 @@
 #include <mentoring/store/postgres/leave_repository.hpp>
 
+#include "../leave_versions.hpp"
+#include "values.hpp"
+
 #include <pqxx/pqxx>
 
 #include <stdexcept>
@@ -7,37 +10,9 @@
 namespace mentoring::store::postgres {
 
 using namespace mentoring::domain;
+using namespace values;
 
 namespace {
-
-// libpqxx 6.4 sends a null pointer as NULL.
-const char* or_null(const std::optional<std::string>& text) {
-  return text ? text->c_str() : nullptr;
-}
-
-std::optional<std::string> optional_date_text(const std::optional<Date>& date) {
-  if (!date) return std::nullopt;
-  return format_date(*date);
-}
-
-std::optional<std::string> optional_text(const pqxx::field& field) {
-  if (field.is_null()) return std::nullopt;
-  return field.as<std::string>();
-}
-
-// The store only ever writes format_date(): anything else is a damaged row.
-Date required_date(const pqxx::field& field) {
-  const auto text = field.as<std::string>();
-  auto date = parse_date(text);
-  if (!date)
-    throw std::runtime_error("store: malformed date \"" + text + "\" in column " + field.name());
-  return *date;
-}
-
-std::optional<Date> optional_date(const pqxx::field& field) {
-  if (field.is_null()) return std::nullopt;
-  return required_date(field);
-}
 
 // The columns read_leave reads, in its order.
 constexpr const char* kLeaveColumns =
@@ -89,8 +64,8 @@ pqxx::result exec_with_leave(pqxx::work& txn, const char* statement, const std::
                              const Leave& l, const std::string& content) {
   return txn.exec_prepared(statement, org_id, l.id, l.person_id, std::string(to_string(l.type)),
                            format_date(l.start), format_date(l.expected_end),
-                           or_null(optional_date_text(l.actual_end)),
-                           std::string(to_string(l.status)), or_null(l.last_changed), content);
+                           nullable(optional_date_text(l.actual_end)),
+                           std::string(to_string(l.status)), nullable(l.last_changed), content);
 }
 
 constexpr const char* kInsertLeave =
@@ -99,19 +74,74 @@ constexpr const char* kInsertLeave =
 
 }  // namespace
 
-UpsertOutcome PostgresLeaveRepository::upsert(const Leave& l) {
+PostgresLeaveRepository::PostgresLeaveRepository(OrgSession& session) : session_(session) {
+  // Ids sort as SQLite compares them, byte by byte (COLLATE "C"), whatever the database's
+  // collation; ISO dates sort alike in any.
+  static const std::string insert_new =
+      std::string(kInsertLeave) + " ON CONFLICT (org_id, id) DO NOTHING";
+  static const std::string by_id = std::string(kLeaveColumns) + "WHERE org_id = $1 AND id = $2";
+  static const std::string of_person =
+      std::string(kLeaveColumns) +
+      "WHERE org_id = $1 AND person_id = $2 ORDER BY start_date, id COLLATE \"C\"";
+  static const std::string for_planning_from =
+      std::string(kLeaveColumns) +
+      "WHERE org_id = $1 AND (start_date >= $2 OR id IN (SELECT leave_id FROM enrolment "
+      "WHERE org_id = $1 AND state NOT IN ('declined','expired','completed','withdrawn') "
+      "AND leave_id IS NOT NULL)) ORDER BY start_date, id COLLATE \"C\"";
+  static const std::string for_planning_window =
+      std::string(kLeaveColumns) +
+      "WHERE org_id = $1 AND (start_date BETWEEN $2 AND $3 OR id IN (SELECT leave_id "
+      "FROM enrolment WHERE org_id = $1 AND programme_id = $4 AND role IN ('mentee','mentor') "
+      "AND state NOT IN ('declined','expired','completed','withdrawn') "
+      "AND leave_id IS NOT NULL)) ORDER BY start_date, id COLLATE \"C\"";
+  static const std::string completions_of =
+      std::string(kCompletionColumns) +
+      "WHERE org_id = $1 AND person_id = $2 ORDER BY completed_at, course_id COLLATE \"C\"";
+  static const std::string all_completions =
+      std::string(kCompletionColumns) +
+      "WHERE org_id = $1 ORDER BY person_id COLLATE \"C\", course_id COLLATE \"C\", "
+      "completed_at";
+  static const std::string completions_after =
+      std::string(kCompletionColumns) +
+      "WHERE org_id = $1 AND completed_at > $2 ORDER BY person_id COLLATE \"C\", "
+      "course_id COLLATE \"C\", completed_at";
+
   // The stored version is locked until the transaction ends, so two writers of one leave
   // judge one after the other.
   session_.prepare("leave.stored",
                    "SELECT last_changed, content_key FROM leave WHERE org_id = $1 AND id = $2 "
                    "FOR UPDATE");
   session_.prepare("leave.insert", kInsertLeave);
+  session_.prepare("leave.insert_new", insert_new.c_str());
   session_.prepare("leave.keep_change_time",
                    "UPDATE leave SET last_changed = $3 WHERE org_id = $1 AND id = $2");
   session_.prepare("leave.replace",
                    "UPDATE leave SET person_id = $3, type = $4, start_date = $5, "
                    "expected_end = $6, actual_end = $7, status = $8, last_changed = $9, "
                    "content_key = $10 WHERE org_id = $1 AND id = $2");
+  session_.prepare("leave.by_id", by_id.c_str());
+  session_.prepare("leave.of_person", of_person.c_str());
+  session_.prepare("leave.for_planning_from", for_planning_from.c_str());
+  session_.prepare("leave.for_planning_window", for_planning_window.c_str());
+  // In start order from the index on organisation, person and start (migration 8).
+  session_.prepare("leave.overlapping",
+                   "SELECT id FROM leave WHERE org_id = $1 AND person_id = $2 AND id <> $3 AND "
+                   "status IN ('approved', 'requested') AND start_date <= $5 AND "
+                   "COALESCE(actual_end, expected_end) >= $4 ORDER BY start_date LIMIT 1");
+  session_.prepare("leave.count", "SELECT count(*) FROM leave WHERE org_id = $1");
+
+  session_.prepare("completion.upsert",
+                   "INSERT INTO course_completion(org_id, person_id, course_id, completed_at, "
+                   "expires_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (org_id, person_id, "
+                   "course_id, completed_at) DO UPDATE SET expires_at = excluded.expires_at "
+                   "WHERE course_completion.expires_at IS DISTINCT FROM excluded.expires_at");
+  session_.prepare("completion.of_person", completions_of.c_str());
+  session_.prepare("completion.all", all_completions.c_str());
+  session_.prepare("completion.after", completions_after.c_str());
+  session_.prepare("completion.count", "SELECT count(*) FROM course_completion WHERE org_id = $1");
+}
+
+UpsertOutcome PostgresLeaveRepository::upsert(const Leave& l) {
   const std::string content = leave_versions::content_key(l);
   return session_.run("storing leave", [&](pqxx::work& txn) {
     const auto& org = session_.org_id();
@@ -126,7 +156,7 @@ UpsertOutcome PostgresLeaveRepository::upsert(const Leave& l) {
       case leave_versions::Verdict::unchanged:
         return UpsertOutcome::unchanged;
       case leave_versions::Verdict::unchanged_later_change:
-        txn.exec_prepared("leave.keep_change_time", org, l.id, or_null(l.last_changed));
+        txn.exec_prepared("leave.keep_change_time", org, l.id, nullable(l.last_changed));
         return UpsertOutcome::unchanged;
       case leave_versions::Verdict::older:
         return UpsertOutcome::older;
@@ -139,8 +169,6 @@ UpsertOutcome PostgresLeaveRepository::upsert(const Leave& l) {
 }
 
 bool PostgresLeaveRepository::insert_new_leave(const Leave& l) {
-  static const std::string sql = std::string(kInsertLeave) + " ON CONFLICT (org_id, id) DO NOTHING";
-  session_.prepare("leave.insert_new", sql.c_str());
   const std::string content = leave_versions::content_key(l);
   return session_.run("storing new leave", [&](pqxx::work& txn) {
     return exec_with_leave(txn, "leave.insert_new", session_.org_id(), l, content).affected_rows() >
@@ -149,8 +177,6 @@ bool PostgresLeaveRepository::insert_new_leave(const Leave& l) {
 }
 
 std::optional<Leave> PostgresLeaveRepository::leave(const std::string& id) {
-  static const std::string sql = std::string(kLeaveColumns) + "WHERE org_id = $1 AND id = $2";
-  session_.prepare("leave.by_id", sql.c_str());
   return session_.run("reading leave", [&](pqxx::work& txn) -> std::optional<Leave> {
     const auto rows = txn.exec_prepared("leave.by_id", session_.org_id(), id);
     if (rows.empty()) return std::nullopt;
@@ -158,25 +184,13 @@ std::optional<Leave> PostgresLeaveRepository::leave(const std::string& id) {
   });
 }
 
-// Ids sort as SQLite compares them, byte by byte, whatever the database's collation.
 std::vector<Leave> PostgresLeaveRepository::leaves_of(const std::string& person_id) {
-  static const std::string sql =
-      std::string(kLeaveColumns) +
-      "WHERE org_id = $1 AND person_id = $2 ORDER BY start_date, id COLLATE \"C\"";
-  session_.prepare("leave.of_person", sql.c_str());
   return session_.run("reading a person's leave", [&](pqxx::work& txn) {
     return read_leaves(txn.exec_prepared("leave.of_person", session_.org_id(), person_id));
   });
 }
 
 std::vector<Leave> PostgresLeaveRepository::leaves_for_planning(Date from) {
-  static const std::string sql =
-      std::string(kLeaveColumns) +
-      "WHERE org_id = $1 AND (start_date >= $2 OR id IN (SELECT leave_id FROM "
-      "enrolment WHERE org_id = $1 "
-      "AND state NOT IN ('declined','expired','completed','withdrawn') "
-      "AND leave_id IS NOT NULL)) ORDER BY start_date, id COLLATE \"C\"";
-  session_.prepare("leave.for_planning_from", sql.c_str());
   return session_.run("reading leave for planning", [&](pqxx::work& txn) {
     return read_leaves(
         txn.exec_prepared("leave.for_planning_from", session_.org_id(), format_date(from)));
@@ -185,14 +199,6 @@ std::vector<Leave> PostgresLeaveRepository::leaves_for_planning(Date from) {
 
 std::vector<Leave> PostgresLeaveRepository::leaves_for_planning(Date first, Date last,
                                                                 const std::string& programme_id) {
-  static const std::string sql =
-      std::string(kLeaveColumns) +
-      "WHERE org_id = $1 AND (start_date BETWEEN $2 AND $3 OR id IN (SELECT "
-      "leave_id FROM enrolment WHERE org_id = $1 AND programme_id = $4 "
-      "AND role IN ('mentee','mentor') "
-      "AND state NOT IN ('declined','expired','completed','withdrawn') "
-      "AND leave_id IS NOT NULL)) ORDER BY start_date, id COLLATE \"C\"";
-  session_.prepare("leave.for_planning_window", sql.c_str());
   return session_.run("reading leave for planning", [&](pqxx::work& txn) {
     return read_leaves(txn.exec_prepared("leave.for_planning_window", session_.org_id(),
                                          format_date(first), format_date(last), programme_id));
@@ -201,11 +207,6 @@ std::vector<Leave> PostgresLeaveRepository::leaves_for_planning(Date first, Date
 
 std::optional<std::string> PostgresLeaveRepository::overlapping_leave(const Leave& l) {
   if (l.status == LeaveStatus::cancelled || l.status == LeaveStatus::denied) return std::nullopt;
-  // In start order from the index on organisation, person and start (migration 8).
-  session_.prepare("leave.overlapping",
-                   "SELECT id FROM leave WHERE org_id = $1 AND person_id = $2 AND id <> $3 AND "
-                   "status IN ('approved', 'requested') AND start_date <= $5 AND "
-                   "COALESCE(actual_end, expected_end) >= $4 ORDER BY start_date LIMIT 1");
   return session_.run("checking leave for overlaps", [&](pqxx::work& txn) {
     const auto rows =
         txn.exec_prepared("leave.overlapping", session_.org_id(), l.person_id, l.id,
@@ -215,25 +216,16 @@ std::optional<std::string> PostgresLeaveRepository::overlapping_leave(const Leav
 }
 
 UpsertOutcome PostgresLeaveRepository::upsert(const CourseCompletion& c) {
-  session_.prepare("completion.upsert",
-                   "INSERT INTO course_completion(org_id, person_id, course_id, completed_at, "
-                   "expires_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (org_id, person_id, "
-                   "course_id, completed_at) DO UPDATE SET expires_at = excluded.expires_at "
-                   "WHERE course_completion.expires_at IS DISTINCT FROM excluded.expires_at");
   return session_.run("storing a course completion", [&](pqxx::work& txn) {
     const auto result =
         txn.exec_prepared("completion.upsert", session_.org_id(), c.person_id, c.course_id,
-                          format_date(c.completed_at), or_null(optional_date_text(c.expires_at)));
+                          format_date(c.completed_at), nullable(optional_date_text(c.expires_at)));
     return result.affected_rows() > 0 ? UpsertOutcome::stored : UpsertOutcome::unchanged;
   });
 }
 
 std::vector<CourseCompletion> PostgresLeaveRepository::completions_of(
     const std::string& person_id) {
-  static const std::string sql = std::string(kCompletionColumns) +
-                                 "WHERE org_id = $1 AND person_id = $2 ORDER BY completed_at, "
-                                 "course_id COLLATE \"C\"";
-  session_.prepare("completion.of_person", sql.c_str());
   return session_.run("reading a person's course completions", [&](pqxx::work& txn) {
     return read_completions(
         txn.exec_prepared("completion.of_person", session_.org_id(), person_id));
@@ -241,22 +233,12 @@ std::vector<CourseCompletion> PostgresLeaveRepository::completions_of(
 }
 
 std::vector<CourseCompletion> PostgresLeaveRepository::all_completions() {
-  static const std::string sql =
-      std::string(kCompletionColumns) +
-      "WHERE org_id = $1 ORDER BY person_id COLLATE \"C\", course_id COLLATE \"C\", "
-      "completed_at";
-  session_.prepare("completion.all", sql.c_str());
   return session_.run("reading course completions", [&](pqxx::work& txn) {
     return read_completions(txn.exec_prepared("completion.all", session_.org_id()));
   });
 }
 
 std::vector<CourseCompletion> PostgresLeaveRepository::completions_after(Date today) {
-  static const std::string sql =
-      std::string(kCompletionColumns) +
-      "WHERE org_id = $1 AND completed_at > $2 ORDER BY person_id COLLATE \"C\", "
-      "course_id COLLATE \"C\", completed_at";
-  session_.prepare("completion.after", sql.c_str());
   return session_.run("reading future course completions", [&](pqxx::work& txn) {
     return read_completions(
         txn.exec_prepared("completion.after", session_.org_id(), format_date(today)));
@@ -264,14 +246,12 @@ std::vector<CourseCompletion> PostgresLeaveRepository::completions_after(Date to
 }
 
 std::int64_t PostgresLeaveRepository::count_leave() {
-  session_.prepare("leave.count", "SELECT COUNT(*) FROM leave WHERE org_id = $1");
   return session_.run("counting leave", [&](pqxx::work& txn) {
     return txn.exec_prepared("leave.count", session_.org_id())[0][0].as<std::int64_t>();
   });
 }
 
 std::int64_t PostgresLeaveRepository::count_completions() {
-  session_.prepare("completion.count", "SELECT COUNT(*) FROM course_completion WHERE org_id = $1");
   return session_.run("counting course completions", [&](pqxx::work& txn) {
     return txn.exec_prepared("completion.count", session_.org_id())[0][0].as<std::int64_t>();
   });

@@ -1,9 +1,14 @@
-// The leave repository (leave and course completions), the same tests on every backend.
+// The leave repository (issue 17) on every backend: leave with its versions (stored,
+// unchanged, older), the overlap check, the planning reads, course completions, and a
+// rollback taking a page's leave and completions with it.
+#include "backend.hpp"
+
 #include <mentoring/store/leave_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
-#include <mentoring/store/store_session.hpp>
+#include <mentoring/store/postgres/leave_repository.hpp>
+#include <mentoring/store/postgres/people_repository.hpp>
+#include <mentoring/store/sessions_store.hpp>
 
-#include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -11,47 +16,44 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace mentoring::store;
 using namespace mentoring::domain;
+using mentoring::store::testing::RepositoryTest;
 namespace fs = std::filesystem;
 
 namespace {
 
-// DRAFT fixture until the two-backend harness (backend.hpp) is on main.
-struct TempDir {
-  fs::path path =
-      fs::temp_directory_path() / ("mentoring-leave-repository-test-" + std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-class LeaveRepositories : public ::testing::Test {
+class LeaveRepositories : public RepositoryTest {
  protected:
-  TempDir dir;
-  StoreSession session{dir.path, "acme"};
-  std::unique_ptr<PeopleRepository> people = std::make_unique<SqlitePeopleRepository>(session);
-  std::unique_ptr<LeaveRepository> leave = std::make_unique<SqliteLeaveRepository>(session);
-  std::optional<SQLite::Transaction> txn;
-  void begin() { txn.emplace(session.database()); }
-  void commit() {
-    txn->commit();
-    txn.reset();
-  }
-  void rollback() { txn.reset(); }
+  std::unique_ptr<LeaveRepository> leave =
+      backend->make<LeaveRepository, SqliteLeaveRepository, postgres::PostgresLeaveRepository>();
+  std::unique_ptr<PeopleRepository> people =
+      backend->make<PeopleRepository, SqlitePeopleRepository, postgres::PostgresPeopleRepository>();
 
   void SetUp() override {
-    for (const char* id : {"P1", "P2"}) {
-      Person p;
-      p.id = id;
-      p.name = std::string("Person ") + id;
-      people->upsert(p);
-    }
+    for (const char* id : {"P1", "P2"}) add_person(id);
+  }
+  void add_person(const std::string& id) {
+    Person p;
+    p.id = id;
+    p.name = "Person " + id;
+    people->upsert(p);
+  }
+  // An enrolment pointing to a leave (the enrolment repository has its own tests).
+  void add_enrolment(const std::string& programme, const std::string& leave_id,
+                     const std::string& state) {
+    backend->insert_row("enrolment", {{"person_id", "P1"},
+                                      {"programme_id", programme},
+                                      {"role", "mentee"},
+                                      {"state", state},
+                                      {"leave_id", leave_id},
+                                      {"created_at", "2026-12-01T00:00:00Z"},
+                                      {"updated_at", "2026-12-01T00:00:00Z"}});
   }
 };
 
@@ -93,7 +95,7 @@ using Ids = std::vector<std::string>;
 
 // --- leave ---------------------------------------------------------------------------------
 
-TEST_F(LeaveRepositories, ALeaveReadsBackWithEveryField) {
+TEST_P(LeaveRepositories, ALeaveReadsBackWithEveryField) {
   Leave l = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::requested,
                      "2026-11-03T10:00:00Z");
   l.type = LeaveType::adoption;
@@ -114,7 +116,7 @@ TEST_F(LeaveRepositories, ALeaveReadsBackWithEveryField) {
   EXPECT_EQ(leave->count_leave(), 1);
 }
 
-TEST_F(LeaveRepositories, ANewerVersionReplacesTheSameIsUnchangedAnOlderIsIgnored) {
+TEST_P(LeaveRepositories, ANewerVersionReplacesTheSameIsUnchangedAnOlderIsIgnored) {
   const Leave requested = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::requested,
                                    "2026-11-03T10:00:00Z");
   Leave approved = requested;
@@ -140,7 +142,7 @@ TEST_F(LeaveRepositories, ANewerVersionReplacesTheSameIsUnchangedAnOlderIsIgnore
 
 // The same content changed later keeps its later change time (so what the host changed in
 // between is recognised as older), and a leave without change times takes the newest read.
-TEST_F(LeaveRepositories, TheSameContentChangedLaterKeepsItsChangeTimeOnly) {
+TEST_P(LeaveRepositories, TheSameContentChangedLaterKeepsItsChangeTimeOnly) {
   const Leave first = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::approved,
                                "2026-11-03T10:00:00Z");
   Leave touched = first;
@@ -166,7 +168,7 @@ TEST_F(LeaveRepositories, TheSameContentChangedLaterKeepsItsChangeTimeOnly) {
 }
 
 // Equal change times are broken by the content, so every order of two versions ends alike.
-TEST_F(LeaveRepositories, VersionsChangedAtTheSameTimeEndAlikeInEitherOrder) {
+TEST_P(LeaveRepositories, VersionsChangedAtTheSameTimeEndAlikeInEitherOrder) {
   const Leave a = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::approved,
                            "2026-11-03T10:00:00Z");
   Leave b = a;
@@ -185,7 +187,7 @@ TEST_F(LeaveRepositories, VersionsChangedAtTheSameTimeEndAlikeInEitherOrder) {
   EXPECT_EQ(leave->upsert(a), UpsertOutcome::older);  // L1 kept b's content, which sorts higher
 }
 
-TEST_F(LeaveRepositories, InsertNewLeaveStoresOnlyALeaveNotStoredYet) {
+TEST_P(LeaveRepositories, InsertNewLeaveStoresOnlyALeaveNotStoredYet) {
   const Leave first = leave_of("P1", "L1", "2027-03-15", "2027-09-14", LeaveStatus::requested,
                                "2026-11-03T10:00:00Z");
   EXPECT_TRUE(leave->insert_new_leave(first));
@@ -200,7 +202,7 @@ TEST_F(LeaveRepositories, InsertNewLeaveStoresOnlyALeaveNotStoredYet) {
   EXPECT_EQ(leave->upsert(first), UpsertOutcome::older);
 }
 
-TEST_F(LeaveRepositories, LeavesOfAPersonByStartThenId) {
+TEST_P(LeaveRepositories, LeavesOfAPersonByStartThenId) {
   leave->upsert(leave_of("P1", "L3", "2027-05-01", "2027-06-01"));
   leave->upsert(leave_of("P1", "L2", "2027-01-01", "2027-02-01"));
   leave->upsert(leave_of("P1", "L1", "2027-05-01", "2027-05-10"));
@@ -210,7 +212,7 @@ TEST_F(LeaveRepositories, LeavesOfAPersonByStartThenId) {
   EXPECT_TRUE(leave->leaves_of("nobody").empty());
 }
 
-TEST_F(LeaveRepositories, AnOverlapWithAnotherApprovedOrRequestedLeaveOfThePersonIsFound) {
+TEST_P(LeaveRepositories, AnOverlapWithAnotherApprovedOrRequestedLeaveOfThePersonIsFound) {
   leave->upsert(leave_of("P1", "early", "2027-01-01", "2027-01-31"));
   leave->upsert(leave_of("P1", "spring", "2027-03-01", "2027-05-31", LeaveStatus::requested));
   leave->upsert(leave_of("P1", "cancelled", "2027-07-01", "2027-07-31", LeaveStatus::cancelled));
@@ -243,7 +245,7 @@ TEST_F(LeaveRepositories, AnOverlapWithAnotherApprovedOrRequestedLeaveOfThePerso
   EXPECT_FALSE(leave->overlapping_leave(short_one));
 }
 
-TEST_F(LeaveRepositories, PlanningReadsLeaveStartingInsideTheWindowBothEndsIncluded) {
+TEST_P(LeaveRepositories, PlanningReadsLeaveStartingInsideTheWindowBothEndsIncluded) {
   for (const auto& [id, start] :
        std::vector<std::pair<const char*, const char*>>{{"before", "2027-02-28"},
                                                         {"first", "2027-03-01"},
@@ -256,12 +258,37 @@ TEST_F(LeaveRepositories, PlanningReadsLeaveStartingInsideTheWindowBothEndsInclu
   EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-03-01"), day("2027-06-01"), "rtw")),
             (Ids{"first", "first-too", "inside", "last"}));
   EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-06-01"))), (Ids{"last", "after"}));
-  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-06-03"))), Ids{});
+  EXPECT_TRUE(leave->leaves_for_planning(day("2027-06-03")).empty());
+  EXPECT_TRUE(leave->leaves_for_planning(day("2027-06-03"), day("2027-12-31"), "rtw").empty());
+}
+
+// Outside the window, planning still reads the leave an open enrolment points to: of the
+// programme for the window, of any programme from a day.
+TEST_P(LeaveRepositories, PlanningAlsoReadsTheLeaveOfOpenEnrolments) {
+  for (const auto& [id, start] :
+       std::vector<std::pair<const char*, const char*>>{{"inside", "2027-04-15"},
+                                                        {"open-early", "2026-01-10"},
+                                                        {"open-late", "2028-01-10"},
+                                                        {"closed", "2026-02-10"},
+                                                        {"other-programme", "2026-03-10"},
+                                                        {"not-enrolled", "2026-04-10"}})
+    leave->upsert(leave_of("P1", id, start, "2028-12-31"));
+  add_enrolment("rtw", "open-early", "eligible");
+  add_enrolment("rtw", "open-late", "active");
+  add_enrolment("rtw", "closed", "expired");
+  add_enrolment("other", "other-programme", "invited");
+
+  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-03-01"), day("2027-06-01"), "rtw")),
+            (Ids{"open-early", "inside", "open-late"}));
+  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-03-01"), day("2027-06-01"), "other")),
+            (Ids{"other-programme", "inside"}));
+  EXPECT_EQ(ids(leave->leaves_for_planning(day("2027-03-01"))),
+            (Ids{"open-early", "other-programme", "inside", "open-late"}));
 }
 
 // --- course completions --------------------------------------------------------------------
 
-TEST_F(LeaveRepositories, ACompletionIsStoredOnceAndANewExpiryReplacesItsOwn) {
+TEST_P(LeaveRepositories, ACompletionIsStoredOnceAndANewExpiryReplacesItsOwn) {
   const CourseCompletion c{"P1", "C1", day("2026-03-03"), day("2028-03-03")};
   EXPECT_EQ(leave->upsert(c), UpsertOutcome::stored);
   EXPECT_EQ(leave->upsert(c), UpsertOutcome::unchanged);
@@ -276,7 +303,7 @@ TEST_F(LeaveRepositories, ACompletionIsStoredOnceAndANewExpiryReplacesItsOwn) {
   EXPECT_EQ(leave->count_completions(), 1);
 }
 
-TEST_F(LeaveRepositories, CompletionsByPersonAllAndAfterADay) {
+TEST_P(LeaveRepositories, CompletionsByPersonAllAndAfterADay) {
   leave->upsert(CourseCompletion{"P2", "C1", day("2026-01-02"), {}});
   leave->upsert(CourseCompletion{"P1", "C2", day("2025-05-01"), day("2027-05-01")});
   leave->upsert(CourseCompletion{"P1", "C1", day("2025-05-01"), {}});
@@ -299,9 +326,9 @@ TEST_F(LeaveRepositories, CompletionsByPersonAllAndAfterADay) {
 
 // --- one transaction over repositories ----------------------------------------------------
 
-TEST_F(LeaveRepositories, ARollbackTakesThePagesLeaveAndCompletionsWithIt) {
+TEST_P(LeaveRepositories, ARollbackTakesThePagesLeaveAndCompletionsWithIt) {
   leave->upsert(leave_of("P1", "L1", "2027-01-01", "2027-02-01", LeaveStatus::requested));
-  begin();
+  backend->begin();
   Person p3;
   p3.id = "P3";
   p3.name = "Person P3";
@@ -310,7 +337,7 @@ TEST_F(LeaveRepositories, ARollbackTakesThePagesLeaveAndCompletionsWithIt) {
   leave->upsert(leave_of("P1", "L1", "2027-01-01", "2027-02-01", LeaveStatus::approved));
   leave->upsert(CourseCompletion{"P3", "C1", day("2026-05-01"), {}});
   EXPECT_EQ(leave->count_leave(), 2);  // seen inside the transaction
-  rollback();
+  backend->rollback();
 
   EXPECT_FALSE(leave->leave("L3"));
   EXPECT_EQ(leave->leave("L1")->status, LeaveStatus::requested);
@@ -318,11 +345,78 @@ TEST_F(LeaveRepositories, ARollbackTakesThePagesLeaveAndCompletionsWithIt) {
   EXPECT_EQ(leave->count_leave(), 1);
   EXPECT_EQ(leave->count_completions(), 0);
 
-  begin();
-  people->upsert(p3);
+  backend->begin();
+  add_person("P3");
   leave->upsert(leave_of("P3", "L3", "2027-03-01", "2027-04-01"));
   leave->upsert(CourseCompletion{"P3", "C1", day("2026-05-01"), {}});
-  commit();
+  backend->commit();
   EXPECT_TRUE(leave->leave("L3"));
   EXPECT_EQ(leave->completions_of("P3").size(), 1u);
 }
+
+INSTANTIATE_FOR_EVERY_BACKEND(LeaveRepositories);
+
+// --- the stores that hand leave and completions on ----------------------------------------
+
+// SessionsStore's training completions are the leave repository's: over the session it hands
+// them on; over a bare database (its other members' constructor) it says what to do instead.
+TEST(SessionsStoreCompletions, AreTheLeaveRepositorysOverTheSession) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("mentoring-sessions-completions-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  {
+    StoreSession session(dir, "acme");
+    SqlitePeopleRepository people(session);
+    Person p;
+    p.id = "P1";
+    p.name = "Person P1";
+    people.upsert(p);
+    SqliteLeaveRepository leave(session);
+    leave.upsert(CourseCompletion{"P1", "C1", *parse_date("2027-01-10"), {}});
+    leave.upsert(CourseCompletion{"P1", "C2", *parse_date("2025-01-10"), {}});
+
+    SessionsStore sessions(session);
+    ASSERT_EQ(sessions.completions_after(*parse_date("2026-01-01")).size(), 1u);
+    EXPECT_EQ(sessions.completions_after(*parse_date("2026-01-01"))[0].course_id, "C1");
+    EXPECT_EQ(sessions.all_completions().size(), 2u);
+    EXPECT_THROW(SessionsStore(session.database()).all_completions(), std::logic_error);
+  }
+  fs::remove_all(dir);
+}
+
+// --- PostgreSQL: organisations sharing the tables -----------------------------------------
+
+namespace {
+
+class PostgresLeave : public RepositoryTest {};
+
+}  // namespace
+
+TEST_P(PostgresLeave, AnotherOrganisationsLeaveAndCompletionsOfTheSameIdsAreItsOwn) {
+  postgres::OrgSession& mine = *backend->postgres();
+  postgres::OrgSession theirs(mine.connection(), backend->organisation() + "-other");
+  for (postgres::OrgSession* session : {&mine, &theirs}) {
+    Person p;
+    p.id = "P1";
+    p.name = "Person P1";
+    postgres::PostgresPeopleRepository(*session).upsert(p);
+  }
+  postgres::PostgresLeaveRepository my_leave(mine);
+  postgres::PostgresLeaveRepository their_leave(theirs);
+  Leave l = leave_of("P1", "L1", "2027-03-01", "2027-05-31");
+  EXPECT_TRUE(my_leave.insert_new_leave(l));
+  EXPECT_FALSE(their_leave.leave("L1"));
+  EXPECT_FALSE(their_leave.overlapping_leave(leave_of("P1", "L2", "2027-03-01", "2027-05-31")));
+  l.status = LeaveStatus::requested;
+  EXPECT_TRUE(their_leave.insert_new_leave(l));
+  EXPECT_EQ(my_leave.leave("L1")->status, LeaveStatus::approved);
+  EXPECT_EQ(their_leave.leave("L1")->status, LeaveStatus::requested);
+
+  const CourseCompletion c{"P1", "C1", day("2026-03-03"), {}};
+  EXPECT_EQ(my_leave.upsert(c), UpsertOutcome::stored);
+  EXPECT_EQ(their_leave.upsert(c), UpsertOutcome::stored);
+  EXPECT_EQ(their_leave.count_completions(), 1);
+  EXPECT_EQ(my_leave.count_leave(), 1);
+}
+
+INSTANTIATE_FOR_POSTGRES(PostgresLeave);

@@ -10,8 +10,8 @@
 //   txn.commit();
 //
 // Records arrive out of order and more than once: an upsert answers what it did with the
-// record (UpsertOutcome), and which version of a leave is kept is leave_versions.hpp's rule,
-// the same on every backend. A leave or completion names a person the people repository
+// record (UpsertOutcome), and which version of a leave is kept is one rule on every backend
+// (plugin/store/leave_versions.hpp). A leave or completion names a person the people repository
 // stored first (a foreign key). Repositories never begin or commit a transaction: their
 // writes join the caller's, or are each their own outside one.
 #pragma once
@@ -45,7 +45,7 @@ class LeaveRepository {
   // A leave from the host: stored when new or newer than the stored version, unchanged
   // when its content is stored already (a later change time is still kept, so an older
   // version arriving afterwards is recognised), older when the host changed it before the
-  // stored version (leave_versions::judge).
+  // stored version.
   virtual UpsertOutcome upsert(const domain::Leave& leave) = 0;
   // Stores a leave in one statement when no leave of its id is stored (what a first sync
   // meets for every leave; overlapping_leave is the caller's); otherwise changes nothing
@@ -108,37 +108,5 @@ class SqliteLeaveRepository final : public LeaveRepository {
  private:
   StoreSession& session_;
 };
-
-// Which version of a leave the store keeps, whatever the backend: the repositories read the
-// stored version's change time and content key, ask judge, and write what it says.
-namespace leave_versions {
-
-// What a leave version is compared by, its change time aside (stored beside it as
-// content_key): dates, status, type and person.
-std::string content_key(const domain::Leave& leave);
-
-// The version stored for the leave's id.
-struct Stored {
-  std::optional<std::string> last_changed;
-  std::string content_key;
-};
-
-enum class Verdict {
-  unchanged,               // the same content: nothing to write
-  unchanged_later_change,  // the same content, changed later: keep only its change time
-  replace,                 // newer content: replaces the stored version
-  older,                   // changed before the stored version: ignored
-};
-
-// Records may arrive out of order and more than once. A version whose content differs from
-// the stored one replaces it when the host changed it later (last_changed), or when either
-// has no last_changed (then the newest read wins: a host without change times sends the
-// current record). Equal change times are broken by the content, so every order of the same
-// updates ends the same way; what the content sorts like says nothing else (a leave
-// requested then approved is approved).
-Verdict judge(const domain::Leave& arriving, const std::string& arriving_content,
-              const Stored& stored);
-
-}  // namespace leave_versions
 
 }  // namespace mentoring::store

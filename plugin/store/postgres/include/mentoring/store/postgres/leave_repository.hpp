@@ -23,7 +23,8 @@ namespace mentoring::store::postgres {
 
 class PostgresLeaveRepository final : public store::LeaveRepository {
  public:
-  explicit PostgresLeaveRepository(OrgSession& session) : session_(session) {}
+  // Prepares its statements on the session's connection (once per connection).
+  explicit PostgresLeaveRepository(OrgSession& session);
 
   UpsertOutcome upsert(const domain::Leave& leave) override;
   bool insert_new_leave(const domain::Leave& leave) override;
