@@ -29,6 +29,11 @@ void bind_leave(SQLite::Statement& s, const Leave& l, const std::string& content
   s.bindNoCopy(9, content);
 }
 
+// The insert both leave writes start from (bind_leave's order).
+constexpr const char* kInsertLeave =
+    "INSERT INTO leave(id, person_id, type, start_date, expected_end, actual_end, status, "
+    "last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?)";
+
 constexpr const char* kLeaveColumns =
     "SELECT id, person_id, type, start_date, expected_end, actual_end, status, last_changed "
     "FROM leave ";
@@ -83,9 +88,7 @@ UpsertOutcome SqliteLeaveRepository::upsert(const Leave& l) {
       session_.prepared("SELECT last_changed, content_key FROM leave WHERE id = ?");
   stored.bindNoCopy(1, l.id);
   if (!stored.executeStep()) {
-    SQLite::Statement& s = session_.prepared(
-        "INSERT INTO leave(id, person_id, type, start_date, expected_end, "
-        "actual_end, status, last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement& s = session_.prepared(kInsertLeave);
     bind_leave(s, l, content);
     s.exec();
     return UpsertOutcome::stored;
@@ -119,9 +122,8 @@ UpsertOutcome SqliteLeaveRepository::upsert(const Leave& l) {
 bool SqliteLeaveRepository::insert_new_leave(const Leave& l) {
   // VALUES, not a SELECT with the overlap check: an INSERT that reads its own table goes
   // through a temporary table (a B-tree opened per leave).
-  SQLite::Statement& s = session_.prepared(
-      "INSERT INTO leave(id, person_id, type, start_date, expected_end, actual_end, status, "
-      "last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING");
+  static const std::string sql = std::string(kInsertLeave) + " ON CONFLICT(id) DO NOTHING";
+  SQLite::Statement& s = session_.prepared(sql.c_str());
   const std::string content = leave_versions::content_key(l);
   bind_leave(s, l, content);
   return s.exec() > 0;
