@@ -1,16 +1,17 @@
 #include <mentoring/store/leave_repository.hpp>
 
 #include "columns.hpp"
+#include "leave_rows.hpp"
 #include "leave_versions.hpp"
 
 #include <SQLiteCpp/VariadicBind.h>
-
-#include <stdexcept>
 
 namespace mentoring::store {
 
 using namespace mentoring::domain;
 using namespace columns;
+using leave_rows::kCompletionColumns;
+using leave_rows::kLeaveColumns;
 
 namespace {
 
@@ -34,45 +35,12 @@ constexpr const char* kInsertLeave =
     "INSERT INTO leave(id, person_id, type, start_date, expected_end, actual_end, status, "
     "last_changed, content_key) VALUES (?,?,?,?,?,?,?,?,?)";
 
-constexpr const char* kLeaveColumns =
-    "SELECT id, person_id, type, start_date, expected_end, actual_end, status, last_changed "
-    "FROM leave ";
-
-Leave read_leave(SQLite::Statement& s) {
-  Leave l;
-  l.id = s.getColumn(0).getString();
-  l.person_id = s.getColumn(1).getString();
-  auto type = parse_leave_type(s.getColumn(2).getString());
-  auto status = parse_leave_status(s.getColumn(6).getString());
-  if (!type || !status)
-    throw std::runtime_error("store: leave " + l.id + " has a corrupt type \"" +
-                             s.getColumn(2).getString() + "\" or status \"" +
-                             s.getColumn(6).getString() + "\"");
-  l.type = *type;
-  l.start = required_date(s.getColumn(3));
-  l.expected_end = required_date(s.getColumn(4));
-  l.actual_end = optional_date(s.getColumn(5));
-  l.status = *status;
-  l.last_changed = optional_text(s.getColumn(7));
-  return l;
-}
-
 std::vector<Leave> read_leaves(SQLite::Statement& s) {
-  std::vector<Leave> out;
-  while (s.executeStep()) out.push_back(read_leave(s));
-  return out;
+  return all_rows(s, [](const SqliteRow& row) { return leave_rows::leave(row); });
 }
-
-constexpr const char* kCompletionColumns =
-    "SELECT person_id, course_id, completed_at, expires_at FROM course_completion ";
 
 std::vector<CourseCompletion> read_completions(SQLite::Statement& s) {
-  std::vector<CourseCompletion> out;
-  while (s.executeStep()) {
-    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
-                   required_date(s.getColumn(2)), optional_date(s.getColumn(3))});
-  }
-  return out;
+  return all_rows(s, [](const SqliteRow& row) { return leave_rows::completion(row); });
 }
 
 std::int64_t count(SQLite::Statement& s) {
@@ -134,7 +102,7 @@ std::optional<Leave> SqliteLeaveRepository::leave(const std::string& id) {
   SQLite::Statement& s = session_.prepared(sql.c_str());
   SQLite::bind(s, id);
   if (!s.executeStep()) return std::nullopt;
-  return read_leave(s);
+  return leave_rows::leave(SqliteRow{s});
 }
 
 std::vector<Leave> SqliteLeaveRepository::leaves_of(const std::string& person_id) {

@@ -1,61 +1,26 @@
 #include <mentoring/store/postgres/leave_repository.hpp>
 
+#include "../leave_rows.hpp"
 #include "../leave_versions.hpp"
 #include "values.hpp"
 
 #include <pqxx/pqxx>
 
-#include <stdexcept>
-
 namespace mentoring::store::postgres {
 
 using namespace mentoring::domain;
 using namespace values;
+using store::leave_rows::kCompletionColumns;
+using store::leave_rows::kLeaveColumns;
 
 namespace {
 
-// The columns read_leave reads, in its order.
-constexpr const char* kLeaveColumns =
-    "SELECT id, person_id, type, start_date, expected_end, actual_end, status, last_changed "
-    "FROM leave ";
-
-Leave read_leave(const pqxx::row& row) {
-  Leave l;
-  l.id = row[0].as<std::string>();
-  l.person_id = row[1].as<std::string>();
-  const auto type_text = row[2].as<std::string>();
-  const auto status_text = row[6].as<std::string>();
-  auto type = parse_leave_type(type_text);
-  auto status = parse_leave_status(status_text);
-  if (!type || !status)
-    throw std::runtime_error("store: leave " + l.id + " has a corrupt type \"" + type_text +
-                             "\" or status \"" + status_text + "\"");
-  l.type = *type;
-  l.start = required_date(row[3]);
-  l.expected_end = required_date(row[4]);
-  l.actual_end = optional_date(row[5]);
-  l.status = *status;
-  l.last_changed = optional_text(row[7]);
-  return l;
-}
-
 std::vector<Leave> read_leaves(const pqxx::result& rows) {
-  std::vector<Leave> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(read_leave(row));
-  return out;
+  return all_rows(rows, [](const PostgresRow& row) { return leave_rows::leave(row); });
 }
-
-constexpr const char* kCompletionColumns =
-    "SELECT person_id, course_id, completed_at, expires_at FROM course_completion ";
 
 std::vector<CourseCompletion> read_completions(const pqxx::result& rows) {
-  std::vector<CourseCompletion> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows)
-    out.push_back({row[0].as<std::string>(), row[1].as<std::string>(), required_date(row[2]),
-                   optional_date(row[3])});
-  return out;
+  return all_rows(rows, [](const PostgresRow& row) { return leave_rows::completion(row); });
 }
 
 // A leave row's columns after org_id, as parameters $2-$10 in the order the inserts name them
@@ -180,7 +145,7 @@ std::optional<Leave> PostgresLeaveRepository::leave(const std::string& id) {
   return session_.run("reading leave", [&](pqxx::work& txn) -> std::optional<Leave> {
     const auto rows = txn.exec_prepared("leave.by_id", session_.org_id(), id);
     if (rows.empty()) return std::nullopt;
-    return read_leave(rows[0]);
+    return leave_rows::leave(PostgresRow{rows[0]});
   });
 }
 

@@ -286,6 +286,35 @@ TEST_P(LeaveRepositories, PlanningAlsoReadsTheLeaveOfOpenEnrolments) {
             (Ids{"open-early", "other-programme", "inside", "open-late"}));
 }
 
+// A row the store never writes (another tool's, or a damaged file) is an error naming the
+// leave, the column and what was found, never a leave made up.
+TEST_P(LeaveRepositories, ADamagedRowIsAnErrorNamingTheLeaveAndWhatWasFound) {
+  auto damaged = [&](const std::string& id, const std::string& status, const std::string& start) {
+    backend->insert_row("leave", {{"id", id},
+                                  {"person_id", "P1"},
+                                  {"type", "maternity"},
+                                  {"start_date", start},
+                                  {"expected_end", "2027-12-31"},
+                                  {"status", status}});
+  };
+  damaged("L-status", "paused", "2027-01-01");
+  damaged("L-date", "approved", "01/03/2027");
+  auto error_of = [&](const std::string& id) {
+    try {
+      leave->leave(id);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string status = error_of("L-status");
+  EXPECT_NE(status.find("leave L-status"), std::string::npos) << status;
+  EXPECT_NE(status.find("\"paused\""), std::string::npos) << status;
+  const std::string date = error_of("L-date");
+  EXPECT_NE(date.find("leave L-date has start_date \"01/03/2027\""), std::string::npos) << date;
+  EXPECT_THROW(leave->leaves_of("P1"), std::runtime_error);
+}
+
 // --- course completions --------------------------------------------------------------------
 
 TEST_P(LeaveRepositories, ACompletionIsStoredOnceAndANewExpiryReplacesItsOwn) {

@@ -14,13 +14,14 @@
 // thread (SQLite allows several connections to one file).
 //
 // Issue 17 splits it into a repository per concept over one StoreSession (the
-// connection and its statement cache, store_session.hpp): people, cursors, leave and pairs
-// are repositories already (people_repository.hpp, cursor_repository.hpp,
-// leave_repository.hpp, pair_repository.hpp), which the members below delegate to; the
-// rest follows (plugin/store/README.md, Repositories).
+// connection and its statement cache, store_session.hpp): people, cursors, enrolments,
+// leave and pairs are repositories already (people_repository.hpp, cursor_repository.hpp,
+// enrolment_repository.hpp, leave_repository.hpp, pair_repository.hpp), which the members
+// below delegate to; the rest follows (plugin/store/README.md, Repositories).
 #pragma once
 
 #include <mentoring/store/cursor_repository.hpp>
+#include <mentoring/store/enrolment_repository.hpp>
 #include <mentoring/store/leave_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
@@ -56,16 +57,6 @@ struct Counts {
                open_invitations = 0, pending_actions = 0;
 };
 
-struct Transition {
-  std::string programme_id;
-  std::string role;
-  std::string from_state;  // "" for the first state
-  std::string to_state;
-  std::string at;     // ISO 8601
-  std::string cause;  // which record change or command
-  std::string phase;  // "" or before_leave | on_leave | returned
-};
-
 class OrgStore {
  public:
   static constexpr int kBusyTimeoutMs = StoreSession::kBusyTimeoutMs;
@@ -83,6 +74,7 @@ class OrgStore {
   CursorRepository& cursor_repository() noexcept { return cursors_; }
   LeaveRepository& leave_repository() noexcept { return leave_; }
   PairRepository& pair_repository() noexcept { return pairs_; }
+  EnrolmentRepository& enrolment_repository() noexcept { return enrolments_; }
   int schema_version();
 
   // Records from the host. Upserts: the same record twice changes nothing.
@@ -140,11 +132,7 @@ class OrgStore {
   // How many enrolments, any programme, are in this state (the index on state: migration 20).
   std::int64_t count_enrolments_in(domain::EnrolmentState state);
   // How many enrolments of the programme are in each role and state (the same index, covering).
-  struct StateCount {
-    domain::Role role;
-    domain::EnrolmentState state;
-    std::int64_t count;
-  };
+  using StateCount = EnrolmentStateCount;
   std::vector<StateCount> count_enrolment_states(const std::string& programme_id);
   // Every enrolment in one of these states, any programme.
   std::vector<domain::Enrolment> enrolments_in(const std::vector<domain::EnrolmentState>& states);
@@ -185,13 +173,8 @@ class OrgStore {
   // this value, by id: what HR command inputs are resolved against.
   std::vector<domain::PersonCandidate> people_known_as(const std::string& id_or_number);
 
-  // Scheduled touchpoints of an enrolment, by name.
-  struct Touchpoint {
-    std::string name;
-    domain::Date due{};
-    int sequence = 0;
-    std::string state;  // scheduled | cancelled | held
-  };
+  // Scheduled touchpoints of an enrolment, by due date and name.
+  using Touchpoint = store::Touchpoint;
   std::vector<Touchpoint> touchpoints(std::int64_t enrolment_id);
   // Inserts or moves a touchpoint; answers its sequence, incremented on a move,
   // and whether anything changed.
@@ -242,18 +225,13 @@ class OrgStore {
   void resume_revision_counting() { session_.resume_revision_counting(); }
 
  private:
-  // The session's statement cache (StoreSession::prepared).
-  SQLite::Statement& prepared(const char* sql) { return session_.prepared(sql); }
-  SQLite::Statement& prepared_dynamic(const std::string& sql) {
-    return session_.prepared_dynamic(sql);
-  }
-
   StoreSession session_;
   SQLite::Database& db_;  // session_'s
   SqlitePeopleRepository people_;
   SqliteCursorRepository cursors_;
   SqliteLeaveRepository leave_;
   SqlitePairRepository pairs_;
+  SqliteEnrolmentRepository enrolments_;
 };
 
 }  // namespace mentoring::store
