@@ -7,6 +7,8 @@
 #include <mentoring/domain/date.hpp>
 #include <mentoring/domain/records.hpp>
 
+#include "rows.hpp"
+
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,17 +25,6 @@ inline constexpr const char* kCompletionColumns =
 
 // A row adaptor gives, by column index from 0: `std::string text(int)` and
 // `std::optional<std::string> optional_text(int)` (nullopt for NULL).
-
-// A date column the store writes with format_date: anything else is a damaged database.
-inline std::optional<domain::Date> date(const std::optional<std::string>& text,
-                                        const std::string& whose, const char* column) {
-  if (!text) return std::nullopt;
-  auto parsed = domain::parse_date(*text);
-  if (!parsed)
-    throw std::runtime_error("store: " + whose + " has " + column + " \"" + text->substr(0, 40) +
-                             "\"; expected a date YYYY-MM-DD");
-  return parsed;
-}
 
 // The row of kLeaveColumns.
 template <class Row>
@@ -53,9 +44,9 @@ domain::Leave leave(const Row& row) {
     throw std::runtime_error("store: " + whose + " has the unknown status \"" + status +
                              "\"; expected one of the domain's leave statuses");
   l.type = *parsed_type;
-  l.start = *date(row.text(3), whose, "start_date");
-  l.expected_end = *date(row.text(4), whose, "expected_end");
-  l.actual_end = date(row.optional_text(5), whose, "actual_end");
+  l.start = *rows::stored_date(row.text(3), whose, "start_date");
+  l.expected_end = *rows::stored_date(row.text(4), whose, "expected_end");
+  l.actual_end = rows::stored_date(row.optional_text(5), whose, "actual_end");
   l.status = *parsed_status;
   l.last_changed = row.optional_text(7);
   return l;
@@ -68,8 +59,8 @@ domain::CourseCompletion completion(const Row& row) {
   c.person_id = row.text(0);
   c.course_id = row.text(1);
   const std::string whose = "course completion " + c.person_id + "/" + c.course_id;
-  c.completed_at = *date(row.text(2), whose, "completed_at");
-  c.expires_at = date(row.optional_text(3), whose, "expires_at");
+  c.completed_at = *rows::stored_date(row.text(2), whose, "completed_at");
+  c.expires_at = rows::stored_date(row.optional_text(3), whose, "expires_at");
   return c;
 }
 
