@@ -1,5 +1,7 @@
 #include <mentoring/store/sessions_store.hpp>
 
+#include <mentoring/store/leave_repository.hpp>
+
 #include "columns.hpp"
 
 #include <SQLiteCpp/Statement.h>
@@ -14,15 +16,6 @@ using namespace mentoring::domain;
 
 namespace {
 
-std::vector<CourseCompletion> read_completions(SQLite::Statement& query) {
-  std::vector<CourseCompletion> out;
-  while (query.executeStep()) {
-    out.push_back({query.getColumn(0).getString(), query.getColumn(1).getString(),
-                   required_date(query.getColumn(2)), optional_date(query.getColumn(3))});
-  }
-  return out;
-}
-
 const char* kSessionColumns =
     "SELECT s.id, s.group_id, g.programme_id, g.number, s.number, s.held_on "
     "FROM supervision_session s JOIN supervision_group g ON g.id = s.group_id ";
@@ -34,24 +27,24 @@ SessionsStore::SupervisionSession read_session(SQLite::Statement& q) {
 
 }  // namespace
 
+namespace {
+
+SqliteLeaveRepository completions_in(StoreSession* session) {
+  if (session == nullptr)
+    throw std::logic_error(
+        "store: SessionsStore over a bare database has no training completions: they are the "
+        "LeaveRepository's, so build the SessionsStore over the StoreSession");
+  return SqliteLeaveRepository(*session);
+}
+
+}  // namespace
+
 std::vector<CourseCompletion> SessionsStore::all_completions() {
-  SQLite::Statement q(
-      db_,
-      "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
-      "ORDER BY person_id, course_id, completed_at");
-  return read_completions(q);
+  return completions_in(session_).all_completions();
 }
 
 std::vector<CourseCompletion> SessionsStore::completions_after(Date today) {
-  SQLite::Statement q(
-      db_,
-      // By date (migration 20): without INDEXED BY the planner reads every row in key
-      // order to save sorting the few it finds.
-      "SELECT person_id, course_id, completed_at, expires_at FROM course_completion "
-      "INDEXED BY course_completion_by_completed_at "
-      "WHERE completed_at > ? ORDER BY person_id, course_id");
-  q.bind(1, format_date(today));
-  return read_completions(q);
+  return completions_in(session_).completions_after(today);
 }
 
 std::optional<SessionsStore::Kickoff> SessionsStore::kickoff(const std::string& programme_id) {

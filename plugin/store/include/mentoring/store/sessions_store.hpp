@@ -10,8 +10,11 @@
 //
 // Shares the connection (and so the transactions) of the OrgStore it is built
 // over. Session notes are read only by pair_sessions(); callers decide who may
-// see them.
+// see them. Training completions are the LeaveRepository's (issue 17): built over the
+// StoreSession, this store hands them on to it.
 #pragma once
+
+#include <mentoring/store/store_session.hpp>
 
 #include <mentoring/domain/records.hpp>
 
@@ -26,9 +29,13 @@ namespace mentoring::store {
 
 class SessionsStore {
  public:
+  // Every member but the training completions'.
   explicit SessionsStore(SQLite::Database& db) : db_(db) {}
+  // Every member; the session must outlive the store.
+  explicit SessionsStore(StoreSession& session) : db_(session.database()), session_(&session) {}
 
-  // --- training ---------------------------------------------------------------
+  // --- training (SqliteLeaveRepository's, over the session) -----------------------
+  // Over a bare database these throw std::logic_error: build the store over the session.
   // Every stored completion, for planning everyone at once.
   std::vector<domain::CourseCompletion> all_completions();
   // Course completions stored in the future of `today` (synced before the check existed).
@@ -157,6 +164,7 @@ class SessionsStore {
 
  private:
   SQLite::Database& db_;
+  StoreSession* session_ = nullptr;  // none when built over a bare database
 };
 
 }  // namespace mentoring::store
