@@ -10,7 +10,7 @@
 #include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/link_store.hpp>
 #include <mentoring/store/outbox.hpp>
-#include <mentoring/store/pairing_store.hpp>
+#include <mentoring/store/pair_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -204,7 +204,7 @@ void assess_mentor_proposal(RunContext& c, Assessment& a) {
     a.refusal = Refusal::gone;
     return;
   }
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   const auto request = ps.request(pair->id);
   if (request && request->answer) {  // answered already, another way
     a.refusal = Refusal::used;
@@ -280,7 +280,7 @@ void assess_pair(RunContext& c, Assessment& a) {
                                ? sessions["next_start_time"]
                                : json(start_time_of(c, programme->id))}};
   }
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   const std::string goal = ps.private_notes(pair->mentee_enrolment_id).goal;
   a.view = {{"programme", programme_json(*programme)},
             {"pair_id", std::to_string(pair->id)},

@@ -19,7 +19,8 @@ OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& or
     : session_(directory, organisation),
       db_(session_.database()),
       people_(session_),
-      cursors_(session_) {}
+      cursors_(session_),
+      pairs_(session_) {}
 
 int OrgStore::schema_version() {
   return current_version(db_);
@@ -494,69 +495,6 @@ std::vector<Transition> OrgStore::history(const std::string& person_id) {
   return out;
 }
 
-std::int64_t OrgStore::insert_pair(const std::string& programme_id,
-                                   std::int64_t mentee_enrolment_id,
-                                   std::int64_t mentor_enrolment_id, PairState state,
-                                   const std::string& at) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, "
-      "state, created_at, accepted_at) VALUES (?,?,?,?,?,?)");
-  s.bind(1, programme_id);
-  s.bind(2, mentee_enrolment_id);
-  s.bind(3, mentor_enrolment_id);
-  s.bind(4, std::string(to_string(state)));
-  s.bind(5, at);
-  if (state == PairState::accepted) {
-    s.bind(6, at.substr(0, 10));
-  } else {
-    s.bind(6);
-  }
-  s.exec();
-  return db_.getLastInsertRowid();
-}
-
-void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::string& at,
-                              const std::string& cause) {
-  SQLite::Statement& s = prepared(
-      "UPDATE pair SET state = ?1, "
-      "accepted_at = CASE WHEN ?1 = 'accepted' THEN substr(?2, 1, 10) ELSE accepted_at END, "
-      "ended_at = CASE WHEN ?1 = 'ended' THEN ?2 ELSE ended_at END, "
-      "end_cause = CASE WHEN ?1 = 'ended' THEN ?3 ELSE end_cause END WHERE id = ?4");
-  s.bind(1, std::string(to_string(state)));
-  s.bind(2, at);
-  s.bind(3, cause);
-  s.bind(4, pair_id);
-  if (s.exec() != 1) throw std::runtime_error("store: no pair " + std::to_string(pair_id));
-}
-
-std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
-      "me.person_id, mo.person_id, p.state, p.accepted_at, substr(p.ended_at, 1, 10) FROM pair p "
-      "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
-      "JOIN enrolment mo ON mo.id = p.mentor_enrolment_id "
-      "WHERE ?1 = '' OR p.programme_id = ?1 ORDER BY p.id");
-  s.bind(1, programme_id);
-  std::vector<Pair> out;
-  while (s.executeStep()) {
-    Pair p;
-    p.id = s.getColumn(0).getInt64();
-    p.programme_id = s.getColumn(1).getString();
-    p.mentee_enrolment_id = s.getColumn(2).getInt64();
-    p.mentor_enrolment_id = s.getColumn(3).getInt64();
-    p.mentee_id = s.getColumn(4).getString();
-    p.mentor_id = s.getColumn(5).getString();
-    std::string state = s.getColumn(6).getString();
-    p.state = state == "accepted" ? PairState::accepted
-              : state == "ended"  ? PairState::ended
-                                  : PairState::proposed;
-    p.accepted_on = optional_date(s.getColumn(7));
-    p.ended_on = optional_date(s.getColumn(8));
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 std::vector<OrgStore::Touchpoint> OrgStore::touchpoints(std::int64_t enrolment_id) {
   SQLite::Statement& s = prepared(
       "SELECT name, due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
@@ -608,33 +546,6 @@ void OrgStore::cancel_touchpoint(std::int64_t enrolment_id, const std::string& n
   s.bind(1, enrolment_id);
   s.bind(2, name);
   s.exec();
-}
-
-void OrgStore::mark_pair_leave_changed(std::int64_t pair_id, const std::string& what) {
-  SQLite::Statement& s = prepared("UPDATE pair SET leave_dates_changed = ? WHERE id = ?");
-  s.bind(1, what);
-  s.bind(2, pair_id);
-  s.exec();
-}
-
-void OrgStore::clear_pair_leave_changed(std::int64_t pair_id) {
-  SQLite::Statement& s = prepared("UPDATE pair SET leave_dates_changed = NULL WHERE id = ?");
-  s.bind(1, pair_id);
-  s.exec();
-}
-
-std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
-  SQLite::Statement& s = prepared(
-      "SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
-      "AND state <> 'ended' ORDER BY id");
-  std::map<std::int64_t, std::string> changed;
-  while (s.executeStep()) changed[s.getColumn(0).getInt64()] = s.getColumn(1).getString();
-  std::vector<std::pair<Pair, std::string>> out;
-  for (auto& p : pairs()) {
-    auto it = changed.find(p.id);
-    if (it != changed.end()) out.emplace_back(p, it->second);
-  }
-  return out;
 }
 
 Counts OrgStore::counts() {

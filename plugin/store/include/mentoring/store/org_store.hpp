@@ -20,6 +20,7 @@
 #pragma once
 
 #include <mentoring/store/cursor_repository.hpp>
+#include <mentoring/store/pair_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
 #include <mentoring/store/store_session.hpp>
@@ -86,6 +87,7 @@ class OrgStore {
   StoreSession& session() noexcept { return session_; }
   PeopleRepository& people_repository() noexcept { return people_; }
   CursorRepository& cursor_repository() noexcept { return cursors_; }
+  PairRepository& pair_repository() noexcept { return pairs_; }
   int schema_version();
 
   // Records from the host. Upserts: the same record twice changes nothing.
@@ -202,20 +204,28 @@ class OrgStore {
                                            domain::Date due);
   void cancel_touchpoint(std::int64_t enrolment_id, const std::string& name);
 
-  // Pairs whose mentee's leave dates changed since HR last looked.
-  void mark_pair_leave_changed(std::int64_t pair_id, const std::string& what);
-  std::vector<std::pair<domain::Pair, std::string>> pairs_with_leave_changes();
-  void clear_pair_leave_changed(std::int64_t pair_id);
   std::vector<Transition> history(const std::string& person_id);
 
-  // Pairs: a proposal, accepted by HR (or the pair), ended with a cause.
+  // Pairs (pair_repository.hpp, where each member is described).
   std::int64_t insert_pair(const std::string& programme_id, std::int64_t mentee_enrolment_id,
                            std::int64_t mentor_enrolment_id, domain::PairState state,
-                           const std::string& at);
+                           const std::string& at) {
+    return pairs_.insert_pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, state, at);
+  }
   void set_pair_state(std::int64_t pair_id, domain::PairState state, const std::string& at,
-                      const std::string& cause);
-  // Pairs of one programme ("" for every programme), any state.
-  std::vector<domain::Pair> pairs(const std::string& programme_id = "");
+                      const std::string& cause) {
+    pairs_.set_pair_state(pair_id, state, at, cause);
+  }
+  std::vector<domain::Pair> pairs(const std::string& programme_id = "") {
+    return pairs_.pairs(programme_id);
+  }
+  void mark_pair_leave_changed(std::int64_t pair_id, const std::string& what) {
+    pairs_.mark_pair_leave_changed(pair_id, what);
+  }
+  std::vector<std::pair<domain::Pair, std::string>> pairs_with_leave_changes() {
+    return pairs_.pairs_with_leave_changes();
+  }
+  void clear_pair_leave_changed(std::int64_t pair_id) { pairs_.clear_pair_leave_changed(pair_id); }
 
   Counts counts();
   // The run summary's totals (people, leave, course_completions, open_invitations; the other
@@ -247,6 +257,7 @@ class OrgStore {
   SQLite::Database& db_;  // session_'s
   SqlitePeopleRepository people_;
   SqliteCursorRepository cursors_;
+  SqlitePairRepository pairs_;
 };
 
 }  // namespace mentoring::store
