@@ -14,12 +14,14 @@
 // thread (SQLite allows several connections to one file).
 //
 // Issue 17 splits it into a repository per concept over one StoreSession (the
-// connection and its statement cache, store_session.hpp): people and cursors are
-// repositories already (people_repository.hpp, cursor_repository.hpp), which the
-// members below delegate to; the rest follows (plugin/store/README.md, Repositories).
+// connection and its statement cache, store_session.hpp): people, cursors and enrolments
+// are repositories already (people_repository.hpp, cursor_repository.hpp,
+// enrolment_repository.hpp), which the members below delegate to; the rest follows
+// (plugin/store/README.md, Repositories).
 #pragma once
 
 #include <mentoring/store/cursor_repository.hpp>
+#include <mentoring/store/enrolment_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
@@ -54,16 +56,6 @@ struct Counts {
                open_invitations = 0, pending_actions = 0;
 };
 
-struct Transition {
-  std::string programme_id;
-  std::string role;
-  std::string from_state;  // "" for the first state
-  std::string to_state;
-  std::string at;     // ISO 8601
-  std::string cause;  // which record change or command
-  std::string phase;  // "" or before_leave | on_leave | returned
-};
-
 // What an upsert did with a record from the host.
 enum class UpsertOutcome {
   stored,     // new, or changed content written
@@ -88,6 +80,7 @@ class OrgStore {
   PeopleRepository& people_repository() noexcept { return people_; }
   CursorRepository& cursor_repository() noexcept { return cursors_; }
   PairRepository& pair_repository() noexcept { return pairs_; }
+  EnrolmentRepository& enrolment_repository() noexcept { return enrolments_; }
   int schema_version();
 
   // Records from the host. Upserts: the same record twice changes nothing.
@@ -145,11 +138,7 @@ class OrgStore {
   // How many enrolments, any programme, are in this state (the index on state: migration 20).
   std::int64_t count_enrolments_in(domain::EnrolmentState state);
   // How many enrolments of the programme are in each role and state (the same index, covering).
-  struct StateCount {
-    domain::Role role;
-    domain::EnrolmentState state;
-    std::int64_t count;
-  };
+  using StateCount = EnrolmentStateCount;
   std::vector<StateCount> count_enrolment_states(const std::string& programme_id);
   // Every enrolment in one of these states, any programme.
   std::vector<domain::Enrolment> enrolments_in(const std::vector<domain::EnrolmentState>& states);
@@ -190,13 +179,8 @@ class OrgStore {
   // this value, by id: what HR command inputs are resolved against.
   std::vector<domain::PersonCandidate> people_known_as(const std::string& id_or_number);
 
-  // Scheduled touchpoints of an enrolment, by name.
-  struct Touchpoint {
-    std::string name;
-    domain::Date due{};
-    int sequence = 0;
-    std::string state;  // scheduled | cancelled | held
-  };
+  // Scheduled touchpoints of an enrolment, by due date and name.
+  using Touchpoint = store::Touchpoint;
   std::vector<Touchpoint> touchpoints(std::int64_t enrolment_id);
   // Inserts or moves a touchpoint; answers its sequence, incremented on a move,
   // and whether anything changed.
@@ -258,6 +242,7 @@ class OrgStore {
   SqlitePeopleRepository people_;
   SqliteCursorRepository cursors_;
   SqlitePairRepository pairs_;
+  SqliteEnrolmentRepository enrolments_;
 };
 
 }  // namespace mentoring::store
