@@ -3,7 +3,9 @@
 // reminders and flags set once) and the mentoring circles' meetings.
 #include "backend.hpp"
 
+#include <mentoring/store/pair_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
+#include <mentoring/store/postgres/pair_repository.hpp>
 #include <mentoring/store/postgres/people_repository.hpp>
 #include <mentoring/store/postgres/sessions_repository.hpp>
 #include <mentoring/store/sessions_repository.hpp>
@@ -12,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -32,6 +35,8 @@ class SessionsRepositories : public RepositoryTest {
                     postgres::PostgresSessionsRepository>();
   std::unique_ptr<PeopleRepository> people =
       backend->make<PeopleRepository, SqlitePeopleRepository, postgres::PostgresPeopleRepository>();
+  std::unique_ptr<PairRepository> pairs =
+      backend->make<PairRepository, SqlitePairRepository, postgres::PostgresPairRepository>();
 
   void add_people(const std::vector<std::string>& ids) {
     for (const auto& id : ids) {
@@ -41,16 +46,15 @@ class SessionsRepositories : public RepositoryTest {
       people->upsert(p);
     }
   }
-  // A pair and the two enrolments it joins (the pair and enrolment repositories have their
-  // own tests): pair `id`, enrolments 2*id and 2*id+1.
-  std::int64_t add_pair(std::int64_t id, const std::string& mentee, const std::string& mentor) {
+  // A pair and the two enrolments it joins (the enrolment repository has its own tests):
+  // enrolments 2n and 2n+1 for the n-th pair.
+  std::int64_t add_pair(const std::string& mentee, const std::string& mentor) {
     add_people({mentee, mentor});
-    const std::string mentee_enrolment = std::to_string(2 * id);
-    const std::string mentor_enrolment = std::to_string(2 * id + 1);
+    const std::int64_t mentee_enrolment = 2 * ++pairs_added;
     for (const auto& [enrolment, person, role] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
-             {mentee_enrolment, mentee, "mentee"}, {mentor_enrolment, mentor, "mentor"}}) {
-      backend->insert_row("enrolment", {{"id", enrolment},
+         std::vector<std::tuple<std::int64_t, std::string, std::string>>{
+             {mentee_enrolment, mentee, "mentee"}, {mentee_enrolment + 1, mentor, "mentor"}}) {
+      backend->insert_row("enrolment", {{"id", std::to_string(enrolment)},
                                         {"person_id", person},
                                         {"programme_id", "rtw"},
                                         {"role", role},
@@ -58,14 +62,12 @@ class SessionsRepositories : public RepositoryTest {
                                         {"created_at", "2027-01-01T09:00:00Z"},
                                         {"updated_at", "2027-01-01T09:00:00Z"}});
     }
-    backend->insert_row("pair", {{"id", std::to_string(id)},
-                                 {"programme_id", "rtw"},
-                                 {"mentee_enrolment_id", mentee_enrolment},
-                                 {"mentor_enrolment_id", mentor_enrolment},
-                                 {"state", "accepted"},
-                                 {"created_at", "2027-01-04T09:00:00Z"}});
-    return id;
+    return pairs->insert_pair("rtw", mentee_enrolment, mentee_enrolment + 1, PairState::accepted,
+                              "2027-01-04T09:00:00Z");
   }
+
+ private:
+  int pairs_added = 0;
 };
 
 using Members = std::vector<std::pair<std::string, Date>>;
@@ -197,8 +199,8 @@ TEST_P(SessionsRepositories, ASupervisionSessionMovedKeepsItsIdAndAttendanceIsRe
 }
 
 TEST_P(SessionsRepositories, APairsSessionsAreRecordedWithNotesAndReadInOrder) {
-  const auto pair = add_pair(1, "MENTEE1", "MENTOR1");
-  const auto other = add_pair(2, "MENTEE2", "MENTOR2");
+  const auto pair = add_pair("MENTEE1", "MENTOR1");
+  const auto other = add_pair("MENTEE2", "MENTOR2");
   EXPECT_TRUE(sessions->pair_sessions(pair).empty());
   const auto later = sessions->record_pair_session(pair, day("2027-02-01"), "Went well", "mentee",
                                                    "2027-02-01T18:00:00Z");
@@ -232,8 +234,8 @@ TEST_P(SessionsRepositories, APairsSessionsAreRecordedWithNotesAndReadInOrder) {
 }
 
 TEST_P(SessionsRepositories, APairsCadenceAndMovedMeetingAreReplaced) {
-  const auto pair = add_pair(1, "MENTEE1", "MENTOR1");
-  const auto other = add_pair(2, "MENTEE2", "MENTOR2");
+  const auto pair = add_pair("MENTEE1", "MENTOR1");
+  const auto other = add_pair("MENTEE2", "MENTOR2");
   EXPECT_EQ(sessions->pair_cadence(pair), std::nullopt);
   sessions->set_pair_cadence(pair, 4, "2027-01-04T09:00:00Z");
   sessions->set_pair_cadence(pair, 2, "2027-01-05T09:00:00Z");
@@ -260,7 +262,7 @@ TEST_P(SessionsRepositories, APairsCadenceAndMovedMeetingAreReplaced) {
 }
 
 TEST_P(SessionsRepositories, AnOverduePairSessionIsRemindedAndFlaggedOncePerDueDate) {
-  const auto pair = add_pair(1, "MENTEE1", "MENTOR1");
+  const auto pair = add_pair("MENTEE1", "MENTOR1");
   const Date due = day("2027-02-01");
   auto none = sessions->pair_escalation(pair, due);
   EXPECT_EQ(none.reminded_on, std::nullopt);
@@ -346,7 +348,7 @@ TEST_P(SessionsRepositories, ACirclesCadenceAndEscalationArePerMentorAndSetOnce)
 }
 
 TEST_P(SessionsRepositories, ARollbackTakesTheSessionsWritesWithIt) {
-  const auto pair = add_pair(1, "MENTEE1", "MENTOR1");
+  const auto pair = add_pair("MENTEE1", "MENTOR1");
   add_people({"M1"});
   sessions->set_pair_cadence(pair, 4, "2027-01-04T09:00:00Z");
   backend->begin();
@@ -372,7 +374,7 @@ TEST_P(SessionsRepositories, ARollbackTakesTheSessionsWritesWithIt) {
 }
 
 TEST_P(SessionsRepositories, ACommitKeepsTheSessionsWrites) {
-  const auto pair = add_pair(1, "MENTEE1", "MENTOR1");
+  const auto pair = add_pair("MENTEE1", "MENTOR1");
   backend->begin();
   sessions->record_pair_session(pair, day("2027-02-01"), std::nullopt, "mentee",
                                 "2027-02-01T18:00:00Z");
