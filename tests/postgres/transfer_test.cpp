@@ -12,8 +12,9 @@
 #include <mentoring/store/postgres/transfer.hpp>
 #include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/return_repository.hpp>
 #include <mentoring/store/return_store.hpp>
-#include <mentoring/store/sessions_store.hpp>
+#include <mentoring/store/sessions_repository.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
@@ -134,7 +135,7 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   pairing.save_proposal(pair, {{"same ward", 0.625}, {"language", 0.1}}, "2026-12-04T09:00:00Z");
   pairing.set_locked(pair, true);
 
-  SessionsStore sessions(store.database());
+  SqliteSessionsRepository sessions(store.session());
   sessions.set_pair_cadence(pair, 4, "2026-12-05T09:00:00Z");
   sessions.record_pair_session(pair, day("2026-12-10"), "first chat", "mentee",
                                "2026-12-10T18:00:00Z");
@@ -178,10 +179,11 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
                         {"P1"},
                         1});
 
+  SqliteReturnRepository steps(store.session());
+  steps.save_step({"rtw", "L1", "phased_return", "P1", "M2", day("2027-09-01"), "sent", 1,
+                   std::nullopt, std::nullopt, std::nullopt},
+                  "2026-12-07T09:00:00Z");
   ReturnStore returns(store.database());
-  returns.save_step({"rtw", "L1", "phased_return", "P1", "M2", day("2027-09-01"), "sent", 1,
-                     std::nullopt, std::nullopt, std::nullopt},
-                    "2026-12-07T09:00:00Z");
   returns.insert_kit_day({"L1", "P1", day("2027-05-02"), "came in for training", "hr:ann", false,
                           "2027-05-03T09:00:00Z"});
 
