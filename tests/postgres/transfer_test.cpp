@@ -6,12 +6,12 @@
 
 #include <mentoring/store/calendar_repository.hpp>
 #include <mentoring/store/evaluation_repository.hpp>
-#include <mentoring/store/link_store.hpp>
+#include <mentoring/store/link_repository.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/outbox.hpp>
 #include <mentoring/store/postgres/transfer.hpp>
 #include <mentoring/store/privacy_store.hpp>
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
 #include <mentoring/store/return_repository.hpp>
 #include <mentoring/store/return_store.hpp>
 #include <mentoring/store/sessions_repository.hpp>
@@ -195,11 +195,11 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   outbox.record_failure({"k-failing", "hr-export", "503 from the HR system", 1,
                          "2026-12-01T09:02:00Z", false, "2026-12-01T09:07:00Z"});
 
-  LinkStore links(store.database());
+  SqliteLinkRepository links(store.session());
   links.key_or_create(link_secret(), "2026-12-01T09:00:00Z");
   links.spend("nonce-1", "invitation", "accepted", "2026-12-02");
 
-  QuarantineStore quarantine(store.database());
+  SqliteQuarantineRepository quarantine(store.session());
   QuarantinedRecord held;
   held.adapter = "hr-export";
   held.stream = "leave";
@@ -336,7 +336,7 @@ TEST_F(Transfer, SqliteToPostgresToSqliteKeepsEveryTableAndLeavesAnotherOrganisa
   OrgStore reopened(exported.parent_path(), "north");  // the store opens the export as its own
   EXPECT_EQ(reopened.managers_of("P2"), (std::vector<std::string>{"M2", "M1"}));  // indirect
   EXPECT_EQ(reopened.managers_of("P2"), OrgStore(north.parent_path(), "north").managers_of("P2"));
-  EXPECT_EQ(LinkStore(reopened.database()).key(), link_secret());
+  EXPECT_EQ(SqliteLinkRepository(reopened.session()).key(), link_secret());
   ASSERT_TRUE(Outbox(reopened.database()).find("k-failing"));
   EXPECT_EQ(Outbox(reopened.database()).find("k-failing")->last_error, "503 from the HR system");
   EXPECT_THAT(reopened.history("P1").size(), 3u);
