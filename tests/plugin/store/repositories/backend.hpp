@@ -22,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -53,6 +54,18 @@ class Backend {
   // column's value as text, none for NULL; PostgreSQL's org_id is added.
   using Row = std::vector<std::pair<std::string, std::optional<std::string>>>;
   virtual void insert_row(const std::string& table, const Row& columns) = 0;
+
+  // An active enrolment of programme rtw, its person already stored: what the tests of
+  // concepts that refer to enrolments (pairs, sessions, invitations) stand on.
+  void insert_enrolment(std::int64_t id, const std::string& person_id, const std::string& role) {
+    insert_row("enrolment", {{"id", std::to_string(id)},
+                             {"person_id", person_id},
+                             {"programme_id", "rtw"},
+                             {"role", role},
+                             {"state", "active"},
+                             {"created_at", "2027-01-01T09:00:00Z"},
+                             {"updated_at", "2027-01-01T09:00:00Z"}});
+  }
 
   // The repository of this backend: Sqlite(StoreSession&) or Postgres(OrgSession&).
   template <class Repository, class Sqlite, class Postgres>

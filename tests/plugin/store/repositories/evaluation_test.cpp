@@ -38,13 +38,7 @@ class EvaluationRepositories : public RepositoryTest {
   // The enrolment an invitation refers to (the enrolment repository has its own tests).
   void add_enrolment(std::int64_t id, const std::string& person) {
     add_person(person);
-    backend->insert_row("enrolment", {{"id", std::to_string(id)},
-                                      {"person_id", person},
-                                      {"programme_id", "rtw"},
-                                      {"role", "mentee"},
-                                      {"state", "active"},
-                                      {"created_at", "2027-01-01T09:00:00Z"},
-                                      {"updated_at", "2027-01-01T09:00:00Z"}});
+    backend->insert_enrolment(id, person, "mentee");
   }
   void add_leave(const std::string& id, const std::string& person, const std::string& start,
                  const std::string& status, const std::string& type = "maternity",

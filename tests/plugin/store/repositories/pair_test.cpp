@@ -39,13 +39,7 @@ class PairRepositories : public RepositoryTest {
       p.id = person;
       p.name = "Person " + person;
       people->upsert(p);
-      backend->insert_row("enrolment", {{"id", std::to_string(id)},
-                                        {"person_id", person},
-                                        {"programme_id", "rtw"},
-                                        {"role", role},
-                                        {"state", "active"},
-                                        {"created_at", "2027-01-01T09:00:00Z"},
-                                        {"updated_at", "2027-01-01T09:00:00Z"}});
+      backend->insert_enrolment(id, person, role);
     }
   }
 };

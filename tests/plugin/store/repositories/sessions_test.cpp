@@ -54,13 +54,7 @@ class SessionsRepositories : public RepositoryTest {
     for (const auto& [enrolment, person, role] :
          std::vector<std::tuple<std::int64_t, std::string, std::string>>{
              {mentee_enrolment, mentee, "mentee"}, {mentee_enrolment + 1, mentor, "mentor"}}) {
-      backend->insert_row("enrolment", {{"id", std::to_string(enrolment)},
-                                        {"person_id", person},
-                                        {"programme_id", "rtw"},
-                                        {"role", role},
-                                        {"state", "active"},
-                                        {"created_at", "2027-01-01T09:00:00Z"},
-                                        {"updated_at", "2027-01-01T09:00:00Z"}});
+      backend->insert_enrolment(enrolment, person, role);
     }
     return pairs->insert_pair("rtw", mentee_enrolment, mentee_enrolment + 1, PairState::accepted,
                               "2027-01-04T09:00:00Z");
