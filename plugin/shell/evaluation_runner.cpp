@@ -13,7 +13,7 @@
 #include <mentoring/evaluation/tokens.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/evaluation_store.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -176,7 +176,7 @@ json invitation_payload(const Person& person, const Programme& programme, const 
           {"token", token}};
 }
 
-int issue(RunContext& c, store::EvaluationStore& store, store::Outbox& outbox,
+int issue(RunContext& c, store::EvaluationStore& store, store::OutboxRepository& outbox,
           const Programme& programme, const std::vector<ev::Survey>& surveys) {
   auto everyone = participants(c, programme);
   std::set<std::string> ids;
@@ -496,7 +496,7 @@ void check_evaluation_section(const json& definition, const std::string& source)
 
 json run_evaluation(RunContext& c) {
   store::EvaluationStore store(c.store.database());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   json programmes = json::object();
   int total = 0;
   for (const auto& programme : c.programmes) {
@@ -513,9 +513,12 @@ json run_evaluation(RunContext& c) {
   return {{"enabled", true}, {"status", "ran"}, {"issued", total}, {"programmes", programmes}};
 }
 
+// Tokens travel to the person in a notify action; once the host has it, or HR dropped it
+// (it never goes out), the outbox keeps the action without the token.
 int forget_delivered_survey_tokens(RunContext& c) {
-  store::EvaluationStore store(c.store.database());
-  return store.forget_delivered_tokens(
+  store::SqliteOutboxRepository outbox(c.store.session());
+  return outbox.forget_delivered(
+      "$.payload.token",
       std::string(domain::key_prefix(domain::ActionTopic::evaluation_survey)) + "/");
 }
 

@@ -1,5 +1,4 @@
 #include <mentoring/store/evaluation_store.hpp>
-#include <mentoring/store/outbox.hpp>
 
 #include "columns.hpp"
 
@@ -160,10 +159,6 @@ std::vector<EvaluationStore::LeaveOfPerson> EvaluationStore::approved_leave() {
     out.push_back(std::move(row));
   }
   return out;
-}
-
-int EvaluationStore::forget_delivered_tokens(const std::string& key_prefix) {
-  return Outbox(db_).forget_delivered("$.payload.token", key_prefix);
 }
 
 }  // namespace mentoring::store

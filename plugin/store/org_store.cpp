@@ -3,7 +3,7 @@
 #include "columns.hpp"
 
 #include <mentoring/store/migrations.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
 
 #include <SQLiteCpp/Statement.h>
@@ -649,7 +649,7 @@ Counts OrgStore::counts() {
   c.leave = count("SELECT COUNT(*) FROM leave");
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
   c.open_invitations = count("SELECT COUNT(*) FROM enrolment WHERE state = 'invited'");
-  c.pending_actions = Outbox(db_).count_pending();
+  c.pending_actions = SqliteOutboxRepository(session_).count(OutboxState::pending);
   return c;
 }
 

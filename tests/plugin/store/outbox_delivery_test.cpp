@@ -1,7 +1,7 @@
 // The outbox's delivery states (migration 9): what is due, what is dead or
 // dropped, and that a delivered action is never changed back.
 #include <mentoring/store/org_store.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ class OutboxDelivery : public ::testing::Test {
     fs::remove_all(dir);
     fs::create_directories(dir);
     store = std::make_unique<OrgStore>(dir, "acme");
-    outbox = std::make_unique<Outbox>(store->database());
+    outbox = std::make_unique<SqliteOutboxRepository>(store->session());
     for (const char* key : {"k1", "k2", "k3"})
       outbox->enqueue(key, "invite", "{\"person_id\":\"P1\"}", "2026-12-01T12:00:00Z");
   }
@@ -46,7 +46,7 @@ class OutboxDelivery : public ::testing::Test {
 
   fs::path dir;
   std::unique_ptr<OrgStore> store;
-  std::unique_ptr<Outbox> outbox;
+  std::unique_ptr<SqliteOutboxRepository> outbox;
 };
 
 }  // namespace
@@ -74,7 +74,7 @@ TEST_F(OutboxDelivery, DeadAndDroppedActionsAreNeverDue) {
   EXPECT_EQ(state_of(*outbox->find("k2")), OutboxState::dropped);
   EXPECT_EQ(outbox->count(OutboxState::dead), 1);
   EXPECT_EQ(outbox->count(OutboxState::dropped), 1);
-  EXPECT_EQ(outbox->count_pending(), 1);
+  EXPECT_EQ(outbox->count(OutboxState::pending), 1);
   // HR's retry: pending again, no attempts, due now; the last error kept.
   outbox->reset_attempts("k1");
   auto k1 = outbox->find("k1");

@@ -85,12 +85,6 @@ class EvaluationStore {
   };
   std::vector<LeaveOfPerson> approved_leave();
 
-  // Tokens travel to the person in a notify action; once the host has it, or HR
-  // dropped it (it never goes out), the outbox keeps the action without the
-  // token, and the file's bytes no longer hold it (the connection overwrites
-  // what it deletes: PrivacyStore::overwrite_deleted). Answers how many were cleared.
-  int forget_delivered_tokens(const std::string& key_prefix);
-
  private:
   SQLite::Database& db_;
 };
