@@ -1,6 +1,7 @@
 #include <mentoring/store/people_repository.hpp>
 
 #include "columns.hpp"
+#include "person_encoding.hpp"
 
 #include <SQLiteCpp/VariadicBind.h>
 
@@ -10,57 +11,9 @@ namespace mentoring::store {
 
 using namespace mentoring::domain;
 using namespace columns;
+using namespace person_encoding;
 
 namespace {
-
-// Languages are few and short: stored as one '\n'-separated text.
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += '\n';
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// Indirect manager ids as the JSON array the person_manager triggers read
-// (migration 8); NULL when there are none, so most people cost nothing more.
-std::optional<std::string> json_array(const std::vector<std::string>& items) {
-  if (items.empty()) return std::nullopt;
-  std::string out = "[";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (unsigned char ch : item) {
-      if (ch == '"' || ch == '\\') {
-        out += '\\';
-        out += static_cast<char>(ch);
-      } else if (ch < 0x20) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[ch >> 4];
-        out += kHex[ch & 0xF];
-      } else {
-        out += static_cast<char>(ch);
-      }
-    }
-    out += '"';
-  }
-  out += ']';
-  return out;
-}
 
 // The person's columns, in the order both upserts bind them (1-11). Bound without a
 // copy where the record outlives exec(): the sync stores a million people this way.

@@ -19,39 +19,8 @@ namespace mentoring::store::postgres {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::HostRole;
 using testing::TestDatabase;
-
-// A login role for this test's database, granted mentoring_app (as a host's would be),
-// dropped at the end. Its password is random and stays in the URL.
-class HostRole {
- public:
-  explicit HostRole(TestDatabase& db) : admin_(db.url(), "test") {
-    migrate(admin_);
-    name_ = db.name().substr(0, 55) + "_host";
-    pqxx::nontransaction txn(admin_.pq());
-    password_ =
-        txn.exec1("SELECT md5(random()::text || clock_timestamp()::text)")[0].as<std::string>();
-    txn.exec("DROP ROLE IF EXISTS " + txn.quote_name(name_));
-    txn.exec("CREATE ROLE " + txn.quote_name(name_) + " LOGIN PASSWORD " + txn.quote(password_) +
-             " IN ROLE mentoring_app");
-    url_ = with_settings(db.url(), {{"user", name_}, {"password", password_}}, "test");
-  }
-  ~HostRole() {
-    try {
-      pqxx::nontransaction txn(admin_.pq());
-      txn.exec("DROP ROLE IF EXISTS " + txn.quote_name(name_));
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "dropping role " << name_ << ": " << e.what();
-    }
-  }
-  Connection& admin() { return admin_; }  // the cluster's superuser: RLS does not apply
-  const std::string& url() const { return url_; }
-  const std::string& name() const { return name_; }
-
- private:
-  Connection admin_;
-  std::string name_, password_, url_;
-};
 
 long long count(pqxx::transaction_base& txn, const std::string& sql) {
   return txn.exec1(sql)[0].as<long long>();

@@ -1,89 +1,33 @@
-// The repositories of issue 17 (people, sync cursors), each test run against every backend
-// in kBackends: SQLite today; PostgreSQL joins the list with its repositories, so the same
-// tests hold both to the same behaviour.
-#include <mentoring/store/cursor_repository.hpp>
-#include <mentoring/store/org_store.hpp>
-#include <mentoring/store/people_repository.hpp>
-#include <mentoring/store/store_session.hpp>
+// The people repository (issue 17) on every backend, and one transaction over the people
+// and cursor repositories of one organisation.
+#include "backend.hpp"
 
-#include <SQLiteCpp/Transaction.h>
+#include <mentoring/store/cursor_repository.hpp>
+#include <mentoring/store/people_repository.hpp>
+#include <mentoring/store/postgres/cursor_repository.hpp>
+#include <mentoring/store/postgres/people_repository.hpp>
+
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <functional>
 #include <memory>
-#include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 using namespace mentoring::store;
 using namespace mentoring::domain;
-namespace fs = std::filesystem;
+using mentoring::store::testing::RepositoryTest;
 
 namespace {
 
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("mentoring-repositories-test-" +
-                   std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                   std::to_string(::getpid()));
-  TempDir() {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-// One organisation's repositories on one backend, and that backend's transaction.
-class Backend {
- public:
-  virtual ~Backend() = default;
-  virtual PeopleRepository& people() = 0;
-  virtual CursorRepository& cursors() = 0;
-  virtual void begin() = 0;
-  virtual void commit() = 0;
-  virtual void rollback() = 0;
-};
-
-class SqliteBackend final : public Backend {
- public:
-  explicit SqliteBackend(const fs::path& directory)
-      : session_(directory, "acme"), people_(session_), cursors_(session_) {}
-  PeopleRepository& people() override { return people_; }
-  CursorRepository& cursors() override { return cursors_; }
-  void begin() override { txn_.emplace(session_.database()); }
-  void commit() override {
-    txn_->commit();
-    txn_.reset();
-  }
-  void rollback() override { txn_.reset(); }  // a Transaction not committed rolls back
-
- private:
-  StoreSession session_;
-  SqlitePeopleRepository people_;
-  SqliteCursorRepository cursors_;
-  std::optional<SQLite::Transaction> txn_;
-};
-
-struct BackendKind {
-  const char* name;
-  std::function<std::unique_ptr<Backend>(const fs::path&)> open;
-};
-
-const BackendKind kBackends[] = {
-    {"sqlite", [](const fs::path& dir) { return std::make_unique<SqliteBackend>(dir); }},
-};
-
-class Repositories : public ::testing::TestWithParam<BackendKind> {
+class PeopleRepositories : public RepositoryTest {
  protected:
-  TempDir dir;
-  std::unique_ptr<Backend> backend = GetParam().open(dir.path);
-  PeopleRepository& people = backend->people();
-  CursorRepository& cursors = backend->cursors();
+  std::unique_ptr<PeopleRepository> people_owned =
+      backend->make<PeopleRepository, SqlitePeopleRepository, postgres::PostgresPeopleRepository>();
+  std::unique_ptr<CursorRepository> cursors_owned =
+      backend->make<CursorRepository, SqliteCursorRepository, postgres::PostgresCursorRepository>();
+  PeopleRepository& people = *people_owned;
+  CursorRepository& cursors = *cursors_owned;
 };
 
 Person person(const std::string& id) {
@@ -106,7 +50,7 @@ using Ids = std::vector<std::string>;
 
 // --- people -------------------------------------------------------------------------------
 
-TEST_P(Repositories, APersonReadsBackWithEveryField) {
+TEST_P(PeopleRepositories, APersonReadsBackWithEveryField) {
   Person p = person("P1");
   p.email = "p1@example.org";
   p.manager_id = "M1";
@@ -136,7 +80,7 @@ TEST_P(Repositories, APersonReadsBackWithEveryField) {
   EXPECT_FALSE(people.has_person("nobody"));
 }
 
-TEST_P(Repositories, AnUpsertReplacesEveryFieldAndKeepsOneRow) {
+TEST_P(PeopleRepositories, AnUpsertReplacesEveryFieldAndKeepsOneRow) {
   Person p = person("P1");
   p.email = "old@example.org";
   p.indirect_manager_ids = {"M2"};
@@ -154,7 +98,7 @@ TEST_P(Repositories, AnUpsertReplacesEveryFieldAndKeepsOneRow) {
   EXPECT_EQ(people.count_present(), 1);
 }
 
-TEST_P(Repositories, AFullReadMakesWhomItNoLongerListsAbsentUntilListedAgain) {
+TEST_P(PeopleRepositories, AFullReadMakesWhomItNoLongerListsAbsentUntilListedAgain) {
   for (const char* id : {"A", "B", "C"}) people.upsert_listed(person(id), "hr", "read-1");
   people.upsert_listed(person("X"), "other-hr", "read-9");  // another adapter's read
   EXPECT_TRUE(people.unlisted_after("hr", "read-1").empty());
@@ -179,7 +123,7 @@ TEST_P(Repositories, AFullReadMakesWhomItNoLongerListsAbsentUntilListedAgain) {
   EXPECT_EQ(people.unlisted_after("hr", "read-3"), (Ids{"A", "B"}));
 }
 
-TEST_P(Repositories, AnyRecordOfAnAbsentPersonMakesThemPresent) {
+TEST_P(PeopleRepositories, AnyRecordOfAnAbsentPersonMakesThemPresent) {
   people.upsert_listed(person("A"), "hr", "read-1");
   people.mark_absent({"A"}, *parse_date("2027-02-01"));
   ASSERT_FALSE(people.has_person("A"));
@@ -187,7 +131,7 @@ TEST_P(Repositories, AnyRecordOfAnAbsentPersonMakesThemPresent) {
   EXPECT_TRUE(people.has_person("A"));
 }
 
-TEST_P(Repositories, UnlistingCountsAPersonAsUnlistedOnlyForTheAdapterThatListedThem) {
+TEST_P(PeopleRepositories, UnlistingCountsAPersonAsUnlistedOnlyForTheAdapterThatListedThem) {
   people.upsert_listed(person("A"), "hr", "read-1");
   people.upsert_listed(person("B"), "hr", "read-1");
   EXPECT_FALSE(people.unlist("other-hr", "A"));
@@ -198,7 +142,7 @@ TEST_P(Repositories, UnlistingCountsAPersonAsUnlistedOnlyForTheAdapterThatListed
   EXPECT_TRUE(people.has_person("A"));  // absent only once the read's reconciliation says so
 }
 
-TEST_P(Repositories, ManagersDirectFirstThenIndirectAndAbsentPeopleLeftOutOfTheChains) {
+TEST_P(PeopleRepositories, ManagersDirectFirstThenIndirectAndAbsentPeopleLeftOutOfTheChains) {
   Person p = person("P1");
   p.manager_id = "M1";
   p.indirect_manager_ids = {"M3", "M2"};
@@ -225,7 +169,7 @@ TEST_P(Repositories, ManagersDirectFirstThenIndirectAndAbsentPeopleLeftOutOfTheC
   EXPECT_TRUE(people.managers_of("nobody").empty());
 }
 
-TEST_P(Repositories, PeopleAreKnownByIdOrEmployeeNumber) {
+TEST_P(PeopleRepositories, PeopleAreKnownByIdOrEmployeeNumber) {
   Person a = person("1001");
   a.employee_number = "E7";
   people.upsert(a);
@@ -240,24 +184,9 @@ TEST_P(Repositories, PeopleAreKnownByIdOrEmployeeNumber) {
   EXPECT_TRUE(people.people_known_as("E8").empty());
 }
 
-// --- cursors ------------------------------------------------------------------------------
-
-TEST_P(Repositories, ACursorIsKeptPerAdapterAndStreamAndReplaced) {
-  EXPECT_FALSE(cursors.cursor("hr", "people"));
-  cursors.set_cursor("hr", "people", "page-2");
-  cursors.set_cursor("hr", "leave", "2027-01-01T00:00:00Z");
-  cursors.set_cursor("lms", "people", "");
-  EXPECT_EQ(cursors.cursor("hr", "people"), "page-2");
-  EXPECT_EQ(cursors.cursor("hr", "leave"), "2027-01-01T00:00:00Z");
-  EXPECT_EQ(cursors.cursor("lms", "people"), "");  // empty is a cursor, not none
-  cursors.set_cursor("hr", "people", "page-3");
-  EXPECT_EQ(cursors.cursor("hr", "people"), "page-3");
-  EXPECT_FALSE(cursors.cursor("lms", "leave"));
-}
-
 // --- one transaction over repositories ----------------------------------------------------
 
-TEST_P(Repositories, APagesPeopleAndItsCursorCommitOrRollBackTogether) {
+TEST_P(PeopleRepositories, APagesPeopleAndItsCursorCommitOrRollBackTogether) {
   cursors.set_cursor("hr", "people", "page-1");
   backend->begin();
   people.upsert(person("P1"));
@@ -274,53 +203,4 @@ TEST_P(Repositories, APagesPeopleAndItsCursorCommitOrRollBackTogether) {
   EXPECT_EQ(cursors.cursor("hr", "people"), "page-2");
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryBackend, Repositories, ::testing::ValuesIn(kBackends),
-                         [](const ::testing::TestParamInfo<BackendKind>& kind) {
-                           return std::string(kind.param.name);
-                         });
-
-// --- the SQLite session's one statement cache ---------------------------------------------
-
-TEST(StoreSession, RepositoriesOnOneSessionShareItsStatements) {
-  TempDir dir;
-  StoreSession session(dir.path, "acme");
-  SqlitePeopleRepository first(session);
-  SqlitePeopleRepository second(session);
-  first.upsert(person("P1"));
-  first.has_person("P1");
-  const auto cached = session.cached_statements();
-  second.upsert(person("P2"));
-  EXPECT_TRUE(second.has_person("P1"));
-  EXPECT_EQ(session.cached_statements(), cached);
-
-  // The same text at another address (composed at run time) is the same statement.
-  const std::string text = "SELECT COUNT(*) FROM person";
-  SQLite::Statement& by_literal = session.prepared("SELECT COUNT(*) FROM person");
-  SQLite::Statement& by_text = session.prepared_dynamic(text);
-  EXPECT_EQ(&by_literal, &by_text);
-  EXPECT_EQ(&session.prepared(text.c_str()), &by_literal);
-}
-
-TEST(StoreSession, SqlThatDoesNotCompileLeavesNothingInTheCache) {
-  TempDir dir;
-  StoreSession session(dir.path, "acme");
-  const auto cached = session.cached_statements();
-  EXPECT_THROW(session.prepared_dynamic("SELEC 1"), SQLite::Exception);
-  EXPECT_THROW(session.prepared("SELECT nothing FROM nowhere"), SQLite::Exception);
-  EXPECT_EQ(session.cached_statements(), cached);
-  session.reset_statements();  // no empty slot to trip over
-  EXPECT_EQ(session.prepared("SELECT 1").executeStep(), true);
-}
-
-TEST(StoreSession, OrgStoreWritesThroughItsSessionsRepositories) {
-  TempDir dir;
-  OrgStore store(dir.path, "acme");
-  store.upsert(person("P1"));
-  store.set_cursor("hr", "people", "page-2");
-  EXPECT_TRUE(store.people_repository().has_person("P1"));
-  EXPECT_EQ(store.cursor_repository().cursor("hr", "people"), "page-2");
-  SqlitePeopleRepository more(store.session());  // another repository, the same connection
-  SQLite::Transaction txn(store.database());
-  more.upsert(person("P2"));
-  EXPECT_TRUE(store.has_person("P2"));  // inside the one transaction
-}
+INSTANTIATE_FOR_EVERY_BACKEND(PeopleRepositories);
