@@ -15,10 +15,10 @@ struct Statement {
   const char* sql;
 };
 
+// Runs a statement prepared by the constructor, in the session's transaction (or its own).
 template <class... Args>
 pqxx::result exec(OrgSession& session, const Statement& statement, const char* what,
                   const Args&... args) {
-  session.prepare(statement.name, statement.sql);
   return session.run(what, [&](pqxx::work& txn) {
     return txn.exec_prepared(statement.name, session.org_id(), args...);
   });
@@ -185,6 +185,18 @@ bool changed_one(const pqxx::result& result) {
 }
 
 }  // namespace
+
+PostgresOutboxRepository::PostgresOutboxRepository(OrgSession& session) : session_(session) {
+  for (const Statement& statement :
+       {kEnqueue, kContains, kFind, kDue, kMarkDelivered, kRecordFailure, kResetAttempts,
+        kMarkDropped, kForgetDelivered, counts_statement()})
+    session_.prepare(statement.name, statement.sql);
+  for (auto state :
+       {OutboxState::pending, OutboxState::delivered, OutboxState::dead, OutboxState::dropped}) {
+    session_.prepare(list_statement(state).name, list_statement(state).sql);
+    session_.prepare(count_statement(state).name, count_statement(state).sql);
+  }
+}
 
 bool PostgresOutboxRepository::enqueue(const std::string& idempotency_key, const std::string& type,
                                        const std::string& payload, const std::string& created_at) {

@@ -19,6 +19,7 @@ class SqliteBackend final : public Backend {
   SqliteBackend() : directory_(make_directory()), session_(directory_, organisation_) {}
   ~SqliteBackend() override {
     txn_.reset();
+    if (!owns_directory_) return;
     std::error_code ignored;
     fs::remove_all(directory_, ignored);
   }
@@ -31,8 +32,15 @@ class SqliteBackend final : public Backend {
     txn_.reset();
   }
   void rollback() override { txn_.reset(); }  // a Transaction not committed rolls back
+  // A second connection to the same file (which the first backend keeps and removes).
+  std::unique_ptr<Backend> another_connection() override {
+    return std::unique_ptr<Backend>(new SqliteBackend(directory_));
+  }
 
  private:
+  explicit SqliteBackend(const fs::path& directory)
+      : owns_directory_(false), directory_(directory), session_(directory_, organisation_) {}
+
   static fs::path make_directory() {
     static std::atomic<int> next{0};
     fs::path path =
@@ -44,6 +52,7 @@ class SqliteBackend final : public Backend {
   }
 
   std::string organisation_ = "acme";
+  bool owns_directory_ = true;
   fs::path directory_;
   StoreSession session_;
   std::optional<SQLite::Transaction> txn_;
@@ -78,8 +87,9 @@ SharedDatabase* const shared_database = [] {
 
 class PostgresBackend final : public Backend {
  public:
-  PostgresBackend()
-      : organisation_("org-" + std::to_string(next_organisation())),
+  PostgresBackend() : PostgresBackend("org-" + std::to_string(next_organisation())) {}
+  explicit PostgresBackend(std::string organisation)
+      : organisation_(std::move(organisation)),
         connection_(shared_database->host_url(), "test host role"),
         session_(connection_, organisation_) {}
   const char* name() const override { return "postgres"; }
@@ -88,6 +98,9 @@ class PostgresBackend final : public Backend {
   void begin() override { session_.begin(); }
   void commit() override { session_.commit(); }
   void rollback() override { session_.rollback(); }
+  std::unique_ptr<Backend> another_connection() override {
+    return std::make_unique<PostgresBackend>(organisation_);
+  }
 
  private:
   static int next_organisation() {

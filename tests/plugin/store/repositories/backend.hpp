@@ -47,6 +47,11 @@ class Backend {
   virtual void commit() = 0;
   virtual void rollback() = 0;
 
+  // The same organisation on a connection of its own, with its own transaction: what a
+  // second host would see if two ever handled one organisation (the leases prevent it; the
+  // outbox tests check that even then a delivered action stays delivered).
+  virtual std::unique_ptr<Backend> another_connection() = 0;
+
   // The repository of this backend: Sqlite(StoreSession&) or Postgres(OrgSession&).
   template <class Repository, class Sqlite, class Postgres>
   std::unique_ptr<Repository> make() {

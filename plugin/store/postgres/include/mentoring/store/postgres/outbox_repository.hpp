@@ -34,7 +34,9 @@ namespace mentoring::store::postgres {
 
 class PostgresOutboxRepository final : public OutboxRepository {
  public:
-  explicit PostgresOutboxRepository(OrgSession& session) : session_(session) {}
+  // Prepares its statements on the session's connection ("outbox.enqueue", ...), once per
+  // connection.
+  explicit PostgresOutboxRepository(OrgSession& session);
 
   bool enqueue(const std::string& idempotency_key, const std::string& type,
                const std::string& payload, const std::string& created_at) override;
