@@ -12,7 +12,7 @@
 #include <mentoring/evaluation/surveys.hpp>
 #include <mentoring/evaluation/tokens.hpp>
 #include <mentoring/schema.hpp>
-#include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/outbox_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -176,7 +176,7 @@ json invitation_payload(const Person& person, const Programme& programme, const 
           {"token", token}};
 }
 
-int issue(RunContext& c, store::EvaluationStore& store, store::OutboxRepository& outbox,
+int issue(RunContext& c, store::EvaluationRepository& store, store::OutboxRepository& outbox,
           const Programme& programme, const std::vector<ev::Survey>& surveys) {
   auto everyone = participants(c, programme);
   std::set<std::string> ids;
@@ -228,7 +228,7 @@ ev::AnswerValue value_of(const json& v) {
 json answer(RunContext& c, const json& in) {
   const char* cmd = "evaluation_answer";
   require_valid_input(cmd, "evaluation_answer", in);
-  store::EvaluationStore store(c.store.database());
+  store::SqliteEvaluationRepository store(c.store.session());
   const std::string hash = ev::sha256_hex(in.at("token").get<std::string>());
   auto invitation = store.invitation(hash);
   // The token is never echoed back: an error message may end up in a log.
@@ -348,8 +348,8 @@ json retention_figure(const std::vector<ev::Returner>& group, int months, Date t
 
 // Retention 6 and 12 months after return, for the programme's returners and
 // for the organisation's other returners from the same leave types.
-json retention_figures(RunContext& c, store::EvaluationStore& store, const Programme& programme,
-                       int threshold) {
+json retention_figures(RunContext& c, store::EvaluationRepository& store,
+                       const Programme& programme, int threshold) {
   std::vector<ev::ReturnFromLeave> returns;
   for (const auto& row : store.approved_leave()) {
     returns.push_back({row.leave.id,
@@ -389,7 +389,7 @@ json budget_report(RunContext& c, const Programme& programme) {
 }
 
 json programme_report(RunContext& c, const Programme& programme, int threshold) {
-  store::EvaluationStore store(c.store.database());
+  store::SqliteEvaluationRepository store(c.store.session());
   const auto surveys = surveys_of(c, programme.id);
   std::map<std::pair<std::string, std::string>, std::int64_t> invited, responded;
   for (const auto& n : store.invitation_counts(programme.id))
@@ -495,7 +495,7 @@ void check_evaluation_section(const json& definition, const std::string& source)
 }
 
 json run_evaluation(RunContext& c) {
-  store::EvaluationStore store(c.store.database());
+  store::SqliteEvaluationRepository store(c.store.session());
   store::SqliteOutboxRepository outbox(c.store.session());
   json programmes = json::object();
   int total = 0;
@@ -513,13 +513,14 @@ json run_evaluation(RunContext& c) {
   return {{"enabled", true}, {"status", "ran"}, {"issued", total}, {"programmes", programmes}};
 }
 
-// Tokens travel to the person in a notify action; once the host has it, or HR dropped it
-// (it never goes out), the outbox keeps the action without the token.
 int forget_delivered_survey_tokens(RunContext& c) {
-  store::SqliteOutboxRepository outbox(c.store.session());
-  return outbox.forget_delivered(
-      "$.payload.token",
-      std::string(domain::key_prefix(domain::ActionTopic::evaluation_survey)) + "/");
+  // Tokens travel to the person in a notify action; once the host has it, or HR dropped it
+  // (it never goes out), the outbox keeps the action without the token, and the file's
+  // bytes no longer hold it (the connection overwrites what it deletes).
+  return store::SqliteOutboxRepository(c.store.session())
+      .forget_delivered(
+          "$.payload.token",
+          std::string(domain::key_prefix(domain::ActionTopic::evaluation_survey)) + "/");
 }
 
 std::optional<json> evaluation_command(RunContext& c, std::string_view command, const json& input) {

@@ -7,10 +7,10 @@
 #include "session_runners.hpp"
 
 #include <mentoring/evaluation/tokens.hpp>
-#include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/link_store.hpp>
 #include <mentoring/store/outbox_repository.hpp>
-#include <mentoring/store/pairing_store.hpp>
+#include <mentoring/store/pair_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -205,7 +205,7 @@ void assess_mentor_proposal(RunContext& c, Assessment& a) {
     a.refusal = Refusal::gone;
     return;
   }
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   const auto request = ps.request(pair->id);
   if (request && request->answer) {  // answered already, another way
     a.refusal = Refusal::used;
@@ -281,7 +281,7 @@ void assess_pair(RunContext& c, Assessment& a) {
                                ? sessions["next_start_time"]
                                : json(start_time_of(c, programme->id))}};
   }
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   const std::string goal = ps.private_notes(pair->mentee_enrolment_id).goal;
   a.view = {{"programme", programme_json(*programme)},
             {"pair_id", std::to_string(pair->id)},
@@ -307,7 +307,7 @@ json question_json(const json& q) {
 }
 
 void assess_survey(RunContext& c, Assessment& a) {
-  store::EvaluationStore store(c.store.database());
+  store::SqliteEvaluationRepository store(c.store.session());
   const auto invitation = store.invitation(evaluation::sha256_hex(a.claims.subject));
   if (!invitation) {
     a.refusal = Refusal::gone;

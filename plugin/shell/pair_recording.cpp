@@ -10,7 +10,7 @@
 #include <mentoring/domain/programme_shape.hpp>
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/store/outbox_repository.hpp>
-#include <mentoring/store/pairing_store.hpp>
+#include <mentoring/store/pair_repository.hpp>
 #include <mentoring/training/training.hpp>
 
 #include <algorithm>
@@ -62,7 +62,7 @@ pairing::ManualPairFacts manual_pair_facts(RunContext& c, const Programme& progr
   facts.mentor_capacity = domain::effective_mentor_capacity(programme);  // a circle: its size
   facts.in_management_chain =
       management_chains(c).in_same_chain(mentee.person_id, mentor.person_id);
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   for (const auto& f : ps.forbidden(programme.id)) {
     facts.forbidden_by_hr |= f.mentee_id == mentee.person_id && f.mentor_id == mentor.person_id;
   }
@@ -84,7 +84,7 @@ json record_accepted_pair(RunContext& c, const json& input,
   const Programme& programme = find_programme(c, which);
   Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee, "/mentee_id");
   Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor, "/mentor_id");
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
 
   std::optional<Pair> standing;  // the mentee's proposal, if any
   const pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);

@@ -10,7 +10,7 @@
 #include <mentoring/pairing/pairing.hpp>
 #include <mentoring/pairing/standing.hpp>
 #include <mentoring/store/outbox_repository.hpp>
-#include <mentoring/store/pairing_store.hpp>
+#include <mentoring/store/pair_repository.hpp>
 #include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -99,7 +99,7 @@ void fill_person(pairing::Participant& p, const std::map<std::string, Person>& p
   if (person.location) p.location = *person.location;
 }
 
-CohortView build_cohort(RunContext& c, const Programme& programme, store::PairingStore& ps) {
+CohortView build_cohort(RunContext& c, const Programme& programme, store::PairRepository& ps) {
   CohortView view;
   std::map<std::int64_t, int> accepted_count;  // mentor enrolment -> accepted pairs
   std::set<std::int64_t> mentees_of_accepted;
@@ -249,7 +249,7 @@ enum class Mode {
 };
 
 json plan_programme(RunContext& c, const Programme& programme, Mode mode) {
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   json summary = {{"proposed", json::array()},
                   {"kept", 0},
                   {"discarded", json::array()},
@@ -422,7 +422,7 @@ std::vector<const Programme*> programmes_asked(RunContext& c, std::string_view c
 json list_proposals(RunContext& c, const json& input) {
   json out = json::array();
   for (const Programme* programme : programmes_asked(c, "pairing_proposals", input)) {
-    store::PairingStore ps(c.store.database());
+    store::PairRepository& ps = c.store.pair_repository();
     const auto details = ps.proposals(programme->id);
     const pairing::MatchingRules weights = settings_for(c, programme->id).rules;
     json proposals = json::array();
@@ -489,7 +489,7 @@ json list_proposals(RunContext& c, const json& input) {
 
 json lock(RunContext& c, const json& input) {
   Pair p = find_proposal(c, input);
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   if (!ps.proposal(p.id))
     throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
   const bool locked = !input.value("unlock", false);
@@ -513,7 +513,7 @@ json forbid(RunContext& c, const json& input) {
                           std::string(pairing::describe(refusal)));
     }
   }
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   ps.forbid(programme.id, {mentee, mentor, acting(c), c.now});
   json out = {{"programme", programme.id}, {"mentee_id", mentee}, {"mentor_id", mentor}};
   // The incremental pass discards the forbidden proposal and places the mentee again at once.
@@ -527,7 +527,7 @@ json unforbid(RunContext& c, const json& input) {
   const Programme& programme = programme_for(c, "pairing_unforbid", input);
   const std::string mentee = input.at("mentee_id").get<std::string>();
   const std::string mentor = input.at("mentor_id").get<std::string>();
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   if (!ps.unforbid(programme.id, mentee, mentor)) {
     throw_invalid_input("/mentor_id: found \"" + mentor +
                         "\"; expected a mentor HR forbade for mentee " + mentee + " in " +
@@ -567,7 +567,7 @@ json set_wishes(RunContext& c, const json& input) {
         "/mentoring_question: found nothing to store; expected mentoring_question, wishes "
         "or goal");
   }
-  store::PairingStore(c.store.database()).set_private_notes(e.id, goal, wishes, question);
+  c.store.pair_repository().set_private_notes(e.id, goal, wishes, question);
   json stored = json::array();
   if (question) stored.push_back("mentoring_question");
   if (wishes) stored.push_back("wishes");
@@ -610,7 +610,7 @@ json request_mentor(RunContext& c, const json& input) {
   }
   const Enrolment mentee = open_enrolment(c, programme, mentee_id, Role::mentee, "/mentee_id");
   const Enrolment mentor = open_enrolment(c, programme, mentor_id, Role::mentor, "/mentor_id");
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   std::optional<Pair> standing;
   pairing::ManualPairFacts facts = manual_pair_facts(c, programme, mentee, mentor, standing);
   // Open requests to the mentor take room too, so that every request can be accepted.
@@ -683,7 +683,7 @@ json mentor_answer(RunContext& c, const json& input) {
   Pair p = find_pair(c, input);
   const Programme& programme =
       programme_for(c, "pairing_mentor_answer", json{{"programme", p.programme_id}});
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   const auto request = ps.request(id);
   const auto answer = pairing::parse_mentor_answer(input.at("answer").get<std::string>());
   const std::string reason = input.value("reason", "");
@@ -749,7 +749,7 @@ json accept(RunContext& c, const json& input) {
   const std::string by = acting(c);
   Transaction txn(c.store.database());
   Pair p = find_proposal(c, input);
-  store::PairingStore ps(c.store.database());
+  store::PairRepository& ps = c.store.pair_repository();
   if (!ps.proposal(p.id))
     throw_invalid_input("/pair_id: pair " + std::to_string(p.id) + " has no proposal details");
   if (const auto request = ps.request(p.id); request && !request->answer) {

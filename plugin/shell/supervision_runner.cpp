@@ -9,6 +9,7 @@
 
 #include <mentoring/calendar/ics.hpp>
 #include <mentoring/schema.hpp>
+#include <mentoring/store/calendar_repository.hpp>
 #include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/sessions_store.hpp>
 #include <mentoring/supervision/circles.hpp>
@@ -96,14 +97,15 @@ std::vector<calendar::Attendee> attendees_of(const std::map<std::string, Person>
 
 // Sends an invite, an update (same UID, SEQUENCE + 1) or a cancellation, and
 // only when what attendees would see changed. Answers whether an action was enqueued.
-bool publish(RunContext& c, store::SessionsStore& sessions, store::OutboxRepository& outbox,
-             calendar::CalendarEvent event, const std::string& programme_id,
-             const std::string& kind, const std::map<std::string, json>& links = {}) {
+bool publish(RunContext& c, store::OutboxRepository& outbox, calendar::CalendarEvent event,
+             const std::string& programme_id, const std::string& kind,
+             const std::map<std::string, json>& links = {}) {
   std::string fingerprint = format_date(event.start.date) + "|" + hh_mm(event.start.minutes) + "|" +
                             std::to_string(event.duration_minutes) + "|" + event.timezone + "|" +
                             event.location.value_or("") + "|" + event.summary;
   for (const auto& a : event.attendees) fingerprint += "|" + a.person_id;
-  auto previous = sessions.calendar_event(event.uid);
+  store::SqliteCalendarRepository calendar(c.store.session());
+  auto previous = calendar.sent(event.uid);
   if (event.cancelled) {
     if (!previous || previous->cancelled) return false;
   } else if (previous && !previous->cancelled && previous->fingerprint == fingerprint) {
@@ -111,7 +113,7 @@ bool publish(RunContext& c, store::SessionsStore& sessions, store::OutboxReposit
   }
   event.sequence = previous ? previous->sequence + 1 : 0;
   std::string ics = calendar::to_ics(event, c.now);
-  sessions.save_calendar_event({event.uid, event.sequence, fingerprint, event.cancelled}, c.now);
+  calendar.save_sent({event.uid, event.sequence, fingerprint, event.cancelled}, c.now);
   auto key = action_key(ActionKind::calendar_event, ActionTopic::calendar, c.organisation,
                         {event.uid, std::to_string(event.sequence)});
   json attendees = json::array();
@@ -273,7 +275,7 @@ json run_groups(RunContext& c, store::SessionsStore& sessions, store::OutboxRepo
     event.organizer_email = manager_email(c);
     event.attendees = attendees_of(people, meeting.expected);
     event.cancelled = meeting.cancelled;
-    invites += publish(c, sessions, outbox, event, programme.id, "supervision");
+    invites += publish(c, outbox, event, programme.id, "supervision");
   }
   int flagged = flag_missed_streaks(c, sessions, outbox, programme.id);
   json placed_json = json::array();
@@ -391,8 +393,7 @@ int flag_first_contact(RunContext& c, store::OutboxRepository& outbox, const Pro
 // SEQUENCE + 1) when the pair agrees a new cadence, moves the meeting
 // (session_move) or the mentee's leave moves it. Answers the UID when a new
 // version was enqueued.
-std::optional<std::string> publish_pair_placeholder(RunContext& c, store::SessionsStore& sessions,
-                                                    store::OutboxRepository& outbox,
+std::optional<std::string> publish_pair_placeholder(RunContext& c, store::OutboxRepository& outbox,
                                                     const Programme& programme, const Pair& pair,
                                                     const supervision::PairFacts& facts,
                                                     const supervision::PairSessionPlan& plan,
@@ -410,7 +411,7 @@ std::optional<std::string> publish_pair_placeholder(RunContext& c, store::Sessio
   event.duration_minutes = rules.duration_minutes;
   event.timezone = timezone_of(c);
   event.attendees = attendees_of(people, {pair.mentee_id, pair.mentor_id});
-  if (!publish(c, sessions, outbox, event, programme.id, "pair_session",
+  if (!publish(c, outbox, event, programme.id, "pair_session",
                {{pair.mentee_id, pair_link(c, pair, pair.mentee_id)},
                 {pair.mentor_id, pair_link(c, pair, pair.mentor_id)}}))
     return std::nullopt;
@@ -462,8 +463,7 @@ void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::OutboxRe
     sessions.mark_pair_flagged(pair.id, flag.due_on, c.today);
   }
   counts.invites +=
-      publish_pair_placeholder(c, sessions, outbox, programme, pair, facts, plan, people)
-          .has_value();
+      publish_pair_placeholder(c, outbox, programme, pair, facts, plan, people).has_value();
 }
 
 // --- circles: one series per mentor -------------------------------------------------
@@ -575,7 +575,7 @@ void run_one_circle(RunContext& c, store::SessionsStore& sessions, store::Outbox
     event.duration_minutes = rules.duration_minutes;
     event.timezone = timezone_of(c);
     event.attendees = attendees_of(people, plan.invited);
-    counts.invites += publish(c, sessions, outbox, event, programme.id, "circle_session");
+    counts.invites += publish(c, outbox, event, programme.id, "circle_session");
   }
 }
 
@@ -696,9 +696,9 @@ json kickoff_schedule(RunContext& c, const json& in) {
   store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   sessions.save_kickoff(k, c.now);
-  bool sent = publish(c, sessions, outbox, event, programme.id, "kickoff");
+  bool sent = publish(c, outbox, event, programme.id, "kickoff");
   txn.commit();
-  auto saved = sessions.calendar_event(event.uid);
+  auto saved = store::SqliteCalendarRepository(c.store.session()).sent(event.uid);
   return {{"programme", programme.id},
           {"date", format_date(k.on)},
           {"start_time", hh_mm(k.start_minutes)},
@@ -874,11 +874,11 @@ json session_move(RunContext& c, const json& in) {
   auto plan =
       supervision::plan_pair_sessions(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
   auto people = c.store.people({pair.mentee_id, pair.mentor_id});
-  auto uid = publish_pair_placeholder(c, sessions, outbox, programme, pair, facts, plan, people);
+  auto uid = publish_pair_placeholder(c, outbox, programme, pair, facts, plan, people);
   txn.commit();
   json calendar_event = nullptr;
   if (uid) {
-    auto event = sessions.calendar_event(*uid);
+    auto event = store::SqliteCalendarRepository(c.store.session()).sent(*uid);
     calendar_event = {{"uid", *uid}, {"sequence", event ? event->sequence : 0}};
   }
   const int minutes = plan.placeholder ? plan.placeholder->start_minutes : rules.start_minutes;

@@ -19,7 +19,9 @@ OrgStore::OrgStore(const std::filesystem::path& directory, const std::string& or
     : session_(directory, organisation),
       db_(session_.database()),
       people_(session_),
-      cursors_(session_) {}
+      cursors_(session_),
+      pairs_(session_),
+      enrolments_(session_) {}
 
 int OrgStore::schema_version() {
   return current_version(db_);
@@ -185,38 +187,6 @@ Leave read_leave(SQLite::Statement& s) {
   return l;
 }
 
-constexpr const char* kEnrolmentColumns =
-    "SELECT id, person_id, programme_id, role, state, leave_id, phase, created_at, respond_by, "
-    "consent_at, started_at, ends_on, needs_decision, leave_fingerprint FROM enrolment ";
-
-Enrolment read_enrolment(SQLite::Statement& s) {
-  Enrolment e;
-  e.id = s.getColumn(0).getInt64();
-  e.person_id = s.getColumn(1).getString();
-  e.programme_id = s.getColumn(2).getString();
-  e.role = s.getColumn(3).getString() == "mentor" ? Role::mentor : Role::mentee;
-  auto state = parse_enrolment_state(s.getColumn(4).getString());
-  if (!state)
-    throw std::runtime_error("store: enrolment " + std::to_string(e.id) + " has a corrupt state");
-  e.state = *state;
-  e.leave_id = optional_text(s.getColumn(5));
-  if (auto phase = optional_text(s.getColumn(6))) {
-    if (*phase == "before_leave") e.phase = Phase::before_leave;
-    if (*phase == "on_leave") e.phase = Phase::on_leave;
-    if (*phase == "returned") e.phase = Phase::returned;
-  }
-  if (auto created = optional_text(s.getColumn(7)))
-    e.created_on = parse_date(created->substr(0, 10));
-  e.respond_by = optional_date(s.getColumn(8));
-  if (auto consent = optional_text(s.getColumn(9)))
-    e.consent_on = parse_date(consent->substr(0, 10));
-  e.started_on = optional_date(s.getColumn(10));
-  e.ends_on = optional_date(s.getColumn(11));
-  e.needs_decision = optional_text(s.getColumn(12));
-  e.leave_fingerprint = optional_text(s.getColumn(13));
-  return e;
-}
-
 // Every row of a bound statement, read by `read`.
 template <class Row>
 std::vector<Row> all_rows(SQLite::Statement& s, Row (*read)(SQLite::Statement&)) {
@@ -317,324 +287,70 @@ std::map<std::string, Person> OrgStore::people(const std::set<std::string>& ids)
 }
 
 std::vector<Enrolment> OrgStore::enrolments(const std::string& programme_id) {
-  static const std::string sql =
-      std::string(kEnrolmentColumns) + "WHERE programme_id = ? ORDER BY id";
-  SQLite::Statement& s = prepared(sql.c_str());
-  s.bind(1, programme_id);
-  return all_rows(s, &read_enrolment);
+  return enrolments_.enrolments(programme_id);
 }
 
 std::vector<Enrolment> OrgStore::enrolments_of(const std::string& person_id) {
-  static const std::string sql = std::string(kEnrolmentColumns) + "WHERE person_id = ? ORDER BY id";
-  SQLite::Statement& s = prepared(sql.c_str());
-  s.bind(1, person_id);
-  return all_rows(s, &read_enrolment);
+  return enrolments_.enrolments_of(person_id);
 }
 
 std::optional<Enrolment> OrgStore::enrolment(std::int64_t id) {
-  static const std::string sql = std::string(kEnrolmentColumns) + "WHERE id = ?";
-  SQLite::Statement& s = prepared(sql.c_str());
-  s.bind(1, id);
-  if (!s.executeStep()) return std::nullopt;
-  return read_enrolment(s);
+  return enrolments_.enrolment(id);
 }
 
 std::vector<Enrolment> OrgStore::enrolments_in(const std::vector<EnrolmentState>& states) {
-  std::string list;
-  for (auto state : states)
-    list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
-  SQLite::Statement& s = prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE state IN (" +
-                                          list + ") ORDER BY id");
-  return all_rows(s, &read_enrolment);
+  return enrolments_.enrolments_in(states);
 }
 
 std::vector<Enrolment> OrgStore::enrolments_in_states(const std::string& programme_id,
                                                       const std::vector<EnrolmentState>& states,
                                                       std::optional<Role> role) {
-  if (states.empty()) return {};
-  std::string list;
-  for (auto state : states)
-    list += (list.empty() ? "'" : ",'") + std::string(to_string(state)) + "'";
-  const std::string roles =
-      role ? "'" + std::string(to_string(*role)) + "'" : std::string("'mentee','mentor'");
-  SQLite::Statement& s =
-      prepared_dynamic(std::string(kEnrolmentColumns) + "WHERE programme_id = ? AND role IN (" +
-                       roles + ") AND state IN (" + list + ") ORDER BY id");
-  s.bind(1, programme_id);
-  return all_rows(s, &read_enrolment);
+  return enrolments_.enrolments_in_states(programme_id, states, role);
 }
 
 std::int64_t OrgStore::count_enrolments_in(EnrolmentState state) {
-  SQLite::Statement& s = prepared("SELECT COUNT(*) FROM enrolment WHERE state = ?");
-  s.bind(1, std::string(to_string(state)));
-  s.executeStep();
-  return s.getColumn(0).getInt64();
+  return enrolments_.count_enrolments_in(state);
 }
 
 std::vector<OrgStore::StateCount> OrgStore::count_enrolment_states(
     const std::string& programme_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT role, state, COUNT(*) FROM enrolment WHERE programme_id = ? "
-      "GROUP BY role, state ORDER BY role, state");
-  s.bind(1, programme_id);
-  std::vector<StateCount> out;
-  while (s.executeStep()) {
-    auto state = parse_enrolment_state(s.getColumn(1).getString());
-    if (!state)
-      throw std::runtime_error("store: an enrolment of " + programme_id + " has a corrupt state");
-    out.push_back({s.getColumn(0).getString() == "mentor" ? Role::mentor : Role::mentee, *state,
-                   s.getColumn(2).getInt64()});
-  }
-  return out;
+  return enrolments_.count_enrolment_states(programme_id);
 }
 
 void OrgStore::update_details(const Enrolment& e, const std::string& at) {
-  SQLite::Statement& s = prepared(
-      "UPDATE enrolment SET phase = ?, respond_by = ?, consent_at = COALESCE(?, consent_at), "
-      "started_at = ?, ends_on = ?, needs_decision = ?, leave_fingerprint = ?, "
-      "updated_at = ? WHERE id = ?");
-  if (e.phase) {
-    s.bind(1, std::string(to_string(*e.phase)));
-  } else {
-    s.bind(1);
-  }
-  bind_optional(s, 2, e.respond_by);
-  bind_optional(s, 3, e.consent_on);
-  bind_optional(s, 4, e.started_on);
-  bind_optional(s, 5, e.ends_on);
-  bind_optional(s, 6, e.needs_decision);
-  bind_optional(s, 7, e.leave_fingerprint);
-  s.bind(8, at);
-  s.bind(9, e.id);
-  s.exec();
+  enrolments_.update_details(e, at);
 }
 
 void OrgStore::set_goal(std::int64_t enrolment_id, const std::string& goal,
                         const std::string& wishes) {
-  SQLite::Statement& s = prepared("UPDATE enrolment SET goal = ?, wishes = ? WHERE id = ?");
-  s.bind(1, goal);
-  s.bind(2, wishes);
-  s.bind(3, enrolment_id);
-  s.exec();
+  enrolments_.set_goal(enrolment_id, goal, wishes);
 }
 
 std::int64_t OrgStore::insert_enrolment(const Enrolment& e, const std::string& at,
                                         const std::string& cause) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO enrolment(person_id, programme_id, role, state, leave_id, "
-      "created_at, updated_at, respond_by, consent_at, leave_fingerprint) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, e.person_id);
-  s.bind(2, e.programme_id);
-  s.bind(3, std::string(to_string(e.role)));
-  s.bind(4, std::string(to_string(e.state)));
-  bind_optional(s, 5, e.leave_id);
-  s.bind(6, at);
-  s.bind(7, at);
-  bind_optional(s, 8, e.respond_by);
-  bind_optional(s, 9, e.consent_on);
-  bind_optional(s, 10, e.leave_fingerprint);
-  s.exec();
-  std::int64_t id = db_.getLastInsertRowid();
-  SQLite::Statement t(db_,
-                      "INSERT INTO enrolment_transition(enrolment_id, from_state, to_state, at, "
-                      "cause) VALUES (?, NULL, ?, ?, ?)");
-  t.bind(1, id);
-  t.bind(2, std::string(to_string(e.state)));
-  t.bind(3, at);
-  t.bind(4, cause);
-  t.exec();
-  return id;
+  return enrolments_.insert_enrolment(e, at, cause);
 }
 
 void OrgStore::transition(std::int64_t enrolment_id, EnrolmentState to, const std::string& at,
                           const std::string& cause, std::optional<Phase> phase) {
-  if (cause.empty()) throw std::invalid_argument("store: a transition needs a cause");
-  SQLite::Statement t(db_,
-                      "INSERT INTO enrolment_transition(enrolment_id, from_state, to_state, at, "
-                      "cause, phase) SELECT id, state, ?, ?, ?, ? FROM enrolment WHERE id = ?");
-  t.bind(1, std::string(to_string(to)));
-  t.bind(2, at);
-  t.bind(3, cause);
-  if (phase) {
-    t.bind(4, std::string(to_string(*phase)));
-  } else {
-    t.bind(4);
-  }
-  t.bind(5, enrolment_id);
-  if (t.exec() != 1) {
-    throw std::runtime_error("store: no enrolment " + std::to_string(enrolment_id));
-  }
-  SQLite::Statement u(db_,
-                      "UPDATE enrolment SET state = ?, updated_at = ?, phase = ? WHERE id = ?");
-  u.bind(1, std::string(to_string(to)));
-  u.bind(2, at);
-  if (phase) {
-    u.bind(3, std::string(to_string(*phase)));
-  } else {
-    u.bind(3);
-  }
-  u.bind(4, enrolment_id);
-  u.exec();
+  enrolments_.transition(enrolment_id, to, at, cause, phase);
 }
 
 std::vector<Transition> OrgStore::history(const std::string& person_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT e.programme_id, e.role, COALESCE(t.from_state, ''), t.to_state, "
-      "t.at, t.cause, COALESCE(t.phase, '') FROM enrolment_transition t JOIN enrolment e ON "
-      "e.id = t.enrolment_id WHERE e.person_id = ? ORDER BY t.id");
-  s.bind(1, person_id);
-  std::vector<Transition> out;
-  while (s.executeStep()) {
-    out.push_back({s.getColumn(0).getString(), s.getColumn(1).getString(),
-                   s.getColumn(2).getString(), s.getColumn(3).getString(),
-                   s.getColumn(4).getString(), s.getColumn(5).getString(),
-                   s.getColumn(6).getString()});
-  }
-  return out;
-}
-
-std::int64_t OrgStore::insert_pair(const std::string& programme_id,
-                                   std::int64_t mentee_enrolment_id,
-                                   std::int64_t mentor_enrolment_id, PairState state,
-                                   const std::string& at) {
-  SQLite::Statement& s = prepared(
-      "INSERT INTO pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, "
-      "state, created_at, accepted_at) VALUES (?,?,?,?,?,?)");
-  s.bind(1, programme_id);
-  s.bind(2, mentee_enrolment_id);
-  s.bind(3, mentor_enrolment_id);
-  s.bind(4, std::string(to_string(state)));
-  s.bind(5, at);
-  if (state == PairState::accepted) {
-    s.bind(6, at.substr(0, 10));
-  } else {
-    s.bind(6);
-  }
-  s.exec();
-  return db_.getLastInsertRowid();
-}
-
-void OrgStore::set_pair_state(std::int64_t pair_id, PairState state, const std::string& at,
-                              const std::string& cause) {
-  SQLite::Statement& s = prepared(
-      "UPDATE pair SET state = ?1, "
-      "accepted_at = CASE WHEN ?1 = 'accepted' THEN substr(?2, 1, 10) ELSE accepted_at END, "
-      "ended_at = CASE WHEN ?1 = 'ended' THEN ?2 ELSE ended_at END, "
-      "end_cause = CASE WHEN ?1 = 'ended' THEN ?3 ELSE end_cause END WHERE id = ?4");
-  s.bind(1, std::string(to_string(state)));
-  s.bind(2, at);
-  s.bind(3, cause);
-  s.bind(4, pair_id);
-  if (s.exec() != 1) throw std::runtime_error("store: no pair " + std::to_string(pair_id));
-}
-
-std::vector<Pair> OrgStore::pairs(const std::string& programme_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT p.id, p.programme_id, p.mentee_enrolment_id, p.mentor_enrolment_id, "
-      "me.person_id, mo.person_id, p.state, p.accepted_at, substr(p.ended_at, 1, 10) FROM pair p "
-      "JOIN enrolment me ON me.id = p.mentee_enrolment_id "
-      "JOIN enrolment mo ON mo.id = p.mentor_enrolment_id "
-      "WHERE ?1 = '' OR p.programme_id = ?1 ORDER BY p.id");
-  s.bind(1, programme_id);
-  std::vector<Pair> out;
-  while (s.executeStep()) {
-    Pair p;
-    p.id = s.getColumn(0).getInt64();
-    p.programme_id = s.getColumn(1).getString();
-    p.mentee_enrolment_id = s.getColumn(2).getInt64();
-    p.mentor_enrolment_id = s.getColumn(3).getInt64();
-    p.mentee_id = s.getColumn(4).getString();
-    p.mentor_id = s.getColumn(5).getString();
-    std::string state = s.getColumn(6).getString();
-    p.state = state == "accepted" ? PairState::accepted
-              : state == "ended"  ? PairState::ended
-                                  : PairState::proposed;
-    p.accepted_on = optional_date(s.getColumn(7));
-    p.ended_on = optional_date(s.getColumn(8));
-    out.push_back(std::move(p));
-  }
-  return out;
+  return enrolments_.history(person_id);
 }
 
 std::vector<OrgStore::Touchpoint> OrgStore::touchpoints(std::int64_t enrolment_id) {
-  SQLite::Statement& s = prepared(
-      "SELECT name, due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
-      "ORDER BY due_on, name");
-  s.bind(1, enrolment_id);
-  std::vector<Touchpoint> out;
-  while (s.executeStep()) {
-    out.push_back({s.getColumn(0).getString(), required_date(s.getColumn(1)),
-                   s.getColumn(2).getInt(), s.getColumn(3).getString()});
-  }
-  return out;
+  return enrolments_.touchpoints(enrolment_id);
 }
 
 std::pair<int, bool> OrgStore::schedule_touchpoint(std::int64_t enrolment_id,
                                                    const std::string& name, Date due) {
-  SQLite::Statement find(db_,
-                         "SELECT due_on, sequence, state FROM touchpoint WHERE enrolment_id = ? "
-                         "AND name = ?");
-  find.bind(1, enrolment_id);
-  find.bind(2, name);
-  if (!find.executeStep()) {
-    SQLite::Statement insert(db_,
-                             "INSERT INTO touchpoint(enrolment_id, name, due_on) VALUES (?,?,?)");
-    insert.bind(1, enrolment_id);
-    insert.bind(2, name);
-    insert.bind(3, format_date(due));
-    insert.exec();
-    return {0, true};
-  }
-  int sequence = find.getColumn(1).getInt();
-  bool same = find.getColumn(0).getString() == format_date(due) &&
-              find.getColumn(2).getString() == "scheduled";
-  find.reset();
-  if (same) return {sequence, false};
-  SQLite::Statement move(db_,
-                         "UPDATE touchpoint SET due_on = ?, sequence = sequence + 1, "
-                         "state = 'scheduled' WHERE enrolment_id = ? AND name = ?");
-  move.bind(1, format_date(due));
-  move.bind(2, enrolment_id);
-  move.bind(3, name);
-  move.exec();
-  return {sequence + 1, true};
+  return enrolments_.schedule_touchpoint(enrolment_id, name, due);
 }
 
 void OrgStore::cancel_touchpoint(std::int64_t enrolment_id, const std::string& name) {
-  SQLite::Statement& s = prepared(
-      "UPDATE touchpoint SET state = 'cancelled', sequence = sequence + 1 "
-      "WHERE enrolment_id = ? AND name = ? AND state = 'scheduled'");
-  s.bind(1, enrolment_id);
-  s.bind(2, name);
-  s.exec();
-}
-
-void OrgStore::mark_pair_leave_changed(std::int64_t pair_id, const std::string& what) {
-  SQLite::Statement& s = prepared("UPDATE pair SET leave_dates_changed = ? WHERE id = ?");
-  s.bind(1, what);
-  s.bind(2, pair_id);
-  s.exec();
-}
-
-void OrgStore::clear_pair_leave_changed(std::int64_t pair_id) {
-  SQLite::Statement& s = prepared("UPDATE pair SET leave_dates_changed = NULL WHERE id = ?");
-  s.bind(1, pair_id);
-  s.exec();
-}
-
-std::vector<std::pair<Pair, std::string>> OrgStore::pairs_with_leave_changes() {
-  SQLite::Statement& s = prepared(
-      "SELECT id, leave_dates_changed FROM pair WHERE leave_dates_changed IS NOT NULL "
-      "AND state <> 'ended' ORDER BY id");
-  std::map<std::int64_t, std::string> changed;
-  while (s.executeStep()) changed[s.getColumn(0).getInt64()] = s.getColumn(1).getString();
-  std::vector<std::pair<Pair, std::string>> out;
-  for (auto& p : pairs()) {
-    auto it = changed.find(p.id);
-    if (it != changed.end()) out.emplace_back(p, it->second);
-  }
-  return out;
+  enrolments_.cancel_touchpoint(enrolment_id, name);
 }
 
 Counts OrgStore::counts() {
@@ -648,7 +364,7 @@ Counts OrgStore::counts() {
   c.absent_people = people_.count_absent();
   c.leave = count("SELECT COUNT(*) FROM leave");
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
-  c.open_invitations = count("SELECT COUNT(*) FROM enrolment WHERE state = 'invited'");
+  c.open_invitations = enrolments_.count_enrolments_in(EnrolmentState::invited);
   c.pending_actions = SqliteOutboxRepository(session_).count(OutboxState::pending);
   return c;
 }
@@ -663,7 +379,7 @@ Counts OrgStore::totals() {
   c.people = people_.count_present();
   c.leave = count("SELECT COUNT(*) FROM leave");
   c.course_completions = count("SELECT COUNT(*) FROM course_completion");
-  c.open_invitations = count_enrolments_in(EnrolmentState::invited);
+  c.open_invitations = enrolments_.count_enrolments_in(EnrolmentState::invited);
   return c;
 }
 

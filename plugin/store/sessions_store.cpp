@@ -497,28 +497,4 @@ void SessionsStore::mark_circle_flagged(const std::string& programme_id,
   s.exec();
 }
 
-std::optional<SessionsStore::CalendarEvent> SessionsStore::calendar_event(const std::string& uid) {
-  SQLite::Statement q(db_,
-                      "SELECT sequence, fingerprint, cancelled FROM calendar_event WHERE uid = ?");
-  q.bind(1, uid);
-  if (!q.executeStep()) return std::nullopt;
-  return CalendarEvent{uid, q.getColumn(0).getInt(), q.getColumn(1).getString(),
-                       q.getColumn(2).getInt() != 0};
-}
-
-void SessionsStore::save_calendar_event(const CalendarEvent& e, const std::string& at) {
-  SQLite::Statement s(
-      db_,
-      "INSERT INTO calendar_event(uid, sequence, fingerprint, cancelled, updated_at) "
-      "VALUES (?,?,?,?,?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence, "
-      "fingerprint=excluded.fingerprint, cancelled=excluded.cancelled, "
-      "updated_at=excluded.updated_at");
-  s.bind(1, e.uid);
-  s.bind(2, e.sequence);
-  s.bind(3, e.fingerprint);
-  s.bind(4, e.cancelled ? 1 : 0);
-  s.bind(5, at);
-  s.exec();
-}
-
 }  // namespace mentoring::store

@@ -1,7 +1,7 @@
 // Survey invitations on run, and anonymous answers, through the loaded plugin.
 #include "evaluation_fixture.hpp"
 
-#include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/evaluation_repository.hpp>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -102,7 +102,7 @@ TEST_F(EvaluationPlugin, ATokenAnswersOnceAndAnUnknownOneNever) {
   EXPECT_EQ(unknown.find(std::string(48, 'a')), std::string::npos);  // never echoed
   // Only the one answer was counted.
   mentoring::store::OrgStore store(host.storage_directory(), "acme");
-  mentoring::store::EvaluationStore evaluation(store.database());
+  mentoring::store::SqliteEvaluationRepository evaluation(store.session());
   auto responses = evaluation.response_counts("rtw");
   ASSERT_EQ(responses.size(), 1u);
   EXPECT_EQ(responses[0].count, 1);

@@ -2,7 +2,7 @@
 // back to full productivity, and the group-size threshold in front of all of them.
 #include "evaluation_fixture.hpp"
 
-#include <mentoring/store/evaluation_store.hpp>
+#include <mentoring/store/evaluation_repository.hpp>
 
 #include <random>
 
@@ -148,7 +148,7 @@ TEST_F(EvaluationPlugin, NoFigureForAGroupBelowTheThresholdEverAppears) {
     const std::string marker = "secret-" + std::to_string(trial);
     const int weeks_marker = 900000 + trial;
     seed([&](mentoring::store::OrgStore& s) {
-      mentoring::store::EvaluationStore evaluation(s.database());
+      mentoring::store::SqliteEvaluationRepository evaluation(s.session());
       const std::vector<std::pair<std::string, std::string>> groups = {
           {"mid", "mentee"}, {"mid", "mentor"}, {"back", "mentee"}, {"end", "mentor"}};
       for (const auto& [survey, role] : groups) {
@@ -215,7 +215,7 @@ TEST_F(EvaluationPlugin, NoFigureForAGroupBelowTheThresholdEverAppears) {
 TEST_F(EvaluationPlugin, AGroupAtTheThresholdIsShown) {
   min_group_size = 3;
   seed([&](mentoring::store::OrgStore& s) {
-    mentoring::store::EvaluationStore evaluation(s.database());
+    mentoring::store::SqliteEvaluationRepository evaluation(s.session());
     for (int j = 0; j < 3; ++j) {
       evaluation.add_response("rtw", "end", "mentor", "2027-05");
       evaluation.add_answer({"rtw", "end", "mentor", "again", "2027-05", j == 0 ? "no" : "yes"});

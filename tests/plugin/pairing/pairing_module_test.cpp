@@ -4,7 +4,7 @@
 #include <mentoring/loader.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
-#include <mentoring/store/pairing_store.hpp>
+#include <mentoring/store/pair_repository.hpp>
 
 #include "scripted_host_system.hpp"
 
@@ -482,8 +482,8 @@ TEST_F(PairingModule, AForbidOfARunningPairFromAnOlderVersionNoLongerBreaksThePa
   command("pair", {{"mentee_id", "P1"}, {"mentor_id", "M2"}});
   {
     mentoring::store::OrgStore store(host.storage_directory(), "acme");
-    mentoring::store::PairingStore(store.database())
-        .forbid("return-to-work", {"P1", "M2", "hr-anna", "2026-12-01T09:00:00Z"});
+    store.pair_repository().forbid("return-to-work",
+                                   {"P1", "M2", "hr-anna", "2026-12-01T09:00:00Z"});
   }
   const json pairing = run()["modules"]["pairing"];
   EXPECT_EQ(pairing["status"], "ran") << pairing.dump(2);

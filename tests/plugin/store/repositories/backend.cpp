@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <unistd.h>
+#include <pqxx/pqxx>
 
 #include <atomic>
 #include <optional>
@@ -35,6 +36,22 @@ class SqliteBackend final : public Backend {
   // A second connection to the same file (which the first backend keeps and removes).
   std::unique_ptr<Backend> another_connection() override {
     return std::unique_ptr<Backend>(new SqliteBackend(directory_));
+  }
+  void insert_row(const std::string& table, const Row& columns) override {
+    std::string names, places;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      names += (i ? ", " : "") + columns[i].first;
+      places += (i ? ", ?" : "?");
+    }
+    SQLite::Statement insert(session_.database(),
+                             "INSERT INTO " + table + "(" + names + ") VALUES (" + places + ")");
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].second)
+        insert.bind(static_cast<int>(i + 1), *columns[i].second);
+      else
+        insert.bind(static_cast<int>(i + 1));
+    }
+    insert.exec();
   }
 
  private:
@@ -100,6 +117,20 @@ class PostgresBackend final : public Backend {
   void rollback() override { session_.rollback(); }
   std::unique_ptr<Backend> another_connection() override {
     return std::make_unique<PostgresBackend>(organisation_);
+  }
+  void insert_row(const std::string& table, const Row& columns) override {
+    std::string names = "org_id", places = "$1";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      names += ", " + columns[i].first;
+      places += ", $" + std::to_string(i + 2);
+    }
+    session_.run("inserting a test row", [&](pqxx::work& txn) {
+      std::vector<const char*> texts;
+      for (const auto& column : columns)
+        texts.push_back(column.second ? column.second->c_str() : nullptr);
+      txn.exec_params("INSERT INTO " + table + "(" + names + ") VALUES (" + places + ")",
+                      session_.org_id(), pqxx::prepare::make_dynamic_params(texts));
+    });
   }
 
  private:

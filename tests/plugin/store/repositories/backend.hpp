@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ class Backend {
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+
+  // A row of another concept, written directly in the organisation's table (eg the
+  // enrolment a survey invitation refers to, while the test is about the invitation): each
+  // column's value as text, none for NULL; PostgreSQL's org_id is added.
+  using Row = std::vector<std::pair<std::string, std::optional<std::string>>>;
+  virtual void insert_row(const std::string& table, const Row& columns) = 0;
 
   // The same organisation on a connection of its own, with its own transaction: what a
   // second host would see if two ever handled one organisation (the leases prevent it; the

@@ -14,12 +14,15 @@
 // thread (SQLite allows several connections to one file).
 //
 // Issue 17 splits it into a repository per concept over one StoreSession (the
-// connection and its statement cache, store_session.hpp): people and cursors are
-// repositories already (people_repository.hpp, cursor_repository.hpp), which the
-// members below delegate to; the rest follows (plugin/store/README.md, Repositories).
+// connection and its statement cache, store_session.hpp): people, cursors and enrolments
+// are repositories already (people_repository.hpp, cursor_repository.hpp,
+// enrolment_repository.hpp), which the members below delegate to; the rest follows
+// (plugin/store/README.md, Repositories).
 #pragma once
 
 #include <mentoring/store/cursor_repository.hpp>
+#include <mentoring/store/enrolment_repository.hpp>
+#include <mentoring/store/pair_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
 #include <mentoring/store/store_session.hpp>
@@ -53,16 +56,6 @@ struct Counts {
                open_invitations = 0, pending_actions = 0;
 };
 
-struct Transition {
-  std::string programme_id;
-  std::string role;
-  std::string from_state;  // "" for the first state
-  std::string to_state;
-  std::string at;     // ISO 8601
-  std::string cause;  // which record change or command
-  std::string phase;  // "" or before_leave | on_leave | returned
-};
-
 // What an upsert did with a record from the host.
 enum class UpsertOutcome {
   stored,     // new, or changed content written
@@ -86,6 +79,8 @@ class OrgStore {
   StoreSession& session() noexcept { return session_; }
   PeopleRepository& people_repository() noexcept { return people_; }
   CursorRepository& cursor_repository() noexcept { return cursors_; }
+  PairRepository& pair_repository() noexcept { return pairs_; }
+  EnrolmentRepository& enrolment_repository() noexcept { return enrolments_; }
   int schema_version();
 
   // Records from the host. Upserts: the same record twice changes nothing.
@@ -143,11 +138,7 @@ class OrgStore {
   // How many enrolments, any programme, are in this state (the index on state: migration 20).
   std::int64_t count_enrolments_in(domain::EnrolmentState state);
   // How many enrolments of the programme are in each role and state (the same index, covering).
-  struct StateCount {
-    domain::Role role;
-    domain::EnrolmentState state;
-    std::int64_t count;
-  };
+  using StateCount = EnrolmentStateCount;
   std::vector<StateCount> count_enrolment_states(const std::string& programme_id);
   // Every enrolment in one of these states, any programme.
   std::vector<domain::Enrolment> enrolments_in(const std::vector<domain::EnrolmentState>& states);
@@ -188,13 +179,8 @@ class OrgStore {
   // this value, by id: what HR command inputs are resolved against.
   std::vector<domain::PersonCandidate> people_known_as(const std::string& id_or_number);
 
-  // Scheduled touchpoints of an enrolment, by name.
-  struct Touchpoint {
-    std::string name;
-    domain::Date due{};
-    int sequence = 0;
-    std::string state;  // scheduled | cancelled | held
-  };
+  // Scheduled touchpoints of an enrolment, by due date and name.
+  using Touchpoint = store::Touchpoint;
   std::vector<Touchpoint> touchpoints(std::int64_t enrolment_id);
   // Inserts or moves a touchpoint; answers its sequence, incremented on a move,
   // and whether anything changed.
@@ -202,20 +188,28 @@ class OrgStore {
                                            domain::Date due);
   void cancel_touchpoint(std::int64_t enrolment_id, const std::string& name);
 
-  // Pairs whose mentee's leave dates changed since HR last looked.
-  void mark_pair_leave_changed(std::int64_t pair_id, const std::string& what);
-  std::vector<std::pair<domain::Pair, std::string>> pairs_with_leave_changes();
-  void clear_pair_leave_changed(std::int64_t pair_id);
   std::vector<Transition> history(const std::string& person_id);
 
-  // Pairs: a proposal, accepted by HR (or the pair), ended with a cause.
+  // Pairs (pair_repository.hpp, where each member is described).
   std::int64_t insert_pair(const std::string& programme_id, std::int64_t mentee_enrolment_id,
                            std::int64_t mentor_enrolment_id, domain::PairState state,
-                           const std::string& at);
+                           const std::string& at) {
+    return pairs_.insert_pair(programme_id, mentee_enrolment_id, mentor_enrolment_id, state, at);
+  }
   void set_pair_state(std::int64_t pair_id, domain::PairState state, const std::string& at,
-                      const std::string& cause);
-  // Pairs of one programme ("" for every programme), any state.
-  std::vector<domain::Pair> pairs(const std::string& programme_id = "");
+                      const std::string& cause) {
+    pairs_.set_pair_state(pair_id, state, at, cause);
+  }
+  std::vector<domain::Pair> pairs(const std::string& programme_id = "") {
+    return pairs_.pairs(programme_id);
+  }
+  void mark_pair_leave_changed(std::int64_t pair_id, const std::string& what) {
+    pairs_.mark_pair_leave_changed(pair_id, what);
+  }
+  std::vector<std::pair<domain::Pair, std::string>> pairs_with_leave_changes() {
+    return pairs_.pairs_with_leave_changes();
+  }
+  void clear_pair_leave_changed(std::int64_t pair_id) { pairs_.clear_pair_leave_changed(pair_id); }
 
   Counts counts();
   // The run summary's totals (people, leave, course_completions, open_invitations; the other
@@ -247,6 +241,8 @@ class OrgStore {
   SQLite::Database& db_;  // session_'s
   SqlitePeopleRepository people_;
   SqliteCursorRepository cursors_;
+  SqlitePairRepository pairs_;
+  SqliteEnrolmentRepository enrolments_;
 };
 
 }  // namespace mentoring::store

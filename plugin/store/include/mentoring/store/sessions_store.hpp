@@ -155,16 +155,6 @@ class SessionsStore {
   void mark_circle_flagged(const std::string& programme_id, const std::string& mentor_id,
                            domain::Date due_on, domain::Date on);
 
-  // --- calendar events: what was last sent under each UID -------------------------
-  struct CalendarEvent {
-    std::string uid;
-    int sequence = 0;
-    std::string fingerprint;  // what the attendees saw: time, place, attendees
-    bool cancelled = false;
-  };
-  std::optional<CalendarEvent> calendar_event(const std::string& uid);
-  void save_calendar_event(const CalendarEvent& event, const std::string& at);
-
  private:
   SQLite::Database& db_;
 };
