@@ -7,6 +7,7 @@
 #include <mentoring/serve/serve.hpp>
 #include <mentoring/serve/settings.hpp>
 
+#include "store_command.hpp"
 #include "terminal_text.hpp"
 #include "token_command.hpp"
 
@@ -353,6 +354,9 @@ int main(int argc, char** argv) {
   mentoring::cli::TokenCommand token;
   mentoring::cli::add_token_command(app, token, config_file);
 
+  mentoring::cli::StoreCommand store;
+  mentoring::cli::add_store_command(app, store, config_file);
+
   auto* serve = app.add_subcommand(
       "serve", "run every organisation's cycle on its schedule and serve the HTTP API");
   serve->add_option("--config,-c", config_file, "host config file")->required();
@@ -413,6 +417,17 @@ int main(int argc, char** argv) {
     if (!modules_dir.empty()) config.modules_dir = fs::absolute(modules_dir);  // beats the config
     if (lock_wait >= 0) config.lock_wait_seconds = lock_wait;                  // so does this
     if (*token.token) return mentoring::cli::run_token_command(token, config);
+    if (*store.store) return mentoring::cli::run_store_command(store, config);
+    if (config.store.kind == StoreConfig::Kind::postgres &&
+        (*run || *serve || *check || *command)) {
+      // Not pretended: the cycle, the commands and the checks still read and write the SQLite
+      // files under state_dir.
+      return fail(kExitConfig,
+                  "invalid configuration:\n" + config.file.string() +
+                      ": /store/kind: found \"postgres\", which run, serve, check and command "
+                      "do not use yet (PostgreSQL is only used by `mentoring-host store "
+                      "export|import` so far); expected \"sqlite\", or no store, to run");
+    }
     if (*serve) {
       try {
         return mentoring::serve::serve(std::move(config), default_dir);

@@ -1,5 +1,7 @@
 #include "token_command.hpp"
 
+#include "organisation_in.hpp"
+
 #include <mentoring/host/access_tokens.hpp>
 #include <mentoring/host/permissions.hpp>
 #include <mentoring/host/runtime.hpp>
@@ -15,16 +17,6 @@ namespace {
 
 using json = nlohmann::json;
 using host::Role;
-
-const host::OrganisationConfig& organisation_in(const host::HostConfig& config,
-                                                const std::string& id) {
-  for (const auto& org : config.organisations)
-    if (org.id == id) return org;
-  std::string known;
-  for (const auto& org : config.organisations) known += (known.empty() ? "" : ", ") + org.id;
-  throw std::invalid_argument("token: unknown organisation \"" + id + "\" in " +
-                              config.file.string() + "; expected one of: " + known);
-}
 
 // The command line acts as the organisation's admin; the matrix says whether
 // an admin may manage tokens (never a list of its own here).
@@ -70,7 +62,7 @@ void add_token_command(CLI::App& app, TokenCommand& command, std::string& config
 }
 
 int run_token_command(const TokenCommand& command, const host::HostConfig& config) {
-  const host::OrganisationConfig& org = organisation_in(config, command.organisation);
+  const host::OrganisationConfig& org = organisation_in(config, command.organisation, "token");
   const host::Caller caller = host::Caller::command_line(org.id);
   host::AccessTokens tokens(config.state_dir);
 

@@ -105,6 +105,19 @@ HostConfig load_config(const fs::path& host_config_file) {
   config.log_level = doc.value("log_level", std::string("info"));
   config.lock_wait_seconds = doc.value("lock_wait_seconds", config.lock_wait_seconds);
   config.serve = doc.value("serve", nlohmann::json::object());
+  if (doc.contains("store")) {
+    const auto& store = doc["store"];
+    if (store["kind"] == "postgres") {
+      config.store.kind = StoreConfig::Kind::postgres;
+      config.store.url_secret = store["url_secret"].get<std::string>();
+    } else if (store.contains("url_secret")) {
+      // A URL secret beside kind sqlite: most likely a half-done switch to PostgreSQL.
+      throw ValidationError({{file.string(), "/store/url_secret",
+                              store["url_secret"].dump() + " with kind \"sqlite\"",
+                              "url_secret only with kind \"postgres\" (the SQLite store needs "
+                              "no URL)"}});
+    }
+  }
 
   std::set<std::string> ids;
   const auto& orgs = doc["organisations"];

@@ -101,6 +101,7 @@ class HostRole {
   Connection& admin() { return admin_; }  // the cluster's superuser: RLS does not apply
   const std::string& url() const { return url_; }
   const std::string& name() const { return name_; }
+  const std::string& password() const { return password_; }  // what no output may show
 
  private:
   Connection admin_;

@@ -41,7 +41,24 @@ struct PassesFixpoint {
   std::string finished_at;  // ISO 8601 UTC
 };
 
-class StoreRevision {
+// What the plugin's skip of the module passes reads and records (issue 17: a repository per
+// concept); StoreRevision below is SQLite's, postgres/revision_repository.hpp PostgreSQL's.
+class RevisionRepository {
+ public:
+  virtual ~RevisionRepository() = default;
+  // The organisation's revision: 0 before its first counted write.
+  virtual std::int64_t current() = 0;
+  virtual std::optional<PassesFixpoint> last_fixpoint() = 0;
+  // Records the run's passes, in a write transaction of its own (never inside the caller's:
+  // std::logic_error on PostgreSQL, SQLite's error on SQLite): a fixpoint when they
+  // completed and the revision is still `before_passes` (nothing, ours or another
+  // process's, was written since the passes began); otherwise the last fixpoint is forgotten.
+  virtual void record_passes(bool completed, std::int64_t before_passes, const std::string& today,
+                             const std::string& fingerprint, const std::string& finished_at) = 0;
+};
+
+// The SQLite store's revision: the store_revision row, and each connection's counting.
+class StoreRevision final : public RevisionRepository {
  public:
   explicit StoreRevision(SQLite::Database& db) : db_(db) {}
 
@@ -55,13 +72,10 @@ class StoreRevision {
   static void pause_counting(SQLite::Database& db, Counting& counting);
   static void resume_counting(SQLite::Database& db, Counting& counting);
 
-  std::int64_t current();
-  std::optional<PassesFixpoint> last_fixpoint();
-  // Records the run's passes, in one write transaction: a fixpoint when they completed and
-  // the revision is still `before_passes` (nothing, ours or another process's, was written
-  // since the passes began); otherwise the last fixpoint is forgotten.
+  std::int64_t current() override;
+  std::optional<PassesFixpoint> last_fixpoint() override;
   void record_passes(bool completed, std::int64_t before_passes, const std::string& today,
-                     const std::string& fingerprint, const std::string& finished_at);
+                     const std::string& fingerprint, const std::string& finished_at) override;
 
  private:
   SQLite::Database& db_;

@@ -32,8 +32,16 @@ struct OrganisationConfig {
   nlohmann::json policy;      // {} when absent
   nlohmann::json programmes;  // the programme definitions, read and validated
   std::vector<AdapterConfig> adapters;
-  nlohmann::json routing = nlohmann::json::object();  // action kind or "*" -> adapter name
+  nlohmann::json routing = nlohmann::json::object();   // action kind or "*" -> adapter name
   nlohmann::json schedule = nlohmann::json::object();  // when `serve` runs its cycles (sdk/serve)
+};
+
+// Where the organisations' state is kept (host config "store"). PostgreSQL is only used by
+// `mentoring-host store export|import` so far: run and serve refuse it.
+struct StoreConfig {
+  enum class Kind { sqlite, postgres };
+  Kind kind = Kind::sqlite;
+  std::string url_secret;  // postgres: the secret whose value is the connection URL
 };
 
 struct HostConfig {
@@ -48,6 +56,7 @@ struct HostConfig {
   // organisation's lock before that organisation ends busy (exit 8).
   double lock_wait_seconds = 30;
   nlohmann::json serve = nlohmann::json::object();  // `mentoring-host serve` settings (sdk/serve)
+  StoreConfig store;
   std::vector<OrganisationConfig> organisations;
 };
 
