@@ -8,7 +8,7 @@
 
 #include <mentoring/evaluation/tokens.hpp>
 #include <mentoring/store/evaluation_repository.hpp>
-#include <mentoring/store/link_store.hpp>
+#include <mentoring/store/link_repository.hpp>
 #include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 
@@ -25,7 +25,7 @@ using links::Refusal;
 
 json make_link(const RunContext& c, Purpose purpose, const std::string& subject,
                const std::optional<std::string>& person, Date expires_on) {
-  store::LinkStore store(c.store.database());
+  store::SqliteLinkRepository store(c.store.session());
   std::string key = store.key();
   if (key.empty()) key = store.key_or_create(links::new_key(), c.now);
   links::Claims claims{c.organisation, purpose, subject, person, expires_on, links::new_nonce()};
@@ -341,7 +341,7 @@ void assess_survey(RunContext& c, Assessment& a) {
 }
 
 Assessment assess(RunContext& c, const std::string& token) {
-  store::LinkStore store(c.store.database());
+  store::SqliteLinkRepository store(c.store.session());
   const auto verification = links::verify(token, c.organisation, store.key(), c.today);
   if (verification.refusal) return refused(*verification.refusal);
   Assessment a;
@@ -587,7 +587,7 @@ json link_act(RunContext& c, const json& in) {
     // No day beside a survey's: nothing dates the anonymous answer finer than its month.
     const std::optional<std::string> on =
         purpose == Purpose::survey ? std::nullopt : std::optional(format_date(c.today));
-    store::LinkStore store(c.store.database());
+    store::SqliteLinkRepository store(c.store.session());
     if (!store.spend(a.claims.nonce, std::string(links::to_string(purpose)), done.outcome, on))
       return refusal_json(refused(Refusal::used, used_outcome(done.outcome, on)), "done");
   }

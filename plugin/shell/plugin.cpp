@@ -22,7 +22,7 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/privacy_store.hpp>
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/sync.hpp>
@@ -334,7 +334,7 @@ class MentoringPlugin : public Module {
                             std::to_string(store_->schema_version()) + ", " +
                             std::to_string(counts.people) + " people, " +
                             std::to_string(counts.leave) + " leave records"},
-            {"quarantine_held", store::QuarantineStore(store_->database()).count()},
+            {"quarantine_held", store::SqliteQuarantineRepository(store_->session()).count("", "")},
             {"quarantine", shell::quarantined_records(*store_, "", "", kQuarantineListedByCheck)},
             {"routing", routing_rows()}};
   }
@@ -355,7 +355,7 @@ class MentoringPlugin : public Module {
     // This run's, and all the quarantine holds (from earlier runs too): a monitor
     // hears of a held record until the host sends it again valid.
     summary["quarantined"] = sync_report.quarantined;
-    summary["quarantine_held"] = store::QuarantineStore(store_->database()).count();
+    summary["quarantine_held"] = store::SqliteQuarantineRepository(store_->session()).count("", "");
 
     // The passes read the store, the day and the configuration, nothing else (no time of
     // day, no host): when the last run's passes completed without writing anything and

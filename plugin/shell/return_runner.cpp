@@ -7,6 +7,7 @@
 #include <mentoring/return_to_work/kit_days.hpp>
 #include <mentoring/return_to_work/return_steps.hpp>
 #include <mentoring/store/outbox_repository.hpp>
+#include <mentoring/store/return_repository.hpp>
 #include <mentoring/store/return_store.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -64,7 +65,7 @@ json line_manager(RunContext& c, const std::string& person_id) {
 
 // --- stored steps <-> the domain's records ------------------------------------------
 
-rtw::StepRecord record_of(const store::ReturnStore::Step& s) {
+rtw::StepRecord record_of(const store::ReturnRepository::Step& s) {
   rtw::StepRecord r;
   r.step_id = s.step_id;
   r.due_on = s.due_on;
@@ -81,9 +82,9 @@ rtw::StepRecord record_of(const store::ReturnStore::Step& s) {
   return r;
 }
 
-store::ReturnStore::Step row_of(const std::string& programme_id, const Leave& leave,
-                                const rtw::StepRecord& r, std::optional<std::string> done_by) {
-  store::ReturnStore::Step s;
+store::ReturnRepository::Step row_of(const std::string& programme_id, const Leave& leave,
+                                     const rtw::StepRecord& r, std::optional<std::string> done_by) {
+  store::ReturnRepository::Step s;
   s.programme_id = programme_id;
   s.leave_id = leave.id;
   s.step_id = r.step_id;
@@ -207,7 +208,7 @@ void apply(RunContext& c, store::OutboxRepository& outbox, const Programme& prog
   }
 }
 
-json run_programme_steps(RunContext& c, store::ReturnStore& returns,
+json run_programme_steps(RunContext& c, store::ReturnRepository& returns,
                          store::OutboxRepository& outbox, const Programme& programme) {
   // Each leave's mentee enrolment: one whose steps apply if there is one, else the latest.
   std::map<std::string, EnrolmentState> state_of_leave;
@@ -568,7 +569,7 @@ json kit_days(RunContext& c, const json& in) {
 
 // --- return steps: HR's commands -----------------------------------------------------
 
-json step_row(RunContext& c, const store::ReturnStore::Step& s) {
+json step_row(RunContext& c, const store::ReturnRepository::Step& s) {
   auto record = record_of(s);
   auto view = rtw::view_of(record, c.today);
   std::string step_name = s.step_id;
@@ -600,7 +601,7 @@ json return_steps(RunContext& c, const json& in) {
   std::string programme_id;
   if (in.contains("programme")) programme_id = programme_for(c, cmd, in).id;
   const bool overdue_only = in.value("overdue_only", false);
-  store::ReturnStore returns(c.store.database());
+  store::SqliteReturnRepository returns(c.store.session());
   auto steps = in.contains("person_id") ? returns.steps_of_person(in["person_id"])
                                         : returns.steps(programme_id);
   json rows = json::array();
@@ -618,8 +619,8 @@ json return_step_done(RunContext& c, const json& in) {
   require_valid_input(cmd, "return_step_done", in);
   const std::string person = in["person_id"];
   const std::string step = in["step"];
-  store::ReturnStore returns(c.store.database());
-  std::vector<store::ReturnStore::Step> candidates, open;
+  store::SqliteReturnRepository returns(c.store.session());
+  std::vector<store::ReturnRepository::Step> candidates, open;
   std::string planned;
   for (const auto& s : returns.steps_of_person(person)) {
     planned += (planned.empty() ? "" : ", ") + s.step_id + " (" + s.programme_id + ", leave " +
@@ -674,6 +675,7 @@ json return_step_done(RunContext& c, const json& in) {
 json run_return_to_work(RunContext& c) {
   json summary = {{"enabled", true}, {"status", "ran"}, {"programmes", json::object()}};
   store::ReturnStore returns(c.store.database());
+  store::SqliteReturnRepository steps(c.store.session());
   if (!c.programmes.empty()) {
     Transaction txn(c.store.database());
     store::SqliteOutboxRepository outbox(c.store.session());
@@ -684,7 +686,7 @@ json run_return_to_work(RunContext& c) {
     if (programme.return_steps.empty()) continue;
     Transaction txn(c.store.database());
     store::SqliteOutboxRepository outbox(c.store.session());
-    summary["programmes"][programme.id] = run_programme_steps(c, returns, outbox, programme);
+    summary["programmes"][programme.id] = run_programme_steps(c, steps, outbox, programme);
     txn.commit();
   }
   return summary;
@@ -703,7 +705,7 @@ std::vector<overview::ReturnStepFacts> return_step_facts(RunContext& c,
                                                          const std::string& programme_id) {
   std::vector<overview::ReturnStepFacts> out;
   if (!c.policy.modules.return_to_work) return out;
-  for (const auto& s : store::ReturnStore(c.store.database()).steps(programme_id))
+  for (const auto& s : store::SqliteReturnRepository(c.store.session()).steps(programme_id))
     out.push_back({s.person_id, record_of(s)});
   return out;
 }

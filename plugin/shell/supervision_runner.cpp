@@ -11,7 +11,7 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/calendar_repository.hpp>
 #include <mentoring/store/outbox_repository.hpp>
-#include <mentoring/store/sessions_store.hpp>
+#include <mentoring/store/sessions_repository.hpp>
 #include <mentoring/supervision/circles.hpp>
 #include <mentoring/supervision/groups.hpp>
 #include <mentoring/supervision/kickoff.hpp>
@@ -165,10 +165,10 @@ json manager_task(const RunContext& c, supervision::ManagerFlagReason reason,
 // --- group supervision ---------------------------------------------------------------
 
 // Flags each run of missed sessions once (the outbox key names the session that completed it).
-int flag_missed_streaks(RunContext& c, store::SessionsStore& sessions,
+int flag_missed_streaks(RunContext& c, store::SessionsRepository& sessions,
                         store::OutboxRepository& outbox, const std::string& programme_id) {
   auto rules = supervision_rules(c, programme_id);
-  std::map<std::int64_t, store::SessionsStore::SupervisionSession> by_id;
+  std::map<std::int64_t, store::SessionsRepository::SupervisionSession> by_id;
   for (const auto& s : sessions.supervision_sessions(programme_id)) by_id[s.id] = s;
   std::map<std::string, std::vector<supervision::AttendanceMark>> marks;
   for (const auto& a : sessions.supervision_attendance(programme_id)) {
@@ -229,7 +229,7 @@ int publish_group_memberships(RunContext& c, store::OutboxRepository& outbox,
   return enqueued;
 }
 
-json run_groups(RunContext& c, store::SessionsStore& sessions, store::OutboxRepository& outbox,
+json run_groups(RunContext& c, store::SessionsRepository& sessions, store::OutboxRepository& outbox,
                 const Programme& programme, const std::vector<Pair>& pairs) {
   auto rules = supervision_rules(c, programme.id);
   auto firsts = supervision::first_pairings(pairs);
@@ -288,7 +288,7 @@ json run_groups(RunContext& c, store::SessionsStore& sessions, store::OutboxRepo
 
 // --- kick-off notes and the pairs' own sessions ---------------------------------------
 
-int hand_over_kickoff_notes(RunContext& c, store::SessionsStore& sessions,
+int hand_over_kickoff_notes(RunContext& c, store::SessionsRepository& sessions,
                             store::OutboxRepository& outbox, const Programme& programme,
                             const std::vector<Pair>& pairs) {
   std::map<std::string, std::string> notes;  // mentor -> note
@@ -332,7 +332,7 @@ struct PairView {
   supervision::PairSessionReport report;
 };
 
-supervision::PairFacts pair_facts(RunContext& c, store::SessionsStore& sessions,
+supervision::PairFacts pair_facts(RunContext& c, store::SessionsRepository& sessions,
                                   const Programme& programme, const Pair& pair) {
   auto rules = pair_rules(c, programme.id);
   supervision::PairFacts facts;
@@ -347,7 +347,7 @@ supervision::PairFacts pair_facts(RunContext& c, store::SessionsStore& sessions,
   return facts;
 }
 
-PairView pair_view(RunContext& c, store::SessionsStore& sessions, const Programme& programme,
+PairView pair_view(RunContext& c, store::SessionsRepository& sessions, const Programme& programme,
                    const Pair& pair) {
   PairView view{pair_facts(c, sessions, programme, pair), {}};
   view.report = supervision::pair_session_report(pair_rules(c, programme.id), view.facts, c.today);
@@ -418,8 +418,8 @@ std::optional<std::string> publish_pair_placeholder(RunContext& c, store::Outbox
   return event.uid;
 }
 
-void run_one_pair(RunContext& c, store::SessionsStore& sessions, store::OutboxRepository& outbox,
-                  const Programme& programme, const Pair& pair,
+void run_one_pair(RunContext& c, store::SessionsRepository& sessions,
+                  store::OutboxRepository& outbox, const Programme& programme, const Pair& pair,
                   const std::map<std::string, Person>& people, PairCounts& counts) {
   auto rules = pair_rules(c, programme.id);
   auto facts = pair_facts(c, sessions, programme, pair);
@@ -475,7 +475,7 @@ bool is_circle(const Programme& programme) {
 // The circle of one mentor: every mentee ever paired with them in the programme.
 // A mentee whose pair ended (withdrawn, completed) stays a member until that
 // day, so the circle keeps their attendance and HR still sees a circle that ended.
-supervision::CircleFacts circle_facts(RunContext& c, store::SessionsStore& sessions,
+supervision::CircleFacts circle_facts(RunContext& c, store::SessionsRepository& sessions,
                                       const Programme& programme, const std::string& mentor_id,
                                       const std::vector<Pair>& pairs) {
   supervision::CircleFacts facts;
@@ -502,7 +502,7 @@ supervision::CircleFacts circle_facts(RunContext& c, store::SessionsStore& sessi
   return facts;
 }
 
-supervision::CirclePlan plan_circle(RunContext& c, store::SessionsStore& sessions,
+supervision::CirclePlan plan_circle(RunContext& c, store::SessionsRepository& sessions,
                                     const Programme& programme,
                                     const supervision::CircleFacts& facts) {
   auto rules = pair_rules(c, programme.id);
@@ -512,10 +512,10 @@ supervision::CirclePlan plan_circle(RunContext& c, store::SessionsStore& session
   return supervision::plan_circle(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
 }
 
-void run_one_circle(RunContext& c, store::SessionsStore& sessions, store::OutboxRepository& outbox,
-                    const Programme& programme, const std::string& mentor_id,
-                    const std::vector<Pair>& pairs, const std::map<std::string, Person>& people,
-                    PairCounts& counts) {
+void run_one_circle(RunContext& c, store::SessionsRepository& sessions,
+                    store::OutboxRepository& outbox, const Programme& programme,
+                    const std::string& mentor_id, const std::vector<Pair>& pairs,
+                    const std::map<std::string, Person>& people, PairCounts& counts) {
   auto rules = pair_rules(c, programme.id);
   auto facts = circle_facts(c, sessions, programme, mentor_id, pairs);
   if (facts.members.empty()) return;
@@ -579,7 +579,7 @@ void run_one_circle(RunContext& c, store::SessionsStore& sessions, store::Outbox
   }
 }
 
-json run_pairs(RunContext& c, store::SessionsStore& sessions, store::OutboxRepository& outbox,
+json run_pairs(RunContext& c, store::SessionsRepository& sessions, store::OutboxRepository& outbox,
                const Programme& programme, const std::vector<Pair>& pairs) {
   std::set<std::string> ids, mentors;
   for (const auto& p : pairs) {
@@ -648,10 +648,10 @@ json kickoff_schedule(RunContext& c, const json& in) {
   const char* cmd = "kickoff_schedule";
   require_valid_input(cmd, "supervision-kickoff_schedule", in);
   const Programme& programme = programme_for(c, cmd, in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   json section = programme_section(c, programme.id, "kickoff");
   auto previous = sessions.kickoff(programme.id);
-  store::SessionsStore::Kickoff k;
+  store::SessionsRepository::Kickoff k;
   k.programme_id = programme.id;
   bool cancel = in.value("cancelled", false);
   if (cancel) {
@@ -713,7 +713,7 @@ json kickoff_attendance(RunContext& c, const json& in) {
   const char* cmd = "kickoff_attendance";
   require_valid_input(cmd, "supervision-kickoff_attendance", in);
   const Programme& programme = programme_for(c, cmd, in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   if (!sessions.kickoff(programme.id)) {
     throw invalid_input(cmd, "/programme", "\"" + programme.id + "\"",
                         "a programme with a kick-off scheduled (kickoff_schedule)");
@@ -735,7 +735,7 @@ json kickoff_note(RunContext& c, const json& in) {
     throw invalid_input(cmd, "/mentor_id", "\"" + mentor + "\"",
                         "a mentor enrolled in " + programme.id);
   }
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   sessions.save_kickoff_note({programme.id, mentor, in.at("note").get<std::string>()}, c.now);
@@ -750,7 +750,7 @@ json kickoff_note(RunContext& c, const json& in) {
 json supervision_attendance(RunContext& c, const json& in) {
   const char* cmd = "supervision_attendance";
   require_valid_input(cmd, "supervision-attendance", in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   auto id = in.at("session_id").get<std::int64_t>();
   auto session = sessions.supervision_session(id);
   if (!session)
@@ -792,7 +792,7 @@ json session_cadence(RunContext& c, const json& in) {
   Pair pair = accepted_pair(c, cmd, in);
   refuse_circle_pair(c, cmd, pair, "circle_cadence (mentor_id, every_weeks)");
   int weeks = in.at("every_weeks").get<int>();
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   sessions.set_pair_cadence(pair.id, weeks, c.now);
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
   return {{"pair_id", pair.id},
@@ -826,7 +826,7 @@ json session_record(RunContext& c, const json& in) {
   Date held_on = held_between(c, cmd, in, *pair.accepted_on, "the pairing");
   std::optional<std::string> notes;
   if (in.contains("notes")) notes = in["notes"].get<std::string>();
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   auto id = sessions.record_pair_session(pair.id, held_on, notes, recorder_role(c, cmd), c.now);
   auto view = pair_view(c, sessions, programme_named(c, pair.programme_id), pair);
   return {{"pair_id", pair.id},
@@ -848,7 +848,7 @@ json session_move(RunContext& c, const json& in) {
   std::optional<int> start;
   if (in.contains("start_time")) start = minutes_of(in["start_time"].get<std::string>());
   const Programme& programme = programme_named(c, pair.programme_id);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   store::SqliteOutboxRepository outbox(c.store.session());
   auto facts = pair_facts(c, sessions, programme, pair);
   auto decision = supervision::move_next_session(facts, *to, start, c.today);
@@ -896,7 +896,7 @@ json supervision_sessions(RunContext& c, const json& in) {
   const char* cmd = "supervision_sessions";
   require_valid_input(cmd, "supervision-sessions", in);
   const Programme& programme = programme_for(c, cmd, in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   std::map<std::int64_t, std::vector<std::string>> members;
   const auto stored_groups = sessions.supervision_groups(programme.id);
   std::set<std::string> ids;
@@ -954,7 +954,7 @@ void add_report(json& out, const supervision::PairSessionReport& report) {
 }
 
 // The circle of a mentor in a circle programme, or a clear error naming the field.
-supervision::CircleFacts circle_of(RunContext& c, store::SessionsStore& sessions,
+supervision::CircleFacts circle_of(RunContext& c, store::SessionsRepository& sessions,
                                    std::string_view command, const Programme& programme,
                                    const std::string& mentor_id) {
   if (!is_circle(programme)) {
@@ -969,7 +969,7 @@ supervision::CircleFacts circle_of(RunContext& c, store::SessionsStore& sessions
   return facts;
 }
 
-json circle_json(RunContext& c, store::SessionsStore& sessions, const Programme& programme,
+json circle_json(RunContext& c, store::SessionsRepository& sessions, const Programme& programme,
                  const supervision::CircleFacts& facts, bool member_caller) {
   auto plan = plan_circle(c, sessions, programme, facts);
   json meetings = json::array();
@@ -1014,7 +1014,7 @@ json circle_record(RunContext& c, const json& in) {
   const char* cmd = "circle_record";
   require_valid_input(cmd, "supervision-circle_record", in);
   const Programme& programme = programme_for(c, cmd, in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   const std::string mentor = in.at("mentor_id").get<std::string>();
   auto facts = circle_of(c, sessions, cmd, programme, mentor);
   Date first_pairing = supervision::circle_series(facts).paired_on;  // the earliest member's
@@ -1054,7 +1054,7 @@ json circle_cadence(RunContext& c, const json& in) {
   const char* cmd = "circle_cadence";
   require_valid_input(cmd, "supervision-circle_cadence", in);
   const Programme& programme = programme_for(c, cmd, in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   const std::string mentor = in.at("mentor_id").get<std::string>();
   circle_of(c, sessions, cmd, programme, mentor);  // refuses a mentor without a circle
   int weeks = in.at("every_weeks").get<int>();
@@ -1071,7 +1071,7 @@ json circle_list(RunContext& c, const json& in) {
   const char* cmd = "circle_list";
   require_valid_input(cmd, "supervision-circle_list", in);
   const Programme& programme = programme_for(c, cmd, in);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   auto facts = circle_of(c, sessions, cmd, programme, in.at("mentor_id").get<std::string>());
   // Notes belong to the circle: only its members read them (the permission
   // check let a participant this far only for their own circle); HR and admin
@@ -1092,7 +1092,7 @@ json session_list(RunContext& c, const json& in) {
   // admin get metadata (held / missed / overdue), never content.
   const bool pair_member = c.caller.is_participant() && (c.caller.person_id == pair->mentee_id ||
                                                          c.caller.person_id == pair->mentor_id);
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   json list = json::array();
   for (const auto& s : sessions.pair_sessions(id)) {
     json entry = {{"session_id", s.id},
@@ -1123,7 +1123,7 @@ json session_list(RunContext& c, const json& in) {
 }  // namespace
 
 json run_supervision(RunContext& c) {
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   store::SqliteOutboxRepository outbox(c.store.session());
   json programmes = json::object();
   for (const auto& programme : c.programmes) {
@@ -1141,7 +1141,7 @@ json run_supervision(RunContext& c) {
 
 std::map<std::int64_t, overview::PairSessions> pair_sessions_of(RunContext& c,
                                                                 const Programme& programme) {
-  store::SessionsStore sessions(c.store.database());
+  store::SqliteSessionsRepository sessions(c.store.session());
   std::map<std::int64_t, overview::PairSessions> out;
   const auto pairs = c.store.pairs(programme.id);
   if (is_circle(programme)) {

@@ -1,6 +1,6 @@
 #include "sync_runner.hpp"
 
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
 #include <mentoring/sync/sync.hpp>
 
 namespace mentoring::shell {
@@ -10,7 +10,8 @@ using json = nlohmann::json;
 json quarantined_records(store::OrgStore& store, const std::string& adapter,
                          const std::string& stream, int limit) {
   json out = json::array();
-  for (const auto& q : store::QuarantineStore(store.database()).list(adapter, stream, limit)) {
+  for (const auto& q :
+       store::SqliteQuarantineRepository(store.session()).list(adapter, stream, limit)) {
     out.push_back({{"adapter", q.adapter},
                    {"stream", q.stream},
                    {"record_id", q.record_id ? json(*q.record_id) : json(nullptr)},
@@ -37,7 +38,7 @@ json quarantine(RunContext& c, const json& input) {
   std::string adapter = input.value("adapter", "");
   std::string stream = input.value("stream", "");
   json records = quarantined_records(c.store, adapter, stream, input.value("limit", 100));
-  std::int64_t held = store::QuarantineStore(c.store.database()).count(adapter, stream);
+  std::int64_t held = store::SqliteQuarantineRepository(c.store.session()).count(adapter, stream);
   return {{"held", held}, {"records", records}};
 }
 

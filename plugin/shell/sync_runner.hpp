@@ -1,5 +1,5 @@
 // The sync's part of the plugin shell: what HR and `check` read about host
-// records the sync quarantined (plugin/sync, store::QuarantineStore).
+// records the sync quarantined (plugin/sync, store::QuarantineRepository).
 #pragma once
 
 #include "run_context.hpp"

@@ -4,7 +4,6 @@
 
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox_repository.hpp>
-#include <mentoring/store/sessions_store.hpp>
 #include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -215,7 +214,7 @@ json run_training(RunContext& c) {
     txn.commit();
   }
   json problems = json::array();
-  for (const auto& future : store::SessionsStore(c.store.database()).completions_after(c.today)) {
+  for (const auto& future : c.store.leave_repository().completions_after(c.today)) {
     problems.push_back(*training::check_completion(future, true, {}, c.today));
   }
   return {{"enabled", true},

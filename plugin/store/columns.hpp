@@ -7,9 +7,11 @@
 #include <SQLiteCpp/Column.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mentoring::store::columns {
 
@@ -46,6 +48,25 @@ inline domain::Date required_date(const SQLite::Column& column) {
 inline std::optional<domain::Date> optional_date(const SQLite::Column& column) {
   if (column.isNull()) return std::nullopt;
   return required_date(column);
+}
+
+// The row adaptor the rows headers shared with PostgreSQL decode through
+// (enrolment_rows.hpp, leave_rows.hpp), over the current row of a stepped statement.
+struct SqliteRow {
+  SQLite::Statement& statement;
+  std::int64_t integer(int i) const { return statement.getColumn(i).getInt64(); }
+  std::string text(int i) const { return statement.getColumn(i).getString(); }
+  std::optional<std::string> optional_text(int i) const {
+    return columns::optional_text(statement.getColumn(i));
+  }
+};
+
+// Every row of a bound statement, decoded by `decode`.
+template <class Decode>
+auto all_rows(SQLite::Statement& s, Decode decode) {
+  std::vector<decltype(decode(SqliteRow{s}))> out;
+  while (s.executeStep()) out.push_back(decode(SqliteRow{s}));
+  return out;
 }
 
 }  // namespace mentoring::store::columns

@@ -14,23 +14,8 @@ using namespace enrolment_rows;
 
 namespace {
 
-// enrolment_rows' row adaptor over the current row of a stepped statement.
-struct SqliteRow {
-  SQLite::Statement& statement;
-  std::int64_t integer(int i) const { return statement.getColumn(i).getInt64(); }
-  std::string text(int i) const { return statement.getColumn(i).getString(); }
-  std::optional<std::string> optional_text(int i) const {
-    return columns::optional_text(statement.getColumn(i));
-  }
-};
-
-// Every row of a bound statement, decoded by `decode`.
-template <class Decode>
-auto all_rows(SQLite::Statement& s, Decode decode) {
-  std::vector<decltype(decode(SqliteRow{s}))> out;
-  while (s.executeStep()) out.push_back(decode(SqliteRow{s}));
-  return out;
-}
+using columns::all_rows;
+using columns::SqliteRow;
 
 std::vector<Enrolment> all_enrolments(SQLite::Statement& s) {
   return all_rows(s, [](const SqliteRow& row) { return decode(row); });

@@ -6,6 +6,8 @@
 
 #include <mentoring/store/enrolment_repository.hpp>
 
+#include "rows.hpp"
+
 #include <mentoring/domain/date.hpp>
 #include <mentoring/domain/records.hpp>
 
@@ -48,12 +50,7 @@ inline std::optional<domain::Date> day_of(const std::optional<std::string>& time
 // A date column the store writes with format_date: anything else is a damaged database.
 inline std::optional<domain::Date> date(const std::optional<std::string>& text,
                                         std::int64_t enrolment_id, const char* column) {
-  if (!text) return std::nullopt;
-  auto parsed = domain::parse_date(*text);
-  if (!parsed)
-    throw std::runtime_error("store: enrolment " + std::to_string(enrolment_id) + " has " + column +
-                             " \"" + text->substr(0, 40) + "\"; expected a date YYYY-MM-DD");
-  return parsed;
+  return rows::stored_date(text, "enrolment " + std::to_string(enrolment_id), column);
 }
 
 // The row of kEnrolmentColumns.

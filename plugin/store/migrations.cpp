@@ -541,7 +541,7 @@ CREATE INDEX enrolment_by_state ON enrolment(state);
 )sql"},
       // Issue 16: a record held for a reason that can pass without the host
       // sending it again (an unknown person, an overlap) keeps its JSON text,
-      // bounded (QuarantineStore::kMaxRaw), so the sync can ingest it again
+      // bounded (QuarantineRepository::kMaxRaw), so the sync can ingest it again
       // after each pull; NULL for the rest. A changes-only read never sends an
       // unchanged row again.
       {21, "quarantined records kept for a retry", R"sql(

@@ -69,6 +69,14 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   }
 }
 
+// A statement ready to run again. reset() would throw the error its last run ended with (a
+// constraint the previous call broke, already reported to that caller) instead of the
+// next caller's own: the reset happens all the same, so that code is not this call's.
+void reuse(SQLite::Statement& statement) {
+  statement.tryReset();
+  statement.clearBindings();
+}
+
 }  // namespace
 
 StoreError::StoreError(const std::filesystem::path& database, const std::string& during,
@@ -92,8 +100,7 @@ SQLite::Statement& StoreSession::prepared(const char* sql) {
   if (known == nullptr) {
     known = &prepared_dynamic(sql);
   } else {
-    known->reset();
-    known->clearBindings();
+    reuse(*known);
   }
   return *known;
 }
@@ -105,8 +112,7 @@ SQLite::Statement& StoreSession::prepared_dynamic(const std::string& sql) {
     auto statement = std::make_unique<SQLite::Statement>(db_, sql);
     return *statements_.emplace(sql, std::move(statement)).first->second;
   }
-  found->second->reset();
-  found->second->clearBindings();
+  reuse(*found->second);
   return *found->second;
 }
 

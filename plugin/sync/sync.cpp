@@ -4,7 +4,7 @@
 #include <mentoring/schema.hpp>
 #include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/privacy_store.hpp>
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
 #include <mentoring/store/return_store.hpp>
 #include <mentoring/sync/codec.hpp>
 #include <mentoring/sync/id_set.hpp>
@@ -326,15 +326,16 @@ bool can_pass_later(QuarantineReason reason) {
 }
 
 // Ingests again the records of adapter's stream held for a reason that can
-// pass later (at most QuarantineStore::kMaxPerStream, as many as it holds):
+// pass later (at most QuarantineRepository::kMaxPerStream, as many as it holds):
 // one that passes now is stored and released; one that does not stays, its
 // reason brought up to date and times_seen kept (the host did not send it).
-void retry_held(store::OrgStore& store, store::QuarantineStore& quarantine,
+void retry_held(store::OrgStore& store, store::QuarantineRepository& quarantine,
                 const std::string& adapter, const StreamKind& kind, domain::Date today,
                 const std::unordered_set<std::string>& erased, IngestState& state,
                 StreamReport& r) {
   const std::string today_text = domain::format_date(today);
-  for (auto& held : quarantine.retryable(adapter, kind.stream)) {
+  for (auto& held :
+       quarantine.retryable(adapter, kind.stream, store::QuarantineRepository::kMaxPerStream)) {
     std::optional<schema::JsonPage> page;
     try {
       page.emplace(std::move(held.raw));
@@ -427,7 +428,7 @@ std::string shown_share(const SyncPolicy& policy) {
 
 // After a complete full read: who the adapter listed before and not this time
 // is no longer in the host's records (deleted rather than given an end date).
-void reconcile(store::OrgStore& store, store::QuarantineStore& quarantine,
+void reconcile(store::OrgStore& store, store::QuarantineRepository& quarantine,
                const std::string& adapter, const std::string& read_id, domain::Date today,
                const SyncPolicy& policy, StreamReport& r) {
   // Someone whose record this read quarantined is listed, only not readable:
@@ -474,13 +475,13 @@ void reconcile(store::OrgStore& store, store::QuarantineStore& quarantine,
 // transaction, so the read's last page reconciles them as unlisted (share guard
 // included), and stay unlisted until a record of theirs arrives again. One held
 // in the quarantine from the people stream is gone from the host too.
-void take_off_listing(store::OrgStore& store, store::QuarantineStore& quarantine,
+void take_off_listing(store::OrgStore& store, store::QuarantineRepository& quarantine,
                       const std::string& adapter, const JsonValue& removed,
                       std::unordered_set<std::string>& held, StreamReport& r) {
   for (JsonValue id : removed.elements()) {
     const std::string person(id.string());
     store.unlist(adapter, person);
-    const std::string key = store::QuarantineStore::key_of(person, {});
+    const std::string key = store::QuarantineRepository::key_of(person, {});
     if (held.erase(key) > 0 && quarantine.release(adapter, "people", key)) ++r.released;
   }
 }
@@ -501,7 +502,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   r.adapter = adapter;
   r.stream = kind.stream;
   r.status = "unchanged";
-  store::QuarantineStore quarantine(store.database());
+  store::SqliteQuarantineRepository quarantine(store.session());
   // Checked for every stored record, in memory: usually empty.
   std::unordered_set<std::string> held = quarantine.keys(adapter, kind.stream);
   IngestState state{present};
@@ -614,7 +615,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
         }
         if (!held.empty()) {
           auto id = record_id_of(kind, record);
-          std::string key = store::QuarantineStore::key_of(id, {});
+          std::string key = store::QuarantineRepository::key_of(id, {});
           if (id && held.erase(key) > 0 && quarantine.release(adapter, kind.stream, key))
             ++r.released;
         }
@@ -635,7 +636,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       if (!full_read.empty()) q.full_read = full_read;
       q.last_seen = today_text;
       quarantine.hold(q, raw);
-      held.insert(store::QuarantineStore::key_of(q.record_id, raw));
+      held.insert(store::QuarantineRepository::key_of(q.record_id, raw));
       ++r.quarantined;
       ++report.quarantined;
       if (r.problems.size() < kMaxProblemsListed) {
@@ -665,7 +666,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
       // Without an id, the adapter's words and excerpt are what identifies it.
       const std::string text = q.message + "\n" + q.excerpt;
       quarantine.hold(q, text);
-      held.insert(store::QuarantineStore::key_of(q.record_id, text));
+      held.insert(store::QuarantineRepository::key_of(q.record_id, text));
       ++r.quarantined;
       ++report.quarantined;
       if (r.problems.size() < kMaxProblemsListed) {
@@ -713,7 +714,7 @@ void pull_stream(const Host& host, store::OrgStore& store, const std::string& ad
   if (dropped > 0) {
     r.problems.push_back(
         {{"message", adapter + " " + kind.stream + ": the quarantine keeps at most " +
-                         std::to_string(store::QuarantineStore::kMaxPerStream) +
+                         std::to_string(store::QuarantineRepository::kMaxPerStream) +
                          " records per stream; " + std::to_string(dropped) +
                          " seen longest ago were dropped from it (the host still holds them)"}});
   }

@@ -2,7 +2,7 @@
 // driven through mentoring-host on a private copy of the demo.
 #include <mentoring/host/org_lock.hpp>
 #include <mentoring/store/org_store.hpp>
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
 
 #include "demo_copy.hpp"
 
@@ -362,7 +362,7 @@ TEST_F(ExitCodes, AStoreErrorDuringSyncFailsTheRunAndIsNeverBadHostData) {
   EXPECT_TRUE(contains(error, "syncing hr-export people")) << error;
 
   mentoring::store::OrgStore store(state / "northwind", "northwind");
-  EXPECT_EQ(mentoring::store::QuarantineStore(store.database()).count(), 0);
+  EXPECT_EQ(mentoring::store::SqliteQuarantineRepository(store.session()).count("", ""), 0);
   EXPECT_EQ(store.counts().people, 0) << "the page being stored was rolled back";
   EXPECT_FALSE(fs::exists(state / "northwind" / "outbox.jsonl")) << "nothing planned";
   // Once the database is free again the next run does everything.

@@ -5,7 +5,7 @@
 #include <mentoring/fake_host.hpp>
 #include <mentoring/loader.hpp>
 #include <mentoring/store/org_store.hpp>
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
 
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
@@ -127,7 +127,7 @@ class ChangesOnlyReads : public ::testing::Test {
   }
   std::vector<mentoring::store::QuarantinedRecord> held(const std::string& stream) {
     mentoring::store::OrgStore store(host.storage_directory(), "acme");
-    return mentoring::store::QuarantineStore(store.database()).list("hr", stream);
+    return mentoring::store::SqliteQuarantineRepository(store.session()).list("hr", stream, 100);
   }
   std::vector<std::string> absent_ones() {
     std::vector<std::string> out;

@@ -6,14 +6,15 @@
 
 #include <mentoring/store/calendar_repository.hpp>
 #include <mentoring/store/evaluation_repository.hpp>
-#include <mentoring/store/link_store.hpp>
+#include <mentoring/store/link_repository.hpp>
 #include <mentoring/store/org_store.hpp>
 #include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/postgres/transfer.hpp>
 #include <mentoring/store/privacy_store.hpp>
-#include <mentoring/store/quarantine_store.hpp>
+#include <mentoring/store/quarantine_repository.hpp>
+#include <mentoring/store/return_repository.hpp>
 #include <mentoring/store/return_store.hpp>
-#include <mentoring/store/sessions_store.hpp>
+#include <mentoring/store/sessions_repository.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
@@ -134,7 +135,7 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   pairing.save_proposal(pair, {{"same ward", 0.625}, {"language", 0.1}}, "2026-12-04T09:00:00Z");
   pairing.set_locked(pair, true);
 
-  SessionsStore sessions(store.database());
+  SqliteSessionsRepository sessions(store.session());
   sessions.set_pair_cadence(pair, 4, "2026-12-05T09:00:00Z");
   sessions.record_pair_session(pair, day("2026-12-10"), "first chat", "mentee",
                                "2026-12-10T18:00:00Z");
@@ -178,10 +179,11 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
                         {"P1"},
                         1});
 
+  SqliteReturnRepository steps(store.session());
+  steps.save_step({"rtw", "L1", "phased_return", "P1", "M2", day("2027-09-01"), "sent", 1,
+                   std::nullopt, std::nullopt, std::nullopt},
+                  "2026-12-07T09:00:00Z");
   ReturnStore returns(store.database());
-  returns.save_step({"rtw", "L1", "phased_return", "P1", "M2", day("2027-09-01"), "sent", 1,
-                     std::nullopt, std::nullopt, std::nullopt},
-                    "2026-12-07T09:00:00Z");
   returns.insert_kit_day({"L1", "P1", day("2027-05-02"), "came in for training", "hr:ann", false,
                           "2027-05-03T09:00:00Z"});
 
@@ -193,11 +195,11 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   outbox.record_failure({"k-failing", "hr-export", "503 from the HR system", 1,
                          "2026-12-01T09:02:00Z", false, "2026-12-01T09:07:00Z"});
 
-  LinkStore links(store.database());
+  SqliteLinkRepository links(store.session());
   links.key_or_create(link_secret(), "2026-12-01T09:00:00Z");
   links.spend("nonce-1", "invitation", "accepted", "2026-12-02");
 
-  QuarantineStore quarantine(store.database());
+  SqliteQuarantineRepository quarantine(store.session());
   QuarantinedRecord held;
   held.adapter = "hr-export";
   held.stream = "leave";
@@ -334,7 +336,7 @@ TEST_F(Transfer, SqliteToPostgresToSqliteKeepsEveryTableAndLeavesAnotherOrganisa
   OrgStore reopened(exported.parent_path(), "north");  // the store opens the export as its own
   EXPECT_EQ(reopened.managers_of("P2"), (std::vector<std::string>{"M2", "M1"}));  // indirect
   EXPECT_EQ(reopened.managers_of("P2"), OrgStore(north.parent_path(), "north").managers_of("P2"));
-  EXPECT_EQ(LinkStore(reopened.database()).key(), link_secret());
+  EXPECT_EQ(SqliteLinkRepository(reopened.session()).key(), link_secret());
   ASSERT_TRUE(SqliteOutboxRepository(reopened.session()).find("k-failing"));
   EXPECT_EQ(SqliteOutboxRepository(reopened.session()).find("k-failing")->last_error,
             "503 from the HR system");

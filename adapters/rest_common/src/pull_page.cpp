@@ -11,7 +11,7 @@ using nlohmann::json;
 namespace {
 constexpr std::size_t kMaxProblems = 100;
 // What a quarantine entry keeps of a record and of its problems' words (the
-// plugin keeps at most 2000 and 1000 bytes: quarantine_store.hpp).
+// plugin keeps at most 2000 and 1000 bytes: quarantine_repository.hpp).
 constexpr std::size_t kMaxExcerpt = 1000;
 constexpr std::size_t kMaxMessage = 1000;
 // Records one page may send to the quarantine. More is a fault of the host or

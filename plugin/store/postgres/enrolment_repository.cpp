@@ -1,6 +1,7 @@
 #include <mentoring/store/postgres/enrolment_repository.hpp>
 
 #include "../enrolment_rows.hpp"
+#include "values.hpp"
 
 #include <pqxx/pqxx>
 
@@ -13,24 +14,8 @@ using namespace store::enrolment_rows;
 
 namespace {
 
-// enrolment_rows' row adaptor over a libpqxx row.
-struct PostgresRow {
-  const pqxx::row& row;
-  std::int64_t integer(int i) const { return row[i].as<std::int64_t>(); }
-  std::string text(int i) const { return row[i].as<std::string>(); }
-  std::optional<std::string> optional_text(int i) const {
-    if (row[i].is_null()) return std::nullopt;
-    return row[i].as<std::string>();
-  }
-};
-
-template <class Decode>
-auto all_rows(const pqxx::result& result, Decode decode) {
-  std::vector<decltype(decode(PostgresRow{result[0]}))> out;
-  out.reserve(result.size());
-  for (const auto& row : result) out.push_back(decode(PostgresRow{row}));
-  return out;
-}
+using values::all_rows;
+using values::PostgresRow;
 
 std::vector<Enrolment> all_enrolments(const pqxx::result& result) {
   return all_rows(result, [](const PostgresRow& row) { return decode(row); });

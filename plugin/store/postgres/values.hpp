@@ -9,10 +9,14 @@
 #include <mentoring/domain/date.hpp>
 
 #include <pqxx/field>
+#include <pqxx/result>
+#include <pqxx/row>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace mentoring::store::postgres::values {
 
@@ -42,6 +46,27 @@ inline domain::Date required_date(const pqxx::field& field) {
 inline std::optional<domain::Date> optional_date(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
   return required_date(field);
+}
+
+// The row adaptor the rows headers shared with SQLite decode through
+// (../enrolment_rows.hpp, ../leave_rows.hpp), over a libpqxx row.
+struct PostgresRow {
+  const pqxx::row& row;
+  std::int64_t integer(int i) const { return row[i].as<std::int64_t>(); }
+  std::string text(int i) const { return row[i].as<std::string>(); }
+  std::optional<std::string> optional_text(int i) const {
+    if (row[i].is_null()) return std::nullopt;
+    return row[i].as<std::string>();
+  }
+};
+
+// Every row of a result, decoded by `decode`.
+template <class Decode>
+auto all_rows(const pqxx::result& result, Decode decode) {
+  std::vector<decltype(decode(PostgresRow{result[0]}))> out;
+  out.reserve(result.size());
+  for (const auto& row : result) out.push_back(decode(PostgresRow{row}));
+  return out;
 }
 
 }  // namespace mentoring::store::postgres::values

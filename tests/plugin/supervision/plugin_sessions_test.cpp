@@ -5,7 +5,7 @@
 #include <mentoring/schema.hpp>
 
 #include <mentoring/calendar/ics.hpp>
-#include <mentoring/store/sessions_store.hpp>
+#include <mentoring/store/sessions_repository.hpp>
 
 using namespace sessions_test;
 using mentoring::calendar::parse_ics;
@@ -108,8 +108,9 @@ TEST_F(SessionsPlugin, AttendanceForASessionThatDoesNotExistNamesItAndChangesNot
   });
   EXPECT_NE(missing_field.find("person_id"), std::string::npos) << missing_field;
   seed([&](auto& s) {
-    EXPECT_TRUE(
-        mentoring::store::SessionsStore(s.database()).supervision_attendance("rtw").empty());
+    EXPECT_TRUE(mentoring::store::SqliteSessionsRepository(s.session())
+                    .supervision_attendance("rtw")
+                    .empty());
   });
 }
 
@@ -208,7 +209,8 @@ TEST_F(SessionsPlugin, AKickoffBeforeAnyoneSaidYesIsRefusedAndNothingIsScheduled
             std::string::npos)
       << message;
   seed([&](auto& s) {
-    EXPECT_FALSE(mentoring::store::SessionsStore(s.database()).kickoff("rtw").has_value());
+    EXPECT_FALSE(
+        mentoring::store::SqliteSessionsRepository(s.session()).kickoff("rtw").has_value());
   });
   EXPECT_TRUE(pushed("calendar_event", "calendar/kickoff").empty());
 }

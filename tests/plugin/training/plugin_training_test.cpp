@@ -63,6 +63,23 @@ TEST_F(SessionsPlugin, TrainingRemindersComeBeforeTheDeadlineOnce) {
   EXPECT_EQ(pushed("reminder", "training/").size(), 1u);
 }
 
+// A completion stored while the host's clock was ahead (the sync refuses one dated after
+// today) is reported by the pass, naming its day, once the clock is right again.
+TEST_F(SessionsPlugin, ACompletionDatedAfterTodayIsReportedAsAProblem) {
+  seed_pair("MENTEE1", "MENTOR1", "2027-01-04T09:00:00Z", EnrolmentState::awaiting_training);
+  at("2027-01-20");
+  lms.completions = json::array({completion("MENTOR1", "MT-1", "2027-01-18")});
+  lms.version = 2;
+  json summary = run();
+  EXPECT_TRUE(summary["modules"]["training"]["problems"].empty()) << summary.dump(2);
+
+  at("2027-01-10");
+  summary = run();
+  const json& problems = summary["modules"]["training"]["problems"];
+  ASSERT_EQ(problems.size(), 1u) << summary.dump(2);
+  EXPECT_NE(problems[0].dump().find("2027-01-18"), std::string::npos) << problems[0].dump(2);
+}
+
 TEST_F(SessionsPlugin, AnUnknownProgrammeIsNamedByPointer) {
   try {
     call("training_rates", {{"programme", "nope"}});

@@ -10,6 +10,7 @@
 #include <mentoring/store/store_session.hpp>
 
 #include <SQLiteCpp/Transaction.h>
+#include <SQLiteCpp/VariadicBind.h>
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
@@ -76,6 +77,21 @@ TEST(StoreSession, SqlThatDoesNotCompileLeavesNothingInTheCache) {
   EXPECT_EQ(session.cached_statements(), cached);
   session.reset_statements();  // no empty slot to trip over
   EXPECT_EQ(session.prepared("SELECT 1").executeStep(), true);
+}
+
+TEST(StoreSession, AStatementThatFailedServesTheNextCallerWithoutItsError) {
+  TempDir dir;
+  StoreSession session(dir.path, "acme");
+  const char* insert = "INSERT INTO sync_cursor(adapter, stream, cursor) VALUES (?,?,?)";
+  SQLite::Statement& first = session.prepared(insert);
+  SQLite::bind(first, "hr", "people", "page-1");
+  first.exec();
+  SQLite::Statement& again = session.prepared(insert);
+  SQLite::bind(again, "hr", "people", "page-2");
+  EXPECT_THROW(again.exec(), SQLite::Exception);       // the key is taken
+  SQLite::Statement& next = session.prepared(insert);  // not that error again
+  SQLite::bind(next, "hr", "leave", "page-1");
+  EXPECT_EQ(next.exec(), 1);
 }
 
 TEST(StoreSession, OrgStoreWritesThroughItsSessionsRepositories) {

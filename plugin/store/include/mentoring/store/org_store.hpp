@@ -14,14 +14,15 @@
 // thread (SQLite allows several connections to one file).
 //
 // Issue 17 splits it into a repository per concept over one StoreSession (the
-// connection and its statement cache, store_session.hpp): people, cursors and enrolments
-// are repositories already (people_repository.hpp, cursor_repository.hpp,
-// enrolment_repository.hpp), which the members below delegate to; the rest follows
-// (plugin/store/README.md, Repositories).
+// connection and its statement cache, store_session.hpp): people, cursors, enrolments,
+// leave and pairs are repositories already (people_repository.hpp, cursor_repository.hpp,
+// enrolment_repository.hpp, leave_repository.hpp, pair_repository.hpp), which the members
+// below delegate to; the rest follows (plugin/store/README.md, Repositories).
 #pragma once
 
 #include <mentoring/store/cursor_repository.hpp>
 #include <mentoring/store/enrolment_repository.hpp>
+#include <mentoring/store/leave_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 #include <mentoring/store/people_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
@@ -56,14 +57,6 @@ struct Counts {
                open_invitations = 0, pending_actions = 0;
 };
 
-// What an upsert did with a record from the host.
-enum class UpsertOutcome {
-  stored,     // new, or changed content written
-  unchanged,  // the content stored already
-  older,      // other content, changed on the host before the stored version
-              // (or at the same time and sorting lower): ignored
-};
-
 class OrgStore {
  public:
   static constexpr int kBusyTimeoutMs = StoreSession::kBusyTimeoutMs;
@@ -79,6 +72,7 @@ class OrgStore {
   StoreSession& session() noexcept { return session_; }
   PeopleRepository& people_repository() noexcept { return people_; }
   CursorRepository& cursor_repository() noexcept { return cursors_; }
+  LeaveRepository& leave_repository() noexcept { return leave_; }
   PairRepository& pair_repository() noexcept { return pairs_; }
   EnrolmentRepository& enrolment_repository() noexcept { return enrolments_; }
   int schema_version();
@@ -231,16 +225,11 @@ class OrgStore {
   void resume_revision_counting() { session_.resume_revision_counting(); }
 
  private:
-  // The session's statement cache (StoreSession::prepared).
-  SQLite::Statement& prepared(const char* sql) { return session_.prepared(sql); }
-  SQLite::Statement& prepared_dynamic(const std::string& sql) {
-    return session_.prepared_dynamic(sql);
-  }
-
   StoreSession session_;
   SQLite::Database& db_;  // session_'s
   SqlitePeopleRepository people_;
   SqliteCursorRepository cursors_;
+  SqliteLeaveRepository leave_;
   SqlitePairRepository pairs_;
   SqliteEnrolmentRepository enrolments_;
 };

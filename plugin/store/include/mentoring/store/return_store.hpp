@@ -1,6 +1,6 @@
-// mentoring/store/return_store.hpp — keeping-in-touch days and the line
-// manager's return-to-work steps, in the organisation's database (migration 13),
-// and the keeping-in-touch days the HR system reports (migration 15).
+// mentoring/store/return_store.hpp — keeping-in-touch days, in the organisation's database
+// (migration 13), and the keeping-in-touch days the HR system reports (migration 15). The
+// line manager's return steps are the return repository's (return_repository.hpp).
 //
 //   mentoring::store::ReturnStore returns(org_store.database());
 //   SQLite::Transaction txn(org_store.database());
@@ -72,28 +72,6 @@ class ReturnStore {
                           const std::optional<std::string>& judged_leave, const std::string& at);
   // What recorded_by holds for a day taken from a report: hr_system:<adapter>:<record id>.
   static std::string reported_by(const std::string& adapter, const std::string& record_id);
-
-  // --- the line manager's return steps (one per programme, leave and step) ----------
-  struct Step {
-    std::string programme_id;
-    std::string leave_id;
-    std::string step_id;
-    std::string person_id;  // the mentee
-    std::optional<std::string> line_manager_id;
-    domain::Date due_on{};
-    std::string status;  // return_to_work::StepStatus as text
-    int round = 0;
-    std::optional<domain::Date> missed_flagged_for;
-    std::optional<domain::Date> done_on;
-    std::optional<std::string> done_by;
-  };
-  void save_step(const Step& step, const std::string& at);
-  std::vector<Step> steps_of_leave(const std::string& programme_id, const std::string& leave_id);
-  std::vector<Step> steps_of_person(const std::string& person_id);
-  // Every step of one programme ("" for all), by due date.
-  std::vector<Step> steps(const std::string& programme_id);
-  // Leaves with a step stored in this programme, each once.
-  std::vector<std::string> leaves_with_steps(const std::string& programme_id);
 
  private:
   SQLite::Database& db_;

@@ -7,7 +7,7 @@
 //
 // Each page an adapter returns is stored in one transaction together with the
 // adapter's next cursor. A record that fails its checks is quarantined with
-// its reason (store::QuarantineStore) in the same transaction, and the rest of
+// its reason (store::QuarantineRepository) in the same transaction, and the rest of
 // the page is stored: one bad record never holds back a stream. It leaves the
 // quarantine when the host sends it again and it passes. A page the adapter
 // itself reports problems with stores nothing and moves no cursor (the
