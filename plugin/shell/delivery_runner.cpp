@@ -1,6 +1,6 @@
 #include "delivery_runner.hpp"
 
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -64,7 +64,7 @@ store::OutboxState state_named(const std::string& name) {
 
 json list_actions(RunContext& c, const json& input) {
   require_valid_input("actions", "actions", input);
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   const auto state = state_named(input.value("state", "pending"));
   const int limit = input.value("limit", 100);
   // One more than asked tells whether another page follows.
@@ -84,7 +84,7 @@ json list_actions(RunContext& c, const json& input) {
 
 // The action HR names, when retrying or dropping it is allowed; otherwise
 // Error(MENTORING_ERR_INVALID_INPUT) naming the key, its state and what is allowed.
-store::OutboxEntry changeable(store::Outbox& outbox, std::string_view command,
+store::OutboxEntry changeable(store::OutboxRepository& outbox, std::string_view command,
                               const std::string& key) {
   auto entry = outbox.find(key);
   if (!entry) {
@@ -108,7 +108,7 @@ store::OutboxEntry changeable(store::Outbox& outbox, std::string_view command,
 json retry_action(RunContext& c, const json& input) {
   require_valid_input("action_retry", "action_retry", input);
   const std::string key = input.at("idempotency_key");
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   auto entry = changeable(outbox, "action_retry", key);
   outbox.reset_attempts(key);
@@ -122,7 +122,7 @@ json drop_action(RunContext& c, const json& input) {
   require_valid_input("action_drop", "action_drop", input);
   const std::string key = input.at("idempotency_key");
   const std::string reason = input.at("reason");
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   auto entry = changeable(outbox, "action_drop", key);
   outbox.mark_dropped(key, reason, c.now);

@@ -12,7 +12,7 @@
 #include <mentoring/enrolment/plan.hpp>
 #include <mentoring/enrolment/rules.hpp>
 #include <mentoring/schema.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -39,7 +39,7 @@ constexpr int kMaxStepsPerRun = 12;
 struct ProgrammeRun {
   RunContext& c;
   const Programme& programme;
-  store::Outbox outbox;
+  store::SqliteOutboxRepository outbox;
   std::vector<Pair> pairs;
   json invited = json::array(), withdrawn = json::array(), moved = json::array(),
        questions = json::array(), steps = json::array();
@@ -48,7 +48,7 @@ struct ProgrammeRun {
   ProgrammeRun(RunContext& context, const Programme& p)
       : c(context),
         programme(p),
-        outbox(context.store.database()),
+        outbox(context.store.session()),
         pairs(context.store.pairs(p.id)) {}
 
   std::optional<Person> person(const std::string& id) {

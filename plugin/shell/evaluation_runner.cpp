@@ -13,7 +13,7 @@
 #include <mentoring/evaluation/tokens.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/evaluation_repository.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
 
@@ -176,7 +176,7 @@ json invitation_payload(const Person& person, const Programme& programme, const 
           {"token", token}};
 }
 
-int issue(RunContext& c, store::EvaluationRepository& store, store::Outbox& outbox,
+int issue(RunContext& c, store::EvaluationRepository& store, store::OutboxRepository& outbox,
           const Programme& programme, const std::vector<ev::Survey>& surveys) {
   auto everyone = participants(c, programme);
   std::set<std::string> ids;
@@ -496,7 +496,7 @@ void check_evaluation_section(const json& definition, const std::string& source)
 
 json run_evaluation(RunContext& c) {
   store::SqliteEvaluationRepository store(c.store.session());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   json programmes = json::object();
   int total = 0;
   for (const auto& programme : c.programmes) {
@@ -517,7 +517,7 @@ int forget_delivered_survey_tokens(RunContext& c) {
   // Tokens travel to the person in a notify action; once the host has it, or HR dropped it
   // (it never goes out), the outbox keeps the action without the token, and the file's
   // bytes no longer hold it (the connection overwrites what it deletes).
-  return store::Outbox(c.store.database())
+  return store::SqliteOutboxRepository(c.store.session())
       .forget_delivered(
           "$.payload.token",
           std::string(domain::key_prefix(domain::ActionTopic::evaluation_survey)) + "/");

@@ -9,7 +9,7 @@
 #include <mentoring/evaluation/tokens.hpp>
 #include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/link_repository.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -42,11 +42,12 @@ json pair_link(const RunContext& c, const Pair& pair, const std::string& member)
 }
 
 int forget_delivered_links(RunContext& c) {
-  store::Outbox outbox(c.store.database());
-  int cleaned = outbox.forget_delivered("$.payload.link.token");
+  store::SqliteOutboxRepository outbox(c.store.session());
+  int cleaned = outbox.forget_delivered("$.payload.link.token", "");
   // A calendar event's attendees each carry their own (a pair and its touchpoints: a few).
   for (int i = 0; i < kMaxAttendeeLinks; ++i)
-    cleaned += outbox.forget_delivered("$.payload.attendees[" + std::to_string(i) + "].link.token");
+    cleaned +=
+        outbox.forget_delivered("$.payload.attendees[" + std::to_string(i) + "].link.token", "");
   return cleaned;
 }
 

@@ -8,7 +8,7 @@
 #include "session_runners.hpp"
 
 #include <mentoring/overview/overview.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 
 #include <set>
 
@@ -33,7 +33,7 @@ std::string hh_mm(int minutes) {
 // enrolment run uses: one per reminder day and enrolment).
 std::map<std::int64_t, int> reminders_sent(RunContext& c, const Programme& programme,
                                            const std::vector<Enrolment>& enrolments) {
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   std::map<std::int64_t, int> out;
   for (const auto& e : enrolments) {
     if (e.state != EnrolmentState::invited) continue;

@@ -9,7 +9,7 @@
 #include <mentoring/domain/management_chain.hpp>
 #include <mentoring/domain/programme_shape.hpp>
 #include <mentoring/pairing/manual.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 #include <mentoring/training/training.hpp>
 
@@ -123,7 +123,7 @@ json record_accepted_pair(RunContext& c, const json& input,
 
   // Both members are told, each with the other's contact details and who makes first contact.
   // The mentee's own notes (goal, wishes, mentoring question) go to their mentor only.
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   const json mentee_contact = contact_of(c, mentee.person_id);
   const json mentor_contact = contact_of(c, mentor.person_id);
   const auto first = first_contact_by(c, programme.id);

@@ -9,7 +9,7 @@
 #include <mentoring/pairing/manual.hpp>
 #include <mentoring/pairing/pairing.hpp>
 #include <mentoring/pairing/standing.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/pair_repository.hpp>
 #include <mentoring/training/training.hpp>
 
@@ -660,7 +660,7 @@ json request_mentor(RunContext& c, const json& input) {
   if (!notes.mentoring_question.empty())
     text += " Their mentoring question: " + notes.mentoring_question;
   text += " Please answer: accept, or decline with a reason.";
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   enqueue_action(c, outbox,
                  action_key(ActionKind::notify, ActionTopic::pair_request, c.organisation,
                             {std::to_string(id)}),
@@ -714,7 +714,7 @@ json mentor_answer(RunContext& c, const json& input) {
   c.store.set_pair_state(id, PairState::ended, c.now,
                          "declined by mentor " + p.mentor_id + ": " + reason + " (by " + by + ")");
   ps.record_decline(p.programme_id, p.mentee_enrolment_id, p.mentor_id, reason, by, c.now);
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   const json mentor_contact = contact_of(c, p.mentor_id);
   const std::string mentor_name =
       mentor_contact.contains("name") ? mentor_contact["name"].get<std::string>() : p.mentor_id;

@@ -7,7 +7,7 @@
 
 #include <mentoring/domain/action_key.hpp>
 #include <mentoring/privacy/privacy.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/privacy_store.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -108,7 +108,8 @@ json subject_export(RunContext& c, const json& in) {
 }
 
 // The other member of each open pair hears that it ended, never why.
-int end_pairs_of(RunContext& c, store::Outbox& outbox, const std::vector<Enrolment>& enrolments) {
+int end_pairs_of(RunContext& c, store::OutboxRepository& outbox,
+                 const std::vector<Enrolment>& enrolments) {
   int ended = 0;
   for (const auto& pair : c.store.pairs()) {
     if (pair.state == PairState::ended) continue;
@@ -160,7 +161,7 @@ json subject_erase(RunContext& c, const json& in) {
   require_valid_input("subject_erase", "subject_erase", in);
   const std::string person = person_of(c, "subject_erase", in);
   store::PrivacyStore privacy(c.store.database());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   const auto enrolments = c.store.enrolments_of(person);
   const std::string pseudonym = privacy::new_pseudonym();
   int withdrawn = 0;

@@ -6,7 +6,7 @@
 #include <mentoring/enrolment/lifecycle.hpp>
 #include <mentoring/return_to_work/kit_days.hpp>
 #include <mentoring/return_to_work/return_steps.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/return_repository.hpp>
 #include <mentoring/store/return_store.hpp>
 
@@ -117,7 +117,7 @@ json step_about(const Programme& programme, const Leave& leave, const rtw::StepE
 
 // A task already queued and not yet delivered is dropped instead of being
 // followed by a notice about it: the line manager never saw it.
-bool drop_if_undelivered(RunContext& c, store::Outbox& outbox, const std::string& key,
+bool drop_if_undelivered(RunContext& c, store::OutboxRepository& outbox, const std::string& key,
                          const std::string& reason) {
   auto entry = outbox.find(key);
   if (!entry || store::state_of(*entry) != store::OutboxState::pending) return false;
@@ -125,8 +125,8 @@ bool drop_if_undelivered(RunContext& c, store::Outbox& outbox, const std::string
   return true;
 }
 
-void apply(RunContext& c, store::Outbox& outbox, const Programme& programme, const Leave& leave,
-           const rtw::StepEffect& e, StepCounts& counts) {
+void apply(RunContext& c, store::OutboxRepository& outbox, const Programme& programme,
+           const Leave& leave, const rtw::StepEffect& e, StepCounts& counts) {
   const std::string mentee = name_of(c, leave.person_id);
   const std::string due = format_date(e.due_on);
   const std::string back = format_date(enrolment::return_date(leave));
@@ -208,8 +208,8 @@ void apply(RunContext& c, store::Outbox& outbox, const Programme& programme, con
   }
 }
 
-json run_programme_steps(RunContext& c, store::ReturnRepository& returns, store::Outbox& outbox,
-                         const Programme& programme) {
+json run_programme_steps(RunContext& c, store::ReturnRepository& returns,
+                         store::OutboxRepository& outbox, const Programme& programme) {
   // Each leave's mentee enrolment: one whose steps apply if there is one, else the latest.
   std::map<std::string, EnrolmentState> state_of_leave;
   for (const auto& e : c.store.enrolments(programme.id)) {
@@ -321,7 +321,7 @@ std::vector<Leave> leaves_for(RunContext& c, const std::string& person,
 
 // Judges and, unless refused, records `day` with what it causes (in the
 // caller's transaction). Nothing is written when it is refused.
-RecordedDay record_day(RunContext& c, store::ReturnStore& returns, store::Outbox& outbox,
+RecordedDay record_day(RunContext& c, store::ReturnStore& returns, store::OutboxRepository& outbox,
                        const std::string& person, const std::optional<std::string>& leave_id,
                        Date day, const std::optional<std::string>& note,
                        const std::string& recorded_by) {
@@ -437,7 +437,7 @@ json kit_day_record(RunContext& c, const json& in) {
 
   store::ReturnStore returns(c.store.database());
   Transaction txn(c.store.database());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   auto done = record_day(c, returns, outbox, person, leave_id, *day, note,
                          domain::recorded_by_label(c.caller));
   if (done.refusal) {
@@ -470,7 +470,8 @@ json kit_day_record(RunContext& c, const json& in) {
 // corrects it or the leave it needs arrives.
 constexpr std::size_t kMaxRefusedListed = 100;
 
-json run_reported_kit_days(RunContext& c, store::ReturnStore& returns, store::Outbox& outbox) {
+json run_reported_kit_days(RunContext& c, store::ReturnStore& returns,
+                           store::OutboxRepository& outbox) {
   int recorded = 0, duplicates = 0, prompted = 0, warned = 0, refused = 0;
   json refused_days = json::array();
   for (const auto& r : returns.reported_kit_days_to_judge()) {
@@ -677,14 +678,14 @@ json run_return_to_work(RunContext& c) {
   store::SqliteReturnRepository steps(c.store.session());
   if (!c.programmes.empty()) {
     Transaction txn(c.store.database());
-    store::Outbox outbox(c.store.database());
+    store::SqliteOutboxRepository outbox(c.store.session());
     summary["keeping_in_touch_days"] = run_reported_kit_days(c, returns, outbox);
     txn.commit();
   }
   for (const auto& programme : c.programmes) {
     if (programme.return_steps.empty()) continue;
     Transaction txn(c.store.database());
-    store::Outbox outbox(c.store.database());
+    store::SqliteOutboxRepository outbox(c.store.session());
     summary["programmes"][programme.id] = run_programme_steps(c, steps, outbox, programme);
     txn.commit();
   }

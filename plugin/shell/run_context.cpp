@@ -90,9 +90,9 @@ json programme_section(const RunContext& c, const std::string& programme_id,
   return json::object();
 }
 
-bool enqueue_action(const RunContext& c, store::Outbox& outbox, const domain::ActionKey& key,
-                    const std::optional<std::string>& person_id, const std::string& programme_id,
-                    json payload) {
+bool enqueue_action(const RunContext& c, store::OutboxRepository& outbox,
+                    const domain::ActionKey& key, const std::optional<std::string>& person_id,
+                    const std::string& programme_id, json payload) {
   try {
     return sync::enqueue_checked(outbox, key, c.organisation, person_id, programme_id, c.now,
                                  std::move(payload));

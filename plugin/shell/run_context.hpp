@@ -24,7 +24,7 @@
 #include <vector>
 
 namespace mentoring::store {
-class Outbox;
+class OutboxRepository;
 }
 
 namespace mentoring::shell {
@@ -149,8 +149,8 @@ nlohmann::json programme_section(const RunContext& context, const std::string& p
 // kind's payload schema, and stored in the caller's transaction. An action off
 // its schema is a bug: Error(MENTORING_ERR_INTERNAL) naming kind, key, pointer,
 // found and expected, and nothing is stored. False when the key was enqueued before.
-bool enqueue_action(const RunContext& context, store::Outbox& outbox, const domain::ActionKey& key,
-                    const std::optional<std::string>& person_id, const std::string& programme_id,
-                    nlohmann::json payload);
+bool enqueue_action(const RunContext& context, store::OutboxRepository& outbox,
+                    const domain::ActionKey& key, const std::optional<std::string>& person_id,
+                    const std::string& programme_id, nlohmann::json payload);
 
 }  // namespace mentoring::shell

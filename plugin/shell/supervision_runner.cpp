@@ -10,7 +10,7 @@
 #include <mentoring/calendar/ics.hpp>
 #include <mentoring/schema.hpp>
 #include <mentoring/store/calendar_repository.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/sessions_repository.hpp>
 #include <mentoring/supervision/circles.hpp>
 #include <mentoring/supervision/groups.hpp>
@@ -97,7 +97,7 @@ std::vector<calendar::Attendee> attendees_of(const std::map<std::string, Person>
 
 // Sends an invite, an update (same UID, SEQUENCE + 1) or a cancellation, and
 // only when what attendees would see changed. Answers whether an action was enqueued.
-bool publish(RunContext& c, store::Outbox& outbox, calendar::CalendarEvent event,
+bool publish(RunContext& c, store::OutboxRepository& outbox, calendar::CalendarEvent event,
              const std::string& programme_id, const std::string& kind,
              const std::map<std::string, json>& links = {}) {
   std::string fingerprint = format_date(event.start.date) + "|" + hh_mm(event.start.minutes) + "|" +
@@ -165,8 +165,8 @@ json manager_task(const RunContext& c, supervision::ManagerFlagReason reason,
 // --- group supervision ---------------------------------------------------------------
 
 // Flags each run of missed sessions once (the outbox key names the session that completed it).
-int flag_missed_streaks(RunContext& c, store::SessionsRepository& sessions, store::Outbox& outbox,
-                        const std::string& programme_id) {
+int flag_missed_streaks(RunContext& c, store::SessionsRepository& sessions,
+                        store::OutboxRepository& outbox, const std::string& programme_id) {
   auto rules = supervision_rules(c, programme_id);
   std::map<std::int64_t, store::SessionsRepository::SupervisionSession> by_id;
   for (const auto& s : sessions.supervision_sessions(programme_id)) by_id[s.id] = s;
@@ -201,7 +201,8 @@ ActionKey membership_key(const RunContext& c, const std::string& programme_id, i
 // course), as supervision::membership_changes decides. The keys are stable,
 // so a re-run enqueues nothing twice. Gap: a mentor who leaves and later
 // re-joins is not added again (the "in" key is spent).
-int publish_group_memberships(RunContext& c, store::Outbox& outbox, const Programme& programme,
+int publish_group_memberships(RunContext& c, store::OutboxRepository& outbox,
+                              const Programme& programme,
                               const std::vector<supervision::SupervisionGroup>& groups) {
   std::set<std::pair<int, std::string>> announced;
   for (const auto& g : groups) {
@@ -228,7 +229,7 @@ int publish_group_memberships(RunContext& c, store::Outbox& outbox, const Progra
   return enqueued;
 }
 
-json run_groups(RunContext& c, store::SessionsRepository& sessions, store::Outbox& outbox,
+json run_groups(RunContext& c, store::SessionsRepository& sessions, store::OutboxRepository& outbox,
                 const Programme& programme, const std::vector<Pair>& pairs) {
   auto rules = supervision_rules(c, programme.id);
   auto firsts = supervision::first_pairings(pairs);
@@ -288,7 +289,7 @@ json run_groups(RunContext& c, store::SessionsRepository& sessions, store::Outbo
 // --- kick-off notes and the pairs' own sessions ---------------------------------------
 
 int hand_over_kickoff_notes(RunContext& c, store::SessionsRepository& sessions,
-                            store::Outbox& outbox, const Programme& programme,
+                            store::OutboxRepository& outbox, const Programme& programme,
                             const std::vector<Pair>& pairs) {
   std::map<std::string, std::string> notes;  // mentor -> note
   for (const auto& note : sessions.kickoff_notes(programme.id)) notes[note.mentor_id] = note.note;
@@ -374,7 +375,7 @@ struct PairCounts {
   }
 };
 
-int flag_first_contact(RunContext& c, store::Outbox& outbox, const Programme& programme,
+int flag_first_contact(RunContext& c, store::OutboxRepository& outbox, const Programme& programme,
                        const Pair& pair, const supervision::PairSessionRules& rules,
                        const supervision::ManagerFlag& flag) {
   auto key = action_key(ActionKind::task, ActionTopic::pair_first_contact, c.organisation,
@@ -392,7 +393,7 @@ int flag_first_contact(RunContext& c, store::Outbox& outbox, const Programme& pr
 // SEQUENCE + 1) when the pair agrees a new cadence, moves the meeting
 // (session_move) or the mentee's leave moves it. Answers the UID when a new
 // version was enqueued.
-std::optional<std::string> publish_pair_placeholder(RunContext& c, store::Outbox& outbox,
+std::optional<std::string> publish_pair_placeholder(RunContext& c, store::OutboxRepository& outbox,
                                                     const Programme& programme, const Pair& pair,
                                                     const supervision::PairFacts& facts,
                                                     const supervision::PairSessionPlan& plan,
@@ -417,8 +418,8 @@ std::optional<std::string> publish_pair_placeholder(RunContext& c, store::Outbox
   return event.uid;
 }
 
-void run_one_pair(RunContext& c, store::SessionsRepository& sessions, store::Outbox& outbox,
-                  const Programme& programme, const Pair& pair,
+void run_one_pair(RunContext& c, store::SessionsRepository& sessions,
+                  store::OutboxRepository& outbox, const Programme& programme, const Pair& pair,
                   const std::map<std::string, Person>& people, PairCounts& counts) {
   auto rules = pair_rules(c, programme.id);
   auto facts = pair_facts(c, sessions, programme, pair);
@@ -511,10 +512,10 @@ supervision::CirclePlan plan_circle(RunContext& c, store::SessionsRepository& se
   return supervision::plan_circle(rules, facts, {state.reminded_on, state.flagged_on}, c.today);
 }
 
-void run_one_circle(RunContext& c, store::SessionsRepository& sessions, store::Outbox& outbox,
-                    const Programme& programme, const std::string& mentor_id,
-                    const std::vector<Pair>& pairs, const std::map<std::string, Person>& people,
-                    PairCounts& counts) {
+void run_one_circle(RunContext& c, store::SessionsRepository& sessions,
+                    store::OutboxRepository& outbox, const Programme& programme,
+                    const std::string& mentor_id, const std::vector<Pair>& pairs,
+                    const std::map<std::string, Person>& people, PairCounts& counts) {
   auto rules = pair_rules(c, programme.id);
   auto facts = circle_facts(c, sessions, programme, mentor_id, pairs);
   if (facts.members.empty()) return;
@@ -578,7 +579,7 @@ void run_one_circle(RunContext& c, store::SessionsRepository& sessions, store::O
   }
 }
 
-json run_pairs(RunContext& c, store::SessionsRepository& sessions, store::Outbox& outbox,
+json run_pairs(RunContext& c, store::SessionsRepository& sessions, store::OutboxRepository& outbox,
                const Programme& programme, const std::vector<Pair>& pairs) {
   std::set<std::string> ids, mentors;
   for (const auto& p : pairs) {
@@ -692,7 +693,7 @@ json kickoff_schedule(RunContext& c, const json& in) {
   event.attendees = attendees_of(people, invited);
   event.cancelled = k.cancelled;
 
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   sessions.save_kickoff(k, c.now);
   bool sent = publish(c, outbox, event, programme.id, "kickoff");
@@ -735,7 +736,7 @@ json kickoff_note(RunContext& c, const json& in) {
                         "a mentor enrolled in " + programme.id);
   }
   store::SqliteSessionsRepository sessions(c.store.session());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   sessions.save_kickoff_note({programme.id, mentor, in.at("note").get<std::string>()}, c.now);
   // A mentor who cannot attend usually says so too.
@@ -765,7 +766,7 @@ json supervision_attendance(RunContext& c, const json& in) {
                         "a session on or before today (" + format_date(c.today) + ")");
   }
   bool attended = in.at("attended").get<bool>();
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   Transaction txn(c.store.database());
   sessions.record_supervision_attendance(id, person, attended, c.now);
   int flagged = flag_missed_streaks(c, sessions, outbox, session->programme_id);
@@ -848,7 +849,7 @@ json session_move(RunContext& c, const json& in) {
   if (in.contains("start_time")) start = minutes_of(in["start_time"].get<std::string>());
   const Programme& programme = programme_named(c, pair.programme_id);
   store::SqliteSessionsRepository sessions(c.store.session());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   auto facts = pair_facts(c, sessions, programme, pair);
   auto decision = supervision::move_next_session(facts, *to, start, c.today);
   if (decision.refusal) {
@@ -1123,7 +1124,7 @@ json session_list(RunContext& c, const json& in) {
 
 json run_supervision(RunContext& c) {
   store::SqliteSessionsRepository sessions(c.store.session());
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   json programmes = json::object();
   for (const auto& programme : c.programmes) {
     Transaction txn(c.store.database());

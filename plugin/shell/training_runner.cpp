@@ -3,7 +3,7 @@
 #include "session_runners.hpp"
 
 #include <mentoring/schema.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/training/training.hpp>
 
 #include <SQLiteCpp/Transaction.h>
@@ -159,7 +159,7 @@ std::vector<overview::TraineeFacts> trainee_facts(RunContext& c, const Programme
 }
 
 json run_training(RunContext& c) {
-  store::Outbox outbox(c.store.database());
+  store::SqliteOutboxRepository outbox(c.store.session());
   Completions completions(c.store);
   int enrolments_sent = 0, reminders_sent = 0, blocked = 0, complete = 0;
   json ready = json::array();

@@ -1,7 +1,7 @@
 #include <mentoring/store/org_store.hpp>
 
 #include <mentoring/store/migrations.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/store_revision.hpp>
 
 namespace mentoring::store {
@@ -195,7 +195,7 @@ Counts OrgStore::counts() {
   c.leave = leave_.count_leave();
   c.course_completions = leave_.count_completions();
   c.open_invitations = enrolments_.count_enrolments_in(EnrolmentState::invited);
-  c.pending_actions = Outbox(db_).count_pending();
+  c.pending_actions = SqliteOutboxRepository(session_).count(OutboxState::pending);
   return c;
 }
 

@@ -1,4 +1,4 @@
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/sync/action.hpp>
 
 namespace mentoring::sync {
@@ -43,7 +43,7 @@ nlohmann::json checked_action(const domain::ActionKey& key, const std::string& o
   return action;
 }
 
-bool enqueue_checked(store::Outbox& outbox, const domain::ActionKey& key,
+bool enqueue_checked(store::OutboxRepository& outbox, const domain::ActionKey& key,
                      const std::string& organisation, const std::optional<std::string>& person_id,
                      const std::optional<std::string>& programme_id, const std::string& created_at,
                      nlohmann::json payload) {

@@ -2,7 +2,7 @@
 
 #include <mentoring/privacy/privacy.hpp>
 #include <mentoring/schema.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_repository.hpp>
 #include <mentoring/store/return_store.hpp>
@@ -785,7 +785,7 @@ DeliveryReport deliver(const Host& host, store::OrgStore& store,
                        std::chrono::sys_seconds now) {
   DeliveryReport report;
   Errors errors{report.errors};
-  store::Outbox outbox(store.database());
+  store::SqliteOutboxRepository outbox(store.session());
   const std::string now_text = domain::format_time(now);
   std::set<std::string> unrouted_kinds;
   // A writer whose push failed as a whole is not called again in this run:

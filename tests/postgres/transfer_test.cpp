@@ -8,7 +8,7 @@
 #include <mentoring/store/evaluation_repository.hpp>
 #include <mentoring/store/link_repository.hpp>
 #include <mentoring/store/org_store.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 #include <mentoring/store/postgres/transfer.hpp>
 #include <mentoring/store/privacy_store.hpp>
 #include <mentoring/store/quarantine_repository.hpp>
@@ -187,7 +187,7 @@ fs::path write_store(const fs::path& dir, const std::string& org, int people) {
   returns.insert_kit_day({"L1", "P1", day("2027-05-02"), "came in for training", "hr:ann", false,
                           "2027-05-03T09:00:00Z"});
 
-  Outbox outbox(store.database());
+  SqliteOutboxRepository outbox(store.session());
   outbox.enqueue("k-pending", "notify", R"({"to":"P1","text":"hello"})", "2026-12-01T09:00:00Z");
   outbox.enqueue("k-done", "notify", R"({"to":"M2"})", "2026-12-01T09:00:00Z");
   outbox.mark_delivered("k-done", "2026-12-01T09:01:00Z", "hr-export");
@@ -337,8 +337,9 @@ TEST_F(Transfer, SqliteToPostgresToSqliteKeepsEveryTableAndLeavesAnotherOrganisa
   EXPECT_EQ(reopened.managers_of("P2"), (std::vector<std::string>{"M2", "M1"}));  // indirect
   EXPECT_EQ(reopened.managers_of("P2"), OrgStore(north.parent_path(), "north").managers_of("P2"));
   EXPECT_EQ(SqliteLinkRepository(reopened.session()).key(), link_secret());
-  ASSERT_TRUE(Outbox(reopened.database()).find("k-failing"));
-  EXPECT_EQ(Outbox(reopened.database()).find("k-failing")->last_error, "503 from the HR system");
+  ASSERT_TRUE(SqliteOutboxRepository(reopened.session()).find("k-failing"));
+  EXPECT_EQ(SqliteOutboxRepository(reopened.session()).find("k-failing")->last_error,
+            "503 from the HR system");
   EXPECT_THAT(reopened.history("P1").size(), 3u);
   pqxx::work admin(role_->admin().pq());
   EXPECT_EQ(

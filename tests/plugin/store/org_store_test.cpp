@@ -1,6 +1,6 @@
 #include <mentoring/store/migrations.hpp>
 #include <mentoring/store/org_store.hpp>
-#include <mentoring/store/outbox.hpp>
+#include <mentoring/store/outbox_repository.hpp>
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
@@ -134,14 +134,16 @@ TEST(OrgStore, EveryTransitionKeepsItsCause) {
 TEST(Outbox, TheSameIdempotencyKeyIsEnqueuedOnce) {
   TempDir dir;
   OrgStore store(dir.path, "acme");
-  Outbox outbox(store.database());
+  SqliteOutboxRepository outbox(store.session());
   EXPECT_TRUE(outbox.enqueue("invite/acme/rtw/P1/L1", "invite", "{}", "t"));
   EXPECT_FALSE(outbox.enqueue("invite/acme/rtw/P1/L1", "invite", "{}", "t"));
-  EXPECT_EQ(outbox.count_pending(), 1);
-  outbox.mark_failed("invite/acme/rtw/P1/L1", "host down");
-  EXPECT_EQ(outbox.pending().at(0).attempts, 1);
-  outbox.mark_delivered("invite/acme/rtw/P1/L1", "t2");
-  EXPECT_EQ(outbox.count_pending(), 0);
+  EXPECT_EQ(outbox.count(OutboxState::pending), 1);
+  EXPECT_EQ(store.counts().pending_actions, 1);
+  outbox.record_failure({"invite/acme/rtw/P1/L1", "lms", "host down", 1, "t1", false, "t2"});
+  EXPECT_EQ(outbox.list(OutboxState::pending, 0, 10).at(0).attempts, 1);
+  outbox.mark_delivered("invite/acme/rtw/P1/L1", "t2", "");
+  EXPECT_EQ(outbox.count(OutboxState::pending), 0);
+  EXPECT_EQ(store.counts().pending_actions, 0);
   EXPECT_TRUE(outbox.contains("invite/acme/rtw/P1/L1")) << "delivered still counts";
   EXPECT_FALSE(outbox.contains("invite/acme/rtw/P1/L2"));
 }

@@ -20,6 +20,7 @@ class SqliteBackend final : public Backend {
   SqliteBackend() : directory_(make_directory()), session_(directory_, organisation_) {}
   ~SqliteBackend() override {
     txn_.reset();
+    if (!owns_directory_) return;
     std::error_code ignored;
     fs::remove_all(directory_, ignored);
   }
@@ -32,6 +33,10 @@ class SqliteBackend final : public Backend {
     txn_.reset();
   }
   void rollback() override { txn_.reset(); }  // a Transaction not committed rolls back
+  // A second connection to the same file (which the first backend keeps and removes).
+  std::unique_ptr<Backend> another_connection() override {
+    return std::unique_ptr<Backend>(new SqliteBackend(directory_));
+  }
   void insert_row(const std::string& table, const Row& columns) override {
     std::string names, places;
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -50,6 +55,9 @@ class SqliteBackend final : public Backend {
   }
 
  private:
+  explicit SqliteBackend(const fs::path& directory)
+      : owns_directory_(false), directory_(directory), session_(directory_, organisation_) {}
+
   static fs::path make_directory() {
     static std::atomic<int> next{0};
     fs::path path =
@@ -61,6 +69,7 @@ class SqliteBackend final : public Backend {
   }
 
   std::string organisation_ = "acme";
+  bool owns_directory_ = true;
   fs::path directory_;
   StoreSession session_;
   std::optional<SQLite::Transaction> txn_;
@@ -95,8 +104,9 @@ SharedDatabase* const shared_database = [] {
 
 class PostgresBackend final : public Backend {
  public:
-  PostgresBackend()
-      : organisation_("org-" + std::to_string(next_organisation())),
+  PostgresBackend() : PostgresBackend("org-" + std::to_string(next_organisation())) {}
+  explicit PostgresBackend(std::string organisation)
+      : organisation_(std::move(organisation)),
         connection_(shared_database->host_url(), "test host role"),
         session_(connection_, organisation_) {}
   const char* name() const override { return "postgres"; }
@@ -105,6 +115,9 @@ class PostgresBackend final : public Backend {
   void begin() override { session_.begin(); }
   void commit() override { session_.commit(); }
   void rollback() override { session_.rollback(); }
+  std::unique_ptr<Backend> another_connection() override {
+    return std::make_unique<PostgresBackend>(organisation_);
+  }
   void insert_row(const std::string& table, const Row& columns) override {
     std::string names = "org_id", places = "$1";
     for (std::size_t i = 0; i < columns.size(); ++i) {

@@ -66,6 +66,10 @@ class Backend {
                              {"created_at", "2027-01-01T09:00:00Z"},
                              {"updated_at", "2027-01-01T09:00:00Z"}});
   }
+  // The same organisation on a connection of its own, with its own transaction: what a
+  // second host would see if two ever handled one organisation (the leases prevent it; the
+  // outbox tests check that even then a delivered action stays delivered).
+  virtual std::unique_ptr<Backend> another_connection() = 0;
 
   // The repository of this backend: Sqlite(StoreSession&) or Postgres(OrgSession&).
   template <class Repository, class Sqlite, class Postgres>

@@ -20,7 +20,7 @@
 #include <string>
 
 namespace mentoring::store {
-class Outbox;
+class OutboxRepository;
 }
 
 namespace mentoring::sync {
@@ -46,9 +46,9 @@ nlohmann::json checked_action(const domain::ActionKey& key, const std::string& o
                               const std::optional<std::string>& programme_id,
                               const std::string& created_at, nlohmann::json payload);
 
-// checked_action, then Outbox::enqueue in the caller's transaction. False when
+// checked_action, then OutboxRepository::enqueue in the caller's transaction. False when
 // an action with this key was enqueued before (nothing changes).
-bool enqueue_checked(store::Outbox& outbox, const domain::ActionKey& key,
+bool enqueue_checked(store::OutboxRepository& outbox, const domain::ActionKey& key,
                      const std::string& organisation, const std::optional<std::string>& person_id,
                      const std::optional<std::string>& programme_id, const std::string& created_at,
                      nlohmann::json payload);
