@@ -7,13 +7,10 @@
 #include <mentoring/store/people_repository.hpp>
 #include <mentoring/store/postgres/leave_repository.hpp>
 #include <mentoring/store/postgres/people_repository.hpp>
-#include <mentoring/store/sessions_store.hpp>
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -24,7 +21,6 @@
 using namespace mentoring::store;
 using namespace mentoring::domain;
 using mentoring::store::testing::RepositoryTest;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -384,34 +380,6 @@ TEST_P(LeaveRepositories, ARollbackTakesThePagesLeaveAndCompletionsWithIt) {
 }
 
 INSTANTIATE_FOR_EVERY_BACKEND(LeaveRepositories);
-
-// --- the stores that hand leave and completions on ----------------------------------------
-
-// SessionsStore's training completions are the leave repository's: over the session it hands
-// them on; over a bare database (its other members' constructor) it says what to do instead.
-TEST(SessionsStoreCompletions, AreTheLeaveRepositorysOverTheSession) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("mentoring-sessions-completions-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  {
-    StoreSession session(dir, "acme");
-    SqlitePeopleRepository people(session);
-    Person p;
-    p.id = "P1";
-    p.name = "Person P1";
-    people.upsert(p);
-    SqliteLeaveRepository leave(session);
-    leave.upsert(CourseCompletion{"P1", "C1", *parse_date("2027-01-10"), {}});
-    leave.upsert(CourseCompletion{"P1", "C2", *parse_date("2025-01-10"), {}});
-
-    SessionsStore sessions(session);
-    ASSERT_EQ(sessions.completions_after(*parse_date("2026-01-01")).size(), 1u);
-    EXPECT_EQ(sessions.completions_after(*parse_date("2026-01-01"))[0].course_id, "C1");
-    EXPECT_EQ(sessions.all_completions().size(), 2u);
-    EXPECT_THROW(SessionsStore(session.database()).all_completions(), std::logic_error);
-  }
-  fs::remove_all(dir);
-}
 
 // --- PostgreSQL: organisations sharing the tables -----------------------------------------
 
