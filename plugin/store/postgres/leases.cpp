@@ -1,4 +1,5 @@
 #include <mentoring/store/postgres/leases.hpp>
+#include <mentoring/store/postgres/org_transaction.hpp>
 
 #include <pqxx/pqxx>
 
@@ -11,13 +12,6 @@ namespace {
 
 // Times cross the wire as microseconds since the epoch: exact, and no time zone.
 const char* const kMicros = "(extract(epoch FROM expires_at) * 1000000)::bigint";
-
-std::string checked_org(const std::string& org_id) {
-  if (org_id.empty() || org_id.size() > LeaseStore::kMaximumOrgIdBytes)
-    throw std::invalid_argument("organisation id \"" + org_id.substr(0, 40) + "\": expected 1 to " +
-                                std::to_string(LeaseStore::kMaximumOrgIdBytes) + " bytes");
-  return org_id;
-}
 
 DbTime micros(const pqxx::field& field) {
   return DbTime(std::chrono::microseconds(field.as<std::int64_t>()));
@@ -49,8 +43,7 @@ std::optional<Lease> LeaseStore::acquire(const std::string& org_id) {
     // A new organisation's row is inserted with token 1; an existing one is taken over
     // only when free or expired. A concurrent acquirer waits on the row (or the key) and
     // then re-checks the condition against what the first one committed.
-    auto result =
-        txn.exec_params(std::string(R"sql(
+    auto result = txn.exec_params(std::string(R"sql(
 INSERT INTO org_lease AS l (org_id, holder, token, acquired_at, expires_at)
 VALUES ($1, $2, 1, clock_timestamp(), clock_timestamp() + $3 * interval '1 millisecond')
 ON CONFLICT (org_id) DO UPDATE
@@ -58,8 +51,9 @@ ON CONFLICT (org_id) DO UPDATE
       expires_at = clock_timestamp() + $3 * interval '1 millisecond'
   WHERE l.holder IS NULL OR l.expires_at <= clock_timestamp()
 RETURNING org_id, holder, token, )sql") +
-                            kMicros,
-                        checked_org(org_id), holder_, static_cast<std::int64_t>(period_.count()));
+                                      kMicros,
+                                  checked_org_id(org_id), holder_,
+                                  static_cast<std::int64_t>(period_.count()));
     txn.commit();
     if (result.empty()) return std::nullopt;
     return lease_from(result[0]);

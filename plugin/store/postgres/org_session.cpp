@@ -5,13 +5,7 @@
 namespace mentoring::store::postgres {
 
 OrgSession::OrgSession(Connection& connection, std::string org_id)
-    : connection_(connection), org_id_(std::move(org_id)) {
-  if (org_id_.empty() || org_id_.size() > OrgTransaction::kMaximumOrgIdBytes)
-    throw std::invalid_argument("organisation id \"" + org_id_.substr(0, 40) +
-                                "\": expected 1 to " +
-                                std::to_string(OrgTransaction::kMaximumOrgIdBytes) +
-                                " bytes, found " + std::to_string(org_id_.size()));
-}
+    : connection_(connection), org_id_(checked_org_id(std::move(org_id))) {}
 
 OrgSession::~OrgSession() {
   rollback();

@@ -6,9 +6,7 @@
 
 namespace mentoring::store::postgres {
 
-namespace {
-
-std::string checked_org(std::string org_id) {
+std::string checked_org_id(std::string org_id) {
   if (org_id.empty() || org_id.size() > OrgTransaction::kMaximumOrgIdBytes)
     throw std::invalid_argument("organisation id \"" + org_id.substr(0, 40) + "\": expected 1 to " +
                                 std::to_string(OrgTransaction::kMaximumOrgIdBytes) +
@@ -16,11 +14,9 @@ std::string checked_org(std::string org_id) {
   return org_id;
 }
 
-}  // namespace
-
 OrgTransaction::OrgTransaction(Connection& connection, std::string org_id)
     : connection_(connection),
-      org_id_(checked_org(std::move(org_id))),
+      org_id_(checked_org_id(std::move(org_id))),
       txn_(connection.pq(), "organisation") {
   try {
     txn_.exec_params("SELECT set_config('mentoring.org_id', $1, true)", org_id_);

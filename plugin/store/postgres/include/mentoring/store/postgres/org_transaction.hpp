@@ -17,6 +17,12 @@ namespace mentoring::store::postgres {
 // (migration 7). The setting ends with the transaction, so a pooled connection never
 // carries one organisation into the next. Only effective for a role subject to RLS: one
 // that is neither superuser nor BYPASSRLS (the host logs in as a member of mentoring_app).
+// The organisation id itself when it is 1 to OrgTransaction::kMaximumOrgIdBytes bytes (the
+// org_ref domain's bound); otherwise std::invalid_argument naming the id (its first 40
+// bytes), what was expected and what was found. Every entry point of this library that takes
+// an organisation checks it so, before the server does.
+std::string checked_org_id(std::string org_id);
+
 class OrgTransaction {
  public:
   // Throws std::invalid_argument for an id outside 1 to kMaximumOrgIdBytes bytes, and
